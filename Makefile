@@ -1,0 +1,59 @@
+# The two commands: `make demo` and `make test`. Both bootstrap everything from a fresh clone.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: demo test test-pg assets browser-deps lint format bench serve help
+
+help:
+	@echo "make demo   - install, build assets, migrate SQLite, load demo data, serve at http://$(HOST):$(PORT)"
+	@echo "make test   - the whole test suite (RESET=1 make demo rebuilds the demo data)"
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+assets: $(VENV)/.installed node_modules/.installed
+	$(PY) scripts/build_assets.py
+
+# Browser tests drive Debian's chromium; install it when we can (root + apt), else they skip.
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		echo "installing chromium for browser tests…"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) || echo "chromium install failed; browser tests will skip"; \
+	fi
+
+demo: assets
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py collectstatic --noinput -v0
+	@if [ "$(RESET)" = "1" ]; then $(PY) manage.py seed_demo --reset; else $(PY) manage.py seed_demo; fi
+	@echo "校本演示：http://$(HOST):$(PORT)  （演示账号见 README）"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+serve:
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: assets browser-deps
+	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) -m pytest -q -n 2 $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: assets
+	$(PY) manage.py bench

@@ -1,0 +1,12 @@
+"""Shared API schemas and errors."""
+
+from ninja import Schema
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class Ref(Schema):
+    id: int
+    name: str

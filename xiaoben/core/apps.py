@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
+
+
+class CoreConfig(AppConfig):
+    name = "xiaoben.core"
+    label = "core"
+    verbose_name = "基础"
+
+    def ready(self) -> None:
+        # Every app registers its visibility rules in `<app>/scopes.py`:
+        # the one door (core.tenancy.visible_to) dispatches to them.
+        autodiscover_modules("scopes")

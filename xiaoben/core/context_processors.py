@@ -1,0 +1,33 @@
+from django.utils.functional import SimpleLazyObject
+
+from .nav import items_for
+from .scope import scope_for
+
+
+def shell(request):
+    """What the page frame needs: who you are, your school and term, menu, unread count."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    scope = scope_for(user)
+
+    def _term():
+        from xiaoben.org.selectors import current_term
+
+        return current_term(scope.school_id)
+
+    def _unread():
+        from .selectors import unread_count
+
+        return unread_count(user)
+
+    def _school():
+        return scope.teacher.school if scope.teacher else None
+
+    return {
+        "scope": scope,
+        "nav_items": items_for(scope, request.path),
+        "current_term": SimpleLazyObject(_term),
+        "home_school": SimpleLazyObject(_school),
+        "unread_count": SimpleLazyObject(_unread),
+    }

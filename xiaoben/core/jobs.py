@@ -1,0 +1,8 @@
+"""Background jobs. With REDIS_URL they go to Celery workers; without it they run
+in-process (CELERY_TASK_ALWAYS_EAGER). Always dispatched after the commit, with ids."""
+
+from django.db import transaction
+
+
+def enqueue(task, *args, **kwargs) -> None:
+    transaction.on_commit(lambda: task.delay(*args, **kwargs))

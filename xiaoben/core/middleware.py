@@ -1,0 +1,22 @@
+from django.shortcuts import redirect
+from django.urls import reverse
+
+ALLOWED_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/api/")
+
+
+class ForcePasswordChangeMiddleware:
+    """Imported accounts start with a temporary password and must change it first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and getattr(user, "must_change_password", False)
+            and not request.path.startswith(ALLOWED_PREFIXES)
+        ):
+            return redirect(reverse("core:password_change"))
+        return self.get_response(request)

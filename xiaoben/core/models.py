@@ -1,0 +1,155 @@
+"""Shared building blocks: the user, base model mixins, notifications, comments,
+attachments and API tokens. Every feature uses these instead of its own copies."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A person who signs in. Teachers also have an `org.Teacher` profile."""
+
+    full_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    phone = models.CharField(_("手机号"), max_length=20, unique=True, null=True, blank=True)
+    must_change_password = models.BooleanField(_("首次登录须改密码"), default=False)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.username
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class AliveManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
+class SoftDeleteModel(models.Model):
+    """Records that count (observations, writings, hours, achievements) are never
+    hard-deleted: `objects` hides deleted rows, `all_objects` sees them, an admin
+    can restore them."""
+
+    deleted_at = models.DateTimeField(_("删除时间"), null=True, blank=True, db_index=True)
+
+    objects = AliveManager()
+    all_objects = models.Manager()
+
+    class Meta:
+        abstract = True
+
+    def soft_delete(self) -> None:
+        self.deleted_at = timezone.now()
+        self.save(update_fields=["deleted_at"])
+
+    def restore(self) -> None:
+        self.deleted_at = None
+        self.save(update_fields=["deleted_at"])
+
+
+class VersionedModel(models.Model):
+    """Optimistic locking: a form carries the version it was loaded with and
+    `core.concurrency.save_checked` refuses to overwrite a newer save."""
+
+    version = models.PositiveIntegerField(_("版本"), default=1)
+
+    class Meta:
+        abstract = True
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("接收人"))
+    kind = models.CharField(_("类别"), max_length=40)
+    text = models.CharField(_("内容"), max_length=500)
+    url = models.CharField(_("链接"), max_length=300, blank=True)
+    target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.CASCADE)
+    target_id = models.PositiveBigIntegerField(null=True, blank=True)
+    target = GenericForeignKey("target_type", "target_id")
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Comment(TimeStampedModel, SoftDeleteModel):
+    """One thread model for any record (网上议课, feedback replies, lesson-plan 研讨)."""
+
+    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    target_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("target_type", "target_id")
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="comments", verbose_name=_("作者"))
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies")
+    body = models.TextField(_("内容"), max_length=5000)
+    mentions = models.ManyToManyField(User, blank=True, related_name="mentioned_in", verbose_name=_("提及"))
+
+    class Meta:
+        verbose_name = _("评论")
+        verbose_name_plural = _("评论")
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    return f"attachments/{timezone.now():%Y/%m}/{secrets.token_hex(8)}/{filename}"
+
+
+class Attachment(TimeStampedModel):
+    """A file attached to any record, validated by `core.uploads.validate_upload`."""
+
+    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    target_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("target_type", "target_id")
+    file = models.FileField(_("文件"), upload_to=attachment_path, max_length=300)
+    name = models.CharField(_("文件名"), max_length=200)
+    size = models.PositiveIntegerField(_("大小"), default=0)
+    kind = models.CharField(_("类型"), max_length=20, blank=True)
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, verbose_name=_("上传人"))
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+
+class ApiToken(models.Model):
+    """Personal access token for the JSON API. Only a hash is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("名称"), max_length=60)
+    prefix = models.CharField(max_length=8)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("访问令牌")
+        verbose_name_plural = _("访问令牌")
+
+    @staticmethod
+    def hash(raw: str) -> str:
+        return hashlib.sha256(raw.encode()).hexdigest()

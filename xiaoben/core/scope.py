@@ -1,0 +1,207 @@
+"""Who a user is, computed once per request: the input to every visibility rule.
+
+`scope_for(user)` answers in a fixed, small number of queries, whatever the size
+of the school, and is cached on the user object for the rest of the request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from .permissions import REGION_ROLES, ROLE_PERMISSIONS, SCHOOL_ROLES
+
+if TYPE_CHECKING:
+    from xiaoben.org.models import Teacher
+
+
+@dataclass
+class Scope:
+    user_id: int | None
+    is_authenticated: bool = False
+    is_platform_admin: bool = False
+    teacher: Teacher | None = None
+    admin_school_ids: frozenset[int] = frozenset()  # 校长 / 学校管理员
+    region_ids: frozenset[int] = frozenset()  # region subtree(s) of a 教研员
+    region_school_ids: frozenset[int] = frozenset()  # schools inside those regions
+    region_subjects: frozenset[str] = frozenset()  # empty = every subject
+    region_manage: bool = False
+    led_group_ids: frozenset[int] = frozenset()  # groups led, with their 备课组
+    member_group_ids: frozenset[int] = frozenset()
+    role_titles: list[str] = field(default_factory=list)
+
+    @property
+    def teacher_id(self) -> int | None:
+        return self.teacher.pk if self.teacher else None
+
+    @property
+    def school_id(self) -> int | None:
+        """The school this person works in or administers (their home school)."""
+        if self.teacher:
+            return self.teacher.school_id
+        if self.admin_school_ids:
+            return min(self.admin_school_ids)
+        return None
+
+    @property
+    def is_group_leader(self) -> bool:
+        return bool(self.led_group_ids)
+
+    @property
+    def is_school_admin(self) -> bool:
+        return bool(self.admin_school_ids)
+
+    @property
+    def is_region_staff(self) -> bool:
+        return bool(self.region_ids)
+
+    @cached_property
+    def school_perms(self) -> dict[int, frozenset[str]]:
+        perms: dict[int, set[str]] = {}
+        if self.teacher:
+            base = ROLE_PERMISSIONS["group_leader" if self.led_group_ids else "teacher"]
+            perms.setdefault(self.teacher.school_id, set()).update(base)
+        for sid in self.admin_school_ids:
+            perms.setdefault(sid, set()).update(ROLE_PERMISSIONS["school_admin"])
+        return {k: frozenset(v) for k, v in perms.items()}
+
+    @cached_property
+    def region_perms(self) -> frozenset[str]:
+        if not self.region_ids:
+            return frozenset()
+        return ROLE_PERMISSIONS["region_admin" if self.region_manage else "researcher"]
+
+    def can(self, perm: str, school_id: int | None = None) -> bool:
+        """Does this person hold `perm` — in `school_id` if given, else anywhere?"""
+        if self.is_platform_admin:
+            return True
+        if perm.startswith("region:") or perm == "hours:approve_region":
+            return perm in self.region_perms
+        if school_id is None:
+            return any(perm in p for p in self.school_perms.values())
+        return perm in self.school_perms.get(school_id, frozenset())
+
+    def admin_of(self, school_id: int | None) -> bool:
+        return self.is_platform_admin or (school_id is not None and school_id in self.admin_school_ids)
+
+    def sees_school_aggregates(self, school_id: int) -> bool:
+        """Admins see their school; 教研员 see their region's schools (aggregates only)."""
+        return self.admin_of(school_id) or school_id in self.region_school_ids
+
+    @property
+    def member_school_ids(self) -> frozenset[int]:
+        """Schools whose staff lists and shared records this person may read."""
+        ids = set(self.admin_school_ids)
+        if self.teacher:
+            ids.add(self.teacher.school_id)
+        return frozenset(ids)
+
+    @property
+    def readable_school_ids(self) -> frozenset[int]:
+        """Member schools plus a 教研员's region schools (for public/aggregate rows)."""
+        return self.member_school_ids | self.region_school_ids
+
+    def is_self(self, teacher_id: int | None) -> bool:
+        return teacher_id is not None and teacher_id == self.teacher_id
+
+
+ANONYMOUS = Scope(user_id=None)
+
+
+def _region_subtree(root_ids: set[int]) -> set[int]:
+    from xiaoben.org.models import Region
+
+    # Region trees are small (a province has a few hundred nodes): one query, walk in memory.
+    children: dict[int | None, list[int]] = {}
+    for rid, parent_id in Region.objects.values_list("id", "parent_id"):
+        children.setdefault(parent_id, []).append(rid)
+    out, stack = set(), list(root_ids)
+    while stack:
+        rid = stack.pop()
+        if rid in out:
+            continue
+        out.add(rid)
+        stack.extend(children.get(rid, []))
+    return out
+
+
+def build_scope(user) -> Scope:
+    from django.db.models import Q
+
+    from xiaoben.org.models import GroupMembership, RoleAssignment, School, Teacher
+
+    if user is None or not user.is_authenticated:
+        return ANONYMOUS
+    teacher = Teacher.objects.select_related("school").filter(user_id=user.pk, is_active=True).first()
+    admin_schools: set[int] = set()
+    region_roots: set[int] = set()
+    subjects: set[str] = set()
+    region_manage = False
+    titles: list[str] = []
+    platform = user.is_superuser
+    for ra in RoleAssignment.objects.filter(user_id=user.pk):
+        titles.append(ra.title or ra.get_role_display())
+        if ra.role == "platform_admin":
+            platform = True
+        elif ra.role in SCHOOL_ROLES and ra.school_id:
+            admin_schools.add(ra.school_id)
+        elif ra.role in REGION_ROLES and ra.region_id:
+            region_roots.add(ra.region_id)
+            subjects.update(ra.subject_list)
+            region_manage = region_manage or ra.role == "region_admin"
+    region_ids: set[int] = _region_subtree(region_roots) if region_roots else set()
+    region_school_ids: set[int] = set()
+    if region_ids:
+        region_school_ids = set(
+            School.objects.filter(Q(region_id__in=region_ids) | Q(alliances__in=region_ids)).values_list("id", flat=True)
+        )
+    led: set[int] = set()
+    member: set[int] = set()
+    if teacher:
+        for gid, role, child_ids in _memberships(GroupMembership, teacher.pk):
+            member.add(gid)
+            if role in ("leader", "deputy"):
+                led.add(gid)
+                led.update(child_ids)
+    return Scope(
+        user_id=user.pk,
+        is_authenticated=True,
+        is_platform_admin=platform,
+        teacher=teacher,
+        admin_school_ids=frozenset(admin_schools),
+        region_ids=frozenset(region_ids),
+        region_school_ids=frozenset(region_school_ids),
+        region_subjects=frozenset(subjects),
+        region_manage=region_manage,
+        led_group_ids=frozenset(led),
+        member_group_ids=frozenset(member),
+        role_titles=titles,
+    )
+
+
+def _memberships(GroupMembership, teacher_id: int):
+    from xiaoben.org.models import Group
+
+    rows = list(GroupMembership.objects.filter(teacher_id=teacher_id, group__is_active=True).values_list("group_id", "role"))
+    led_ids = [gid for gid, role in rows if role in ("leader", "deputy")]
+    children: dict[int, list[int]] = {}
+    if led_ids:
+        for cid, pid in Group.objects.filter(parent_id__in=led_ids).values_list("id", "parent_id"):
+            children.setdefault(pid, []).append(cid)
+    return [(gid, role, children.get(gid, [])) for gid, role in rows]
+
+
+def scope_for(user) -> Scope:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ANONYMOUS
+    cached = getattr(user, "_xiaoben_scope", None)
+    if cached is None:
+        cached = build_scope(user)
+        user._xiaoben_scope = cached
+    return cached
+
+
+def reset_scope(user) -> None:
+    if hasattr(user, "_xiaoben_scope"):
+        del user._xiaoben_scope

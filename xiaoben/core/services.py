@@ -1,0 +1,101 @@
+"""Shared write actions: notifications, comments, attachments, API tokens."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import models, transaction
+
+from .html import clean_html
+from .models import ApiToken, Attachment, Comment, Notification, User
+from .uploads import validate_upload
+
+COMMENT_MAX = 5000
+
+
+def notification_send(
+    *, recipients: Iterable[User | int], kind: str, text: str, url: str = "", target: models.Model | None = None, email: bool = False
+) -> list[Notification]:
+    """One notification per recipient (in-app), optionally by e-mail after commit."""
+    ct = ContentType.objects.get_for_model(target) if target is not None else None
+    ids = {r if isinstance(r, int) else r.pk for r in recipients}
+    rows = [
+        Notification(
+            recipient_id=rid, kind=kind, text=text[:500], url=url, target_type=ct, target_id=target.pk if target is not None else None
+        )
+        for rid in sorted(ids)
+    ]
+    Notification.objects.bulk_create(rows)
+    if email:
+        addresses = list(User.objects.filter(id__in=ids).exclude(email="").values_list("email", flat=True))
+        if addresses:
+            transaction.on_commit(
+                lambda: send_mail(f"[校本研修] {text[:40]}", f"{text}\n\n{settings.SITE_URL}{url}", None, addresses, fail_silently=True)
+            )
+    return rows
+
+
+def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
+    from django.utils import timezone
+
+    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(id__in=ids)
+    return qs.update(read_at=timezone.now())
+
+
+MENTION_RE = re.compile(r"@([\w\u4e00-\u9fff]{2,20})")
+
+
+@transaction.atomic
+def comment_add(*, author: User, target: models.Model, body: str, parent: Comment | None = None, url: str = "") -> Comment:
+    """Add a comment to any record. The caller has checked the author may see `target`.
+    @姓名 mentions notify colleagues of the same school."""
+    text = (body or "").strip()
+    if not text:
+        raise ValidationError("评论内容不能为空。")
+    if len(text) > COMMENT_MAX:
+        raise ValidationError(f"评论太长了：{len(text)} 字，最多 {COMMENT_MAX} 字。")
+    ct = ContentType.objects.get_for_model(target)
+    if parent is not None and (parent.target_type_id != ct.pk or parent.target_id != target.pk):
+        raise ValidationError("回复的评论不属于这条记录。")
+    comment = Comment.objects.create(target_type=ct, target_id=target.pk, author=author, parent=parent, body=clean_html(text))
+    names = set(MENTION_RE.findall(text))
+    school_id = getattr(target, "school_id", None)
+    if names and school_id:
+        mentioned = list(User.objects.filter(teacher__name__in=names, teacher__school_id=school_id).exclude(pk=author.pk))
+        comment.mentions.set(mentioned)
+        notification_send(
+            recipients=mentioned, kind="mention", text=f"{author.display_name} 在评论中提到了你：{text[:60]}", url=url, target=target
+        )
+    if parent is not None and parent.author_id != author.pk:
+        notification_send(
+            recipients=[parent.author_id], kind="reply", text=f"{author.display_name} 回复了你的评论：{text[:60]}", url=url, target=target
+        )
+    return comment
+
+
+def attachment_add(*, user: User, target: models.Model, upload, kinds: set[str], max_mb: int | None = None) -> Attachment:
+    kind = validate_upload(upload, kinds, max_mb)
+    return Attachment.objects.create(
+        target_type=ContentType.objects.get_for_model(target),
+        target_id=target.pk,
+        file=upload,
+        name=getattr(upload, "name", "file")[:200],
+        size=upload.size,
+        kind=kind,
+        uploaded_by=user,
+    )
+
+
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """Create a token; the raw value is shown once and never stored."""
+    raw = "xb_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=(name or "API")[:60], prefix=raw[:8], token_hash=ApiToken.hash(raw))
+    return token, raw

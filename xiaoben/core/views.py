@@ -1,0 +1,160 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from . import services
+from .forms import LoginForm, StyledPasswordChangeForm, TokenForm
+from .home import cards_for
+from .models import ApiToken, Comment, Notification
+from .scope import scope_for
+from .tenancy import visible_to
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = StyledPasswordChangeForm
+    template_name = "registration/password_change.html"
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user = form.user
+        if user.must_change_password:
+            user.must_change_password = False
+            user.save(update_fields=["must_change_password"])
+        messages.success(self.request, "密码已修改。")
+        return response
+
+    def get_success_url(self):
+        return reverse("core:home")
+
+
+@login_required
+def home(request):
+    from xiaoben.org.selectors import current_term, teacher_groups, today
+
+    scope = scope_for(request.user)
+    term = current_term(scope.school_id)
+    ctx = {
+        "term": term,
+        "teacher": scope.teacher,
+        "groups": teacher_groups(scope.teacher) if scope.teacher else [],
+        "cards": cards_for(request, scope, term),
+        "week": term.week_of(today()) if term and term.contains(today()) else None,
+    }
+    if scope.is_region_staff and not scope.teacher:
+        from xiaoben.org.models import Region, School
+
+        ctx["regions"] = Region.objects.filter(id__in=scope.region_ids, kind__in=["district", "city", "province"]).order_by("id")[:3]
+        ctx["region_schools"] = School.objects.filter(id__in=scope.region_school_ids).order_by("id")
+    return render(request, "core/home.html", ctx)
+
+
+@login_required
+def profile(request):
+    from xiaoben.org.selectors import teacher_groups
+
+    scope = scope_for(request.user)
+    new_token = None
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        _, new_token = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+        messages.success(request, "令牌已创建。请立即复制保存，它只显示这一次。")
+        form = TokenForm()
+    return render(
+        request,
+        "core/profile.html",
+        {
+            "teacher": scope.teacher,
+            "groups": teacher_groups(scope.teacher) if scope.teacher else [],
+            "honours": list(scope.teacher.honours.all()) if scope.teacher else [],
+            "tokens": ApiToken.objects.filter(user=request.user).order_by("-created_at"),
+            "form": form,
+            "new_token": new_token,
+        },
+    )
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk: int):
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    token.delete()
+    messages.success(request, "令牌已撤销。")
+    return redirect("core:profile")
+
+
+@login_required
+def notifications(request):
+    qs = Notification.objects.filter(recipient=request.user).order_by("-created_at")
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(request, "core/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    ids = request.POST.getlist("id")
+    services.notifications_mark_read(user=request.user, ids=[int(i) for i in ids if i.isdigit()] or None)
+    nxt = request.POST.get("next", "")
+    if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+        return redirect(nxt)
+    return redirect("core:notifications")
+
+
+@login_required
+@require_POST
+def comment_add(request, ct_id: int, obj_id: int):
+    """Post a comment on any record the person can see (404 otherwise)."""
+    ct = get_object_or_404(ContentType, pk=ct_id)
+    model = ct.model_class()
+    if model is None:
+        raise Http404
+    target = visible_to(request.user, model).filter(pk=obj_id).first()
+    if target is None:
+        raise Http404
+    parent = None
+    if request.POST.get("parent"):
+        parent = Comment.objects.filter(pk=request.POST["parent"]).first()
+    nxt = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+        nxt = ""
+    if (
+        not scope_for(request.user).can("comments:write", getattr(target, "school_id", None))
+        and not scope_for(request.user).is_region_staff
+    ):
+        raise Http404
+    try:
+        services.comment_add(author=request.user, target=target, body=request.POST.get("body", ""), parent=parent, url=nxt)
+    except ValidationError as e:
+        messages.error(request, "；".join(e.messages))
+    else:
+        messages.success(request, "评论已发表。")
+    if not nxt:
+        return HttpResponseBadRequest("缺少返回地址")
+    return redirect(nxt)
+
+
+@login_required
+def attachment_download(request, pk: int):
+    """Files are served only to those who may see the record they belong to."""
+    from django.http import FileResponse
+
+    from .models import Attachment
+
+    att = get_object_or_404(Attachment.objects.select_related("target_type"), pk=pk)
+    model = att.target_type.model_class()
+    if model is None or not visible_to(request.user, model).filter(pk=att.target_id).exists():
+        raise Http404
+    return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.name)

@@ -1,0 +1,159 @@
+"""Writes about places and people. Each is one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from pypinyin import Style, lazy_pinyin
+
+from .choices import STORED_ROLES, MemberRole
+from .models import Group, GroupMembership, Region, RoleAssignment, School, SchoolYear, Teacher, TeacherHonour, Term
+
+User = get_user_model()
+
+
+def name_initials(name: str) -> str:
+    """张晓明 -> zxm, for picking a colleague by pinyin initials."""
+    return "".join(p[0] for p in lazy_pinyin(name, style=Style.FIRST_LETTER) if p).lower()[:20]
+
+
+def username_for(school: School, staff_no: str) -> str:
+    return f"{school.code}-{staff_no}"
+
+
+@transaction.atomic
+def teacher_create(
+    *,
+    school: School,
+    staff_no: str,
+    name: str,
+    password: str | None = None,
+    phone: str | None = None,
+    must_change_password: bool = True,
+    **profile,
+) -> Teacher:
+    """Create the account and the profile. Without a password a random one is set
+    and the teacher must change it at first login."""
+    if Teacher.objects.filter(school=school, staff_no=staff_no).exists():
+        raise ValidationError(f"工号 {staff_no} 已存在。")
+    user = User(username=username_for(school, staff_no), full_name=name, phone=phone or None, must_change_password=must_change_password)
+    user.set_password(password or secrets.token_urlsafe(12))
+    user.full_clean(exclude=["password"])
+    user.save()
+    teacher = Teacher(user=user, school=school, staff_no=staff_no, name=name, name_initials=name_initials(name), **profile)
+    teacher.full_clean(exclude=["user"])
+    teacher.save()
+    return teacher
+
+
+@transaction.atomic
+def teacher_update(*, teacher: Teacher, phone: str | None = None, **fields) -> Teacher:
+    for key, value in fields.items():
+        setattr(teacher, key, value)
+    if "name" in fields:
+        teacher.name_initials = name_initials(teacher.name)
+        teacher.user.full_name = teacher.name
+    if phone is not None:
+        teacher.user.phone = phone or None
+    teacher.full_clean(exclude=["user"])
+    teacher.save()
+    teacher.user.full_clean(exclude=["password"])
+    teacher.user.save(update_fields=["full_name", "phone"])
+    return teacher
+
+
+def honours_set(*, teacher: Teacher, honours: list[tuple[str, str]]) -> None:
+    """Replace a teacher's honours with [(level, kind), …]."""
+    teacher.honours.all().delete()
+    TeacherHonour.objects.bulk_create([TeacherHonour(teacher=teacher, level=lv, kind=k) for lv, k in set(honours)])
+
+
+def school_year_get_or_create(*, school: School, start_year: int) -> SchoolYear:
+    return SchoolYear.objects.get_or_create(school=school, start_year=start_year)[0]
+
+
+@transaction.atomic
+def term_create(
+    *, school: School, start_year: int, number: int, start_date: dt.date, end_date: dt.date, holiday_weeks: list[int] | None = None
+) -> Term:
+    if end_date <= start_date:
+        raise ValidationError("学期结束日期必须晚于开始日期。")
+    overlapping = Term.objects.filter(school=school, start_date__lte=end_date, end_date__gte=start_date)
+    if overlapping.exists():
+        raise ValidationError(f"与已有学期「{overlapping.first()}」的日期重叠。")
+    year = school_year_get_or_create(school=school, start_year=start_year)
+    term = Term(
+        school=school,
+        school_year=year,
+        number=number,
+        start_date=start_date,
+        end_date=end_date,
+        holiday_weeks=sorted(set(holiday_weeks or [])),
+    )
+    term.full_clean()
+    term.save()
+    return term
+
+
+def term_update(*, term: Term, start_date: dt.date, end_date: dt.date, holiday_weeks: list[int]) -> Term:
+    if end_date <= start_date:
+        raise ValidationError("学期结束日期必须晚于开始日期。")
+    if Term.objects.filter(school_id=term.school_id, start_date__lte=end_date, end_date__gte=start_date).exclude(pk=term.pk).exists():
+        raise ValidationError("与已有学期的日期重叠。")
+    term.start_date, term.end_date = start_date, end_date
+    term.holiday_weeks = sorted({w for w in holiday_weeks if 1 <= w <= 30})
+    term.save()
+    return term
+
+
+@transaction.atomic
+def group_create(
+    *, school: School, kind: str, name: str, parent: Group | None = None, subject: str = "", grade: int | None = None
+) -> Group:
+    if parent is not None and (parent.school_id != school.pk or parent.kind != "subject"):
+        raise ValidationError("备课组只能隶属于本校的教研组。")
+    if kind == "prep" and parent is None:
+        raise ValidationError("备课组须选择所属教研组。")
+    group = Group(school=school, kind=kind, name=name, parent=parent, subject=subject or (parent.subject if parent else ""), grade=grade)
+    group.full_clean()
+    group.save()
+    return group
+
+
+@transaction.atomic
+def group_set_members(*, group: Group, leader_ids: list[int], member_ids: list[int], deputy_ids: list[int] | None = None) -> None:
+    """Set who leads and who belongs; only teachers of the group's school."""
+    deputy_ids = deputy_ids or []
+    wanted = {tid: MemberRole.MEMBER for tid in member_ids}
+    wanted.update({tid: MemberRole.DEPUTY for tid in deputy_ids})
+    wanted.update({tid: MemberRole.LEADER for tid in leader_ids})
+    valid = set(Teacher.objects.filter(school_id=group.school_id, id__in=wanted).values_list("id", flat=True))
+    if valid != set(wanted):
+        raise ValidationError("只能添加本校教师。")
+    group.memberships.exclude(teacher_id__in=wanted).delete()
+    existing = {m.teacher_id: m for m in group.memberships.all()}
+    for tid, role in wanted.items():
+        m = existing.get(tid)
+        if m is None:
+            GroupMembership.objects.create(group=group, teacher_id=tid, role=role)
+        elif m.role != role:
+            m.role = role
+            m.save(update_fields=["role"])
+
+
+def role_assign(
+    *, user, role: str, school: School | None = None, region: Region | None = None, subjects: str = "", title: str = ""
+) -> RoleAssignment:
+    if role not in STORED_ROLES:
+        raise ValidationError("该角色由系统自动判定，无需分配。")
+    if role in ("principal", "school_admin") and school is None:
+        raise ValidationError("学校角色须指定学校。")
+    if role in ("researcher", "region_admin") and region is None:
+        raise ValidationError("区域角色须指定区域。")
+    return RoleAssignment.objects.update_or_create(
+        user=user, role=role, school=school, region=region, defaults={"subjects": subjects, "title": title}
+    )[0]

@@ -1,0 +1,71 @@
+"""Sign-in with 工号 or mobile number, forced password change, lockout."""
+
+import pytest
+from django.urls import reverse
+
+from xiaoben.core.testing import PASSWORD
+from xiaoben.org import services
+
+
+def login(client, username, password=PASSWORD):
+    return client.post(reverse("core:login"), {"username": username, "password": password})
+
+
+def test_anonymous_root_lands_on_chinese_login(client, db):
+    r = client.get("/")
+    assert r.status_code == 302 and r.url.startswith(reverse("core:login"))
+    page = client.get(r.url)
+    assert "工号 / 手机号" in page.content.decode()
+
+
+@pytest.mark.parametrize("how", ["staff_no", "phone", "username"])
+def test_login_with_staff_no_phone_or_username(client, world, how):
+    t = world.mentor  # 工号 012 exists in one school only
+    ident = {"staff_no": t.staff_no, "phone": t.user.phone, "username": t.user.username}[how]
+    r = login(client, ident)
+    assert r.status_code == 302, r.content.decode()[:500]
+    assert client.get("/").status_code == 200
+
+
+def test_same_staff_no_in_two_schools_password_decides(client, world):
+    # world.teacher and world.other_teacher both have 工号 031
+    other = world.other_teacher
+    other.user.set_password("another-Pa55")
+    other.user.save()
+    assert login(client, "031").status_code == 302
+    assert client.get("/").context["user"] == world.teacher.user
+    client.logout()
+    assert login(client, "031", "another-Pa55").status_code == 302
+    assert client.get("/").context["user"] == other.user
+
+
+def test_wrong_password_gives_chinese_message(client, world):
+    r = login(client, world.teacher.staff_no, "wrong")
+    assert r.status_code == 200
+    assert "工号/手机号或密码不正确" in r.content.decode()
+
+
+def test_lockout_after_repeated_failures(client, world, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    for _ in range(3):
+        login(client, world.teacher.staff_no, "wrong")
+    r = login(client, world.teacher.staff_no)  # even the right password is refused now
+    assert r.status_code == 429
+    assert "临时锁定" in r.content.decode()
+
+
+def test_imported_account_must_change_password_first(client, world):
+    t = services.teacher_create(
+        school=world.school, staff_no="099", name="新来的", password="Temp-12345", must_change_password=True, gender="F"
+    )
+    assert login(client, "099", "Temp-12345").status_code == 302
+    r = client.get(reverse("org:teachers"))
+    assert r.status_code == 302 and r.url == reverse("core:password_change")
+    r = client.post(
+        reverse("core:password_change"),
+        {"old_password": "Temp-12345", "new_password1": "Qing-shui-2026", "new_password2": "Qing-shui-2026"},
+    )
+    assert r.status_code == 302
+    t.user.refresh_from_db()
+    assert not t.user.must_change_password
+    assert client.get(reverse("org:teachers")).status_code == 200

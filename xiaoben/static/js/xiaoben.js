@@ -1,0 +1,17 @@
+// Small helpers shared by pages. htmx sends the CSRF token with every request.
+document.addEventListener("htmx:configRequest", (e) => {
+  const t = document.querySelector("meta[name=csrf-token]");
+  if (t) e.detail.headers["X-CSRFToken"] = t.content;
+});
+// Charts: <div class="chart" data-chart='{...echarts option...}'></div>
+function xbRenderCharts(root) {
+  if (!window.echarts) return;
+  (root || document).querySelectorAll("[data-chart]").forEach((el) => {
+    if (el._chart) return;
+    el._chart = echarts.init(el);
+    el._chart.setOption(JSON.parse(el.dataset.chart));
+  });
+}
+window.addEventListener("resize", () => document.querySelectorAll("[data-chart]").forEach((el) => el._chart && el._chart.resize()));
+document.addEventListener("DOMContentLoaded", () => xbRenderCharts());
+document.addEventListener("htmx:afterSettle", (e) => xbRenderCharts(e.target));
