@@ -28,6 +28,7 @@ ROUTERS = [
     ("/research/", "xiaoben.research.api"),
     ("/hours/", "xiaoben.hours.api"),
     ("/requirements/", "xiaoben.requirements.api"),
+    ("/assessment/", "xiaoben.assessment.api"),
     ("/resources/", "xiaoben.resources.api"),
     ("/reports/", "xiaoben.reports.api"),
 ]

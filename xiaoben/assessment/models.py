@@ -1,0 +1,1 @@
+"""考核: AssessmentScheme, AssessmentResult (SPEC §4)."""
