@@ -343,7 +343,8 @@ def _teachers(ctx, school, spec, used_names) -> list[Teacher]:
 
 def _titles(rng, teachers, primary, today):
     """中级 (一级教师) 13 in the 小学; seniority decides who holds what."""
-    by_years = sorted(teachers, key=lambda t: t.teaching_since)
+    # The principal (001) and the 教导主任 (002) hold the senior titles.
+    by_years = sorted(teachers, key=lambda t: (t.staff_no[-3:] not in ("001", "002"), t.teaching_since))
     n = len(teachers)
     senior = 2 if primary else max(2, n // 10)
     first = 13 if primary else n // 3
