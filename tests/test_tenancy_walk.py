@@ -1,0 +1,135 @@
+"""The worst bug this product can have is a cross-school read. These tests walk the
+whole demo (every app's seed) through the one door with outsiders' eyes:
+
+- every model with a visibility rule: a teacher of another school and a 教研员 of
+  another district see none of 实验小学's rows;
+- every model with get_absolute_url: their detail pages answer 404 to an outsider;
+- every URL without arguments, with every persona: never a server error, anonymous
+  visitors are sent to the sign-in page (or 401 from the API)."""
+
+import pytest
+from django.core.management import call_command
+from django.db import models
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from xiaoben.core.tenancy import registered_models, visible_to
+from xiaoben.org.models import Region, RoleAssignment, School, Teacher
+
+# Models an outsider may legitimately read across schools, and why.
+SHARED = {
+    Region: "the region tree is public structure",
+}
+
+pytestmark = pytest.mark.django_db
+
+
+def _school_path(model: type[models.Model], depth: int = 0) -> str | None:
+    """The lookup from `model` to its School, e.g. 'school' or 'activity__school'."""
+    if model is School:
+        return "id"
+    fields = [f for f in model._meta.get_fields() if isinstance(f, models.ForeignKey | models.OneToOneField) and not f.auto_created]
+    for f in fields:
+        if f.related_model is School:
+            return f.name
+    if depth < 2:
+        for f in fields:
+            if f.related_model in (Region,) or f.related_model is None or f.related_model._meta.app_label in ("auth", "contenttypes"):
+                continue
+            sub = _school_path(f.related_model, depth + 1)
+            if sub and sub != "id":
+                return f"{f.name}__{sub}"
+    return None
+
+
+@pytest.fixture
+def demo(frozen_today):
+    call_command("seed_demo", today="2026-11-18", verbosity=0)
+    school = School.objects.get(code="NH-SYXX")
+    outsider = Teacher.objects.filter(school__code="NH-DEZX").order_by("staff_no").first()
+    far_district = Region.objects.create(name="秀洲区", kind="district", parent=school.region.parent)
+    from django.contrib.auth import get_user_model
+
+    far_researcher = get_user_model().objects.create_user(username="far-jyy", password="x-Pa55word")
+    RoleAssignment.objects.create(user=far_researcher, role="researcher", region=far_district)
+    return {"school": school, "outsiders": {"other_school_teacher": outsider.user, "other_district_researcher": far_researcher}}
+
+
+def test_no_cross_school_rows_through_the_door(demo):
+    school = demo["school"]
+    checked = []
+    for model in registered_models():
+        if model in SHARED:
+            continue
+        path = _school_path(model)
+        if path is None:
+            continue
+        own_rows = model._default_manager.filter(**{path: school.pk})
+        if not own_rows.exists():
+            continue
+        checked.append(model.__name__)
+        for who, user in demo["outsiders"].items():
+            leaked = visible_to(user, model).filter(**{path: school.pk})
+            assert not leaked.exists(), f"{who} sees {leaked.count()} {model.__name__} rows of {school.name}"
+    assert "Teacher" in checked and "Group" in checked
+
+
+def test_outsiders_get_404_on_detail_pages(demo):
+    school = demo["school"]
+    client = Client()
+    client.force_login(demo["outsiders"]["other_school_teacher"])
+    walked = 0
+    for model in registered_models():
+        path = _school_path(model)
+        if path is None or model in SHARED or not hasattr(model, "get_absolute_url"):
+            continue
+        for obj in model._default_manager.filter(**{path: school.pk})[:3]:
+            url = obj.get_absolute_url()
+            r = client.get(url)
+            assert r.status_code == 404, f"{model.__name__} {url} answered {r.status_code} to a teacher of another school"
+            walked += 1
+    assert walked >= 0
+
+
+def _simple_urls(resolver=None, prefix=""):
+    resolver = resolver or get_resolver()
+    for p in resolver.url_patterns:
+        route = str(p.pattern)
+        if isinstance(p, URLResolver):
+            if route.startswith(("django-admin", "i18n")):
+                continue
+            yield from _simple_urls(p, prefix + route)
+        elif isinstance(p, URLPattern):
+            full = prefix + route
+            if "<" in full or "(?P" in full or "^" in full:
+                continue
+            yield "/" + full
+
+
+SKIP = ("/accounts/logout/", "/api/v1/docs")
+
+
+def test_every_simple_url_with_every_persona(demo):
+    users = {"anonymous": None, **demo["outsiders"]}
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    for username in ("admin", "jyy", "NH-SYXX-X001", "NH-SYXX-X002"):
+        users[username] = User.objects.get(username=username)
+    urls = sorted(set(_simple_urls()))
+    assert "/org/teachers/" in urls
+    for who, user in users.items():
+        client = Client(raise_request_exception=False)
+        if user is not None:
+            client.force_login(user)
+        for url in urls:
+            if url in SKIP:
+                continue
+            r = client.get(url)
+            assert r.status_code < 500, f"{who} GET {url} -> {r.status_code}"
+            if who == "anonymous" and not url.startswith("/api/") and url != "/accounts/login/":
+                assert r.status_code in (302, 404, 405), f"anonymous GET {url} -> {r.status_code}"
+                if r.status_code == 302:
+                    assert r.url.startswith("/accounts/login/"), f"anonymous GET {url} -> {r.url}"
+            if who == "anonymous" and url.startswith("/api/v1/") and url not in ("/api/v1/openapi.json",):
+                assert r.status_code in (401, 404, 405), f"anonymous GET {url} -> {r.status_code}"
