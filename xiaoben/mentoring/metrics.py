@@ -1,0 +1,59 @@
+"""Mentorship quotas, e.g. 徒弟听师傅的课每年不少于30节: observations between the two
+people of an active pair in the observation's school year (CONTRACT fields only)."""
+
+from django.db.models import F, Q
+
+from xiaoben.observations.models import Observation
+from xiaoben.requirements.registry import QueryMetric, RecordRow, register, safe_reverse
+
+COUNTED = Q(status="submitted")
+
+
+def _row(o: Observation) -> RecordRow:
+    return RecordRow(
+        date=o.lesson_date,
+        title=f"{o.observer.name}听{o.teacher.name}的课" + (f"《{o.lesson_title}》" if o.lesson_title else ""),
+        detail=o.get_kind_display(),
+        url=safe_reverse("observations:detail", o.pk),
+    )
+
+
+register(
+    QueryMetric(
+        key="mentoring.mentee_observed_mentor",
+        label="听师傅的课",
+        unit="节",
+        model=Observation,
+        teacher="observer",
+        date="lesson_date",
+        base=COUNTED
+        & Q(
+            observer__mentorships_as_mentee__mentor_id=F("teacher_id"),
+            observer__mentorships_as_mentee__is_active=True,
+            observer__mentorships_as_mentee__school_year_id=F("term__school_year_id"),
+        ),
+        help="徒弟听本人师傅的课（结对当学年）",
+        describe_row=_row,
+        records_select=("observer", "teacher"),
+    )
+)
+
+register(
+    QueryMetric(
+        key="mentoring.mentor_observed_mentee",
+        label="听徒弟的课",
+        unit="节",
+        model=Observation,
+        teacher="observer",
+        date="lesson_date",
+        base=COUNTED
+        & Q(
+            observer__mentorships_as_mentor__mentee_id=F("teacher_id"),
+            observer__mentorships_as_mentor__is_active=True,
+            observer__mentorships_as_mentor__school_year_id=F("term__school_year_id"),
+        ),
+        help="师傅听本人徒弟的课（结对当学年）",
+        describe_row=_row,
+        records_select=("observer", "teacher"),
+    )
+)

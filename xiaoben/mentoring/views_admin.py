@@ -1,0 +1,207 @@
+"""Admin screens of 师徒结对 (mentoring:manage): pair the new teachers in one screen,
+the school's quotas, a pair's targets and mentor, and the printed agreements."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from xiaoben.core.decorators import require_perm
+from xiaoben.core.scope import scope_for
+from xiaoben.org.models import Teacher
+from xiaoben.org.selectors import today
+
+from . import selectors, services
+from .documents import agreements_docx
+from .forms import PairEditForm, QuotaRuleFormSet
+from .models import Mentorship, MentorshipQuota
+from .scopes import can_see_private
+from .views import _get_pair, _int, school_and_year
+
+
+def _manage_school(request):
+    scope = scope_for(request.user)
+    school, year, years = school_and_year(request, scope)
+    if not scope.can("mentoring:manage", school_id=school.pk):
+        raise Http404
+    return school, year, years
+
+
+@require_perm("mentoring:manage")
+def pair_bulk(request):
+    """One screen: every new teacher without a pair, a suggested same-subject mentor
+    (editable), one start date and one set of goals; one click pairs them all."""
+    school, year, _ = _manage_school(request)
+    rows, mentors = selectors.mentor_suggestions(school=school, school_year=year, today=today())
+    start_date = today()
+    goals = services.DEFAULT_GOALS
+    errors: list[str] = []
+    if request.method == "POST":
+        goals = request.POST.get("goals", "").strip()[:5000]
+        try:
+            start_date = dt.date.fromisoformat(request.POST.get("start_date", ""))
+        except ValueError:
+            errors.append("结对日期格式不正确，应为 年-月-日。")
+        pairs = []
+        for r in rows:
+            t = r["teacher"]
+            if request.POST.get(f"pick_{t.pk}"):
+                mentor_id = _int(request.POST.get(f"mentor_{t.pk}"))
+                if mentor_id not in {m.pk for m in mentors}:
+                    errors.append(f"请为{t.name}选择一位本校师傅。")
+                else:
+                    pairs.append((t.pk, mentor_id))
+                r["picked"], r["chosen"] = True, mentor_id
+            else:
+                r["picked"], r["chosen"] = False, _int(request.POST.get(f"mentor_{t.pk}"))
+        if not errors:
+            try:
+                created = services.mentorships_create_bulk(
+                    school=school, school_year=year, pairs=pairs, start_date=start_date, goals=goals, user=request.user
+                )
+            except ValidationError as e:
+                errors.extend(e.messages)
+            else:
+                messages.success(request, f"已结对{len(created)}对师徒，可打印结对协议书。")
+                return redirect(f"{_url('mentoring:list')}?year={year.pk}")
+    else:
+        for r in rows:
+            r["picked"], r["chosen"] = r["suggested"] is not None, r["suggested"].pk if r["suggested"] else None
+    return render(
+        request,
+        "mentoring/bulk.html",
+        {
+            "school": school,
+            "year": year,
+            "rows": rows,
+            "mentors": mentors,
+            "start_date": start_date,
+            "goals": goals,
+            "errors": errors,
+            "rules": selectors.quota_rules(school),
+        },
+    )
+
+
+def _url(name, *args):
+    from django.urls import reverse
+
+    return reverse(name, args=args)
+
+
+@require_perm("mentoring:manage")
+def quotas(request):
+    """The school's default quotas (seed 004's rules until it sets its own)."""
+    school, year, _ = _manage_school(request)
+    initial = selectors.quota_rules(school)
+    if request.method == "POST":
+        formset = QuotaRuleFormSet(request.POST, initial=initial)
+        if formset.is_valid():
+            rules = [f.cleaned_data for f in formset.forms if f.cleaned_data.get("label") and not f.cleaned_data.get("DELETE")]
+            try:
+                services.quota_rules_save(school=school, rules=rules)
+                if request.POST.get("apply"):
+                    n = services.quota_rules_apply(school=school, school_year=year)
+                    messages.success(request, f"听课要求已保存，并更新了本学年结对的{n}项指标。")
+                else:
+                    messages.success(request, "听课要求已保存，新结对将按此要求。")
+                return redirect("mentoring:quotas")
+            except ValidationError as e:
+                messages.error(request, "；".join(e.messages))
+    else:
+        formset = QuotaRuleFormSet(initial=initial)
+    return render(request, "mentoring/quotas.html", {"school": school, "year": year, "formset": formset})
+
+
+@require_POST
+@require_perm("mentoring:manage")
+def pair_quotas(request, pk: int):
+    pair = _get_pair(request, pk)
+    if not scope_for(request.user).can("mentoring:manage", school_id=pair.school_id):
+        raise Http404
+    targets = {}
+    for q in MentorshipQuota.objects.filter(mentorship=pair):
+        v = _int(request.POST.get(f"target_{q.pk}"))
+        if v is None:
+            messages.error(request, f"“{q.label}”的节数应为整数。")
+            return redirect("mentoring:detail", pk=pair.pk)
+        targets[q.pk] = v
+    try:
+        services.pair_quotas_update(pair=pair, targets=targets)
+        messages.success(request, "本结对的听课指标已更新。")
+    except ValidationError as e:
+        messages.error(request, "；".join(e.messages))
+    return redirect("mentoring:detail", pk=pair.pk)
+
+
+@require_perm("mentoring:manage")
+def edit(request, pk: int):
+    pair = _get_pair(request, pk)
+    if not scope_for(request.user).can("mentoring:manage", school_id=pair.school_id):
+        raise Http404
+    mentors = [
+        t
+        for t in Teacher.objects.filter(school_id=pair.school_id, is_active=True).order_by("subject", "staff_no")
+        if t.pk != pair.mentee_id
+    ]
+    if request.method == "POST":
+        form = PairEditForm(request.POST, mentors=mentors)
+        if form.is_valid():
+            try:
+                services.mentorship_update(
+                    pair=pair,
+                    mentor=Teacher.objects.get(pk=form.cleaned_data["mentor"]),
+                    goals=form.cleaned_data["goals"],
+                    is_active=form.cleaned_data["is_active"],
+                )
+            except ValidationError as e:
+                form.add_error(None, e)
+            else:
+                messages.success(request, "结对信息已保存。")
+                return redirect("mentoring:detail", pk=pair.pk)
+    else:
+        form = PairEditForm(mentors=mentors, initial={"mentor": pair.mentor_id, "goals": pair.goals, "is_active": pair.is_active})
+    return render(request, "mentoring/edit.html", {"pair": pair, "form": form})
+
+
+def _docx_response(data: bytes, filename: str) -> HttpResponse:
+    from urllib.parse import quote
+
+    resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return resp
+
+
+def agreement(request, pk: int):
+    """One pair's 师徒结对协议书: for the pair, the lead and the school's admins."""
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    pair = _get_pair(request, pk)
+    scope = scope_for(request.user)
+    if not (can_see_private(scope, pair) or scope.can("mentoring:manage", school_id=pair.school_id)):
+        raise Http404
+    data = agreements_docx([pair], quotas=list(pair.quotas.all()))
+    return _docx_response(data, f"师徒结对协议书-{pair.mentor.name}-{pair.mentee.name}.docx")
+
+
+@require_perm("mentoring:manage")
+def agreements(request):
+    """Every active pair's agreement of the year, one per page."""
+    school, year, _ = _manage_school(request)
+    pairs = list(
+        Mentorship.objects.filter(school=school, school_year=year, is_active=True)
+        .select_related("school", "school_year", "mentor", "mentee")
+        .order_by("mentor__staff_no", "mentee__staff_no")
+    )
+    if not pairs:
+        messages.error(request, "本学年还没有师徒结对。")
+        return redirect("mentoring:list")
+    quotas = list(MentorshipQuota.objects.filter(mentorship__in=pairs))
+    return _docx_response(agreements_docx(pairs, quotas=quotas), f"{school.name}{year.name}师徒结对协议书.docx")
