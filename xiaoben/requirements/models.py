@@ -1,1 +1,127 @@
-"""Models of this app (see SPEC §4 for names)."""
+"""量化要求: every quota a plan states, as data (SPEC §2.1).
+
+A `Requirement` says who it applies to, what it counts (a metric from the
+registry in `registry.py` plus JSON filters), over what period and the
+threshold. Progress is never stored: the engine (`engine.py`) computes it from
+the records each time."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from xiaoben.core.models import TimeStampedModel, VersionedModel
+
+
+class Audience(models.TextChoices):
+    ALL = "all", _("全体教师")
+    GROUP = "group", _("指定小组成员")
+    NEW_TEACHERS = "new_teachers", _("新教师（教龄三年内）")
+    MENTORS = "mentors", _("师傅")
+    MENTEES = "mentees", _("徒弟")
+    GROUP_LEADERS = "group_leaders", _("组长")
+    ROLE = "role", _("指定角色")
+
+
+class Period(models.TextChoices):
+    WEEK = "week", _("每周")
+    MONTH = "month", _("每月")
+    TERM = "term", _("每学期")
+    SCHOOL_YEAR = "school_year", _("每学年")
+    FIVE_YEAR = "five_year", _("五年周期")
+
+
+class Source(models.TextChoices):
+    STARTER = "starter", _("常用要求")
+    IMPORT = "import", _("计划导入")
+    MANUAL = "manual", _("手工添加")
+
+
+class Status(models.TextChoices):
+    MET = "met", _("达标")
+    ON_TRACK = "on_track", _("进行中")
+    BEHIND = "behind", _("落后")
+
+
+class Requirement(TimeStampedModel, VersionedModel):
+    """每学期听课不少于20节: audience=all, metric=observations.given, period=term, threshold=20."""
+
+    school = models.ForeignKey(
+        "org.School", null=True, blank=True, on_delete=models.CASCADE, related_name="requirements", verbose_name=_("学校")
+    )
+    region = models.ForeignKey(
+        "org.Region",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="requirement_templates",
+        verbose_name=_("区域（模板）"),
+        help_text=_("区域模板：辖区学校可一键采用"),
+    )
+    school_year = models.ForeignKey(
+        "org.SchoolYear",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="requirements",
+        verbose_name=_("适用学年"),
+        help_text=_("留空表示长期有效"),
+    )
+    name = models.CharField(_("要求"), max_length=100)
+    description = models.CharField(_("说明/原文"), max_length=300, blank=True)
+    applies_to = models.CharField(_("适用对象"), max_length=20, choices=Audience.choices, default=Audience.ALL)
+    group = models.ForeignKey(
+        "org.Group", null=True, blank=True, on_delete=models.CASCADE, related_name="requirements", verbose_name=_("小组")
+    )
+    group_kind = models.CharField(_("组长所在小组类型"), max_length=20, blank=True, help_text=_("仅对“组长”有效；留空为任意小组"))
+    role = models.CharField(_("角色"), max_length=20, blank=True, help_text=_("仅对“指定角色”有效，如 principal、school_admin"))
+    metric = models.CharField(_("统计项"), max_length=60)
+    filters = models.JSONField(_("筛选条件"), default=dict, blank=True)
+    period = models.CharField(_("周期"), max_length=20, choices=Period.choices, default=Period.TERM)
+    threshold = models.DecimalField(_("数量要求"), max_digits=8, decimal_places=1)
+    active = models.BooleanField(_("启用"), default=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=50)
+    source = models.CharField(_("来源"), max_length=20, choices=Source.choices, default=Source.MANUAL)
+    starter_key = models.CharField(_("常用要求编号"), max_length=40, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("创建人")
+    )
+
+    class Meta:
+        verbose_name = _("量化要求")
+        verbose_name_plural = _("量化要求")
+        ordering = ["order", "id"]
+        indexes = [models.Index(fields=["school", "active"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(school__isnull=False) | models.Q(region__isnull=False), name="requirement_school_or_region"
+            ),
+            models.CheckConstraint(condition=models.Q(threshold__gt=0), name="requirement_threshold_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def metric_obj(self):
+        from .registry import get_metric
+
+        return get_metric(self.metric)
+
+    @property
+    def unit(self) -> str:
+        m = self.metric_obj
+        if self.period in (Period.WEEK, Period.MONTH):
+            return "周" if self.period == Period.WEEK else "个月"
+        return m.unit if m else ""
+
+    @property
+    def is_bucketed(self) -> bool:
+        return self.period in (Period.WEEK, Period.MONTH)
+
+    @property
+    def audience_label(self) -> str:
+        if self.applies_to == Audience.GROUP and self.group_id:
+            return str(self.group)
+        return self.get_applies_to_display()

@@ -1,0 +1,379 @@
+"""The progress engine: every teacher × every applicable requirement → done, required, status.
+
+The public API (used by dashboards, the API, the 学时 and 考核 apps):
+
+    progress_for_school(school, term=None, on=None) -> ProgressGrid
+    progress_for_teacher(teacher, term=None, on=None) -> list[Progress]
+
+`Progress` carries `requirement`, `teacher_id`, `done`, `required`, `target`,
+`expected`, `status` ("met"/"on_track"/"behind", label 达标/进行中/落后),
+`buckets` (week/month requirements) and `records()` — the queryset of the records
+behind the number (callers must still pass it through `visible_to` before showing it).
+
+Queries: a fixed handful (teachers, requirements, and only when used: memberships,
+mentorships, roles, the school year's terms) plus ONE aggregate per distinct
+(metric, filters, period) — never one per teacher or per record.
+
+Judged from: a teacher is judged from the later of the period start and their
+参加教学工作时间 (`Teacher.teaching_since`). `Teacher.created_at` is when the
+account was made — for an imported roster that is the import day, not when the
+person started — and group memberships carry no dates, so neither says when
+someone joined. A new teacher who starts mid-term owes a pro-rata share of a term
+quota (rounded up) and only the weeks/months from their first week.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q
+from django.urls import reverse
+
+from xiaoben.org.models import GroupMembership, RoleAssignment, School, Teacher, Term
+
+from . import periods
+from .models import Audience, Period, Requirement, Status
+from .registry import QueryMetric, get_metric
+
+STATUS_LABELS = {Status.MET: "达标", Status.ON_TRACK: "进行中", Status.BEHIND: "落后"}
+STATUS_COLORS = {Status.MET: "green", Status.ON_TRACK: "azure", Status.BEHIND: "red"}
+PERIOD_WORDS = {
+    Period.WEEK: "本学期",
+    Period.MONTH: "本学期",
+    Period.TERM: "本学期",
+    Period.SCHOOL_YEAR: "本学年",
+    Period.FIVE_YEAR: "本周期",
+}
+
+
+def _fmt(v: Decimal) -> str:
+    v = Decimal(v).normalize()
+    return f"{v:f}" if v == v.to_integral() else f"{v:.1f}"
+
+
+@dataclass
+class BucketProgress:
+    label: str
+    start: dt.date
+    end: dt.date
+    value: Decimal
+    met: bool
+    open: bool  # still under way: not held against anyone
+
+
+@dataclass
+class Progress:
+    requirement: Requirement
+    teacher_id: int
+    done: Decimal  # records (or met weeks/months)
+    required: Decimal  # shown as the denominator: the period quota, or weeks/months elapsed
+    target: Decimal  # the full-period quota (for a joiner, their share)
+    expected: Decimal  # what on-pace means by now
+    status: str
+    start: dt.date  # records counted from …
+    end: dt.date  # … to
+    buckets: list[BucketProgress] | None = None
+    judged_from: dt.date | None = None  # the teacher's start, when later than the period's
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def color(self) -> str:
+        return STATUS_COLORS[self.status]
+
+    @property
+    def missing(self) -> Decimal:
+        return max(Decimal(0), self.required - self.done)
+
+    @property
+    def percent(self) -> int:
+        if self.target <= 0:
+            return 100
+        return int(min(Decimal(100), self.done * 100 / self.target))
+
+    @property
+    def unit(self) -> str:
+        return self.requirement.unit
+
+    @property
+    def done_display(self) -> str:
+        return _fmt(self.done)
+
+    @property
+    def required_display(self) -> str:
+        return _fmt(self.required)
+
+    @property
+    def sort_key(self) -> float:
+        """For sorting a grid column: share of the quota reached."""
+        return float(self.done / self.required) if self.required else 1.0
+
+    def records(self):
+        """The records behind this number (unfiltered by visibility: apply `visible_to`)."""
+        r = self.requirement
+        return r.metric_obj.records(teacher_id=self.teacher_id, start=self.start, end=self.end, filters=r.filters)
+
+    @property
+    def url(self) -> str:
+        return reverse("requirements:cell", args=[self.requirement.pk, self.teacher_id])
+
+    def message(self) -> str:
+        """本学期听课已完成12节，要求20节，还差8节 — what a reminder says."""
+        r = self.requirement
+        m = r.metric_obj
+        label = m.label if m else r.name
+        if r.is_bucketed:
+            per = "每周" if r.period == Period.WEEK else "每月"
+            gap = _fmt(max(Decimal(0), self.required - self.done))
+            return (
+                f"{r.name}：本学期已过{_fmt(self.required)}{r.unit}，达标{_fmt(self.done)}{r.unit}，"
+                f"还差{gap}{r.unit}（要求{per}{label}不少于{_fmt(r.threshold)}{m.unit if m else ''}）"
+            )
+        word = PERIOD_WORDS[r.period]
+        unit = m.unit if m else ""
+        gap = _fmt(max(Decimal(0), self.target - self.done))
+        return f"{word}{label}已完成{_fmt(self.done)}{unit}，要求{_fmt(self.target)}{unit}，还差{gap}{unit}"
+
+
+@dataclass
+class ProgressGrid:
+    school: School
+    term: Term
+    on: dt.date
+    teachers: list[Teacher]
+    requirements: list[Requirement]
+    cells: dict[tuple[int, int], Progress] = field(default_factory=dict)  # (teacher_id, requirement_id)
+
+    def cell(self, teacher_id: int, requirement_id: int) -> Progress | None:
+        return self.cells.get((teacher_id, requirement_id))
+
+    def for_teacher(self, teacher_id: int) -> list[Progress]:
+        return [p for r in self.requirements if (p := self.cells.get((teacher_id, r.pk)))]
+
+    def for_requirement(self, requirement_id: int) -> list[Progress]:
+        return [p for t in self.teachers if (p := self.cells.get((t.pk, requirement_id)))]
+
+    def behind(self) -> dict[int, list[Progress]]:
+        out: dict[int, list[Progress]] = {}
+        for p in self.cells.values():
+            if p.status == Status.BEHIND:
+                out.setdefault(p.teacher_id, []).append(p)
+        return out
+
+    def summary(self) -> dict[int, dict[str, int]]:
+        """{requirement_id: {"met": n, "on_track": n, "behind": n, "total": n}}."""
+        out = {r.pk: {"met": 0, "on_track": 0, "behind": 0, "total": 0} for r in self.requirements}
+        for (_, rid), p in self.cells.items():
+            out[rid][p.status] += 1
+            out[rid]["total"] += 1
+        return out
+
+
+# ---------------------------------------------------------------------------
+
+
+def requirements_for(school: School, term: Term):
+    """The school's active requirements that hold in `term`'s school year."""
+    return (
+        Requirement.objects.filter(school=school, active=True)
+        .filter(Q(school_year__isnull=True) | Q(school_year_id=term.school_year_id))
+        .select_related("group")
+        .order_by("order", "id")
+    )
+
+
+def judged_from(teacher: Teacher, start: dt.date) -> dt.date:
+    if teacher.teaching_since and teacher.teaching_since > start:
+        return teacher.teaching_since
+    return start
+
+
+class _Audiences:
+    """Who each requirement applies to; loads memberships/mentorships/roles once, only if needed."""
+
+    def __init__(self, school: School, term: Term, teachers: list[Teacher], on: dt.date):
+        self.school, self.term, self.on = school, term, on
+        self.teachers = teachers
+        self.all_ids = {t.pk for t in teachers}
+        self._members = None
+        self._mentor = None
+        self._roles = None
+
+    def _memberships(self):
+        if self._members is None:
+            self._members = list(
+                GroupMembership.objects.filter(group__school_id=self.school.pk, group__is_active=True).values_list(
+                    "teacher_id", "group_id", "role", "group__kind"
+                )
+            )
+        return self._members
+
+    def _mentorships(self):
+        if self._mentor is None:
+            from xiaoben.mentoring.models import Mentorship
+
+            self._mentor = list(
+                Mentorship.objects.filter(school_id=self.school.pk, school_year_id=self.term.school_year_id, is_active=True).values_list(
+                    "mentor_id", "mentee_id"
+                )
+            )
+        return self._mentor
+
+    def _role_rows(self):
+        if self._roles is None:
+            self._roles = list(RoleAssignment.objects.filter(school_id=self.school.pk).values_list("role", "user_id"))
+        return self._roles
+
+    def ids(self, r: Requirement) -> set[int]:
+        a = r.applies_to
+        if a == Audience.ALL:
+            return set(self.all_ids)
+        if a == Audience.GROUP:
+            return {tid for tid, gid, _, _ in self._memberships() if gid == r.group_id} & self.all_ids
+        if a == Audience.GROUP_LEADERS:
+            return {
+                tid
+                for tid, _, role, kind in self._memberships()
+                if role in ("leader", "deputy") and (not r.group_kind or kind == r.group_kind)
+            } & self.all_ids
+        if a == Audience.NEW_TEACHERS:
+            return {t.pk for t in self.teachers if t.is_new(self.on)}
+        if a == Audience.MENTORS:
+            return {m for m, _ in self._mentorships()} & self.all_ids
+        if a == Audience.MENTEES:
+            return {e for _, e in self._mentorships()} & self.all_ids
+        if a == Audience.ROLE:
+            users = {uid for role, uid in self._role_rows() if role == r.role}
+            return {t.pk for t in self.teachers if t.user_id in users}
+        return set()
+
+
+class _Windows:
+    def __init__(self, school: School, term: Term, on: dt.date):
+        self.school, self.term, self.on = school, term, on
+        self._cache: dict[str, periods.Window] = {}
+
+    def get(self, period: str) -> periods.Window:
+        if period not in self._cache:
+            t, on = self.term, self.on
+            if period == Period.WEEK:
+                w = periods.week_window(t, on)
+            elif period == Period.MONTH:
+                w = periods.month_window(t, on)
+            elif period == Period.SCHOOL_YEAR:
+                w = periods.year_window(list(Term.objects.filter(school_year_id=t.school_year_id)), on)
+            elif period == Period.FIVE_YEAR:
+                w = periods.cycle_window(self.school.setting("hours_cycle_start_year"), on)
+            else:
+                w = periods.term_window(t, on)
+            self._cache[period] = w
+        return self._cache[period]
+
+
+class _Values:
+    """One aggregate per distinct (metric, filters, window, bucketing), cached."""
+
+    def __init__(self, school_id: int, teacher_id: int | None = None):
+        self.school_id, self.teacher_id = school_id, teacher_id
+        self._cache: dict = {}
+
+    def get(self, metric: QueryMetric, filters: dict, window: periods.Window, by: str | None):
+        key = (metric.key, json.dumps(filters or {}, sort_keys=True), window.start, window.end, by)
+        if key not in self._cache:
+            kw = {"school_id": self.school_id, "start": window.start, "end": window.end, "filters": filters}
+            if self.teacher_id is not None:
+                kw["teacher_id"] = self.teacher_id
+            self._cache[key] = metric.buckets(**kw, by=by) if by else metric.totals(**kw)
+        return self._cache[key]
+
+
+def _evaluate(r: Requirement, teacher: Teacher, window: periods.Window, values) -> Progress:
+    start = judged_from(teacher, window.start)
+    threshold = Decimal(r.threshold)
+    if r.is_bucketed:
+        mine = [b for b in window.buckets if b.end >= start]
+        elapsed = [b for b in mine if b.start <= window.on]
+        rows = []
+        for b in elapsed:
+            v = values.get((teacher.pk, b.key), Decimal(0))
+            rows.append(BucketProgress(b.label, b.start, b.end, v, v >= threshold, open=b.end >= window.on))
+        done = Decimal(sum(1 for b in rows if b.met))
+        owed = Decimal(sum(1 for b in rows if not b.open))  # finished buckets must all be met
+        target = Decimal(len(mine))
+        if target and done >= target:
+            status = Status.MET
+        elif done >= owed:
+            status = Status.ON_TRACK
+        else:
+            status = Status.BEHIND
+        end = min(window.end, window.on)
+        return Progress(r, teacher.pk, done, Decimal(len(rows)), target, owed, status, window.start, end, rows, start)
+    done = values.get(teacher.pk, Decimal(0))
+    target = periods.scaled_target(threshold, window.share_of_period(start))
+    expected = periods.pace(target, window.share_elapsed(start))
+    if done >= target:
+        status = Status.MET
+    elif done >= expected:
+        status = Status.ON_TRACK
+    else:
+        status = Status.BEHIND
+    return Progress(r, teacher.pk, done, target, target, expected, status, window.start, window.end, None, start)
+
+
+def _compute(school, term, on, teachers, requirements, teacher_id=None) -> dict[tuple[int, int], Progress]:
+    audiences = _Audiences(school, term, teachers, on)
+    windows = _Windows(school, term, on)
+    values = _Values(school.pk, teacher_id)
+    by_id = {t.pk: t for t in teachers}
+    cells: dict[tuple[int, int], Progress] = {}
+    for r in requirements:
+        metric = get_metric(r.metric)
+        if metric is None:
+            continue  # a metric whose app is gone: the requirement shows nothing rather than breaking
+        who = audiences.ids(r)
+        if not who:
+            continue
+        window = windows.get(r.period)
+        by = "week" if r.period == Period.WEEK else "month" if r.period == Period.MONTH else None
+        vals = values.get(metric, r.filters, window, by)
+        for tid in who:
+            cells[(tid, r.pk)] = _evaluate(r, by_id[tid], window, vals)
+    return cells
+
+
+def _today():
+    from xiaoben.org.selectors import today
+
+    return today()
+
+
+def progress_for_school(school: School, term: Term | None = None, on: dt.date | None = None) -> ProgressGrid | None:
+    """Every active teacher of the school × every applicable requirement, as of `on` (today)."""
+    from xiaoben.org.selectors import current_term
+
+    on = on or _today()
+    term = term or current_term(school.pk, on)
+    if term is None:
+        return None
+    teachers = list(Teacher.objects.filter(school=school, is_active=True).select_related("user").order_by("staff_no"))
+    reqs = list(requirements_for(school, term))
+    return ProgressGrid(school, term, on, teachers, reqs, _compute(school, term, on, teachers, reqs))
+
+
+def progress_for_teacher(teacher: Teacher, term: Term | None = None, on: dt.date | None = None) -> list[Progress]:
+    """One teacher's progress against each requirement that applies to them."""
+    from xiaoben.org.selectors import current_term
+
+    on = on or _today()
+    term = term or current_term(teacher.school_id, on)
+    if term is None:
+        return []
+    school = teacher.school
+    reqs = list(requirements_for(school, term))
+    cells = _compute(school, term, on, [teacher], reqs, teacher_id=teacher.pk)
+    return [cells[(teacher.pk, r.pk)] for r in reqs if (teacher.pk, r.pk) in cells]

@@ -1,0 +1,216 @@
+"""The metric registry: what a requirement can count.
+
+Each app lists its metrics in `<app>/metrics.py`:
+
+    from xiaoben.requirements.registry import QueryMetric, Choice, register
+
+    register(QueryMetric(
+        key="observations.given", label="听课", unit="节",
+        model=Observation, teacher="observer", date="lesson_date",
+        base=Q(status="submitted"),
+        filters={"kinds": Choice("课型", "kind__in", ObservationKind.choices)},
+    ))
+
+and the engine never changes when a new kind of record arrives. A metric answers,
+in ONE aggregated query for all the teachers of a school and a date range:
+
+    metric.totals(school_id=…, start=…, end=…, filters=…)            -> {teacher_id: value}
+    metric.buckets(school_id=…, start=…, end=…, filters=…, by="week") -> {(teacher_id, monday): value}
+
+(`by="month"` keys on the first day of the month), and lists the records behind a
+cell with `metric.records(teacher_id=…, start=…, end=…, filters=…)` plus
+`metric.describe(obj) -> RecordRow` for showing them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from importlib import import_module
+
+from django.apps import apps
+from django.db import models
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncDate, TruncMonth, TruncWeek
+from django.urls import NoReverseMatch, reverse
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A filter the admin may set: `lookup` receives the list of chosen values."""
+
+    label: str
+    lookup: str
+    choices: tuple = ()
+
+
+@dataclass
+class RecordRow:
+    date: dt.date | None
+    title: str
+    detail: str = ""
+    url: str | None = None
+
+
+def safe_reverse(name: str, *args) -> str | None:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+@dataclass
+class QueryMetric:
+    """A metric answered by one GROUP BY over one model.
+
+    teacher: the path from `model` to the Teacher the record counts for ("observer").
+    date:    the path to the day it counts on; `is_datetime` when it is a DateTimeField
+             (cut to the local date in SQL).
+    sum:     a numeric field path to add up; None counts distinct rows.
+    base:    the rule for a record to count (submitted, not deleted, attended…).
+    """
+
+    key: str
+    label: str
+    unit: str
+    model: type[models.Model]
+    teacher: str
+    date: str
+    is_datetime: bool = False
+    sum: str | None = None
+    base: Q = field(default_factory=Q)
+    filters: dict[str, Choice] = field(default_factory=dict)
+    help: str = ""
+    describe_row: object = None  # callable(obj) -> RecordRow
+    records_select: tuple[str, ...] = ()
+    default_filters: dict = field(default_factory=dict)
+
+    # -- building blocks -------------------------------------------------
+    def _manager(self):
+        return self.model._default_manager  # SoftDeleteModel's default manager hides deleted rows
+
+    def _filter_q(self, filters: dict | None) -> Q:
+        q = Q()
+        for name, values in (filters or {}).items():
+            spec = self.filters.get(name)
+            if spec is None or values in (None, "", []):
+                continue
+            vals = values if isinstance(values, list | tuple) else [values]
+            q &= Q(**{spec.lookup: list(vals)})
+        return q
+
+    def _day_expr(self):
+        return TruncDate(self.date) if self.is_datetime else models.F(self.date)
+
+    def _queryset(self, *, start: dt.date, end: dt.date, filters: dict | None, school_id=None, teacher_id=None):
+        qs = self._manager().annotate(_day=self._day_expr())
+        who = {f"{self.teacher}__school_id": school_id} if teacher_id is None else {f"{self.teacher}_id": teacher_id}
+        # One filter() call so that multi-valued paths (group__memberships__…) share one join.
+        return qs.filter(self.base & self._filter_q(filters), _day__gte=start, _day__lte=end, **who)
+
+    def _value(self):
+        if self.sum:
+            return Sum(self.sum)
+        return Count("pk", distinct=True)
+
+    # -- the API the engine uses ----------------------------------------
+    def totals(
+        self, *, school_id: int, start: dt.date, end: dt.date, filters: dict | None = None, teacher_id: int | None = None
+    ) -> dict[int, Decimal]:
+        rows = (
+            self._queryset(start=start, end=end, filters=filters, school_id=school_id, teacher_id=teacher_id)
+            .order_by()
+            .values(f"{self.teacher}_id")
+            .annotate(v=self._value())
+            .values_list(f"{self.teacher}_id", "v")
+        )
+        return {tid: Decimal(v or 0) for tid, v in rows if tid is not None}
+
+    def buckets(
+        self,
+        *,
+        school_id: int,
+        start: dt.date,
+        end: dt.date,
+        filters: dict | None = None,
+        by: str = "week",
+        teacher_id: int | None = None,
+    ) -> dict:
+        trunc = TruncWeek("_day") if by == "week" else TruncMonth("_day")
+        rows = (
+            self._queryset(start=start, end=end, filters=filters, school_id=school_id, teacher_id=teacher_id)
+            .annotate(_bucket=trunc)
+            .order_by()
+            .values(f"{self.teacher}_id", "_bucket")
+            .annotate(v=self._value())
+            .values_list(f"{self.teacher}_id", "_bucket", "v")
+        )
+        out: dict = defaultdict(Decimal)
+        for tid, bucket, v in rows:
+            if tid is None or bucket is None:
+                continue
+            if isinstance(bucket, dt.datetime):
+                bucket = bucket.date()
+            out[(tid, bucket)] += Decimal(v or 0)
+        return dict(out)
+
+    def records(self, *, teacher_id: int, start: dt.date, end: dt.date, filters: dict | None = None):
+        qs = self._queryset(start=start, end=end, filters=filters, teacher_id=teacher_id)
+        if self.records_select:
+            qs = qs.select_related(*self.records_select)
+        return qs.order_by("-_day", "-pk").distinct()
+
+    def describe(self, obj) -> RecordRow:
+        if self.describe_row:
+            return self.describe_row(obj)
+        return RecordRow(date=getattr(obj, "_day", None), title=str(obj))
+
+    def filter_label(self, filters: dict | None) -> str:
+        parts = []
+        for name, values in (filters or {}).items():
+            spec = self.filters.get(name)
+            if not spec or not values:
+                continue
+            labels = dict(spec.choices)
+            vals = values if isinstance(values, list | tuple) else [values]
+            parts.append("、".join(str(labels.get(v, v)) for v in vals))
+        return "；".join(parts)
+
+
+_METRICS: dict[str, QueryMetric] = {}
+_LOADED = False
+
+
+def register(metric: QueryMetric) -> QueryMetric:
+    _METRICS[metric.key] = metric
+    return metric
+
+
+def _autodiscover() -> None:
+    global _LOADED
+    if _LOADED:
+        return
+    _LOADED = True
+    for cfg in apps.get_app_configs():
+        if cfg.name.startswith("xiaoben."):
+            try:
+                import_module(f"{cfg.name}.metrics")
+            except ModuleNotFoundError as e:
+                if e.name != f"{cfg.name}.metrics":
+                    raise
+
+
+def get_metric(key: str) -> QueryMetric | None:
+    _autodiscover()
+    return _METRICS.get(key)
+
+
+def all_metrics() -> list[QueryMetric]:
+    _autodiscover()
+    return sorted(_METRICS.values(), key=lambda m: m.key)
+
+
+def metric_choices() -> list[tuple[str, str]]:
+    return [(m.key, f"{m.label}（{m.unit}）") for m in all_metrics()]

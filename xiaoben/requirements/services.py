@@ -1,0 +1,198 @@
+"""Writes: create, edit, adopt the starter set, import from a plan, remind those behind."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from xiaoben.core.concurrency import save_checked
+from xiaoben.core.services import notification_send
+from xiaoben.org.models import Group, School, SchoolYear
+
+from .models import Audience, Period, Requirement, Source
+from .registry import get_metric
+from .starter import STARTER_SET
+
+EDITABLE = [
+    "name",
+    "description",
+    "applies_to",
+    "group",
+    "group_kind",
+    "role",
+    "metric",
+    "filters",
+    "period",
+    "threshold",
+    "active",
+    "order",
+    "school_year",
+]
+
+
+def _clean(r: Requirement) -> None:
+    """The rules a requirement must satisfy before it is saved (Chinese messages)."""
+    errors: dict[str, str] = {}
+    metric = get_metric(r.metric)
+    if metric is None:
+        errors["metric"] = f"未知的统计项“{r.metric}”。"
+    else:
+        filters = r.filters or {}
+        if not isinstance(filters, dict):
+            errors["filters"] = "筛选条件格式不正确。"
+        else:
+            for name, values in filters.items():
+                spec = metric.filters.get(name)
+                if spec is None:
+                    errors["filters"] = f"统计项“{metric.label}”没有筛选条件“{name}”。"
+                    break
+                allowed = {c for c, _ in spec.choices}
+                vals = values if isinstance(values, list) else [values]
+                bad = [v for v in vals if allowed and v not in allowed]
+                if bad:
+                    errors["filters"] = f"“{spec.label}”的取值无效：{'、'.join(map(str, bad))}。"
+                    break
+    try:
+        threshold = Decimal(r.threshold)
+    except (InvalidOperation, TypeError, ValueError):
+        threshold = Decimal(0)
+    if threshold <= 0:
+        errors["threshold"] = "数量要求必须大于0。"
+    if r.period not in Period.values:
+        errors["period"] = "请选择周期。"
+    if r.applies_to == Audience.GROUP:
+        if not r.group_id:
+            errors["group"] = "适用对象为“指定小组成员”时请选择小组。"
+        elif r.school_id and r.group.school_id != r.school_id:
+            errors["group"] = "只能选择本校的小组。"
+    if r.applies_to == Audience.ROLE and not r.role:
+        errors["role"] = "适用对象为“指定角色”时请填写角色。"
+    if r.school_year_id and r.school_id and r.school_year.school_id != r.school_id:
+        errors["school_year"] = "只能选择本校的学年。"
+    if errors:
+        raise ValidationError(errors)
+    r.full_clean(exclude=["created_by"])
+
+
+@transaction.atomic
+def requirement_create(
+    *,
+    school: School,
+    user=None,
+    name: str,
+    metric: str,
+    period: str,
+    threshold,
+    filters: dict | None = None,
+    applies_to: str = Audience.ALL,
+    group: Group | None = None,
+    group_kind: str = "",
+    role: str = "",
+    school_year: SchoolYear | None = None,
+    description: str = "",
+    source: str = Source.MANUAL,
+    starter_key: str = "",
+    order: int = 50,
+    active: bool = True,
+) -> Requirement:
+    r = Requirement(
+        school=school,
+        created_by=user,
+        name=name.strip(),
+        metric=metric,
+        period=period,
+        threshold=threshold,
+        filters=filters or {},
+        applies_to=applies_to,
+        group=group,
+        group_kind=group_kind,
+        role=role,
+        school_year=school_year,
+        description=description[:300],
+        source=source,
+        starter_key=starter_key,
+        order=order,
+        active=active,
+    )
+    _clean(r)
+    r.save()
+    return r
+
+
+@transaction.atomic
+def requirement_update(*, requirement: Requirement, expected_version: int, **changes) -> Requirement:
+    """Edit a requirement; a second editor working from an older version is refused."""
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise ValidationError(f"不能修改：{'、'.join(sorted(unknown))}")
+    for k, v in changes.items():
+        setattr(requirement, k, v)
+    _clean(requirement)
+    fields = [f"{k}_id" if k in ("group", "school_year") else k for k in changes]
+    save_checked(requirement, expected_version, fields)
+    return requirement
+
+
+@transaction.atomic
+def requirement_delete(*, requirement: Requirement) -> None:
+    requirement.delete()
+
+
+@transaction.atomic
+def starter_set_adopt(*, school: School, user=None) -> list[Requirement]:
+    """一键采用常用要求: adds the starter requirements the school does not have yet
+    (by key), so adopting twice changes nothing and edits are kept."""
+    have = set(Requirement.objects.filter(school=school).exclude(starter_key="").values_list("starter_key", flat=True))
+    created = []
+    for i, spec in enumerate(STARTER_SET):
+        if spec["starter_key"] in have:
+            continue
+        created.append(requirement_create(school=school, user=user, source=Source.STARTER, order=10 + i, **spec))
+    return created
+
+
+@transaction.atomic
+def requirements_import(*, school: School, user, proposals: list[dict]) -> list[Requirement]:
+    """Save the proposals an admin confirmed from a plan; all or nothing."""
+    out = []
+    for i, p in enumerate(proposals):
+        try:
+            out.append(
+                requirement_create(
+                    school=school,
+                    user=user,
+                    source=Source.IMPORT,
+                    name=p["name"],
+                    metric=p["metric"],
+                    period=p["period"],
+                    threshold=p["threshold"],
+                    filters=p.get("filters") or {},
+                    applies_to=p.get("applies_to") or Audience.ALL,
+                    group_kind=p.get("group_kind", ""),
+                    description=p.get("description", ""),
+                    order=100 + i,
+                )
+            )
+        except ValidationError as e:
+            raise ValidationError(f"第{i + 1}条“{p.get('name', '')}”：{'；'.join(e.messages)}") from None
+    return out
+
+
+def remind_behind(*, grid, teacher_ids: set[int] | None = None, url: str = "") -> int:
+    """提醒落后者: one notification per person behind, naming everything that is missing
+    (本学期听课已完成12节，要求20节，还差8节). Returns how many people were told."""
+    from django.urls import reverse
+
+    behind = grid.behind()
+    users = {t.pk: t.user_id for t in grid.teachers}
+    sent = 0
+    with transaction.atomic():
+        for tid, items in sorted(behind.items()):
+            if teacher_ids is not None and tid not in teacher_ids:
+                continue
+            text = "量化要求提醒：" + "；".join(p.message() for p in items) + "。请抓紧完成。"
+            notification_send(recipients=[users[tid]], kind="requirements.behind", text=text, url=url or reverse("requirements:mine"))
+            sent += 1
+    return sent

@@ -1,0 +1,52 @@
+"""What the requirements engine can count from 研修文章: the number of writings of a
+kind, and Chinese characters (读书笔记每年不少于5000字). Submitted or reviewed only."""
+
+from django.db.models import Q
+
+from xiaoben.requirements.registry import Choice, QueryMetric, RecordRow, register, safe_reverse
+
+from .models import Writing, WritingKind
+
+COUNTED = Q(status__in=["submitted", "reviewed"])
+KINDS = {"kinds": Choice("类型", "kind__in", tuple(WritingKind.choices))}
+
+
+def _row(w: Writing) -> RecordRow:
+    return RecordRow(
+        date=w.written_on,
+        title=w.title,
+        detail=f"{w.get_kind_display()} · {w.char_count}字",
+        url=safe_reverse("writings:detail", w.pk),
+    )
+
+
+register(
+    QueryMetric(
+        key="writings.count",
+        label="撰写文章",
+        unit="篇",
+        model=Writing,
+        teacher="author",
+        date="written_on",
+        base=COUNTED,
+        filters=KINDS,
+        help="已提交的研修文章篇数，可按类型（教学反思、心得体会、论文……）筛选",
+        describe_row=_row,
+    )
+)
+
+register(
+    QueryMetric(
+        key="writings.chars",
+        label="字数",
+        unit="字",
+        model=Writing,
+        teacher="author",
+        date="written_on",
+        sum="char_count",
+        base=COUNTED,
+        filters=KINDS,
+        help="已提交文章的汉字字数合计，如读书笔记字数",
+        describe_row=_row,
+    )
+)
