@@ -29,6 +29,17 @@ class Visibility(models.TextChoices):
     PRIVATE = "private", _("仅自己")
     GROUP = "group", _("本组")
     SCHOOL = "school", _("全校")
+    REGION = "region", _("区域共享")
+
+
+class ReflectionKind(models.TextChoices):
+    AFTER_LESSON = "lesson", _("课后反思")
+    WEEKLY = "week", _("周后反思")
+    MONTHLY = "month", _("月后反思")
+    MIDTERM = "midterm", _("期中反思")
+
+
+BOOK_KINDS = ("reading_note", "book_review")
 
 
 class Writing(TimeStampedModel, SoftDeleteModel, VersionedModel):
@@ -46,6 +57,25 @@ class Writing(TimeStampedModel, SoftDeleteModel, VersionedModel):
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     is_excellent = models.BooleanField(_("优秀"), default=False)
     visibility = models.CharField(_("可见范围"), max_length=20, choices=Visibility.choices, default=Visibility.SCHOOL)
+    sub_kind = models.CharField(_("反思类型"), max_length=20, choices=ReflectionKind.choices, blank=True)
+    book = models.ForeignKey("Book", null=True, blank=True, on_delete=models.SET_NULL, related_name="notes", verbose_name=_("书目"))
+    observation = models.ForeignKey(
+        "observations.Observation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("关联听课")
+    )
+    activity = models.ForeignKey(
+        "activities.Activity", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("关联活动")
+    )
+    reviewed_by = models.ForeignKey(
+        "org.Teacher", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("审阅人")
+    )
+    reviewed_at = models.DateTimeField(_("审阅时间"), null=True, blank=True)
+    review_comment = models.TextField(_("审阅意见"), blank=True, max_length=2000)
+    # Copied-text detection (SPEC §10): filled when the writing is submitted.
+    signature = models.BinaryField(_("MinHash签名"), null=True, blank=True, editable=False)
+    similarity = models.FloatField(_("相似度"), null=True, blank=True)
+    similar_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("最相似的文章")
+    )
 
     history = HistoricalRecords()
 
@@ -57,3 +87,66 @@ class Writing(TimeStampedModel, SoftDeleteModel, VersionedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def kind_label(self) -> str:
+        if self.kind == WritingKind.REFLECTION and self.sub_kind:
+            return self.get_sub_kind_display()
+        return self.get_kind_display()
+
+
+class WritingBand(models.Model):
+    """One LSH band key of a submitted writing's MinHash signature. Candidates for a
+    new writing are the rows sharing any of its band keys: an indexed lookup that
+    works the same on one server or many."""
+
+    writing = models.ForeignKey(Writing, on_delete=models.CASCADE, related_name="bands", verbose_name=_("文章"))
+    school = models.ForeignKey("org.School", on_delete=models.CASCADE, related_name="+", verbose_name=_("学校"))
+    band = models.PositiveSmallIntegerField(_("分段"))
+    key = models.BigIntegerField(_("键"))
+
+    class Meta:
+        verbose_name = _("相似度索引")
+        verbose_name_plural = _("相似度索引")
+        indexes = [models.Index(fields=["key"], name="writingband_key")]
+
+
+class Book(TimeStampedModel):
+    """A book on a teacher's shelf for one school year (读书笔记 and 读后感 attach to it)."""
+
+    school = models.ForeignKey("org.School", on_delete=models.CASCADE, related_name="+", verbose_name=_("学校"))
+    teacher = models.ForeignKey("org.Teacher", on_delete=models.CASCADE, related_name="books", verbose_name=_("教师"))
+    school_year = models.ForeignKey("org.SchoolYear", on_delete=models.PROTECT, related_name="+", verbose_name=_("学年"))
+    title = models.CharField(_("书名"), max_length=200)
+    author = models.CharField(_("作者"), max_length=100, blank=True)
+    isbn = models.CharField(_("ISBN"), max_length=20, blank=True)
+    recommended = models.ForeignKey(
+        "RecommendedBook", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("推荐书目")
+    )
+
+    class Meta:
+        verbose_name = _("书目")
+        verbose_name_plural = _("书架")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["teacher", "school_year"])]
+
+    def __str__(self) -> str:
+        return f"《{self.title}》"
+
+
+class RecommendedBook(TimeStampedModel):
+    """The school's recommended reading list (教师推荐书目), managed by the school's admins."""
+
+    school = models.ForeignKey("org.School", on_delete=models.CASCADE, related_name="+", verbose_name=_("学校"))
+    title = models.CharField(_("书名"), max_length=200)
+    author = models.CharField(_("作者"), max_length=100, blank=True)
+    isbn = models.CharField(_("ISBN"), max_length=20, blank=True)
+    note = models.CharField(_("推荐理由"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("推荐书目")
+        verbose_name_plural = _("推荐书目")
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return f"《{self.title}》"

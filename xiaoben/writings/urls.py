@@ -1,3 +1,26 @@
+from django.urls import path
+
+from . import export_views, reading_views, views
+
 app_name = "writings"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.writing_list, name="list"),
+    path("new/", views.writing_create, name="create"),
+    path("autosave/", views.autosave_new, name="autosave_new"),
+    path("<int:pk>/", views.writing_detail, name="detail"),
+    path("<int:pk>/edit/", views.writing_edit, name="edit"),
+    path("<int:pk>/autosave/", views.autosave, name="autosave"),
+    path("<int:pk>/submit/", views.writing_submit, name="submit"),
+    path("<int:pk>/withdraw/", views.writing_withdraw, name="withdraw"),
+    path("<int:pk>/review/", views.writing_review, name="review"),
+    path("<int:pk>/delete/", views.writing_delete, name="delete"),
+    path("shelf/", reading_views.shelf, name="shelf"),
+    path("shelf/add/", reading_views.book_add, name="book_add"),
+    path("books/<int:pk>/", reading_views.book_detail, name="book"),
+    path("recommended/", reading_views.recommended, name="recommended"),
+    path("recommended/<int:pk>/delete/", reading_views.recommended_delete, name="recommended_delete"),
+    path("settings/", reading_views.settings_page, name="settings"),
+    path("export/docx/", export_views.teacher_docx, name="export_docx"),
+    path("export/xlsx/", export_views.school_xlsx, name="export_xlsx"),
+]

@@ -1,0 +1,162 @@
+"""Exports: a teacher's writings of a term as one .docx, the school's list as .xlsx."""
+
+from __future__ import annotations
+
+import io
+import re
+from html.parser import HTMLParser
+
+from docx import Document
+from docx.shared import Pt
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class _Blocks(HTMLParser):
+    """Sanitised HTML → paragraphs (with list bullets) and tables, enough for a printable record."""
+
+    BLOCK = {"p", "div", "li", "h1", "h2", "h3", "h4", "blockquote", "pre"}
+
+    def __init__(self):
+        super().__init__()
+        self.out: list = []  # ("p", text, style) | ("table", rows)
+        self.buf: list[str] = []
+        self.lists: list[list] = []  # stack of [tag, counter]
+        self.table: list | None = None
+        self.cell: list[str] | None = None
+
+    def _flush(self, tag="p"):
+        text = re.sub(r"[ \t\r\n]+", " ", "".join(self.buf)).strip()
+        self.buf = []
+        if not text:
+            return
+        if tag == "li" and self.lists:
+            kind = self.lists[-1]
+            kind[1] += 1
+            text = (f"{kind[1]}. " if kind[0] == "ol" else "• ") + text
+        self.out.append(("p", text, tag if tag in ("h1", "h2", "h3", "h4") else ""))
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("ul", "ol"):
+            self._flush()
+            self.lists.append([tag, 0])
+        elif tag == "table":
+            self._flush()
+            self.table = []
+        elif tag == "tr" and self.table is not None:
+            self.table.append([])
+        elif tag in ("td", "th") and self.table is not None:
+            self.cell = []
+        elif tag == "br":
+            (self.cell if self.cell is not None else self.buf).append("\n")
+        elif tag in self.BLOCK and self.cell is None:
+            self._flush()
+
+    def handle_endtag(self, tag):
+        if tag in ("ul", "ol") and self.lists:
+            self.lists.pop()
+        elif tag in ("td", "th") and self.cell is not None and self.table:
+            self.table[-1].append("".join(self.cell).strip())
+            self.cell = None
+        elif tag == "table" and self.table is not None:
+            self.out.append(("table", [r for r in self.table if r]))
+            self.table = None
+        elif tag in self.BLOCK and self.cell is None:
+            self._flush(tag)
+
+    def handle_data(self, data):
+        (self.cell if self.cell is not None else self.buf).append(data)
+
+    def close(self):
+        super().close()
+        self._flush()
+        return self.out
+
+
+def _add_html(doc, html: str) -> None:
+    parser = _Blocks()
+    parser.feed(html or "")
+    for block in parser.close():
+        if block[0] == "table":
+            rows = block[1]
+            width = max(len(r) for r in rows) if rows else 0
+            if not width:
+                continue
+            t = doc.add_table(rows=len(rows), cols=width)
+            t.style = "Table Grid"
+            for i, r in enumerate(rows):
+                for j, text in enumerate(r):
+                    t.cell(i, j).text = text
+        else:
+            _, text, style = block
+            if style:
+                doc.add_heading(text, level=min(4, int(style[1]) + 1))
+            else:
+                doc.add_paragraph(text)
+
+
+def term_docx(*, teacher, term, writings) -> bytes:
+    doc = Document()
+    st = doc.styles["Normal"]
+    st.font.size = Pt(11)
+    st.font.name = "宋体"
+    doc.add_heading(f"{teacher.name} {term.name} 研修文章", level=0)
+    total = sum(w.char_count for w in writings)
+    doc.add_paragraph(f"{teacher.school.name}　共{len(writings)}篇，{total}字")
+    for w in writings:
+        doc.add_heading(w.title, level=1)
+        meta = f"{w.kind_label}　{w.written_on:%Y年%-m月%-d日}　{w.char_count}字　{w.get_status_display()}"
+        if w.book_id:
+            meta += f"　书目：《{w.book.title}》"
+        if w.is_excellent:
+            meta += "　优秀"
+        p = doc.add_paragraph(meta)
+        p.runs[0].font.size = Pt(9)
+        _add_html(doc, w.body)
+        if w.review_comment:
+            doc.add_paragraph(f"审阅意见（{w.reviewed_by.name if w.reviewed_by else ''}）：{w.review_comment}")
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+HEADERS = ["工号", "作者", "类型", "标题", "写作日期", "字数", "状态", "优秀", "相似度", "最相似的文章", "审阅人"]
+
+
+def school_xlsx(*, school, term, writings) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "研修文章"
+    ws.append([f"{school.name} {term.name if term else ''} 研修文章一览"])
+    ws["A1"].font = Font(bold=True, size=13)
+    ws.append(HEADERS)
+    for c in ws[2]:
+        c.font = Font(bold=True)
+        c.alignment = Alignment(horizontal="center")
+    for w in writings:
+        src = w.similar_to
+        ws.append(
+            [
+                w.author.staff_no,
+                w.author.name,
+                w.kind_label,
+                w.title,
+                w.written_on,
+                w.char_count,
+                w.get_status_display(),
+                "优秀" if w.is_excellent else "",
+                round(w.similarity, 3) if w.similarity is not None else None,
+                f"{src.author.name}《{src.title}》" if src else "",
+                w.reviewed_by.name if w.reviewed_by else "",
+            ]
+        )
+        ws.cell(ws.max_row, 5).number_format = "yyyy-mm-dd"
+        ws.cell(ws.max_row, 9).number_format = "0%"
+    for col, width in zip("ABCDEFGHIJK", [8, 10, 12, 36, 12, 8, 8, 6, 8, 30, 10], strict=True):
+        ws.column_dimensions[col].width = width
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

@@ -1,0 +1,142 @@
+"""Reading: the teacher's shelf, the school's recommended list, the similarity setting."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from xiaoben.core.decorators import require_perm
+from xiaoben.core.scope import scope_for
+from xiaoben.core.tenancy import get_object_for_user, visible_to
+from xiaoben.org.models import School
+from xiaoben.org.selectors import current_term
+
+from . import detection, selectors, services
+from .forms import BookForm, RecommendedForm, ThresholdForm
+from .models import BOOK_KINDS, Book, RecommendedBook, Writing
+
+
+def _teacher(request):
+    scope = scope_for(request.user)
+    if scope.teacher is None:
+        raise Http404
+    return scope
+
+
+@login_required
+def shelf(request):
+    """我的书架: this school year's books, their notes, and the year's 读书笔记 characters."""
+    scope = _teacher(request)
+    teacher = scope.teacher
+    term = current_term(teacher.school_id)
+    if term is None:
+        raise Http404
+    year = term.school_year
+    books = list(selectors.shelf(user=request.user, teacher_id=teacher.pk, school_year_id=year.pk))
+    notes = (
+        visible_to(request.user, Writing)
+        .filter(author=teacher, kind__in=BOOK_KINDS, term__school_year=year)
+        .select_related("book")
+        .order_by("-written_on", "-id")
+    )
+    total = selectors.counted_chars(teacher_id=teacher.pk, school_year_id=year.pk)
+    target = selectors.reading_target(teacher.school)
+    return render(
+        request,
+        "writings/shelf.html",
+        {
+            "year": year,
+            "books": books,
+            "notes": notes[:50],
+            "total": total,
+            "target": target,
+            "percent": min(100, round(total * 100 / target)) if target else 100,
+            "form": BookForm(),
+            "recommended": selectors.recommended_list(user=request.user, school_id=teacher.school_id)[:100],
+            "on_shelf": {b.recommended_id for b in books if b.recommended_id},
+        },
+    )
+
+
+@login_required
+@require_POST
+def book_add(request):
+    scope = _teacher(request)
+    rec_id = request.POST.get("recommended")
+    rec = get_object_for_user(request.user, RecommendedBook, pk=rec_id) if rec_id else None
+    form = BookForm(request.POST) if rec is None else None
+    try:
+        if rec is not None:
+            services.book_add(teacher=scope.teacher, title=rec.title, author=rec.author, isbn=rec.isbn, recommended=rec)
+        elif form.is_valid():
+            services.book_add(teacher=scope.teacher, **form.cleaned_data)
+        else:
+            raise ValidationError("请填写书名。")
+        messages.success(request, "已放上书架。")
+    except ValidationError as e:
+        messages.error(request, "；".join(e.messages))
+    return redirect("writings:shelf")
+
+
+@login_required
+def book_detail(request, pk: int):
+    book = get_object_for_user(request.user, Book, Book.objects.select_related("teacher", "school_year"), pk=pk)
+    notes = visible_to(request.user, Writing).filter(book=book).order_by("-written_on", "-id")
+    return render(
+        request, "writings/book.html", {"book": book, "notes": notes, "is_mine": scope_for(request.user).is_self(book.teacher_id)}
+    )
+
+
+@login_required
+def recommended(request):
+    """The school's recommended reading list; its admins add and remove titles here."""
+    scope = scope_for(request.user)
+    if not scope.school_id:
+        raise Http404
+    school = School.objects.get(pk=scope.school_id)
+    can_manage = scope.admin_of(school.pk)
+    form = RecommendedForm(request.POST or None)
+    if request.method == "POST":
+        if not can_manage:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.recommended_add(school=school, by=scope, **form.cleaned_data)
+                messages.success(request, "已加入推荐书目。")
+                return redirect("writings:recommended")
+            except ValidationError as e:
+                form.add_error(None, e)
+    rows = selectors.recommended_list(user=request.user, school_id=school.pk)
+    return render(request, "writings/recommended.html", {"rows": rows, "form": form, "can_manage": can_manage, "school": school})
+
+
+@login_required
+@require_POST
+def recommended_delete(request, pk: int):
+    row = get_object_for_user(request.user, RecommendedBook, pk=pk)
+    try:
+        services.recommended_delete(row=row, by=scope_for(request.user))
+        messages.success(request, "已从推荐书目中移除。")
+    except ValidationError as e:
+        raise Http404 from e
+    return redirect("writings:recommended")
+
+
+@require_perm("school:manage")
+def settings_page(request):
+    """查重阈值: from what similarity the reviewer is warned."""
+    scope = scope_for(request.user)
+    school = School.objects.get(pk=scope.school_id)
+    form = ThresholdForm(request.POST or None, initial={"percent": round(detection.threshold(school) * 100)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.similarity_threshold_set(school=school, by=scope, value=form.cleaned_data["percent"] / 100)
+            messages.success(request, "查重阈值已保存。")
+            return redirect("writings:settings")
+        except ValidationError as e:
+            form.add_error(None, e)
+    return render(request, "writings/settings.html", {"form": form, "school": school})

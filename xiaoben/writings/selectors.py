@@ -1,0 +1,96 @@
+"""Reads for writings and reading."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+
+from xiaoben.core.html import html_to_text
+from xiaoben.core.scope import Scope
+from xiaoben.core.tenancy import visible_to
+from xiaoben.org.models import GroupMembership
+
+from . import detection, similarity
+from .models import BOOK_KINDS, Book, RecommendedBook, Writing, WritingStatus
+
+COUNTED = (WritingStatus.SUBMITTED, WritingStatus.REVIEWED)
+READING_TARGET = 5000  # 读书笔记每年不少于5000字 (a school may set "reading_chars_per_year")
+
+
+def review_queue_filter(scope: Scope) -> Q:
+    """Submitted writings this person may review: their schools' as an admin, their groups' members' as a leader."""
+    cond = Q(school_id__in=scope.admin_school_ids)
+    if scope.led_group_ids and scope.teacher:
+        led = GroupMembership.objects.filter(teacher_id=OuterRef("author_id"), group_id__in=scope.led_group_ids)
+        cond |= Q(school_id=scope.teacher.school_id) & Exists(led)
+    return cond & ~Q(author_id=scope.teacher_id or 0)
+
+
+def writing_list(
+    *, user, scope: Scope, tab: str = "mine", kind: str = "", status: str = "", term_id: int | None = None, q: str = ""
+) -> QuerySet[Writing]:
+    qs = visible_to(user, Writing)
+    if tab == "mine":
+        qs = qs.filter(author_id=scope.teacher_id or 0)
+    elif tab == "review":
+        qs = qs.filter(review_queue_filter(scope)).exclude(status=WritingStatus.DRAFT)
+    else:
+        qs = qs.exclude(status=WritingStatus.DRAFT).exclude(author_id=scope.teacher_id or 0)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if status:
+        qs = qs.filter(status=status)
+    if term_id:
+        qs = qs.filter(term_id=term_id)
+    if q:
+        qs = qs.filter(Q(title__contains=q) | Q(author__name__contains=q))
+    return qs.select_related("author", "term__school_year", "book", "similar_to__author").order_by("-written_on", "-id")
+
+
+def counted_chars(*, teacher_id: int, school_year_id: int) -> int:
+    """Characters of a teacher's submitted reading notes and 读后感 in one school year."""
+    total = Writing.objects.filter(
+        author_id=teacher_id, term__school_year_id=school_year_id, kind__in=BOOK_KINDS, status__in=COUNTED
+    ).aggregate(n=Sum("char_count"))["n"]
+    return total or 0
+
+
+def shelf(*, user, teacher_id: int, school_year_id: int) -> QuerySet[Book]:
+    notes = Q(notes__deleted_at__isnull=True)
+    return (
+        visible_to(user, Book)
+        .filter(teacher_id=teacher_id, school_year_id=school_year_id)
+        .annotate(
+            note_count=Count("notes", filter=notes, distinct=True),
+            note_chars=Sum("notes__char_count", filter=notes & Q(notes__status__in=COUNTED)),
+        )
+        .select_related("recommended")
+        .order_by("-created_at", "-id")
+    )
+
+
+def recommended_list(*, user, school_id: int) -> QuerySet[RecommendedBook]:
+    return visible_to(user, RecommendedBook).filter(school_id=school_id).order_by("title")
+
+
+def reading_target(school) -> int:
+    try:
+        return int(school.setting("reading_chars_per_year", READING_TARGET))
+    except (TypeError, ValueError):
+        return READING_TARGET
+
+
+def similarity_report(writing: Writing) -> dict | None:
+    """What the reviewer sees: similarity, the closest source and the passages side by side."""
+    if writing.similarity is None:
+        return None
+    report = {"similarity": writing.similarity, "threshold": detection.threshold(writing.school), "source": None}
+    report["flagged"] = writing.similarity >= report["threshold"]
+    source = (
+        Writing.all_objects.select_related("author", "school", "term__school_year").filter(pk=writing.similar_to_id).first()
+        if writing.similar_to_id
+        else None
+    )
+    if source is not None:
+        mine, theirs, matched = similarity.passages(html_to_text(writing.body), html_to_text(source.body))
+        report.update(source=source, mine=mine, theirs=theirs, matched=matched)
+    return report

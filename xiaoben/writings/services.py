@@ -1,0 +1,276 @@
+"""Writes for writings (研修文章) and reading (书架, 推荐书目)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from xiaoben.core.concurrency import save_checked
+from xiaoben.core.html import clean_html
+from xiaoben.core.scope import Scope
+from xiaoben.core.services import notification_send
+from xiaoben.org.models import GroupMembership, School, Teacher
+from xiaoben.org.selectors import current_term, term_for_date
+
+from . import detection
+from .models import BOOK_KINDS, Book, RecommendedBook, Visibility, Writing, WritingKind, WritingStatus
+from .textcount import count_html
+
+BODY_MAX = 200000
+EDITABLE = ("title", "body", "kind", "sub_kind", "written_on", "visibility", "book", "observation", "activity")
+SAVED_COLUMNS = [
+    "title",
+    "body",
+    "kind",
+    "sub_kind",
+    "written_on",
+    "visibility",
+    "book_id",
+    "observation_id",
+    "activity_id",
+    "char_count",
+    "term_id",
+]
+
+
+def _prepare(writing: Writing) -> None:
+    """Sanitise, count, place in its term, validate: shared by create and update."""
+    if len(writing.body or "") > BODY_MAX:
+        raise ValidationError("正文过长（超过20万字符），请分篇保存。")
+    writing.title = (writing.title or "").strip()
+    if not writing.title:
+        raise ValidationError("请填写标题。")
+    writing.body = clean_html(writing.body)
+    writing.char_count = count_html(writing.body)
+    writing.written_on = writing.written_on or timezone.localdate()
+    if writing.written_on > timezone.localdate():
+        raise ValidationError("写作日期不能晚于今天。")
+    term = term_for_date(writing.school_id, writing.written_on) or current_term(writing.school_id, writing.written_on)
+    if term is None:
+        raise ValidationError("学校还没有设置学期，请联系教导处。")
+    writing.term = term
+    if writing.kind != WritingKind.REFLECTION:
+        writing.sub_kind = ""
+    if writing.kind in BOOK_KINDS:
+        if writing.book_id is not None and writing.book.teacher_id != writing.author_id:
+            raise ValidationError("只能选择自己书架上的书。")
+    else:
+        writing.book = None
+    for link in ("observation", "activity"):
+        obj = getattr(writing, link)
+        if obj is not None and obj.school_id not in (writing.school_id, None):
+            raise ValidationError("只能关联本校的听课记录或活动。")
+    writing.full_clean(exclude=["signature"])
+
+
+@transaction.atomic
+def writing_create(
+    *,
+    author: Teacher,
+    kind: str,
+    title: str,
+    body: str = "",
+    written_on: dt.date | None = None,
+    sub_kind: str = "",
+    visibility: str = Visibility.SCHOOL,
+    book: Book | None = None,
+    observation=None,
+    activity=None,
+) -> Writing:
+    """A new draft (草稿). Nothing counts until it is submitted."""
+    w = Writing(
+        school_id=author.school_id,
+        author=author,
+        kind=kind,
+        title=title,
+        body=body,
+        written_on=written_on,
+        sub_kind=sub_kind,
+        visibility=visibility,
+        book=book,
+        observation=observation,
+        activity=activity,
+        status=WritingStatus.DRAFT,
+    )
+    _prepare(w)
+    w.save()
+    return w
+
+
+@transaction.atomic
+def writing_update(*, writing: Writing, by: Scope, expected_version: int, **fields) -> Writing:
+    """Save the author's edits (also the autosave). The second of two savers is told."""
+    if not by.is_self(writing.author_id):
+        raise ValidationError("只有作者本人可以修改这篇文章。")
+    if writing.status != WritingStatus.DRAFT:
+        raise ValidationError("已提交的文章不能修改；如需修改，请先撤回。")
+    unknown = set(fields) - set(EDITABLE)
+    if unknown:
+        raise ValidationError(f"不能修改这些字段：{'、'.join(sorted(unknown))}")
+    for name, value in fields.items():
+        setattr(writing, name, value)
+    _prepare(writing)
+    save_checked(writing, expected_version, SAVED_COLUMNS)
+    return writing
+
+
+@transaction.atomic
+def writing_submit(*, writing: Writing, by: Scope) -> Writing:
+    """草稿 → 已提交. The text is checked against the school's earlier writings (SPEC §10)."""
+    if not by.is_self(writing.author_id):
+        raise ValidationError("只有作者本人可以提交这篇文章。")
+    if writing.status != WritingStatus.DRAFT:
+        raise ValidationError("这篇文章已经提交过了。")
+    if writing.char_count == 0:
+        raise ValidationError("正文是空的，写好后再提交。")
+    if writing.kind in BOOK_KINDS and writing.book_id is None:
+        raise ValidationError("读书笔记和读后感须选择一本书（可先在书架上添加）。")
+    updated = Writing.objects.filter(pk=writing.pk, status=WritingStatus.DRAFT).update(
+        status=WritingStatus.SUBMITTED, submitted_at=timezone.now()
+    )
+    if not updated:
+        raise ValidationError("这篇文章已经提交过了。")
+    writing.refresh_from_db()
+    detection.check_writing(writing)
+    return writing
+
+
+@transaction.atomic
+def writing_withdraw(*, writing: Writing, by: Scope) -> Writing:
+    """已提交 → 草稿, by the author, as long as nobody has reviewed it yet."""
+    if not by.is_self(writing.author_id):
+        raise ValidationError("只有作者本人可以撤回这篇文章。")
+    if writing.status == WritingStatus.REVIEWED:
+        raise ValidationError("文章已经审阅，不能撤回。")
+    if writing.status != WritingStatus.SUBMITTED:
+        raise ValidationError("这篇文章还没有提交，无需撤回。")
+    updated = Writing.objects.filter(pk=writing.pk, status=WritingStatus.SUBMITTED).update(
+        status=WritingStatus.DRAFT, submitted_at=None, similarity=None, similar_to=None
+    )
+    if not updated:
+        raise ValidationError("文章已经审阅，不能撤回。")
+    detection.unindex_writing(writing)
+    writing.refresh_from_db()
+    return writing
+
+
+def can_review(scope: Scope, writing: Writing) -> bool:
+    """A leader of a group the author belongs to, or an admin of the author's school; never one's own."""
+    if scope.is_self(writing.author_id):
+        return False
+    if scope.admin_of(writing.school_id):
+        return True
+    if not scope.can("writings:review", school_id=writing.school_id) or not scope.led_group_ids:
+        return False
+    return GroupMembership.objects.filter(teacher_id=writing.author_id, group_id__in=scope.led_group_ids).exists()
+
+
+@transaction.atomic
+def writing_review(*, writing: Writing, by: Scope, comment: str = "", excellent: bool = False) -> Writing:
+    """已提交 → 已审阅, with a comment and an optional 优秀 mark; the author is told."""
+    if not can_review(by, writing):
+        raise ValidationError("您不能审阅这篇文章（须为作者所在组的组长或学校管理员）。")
+    if writing.status == WritingStatus.DRAFT:
+        raise ValidationError("草稿还没有提交，不能审阅。")
+    if writing.status == WritingStatus.REVIEWED:
+        raise ValidationError("这篇文章已经审阅过了。")
+    comment = (comment or "").strip()
+    if len(comment) > 2000:
+        raise ValidationError("审阅意见不能超过2000字。")
+    now = timezone.now()
+    updated = Writing.objects.filter(pk=writing.pk, status=WritingStatus.SUBMITTED).update(
+        status=WritingStatus.REVIEWED, reviewed_at=now, reviewed_by=by.teacher, review_comment=comment, is_excellent=bool(excellent)
+    )
+    if not updated:
+        raise ValidationError("作者刚刚撤回了这篇文章，不能审阅。")
+    writing.refresh_from_db()
+    text = f"您的《{writing.title}》已审阅" + ("，被评为优秀" if excellent else "") + (f"：{comment}" if comment else "。")
+    notification_send(
+        recipients=[writing.author.user_id],
+        kind="writing_reviewed",
+        text=text,
+        url=reverse("writings:detail", args=[writing.pk]),
+        target=writing,
+    )
+    return writing
+
+
+@transaction.atomic
+def writing_delete(*, writing: Writing, by: Scope) -> None:
+    """The author may delete a draft (softly: an admin can restore it)."""
+    if not by.is_self(writing.author_id):
+        raise ValidationError("只有作者本人可以删除这篇文章。")
+    if writing.status != WritingStatus.DRAFT:
+        raise ValidationError("只能删除草稿；已提交的文章请先撤回。")
+    detection.unindex_writing(writing)
+    writing.soft_delete()
+
+
+# —— reading ——
+
+
+@transaction.atomic
+def book_add(*, teacher: Teacher, title: str, author: str = "", isbn: str = "", recommended: RecommendedBook | None = None) -> Book:
+    """Put a book on the teacher's shelf for the current school year."""
+    term = current_term(teacher.school_id)
+    if term is None:
+        raise ValidationError("学校还没有设置学期，请联系教导处。")
+    title = (title or "").strip().strip("《》")
+    if not title:
+        raise ValidationError("请填写书名。")
+    if recommended is not None and recommended.school_id != teacher.school_id:
+        raise ValidationError("只能选择本校的推荐书目。")
+    isbn = (isbn or "").replace("-", "").replace(" ", "").upper()
+    if isbn and not (len(isbn) in (10, 13) and isbn[:-1].isdigit()):
+        raise ValidationError("ISBN 应为10位或13位数字，可不填。")
+    if Book.objects.filter(teacher=teacher, school_year_id=term.school_year_id, title=title).exists():
+        raise ValidationError(f"《{title}》已经在本学年的书架上了。")
+    book = Book(
+        school_id=teacher.school_id,
+        teacher=teacher,
+        school_year_id=term.school_year_id,
+        title=title,
+        author=author.strip(),
+        isbn=isbn,
+        recommended=recommended,
+    )
+    book.full_clean()
+    book.save()
+    return book
+
+
+@transaction.atomic
+def recommended_add(*, school: School, by: Scope, title: str, author: str = "", isbn: str = "", note: str = "") -> RecommendedBook:
+    if not by.admin_of(school.pk):
+        raise ValidationError("只有学校管理员可以维护推荐书目。")
+    title = (title or "").strip().strip("《》")
+    if not title:
+        raise ValidationError("请填写书名。")
+    if RecommendedBook.objects.filter(school=school, title=title).exists():
+        raise ValidationError(f"《{title}》已在推荐书目中。")
+    row = RecommendedBook(school=school, title=title, author=author.strip(), isbn=isbn.strip(), note=note.strip())
+    row.full_clean()
+    row.save()
+    return row
+
+
+@transaction.atomic
+def recommended_delete(*, row: RecommendedBook, by: Scope) -> None:
+    if not by.admin_of(row.school_id):
+        raise ValidationError("只有学校管理员可以维护推荐书目。")
+    row.delete()
+
+
+@transaction.atomic
+def similarity_threshold_set(*, school: School, by: Scope, value: float) -> None:
+    """The school decides from what similarity a writing is flagged to the reviewer."""
+    if not by.admin_of(school.pk):
+        raise ValidationError("只有学校管理员可以修改查重阈值。")
+    if not 0.3 <= value <= 1.0:
+        raise ValidationError("查重阈值应在30%到100%之间。")
+    school.settings = {**(school.settings or {}), "similarity_threshold": round(value, 2)}
+    school.save(update_fields=["settings"])
