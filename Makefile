@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: demo test test-pg assets browser-deps lint format bench serve help
+.PHONY: demo test assets browser-deps lint typecheck format bench serve help
 
 help:
 	@echo "make demo   - install, build assets, migrate SQLite, load demo data, serve at http://$(HOST):$(PORT)"
@@ -50,6 +50,11 @@ test: assets browser-deps
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# Strict typing on the core service layer (STYLE: mypy with django-stubs).
+TYPED := xiaoben/core/services.py xiaoben/core/scope.py xiaoben/core/tenancy.py xiaoben/core/permissions.py xiaoben/org/services.py xiaoben/org/selectors.py
+typecheck: $(VENV)/.installed
+	$(VENV)/bin/mypy $(TYPED)
 
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.http import Http404
 
@@ -57,5 +58,5 @@ def get_object_for_user(user, model: type[M], queryset: models.QuerySet[M] | Non
     """The object if the user may see it; 404 otherwise (never 403: no leaking that it exists)."""
     try:
         return visible_to(user, model, queryset).get(**lookup)
-    except (model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise Http404 from None
