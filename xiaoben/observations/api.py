@@ -1,3 +1,206 @@
-from ninja import Router
+"""API for rubrics and observations — through the same door as the pages."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Prefetch
+from django.http import Http404
+from ninja import Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from xiaoben.api.pagination import LazyPage
+from xiaoben.core.scope import scope_for
+from xiaoben.core.tenancy import get_object_for_user, visible_to
+from xiaoben.org.models import Teacher
+
+from . import selectors, services
+from .models import Observation, Rubric, RubricItem
 
 router = Router(tags=["听课评课"])
+
+
+class RubricItemOut(Schema):
+    id: int
+    dimension: str
+    title: str
+    descriptor: str
+    weight: Decimal
+    max_points: Decimal
+
+
+class RubricOut(Schema):
+    id: int
+    school_id: int
+    name: str
+    version: int
+    is_current: bool
+    is_default: bool
+    grade_scale: list
+    items: list[RubricItemOut]
+
+
+class ScoreOut(Schema):
+    item_id: int
+    dimension: str
+    title: str
+    points: Decimal
+    max_points: Decimal
+
+
+class ObservationOut(Schema):
+    id: int
+    school_id: int
+    term_id: int
+    observer_id: int
+    observer_name: str
+    teacher_id: int
+    teacher_name: str
+    lesson_date: dt.date
+    period: int | None
+    subject: str
+    grade: int | None
+    class_name: str
+    lesson_title: str
+    kind: str
+    kind_display: str
+    activity_id: int | None
+    rubric_id: int | None
+    total: Decimal | None
+    grade_label: str
+    status: str
+    is_backfilled: bool
+    created_at: dt.datetime
+
+
+class ObservationDetailOut(ObservationOut):
+    notes: str
+    strengths: str
+    weaknesses: str
+    suggestions: str
+    scores: list[ScoreOut]
+
+
+class ScoreIn(Schema):
+    item_id: int
+    points: Decimal
+
+
+class ObservationIn(Schema):
+    teacher_id: int
+    lesson_date: dt.date
+    lesson_title: str = ""
+    kind: str = "regular"
+    period: int | None = None
+    subject: str = ""
+    grade: int | None = None
+    class_name: str = ""
+    activity_id: int | None = None
+    notes: str = ""
+    strengths: str = ""
+    weaknesses: str = ""
+    suggestions: str = ""
+    scores: list[ScoreIn] = []
+    submit: bool = True
+
+
+def _rubric_out(r: Rubric) -> dict:
+    return {
+        "id": r.pk,
+        "school_id": r.school_id,
+        "name": r.name,
+        "version": r.version,
+        "is_current": r.is_current,
+        "is_default": r.is_default,
+        "grade_scale": r.grade_scale,
+        "items": list(r.items.all()),
+    }
+
+
+def _obs_out(o: Observation) -> dict:
+    return {
+        **{f: getattr(o, f) for f in ObservationOut.model_fields if hasattr(o, f)},
+        "observer_name": o.observer.name,
+        "teacher_name": o.teacher.name,
+        "kind_display": o.get_kind_display(),
+    }
+
+
+def _obs_detail(o: Observation) -> dict:
+    return {
+        **_obs_out(o),
+        "notes": o.notes,
+        "strengths": o.strengths,
+        "weaknesses": o.weaknesses,
+        "suggestions": o.suggestions,
+        "scores": [
+            {
+                "item_id": s.item_id,
+                "dimension": s.item.dimension,
+                "title": s.item.title,
+                "points": s.points,
+                "max_points": s.item.max_points,
+            }
+            for s in o.scores.all()
+        ],
+    }
+
+
+@router.get("/rubrics", response=list[RubricOut])
+@paginate(PageNumberPagination, page_size=50)
+def rubrics(request, include_old: bool = False):
+    qs = visible_to(request.user, Rubric).prefetch_related(Prefetch("items", queryset=RubricItem.objects.order_by("order", "id")))
+    if not include_old:
+        qs = qs.filter(is_current=True)
+    return LazyPage(qs.order_by("school_id", "name", "-version"), _rubric_out)
+
+
+@router.get("/rubrics/{rubric_id}", response=RubricOut)
+def rubric(request, rubric_id: int):
+    return _rubric_out(get_object_for_user(request.user, Rubric, pk=rubric_id))
+
+
+@router.get("/observations", response=list[ObservationOut])
+@paginate(PageNumberPagination, page_size=50)
+def observations(request, term_id: int | None = None, role: str = "", teacher_id: int | None = None, kind: str = ""):
+    qs = selectors.observation_list(user=request.user, term_id=term_id, role=role, teacher_id=teacher_id, kind=kind)
+    return LazyPage(qs, _obs_out)
+
+
+@router.get("/observations/{observation_id}", response=ObservationDetailOut)
+def observation(request, observation_id: int):
+    return _obs_detail(get_object_for_user(request.user, Observation, selectors.observation_detail_qs(request.user), pk=observation_id))
+
+
+@router.post("/observations", response={201: ObservationDetailOut})
+def observation_create(request, payload: ObservationIn):
+    """Record an observation (submit=false keeps it as a draft). Scores default to none:
+    a submitted observation must score every item of the school's current rubric."""
+    scope = scope_for(request.user)
+    if scope.teacher is None or not scope.can("observations:write", scope.school_id):
+        raise Http404
+    teacher = Teacher.objects.filter(pk=payload.teacher_id, school_id=scope.school_id, is_active=True).first()
+    if teacher is None:
+        raise Http404
+    activity = None
+    if payload.activity_id:
+        from xiaoben.activities.models import Activity
+
+        activity = get_object_for_user(request.user, Activity, pk=payload.activity_id)
+    data = services.ObservationInput(
+        teacher=teacher,
+        lesson_date=payload.lesson_date,
+        lesson_title=payload.lesson_title,
+        kind=payload.kind,
+        period=payload.period,
+        subject=payload.subject or teacher.subject,
+        grade=payload.grade,
+        class_name=payload.class_name,
+        activity=activity,
+        notes=payload.notes,
+        strengths=payload.strengths,
+        weaknesses=payload.weaknesses,
+        suggestions=payload.suggestions,
+        points={s.item_id: s.points for s in payload.scores},
+    )
+    obs = services.observation_save(observer=scope.teacher, data=data, submit=payload.submit)
+    return 201, _obs_detail(get_object_for_user(request.user, Observation, selectors.observation_detail_qs(request.user), pk=obs.pk))

@@ -52,6 +52,12 @@ class Observation(TimeStampedModel, SoftDeleteModel, VersionedModel):
         _("状态"), max_length=20, choices=ObservationStatus.choices, default=ObservationStatus.SUBMITTED
     )  # CONTRACT (only submitted counts)
     is_backfilled = models.BooleanField(_("补录"), default=False)  # CONTRACT
+    rubric = models.ForeignKey(
+        "Rubric", null=True, blank=True, on_delete=models.PROTECT, related_name="observations", verbose_name=_("评价表")
+    )
+    total = models.DecimalField(_("总分"), max_digits=5, decimal_places=1, null=True, blank=True)
+    grade_label = models.CharField(_("等级"), max_length=10, blank=True)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -67,3 +73,77 @@ class Observation(TimeStampedModel, SoftDeleteModel, VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.lesson_date} {self.teacher} {self.lesson_title}"
+
+
+class Rubric(TimeStampedModel):
+    """课堂评价表. A rubric that has scored an observation is never edited in place:
+    editing it makes a new version (same `lineage`), so old totals never change."""
+
+    school = models.ForeignKey("org.School", on_delete=models.CASCADE, related_name="rubrics", verbose_name=_("学校"))
+    name = models.CharField(_("名称"), max_length=100)
+    lineage = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="versions", verbose_name=_("原始版本")
+    )
+    version = models.PositiveSmallIntegerField(_("版本号"), default=1)
+    is_current = models.BooleanField(_("当前版本"), default=True)
+    is_default = models.BooleanField(_("默认评价表"), default=False)
+    grade_scale = models.JSONField(_("等级划分"), default=list, help_text=_('按总分（百分制）从高到低：[["优", 90], ["良", 80], …]'))
+    created_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("课堂评价表")
+        verbose_name_plural = _("课堂评价表")
+        ordering = ["school_id", "name", "-version"]
+        indexes = [models.Index(fields=["school", "is_current"])]
+
+    def __str__(self) -> str:
+        return f"{self.name}（第{self.version}版）"
+
+    @property
+    def lineage_id_or_self(self) -> int:
+        return self.lineage_id or self.pk
+
+
+class RubricItem(models.Model):
+    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="items", verbose_name=_("评价表"))
+    dimension = models.CharField(_("评价维度"), max_length=30)
+    title = models.CharField(_("评价项目"), max_length=100)
+    descriptor = models.CharField(_("评价要点"), max_length=300, blank=True)
+    weight = models.DecimalField(_("权重"), max_digits=6, decimal_places=2, default=10)
+    max_points = models.DecimalField(_("满分"), max_digits=6, decimal_places=1, default=10)
+    order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        verbose_name = _("评价项目")
+        verbose_name_plural = _("评价项目")
+        ordering = ["rubric_id", "order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.dimension}·{self.title}"
+
+
+class ObservationScore(models.Model):
+    observation = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="scores", verbose_name=_("听课记录"))
+    item = models.ForeignKey(RubricItem, on_delete=models.PROTECT, related_name="scores", verbose_name=_("评价项目"))
+    points = models.DecimalField(_("得分"), max_digits=6, decimal_places=1)
+
+    class Meta:
+        verbose_name = _("评分")
+        verbose_name_plural = _("评分")
+        constraints = [models.UniqueConstraint(fields=["observation", "item"], name="uniq_observation_item")]
+
+
+class FeedbackFlag(TimeStampedModel):
+    """评课意见雷同: this observation's feedback is (nearly) the same as another's."""
+
+    school = models.ForeignKey("org.School", on_delete=models.CASCADE, related_name="+", verbose_name=_("学校"))
+    observation = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="flags", verbose_name=_("听课记录"))
+    similar_to = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="+", verbose_name=_("相似记录"))
+    similarity = models.DecimalField(_("相似度"), max_digits=4, decimal_places=3)
+    resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("雷同评课")
+        verbose_name_plural = _("雷同评课")
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["observation", "similar_to"], name="uniq_feedback_flag")]

@@ -1,18 +1,48 @@
-"""Observations are private to the school: the observer and the observed teacher,
-the leaders of the observed teacher's groups, and the school's admins. Refine here."""
+"""Who sees an observation: the observer and the observed teacher, the leaders of
+the groups the observed teacher belongs to, and the school's admins. A draft is
+the observer's alone. Other schools: nothing (404)."""
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from xiaoben.core.tenancy import scope_rule
+from xiaoben.org.models import GroupMembership
 
-from .models import Observation
+from .models import FeedbackFlag, Observation, Rubric
+
+
+def observation_condition(scope, prefix: str = "") -> Q:
+    """The visibility condition for observations (reused for flags and scores)."""
+    p = prefix
+    submitted = Q(**{f"{p}status": "submitted"})
+    cond = Q(**{f"{p}school_id__in": scope.admin_school_ids}) & submitted
+    if scope.teacher_id:
+        cond |= Q(**{f"{p}observer_id": scope.teacher_id})
+        cond |= Q(**{f"{p}teacher_id": scope.teacher_id}) & submitted
+        if scope.led_group_ids:
+            in_led = GroupMembership.objects.filter(teacher_id=OuterRef(f"{p}teacher_id"), group_id__in=scope.led_group_ids)
+            cond |= Q(**{f"{p}school_id": scope.teacher.school_id}) & submitted & Exists(in_led)
+    return cond
 
 
 @scope_rule(Observation)
 def _observations(scope, qs):
+    return qs.filter(observation_condition(scope))
+
+
+@scope_rule(Rubric)
+def _rubrics(scope, qs):
+    return qs.filter(school_id__in=scope.member_school_ids)
+
+
+@scope_rule(FeedbackFlag)
+def _flags(scope, qs):
+    """School admins see their school's flags; a group leader those about observers
+    or observed teachers in the groups they lead."""
     cond = Q(school_id__in=scope.admin_school_ids)
-    if scope.teacher_id:
-        cond |= Q(observer_id=scope.teacher_id) | Q(teacher_id=scope.teacher_id)
-        if scope.led_group_ids:
-            cond |= Q(school_id=scope.teacher.school_id, teacher__memberships__group_id__in=scope.led_group_ids)
-    return qs.filter(cond).distinct()
+    if scope.teacher_id and scope.led_group_ids:
+        led = GroupMembership.objects.filter(group_id__in=scope.led_group_ids)
+        cond |= Q(school_id=scope.teacher.school_id) & (
+            Exists(led.filter(teacher_id=OuterRef("observation__observer_id")))
+            | Exists(led.filter(teacher_id=OuterRef("observation__teacher_id")))
+        )
+    return qs.filter(cond)

@@ -1,0 +1,184 @@
+"""听课记录表 (.docx, laid out like the paper form) and lists (.xlsx)."""
+
+from __future__ import annotations
+
+import io
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+
+from .models import Observation
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+WEEKDAYS = "一二三四五六日"
+
+
+def _attachment(data: bytes, filename: str, mimetype: str) -> HttpResponse:
+    r = HttpResponse(data, content_type=mimetype)
+    r["Content-Disposition"] = content_disposition_header(True, filename)
+    return r
+
+
+def _cell(cell, text: str, bold: bool = False, size: int = 11, center: bool = False):
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    cell.text = ""
+    p = cell.paragraphs[0]
+    if center:
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = p.add_run(str(text))
+    run.bold = bold
+    run.font.size = Pt(size)
+    run.font.name = "宋体"
+    run._element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
+
+
+def observation_docx(obs: Observation, rows: list[dict]) -> HttpResponse:
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Pt
+
+    doc = Document()
+    sec = doc.sections[0]
+    sec.left_margin = sec.right_margin = Cm(2)
+    sec.top_margin = sec.bottom_margin = Cm(1.8)
+    style = doc.styles["Normal"]
+    style.font.name = "宋体"
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
+    style.font.size = Pt(11)
+    title = doc.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = title.add_run(f"{obs.school.name}听课记录表")
+    run.bold = True
+    run.font.size = Pt(18)
+    sub = doc.add_paragraph()
+    sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    week = obs.term.week_of(obs.lesson_date)
+    sub.add_run(f"{obs.term.name}　第{week}周　{'（补录）' if obs.is_backfilled else ''}").font.size = Pt(10)
+
+    t = doc.add_table(rows=4, cols=6)
+    t.style = "Table Grid"
+    d = obs.lesson_date
+    head = [
+        (
+            "授课教师",
+            obs.teacher.name,
+            "学科",
+            obs.subject,
+            "班级",
+            f"{obs.grade or ''}年级{obs.class_name}" if obs.grade else obs.class_name,
+        ),
+        (
+            "听课日期",
+            f"{d.year}年{d.month}月{d.day}日 周{WEEKDAYS[d.weekday()]}",
+            "节次",
+            f"第{obs.period}节" if obs.period else "",
+            "课型",
+            obs.get_kind_display(),
+        ),
+        ("课题", obs.lesson_title, "", "", "", ""),
+        ("听课人", obs.observer.name, "总分", f"{obs.total or ''}", "等级", obs.grade_label),
+    ]
+    for r, values in enumerate(head):
+        for c, v in enumerate(values):
+            _cell(t.cell(r, c), v, bold=c % 2 == 0, center=c % 2 == 0)
+    merged = t.cell(2, 1).merge(t.cell(2, 5))
+    _cell(merged, obs.lesson_title)
+
+    doc.add_paragraph()
+    doc.add_paragraph().add_run("听课笔记（教学过程）").bold = True
+    notes = doc.add_table(rows=1, cols=1)
+    notes.style = "Table Grid"
+    _cell(notes.cell(0, 0), obs.notes or "\n\n\n")
+
+    doc.add_paragraph()
+    doc.add_paragraph().add_run(f"课堂评价（{obs.rubric or '评价表'}）").bold = True
+    st = doc.add_table(rows=1, cols=5)
+    st.style = "Table Grid"
+    for c, h in enumerate(["评价维度", "评价项目", "评价要点", "权重", "得分/满分"]):
+        _cell(st.cell(0, c), h, bold=True, center=True)
+    for row in rows:
+        item = row["item"]
+        cells = st.add_row().cells
+        _cell(cells[0], item.dimension)
+        _cell(cells[1], item.title)
+        _cell(cells[2], item.descriptor, size=9)
+        _cell(cells[3], f"{item.weight.normalize()}", center=True)
+        _cell(cells[4], f"{row['points'] if row['points'] is not None else '—'}/{item.max_points.normalize()}", center=True)
+
+    doc.add_paragraph()
+    doc.add_paragraph().add_run("评课意见（三个一）").bold = True
+    fb = doc.add_table(rows=3, cols=2)
+    fb.style = "Table Grid"
+    for r, (label, text) in enumerate([("优点", obs.strengths), ("不足", obs.weaknesses), ("建议", obs.suggestions)]):
+        _cell(fb.cell(r, 0), label, bold=True, center=True)
+        _cell(fb.cell(r, 1), text or "")
+        fb.cell(r, 0).width = Cm(2.2)
+    doc.add_paragraph()
+    entered = timezone.localtime(obs.created_at)
+    foot = doc.add_paragraph(f"听课人签名：{obs.observer.name}　　　　录入时间：{entered:%Y-%m-%d %H:%M}")
+    foot.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    buf = io.BytesIO()
+    doc.save(buf)
+    return _attachment(buf.getvalue(), f"听课记录表-{obs.teacher.name}-{obs.lesson_date:%Y%m%d}.docx", DOCX)
+
+
+def observations_xlsx(qs) -> HttpResponse:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "听课记录"
+    headers = [
+        "听课日期",
+        "节次",
+        "授课教师",
+        "学科",
+        "年级",
+        "班级",
+        "课题",
+        "课型",
+        "听课人",
+        "总分",
+        "等级",
+        "补录",
+        "录入时间",
+        "优点",
+        "不足",
+        "建议",
+    ]
+    ws.append(headers)
+    for c in ws[1]:
+        c.font = Font(bold=True)
+    for o in qs:
+        ws.append(
+            [
+                o.lesson_date,
+                f"第{o.period}节" if o.period else "",
+                o.teacher.name,
+                o.subject,
+                o.grade,
+                o.class_name,
+                o.lesson_title,
+                o.get_kind_display(),
+                o.observer.name,
+                float(o.total) if o.total is not None else None,
+                o.grade_label,
+                "补录" if o.is_backfilled else "",
+                timezone.localtime(o.created_at).replace(tzinfo=None),
+                o.strengths,
+                o.weaknesses,
+                o.suggestions,
+            ]
+        )
+    for col, width in zip("ABCDEFGHIJKLMNOP", [12, 7, 10, 7, 6, 10, 24, 9, 10, 7, 6, 6, 17, 30, 30, 30], strict=True):
+        ws.column_dimensions[col].width = width
+    buf = io.BytesIO()
+    wb.save(buf)
+    return _attachment(buf.getvalue(), f"听课记录-{timezone.localdate():%Y%m%d}.xlsx", XLSX)

@@ -1,0 +1,143 @@
+"""Reads for 听课评课. Every list starts from `visible_to`; numbers come from SQL."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet
+
+from xiaoben.core.scope import scope_for
+from xiaoben.core.tenancy import visible_to
+from xiaoben.org.models import Teacher
+
+from .models import FeedbackFlag, Observation, ObservationScore, ObservationStatus, Rubric, RubricItem
+
+
+def observation_list(
+    *,
+    user,
+    term_id: int | None = None,
+    role: str = "",
+    teacher_id: int | None = None,
+    kind: str = "",
+    q: str = "",
+    backfilled: bool = False,
+    include_drafts: bool = False,
+) -> QuerySet[Observation]:
+    """role: "given" (I observed), "received" (I was observed), "" (all I may see)."""
+    scope = scope_for(user)
+    qs = visible_to(user, Observation).select_related("observer", "teacher", "term__school_year", "activity")
+    if not include_drafts:
+        qs = qs.filter(status=ObservationStatus.SUBMITTED)
+    if term_id:
+        qs = qs.filter(term_id=term_id)
+    if role == "given":
+        qs = qs.filter(observer_id=scope.teacher_id or -1)
+    elif role == "received":
+        qs = qs.filter(teacher_id=scope.teacher_id or -1)
+    if teacher_id:
+        qs = qs.filter(Q(teacher_id=teacher_id) | Q(observer_id=teacher_id))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if backfilled:
+        qs = qs.filter(is_backfilled=True)
+    if q:
+        qs = qs.filter(Q(lesson_title__contains=q) | Q(teacher__name__contains=q) | Q(observer__name__contains=q))
+    return qs.annotate(flag_count=Count("flags", filter=Q(flags__resolved_at__isnull=True))).order_by("-lesson_date", "-id")
+
+
+def my_drafts(*, user) -> QuerySet[Observation]:
+    scope = scope_for(user)
+    return (
+        Observation.objects.filter(observer_id=scope.teacher_id or -1, status=ObservationStatus.DRAFT)
+        .select_related("teacher")
+        .order_by("-updated_at")
+    )
+
+
+def observation_detail_qs(user) -> QuerySet[Observation]:
+    return (
+        visible_to(user, Observation)
+        .select_related("observer", "teacher", "term__school_year", "rubric", "activity", "school")
+        .prefetch_related(Prefetch("scores", queryset=ObservationScore.objects.select_related("item").order_by("item__order", "item_id")))
+    )
+
+
+def rubric_rows(obs: Observation) -> list[dict]:
+    """Each rubric item with the points given (for the detail page and the .docx)."""
+    given = {s.item_id: s.points for s in obs.scores.all()}
+    items = list(obs.rubric.items.all()) if obs.rubric_id else [s.item for s in obs.scores.all()]
+    return [{"item": i, "points": given.get(i.pk)} for i in items]
+
+
+def teacher_search(*, user, q: str, limit: int = 8) -> list[Teacher]:
+    """By name or pinyin initials ("zxm"), in the searcher's school."""
+    scope = scope_for(user)
+    q = (q or "").strip()
+    if not q or not scope.teacher:
+        return []
+    qs = Teacher.objects.filter(school_id=scope.teacher.school_id, is_active=True).exclude(pk=scope.teacher_id)
+    qs = qs.filter(Q(name__contains=q) | Q(name_initials__istartswith=q.lower()) | Q(staff_no=q))
+    return list(qs.order_by("name_initials", "staff_no")[:limit])
+
+
+def rubric_list(*, user, school_id: int, include_old: bool = False) -> QuerySet[Rubric]:
+    qs = visible_to(user, Rubric).filter(school_id=school_id)
+    if not include_old:
+        qs = qs.filter(is_current=True)
+    return qs.annotate(item_count=Count("items", distinct=True), used=Count("observations", distinct=True)).order_by(
+        "-is_default", "name", "-version"
+    )
+
+
+def rubric_versions(rubric: Rubric) -> QuerySet[Rubric]:
+    root = rubric.lineage_id_or_self
+    return Rubric.objects.filter(Q(pk=root) | Q(lineage_id=root)).annotate(used=Count("observations", distinct=True)).order_by("-version")
+
+
+def flag_list(*, user, open_only: bool = True) -> QuerySet[FeedbackFlag]:
+    qs = visible_to(user, FeedbackFlag).select_related(
+        "observation__observer", "observation__teacher", "similar_to__observer", "similar_to__teacher"
+    )
+    if open_only:
+        qs = qs.filter(resolved_at__isnull=True)
+    return qs.order_by("-created_at")
+
+
+def activity_averages(*, user, term_id: int | None = None) -> list[dict]:
+    """Observations linked to an activity, averaged by dimension per activity (one query).
+    Stands in for lesson-study rounds: each linked activity is one round."""
+    obs = visible_to(user, Observation).filter(status=ObservationStatus.SUBMITTED, activity__isnull=False)
+    if term_id:
+        obs = obs.filter(term_id=term_id)
+    rows = (
+        ObservationScore.objects.filter(observation__in=obs.values("pk"))
+        .values("observation__activity_id", "observation__activity__title", "observation__activity__starts_at", "item__dimension")
+        .annotate(avg=Avg(F("points") * 100 / F("item__max_points")), n=Count("observation_id", distinct=True))
+        .order_by("observation__activity__starts_at", "observation__activity_id")
+    )
+    out: dict[int, dict] = {}
+    for r in rows:
+        a = out.setdefault(
+            r["observation__activity_id"],
+            {
+                "id": r["observation__activity_id"],
+                "title": r["observation__activity__title"],
+                "starts_at": r["observation__activity__starts_at"],
+                "dims": {},
+                "n": 0,
+            },
+        )
+        a["dims"][r["item__dimension"]] = round(Decimal(r["avg"] or 0), 1)
+        a["n"] = max(a["n"], r["n"])
+    return list(out.values())
+
+
+def dimension_order(rubric: Rubric | None) -> list[str]:
+    if rubric is None:
+        return []
+    seen: list[str] = []
+    for d in RubricItem.objects.filter(rubric=rubric).order_by("order", "id").values_list("dimension", flat=True):
+        if d not in seen:
+            seen.append(d)
+    return seen

@@ -1,0 +1,211 @@
+"""Writes for 听课评课: save a draft, submit, flag copied feedback, notify."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from xiaoben.core.concurrency import save_checked
+from xiaoben.core.services import notification_send
+from xiaoben.org.models import GroupMembership, RoleAssignment, Teacher
+from xiaoben.org.selectors import term_for_date
+
+from .models import FeedbackFlag, Observation, ObservationKind, ObservationScore, ObservationStatus, Rubric
+from .rubrics import rubric_for_school, score_total
+from .similarity import similar_observations
+
+DEFAULT_BACKFILL_DAYS = 3
+EDITABLE = ["teacher", "lesson_date", "period", "subject", "grade", "class_name", "lesson_title", "kind", "activity"]
+TEXTS = ["notes", "strengths", "weaknesses", "suggestions"]
+
+
+@dataclass
+class ObservationInput:
+    teacher: Teacher
+    lesson_date: dt.date
+    lesson_title: str = ""
+    kind: str = ObservationKind.REGULAR
+    period: int | None = None
+    subject: str = ""
+    grade: int | None = None
+    class_name: str = ""
+    activity: object | None = None
+    notes: str = ""
+    strengths: str = ""
+    weaknesses: str = ""
+    suggestions: str = ""
+    points: dict[int, Decimal] = field(default_factory=dict)  # RubricItem id -> points
+
+
+def is_backfill(*, school, lesson_date: dt.date, entered: dt.datetime) -> bool:
+    """补录: entered more than N days (school setting `backfill_days`, default 3) after the lesson."""
+    days = int(school.setting("backfill_days", DEFAULT_BACKFILL_DAYS))
+    return (timezone.localdate(entered) - lesson_date).days > days
+
+
+def _validate(observer: Teacher, data: ObservationInput, rubric: Rubric, submit: bool) -> dict[int, Decimal]:
+    errors = []
+    if data.teacher is None:
+        errors.append("请选择授课教师。")
+    elif data.teacher.school_id != observer.school_id:
+        errors.append("只能听本校教师的课。")
+    elif data.teacher.pk == observer.pk:
+        errors.append("不能给自己评课。")
+    if data.lesson_date is None:
+        errors.append("请填写听课日期。")
+    elif data.lesson_date > timezone.localdate():
+        errors.append("听课日期不能晚于今天。")
+    if data.kind not in ObservationKind.values:
+        errors.append("课型不正确。")
+    if data.period is not None and not 1 <= data.period <= 12:
+        errors.append("节次应在第1节到第12节之间。")
+    if data.activity is not None and getattr(data.activity, "school_id", None) != observer.school_id:
+        errors.append("只能关联本校的活动。")
+    if submit:
+        if not (data.lesson_title or "").strip():
+            errors.append("请填写课题。")
+        if not any((getattr(data, f) or "").strip() for f in ("strengths", "weaknesses", "suggestions")):
+            errors.append("请至少写一条评课意见（优点、不足或建议）。")
+    items = {i.pk: i for i in rubric.items.all()}
+    points: dict[int, Decimal] = {}
+    for item_id, raw in (data.points or {}).items():
+        item = items.get(int(item_id))
+        if item is None:
+            errors.append("评分项目不属于这张评价表。")
+            continue
+        try:
+            p = Decimal(str(raw))
+        except (InvalidOperation, ValueError):
+            errors.append(f"“{item.title}”的得分必须是数字。")
+            continue
+        if not 0 <= p <= item.max_points:
+            errors.append(f"“{item.title}”的得分应在 0 到 {item.max_points} 之间。")
+            continue
+        points[item.pk] = p
+    if submit and len(points) < len(items):
+        errors.append("还有评价项目没有打分。")
+    if errors:
+        raise ValidationError(errors)
+    return points
+
+
+@transaction.atomic
+def observation_save(
+    *,
+    observer: Teacher,
+    data: ObservationInput,
+    submit: bool,
+    observation: Observation | None = None,
+    expected_version: int | None = None,
+    rubric: Rubric | None = None,
+) -> Observation:
+    """Save a draft (autosave) or submit an observation.
+
+    Only the observer writes it, and only while it is a draft. `created_at` is
+    when it was first entered: that, not the submit time, decides 补录."""
+    if observation is not None:
+        if observation.observer_id != observer.pk:
+            raise ValidationError("只有听课人本人可以修改这条听课记录。")
+        if observation.status != ObservationStatus.DRAFT:
+            raise ValidationError("听课记录已提交，不能再修改。")
+        rubric = observation.rubric or rubric
+    rubric = rubric or rubric_for_school(observer.school)
+    if rubric.school_id != observer.school_id:
+        raise ValidationError("评价表不属于本校。")
+    points = _validate(observer, data, rubric, submit)
+    term = term_for_date(observer.school_id, data.lesson_date)
+    if term is None:
+        raise ValidationError("听课日期不在本校任何学期之内，请检查日期。")
+    obs = observation or Observation(school_id=observer.school_id, observer=observer, status=ObservationStatus.DRAFT)
+    obs.term = term
+    obs.rubric = rubric
+    for f in EDITABLE:
+        setattr(obs, f, getattr(data, f))
+    obs.lesson_title = (obs.lesson_title or "").strip()
+    obs.subject = obs.subject or data.teacher.subject
+    for f in TEXTS:
+        setattr(obs, f, (getattr(data, f) or "").strip())
+    items = list(rubric.items.all())
+    obs.total, obs.grade_label = score_total(items=items, points=points, scale=rubric.grade_scale)
+    if submit:
+        obs.status = ObservationStatus.SUBMITTED
+        obs.submitted_at = timezone.now()
+        obs.is_backfilled = is_backfill(school=observer.school, lesson_date=obs.lesson_date, entered=obs.created_at or timezone.now())
+    obs.full_clean(exclude=["activity", "rubric", "term", "school", "observer", "teacher"])
+    if obs.pk is None:
+        obs.save()
+    else:
+        fields = [*EDITABLE, *TEXTS, "term", "rubric", "total", "grade_label", "status", "submitted_at", "is_backfilled"]
+        if expected_version is not None:
+            save_checked(obs, expected_version, fields)
+        else:
+            obs.save()
+    ObservationScore.objects.filter(observation=obs).delete()
+    ObservationScore.objects.bulk_create(ObservationScore(observation=obs, item_id=k, points=v) for k, v in points.items())
+    if submit:
+        _after_submit(obs)
+    return obs
+
+
+def _after_submit(obs: Observation) -> None:
+    url = reverse("observations:detail", args=[obs.pk])
+    notification_send(
+        recipients=[obs.teacher.user_id],
+        kind="observation",
+        text=f"{obs.observer.name} 听了您的《{obs.lesson_title}》（{obs.lesson_date:%m月%d日}），评课意见已送达。",
+        url=url,
+        target=obs,
+    )
+    feedback_flags_check(observation=obs)
+
+
+def flag_reviewers(obs: Observation) -> set[int]:
+    """Who reviews copied feedback: the leaders of the observer's groups and the school's admins."""
+    leaders = GroupMembership.objects.filter(
+        group__school_id=obs.school_id,
+        group__is_active=True,
+        group__memberships__teacher_id=obs.observer_id,
+        role__in=["leader", "deputy"],
+    ).values_list("teacher__user_id", flat=True)
+    admins = RoleAssignment.objects.filter(school_id=obs.school_id, role__in=["principal", "school_admin"]).values_list(
+        "user_id", flat=True
+    )
+    return (set(leaders) | set(admins)) - {obs.observer.user_id}
+
+
+def feedback_flags_check(*, observation: Observation) -> list[FeedbackFlag]:
+    """评课意见雷同: flag and notify when the feedback matches another observation's."""
+    matches = similar_observations(observation)
+    if not matches:
+        return []
+    flags = FeedbackFlag.objects.bulk_create(
+        [FeedbackFlag(school_id=observation.school_id, observation=observation, similar_to_id=pk, similarity=sim) for pk, sim in matches],
+        ignore_conflicts=True,
+    )
+    best = matches[0][1]
+    notification_send(
+        recipients=flag_reviewers(observation),
+        kind="observation_flag",
+        text=f"{observation.observer.name} 的听课记录《{observation.lesson_title}》评课意见与其他记录高度相似（{best:.0%}），请核查。",
+        url=reverse("observations:flags"),
+        target=observation,
+    )
+    return flags
+
+
+def flag_resolve(*, flag: FeedbackFlag) -> None:
+    flag.resolved_at = timezone.now()
+    flag.save(update_fields=["resolved_at", "updated_at"])
+
+
+@transaction.atomic
+def observation_delete(*, observation: Observation, by: Teacher) -> None:
+    if observation.observer_id != by.pk:
+        raise ValidationError("只有听课人本人可以删除听课记录。")
+    observation.soft_delete()

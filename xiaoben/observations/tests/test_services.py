@@ -1,0 +1,158 @@
+"""Recording: validation, notification, 补录 with frozen time, copied-feedback flags."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+
+from xiaoben.core.models import Notification
+from xiaoben.observations import services
+from xiaoben.observations.models import FeedbackFlag, Observation
+from xiaoben.observations.similarity import feedback_text, jaccard, shingles
+
+
+def test_submit_notifies_observed_teacher(world, record):
+    obs = record()
+    assert obs.status == "submitted" and obs.total == Decimal("90.0") and obs.term_id == world.term.pk
+    assert obs.subject == "语文"
+    n = Notification.objects.get(recipient=world.users["teacher"], kind="observation")
+    assert f"/observations/{obs.pk}/" in n.url and world.mentor.name in n.text
+
+
+def test_draft_has_no_notification_and_can_be_completed(world, record):
+    obs = record(submit=False, lesson_title="", strengths="")
+    assert obs.status == "draft"
+    assert not Notification.objects.filter(recipient=world.users["teacher"]).exists()
+    data = services.ObservationInput(
+        teacher=world.teacher,
+        lesson_date=obs.lesson_date,
+        lesson_title="小蝌蚪找妈妈",
+        strengths="读得好",
+        points={s.item_id: s.points for s in obs.scores.all()},
+    )
+    done = services.observation_save(observer=world.mentor, data=data, submit=True, observation=obs)
+    assert done.pk == obs.pk and done.status == "submitted"
+    with pytest.raises(ValidationError, match="已提交"):
+        services.observation_save(observer=world.mentor, data=data, submit=True, observation=done)
+
+
+@pytest.mark.parametrize(
+    "change,message",
+    [
+        ({"lesson_title": ""}, "课题"),
+        ({"strengths": "", "weaknesses": "", "suggestions": ""}, "评课意见"),
+        ({"lesson_date": dt.date(2026, 11, 20)}, "晚于今天"),
+        ({"lesson_date": dt.date(2026, 8, 10)}, "学期"),
+        ({"period": 15}, "节次"),
+        ({"kind": "picnic"}, "课型"),
+    ],
+)
+def test_bad_input_rejected_nothing_saved(world, record, change, message):
+    with pytest.raises(ValidationError, match=message):
+        record(**change)
+    assert not Observation.all_objects.exists()
+
+
+def test_cannot_observe_other_school_or_self(world, record):
+    with pytest.raises(ValidationError, match="本校"):
+        record(teacher=world.other_teacher)
+    with pytest.raises(ValidationError, match="自己"):
+        record(observer=world.teacher, teacher=world.teacher)
+
+
+def test_scores_must_be_complete_and_in_range(world, record):
+    from xiaoben.observations.rubrics import rubric_for_school
+
+    items = list(rubric_for_school(world.school).items.all())
+    with pytest.raises(ValidationError, match="没有打分"):
+        record(points={items[0].pk: 9})
+    with pytest.raises(ValidationError, match="之间"):
+        record(points={i.pk: 11 for i in items})
+    assert not Observation.all_objects.exists()
+
+
+def test_backfill_flag_with_frozen_time(world, record):
+    # entered on 11-18 (frozen) for a lesson on 11-15: 3 days later → on time
+    assert record(lesson_date=dt.date(2026, 11, 15)).is_backfilled is False
+    # a lesson on 11-14: 4 days later → 补录
+    assert record(lesson_date=dt.date(2026, 11, 14), observer=world.leader).is_backfilled is True
+    # a school may allow more days
+    world.school.settings = {"backfill_days": 7}
+    world.school.save()
+    obs = record(lesson_date=dt.date(2026, 11, 14), observer=world.dean)
+    assert obs.is_backfilled is False
+
+
+def test_draft_entered_on_time_then_submitted_later_is_not_backfill(world, record):
+    draft = record(submit=False, lesson_date=dt.date(2026, 11, 18))
+    with time_machine.travel("2026-11-25 09:00:00+08:00", tick=False):
+        data = services.ObservationInput(
+            teacher=world.teacher,
+            lesson_date=draft.lesson_date,
+            lesson_title="课",
+            strengths="好",
+            points={s.item_id: s.points for s in draft.scores.all()},
+        )
+        done = services.observation_save(observer=world.mentor, data=data, submit=True, observation=draft)
+    assert done.is_backfilled is False  # entered (created) on the day of the lesson
+
+
+def test_backfill_when_first_entered_late(world, record):
+    with time_machine.travel("2026-11-25 09:00:00+08:00", tick=False):
+        obs = record(lesson_date=dt.date(2026, 11, 18))
+    assert obs.is_backfilled is True
+
+
+COPIED = "教师教学目标明确，重难点突出，课堂氛围活跃，学生参与积极，小组合作有效，板书设计清晰美观。"
+
+
+def test_near_duplicate_feedback_flagged_and_reviewers_notified(world, record):
+    first = record(observer=world.mentor, strengths=COPIED, weaknesses="", suggestions="")
+    assert not FeedbackFlag.objects.exists()
+    # the leader copies it, changing a couple of characters and punctuation
+    second = record(
+        observer=world.leader,
+        teacher=world.mentor,
+        strengths=COPIED.replace("美观", "漂亮").replace("，", " "),
+        weaknesses="",
+        suggestions="",
+    )
+    flag = FeedbackFlag.objects.get()
+    assert flag.observation_id == second.pk and flag.similar_to_id == first.pk and flag.similarity >= Decimal("0.8")
+    notified = set(Notification.objects.filter(kind="observation_flag").values_list("recipient_id", flat=True))
+    # school admins (校长, 教导主任) are told; the observer is not told about themselves
+    assert {world.users["principal"].pk, world.users["dean"].pk} <= notified
+    assert world.users["leader"].pk not in notified
+
+
+def test_identical_feedback_by_mentee_reaches_group_leader(world, record):
+    record(observer=world.mentor, strengths=COPIED)
+    record(observer=world.teacher, teacher=world.mentor, strengths=COPIED)
+    notified = set(Notification.objects.filter(kind="observation_flag").values_list("recipient_id", flat=True))
+    assert world.users["leader"].pk in notified  # leads 语文组, where the copying observer is
+    assert world.users["mentor"].pk in notified  # leads the 备课组 the copying observer is in
+
+
+def test_unrelated_and_short_feedback_not_flagged(world, record):
+    record(observer=world.mentor, strengths=COPIED)
+    record(observer=world.leader, strengths="识字教学扎实，用字理识字帮助学生理解字义，写字指导到位，学生书写姿势规范。")
+    record(observer=world.dean, strengths="很好", weaknesses="", suggestions="")
+    record(observer=world.principal, strengths="很好", weaknesses="", suggestions="")
+    assert not FeedbackFlag.objects.exists()
+
+
+def test_other_schools_feedback_never_compared(world, record):
+    record(observer=world.mentor, strengths=COPIED)
+    from xiaoben.org.services import teacher_create
+
+    colleague = teacher_create(school=world.other_school, staff_no="099", name="钱多多", password="x", subject="语文", gender="F")
+    record(observer=world.other_teacher, teacher=colleague, strengths=COPIED)
+    assert not FeedbackFlag.objects.exists()
+
+
+def test_similarity_helpers():
+    a = shingles(feedback_text(COPIED, "", ""))
+    assert jaccard(a, a) == 1.0
+    assert jaccard(a, shingles("完全不同的一段话，讲的是数学课的计算练习。")) < 0.1

@@ -1,0 +1,282 @@
+"""Record, list and read observations (thin: parse, call a service, render)."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from xiaoben.core.decorators import require_perm
+from xiaoben.core.scope import scope_for
+from xiaoben.core.tenancy import get_object_for_user, visible_to
+from xiaoben.org.models import Term
+from xiaoben.org.selectors import current_term
+
+from . import exports, selectors, services
+from .forms import ObservationForm
+from .models import Observation, ObservationKind, ObservationStatus
+from .rubrics import item_choices, item_default, rubric_for_school
+
+LINKABLE_ACTIVITY_KINDS = ["open_lesson", "same_topic", "lesson_study", "competition", "seminar"]
+
+
+def _int(v):
+    try:
+        return int(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def _activities(scope):
+    from xiaoben.activities.models import Activity
+
+    term = current_term(scope.school_id)
+    qs = visible_to(scope, Activity).filter(school_id=scope.school_id, kind__in=LINKABLE_ACTIVITY_KINDS)
+    if term:
+        qs = qs.filter(term=term)
+    return qs.order_by("-starts_at")
+
+
+@login_required
+def observation_list(request):
+    scope = scope_for(request.user)
+    school_id = scope.school_id
+    terms = list(Term.objects.filter(school_id=school_id).select_related("school_year")) if school_id else []
+    term_id = _int(request.GET.get("term"))
+    if term_id is None and "term" not in request.GET:
+        cur = current_term(school_id)
+        term_id = cur.pk if cur else None
+    sees_others = scope.is_group_leader or scope.is_school_admin or scope.is_platform_admin
+    role = request.GET.get("role") or ("" if sees_others and not scope.teacher else "given")
+    kind = request.GET.get("kind", "")
+    q = request.GET.get("q", "").strip()
+    backfilled = request.GET.get("backfilled") == "1"
+    qs = selectors.observation_list(user=request.user, term_id=term_id, role=role, kind=kind, q=q, backfilled=backfilled)
+    if request.GET.get("format") == "xlsx":
+        return exports.observations_xlsx(qs[:5000])
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    drafts = list(selectors.my_drafts(user=request.user)[:5]) if scope.teacher else []
+    return render(
+        request,
+        "observations/list.html",
+        {
+            "page": page,
+            "terms": terms,
+            "term_id": term_id,
+            "role": role,
+            "kind": kind,
+            "kinds": ObservationKind.choices,
+            "q": q,
+            "backfilled": backfilled,
+            "sees_others": sees_others,
+            "drafts": drafts,
+            "can_record": scope.teacher is not None,
+            "query": f"term={term_id or ''}&role={role}&kind={kind}&q={q}&backfilled={'1' if backfilled else ''}",
+        },
+    )
+
+
+def _score_rows(rubric, points: dict[int, Decimal]):
+    rows, dim = [], None
+    for item in rubric.items.all():
+        choices = item_choices(item.max_points)
+        value = points.get(item.pk, item_default(item.max_points))
+        rows.append({"item": item, "choices": choices, "value": value, "new_dim": item.dimension != dim})
+        dim = item.dimension
+    return rows
+
+
+def _points_from_post(post) -> dict[int, str]:
+    return {int(k[6:]): v for k, v in post.items() if k.startswith("score_") and k[6:].isdigit() and v != ""}
+
+
+def _input(form, points) -> services.ObservationInput:
+    d = form.cleaned_data
+    return services.ObservationInput(
+        teacher=d["teacher"],
+        lesson_date=d["lesson_date"],
+        lesson_title=d["lesson_title"],
+        kind=d["kind"],
+        period=d["period"],
+        subject=d["subject"],
+        grade=d["grade"],
+        class_name=d["class_name"],
+        activity=d["activity"],
+        notes=d["notes"],
+        strengths=d["strengths"],
+        weaknesses=d["weaknesses"],
+        suggestions=d["suggestions"],
+        points=points,
+    )
+
+
+@require_perm("observations:write")
+def observation_edit(request, pk: int | None = None):
+    """Record an observation (new, or continue a draft). Phone first: few taps."""
+    scope = scope_for(request.user)
+    if scope.teacher is None:
+        raise Http404
+    obs = None
+    if pk is not None:
+        obs = get_object_for_user(request.user, Observation, Observation.objects.select_related("teacher", "rubric"), pk=pk)
+        if obs.observer_id != scope.teacher_id or obs.status != ObservationStatus.DRAFT:
+            raise Http404
+    rubric = obs.rubric if obs and obs.rubric_id else rubric_for_school(scope.teacher.school)
+    activities = _activities(scope)
+    if request.method == "POST":
+        form = ObservationForm(request.POST, school_id=scope.school_id, activities=activities)
+        points = _points_from_post(request.POST)
+        obs = obs or _draft_from_post(request, scope)
+        submit = request.POST.get("action") != "draft"
+        if form.is_valid():
+            try:
+                obs = services.observation_save(
+                    observer=scope.teacher,
+                    data=_input(form, points),
+                    submit=submit,
+                    observation=obs,
+                    expected_version=form.cleaned_data.get("version") if obs else None,
+                    rubric=rubric,
+                )
+            except ValidationError as e:
+                for m in e.messages:
+                    form.add_error(None, m)
+            else:
+                if submit:
+                    messages.success(request, "听课记录已提交，授课教师会收到评课意见。")
+                    return redirect("observations:detail", pk=obs.pk)
+                messages.success(request, "草稿已保存。")
+                return redirect("observations:edit", pk=obs.pk)
+        score_points = {k: Decimal(v) for k, v in points.items() if _decimal_ok(v)}
+    else:
+        initial = {}
+        if obs:
+            initial = {
+                f: getattr(obs, f)
+                for f in [
+                    "teacher",
+                    "lesson_date",
+                    "period",
+                    "subject",
+                    "grade",
+                    "class_name",
+                    "lesson_title",
+                    "kind",
+                    "activity",
+                    "notes",
+                    "strengths",
+                    "weaknesses",
+                    "suggestions",
+                    "version",
+                ]
+            }
+        form = ObservationForm(initial=initial, school_id=scope.school_id, activities=activities)
+        score_points = {s.item_id: s.points for s in obs.scores.all()} if obs else {}
+    return render(
+        request,
+        "observations/edit.html",
+        {
+            "form": form,
+            "obs": obs,
+            "rubric": rubric,
+            "scale_json": json.dumps(rubric.grade_scale, ensure_ascii=False),
+            "score_rows": _score_rows(rubric, score_points),
+            "kinds": ObservationKind.choices,
+        },
+    )
+
+
+def _decimal_ok(v) -> bool:
+    try:
+        Decimal(v)
+        return True
+    except Exception:
+        return False
+
+
+def _draft_from_post(request, scope):
+    """An autosaved draft id posted back with the form (only the observer's own draft)."""
+    pk = _int(request.POST.get("draft_id"))
+    if not pk:
+        return None
+    return Observation.objects.filter(pk=pk, observer_id=scope.teacher_id, status=ObservationStatus.DRAFT, deleted_at__isnull=True).first()
+
+
+@require_POST
+@require_perm("observations:write")
+def observation_autosave(request):
+    """Autosave a draft server-side (the page also keeps a copy in localStorage)."""
+    scope = scope_for(request.user)
+    if scope.teacher is None:
+        raise Http404
+    obs = _draft_from_post(request, scope)
+    rubric = obs.rubric if obs and obs.rubric_id else rubric_for_school(scope.teacher.school)
+    form = ObservationForm(request.POST, school_id=scope.school_id, activities=_activities(scope))
+    if not form.is_valid():
+        return JsonResponse({"ok": False, "errors": [str(e) for errs in form.errors.values() for e in errs]}, status=400)
+    try:
+        obs = services.observation_save(
+            observer=scope.teacher, data=_input(form, _points_from_post(request.POST)), submit=False, observation=obs, rubric=rubric
+        )
+    except ValidationError as e:
+        return JsonResponse({"ok": False, "errors": e.messages}, status=400)
+    return JsonResponse({"ok": True, "id": obs.pk, "saved_at": obs.updated_at.strftime("%H:%M:%S")})
+
+
+@login_required
+def teacher_search(request):
+    """htmx: teachers of my school by name or pinyin initials ("zxm")."""
+    teachers = selectors.teacher_search(user=request.user, q=request.GET.get("q", ""))
+    return render(request, "observations/_teacher_results.html", {"teachers": teachers, "q": request.GET.get("q", "")})
+
+
+@login_required
+def observation_detail(request, pk: int):
+    obs = get_object_for_user(request.user, Observation, selectors.observation_detail_qs(request.user), pk=pk)
+    scope = scope_for(request.user)
+    flags = (
+        list(obs.flags.filter(resolved_at__isnull=True).select_related("similar_to__observer"))
+        if (scope.admin_of(obs.school_id) or scope.is_group_leader)
+        else []
+    )
+    return render(
+        request,
+        "observations/detail.html",
+        {
+            "obs": obs,
+            "rows": selectors.rubric_rows(obs),
+            "is_observer": scope.is_self(obs.observer_id),
+            "is_observed": scope.is_self(obs.teacher_id),
+            "flags": flags,
+            "week": obs.term.week_of(obs.lesson_date),
+        },
+    )
+
+
+@login_required
+def observation_docx(request, pk: int):
+    obs = get_object_for_user(request.user, Observation, selectors.observation_detail_qs(request.user), pk=pk)
+    return exports.observation_docx(obs, selectors.rubric_rows(obs))
+
+
+@require_POST
+@login_required
+def observation_delete(request, pk: int):
+    obs = get_object_for_user(request.user, Observation, pk=pk)
+    scope = scope_for(request.user)
+    if not scope.teacher:
+        raise Http404
+    try:
+        services.observation_delete(observation=obs, by=scope.teacher)
+    except ValidationError as e:
+        messages.error(request, "；".join(e.messages))
+        return redirect("observations:detail", pk=pk)
+    messages.success(request, "听课记录已删除（管理员可恢复）。")
+    return redirect("observations:list")

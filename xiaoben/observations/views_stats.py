@@ -1,0 +1,132 @@
+"""Growth, who-observes-whom, copied-feedback flags, averages by linked activity."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from xiaoben.core.scope import scope_for
+from xiaoben.core.tenancy import get_object_for_user
+from xiaoben.org.models import Teacher, Term
+from xiaoben.org.selectors import current_term
+
+from . import growth, selectors, services
+from .models import FeedbackFlag
+from .rubrics import DEFAULT_ITEMS
+
+
+def _int(v):
+    try:
+        return int(v)
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+def teacher_growth(request, teacher_id: int | None = None):
+    scope = scope_for(request.user)
+    if teacher_id is None:
+        if scope.teacher is None:
+            raise Http404
+        teacher_id = scope.teacher_id
+    teacher = get_object_for_user(request.user, Teacher, pk=teacher_id)
+    if not growth.can_view_growth(request.user, teacher):
+        raise Http404
+    data = growth.teacher_growth(user=request.user, teacher=teacher)
+    charts = growth.growth_charts(data)
+    return render(
+        request,
+        "observations/growth.html",
+        {
+            "teacher": teacher,
+            "growth": data,
+            "radar_json": json.dumps(charts["radar"], ensure_ascii=False) if charts["radar"] else "",
+            "line_json": json.dumps(charts["line"], ensure_ascii=False) if charts["line"] else "",
+            "counts_json": json.dumps(charts["counts"], ensure_ascii=False),
+        },
+    )
+
+
+@login_required
+def matrix(request):
+    """谁听了谁的课: a group's (leaders) or the school's (admins) matrix for a term."""
+    scope = scope_for(request.user)
+    groups = growth.matrix_groups(request.user)
+    is_admin = bool(scope.admin_school_ids) or scope.is_platform_admin
+    if not groups and not is_admin:
+        raise Http404
+    group_id = _int(request.GET.get("group"))
+    group = next((g for g in groups if g.pk == group_id), None)
+    if group_id and group is None:
+        raise Http404
+    if group is None and not is_admin:
+        group = groups[0]
+    school_id = group.school_id if group else scope.school_id
+    if school_id is None:
+        raise Http404
+    terms = list(Term.objects.filter(school_id=school_id).select_related("school_year"))
+    term = next((t for t in terms if t.pk == _int(request.GET.get("term"))), None) or current_term(school_id)
+    if term is None:
+        raise Http404
+    data = growth.observe_matrix(user=request.user, term=term, group=group)
+    return render(
+        request,
+        "observations/matrix.html",
+        {"groups": groups, "group": group, "is_admin": is_admin, "terms": terms, "term": term, **data},
+    )
+
+
+@login_required
+def flags(request):
+    scope = scope_for(request.user)
+    if not (scope.is_group_leader or scope.is_school_admin or scope.is_platform_admin):
+        raise Http404
+    show_all = request.GET.get("all") == "1"
+    rows = list(selectors.flag_list(user=request.user, open_only=not show_all)[:200])
+    return render(request, "observations/flags.html", {"flags": rows, "show_all": show_all})
+
+
+@require_POST
+@login_required
+def flag_resolve(request, pk: int):
+    flag = get_object_for_user(request.user, FeedbackFlag, pk=pk)
+    services.flag_resolve(flag=flag)
+    messages.success(request, "已标记为已核查。")
+    return redirect("observations:flags")
+
+
+@login_required
+def activity_averages(request):
+    """Observations linked to activities (公开课/研讨课/一课多研 rounds), by dimension."""
+    scope = scope_for(request.user)
+    if scope.school_id is None:
+        raise Http404
+    term = current_term(scope.school_id)
+    term_id = _int(request.GET.get("term")) or (term.pk if term else None)
+    rows = selectors.activity_averages(user=request.user, term_id=term_id)
+    known = list(dict.fromkeys(d for d, *_ in DEFAULT_ITEMS))
+    present = {d for r in rows for d in r["dims"]}
+    dims = [d for d in known if d in present] + sorted(present - set(known))
+    chart = None
+    if rows:
+        chart = json.dumps(
+            {
+                "tooltip": {"trigger": "axis"},
+                "legend": {"bottom": 0, "type": "scroll"},
+                "grid": {"left": 40, "right": 16, "top": 24, "bottom": 60},
+                "xAxis": {"type": "category", "data": [r["title"][:10] for r in rows]},
+                "yAxis": {"type": "value", "min": 50, "max": 100},
+                "series": [
+                    {"name": d, "type": "line", "data": [float(r["dims"][d]) if d in r["dims"] else None for r in rows]} for d in dims
+                ],
+            },
+            ensure_ascii=False,
+        )
+    for r in rows:
+        r["dim_list"] = [r["dims"].get(d) for d in dims]
+    return render(request, "observations/activities.html", {"rows": rows, "dims": dims, "chart": chart})
