@@ -157,3 +157,59 @@ def role_assign(
     return RoleAssignment.objects.update_or_create(
         user=user, role=role, school=school, region=region, defaults={"subjects": subjects, "title": title}
     )[0]
+
+
+# ---- school admin pages (teacher status, password reset, group edits)
+
+
+@transaction.atomic
+def teacher_set_active(*, teacher: Teacher, active: bool) -> Teacher:
+    """停用 instead of delete: a teacher who leaves keeps every record; the account can no longer sign in."""
+    teacher.is_active = active
+    teacher.save(update_fields=["is_active", "updated_at"])
+    teacher.user.is_active = active
+    teacher.user.save(update_fields=["is_active"])
+    return teacher
+
+
+def temporary_password() -> str:
+    """Readable (no 0/O, 1/l/I) and random: told to the teacher once, changed at first sign-in."""
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    while True:
+        pw = "".join(secrets.choice(alphabet) for _ in range(10))
+        if any(c.isdigit() for c in pw) and any(c.isalpha() for c in pw):
+            return pw
+
+
+@transaction.atomic
+def teacher_password_reset(*, teacher: Teacher) -> str:
+    """Set a temporary password; the teacher must change it at the next sign-in."""
+    password = temporary_password()
+    teacher.user.set_password(password)
+    teacher.user.must_change_password = True
+    teacher.user.save(update_fields=["password", "must_change_password"])
+    return password
+
+
+@transaction.atomic
+def group_update(
+    *, group: Group, kind: str, name: str, parent: Group | None = None, subject: str = "", grade: int | None = None, is_active: bool = True
+) -> Group:
+    if parent is not None and (parent.school_id != group.school_id or parent.kind != "subject" or parent.pk == group.pk):
+        raise ValidationError("备课组只能隶属于本校的教研组。")
+    if kind == "prep" and parent is None:
+        raise ValidationError("备课组须选择所属教研组。")
+    if Group.objects.filter(school_id=group.school_id, name=name).exclude(pk=group.pk).exists():
+        raise ValidationError(f"本校已有名为「{name}」的小组。")
+    group.kind, group.name, group.parent = kind, name, parent if kind == "prep" else None
+    group.subject = subject or (parent.subject if parent else "")
+    group.grade, group.is_active = grade, is_active
+    group.full_clean()
+    group.save()
+    return group
+
+
+def honours_replace(*, teacher: Teacher, honours: list[tuple[str, str, int | None]]) -> None:
+    """Replace a teacher's honours with [(level, kind, year or None), …]."""
+    teacher.honours.all().delete()
+    TeacherHonour.objects.bulk_create([TeacherHonour(teacher=teacher, level=lv, kind=k, year=y) for lv, k, y in honours])

@@ -73,7 +73,8 @@ def groups(request):
 def group_detail(request, pk: int):
     group = get_object_for_user(request.user, Group, Group.objects.select_related("school", "parent"), pk=pk)
     members = group.memberships.select_related("teacher").order_by("role", "teacher__staff_no")
-    return render(request, "org/group_detail.html", {"group": group, "members": members})
+    can_manage = scope_for(request.user).can("org:manage", school_id=group.school_id)
+    return render(request, "org/group_detail.html", {"group": group, "members": members, "can_manage": can_manage})
 
 
 @require_perm("org:manage")

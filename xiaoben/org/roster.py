@@ -1,0 +1,606 @@
+"""Roster import and export (.xlsx): the 教导处's own spreadsheet in and out.
+
+Columns are matched by their Chinese header, so an export (with or without the
+personal columns) imports back unchanged. A file is imported whole or not at
+all: every bad row is reported with its row number, column and a reason, and
+nothing is written while any error remains.
+
+Temporary passwords: a school hands out one 初始密码 per import batch (the admin
+chooses it on the page, a random one is suggested); every new account must change
+it at first sign-in. Hashing one password per batch keeps a 3,000-row import fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import secrets
+import zipfile
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils.datetime import from_excel
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from xiaoben.core.uploads import validate_upload
+
+from . import selectors
+from .choices import GRADE_NAMES, STAGE_GRADES, SUBJECTS, Education, Gender, HonourKind, HonourLevel, Title
+from .models import School, Teacher, TeacherHonour
+from .services import name_initials, username_for
+
+User = get_user_model()
+
+SHEET_NAME = "教师名册"
+NOTES_NAME = "填写说明"
+EXAMPLE_PREFIX = "示例"
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    key: str
+    required: bool = False
+    personal: bool = False
+    width: int = 12
+    note: str = ""
+
+
+COLUMNS = [
+    Column("工号", "staff_no", required=True, width=10, note="必填；本校内唯一。再次导入时按工号更新，不会重复建号。"),
+    Column("姓名", "name", required=True, width=10, note="必填。"),
+    Column("性别", "gender", required=True, width=6, note="必填：男 或 女。"),
+    Column("出生日期", "birth_date", personal=True, note="如 1988-06-30、1988/6/30 或 1988年6月30日，也可用 Excel 日期格式。"),
+    Column("参加工作时间", "teaching_since", width=14, note="用于计算教龄；可只写年月，如 2010-09。"),
+    Column("学历", "education", note="留空记为「其他」。"),
+    Column("职称", "title", note="留空记为「未评」。旧称「小学高级教师」按一级教师、「小学一级教师」按二级教师处理。"),
+    Column("主教学科", "subject", width=10),
+    Column("兼教学科", "other_subjects", width=12, note="多个用顿号分隔。"),
+    Column("任教年级", "grades", width=14, note="如 三年级、四年级，或 3、4；多个用顿号分隔。"),
+    Column("任教班级", "classes", width=16, note="自由填写，如 三(2)班、三(3)班。"),
+    Column("班主任", "is_head_teacher", width=8, note="是 或 否；留空为否。"),
+    Column("手机号", "phone", personal=True, width=14, note="11位手机号，可用于登录；不能与他人重复。"),
+    Column("荣誉", "honours", width=30, note="级别+称号，多个用顿号分隔，可在括号中注明年份，如 县级骨干教师(2022)、市级教坛新秀。"),
+]
+BY_HEADER = {c.header: c for c in COLUMNS}
+
+EDUCATION_ALIASES = {
+    **{str(label): value for value, label in Education.choices},
+    "博士": Education.DOCTOR,
+    "研究生": Education.MASTER,
+    "硕士": Education.MASTER,
+    "大学本科": Education.BACHELOR,
+    "大专": Education.COLLEGE,
+    "大学专科": Education.COLLEGE,
+    "中师": Education.SECONDARY,
+    "高中": Education.OTHER,
+}
+TITLE_ALIASES = {
+    **{str(label): value for value, label in Title.choices},
+    "正高级": Title.SENIOR_PROFESSOR,
+    "正高": Title.SENIOR_PROFESSOR,
+    "高级": Title.SENIOR,
+    "副高": Title.SENIOR,
+    "中学高级教师": Title.SENIOR,
+    "一级": Title.FIRST,
+    "中学一级教师": Title.FIRST,
+    "小学高级教师": Title.FIRST,
+    "二级": Title.SECOND,
+    "中学二级教师": Title.SECOND,
+    "小学一级教师": Title.SECOND,
+    "三级": Title.THIRD,
+    "中学三级教师": Title.THIRD,
+    "小学二级教师": Title.THIRD,
+    "无": Title.NONE,
+    "未定级": Title.NONE,
+}
+GENDER_ALIASES = {"男": Gender.MALE, "女": Gender.FEMALE, "M": Gender.MALE, "F": Gender.FEMALE}
+GRADE_ALIASES = {name: g for g, name in GRADE_NAMES.items()} | {"初一": 7, "初二": 8, "初三": 9}
+YES = {"是", "√", "Y", "y", "yes", "1", "TRUE", "True", "true"}
+NO = {"否", "×", "N", "n", "no", "0", "FALSE", "False", "false", ""}
+LEVEL_ALIASES = {str(label): value for value, label in HonourLevel.choices} | {"区级": HonourLevel.COUNTY, "县区级": HonourLevel.COUNTY}
+KIND_ALIASES = {str(label): value for value, label in HonourKind.choices}
+_LEVELS = "|".join(map(re.escape, LEVEL_ALIASES))
+_KINDS = "|".join(map(re.escape, KIND_ALIASES))
+HONOUR_RE = re.compile(rf"^({_LEVELS})({_KINDS})(?:[（(]\s*(\d{{4}})\s*年?[)）])?$")
+DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:[-/.月]\s*(\d{1,2})\s*日?|月)?$")
+PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+SPLIT_RE = re.compile(r"[、,，;；/\s]+")
+MIN_AGE, MAX_AGE = 18, 70
+
+
+@dataclass
+class RowError:
+    row: int  # the Excel row number (the header is row 1); 0 for the whole file
+    column: str
+    message: str
+
+
+@dataclass
+class ImportReport:
+    rows: list[dict] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+    new_accounts: list[tuple[str, str]] = field(default_factory=list)
+    saved: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+# ---------------------------------------------------------------- export
+
+
+def _sheet_header(ws, columns: list[Column]) -> None:
+    ws.append([c.header for c in columns])
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="DDEBF7")
+    for i, c in enumerate(columns, start=1):
+        cell = ws.cell(row=1, column=i)
+        cell.font, cell.fill = bold, fill
+        ws.column_dimensions[cell.column_letter].width = c.width
+    ws.freeze_panes = "A2"
+
+
+def _text_columns(ws, columns: list[Column], last_row: int) -> None:
+    """工号 and 手机号 stay text so Excel neither drops leading zeros nor shows 1.38E+10."""
+    for i, c in enumerate(columns, start=1):
+        if c.key in ("staff_no", "phone"):
+            for (cell,) in ws.iter_rows(min_row=2, max_row=max(2, last_row), min_col=i, max_col=i):
+                cell.number_format = "@"
+        if c.key in ("birth_date", "teaching_since"):
+            for (cell,) in ws.iter_rows(min_row=2, max_row=max(2, last_row), min_col=i, max_col=i):
+                cell.number_format = "yyyy-mm-dd"
+
+
+def honours_text(honours) -> str:
+    out = []
+    for h in honours:
+        label = f"{h.get_level_display()}{h.get_kind_display()}"
+        out.append(f"{label}({h.year})" if h.year else label)
+    return "、".join(out)
+
+
+def _teacher_row(t: Teacher, columns: list[Column]) -> list:
+    values = {
+        "staff_no": t.staff_no,
+        "name": t.name,
+        "gender": t.get_gender_display(),
+        "birth_date": t.birth_date,
+        "teaching_since": t.teaching_since,
+        "education": t.get_education_display(),
+        "title": t.get_title_display(),
+        "subject": t.subject,
+        "other_subjects": t.other_subjects,
+        "grades": "、".join(GRADE_NAMES.get(g, str(g)) for g in (t.grades or [])),
+        "classes": t.classes,
+        "is_head_teacher": "是" if t.is_head_teacher else "否",
+        "phone": t.user.phone or "",
+        "honours": honours_text(t.honours.all()),
+    }
+    return [values[c.key] for c in columns]
+
+
+def export_columns(personal: bool) -> list[Column]:
+    return [c for c in COLUMNS if personal or not c.personal]
+
+
+def export_workbook(*, school: School, personal: bool) -> bytes:
+    """The school's active teachers in the template's columns (three queries)."""
+    columns = export_columns(personal)
+    teachers = Teacher.objects.filter(school=school, is_active=True).select_related("user").prefetch_related("honours").order_by("staff_no")
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET_NAME
+    _sheet_header(ws, columns)
+    n = 1
+    for t in teachers:
+        ws.append(_teacher_row(t, columns))
+        n += 1
+    _text_columns(ws, columns, n)
+    return _save(wb)
+
+
+def template_workbook(*, school: School) -> bytes:
+    """An empty roster with one example row and a notes sheet of the allowed values."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET_NAME
+    _sheet_header(ws, COLUMNS)
+    grades = [GRADE_NAMES[g] for g in STAGE_GRADES.get(school.stage, range(1, 7))]
+    example = {
+        "staff_no": f"{EXAMPLE_PREFIX}001",
+        "name": "张晓明",
+        "gender": "男",
+        "birth_date": dt.date(1988, 6, 30),
+        "teaching_since": dt.date(2010, 9, 1),
+        "education": "本科",
+        "title": "一级教师",
+        "subject": "语文",
+        "other_subjects": "书法",
+        "grades": grades[min(2, len(grades) - 1)],
+        "classes": "三(2)班",
+        "is_head_teacher": "是",
+        "phone": "13800000000",
+        "honours": "县级骨干教师(2022)",
+    }
+    ws.append([example[c.key] for c in COLUMNS])
+    grey = Font(italic=True, color="808080")
+    for cell in ws[2]:
+        cell.font = grey
+    _text_columns(ws, COLUMNS, 200)
+    notes = wb.create_sheet(NOTES_NAME)
+    notes.column_dimensions["A"].width = 14
+    notes.column_dimensions["B"].width = 90
+    lines = [
+        (
+            "说明",
+            "第一行是列名，请勿修改；从第二行起每行一位教师。列的顺序可以调整，不需要的列可以删除（删除的列在再次导入时保持原值不变）。",
+        ),
+        ("说明", f"工号以「{EXAMPLE_PREFIX}」开头的行是示例，不会导入，可直接删除。"),
+        ("说明", "整张表检查无误才会导入；有任何错误时一条也不保存，并列出每个错误的行号、列名和原因。"),
+        ("说明", "新账号使用导入页面上设定的初始密码，教师用工号或手机号登录后必须先修改密码。"),
+    ]
+    lines += [(c.header, c.note) for c in COLUMNS if c.note]
+    lines += [
+        ("可选：性别", "男、女"),
+        ("可选：学历", "、".join(str(label) for _, label in Education.choices)),
+        ("可选：职称", "、".join(str(label) for _, label in Title.choices)),
+        ("可选：学科", "、".join(SUBJECTS)),
+        ("可选：年级", "、".join(grades)),
+        ("可选：荣誉级别", "、".join(str(label) for _, label in HonourLevel.choices) + "（区级按县级）"),
+        ("可选：荣誉称号", "、".join(str(label) for _, label in HonourKind.choices)),
+    ]
+    notes.append(["项目", "内容"])
+    for a, b in lines:
+        notes.append([a, b])
+    for cell in notes[1]:
+        cell.font = Font(bold=True)
+    return _save(wb)
+
+
+def _save(wb: Workbook) -> bytes:
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+# ---------------------------------------------------------------- parsing
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def parse_date(value, *, today: dt.date) -> dt.date:
+    """Real Excel dates, serial numbers, 2001-06-30, 2001/6/30, 2001年6月30日, 2001.6.30, 2001-09, 20010630."""
+    if isinstance(value, dt.datetime):
+        day = value.date()
+    elif isinstance(value, dt.date):
+        day = value
+    elif isinstance(value, int | float) and 1 <= value < 100000 and not (isinstance(value, int) and 19000101 <= value <= 21001231):
+        day = from_excel(value).date()
+    else:
+        s = re.sub(r"\s+\d{1,2}:\d{2}(:\d{2})?$", "", _text(value)).replace(" ", "")
+        m = DATE_RE.match(s)
+        try:
+            if m:
+                day = dt.date(int(m[1]), int(m[2]), int(m[3] or 1))
+            elif re.fullmatch(r"\d{8}", s):
+                day = dt.date(int(s[:4]), int(s[4:6]), int(s[6:]))
+            else:
+                raise ValueError
+        except ValueError:
+            raise ValidationError(f"日期格式不正确：「{s}」，请写成 2001-06-30、2001/6/30 或 2001年6月30日。") from None
+    if day > today:
+        raise ValidationError(f"日期 {day:%Y-%m-%d} 晚于今天，请核对。")
+    return day
+
+
+def _age(birth: dt.date, on: dt.date) -> int:
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+def _split(s: str) -> list[str]:
+    return [p for p in SPLIT_RE.split(s) if p]
+
+
+def _parse_cell(col: Column, raw, *, today: dt.date, grades_ok: set[int]):
+    s = _text(raw) if col.key not in ("birth_date", "teaching_since") else raw
+    key = col.key
+    if key in ("staff_no", "name", "gender") and not s:
+        raise ValidationError(f"{col.header}不能为空。")
+    if key == "staff_no":
+        if len(s) > 30:
+            raise ValidationError("工号不能超过30个字符。")
+        return s
+    if key == "name":
+        if len(s) > 50:
+            raise ValidationError("姓名不能超过50个字符。")
+        return s
+    if key == "gender":
+        if s not in GENDER_ALIASES:
+            raise ValidationError(f"性别「{s}」无法识别，请填写 男 或 女。")
+        return GENDER_ALIASES[s]
+    if key in ("birth_date", "teaching_since"):
+        if raw is None or _text(raw) == "":
+            return None
+        return parse_date(raw, today=today)
+    if key == "education":
+        if not s:
+            return Education.OTHER
+        if s not in EDUCATION_ALIASES:
+            raise ValidationError(f"学历「{s}」不在可选范围内（{'、'.join(str(label) for _, label in Education.choices)}）。")
+        return EDUCATION_ALIASES[s]
+    if key == "title":
+        if not s:
+            return Title.NONE
+        if s not in TITLE_ALIASES:
+            raise ValidationError(f"职称「{s}」不在可选范围内（{'、'.join(str(label) for _, label in Title.choices)}）。")
+        return TITLE_ALIASES[s]
+    if key == "subject":
+        if s and s not in SUBJECTS:
+            raise ValidationError(f"学科「{s}」不在可选范围内，请使用填写说明中列出的学科名称。")
+        return s
+    if key == "other_subjects":
+        parts = _split(s)
+        bad = [p for p in parts if p not in SUBJECTS]
+        if bad:
+            raise ValidationError(f"学科「{'、'.join(bad)}」不在可选范围内，请使用填写说明中列出的学科名称。")
+        out = "、".join(dict.fromkeys(parts))
+        if len(out) > 100:
+            raise ValidationError("兼教学科不能超过100个字符。")
+        return out
+    if key == "grades":
+        grades = []
+        for p in _split(s):
+            g = GRADE_ALIASES.get(p) or (int(p) if p.isdigit() else None)
+            if g not in grades_ok:
+                raise ValidationError(f"年级「{p}」不是本校的年级（{'、'.join(GRADE_NAMES[x] for x in sorted(grades_ok))}）。")
+            grades.append(g)
+        return sorted(set(grades))
+    if key == "classes":
+        if len(s) > 100:
+            raise ValidationError("任教班级不能超过100个字符。")
+        return s
+    if key == "is_head_teacher":
+        if s in YES:
+            return True
+        if s in NO:
+            return False
+        raise ValidationError(f"班主任一栏「{s}」无法识别，请填写 是 或 否。")
+    if key == "phone":
+        p = re.sub(r"[\s\-]", "", s)
+        if p and not PHONE_RE.match(p):
+            raise ValidationError(f"手机号「{s}」格式不正确，应为11位数字。")
+        return p
+    if key == "honours":
+        return parse_honours(s)
+    raise AssertionError(key)
+
+
+def parse_honours(s: str) -> list[tuple[str, str, int | None]]:
+    """「县级骨干教师(2022)、市级教坛新秀」→ [("county","backbone",2022), ("city","new_star",None)]."""
+    out: dict[tuple[str, str], int | None] = {}
+    for p in re.split(r"[、,，;；\s]+", s.strip()):
+        if not p:
+            continue
+        m = HONOUR_RE.match(p)
+        if not m:
+            raise ValidationError(f"荣誉「{p}」无法识别，请写成「级别+称号」，如 县级骨干教师 或 县级骨干教师(2022)。")
+        out[(LEVEL_ALIASES[m[1]], KIND_ALIASES[m[2]])] = int(m[3]) if m[3] else None
+    return [(lv, k, y) for (lv, k), y in out.items()]
+
+
+def read_rows(upload, *, school: School, today: dt.date) -> ImportReport:
+    """Parse and check every row of the uploaded workbook (no database writes)."""
+    report = ImportReport()
+    try:
+        validate_upload(upload, {"xlsx"})
+    except ValidationError as e:
+        report.errors.append(RowError(0, "", " ".join(e.messages)))
+        return report
+    try:
+        upload.seek(0)
+        wb = load_workbook(io.BytesIO(upload.read()), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
+        report.errors.append(RowError(0, "", "无法读取这个 Excel 文件，文件可能已损坏。请用 Excel 或 WPS 另存为 .xlsx 后重试。"))
+        return report
+    ws = wb[SHEET_NAME] if SHEET_NAME in wb.sheetnames else wb.worksheets[0]
+    rows = ws.iter_rows(values_only=True)
+    header = next(rows, None)
+    headers = [_text(h) for h in (header or [])]
+    columns: list[tuple[int, Column]] = [(i, BY_HEADER[h]) for i, h in enumerate(headers) if h in BY_HEADER]
+    present = {c.key for _, c in columns}
+    missing = [c.header for c in COLUMNS if c.required and c.key not in present]
+    if not header or not any(headers):
+        report.errors.append(RowError(0, "", "表格是空的：第一行应为列名（工号、姓名、性别……），请使用下载的模板填写。"))
+        wb.close()
+        return report
+    if missing:
+        report.errors.append(
+            RowError(1, "、".join(missing), f"缺少必需的列「{'」「'.join(missing)}」，请使用下载的模板，不要修改第一行的列名。")
+        )
+        wb.close()
+        return report
+    dup_headers = {c.header for _, c in columns if sum(1 for _, x in columns if x is c) > 1}
+    for h in sorted(dup_headers):
+        report.errors.append(RowError(1, h, f"列「{h}」出现了不止一次。"))
+    grades_ok = set(STAGE_GRADES.get(school.stage, range(1, 13)))
+    seen_staff: dict[str, int] = {}
+    seen_phone: dict[str, int] = {}
+    for rowno, values in enumerate(rows, start=2):
+        values = list(values or [])
+        if not any(_text(v) for v in values):
+            continue
+        staff_cell = next((values[i] for i, c in columns if c.key == "staff_no" and i < len(values)), None)
+        if _text(staff_cell).startswith(EXAMPLE_PREFIX):
+            continue
+        data: dict = {"_row": rowno}
+        for i, col in columns:
+            raw = values[i] if i < len(values) else None
+            try:
+                data[col.key] = _parse_cell(col, raw, today=today, grades_ok=grades_ok)
+            except ValidationError as e:
+                report.errors.append(RowError(rowno, col.header, " ".join(e.messages)))
+        _row_rules(data, rowno, today, report, seen_staff, seen_phone)
+        report.rows.append(data)
+    wb.close()
+    if not report.rows and not report.errors:
+        report.errors.append(RowError(0, "", "表格中没有教师数据：请从第二行起每行填写一位教师。"))
+    return report
+
+
+def _row_rules(data: dict, rowno: int, today: dt.date, report: ImportReport, seen_staff: dict, seen_phone: dict) -> None:
+    birth, since = data.get("birth_date"), data.get("teaching_since")
+    if birth and not (MIN_AGE <= _age(birth, today) <= MAX_AGE):
+        report.errors.append(
+            RowError(rowno, "出生日期", f"出生日期 {birth:%Y-%m-%d} 不合理：在职教师的年龄应在{MIN_AGE}至{MAX_AGE}岁之间。")
+        )
+    elif birth and since and _age(birth, since) < 16:
+        report.errors.append(RowError(rowno, "参加工作时间", f"参加工作时间 {since:%Y-%m-%d} 早于16周岁，请与出生日期一起核对。"))
+    staff_no = data.get("staff_no")
+    if staff_no:
+        if staff_no in seen_staff:
+            report.errors.append(RowError(rowno, "工号", f"工号「{staff_no}」与第{seen_staff[staff_no]}行重复。"))
+        else:
+            seen_staff[staff_no] = rowno
+    phone = data.get("phone")
+    if phone:
+        if phone in seen_phone:
+            report.errors.append(RowError(rowno, "手机号", f"手机号 {phone} 与第{seen_phone[phone]}行重复。"))
+        else:
+            seen_phone[phone] = rowno
+
+
+# ---------------------------------------------------------------- import
+
+
+def suggest_password() -> str:
+    """Readable (no 0/O, 1/l) and not guessable: 2 letters + 6 digits/letters."""
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    return "xb" + "".join(secrets.choice(alphabet) for _ in range(7))
+
+
+def check_password_rule(password: str) -> None:
+    if len(password) < 8 or not re.search(r"[A-Za-z]", password) or not re.search(r"\d", password):
+        raise ValidationError("初始密码至少8位，须同时包含字母和数字。")
+
+
+def roster_import(
+    *, school: School, upload, initial_password: str = "", dry_run: bool = False, today: dt.date | None = None
+) -> ImportReport:
+    """Import the roster whole or not at all; match existing teachers by 工号 within the school."""
+    today = today or selectors.today()
+    report = read_rows(upload, school=school, today=today)
+    if report.errors:
+        return report
+    staff_nos = [r["staff_no"] for r in report.rows]
+    existing = {t.staff_no: t for t in Teacher.objects.filter(school=school, staff_no__in=staff_nos).select_related("user")}
+    phones = {r["phone"]: r for r in report.rows if r.get("phone")}
+    owners = dict(User.objects.filter(phone__in=list(phones)).values_list("phone", "id")) if phones else {}
+    new_usernames = {username_for(school, s): s for s in staff_nos if s not in existing}
+    taken = set(User.objects.filter(username__in=list(new_usernames)).values_list("username", flat=True)) if new_usernames else set()
+    for r in report.rows:
+        t = existing.get(r["staff_no"])
+        owner = owners.get(r.get("phone") or "")
+        if owner is not None and (t is None or t.user_id != owner):
+            report.errors.append(RowError(r["_row"], "手机号", f"手机号 {r['phone']} 已被其他账号使用，请核对。"))
+        if t is None and username_for(school, r["staff_no"]) in taken:
+            report.errors.append(RowError(r["_row"], "工号", f"工号「{r['staff_no']}」对应的登录账号已存在，请联系平台管理员。"))
+    report.errors.sort(key=lambda e: (e.row, [c.header for c in COLUMNS].index(e.column) if e.column in BY_HEADER else 99))
+    report.created = sum(1 for r in report.rows if r["staff_no"] not in existing)
+    report.updated = len(report.rows) - report.created
+    report.new_accounts = [(r["staff_no"], r["name"]) for r in report.rows if r["staff_no"] not in existing]
+    if report.errors or dry_run:
+        return report
+    if report.created:
+        check_password_rule(initial_password)
+    with transaction.atomic():
+        _write(school, report.rows, existing, initial_password)
+    report.saved = True
+    return report
+
+
+TEACHER_FIELDS = [
+    "name",
+    "gender",
+    "birth_date",
+    "teaching_since",
+    "education",
+    "title",
+    "subject",
+    "other_subjects",
+    "grades",
+    "classes",
+    "is_head_teacher",
+]
+
+
+def _write(school: School, rows: list[dict], existing: dict[str, Teacher], initial_password: str) -> None:
+    password_hash = make_password(initial_password) if any(r["staff_no"] not in existing for r in rows) else ""
+    new_users, new_teachers, changed = [], [], []
+    keys = set().union(*(r.keys() for r in rows))
+    teacher_fields = [f for f in TEACHER_FIELDS if f in keys]
+    for r in rows:
+        profile = {f: r[f] for f in teacher_fields}
+        t = existing.get(r["staff_no"])
+        if t is None:
+            new_users.append(
+                User(
+                    username=username_for(school, r["staff_no"]),
+                    full_name=r["name"],
+                    phone=r.get("phone") or None,
+                    password=password_hash,
+                    must_change_password=True,
+                )
+            )
+            new_teachers.append(Teacher(school=school, staff_no=r["staff_no"], name_initials=name_initials(r["name"]), **profile))
+        else:
+            for f, v in profile.items():
+                setattr(t, f, v)
+            t.name_initials = name_initials(t.name)
+            t.is_active = True
+            t.user.full_name = t.name
+            if "phone" in keys:
+                t.user.phone = r.get("phone") or None
+            t.user.is_active = True
+            changed.append(t)
+    if changed:
+        # Clear phones first so two teachers swapping numbers never trip the unique index.
+        if "phone" in keys:
+            User.objects.filter(pk__in=[t.user_id for t in changed]).update(phone=None)
+        User.objects.bulk_update([t.user for t in changed], ["full_name", "phone", "is_active"], batch_size=500)
+        bulk_update_with_history(changed, Teacher, [*teacher_fields, "name_initials", "is_active"], batch_size=500)
+    if new_users:
+        User.objects.bulk_create(new_users, batch_size=500)
+        if new_users[0].pk is None:  # databases that do not return ids from bulk inserts
+            ids = dict(User.objects.filter(username__in=[u.username for u in new_users]).values_list("username", "id"))
+            for u in new_users:
+                u.pk = ids[u.username]
+        for u, t in zip(new_users, new_teachers, strict=True):
+            t.user_id = u.pk
+        new_teachers = bulk_create_with_history(new_teachers, Teacher, batch_size=500)
+    if "honours" in keys:
+        all_teachers = {t.staff_no: t for t in [*changed, *new_teachers]}
+        if not all(t.pk for t in all_teachers.values()):
+            ids = dict(Teacher.objects.filter(school=school, staff_no__in=list(all_teachers)).values_list("staff_no", "id"))
+            for s, t in all_teachers.items():
+                t.pk = ids[s]
+        TeacherHonour.objects.filter(teacher_id__in=[t.pk for t in changed]).delete()
+        TeacherHonour.objects.bulk_create(
+            [TeacherHonour(teacher_id=all_teachers[r["staff_no"]].pk, level=lv, kind=k, year=y) for r in rows for lv, k, y in r["honours"]],
+            batch_size=500,
+        )

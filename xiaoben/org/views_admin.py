@@ -1,0 +1,347 @@
+"""School admin pages: teachers, groups, terms, roster import/export, structure analysis.
+
+Every page needs `org:manage` in the school it is about (the analysis also opens
+to `school:read` and to a 教研员 for the region's schools); anyone else gets 404."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from xiaoben.core.scope import scope_for
+from xiaoben.core.tenancy import get_object_for_user, visible_to
+
+from . import analysis as analysis_mod
+from . import roster, selectors, services
+from .forms import GroupForm, RosterImportForm, TeacherForm, TermForm
+from .models import Group, School, Teacher, Term
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _int(v):
+    try:
+        return int(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def _admin_school(request) -> School:
+    """The school being managed: one's own, or (platform admin) the requested one."""
+    scope = scope_for(request.user)
+    school = selectors.school_for_scope(scope, _int(request.GET.get("school") or request.POST.get("school")))
+    if school is None or not scope.can("org:manage", school_id=school.pk):
+        raise Http404
+    return school
+
+
+def _managed(request, model, queryset=None, **lookup):
+    obj = get_object_for_user(request.user, model, queryset, **lookup)
+    if not scope_for(request.user).can("org:manage", school_id=obj.school_id):
+        raise Http404
+    return obj
+
+
+def _xlsx(data: bytes, filename: str) -> HttpResponse:
+    from urllib.parse import quote
+
+    resp = HttpResponse(data, content_type=XLSX)
+    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return resp
+
+
+def _errors(form, e: ValidationError) -> None:
+    for msg in e.messages:
+        form.add_error(None, msg)
+
+
+# ---------------------------------------------------------------- teachers
+
+
+@login_required
+def teacher_new(request):
+    school = _admin_school(request)
+    form = TeacherForm(request.POST or None, school=school)
+    if request.method == "POST" and form.is_valid():
+        try:
+            password = services.temporary_password()
+            with transaction.atomic():
+                teacher = services.teacher_create(
+                    school=school,
+                    staff_no=form.cleaned_data["staff_no"],
+                    phone=form.cleaned_data["phone"] or None,
+                    password=password,
+                    must_change_password=True,
+                    **form.profile(),
+                )
+                services.honours_replace(teacher=teacher, honours=form.cleaned_data["honours"])
+        except ValidationError as e:
+            _errors(form, e)
+        else:
+            return render(request, "org/password_done.html", {"teacher": teacher, "password": password, "created": True})
+    return render(request, "org/teacher_form.html", {"form": form, "school": school, "teacher": None})
+
+
+@login_required
+def teacher_edit(request, pk: int):
+    teacher = _managed(request, Teacher, Teacher.objects.select_related("user", "school"), pk=pk)
+    form = TeacherForm(request.POST or None, school=teacher.school, teacher=teacher, initial=TeacherForm.initial_for(teacher))
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                services.teacher_update(teacher=teacher, phone=form.cleaned_data["phone"], **form.profile())
+                services.honours_replace(teacher=teacher, honours=form.cleaned_data["honours"])
+        except ValidationError as e:
+            _errors(form, e)
+        else:
+            messages.success(request, f"已保存 {teacher.name} 的资料。")
+            return redirect("org:teacher_detail", pk=teacher.pk)
+    return render(request, "org/teacher_form.html", {"form": form, "school": teacher.school, "teacher": teacher})
+
+
+@login_required
+@require_POST
+def teacher_active(request, pk: int):
+    teacher = _managed(request, Teacher, Teacher.objects.select_related("user"), pk=pk)
+    if teacher.user_id == request.user.pk:
+        messages.error(request, "不能停用自己的账号。")
+        return redirect("org:teacher_detail", pk=teacher.pk)
+    active = request.POST.get("active") == "1"
+    services.teacher_set_active(teacher=teacher, active=active)
+    messages.success(
+        request, f"已{'恢复' if active else '停用'} {teacher.name}。{'' if active else '其历史记录全部保留，账号不能再登录。'}"
+    )
+    return redirect("org:teacher_detail", pk=teacher.pk) if active else redirect("org:teachers_inactive")
+
+
+@login_required
+@require_POST
+def teacher_password(request, pk: int):
+    teacher = _managed(request, Teacher, Teacher.objects.select_related("user"), pk=pk)
+    password = services.teacher_password_reset(teacher=teacher)
+    return render(request, "org/password_done.html", {"teacher": teacher, "password": password, "created": False})
+
+
+@login_required
+def teachers_inactive(request):
+    school = _admin_school(request)
+    rows = Teacher.objects.filter(school=school, is_active=False).order_by("staff_no")
+    return render(request, "org/teachers_inactive.html", {"teachers": rows, "school": school})
+
+
+# ---------------------------------------------------------------- groups
+
+
+def _save_group(form, school: School, group: Group | None) -> Group:
+    d = form.cleaned_data
+    with transaction.atomic():
+        if group is None:
+            group = services.group_create(
+                school=school, kind=d["kind"], name=d["name"].strip(), parent=d["parent"], subject=d["subject"], grade=d["grade"]
+            )
+        else:
+            services.group_update(
+                group=group,
+                kind=d["kind"],
+                name=d["name"].strip(),
+                parent=d["parent"],
+                subject=d["subject"],
+                grade=d["grade"],
+                is_active=d.get("is_active", True),
+            )
+        services.group_set_members(
+            group=group,
+            leader_ids=[t.pk for t in d["leaders"]],
+            deputy_ids=[t.pk for t in d["deputies"]],
+            member_ids=[t.pk for t in d["members"]],
+        )
+    return group
+
+
+@login_required
+def group_new(request):
+    school = _admin_school(request)
+    form = GroupForm(request.POST or None, school=school, initial={"kind": request.GET.get("kind", "subject")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            group = _save_group(form, school, None)
+        except ValidationError as e:
+            _errors(form, e)
+        else:
+            messages.success(request, f"已建立「{group.name}」。")
+            return redirect("org:group_detail", pk=group.pk)
+    return render(request, "org/group_form.html", {"form": form, "school": school, "group": None})
+
+
+@login_required
+def group_edit(request, pk: int):
+    group = _managed(request, Group, Group.objects.select_related("school"), pk=pk)
+    form = GroupForm(request.POST or None, school=group.school, group=group, initial=GroupForm.initial_for(group))
+    if request.method == "POST" and form.is_valid():
+        try:
+            _save_group(form, group.school, group)
+        except ValidationError as e:
+            _errors(form, e)
+        else:
+            messages.success(request, f"已保存「{group.name}」。")
+            return redirect("org:group_detail", pk=group.pk)
+    return render(request, "org/group_form.html", {"form": form, "school": group.school, "group": group})
+
+
+# ---------------------------------------------------------------- terms
+
+
+@login_required
+def term_new(request):
+    school = _admin_school(request)
+    form = TermForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            term = services.term_create(
+                school=school,
+                start_year=d["start_year"],
+                number=d["number"],
+                start_date=d["start_date"],
+                end_date=d["end_date"],
+                holiday_weeks=d["holiday_weeks"],
+            )
+        except ValidationError as e:
+            _errors(form, e)
+        else:
+            messages.success(request, f"已建立{term.name}。")
+            return redirect("org:terms")
+    return render(request, "org/term_form.html", {"form": form, "school": school, "term": None})
+
+
+@login_required
+def term_edit(request, pk: int):
+    term = _managed(request, Term, Term.objects.select_related("school_year", "school"), pk=pk)
+    initial = {
+        "start_year": term.school_year.start_year,
+        "number": term.number,
+        "start_date": term.start_date,
+        "end_date": term.end_date,
+        "holiday_weeks": term.holiday_weeks,
+    }
+    form = TermForm(request.POST or None, term=term, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            with transaction.atomic():
+                services.term_update(term=term, start_date=d["start_date"], end_date=d["end_date"], holiday_weeks=d["holiday_weeks"])
+        except ValidationError as e:
+            _errors(form, e)
+        else:
+            messages.success(request, f"已保存{term.name}。")
+            return redirect("org:terms")
+    return render(request, "org/term_form.html", {"form": form, "school": term.school, "term": term})
+
+
+# ---------------------------------------------------------------- roster
+
+
+@login_required
+def roster_template(request):
+    school = _admin_school(request)
+    return _xlsx(roster.template_workbook(school=school), f"{school.short_name or school.name}教师名册模板.xlsx")
+
+
+@login_required
+def roster_export(request):
+    school = _admin_school(request)
+    personal = scope_for(request.user).can("org:read_personal", school_id=school.pk)
+    data = roster.export_workbook(school=school, personal=personal)
+    return _xlsx(data, f"{school.short_name or school.name}教师名册{selectors.today():%Y%m%d}.xlsx")
+
+
+@login_required
+def roster_import(request):
+    school = _admin_school(request)
+    report = None
+    if request.method == "POST":
+        form = RosterImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                report = roster.roster_import(school=school, upload=d["file"], initial_password=d["initial_password"], dry_run=d["dry_run"])
+            except ValidationError as e:
+                form.add_error("initial_password", e)
+    else:
+        form = RosterImportForm(initial={"initial_password": roster.suggest_password()})
+    return render(
+        request,
+        "org/roster_import.html",
+        {
+            "form": form,
+            "school": school,
+            "report": report,
+            "preview": report.rows[:50] if report else [],
+            "initial_password": form.data.get("initial_password", "") if report and report.saved else "",
+            "columns": roster.COLUMNS,
+        },
+    )
+
+
+# ---------------------------------------------------------------- structure analysis
+
+
+def _may_analyse(scope, school_id: int) -> bool:
+    return (
+        scope.can("org:manage", school_id=school_id)
+        or scope.can("school:read", school_id=school_id)
+        or school_id in scope.region_school_ids
+    )
+
+
+def _analysis_school(request) -> tuple[School, list[School]]:
+    scope = scope_for(request.user)
+    requested = _int(request.GET.get("school"))
+    school = selectors.school_for_scope(scope, requested)
+    if school is None and scope.region_school_ids:
+        school = School.objects.filter(pk__in=scope.region_school_ids).order_by("id").first()
+    if school is None or not _may_analyse(scope, school.pk):
+        raise Http404
+    choices = []
+    if scope.is_platform_admin or scope.region_school_ids:
+        choices = [s for s in visible_to(request.user, School).order_by("id") if _may_analyse(scope, s.pk)]
+    return school, choices
+
+
+@login_required
+def analysis(request):
+    school, choices = _analysis_school(request)
+    result = analysis_mod.structure_analysis(school=school, on=selectors.today())
+    c = result.charts
+    return render(
+        request,
+        "org/analysis.html",
+        {
+            "a": result,
+            "tables": [
+                (c["age"], "年龄结构", result.age_bands),
+                (c["five"], "年龄分布（五岁一段）", result.five_year),
+                (c["education"], "学历结构", result.education),
+                (c["titles"], "职称结构（正高/副高/中级/初级）", result.title_bands),
+                (None, "职称明细", result.titles),
+                (c["teaching"], "教龄结构", result.teaching_bands),
+                (c["gender"], "性别结构", result.gender),
+            ],
+            "school": school,
+            "school_choices": choices,
+            "export_url": reverse("org:analysis_export") + f"?school={school.pk}",
+        },
+    )
+
+
+@login_required
+def analysis_export(request):
+    school, _ = _analysis_school(request)
+    result = analysis_mod.structure_analysis(school=school, on=selectors.today())
+    return _xlsx(analysis_mod.export_workbook(result), f"{school.short_name or school.name}教师队伍结构分析.xlsx")
