@@ -53,11 +53,19 @@ def home(request):
         "cards": cards_for(request, scope, term),
         "week": term.week_of(today()) if term and term.contains(today()) else None,
     }
-    if scope.is_region_staff and not scope.teacher:
+    if (scope.is_region_staff or scope.is_platform_admin) and not scope.teacher:
+        from django.db.models import Count, Q
+
         from xiaoben.org.models import Region, School
 
-        ctx["regions"] = Region.objects.filter(id__in=scope.region_ids, kind__in=["district", "city", "province"]).order_by("id")[:3]
-        ctx["region_schools"] = School.objects.filter(id__in=scope.region_school_ids).order_by("id")
+        schools = School.objects.select_related("region").annotate(
+            teacher_count=Count("teachers", filter=Q(teachers__is_active=True), distinct=True),
+            group_count=Count("groups", filter=Q(groups__kind="subject"), distinct=True),
+        )
+        if not scope.is_platform_admin:
+            schools = schools.filter(id__in=scope.region_school_ids)
+            ctx["regions"] = Region.objects.filter(id__in=scope.region_ids, kind__in=["district", "city", "province"]).order_by("id")[:3]
+        ctx["region_schools"] = schools.order_by("region_id", "id")
     return render(request, "core/home.html", ctx)
 
 
