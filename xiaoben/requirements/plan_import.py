@@ -1,0 +1,303 @@
+"""Plan import: find the quotas a plan states (每学期听课不少于20节, 每月两篇心得,
+读书笔记每年不少于5000字 …) and propose them as requirements for an admin to confirm.
+
+A proposal needs, within one clause (a sentence cut at ，；。), a period word
+(每周/每月/每学期/每学年/每年 …), a quantity (Arabic or Chinese numerals with a unit,
+or after 不少于/至少) and a target (听课, 反思, 心得, 读书笔记, 论文, 公开课, 教研活动 …).
+A period stated earlier in the same sentence carries over ("每学期，每位教师听课20节").
+Dates (2022年, 第3节, 周三), head counts (60人) and durations (两课时) never count."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import asdict, dataclass, field
+
+from django.core.exceptions import ValidationError
+
+from .models import Audience, Period
+
+CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+NUM = r"[0-9]+(?:\.[0-9]+)?|[零〇一二两俩三四五六七八九十百千万]+"
+UNIT = r"节课|节|次|篇|本|份|部|堂|课|字|学时"
+DURATION_UNITS = ("课时", "小时", "分钟", "天")
+
+PERIODS = [
+    (re.compile(r"每五年|五年内|五年周期|五年累计|五年一周期"), Period.FIVE_YEAR),
+    (re.compile(r"每(?:一|个)?学期|每期|本学期|学期内"), Period.TERM),
+    (re.compile(r"每(?:一|个)?学年|每(?:一)?年|全年|本学年|学年内"), Period.SCHOOL_YEAR),
+    (re.compile(r"每(?:一|个)?月"), Period.MONTH),
+    (re.compile(r"每(?:一)?周|每(?:个)?星期"), Period.WEEK),
+]
+
+QUANTITY_WITH_UNIT = re.compile(rf"(?P<num>{NUM})\s*(?:个)?(?:以上)?\s*(?P<unit>{UNIT})")
+QUANTITY_AFTER_WORD = re.compile(
+    rf"(?:不少于|不低于|至少|最少|达到|满)\s*(?P<num>{NUM})(?!\s*(?:年|月|日|号|人|%|岁|周|课时|小时|分钟|天))"
+)
+
+
+@dataclass
+class Target:
+    pattern: re.Pattern
+    metric: str
+    label: str
+    filters: dict = field(default_factory=dict)
+    applies_to: str = Audience.ALL
+    group_kind: str = ""
+    organised: tuple[str, dict] | None = None  # (metric, filters) when the clause says 组织/安排
+
+
+def _t(regex: str, metric: str, label: str, **kw) -> Target:
+    return Target(re.compile(regex), metric, label, **kw)
+
+
+# Most specific first: the first target found in a clause wins.
+TARGETS = [
+    _t(r"徒弟.{0,6}听.{0,4}师傅|听师傅", "mentoring.mentee_observed_mentor", "徒弟听师傅的课", applies_to=Audience.MENTEES),
+    _t(r"师傅.{0,6}听.{0,4}徒弟|听徒弟", "mentoring.mentor_observed_mentee", "师傅听徒弟的课", applies_to=Audience.MENTORS),
+    _t(r"读书笔记|读书摘[记抄要录]|读书心得", "writings.count", "读书笔记", filters={"kinds": ["reading_note"]}),
+    _t(r"读后感", "writings.count", "读后感", filters={"kinds": ["book_review"]}),
+    _t(
+        r"读书(?:交流|沙龙|分享|会)",
+        "activities.attended",
+        "参加读书交流",
+        filters={"kinds": ["reading"]},
+        organised=("activities.organised", {"kinds": ["reading"]}),
+    ),
+    _t(r"读.{0,8}(?:专著|书籍|名著|书)", "writings.count", "读书（以读书笔记计）", filters={"kinds": ["reading_note"]}),
+    _t(r"心得", "writings.count", "心得体会", filters={"kinds": ["insight"]}),
+    _t(r"论文|经验总结|教学总结|专题报告", "writings.count", "论文或经验总结", filters={"kinds": ["paper", "experience"]}),
+    _t(r"案例|随笔|叙事", "writings.count", "教学案例或随笔", filters={"kinds": ["case", "narrative"]}),
+    _t(r"反思", "writings.count", "教学反思", filters={"kinds": ["reflection"]}),
+    _t(r"中心发言|主备|主讲", "activities.hosted", "集体备课中心发言", filters={"kinds": ["lesson_prep"]}),
+    _t(r"听.{0,3}课", "observations.given", "听课"),
+    _t(
+        r"公开课|示范课|研讨课|汇报课|展示课|观摩课|公开教学|优质课",
+        "activities.public_lessons_given",
+        "上公开课",
+        organised=("activities.organised", {"kinds": ["open_lesson"]}),
+    ),
+    _t(
+        r"集体备课",
+        "activities.attended",
+        "参加集体备课",
+        filters={"kinds": ["lesson_prep"]},
+        organised=("activities.organised", {"kinds": ["lesson_prep"]}),
+    ),
+    _t(
+        r"讲座",
+        "activities.attended",
+        "参加专题讲座",
+        filters={"kinds": ["lecture"]},
+        organised=("activities.organised", {"kinds": ["lecture"]}),
+    ),
+    _t(
+        r"教研组?(?:活动|教研)|校本教研活动|研修活动|业务学习",
+        "activities.attended",
+        "参加教研活动",
+        organised=("activities.organised", {}),
+    ),
+    _t(r"学时", "hours.total", "培训学时"),
+]
+
+# Summaries of what was done (开展了4次, 共进行了), set phrases that contain a numeral
+# (一课多研, 四个一) and recordings watched are not quotas.
+PAST = re.compile(r"(?<!为)了(?!解)|共计|总计|累计")
+JARGON = re.compile(
+    r"一课多研|一课一研|一课三上|一课两上|同课异构|一人一课|一师一优课|[一二三四五六七八九]个一|[一二三四五六七八九]字|[一二三四五六七八九]笔字"
+)
+NOT_LIVE = re.compile(r"实录|录像|视频")
+ORGANISING = re.compile(r"组织|安排|开展|举办|召开")
+LEADERS = re.compile(r"教研组长|备课组长|组长|各教研组|各备课组|教研组(?=每|在|要|应|必须|组织)")
+NEW_TEACHERS = re.compile(r"新教师|青年教师|新入职|见习教师")
+SENTENCE_SPLIT = re.compile(r"[。；;！!？?\n]+")
+LEADING_NOISE = re.compile(r"^[\s\d一二三四五六七八九十]*[、.．）)]\s*|^[（(][\d一二三四五六七八九十]+[）)]\s*|^[①-⑳]\.?\s*")
+
+
+@dataclass
+class Proposal:
+    name: str
+    metric: str
+    period: str
+    threshold: int | float
+    filters: dict = field(default_factory=dict)
+    applies_to: str = Audience.ALL
+    group_kind: str = ""
+    description: str = ""
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    @property
+    def period_label(self) -> str:
+        return Period(self.period).label
+
+    @property
+    def applies_to_label(self) -> str:
+        return Audience(self.applies_to).label
+
+    @property
+    def metric_label(self) -> str:
+        from .registry import get_metric
+
+        m = get_metric(self.metric)
+        return f"{m.label}（{m.unit}）" if m else self.metric
+
+
+def cn_number(text: str) -> float | None:
+    """ "二十" → 20, "两" → 2, "十五" → 15, "五千" → 5000, "5000" → 5000."""
+    if not text:
+        return None
+    if text[0].isdigit():
+        return float(text)
+    total, section, num = 0, 0, 0
+    for ch in text:
+        if ch in CN_DIGITS:
+            num = CN_DIGITS[ch]
+        elif ch == "万":
+            total += (section + num) * 10000
+            section, num = 0, 0
+        elif ch in CN_UNITS:
+            section += (num or 1) * CN_UNITS[ch]
+            num = 0
+        else:
+            return None
+    return float(total + section + num)
+
+
+def _period(text: str) -> str | None:
+    best = None
+    for rx, period in PERIODS:
+        m = rx.search(text)
+        if m and (best is None or m.start() < best[0]):
+            best = (m.start(), period)
+    return best[1] if best else None
+
+
+def _is_date_or_label(clause: str, start: int, end: int) -> bool:
+    before = clause[max(0, start - 2) : start]
+    after = clause[end : end + 2]
+    if before.endswith("第") or before.endswith("星期") or before.endswith("礼拜"):
+        return True
+    return bool(re.match(r"(?:年|月|日|号|人|%|岁|名|所|级|届)", after))
+
+
+def _quantity(clause: str) -> float | None:
+    clause = JARGON.sub("", clause)
+    for m in QUANTITY_WITH_UNIT.finditer(clause):
+        if _is_date_or_label(clause, m.start("num"), m.end("num")):
+            continue
+        tail = clause[m.end("unit") - len(m.group("unit")) : m.end("unit") + 1]
+        if any(tail.startswith(d) for d in DURATION_UNITS):
+            continue
+        value = cn_number(m.group("num"))
+        if value and m.group("unit") == "字" and value < 100:
+            continue  # a character quota is hundreds or thousands; "两字" is not one
+        if value:
+            return value
+    for m in QUANTITY_AFTER_WORD.finditer(clause):
+        if any(clause[m.end("num") :].lstrip().startswith(d) for d in DURATION_UNITS):
+            continue
+        value = cn_number(m.group("num"))
+        if value:
+            return value
+    return None
+
+
+def _clean_name(clause: str) -> str:
+    name = LEADING_NOISE.sub("", clause.strip())
+    name = re.sub(r"^(?:要求|学校规定|规定|每位教师|每个教师|全体教师|教师)+", "", name)
+    return name.strip(" 　")[:100]
+
+
+def extract(text: str) -> list[Proposal]:
+    """Every quota found in `text`, in order, without duplicates."""
+    out: list[Proposal] = []
+    seen: set[tuple] = set()
+    for sentence in SENTENCE_SPLIT.split(text or ""):
+        sentence = sentence.strip()
+        if not sentence:
+            continue
+        carried = None
+        clauses = [c for c in re.split(r"[，,；：:（）()①-⑳]", sentence) if c.strip()]
+        for clause in clauses:
+            if PAST.search(clause) or NOT_LIVE.search(clause):
+                if _period(clause):
+                    carried = _period(clause)
+                continue
+            period = _period(clause) or carried
+            if _period(clause):
+                carried = _period(clause)
+            if not period:
+                continue
+            target = next((t for t in TARGETS if t.pattern.search(clause)), None)
+            if target is None:
+                continue
+            if any(d in clause for d in DURATION_UNITS) and target.metric != "hours.total" and _quantity(clause) is None:
+                continue
+            value = _quantity(clause)
+            if not value:
+                continue
+            metric, filters, label = target.metric, dict(target.filters), target.label
+            applies_to, group_kind = target.applies_to, target.group_kind
+            if target.organised and ORGANISING.search(clause) and (LEADERS.search(sentence) or target.metric == "activities.attended"):
+                metric, filters = target.organised
+                applies_to, group_kind = Audience.GROUP_LEADERS, "subject"
+                label = "组织" + label.removeprefix("参加").removeprefix("上")
+            elif target.organised and LEADERS.search(clause):
+                metric, filters = target.organised
+                applies_to, group_kind = Audience.GROUP_LEADERS, "subject"
+            if metric == "writings.count" and "字" in clause and re.search(rf"(?:{NUM})\s*字", clause):
+                metric = "writings.chars"
+            if applies_to == Audience.ALL and NEW_TEACHERS.search(sentence):
+                applies_to = Audience.NEW_TEACHERS
+            threshold = int(value) if value == int(value) else value
+            key = (metric, tuple(sorted((k, tuple(v)) for k, v in filters.items())), period, threshold, applies_to)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(
+                Proposal(
+                    name=_clean_name(clause) or label,
+                    metric=metric,
+                    period=period,
+                    threshold=threshold,
+                    filters=filters,
+                    applies_to=applies_to,
+                    group_kind=group_kind,
+                    description=_clean_name(sentence)[:300],
+                )
+            )
+    return out
+
+
+MAX_UPLOAD_MB = 10
+
+
+def text_from_upload(upload) -> str:
+    """Plain text of an uploaded plan (.docx or .txt); a Chinese error otherwise."""
+    name = (getattr(upload, "name", "") or "").lower()
+    if upload.size > MAX_UPLOAD_MB * 1024 * 1024:
+        raise ValidationError(f"文件超过 {MAX_UPLOAD_MB} MB，请精简后再上传。")
+    data = upload.read()
+    if name.endswith(".docx") or data[:2] == b"PK":
+        try:
+            import docx
+
+            doc = docx.Document(io.BytesIO(data))
+        except Exception:
+            raise ValidationError("无法读取该 Word 文件，请确认是 .docx 格式（旧版 .doc 请先另存为 .docx）。") from None
+        parts = [p.text for p in doc.paragraphs]
+        for table in doc.tables:
+            for row in table.rows:
+                parts.append("，".join(c.text for c in row.cells))
+        return "\n".join(parts)
+    if name.endswith(".txt") or not name:
+        for enc in ("utf-8-sig", "gb18030"):
+            try:
+                return data.decode(enc)
+            except UnicodeDecodeError:
+                continue
+        raise ValidationError("无法识别文本文件的编码，请另存为 UTF-8 后再上传。")
+    raise ValidationError("只支持 .docx 或 .txt 文件，也可以直接粘贴计划文本。")
