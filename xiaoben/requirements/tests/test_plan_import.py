@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from xiaoben.requirements.plan_import import cn_number, extract, text_from_upload
 
-R, N, I, C, P, L = ["reflection"], ["reading_note"], ["insight"], ["case", "narrative"], ["paper", "experience"], ["lesson_prep"]
+R, N, INS, C, P, L = ["reflection"], ["reading_note"], ["insight"], ["case", "narrative"], ["paper", "experience"], ["lesson_prep"]
 
 # phrase -> (period, threshold, metric, kinds filter or None, applies_to)
 MATCHES = [
@@ -21,8 +21,8 @@ MATCHES = [
     ("每周至少一次教学反思", ("week", 1, "writings.count", R, "all")),
     ("每周做一次教后反思", ("week", 1, "writings.count", R, "all")),
     ("反思每学期不少于5篇", ("term", 5, "writings.count", R, "all")),
-    ("每月两篇心得体会", ("month", 2, "writings.count", I, "all")),
-    ("每月写两篇高质量的校本研修心得体会", ("month", 2, "writings.count", I, "all")),
+    ("每月两篇心得体会", ("month", 2, "writings.count", INS, "all")),
+    ("每月写两篇高质量的校本研修心得体会", ("month", 2, "writings.count", INS, "all")),
     ("每月写一篇教学案例或随笔", ("month", 1, "writings.count", C, "all")),
     ("每学期至少读一本教育专著", ("term", 1, "writings.count", N, "all")),
     ("每学期至少细致读一本教育教学书籍", ("term", 1, "writings.count", N, "all")),
@@ -105,7 +105,7 @@ def test_every_seed_plan_yields_the_expected_quotas():
         with open(fn, encoding="utf-8") as fh:
             found[fn.rsplit("/", 1)[-1][:3]] = [_as_tuple(p) for p in extract(fh.read())]
     assert ("term", 20, "observations.given", None, "all") in found["000"]
-    assert ("month", 2, "writings.count", I, "all") in found["000"]
+    assert ("month", 2, "writings.count", INS, "all") in found["000"]
     assert ("week", 1, "writings.count", R, "all") in found["000"]
     assert ("week", 1, "observations.given", None, "all") in found["002"]
     assert ("school_year", 5000, "writings.chars", N, "all") in found["004"]
