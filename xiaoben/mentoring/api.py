@@ -1,3 +1,213 @@
-from ninja import Router
+"""师徒结对 API: pairs with their progress (counts, school-visible), monthly reports
+(private to the pair and the lead), the school summary — through the door."""
+
+import datetime as dt
+
+from django.http import Http404
+from ninja import Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from xiaoben.core.scope import scope_for
+from xiaoben.core.tenancy import get_object_for_user, visible_to
+from xiaoben.org.models import SchoolYear
+from xiaoben.org.selectors import current_term, school_for_scope, today
+
+from . import selectors, services
+from .models import Mentorship, MentorshipReport
+from .scopes import can_see_private
 
 router = Router(tags=["师徒结对"])
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+
+
+class QuotaOut(Schema):
+    id: int
+    label: str
+    direction: str
+    kind: str
+    target: int
+    count: int
+    done: bool
+
+
+class PairOut(Schema):
+    id: int
+    school_id: int
+    school_year: str
+    mentor: PersonOut
+    mentee: PersonOut
+    subject: str
+    start_date: dt.date
+    is_active: bool
+    mentee_observed: int
+    mentor_observed: int
+    quotas: list[QuotaOut]
+
+
+class ReportOut(Schema):
+    id: int
+    month: str
+    mentee_observed: int
+    mentor_observed: int
+    work_done: str
+    next_plan: str
+    updated_at: dt.datetime
+
+
+class ReportIn(Schema):
+    month: str  # "2026-10"
+    work_done: str
+    next_plan: str = ""
+
+
+class SummaryOut(Schema):
+    school_year: str
+    term: str | None
+    year_total: int
+    year_guide: int
+    year_report: int
+    term_total: int
+    term_guide: int
+    term_report: int
+    text: str
+
+
+def _pair_out(pp) -> dict:
+    p = pp.pair
+    return {
+        "id": p.pk,
+        "school_id": p.school_id,
+        "school_year": p.school_year.name,
+        "mentor": {"id": p.mentor_id, "name": p.mentor.name},
+        "mentee": {"id": p.mentee_id, "name": p.mentee.name},
+        "subject": p.subject,
+        "start_date": p.start_date,
+        "is_active": p.is_active,
+        "mentee_observed": pp.mentee_observed,
+        "mentor_observed": pp.mentor_observed,
+        "quotas": [
+            {
+                "id": q.quota.pk,
+                "label": q.quota.label,
+                "direction": q.quota.direction,
+                "kind": q.quota.kind,
+                "target": q.target,
+                "count": q.count,
+                "done": q.done,
+            }
+            for q in pp.quotas
+        ],
+    }
+
+
+class _ProgressPage:
+    """Slice the pairs in SQL, then count the page's progress in a fixed number of queries."""
+
+    def __init__(self, qs, school_id, school_year):
+        self.qs, self.school_id, self.school_year = qs, school_id, school_year
+
+    def __len__(self):
+        return self.qs.count()
+
+    def count(self):
+        return self.qs.count()
+
+    def __getitem__(self, item):
+        pairs = list(self.qs[item])
+        progress, _, _ = selectors.progress_for(pairs, school_id=self.school_id, school_year=self.school_year)
+        return [_pair_out(pp) for pp in progress]
+
+    def all(self):
+        return self
+
+
+def _school_year(request, year_id: int | None) -> SchoolYear:
+    scope = scope_for(request.user)
+    if year_id:
+        year = SchoolYear.objects.filter(pk=year_id).first()
+        if year is None or not (scope.is_platform_admin or year.school_id in scope.member_school_ids):
+            raise Http404
+        return year
+    school = school_for_scope(scope)
+    term = current_term(school.pk) if school else None
+    if term is None:
+        raise Http404
+    return term.school_year
+
+
+@router.get("/pairs", response=list[PairOut])
+@paginate(PageNumberPagination, page_size=50)
+def pairs(request, year_id: int | None = None):
+    """Pairs of a school year (default: the current one of one's school) with progress."""
+    year = _school_year(request, year_id)
+    qs = selectors.pair_list(user=request.user, school_id=year.school_id, school_year_id=year.pk)
+    return _ProgressPage(qs, year.school_id, year)
+
+
+@router.get("/pairs/{pair_id}", response=PairOut)
+def pair(request, pair_id: int):
+    p = get_object_for_user(request.user, Mentorship, Mentorship.objects.select_related("school_year", "mentor", "mentee"), pk=pair_id)
+    (pp,), _, _ = selectors.progress_for([p], school_id=p.school_id, school_year=p.school_year)
+    return _pair_out(pp)
+
+
+def _report_out(r: MentorshipReport) -> dict:
+    return {
+        "id": r.pk,
+        "month": r.month.strftime("%Y-%m"),
+        "mentee_observed": r.mentee_observed,
+        "mentor_observed": r.mentor_observed,
+        "work_done": r.work_done,
+        "next_plan": r.next_plan,
+        "updated_at": r.updated_at,
+    }
+
+
+@router.get("/pairs/{pair_id}/reports", response=list[ReportOut])
+def reports(request, pair_id: int):
+    """月报表 of a pair: for the pair and the school's mentorship lead only."""
+    p = get_object_for_user(request.user, Mentorship, pk=pair_id)
+    if not can_see_private(scope_for(request.user), p):
+        raise Http404
+    return [_report_out(r) for r in visible_to(request.user, MentorshipReport).filter(mentorship=p).order_by("-month")]
+
+
+@router.post("/pairs/{pair_id}/reports", response={201: ReportOut})
+def report_file(request, pair_id: int, data: ReportIn):
+    """File (or refile) a month's report; the counts are taken from the records."""
+    p = get_object_for_user(request.user, Mentorship, Mentorship.objects.select_related("school_year"), pk=pair_id)
+    if scope_for(request.user).teacher_id not in (p.mentor_id, p.mentee_id):
+        raise Http404
+    try:
+        month = dt.datetime.strptime(data.month, "%Y-%m").date()
+    except ValueError:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError("月份格式应为 2026-10。") from None
+    r = services.report_file(pair=p, month=month, work_done=data.work_done, next_plan=data.next_plan, user=request.user, today=today())
+    return Status(201, _report_out(r))
+
+
+@router.get("/summary", response=SummaryOut)
+def summary(request, year_id: int | None = None):
+    """The school's totals in the words of a school summary."""
+    year = _school_year(request, year_id)
+    pairs_ = list(selectors.pair_list(user=request.user, school_id=year.school_id, school_year_id=year.pk))
+    term = current_term(year.school_id)
+    term = term if term and term.school_year_id == year.pk else None
+    _, y, t = selectors.progress_for(pairs_, school_id=year.school_id, school_year=year, term=term)
+    return {
+        "school_year": year.name,
+        "term": term.name if term else None,
+        "year_total": y.total,
+        "year_guide": y.guide,
+        "year_report": y.report,
+        "term_total": t.total,
+        "term_guide": t.guide,
+        "term_report": t.report,
+        "text": f"新老教师相互听课{y.total}节，其中指导课{y.guide}节，汇报课{y.report}节。",
+    }

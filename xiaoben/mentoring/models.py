@@ -57,6 +57,11 @@ class Mentorship(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.mentor} — {self.mentee}"
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("mentoring:detail", args=[self.pk])
+
 
 class QuotaFields(models.Model):
     label = models.CharField(_("名称"), max_length=60)

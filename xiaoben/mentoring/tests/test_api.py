@@ -1,0 +1,71 @@
+"""API routes × personas: counts are school-visible, report texts are private."""
+
+import datetime as dt
+
+import pytest
+
+from xiaoben.mentoring import services
+
+from .factories import observe, pair_for
+
+
+@pytest.fixture
+def pair(world):
+    p = pair_for(world)
+    services.report_file(pair=p, month=dt.date(2026, 10, 1), work_done="磨课两次", user=world.users["teacher"], today=world.today)
+    observe(world, world.teacher, world.mentor, dt.date(2026, 10, 12))
+    return p
+
+
+@pytest.mark.parametrize(
+    "persona,pairs,detail,reports",
+    [
+        ("anonymous", 401, 401, 401),
+        ("teacher", 200, 200, 200),
+        ("mentor", 200, 200, 200),
+        ("colleague", 200, 200, 404),
+        ("leader", 200, 200, 404),
+        ("dean", 200, 200, 200),
+        ("other_teacher", 200, 404, 404),
+        ("researcher", 404, 404, 404),
+        ("platform_admin", 200, 200, 200),
+    ],
+)
+def test_routes_by_persona(world, client_for, pair, persona, pairs, detail, reports):
+    c = client_for(persona)
+    assert c.get("/api/v1/mentoring/pairs").status_code == pairs
+    assert c.get(f"/api/v1/mentoring/pairs/{pair.pk}").status_code == detail
+    assert c.get(f"/api/v1/mentoring/pairs/{pair.pk}/reports").status_code == reports
+
+
+def test_other_school_sees_none_of_our_pairs(world, client_for, pair):
+    body = client_for("other_teacher").get("/api/v1/mentoring/pairs").json()
+    assert body["count"] == 0
+    assert client_for("other_teacher").get(f"/api/v1/mentoring/pairs?year_id={pair.school_year_id}").status_code == 404
+
+
+def test_pairs_show_progress(world, client_for, pair):
+    items = client_for("colleague").get("/api/v1/mentoring/pairs").json()["items"]
+    q = {x["label"]: x["count"] for x in items[0]["quotas"]}
+    assert q == {"徒弟听师傅的课": 1, "师傅听徒弟的课": 0}
+    s = client_for("dean").get("/api/v1/mentoring/summary").json()
+    assert s["text"] == "新老教师相互听课1节，其中指导课1节，汇报课0节。"
+
+
+@pytest.mark.parametrize(
+    "persona,status", [("teacher", 201), ("mentor", 201), ("dean", 404), ("colleague", 404), ("other_teacher", 404), ("anonymous", 401)]
+)
+def test_file_report_by_persona(world, client_for, pair, persona, status):
+    r = client_for(persona).post(
+        f"/api/v1/mentoring/pairs/{pair.pk}/reports", {"month": "2026-11", "work_done": "听汇报课"}, content_type="application/json"
+    )
+    assert r.status_code == status
+    if status == 201:
+        assert r.json()["mentee_observed"] == 0
+
+
+def test_file_report_bad_month(world, client_for, pair):
+    r = client_for("teacher").post(
+        f"/api/v1/mentoring/pairs/{pair.pk}/reports", {"month": "十月", "work_done": "x"}, content_type="application/json"
+    )
+    assert r.status_code == 400 and "月份" in r.json()["detail"]
