@@ -45,3 +45,289 @@ def hour_entries_sync_for_activity(
         elif entry.hours != hours or entry.deleted_at is not None or entry.category != category:
             entry.hours, entry.category, entry.deleted_at, entry.date = hours, category, None, day
             entry.save(update_fields=["hours", "category", "deleted_at", "date", "updated_at"])
+
+
+# —— 学时申报 (training claims) and their approval chain ——
+
+CHAIN_STEPS = ("school", "region")
+MAX_CLAIM_HOURS = Decimal("500")
+
+
+def claim_chain_for(school) -> list[str]:
+    """The school's chain: school.setting("claim_chain", ["school", "region"]); unknown steps ignored."""
+    raw = school.setting("claim_chain", list(CHAIN_STEPS)) or list(CHAIN_STEPS)
+    chain = [s for s in CHAIN_STEPS if s in raw]
+    return chain or ["school"]
+
+
+def _clean_claim_fields(*, title: str, organiser: str, start_date, end_date, hours, kind: str, category: str) -> dict:
+    from django.core.exceptions import ValidationError
+
+    from .models import ClaimKind
+
+    errors: dict[str, str] = {}
+    title, organiser = (title or "").strip(), (organiser or "").strip()
+    if not title:
+        errors["title"] = "请填写培训名称。"
+    if not organiser:
+        errors["organiser"] = "请填写主办单位。"
+    if kind not in ClaimKind.values:
+        errors["kind"] = "请选择培训类型。"
+    if category not in HourCategory.values:
+        errors["category"] = "请选择学时类别。"
+    if start_date and end_date and end_date < start_date:
+        errors["end_date"] = "结束日期不能早于开始日期。"
+    if end_date and end_date > timezone.localdate():
+        errors["end_date"] = "培训尚未结束，结束后再申报。"
+    try:
+        hours = Decimal(str(hours))
+    except Exception:
+        hours = None
+    if hours is None or hours <= 0:
+        errors["hours"] = "学时必须大于 0。"
+    elif hours > MAX_CLAIM_HOURS or hours != hours.quantize(Decimal("0.1")):
+        errors["hours"] = f"学时应在 0.1 到 {MAX_CLAIM_HOURS} 之间，最多一位小数。"
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "title": title[:200],
+        "organiser": organiser[:100],
+        "start_date": start_date,
+        "end_date": end_date,
+        "hours": hours,
+        "kind": kind,
+        "category": category,
+    }
+
+
+def _school_approvers(school_id: int) -> list[int]:
+    from xiaoben.core.permissions import SCHOOL_ROLES
+    from xiaoben.org.models import RoleAssignment
+
+    return list(RoleAssignment.objects.filter(school_id=school_id, role__in=SCHOOL_ROLES).values_list("user_id", flat=True))
+
+
+def _region_approvers(school) -> list[int]:
+    from xiaoben.core.permissions import REGION_ROLES
+    from xiaoben.org.models import RoleAssignment
+
+    ancestors, region = [], school.region
+    while region is not None:
+        ancestors.append(region.pk)
+        region = region.parent
+    return list(RoleAssignment.objects.filter(region_id__in=ancestors, role__in=REGION_ROLES).values_list("user_id", flat=True))
+
+
+def _claim_url(claim) -> str:
+    from django.urls import reverse
+
+    return reverse("hours:claim_detail", args=[claim.pk])
+
+
+def _notify_next(claim) -> None:
+    from xiaoben.core.services import notification_send
+
+    if claim.step == "school":
+        ids = _school_approvers(claim.school_id)
+        where = "学校审核"
+    else:
+        ids = _region_approvers(claim.school)
+        where = "区县审核"
+    ids = [i for i in ids if i != claim.teacher.user_id]
+    if ids:
+        notification_send(
+            recipients=ids,
+            kind="hours_claim_review",
+            text=f"{claim.teacher.name} 的学时申报「{claim.title}」（{claim.hours}学时）等待{where}。",
+            url=_claim_url(claim),
+            target=claim,
+        )
+
+
+@transaction.atomic
+def claim_submit(*, teacher, title: str, organiser: str, kind: str, category: str, start_date, end_date, hours, certificate, user):
+    """A teacher claims hours for external training. The certificate (PDF or image) is
+    attached once here; the claim then travels the school's chain."""
+    from django.core.exceptions import ValidationError
+
+    from xiaoben.core.services import attachment_add
+
+    from .models import ClaimDecision, ClaimReview, TrainingClaim
+
+    fields = _clean_claim_fields(
+        title=title, organiser=organiser, start_date=start_date, end_date=end_date, hours=hours, kind=kind, category=category
+    )
+    if certificate is None:
+        raise ValidationError({"certificate": "请上传培训证书（PDF 或图片）。"})
+    chain = claim_chain_for(teacher.school)
+    claim = TrainingClaim(school_id=teacher.school_id, teacher=teacher, chain=chain, step=chain[0], submitted_at=timezone.now(), **fields)
+    claim.full_clean()
+    claim.save()
+    try:
+        attachment_add(user=user, target=claim, upload=certificate, kinds={"pdf", "image"})
+    except ValidationError as e:
+        raise ValidationError({"certificate": e.messages}) from None
+    ClaimReview.objects.create(claim=claim, step=claim.step, decision=ClaimDecision.SUBMIT, reviewer=user)
+    _notify_next(claim)
+    return claim
+
+
+@transaction.atomic
+def claim_resubmit(*, claim, user, certificate=None, **changes):
+    """After a rejection the teacher fixes the claim (and may replace the certificate) and
+    sends it again from the first step."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.exceptions import ValidationError
+
+    from xiaoben.core.models import Attachment
+    from xiaoben.core.services import attachment_add
+
+    from .models import ClaimDecision, ClaimReview, ClaimStatus, TrainingClaim
+
+    claim = TrainingClaim.objects.select_for_update().select_related("teacher", "school").get(pk=claim.pk)
+    if claim.teacher.user_id != user.pk:
+        raise ValidationError("只能重新提交自己的申报。")
+    if claim.status != ClaimStatus.REJECTED:
+        raise ValidationError("只有被退回的申报才能修改后重新提交。")
+    current = {f: getattr(claim, f) for f in ("title", "organiser", "start_date", "end_date", "hours", "kind", "category")}
+    current.update({k: v for k, v in changes.items() if k in current})
+    for k, v in _clean_claim_fields(**current).items():
+        setattr(claim, k, v)
+    if certificate is not None:
+        ct = ContentType.objects.get_for_model(TrainingClaim)
+        try:
+            attachment_add(user=user, target=claim, upload=certificate, kinds={"pdf", "image"})
+        except ValidationError as e:
+            raise ValidationError({"certificate": e.messages}) from None
+        newest = Attachment.objects.filter(target_type=ct, target_id=claim.pk).order_by("-id").first()
+        Attachment.objects.filter(target_type=ct, target_id=claim.pk).exclude(pk=newest.pk).delete()
+    claim.chain = claim_chain_for(claim.school)
+    claim.status, claim.step, claim.reject_reason = ClaimStatus.PENDING, claim.chain[0], ""
+    claim.reached_region = claim.reached_region and claim.step == "region"
+    claim.submitted_at, claim.decided_at = timezone.now(), None
+    claim.full_clean()
+    claim.save()
+    ClaimReview.objects.create(claim=claim, step=claim.step, decision=ClaimDecision.SUBMIT, reviewer=user, reason="修改后重新提交")
+    _notify_next(claim)
+    return claim
+
+
+def can_review(scope, claim) -> bool:
+    """学校审核 by the school's admins (hours:approve_school); 区县审核 by 教研员 of the
+    school's region (hours:approve_region). Nobody reviews their own claim."""
+    if claim.status != "pending" or scope.is_self(claim.teacher_id):
+        return False
+    if scope.is_platform_admin:
+        return True
+    if claim.step == "school":
+        return scope.can("hours:approve_school", claim.school_id)
+    return scope.can("hours:approve_region") and claim.school_id in scope.region_school_ids
+
+
+def _locked_claim(claim, user):
+    from django.core.exceptions import ValidationError
+
+    from xiaoben.core.scope import scope_for
+
+    from .models import ClaimStatus, TrainingClaim
+
+    claim = TrainingClaim.objects.select_for_update().select_related("teacher", "school__region").get(pk=claim.pk)
+    if claim.status == ClaimStatus.APPROVED:
+        raise ValidationError("该申报已审核通过，不能重复审核。")
+    if claim.status == ClaimStatus.REJECTED:
+        raise ValidationError("该申报已被退回，等待教师修改后重新提交。")
+    scope = scope_for(user)
+    if scope.is_self(claim.teacher_id):
+        raise ValidationError("不能审核自己的学时申报。")
+    if not can_review(scope, claim):
+        raise ValidationError(f"您没有「{claim.get_step_display()}」的审核权限。")
+    return claim
+
+
+@transaction.atomic
+def claim_approve(*, claim, user, comment: str = ""):
+    """Pass the current step. The last step credits the hours to the ledger exactly once."""
+    from xiaoben.core.services import notification_send
+
+    from .models import ClaimDecision, ClaimReview, ClaimStatus
+
+    claim = _locked_claim(claim, user)
+    step_label = claim.get_step_display()
+    ClaimReview.objects.create(claim=claim, step=claim.step, decision=ClaimDecision.APPROVE, reviewer=user, reason=comment.strip()[:500])
+    chain = claim.chain or ["school"]
+    idx = chain.index(claim.step) if claim.step in chain else len(chain) - 1
+    if idx + 1 < len(chain):
+        claim.step = chain[idx + 1]
+        claim.reached_region = claim.reached_region or claim.step == "region"
+        claim.save(update_fields=["step", "reached_region", "updated_at"])
+        notification_send(
+            recipients=[claim.teacher.user_id],
+            kind="hours_claim",
+            text=f"您的学时申报「{claim.title}」已通过{step_label}，等待{claim.get_step_display()}。",
+            url=_claim_url(claim),
+            target=claim,
+        )
+        _notify_next(claim)
+        return claim
+    claim.status, claim.decided_at = ClaimStatus.APPROVED, timezone.now()
+    claim.save(update_fields=["status", "decided_at", "updated_at"])
+    _credit_claim(claim)
+    notification_send(
+        recipients=[claim.teacher.user_id],
+        kind="hours_claim",
+        text=f"您的学时申报「{claim.title}」已通过{step_label}，{claim.hours}学时已计入学时档案。",
+        url=_claim_url(claim),
+        target=claim,
+    )
+    return claim
+
+
+def _credit_claim(claim) -> HourEntry:
+    from xiaoben.org.selectors import term_for_date
+
+    entry = HourEntry.all_objects.filter(teacher_id=claim.teacher_id, source_ref=claim.source_ref).first()
+    if entry is not None:
+        if entry.deleted_at is not None:
+            entry.restore()
+        return entry
+    term = term_for_date(claim.school_id, claim.end_date)
+    return HourEntry.objects.create(
+        school_id=claim.school_id,
+        teacher_id=claim.teacher_id,
+        term=term,
+        date=claim.end_date,
+        hours=claim.hours,
+        category=claim.category,
+        source=HourSource.CLAIM,
+        source_ref=claim.source_ref,
+        description=f"{claim.get_kind_display()}：{claim.title}"[:200],
+    )
+
+
+@transaction.atomic
+def claim_reject(*, claim, user, reason: str):
+    """Send the claim back to the teacher. A reason is required at every step."""
+    from django.core.exceptions import ValidationError
+
+    from xiaoben.core.services import notification_send
+
+    from .models import ClaimDecision, ClaimReview, ClaimStatus
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "退回时必须填写理由，告诉老师需要修改什么。"})
+    if len(reason) > 500:
+        raise ValidationError({"reason": "退回理由最多 500 字。"})
+    claim = _locked_claim(claim, user)
+    step_label = claim.get_step_display()
+    ClaimReview.objects.create(claim=claim, step=claim.step, decision=ClaimDecision.REJECT, reviewer=user, reason=reason)
+    claim.status, claim.reject_reason, claim.decided_at = ClaimStatus.REJECTED, reason, timezone.now()
+    claim.save(update_fields=["status", "reject_reason", "decided_at", "updated_at"])
+    notification_send(
+        recipients=[claim.teacher.user_id],
+        kind="hours_claim",
+        text=f"您的学时申报「{claim.title}」在{step_label}被退回：{reason}",
+        url=_claim_url(claim),
+        target=claim,
+    )
+    return claim

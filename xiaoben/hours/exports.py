@@ -1,0 +1,107 @@
+"""Files the 学时 ledger produces: the school's statistics (.xlsx) and a teacher's
+学时证明 (.docx). Each returns (filename, mimetype, bytes)."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+from xiaoben.org.models import School, Teacher
+from xiaoben.org.selectors import today
+
+from .models import HourCategory
+from .selectors import ledger_summary, school_hour_stats, targets_for
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def stats_xlsx(*, school: School, year: int) -> tuple[str, str, bytes]:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    t = targets_for(school, year)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = f"{year}年学时统计"
+    ws.append([f"{school.name} {year}年度教师学时统计（年度目标 {t.year} 学时，{t.cycle_label}周期目标 {t.cycle} 学时）"])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=10)
+    ws["A1"].font = Font(bold=True, size=13)
+    header = ["工号", "姓名", "学科", *[str(label) for _, label in HourCategory.choices], "年度合计", "年度达标", "周期累计", "周期完成率"]
+    ws.append(header)
+    for c in ws[2]:
+        c.font = Font(bold=True)
+        c.fill = PatternFill("solid", fgColor="DDEBF7")
+        c.alignment = Alignment(horizontal="center")
+    # iterator(): constant memory for a large school
+    for row in school_hour_stats(school=school, year=year).iterator(chunk_size=500):
+        ws.append(
+            [
+                row.staff_no,
+                row.name,
+                row.subject,
+                *[float(getattr(row, f"cat_{c}")) for c in HourCategory.values],
+                float(row.year_total),
+                "达标" if row.year_total >= t.year else f"差{t.year - row.year_total}",
+                float(row.cycle_total),
+                float(min(Decimal(1), row.cycle_total / t.cycle)) if t.cycle else 1.0,
+            ]
+        )
+    for r in ws.iter_rows(min_row=3, min_col=len(header), max_col=len(header)):
+        for c in r:
+            c.number_format = "0.0%"
+    for col, width in zip("ABCDEFGHIJK", [10, 10, 8, 10, 10, 10, 10, 10, 10, 10, 11], strict=False):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = "C3"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return f"{school.short_name or school.name}_{year}年学时统计.xlsx", XLSX, buf.getvalue()
+
+
+def certificate_docx(*, teacher: Teacher, year: int) -> tuple[str, str, bytes]:
+    """学时证明: hours by category for the year and the cycle, with signature and stamp spaces."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    s = ledger_summary(teacher, year)
+    school = teacher.school
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.name = "宋体"
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
+    style.font.size = Pt(12)
+    h = doc.add_paragraph()
+    h.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = h.add_run("教师继续教育学时证明")
+    run.bold, run.font.size = True, Pt(20)
+    doc.add_paragraph()
+    doc.add_paragraph(
+        f"兹证明 {teacher.name} 同志（工号 {teacher.staff_no}），系我校{teacher.subject or ''}教师。"
+        f"{year}年度参加教师培训与校本研修，累计获得学时 {s.year_totals['total']} 学时"
+        f"（年度要求 {s.targets.year} 学时）；{s.targets.cycle_label}培训周期累计 {s.cycle_totals['total']} 学时"
+        f"（周期要求 {s.targets.cycle} 学时）。明细如下："
+    ).paragraph_format.first_line_indent = Pt(24)
+    table = doc.add_table(rows=1, cols=3)
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, ["学时类别", f"{year}年度", f"{s.targets.cycle_label}周期累计"], strict=True):
+        cell.text = text
+    for r in s.rows():
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text, cells[2].text = r["label"], f"{r['year']}", f"{r['cycle']}"
+    cells = table.add_row().cells
+    cells[0].text, cells[1].text, cells[2].text = "合计", f"{s.year_totals['total']}", f"{s.cycle_totals['total']}"
+    doc.add_paragraph()
+    doc.add_paragraph("特此证明。").paragraph_format.first_line_indent = Pt(24)
+    doc.add_paragraph()
+    for text in ("学校负责人（签字）：____________", f"{school.name}（盖章）", _zh_date(today())):
+        p = doc.add_paragraph(text)
+        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    buf = io.BytesIO()
+    doc.save(buf)
+    return f"{teacher.name}_{year}年学时证明.docx", DOCX, buf.getvalue()
+
+
+def _zh_date(d) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"

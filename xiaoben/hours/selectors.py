@@ -1,0 +1,181 @@
+"""Reads of the 学时 ledger: a teacher's totals against the yearly target and the
+five-year cycle, and the school's statistics (teachers × categories, in SQL)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import DecimalField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+
+from xiaoben.core.tenancy import visible_to
+from xiaoben.org.models import School, Teacher
+
+from .models import ClaimStatus, ClaimStep, HourCategory, HourEntry, TrainingClaim
+
+ZERO = Decimal("0")
+ONE_PLACE = Decimal("0.1")
+DEFAULT_YEAR_TARGET = 72
+DEFAULT_CYCLE_TARGET = 360
+CYCLE_YEARS = 5
+CYCLE_ANCHOR = 2022  # 2022–2026, 2027–2031 … unless the school sets its own start year
+
+
+@dataclass(frozen=True)
+class Targets:
+    year: Decimal
+    cycle: Decimal
+    cycle_start: int
+    cycle_end: int
+
+    @property
+    def cycle_label(self) -> str:
+        return f"{self.cycle_start}—{self.cycle_end}年"
+
+
+def targets_for(school: School, year: int) -> Targets:
+    """学时 targets are school settings (they vary by province): hours_year_target (72),
+    hours_cycle_target (360), hours_cycle_start_year (first year of the five-year cycle)."""
+    start = int(school.setting("hours_cycle_start_year", CYCLE_ANCHOR) or CYCLE_ANCHOR)
+    offset = (year - start) % CYCLE_YEARS
+    cycle_start = year - offset
+    return Targets(
+        year=Decimal(str(school.setting("hours_year_target", DEFAULT_YEAR_TARGET))),
+        cycle=Decimal(str(school.setting("hours_cycle_target", DEFAULT_CYCLE_TARGET))),
+        cycle_start=cycle_start,
+        cycle_end=cycle_start + CYCLE_YEARS - 1,
+    )
+
+
+def _sum(cond: Q | None = None):
+    return Coalesce(Sum("hours", filter=cond), Value(ZERO), output_field=DecimalField(max_digits=8, decimal_places=1))
+
+
+def category_totals(qs: QuerySet[HourEntry]) -> dict[str, Decimal]:
+    """{category: hours} plus "total", in one query."""
+    agg = qs.aggregate(total=_sum(), **{c: _sum(Q(category=c)) for c in HourCategory.values})
+    return {k: Decimal(v or 0).quantize(ONE_PLACE) for k, v in agg.items()}
+
+
+@dataclass
+class LedgerSummary:
+    year: int
+    targets: Targets
+    year_totals: dict[str, Decimal]
+    cycle_totals: dict[str, Decimal]
+
+    @property
+    def year_share(self) -> float:
+        return float(min(1, self.year_totals["total"] / self.targets.year)) if self.targets.year else 1.0
+
+    @property
+    def cycle_share(self) -> float:
+        return float(min(1, self.cycle_totals["total"] / self.targets.cycle)) if self.targets.cycle else 1.0
+
+    @property
+    def year_missing(self) -> Decimal:
+        return max(ZERO, self.targets.year - self.year_totals["total"])
+
+    @property
+    def cycle_missing(self) -> Decimal:
+        return max(ZERO, self.targets.cycle - self.cycle_totals["total"])
+
+    def rows(self) -> list[dict]:
+        return [
+            {"code": c, "label": str(label), "year": self.year_totals[c], "cycle": self.cycle_totals[c]}
+            for c, label in HourCategory.choices
+        ]
+
+
+def ledger_summary(teacher: Teacher, year: int) -> LedgerSummary:
+    t = targets_for(teacher.school, year)
+    mine = HourEntry.objects.filter(teacher=teacher)
+    return LedgerSummary(
+        year=year,
+        targets=t,
+        year_totals=category_totals(mine.filter(date__year=year)),
+        cycle_totals=category_totals(mine.filter(date__year__gte=t.cycle_start, date__year__lte=t.cycle_end)),
+    )
+
+
+def ledger_entries(*, user, teacher: Teacher, year: int | None = None, category: str = "") -> QuerySet[HourEntry]:
+    qs = visible_to(user, HourEntry).filter(teacher=teacher).select_related("term__school_year", "activity")
+    if year:
+        qs = qs.filter(date__year=year)
+    if category:
+        qs = qs.filter(category=category)
+    return qs.order_by("-date", "-id")
+
+
+def ledger_years(teacher: Teacher, today: dt.date) -> list[int]:
+    years = {d.year for d in HourEntry.objects.filter(teacher=teacher).dates("date", "year")}
+    years.add(today.year)
+    return sorted(years, reverse=True)
+
+
+def claim_ids_of(entries) -> dict[int, int]:
+    """{entry.pk: claim id} for claim entries (source_ref 'claim:<id>'), no query."""
+    out = {}
+    for e in entries:
+        ref = e.source_ref
+        if ref.startswith("claim:") and ref[6:].isdigit():
+            out[e.pk] = int(ref[6:])
+    return out
+
+
+def school_hour_stats(*, school: School, year: int, search: str = "") -> QuerySet[Teacher]:
+    """Every active teacher of the school with their hours by category for `year` and
+    for the cycle holding it: one query per page, whatever the number of entries."""
+    t = targets_for(school, year)
+    alive = Q(hour_entries__deleted_at__isnull=True)
+    in_year = alive & Q(hour_entries__date__year=year)
+    in_cycle = alive & Q(hour_entries__date__year__gte=t.cycle_start, hour_entries__date__year__lte=t.cycle_end)
+
+    def s(cond):
+        return Coalesce(Sum("hour_entries__hours", filter=cond), Value(ZERO), output_field=DecimalField(max_digits=8, decimal_places=1))
+
+    qs = Teacher.objects.filter(school=school, is_active=True)
+    if search:
+        qs = qs.filter(Q(name__contains=search) | Q(staff_no__iexact=search) | Q(name_initials__istartswith=search.lower()))
+    return qs.annotate(
+        year_total=s(in_year),
+        cycle_total=s(in_cycle),
+        **{f"cat_{c}": s(in_year & Q(hour_entries__category=c)) for c in HourCategory.values},
+    ).order_by("staff_no")
+
+
+def school_year_overview(school: School, year: int) -> dict:
+    """Whole-school figures for the statistics header (one aggregate query)."""
+    t = targets_for(school, year)
+    totals = category_totals(HourEntry.objects.filter(school=school, date__year=year))
+    teachers = Teacher.objects.filter(school=school, is_active=True).count()
+    return {"totals": totals, "teachers": teachers, "targets": t}
+
+
+# —— claims ——
+
+
+def claims_for_teacher(teacher: Teacher) -> QuerySet[TrainingClaim]:
+    return TrainingClaim.objects.filter(teacher=teacher).order_by("-created_at", "-id")
+
+
+def claims_to_review(*, scope, status: str = ClaimStatus.PENDING) -> QuerySet[TrainingClaim]:
+    """The claims waiting for this person: 学校审核 for school admins of their schools,
+    区县审核 for 教研员 of their region's schools."""
+    cond = Q(pk__in=[])
+    school_ids = [sid for sid in scope.admin_school_ids if scope.can("hours:approve_school", sid)]
+    if scope.is_platform_admin:
+        cond = Q()
+    else:
+        if school_ids:
+            cond |= Q(school_id__in=school_ids, step=ClaimStep.SCHOOL)
+        if scope.can("hours:approve_region") and scope.region_school_ids:
+            cond |= Q(school_id__in=scope.region_school_ids, step=ClaimStep.REGION)
+    qs = visible_to(scope, TrainingClaim).select_related("teacher", "school")
+    if not status:  # history: every claim this person may see as a reviewer
+        if not scope.is_platform_admin:
+            qs = qs.filter(Q(school_id__in=school_ids) | Q(school_id__in=scope.region_school_ids, reached_region=True))
+        return qs.order_by("-submitted_at", "-id")
+    return qs.filter(cond, status=status).order_by("submitted_at", "id")

@@ -1,0 +1,166 @@
+"""The ledger: totals against the yearly target and the five-year cycle, pages × personas,
+statistics in SQL with a constant number of queries, exports."""
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from xiaoben.activities.models import Activity
+from xiaoben.hours.models import HourEntry
+from xiaoben.hours.selectors import ledger_summary, targets_for
+from xiaoben.hours.services import hour_entries_sync_for_activity
+from xiaoben.org import services as org
+
+from .factories import entry
+
+
+def test_cycle_is_five_years_from_the_school_setting(world):
+    t = targets_for(world.school, 2026)
+    assert (t.cycle_start, t.cycle_end, t.year, t.cycle) == (2022, 2026, 72, 360)
+    assert targets_for(world.school, 2027).cycle_start == 2027
+    world.school.settings = {"hours_cycle_start_year": 2024, "hours_year_target": 80, "hours_cycle_target": 400}
+    world.school.save()
+    t = targets_for(world.school, 2026)
+    assert (t.cycle_start, t.cycle_end, t.year, t.cycle) == (2024, 2028, 80, 400)
+    assert targets_for(world.school, 2023).cycle_start == 2019
+
+
+def test_year_and_cycle_totals_by_category(world):
+    t = world.teacher
+    entry(t, dt.date(2026, 3, 1), 10, "school")
+    entry(t, dt.date(2026, 10, 1), 20.5, "online")
+    entry(t, dt.date(2024, 5, 1), 30, "central")
+    entry(t, dt.date(2021, 5, 1), 99, "central")  # previous cycle
+    gone = entry(t, dt.date(2026, 5, 1), 50, "school")
+    gone.soft_delete()  # deleted entries never count
+    entry(world.colleague, dt.date(2026, 5, 1), 7)
+    s = ledger_summary(t, 2026)
+    assert s.year_totals["total"] == Decimal("30.5")
+    assert s.year_totals["online"] == Decimal("20.5")
+    assert s.cycle_totals["total"] == Decimal("60.5")
+    assert s.cycle_totals["central"] == Decimal("30")
+    assert s.year_missing == Decimal("41.5")
+    assert s.cycle_missing == Decimal("299.5")
+
+
+def test_activity_sync_rerun_never_double_counts(world):
+    a = Activity.objects.create(school=world.school, term=world.term, kind="lesson_prep", title="三年级语文集体备课", status="recorded")
+    credits = {world.teacher.pk: Decimal("2"), world.mentor.pk: Decimal("3")}
+    hour_entries_sync_for_activity(activity=a, credits=credits, day=dt.date(2026, 11, 6))
+    hour_entries_sync_for_activity(activity=a, credits=credits, day=dt.date(2026, 11, 6))
+    assert HourEntry.objects.filter(activity=a).count() == 2
+    assert ledger_summary(world.teacher, 2026).year_totals["total"] == Decimal("2")
+    hour_entries_sync_for_activity(activity=a, credits={world.mentor.pk: Decimal("3")}, day=dt.date(2026, 11, 6))
+    assert ledger_summary(world.teacher, 2026).year_totals["total"] == 0
+    hour_entries_sync_for_activity(activity=a, credits=credits, day=dt.date(2026, 11, 6))
+    assert ledger_summary(world.teacher, 2026).year_totals["total"] == Decimal("2")
+    assert HourEntry.all_objects.filter(activity=a).count() == 2
+
+
+@pytest.mark.parametrize(
+    "persona,status",
+    [
+        ("anonymous", 302),
+        ("teacher", 200),
+        ("dean", 200),
+        ("leader", 200),
+        ("other_teacher", 200),
+        ("researcher", 302),
+        ("platform_admin", 302),
+    ],
+)
+def test_own_ledger_page(client_for, persona, status):
+    assert client_for(persona).get(reverse("hours:ledger")).status_code == status
+
+
+@pytest.mark.parametrize(
+    "persona,status",
+    [
+        ("anonymous", 302),
+        ("teacher", 200),
+        ("dean", 200),
+        ("principal", 200),
+        ("leader", 404),
+        ("colleague", 404),
+        ("other_teacher", 404),
+        ("researcher", 404),
+        ("other_researcher", 404),
+        ("platform_admin", 200),
+    ],
+)
+def test_teacher_ledger_and_certificate_by_persona(world, client_for, persona, status):
+    c = client_for(persona)
+    assert c.get(reverse("hours:teacher_ledger", args=[world.teacher.pk])).status_code == status
+    assert c.get(reverse("hours:certificate", args=[world.teacher.pk])).status_code == status
+
+
+def test_ledger_shows_entries_and_target(world, client_for):
+    entry(world.teacher, dt.date(2026, 10, 1), 12, "online", description="浙江省教师教育网络研修")
+    entry(world.colleague, dt.date(2026, 10, 1), 5, description="别人的学时")
+    body = client_for("teacher").get(reverse("hours:ledger") + "?year=2026").content.decode()
+    assert "浙江省教师教育网络研修" in body and "别人的学时" not in body
+    assert "还差 60.0 学时" in body and "2022—2026年" in body
+
+
+@pytest.mark.parametrize(
+    "persona,status",
+    [("anonymous", 302), ("teacher", 404), ("leader", 404), ("dean", 200), ("principal", 200), ("researcher", 404), ("other_teacher", 404)],
+)
+def test_stats_pages_for_admins_only(client_for, persona, status):
+    c = client_for(persona)
+    for name in ("hours:stats", "hours:stats_export", "hours:import"):
+        assert c.get(reverse(name)).status_code == status, name
+
+
+def test_stats_numbers_and_export(world, client_for):
+    entry(world.teacher, dt.date(2026, 10, 1), 12, "online")
+    entry(world.teacher, dt.date(2026, 4, 1), 8, "school")
+    entry(world.teacher, dt.date(2023, 4, 1), 40, "central")
+    entry(world.other_teacher, dt.date(2026, 4, 1), 3)
+    body = client_for("dean").get(reverse("hours:stats") + "?year=2026").content.decode()
+    assert world.teacher.name in body and world.other_teacher.name not in body
+    r = client_for("dean").get(reverse("hours:stats_export") + "?year=2026")
+    assert r["Content-Type"].startswith("application/vnd.openxmlformats")
+    from openpyxl import load_workbook
+
+    ws = load_workbook(io.BytesIO(r.content)).active
+    rows = {row[1]: row for row in ws.iter_rows(min_row=3, values_only=True)}
+    assert world.other_teacher.name not in rows
+    row = rows[world.teacher.name]
+    assert row[3] == 8 and row[5] == 12 and row[7] == 20 and row[9] == 60
+
+
+def test_certificate_docx_lists_categories(world, client_for):
+    entry(world.teacher, dt.date(2026, 10, 1), 12, "online")
+    r = client_for("teacher").get(reverse("hours:certificate", args=[world.teacher.pk]) + "?year=2026")
+    from docx import Document
+
+    doc = Document(io.BytesIO(r.content))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "学时证明" in text and world.teacher.name in text and "盖章" in text
+    cells = [c.text for row in doc.tables[0].rows for c in row.cells]
+    assert "网络研修" in cells and "12.0" in cells
+
+
+def _count(client, url):
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx)
+
+
+def test_stats_and_ledger_query_counts_constant(world, client_for):
+    dean, teacher = client_for("dean"), client_for("teacher")
+    stats_url, ledger_url = reverse("hours:stats") + "?year=2026", reverse("hours:ledger") + "?year=2026"
+    entry(world.teacher, dt.date(2026, 9, 1), 1)
+    before = (_count(dean, stats_url), _count(teacher, ledger_url))
+    for i in range(30):
+        t = org.teacher_create(school=world.school, staff_no=f"8{i:02d}", name=f"教师{i}", gender="F")
+        entry(t, dt.date(2026, 9, 1 + i % 20), 2, ["school", "online", "region", "central"][i % 4])
+        entry(world.teacher, dt.date(2026, 9, 1 + i % 20), 1, ["school", "online"][i % 2], source="claim", source_ref=f"claim:{900 + i}")
+    assert (_count(dean, stats_url), _count(teacher, ledger_url)) == before
