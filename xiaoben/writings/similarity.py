@@ -27,6 +27,7 @@ BANDS = 32
 ROWS = NUM_PERM // BANDS
 SHINGLE = 4
 MAX_CANDIDATES = 10
+SCHEME = "affine32"  # fixed: stored signatures must stay comparable across datasketch upgrades
 
 
 def normalise(text: str) -> str:
@@ -42,11 +43,11 @@ def shingles(text: str, k: int = SHINGLE) -> set[str]:
 
 @lru_cache(maxsize=1)
 def _permutations():
-    return MinHash(num_perm=NUM_PERM, seed=1).permutations
+    return MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME).permutations
 
 
 def minhash(text: str) -> MinHash:
-    m = MinHash(num_perm=NUM_PERM, seed=1, permutations=_permutations())
+    m = MinHash(num_perm=NUM_PERM, seed=1, permutations=_permutations(), scheme=SCHEME)
     sh = shingles(text)
     if sh:
         m.update_batch([x.encode("utf-8") for x in sh])
