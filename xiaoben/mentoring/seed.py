@@ -1,0 +1,115 @@
+"""Demo 师徒结对: every new teacher (教龄 < 3) of each demo school is paired with an
+experienced same-subject teacher, preferring the one they already have most
+observations with (the observations seed runs first), so progress shows real
+counts. Monthly reports for the months already due, one of them missing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db.models import Count, Q
+
+from xiaoben.core.seeding import SeedContext
+from xiaoben.observations.models import Observation
+
+from .models import Mentorship, MentorshipNote, MentorshipQuota, MentorshipReport
+from .selectors import due_months, grace_days, quota_rules, year_bounds
+from .services import DEFAULT_GOALS
+
+WORK = [
+    "指导徒弟研读教材和课标，一起备《{t}》一课，教学设计修改两稿。",
+    "听徒弟汇报课《{t}》后评课：导入简洁，但提问过多过碎，下次聚焦三个关键问题。",
+    "徒弟听师傅示范课两节，课后交流板书设计和小组合作的组织方法。",
+    "检查徒弟的作业批改记录，示范如何写激励性评语；共同命制单元练习。",
+    "指导徒弟做好后进生辅导，制定本班辅导计划；交流班级常规管理经验。",
+    "一起参加教研组集体备课，徒弟承担说课，师傅课前帮助磨课一次。",
+]
+PLAN = [
+    "继续听课，重点学习课堂评价语言。",
+    "准备期中汇报课，师傅提前听试讲。",
+    "练习粉笔字和朗读基本功，每周交一次。",
+    "写一篇教学反思，请师傅批阅。",
+]
+LESSONS = ["秋天的雨", "找春天", "小数的初步认识", "观潮", "圆的认识", "My family", "植物的一生", "草船借箭"]
+NOTES = [
+    "今天磨课：目标定得太多，删去一个环节后时间刚好。",
+    "徒弟课堂组织进步明显，学生举手面广了。",
+    "约定每周二第三节互相听课，周四下午交流。",
+]
+
+
+def seed(ctx: SeedContext) -> None:
+    rng, today = ctx.rng, ctx.today
+    for n, school in enumerate(ctx.schools):
+        term = ctx.terms.get(school.pk)
+        if term is None:
+            continue
+        year = term.school_year
+        teachers = ctx.teachers[school.pk]
+        new = [t for t in teachers if t.is_new(today)]
+        new_ids = {t.pk for t in new}
+        mentors = [t for t in teachers if t.pk not in new_ids and (t.teaching_years(today) or 0) >= 5]
+        together: dict[tuple[int, int], int] = defaultdict(int)
+        rows = (
+            Observation.objects.filter(school=school, status="submitted")
+            .filter(Q(observer_id__in=new_ids) | Q(teacher_id__in=new_ids))
+            .values("observer_id", "teacher_id")
+            .annotate(c=Count("id"))
+            .order_by()
+        )
+        for r in rows:
+            together[(r["observer_id"], r["teacher_id"])] += r["c"]
+            together[(r["teacher_id"], r["observer_id"])] += r["c"]
+        load: dict[int, int] = defaultdict(int)
+        start = min(term.start_date + dt.timedelta(days=14), today)  # 9月中旬 (seed 002)
+        pairs = []
+        for t in sorted(new, key=lambda x: x.staff_no):
+            same = [m for m in mentors if m.subject == t.subject]
+            if not same:
+                continue
+            best = max(same, key=lambda m, t=t: (together.get((t.pk, m.pk), 0), -load[m.pk], m.teaching_years(today) or 0, -m.pk))
+            load[best.pk] += 1
+            pairs.append(
+                Mentorship(school=school, school_year=year, mentor=best, mentee=t, subject=t.subject, start_date=start, goals=DEFAULT_GOALS)
+            )
+        Mentorship.objects.bulk_create(pairs)
+        rules = quota_rules(school)
+        MentorshipQuota.objects.bulk_create([MentorshipQuota(mentorship=p, **r) for p in pairs for r in rules])
+        _reports(ctx, school, year, pairs, missing=n == 0)
+        rng.shuffle(pairs)
+        MentorshipNote.objects.bulk_create(
+            [MentorshipNote(mentorship=p, author=p.mentor.user, text=rng.choice(NOTES)) for p in pairs[: max(1, len(pairs) // 2)]]
+        )
+
+
+def _reports(ctx, school, year, pairs, *, missing: bool) -> None:
+    rng, today = ctx.rng, ctx.today
+    bounds = year_bounds(year)
+    start = bounds[0]
+    per_month: dict[tuple[int, int, dt.date], int] = defaultdict(int)
+    ids = {p.mentor_id for p in pairs} | {p.mentee_id for p in pairs}
+    for obs, tea, day in Observation.objects.filter(
+        school=school, status="submitted", lesson_date__gte=start, lesson_date__lte=today, observer_id__in=ids, teacher_id__in=ids
+    ).values_list("observer_id", "teacher_id", "lesson_date"):
+        per_month[(obs, tea, day.replace(day=1))] += 1
+    grace = grace_days(school)
+    reports = []
+    skip = rng.choice(pairs) if (missing and pairs) else None
+    for p in pairs:
+        months = due_months(p, bounds, today, grace)
+        for m in months:
+            if p is skip and m == months[-1]:
+                continue  # one pair has not filed last month's report
+            reports.append(
+                MentorshipReport(
+                    mentorship=p,
+                    month=m,
+                    mentee_observed=per_month[(p.mentee_id, p.mentor_id, m)],
+                    mentor_observed=per_month[(p.mentor_id, p.mentee_id, m)],
+                    work_done=rng.choice(WORK).format(t=rng.choice(LESSONS)) + rng.choice(WORK).format(t=rng.choice(LESSONS)),
+                    next_plan=rng.choice(PLAN),
+                    filed_by=rng.choice([p.mentor, p.mentee]).user,
+                )
+            )
+    MentorshipReport.objects.bulk_create(reports)
