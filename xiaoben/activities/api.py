@@ -1,3 +1,193 @@
-from ninja import Router
+"""API for activities, attendance, sign-in and minutes — through the door."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import Http404
+from django.utils import timezone
+from ninja import Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from xiaoben.api.pagination import LazyPage
+from xiaoben.core.scope import scope_for
+from xiaoben.core.tenancy import get_object_for_user
+
+from . import rules, selectors, services, signin
+from .models import Activity, ActivityMinutes
 
 router = Router(tags=["研修活动"])
+
+
+class ActivityOut(Schema):
+    id: int
+    school_id: int | None
+    term_id: int | None
+    group_id: int | None
+    group: str | None
+    kind: str
+    kind_display: str
+    lesson_kind: str
+    title: str
+    starts_at: dt.datetime | None
+    ends_at: dt.datetime | None
+    place: str
+    host: str | None
+    recorder: str | None
+    status: str
+    status_display: str
+    invited_count: int
+    present_count: int
+
+
+class AttendanceOut(Schema):
+    id: int
+    teacher_id: int
+    teacher: str
+    role: str
+    status: str
+    signed_in_at: dt.datetime | None
+
+
+class SignInIn(Schema):
+    token: str
+
+
+class MinutesOut(Schema):
+    activity_id: int
+    body: str
+    saved_at: dt.datetime | None
+    version: int
+
+
+class MinutesIn(Schema):
+    body: str
+    version: int | None = None
+    finish: bool = False
+
+
+def _activity_out(a: Activity) -> dict:
+    return {
+        "id": a.pk,
+        "school_id": a.school_id,
+        "term_id": a.term_id,
+        "group_id": a.group_id,
+        "group": a.group.name if a.group else None,
+        "kind": a.kind,
+        "kind_display": a.get_kind_display(),
+        "lesson_kind": a.lesson_kind,
+        "title": a.title,
+        "starts_at": a.starts_at,
+        "ends_at": a.ends_at,
+        "place": a.place,
+        "host": a.host.name if a.host else None,
+        "recorder": a.recorder.name if a.recorder else None,
+        "status": a.status,
+        "status_display": a.get_status_display(),
+        "invited_count": getattr(a, "invited_count", 0),
+        "present_count": getattr(a, "present_count", 0),
+    }
+
+
+def _get(request, activity_id: int) -> Activity:
+    qs = selectors.activity_list(user=request.user)
+    return get_object_for_user(request.user, Activity, qs, pk=activity_id)
+
+
+@router.get("/", response=list[ActivityOut])
+@paginate(PageNumberPagination, page_size=50)
+def activities(
+    request,
+    school_id: int | None = None,
+    term_id: int | None = None,
+    kind: str = "",
+    status: str = "",
+    group_id: int | None = None,
+    mine: bool = False,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+):
+    scope = scope_for(request.user)
+    qs = selectors.activity_list(
+        user=request.user,
+        school_id=school_id,
+        term_id=term_id,
+        kind=kind,
+        status=status,
+        group_id=group_id,
+        teacher_id=scope.teacher_id if mine else None,
+        start=start,
+        end=end,
+    ).order_by("starts_at", "pk")
+    return LazyPage(qs, _activity_out)
+
+
+@router.get("/{activity_id}", response=ActivityOut)
+def activity(request, activity_id: int):
+    return _activity_out(_get(request, activity_id))
+
+
+@router.get("/{activity_id}/attendance", response=list[AttendanceOut])
+def attendance(request, activity_id: int):
+    a = _get(request, activity_id)
+    scope = scope_for(request.user)
+    qs = a.attendances.select_related("teacher").order_by("role", "teacher__staff_no")
+    if not rules.can_run(scope, a) and not scope.can("school:read_public", school_id=a.school_id):
+        qs = qs.filter(teacher_id=scope.teacher_id)
+    return [
+        {
+            "id": x.pk,
+            "teacher_id": x.teacher_id,
+            "teacher": x.teacher.name,
+            "role": x.role,
+            "status": x.status,
+            "signed_in_at": x.signed_in_at,
+        }
+        for x in qs
+    ]
+
+
+@router.post("/{activity_id}/sign-in", response=AttendanceOut)
+def sign_in(request, activity_id: int, payload: SignInIn):
+    """签到 with the token read from the host's QR code (valid for 30–60 seconds)."""
+    a = _get(request, activity_id)
+    scope = scope_for(request.user)
+    if scope.teacher is None:
+        raise Http404
+    if not signin.token_valid(a.pk, payload.token):
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError("签到码已过期，请重新扫描主持人屏幕上的二维码。")
+    x = services.attendance_sign_in(activity=a, teacher=scope.teacher)
+    return {
+        "id": x.pk,
+        "teacher_id": x.teacher_id,
+        "teacher": scope.teacher.name,
+        "role": x.role,
+        "status": x.status,
+        "signed_in_at": x.signed_in_at,
+    }
+
+
+@router.get("/{activity_id}/minutes", response=MinutesOut)
+def minutes(request, activity_id: int):
+    a = _get(request, activity_id)
+    m = ActivityMinutes.objects.filter(activity=a).first()
+    if m is None:
+        return {"activity_id": a.pk, "body": "", "saved_at": None, "version": 0}
+    return {"activity_id": a.pk, "body": m.body, "saved_at": m.saved_at, "version": m.version}
+
+
+@router.put("/{activity_id}/minutes", response=MinutesOut)
+def minutes_put(request, activity_id: int, payload: MinutesIn):
+    a = _get(request, activity_id)
+    if not rules.can_record(scope_for(request.user), a):
+        raise Http404
+    m = services.minutes_save(
+        activity=Activity.objects.get(pk=a.pk),
+        user=request.user,
+        html=payload.body,
+        expected_version=payload.version,
+        finish=payload.finish,
+    )
+    return {"activity_id": a.pk, "body": m.body, "saved_at": m.saved_at or timezone.now(), "version": m.version}

@@ -77,6 +77,14 @@ class Activity(TimeStampedModel, VersionedModel):
     created_by = models.ForeignKey(
         "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("创建人")
     )
+    # Beyond the contract.
+    description = models.TextField(_("活动内容/议程"), blank=True, max_length=5000)
+    slot = models.ForeignKey(
+        "ActivitySlot", null=True, blank=True, on_delete=models.SET_NULL, related_name="activities", verbose_name=_("固定时间")
+    )
+    report_for = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports", verbose_name=_("汇报的外出学习")
+    )
 
     history = HistoricalRecords()
 
@@ -115,3 +123,184 @@ class Attendance(TimeStampedModel):
         verbose_name = _("签到")
         verbose_name_plural = _("签到")
         constraints = [models.UniqueConstraint(fields=["activity", "teacher"], name="uniq_attendance")]
+
+
+# ---------------------------------------------------------------------------
+# Beyond the contract: slots, leave, minutes, feeds, 集体备课 and lesson study.
+# ---------------------------------------------------------------------------
+
+
+class LeaveState(models.TextChoices):
+    NONE = "", _("无")
+    PENDING = "pending", _("待审批")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("未批准")
+
+
+class ActivitySlot(TimeStampedModel):
+    """A weekly slot such as 语文组每周五第3节集体备课: the term's activities are generated from it."""
+
+    school = models.ForeignKey("org.School", on_delete=models.CASCADE, related_name="activity_slots", verbose_name=_("学校"))
+    term = models.ForeignKey("org.Term", on_delete=models.CASCADE, related_name="activity_slots", verbose_name=_("学期"))
+    group = models.ForeignKey(
+        "org.Group", null=True, blank=True, on_delete=models.SET_NULL, related_name="activity_slots", verbose_name=_("组织小组")
+    )
+    kind = models.CharField(_("活动类型"), max_length=20, choices=ActivityKind.choices, default=ActivityKind.LESSON_PREP)
+    title = models.CharField(_("主题/内容"), max_length=200)
+    weekday = models.PositiveSmallIntegerField(_("星期"), choices=[(i, f"周{'一二三四五六日'[i]}") for i in range(7)])
+    period = models.PositiveSmallIntegerField(_("节次"))
+    place = models.CharField(_("地点"), max_length=100, blank=True)
+    host = models.ForeignKey("org.Teacher", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("主持人"))
+    recorder = models.ForeignKey(
+        "org.Teacher", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("记录人")
+    )
+    created_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("固定活动时间")
+        verbose_name_plural = _("固定活动时间")
+        ordering = ["weekday", "period"]
+
+    def __str__(self) -> str:
+        return f"{self.group or ''}每{self.get_weekday_display()}第{self.period}节{self.get_kind_display()}"
+
+
+class LeaveRequest(TimeStampedModel):
+    """请假: a teacher asks, the organiser decides; approved leave marks the attendance 请假."""
+
+    attendance = models.OneToOneField(Attendance, on_delete=models.CASCADE, related_name="leave", verbose_name=_("签到"))
+    reason = models.CharField(_("请假事由"), max_length=200)
+    state = models.CharField(_("状态"), max_length=20, choices=LeaveState.choices, default=LeaveState.PENDING)
+    decided_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("请假")
+        verbose_name_plural = _("请假")
+
+
+class ActivityMinutes(TimeStampedModel, VersionedModel):
+    """活动记录 written by the recorder. `draft` is autosaved; `body` is the saved record."""
+
+    activity = models.OneToOneField(Activity, on_delete=models.CASCADE, related_name="minutes", verbose_name=_("活动"))
+    body = models.TextField(_("活动记录"), blank=True, max_length=100000)
+    draft = models.TextField(_("草稿"), blank=True, max_length=100000)
+    draft_saved_at = models.DateTimeField(_("草稿保存时间"), null=True, blank=True)
+    author = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("记录人"))
+    saved_at = models.DateTimeField(_("保存时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("活动记录")
+        verbose_name_plural = _("活动记录")
+
+
+class CalendarFeed(models.Model):
+    """A teacher's secret .ics address (phone calendars subscribe without a session)."""
+
+    teacher = models.OneToOneField("org.Teacher", on_delete=models.CASCADE, related_name="calendar_feed", verbose_name=_("教师"))
+    token = models.CharField(_("令牌"), max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("日历订阅")
+        verbose_name_plural = _("日历订阅")
+
+
+class LessonPrep(TimeStampedModel):
+    """集体备课: 主备人 drafts → group comments → personal revisions → 教后反思."""
+
+    school = models.ForeignKey("org.School", on_delete=models.CASCADE, related_name="lesson_preps", verbose_name=_("学校"))
+    term = models.ForeignKey("org.Term", on_delete=models.PROTECT, related_name="lesson_preps", verbose_name=_("学期"))
+    group = models.ForeignKey(
+        "org.Group", null=True, blank=True, on_delete=models.SET_NULL, related_name="lesson_preps", verbose_name=_("备课组")
+    )
+    activity = models.ForeignKey(
+        Activity, null=True, blank=True, on_delete=models.SET_NULL, related_name="lesson_preps", verbose_name=_("集体备课活动")
+    )
+    title = models.CharField(_("课题"), max_length=200)
+    subject = models.CharField(_("学科"), max_length=20, blank=True)
+    grade = models.PositiveSmallIntegerField(_("年级"), null=True, blank=True)
+    lead = models.ForeignKey("org.Teacher", on_delete=models.PROTECT, related_name="lesson_preps_led", verbose_name=_("主备人"))
+    created_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("集体备课")
+        verbose_name_plural = _("集体备课")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PlanVersionKind(models.TextChoices):
+    DRAFT = "draft", _("主备初稿")
+    REVISED = "revised", _("主备修改稿")
+    PERSONAL = "personal", _("个性化修改")
+
+
+class LessonPlanVersion(TimeStampedModel):
+    """Every version of a lesson plan is kept; none is edited in place (except its 教后反思)."""
+
+    prep = models.ForeignKey(LessonPrep, on_delete=models.CASCADE, related_name="versions", verbose_name=_("集体备课"))
+    author = models.ForeignKey("org.Teacher", on_delete=models.PROTECT, related_name="lesson_plan_versions", verbose_name=_("作者"))
+    kind = models.CharField(_("版本类型"), max_length=20, choices=PlanVersionKind.choices)
+    based_on = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="derived", verbose_name=_("基于版本")
+    )
+    body = models.TextField(_("教案正文"), max_length=100000)
+    source_name = models.CharField(_("来源文件"), max_length=200, blank=True)
+    note = models.CharField(_("修改说明"), max_length=200, blank=True)
+    reflection = models.TextField(_("教后反思"), blank=True, max_length=20000)
+    reflection_at = models.DateTimeField(_("反思时间"), null=True, blank=True)
+    writing = models.ForeignKey(
+        "writings.Writing", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("关联反思文章")
+    )
+
+    class Meta:
+        verbose_name = _("教案版本")
+        verbose_name_plural = _("教案版本")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.prep} · {self.get_kind_display()} · {self.author}"
+
+
+class SeriesKind(models.TextChoices):
+    MULTI_ROUND = "multi_round", _("一课多研")
+    SAME_TOPIC = "same_topic", _("同课异构")
+
+
+class LessonStudySeries(TimeStampedModel):
+    """一课多研 (one teacher, several rounds) or 同课异构 (several teachers, one topic)."""
+
+    school = models.ForeignKey("org.School", on_delete=models.CASCADE, related_name="lesson_series", verbose_name=_("学校"))
+    term = models.ForeignKey("org.Term", on_delete=models.PROTECT, related_name="lesson_series", verbose_name=_("学期"))
+    group = models.ForeignKey("org.Group", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("小组"))
+    kind = models.CharField(_("类型"), max_length=20, choices=SeriesKind.choices)
+    title = models.CharField(_("课题"), max_length=200)
+    goal = models.TextField(_("研究重点"), blank=True, max_length=2000)
+    created_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("课例研究")
+        verbose_name_plural = _("课例研究")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class LessonStudyRound(models.Model):
+    series = models.ForeignKey(LessonStudySeries, on_delete=models.CASCADE, related_name="rounds", verbose_name=_("课例研究"))
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="study_rounds", verbose_name=_("活动"))
+    number = models.PositiveSmallIntegerField(_("轮次"))
+    teacher = models.ForeignKey(
+        "org.Teacher", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("授课教师")
+    )
+    note = models.CharField(_("本轮改进"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("研究轮次")
+        verbose_name_plural = _("研究轮次")
+        ordering = ["number", "id"]
+        constraints = [models.UniqueConstraint(fields=["series", "activity"], name="uniq_series_activity")]

@@ -29,3 +29,62 @@ def _attendances(scope, qs):
     if scope.region_ids:
         cond |= Q(activity__region_id__in=scope.region_ids)
     return qs.filter(cond)
+
+
+# --- models beyond the contract -------------------------------------------------
+
+from .models import (  # noqa: E402
+    ActivityMinutes,
+    ActivitySlot,
+    CalendarFeed,
+    LeaveRequest,
+    LessonPlanVersion,
+    LessonPrep,
+    LessonStudyRound,
+    LessonStudySeries,
+)
+
+
+@scope_rule(ActivitySlot)
+def _slots(scope, qs):
+    return qs.filter(school_id__in=scope.member_school_ids)
+
+
+@scope_rule(ActivityMinutes)
+def _minutes(scope, qs):
+    return qs.filter(activity__in=_activities(scope, Activity.objects.all()).values("pk"))
+
+
+@scope_rule(LeaveRequest)
+def _leaves(scope, qs):
+    cond = Q(attendance__activity__school_id__in=scope.member_school_ids)
+    if scope.teacher_id:
+        cond |= Q(attendance__teacher_id=scope.teacher_id)
+    return qs.filter(cond)
+
+
+@scope_rule(CalendarFeed)
+def _feeds(scope, qs):
+    # A feed's token is a secret: only its owner sees it.
+    return qs.filter(teacher_id=scope.teacher_id) if scope.teacher_id else qs.none()
+
+
+@scope_rule(LessonPrep)
+def _preps(scope, qs):
+    """集体备课 are the school's shared work; 教研员 read their region's schools' preps."""
+    return qs.filter(school_id__in=scope.readable_school_ids)
+
+
+@scope_rule(LessonPlanVersion)
+def _versions(scope, qs):
+    return qs.filter(prep__school_id__in=scope.readable_school_ids)
+
+
+@scope_rule(LessonStudySeries)
+def _series(scope, qs):
+    return qs.filter(school_id__in=scope.readable_school_ids)
+
+
+@scope_rule(LessonStudyRound)
+def _rounds(scope, qs):
+    return qs.filter(series__school_id__in=scope.readable_school_ids)

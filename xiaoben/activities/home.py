@@ -1,0 +1,30 @@
+"""Home cards: this week's activities and the 外出学习汇报 a teacher owes; for the
+教导处, the 汇报 that are late. A fixed, small number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from xiaoben.core.home import HomeCard
+from xiaoben.org.selectors import today
+
+from . import selectors
+
+
+def cards(request, scope, term) -> list[HomeCard]:
+    out: list[HomeCard] = []
+    day = today()
+    if scope.teacher is not None:
+        monday = day - dt.timedelta(days=day.weekday())
+        upcoming = list(
+            selectors.activity_list(user=request.user, teacher_id=scope.teacher_id, start=day, end=monday + dt.timedelta(days=13))
+            .exclude(status__in=["cancelled", "planned"])
+            .order_by("starts_at")[:6]
+        )
+        owed = selectors.outside_reports_owed(teacher_id=scope.teacher_id, today=day)
+        out.append(HomeCard("activities/_home_card.html", {"upcoming": upcoming, "owed": owed}, order=20))
+    if scope.school_id and scope.can("school:read", school_id=scope.school_id):
+        late = [r for r in selectors.outside_reports_owed(school_id=scope.school_id, today=day) if r["late"]]
+        if late:
+            out.append(HomeCard("activities/_home_late_reports.html", {"late": late[:8], "count": len(late)}, order=25))
+    return out

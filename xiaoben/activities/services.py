@@ -1,0 +1,444 @@
+"""Writes for 研修活动: create, the 四定 before publishing, status changes,
+participants, leave, minutes and the 学时 they earn."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from xiaoben.core.concurrency import save_checked
+from xiaoben.core.html import clean_html, html_to_text
+from xiaoben.core.services import notification_send
+from xiaoben.org.models import GroupMembership, Teacher
+
+from .models import (
+    Activity,
+    ActivityKind,
+    ActivityMinutes,
+    ActivityStatus,
+    Attendance,
+    AttendanceRole,
+    AttendanceStatus,
+    LeaveRequest,
+    LeaveState,
+)
+
+S = ActivityStatus
+EDITABLE_FIELDS = [
+    "kind",
+    "lesson_kind",
+    "title",
+    "starts_at",
+    "ends_at",
+    "place",
+    "host",
+    "recorder",
+    "group",
+    "description",
+    "report_for",
+]
+
+# 学时 per role; a school overrides with school.settings["activity_hours"] =
+# {"participant": 2, "speaker": 3, ...} and per kind {"lecture": {"speaker": 4}}.
+DEFAULT_HOURS = {"participant": Decimal(2), "recorder": Decimal(2), "host": Decimal(3), "speaker": Decimal(3)}
+DEFAULT_HOURS_BY_KIND = {"outside": {"participant": Decimal(6)}, "lecture": {"speaker": Decimal(4)}}
+SIGNIN_EARLY = dt.timedelta(minutes=30)
+SIGNIN_LATE = dt.timedelta(minutes=30)
+DEFAULT_LENGTH = dt.timedelta(minutes=90)
+
+
+def activity_url(activity: Activity) -> str:
+    return reverse("activities:detail", args=[activity.pk])
+
+
+def missing_four_fixed(activity: Activity) -> list[str]:
+    """The 四定 (定时间、定地点、定内容、定主讲人) plus the 记录人: what is still missing."""
+    missing = []
+    if not activity.starts_at:
+        missing.append("时间")
+    if not (activity.place or "").strip():
+        missing.append("地点")
+    if not (activity.title or "").strip():
+        missing.append("主题/内容")
+    if not activity.host_id:
+        missing.append("主持人/中心发言人")
+    if not activity.recorder_id:
+        missing.append("记录人")
+    return missing
+
+
+def _check_four_fixed(activity: Activity) -> None:
+    missing = missing_four_fixed(activity)
+    if missing:
+        raise ValidationError(f"发布前请补全“四定”：缺少{'、'.join(missing)}。")
+
+
+def _check_times(activity: Activity) -> None:
+    if activity.starts_at and activity.ends_at and activity.ends_at <= activity.starts_at:
+        raise ValidationError("结束时间须晚于开始时间。")
+    if activity.term_id and activity.starts_at:
+        day = timezone.localtime(activity.starts_at).date()
+        term = activity.term
+        if not term.contains(day):
+            raise ValidationError(f"活动日期 {day:%Y-%m-%d} 不在{term.name}（{term.start_date:%m月%d日}–{term.end_date:%m月%d日}）之内。")
+
+
+def _participant_ids(activity: Activity) -> list[int]:
+    return list(Attendance.objects.filter(activity=activity).exclude(teacher__user_id=None).values_list("teacher__user_id", flat=True))
+
+
+def _ensure_roles(activity: Activity) -> None:
+    """The 主持人 and 记录人 are participants with their role (they earn by role)."""
+    for teacher_id, role in ((activity.host_id, AttendanceRole.HOST), (activity.recorder_id, AttendanceRole.RECORDER)):
+        if not teacher_id:
+            continue
+        att, created = Attendance.objects.get_or_create(activity=activity, teacher_id=teacher_id, defaults={"role": role})
+        if not created and att.role in (AttendanceRole.PARTICIPANT,) and att.role != role:
+            att.role = role
+            att.save(update_fields=["role", "updated_at"])
+
+
+def _group_member_ids(group_ids: Iterable[int]) -> list[int]:
+    return list(GroupMembership.objects.filter(group_id__in=list(group_ids), teacher__is_active=True).values_list("teacher_id", flat=True))
+
+
+@transaction.atomic
+def activity_create(*, user, school=None, region=None, term=None, group=None, invite_group: bool = True, **fields) -> Activity:
+    """A new activity (计划中). The organising group's members are invited at once."""
+    if term is None and school is not None:
+        from xiaoben.org.selectors import current_term, term_for_date
+
+        starts = fields.get("starts_at")
+        term = (term_for_date(school.pk, timezone.localtime(starts).date()) if starts else None) or current_term(school.pk)
+    activity = Activity(school=school, region=region, term=term, group=group, created_by=user, **fields)
+    activity.full_clean(exclude=["version"])
+    _check_times(activity)
+    activity.save()
+    if group is not None and invite_group:
+        activity_invite(activity=activity, group_ids=[group.pk], teacher_ids=[], notify=False)
+    _ensure_roles(activity)
+    return activity
+
+
+@transaction.atomic
+def activity_update(*, activity: Activity, expected_version: int, **fields) -> Activity:
+    if activity.status in (S.ARCHIVED, S.CANCELLED):
+        raise ValidationError("已归档或已取消的活动不能再修改。")
+    for k, v in fields.items():
+        setattr(activity, k, v)
+    activity.full_clean(exclude=["version"])
+    _check_times(activity)
+    if activity.status != S.PLANNED:
+        _check_four_fixed(activity)
+    save_checked(activity, expected_version, [f for f in EDITABLE_FIELDS if f in fields] + ["term"])
+    _ensure_roles(activity)
+    return activity
+
+
+@transaction.atomic
+def activity_publish(*, activity: Activity, user) -> Activity:
+    """计划中 → 已发布, only when the 四定 are complete; the invited are told."""
+    if activity.status != S.PLANNED:
+        raise ValidationError(f"只有“计划中”的活动可以发布（当前：{activity.get_status_display()}）。")
+    _check_four_fixed(activity)
+    _check_times(activity)
+    _set_status(activity, S.PUBLISHED)
+    when = timezone.localtime(activity.starts_at)
+    notification_send(
+        recipients=[i for i in _participant_ids(activity) if i != user.pk],
+        kind="activity_published",
+        text=f"研修活动：{activity.title}，{when:%m月%d日 %H:%M}，{activity.place}",
+        url=activity_url(activity),
+        target=activity,
+    )
+    return activity
+
+
+@transaction.atomic
+def activity_mark_held(*, activity: Activity, user) -> Activity:
+    if activity.status != S.PUBLISHED:
+        raise ValidationError("只有已发布的活动可以标记为已举行。")
+    if activity.starts_at and activity.starts_at > timezone.now():
+        raise ValidationError("活动还没有开始，不能标记为已举行。")
+    _set_status(activity, S.HELD)
+    return activity
+
+
+@transaction.atomic
+def activity_record(*, activity: Activity, user) -> Activity:
+    """已举行 → 已记录: needs the minutes; every present attendee is credited 学时 (once)."""
+    if activity.status not in (S.PUBLISHED, S.HELD, S.RECORDED):
+        raise ValidationError(f"“{activity.get_status_display()}”的活动不能登记记录。")
+    if activity.starts_at and activity.starts_at > timezone.now():
+        raise ValidationError("活动还没有开始，不能登记记录。")
+    minutes = ActivityMinutes.objects.filter(activity=activity).first()
+    if minutes is None or not html_to_text(minutes.body).strip():
+        raise ValidationError("请记录人先填写并保存活动记录。")
+    if activity.status != S.RECORDED:
+        _set_status(activity, S.RECORDED)
+    hours_sync(activity=activity)
+    return activity
+
+
+@transaction.atomic
+def activity_archive(*, activity: Activity, user) -> Activity:
+    if activity.status != S.RECORDED:
+        raise ValidationError("只有已记录的活动可以归档。")
+    _set_status(activity, S.ARCHIVED)
+    return activity
+
+
+@transaction.atomic
+def activity_cancel(*, activity: Activity, user, reason: str = "") -> Activity:
+    """取消: participants are told. A recorded activity has earned hours: it cannot be cancelled."""
+    if activity.status not in (S.PLANNED, S.PUBLISHED):
+        raise ValidationError(f"“{activity.get_status_display()}”的活动不能取消。")
+    was_published = activity.status == S.PUBLISHED
+    _set_status(activity, S.CANCELLED)
+    if was_published:
+        text = f"研修活动已取消：{activity.title}"
+        if reason.strip():
+            text += f"（{reason.strip()[:100]}）"
+        notification_send(
+            recipients=[i for i in _participant_ids(activity) if i != user.pk],
+            kind="activity_cancelled",
+            text=text,
+            url=activity_url(activity),
+            target=activity,
+        )
+    return activity
+
+
+def _set_status(activity: Activity, status: str) -> None:
+    updated = Activity.objects.filter(pk=activity.pk, version=activity.version).update(
+        status=status, version=activity.version + 1, updated_at=timezone.now()
+    )
+    if not updated:
+        from xiaoben.core.concurrency import ConflictError
+
+        raise ConflictError()
+    activity.status, activity.version = status, activity.version + 1
+
+
+# --- participants ------------------------------------------------------------------
+
+
+def _eligible_teacher_ids(activity: Activity, teacher_ids: Iterable[int]) -> list[int]:
+    qs = Teacher.objects.filter(id__in=list(teacher_ids), is_active=True)
+    if activity.school_id:
+        qs = qs.filter(school_id=activity.school_id)
+    elif activity.region_id:
+        from xiaoben.core.scope import _region_subtree
+
+        qs = qs.filter(school__region_id__in=_region_subtree({activity.region_id}))
+    return list(qs.values_list("id", flat=True))
+
+
+@transaction.atomic
+def activity_invite(*, activity: Activity, group_ids: Iterable[int], teacher_ids: Iterable[int], notify: bool = True) -> int:
+    """Invite groups (their members) and people. Returns how many were newly invited."""
+    if activity.status in (S.ARCHIVED, S.CANCELLED):
+        raise ValidationError("已归档或已取消的活动不能再邀请。")
+    wanted = set(_group_member_ids(group_ids)) | set(teacher_ids)
+    ids = set(_eligible_teacher_ids(activity, wanted))
+    existing = set(Attendance.objects.filter(activity=activity, teacher_id__in=ids).values_list("teacher_id", flat=True))
+    new = sorted(ids - existing)
+    Attendance.objects.bulk_create([Attendance(activity=activity, teacher_id=t) for t in new], ignore_conflicts=True)
+    if notify and new and activity.status == S.PUBLISHED:
+        users = list(Teacher.objects.filter(id__in=new).values_list("user_id", flat=True))
+        notification_send(
+            recipients=users,
+            kind="activity_invited",
+            text=f"邀请您参加研修活动：{activity.title}",
+            url=activity_url(activity),
+            target=activity,
+        )
+    return len(new)
+
+
+@transaction.atomic
+def attendance_set(*, attendance: Attendance, status: str | None = None, role: str | None = None) -> Attendance:
+    """The host marks someone present/absent or changes a role; hours follow if already recorded."""
+    fields = ["updated_at"]
+    if status is not None:
+        if status not in AttendanceStatus.values:
+            raise ValidationError("未知的签到状态。")
+        attendance.status = status
+        attendance.signed_in_at = attendance.signed_in_at or (timezone.now() if status == AttendanceStatus.PRESENT else None)
+        fields += ["status", "signed_in_at"]
+    if role is not None:
+        if role not in AttendanceRole.values:
+            raise ValidationError("未知的角色。")
+        attendance.role = role
+        fields.append("role")
+    attendance.save(update_fields=fields)
+    _resync_if_recorded(attendance.activity)
+    return attendance
+
+
+@transaction.atomic
+def attendance_remove(*, attendance: Attendance) -> None:
+    """Removing an attendance removes its 学时 credit."""
+    activity = attendance.activity
+    if attendance.teacher_id in (activity.host_id, activity.recorder_id):
+        raise ValidationError("主持人和记录人不能移出，请先在活动中更换。")
+    attendance.delete()
+    _resync_if_recorded(activity)
+
+
+def sign_in_window(activity: Activity) -> tuple[dt.datetime, dt.datetime] | None:
+    if not activity.starts_at:
+        return None
+    end = activity.ends_at or activity.starts_at + DEFAULT_LENGTH
+    return activity.starts_at - SIGNIN_EARLY, end + SIGNIN_LATE
+
+
+@transaction.atomic
+def attendance_sign_in(*, activity: Activity, teacher: Teacher) -> Attendance:
+    """签到 on the spot, inside the activity's window (half an hour either side)."""
+    if activity.status not in (S.PUBLISHED, S.HELD):
+        raise ValidationError(f"活动{activity.get_status_display()}，不能签到。")
+    window = sign_in_window(activity)
+    now = timezone.now()
+    if window is None or not (window[0] <= now <= window[1]):
+        raise ValidationError("不在签到时间内：签到从活动开始前30分钟开放，到结束后30分钟关闭。")
+    att = Attendance.objects.select_for_update().filter(activity=activity, teacher=teacher).first()
+    if att is None:
+        if not _eligible_teacher_ids(activity, [teacher.pk]):
+            raise ValidationError("您不在这次活动的参加范围内。")
+        att = Attendance.objects.create(activity=activity, teacher=teacher)
+    if att.status == AttendanceStatus.PRESENT:
+        return att
+    att.status, att.signed_in_at = AttendanceStatus.PRESENT, now
+    att.save(update_fields=["status", "signed_in_at", "updated_at"])
+    return att
+
+
+@transaction.atomic
+def leave_request(*, attendance: Attendance, reason: str) -> LeaveRequest:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("请填写请假事由。")
+    if len(reason) > 200:
+        raise ValidationError("请假事由最多200字。")
+    activity = attendance.activity
+    if activity.status not in (S.PLANNED, S.PUBLISHED):
+        raise ValidationError("活动已举行或已取消，不能再请假。")
+    leave, _ = LeaveRequest.objects.update_or_create(
+        attendance=attendance, defaults={"reason": reason, "state": LeaveState.PENDING, "decided_by": None, "decided_at": None}
+    )
+    organisers = {activity.created_by_id} | set(
+        GroupMembership.objects.filter(group_id=activity.group_id, role__in=["leader", "deputy"]).values_list("teacher__user_id", flat=True)
+    )
+    notification_send(
+        recipients=[u for u in organisers if u],
+        kind="leave_request",
+        text=f"{attendance.teacher.name} 申请请假：{activity.title}（{reason[:40]}）",
+        url=activity_url(activity),
+        target=activity,
+    )
+    return leave
+
+
+@transaction.atomic
+def leave_decide(*, leave: LeaveRequest, approve: bool, user) -> LeaveRequest:
+    if leave.state != LeaveState.PENDING:
+        raise ValidationError("这条请假已经审批过了。")
+    leave.state = LeaveState.APPROVED if approve else LeaveState.REJECTED
+    leave.decided_by, leave.decided_at = user, timezone.now()
+    leave.save(update_fields=["state", "decided_by", "decided_at", "updated_at"])
+    att = leave.attendance
+    if approve and att.status != AttendanceStatus.PRESENT:
+        att.status = AttendanceStatus.LEAVE
+        att.save(update_fields=["status", "updated_at"])
+    notification_send(
+        recipients=[att.teacher.user_id],
+        kind="leave_decided",
+        text=f"您的请假{'已批准' if approve else '未获批准'}：{att.activity.title}",
+        url=activity_url(att.activity),
+        target=att.activity,
+    )
+    return leave
+
+
+# --- minutes -------------------------------------------------------------------------
+
+
+def minutes_autosave(*, activity: Activity, user, html: str) -> ActivityMinutes:
+    """Autosaved draft (every few seconds from the editor): never touches the saved record."""
+    minutes, _ = ActivityMinutes.objects.get_or_create(activity=activity)
+    minutes.draft = clean_html(html)[:100000]
+    minutes.draft_saved_at = timezone.now()
+    minutes.save(update_fields=["draft", "draft_saved_at", "updated_at"])
+    return minutes
+
+
+@transaction.atomic
+def minutes_save(*, activity: Activity, user, html: str, expected_version: int | None = None, finish: bool = False) -> ActivityMinutes:
+    """Save the 活动记录; with `finish` the activity becomes 已记录 and hours are credited."""
+    body = clean_html(html)
+    if len(body) > 100000:
+        raise ValidationError("活动记录太长了，最多约10万字符。")
+    if not html_to_text(body).strip():
+        raise ValidationError("活动记录不能为空。")
+    if activity.status in (S.ARCHIVED, S.CANCELLED):
+        raise ValidationError("已归档或已取消的活动不能修改记录。")
+    minutes, _ = ActivityMinutes.objects.get_or_create(activity=activity)
+    minutes.body, minutes.draft, minutes.author, minutes.saved_at = body, "", user, timezone.now()
+    if expected_version is None:
+        expected_version = minutes.version
+    save_checked(minutes, expected_version, ["body", "draft", "author", "saved_at"])
+    if finish:
+        activity_record(activity=activity, user=user)
+    return minutes
+
+
+# --- hours -----------------------------------------------------------------------------
+
+
+def hours_table(activity: Activity) -> dict[str, Decimal]:
+    """学时 by role for this activity's kind: defaults, then the school's settings."""
+    table = dict(DEFAULT_HOURS)
+    table.update(DEFAULT_HOURS_BY_KIND.get(activity.kind, {}))
+    conf = (activity.school.setting("activity_hours", {}) if activity.school_id else {}) or {}
+    for source in (conf.get("default", {}), {k: v for k, v in conf.items() if k in DEFAULT_HOURS}, conf.get(activity.kind, {})):
+        for role, value in (source or {}).items():
+            try:
+                table[role] = Decimal(str(value))
+            except ArithmeticError:
+                continue
+    return table
+
+
+def hour_category(activity: Activity) -> str:
+    if activity.kind == ActivityKind.ONLINE:
+        return "online"
+    if activity.school_id is None or activity.kind in (ActivityKind.REGIONAL, ActivityKind.OUTSIDE):
+        return "region"
+    return "school"
+
+
+def hours_sync(*, activity: Activity) -> dict[int, Decimal]:
+    """Credit every present attendee by role through the hours ledger (idempotent)."""
+    from xiaoben.hours.services import hour_entries_sync_for_activity
+
+    table = hours_table(activity)
+    credits: dict[int, Decimal] = {}
+    if activity.status in (S.RECORDED, S.ARCHIVED):
+        for teacher_id, role in Attendance.objects.filter(activity=activity, status=AttendanceStatus.PRESENT).values_list(
+            "teacher_id", "role"
+        ):
+            credits[teacher_id] = table.get(role, table["participant"])
+    hour_entries_sync_for_activity(activity=activity, credits=credits, category=hour_category(activity))
+    return credits
+
+
+def _resync_if_recorded(activity: Activity) -> None:
+    if activity.status in (S.RECORDED, S.ARCHIVED):
+        hours_sync(activity=activity)

@@ -1,0 +1,122 @@
+"""Recurring slots: "语文组每周五第3节集体备课" becomes one activity per teaching week."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from xiaoben.core.services import notification_send
+from xiaoben.org.models import Teacher
+
+from . import schedule
+from .models import Activity, ActivitySlot, ActivityStatus, Attendance, AttendanceRole
+from .services import _group_member_ids
+
+
+@transaction.atomic
+def slot_create(
+    *,
+    user,
+    school,
+    term,
+    group,
+    kind: str,
+    title: str,
+    weekday: int,
+    period: int,
+    place: str,
+    host: Teacher | None,
+    recorder: Teacher | None,
+    start: dt.date | None = None,
+    publish: bool = True,
+) -> tuple[ActivitySlot, list[Activity]]:
+    """Create the slot and generate the term's activities from `start` on, skipping
+    holiday weeks (term.holiday_weeks) and days outside the term. Published ones need
+    the 四定; the group's members are invited and told once."""
+    if publish:
+        missing = [
+            name
+            for name, ok in (("地点", (place or "").strip()), ("主题/内容", (title or "").strip()), ("主持人", host), ("记录人", recorder))
+            if not ok
+        ]
+        if missing:
+            raise ValidationError(f"发布前请补全“四定”：缺少{'、'.join(missing)}。")
+    for t in (host, recorder):
+        if t is not None and t.school_id != school.pk:
+            raise ValidationError("主持人和记录人须是本校教师。")
+    slot = ActivitySlot(
+        school=school,
+        term=term,
+        group=group,
+        kind=kind,
+        title=title.strip(),
+        weekday=weekday,
+        period=period,
+        place=place.strip(),
+        host=host,
+        recorder=recorder,
+        created_by=user,
+    )
+    slot.full_clean()
+    slot.save()
+    activities = slot_generate(slot=slot, start=start, publish=publish)
+    if publish and activities and group is not None:
+        member_users = (
+            Teacher.objects.filter(id__in=_group_member_ids([group.pk])).exclude(user_id=user.pk).values_list("user_id", flat=True)
+        )
+        first = activities[0]
+        notification_send(
+            recipients=list(member_users),
+            kind="activity_published",
+            text=f"{group.name}{slot}已排定：本学期共{len(activities)}次，首次{timezone.localtime(first.starts_at).date():%m月%d日}，地点{slot.place}",
+            url=reverse("activities:list"),
+            target=first,
+        )
+    return slot, activities
+
+
+@transaction.atomic
+def slot_generate(*, slot: ActivitySlot, start: dt.date | None = None, publish: bool = True) -> list[Activity]:
+    """One activity per teaching week (idempotent: a date that already has one is skipped)."""
+    term, school = slot.term, slot.school
+    days = schedule.slot_dates(term, slot.weekday, start=start)
+    taken = {
+        timezone.localtime(a.starts_at).date() for a in Activity.objects.filter(slot=slot).only("starts_at") if a.starts_at is not None
+    }
+    status = ActivityStatus.PUBLISHED if publish else ActivityStatus.PLANNED
+    rows = []
+    for week, day in days:
+        if day in taken:
+            continue
+        starts, ends = schedule.period_times(school, day, slot.period)
+        rows.append(
+            Activity(
+                school=school,
+                term=term,
+                group=slot.group,
+                kind=slot.kind,
+                title=slot.title,
+                starts_at=starts,
+                ends_at=ends,
+                place=slot.place,
+                host=slot.host,
+                recorder=slot.recorder,
+                status=status,
+                created_by=slot.created_by,
+                slot=slot,
+                description=f"第{week}周",
+            )
+        )
+    created = Activity.objects.bulk_create(rows)
+    members = _group_member_ids([slot.group_id]) if slot.group_id else []
+    roles = {slot.host_id: AttendanceRole.HOST, slot.recorder_id: AttendanceRole.RECORDER}
+    people = list(dict.fromkeys([*members, *(t for t in roles if t)]))
+    Attendance.objects.bulk_create(
+        [Attendance(activity=a, teacher_id=t, role=roles.get(t, AttendanceRole.PARTICIPANT)) for a in created for t in people],
+        ignore_conflicts=True,
+    )
+    return created

@@ -1,0 +1,150 @@
+"""四定, status transitions, leave, and the 学时 an activity earns."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from xiaoben.activities import services
+from xiaoben.activities.models import ActivityStatus, Attendance
+from xiaoben.core.models import Notification
+from xiaoben.hours.models import HourEntry
+
+from .factories import TZ, make_activity
+
+
+def test_four_fixed_names_what_is_missing(world):
+    a = make_activity(world, publish=False, place="", recorder=None)
+    with pytest.raises(ValidationError) as e:
+        services.activity_publish(activity=a, user=world.users["leader"])
+    msg = e.value.messages[0]
+    assert "四定" in msg and "地点" in msg and "记录人" in msg and "时间" not in msg
+    a.refresh_from_db()
+    assert a.status == ActivityStatus.PLANNED
+
+
+def test_four_fixed_missing_time_and_host(world):
+    a = make_activity(world, publish=False, starts_at=None, ends_at=None, host=None)
+    assert services.missing_four_fixed(a) == ["时间", "主持人/中心发言人"]
+
+
+def test_publish_notifies_invited_group(world):
+    a = make_activity(world)
+    assert a.status == ActivityStatus.PUBLISHED
+    invited = set(Attendance.objects.filter(activity=a).values_list("teacher_id", flat=True))
+    assert {world.leader.pk, world.mentor.pk, world.teacher.pk} <= invited
+    assert world.colleague.pk not in invited
+    assert Notification.objects.filter(recipient=world.users["teacher"], kind="activity_published").exists()
+    assert not Notification.objects.filter(recipient=world.users["leader"], kind="activity_published").exists()
+
+
+def test_host_and_recorder_get_their_roles(world):
+    a = make_activity(world)
+    roles = dict(Attendance.objects.filter(activity=a).values_list("teacher_id", "role"))
+    assert roles[world.leader.pk] == "host" and roles[world.mentor.pk] == "recorder" and roles[world.teacher.pk] == "participant"
+
+
+def test_dates_outside_term_are_refused(world):
+    with pytest.raises(ValidationError, match="不在"):
+        make_activity(world, start=dt.datetime(2027, 3, 1, 10, tzinfo=TZ))
+
+
+def test_cancel_tells_participants(world):
+    a = make_activity(world)
+    services.activity_cancel(activity=a, user=world.users["leader"], reason="区教研活动冲突")
+    n = Notification.objects.get(recipient=world.users["teacher"], kind="activity_cancelled")
+    assert "区教研活动冲突" in n.text
+    assert a.status == ActivityStatus.CANCELLED
+    with pytest.raises(ValidationError):
+        services.activity_publish(activity=a, user=world.users["leader"])
+
+
+def test_status_path_to_archive(world):
+    a = make_activity(world)
+    services.activity_mark_held(activity=a, user=world.users["leader"])
+    with pytest.raises(ValidationError, match="活动记录"):
+        services.activity_record(activity=a, user=world.users["mentor"])
+    services.minutes_save(activity=a, user=world.users["mentor"], html="<p>研讨了单元整体教学。</p>", finish=True)
+    assert a.status == ActivityStatus.RECORDED
+    services.activity_archive(activity=a, user=world.users["leader"])
+    assert a.status == ActivityStatus.ARCHIVED
+    with pytest.raises(ValidationError):
+        services.activity_cancel(activity=a, user=world.users["leader"])
+
+
+def test_future_activity_cannot_be_held(world):
+    a = make_activity(world, start=dt.datetime(2026, 11, 27, 15, 15, tzinfo=TZ))
+    with pytest.raises(ValidationError, match="还没有开始"):
+        services.activity_mark_held(activity=a, user=world.users["leader"])
+
+
+def _present(a, *teachers):
+    for t in teachers:
+        services.attendance_set(attendance=Attendance.objects.get(activity=a, teacher=t), status="present")
+
+
+def test_hours_credited_once_by_role_and_revoked_with_attendance(world):
+    a = make_activity(world)
+    _present(a, world.leader, world.mentor, world.teacher)
+    services.minutes_save(activity=a, user=world.users["mentor"], html="<p>记录</p>", finish=True)
+    services.activity_record(activity=a, user=world.users["leader"])  # recording twice
+    services.minutes_save(activity=a, user=world.users["mentor"], html="<p>记录（修改）</p>", finish=True)
+    rows = dict(HourEntry.objects.filter(activity=a).values_list("teacher_id", "hours"))
+    assert rows == {world.leader.pk: Decimal(3), world.mentor.pk: Decimal(2), world.teacher.pk: Decimal(2)}
+    assert HourEntry.objects.filter(activity=a, teacher=world.teacher).count() == 1
+    services.attendance_remove(attendance=Attendance.objects.get(activity=a, teacher=world.teacher))
+    assert not HourEntry.objects.filter(activity=a, teacher=world.teacher).exists()
+    assert HourEntry.objects.filter(activity=a).count() == 2
+
+
+def test_marking_absent_after_recording_removes_credit(world):
+    a = make_activity(world)
+    _present(a, world.teacher)
+    services.minutes_save(activity=a, user=world.users["mentor"], html="<p>记录</p>", finish=True)
+    assert HourEntry.objects.filter(activity=a, teacher=world.teacher).exists()
+    services.attendance_set(attendance=Attendance.objects.get(activity=a, teacher=world.teacher), status="absent")
+    assert not HourEntry.objects.filter(activity=a, teacher=world.teacher).exists()
+
+
+def test_hours_follow_school_settings_per_kind(world):
+    world.school.settings = {"activity_hours": {"participant": 1, "lecture": {"speaker": 5}}}
+    world.school.save()
+    a = make_activity(world, kind="lecture")
+    att = Attendance.objects.get(activity=a, teacher=world.leader)
+    services.attendance_set(attendance=att, status="present", role="speaker")
+    _present(a, world.teacher)
+    services.minutes_save(activity=a, user=world.users["mentor"], html="<p>讲座记录</p>", finish=True)
+    rows = dict(HourEntry.objects.filter(activity=a).values_list("teacher_id", "hours"))
+    assert rows == {world.leader.pk: Decimal(5), world.teacher.pk: Decimal(1)}
+
+
+def test_leave_request_and_approval(world):
+    a = make_activity(world, start=dt.datetime(2026, 11, 27, 15, 15, tzinfo=TZ))
+    att = Attendance.objects.get(activity=a, teacher=world.teacher)
+    with pytest.raises(ValidationError):
+        services.leave_request(attendance=att, reason="  ")
+    leave = services.leave_request(attendance=att, reason="外出参加区赛课")
+    assert Notification.objects.filter(recipient=world.users["leader"], kind="leave_request").exists()
+    services.leave_decide(leave=leave, approve=True, user=world.users["leader"])
+    att.refresh_from_db()
+    assert att.status == "leave"
+    assert Notification.objects.filter(recipient=world.users["teacher"], kind="leave_decided").exists()
+    with pytest.raises(ValidationError):
+        services.leave_decide(leave=leave, approve=False, user=world.users["leader"])
+
+
+def test_invite_only_own_school(world):
+    a = make_activity(world)
+    n = services.activity_invite(activity=a, group_ids=[world.math.pk], teacher_ids=[world.other_teacher.pk])
+    ids = set(Attendance.objects.filter(activity=a).values_list("teacher_id", flat=True))
+    assert world.colleague.pk in ids and world.dean.pk in ids and world.other_teacher.pk not in ids
+    assert n == 2
+
+
+def test_minutes_are_sanitised(world):
+    a = make_activity(world)
+    m = services.minutes_save(activity=a, user=world.users["mentor"], html='<p onclick="x()">好<script>alert(1)</script></p>')
+    assert "script" not in m.body and "onclick" not in m.body and "好" in m.body
+    with pytest.raises(ValidationError, match="不能为空"):
+        services.minutes_save(activity=a, user=world.users["mentor"], html="<p> </p>")

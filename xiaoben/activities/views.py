@@ -1,0 +1,283 @@
+"""Activity pages: list, create/edit, detail with its status actions, participants, leave."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from xiaoben.core.scope import scope_for
+from xiaoben.core.tenancy import get_object_for_user
+from xiaoben.org.selectors import current_term, school_for_scope
+
+from . import rules, selectors, services
+from .forms import ActivityForm, InviteForm, LeaveForm
+from .models import Activity, ActivityKind, ActivityStatus, Attendance, AttendanceRole, AttendanceStatus, LeaveRequest, LeaveState
+
+DETAIL_QS = Activity.objects.select_related("school", "term__school_year", "group", "host", "recorder", "slot", "report_for", "created_by")
+
+
+def _int(v):
+    try:
+        return int(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def get_activity(request, pk: int) -> Activity:
+    return get_object_for_user(request.user, Activity, DETAIL_QS, pk=pk)
+
+
+def _errors(request, e: ValidationError) -> None:
+    messages.error(request, "；".join(e.messages))
+
+
+@login_required
+def activity_list(request):
+    scope = scope_for(request.user)
+    school = school_for_scope(scope, _int(request.GET.get("school")))
+    term = current_term(school.pk) if school else None
+    kind, status = request.GET.get("kind", ""), request.GET.get("status", "")
+    group_id = _int(request.GET.get("group"))
+    mine = request.GET.get("mine") == "1" and scope.teacher_id
+    qs = selectors.activity_list(
+        user=request.user,
+        school_id=school.pk if school else -1,
+        term_id=term.pk if term else None,
+        kind=kind,
+        status=status,
+        group_id=group_id,
+        teacher_id=scope.teacher_id if mine else None,
+    ).order_by("starts_at", "pk")
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "activities/list.html",
+        {
+            "page": page,
+            "school": school,
+            "term": term,
+            "kinds": ActivityKind.choices,
+            "statuses": ActivityStatus.choices,
+            "kind": kind,
+            "status": status,
+            "mine": mine,
+            "group_id": group_id,
+            "can_create": rules.can_create_any(scope),
+            "query": f"kind={kind}&status={status}&mine={'1' if mine else ''}&group={group_id or ''}",
+        },
+    )
+
+
+@login_required
+def activity_create(request):
+    scope = scope_for(request.user)
+    if not rules.can_create_any(scope):
+        raise Http404
+    school = school_for_scope(scope)
+    form = ActivityForm(request.POST or None, scope=scope, school=school, initial={"kind": request.GET.get("kind", "seminar")})
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        group = data.pop("group")
+        if not rules.can_create(scope, school.pk if school else None, group.pk if group else None):
+            raise Http404
+        try:
+            activity = services.activity_create(user=request.user, school=school, group=group, **data)
+            if request.POST.get("publish"):
+                services.activity_publish(activity=activity, user=request.user)
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, "活动已创建。" if activity.status == ActivityStatus.PLANNED else "活动已发布，参加人已收到通知。")
+            return redirect("activities:detail", activity.pk)
+    return render(request, "activities/form.html", {"form": form, "school": school})
+
+
+@login_required
+def activity_edit(request, pk: int):
+    activity = get_activity(request, pk)
+    scope = scope_for(request.user)
+    if not rules.can_manage(scope, activity):
+        raise Http404
+    form = ActivityForm(request.POST or None, instance=activity, scope=scope, school=activity.school)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            version = form.cleaned_data.get("version") or activity.version
+            services.activity_update(activity=Activity.objects.get(pk=activity.pk), expected_version=version, **data)
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, "已保存。")
+            return redirect("activities:detail", activity.pk)
+    return render(request, "activities/form.html", {"form": form, "activity": activity, "school": activity.school})
+
+
+@login_required
+def activity_detail(request, pk: int):
+    activity = get_activity(request, pk)
+    scope = scope_for(request.user)
+    attendances = list(activity.attendances.select_related("teacher", "leave").order_by("role", "teacher__staff_no"))
+    mine = next((a for a in attendances if a.teacher_id == scope.teacher_id), None)
+    counts = {s: sum(1 for a in attendances if a.status == s) for s in AttendanceStatus.values}
+    minutes = getattr(activity, "minutes", None) if hasattr(activity, "minutes") else None
+    can_manage = rules.can_manage(scope, activity)
+    return render(
+        request,
+        "activities/detail.html",
+        {
+            "a": activity,
+            "attendances": attendances,
+            "mine": mine,
+            "counts": counts,
+            "minutes": minutes,
+            "missing": services.missing_four_fixed(activity),
+            "can_manage": can_manage,
+            "can_run": rules.can_run(scope, activity),
+            "can_record": rules.can_record(scope, activity),
+            "window": services.sign_in_window(activity),
+            "invite_form": InviteForm(school=activity.school) if can_manage else None,
+            "leave_form": LeaveForm(),
+            "statuses": AttendanceStatus.choices,
+            "roles": AttendanceRole.choices,
+            "pending_leaves": [a for a in attendances if getattr(a, "leave", None) and a.leave.state == LeaveState.PENDING],
+            "reports": list(activity.reports.exclude(status=ActivityStatus.CANCELLED).select_related("host"))
+            if activity.kind == ActivityKind.OUTSIDE
+            else [],
+            "rounds": list(activity.study_rounds.select_related("series")),
+            "preps": list(activity.lesson_preps.select_related("lead")),
+        },
+    )
+
+
+TRANSITIONS = {
+    "publish": services.activity_publish,
+    "held": services.activity_mark_held,
+    "record": services.activity_record,
+    "archive": services.activity_archive,
+    "cancel": services.activity_cancel,
+}
+
+
+@login_required
+@require_POST
+def activity_transition(request, pk: int, action: str):
+    activity = get_activity(request, pk)
+    scope = scope_for(request.user)
+    allowed = rules.can_manage(scope, activity) or (action in ("held", "record") and rules.can_record(scope, activity))
+    if action not in TRANSITIONS or not allowed:
+        raise Http404
+    try:
+        if action == "cancel":
+            services.activity_cancel(activity=activity, user=request.user, reason=request.POST.get("reason", ""))
+        else:
+            TRANSITIONS[action](activity=activity, user=request.user)
+    except ValidationError as e:
+        _errors(request, e)
+    else:
+        messages.success(request, f"活动状态：{activity.get_status_display()}。")
+    return redirect("activities:detail", activity.pk)
+
+
+@login_required
+@require_POST
+def activity_invite(request, pk: int):
+    activity = get_activity(request, pk)
+    if not rules.can_manage(scope_for(request.user), activity):
+        raise Http404
+    form = InviteForm(request.POST, school=activity.school)
+    if form.is_valid():
+        try:
+            n = services.activity_invite(
+                activity=activity,
+                group_ids=[g.pk for g in form.cleaned_data["groups"]],
+                teacher_ids=[t.pk for t in form.cleaned_data["teachers"]],
+            )
+        except ValidationError as e:
+            _errors(request, e)
+        else:
+            messages.success(request, f"新邀请 {n} 人。")
+    else:
+        messages.error(request, "请选择要邀请的小组或教师。")
+    return redirect("activities:detail", activity.pk)
+
+
+def _attendance_for_runner(request, pk: int) -> Attendance:
+    att = get_object_for_user(request.user, Attendance, Attendance.objects.select_related("activity", "teacher"), pk=pk)
+    if not rules.can_run(scope_for(request.user), att.activity):
+        raise Http404
+    return att
+
+
+@login_required
+@require_POST
+def attendance_update(request, pk: int):
+    att = _attendance_for_runner(request, pk)
+    try:
+        if request.POST.get("remove"):
+            services.attendance_remove(attendance=att)
+            messages.success(request, f"已移出 {att.teacher.name}。")
+        else:
+            services.attendance_set(attendance=att, status=request.POST.get("status") or None, role=request.POST.get("role") or None)
+    except ValidationError as e:
+        _errors(request, e)
+    return redirect(f"{_detail_url(att.activity_id)}#people")
+
+
+def _detail_url(pk: int) -> str:
+    from django.urls import reverse
+
+    return reverse("activities:detail", args=[pk])
+
+
+@login_required
+@require_POST
+def leave_create(request, pk: int):
+    activity = get_activity(request, pk)
+    scope = scope_for(request.user)
+    att = Attendance.objects.select_related("activity", "teacher").filter(activity=activity, teacher_id=scope.teacher_id).first()
+    if att is None:
+        raise Http404
+    try:
+        services.leave_request(attendance=att, reason=request.POST.get("reason", ""))
+    except ValidationError as e:
+        _errors(request, e)
+    else:
+        messages.success(request, "请假申请已提交，等待组织者审批。")
+    return redirect("activities:detail", activity.pk)
+
+
+@login_required
+@require_POST
+def leave_decide(request, pk: int):
+    leave = get_object_for_user(
+        request.user, LeaveRequest, LeaveRequest.objects.select_related("attendance__activity", "attendance__teacher"), pk=pk
+    )
+    activity = leave.attendance.activity
+    if not rules.can_manage(scope_for(request.user), activity):
+        raise Http404
+    try:
+        services.leave_decide(leave=leave, approve=request.POST.get("approve") == "1", user=request.user)
+    except ValidationError as e:
+        _errors(request, e)
+    return redirect(f"{_detail_url(activity.pk)}#people")
+
+
+@login_required
+def attendance_export(request, pk: int):
+    """签到表 (.xlsx) for the record book."""
+    activity = get_activity(request, pk)
+    if not rules.can_run(scope_for(request.user), activity):
+        raise Http404
+    from .exports import attendance_xlsx
+
+    data = attendance_xlsx(activity)
+    resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    from urllib.parse import quote
+
+    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'签到表-{activity.title[:30]}.xlsx')}"
+    return resp

@@ -1,0 +1,96 @@
+"""活动记录 (minutes) by the recorder: Quill editor, autosaved drafts, attachments."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from xiaoben.core.scope import scope_for
+from xiaoben.core.services import attachment_add
+
+from . import rules, services
+from .models import ActivityMinutes, ActivityStatus
+from .views import get_activity
+
+ATTACHMENT_KINDS = {"pdf", "docx", "pptx", "xlsx", "image", "video"}
+EDITABLE = (ActivityStatus.PUBLISHED, ActivityStatus.HELD, ActivityStatus.RECORDED)
+
+
+def _recordable(request, pk: int):
+    activity = get_activity(request, pk)
+    if not rules.can_record(scope_for(request.user), activity):
+        raise Http404
+    return activity
+
+
+@login_required
+def minutes_edit(request, pk: int):
+    activity = _recordable(request, pk)
+    minutes = ActivityMinutes.objects.filter(activity=activity).first()
+    if request.method == "POST":
+        if activity.status not in EDITABLE:
+            messages.error(request, f"“{activity.get_status_display()}”的活动不能修改记录。")
+            return redirect("activities:detail", pk)
+        try:
+            version = int(request.POST.get("version") or 0) or None
+            services.minutes_save(
+                activity=activity,
+                user=request.user,
+                html=request.POST.get("body", ""),
+                expected_version=version,
+                finish=bool(request.POST.get("finish")),
+            )
+        except ValidationError as e:
+            messages.error(request, "；".join(e.messages))
+            return render(
+                request,
+                "activities/minutes.html",
+                {"a": activity, "minutes": minutes, "content": request.POST.get("body", ""), "editable": True},
+                status=400,
+            )
+        messages.success(request, "活动记录已保存，参加者的学时已登记。" if request.POST.get("finish") else "活动记录已保存。")
+        return redirect("activities:detail", pk)
+    content = ""
+    if minutes:
+        content = minutes.draft or minutes.body
+    return render(
+        request,
+        "activities/minutes.html",
+        {
+            "a": activity,
+            "minutes": minutes,
+            "content": content,
+            "editable": activity.status in EDITABLE,
+            "has_draft": bool(minutes and minutes.draft),
+            "started": activity.starts_at is not None and activity.starts_at <= timezone.now(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def minutes_autosave(request, pk: int):
+    activity = _recordable(request, pk)
+    if activity.status not in EDITABLE:
+        return JsonResponse({"ok": False, "error": "活动不可编辑"}, status=400)
+    minutes = services.minutes_autosave(activity=activity, user=request.user, html=request.POST.get("body", ""))
+    return JsonResponse({"ok": True, "saved_at": timezone.localtime(minutes.draft_saved_at).strftime("%H:%M:%S")})
+
+
+@login_required
+@require_POST
+def minutes_attach(request, pk: int):
+    activity = _recordable(request, pk)
+    minutes, _ = ActivityMinutes.objects.get_or_create(activity=activity)
+    try:
+        attachment_add(user=request.user, target=minutes, upload=request.FILES.get("file"), kinds=ATTACHMENT_KINDS)
+    except ValidationError as e:
+        messages.error(request, "；".join(e.messages))
+    else:
+        messages.success(request, "附件已上传。")
+    return redirect("activities:minutes", pk)
