@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 from django.http import Http404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from xiaoben.api.pagination import LazyPage
@@ -203,4 +203,6 @@ def observation_create(request, payload: ObservationIn):
         points={s.item_id: s.points for s in payload.scores},
     )
     obs = services.observation_save(observer=scope.teacher, data=data, submit=payload.submit)
-    return 201, _obs_detail(get_object_for_user(request.user, Observation, selectors.observation_detail_qs(request.user), pk=obs.pk))
+    return Status(
+        201, _obs_detail(get_object_for_user(request.user, Observation, selectors.observation_detail_qs(request.user), pk=obs.pk))
+    )

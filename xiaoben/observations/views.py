@@ -54,7 +54,9 @@ def observation_list(request):
         cur = current_term(school_id)
         term_id = cur.pk if cur else None
     sees_others = scope.is_group_leader or scope.is_school_admin or scope.is_platform_admin
-    role = request.GET.get("role") or ("" if sees_others and not scope.teacher else "given")
+    role = request.GET.get("role", "given" if scope.teacher else "")
+    if role not in ("given", "received", ""):
+        role = "given"
     kind = request.GET.get("kind", "")
     q = request.GET.get("q", "").strip()
     backfilled = request.GET.get("backfilled") == "1"

@@ -1,0 +1,75 @@
+"""The observations API through the door: scoping, 404 across schools, create."""
+
+import pytest
+
+from xiaoben.observations.models import Observation
+from xiaoben.observations.rubrics import rubric_for_school
+
+
+@pytest.mark.parametrize(
+    "persona,status",
+    [
+        ("anonymous", 401),
+        ("mentor", 200),
+        ("teacher", 200),
+        ("leader", 200),
+        ("dean", 200),
+        ("colleague", 404),
+        ("other_teacher", 404),
+        ("researcher", 404),
+    ],
+)
+def test_observation_detail_api(world, record, client_for, persona, status):
+    obs = record()
+    r = client_for(persona).get(f"/api/v1/observations/observations/{obs.pk}")
+    assert r.status_code == status
+    if status == 200:
+        data = r.json()
+        assert data["total"] == "90.0" or float(data["total"]) == 90.0
+        assert len(data["scores"]) == 8 and data["strengths"]
+
+
+@pytest.mark.parametrize(
+    "persona,count", [("mentor", 1), ("teacher", 1), ("leader", 1), ("dean", 1), ("colleague", 0), ("other_teacher", 0)]
+)
+def test_observation_list_api_scoped(world, record, client_for, persona, count):
+    record()
+    r = client_for(persona).get("/api/v1/observations/observations")
+    assert r.status_code == 200 and r.json()["count"] == count
+
+
+def test_list_api_requires_auth(client, db):
+    assert client.get("/api/v1/observations/observations").status_code == 401
+    assert client.get("/api/v1/observations/rubrics").status_code == 401
+
+
+@pytest.mark.parametrize("persona,sees_own", [("teacher", True), ("dean", True), ("other_teacher", False)])
+def test_rubric_api_scoped(world, client_for, persona, sees_own):
+    own = rubric_for_school(world.school)
+    rubric_for_school(world.other_school)
+    ids = {r["id"] for r in client_for(persona).get("/api/v1/observations/rubrics").json()["items"]}
+    assert (own.pk in ids) is sees_own
+    status = client_for(persona).get(f"/api/v1/observations/rubrics/{own.pk}").status_code
+    assert status == (200 if sees_own else 404)
+
+
+def test_create_via_api(world, client_for):
+    items = list(rubric_for_school(world.school).items.all())
+    payload = {
+        "teacher_id": world.teacher.pk,
+        "lesson_date": "2026-11-17",
+        "lesson_title": "找春天",
+        "kind": "mentor",
+        "strengths": "朗读指导到位",
+        "scores": [{"item_id": i.pk, "points": str(i.max_points)} for i in items],
+    }
+    r = client_for("mentor").post("/api/v1/observations/observations", payload, content_type="application/json")
+    assert r.status_code == 201, r.content
+    assert float(r.json()["total"]) == 100.0 and r.json()["grade_label"] == "优"
+    # other school's teacher → 404; missing scores → 400 in Chinese
+    bad = {**payload, "teacher_id": world.other_teacher.pk}
+    assert client_for("mentor").post("/api/v1/observations/observations", bad, content_type="application/json").status_code == 404
+    r = client_for("mentor").post("/api/v1/observations/observations", {**payload, "scores": []}, content_type="application/json")
+    assert r.status_code == 400 and "没有打分" in r.json()["detail"]
+    assert client_for("researcher").post("/api/v1/observations/observations", payload, content_type="application/json").status_code == 404
+    assert Observation.objects.count() == 1
