@@ -99,6 +99,7 @@ class PairProgress:
     mentee_observed: int = 0  # 指导课: the mentee listened to the mentor
     mentor_observed: int = 0  # 汇报课: the mentor listened to the mentee
     overdue_months: list[dt.date] = field(default_factory=list)
+    due_count: int = 0
     filed_months: set = field(default_factory=set)
 
 
@@ -184,7 +185,9 @@ def attach_report_status(progress: list[PairProgress], *, bounds, today: dt.date
     for pp in progress:
         pp.filed_months = filed[pp.pair.pk]
         if pp.pair.is_active:
-            pp.overdue_months = [m for m in due_months(pp.pair, bounds, today, grace) if m not in pp.filed_months]
+            due = due_months(pp.pair, bounds, today, grace)
+            pp.due_count = len(due)
+            pp.overdue_months = [m for m in due if m not in pp.filed_months]
 
 
 def month_counts(pair: Mentorship, month: dt.date) -> dict[str, int]:
@@ -257,6 +260,7 @@ def mentor_suggestions(*, school, school_year: SchoolYear, today: dt.date) -> tu
                 same,
                 key=lambda m, t=t: (
                     together.get((t.pk, m.pk), 0),
+                    (m.teaching_years(today) or 0) >= 5,
                     -load[m.pk],
                     bool(set(m.grades or []) & set(t.grades or [])),
                     m.teaching_years(today) or 0,

@@ -116,7 +116,7 @@ def detail(request, pk: int):
         "is_lead": is_lead,
         "can_manage": scope.can("mentoring:manage", school_id=pair.school_id),
         "can_records": private or scope.can("observations:read_school", school_id=pair.school_id),
-        "observe_url": _observe_url(),
+        "observe_url": _observe_url(pair, scope.teacher_id),
     }
     if private:
         reports = {r.month: r for r in visible_to(request.user, MentorshipReport).filter(mentorship=pair)}
@@ -135,13 +135,13 @@ def detail(request, pk: int):
     return render(request, "mentoring/detail.html", ctx)
 
 
-def _observe_url() -> str:
-    for name in ("observations:create", "observations:new", "observations:list"):
-        try:
-            return reverse(name)
-        except NoReverseMatch:
-            continue
-    return ""
+def _observe_url(pair: Mentorship, teacher_id: int | None) -> str:
+    """Record an observation of the other member of the pair."""
+    other = pair.mentee_id if teacher_id == pair.mentor_id else pair.mentor_id
+    try:
+        return reverse("observations:new") + f"?teacher={other}&kind=mentor"
+    except NoReverseMatch:
+        return ""
 
 
 def _can_evaluate(scope, pair: Mentorship, role: str) -> bool:

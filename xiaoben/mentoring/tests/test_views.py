@@ -297,3 +297,17 @@ def test_home_card_query_count_is_constant(world, client_for, pair):
         pair_for(world, mentee=mentee)
         observe(world, world.mentor, mentee, dt.date(2026, 10, 10))
     assert _count(c, "/") == before
+
+
+def test_mentor_records_an_observation_and_the_pair_moves_by_one(world, client_for, pair):
+    """Done means: the mentor observes the mentee; the pair page counts one more."""
+    import re
+
+    def count():
+        body = client_for("mentor").get(reverse("mentoring:detail", args=[pair.pk])).content.decode()
+        return [int(x) for x in re.findall(r'data-testid="quota-count"[^>]*>(\d+)<', body)]
+
+    before = count()
+    observe(world, world.mentor, world.teacher, world.today)
+    after = count()
+    assert after == [before[0], before[1] + 1]
