@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from .models import Observation, ObservationStatus
 
-SHINGLE = 3
+SHINGLE = 2  # character bigrams: two changed words in a paragraph still read as a copy
 MIN_CHARS = 20
 DEFAULT_THRESHOLD = 0.8
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
