@@ -1,0 +1,324 @@
+"""Demo writings: reflections, 心得, reading notes and the rest for the current term up to
+today (and last term), books on shelves, the school's recommended list — and a few texts
+copied from a colleague or from last term, so the detector has something to show."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+import numpy as np
+from django.utils import timezone
+
+from xiaoben.core.html import html_to_text
+from xiaoben.org.models import GroupMembership
+
+from . import demo_texts as T
+from . import similarity as sim
+from .models import Book, RecommendedBook, Writing, WritingBand
+from .textcount import count_html
+
+COMMENTS = [
+    "反思具体，改进措施可行。",
+    "能结合课堂实例分析问题，建议再深入一些。",
+    "写得真诚，值得在组内交流。",
+    "注意联系学生的学习情况谈得失。",
+    "措施明确，期待下次课的变化。",
+    "",
+]
+MONTHS = "一二三四五六七八九十"
+
+
+def _p(*sentences) -> str:
+    return "".join(f"<p>{s}</p>" for s in sentences if s)
+
+
+class _Composer:
+    def __init__(self, rng):
+        self.rng = rng
+
+    def fill(self, s: str, **kw) -> str:
+        r = self.rng
+        kw.setdefault("student", r.choice(T.STUDENTS))
+        return s.format(**kw)
+
+    def pick(self, pool, k, **kw):
+        return [self.fill(s, **kw) for s in self.rng.sample(pool, k)]
+
+    def vary(self, html: str) -> str:
+        """Word the same ideas a little differently, as different teachers do."""
+        r = self.rng
+        for word, options in T.VARIANTS:
+            parts = html.split(word)
+            html = parts[0] + "".join(r.choice(options) + rest for rest in parts[1:])
+        return html
+
+    def detail(self) -> str:
+        r = self.rng
+        return r.choice(T.EXTRA_DETAILS).format(n=r.randint(3, 48), k=r.randint(2, 40))
+
+    def reflection(self, teacher, day: dt.date, week: int):
+        r = self.rng
+        lessons = T.LESSONS.get(teacher.subject, T.LESSONS["语文"])
+        lesson = r.choice(lessons)
+        grade = T.GRADES[(teacher.grades or [3])[0] - 1] if teacher.grades else r.choice(T.GRADES[:6])
+        kw = {
+            "lesson": lesson if lesson.startswith("《") else f"“{lesson}”",
+            "grade": grade,
+            "cls": r.choice(T.CLASSES),
+            "weekday": "周" + "一二三四五"[min(day.weekday(), 4)],
+            "period": r.randint(1, 6),
+        }
+        roll = r.random()
+        if roll < 0.75:
+            sub, title = "lesson", f"{lesson}教学反思" if lesson.startswith("《") else f"“{lesson}”教学反思"
+        elif roll < 0.9:
+            sub, title = "week", f"第{week}周教学反思"
+        else:
+            sub, title = "month", f"{MONTHS[day.month - 1] if day.month <= 10 else day.month}月份教学反思"
+        body = _p(
+            self.fill(r.choice(T.OPENINGS), **kw) + self.fill(r.choice(T.GOALS), **kw) + self.detail(),
+            "".join(self.pick(T.GOOD, r.randint(2, 3), **kw)) + self.detail(),
+            "".join(self.pick(T.WEAK, r.randint(1, 2), **kw)),
+            "".join(self.pick(T.PLANS, r.randint(1, 2), **kw)) + self.fill(r.choice(T.CLOSINGS)),
+        )
+        return "reflection", sub, title, self.vary(body)
+
+    def insight(self, teacher):
+        r = self.rng
+        title, opening = r.choice(T.INSIGHT_TOPICS)
+        kw = {"subject": teacher.subject}
+        body = _p(
+            self.fill(opening, **kw) + self.detail(),
+            "".join(self.pick(T.INSIGHT_BODY, 2)),
+            self.fill(r.choice(T.GOOD)) + r.choice(T.INSIGHT_BODY[-2:]),
+        )
+        return "insight", "", self.fill(title, **kw), self.vary(body)
+
+    def reading(self, kind: str, book_row):
+        r = self.rng
+        title, author, idea = book_row
+        head = f"读《{title}》有感" if kind == "book_review" else f"《{title}》读书笔记（{r.choice(['一', '二', '三'])}）"
+        body = _p(
+            f"最近在读{author}的《{title}》。{idea}",
+            "".join(self.pick(T.READING_BODY, 2)),
+            self.fill(r.choice(T.PLANS)) + r.choice(T.READING_BODY),
+        )
+        return kind, "", head, self.vary(body)
+
+    def narrative(self):
+        r = self.rng
+        student = r.choice(T.STUDENTS)
+        body = _p(
+            self.fill(r.choice(T.NARRATIVES), student=student),
+            "".join(self.pick(T.NARRATIVE_BODY, 2, student=student)) + self.fill(r.choice(T.GOOD), student=student),
+            self.fill(r.choice(T.PLANS), student=student) + r.choice(T.CLOSINGS),
+        )
+        return r.choice(["narrative", "case"]), "", f"{student}的变化", self.vary(body)
+
+    def outside(self, teacher):
+        title, opening = self.rng.choice(T.OUTSIDE)
+        kw = {"subject": teacher.subject}
+        body = _p(self.fill(opening, **kw) + self.detail(), "".join(self.pick(T.OUTSIDE_BODY, 2)), "".join(self.pick(T.INSIGHT_BODY, 2)))
+        return "outside_report", "", self.fill(title, **kw), self.vary(body)
+
+
+def seed(ctx) -> None:
+    for school in ctx.schools:
+        _seed_school(ctx, school)
+
+
+def _reviewers(school, teachers):
+    """Each teacher's 教研组长 (their subject group's leader); leaders go to the school's admin teacher."""
+    leader_of = {}
+    rows = GroupMembership.objects.filter(group__school=school, group__kind="subject").values_list("group_id", "teacher_id", "role")
+    leaders = {g: t for g, t, role in rows if role == "leader"}
+    for g, t, _ in rows:
+        leader_of.setdefault(t, leaders.get(g))
+    admin = next((t for t in teachers if t.staff_no.endswith("002")), teachers[1])
+    return {t.pk: (leader_of.get(t.pk) if leader_of.get(t.pk) not in (None, t.pk) else admin.pk) for t in teachers}
+
+
+def _dates(rng, term, upto: dt.date, per_week: float):
+    end = min(term.end_date, upto)
+    out = []
+    for week in term.teaching_weeks(end):
+        start, stop = term.week_range(week)
+        days = [start + dt.timedelta(days=i) for i in range(5) if start + dt.timedelta(days=i) <= min(stop, end)]
+        if days and rng.random() < per_week:
+            out.append((rng.choice(days), week))
+    return out
+
+
+def _seed_school(ctx, school) -> None:
+    rng = ctx.rng
+    comp = _Composer(rng)
+    term, prev = ctx.terms[school.pk], ctx.previous_terms.get(school.pk)
+    teachers = [t for t in ctx.teachers[school.pk] if t.is_active]
+    reviewer = _reviewers(school, teachers)
+    recs = RecommendedBook.objects.bulk_create(
+        [RecommendedBook(school=school, title=t, author=a, note=idea[:60]) for t, a, idea in T.BOOKS]
+    )
+    rec_by_title = {r.title: r for r in recs}
+    rows: list[dict] = []
+    books: list[Book] = []
+    for teacher in teachers:
+        for tm, per_week in ((prev, 0.3), (term, 0.75)):
+            if tm is None:
+                continue
+            own = rng.sample(T.BOOKS, 2)
+            shelf = [
+                Book(
+                    school=school,
+                    teacher=teacher,
+                    school_year_id=tm.school_year_id,
+                    title=b[0],
+                    author=b[1],
+                    recommended=rec_by_title[b[0]],
+                )
+                for b in own
+            ]
+            books.extend(shelf)
+            for day, week in _dates(rng, tm, ctx.today, per_week):
+                rows.append({"teacher": teacher, "term": tm, "day": day, "parts": comp.reflection(teacher, day, week)})
+            extras = _dates(rng, tm, ctx.today, 0.25 if tm is term else 0.15)
+            for day, _ in extras:
+                roll = rng.random()
+                if roll < 0.45:
+                    kind = "reading_note" if rng.random() < 0.75 else "book_review"
+                    i = rng.randrange(len(shelf))
+                    rows.append({"teacher": teacher, "term": tm, "day": day, "parts": comp.reading(kind, own[i]), "book": shelf[i]})
+                elif roll < 0.75:
+                    rows.append({"teacher": teacher, "term": tm, "day": day, "parts": comp.insight(teacher)})
+                elif roll < 0.92:
+                    rows.append({"teacher": teacher, "term": tm, "day": day, "parts": comp.narrative()})
+                else:
+                    rows.append({"teacher": teacher, "term": tm, "day": day, "parts": comp.outside(teacher)})
+    Book.objects.bulk_create(books)
+    _add_copies(ctx, school, teachers, rows, term, prev)
+    _save(ctx, school, rows, term, reviewer)
+
+
+def _add_copies(ctx, school, teachers, rows, term, prev):
+    """A reflection copied from a colleague's last-term text, a 心得 copied in the same term,
+    and a teacher re-using their own reflection of last term."""
+    rng = ctx.rng
+    if prev is None:
+        return
+    persona = ctx.personas.get("teacher")
+    persona_t = next((t for t in teachers if persona is not None and t.user_id == persona.pk), None)
+    chinese = [t for t in teachers if t.subject == "语文" and t is not persona_t]
+    copier = persona_t or rng.choice(chinese or teachers)
+    source_t = rng.choice([t for t in chinese if t is not copier] or teachers)
+    src_day = prev.week_range(9)[0] + dt.timedelta(days=2)
+    rows.append(
+        {"teacher": source_t, "term": prev, "day": src_day, "parts": ("reflection", "lesson", T.SHOWCASE_TITLE, _lines(T.SHOWCASE))}
+    )
+    copy_day = min(ctx.today - dt.timedelta(days=1), term.end_date)
+    rows.append(
+        {
+            "teacher": copier,
+            "term": term,
+            "day": copy_day,
+            "parts": ("reflection", "lesson", "《总也倒不了的老屋》课后反思", _lines(T.showcase_copy(T.SHOWCASE))),
+            "status": "submitted",
+        }
+    )
+    insights = [r for r in rows if r["term"] is term and r["parts"][0] == "insight" and r["day"] < ctx.today - dt.timedelta(days=10)]
+    if insights:
+        src = rng.choice(insights)
+        other = rng.choice([t for t in teachers if t is not src["teacher"]])
+        kind, sub, title, body = src["parts"]
+        rows.append(
+            {
+                "teacher": other,
+                "term": term,
+                "day": src["day"] + dt.timedelta(days=3),
+                "parts": (kind, sub, title, body.replace("我", "笔者", 2)),
+                "status": "submitted",
+            }
+        )
+    olds = [r for r in rows if r["term"] is prev and r["parts"][0] == "reflection"]
+    if olds:
+        src = rng.choice(olds)
+        kind, sub, title, body = src["parts"]
+        day = min(ctx.today - dt.timedelta(days=4), term.end_date)
+        rows.append(
+            {
+                "teacher": src["teacher"],
+                "term": term,
+                "day": day,
+                "parts": (kind, sub, title, body.replace("。", "，", 1)),
+                "status": "submitted",
+            }
+        )
+
+
+def _lines(text: str) -> str:
+    return _p(*[line.strip() for line in text.splitlines()])
+
+
+def _save(ctx, school, rows, term, reviewer) -> None:
+    rng = ctx.rng
+    tz = timezone.get_current_timezone()
+    objs = []
+    rows.sort(key=lambda r: (r["day"], r["teacher"].pk))
+    for r in rows:
+        kind, sub, title, body = r["parts"]
+        age = (ctx.today - r["day"]).days
+        status = r.get("status")
+        if status is None:
+            p_submit = 0.97 if r["term"] is not term else (0.9 if age > 14 else 0.6)
+            p_review = 0.9 if r["term"] is not term else (0.7 if age > 14 else 0.2)
+            status = "draft" if rng.random() > p_submit else ("reviewed" if rng.random() < p_review else "submitted")
+        submitted = dt.datetime.combine(r["day"], dt.time(rng.randint(15, 21), rng.randint(0, 59)), tzinfo=tz)
+        w = Writing(
+            school=school,
+            term=r["term"],
+            author=r["teacher"],
+            kind=kind,
+            sub_kind=sub,
+            title=title[:200],
+            body=body,
+            char_count=count_html(body),
+            written_on=r["day"],
+            status=status,
+            book=r.get("book"),
+            visibility=rng.choices(["school", "group", "private", "region"], [70, 18, 8, 4])[0],
+            submitted_at=submitted if status != "draft" else None,
+        )
+        if status == "reviewed":
+            w.reviewed_by_id = reviewer[r["teacher"].pk]
+            w.reviewed_at = submitted + dt.timedelta(days=rng.randint(1, 6))
+            w.review_comment = rng.choice(COMMENTS)
+            w.is_excellent = rng.random() < 0.08
+        objs.append(w)
+    Writing.objects.bulk_create(objs, batch_size=500)
+    _index(school, [w for w in objs if w.status != "draft"])
+
+
+def _index(school, writings) -> None:
+    """The detector's work for the demo, done in memory: each submitted writing is compared,
+    in the order they were submitted, with the ones before it."""
+    writings.sort(key=lambda w: (w.submitted_at, w.pk))
+    buckets: dict[int, list[int]] = defaultdict(list)
+    sigs, texts, bands = {}, {}, []
+    for w in writings:
+        text = html_to_text(w.body)
+        m = sim.minhash(text)
+        keys = sim.band_keys(m.hashvalues)
+        mine = np.asarray(m.hashvalues, dtype="<u4")
+        hits = [i for _, k in keys for i in buckets.get(k, ())]
+        ids = sim.rank_candidates(hits, exclude=w.pk, limit=5)
+        best, best_id = 0.0, None
+        for cid in sorted(ids, key=lambda c: -sim.estimated_jaccard(mine, sigs[c]))[:3]:
+            j = sim.jaccard(text, texts[cid])
+            if j > best:
+                best, best_id = j, cid
+        w.similarity, w.similar_to_id, w.signature = round(best, 4), best_id, sim.signature_bytes(m)
+        sigs[w.pk], texts[w.pk] = mine, text
+        for b, k in keys:
+            buckets[k].append(w.pk)
+            bands.append(WritingBand(writing_id=w.pk, school_id=school.pk, band=b, key=k))
+    Writing.objects.bulk_update(writings, ["similarity", "similar_to", "signature"], batch_size=500)
+    WritingBand.objects.bulk_create(bands, batch_size=2000)
