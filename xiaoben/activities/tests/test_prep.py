@@ -1,0 +1,93 @@
+"""集体备课: versions kept, personal revisions, 教后反思, side-by-side comparison."""
+
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from xiaoben.activities import services_prep
+from xiaoben.activities.models import LessonPlanVersion
+
+
+def _prep(world, body="一、教学目标\n1. 认识8个生字\n2. 有感情地朗读课文\n二、教学过程"):
+    return services_prep.prep_create(
+        user=world.users["mentor"],
+        school=world.school,
+        term=world.term,
+        title="《富饶的西沙群岛》",
+        lead=world.mentor,
+        group=world.prep,
+        body=body,
+    )
+
+
+def test_compare_marks_changed_characters():
+    rows = services_prep.compare("认识8个生字\n朗读课文\n旧的一行", "认识10个生字\n朗读课文\n新增一行\n")
+    ops = [r["op"] for r in rows]
+    assert ops[1] == "equal"
+    assert "<del>8</del>" in rows[0]["left"] and "<ins>10</ins>" in rows[0]["right"]
+    assert any("<ins>" in r["right"] for r in rows[2:])
+
+
+def test_compare_escapes_html():
+    rows = services_prep.compare("<script>x</script>", "<b>y</b>")
+    assert "<script" not in rows[0]["left"] and "&lt;" in rows[0]["left"] and "<b>" not in rows[0]["right"]
+
+
+def test_versions_flow(world):
+    prep = _prep(world)
+    personal = services_prep.version_add(prep=prep, author=world.teacher, body="一、教学目标\n1. 认识8个生字，会写5个\n二、教学过程")
+    assert personal.kind == "personal" and personal.based_on.kind == "draft"
+    revised = services_prep.version_add(prep=prep, author=world.mentor, body="修改稿")
+    assert revised.kind == "revised"
+    assert LessonPlanVersion.objects.filter(prep=prep).count() == 3
+    services_prep.version_reflect(version=personal, author=world.teacher, text="学生对“富饶”理解不够，下次补充图片。")
+    with pytest.raises(ValidationError):
+        services_prep.version_reflect(version=personal, author=world.mentor, text="x")
+    with pytest.raises(ValidationError):
+        services_prep.version_add(prep=prep, author=world.other_teacher, body="x")
+
+
+def test_docx_upload_text_is_extracted(world):
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("《富饶的西沙群岛》教学设计")
+    d.add_paragraph("教学目标：认识生字")
+    buf = io.BytesIO()
+    d.save(buf)
+    up = SimpleUploadedFile("教案.docx", buf.getvalue())
+    prep = services_prep.prep_create(
+        user=world.users["mentor"], school=world.school, term=world.term, title="西沙", lead=world.mentor, upload=up
+    )
+    v = prep.versions.get()
+    assert "教学目标：认识生字" in v.body and v.source_name == "教案.docx"
+    with pytest.raises(ValidationError):
+        services_prep.version_add(prep=prep, author=world.teacher, upload=SimpleUploadedFile("x.docx", b"not a docx"))
+
+
+def test_compare_page_and_comments(world, client_for):
+    prep = _prep(world)
+    v2 = services_prep.version_add(prep=prep, author=world.teacher, body="一、教学目标\n1. 认识10个生字\n二、教学过程")
+    r = client_for("teacher").get(reverse("activities:version_compare", args=[prep.pk]) + f"?a={prep.versions.first().pk}&b={v2.pk}")
+    body = r.content.decode()
+    assert r.status_code == 200 and "<ins>10</ins>" in body and "<del>8</del>" in body
+    assert client_for("other_teacher").get(reverse("activities:version_compare", args=[prep.pk])).status_code == 404
+    from django.contrib.contenttypes.models import ContentType
+
+    ct = ContentType.objects.get_for_model(prep)
+    url = reverse("core:comment_add", args=[ct.pk, prep.pk])
+    next_url = reverse("activities:prep_detail", args=[prep.pk])
+    assert client_for("teacher").post(url, {"body": "第二课时可以加入图片导入。", "next": next_url}).status_code == 302
+    assert "第二课时可以加入图片导入" in client_for("leader").get(next_url).content.decode()
+    assert client_for("other_teacher").post(url, {"body": "x", "next": next_url}).status_code == 404
+
+
+def test_version_post_via_page(world, client_for):
+    prep = _prep(world)
+    r = client_for("teacher").post(reverse("activities:version_create", args=[prep.pk]), {"body": "我的修改", "note": "加了板书"})
+    assert r.status_code == 302
+    assert prep.versions.filter(author=world.teacher, kind="personal").exists()
+    assert client_for("other_teacher").post(reverse("activities:version_create", args=[prep.pk]), {"body": "x"}).status_code == 404
