@@ -1,0 +1,48 @@
+"""考核 results and rankings as .xlsx: (filename, mimetype, bytes)."""
+
+from __future__ import annotations
+
+import io
+
+from .models import AssessmentScore
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def results_xlsx(*, scheme, results) -> tuple[str, str, bytes]:
+    """`results` is the ranked queryset (already through the door). Two queries: rows, scores."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    items = list(scheme.items.all())
+    rows = list(results)
+    scores: dict[tuple[int, int], object] = {
+        (s.result_id, s.item_id): s.score
+        for s in AssessmentScore.objects.filter(result__in=[r.pk for r in rows]).only("result_id", "item_id", "score")
+    }
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "考核结果"
+    ws.append([f"{scheme.school.name} {scheme.term.name} {scheme.name}"])
+    ws["A1"].font = Font(bold=True, size=13)
+    header = ["名次", "工号", "姓名", "学科", *[f"{i.name}（{i.points}）" for i in items], "总分", "状态"]
+    ws.append(header)
+    for c in ws[2]:
+        c.font = Font(bold=True)
+        c.fill = PatternFill("solid", fgColor="DDEBF7")
+    for r in rows:
+        ws.append(
+            [
+                r.rank,
+                r.teacher.staff_no,
+                r.teacher.name,
+                r.teacher.subject,
+                *[float(scores.get((r.pk, i.pk)) or 0) for i in items],
+                float(r.total),
+                r.get_status_display(),
+            ]
+        )
+    ws.freeze_panes = "E3"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return f"{scheme.term.name}{scheme.name}.xlsx", XLSX, buf.getvalue()

@@ -1,0 +1,380 @@
+"""Writes of 考核: schemes and items, generating and computing the sheets, and the flow
+自评 → 组长审核 → 学校确认 (locked). Every refusal is a Chinese ValidationError."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from xiaoben.core.scope import scope_for
+from xiaoben.core.services import notification_send
+from xiaoben.org.models import GroupMembership, Teacher
+
+from . import sources
+from .models import (
+    AssessmentItem,
+    AssessmentResult,
+    AssessmentScheme,
+    AssessmentScore,
+    ItemSource,
+    ResultStatus,
+    SchemeStatus,
+)
+
+ONE = Decimal("0.1")
+DEFAULT_ITEMS = [
+    # (name, points, source, description)
+    ("师德表现", 15, ItemSource.ENTERED, "遵守师德规范，由组长评定"),
+    ("学生评教", 15, ItemSource.ENTERED, "学生评教得分折算"),
+    ("研修学时", 20, ItemSource.HOURS, "本学期学时 ÷ 学期要求（年度要求的一半）× 分值，满分封顶"),
+]
+
+
+def _check_manage(scheme_or_school_id, user) -> None:
+    school_id = getattr(scheme_or_school_id, "school_id", scheme_or_school_id)
+    if not scope_for(user).can("assessment:manage", school_id):
+        raise ValidationError("您没有管理本校考核的权限。")
+
+
+@transaction.atomic
+def scheme_create(*, school, term, name: str, user, with_defaults: bool = True) -> AssessmentScheme:
+    """A term scheme; by default with 师德, 学生评教, 学时 and one item per requirement of the school."""
+    _check_manage(school.pk, user)
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": "请填写方案名称。"})
+    if term.school_id != school.pk:
+        raise ValidationError("学期不属于本校。")
+    if AssessmentScheme.objects.filter(school=school, term=term, name=name).exists():
+        raise ValidationError({"name": "本学期已有同名方案。"})
+    scheme = AssessmentScheme.objects.create(school=school, term=term, name=name[:100], created_by=user)
+    if with_defaults:
+        items = [
+            AssessmentItem(scheme=scheme, name=n, points=Decimal(p), source=s, description=d, order=i)
+            for i, (n, p, s, d) in enumerate(DEFAULT_ITEMS)
+        ]
+        for j, req in enumerate(_school_requirements(school)[:5]):
+            items.append(
+                AssessmentItem(
+                    scheme=scheme,
+                    name=req.name[:60],
+                    points=Decimal(10),
+                    source=ItemSource.REQUIREMENT,
+                    requirement=req,
+                    description="分值 × min(1, 完成/要求)",
+                    order=10 + j,
+                )
+            )
+        AssessmentItem.objects.bulk_create(items)
+    return scheme
+
+
+def _school_requirements(school) -> list:
+    try:
+        from xiaoben.requirements.models import Requirement
+    except ImportError:
+        return []
+    return list(Requirement.objects.filter(school=school).order_by("order", "id"))
+
+
+def _editable(scheme) -> None:
+    if scheme.is_locked:
+        raise ValidationError("考核方案已锁定，不能再修改。")
+
+
+@transaction.atomic
+def item_add(
+    *, scheme, user, name: str, points, source: str, requirement=None, hours_target=None, hours_category: str = "", description: str = ""
+) -> AssessmentItem:
+    _check_manage(scheme, user)
+    _editable(scheme)
+    if scheme.results.filter(status=ResultStatus.CONFIRMED).exists():
+        raise ValidationError("已有考核结果被确认，不能再增加项目。")
+    item = AssessmentItem(
+        scheme=scheme,
+        name=(name or "").strip()[:60],
+        points=_dec(points, "分值"),
+        source=source,
+        requirement=requirement,
+        hours_target=hours_target,
+        hours_category=hours_category or "",
+        description=(description or "")[:200],
+        order=(scheme.items.count() + 1) * 10,
+    )
+    if item.points <= 0 or item.points > 100:
+        raise ValidationError({"points": "分值应在 0 到 100 之间。"})
+    if source == ItemSource.REQUIREMENT and (requirement is None or requirement.school_id != scheme.school_id):
+        raise ValidationError({"requirement": "请选择本校的一项量化要求。"})
+    item.full_clean()
+    item.save()
+    if scheme.status == SchemeStatus.OPEN:
+        results = list(scheme.results.exclude(status=ResultStatus.CONFIRMED))
+        AssessmentScore.objects.bulk_create([AssessmentScore(result=r, item=item) for r in results])
+        scheme_compute(scheme=scheme)
+    return item
+
+
+@transaction.atomic
+def item_delete(*, item, user) -> None:
+    _check_manage(item.scheme, user)
+    _editable(item.scheme)
+    if item.scheme.results.filter(status=ResultStatus.CONFIRMED).exists():
+        raise ValidationError("已有考核结果被确认，不能再删除项目。")
+    scheme = item.scheme
+    item.delete()
+    _retotal(AssessmentResult.objects.filter(scheme=scheme))
+
+
+def _dec(value, label: str) -> Decimal:
+    try:
+        d = Decimal(str(value)).quantize(ONE)
+    except (InvalidOperation, ValueError, TypeError):
+        raise ValidationError(f"{label}必须是数字。") from None
+    if not d.is_finite():
+        raise ValidationError(f"{label}必须是数字。")
+    return d
+
+
+@transaction.atomic
+def scheme_open(*, scheme, user) -> int:
+    """Make a sheet for every active teacher of the school and compute it. Returns the number made."""
+    _check_manage(scheme, user)
+    _editable(scheme)
+    if not scheme.items.exists():
+        raise ValidationError("请先添加考核项目。")
+    have = set(scheme.results.values_list("teacher_id", flat=True))
+    teachers = [t for t in Teacher.objects.filter(school_id=scheme.school_id, is_active=True).order_by("staff_no") if t.pk not in have]
+    results = AssessmentResult.objects.bulk_create(
+        [AssessmentResult(scheme=scheme, school_id=scheme.school_id, teacher=t) for t in teachers]
+    )
+    items = list(scheme.items.all())
+    AssessmentScore.objects.bulk_create([AssessmentScore(result=r, item=i) for r in results for i in items])
+    if scheme.status == SchemeStatus.DRAFT:
+        scheme.status = SchemeStatus.OPEN
+        scheme.save(update_fields=["status", "updated_at"])
+    scheme_compute(scheme=scheme)
+    if teachers:
+        notification_send(
+            recipients=[t.user_id for t in teachers],
+            kind="assessment",
+            text=f"{scheme.term.name}「{scheme.name}」已开始，请查看计分并完成自评。",
+            url="/assessment/",
+        )
+    return len(teachers)
+
+
+@transaction.atomic
+def scheme_compute(*, scheme) -> int:
+    """(Re)compute the computed items of every sheet not yet confirmed, from the records.
+    A fixed number of queries for the whole school."""
+    if scheme.is_locked:
+        return 0
+    items = list(scheme.items.select_related("requirement"))
+    results = list(scheme.results.exclude(status=ResultStatus.CONFIRMED).select_related("teacher"))
+    if not results:
+        return 0
+    teachers = [r.teacher for r in results]
+    evidence = sources.compute(scheme, items, teachers)
+    by_item = {i.pk: i for i in items}
+    scores = list(AssessmentScore.objects.filter(result__in=results, item__in=items))
+    teacher_of = {r.pk: r.teacher_id for r in results}
+    for s in scores:
+        item = by_item[s.item_id]
+        if item.is_computed:
+            ev = evidence.get((teacher_of[s.result_id], s.item_id))
+            if ev is None:
+                s.done, s.required, s.score, s.evidence, s.evidence_url = None, None, Decimal(0), "暂无数据", ""
+            else:
+                s.done, s.required = ev.done.quantize(ONE), ev.required.quantize(ONE)
+                s.score = sources.points_for(item.points, ev.done, ev.required)
+                s.evidence, s.evidence_url = ev.text[:300], (ev.url or "")[:200]
+        else:
+            s.score = _entered_score(s)
+    AssessmentScore.objects.bulk_update(scores, ["done", "required", "score", "evidence", "evidence_url"])
+    _retotal(AssessmentResult.objects.filter(pk__in=[r.pk for r in results]), computed=True)
+    return len(results)
+
+
+def _entered_score(s: AssessmentScore) -> Decimal:
+    """The leader's mark counts; until they give one, the self-assessed mark stands."""
+    if s.review_score is not None:
+        return s.review_score
+    return s.self_score if s.self_score is not None else Decimal(0)
+
+
+def _retotal(results_qs, computed: bool = False) -> None:
+    totals = dict(
+        AssessmentScore.objects.filter(result__in=results_qs)
+        .order_by()
+        .values("result_id")
+        .annotate(t=Sum("score"))
+        .values_list("result_id", "t")
+    )
+    rows = list(results_qs)
+    now = timezone.now()
+    for r in rows:
+        r.total = Decimal(totals.get(r.pk) or 0).quantize(ONE)
+        if computed:
+            r.computed_at = now
+    AssessmentResult.objects.bulk_update(rows, ["total", "computed_at"] if computed else ["total"])
+
+
+def _locked_result(result) -> AssessmentResult:
+    result = AssessmentResult.objects.select_for_update().select_related("scheme", "teacher").get(pk=result.pk)
+    if result.scheme.is_locked or result.is_locked:
+        raise ValidationError("考核结果已确认锁定，不能再修改。")
+    return result
+
+
+def _scores_in(result, values: dict, field: str) -> list[AssessmentScore]:
+    """Apply {item_id: score} to the entered items of `result` (computed items are never typed in)."""
+    scores = list(result.scores.select_related("item"))
+    for s in scores:
+        if s.item.is_computed or s.item_id not in values:
+            continue
+        raw = values[s.item_id]
+        if raw in (None, ""):
+            setattr(s, field, None)
+            continue
+        v = _dec(raw, f"「{s.item.name}」的分数")
+        if v < 0 or v > s.item.points:
+            raise ValidationError(f"「{s.item.name}」的分数应在 0 到 {s.item.points} 之间。")
+        setattr(s, field, v)
+        s.score = _entered_score(s)
+    return scores
+
+
+@transaction.atomic
+def result_self_assess(*, result, user, scores: dict, comment: str = "", submit: bool = True) -> AssessmentResult:
+    """The teacher's 自评: marks for the entered items and a short summary."""
+    result = _locked_result(result)
+    if result.teacher.user_id != user.pk:
+        raise ValidationError("只能自评自己的考核表。")
+    if result.status != ResultStatus.SELF:
+        raise ValidationError("自评已提交，等待审核。")
+    rows = _scores_in(result, scores, "self_score")
+    AssessmentScore.objects.bulk_update(rows, ["self_score", "score"])
+    result.self_comment = (comment or "").strip()[:2000]
+    if submit:
+        result.status = ResultStatus.REVIEW
+    result.save(update_fields=["self_comment", "status", "updated_at"])
+    _retotal(AssessmentResult.objects.filter(pk=result.pk))
+    return result
+
+
+def may_review(scope, result) -> bool:
+    """组长审核: the leader of a group the teacher belongs to, or a school admin; never oneself."""
+    if scope.is_self(result.teacher_id):
+        return False
+    if scope.is_platform_admin or scope.can("assessment:manage", result.school_id):
+        return True
+    if not scope.led_group_ids or scope.school_id != result.school_id:
+        return False
+    return GroupMembership.objects.filter(teacher_id=result.teacher_id, group_id__in=scope.led_group_ids).exists()
+
+
+@transaction.atomic
+def result_review(*, result, user, scores: dict, comment: str = "") -> AssessmentResult:
+    result = _locked_result(result)
+    if not may_review(scope_for(user), result):
+        raise ValidationError("您不能审核这份考核表。")
+    if result.status not in (ResultStatus.REVIEW, ResultStatus.CONFIRM):
+        raise ValidationError("教师尚未提交自评。")
+    rows = _scores_in(result, scores, "review_score")
+    AssessmentScore.objects.bulk_update(rows, ["review_score", "score"])
+    result.review_comment = (comment or "").strip()[:2000]
+    result.status, result.reviewed_by = ResultStatus.CONFIRM, user
+    result.save(update_fields=["review_comment", "status", "reviewed_by", "updated_at"])
+    _retotal(AssessmentResult.objects.filter(pk=result.pk))
+    return result
+
+
+@transaction.atomic
+def result_return(*, result, user, reason: str) -> AssessmentResult:
+    """Send a sheet back to the teacher for another 自评 (a reason is required)."""
+    result = _locked_result(result)
+    if not may_review(scope_for(user), result):
+        raise ValidationError("您不能审核这份考核表。")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("退回时请填写理由。")
+    result.status, result.review_comment = ResultStatus.SELF, reason[:2000]
+    result.save(update_fields=["status", "review_comment", "updated_at"])
+    notification_send(
+        recipients=[result.teacher.user_id],
+        kind="assessment",
+        text=f"您的考核表「{result.scheme.name}」被退回重新自评：{reason[:100]}",
+        url=f"/assessment/results/{result.pk}/",
+        target=result,
+    )
+    return result
+
+
+@transaction.atomic
+def result_confirm(*, result, user) -> AssessmentResult:
+    """学校确认: the sheet is computed one last time and then locked."""
+    result = _locked_result(result)
+    _check_manage(result, user)
+    if result.status != ResultStatus.CONFIRM:
+        raise ValidationError("组长审核后才能确认。")
+    scheme_compute_one(result)
+    result.status, result.confirmed_by, result.confirmed_at = ResultStatus.CONFIRMED, user, timezone.now()
+    result.save(update_fields=["status", "confirmed_by", "confirmed_at", "updated_at"])
+    notification_send(
+        recipients=[result.teacher.user_id],
+        kind="assessment",
+        text=f"您的「{result.scheme.name}」考核结果已确认，总分 {result.total}。",
+        url=f"/assessment/results/{result.pk}/",
+        target=result,
+    )
+    return result
+
+
+def scheme_compute_one(result) -> None:
+    scheme = result.scheme
+    items = list(scheme.items.select_related("requirement"))
+    evidence = sources.compute(scheme, items, [result.teacher])
+    scores = list(result.scores.select_related("item"))
+    for s in scores:
+        if s.item.is_computed:
+            ev = evidence.get((result.teacher_id, s.item_id))
+            if ev is not None:
+                s.done, s.required = ev.done.quantize(ONE), ev.required.quantize(ONE)
+                s.score = sources.points_for(s.item.points, ev.done, ev.required)
+                s.evidence, s.evidence_url = ev.text[:300], (ev.url or "")[:200]
+    AssessmentScore.objects.bulk_update(scores, ["done", "required", "score", "evidence", "evidence_url"])
+    _retotal(AssessmentResult.objects.filter(pk=result.pk), computed=True)
+    result.refresh_from_db(fields=["total", "computed_at"])
+
+
+@transaction.atomic
+def scheme_lock(*, scheme, user) -> AssessmentScheme:
+    """Lock the whole scheme: every sheet is final, nothing is edited after."""
+    _check_manage(scheme, user)
+    scheme = AssessmentScheme.objects.select_for_update().get(pk=scheme.pk)
+    if scheme.is_locked:
+        raise ValidationError("考核方案已锁定。")
+    pending = scheme.results.exclude(status=ResultStatus.CONFIRMED).count()
+    if pending:
+        raise ValidationError(f"还有 {pending} 份考核表未确认，全部确认后才能锁定。")
+    scheme.status, scheme.locked_at = SchemeStatus.LOCKED, timezone.now()
+    scheme.save(update_fields=["status", "locked_at", "updated_at"])
+    return scheme
+
+
+@transaction.atomic
+def scheme_confirm_reviewed(*, scheme, user) -> int:
+    """学校确认 for every sheet the leaders have reviewed, computed one last time."""
+    _check_manage(scheme, user)
+    _editable(scheme)
+    scheme_compute(scheme=scheme)
+    qs = scheme.results.filter(status=ResultStatus.CONFIRM)
+    users = list(qs.values_list("teacher__user_id", flat=True))
+    n = qs.update(status=ResultStatus.CONFIRMED, confirmed_by=user, confirmed_at=timezone.now())
+    if users:
+        notification_send(recipients=users, kind="assessment", text=f"您的「{scheme.name}」考核结果已确认，请查看。", url="/assessment/")
+    return n
