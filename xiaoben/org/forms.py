@@ -202,6 +202,12 @@ class GroupForm(StyledFormMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
+        name = (data.get("name") or "").strip()
+        same = Group.objects.filter(school=self.school, name=name)
+        if self.group is not None:
+            same = same.exclude(pk=self.group.pk)
+        if name and same.exists():
+            self.add_error("name", f"本校已有名为「{name}」的小组。")
         if data.get("kind") == GroupKind.PREP and not data.get("parent"):
             self.add_error("parent", "备课组须选择所属教研组。")
         leaders = set(data.get("leaders") or [])

@@ -448,7 +448,7 @@ def read_rows(upload, *, school: School, today: dt.date) -> ImportReport:
         staff_cell = next((values[i] for i, c in columns if c.key == "staff_no" and i < len(values)), None)
         if _text(staff_cell).startswith(EXAMPLE_PREFIX):
             continue
-        data: dict = {"_row": rowno}
+        data: dict = {"rowno": rowno}
         for i, col in columns:
             raw = values[i] if i < len(values) else None
             try:
@@ -517,9 +517,9 @@ def roster_import(
         t = existing.get(r["staff_no"])
         owner = owners.get(r.get("phone") or "")
         if owner is not None and (t is None or t.user_id != owner):
-            report.errors.append(RowError(r["_row"], "手机号", f"手机号 {r['phone']} 已被其他账号使用，请核对。"))
+            report.errors.append(RowError(r["rowno"], "手机号", f"手机号 {r['phone']} 已被其他账号使用，请核对。"))
         if t is None and username_for(school, r["staff_no"]) in taken:
-            report.errors.append(RowError(r["_row"], "工号", f"工号「{r['staff_no']}」对应的登录账号已存在，请联系平台管理员。"))
+            report.errors.append(RowError(r["rowno"], "工号", f"工号「{r['staff_no']}」对应的登录账号已存在，请联系平台管理员。"))
     report.errors.sort(key=lambda e: (e.row, [c.header for c in COLUMNS].index(e.column) if e.column in BY_HEADER else 99))
     report.created = sum(1 for r in report.rows if r["staff_no"] not in existing)
     report.updated = len(report.rows) - report.created

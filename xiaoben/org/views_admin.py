@@ -304,6 +304,8 @@ def _analysis_school(request) -> tuple[School, list[School]]:
     scope = scope_for(request.user)
     requested = _int(request.GET.get("school"))
     school = selectors.school_for_scope(scope, requested)
+    if requested and (school is None or school.pk != requested):
+        raise Http404  # asked for a school out of reach: no silent fallback to another one
     if school is None and scope.region_school_ids:
         school = School.objects.filter(pk__in=scope.region_school_ids).order_by("id").first()
     if school is None or not _may_analyse(scope, school.pk):
