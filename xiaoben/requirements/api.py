@@ -1,3 +1,281 @@
-from ninja import Router
+"""API: requirements (read by the school's staff, written with `requirements:manage`),
+progress (own; a leader's groups; an admin's school), plan-import proposals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.http import Http404
+from ninja import Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from xiaoben.api.pagination import LazyPage
+from xiaoben.core.scope import scope_for
+from xiaoben.core.tenancy import get_object_for_user, visible_to
+from xiaoben.org.models import Group, School, Teacher
+from xiaoben.org.selectors import current_term
+
+from . import plan_import, selectors, services
+from .models import Audience, Requirement
 
 router = Router(tags=["量化要求与考核"])
+
+
+class RequirementOut(Schema):
+    id: int
+    school_id: int | None
+    school_year_id: int | None
+    name: str
+    description: str
+    applies_to: str
+    group_id: int | None
+    group_kind: str
+    role: str
+    metric: str
+    filters: dict
+    period: str
+    threshold: Decimal
+    unit: str
+    active: bool
+    order: int
+    source: str
+    version: int
+
+
+class RequirementIn(Schema):
+    name: str
+    metric: str
+    period: str
+    threshold: Decimal
+    filters: dict = {}
+    applies_to: str = Audience.ALL
+    group_id: int | None = None
+    group_kind: str = ""
+    role: str = ""
+    active: bool = True
+    order: int = 50
+
+
+class RequirementPatch(Schema):
+    version: int
+    name: str | None = None
+    metric: str | None = None
+    period: str | None = None
+    threshold: Decimal | None = None
+    filters: dict | None = None
+    applies_to: str | None = None
+    group_id: int | None = None
+    group_kind: str | None = None
+    role: str | None = None
+    active: bool | None = None
+    order: int | None = None
+
+
+class BucketOut(Schema):
+    label: str
+    start: dt.date
+    end: dt.date
+    value: Decimal
+    met: bool
+    open: bool
+
+
+class ProgressOut(Schema):
+    requirement_id: int
+    requirement: str
+    teacher_id: int
+    done: Decimal
+    required: Decimal
+    target: Decimal
+    expected: Decimal
+    unit: str
+    status: str
+    status_label: str
+    start: dt.date
+    end: dt.date
+    message: str
+    buckets: list[BucketOut] | None = None
+
+
+class TeacherProgressOut(Schema):
+    teacher_id: int
+    name: str
+    staff_no: str
+    progress: list[ProgressOut]
+
+
+class GridOut(Schema):
+    school_id: int
+    term: str
+    group_id: int | None
+    requirements: list[RequirementOut]
+    teachers: list[TeacherProgressOut]
+
+
+class PlanIn(Schema):
+    text: str
+
+
+class ProposalOut(Schema):
+    name: str
+    metric: str
+    period: str
+    threshold: float
+    filters: dict
+    applies_to: str
+    group_kind: str
+    description: str
+
+
+class AdoptOut(Schema):
+    created: int
+
+
+def _req_out(r: Requirement) -> dict:
+    return {
+        **{k: getattr(r, k) for k in ("id", "school_id", "school_year_id", "name", "description", "applies_to", "group_id")},
+        **{k: getattr(r, k) for k in ("group_kind", "role", "metric", "filters", "period", "threshold", "active", "order")},
+        "source": r.source,
+        "version": r.version,
+        "unit": r.unit,
+    }
+
+
+def _progress_out(p) -> dict:
+    return {
+        "requirement_id": p.requirement.pk,
+        "requirement": p.requirement.name,
+        "teacher_id": p.teacher_id,
+        "done": p.done,
+        "required": p.required,
+        "target": p.target,
+        "expected": p.expected,
+        "unit": p.unit,
+        "status": p.status,
+        "status_label": p.status_label,
+        "start": p.start,
+        "end": p.end,
+        "message": p.message(),
+        "buckets": [b.__dict__ for b in p.buckets] if p.buckets is not None else None,
+    }
+
+
+def _managed_school(request) -> School:
+    scope = scope_for(request.user)
+    if scope.school_id is None or not scope.can("requirements:manage", school_id=scope.school_id):
+        raise Http404
+    return School.objects.get(pk=scope.school_id)
+
+
+@router.get("/requirements", response=list[RequirementOut])
+@paginate(PageNumberPagination, page_size=100)
+def requirement_list(request, school_id: int | None = None):
+    qs = visible_to(request.user, Requirement).select_related("group").order_by("school_id", "order", "id")
+    if school_id:
+        qs = qs.filter(school_id=school_id)
+    return LazyPage(qs, _req_out)
+
+
+@router.get("/requirements/{requirement_id}", response=RequirementOut)
+def requirement_detail(request, requirement_id: int):
+    return _req_out(get_object_for_user(request.user, Requirement, pk=requirement_id))
+
+
+@router.post("/requirements", response={201: RequirementOut})
+def requirement_create(request, payload: RequirementIn):
+    school = _managed_school(request)
+    data = payload.dict()
+    group_id = data.pop("group_id")
+    group = get_object_for_user(request.user, Group, pk=group_id, school_id=school.pk) if group_id else None
+    r = services.requirement_create(school=school, user=request.user, group=group, **data)
+    return 201, _req_out(r)
+
+
+@router.patch("/requirements/{requirement_id}", response=RequirementOut)
+def requirement_update(request, requirement_id: int, payload: RequirementPatch):
+    school = _managed_school(request)
+    r = get_object_for_user(request.user, Requirement, pk=requirement_id, school_id=school.pk)
+    changes = payload.dict(exclude_unset=True)
+    version = changes.pop("version")
+    if "group_id" in changes:
+        gid = changes.pop("group_id")
+        changes["group"] = get_object_for_user(request.user, Group, pk=gid, school_id=school.pk) if gid else None
+    services.requirement_update(requirement=r, expected_version=version, **changes)
+    r.refresh_from_db()
+    return _req_out(r)
+
+
+@router.delete("/requirements/{requirement_id}", response={204: None})
+def requirement_delete(request, requirement_id: int):
+    school = _managed_school(request)
+    services.requirement_delete(requirement=get_object_for_user(request.user, Requirement, pk=requirement_id, school_id=school.pk))
+    return 204, None
+
+
+@router.post("/requirements/adopt-starter-set", response=AdoptOut)
+def adopt_starter_set(request):
+    return {"created": len(services.starter_set_adopt(school=_managed_school(request), user=request.user))}
+
+
+@router.post("/plan-import", response=list[ProposalOut])
+def plan_proposals(request, payload: PlanIn):
+    """Proposals only: nothing is saved until they are POSTed to /requirements."""
+    _managed_school(request)
+    return [p.as_dict() for p in plan_import.extract(payload.text[:200_000])]
+
+
+@router.get("/progress/me", response=list[ProgressOut])
+def my_progress(request):
+    scope = scope_for(request.user)
+    if scope.teacher is None:
+        raise Http404
+    return [_progress_out(p) for p in selectors.progress_for_teacher(scope.teacher)]
+
+
+@router.get("/progress/teachers/{teacher_id}", response=list[ProgressOut])
+def teacher_progress(request, teacher_id: int):
+    scope = scope_for(request.user)
+    teacher = get_object_for_user(request.user, Teacher, Teacher.objects.select_related("school"), pk=teacher_id)
+    if not selectors.may_see_progress_of(scope, teacher):
+        raise Http404
+    return [_progress_out(p) for p in selectors.progress_for_teacher(teacher)]
+
+
+@router.get("/progress/school", response=GridOut)
+def school_progress(request, group_id: int | None = None):
+    """The compliance grid: admins for their school (optionally one group); a leader
+    for a group they lead (group_id required)."""
+    scope = scope_for(request.user)
+    school_id = scope.school_id
+    if school_id is None:
+        raise Http404
+    is_admin = scope.admin_of(school_id)
+    group = None
+    if group_id:
+        group = get_object_for_user(request.user, Group, pk=group_id, school_id=school_id)
+        if not is_admin and group.pk not in scope.led_group_ids:
+            raise Http404
+    elif not is_admin:
+        raise Http404
+    school = School.objects.get(pk=school_id)
+    term = current_term(school_id)
+    grid = selectors.progress_for_school(school, term) if term else None
+    if grid is None:
+        raise Http404
+    rows = selectors.grid_rows(grid, group=group)
+    return {
+        "school_id": school.pk,
+        "term": term.name,
+        "group_id": group.pk if group else None,
+        "requirements": [_req_out(r) for r in grid.requirements],
+        "teachers": [
+            {
+                "teacher_id": row.teacher.pk,
+                "name": row.teacher.name,
+                "staff_no": row.teacher.staff_no,
+                "progress": [_progress_out(p) for p in row.cells if p],
+            }
+            for row in rows
+        ],
+    }

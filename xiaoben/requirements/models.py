@@ -95,9 +95,13 @@ class Requirement(TimeStampedModel, VersionedModel):
         indexes = [models.Index(fields=["school", "active"])]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(school__isnull=False) | models.Q(region__isnull=False), name="requirement_school_or_region"
+                condition=models.Q(school__isnull=False) | models.Q(region__isnull=False),
+                name="requirement_school_or_region",
+                violation_error_message=_("请指定学校或区域。"),
             ),
-            models.CheckConstraint(condition=models.Q(threshold__gt=0), name="requirement_threshold_positive"),
+            models.CheckConstraint(
+                condition=models.Q(threshold__gt=0), name="requirement_threshold_positive", violation_error_message=_("数量要求必须大于0。")
+            ),
         ]
 
     def __str__(self) -> str:

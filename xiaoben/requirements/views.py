@@ -1,0 +1,263 @@
+"""Pages: my progress, the compliance grid (group / school), the records behind a cell,
+managing requirements (starter set, edit) and plan import. Thin: services and
+selectors do the work."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from xiaoben.core.decorators import require_perm
+from xiaoben.core.scope import scope_for
+from xiaoben.core.tenancy import get_object_for_user, visible_to
+from xiaoben.org.models import Group, Teacher
+from xiaoben.org.selectors import current_term, school_for_scope
+
+from . import plan_import, selectors, services
+from .forms import PlanTextForm, ProposalFormSet, RequirementForm
+from .models import Requirement, Status
+
+
+@login_required
+def mine(request):
+    scope = scope_for(request.user)
+    if scope.teacher is None:
+        raise Http404
+    term = current_term(scope.teacher.school_id)
+    progress = selectors.progress_for_teacher(scope.teacher, term) if term else []
+    return render(request, "requirements/mine.html", {"term": term, "progress": progress, "teacher": scope.teacher})
+
+
+def _grid_context(request):
+    """Which grid the person may see: a school admin their school (any group), a
+    group leader only the groups they lead. Everyone else: 404."""
+    scope = scope_for(request.user)
+    school = school_for_scope(scope, _int(request.GET.get("school")))
+    if school is None:
+        raise Http404
+    is_admin = scope.admin_of(school.pk)
+    led = scope.led_group_ids if scope.teacher and scope.teacher.school_id == school.pk else frozenset()
+    if not is_admin and not led:
+        raise Http404
+    groups = Group.objects.filter(school=school, is_active=True).order_by("kind", "name")
+    if not is_admin:
+        groups = groups.filter(pk__in=led)
+    groups = list(groups)
+    group_id = _int(request.GET.get("group") or request.POST.get("group"))
+    group = next((g for g in groups if g.pk == group_id), None)
+    if group_id and group is None:
+        raise Http404
+    if group is None and not is_admin:
+        group = groups[0]
+    return scope, school, is_admin, groups, group
+
+
+@login_required
+def grid(request):
+    scope, school, is_admin, groups, group = _grid_context(request)
+    term = current_term(school.pk)
+    status = request.GET.get("status", "")
+    status = status if status in Status.values else ""
+    sort = request.GET.get("sort", "")
+    desc = request.GET.get("dir") == "desc"
+    data = selectors.progress_for_school(school, term) if term else None
+    rows = selectors.grid_rows(data, group=group, status=status, sort=sort, desc=desc) if data else []
+    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    summary = data.summary() if data else {}
+    columns = [(r, summary.get(r.pk, {}), _next_dir(sort, desc, f"r{r.pk}")) for r in data.requirements] if data else []
+    base = f"group={group.pk if group else ''}&status={status}"
+    return render(
+        request,
+        "requirements/grid.html",
+        {
+            "school": school,
+            "term": term,
+            "groups": groups,
+            "group": group,
+            "is_admin": is_admin,
+            "columns": columns,
+            "page": page,
+            "status": status,
+            "statuses": Status.choices,
+            "sort": sort,
+            "desc": desc,
+            "base": base,
+            "query": f"{base}&sort={sort}&dir={'desc' if desc else 'asc'}",
+            "behind_count": sum(1 for r in rows if r.behind),
+            "can_manage": scope.can("requirements:manage", school_id=school.pk),
+        },
+    )
+
+
+@require_POST
+@login_required
+def remind(request):
+    """提醒落后者: one notification per person behind in the grid being looked at."""
+    _, school, _, _, group = _grid_context(request)
+    term = current_term(school.pk)
+    data = selectors.progress_for_school(school, term) if term else None
+    if data is None:
+        raise Http404
+    ids = {r.teacher.pk for r in selectors.grid_rows(data, group=group)}
+    sent = services.remind_behind(grid=data, teacher_ids=ids)
+    messages.success(request, f"已提醒 {sent} 位落后的老师。" if sent else "没有落后的老师，无需提醒。")
+    return redirect(reverse("requirements:grid") + (f"?group={group.pk}" if group else ""))
+
+
+@login_required
+def cell(request, requirement_id: int, teacher_id: int):
+    """The records behind one number: only what the viewer may see is listed."""
+    scope = scope_for(request.user)
+    teacher = get_object_for_user(request.user, Teacher, Teacher.objects.select_related("school"), pk=teacher_id)
+    if not selectors.may_see_progress_of(scope, teacher):
+        raise Http404
+    requirement = get_object_for_user(request.user, Requirement, pk=requirement_id, school_id=teacher.school_id)
+    term = current_term(teacher.school_id)
+    progress = next((p for p in selectors.progress_for_teacher(teacher, term) if p.requirement.pk == requirement.pk), None)
+    if progress is None:
+        raise Http404
+    metric = requirement.metric_obj
+    all_rows = progress.records()
+    visible = visible_to(request.user, metric.model, all_rows)
+    page = Paginator(visible, 50).get_page(request.GET.get("page"))
+    rows = [metric.describe(obj) for obj in page.object_list]
+    hidden = all_rows.count() - visible.count()
+    return render(
+        request,
+        "requirements/cell.html",
+        {"teacher": teacher, "requirement": requirement, "progress": progress, "rows": rows, "page": page, "hidden": hidden, "term": term},
+    )
+
+
+# --- managing requirements ---------------------------------------------------
+
+
+@require_perm("requirements:manage")
+def manage(request):
+    scope = scope_for(request.user)
+    school = school_for_scope(scope)
+    rows = selectors.requirement_list(user=request.user, school_id=school.pk)
+    return render(request, "requirements/manage.html", {"school": school, "rows": rows})
+
+
+@require_POST
+@require_perm("requirements:manage")
+def adopt(request):
+    school = school_for_scope(scope_for(request.user))
+    created = services.starter_set_adopt(school=school, user=request.user)
+    messages.success(request, f"已采用 {len(created)} 条常用要求，可逐条修改。" if created else "常用要求都已采用。")
+    return redirect("requirements:manage")
+
+
+@require_perm("requirements:manage")
+def edit(request, pk: int | None = None):
+    scope = scope_for(request.user)
+    school = school_for_scope(scope)
+    instance = get_object_for_user(request.user, Requirement, pk=pk, school_id=school.pk) if pk else None
+    form = RequirementForm(request.POST or None, instance=instance, school=school)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if instance:
+                services.requirement_update(
+                    requirement=instance, expected_version=form.cleaned_data.get("version") or instance.version, **form.service_kwargs()
+                )
+            else:
+                services.requirement_create(school=school, user=request.user, **form.service_kwargs())
+        except ValidationError as e:
+            _add_errors(form, e)
+        else:
+            messages.success(request, "已保存。")
+            return redirect("requirements:manage")
+    return render(request, "requirements/edit.html", {"form": form, "requirement": instance, "school": school})
+
+
+@require_POST
+@require_perm("requirements:manage")
+def delete(request, pk: int):
+    school = school_for_scope(scope_for(request.user))
+    r = get_object_for_user(request.user, Requirement, pk=pk, school_id=school.pk)
+    services.requirement_delete(requirement=r)
+    messages.success(request, f"已删除“{r.name}”。")
+    return redirect("requirements:manage")
+
+
+@require_perm("requirements:manage")
+def import_plan(request):
+    """Step 1: paste or upload a plan → proposals. Step 2: confirm/edit → saved together."""
+    school = school_for_scope(scope_for(request.user))
+    if request.method == "POST" and request.POST.get("step") == "save":
+        formset = ProposalFormSet(request.POST, prefix="p")
+        if formset.is_valid():
+            chosen = [f.cleaned_data for f in formset if f.cleaned_data.get("keep")]
+            if not chosen:
+                messages.warning(request, "没有勾选任何要求。")
+            else:
+                try:
+                    created = services.requirements_import(school=school, user=request.user, proposals=chosen)
+                except ValidationError as e:
+                    messages.error(request, "；".join(e.messages))
+                else:
+                    messages.success(request, f"已添加 {len(created)} 条量化要求。")
+                    return redirect("requirements:manage")
+        _label_forms(formset)
+        return render(request, "requirements/import.html", {"form": PlanTextForm(), "formset": formset, "school": school})
+    form = PlanTextForm(request.POST or None, request.FILES or None)
+    formset = None
+    if request.method == "POST" and form.is_valid():
+        text = form.cleaned_data.get("text") or ""
+        if form.cleaned_data.get("upload"):
+            try:
+                text += "\n" + plan_import.text_from_upload(form.cleaned_data["upload"])
+            except ValidationError as e:
+                form.add_error("upload", e)
+        if not form.errors:
+            proposals = plan_import.extract(text)
+            if not proposals:
+                messages.info(request, "没有在计划中找到量化要求（如“每学期听课不少于20节”）。")
+            formset = ProposalFormSet(initial=[p.as_dict() | {"keep": True} for p in proposals], prefix="p")
+            _label_forms(formset)
+    return render(request, "requirements/import.html", {"form": form, "formset": formset, "school": school})
+
+
+def _label_forms(formset) -> None:
+    """What each proposal counts, in words (the metric and its filters are hidden fields)."""
+    from .registry import get_metric
+
+    for f in formset.forms:
+        m = get_metric(f["metric"].value() or "")
+        filters = f["filters"].value()
+        if isinstance(filters, str):
+            import json
+
+            try:
+                filters = json.loads(filters or "{}")
+            except ValueError:
+                filters = {}
+        extra = m.filter_label(filters) if m else ""
+        f.metric_label = (f"{m.label}（{m.unit}）" if m else "?") + (f" · {extra}" if extra else "")
+
+
+def _add_errors(form, e: ValidationError):
+    if hasattr(e, "error_dict"):
+        for field, errs in e.message_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, e.messages)
+
+
+def _next_dir(sort: str, desc: bool, key: str) -> str:
+    """First click sorts ascending (those furthest behind first); a second click reverses."""
+    return "desc" if sort == key and not desc else "asc"
+
+
+def _int(v):
+    try:
+        return int(v)
+    except (TypeError, ValueError):
+        return None
