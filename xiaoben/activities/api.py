@@ -1,7 +1,5 @@
 """API for activities, attendance, sign-in and minutes — through the door."""
 
-from __future__ import annotations
-
 import datetime as dt
 
 from django.http import Http404
