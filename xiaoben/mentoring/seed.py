@@ -13,7 +13,7 @@ from django.db.models import Count, Q
 from xiaoben.core.seeding import SeedContext
 from xiaoben.observations.models import Observation
 
-from .models import Mentorship, MentorshipNote, MentorshipQuota, MentorshipReport
+from .models import Mentorship, MentorshipEvaluation, MentorshipNote, MentorshipQuota, MentorshipReport
 from .selectors import due_months, grace_days, quota_rules, year_bounds
 from .services import DEFAULT_GOALS
 
@@ -81,6 +81,54 @@ def seed(ctx: SeedContext) -> None:
         MentorshipNote.objects.bulk_create(
             [MentorshipNote(mentorship=p, author=p.mentor.user, text=rng.choice(NOTES)) for p in pairs[: max(1, len(pairs) // 2)]]
         )
+        _last_year(ctx, school, year, teachers, mentors)
+
+
+def _last_year(ctx, school, year, teachers, mentors) -> None:
+    """Last school year's pairs, evaluated at year end (the assessment reads these)."""
+    prev = ctx.previous_terms.get(school.pk)
+    if prev is None or prev.school_year_id == year.pk:
+        return
+    rng = ctx.rng
+    mentees = [t for t in teachers if t.teaching_since and t.teaching_since <= prev.start_date and t.is_new(prev.end_date)]
+    pairs = []
+    for t in mentees:
+        same = [m for m in mentors if m.subject == t.subject]
+        if same:
+            m = rng.choice(same)
+            pairs.append(
+                Mentorship(
+                    school=school,
+                    school_year=prev.school_year,
+                    mentor=m,
+                    mentee=t,
+                    subject=t.subject,
+                    start_date=dt.date(prev.school_year.start_year, 9, 15),
+                    goals=DEFAULT_GOALS,
+                )
+            )
+    Mentorship.objects.bulk_create(pairs)
+    MentorshipQuota.objects.bulk_create([MentorshipQuota(mentorship=p, **r) for p in pairs for r in quota_rules(school)])
+    evs = []
+    for p in pairs:
+        g = rng.choice(["excellent", "pass", "pass"])
+        evs += [
+            MentorshipEvaluation(
+                mentorship=p,
+                role="mentor_on_mentee",
+                grade=g,
+                comment="工作认真，虚心好学，能独立上好常规课，课堂组织还需加强。",
+                author=p.mentor.user,
+            ),
+            MentorshipEvaluation(
+                mentorship=p, role="mentee_on_pair", comment="师傅每周听课评课，指导具体，收获很大。", author=p.mentee.user
+            ),
+            MentorshipEvaluation(
+                mentorship=p, role="school_on_mentor", grade=rng.choice(["excellent", "pass"]), comment="履行指导职责，完成听课任务。"
+            ),
+            MentorshipEvaluation(mentorship=p, role="school_on_mentee", grade=g, comment="完成结对任务，教学基本功进步明显。"),
+        ]
+    MentorshipEvaluation.objects.bulk_create(evs)
 
 
 def _reports(ctx, school, year, pairs, *, missing: bool) -> None:
