@@ -1,3 +1,184 @@
-from ninja import Router
+"""考核 API through the door: schemes, ranked results, a sheet with how each point was
+earned, and the flow (self → review → confirm)."""
+
+from decimal import Decimal
+
+from django.http import Http404
+from ninja import Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from xiaoben.api.pagination import LazyPage
+from xiaoben.core.scope import scope_for
+from xiaoben.core.tenancy import get_object_for_user, visible_to
+
+from . import selectors, services
+from .models import AssessmentResult, AssessmentScheme
 
 router = Router(tags=["考核"])
+
+
+class ItemOut(Schema):
+    id: int
+    name: str
+    points: Decimal
+    source: str
+    requirement_id: int | None
+
+
+class SchemeOut(Schema):
+    id: int
+    school_id: int
+    term_id: int
+    term_name: str
+    name: str
+    status: str
+    items: list[ItemOut]
+
+
+@router.get("/schemes", response=list[SchemeOut])
+@paginate(PageNumberPagination, page_size=20)
+def schemes(request):
+    qs = visible_to(request.user, AssessmentScheme).select_related("term__school_year").prefetch_related("items").order_by("-id")
+    return LazyPage(
+        qs,
+        lambda s: {
+            "id": s.pk,
+            "school_id": s.school_id,
+            "term_id": s.term_id,
+            "term_name": s.term.name,
+            "name": s.name,
+            "status": s.status,
+            "items": [
+                {"id": i.pk, "name": i.name, "points": i.points, "source": i.source, "requirement_id": i.requirement_id}
+                for i in s.items.all()
+            ],
+        },
+    )
+
+
+class ResultRowOut(Schema):
+    id: int
+    teacher_id: int
+    teacher_name: str
+    staff_no: str
+    total: Decimal
+    rank: int
+    status: str
+
+
+@router.get("/schemes/{scheme_id}/results", response=list[ResultRowOut])
+@paginate(PageNumberPagination, page_size=50)
+def scheme_results(request, scheme_id: int):
+    """Ranked results the caller may see (admins: the school; leaders: their groups; teachers: their own)."""
+    scheme = get_object_for_user(request.user, AssessmentScheme, pk=scheme_id)
+    return LazyPage(
+        selectors.ranked_results(user=request.user, scheme=scheme),
+        lambda r: {
+            "id": r.pk,
+            "teacher_id": r.teacher_id,
+            "teacher_name": r.teacher.name,
+            "staff_no": r.teacher.staff_no,
+            "total": r.total,
+            "rank": r.rank,
+            "status": r.status,
+        },
+    )
+
+
+class ScoreOut(Schema):
+    item_id: int
+    item: str
+    points: Decimal
+    source: str
+    done: Decimal | None
+    required: Decimal | None
+    self_score: Decimal | None
+    review_score: Decimal | None
+    score: Decimal
+    evidence: str
+    evidence_url: str
+
+
+class ResultOut(Schema):
+    id: int
+    scheme_id: int
+    teacher_id: int
+    teacher_name: str
+    status: str
+    status_display: str
+    total: Decimal
+    self_comment: str
+    review_comment: str
+    scores: list[ScoreOut]
+
+
+def _result(request, result_id: int) -> AssessmentResult:
+    qs = AssessmentResult.objects.select_related("scheme", "teacher")
+    return get_object_for_user(request.user, AssessmentResult, qs, pk=result_id)
+
+
+def _result_out(r: AssessmentResult) -> dict:
+    return {
+        "id": r.pk,
+        "scheme_id": r.scheme_id,
+        "teacher_id": r.teacher_id,
+        "teacher_name": r.teacher.name,
+        "status": r.status,
+        "status_display": r.get_status_display(),
+        "total": r.total,
+        "self_comment": r.self_comment,
+        "review_comment": r.review_comment,
+        "scores": [
+            {
+                "item_id": s.item_id,
+                "item": s.item.name,
+                "points": s.item.points,
+                "source": s.item.source,
+                "done": s.done,
+                "required": s.required,
+                "self_score": s.self_score,
+                "review_score": s.review_score,
+                "score": s.score,
+                "evidence": s.evidence,
+                "evidence_url": s.evidence_url,
+            }
+            for s in selectors.sheet(r)
+        ],
+    }
+
+
+@router.get("/results/{result_id}", response=ResultOut)
+def result_detail(request, result_id: int):
+    return _result_out(_result(request, result_id))
+
+
+class ScoresIn(Schema):
+    scores: dict[int, Decimal | None] = {}
+    comment: str = ""
+    submit: bool = True
+
+
+@router.post("/results/{result_id}/self", response=ResultOut)
+def result_self(request, result_id: int, data: ScoresIn):
+    r = services.result_self_assess(
+        result=_result(request, result_id), user=request.user, scores=data.scores, comment=data.comment, submit=data.submit
+    )
+    r.refresh_from_db()
+    return _result_out(r)
+
+
+@router.post("/results/{result_id}/review", response=ResultOut)
+def result_review(request, result_id: int, data: ScoresIn):
+    r = services.result_review(result=_result(request, result_id), user=request.user, scores=data.scores, comment=data.comment)
+    r.refresh_from_db()
+    return _result_out(r)
+
+
+@router.post("/results/{result_id}/confirm", response=ResultOut)
+def result_confirm(request, result_id: int):
+    result = _result(request, result_id)
+    if not scope_for(request.user).can("assessment:manage", result.school_id):
+        raise Http404
+    r = services.result_confirm(result=result, user=request.user)
+    r.refresh_from_db()
+    return _result_out(r)
