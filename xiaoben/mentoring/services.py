@@ -258,3 +258,22 @@ def evaluation_save(*, pair: Mentorship, role: str, grade: str, comment: str, us
     ev.full_clean()
     ev.save()
     return ev
+
+
+@transaction.atomic
+def reports_remind(*, overdue: list[tuple[Mentorship, list[dt.date]]]) -> int:
+    """Remind both members of each pair with overdue 月报表; returns pairs reminded."""
+    n = 0
+    for pair, months in overdue:
+        if not months:
+            continue
+        names = "、".join(f"{m.month}月" for m in months)
+        notification_send(
+            recipients=[pair.mentor.user_id, pair.mentee.user_id],
+            kind="mentoring.report_overdue",
+            text=f"师徒结对月报表（{names}）尚未填报，请师徒双方尽快填写。",
+            url=reverse("mentoring:detail", args=[pair.pk]),
+            target=pair,
+        )
+        n += 1
+    return n

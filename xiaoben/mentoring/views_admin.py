@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from xiaoben.core.decorators import require_perm
@@ -20,7 +21,7 @@ from . import selectors, services
 from .documents import agreements_docx
 from .forms import PairEditForm, QuotaRuleFormSet
 from .models import Mentorship, MentorshipQuota
-from .scopes import can_see_private
+from .scopes import can_see_private, lead_school_ids
 from .views import _get_pair, _int, school_and_year
 
 
@@ -205,3 +206,23 @@ def agreements(request):
         return redirect("mentoring:list")
     quotas = list(MentorshipQuota.objects.filter(mentorship__in=pairs))
     return _docx_response(agreements_docx(pairs, quotas=quotas), f"{school.name}{year.name}师徒结对协议书.docx")
+
+
+@require_POST
+def remind(request):
+    """The lead reminds every pair with an overdue 月报表."""
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(reverse("mentoring:list"))
+    scope = scope_for(request.user)
+    school, year, _ = school_and_year(request, scope)
+    if not (scope.is_platform_admin or school.pk in lead_school_ids(scope)):
+        raise Http404
+    pairs = list(Mentorship.objects.filter(school=school, school_year=year, is_active=True).select_related("mentor", "mentee"))
+    bounds = selectors.year_bounds(year)
+    progress = [selectors.PairProgress(pair=p) for p in pairs]
+    selectors.attach_report_status(progress, bounds=bounds, today=today(), grace=selectors.grace_days(school))
+    n = services.reports_remind(overdue=[(pp.pair, pp.overdue_months) for pp in progress])
+    messages.success(request, f"已提醒{n}对师徒填报月报表。" if n else "没有逾期未交的月报表。")
+    return redirect(f"{reverse('mentoring:list')}?year={year.pk}")

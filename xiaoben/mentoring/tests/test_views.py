@@ -311,3 +311,16 @@ def test_mentor_records_an_observation_and_the_pair_moves_by_one(world, client_f
     observe(world, world.mentor, world.teacher, world.today)
     after = count()
     assert after == [before[0], before[1] + 1]
+
+
+@pytest.mark.parametrize("persona,status", [("anonymous", 302), ("dean", 302), ("mentor", 404), ("colleague", 404), ("other_teacher", 404)])
+def test_remind_overdue_pairs(world, client_for, pair, persona, status):
+    from xiaoben.core.models import Notification
+
+    # pair filed October only; September is overdue
+    r = client_for(persona).post(reverse("mentoring:remind"))
+    assert r.status_code == status
+    sent = Notification.objects.filter(kind="mentoring.report_overdue")
+    assert sent.count() == (2 if persona == "dean" else 0)
+    if persona == "dean":
+        assert "9月" in sent.first().text
