@@ -114,7 +114,7 @@ def monthly_plan(activities) -> list[dict]:
                 items.append(
                     {
                         "slot_id": a.slot_id,
-                        "text": f"{a.group.name if a.group else ''}{a.get_kind_display()}：{a.title}",
+                        "text": f"{a.group.name if a.group else ''}{slot.title}",
                         "when": f"每{slot.get_weekday_display()}第{slot.period}节",
                         "count": 1,
                         "activities": [a],
