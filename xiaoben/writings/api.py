@@ -1,3 +1,165 @@
-from ninja import Router
+"""研修文章 API: list, detail, create (a draft), update, submit, withdraw — through the door."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import Http404
+from ninja import Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from xiaoben.api.pagination import LazyPage
+from xiaoben.core.scope import scope_for
+from xiaoben.core.tenancy import get_object_for_user
+
+from . import selectors, services
+from .models import Book, Writing
 
 router = Router(tags=["研修文章"])
+
+
+class WritingListOut(Schema):
+    id: int
+    school_id: int
+    term_id: int
+    author_id: int
+    author_name: str
+    kind: str
+    kind_display: str
+    sub_kind: str
+    title: str
+    char_count: int
+    written_on: dt.date
+    status: str
+    is_excellent: bool
+    visibility: str
+    book_id: int | None
+    version: int
+
+
+class WritingOut(WritingListOut):
+    body: str
+    submitted_at: dt.datetime | None
+    reviewed_at: dt.datetime | None
+    review_comment: str
+    similarity: float | None = None  # only for those who may review it
+    similar_to_id: int | None = None
+
+
+class WritingIn(Schema):
+    kind: str
+    title: str
+    body: str = ""
+    written_on: dt.date | None = None
+    sub_kind: str = ""
+    visibility: str = "school"
+    book_id: int | None = None
+
+
+class WritingPatch(Schema):
+    version: int
+    title: str | None = None
+    body: str | None = None
+    kind: str | None = None
+    sub_kind: str | None = None
+    written_on: dt.date | None = None
+    visibility: str | None = None
+    book_id: int | None = None
+
+
+def _list_out(w: Writing) -> dict:
+    return {
+        "id": w.pk,
+        "school_id": w.school_id,
+        "term_id": w.term_id,
+        "author_id": w.author_id,
+        "author_name": w.author.name,
+        "kind": w.kind,
+        "kind_display": w.kind_label,
+        "sub_kind": w.sub_kind,
+        "title": w.title,
+        "char_count": w.char_count,
+        "written_on": w.written_on,
+        "status": w.status,
+        "is_excellent": w.is_excellent,
+        "visibility": w.visibility,
+        "book_id": w.book_id,
+        "version": w.version,
+    }
+
+
+def _detail_out(request, w: Writing) -> dict:
+    out = _list_out(w)
+    reviewer = services.can_review(scope_for(request.user), w)
+    out.update(
+        body=w.body,
+        submitted_at=w.submitted_at,
+        reviewed_at=w.reviewed_at,
+        review_comment=w.review_comment,
+        similarity=w.similarity if reviewer else None,
+        similar_to_id=w.similar_to_id if reviewer else None,
+    )
+    return out
+
+
+def _teacher(request):
+    scope = scope_for(request.user)
+    if scope.teacher is None or not scope.can("writings:write", school_id=scope.teacher.school_id):
+        raise Http404
+    return scope
+
+
+def _book(request, book_id):
+    return get_object_for_user(request.user, Book, pk=book_id) if book_id else None
+
+
+@router.get("/writings", response=list[WritingListOut])
+@paginate(PageNumberPagination, page_size=50)
+def writings(request, tab: str = "shared", kind: str = "", status: str = "", term_id: int | None = None):
+    """tab: mine (my writings, drafts included) / review (waiting for my review) / shared (colleagues')."""
+    scope = scope_for(request.user)
+    qs = selectors.writing_list(user=request.user, scope=scope, tab=tab, kind=kind, status=status, term_id=term_id)
+    return LazyPage(qs, _list_out)
+
+
+@router.get("/writings/{writing_id}", response=WritingOut)
+def writing(request, writing_id: int):
+    w = get_object_for_user(request.user, Writing, Writing.objects.select_related("author", "school"), pk=writing_id)
+    return _detail_out(request, w)
+
+
+@router.post("/writings", response={201: WritingOut})
+def writing_create(request, payload: WritingIn):
+    scope = _teacher(request)
+    data = payload.dict()
+    book = _book(request, data.pop("book_id"))
+    w = services.writing_create(author=scope.teacher, book=book, **data)
+    return 201, _detail_out(request, w)
+
+
+@router.patch("/writings/{writing_id}", response=WritingOut)
+def writing_update(request, writing_id: int, payload: WritingPatch):
+    scope = _teacher(request)
+    w = get_object_for_user(request.user, Writing, Writing.objects.select_related("author", "school"), pk=writing_id)
+    if not scope.is_self(w.author_id):
+        raise Http404
+    data = payload.dict(exclude_unset=True)
+    version = data.pop("version")
+    if "book_id" in data:
+        data["book"] = _book(request, data.pop("book_id"))
+    services.writing_update(writing=w, by=scope, expected_version=version, **data)
+    return _detail_out(request, w)
+
+
+@router.post("/writings/{writing_id}/submit", response=WritingOut)
+def writing_submit(request, writing_id: int):
+    w = get_object_for_user(request.user, Writing, Writing.objects.select_related("author", "school"), pk=writing_id)
+    services.writing_submit(writing=w, by=scope_for(request.user))
+    return _detail_out(request, w)
+
+
+@router.post("/writings/{writing_id}/withdraw", response=WritingOut)
+def writing_withdraw(request, writing_id: int):
+    w = get_object_for_user(request.user, Writing, Writing.objects.select_related("author", "school"), pk=writing_id)
+    services.writing_withdraw(writing=w, by=scope_for(request.user))
+    return _detail_out(request, w)

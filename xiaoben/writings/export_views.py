@@ -56,7 +56,9 @@ def teacher_docx(request):
 @require_perm("reports:export")
 def school_xlsx(request):
     scope = scope_for(request.user)
-    school = School.objects.get(pk=scope.school_id)
+    school = School.objects.filter(pk=scope.school_id).first()
+    if school is None:
+        raise Http404
     term = _term(request, school.pk)
     rows = (
         visible_to(request.user, Writing)

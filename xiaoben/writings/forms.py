@@ -11,7 +11,7 @@ class WritingForm(StyledFormMixin, forms.Form):
     title = forms.CharField(label="标题", max_length=200, required=False)
     written_on = forms.DateField(label="写作日期", widget=forms.DateInput(attrs={"type": "date"}), required=False)
     book = forms.TypedChoiceField(label="书目（读书笔记、读后感）", coerce=int, required=False, empty_value=None)
-    visibility = forms.ChoiceField(label="可见范围", choices=Visibility.choices, initial=Visibility.SCHOOL)
+    visibility = forms.ChoiceField(label="可见范围", choices=Visibility.choices, initial=Visibility.SCHOOL, required=False)
     observation = forms.TypedChoiceField(label="关联听课（可选）", coerce=int, required=False, empty_value=None)
     activity = forms.TypedChoiceField(label="关联活动（可选）", coerce=int, required=False, empty_value=None)
     body = forms.CharField(label="正文", widget=forms.Textarea(attrs={"hidden": True}), required=False, max_length=200000)

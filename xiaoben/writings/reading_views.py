@@ -130,7 +130,9 @@ def recommended_delete(request, pk: int):
 def settings_page(request):
     """查重阈值: from what similarity the reviewer is warned."""
     scope = scope_for(request.user)
-    school = School.objects.get(pk=scope.school_id)
+    school = School.objects.filter(pk=scope.school_id).first()
+    if school is None:
+        raise Http404
     form = ThresholdForm(request.POST or None, initial={"percent": round(detection.threshold(school) * 100)})
     if request.method == "POST" and form.is_valid():
         try:

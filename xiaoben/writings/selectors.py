@@ -33,6 +33,7 @@ def writing_list(
         qs = qs.filter(author_id=scope.teacher_id or 0)
     elif tab == "review":
         qs = qs.filter(review_queue_filter(scope)).exclude(status=WritingStatus.DRAFT)
+        status = status or WritingStatus.SUBMITTED  # 待我审阅: what is waiting, unless asked otherwise
     else:
         qs = qs.exclude(status=WritingStatus.DRAFT).exclude(author_id=scope.teacher_id or 0)
     if kind:

@@ -95,6 +95,7 @@ def _fields(form, request) -> dict:
     d = form.cleaned_data
     out = {k: d[k] for k in ("kind", "sub_kind", "title", "written_on", "visibility", "body")}
     out["title"] = out["title"] or ""
+    out["visibility"] = out["visibility"] or "school"
     out["book"] = get_object_for_user(request.user, Book, pk=d["book"]) if d.get("book") else None
     out["observation"] = get_object_for_user(request.user, Observation, pk=d["observation"]) if d.get("observation") else None
     out["activity"] = get_object_for_user(request.user, Activity, pk=d["activity"]) if d.get("activity") else None
