@@ -14,7 +14,9 @@ class ObservationForm(StyledFormMixin, forms.Form):
         label="授课教师", queryset=Teacher.objects.none(), widget=forms.HiddenInput, error_messages={"required": "请选择授课教师。"}
     )
     lesson_date = forms.DateField(
-        label="听课日期", widget=forms.DateInput(attrs={"type": "date"}), error_messages={"invalid": "日期格式不对。"}
+        label="听课日期",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "日期格式不对。", "required": "请填写听课日期。"},
     )
     period = forms.TypedChoiceField(label="节次", choices=PERIODS, coerce=int, required=False, empty_value=None)
     subject = forms.CharField(label="学科", max_length=20, required=False)

@@ -77,6 +77,8 @@ def _school(ctx, school, term, prev) -> None:
     for mentee, mentor in mentor_of.items():
         mentees_of[mentor].append(mentee)
     leaders = set(RoleAssignment.objects.filter(school=school, role__in=["principal", "school_admin"]).values_list("user_id", flat=True))
+    # two experienced teachers nobody has visited yet this term (the matrix shows them)
+    quiet = {t.pk for t in rng.sample([t for t in teachers if t.pk not in mentor_of and t.pk not in mentees_of], 2)}
     skill = {t.pk: rng.uniform(-0.08, 0.06) + (0.02 * min(t.teaching_years(today) or 0, 10) / 10) for t in teachers}
     rows: list[Observation] = []
     points_of: list[dict[int, Decimal]] = []
@@ -92,7 +94,7 @@ def _school(ctx, school, term, prev) -> None:
             is_leader = observer.user_id in leaders
             for _ in range(n):
                 teacher, kind = _pick(rng, observer, by_subject, teachers, mentor_of, mentees_of, by_id, is_leader)
-                if teacher is None:
+                if teacher is None or (which == 1 and teacher.pk in quiet):
                     continue
                 day = rng.choice(days)
                 growth = 0.03 * which  # a little better this term than last

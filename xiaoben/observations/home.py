@@ -1,0 +1,30 @@
+"""Home card: this term's observations given and received, drafts, and (for
+reviewers) open copied-feedback flags. A constant three queries."""
+
+from django.db.models import Count, Q
+
+from xiaoben.core.home import HomeCard
+from xiaoben.core.tenancy import visible_to
+
+from .models import FeedbackFlag, Observation, ObservationStatus
+
+
+def cards(request, scope, term):
+    if scope.teacher is None or term is None:
+        return []
+    tid = scope.teacher_id
+    counts = Observation.objects.filter(term=term).aggregate(
+        given=Count("id", filter=Q(observer_id=tid, status=ObservationStatus.SUBMITTED)),
+        received=Count("id", filter=Q(teacher_id=tid, status=ObservationStatus.SUBMITTED)),
+        drafts=Count("id", filter=Q(observer_id=tid, status=ObservationStatus.DRAFT)),
+    )
+    latest = (
+        Observation.objects.filter(teacher_id=tid, status=ObservationStatus.SUBMITTED)
+        .select_related("observer")
+        .order_by("-lesson_date", "-id")
+        .first()
+    )
+    flags = 0
+    if scope.is_group_leader or scope.is_school_admin:
+        flags = visible_to(request.user, FeedbackFlag).filter(resolved_at__isnull=True).count()
+    return [HomeCard("observations/_home_card.html", {**counts, "latest": latest, "flags": flags}, order=30)]

@@ -1,0 +1,111 @@
+"""On a 390×844 phone: a teacher records an observation with the default rubric in
+at most 12 taps and 3 typed fields; the observed teacher then reads it."""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from xiaoben.core.testing import PASSWORD
+from xiaoben.observations.models import Observation
+
+CHROMIUM = "/usr/bin/chromium"
+DETAIL = re.compile(r"/observations/\d+/$")
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def phone():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium not installed")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        )
+        ctx = b.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="zh-CN")
+        yield ctx
+        b.close()
+
+
+class Counter:
+    def __init__(self, page):
+        self.page, self.taps, self.typed = page, 0, 0
+
+    def tap(self, selector: str) -> None:
+        self.page.locator(selector).first.tap()
+        self.taps += 1
+
+    def type(self, selector: str, text: str) -> None:
+        self.tap(selector)  # focusing a field is a tap too
+        self.page.keyboard.type(text)
+        self.typed += 1
+
+
+def _sign_in(page, base, login):
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", login)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+
+def test_record_on_phone_in_few_taps_and_observed_teacher_reads_it(live_server, world, phone):
+    page = phone.new_page()
+    _sign_in(page, live_server.url, world.teacher.user.username)  # the new teacher observes her mentor
+    page.goto(live_server.url + "/observations/new/")
+    c = Counter(page)
+    c.type("#teacher-q", world.mentor.name_initials)  # "cf" → 陈芳
+    page.wait_for_selector(f"[data-testid=pick-{world.mentor.name_initials}]")
+    c.tap(f"[data-testid=pick-{world.mentor.name_initials}]")
+    assert page.input_value("#id_subject") == "语文"  # prefilled from the profile
+    assert page.input_value("#id_grade") == "3"
+    assert page.input_value("#id_lesson_date") == "2026-11-18"  # today by default
+    c.type("#id_lesson_title", "找春天")
+    c.tap("label[for=kind-mentor]")
+    # two items scored differently from the default (9 of 10)
+    c.tap("#score-items .score-item:nth-of-type(1) label:nth-of-type(1)")
+    c.tap("#score-items .score-item:nth-of-type(5) label:nth-of-type(1)")
+    c.type("#id_strengths", "朗读指导层层递进，学生读得有滋有味。")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    c.tap("#submit-btn")
+    page.wait_for_url(DETAIL)
+    assert c.taps <= 12 and c.typed <= 3, (c.taps, c.typed)
+    obs = Observation.objects.get()
+    assert obs.status == "submitted" and obs.observer_id == world.teacher.pk and obs.teacher_id == world.mentor.pk
+    assert obs.kind == "mentor" and obs.subject == "语文" and obs.lesson_title == "找春天"
+    # 10/10 on weights 10 and 20, 9/10 elsewhere → 90 + 0.1×30 = 93.0
+    assert float(obs.total) == 93.0 and obs.grade_label == "优"
+    assert obs.scores.count() == 8
+    assert page.locator("[data-testid=total]").inner_text() == "93.0"
+
+    # the observed teacher is notified and reads the feedback
+    other = phone.browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="zh-CN")
+    page2 = other.new_page()
+    _sign_in(page2, live_server.url, world.mentor.user.username)
+    assert page2.locator("[data-testid=unread-count]").inner_text() == "1"
+    page2.goto(f"{live_server.url}/observations/{obs.pk}/")
+    assert "朗读指导层层递进" in page2.locator("[data-testid=feedback]").inner_text()
+    assert page2.locator("text=继续填写").count() == 0
+    other.close()
+
+
+def test_autosave_keeps_a_server_draft(live_server, world, phone):
+    page = phone.new_page()
+    _sign_in(page, live_server.url, world.mentor.user.username)
+    page.goto(live_server.url + "/observations/new/")
+    page.fill("#teacher-q", world.teacher.name_initials)
+    page.locator(f"[data-testid=pick-{world.teacher.name_initials}]").tap()
+    page.locator("#id_lesson_title").fill("秋天的雨")
+    page.locator("#id_lesson_title").dispatch_event("input")
+    page.wait_for_function("document.getElementById('draft-id').value !== ''", timeout=10000)
+    draft = Observation.objects.get()
+    assert draft.status == "draft" and draft.lesson_title == "秋天的雨"
+    # submitting afterwards completes the same row, not a second one
+    page.locator("#id_strengths").fill("目标明确")
+    page.locator("#submit-btn").tap()
+    page.wait_for_url(DETAIL)
+    assert Observation.objects.count() == 1 and Observation.objects.get().status == "submitted"
