@@ -277,3 +277,21 @@ def reports_remind(*, overdue: list[tuple[Mentorship, list[dt.date]]]) -> int:
         )
         n += 1
     return n
+
+
+@transaction.atomic
+def school_ratings_save(*, ratings: list[dict], user) -> int:
+    """学年末学校评定: [{pair, mentor_grade, mentee_grade, comment}] in one go; a row
+    without a grade is left as it was. All or nothing."""
+    n = 0
+    for r in ratings:
+        for role, key in (("school_on_mentor", "mentor_grade"), ("school_on_mentee", "mentee_grade")):
+            grade = r.get(key) or ""
+            if not grade:
+                continue
+            if grade not in Grade.values:
+                raise ValidationError("等第应为优秀、合格或不合格。")
+            comment = (r.get("comment") or "").strip() or f"学年结对考核：{Grade(grade).label}"
+            evaluation_save(pair=r["pair"], role=role, grade=grade, comment=comment, user=user)
+            n += 1
+    return n

@@ -11,6 +11,7 @@ urlpatterns = [
     path("quotas/", views_admin.quotas, name="quotas"),
     path("agreements/", views_admin.agreements, name="agreements"),
     path("remind/", views_admin.remind, name="remind"),
+    path("ratings/", views_admin.ratings, name="ratings"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views_admin.edit, name="edit"),
     path("<int:pk>/quotas/", views_admin.pair_quotas, name="pair_quotas"),

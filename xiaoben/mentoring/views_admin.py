@@ -20,7 +20,7 @@ from xiaoben.org.selectors import today
 from . import selectors, services
 from .documents import agreements_docx
 from .forms import PairEditForm, QuotaRuleFormSet
-from .models import Mentorship, MentorshipQuota
+from .models import Grade, Mentorship, MentorshipEvaluation, MentorshipQuota
 from .scopes import can_see_private, lead_school_ids
 from .views import _get_pair, _int, school_and_year
 
@@ -226,3 +226,51 @@ def remind(request):
     n = services.reports_remind(overdue=[(pp.pair, pp.overdue_months) for pp in progress])
     messages.success(request, f"已提醒{n}对师徒填报月报表。" if n else "没有逾期未交的月报表。")
     return redirect(f"{reverse('mentoring:list')}?year={year.pk}")
+
+
+def ratings(request):
+    """学年评价: the lead rates every pair's mentor and mentee (优秀/合格/不合格) on one screen."""
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    scope = scope_for(request.user)
+    school, year, _ = school_and_year(request, scope)
+    if not (scope.is_platform_admin or school.pk in lead_school_ids(scope)):
+        raise Http404
+    pairs = list(
+        Mentorship.objects.filter(school=school, school_year=year, is_active=True)
+        .select_related("mentor", "mentee")
+        .order_by("mentor__staff_no", "mentee__staff_no")
+    )
+    progress, _, _ = selectors.progress_for(pairs, school_id=school.pk, school_year=year)
+    evs = {(e.mentorship_id, e.role): e for e in MentorshipEvaluation.objects.filter(mentorship__in=pairs)}
+    if request.method == "POST":
+        rows = [
+            {
+                "pair": p,
+                "mentor_grade": request.POST.get(f"mentor_{p.pk}", ""),
+                "mentee_grade": request.POST.get(f"mentee_{p.pk}", ""),
+                "comment": request.POST.get(f"comment_{p.pk}", "")[:5000],
+            }
+            for p in pairs
+        ]
+        try:
+            n = services.school_ratings_save(ratings=rows, user=request.user)
+        except ValidationError as e:
+            messages.error(request, "；".join(e.messages))
+        else:
+            messages.success(request, f"已保存{n}项学校评定。")
+            return redirect(f"{reverse('mentoring:ratings')}?year={year.pk}")
+    rows = []
+    for pp in progress:
+        pid = pp.pair.pk
+        rows.append(
+            {
+                "pp": pp,
+                "mentor_on_mentee": evs.get((pid, "mentor_on_mentee")),
+                "school_on_mentor": evs.get((pid, "school_on_mentor")),
+                "school_on_mentee": evs.get((pid, "school_on_mentee")),
+            }
+        )
+    return render(request, "mentoring/ratings.html", {"school": school, "year": year, "rows": rows, "grades": Grade.choices})

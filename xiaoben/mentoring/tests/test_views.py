@@ -324,3 +324,32 @@ def test_remind_overdue_pairs(world, client_for, pair, persona, status):
     assert sent.count() == (2 if persona == "dean" else 0)
     if persona == "dean":
         assert "9月" in sent.first().text
+
+
+@pytest.mark.parametrize(
+    "persona,status",
+    [
+        ("anonymous", 302),
+        ("dean", 200),
+        ("principal", 200),
+        ("mentor", 404),
+        ("teacher", 404),
+        ("colleague", 404),
+        ("other_teacher", 404),
+        ("researcher", 404),
+    ],
+)
+def test_ratings_page_by_persona(world, client_for, pair, persona, status):
+    assert client_for(persona).get(reverse("mentoring:ratings")).status_code == status
+
+
+def test_school_rates_every_pair_in_one_screen(world, client_for, pair):
+    from xiaoben.mentoring.selectors import mentorship_results
+
+    r = client_for("dean").post(
+        reverse("mentoring:ratings"), {f"mentor_{pair.pk}": "excellent", f"mentee_{pair.pk}": "pass", f"comment_{pair.pk}": ""}
+    )
+    assert r.status_code == 302
+    res = mentorship_results(school_id=world.school.pk, school_year_id=pair.school_year_id)
+    assert res[world.mentor.pk]["as_mentor"] == "excellent" and res[world.teacher.pk]["as_mentee"] == "pass"
+    assert client_for("colleague").post(reverse("mentoring:ratings"), {f"mentor_{pair.pk}": "fail"}).status_code == 404
