@@ -244,14 +244,14 @@ def _honour_phrase(a: Analysis) -> str:
 
 def _pie(title: str, shares: list[Share]) -> dict:
     return {
-        "title": {"text": title, "left": "center", "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "item", "formatter": "{b}：{c}人（{d}%）"},
         "legend": {"bottom": 0, "type": "scroll"},
         "series": [
             {
                 "type": "pie",
+                "name": title,
                 "radius": ["35%", "62%"],
-                "center": ["50%", "48%"],
+                "center": ["50%", "45%"],
                 "label": {"formatter": "{b}\n{c}人"},
                 "data": [{"name": s.label, "value": s.count} for s in shares if s.count],
             }
@@ -261,22 +261,20 @@ def _pie(title: str, shares: list[Share]) -> dict:
 
 def _bar(title: str, shares: list[Share]) -> dict:
     return {
-        "title": {"text": title, "left": "center", "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "axis"},
-        "grid": {"left": 40, "right": 16, "bottom": 60, "top": 40},
+        "grid": {"left": 40, "right": 16, "bottom": 60, "top": 30},
         "xAxis": {"type": "category", "data": [s.label for s in shares], "axisLabel": {"interval": 0, "rotate": 30}},
         "yAxis": {"type": "value", "minInterval": 1, "name": "人"},
-        "series": [{"type": "bar", "data": [s.count for s in shares], "label": {"show": True, "position": "top"}}],
+        "series": [{"type": "bar", "name": title, "data": [s.count for s in shares], "label": {"show": True, "position": "top"}}],
     }
 
 
 def _honour_bar(a: Analysis) -> dict:
     kinds = a.honour_kinds
     return {
-        "title": {"text": "荣誉称号（级别 × 称号）", "left": "center", "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "axis"},
         "legend": {"bottom": 0, "type": "scroll"},
-        "grid": {"left": 40, "right": 16, "bottom": 50, "top": 40},
+        "grid": {"left": 40, "right": 16, "bottom": 50, "top": 30},
         "xAxis": {"type": "category", "data": list(a.honours)},
         "yAxis": {"type": "value", "minInterval": 1, "name": "人"},
         "series": [{"type": "bar", "stack": "h", "name": k, "data": [a.honours[lv].get(k, 0) for lv in a.honours]} for k in kinds],

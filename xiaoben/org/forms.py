@@ -24,7 +24,7 @@ def _subject_choices(blank: str = "—"):
 class TeacherForm(StyledFormMixin, forms.Form):
     staff_no = forms.CharField(label="工号", max_length=30)
     name = forms.CharField(label="姓名", max_length=50)
-    gender = forms.ChoiceField(label="性别", choices=Gender.choices)
+    gender = forms.ChoiceField(label="性别", choices=[("", "请选择"), *Gender.choices])
     phone = forms.CharField(label="手机号", max_length=20, required=False, help_text="可用于登录；不能与他人重复。")
     birth_date = forms.DateField(label="出生日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     teaching_since = forms.DateField(
