@@ -188,11 +188,15 @@ def _activity_rows(ctx, school, term, items, rubric, skill, rows, points_of) -> 
     held = Activity.objects.filter(
         school=school, term=term, kind__in=["open_lesson", "lesson_study", "same_topic"], host__isnull=False, starts_at__date__lt=today
     ).select_related("host", "group")
+    from xiaoben.activities.models import LessonStudyRound
+
+    round_no = dict(LessonStudyRound.objects.filter(series__school=school).values_list("activity_id", "number"))
     teachers = [t for t in ctx.teachers[school.pk] if t.is_active]
     for i, a in enumerate(held.order_by("starts_at")[:30]):
         colleagues = [t for t in teachers if t.subject == a.host.subject and t.pk != a.host_id] or teachers
         for observer in rng.sample(colleagues, min(len(colleagues), rng.randint(3, 6))):
-            pts = _points(rng, items, skill.get(a.host_id, 0) + 0.01 * i)
+            # each round of a lesson study is better than the last (that is the point of it)
+            pts = _points(rng, items, skill.get(a.host_id, 0) + 0.005 * i + 0.05 * (round_no.get(a.pk, 1) - 1))
             kind = ACTIVITY_KIND.get(a.lesson_kind, K.OPEN)
             title = a.title.split("《")[-1].split("》")[0] if "《" in a.title else a.title[:40]
             day = timezone.localtime(a.starts_at).date()

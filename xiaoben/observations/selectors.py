@@ -141,3 +141,39 @@ def dimension_order(rubric: Rubric | None) -> list[str]:
         if d not in seen:
             seen.append(d)
     return seen
+
+
+def series_round_averages(*, user, series) -> list[dict]:
+    """一课多研/同课异构: each round's average by dimension (百分制), from the
+    observations linked to the round's activity that this person may see.
+    Two queries whatever the number of rounds and observations."""
+    from xiaoben.activities.selectors import series_rounds
+
+    rounds = list(series_rounds(series))
+    numbers = dict(series.rounds.values_list("activity_id", "number"))
+    obs = visible_to(user, Observation).filter(status=ObservationStatus.SUBMITTED, activity__in=[a.pk for a in rounds])
+    rows = (
+        ObservationScore.objects.filter(observation__in=obs.values("pk"))
+        .values("observation__activity_id", "item__dimension")
+        .annotate(avg=Avg(F("points") * 100 / F("item__max_points")), n=Count("observation_id", distinct=True))
+        .order_by()
+    )
+    by_activity: dict[int, dict] = {}
+    for r in rows:
+        a = by_activity.setdefault(r["observation__activity_id"], {"dims": {}, "n": 0})
+        a["dims"][r["item__dimension"]] = round(Decimal(r["avg"] or 0), 1)
+        a["n"] = max(a["n"], r["n"])
+    out = []
+    for i, a in enumerate(rounds, start=1):
+        data = by_activity.get(a.pk, {"dims": {}, "n": 0})
+        dims = data["dims"]
+        out.append(
+            {
+                "number": numbers.get(a.pk, i),
+                "activity": a,
+                "n": data["n"],
+                "dims": dims,
+                "mean": round(sum(dims.values()) / len(dims), 1) if dims else None,
+            }
+        )
+    return out

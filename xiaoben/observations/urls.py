@@ -19,6 +19,7 @@ urlpatterns = [
     path("flags/", views_stats.flags, name="flags"),
     path("flags/<int:pk>/resolve/", views_stats.flag_resolve, name="flag_resolve"),
     path("activities/", views_stats.activity_averages, name="activities"),
+    path("series/<int:pk>/", views_stats.series_detail, name="series"),
     path("rubrics/", views_rubrics.rubric_list, name="rubrics"),
     path("rubrics/new/", views_rubrics.rubric_edit, name="rubric_new"),
     path("rubrics/<int:pk>/", views_rubrics.rubric_detail, name="rubric_detail"),

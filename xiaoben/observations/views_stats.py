@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from xiaoben.core.scope import scope_for
-from xiaoben.core.tenancy import get_object_for_user
+from xiaoben.core.tenancy import get_object_for_user, visible_to
 from xiaoben.org.models import Teacher, Term
 from xiaoben.org.selectors import current_term
 
@@ -129,4 +129,47 @@ def activity_averages(request):
         )
     for r in rows:
         r["dim_list"] = [r["dims"].get(d) for d in dims]
-    return render(request, "observations/activities.html", {"rows": rows, "dims": dims, "chart": chart})
+    from xiaoben.activities.models import LessonStudySeries
+
+    series = list(
+        visible_to(request.user, LessonStudySeries).filter(school_id=scope.school_id).select_related("group").order_by("-created_at")[:50]
+    )
+    return render(request, "observations/activities.html", {"rows": rows, "dims": dims, "chart": chart, "series": series})
+
+
+@login_required
+def series_detail(request, pk: int):
+    """Round-by-round averages of a lesson-study series (activities.LessonStudySeries)."""
+    from xiaoben.activities.models import LessonStudySeries
+
+    series = get_object_for_user(
+        request.user, LessonStudySeries, LessonStudySeries.objects.select_related("group", "term__school_year"), pk=pk
+    )
+    rounds = selectors.series_round_averages(user=request.user, series=series)
+    known = list(dict.fromkeys(d for d, *_ in DEFAULT_ITEMS))
+    present = {d for r in rounds for d in r["dims"]}
+    dims = [d for d in known if d in present] + sorted(present - set(known))
+    for r in rounds:
+        r["dim_list"] = [r["dims"].get(d) for d in dims]
+    chart = None
+    if present:
+        chart = json.dumps(
+            {
+                "tooltip": {"trigger": "axis"},
+                "legend": {"bottom": 0, "type": "scroll"},
+                "grid": {"left": 40, "right": 16, "top": 24, "bottom": 60},
+                "xAxis": {"type": "category", "data": [f"第{r['number']}轮" for r in rounds]},
+                "yAxis": {"type": "value", "min": 50, "max": 100},
+                "series": [
+                    {
+                        "name": d,
+                        "type": "line",
+                        "connectNulls": True,
+                        "data": [float(r["dims"][d]) if d in r["dims"] else None for r in rounds],
+                    }
+                    for d in dims
+                ],
+            },
+            ensure_ascii=False,
+        )
+    return render(request, "observations/series.html", {"series": series, "rounds": rounds, "dims": dims, "chart": chart})

@@ -89,3 +89,23 @@ def test_api_list_query_count_constant(world, client_for):
     before = _count(c, "/api/v1/observations/observations")
     _bulk(world, 40, observer=world.mentor, teacher=world.teacher)
     assert _count(c, "/api/v1/observations/observations") == before
+
+
+def test_series_page_query_count_constant(world, client_for):
+    from xiaoben.activities.models import Activity, LessonStudyRound, LessonStudySeries
+
+    series = LessonStudySeries.objects.create(school=world.school, term=world.term, kind="multi_round", title="一课多研")
+    acts = []
+    for n in (1, 2, 3):
+        a = Activity.objects.create(school=world.school, term=world.term, kind="lesson_study", title=f"第{n}轮", host=world.teacher)
+        LessonStudyRound.objects.create(series=series, activity=a, number=n)
+        acts.append(a)
+    c = client_for("dean")
+    url = reverse("observations:series", args=[series.pk])
+    _bulk(world, 2, observer=world.mentor, teacher=world.teacher)
+    Observation.objects.update(activity=acts[0])
+    _count(c, url)
+    before = _count(c, url)
+    _bulk(world, 30, observer=world.leader, teacher=world.teacher)
+    Observation.objects.filter(activity__isnull=True).update(activity=acts[1])
+    assert _count(c, url) == before

@@ -251,3 +251,32 @@ def test_docx_has_feedback(world, record, client_for):
     doc = Document(BytesIO(client_for("teacher").get(reverse("observations:docx", args=[obs.pk])).content))
     text = "\n".join(c.text for t in doc.tables for row in t.rows for c in row.cells)
     assert "朗读指导扎实" in text and "刘思雨" in text and "90.0" in text
+
+
+def test_series_round_averages(world, record, client_for):
+    from xiaoben.activities.models import Activity, LessonStudyRound, LessonStudySeries
+
+    series = LessonStudySeries.objects.create(
+        school=world.school, term=world.term, group=world.chinese, kind="multi_round", title="《秋天的雨》一课多研"
+    )
+    rounds = []
+    for n in (1, 2):
+        a = Activity.objects.create(school=world.school, term=world.term, kind="lesson_study", title=f"第{n}轮", host=world.teacher)
+        LessonStudyRound.objects.create(series=series, activity=a, number=n, teacher=world.teacher)
+        rounds.append(a)
+    from xiaoben.observations.rubrics import rubric_for_school
+
+    items = list(rubric_for_school(world.school).items.all())
+    record(activity=rounds[0], points={i.pk: i.max_points * 7 / 10 for i in items})
+    record(activity=rounds[1], observer=world.leader, points={i.pk: i.max_points * 9 / 10 for i in items})
+    from xiaoben.observations.selectors import series_round_averages
+
+    avg = series_round_averages(user=world.users["dean"], series=series)
+    assert [r["number"] for r in avg] == [1, 2]
+    assert avg[0]["dims"]["教学目标"] == 70 and avg[1]["dims"]["教学目标"] == 90 and avg[1]["n"] == 1
+    url = reverse("observations:series", args=[series.pk])
+    body = client_for("leader").get(url).content.decode()
+    assert "第2轮" in body and "90.0" in body
+    assert client_for("other_teacher").get(url).status_code == 404
+    assert client_for("anonymous").get(url).status_code == 302
+    assert series.title in client_for("leader").get(reverse("observations:activities")).content.decode()
