@@ -25,7 +25,7 @@ from .models import (
     LessonStudyRound,
     LessonStudySeries,
 )
-from .seed_text import LESSONS, MINUTES, PLAN_DRAFT, PREP_TOPICS, REFLECTIONS
+from .seed_text import COMMENTS, LESSONS, MINUTES, PLAN_DRAFT, PREP_TOPICS, REFLECTIONS
 from .services import hour_category, hours_table
 
 # (weekday, period) of each 教研组's weekly 集体备课: 下午第三节 = 第7节.
@@ -310,7 +310,12 @@ def _save(m: _Maker, school) -> None:
 
 def _preps(m: _Maker, chinese, cn, leader, persona_teacher) -> None:
     """集体备课 of the 语文组: drafts, personal revisions and 教后反思 on past weeks."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from xiaoben.core.models import Comment
+
     rng = m.rng
+    ct = ContentType.objects.get_for_model(LessonPrep)
     past = [a for a in m.activities if a.kind == "lesson_prep" and a.group_id == chinese.pk and a.status in ("recorded", "held")]
     coming = [a for a in m.activities if a.kind == "lesson_prep" and a.group_id == chinese.pk and a.status == "published"]
     picks = past[-3:] + coming[:1]
@@ -322,8 +327,14 @@ def _preps(m: _Maker, chinese, cn, leader, persona_teacher) -> None:
         )
         draft = PLAN_DRAFT.format(topic=topic)
         v0 = LessonPlanVersion.objects.create(prep=prep, author=lead, kind="draft", body=draft, note="主备初稿")
+        posted = a.starts_at - dt.timedelta(days=3)
+        LessonPrep.objects.filter(pk=prep.pk).update(created_at=posted)
+        LessonPlanVersion.objects.filter(pk=v0.pk).update(created_at=posted)
         if a.status == "published":
             continue
+        for n, (t, text) in enumerate(zip(rng.sample(cn, min(3, len(cn))), COMMENTS, strict=False)):
+            c = Comment.objects.create(target_type=ct, target_id=prep.pk, author=t.user, body=text)
+            Comment.objects.filter(pk=c.pk).update(created_at=posted + dt.timedelta(hours=n + 2))
         others = rng.sample([t for t in cn if t.pk != lead.pk], min(3, len(cn) - 1))
         if persona_teacher.pk != lead.pk and persona_teacher not in others:
             others[0] = persona_teacher
@@ -331,7 +342,8 @@ def _preps(m: _Maker, chinese, cn, leader, persona_teacher) -> None:
             body = draft.replace("认识本课生字", "认识本课生字，重点指导易错字的书写").replace("小组合作", "同桌互读后小组合作")
             if rng.random() < 0.5:
                 body += "\n五、个性化补充\n结合本班学生朗读基础薄弱的情况，增加范读与分角色朗读。"
-            LessonPlanVersion.objects.create(
+            personal = LessonPlanVersion.objects.create(
                 prep=prep, author=t, kind="personal", based_on=v0, body=body, note="根据本班学情修改",
                 reflection=rng.choice(REFLECTIONS) if a.status == "recorded" else "", reflection_at=a.ends_at if a.status == "recorded" else None,
             )  # fmt: skip
+            LessonPlanVersion.objects.filter(pk=personal.pk).update(created_at=a.starts_at - dt.timedelta(hours=rng.randint(2, 40)))

@@ -133,7 +133,10 @@ def monthly_plan(activities) -> list[dict]:
                     "group": a.group.name if a.group else "",
                 }
             )
-    return [{"label": f"{MONTHS[m]}月份", "year": y, "month": m, "items": items} for (y, m), items in months.items()]
+    return [
+        {"label": f"{MONTHS[m]}月份", "year": y, "month": m, "items": sorted(items, key=lambda i: i["slot_id"] is None)}
+        for (y, m), items in months.items()
+    ]
 
 
 def series_rounds(series: LessonStudySeries) -> QuerySet[Activity]:

@@ -63,7 +63,7 @@ def slot_new(request):
             form.add_error(None, e)
         else:
             messages.success(request, f"已排定{slot}：本学期共 {len(made)} 次（已跳过节假日周）。每一次都可以单独修改。")
-            return redirect(f"{_url('activities:group_term', d['group'].pk)}")
+            return redirect(f"{_url('activities:group_term', d['group'].pk)}?slot={slot.pk}")
     return render(request, "activities/slot_form.html", {"form": form, "term": term, "school": school})
 
 
@@ -132,6 +132,9 @@ def group_term(request, pk: int):
     group = get_object_for_user(request.user, Group, Group.objects.select_related("school"), pk=pk)
     term = current_term(group.school_id)
     rows = selectors.activity_list(user=request.user, school_id=group.school_id, term_id=term.pk if term else -1, group_id=group.pk)
+    new_slot = _int(request.GET.get("slot"))
+    if new_slot:
+        rows = rows.filter(slot_id=new_slot)  # just scheduled: show what was generated
     scope = scope_for(request.user)
     return render(
         request,
@@ -141,6 +144,7 @@ def group_term(request, pk: int):
             "term": term,
             "title": f"{group.name} · 本学期活动",
             "group": group,
+            "new_slot": new_slot,
             "can_schedule": rules.can_create(scope, group.school_id, group.pk),
         },
     )

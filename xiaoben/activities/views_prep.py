@@ -106,7 +106,7 @@ def prep_detail(request, pk: int):
         {
             "prep": prep,
             "versions": versions,
-            "latest": versions[-1] if versions else None,
+            "latest": next((v for v in reversed(versions) if v.author_id == prep.lead_id), versions[-1] if versions else None),
             "can_write": me is not None,
             "is_lead": me is not None and me.pk == prep.lead_id,
             "form": VersionForm(initial={"body": _latest_lead_body(versions, prep)}),
