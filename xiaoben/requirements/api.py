@@ -76,7 +76,7 @@ class BucketOut(Schema):
     label: str
     start: dt.date
     end: dt.date
-    value: Decimal
+    value: float
     met: bool
     open: bool
 
@@ -85,10 +85,10 @@ class ProgressOut(Schema):
     requirement_id: int
     requirement: str
     teacher_id: int
-    done: Decimal
-    required: Decimal
-    target: Decimal
-    expected: Decimal
+    done: float
+    required: float
+    target: float
+    expected: float
     unit: str
     status: str
     status_label: str
@@ -213,7 +213,7 @@ def requirement_delete(request, requirement_id: int):
     return 204, None
 
 
-@router.post("/requirements/adopt-starter-set", response=AdoptOut)
+@router.post("/adopt-starter-set", response=AdoptOut)
 def adopt_starter_set(request):
     return {"created": len(services.starter_set_adopt(school=_managed_school(request), user=request.user))}
 

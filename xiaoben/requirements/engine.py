@@ -126,7 +126,7 @@ class Progress:
         """本学期听课已完成12节，要求20节，还差8节 — what a reminder says."""
         r = self.requirement
         m = r.metric_obj
-        label = m.label if m else r.name
+        label = m.label_for(r.filters) if m else r.name
         if r.is_bucketed:
             per = "每周" if r.period == Period.WEEK else "每月"
             gap = _fmt(max(Decimal(0), self.required - self.done))

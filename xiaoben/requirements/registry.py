@@ -86,6 +86,7 @@ class QueryMetric:
     describe_row: object = None  # callable(obj) -> RecordRow
     records_select: tuple[str, ...] = ()
     default_filters: dict = field(default_factory=dict)
+    filter_names_the_thing: bool = False  # "读书笔记" says more than "字数（读书笔记）"
 
     # -- building blocks -------------------------------------------------
     def _manager(self):
@@ -166,6 +167,16 @@ class QueryMetric:
         if self.describe_row:
             return self.describe_row(obj)
         return RecordRow(date=getattr(obj, "_day", None), title=str(obj))
+
+    def label_for(self, filters: dict | None) -> str:
+        """How a requirement on this metric names what it counts: 听课, 教学反思, 读书笔记,
+        集体备课主持/中心发言 …"""
+        fl = self.filter_label(filters)
+        if not fl:
+            return self.label
+        if self.filter_names_the_thing:
+            return fl.replace("、", "或")
+        return f"{fl.replace('、', '或')}{self.label}"
 
     def filter_label(self, filters: dict | None) -> str:
         parts = []

@@ -31,6 +31,7 @@ register(
         base=COUNTED,
         filters=KINDS,
         help="已提交的研修文章篇数，可按类型（教学反思、心得体会、论文……）筛选",
+        filter_names_the_thing=True,
         describe_row=_row,
     )
 )
@@ -40,6 +41,7 @@ register(
         key="writings.chars",
         label="字数",
         unit="字",
+        filter_names_the_thing=True,
         model=Writing,
         teacher="author",
         date="written_on",

@@ -121,7 +121,7 @@ def test_reading_note_characters_per_school_year(world):
     assert (p.done, p.target) == (3000, 5000)
     assert p.expected == 2750  # 5000 × 11/20 (the school year has one term in this world)
     assert p.status_label == "进行中"
-    assert p.message() == "本学年字数已完成3000字，要求5000字，还差2000字"
+    assert p.message() == "本学年读书笔记已完成3000字，要求5000字，还差2000字"
 
 
 def test_papers_count_either_kind(world):
