@@ -14,7 +14,7 @@ class ClaimForm(StyledFormMixin, forms.Form):
     start_date = forms.DateField(label="开始日期", widget=DATE)
     end_date = forms.DateField(label="结束日期", widget=DATE)
     hours = forms.DecimalField(
-        label="学时", max_digits=6, decimal_places=1, min_value=0.1, widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"})
+        label="学时", max_digits=6, decimal_places=1, min_value=0.1, widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"})
     )
     category = forms.ChoiceField(label="学时类别", choices=HourCategory.choices)
     certificate = forms.FileField(label="培训证书", help_text="PDF 或图片，提交一次，审核各环节共用。")

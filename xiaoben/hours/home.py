@@ -1,12 +1,18 @@
-"""Home card: this year's 学时 against the target (two aggregate queries)."""
+"""Home card: this year's 学时 against the target (three aggregate queries)."""
+
+from django.db.models import Count, Q
 
 from xiaoben.core.home import HomeCard
 from xiaoben.org.selectors import today
 
+from .models import ClaimStatus, TrainingClaim
 from .selectors import ledger_summary
 
 
 def cards(request, scope, term):
     if scope.teacher is None:
         return []
-    return [HomeCard("hours/_home_card.html", {"summary": ledger_summary(scope.teacher, today().year)}, order=40)]
+    claims = TrainingClaim.objects.filter(teacher=scope.teacher).aggregate(
+        rejected=Count("id", filter=Q(status=ClaimStatus.REJECTED)), pending=Count("id", filter=Q(status=ClaimStatus.PENDING))
+    )
+    return [HomeCard("hours/_home_card.html", {"summary": ledger_summary(scope.teacher, today().year), "claims": claims}, order=40)]

@@ -247,3 +247,10 @@ def test_claim_dates_hours_validation(world):
         submit(world, title="  ")
     assert not TrainingClaim.objects.exists()
     submit(world, end_date=dt.date(2026, 11, 18), start_date=dt.date(2026, 11, 18))
+
+
+def test_home_card_tells_the_teacher_about_a_rejection(world, client_for):
+    claim = submit(world)
+    services.claim_reject(claim=claim, user=world.users["dean"], reason="请补充证书")
+    body = client_for("teacher").get("/").content.decode()
+    assert "1 条学时申报被退回" in body
