@@ -1,6 +1,7 @@
 """研修文章. Contract fields used by requirements are marked CONTRACT."""
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -88,6 +89,9 @@ class Writing(TimeStampedModel, SoftDeleteModel, VersionedModel):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("writings:detail", args=[self.pk])
+
     @property
     def kind_label(self) -> str:
         if self.kind == WritingKind.REFLECTION and self.sub_kind:
@@ -132,6 +136,9 @@ class Book(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"《{self.title}》"
+
+    def get_absolute_url(self) -> str:
+        return reverse("writings:book", args=[self.pk])
 
 
 class RecommendedBook(TimeStampedModel):

@@ -284,7 +284,7 @@ def _save(ctx, school, rows, term, reviewer) -> None:
             written_on=r["day"],
             status=status,
             book=r.get("book"),
-            visibility=rng.choices(["school", "group", "private", "region"], [70, 18, 8, 4])[0],
+            visibility=rng.choices(["school", "group", "private"], [72, 20, 8])[0],
             submitted_at=submitted if status != "draft" else None,
         )
         if status == "reviewed":

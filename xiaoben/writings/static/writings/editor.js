@@ -27,6 +27,9 @@
   };
   try { if (Quill.import("modules/table")) modules.table = true; } catch (e) { /* older Quill: no tables */ }
   const quill = new Quill("#editor", { theme: "snow", modules: modules, placeholder: "在这里写，或直接从 Word / WPS 粘贴…" });
+  // Pasted pages (Word, WPS, the web) carry scripts, styles and metadata: keep only the text's structure.
+  const Delta = Quill.import("delta");
+  ["SCRIPT", "STYLE", "TITLE", "META", "LINK", "XML", "TEMPLATE"].forEach((tag) => quill.clipboard.addMatcher(tag, () => new Delta()));
   const initial = JSON.parse(document.getElementById("body-html").textContent || '""');
   if (initial) quill.setContents(quill.clipboard.convert({ html: initial }), "silent");
 
