@@ -127,7 +127,8 @@ class ImportReport:
     rows: list[dict] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     created: int = 0
-    updated: int = 0
+    updated: int = 0  # rows matched to an existing teacher by 工号
+    changed: int = 0  # of those, teachers whose data actually changed
     new_accounts: list[tuple[str, str]] = field(default_factory=list)
     saved: bool = False
 
@@ -529,7 +530,7 @@ def roster_import(
     if report.created:
         check_password_rule(initial_password)
     with transaction.atomic():
-        _write(school, report.rows, existing, initial_password)
+        report.changed = _write(school, report.rows, existing, initial_password)
     report.saved = True
     return report
 
@@ -549,41 +550,62 @@ TEACHER_FIELDS = [
 ]
 
 
-def _write(school: School, rows: list[dict], existing: dict[str, Teacher], initial_password: str) -> None:
+def _write(school: School, rows: list[dict], existing: dict[str, Teacher], initial_password: str) -> int:
+    """Write the checked rows; return how many existing teachers actually changed.
+
+    Only rows whose values differ are written, so re-importing the same file is quick
+    and leaves no noise in the history."""
     password_hash = make_password(initial_password) if any(r["staff_no"] not in existing for r in rows) else ""
-    new_users, new_teachers, changed = [], [], []
+    new_users, new_teachers, matched = [], [], []
     keys = set().union(*(r.keys() for r in rows))
     teacher_fields = [f for f in TEACHER_FIELDS if f in keys]
     for r in rows:
-        profile = {f: r[f] for f in teacher_fields}
         t = existing.get(r["staff_no"])
-        if t is None:
-            new_users.append(
-                User(
-                    username=username_for(school, r["staff_no"]),
-                    full_name=r["name"],
-                    phone=r.get("phone") or None,
-                    password=password_hash,
-                    must_change_password=True,
-                )
+        if t is not None:
+            matched.append((t, r))
+            continue
+        new_users.append(
+            User(
+                username=username_for(school, r["staff_no"]),
+                full_name=r["name"],
+                phone=r.get("phone") or None,
+                password=password_hash,
+                must_change_password=True,
             )
-            new_teachers.append(Teacher(school=school, staff_no=r["staff_no"], name_initials=name_initials(r["name"]), **profile))
-        else:
-            for f, v in profile.items():
-                setattr(t, f, v)
-            t.name_initials = name_initials(t.name)
-            t.is_active = True
-            t.user.full_name = t.name
-            if "phone" in keys:
-                t.user.phone = r.get("phone") or None
-            t.user.is_active = True
-            changed.append(t)
-    if changed:
-        # Clear phones first so two teachers swapping numbers never trip the unique index.
+        )
+        profile = {f: r[f] for f in teacher_fields}
+        new_teachers.append(Teacher(school=school, staff_no=r["staff_no"], name_initials=name_initials(r["name"]), **profile))
+    teachers_changed, users_changed, touched = [], [], set()
+    t_fields: set[str] = set()
+    u_fields: set[str] = set()
+    for t, r in matched:
+        wanted = {f: r[f] for f in teacher_fields} | {"name_initials": name_initials(r["name"]), "is_active": True}
+        diff = [f for f, v in wanted.items() if getattr(t, f) != v]
+        if diff:
+            for f in diff:
+                setattr(t, f, wanted[f])
+            t_fields.update(diff)
+            teachers_changed.append(t)
+            touched.add(t.pk)
+        user_wanted = {"full_name": r["name"], "is_active": True}
         if "phone" in keys:
-            User.objects.filter(pk__in=[t.user_id for t in changed]).update(phone=None)
-        User.objects.bulk_update([t.user for t in changed], ["full_name", "phone", "is_active"], batch_size=500)
-        bulk_update_with_history(changed, Teacher, [*teacher_fields, "name_initials", "is_active"], batch_size=500)
+            user_wanted["phone"] = r.get("phone") or None
+        diff = [f for f, v in user_wanted.items() if getattr(t.user, f) != v]
+        if diff:
+            for f in diff:
+                setattr(t.user, f, user_wanted[f])
+            u_fields.update(diff)
+            users_changed.append(t.user)
+            touched.add(t.pk)
+    # Only the columns that changed are written (a CASE per column per batch is what costs).
+    if users_changed:
+        if "phone" in u_fields:
+            # Clear phones first so two teachers swapping numbers never trip the unique index.
+            User.objects.filter(pk__in=[u.pk for u in users_changed]).update(phone=None)
+            u_fields.add("phone")
+        User.objects.bulk_update(users_changed, sorted(u_fields), batch_size=100)
+    if teachers_changed:
+        bulk_update_with_history(teachers_changed, Teacher, sorted(t_fields), batch_size=100)
     if new_users:
         User.objects.bulk_create(new_users, batch_size=500)
         if new_users[0].pk is None:  # databases that do not return ids from bulk inserts
@@ -593,14 +615,23 @@ def _write(school: School, rows: list[dict], existing: dict[str, Teacher], initi
         for u, t in zip(new_users, new_teachers, strict=True):
             t.user_id = u.pk
         new_teachers = bulk_create_with_history(new_teachers, Teacher, batch_size=500)
+        if not all(t.pk for t in new_teachers):
+            ids = dict(Teacher.objects.filter(school=school, staff_no__in=[t.staff_no for t in new_teachers]).values_list("staff_no", "id"))
+            for t in new_teachers:
+                t.pk = ids[t.staff_no]
     if "honours" in keys:
-        all_teachers = {t.staff_no: t for t in [*changed, *new_teachers]}
-        if not all(t.pk for t in all_teachers.values()):
-            ids = dict(Teacher.objects.filter(school=school, staff_no__in=list(all_teachers)).values_list("staff_no", "id"))
-            for s, t in all_teachers.items():
-                t.pk = ids[s]
-        TeacherHonour.objects.filter(teacher_id__in=[t.pk for t in changed]).delete()
+        have: dict[int, set] = {}
+        for tid, lv, k, y in TeacherHonour.objects.filter(teacher_id__in=[t.pk for t, _ in matched]).values_list(
+            "teacher_id", "level", "kind", "year"
+        ):
+            have.setdefault(tid, set()).add((lv, k, y))
+        replace = [(t, r) for t, r in matched if have.get(t.pk, set()) != set(r["honours"])]
+        touched.update(t.pk for t, _ in replace)
+        TeacherHonour.objects.filter(teacher_id__in=[t.pk for t, _ in replace]).delete()
+        by_staff = {t.staff_no: t for t in new_teachers}
+        targets = replace + [(by_staff[r["staff_no"]], r) for r in rows if r["staff_no"] in by_staff]
         TeacherHonour.objects.bulk_create(
-            [TeacherHonour(teacher_id=all_teachers[r["staff_no"]].pk, level=lv, kind=k, year=y) for r in rows for lv, k, y in r["honours"]],
+            [TeacherHonour(teacher_id=t.pk, level=lv, kind=k, year=y) for t, r in targets for lv, k, y in r["honours"]],
             batch_size=500,
         )
+    return len(touched)

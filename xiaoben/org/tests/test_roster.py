@@ -215,11 +215,14 @@ def test_dry_run_reports_counts_without_saving(world):
 
 def test_reimport_updates_instead_of_duplicating(world):
     rows = [row(), row(工号="T101", 姓名="吴刚", 性别="男", 荣誉="县级骨干教师")]
-    assert (run(world, rows).created, run(world, rows).updated) == (2, 2)
+    assert run(world, rows).created == 2
+    same = run(world, rows)
+    assert (same.created, same.updated, same.changed) == (0, 2, 0)  # nothing to write
     before = Teacher.objects.count(), User.objects.count()
     rows[0] = row(职称="高级教师", 手机号="13700001111", 荣誉="市级学科带头人(2024)")
     report = run(world, rows)
-    assert (report.created, report.updated) == (0, 2) and (Teacher.objects.count(), User.objects.count()) == before
+    assert (report.created, report.updated, report.changed) == (0, 2, 1)
+    assert (Teacher.objects.count(), User.objects.count()) == before
     t = Teacher.objects.select_related("user").get(school=world.school, staff_no="T100")
     assert t.title == "gaoji" and t.user.phone == "13700001111"
     assert [(h.level, h.kind, h.year) for h in t.honours.all()] == [("city", "leader", 2024)]
@@ -273,7 +276,7 @@ def test_three_thousand_rows(world):
     assert t.history.count() == 1  # audit trail kept for bulk writes
     upload.seek(0)
     again = run(world, upload=upload)
-    assert (again.created, again.updated) == (0, 3000)
+    assert (again.created, again.updated, again.changed) == (0, 3000, 0)
     assert Teacher.objects.filter(school=world.school).count() == 3006
 
 
