@@ -78,7 +78,7 @@ def _school_requirements(school) -> list:
         from xiaoben.requirements.models import Requirement
     except ImportError:
         return []
-    return list(Requirement.objects.filter(school=school).order_by("order", "id"))
+    return list(Requirement.objects.filter(school=school, active=True).order_by("order", "id"))
 
 
 def _editable(scheme) -> None:

@@ -33,7 +33,7 @@ def _scheme(request, pk: int) -> AssessmentScheme:
 def _requirements(school_id):
     from xiaoben.requirements.models import Requirement
 
-    return Requirement.objects.filter(school_id=school_id).order_by("order", "id")
+    return Requirement.objects.filter(school_id=school_id, active=True).order_by("order", "id")
 
 
 @require_perm("assessment:manage")

@@ -160,7 +160,15 @@ def claim_submit(*, teacher, title: str, organiser: str, kind: str, category: st
     if certificate is None:
         raise ValidationError({"certificate": "请上传培训证书（PDF 或图片）。"})
     chain = claim_chain_for(teacher.school)
-    claim = TrainingClaim(school_id=teacher.school_id, teacher=teacher, chain=chain, step=chain[0], submitted_at=timezone.now(), **fields)
+    claim = TrainingClaim(
+        school_id=teacher.school_id,
+        teacher=teacher,
+        chain=chain,
+        step=chain[0],
+        reached_region=chain[0] == "region",
+        submitted_at=timezone.now(),
+        **fields,
+    )
     claim.full_clean()
     claim.save()
     try:
@@ -203,7 +211,7 @@ def claim_resubmit(*, claim, user, certificate=None, **changes):
         Attachment.objects.filter(target_type=ct, target_id=claim.pk).exclude(pk=newest.pk).delete()
     claim.chain = claim_chain_for(claim.school)
     claim.status, claim.step, claim.reject_reason = ClaimStatus.PENDING, claim.chain[0], ""
-    claim.reached_region = claim.reached_region and claim.step == "region"
+    claim.reached_region = claim.step == "region"
     claim.submitted_at, claim.decided_at = timezone.now(), None
     claim.full_clean()
     claim.save()

@@ -294,3 +294,33 @@ def test_compute_query_count_constant(world, scheme):
         org.teacher_create(school=world.school, staff_no=f"7{i:02d}", name=f"教师{i}", gender="F")
     services.scheme_open(scheme=scheme, user=world.users["dean"])
     assert count() == before
+
+
+@pytest.mark.parametrize("persona", ["colleague", "other_teacher", "researcher", "other_researcher"])
+def test_sheet_posts_refused_for_outsiders(world, scheme, client_for, persona):
+    services.scheme_open(scheme=scheme, user=world.users["dean"])
+    r = _result(scheme, world.teacher)
+    item = scheme.items.get(name="师德表现")
+    c = client_for(persona)
+    for name in ("assessment:result_self", "assessment:result_review", "assessment:result_return", "assessment:result_confirm"):
+        assert c.post(reverse(name, args=[r.pk]), {f"score_{item.pk}": "1", "reason": "x"}).status_code == 404, name
+    r.refresh_from_db()
+    assert (r.status == "self" and r.total == Decimal("0.0")) or r.status == "self"
+
+
+@pytest.mark.parametrize("persona,status", [("teacher", 404), ("leader", 404), ("other_teacher", 404), ("anonymous", 302)])
+def test_item_posts_refused(world, scheme, client_for, persona, status):
+    item = scheme.items.first()
+    c = client_for(persona)
+    assert c.post(reverse("assessment:item_add", args=[scheme.pk]), {"name": "x", "points": "5", "source": "entered"}).status_code == status
+    assert c.post(reverse("assessment:item_delete", args=[scheme.pk, item.pk])).status_code == status
+    assert scheme.items.count() == 3
+
+
+def test_item_add_and_delete_by_admin(world, scheme, client_for):
+    c = client_for("dean")
+    c.post(reverse("assessment:item_add", args=[scheme.pk]), {"name": "公开课", "points": "5", "source": "entered"})
+    assert scheme.items.filter(name="公开课").exists()
+    item = scheme.items.get(name="公开课")
+    c.post(reverse("assessment:item_delete", args=[scheme.pk, item.pk]))
+    assert not scheme.items.filter(name="公开课").exists()

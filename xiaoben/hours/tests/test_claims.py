@@ -254,3 +254,37 @@ def test_home_card_tells_the_teacher_about_a_rejection(world, client_for):
     services.claim_reject(claim=claim, user=world.users["dean"], reason="请补充证书")
     body = client_for("teacher").get("/").content.decode()
     assert "1 条学时申报被退回" in body
+
+
+def test_region_only_chain(world, client_for):
+    world.school.settings = {"claim_chain": ["region"]}
+    world.school.save()
+    claim = submit(world)
+    assert claim.step == "region" and claim.reached_region
+    with pytest.raises(ValidationError):
+        services.claim_approve(claim=claim, user=world.users["dean"])
+    assert client_for("researcher").get(reverse("hours:claim_detail", args=[claim.pk])).status_code == 200
+    services.claim_approve(claim=claim, user=world.users["researcher"])
+    assert HourEntry.objects.filter(source_ref=f"claim:{claim.pk}").count() == 1
+
+
+@pytest.mark.parametrize(
+    "persona,status", [("anonymous", 302), ("teacher", 200), ("dean", 404), ("colleague", 404), ("other_teacher", 404), ("researcher", 404)]
+)
+def test_claim_edit_only_by_its_teacher(world, client_for, persona, status):
+    claim = submit(world)
+    services.claim_reject(claim=claim, user=world.users["dean"], reason="请补充")
+    assert client_for(persona).get(reverse("hours:claim_edit", args=[claim.pk])).status_code == status
+
+
+def test_credit_survives_a_second_approval_path(world):
+    """Even if the ledger credit were attempted twice (e.g. a retried request), one row."""
+    claim = submit(world)
+    world.school.settings = {"claim_chain": ["school"]}
+    world.school.save()
+    services.claim_approve(claim=claim, user=world.users["dean"])
+    services.claim_approve(claim=claim, user=world.users["researcher"])
+    claim.refresh_from_db()
+    services._credit_claim(claim)
+    services._credit_claim(claim)
+    assert HourEntry.objects.filter(teacher=world.teacher).count() == 1
