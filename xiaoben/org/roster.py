@@ -525,10 +525,12 @@ def roster_import(
     report.created = sum(1 for r in report.rows if r["staff_no"] not in existing)
     report.updated = len(report.rows) - report.created
     report.new_accounts = [(r["staff_no"], r["name"]) for r in report.rows if r["staff_no"] not in existing]
-    if report.errors or dry_run:
+    if report.errors:
         return report
     if report.created:
         check_password_rule(initial_password)
+    if dry_run:
+        return report
     with transaction.atomic():
         report.changed = _write(school, report.rows, existing, initial_password)
     report.saved = True

@@ -5,9 +5,13 @@ to `school:read` and to a 教研员 for the region's schools); anyone else gets 
 
 from __future__ import annotations
 
+import base64
+import secrets
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -261,20 +265,46 @@ def roster_export(request):
     return _xlsx(data, f"{school.short_name or school.name}教师名册{selectors.today():%Y%m%d}.xlsx")
 
 
+PREVIEW_MAX_BYTES = 5 * 1024 * 1024
+
+
 @login_required
 def roster_import(request):
+    """Upload → check (preview) → confirm with one click; or import directly when
+    “只检查” is unticked. The checked file waits in the session until confirmed."""
     school = _admin_school(request)
-    report = None
-    if request.method == "POST":
+    report, token, password = None, "", ""
+    form = RosterImportForm(initial={"initial_password": roster.suggest_password()})
+    if request.method == "POST" and request.POST.get("confirm"):
+        pending = request.session.pop(f"roster:{request.POST['confirm']}", None)
+        if pending is None or pending["school"] != school.pk:
+            messages.error(request, "预览已过期，请重新上传文件。")
+            return redirect(request.get_full_path())
+        upload = SimpleUploadedFile(pending["name"], base64.b64decode(pending["data"]))
+        password = pending["password"]
+        try:
+            report = roster.roster_import(school=school, upload=upload, initial_password=password)
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+    elif request.method == "POST":
         form = RosterImportForm(request.POST, request.FILES)
         if form.is_valid():
             d = form.cleaned_data
+            password = d["initial_password"]
             try:
-                report = roster.roster_import(school=school, upload=d["file"], initial_password=d["initial_password"], dry_run=d["dry_run"])
+                report = roster.roster_import(school=school, upload=d["file"], initial_password=password, dry_run=d["dry_run"])
             except ValidationError as e:
                 form.add_error("initial_password", e)
-    else:
-        form = RosterImportForm(initial={"initial_password": roster.suggest_password()})
+            else:
+                if d["dry_run"] and report.ok and d["file"].size <= PREVIEW_MAX_BYTES:
+                    token = secrets.token_urlsafe(12)
+                    d["file"].seek(0)
+                    request.session[f"roster:{token}"] = {
+                        "school": school.pk,
+                        "name": d["file"].name,
+                        "data": base64.b64encode(d["file"].read()).decode(),
+                        "password": password,
+                    }
     return render(
         request,
         "org/roster_import.html",
@@ -282,8 +312,9 @@ def roster_import(request):
             "form": form,
             "school": school,
             "report": report,
+            "token": token,
             "preview": report.rows[:50] if report else [],
-            "initial_password": form.data.get("initial_password", "") if report and report.saved else "",
+            "initial_password": password if report and report.saved else "",
             "columns": roster.COLUMNS,
         },
     )

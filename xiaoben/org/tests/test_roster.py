@@ -354,3 +354,23 @@ def test_import_page_preview_mode(world, client_for):
     body = r.content.decode()
     assert "检查通过：将新增 1 人，更新 0 人。" in body and "周小燕" in body
     assert not Teacher.objects.filter(staff_no="T100").exists()
+
+
+def test_preview_then_confirm_with_one_click(world, client_for):
+    client = client_for("dean")
+    r = client.post(reverse("org:roster_import"), {"file": xlsx([row()]), "initial_password": PASSWORD, "dry_run": "on"})
+    token = r.context["token"]
+    assert token and "确认导入" in r.content.decode()
+    assert not Teacher.objects.filter(staff_no="T100").exists()
+    r = client.post(reverse("org:roster_import"), {"confirm": token})
+    assert "导入完成：新增 1 人，更新 0 人。" in r.content.decode() and PASSWORD in r.content.decode()
+    assert Teacher.objects.get(school=world.school, staff_no="T100").user.check_password(PASSWORD)
+    # the preview is used once
+    r = client.post(reverse("org:roster_import"), {"confirm": token}, follow=True)
+    assert "预览已过期，请重新上传文件。" in r.content.decode()
+    assert Teacher.objects.filter(staff_no="T100").count() == 1
+
+
+def test_preview_checks_the_initial_password_too(world, client_for):
+    r = client_for("dean").post(reverse("org:roster_import"), {"file": xlsx([row()]), "initial_password": "short", "dry_run": "on"})
+    assert "初始密码至少8位，须同时包含字母和数字。" in r.content.decode() and not r.context["token"]
