@@ -40,6 +40,8 @@ class RequirementForm(StyledFormMixin, forms.ModelForm):
         self.fields["group"].queryset = Group.objects.filter(school=school, is_active=True).order_by("kind", "name")
         self.fields["group_kind"].widget.choices = [("", "任意小组"), *GroupKind.choices]
         self.fields["role"].widget.choices = [("", "—"), *[(k, v) for k, v in Role.choices if k in ("principal", "school_admin")]]
+        self.fields["role"].help_text = "仅对“指定角色”有效"
+        self.order_fields(["name", "metric", "filter_values", "period", "threshold", "applies_to", "group", "group_kind", "role"])
         self.fields["school_year"].queryset = SchoolYear.objects.filter(school=school)
         self.fields["filter_values"].choices = filter_choices()
         if self.instance.pk:

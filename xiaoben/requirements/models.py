@@ -121,6 +121,12 @@ class Requirement(TimeStampedModel, VersionedModel):
         return m.unit if m else ""
 
     @property
+    def counts_label(self) -> str:
+        """What is counted, in words: 教学反思（篇）, 读书笔记（字）, 听课（节）."""
+        m = self.metric_obj
+        return f"{m.label_for(self.filters)}（{m.unit}）" if m else self.metric
+
+    @property
     def is_bucketed(self) -> bool:
         return self.period in (Period.WEEK, Period.MONTH)
 

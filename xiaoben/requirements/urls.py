@@ -5,7 +5,7 @@ from . import views
 app_name = "requirements"
 
 urlpatterns = [
-    path("", views.mine, name="mine"),
+    path("me/", views.mine, name="mine"),
     path("grid/", views.grid, name="grid"),
     path("grid/remind/", views.remind, name="remind"),
     path("cell/<int:requirement_id>/<int:teacher_id>/", views.cell, name="cell"),

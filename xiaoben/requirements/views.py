@@ -239,8 +239,7 @@ def _label_forms(formset) -> None:
                 filters = json.loads(filters or "{}")
             except ValueError:
                 filters = {}
-        extra = m.filter_label(filters) if m else ""
-        f.metric_label = (f"{m.label}（{m.unit}）" if m else "?") + (f" · {extra}" if extra else "")
+        f.metric_label = f"{m.label_for(filters)}（{m.unit}）" if m else "?"
 
 
 def _add_errors(form, e: ValidationError):
