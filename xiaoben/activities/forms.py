@@ -68,7 +68,7 @@ class SlotForm(StyledFormMixin, forms.Form):
     place = forms.CharField(max_length=100, label="地点", required=False)
     host = TeacherChoice(queryset=Teacher.objects.none(), required=False, label="主持人")
     recorder = TeacherChoice(queryset=Teacher.objects.none(), required=False, label="记录人")
-    start = forms.DateField(label="从哪天起", widget=forms.DateInput(attrs={"type": "date"}), required=False)
+    start = forms.DateField(label="从哪天起", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), required=False)
     publish = forms.BooleanField(label="立即发布并通知组员", required=False, initial=True)
 
     def __init__(self, *args, scope, school, **kwargs):

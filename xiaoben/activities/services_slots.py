@@ -45,6 +45,9 @@ def slot_create(
         ]
         if missing:
             raise ValidationError(f"发布前请补全“四定”：缺少{'、'.join(missing)}。")
+    dup = ActivitySlot.objects.filter(school=school, term=term, group=group, kind=kind, weekday=weekday, period=period).first()
+    if dup is not None:
+        raise ValidationError(f"{dup}已经排过了，请在学期活动中逐次修改。")
     for t in (host, recorder):
         if t is not None and t.school_id != school.pk:
             raise ValidationError("主持人和记录人须是本校教师。")

@@ -56,7 +56,7 @@ def slot_new(request):
                 place=d["place"],
                 host=d["host"],
                 recorder=d["recorder"],
-                start=d["start"],
+                start=d["start"] or max(today(), term.start_date),
                 publish=d["publish"],
             )
         except ValidationError as e:
