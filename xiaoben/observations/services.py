@@ -205,6 +205,29 @@ def flag_resolve(*, flag: FeedbackFlag) -> None:
 
 
 @transaction.atomic
+def observation_withdraw(*, observation: Observation, by: Teacher) -> Observation:
+    """撤回: the observer takes a submitted record back to draft, as long as nobody
+    has replied to it yet and it is not under review for copied feedback."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from xiaoben.core.models import Comment
+
+    if observation.observer_id != by.pk:
+        raise ValidationError("只有听课人本人可以撤回听课记录。")
+    if observation.status != ObservationStatus.SUBMITTED:
+        raise ValidationError("这条记录还没有提交。")
+    ct = ContentType.objects.get_for_model(Observation)
+    if Comment.objects.filter(target_type=ct, target_id=observation.pk).exists():
+        raise ValidationError("授课教师已经回复，不能撤回；如需补充，请在下方留言。")
+    if observation.flags.filter(resolved_at__isnull=True).exists():
+        raise ValidationError("这条记录的评课意见正在核查，不能撤回。")
+    observation.status = ObservationStatus.DRAFT
+    observation.submitted_at = None
+    observation.save(update_fields=["status", "submitted_at", "updated_at"])
+    return observation
+
+
+@transaction.atomic
 def observation_delete(*, observation: Observation, by: Teacher) -> None:
     if observation.observer_id != by.pk:
         raise ValidationError("只有听课人本人可以删除听课记录。")

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/", views.observation_detail, name="detail"),
     path("<int:pk>/edit/", views.observation_edit, name="edit"),
     path("<int:pk>/delete/", views.observation_delete, name="delete"),
+    path("<int:pk>/withdraw/", views.observation_withdraw, name="withdraw"),
     path("<int:pk>/docx/", views.observation_docx, name="docx"),
     path("growth/", views_stats.teacher_growth, name="my_growth"),
     path("growth/<int:teacher_id>/", views_stats.teacher_growth, name="growth"),

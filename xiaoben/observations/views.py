@@ -282,3 +282,19 @@ def observation_delete(request, pk: int):
         return redirect("observations:detail", pk=pk)
     messages.success(request, "听课记录已删除（管理员可恢复）。")
     return redirect("observations:list")
+
+
+@require_POST
+@login_required
+def observation_withdraw(request, pk: int):
+    obs = get_object_for_user(request.user, Observation, pk=pk)
+    scope = scope_for(request.user)
+    if not scope.teacher:
+        raise Http404
+    try:
+        services.observation_withdraw(observation=obs, by=scope.teacher)
+    except ValidationError as e:
+        messages.error(request, "；".join(e.messages))
+        return redirect("observations:detail", pk=pk)
+    messages.success(request, "已撤回为草稿，修改后可再次提交。")
+    return redirect("observations:edit", pk=pk)

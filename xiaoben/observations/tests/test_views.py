@@ -280,3 +280,31 @@ def test_series_round_averages(world, record, client_for):
     assert client_for("other_teacher").get(url).status_code == 404
     assert client_for("anonymous").get(url).status_code == 302
     assert series.title in client_for("leader").get(reverse("observations:activities")).content.decode()
+
+
+def test_withdraw_until_replied(world, record, client_for):
+    obs = record()
+    url = reverse("observations:withdraw", args=[obs.pk])
+    assert client_for("teacher").post(url).status_code == 302  # the observed teacher cannot
+    obs.refresh_from_db()
+    assert obs.status == "submitted"
+    assert client_for("other_teacher").post(url).status_code == 404
+    r = client_for("mentor").post(url)
+    obs.refresh_from_db()
+    assert r.url == reverse("observations:edit", args=[obs.pk]) and obs.status == "draft"
+    # submitted again, then the observed teacher replies: no more withdrawing
+    from xiaoben.core.services import comment_add
+    from xiaoben.observations import services
+
+    data = services.ObservationInput(
+        teacher=world.teacher,
+        lesson_date=obs.lesson_date,
+        lesson_title="再交",
+        strengths="好",
+        points={s.item_id: s.points for s in obs.scores.all()},
+    )
+    services.observation_save(observer=world.mentor, data=data, submit=True, observation=obs)
+    comment_add(author=world.users["teacher"], target=obs, body="谢谢指导")
+    client_for("mentor").post(url)
+    obs.refresh_from_db()
+    assert obs.status == "submitted"
