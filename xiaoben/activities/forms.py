@@ -127,7 +127,16 @@ class VersionForm(StyledFormMixin, forms.Form):
 
 
 class ReflectionForm(StyledFormMixin, forms.Form):
-    reflection = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), label="教后反思", max_length=20000)
+    reflection = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), label="教后反思", max_length=20000, required=False)
+    writing = forms.ModelChoiceField(queryset=None, required=False, label="或关联我写的教学反思")
+
+    def __init__(self, *args, author=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from xiaoben.writings.models import Writing
+
+        qs = Writing.objects.filter(author=author, kind="reflection").order_by("-written_on")[:50] if author else Writing.objects.none()
+        self.fields["writing"].queryset = Writing.objects.filter(pk__in=[w.pk for w in qs]).order_by("-written_on")
+        self.fields["writing"].label_from_instance = lambda w: f"{w.written_on:%m-%d} {w.title}"
 
 
 class SeriesForm(StyledFormMixin, forms.ModelForm):

@@ -112,15 +112,18 @@ def version_add(
 
 
 @transaction.atomic
-def version_reflect(*, version: LessonPlanVersion, author, text: str) -> LessonPlanVersion:
-    """教后反思 on one's own version, after teaching it."""
+def version_reflect(*, version: LessonPlanVersion, author, text: str, writing=None) -> LessonPlanVersion:
+    """教后反思 on one's own version, after teaching it; optionally linked to one's own
+    教学反思 in writings (only read here, never changed)."""
     if version.author_id != author.pk:
         raise ValidationError("只能在自己的教案版本上写教后反思。")
+    if writing is not None and writing.author_id != author.pk:
+        raise ValidationError("只能关联自己写的教学反思。")
     text = (text or "").strip()
-    if not text:
+    if not text and writing is None:
         raise ValidationError("教后反思不能为空。")
-    version.reflection, version.reflection_at = text[:20000], timezone.now()
-    version.save(update_fields=["reflection", "reflection_at", "updated_at"])
+    version.reflection, version.reflection_at, version.writing = text[:20000], timezone.now(), writing
+    version.save(update_fields=["reflection", "reflection_at", "writing", "updated_at"])
     return version
 
 

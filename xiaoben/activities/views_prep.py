@@ -153,6 +153,12 @@ def _get_version(request, pk: int) -> LessonPlanVersion:
 def version_detail(request, pk: int):
     v = _get_version(request, pk)
     me = _school_teacher(request, v.prep.school_id)
+    if v.writing_id:
+        from xiaoben.writings.models import Writing
+
+        # The linked 教学反思 keeps its own visibility (a private one stays private).
+        if not visible_to(request.user, Writing).filter(pk=v.writing_id).exists() and not (me and me.pk == v.author_id):
+            v.writing = None
     return render(
         request,
         "activities/version_detail.html",
@@ -172,8 +178,12 @@ def version_reflection(request, pk: int):
     me = _school_teacher(request, v.prep.school_id)
     if me is None or me.pk != v.author_id:
         raise Http404
+    form = ReflectionForm(request.POST, author=me)
+    if not form.is_valid():
+        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
+        return redirect("activities:version_detail", v.pk)
     try:
-        services_prep.version_reflect(version=v, author=me, text=request.POST.get("reflection", ""))
+        services_prep.version_reflect(version=v, author=me, text=form.cleaned_data["reflection"], writing=form.cleaned_data["writing"])
     except ValidationError as e:
         messages.error(request, "；".join(e.messages))
     else:

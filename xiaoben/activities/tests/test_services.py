@@ -148,3 +148,51 @@ def test_minutes_are_sanitised(world):
     assert "script" not in m.body and "onclick" not in m.body and "好" in m.body
     with pytest.raises(ValidationError, match="不能为空"):
         services.minutes_save(activity=a, user=world.users["mentor"], html="<p> </p>")
+
+
+def test_attendance_sheet_xlsx(world, client_for):
+    import io
+
+    from openpyxl import load_workbook
+
+    a = make_activity(world)
+    _present(a, world.teacher)
+    r = client_for("leader").get(f"/activities/{a.pk}/attendance.xlsx")
+    assert r.status_code == 200
+    ws = load_workbook(io.BytesIO(r.content)).active
+    values = [c for row in ws.iter_rows(values_only=True) for c in row if c]
+    assert "研修活动签到表" in values[0] and world.teacher.name in values and "已签到" in values and "电教室" in values
+
+
+def test_minutes_attachment_type_checked(world, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from xiaoben.core.models import Attachment
+
+    a = make_activity(world)
+    c = client_for("mentor")
+    r = c.post(f"/activities/{a.pk}/minutes/attach/", {"file": SimpleUploadedFile("x.exe", b"MZ\x90\x00binary")}, follow=True)
+    assert "类型不被接受" in r.content.decode() and not Attachment.objects.exists()
+    png = b"\x89PNG\r\n\x1a\n" + b"0" * 100
+    c.post(f"/activities/{a.pk}/minutes/attach/", {"file": SimpleUploadedFile("现场.png", png)})
+    att = Attachment.objects.get()
+    assert client_for("teacher").get(f"/files/{att.pk}/").status_code == 200
+    assert client_for("other_teacher").get(f"/files/{att.pk}/").status_code == 404
+    assert client_for("teacher").post(f"/activities/{a.pk}/minutes/attach/", {"file": SimpleUploadedFile("a.png", png)}).status_code == 404
+
+
+def test_autosave_keeps_saved_record(world, client_for):
+    a = make_activity(world)
+    services.minutes_save(activity=a, user=world.users["mentor"], html="<p>正式记录</p>")
+    r = client_for("mentor").post(f"/activities/{a.pk}/minutes/autosave/", {"body": "<p>草稿<script>x</script></p>"})
+    assert r.status_code == 200 and r.json()["ok"]
+    a.minutes.refresh_from_db()
+    assert a.minutes.body == "<p>正式记录</p>" and "草稿" in a.minutes.draft and "script" not in a.minutes.draft
+
+
+def test_minutes_conflict_is_told(world):
+    a = make_activity(world)
+    m = services.minutes_save(activity=a, user=world.users["mentor"], html="<p>一</p>")
+    services.minutes_save(activity=a, user=world.users["leader"], html="<p>二</p>", expected_version=m.version)
+    with pytest.raises(ValidationError, match="已被他人修改"):
+        services.minutes_save(activity=a, user=world.users["mentor"], html="<p>三</p>", expected_version=m.version)

@@ -98,3 +98,9 @@ def test_slot_dates_helper_honours_bounds(world):
     term = world.term
     dates = schedule.slot_dates(term, 4, start=dt.date(2027, 1, 10))
     assert [d for _, d in dates] == [dt.date(2027, 1, 15), dt.date(2027, 1, 22)]
+
+
+def test_same_slot_twice_is_refused(world):
+    _slot(world, start=world.today)
+    with pytest.raises(ValidationError, match="已经排过"):
+        _slot(world, start=world.today)
