@@ -99,10 +99,12 @@ class _Composer:
         r = self.rng
         title, author, idea = book_row
         head = f"读《{title}》有感" if kind == "book_review" else f"《{title}》读书笔记（{r.choice(['一', '二', '三'])}）"
+        picked = self.pick(T.READING_BODY, 6)
         body = _p(
-            f"最近在读{author}的《{title}》。{idea}",
-            "".join(self.pick(T.READING_BODY, 2)),
-            self.fill(r.choice(T.PLANS)) + r.choice(T.READING_BODY),
+            f"最近在读{author}的《{title}》。{idea}" + picked[0],
+            "".join(picked[1:3]) + self.fill(r.choice(T.WEAK)),
+            "".join(picked[3:5]) + self.fill(r.choice(T.GOOD)),
+            picked[5] + self.fill(r.choice(T.PLANS)) + r.choice(T.CLOSINGS),
         )
         return kind, "", head, self.vary(body)
 

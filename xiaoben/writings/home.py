@@ -1,0 +1,45 @@
+"""Home cards: a teacher's writings this week and reading progress; a reviewer's queue.
+A fixed, small number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Q
+
+from xiaoben.core.home import HomeCard
+from xiaoben.org.selectors import today
+
+from . import detection, selectors
+from .models import Writing, WritingStatus
+
+
+def cards(request, scope, term) -> list[HomeCard]:
+    out: list[HomeCard] = []
+    if term is None:
+        return out
+    day = today()
+    if scope.teacher is not None:
+        monday = day - dt.timedelta(days=day.weekday())
+        mine = Writing.objects.filter(author_id=scope.teacher_id, term=term).aggregate(
+            total=Count("pk", filter=Q(status__in=selectors.COUNTED)),
+            drafts=Count("pk", filter=Q(status=WritingStatus.DRAFT)),
+            week=Count("pk", filter=Q(kind="reflection", written_on__gte=monday, status__in=selectors.COUNTED)),
+        )
+        chars = selectors.counted_chars(teacher_id=scope.teacher_id, school_year_id=term.school_year_id)
+        target = selectors.reading_target(scope.teacher.school)
+        out.append(
+            HomeCard(
+                "writings/_home_card.html",
+                {**mine, "chars": chars, "target": target, "percent": min(100, round(chars * 100 / target)) if target else 100},
+                order=40,
+            )
+        )
+    if scope.can("writings:review"):
+        queue = Writing.objects.filter(selectors.review_queue_filter(scope), status=WritingStatus.SUBMITTED)
+        school = scope.teacher.school if scope.teacher else None
+        limit = detection.threshold(school) if school else 0.8
+        counts = queue.aggregate(n=Count("pk"), flagged=Count("pk", filter=Q(similarity__gte=limit)))
+        if counts["n"]:
+            out.append(HomeCard("writings/_home_review.html", counts, order=41))
+    return out
