@@ -353,3 +353,9 @@ def test_school_rates_every_pair_in_one_screen(world, client_for, pair):
     res = mentorship_results(school_id=world.school.pk, school_year_id=pair.school_year_id)
     assert res[world.mentor.pk]["as_mentor"] == "excellent" and res[world.teacher.pk]["as_mentee"] == "pass"
     assert client_for("colleague").post(reverse("mentoring:ratings"), {f"mentor_{pair.pk}": "fail"}).status_code == 404
+
+
+def test_home_card_for_the_lead_lists_late_pairs(world, client_for, pair):
+    body = client_for("dean").get("/").content.decode()
+    assert 'data-testid="home-mentoring-lead"' in body and "1对月报表逾期未交" in body
+    assert 'data-testid="home-mentoring-lead"' not in client_for("colleague").get("/").content.decode()
