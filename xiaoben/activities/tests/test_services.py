@@ -196,3 +196,26 @@ def test_minutes_conflict_is_told(world):
     services.minutes_save(activity=a, user=world.users["leader"], html="<p>二</p>", expected_version=m.version)
     with pytest.raises(ValidationError, match="已被他人修改"):
         services.minutes_save(activity=a, user=world.users["mentor"], html="<p>三</p>", expected_version=m.version)
+
+
+def test_regional_activity_spans_schools_and_credits_region_hours(world):
+    from xiaoben.activities import rules
+    from xiaoben.activities.models import Activity
+    from xiaoben.core.scope import scope_for
+    from xiaoben.core.tenancy import visible_to
+
+    start = dt.datetime(2026, 11, 18, 9, 50, tzinfo=TZ)
+    a = services.activity_create(
+        user=world.users["researcher"], school=None, region=world.district, kind="regional", title="南湖区小学语文联片教研",
+        starts_at=start, ends_at=start + dt.timedelta(hours=2), place="实验小学报告厅", host=world.leader, recorder=world.mentor,
+    )  # fmt: skip
+    n = services.activity_invite(activity=a, group_ids=[], teacher_ids=[world.teacher.pk, world.other_teacher.pk])
+    assert n == 1  # the other school is in another district
+    services.activity_publish(activity=a, user=world.users["researcher"])
+    assert rules.can_manage(scope_for(world.users["researcher"]), a)
+    assert not rules.can_manage(scope_for(world.users["other_researcher"]), a)
+    assert not visible_to(world.users["other_teacher"], Activity).filter(pk=a.pk).exists()
+    services.attendance_sign_in(activity=a, teacher=world.teacher)
+    services.minutes_save(activity=a, user=world.users["researcher"], html="<p>联片教研记录</p>", finish=True)
+    entry = HourEntry.objects.get(activity=a, teacher=world.teacher)
+    assert entry.category == "region" and entry.school_id == world.school.pk
