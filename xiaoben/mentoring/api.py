@@ -64,6 +64,20 @@ class ReportIn(Schema):
     next_plan: str = ""
 
 
+class PairIn(Schema):
+    mentor_id: int
+    mentee_id: int
+    start_date: dt.date
+    goals: str = ""
+    year_id: int | None = None
+
+
+class ResultOut(Schema):
+    teacher_id: int
+    as_mentor: str
+    as_mentee: str
+
+
 class SummaryOut(Schema):
     school_year: str
     term: str | None
@@ -211,3 +225,43 @@ def summary(request, year_id: int | None = None):
         "term_report": t.report,
         "text": f"新老教师相互听课{y.total}节，其中指导课{y.guide}节，汇报课{y.report}节。",
     }
+
+
+@router.post("/pairs", response={201: PairOut})
+def pair_create(request, data: PairIn):
+    """结对 one pair (admins of the school: mentoring:manage); the school's quotas are copied in."""
+    from xiaoben.org.models import Teacher
+
+    year = _school_year(request, data.year_id)
+    if not scope_for(request.user).can("mentoring:manage", school_id=year.school_id):
+        raise Http404
+    teachers = {
+        t.pk: t for t in visible_to(request.user, Teacher).filter(pk__in=[data.mentor_id, data.mentee_id], school_id=year.school_id)
+    }
+    if data.mentor_id not in teachers or data.mentee_id not in teachers:
+        raise Http404
+    p = services.mentorship_create(
+        school=year.school,
+        school_year=year,
+        mentor=teachers[data.mentor_id],
+        mentee=teachers[data.mentee_id],
+        start_date=data.start_date,
+        goals=data.goals,
+        user=request.user,
+    )
+    p = Mentorship.objects.select_related("school_year", "mentor", "mentee").get(pk=p.pk)
+    (pp,), _, _ = selectors.progress_for([p], school_id=p.school_id, school_year=p.school_year)
+    return Status(201, _pair_out(pp))
+
+
+@router.get("/results", response=list[ResultOut])
+def results(request, year_id: int | None = None):
+    """The school's year-end ratings (等第) per teacher, for the assessment; the lead only."""
+    from .scopes import lead_school_ids
+
+    year = _school_year(request, year_id)
+    scope = scope_for(request.user)
+    if not (scope.is_platform_admin or year.school_id in lead_school_ids(scope)):
+        raise Http404
+    res = selectors.mentorship_results(school_id=year.school_id, school_year_id=year.pk)
+    return [{"teacher_id": tid, **v} for tid, v in sorted(res.items())]

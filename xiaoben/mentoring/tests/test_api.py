@@ -69,3 +69,60 @@ def test_file_report_bad_month(world, client_for, pair):
         f"/api/v1/mentoring/pairs/{pair.pk}/reports", {"month": "十月", "work_done": "x"}, content_type="application/json"
     )
     assert r.status_code == 400 and "月份" in r.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "persona,status", [("dean", 201), ("principal", 201), ("mentor", 404), ("teacher", 404), ("other_teacher", 404), ("anonymous", 401)]
+)
+def test_create_pair_by_persona(world, client_for, persona, status):
+    r = client_for(persona).post(
+        "/api/v1/mentoring/pairs",
+        {"mentor_id": world.leader.pk, "mentee_id": world.teacher.pk, "start_date": "2026-09-15"},
+        content_type="application/json",
+    )
+    assert r.status_code == status
+    if status == 201:
+        assert [q["target"] for q in r.json()["quotas"]] == [30, 20]
+
+
+def test_create_pair_rejects_other_school_and_duplicates(world, client_for):
+    c = client_for("dean")
+    body = {"mentor_id": world.other_teacher.pk, "mentee_id": world.teacher.pk, "start_date": "2026-09-15"}
+    assert c.post("/api/v1/mentoring/pairs", body, content_type="application/json").status_code == 404
+    body["mentor_id"] = world.mentor.pk
+    assert c.post("/api/v1/mentoring/pairs", body, content_type="application/json").status_code == 201
+    r = c.post("/api/v1/mentoring/pairs", body, content_type="application/json")
+    assert r.status_code == 400 and "已结对" in r.json()["detail"]
+
+
+@pytest.mark.parametrize("persona,status", [("dean", 200), ("mentor", 404), ("colleague", 404), ("other_teacher", 404), ("anonymous", 401)])
+def test_results_by_persona(world, client_for, pair, persona, status):
+    services.evaluation_save(pair=pair, role="school_on_mentee", grade="pass", comment="合格", user=world.users["dean"])
+    r = client_for(persona).get("/api/v1/mentoring/results")
+    assert r.status_code == status
+    if status == 200:
+        assert r.json() == [{"teacher_id": world.teacher.pk, "as_mentor": "", "as_mentee": "pass"}]
+
+
+def test_pairs_list_query_count_is_constant(world, client_for, pair):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from xiaoben.org import services as org
+
+    c = client_for("dean")
+    c.get("/api/v1/mentoring/pairs")
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert c.get("/api/v1/mentoring/pairs").status_code == 200
+        return len(ctx)
+
+    before = count()
+    for i in range(4):
+        mentee = org.teacher_create(
+            school=world.school, staff_no=f"8{i:02d}", name=f"徒弟{i}", gender="F", teaching_since=dt.date(2025, 9, 1), subject="语文"
+        )
+        pair_for(world, mentee=mentee)
+        observe(world, mentee, world.mentor, dt.date(2026, 10, 10))
+    assert count() == before
