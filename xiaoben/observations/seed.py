@@ -102,8 +102,11 @@ def _school(ctx, school, term, prev) -> None:
                 rows.append(_row(rng, school, t_term, observer, teacher, day, kind, today, pts, items, rubric))
                 points_of.append(pts)
     _activity_rows(ctx, school, term, items, rubric, skill, rows, points_of)
+    entered = [o.submitted_at for o in rows]
     created = Observation.objects.bulk_create(rows, batch_size=1000)
-    # created_at is when it was entered (auto_now_add set "now"): restore the real entry times.
+    # created_at is when it was entered; bulk_create's auto_now_add overwrote it with "now".
+    for o, at in zip(created, entered, strict=True):
+        o.created_at = o.updated_at = at
     Observation.objects.bulk_update(created, ["created_at", "updated_at", "submitted_at"], batch_size=1000)
     ObservationScore.objects.bulk_create(
         (ObservationScore(observation=o, item_id=k, points=v) for o, pts in zip(created, points_of, strict=True) for k, v in pts.items()),
