@@ -48,7 +48,7 @@ def _grid_context(request):
     groups = Group.objects.filter(school=school, is_active=True).order_by("kind", "name")
     if not is_admin:
         groups = groups.filter(pk__in=led)
-    groups = list(groups)
+    groups = sorted(groups, key=lambda g: (g.kind != "subject", g.kind, g.name))  # 教研组 first
     group_id = _int(request.GET.get("group") or request.POST.get("group"))
     group = next((g for g in groups if g.pk == group_id), None)
     if group_id and group is None:
@@ -69,7 +69,7 @@ def grid(request):
     data = selectors.progress_for_school(school, term) if term else None
     rows = selectors.grid_rows(data, group=group, status=status, sort=sort, desc=desc) if data else []
     page = Paginator(rows, 100).get_page(request.GET.get("page"))
-    summary = data.summary() if data else {}
+    summary = _summary(data, rows) if data else {}
     columns = [(r, summary.get(r.pk, {}), _next_dir(sort, desc, f"r{r.pk}")) for r in data.requirements] if data else []
     base = f"group={group.pk if group else ''}&status={status}"
     return render(
@@ -248,6 +248,17 @@ def _add_errors(form, e: ValidationError):
             form.add_error(field if field in form.fields else None, errs)
     else:
         form.add_error(None, e.messages)
+
+
+def _summary(data, rows) -> dict[int, dict[str, int]]:
+    """达标/进行中/落后 per requirement over the rows shown (the group, the status filter)."""
+    out = {r.pk: {"met": 0, "on_track": 0, "behind": 0, "total": 0} for r in data.requirements}
+    for row in rows:
+        for r, p in zip(data.requirements, row.cells, strict=True):
+            if p:
+                out[r.pk][p.status] += 1
+                out[r.pk]["total"] += 1
+    return out
 
 
 def _next_dir(sort: str, desc: bool, key: str) -> str:
