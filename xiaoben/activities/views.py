@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,11 +14,21 @@ from django.views.decorators.http import require_POST
 
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user
-from xiaoben.org.selectors import current_term, school_for_scope
+from xiaoben.org.selectors import current_term, school_for_scope, today
 
 from . import rules, selectors, services
 from .forms import ActivityForm, InviteForm, LeaveForm
-from .models import Activity, ActivityKind, ActivityStatus, Attendance, AttendanceRole, AttendanceStatus, LeaveRequest, LeaveState
+from .models import (
+    Activity,
+    ActivityKind,
+    ActivityMinutes,
+    ActivityStatus,
+    Attendance,
+    AttendanceRole,
+    AttendanceStatus,
+    LeaveRequest,
+    LeaveState,
+)
 
 DETAIL_QS = Activity.objects.select_related("school", "term__school_year", "group", "host", "recorder", "slot", "report_for", "created_by")
 
@@ -44,6 +56,8 @@ def activity_list(request):
     kind, status = request.GET.get("kind", ""), request.GET.get("status", "")
     group_id = _int(request.GET.get("group"))
     mine = request.GET.get("mine") == "1" and scope.teacher_id
+    when = request.GET.get("when") if request.GET.get("when") in ("past", "all") else "upcoming"
+    day = today()
     qs = selectors.activity_list(
         user=request.user,
         school_id=school.pk if school else -1,
@@ -52,7 +66,9 @@ def activity_list(request):
         status=status,
         group_id=group_id,
         teacher_id=scope.teacher_id if mine else None,
-    ).order_by("starts_at", "pk")
+        start=day if when == "upcoming" else None,
+        end=day - dt.timedelta(days=1) if when == "past" else None,
+    ).order_by(*(("-starts_at", "-pk") if when == "past" else ("starts_at", "pk")))
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     return render(
         request,
@@ -67,8 +83,10 @@ def activity_list(request):
             "status": status,
             "mine": mine,
             "group_id": group_id,
+            "when": when,
+            "whens": [("upcoming", "即将进行"), ("past", "已过去"), ("all", "本学期全部")],
             "can_create": rules.can_create_any(scope),
-            "query": f"kind={kind}&status={status}&mine={'1' if mine else ''}&group={group_id or ''}",
+            "query": f"kind={kind}&status={status}&mine={'1' if mine else ''}&group={group_id or ''}&when={when}",
         },
     )
 
@@ -124,7 +142,7 @@ def activity_detail(request, pk: int):
     attendances = list(activity.attendances.select_related("teacher", "leave").order_by("role", "teacher__staff_no"))
     mine = next((a for a in attendances if a.teacher_id == scope.teacher_id), None)
     counts = {s: sum(1 for a in attendances if a.status == s) for s in AttendanceStatus.values}
-    minutes = getattr(activity, "minutes", None) if hasattr(activity, "minutes") else None
+    minutes = ActivityMinutes.objects.filter(activity=activity).first()
     can_manage = rules.can_manage(scope, activity)
     return render(
         request,
