@@ -60,8 +60,38 @@ def all_items() -> list[NavItem]:
     return _ITEMS
 
 
+# The sidebar groups entries by what people come to do; an item's own `section` wins.
+SECTIONS = ["", "研修", "进度与考核", "学校管理"]
+SECTION_BY_APP = {
+    "activities": "研修",
+    "observations": "研修",
+    "writings": "研修",
+    "mentoring": "研修",
+    "requirements": "进度与考核",
+    "hours": "进度与考核",
+    "assessment": "进度与考核",
+    "org": "学校管理",
+}
+SECTION_BY_URL = {
+    "observations:matrix": "进度与考核",
+    "observations:rubrics": "学校管理",
+    "requirements:manage": "学校管理",
+    "core:home": "",
+}
+SECTION_ALIASES = {"管理": "学校管理"}
+
+
+def section_of(item: NavItem) -> str:
+    if item.section:
+        return SECTION_ALIASES.get(item.section, item.section)
+    if item.url_name in SECTION_BY_URL:
+        return SECTION_BY_URL[item.url_name]
+    return SECTION_BY_APP.get(item.url_name.split(":")[0], "")
+
+
 def items_for(scope: Scope, current_path: str = "") -> list[dict]:
-    out = []
+    """Menu entries the person may use, in sidebar order, each with its section."""
+    out, seen = [], set()
     for item in all_items():
         if not item.allowed(scope):
             continue
@@ -69,6 +99,17 @@ def items_for(scope: Scope, current_path: str = "") -> list[dict]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
+        if url in seen:
+            continue
+        seen.add(url)
         active = (url != "/" and current_path.startswith(url)) or url == current_path
-        out.append({"label": item.label, "url": url, "icon": item.icon, "active": active, "section": item.section})
+        out.append({"label": item.label, "url": url, "icon": item.icon, "active": active, "section": section_of(item), "order": item.order})
+    rank = {name: i for i, name in enumerate(SECTIONS)}
+    out.sort(key=lambda d: (rank.get(d["section"], len(SECTIONS)), d["order"]))
+    # Only one entry is active: the longest matching prefix.
+    actives = [d for d in out if d["active"]]
+    if len(actives) > 1:
+        best = max(actives, key=lambda d: len(d["url"]))
+        for d in actives:
+            d["active"] = d is best
     return out
