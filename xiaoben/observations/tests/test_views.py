@@ -308,3 +308,44 @@ def test_withdraw_until_replied(world, record, client_for):
     client_for("mentor").post(url)
     obs.refresh_from_db()
     assert obs.status == "submitted"
+
+
+@pytest.mark.parametrize(
+    "name,persona,status",
+    [
+        ("observations:new", "anonymous", 302),
+        ("observations:new", "teacher", 200),
+        ("observations:new", "other_teacher", 200),
+        ("observations:new", "researcher", 404),  # no teacher profile: nothing to record as
+        ("observations:teacher_search", "anonymous", 302),
+        ("observations:teacher_search", "researcher", 200),  # answers nothing
+        ("observations:my_growth", "anonymous", 302),
+        ("observations:my_growth", "teacher", 200),
+        ("observations:my_growth", "researcher", 404),
+        ("observations:activities", "anonymous", 302),
+        ("observations:activities", "teacher", 200),
+        ("observations:activities", "researcher", 404),
+        ("observations:flags", "anonymous", 302),
+        ("observations:flags", "colleague", 404),
+        ("observations:flags", "other_teacher", 404),
+    ],
+)
+def test_other_pages_by_persona(client_for, name, persona, status):
+    assert client_for(persona).get(reverse(name)).status_code == status
+
+
+@pytest.mark.parametrize("name", ["observations:delete", "observations:withdraw"])
+@pytest.mark.parametrize("persona,status", [("anonymous", 302), ("other_teacher", 404), ("colleague", 404), ("researcher", 404)])
+def test_post_actions_refused(world, record, client_for, name, persona, status):
+    obs = record()
+    r = client_for(persona).post(reverse(name, args=[obs.pk]))
+    assert r.status_code == status
+    obs.refresh_from_db()
+    assert obs.status == "submitted" and obs.deleted_at is None
+
+
+def test_observer_deletes_softly(world, record, client_for):
+    obs = record()
+    assert client_for("mentor").post(reverse("observations:delete", args=[obs.pk])).status_code == 302
+    assert not Observation.objects.filter(pk=obs.pk).exists() and Observation.all_objects.filter(pk=obs.pk).exists()
+    assert client_for("teacher").get(reverse("observations:detail", args=[obs.pk])).status_code == 404
