@@ -182,7 +182,7 @@ def _autosave(request, writing):
         if writing is None:
             writing = services.writing_create(author=scope.teacher, **fields)
         else:
-            services.writing_update(writing=writing, by=scope, expected_version=form.cleaned_data["version"] or 0, **fields)
+            services.writing_update(writing=writing, by=scope, expected_version=form.cleaned_data["version"] or 0, record=False, **fields)
     except ConflictError as e:
         return JsonResponse({"ok": False, "error": e.messages[0], "conflict": True}, status=409)
     except ValidationError as e:

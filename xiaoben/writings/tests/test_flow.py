@@ -124,3 +124,15 @@ def test_deleted_draft_is_soft(world):
     w = write(world.teacher)
     services.writing_delete(writing=w, by=scope(world.teacher))
     assert not Writing.objects.filter(pk=w.pk).exists() and Writing.all_objects.filter(pk=w.pk).exists()
+
+
+def test_edits_and_transitions_keep_history(world):
+    w = write(world.teacher)
+    me = scope(world.teacher)
+    services.writing_update(writing=w, by=me, expected_version=w.version, body="<p>第二稿</p>")
+    services.writing_update(writing=w, by=me, expected_version=w.version, body="<p>自动保存</p>", record=False)
+    services.writing_submit(writing=w, by=me)
+    services.writing_review(writing=w, by=scope(world.leader), comment="好")
+    reasons = list(w.history.order_by("history_id").values_list("history_change_reason", flat=True))
+    assert reasons == [None, "修改", "提交", "审阅"]
+    assert w.history.filter(body="<p>第二稿</p>").exists()
