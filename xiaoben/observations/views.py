@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from xiaoben.core.decorators import require_perm
@@ -83,6 +84,18 @@ def observation_list(request):
             "query": f"term={term_id or ''}&role={role}&kind={kind}&q={q}&backfilled={'1' if backfilled else ''}",
         },
     )
+
+
+DEFAULT_PERIOD_STARTS = ["08:00", "08:50", "09:50", "10:40", "13:30", "14:20", "15:10", "16:00"]
+
+
+def _period_guess(school) -> int | None:
+    """The lesson that started last (people record right after the lesson);
+    school setting `period_starts`, e.g. ["08:00", "08:50", …]."""
+    now = timezone.localtime().strftime("%H:%M")
+    starts = school.setting("period_starts", DEFAULT_PERIOD_STARTS)
+    started = [i for i, t in enumerate(starts, start=1) if t <= now]
+    return started[-1] if started else None
 
 
 def _score_rows(rubric, points: dict[int, Decimal]):
@@ -158,7 +171,6 @@ def observation_edit(request, pk: int | None = None):
                 return redirect("observations:edit", pk=obs.pk)
         score_points = {k: Decimal(v) for k, v in points.items() if _decimal_ok(v)}
     else:
-        initial = {}
         if obs:
             initial = {
                 f: getattr(obs, f)
@@ -179,6 +191,8 @@ def observation_edit(request, pk: int | None = None):
                     "version",
                 ]
             }
+        else:
+            initial = {"period": _period_guess(scope.teacher.school)}
         form = ObservationForm(initial=initial, school_id=scope.school_id, activities=activities)
         score_points = {s.item_id: s.points for s in obs.scores.all()} if obs else {}
     return render(

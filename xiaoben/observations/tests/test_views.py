@@ -349,3 +349,10 @@ def test_observer_deletes_softly(world, record, client_for):
     assert client_for("mentor").post(reverse("observations:delete", args=[obs.pk])).status_code == 302
     assert not Observation.objects.filter(pk=obs.pk).exists() and Observation.all_objects.filter(pk=obs.pk).exists()
     assert client_for("teacher").get(reverse("observations:detail", args=[obs.pk])).status_code == 404
+
+
+def test_new_form_guesses_the_period_that_just_started(world, client_for):
+    # frozen at 10:00: 第3节 began at 09:50
+    body = client_for("mentor").get(reverse("observations:new")).content.decode()
+    assert '<option value="3" selected>第3节</option>' in body
+    assert 'value="2026-11-18"' in body
