@@ -272,3 +272,28 @@ def test_term_errors(world, client_for, data, message):
     count = Term.objects.count()
     r = client_for("dean").post(reverse("org:term_new"), {"start_year": "2026", "number": "2", **data})
     assert message in r.content.decode() and Term.objects.count() == count
+
+
+@pytest.mark.parametrize("name", ["org:teachers_inactive", "org:roster_export", "org:analysis_export"])
+def test_lists_and_exports_query_count_is_constant(world, client_for, name):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from xiaoben.org import services
+    from xiaoben.org.models import TeacherHonour
+
+    client = client_for("dean")
+    client.get(reverse(name))
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse(name)).status_code == 200
+        return len(ctx)
+
+    before = count()
+    for i in range(25):
+        t = services.teacher_create(school=world.school, staff_no=f"8{i:02d}", name=f"测试{i}", gender="F", phone=f"1370000{i:04d}")
+        TeacherHonour.objects.create(teacher=t, level="county", kind="backbone")
+        if i % 2:
+            services.teacher_set_active(teacher=t, active=False)
+    assert count() == before
