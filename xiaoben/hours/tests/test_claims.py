@@ -288,3 +288,23 @@ def test_credit_survives_a_second_approval_path(world):
     services._credit_claim(claim)
     services._credit_claim(claim)
     assert HourEntry.objects.filter(teacher=world.teacher).count() == 1
+
+
+def test_queue_and_claims_pages_query_counts_constant(world, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    submit(world)
+
+    def count(c, url):
+        c.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            assert c.get(url).status_code == 200
+        return len(ctx)
+
+    dean, teacher = client_for("dean"), client_for("teacher")
+    urls = [(dean, reverse("hours:review")), (dean, reverse("hours:review") + "?status=all"), (teacher, reverse("hours:claims"))]
+    before = [count(c, u) for c, u in urls]
+    for i in range(12):
+        submit(world, title=f"网络研修第{i}期")
+    assert [count(c, u) for c, u in urls] == before
