@@ -142,14 +142,49 @@ def requirement_delete(*, requirement: Requirement) -> None:
 
 @transaction.atomic
 def starter_set_adopt(*, school: School, user=None) -> list[Requirement]:
-    """一键采用常用要求: adds the starter requirements the school does not have yet
-    (by key), so adopting twice changes nothing and edits are kept."""
+    """一键采用常用要求: adds the starter requirements (and the district's templates) the
+    school does not have yet (by key), so adopting twice changes nothing and edits are kept."""
     have = set(Requirement.objects.filter(school=school).exclude(starter_key="").values_list("starter_key", flat=True))
     created = []
     for i, spec in enumerate(STARTER_SET):
         if spec["starter_key"] in have:
             continue
         created.append(requirement_create(school=school, user=user, source=Source.STARTER, order=10 + i, **spec))
+    return created + region_templates_adopt(school=school, user=user)
+
+
+@transaction.atomic
+def region_templates_adopt(*, school: School, user=None) -> list[Requirement]:
+    """A district's templates (requirements with `region` set, on the school's region or
+    any region above it) copied into the school, once each; the copy is the school's to edit."""
+    region_ids, region = [], school.region
+    while region is not None:
+        region_ids.append(region.pk)
+        region = region.parent
+    have = set(Requirement.objects.filter(school=school).exclude(starter_key="").values_list("starter_key", flat=True))
+    created = []
+    for t in Requirement.objects.filter(region_id__in=region_ids, school__isnull=True, active=True).order_by("order", "id"):
+        key = f"region-{t.pk}"
+        if key in have:
+            continue
+        created.append(
+            requirement_create(
+                school=school,
+                user=user,
+                source=Source.STARTER,
+                starter_key=key,
+                name=t.name,
+                description=t.description,
+                metric=t.metric,
+                filters=t.filters,
+                period=t.period,
+                threshold=t.threshold,
+                applies_to=t.applies_to if t.applies_to != Audience.GROUP else Audience.ALL,
+                group_kind=t.group_kind,
+                role=t.role,
+                order=t.order,
+            )
+        )
     return created
 
 
