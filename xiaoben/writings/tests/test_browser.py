@@ -9,6 +9,23 @@ import pytest
 
 from xiaoben.core.testing import PASSWORD
 from xiaoben.writings.models import Writing
+from xiaoben.writings.textcount import count_chars
+
+COUNT_CASES = [
+    (t, count_chars(t))
+    for t in [
+        "我爱中国。",
+        "Hello, world!",
+        "2026年11月18日",
+        "  \n\t\u3000\u00a0",
+        "“你好”，他说——好…",
+        "ＡＢＣ１２３",
+        "a - b",
+        "用PPT上课",
+        "零\u200b宽",
+        "𠀀𠀁",
+    ]
+]
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
@@ -61,6 +78,9 @@ def test_paste_from_word_go_offline_and_find_the_draft(live_server, world, phone
     page.wait_for_load_state("networkidle")
 
     page.goto(f"{live_server.url}/writings/new/")
+    # the live count in the editor follows the same rule as the server
+    samples = [text for text, _ in COUNT_CASES]
+    assert page.evaluate("(xs) => xs.map((x) => window.xbCountChars(x))", samples) == [n for _, n in COUNT_CASES]
     page.fill("#id_title", "《海底世界》教学反思")
     page.evaluate(PASTE, WORD_HTML)
     page.wait_for_url(re.compile(r"/writings/\d+/edit/$"), timeout=15000)  # the first autosave created the draft
