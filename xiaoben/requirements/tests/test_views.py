@@ -327,3 +327,26 @@ def test_plan_import_proposes_then_saves_the_confirmed(world, client_for):
         "每学期听课不少于20节": ("observations.given", 15, {}),
         "读书笔记每年不少于5000字": ("writings.chars", 5000, {"kinds": ["reading_note"]}),
     }
+
+
+@pytest.mark.parametrize("key,make", [("observe_20", "obs"), ("prep_speaker", "act"), ("reading_chars", "note")])
+def test_cell_query_count_is_constant(world, adopted, client_for, key, make):
+    url = reverse("requirements:cell", args=[adopted[key].pk, world.teacher.pk])
+    client = client_for("dean")
+
+    def add(n):
+        for i in range(n):
+            if make == "obs":
+                f.observation(world.teacher, world.mentor, wk(1 + i % 10), term=world.term)
+            elif make == "act":
+                a = f.activity(world.school, "lesson_prep", wk(1 + i % 10), term=world.term, group=world.prep, host=world.teacher)
+                f.attend(a, world.teacher, role="host")
+            else:
+                f.writing(world.teacher, "reading_note", wk(1 + i % 10), term=world.term, chars=800)
+
+    add(2)
+    client.get(url)
+    before = _grid_queries(client, url)
+    add(15)
+    assert _grid_queries(client, url) == before
+    assert client.get(url).context["progress"].done >= 17
