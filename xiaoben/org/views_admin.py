@@ -39,8 +39,9 @@ def _int(v):
 def _admin_school(request) -> School:
     """The school being managed: one's own, or (platform admin) the requested one."""
     scope = scope_for(request.user)
-    school = selectors.school_for_scope(scope, _int(request.GET.get("school") or request.POST.get("school")))
-    if school is None or not scope.can("org:manage", school_id=school.pk):
+    requested = _int(request.GET.get("school") or request.POST.get("school"))
+    school = selectors.school_for_scope(scope, requested)
+    if school is None or (requested and school.pk != requested) or not scope.can("org:manage", school_id=school.pk):
         raise Http404
     return school
 

@@ -297,3 +297,13 @@ def test_lists_and_exports_query_count_is_constant(world, client_for, name):
         if i % 2:
             services.teacher_set_active(teacher=t, active=False)
     assert count() == before
+
+
+def test_platform_admin_manages_any_school_by_parameter(world, client_for):
+    url = reverse("org:teacher_new") + f"?school={world.other_school.pk}"
+    r = client_for("platform_admin").post(url, _teacher_post(grades=["7"]))
+    assert r.status_code == 200 and Teacher.objects.get(staff_no="051").school == world.other_school
+    # a school admin asking for another school: 404, nothing written anywhere
+    r = client_for("dean").post(url, _teacher_post(staff_no="052", phone="13512345679"))
+    assert r.status_code == 404 and not Teacher.objects.filter(staff_no="052").exists()
+    assert client_for("dean").get(reverse("org:roster_export") + f"?school={world.other_school.pk}").status_code == 404
