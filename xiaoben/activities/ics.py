@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from .models import Activity, ActivityStatus, AttendanceStatus
+from .models import Activity, ActivityStatus, Attendance, AttendanceStatus
 
 FEED_DAYS_BACK = 60
 
@@ -36,7 +36,7 @@ def teacher_calendar(teacher, host: str = "xiaoben") -> str:
     since = timezone.now() - dt.timedelta(days=FEED_DAYS_BACK)
     rows = (
         Activity.objects.filter(attendances__teacher=teacher, starts_at__gte=since)
-        .exclude(attendances__teacher=teacher, attendances__status=AttendanceStatus.LEAVE)
+        .exclude(pk__in=Attendance.objects.filter(teacher=teacher, status=AttendanceStatus.LEAVE).values("activity_id"))
         .exclude(status=ActivityStatus.PLANNED)
         .select_related("host")
         .order_by("starts_at")

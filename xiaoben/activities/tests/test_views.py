@@ -285,3 +285,21 @@ def test_home_card_for_teacher(world, client_for):
     make_activity(world, start=dt.datetime(2026, 11, 19, 15, 15, tzinfo=TZ))
     body = client_for("teacher").get("/").content.decode()
     assert "近两周的研修活动" in body and "生本课堂" in body
+
+
+def test_ics_leaves_out_own_leave_only(world, client_for, client):
+    from xiaoben.activities.models import CalendarFeed
+
+    a = make_activity(world, start=dt.datetime(2026, 11, 27, 15, 15, tzinfo=TZ))
+    b = make_activity(world, title="读书汇报会", start=dt.datetime(2026, 11, 26, 15, 15, tzinfo=TZ))
+    services.leave_decide(
+        leave=services.leave_request(attendance=Attendance.objects.get(activity=a, teacher=world.teacher), reason="病假"),
+        approve=True,
+        user=world.users["leader"],
+    )
+    client_for("mentor").post(reverse("activities:calendar_feed"))
+    body = client.get(reverse("activities:ics", args=[CalendarFeed.objects.get(teacher=world.mentor).token])).content.decode()
+    assert f"activity-{a.pk}@" in body and f"activity-{b.pk}@" in body  # someone else's leave doesn't hide it
+    client_for("teacher").post(reverse("activities:calendar_feed"))
+    body = client.get(reverse("activities:ics", args=[CalendarFeed.objects.get(teacher=world.teacher).token])).content.decode()
+    assert f"activity-{a.pk}@" not in body and f"activity-{b.pk}@" in body
