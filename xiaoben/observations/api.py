@@ -15,6 +15,7 @@ from xiaoben.org.models import Teacher
 
 from . import selectors, services
 from .models import Observation, Rubric, RubricItem
+from .rubrics import rubric_save
 
 router = Router(tags=["听课评课"])
 
@@ -78,6 +79,21 @@ class ObservationDetailOut(ObservationOut):
     weaknesses: str
     suggestions: str
     scores: list[ScoreOut]
+
+
+class RubricItemIn(Schema):
+    dimension: str
+    title: str
+    descriptor: str = ""
+    weight: Decimal
+    max_points: Decimal
+
+
+class RubricIn(Schema):
+    name: str
+    grade_scale: list[tuple[str, float]] = [("优", 90), ("良", 80), ("中", 60), ("差", 0)]
+    is_default: bool = False
+    items: list[RubricItemIn]
 
 
 class ScoreIn(Schema):
@@ -157,6 +173,42 @@ def rubrics(request, include_old: bool = False):
 @router.get("/rubrics/{rubric_id}", response=RubricOut)
 def rubric(request, rubric_id: int):
     return _rubric_out(get_object_for_user(request.user, Rubric, pk=rubric_id))
+
+
+def _rubric_write(request, payload: RubricIn, rubric: Rubric | None):
+    from xiaoben.org.models import School
+
+    from .rubrics import parse_scale
+
+    scope = scope_for(request.user)
+    if scope.school_id is None or not scope.can("rubrics:manage", scope.school_id):
+        raise Http404
+    scale = parse_scale("，".join(f"{label}:{m}" for label, m in payload.grade_scale))
+    return rubric_save(
+        school=School.objects.get(pk=scope.school_id),
+        user=request.user,
+        name=payload.name,
+        items=[i.model_dump() for i in payload.items],
+        grade_scale=scale,
+        rubric=rubric,
+        is_default=payload.is_default,
+    )
+
+
+@router.post("/rubrics", response={201: RubricOut})
+def rubric_create(request, payload: RubricIn):
+    """A school admin (`rubrics:manage`) adds a 课堂评价表 to their school."""
+    return Status(201, _rubric_out(_rubric_write(request, payload, None)))
+
+
+@router.put("/rubrics/{rubric_id}", response=RubricOut)
+def rubric_update(request, rubric_id: int, payload: RubricIn):
+    """Edit a rubric. If it has scored an observation, a new version is created
+    (returned, with a new id); old observations keep theirs."""
+    rubric = get_object_for_user(request.user, Rubric, pk=rubric_id)
+    if not scope_for(request.user).admin_of(rubric.school_id):
+        raise Http404
+    return _rubric_out(_rubric_write(request, payload, rubric))
 
 
 @router.get("/observations", response=list[ObservationOut])

@@ -50,6 +50,10 @@ class RubricForm(StyledFormMixin, forms.Form):
 
 
 class RubricItemForm(StyledFormMixin, forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
     dimension = forms.CharField(label="维度", max_length=30)
     title = forms.CharField(label="项目", max_length=100)
     descriptor = forms.CharField(label="评价要点", max_length=300, required=False)

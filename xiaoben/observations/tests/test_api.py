@@ -73,3 +73,40 @@ def test_create_via_api(world, client_for):
     assert r.status_code == 400 and "没有打分" in r.json()["detail"]
     assert client_for("researcher").post("/api/v1/observations/observations", payload, content_type="application/json").status_code == 404
     assert Observation.objects.count() == 1
+
+
+RUBRIC = {
+    "name": "语文阅读课评价表",
+    "grade_scale": [["优", 90], ["良", 75], ["中", 60], ["差", 0]],
+    "items": [
+        {"dimension": "教学目标", "title": "目标适切", "weight": 40, "max_points": 10},
+        {"dimension": "学生学习", "title": "朗读与表达", "weight": 60, "max_points": 20},
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    "persona,status", [("dean", 201), ("principal", 201), ("leader", 404), ("teacher", 404), ("researcher", 404), ("anonymous", 401)]
+)
+def test_rubric_create_api(world, client_for, persona, status):
+    r = client_for(persona).post("/api/v1/observations/rubrics", RUBRIC, content_type="application/json")
+    assert r.status_code == status
+    if status == 201:
+        assert r.json()["school_id"] == world.school.pk and len(r.json()["items"]) == 2
+
+
+def test_rubric_update_api_versions_after_use(world, record, client_for):
+    obs = record()
+    rid = obs.rubric_id
+    r = client_for("dean").put(f"/api/v1/observations/rubrics/{rid}", RUBRIC, content_type="application/json")
+    assert r.status_code == 200 and r.json()["id"] != rid and r.json()["version"] == 2
+    obs.refresh_from_db()
+    assert obs.rubric_id == rid and float(obs.total) == 90.0
+    bad = {**RUBRIC, "items": []}
+    r = client_for("dean").put(f"/api/v1/observations/rubrics/{r.json()['id']}", bad, content_type="application/json")
+    assert r.status_code == 400 and "至少" in r.json()["detail"]
+    # another school's rubric: 404
+    from xiaoben.observations.rubrics import rubric_for_school
+
+    other = rubric_for_school(world.other_school)
+    assert client_for("dean").put(f"/api/v1/observations/rubrics/{other.pk}", RUBRIC, content_type="application/json").status_code == 404
