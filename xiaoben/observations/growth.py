@@ -86,7 +86,7 @@ def growth_charts(growth: dict) -> dict:
         radar = {
             "tooltip": {},
             "legend": {"bottom": 0, "data": [s["name"] for s in series]},
-            "radar": {"indicator": [{"name": d, "min": 50, "max": 100} for d in dims], "radius": "60%"},
+            "radar": {"indicator": [{"name": d, "min": 50, "max": 100} for d in dims], "radius": "55%", "axisName": {"fontSize": 11}},
             "series": [{"type": "radar", "data": series}],
         }
     line = {
