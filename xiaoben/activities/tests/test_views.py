@@ -303,3 +303,19 @@ def test_ics_leaves_out_own_leave_only(world, client_for, client):
     client_for("teacher").post(reverse("activities:calendar_feed"))
     body = client.get(reverse("activities:ics", args=[CalendarFeed.objects.get(teacher=world.teacher).token])).content.decode()
     assert f"activity-{a.pk}@" not in body and f"activity-{b.pk}@" in body
+
+
+def test_detail_and_host_screen_query_counts_constant(world, client_for):
+    from xiaoben.org import services as org
+
+    a = make_activity(world)
+    c = client_for("leader")
+    urls = [reverse("activities:detail", args=[a.pk]), reverse("activities:host_qr", args=[a.pk])]
+    for u in urls:
+        c.get(u)
+    before = [_count(c, u) for u in urls]
+    extra = [org.teacher_create(school=world.school, staff_no=f"8{i:02d}", name=f"教师{i}", gender="F") for i in range(12)]
+    services.activity_invite(activity=a, group_ids=[], teacher_ids=[t.pk for t in extra])
+    for t in extra[:6]:
+        services.attendance_set(attendance=Attendance.objects.get(activity=a, teacher=t), status="present")
+    assert [_count(c, u) for u in urls] == before
