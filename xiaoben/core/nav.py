@@ -12,6 +12,7 @@ from importlib import import_module
 
 from django.apps import apps
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext
 
 from .scope import Scope
 
@@ -103,8 +104,17 @@ def items_for(scope: Scope, current_path: str = "") -> list[dict]:
             continue
         seen.add(url)
         active = (url != "/" and current_path.startswith(url)) or url == current_path
-        out.append({"label": item.label, "url": url, "icon": item.icon, "active": active, "section": section_of(item), "order": item.order})
-    rank = {name: i for i, name in enumerate(SECTIONS)}
+        out.append(
+            {
+                "label": gettext(item.label),
+                "url": url,
+                "icon": item.icon,
+                "active": active,
+                "section": gettext(section_of(item)) if section_of(item) else "",
+                "order": item.order,
+            }
+        )
+    rank = {gettext(name) if name else "": i for i, name in enumerate(SECTIONS)}
     out.sort(key=lambda d: (rank.get(d["section"], len(SECTIONS)), d["order"]))
     # Only one entry is active: the longest matching prefix.
     actives = [d for d in out if d["active"]]

@@ -147,5 +147,9 @@ def test_profile_creates_and_revokes_tokens(world, client_for):
 def test_language_switch_to_english(world, client_for):
     client = client_for("teacher")
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
-    assert client.get("/").status_code == 200
+    body = client.get("/").content.decode()
+    assert "Sign out" in body and "Hello, 刘思雨" in body and "Staff no." in body
+    assert '<html lang="en">' in body
+    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+    assert "退出登录" in client.get("/").content.decode()
     assert Group.objects.exists()
