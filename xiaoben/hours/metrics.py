@@ -1,6 +1,6 @@
 """What the requirements engine can count from the 学时 ledger: hours, by category."""
 
-from xiaoben.requirements.registry import Choice, QueryMetric, RecordRow, register
+from xiaoben.requirements.registry import Choice, QueryMetric, RecordRow, register, safe_reverse
 
 from .models import HourCategory, HourEntry
 
@@ -10,8 +10,17 @@ def _row(e: HourEntry) -> RecordRow:
         date=e.date,
         title=e.description or e.get_source_display(),
         detail=f"{e.get_category_display()} · {e.hours}学时",
-        url=None,
+        url=_url(e),
     )
+
+
+def _url(e: HourEntry) -> str | None:
+    """The record behind the credit: the activity, or the approved claim."""
+    if e.activity_id:
+        return safe_reverse("activities:detail", e.activity_id)
+    if e.source_ref.startswith("claim:") and e.source_ref[6:].isdigit():
+        return safe_reverse("hours:claim_detail", int(e.source_ref[6:]))
+    return None
 
 
 register(

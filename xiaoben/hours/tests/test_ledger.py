@@ -164,3 +164,14 @@ def test_stats_and_ledger_query_counts_constant(world, client_for):
         entry(t, dt.date(2026, 9, 1 + i % 20), 2, ["school", "online", "region", "central"][i % 4])
         entry(world.teacher, dt.date(2026, 9, 1 + i % 20), 1, ["school", "online"][i % 2], source="claim", source_ref=f"claim:{900 + i}")
     assert (_count(dean, stats_url), _count(teacher, ledger_url)) == before
+
+
+def test_hours_metric_rows_link_to_the_record_behind(world):
+    from xiaoben.requirements.registry import get_metric
+
+    m = get_metric("hours.total")
+    e = entry(world.teacher, dt.date(2026, 10, 1), 3, source="claim", source_ref="claim:42")
+    assert m.describe(e).url == reverse("hours:claim_detail", args=[42])
+    assert m.describe(entry(world.teacher, dt.date(2026, 10, 2), 1)).url is None
+    totals = m.totals(school_id=world.school.pk, start=dt.date(2026, 9, 1), end=dt.date(2026, 12, 31))
+    assert totals[world.teacher.pk] == Decimal("4")
