@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from xiaoben.core.home import HomeCard
 
+from .engine import _fmt
 from .models import Period, Status
 
 MAX_BARS = 5
@@ -16,7 +17,9 @@ def _todos(progress) -> list[str]:
         r = p.requirement
         if r.is_bucketed and p.buckets and p.buckets[-1].open and not p.buckets[-1].met:
             when = "本周" if r.period == Period.WEEK else "本月"
-            out.append(f"{when}还需完成：{r.name}")
+            m = r.metric_obj
+            need = _fmt(r.threshold - p.buckets[-1].value)
+            out.append(f"{when}还需{m.label_for(r.filters)}{need}{m.unit}（{r.name}）")
         elif p.status == Status.BEHIND and not r.is_bucketed:
             out.append(p.message())
     return out[:4]
@@ -37,7 +40,10 @@ def cards(request, scope, term) -> list[HomeCard]:
                     template="requirements/_home_card.html", context={"progress": ordered[:MAX_BARS], "todos": _todos(progress)}, order=20
                 )
             )
-    if scope.admin_of(term.school_id) and not scope.is_platform_admin:
+    is_admin = scope.admin_of(term.school_id) and not scope.is_platform_admin
+    if not is_admin and scope.led_group_ids and scope.teacher and scope.teacher.school_id == term.school_id:
+        out.append(_group_card(scope, term))
+    if is_admin:
         grid = progress_for_school(term.school, term)
         if grid is not None:
             summary = grid.summary()
@@ -49,3 +55,20 @@ def cards(request, scope, term) -> list[HomeCard]:
                 )
             )
     return out
+
+
+def _group_card(scope, term) -> HomeCard:
+    """A 组长's groups: how many members are behind on anything (one grid, a few queries)."""
+    from xiaoben.org.models import Group, GroupMembership
+
+    from .engine import progress_for_school
+
+    grid = progress_for_school(term.school, term)
+    behind = set(grid.behind()) if grid else set()
+    groups = list(Group.objects.filter(pk__in=scope.led_group_ids, is_active=True).order_by("kind", "name"))
+    members: dict[int, set[int]] = {}
+    for gid, tid in GroupMembership.objects.filter(group_id__in=[g.pk for g in groups]).values_list("group_id", "teacher_id"):
+        members.setdefault(gid, set()).add(tid)
+    rows = [(g, len(members.get(g.pk, ())), len(members.get(g.pk, set()) & behind)) for g in groups]
+    rows.sort(key=lambda r: (r[0].kind != "subject", r[0].name))
+    return HomeCard(template="requirements/_home_groups.html", context={"rows": rows}, order=22)

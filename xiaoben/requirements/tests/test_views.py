@@ -156,7 +156,7 @@ def test_teacher_bar_moves_by_one_after_an_observation(world, adopted, client_fo
     f.observation(world.teacher, world.mentor, wk(12), term=world.term)
     home = client.get("/").content.decode()
     assert "已完成 1 / 20 节" in home
-    assert "本周还需完成：每周至少一次教学反思" in home
+    assert "本周还需教学反思1篇（每周至少一次教学反思）" in home
     mine = client.get(reverse("requirements:mine")).content.decode()
     assert f'data-testid="progress-{r.pk}"' in mine and "已完成 1 / 20 节" in mine
 
@@ -350,3 +350,12 @@ def test_cell_query_count_is_constant(world, adopted, client_for, key, make):
     add(15)
     assert _grid_queries(client, url) == before
     assert client.get(url).context["progress"].done >= 17
+
+
+def test_leader_home_shows_their_groups_behind_counts(world, adopted, client_for):
+    body = client_for("leader").get("/").content.decode()
+    assert 'data-testid="home-group-compliance"' in body
+    assert "语文组" in body and "人有落后项" in body
+    assert "数学组" not in body.split('data-testid="home-group-compliance"')[1]
+    dean = client_for("dean").get("/").content.decode()
+    assert 'data-testid="home-compliance"' in dean
