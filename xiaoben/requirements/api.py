@@ -243,11 +243,11 @@ def teacher_progress(request, teacher_id: int):
 
 
 @router.get("/progress/school", response=GridOut)
-def school_progress(request, group_id: int | None = None):
+def school_progress(request, group_id: int | None = None, school_id: int | None = None):
     """The compliance grid: admins for their school (optionally one group); a leader
-    for a group they lead (group_id required)."""
+    for a group they lead (group_id required); platform admins any school (school_id)."""
     scope = scope_for(request.user)
-    school_id = scope.school_id
+    school_id = school_id if (school_id and scope.is_platform_admin) else scope.school_id
     if school_id is None:
         raise Http404
     is_admin = scope.admin_of(school_id)

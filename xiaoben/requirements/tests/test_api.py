@@ -125,3 +125,11 @@ def test_school_progress(world, adopted, client_for, persona, group, status):
         assert world.other_teacher.name not in names
         if group == "math":
             assert names == {world.dean.name, world.colleague.name}
+
+
+def test_platform_admin_reads_any_school_grid_and_others_cannot_pick(world, adopted, client_for):
+    services.starter_set_adopt(school=world.other_school)
+    r = client_for("platform_admin").get(f"{API}/progress/school?school_id={world.other_school.pk}")
+    assert r.status_code == 200 and r.json()["school_id"] == world.other_school.pk
+    r = client_for("dean").get(f"{API}/progress/school?school_id={world.other_school.pk}")
+    assert r.status_code == 200 and r.json()["school_id"] == world.school.pk  # their own, never the other
