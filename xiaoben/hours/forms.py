@@ -32,3 +32,15 @@ class RejectForm(StyledFormMixin, forms.Form):
 
 class ImportForm(StyledFormMixin, forms.Form):
     file = forms.FileField(label="Excel 文件 (.xlsx)", help_text="表头：工号、姓名、培训名称、类别、学时、日期。")
+
+
+class HoursSettingsForm(StyledFormMixin, forms.Form):
+    hours_year_target = forms.IntegerField(label="年度学时要求", min_value=0, max_value=500)
+    hours_cycle_target = forms.IntegerField(label="五年周期学时要求", min_value=0, max_value=2000, help_text="常见为 360 学时，各省不同。")
+    hours_cycle_start_year = forms.IntegerField(
+        label="本周期起始年份", min_value=2000, max_value=2100, help_text="如 2022 表示 2022—2026 年为一个周期。"
+    )
+    claim_chain = forms.ChoiceField(
+        label="学时申报审核流程",
+        choices=[("school,region", "学校审核 → 区县审核"), ("school", "仅学校审核"), ("region", "仅区县审核")],
+    )

@@ -339,3 +339,33 @@ def claim_reject(*, claim, user, reason: str):
         target=claim,
     )
     return claim
+
+
+HOURS_SETTING_KEYS = ("hours_year_target", "hours_cycle_target", "hours_cycle_start_year", "claim_chain")
+
+
+@transaction.atomic
+def hours_settings_update(*, school, user, year_target: int, cycle_target: int, cycle_start_year: int, chain: list[str]):
+    """The 学时 numbers are school settings (they vary by province); only these keys are touched."""
+    from django.core.exceptions import ValidationError
+
+    from xiaoben.core.scope import scope_for
+    from xiaoben.org.models import School
+
+    if not scope_for(user).can("hours:approve_school", school.pk):
+        raise ValidationError("您没有修改本校学时设置的权限。")
+    chain = [s for s in CHAIN_STEPS if s in chain]
+    if not chain:
+        raise ValidationError("审核流程至少要有一个环节。")
+    if year_target < 0 or cycle_target < 0:
+        raise ValidationError("学时要求不能为负数。")
+    school = School.objects.select_for_update().get(pk=school.pk)
+    school.settings = {
+        **(school.settings or {}),
+        "hours_year_target": year_target,
+        "hours_cycle_target": cycle_target,
+        "hours_cycle_start_year": cycle_start_year,
+        "claim_chain": chain,
+    }
+    school.save(update_fields=["settings"])
+    return school

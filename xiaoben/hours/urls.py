@@ -11,6 +11,7 @@ urlpatterns = [
     path("stats/", views.stats, name="stats"),
     path("stats/export/", views.stats_export, name="stats_export"),
     path("import/", views.import_hours, name="import"),
+    path("settings/", views.hours_settings, name="settings"),
     path("claims/", views_claims.claims, name="claims"),
     path("claims/new/", views_claims.claim_new, name="claim_new"),
     path("claims/review/", views_claims.review, name="review"),

@@ -15,8 +15,8 @@ from xiaoben.core.tenancy import get_object_for_user, visible_to
 from xiaoben.org.models import School, Teacher
 from xiaoben.org.selectors import today
 
-from . import exports, importer, selectors
-from .forms import ImportForm
+from . import exports, importer, selectors, services
+from .forms import HoursSettingsForm, ImportForm
 from .models import HourCategory, ImportBatch
 
 
@@ -159,3 +159,33 @@ def import_hours(request):
                 return redirect("hours:import")
     batches = visible_to(request.user, ImportBatch).filter(school=school).select_related("uploaded_by")[:20]
     return render(request, "hours/import.html", {"form": form, "result": result, "batches": batches, "school": school})
+
+
+@require_perm("hours:approve_school")
+def hours_settings(request):
+    school = _admin_school(request)
+    t = selectors.targets_for(school, today().year)
+    initial = {
+        "hours_year_target": int(t.year),
+        "hours_cycle_target": int(t.cycle),
+        "hours_cycle_start_year": t.cycle_start,
+        "claim_chain": ",".join(services.claim_chain_for(school)),
+    }
+    form = HoursSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.hours_settings_update(
+                school=school,
+                user=request.user,
+                year_target=d["hours_year_target"],
+                cycle_target=d["hours_cycle_target"],
+                cycle_start_year=d["hours_cycle_start_year"],
+                chain=d["claim_chain"].split(","),
+            )
+        except ValidationError as e:
+            form.add_error(None, e.messages)
+        else:
+            messages.success(request, "学时设置已保存。")
+            return redirect("hours:stats")
+    return render(request, "hours/settings.html", {"form": form, "school": school})

@@ -175,3 +175,37 @@ def test_hours_metric_rows_link_to_the_record_behind(world):
     assert m.describe(entry(world.teacher, dt.date(2026, 10, 2), 1)).url is None
     totals = m.totals(school_id=world.school.pk, start=dt.date(2026, 9, 1), end=dt.date(2026, 12, 31))
     assert totals[world.teacher.pk] == Decimal("4")
+
+
+@pytest.mark.parametrize(
+    "persona,status", [("anonymous", 302), ("teacher", 404), ("leader", 404), ("dean", 200), ("researcher", 404), ("other_teacher", 404)]
+)
+def test_settings_page_by_persona(client_for, persona, status):
+    assert client_for(persona).get(reverse("hours:settings")).status_code == status
+
+
+def test_settings_change_targets_and_chain(world, client_for):
+    world.school.settings = {"other_key": 1}
+    world.school.save()
+    r = client_for("dean").post(
+        reverse("hours:settings"),
+        {"hours_year_target": "80", "hours_cycle_target": "400", "hours_cycle_start_year": "2024", "claim_chain": "school"},
+    )
+    assert r.status_code == 302
+    world.school.refresh_from_db()
+    assert world.school.settings == {
+        "other_key": 1,
+        "hours_year_target": 80,
+        "hours_cycle_target": 400,
+        "hours_cycle_start_year": 2024,
+        "claim_chain": ["school"],
+    }
+    t = targets_for(world.school, 2026)
+    assert (t.year, t.cycle, t.cycle_start) == (80, 400, 2024)
+    r = client_for("dean").post(
+        reverse("hours:settings"),
+        {"hours_year_target": "-1", "hours_cycle_target": "400", "hours_cycle_start_year": "2024", "claim_chain": "school"},
+    )
+    assert r.status_code == 200
+    world.school.refresh_from_db()
+    assert world.school.settings["hours_year_target"] == 80
