@@ -22,7 +22,10 @@ def cards(request, scope, term) -> list[HomeCard]:
             .order_by("starts_at")[:6]
         )
         owed = selectors.outside_reports_owed(teacher_id=scope.teacher_id, today=day)
-        out.append(HomeCard("activities/_home_card.html", {"upcoming": upcoming, "owed": owed}, order=20))
+        from .rules import can_create_any
+
+        ctx = {"upcoming": upcoming, "owed": owed, "can_schedule": can_create_any(scope)}
+        out.append(HomeCard("activities/_home_card.html", ctx, order=20))
     if scope.school_id and scope.can("school:read", school_id=scope.school_id):
         late = [r for r in selectors.outside_reports_owed(school_id=scope.school_id, today=day) if r["late"]]
         if late:

@@ -19,7 +19,7 @@ from xiaoben.org.selectors import current_term, school_for_scope, today
 
 from . import ics, rules, selectors
 from .forms import SlotForm, parse_date
-from .models import ActivityStatus, CalendarFeed
+from .models import Activity, ActivityStatus, CalendarFeed
 from .services_slots import slot_create
 from .views import _int
 
@@ -35,9 +35,14 @@ def slot_new(request):
     initial = {"start": max(today(), term.start_date) if term else today()}
     if scope.teacher:
         initial["host"] = scope.teacher.pk
-        led = [g for g in scope.led_group_ids]
+        led = sorted(scope.led_group_ids)
         if led:
             initial["group"] = Group.objects.filter(id__in=led, kind="subject").values_list("id", flat=True).first() or led[0]
+            # Where and by whom the group usually meets: one less thing to type on a phone.
+            last = Activity.objects.filter(group_id=initial["group"]).exclude(place="").order_by("-starts_at").first()
+            if last is not None:
+                initial["place"] = last.place
+                initial["recorder"] = last.recorder_id
     form = SlotForm(request.POST or None, scope=scope, school=school, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
