@@ -179,3 +179,65 @@ def claims_to_review(*, scope, status: str = ClaimStatus.PENDING) -> QuerySet[Tr
             qs = qs.filter(Q(school_id__in=school_ids) | Q(school_id__in=scope.region_school_ids, reached_region=True))
         return qs.order_by("-submitted_at", "-id")
     return qs.filter(cond, status=status).order_by("submitted_at", "id")
+
+
+def region_hour_stats(*, school_ids, year: int) -> list[dict]:
+    """A 教研员's comparison of their schools: teachers, hours by category, average per
+    teacher and how many met the yearly target. A fixed number of queries (three plus one
+    per distinct target, usually one), whatever the number of schools and teachers."""
+    from django.db.models import Count, OuterRef, Subquery
+
+    schools = list(School.objects.filter(id__in=list(school_ids)).order_by("name"))
+    ids = [s.pk for s in schools]
+    sums = {
+        row["school_id"]: row
+        for row in HourEntry.objects.filter(school_id__in=ids, date__year=year)
+        .order_by()
+        .values("school_id")
+        .annotate(total=_sum(), **{c: _sum(Q(category=c)) for c in HourCategory.values})
+    }
+    heads = dict(
+        Teacher.objects.filter(school_id__in=ids, is_active=True)
+        .order_by()
+        .values("school_id")
+        .annotate(n=Count("id"))
+        .values_list("school_id", "n")
+    )
+    per_teacher = (
+        HourEntry.objects.filter(teacher_id=OuterRef("pk"), date__year=year)
+        .order_by()
+        .values("teacher_id")
+        .annotate(s=Sum("hours"))
+        .values("s")
+    )
+    by_target: dict[Decimal, list[int]] = {}
+    for s in schools:
+        by_target.setdefault(targets_for(s, year).year, []).append(s.pk)
+    met: dict[int, int] = {}
+    for target, sids in by_target.items():
+        met.update(
+            Teacher.objects.filter(school_id__in=sids, is_active=True)
+            .annotate(y=Coalesce(Subquery(per_teacher), Value(ZERO), output_field=DecimalField(max_digits=8, decimal_places=1)))
+            .filter(y__gte=target)
+            .order_by()
+            .values("school_id")
+            .annotate(n=Count("id"))
+            .values_list("school_id", "n")
+        )
+    rows = []
+    for s in schools:
+        agg = sums.get(s.pk, {})
+        n = heads.get(s.pk, 0)
+        total = Decimal(agg.get("total") or 0).quantize(ONE_PLACE)
+        rows.append(
+            {
+                "school": s,
+                "teachers": n,
+                "total": total,
+                "by_category": [Decimal(agg.get(c) or 0).quantize(ONE_PLACE) for c in HourCategory.values],
+                "average": (total / n).quantize(ONE_PLACE) if n else ZERO,
+                "met": met.get(s.pk, 0),
+                "target": targets_for(s, year).year,
+            }
+        )
+    return rows

@@ -10,6 +10,7 @@ urlpatterns = [
     path("teachers/<int:pk>/certificate/", views.certificate, name="certificate"),
     path("stats/", views.stats, name="stats"),
     path("stats/export/", views.stats_export, name="stats_export"),
+    path("region/", views.region_stats, name="region"),
     path("import/", views.import_hours, name="import"),
     path("settings/", views.hours_settings, name="settings"),
     path("claims/", views_claims.claims, name="claims"),

@@ -189,3 +189,21 @@ def hours_settings(request):
             messages.success(request, "学时设置已保存。")
             return redirect("hours:stats")
     return render(request, "hours/settings.html", {"form": form, "school": school})
+
+
+@require_perm("region:read")
+def region_stats(request):
+    """教研员: the region's schools side by side (aggregates only, no teacher names)."""
+    scope = scope_for(request.user)
+    year = _year(request)
+    school_ids = scope.region_school_ids if not scope.is_platform_admin else School.objects.values_list("id", flat=True)
+    return render(
+        request,
+        "hours/region.html",
+        {
+            "rows": selectors.region_hour_stats(school_ids=school_ids, year=year),
+            "year": year,
+            "years": list(range(today().year, today().year - 6, -1)),
+            "categories": HourCategory.choices,
+        },
+    )

@@ -209,3 +209,31 @@ def test_settings_change_targets_and_chain(world, client_for):
     assert r.status_code == 200
     world.school.refresh_from_db()
     assert world.school.settings["hours_year_target"] == 80
+
+
+@pytest.mark.parametrize(
+    "persona,status", [("anonymous", 302), ("teacher", 404), ("dean", 404), ("researcher", 200), ("other_researcher", 200)]
+)
+def test_region_page_by_persona(client_for, persona, status):
+    assert client_for(persona).get(reverse("hours:region")).status_code == status
+
+
+def test_region_page_shows_only_the_region_aggregates(world, client_for):
+    for i in range(3):
+        entry(world.teacher, dt.date(2026, 9, 1 + i), 30, "online")
+    entry(world.colleague, dt.date(2026, 9, 1), 10)
+    entry(world.other_teacher, dt.date(2026, 9, 1), 99)
+    from xiaoben.hours.selectors import region_hour_stats
+
+    rows = {r["school"].pk: r for r in region_hour_stats(school_ids=[world.school.pk, world.other_school.pk], year=2026)}
+    mine = rows[world.school.pk]
+    assert (mine["teachers"], mine["total"], mine["met"]) == (6, Decimal("100.0"), 1)
+    assert rows[world.other_school.pk]["met"] == 1
+    body = client_for("researcher").get(reverse("hours:region") + "?year=2026").content.decode()
+    assert "实验小学" in body and "二中" not in body and world.teacher.name not in body
+    c = client_for("researcher")
+    before = _count(c, reverse("hours:region"))
+    for i in range(10):
+        t = org.teacher_create(school=world.school, staff_no=f"6{i:02d}", name=f"教师{i}", gender="F")
+        entry(t, dt.date(2026, 9, 1), 80)
+    assert _count(c, reverse("hours:region")) == before
