@@ -55,7 +55,8 @@ class _Composer:
 
     def detail(self) -> str:
         r = self.rng
-        return r.choice(T.EXTRA_DETAILS).format(n=r.randint(3, 48), k=r.randint(2, 40))
+        n, m, u = r.randint(12, 45), r.randint(22, 32), r.randint(3, 8)
+        return r.choice(T.EXTRA_DETAILS).format(n=n, k=r.randint(2, n // 2), m=m, r=40 - m, q=r.randint(2, 6), u=u, v=r.randint(1, u))
 
     def reflection(self, teacher, day: dt.date, week: int):
         r = self.rng
@@ -146,7 +147,8 @@ def _dates(rng, term, upto: dt.date, per_week: float):
     out = []
     for week in term.teaching_weeks(end):
         start, stop = term.week_range(week)
-        days = [start + dt.timedelta(days=i) for i in range(5) if start + dt.timedelta(days=i) <= min(stop, end)]
+        days = [start + dt.timedelta(days=i) for i in range(5)]
+        days = [d for d in days if term.start_date <= d <= min(stop, end)]
         if days and rng.random() < per_week:
             out.append((rng.choice(days), week))
     return out
