@@ -107,6 +107,10 @@ POSTS = [
     ("activities:minutes_autosave", lambda o: [o["a"].pk], RUNNERS),
     ("activities:version_create", lambda o: [o["prep"].pk], {"principal", "dean", "leader", "mentor", "teacher", "colleague"}),
     ("activities:round_add", lambda o: [o["series"].pk], MANAGERS),
+    ("activities:minutes_attach", lambda o: [o["a"].pk], RUNNERS),
+    ("activities:transition", lambda o: [o["a"].pk, "archive"], MANAGERS),
+    ("activities:leave", lambda o: [o["a"].pk], {"leader", "mentor", "teacher"}),  # the invited 语文组
+    ("activities:calendar_feed", lambda o: [], TEACHERS),
 ]
 
 
@@ -319,3 +323,14 @@ def test_detail_and_host_screen_query_counts_constant(world, client_for):
     for t in extra[:6]:
         services.attendance_set(attendance=Attendance.objects.get(activity=a, teacher=t), status="present")
     assert [_count(c, u) for u in urls] == before
+
+
+def test_checkin_token_matrix(objs, client_for):
+    from xiaoben.activities import signin
+
+    a = objs["a"]
+    bad = reverse("activities:checkin_token", args=[a.pk, "0" * 20])
+    good = reverse("activities:checkin_token", args=[a.pk, signin.token_for(a.pk)])
+    for persona in ALL:
+        assert client_for(persona).get(bad).status_code == 410, persona
+        assert client_for(persona).get(good).status_code == 302, persona  # the check-in page itself is behind the door
