@@ -20,3 +20,15 @@ class ForcePasswordChangeMiddleware:
         ):
             return redirect(reverse("core:password_change"))
         return self.get_response(request)
+
+
+class ChineseFirstMiddleware:
+    """Simplified Chinese is the UI language whatever the browser's Accept-Language;
+    English only when the person picks it (the language cookie set by /i18n/setlang/)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)

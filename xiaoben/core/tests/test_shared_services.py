@@ -153,3 +153,8 @@ def test_language_switch_to_english(world, client_for):
     client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
     assert "退出登录" in client.get("/").content.decode()
     assert Group.objects.exists()
+
+
+def test_chinese_is_default_even_for_english_browsers(world, client_for):
+    body = client_for("teacher").get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "退出登录" in body and '<html lang="zh-CN">' in body
