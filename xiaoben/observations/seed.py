@@ -17,9 +17,10 @@ from xiaoben.core.seeding import SeedContext
 from xiaoben.org.models import RoleAssignment
 
 from . import seed_text as txt
-from .models import Observation, ObservationKind, ObservationScore
+from .models import FeedbackBand, Observation, ObservationKind, ObservationScore
 from .rubrics import item_choices, rubric_for_school, score_total
 from .services import feedback_flags_check
+from .similarity import band_keys, feedback_index, index_rows, observation_text
 
 K = ObservationKind
 KINDS = [K.REGULAR] * 6 + [K.PUSH, K.OPEN, K.OPEN, K.RESEARCH, K.RESEARCH, K.DEMO, K.REPORT, K.STANDARD, K.CONTEST]
@@ -112,6 +113,7 @@ def _school(ctx, school, term, prev) -> None:
         (ObservationScore(observation=o, item_id=k, points=v) for o, pts in zip(created, points_of, strict=True) for k, v in pts.items()),
         batch_size=5000,
     )
+    FeedbackBand.objects.bulk_create((band for o in created for band in index_rows(o, band_keys(observation_text(o)))), batch_size=5000)
     _copied(rng, created, term)
 
 
@@ -216,6 +218,7 @@ def _copied(rng, created, term) -> None:
     for obs, text in ((first, txt.COPIED[0]), (second, txt.COPIED[1])):
         obs.strengths, obs.weaknesses, obs.suggestions = text, "", ""
         Observation.objects.filter(pk=obs.pk).update(strengths=text, weaknesses="", suggestions="")
-    later = second if (second.lesson_date, second.pk) > (first.lesson_date, first.pk) else first
-    later.school = term.school
+    later, earlier = (second, first) if (second.lesson_date, second.pk) > (first.lesson_date, first.pk) else (first, second)
+    later.school = earlier.school = term.school
+    feedback_index(earlier)
     feedback_flags_check(observation=later)

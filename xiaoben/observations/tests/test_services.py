@@ -156,3 +156,21 @@ def test_similarity_helpers():
     a = shingles(feedback_text(COPIED, "", ""))
     assert jaccard(a, a) == 1.0
     assert jaccard(a, shingles("完全不同的一段话，讲的是数学课的计算练习。")) < 0.1
+
+
+def test_band_keys_and_index(world, record):
+    from xiaoben.observations.models import FeedbackBand
+    from xiaoben.observations.similarity import band_keys
+
+    text = feedback_text(COPIED, "", "")
+    assert band_keys(text) == band_keys(text) and len(band_keys(text)) == 8
+    assert band_keys("很好") == []  # too short to mean anything
+    obs = record(strengths=COPIED)
+    assert FeedbackBand.objects.filter(observation=obs).count() == 8
+
+
+def test_deleted_or_old_observations_not_compared(world, record):
+    first = record(strengths=COPIED, lesson_date=dt.date(2026, 11, 16))
+    first.soft_delete()
+    record(observer=world.leader, strengths=COPIED)
+    assert not FeedbackFlag.objects.exists()
