@@ -110,3 +110,14 @@ def test_rubric_update_api_versions_after_use(world, record, client_for):
 
     other = rubric_for_school(world.other_school)
     assert client_for("dean").put(f"/api/v1/observations/rubrics/{other.pk}", RUBRIC, content_type="application/json").status_code == 404
+
+
+def test_openapi_lists_observation_routes(client, db):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    for p in [
+        "/api/v1/observations/rubrics",
+        "/api/v1/observations/rubrics/{rubric_id}",
+        "/api/v1/observations/observations",
+        "/api/v1/observations/observations/{observation_id}",
+    ]:
+        assert p in paths
