@@ -24,10 +24,29 @@ def cards(request, scope, term) -> list[HomeCard]:
         owed = selectors.outside_reports_owed(teacher_id=scope.teacher_id, today=day)
         from .rules import can_create_any
 
-        ctx = {"upcoming": upcoming, "owed": owed, "can_schedule": can_create_any(scope)}
+        ctx = {"upcoming": upcoming, "owed": owed, "can_schedule": can_create_any(scope), "leaves": _pending_leaves(request.user, scope)}
         out.append(HomeCard("activities/_home_card.html", ctx, order=20))
     if scope.school_id and scope.can("school:read", school_id=scope.school_id):
         late = [r for r in selectors.outside_reports_owed(school_id=scope.school_id, today=day) if r["late"]]
         if late:
             out.append(HomeCard("activities/_home_late_reports.html", {"late": late[:8], "count": len(late)}, order=25))
     return out
+
+
+def _pending_leaves(user, scope) -> list:
+    """请假 waiting for this organiser (the groups they lead, or the activities they created)."""
+    if not (scope.is_group_leader or scope.is_school_admin):
+        return []
+    from django.db.models import Q
+
+    from xiaoben.core.tenancy import visible_to
+
+    from .models import LeaveRequest, LeaveState
+
+    return list(
+        visible_to(user, LeaveRequest)
+        .filter(state=LeaveState.PENDING)
+        .filter(Q(attendance__activity__group_id__in=scope.led_group_ids) | Q(attendance__activity__created_by_id=scope.user_id))
+        .select_related("attendance__teacher", "attendance__activity")
+        .order_by("attendance__activity__starts_at")[:5]
+    )

@@ -144,6 +144,12 @@ def activity_detail(request, pk: int):
     counts = {s: sum(1 for a in attendances if a.status == s) for s in AttendanceStatus.values}
     minutes = ActivityMinutes.objects.filter(activity=activity).first()
     can_manage = rules.can_manage(scope, activity)
+    if activity.status in (ActivityStatus.RECORDED, ActivityStatus.ARCHIVED):
+        from xiaoben.hours.models import HourEntry
+
+        credited = dict(HourEntry.objects.filter(activity=activity).values_list("teacher_id", "hours"))
+        for att in attendances:
+            att.credited = credited.get(att.teacher_id)
     return render(
         request,
         "activities/detail.html",

@@ -219,3 +219,18 @@ def test_regional_activity_spans_schools_and_credits_region_hours(world):
     services.minutes_save(activity=a, user=world.users["researcher"], html="<p>联片教研记录</p>", finish=True)
     entry = HourEntry.objects.get(activity=a, teacher=world.teacher)
     assert entry.category == "region" and entry.school_id == world.school.pk
+
+
+def test_leader_home_shows_pending_leave_and_detail_shows_hours(world, client_for):
+    a = make_activity(world, start=dt.datetime(2026, 11, 27, 15, 15, tzinfo=TZ))
+    services.leave_request(attendance=Attendance.objects.get(activity=a, teacher=world.teacher), reason="外出培训")
+    body = client_for("leader").get("/").content.decode()
+    assert "申请请假" in body and world.teacher.name in body
+    assert "申请请假" not in client_for("colleague").get("/").content.decode()
+    b = make_activity(world)
+    _present(b, world.teacher)
+    services.minutes_save(activity=b, user=world.users["mentor"], html="<p>记录</p>", finish=True)
+    assert (
+        "2.0学时" in client_for("teacher").get(f"/activities/{b.pk}/").content.decode()
+        or "2学时" in client_for("teacher").get(f"/activities/{b.pk}/").content.decode()
+    )
