@@ -248,15 +248,12 @@ def _seed_school(ctx, school, term) -> None:
             same.append((a, ""))
 
     _save(m, school)
-    for title, kind, items in (("《秋天的雨》一课多研", "multi_round", rounds), ("《富饶的西沙群岛》同课异构", "same_topic", same)):
+    for title, kind, items, goal in (
+        ("《秋天的雨》一课多研", "multi_round", rounds, "聚焦“朗读与表达”，每轮课后评课、改进再上。"),
+        ("《富饶的西沙群岛》同课异构", "same_topic", same, "同一课题，两位教师各自设计、先后执教，课后对比研讨。"),
+    ):
         series = LessonStudySeries.objects.create(
-            school=school,
-            term=term,
-            group=chinese,
-            kind=kind,
-            title=title,
-            goal="聚焦“朗读与表达”，每轮课后评课、改进再上。",
-            created_by=cn_leader.user,
+            school=school, term=term, group=chinese, kind=kind, title=title, goal=goal, created_by=cn_leader.user
         )
         LessonStudyRound.objects.bulk_create(
             [LessonStudyRound(series=series, activity=a, number=n, teacher=a.host, note=note) for n, (a, note) in enumerate(items, start=1)]
