@@ -74,10 +74,21 @@ def comment_add(*, author: User, target: models.Model, body: str, parent: Commen
         notification_send(
             recipients=mentioned, kind="mention", text=f"{author.display_name} 在评论中提到了你：{text[:60]}", url=url, target=target
         )
-    if parent is not None and parent.author_id != author.pk:
+    notified = {m.pk for m in comment.mentions.all()} | {author.pk}
+    if parent is not None and parent.author_id not in notified:
         notification_send(
             recipients=[parent.author_id], kind="reply", text=f"{author.display_name} 回复了你的评论：{text[:60]}", url=url, target=target
         )
+        notified.add(parent.author_id)
+    # A record may name who follows its thread (e.g. an observation: observer and observed).
+    audience = getattr(target, "comment_audience", None)
+    if callable(audience):
+        followers = [uid for uid in audience() if uid not in notified]
+        if followers:
+            label = str(target)[:40]
+            notification_send(
+                recipients=followers, kind="comment", text=f"{author.display_name} 评论了「{label}」：{text[:60]}", url=url, target=target
+            )
     return comment
 
 

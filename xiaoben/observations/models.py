@@ -74,6 +74,10 @@ class Observation(TimeStampedModel, SoftDeleteModel, VersionedModel):
     def __str__(self) -> str:
         return f"{self.lesson_date} {self.teacher} {self.lesson_title}"
 
+    def comment_audience(self) -> list[int]:
+        """Both sides of an observation follow its thread (core.services.comment_add)."""
+        return [self.observer.user_id, self.teacher.user_id]
+
 
 class Rubric(TimeStampedModel):
     """课堂评价表. A rubric that has scored an observation is never edited in place:

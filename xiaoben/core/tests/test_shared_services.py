@@ -158,3 +158,14 @@ def test_language_switch_to_english(world, client_for):
 def test_chinese_is_default_even_for_english_browsers(world, client_for):
     body = client_for("teacher").get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "退出登录" in body and '<html lang="zh-CN">' in body
+
+
+def test_both_sides_of_an_observation_hear_about_comments(world):
+    from xiaoben.observations.models import Observation
+
+    obs = Observation.objects.create(
+        school=world.school, term=world.term, observer=world.mentor, teacher=world.teacher, lesson_date=world.today
+    )
+    services.comment_add(author=world.users["teacher"], target=obs, body="谢谢陈老师的建议", url="/x")
+    assert Notification.objects.filter(recipient=world.users["mentor"], kind="comment").count() == 1
+    assert not Notification.objects.filter(recipient=world.users["teacher"], kind="comment").exists()
