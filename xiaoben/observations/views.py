@@ -192,7 +192,7 @@ def observation_edit(request, pk: int | None = None):
                 ]
             }
         else:
-            initial = {"period": _period_guess(scope.teacher.school)}
+            initial = {"period": _period_guess(scope.teacher.school), **_prefill_from_query(request, scope)}
         form = ObservationForm(initial=initial, school_id=scope.school_id, activities=activities)
         score_points = {s.item_id: s.points for s in obs.scores.all()} if obs else {}
     return render(
@@ -312,3 +312,20 @@ def observation_withdraw(request, pk: int):
         return redirect("observations:detail", pk=pk)
     messages.success(request, "已撤回为草稿，修改后可再次提交。")
     return redirect("observations:edit", pk=pk)
+
+
+def _prefill_from_query(request, scope) -> dict:
+    """Links such as the mentoring page's "记一节听课" open the form with the teacher and
+    kind chosen: ?teacher=<id>&kind=mentor. Only a colleague of the same school is taken."""
+    from xiaoben.org.models import Teacher
+
+    out: dict = {}
+    tid = _int(request.GET.get("teacher"))
+    if tid:
+        t = visible_to(request.user, Teacher).filter(pk=tid, school_id=scope.school_id, is_active=True).first()
+        if t is not None and t.pk != scope.teacher_id:
+            out.update(teacher=t.pk, subject=t.subject, grade=(t.grades or [None])[0], class_name=(t.classes or "").split("、")[0])
+    kind = request.GET.get("kind", "")
+    if kind in ObservationKind.values:
+        out["kind"] = kind
+    return out
