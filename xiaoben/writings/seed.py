@@ -100,12 +100,14 @@ class _Composer:
         r = self.rng
         title, author, idea = book_row
         head = f"读《{title}》有感" if kind == "book_review" else f"《{title}》读书笔记（{r.choice(['一', '二', '三'])}）"
-        picked = self.pick(T.READING_BODY, 6)
+        # A real reading note runs to several hundred characters (读书笔记每年不少于5000字).
+        picked = self.pick(T.READING_BODY, 12)
         body = _p(
             f"最近在读{author}的《{title}》。{idea}" + picked[0],
-            "".join(picked[1:3]) + self.fill(r.choice(T.WEAK)),
-            "".join(picked[3:5]) + self.fill(r.choice(T.GOOD)),
-            picked[5] + self.fill(r.choice(T.PLANS)) + r.choice(T.CLOSINGS),
+            "".join(picked[1:4]) + self.fill(r.choice(T.WEAK)),
+            "".join(picked[4:7]) + self.fill(r.choice(T.GOOD)),
+            "".join(picked[7:10]) + self.detail(),
+            "".join(picked[10:12]) + self.fill(r.choice(T.PLANS)) + r.choice(T.CLOSINGS),
         )
         return kind, "", head, self.vary(body)
 
@@ -167,7 +169,11 @@ def _seed_school(ctx, school) -> None:
     rows: list[dict] = []
     books: list[Book] = []
     for teacher in teachers:
-        for tm, per_week in ((prev, 0.3), (term, 0.75)):
+        # How conscientious this teacher is: most keep up, some slip, a few fall behind,
+        # so the compliance dashboards show a realistic spread.
+        diligence = rng.choices([1.0, 0.9, 0.6], [50, 32, 18])[0]
+        teacher._demo_diligence = diligence
+        for tm, per_week in ((prev, 0.3), (term, diligence)):
             if tm is None:
                 continue
             own = rng.sample(T.BOOKS, 2)
@@ -185,7 +191,10 @@ def _seed_school(ctx, school) -> None:
             books.extend(shelf)
             for day, week in _dates(rng, tm, ctx.today, per_week):
                 rows.append({"teacher": teacher, "term": tm, "day": day, "parts": comp.reflection(teacher, day, week)})
-            extras = _dates(rng, tm, ctx.today, 0.25 if tm is term else 0.15)
+            if tm is term:
+                rows.extend(_monthly_extras(rng, comp, teacher, tm, ctx.today, diligence, own, shelf))
+                continue
+            extras = _dates(rng, tm, ctx.today, 0.15)
             for day, _ in extras:
                 roll = rng.random()
                 if roll < 0.45:
@@ -262,6 +271,30 @@ def _lines(text: str) -> str:
     return _p(*[line.strip() for line in text.splitlines()])
 
 
+def _monthly_extras(rng, comp, teacher, term, today, diligence, own, shelf) -> list[dict]:
+    """This term's 心得 (two a month), 教学案例/随笔 (one a month) and reading notes,
+    written as often as the teacher's diligence allows."""
+    rows: list[dict] = []
+    days = [d for d, _ in _dates(rng, term, today, 1.0)]
+    by_month: dict[tuple[int, int], list[dt.date]] = {}
+    for d in days:
+        by_month.setdefault((d.year, d.month), []).append(d)
+    for month_days in by_month.values():
+        n_insight = 2 if diligence == 1.0 else (rng.choice([1, 2]) if diligence > 0.8 else rng.choice([0, 1]))
+        for day in rng.sample(month_days, min(n_insight, len(month_days))):
+            rows.append({"teacher": teacher, "term": term, "day": day, "parts": comp.insight(teacher)})
+        if rng.random() < diligence:
+            rows.append({"teacher": teacher, "term": term, "day": rng.choice(month_days), "parts": comp.narrative()})
+    n_reading = {1.0: 5, 0.9: 3}.get(diligence, 1)
+    for day in rng.sample(days, min(n_reading, len(days))):
+        kind = "reading_note" if rng.random() < 0.8 else "book_review"
+        i = rng.randrange(len(shelf))
+        rows.append({"teacher": teacher, "term": term, "day": day, "parts": comp.reading(kind, own[i]), "book": shelf[i]})
+    if rng.random() < 0.08:
+        rows.append({"teacher": teacher, "term": term, "day": rng.choice(days), "parts": comp.outside(teacher)})
+    return rows
+
+
 def _save(ctx, school, rows, term, reviewer) -> None:
     rng = ctx.rng
     tz = timezone.get_current_timezone()
@@ -272,7 +305,8 @@ def _save(ctx, school, rows, term, reviewer) -> None:
         age = (ctx.today - r["day"]).days
         status = r.get("status")
         if status is None:
-            p_submit = 0.97 if r["term"] is not term else (0.9 if age > 14 else 0.6)
+            diligent = getattr(r["teacher"], "_demo_diligence", 0.9) >= 0.9
+            p_submit = 0.97 if r["term"] is not term else (0.98 if diligent else (0.9 if age > 14 else 0.6))
             p_review = 0.9 if r["term"] is not term else (0.7 if age > 14 else 0.2)
             status = "draft" if rng.random() > p_submit else ("reviewed" if rng.random() < p_review else "submitted")
         submitted = dt.datetime.combine(r["day"], dt.time(rng.randint(15, 21), rng.randint(0, 59)), tzinfo=tz)
