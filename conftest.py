@@ -6,6 +6,8 @@ from django.test import Client
 
 from xiaoben.core.testing import PERSONAS, TODAY, build_world
 
+pytest_plugins = ["xiaoben.core.testing_browser"]
+
 
 @pytest.fixture(autouse=True)
 def _fast_tests(settings, tmp_path):

@@ -2,7 +2,6 @@
 signs in by opening the host's QR link, the recorder writes minutes, hours are credited."""
 
 import datetime as dt
-import os
 from pathlib import Path
 
 import pytest
@@ -10,32 +9,17 @@ import pytest
 from xiaoben.activities import services
 from xiaoben.activities.models import Activity, ActivityMinutes, Attendance
 from xiaoben.core.testing import PASSWORD
+from xiaoben.core.testing_browser import phone_context
 from xiaoben.hours.models import HourEntry
 
 from .factories import TZ
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium not installed")
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-        )
-        yield b
-        b.close()
-
-
 def _phone(browser):
-    return browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="zh-CN").new_page()
+    return phone_context(browser).new_page()
 
 
 def _sign_in(page, base, login):

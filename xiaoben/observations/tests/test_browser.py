@@ -1,34 +1,16 @@
 """On a 390×844 phone: a teacher records an observation with the default rubric in
 at most 12 taps and 3 typed fields; the observed teacher then reads it."""
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 
 from xiaoben.core.testing import PASSWORD
+from xiaoben.core.testing_browser import phone_context
 from xiaoben.observations.models import Observation
 
-CHROMIUM = "/usr/bin/chromium"
 DETAIL = re.compile(r"/observations/\d+/$")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def phone():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium not installed")
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-        )
-        ctx = b.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="zh-CN")
-        yield ctx
-        b.close()
 
 
 class Counter:
@@ -83,7 +65,7 @@ def test_record_on_phone_in_few_taps_and_observed_teacher_reads_it(live_server, 
     assert page.locator("[data-testid=total]").inner_text() == "93.0"
 
     # the observed teacher is notified and reads the feedback
-    other = phone.browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="zh-CN")
+    other = phone_context(phone.browser)
     page2 = other.new_page()
     _sign_in(page2, live_server.url, world.mentor.user.username)
     assert page2.locator("[data-testid=unread-count]").inner_text() == "1"

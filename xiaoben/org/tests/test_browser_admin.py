@@ -2,33 +2,17 @@
 roster with mistakes and sees each one by row and column, then imports a good one."""
 
 import io
-import os
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 
 from xiaoben.core.testing import PASSWORD
+from xiaoben.core.testing_browser import phone_context
 from xiaoben.org.models import Teacher
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium not installed")
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-        )
-        yield b
-        b.close()
 
 
 def _book(path: Path, rows) -> str:
@@ -46,7 +30,7 @@ def _book(path: Path, rows) -> str:
 
 def test_dean_on_phone_reads_analysis_and_imports_roster(live_server, world, browser, tmp_path):
     base = live_server.url
-    page = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="zh-CN").new_page()
+    page = phone_context(browser).new_page()
     page.goto(f"{base}/accounts/login/")
     page.fill("#id_username", world.dean.user.username)
     page.fill("#id_password", PASSWORD)
