@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: demo test assets browser-deps lint typecheck format bench serve help
+.PHONY: demo test assets browser-deps lint typecheck format bench-similarity serve help
 
 help:
 	@echo "make demo   - install, build assets, migrate SQLite, load demo data, serve at http://$(HOST):$(PORT)"
@@ -60,5 +60,6 @@ format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: assets
-	$(PY) manage.py bench
+# Copied-text detection against 100,000 stored writings (prints p50/p95 per check).
+bench-similarity: assets
+	$(PY) manage.py bench_similarity --n 100000 --runs 50
