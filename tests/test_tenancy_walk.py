@@ -87,7 +87,7 @@ def test_outsiders_get_404_on_detail_pages(demo):
     school = demo["school"]
     client = Client()
     client.force_login(demo["outsiders"]["other_school_teacher"])
-    walked = 0
+    walked: dict[str, int] = {}
     for model in registered_models():
         path = _school_path(model)
         if path is None or model in SHARED or not hasattr(model, "get_absolute_url"):
@@ -96,8 +96,10 @@ def test_outsiders_get_404_on_detail_pages(demo):
             url = obj.get_absolute_url()
             r = client.get(url)
             assert r.status_code == 404, f"{model.__name__} {url} answered {r.status_code} to a teacher of another school"
-            walked += 1
-    assert walked >= 0
+            walked[model.__name__] = walked.get(model.__name__, 0) + 1
+    # The records that matter most must have been walked, not silently skipped.
+    for name in ("Teacher", "Group", "Observation", "Writing", "Activity"):
+        assert walked.get(name), f"no {name} detail page was walked: {sorted(walked)}"
 
 
 def _simple_urls(resolver=None, prefix=""):

@@ -2,6 +2,7 @@
 observations) are marked CONTRACT: don't rename them."""
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -96,6 +97,9 @@ class Activity(TimeStampedModel, VersionedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("activities:detail", args=[self.pk])
 
 
 class AttendanceRole(models.TextChoices):

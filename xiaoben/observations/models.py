@@ -1,6 +1,7 @@
 """听课记录. Contract fields used by mentoring and requirements are marked CONTRACT."""
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -73,6 +74,9 @@ class Observation(TimeStampedModel, SoftDeleteModel, VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.lesson_date} {self.teacher} {self.lesson_title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("observations:detail", args=[self.pk])
 
     def comment_audience(self) -> list[int]:
         """Both sides of an observation follow its thread (core.services.comment_add)."""

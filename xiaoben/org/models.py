@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -171,6 +172,9 @@ class Teacher(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("org:teacher_detail", args=[self.pk])
+
     @property
     def phone(self) -> str | None:
         return self.user.phone
@@ -244,6 +248,9 @@ class Group(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("org:group_detail", args=[self.pk])
 
 
 class GroupMembership(models.Model):
