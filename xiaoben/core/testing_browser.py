@@ -35,8 +35,13 @@ def browser():
         b.close()
 
 
+TIMEOUT_MS = 60_000  # generous: a loaded 2-core CI machine can be slow to answer
+
+
 def phone_context(browser):
-    return browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="zh-CN")
+    ctx = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="zh-CN")
+    ctx.set_default_timeout(TIMEOUT_MS)
+    return ctx
 
 
 @pytest.fixture
@@ -55,6 +60,7 @@ def phone_page(phone):
 @pytest.fixture
 def desktop_page(browser):
     ctx = browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    ctx.set_default_timeout(TIMEOUT_MS)
     yield ctx.new_page()
     ctx.close()
 
