@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import secrets
 import zipfile
 from dataclasses import dataclass, field
 
@@ -490,9 +489,11 @@ def _row_rules(data: dict, rowno: int, today: dt.date, report: ImportReport, see
 
 
 def suggest_password() -> str:
-    """Readable (no 0/O, 1/l) and not guessable: 2 letters + 6 digits/letters."""
-    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
-    return "xb" + "".join(secrets.choice(alphabet) for _ in range(7))
+    """Readable and not guessable, and always passes `check_password_rule` (letters and
+    digits): a suggestion the form itself refused would stop an import at random."""
+    from .services import temporary_password
+
+    return temporary_password()
 
 
 def check_password_rule(password: str) -> None:
