@@ -2,19 +2,17 @@
 signs in by opening the host's QR link, the recorder writes minutes, hours are credited."""
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
 from xiaoben.activities import services
 from xiaoben.activities.models import Activity, ActivityMinutes, Attendance
 from xiaoben.core.testing import PASSWORD
-from xiaoben.core.testing_browser import phone_context
+from xiaoben.core.testing_browser import phone_context, shot
 from xiaoben.hours.models import HourEntry
 
 from .factories import TZ
 
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -30,11 +28,6 @@ def _sign_in(page, base, login):
     page.wait_for_load_state("networkidle")
 
 
-def _shot(page, name):
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"activities_{name}.png"), full_page=True)
-
-
 def test_schedule_sign_in_and_minutes_on_phone(live_server, world, browser):
     base = live_server.url
     leader = _phone(browser)
@@ -45,10 +38,10 @@ def test_schedule_sign_in_and_minutes_on_phone(live_server, world, browser):
     leader.select_option("select[name=period]", "3")
     leader.fill("input[name=place]", "电教室")
     leader.select_option("select[name=recorder]", str(world.mentor.pk))
-    _shot(leader, "slot_form")
+    shot(leader, "activities_slot_form")
     with leader.expect_navigation():
         leader.tap("[data-testid=slot-submit]")
-    _shot(leader, "slot_done")
+    shot(leader, "activities_slot_done")
     made = Activity.objects.filter(group=world.chinese, kind="lesson_prep", slot__isnull=False)
     assert made.count() == 10 and "共 10 次" in leader.content()
 
@@ -61,7 +54,7 @@ def test_schedule_sign_in_and_minutes_on_phone(live_server, world, browser):
     services.activity_publish(activity=a, user=world.users["leader"])
     leader.goto(f"{base}/activities/{a.pk}/host/")
     assert leader.locator("[data-testid=qr] svg").count() == 1
-    _shot(leader, "host_qr")
+    shot(leader, "activities_host_qr")
     url = leader.locator("[data-testid=signin-url]").get_attribute("href")
 
     teacher = _phone(browser)
@@ -72,7 +65,7 @@ def test_schedule_sign_in_and_minutes_on_phone(live_server, world, browser):
         teacher.click("button[type=submit]")
     with teacher.expect_navigation():
         teacher.tap("[data-testid=confirm-signin]")
-    _shot(teacher, "signed_in")
+    shot(teacher, "activities_signed_in")
     assert teacher.locator("[data-testid=signed-in]").count() == 1
     assert Attendance.objects.get(activity=a, teacher=world.teacher).status == "present"
 
@@ -81,10 +74,10 @@ def test_schedule_sign_in_and_minutes_on_phone(live_server, world, browser):
     teacher.keyboard.type("一、交流字理识字的做法。二、形成共识：每周一次识字游戏。")
     teacher.wait_for_function("document.querySelector('[data-testid=autosave-status]').textContent.includes('自动保存')", timeout=15000)
     assert "识字游戏" in ActivityMinutes.objects.get(activity=a).draft
-    _shot(teacher, "minutes")
+    shot(teacher, "activities_minutes")
     with teacher.expect_navigation():
         teacher.tap("[data-testid=finish]")
-    _shot(teacher, "recorded")
+    shot(teacher, "activities_recorded")
     a.refresh_from_db()
     assert a.status == "recorded"
     assert HourEntry.objects.get(activity=a, teacher=world.teacher).hours == 2

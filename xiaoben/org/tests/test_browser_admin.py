@@ -8,10 +8,9 @@ import pytest
 from openpyxl import Workbook
 
 from xiaoben.core.testing import PASSWORD
-from xiaoben.core.testing_browser import phone_context
+from xiaoben.core.testing_browser import phone_context, shot
 from xiaoben.org.models import Teacher
 
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -42,8 +41,7 @@ def test_dean_on_phone_reads_analysis_and_imports_roster(live_server, world, bro
     assert "学校现有专任教师6人" in page.inner_text("[data-testid=analysis-paragraph]")
     page.wait_for_selector("[data-chart] canvas")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "org_analysis_phone.png"), full_page=True)
+    shot(page, "org_analysis_phone")
 
     page.goto(f"{base}/org/roster/import/")
     page.set_input_files(
@@ -54,7 +52,7 @@ def test_dean_on_phone_reads_analysis_and_imports_roster(live_server, world, bro
     page.wait_for_load_state("networkidle")
     errors = page.inner_text("[data-testid=import-errors]")
     assert "未导入任何数据" in errors and "职称「教授」不在可选范围内" in errors and "第3行" in errors and "工号不能为空" in errors
-    page.screenshot(path=str(ARTIFACTS / "org_import_errors_phone.png"), full_page=True)
+    shot(page, "org_import_errors_phone")
     assert not Teacher.objects.filter(staff_no="T1").exists()
 
     page.set_input_files("input[name=file]", _book(tmp_path / "good.xlsx", [["T1", "林小雨", "女", "1995年6月30日", "二级教师"]]))

@@ -2,11 +2,11 @@
 mid-way, come back and find the draft; the server keeps the sanitised version."""
 
 import re
-from pathlib import Path
 
 import pytest
 
 from xiaoben.core.testing import PASSWORD
+from xiaoben.core.testing_browser import shot
 from xiaoben.writings.models import Writing
 from xiaoben.writings.textcount import count_chars
 
@@ -26,7 +26,6 @@ COUNT_CASES = [
     ]
 ]
 
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WORD_HTML = (
@@ -44,11 +43,6 @@ PASTE = """(html) => {
   ed.focus();
   ed.dispatchEvent(new ClipboardEvent('paste', {clipboardData: dt, bubbles: true, cancelable: true}));
 }"""
-
-
-def _shot(page, name):
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
 def test_paste_from_word_go_offline_and_find_the_draft(live_server, world, phone):
@@ -75,7 +69,7 @@ def test_paste_from_word_go_offline_and_find_the_draft(live_server, world, phone
     for gone in ("style=", "onclick", "javascript:", "<script", "mso-", "alert(3)"):
         assert gone not in w.body
     assert page.inner_text("#char-count") == str(w.char_count)
-    _shot(page, "writings-pasted-phone")
+    shot(page, "writings-pasted-phone")
 
     # The connection drops mid-way: what is typed now only reaches this phone.
     phone.set_offline(True)
@@ -83,7 +77,7 @@ def test_paste_from_word_go_offline_and_find_the_draft(live_server, world, phone
     page.keyboard.press("Control+End")
     page.keyboard.type("断网后补写的一句：下节课先复习。")
     page.wait_for_function("document.getElementById('save-status').textContent.includes('本机')", timeout=15000)
-    _shot(page, "writings-offline-phone")
+    shot(page, "writings-offline-phone")
     page.close()  # the phone locks, the tab is gone
     assert "断网后补写" not in Writing.objects.get(pk=pk).body
 
@@ -92,7 +86,7 @@ def test_paste_from_word_go_offline_and_find_the_draft(live_server, world, phone
     page.goto(f"{live_server.url}/writings/{pk}/edit/")
     offer = page.locator("[data-testid=draft-offer]")
     offer.wait_for(state="visible", timeout=10000)
-    _shot(page, "writings-draft-offer-phone")
+    shot(page, "writings-draft-offer-phone")
     offer.locator("[data-restore]").click()
     assert "断网后补写的一句" in page.inner_text(".ql-editor")
     assert "环节" in page.inner_text(".ql-editor")  # the pasted table came back too
