@@ -169,3 +169,22 @@ def test_both_sides_of_an_observation_hear_about_comments(world):
     services.comment_add(author=world.users["teacher"], target=obs, body="谢谢陈老师的建议", url="/x")
     assert Notification.objects.filter(recipient=world.users["mentor"], kind="comment").count() == 1
     assert not Notification.objects.filter(recipient=world.users["teacher"], kind="comment").exists()
+
+
+def test_notifications_page_query_count_is_constant(world, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for("teacher")
+    services.notification_send(recipients=[world.users["teacher"]], kind="test", text="第一条")
+    client.get(reverse("core:notifications"))
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("core:notifications")).status_code == 200
+        return len(ctx)
+
+    before = count()
+    for i in range(40):
+        services.notification_send(recipients=[world.users["teacher"]], kind="test", text=f"通知{i}", target=world.chinese)
+    assert count() == before
