@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "xiaoben.core.middleware.ForcePasswordChangeMiddleware",
+    "xiaoben.core.middleware.NotPermittedMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -79,6 +79,7 @@ class Notification(models.Model):
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("接收人"))
     kind = models.CharField(_("类别"), max_length=40)
     text = models.CharField(_("内容"), max_length=500)
+    context = models.JSONField(_("内容参数"), default=dict, blank=True)  # rendered at display time
     url = models.CharField(_("链接"), max_length=300, blank=True)
     target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.CASCADE)
     target_id = models.PositiveBigIntegerField(null=True, blank=True)
@@ -94,6 +95,12 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def display_text(self) -> str:
+        from .notifications import display_text
+
+        return display_text(self)
 
 
 class Comment(TimeStampedModel, SoftDeleteModel):
