@@ -30,6 +30,7 @@ XIAOBEN_APPS = [
     "xiaoben.research",
     "xiaoben.hours",
     "xiaoben.requirements",
+    "xiaoben.plans",
     "xiaoben.assessment",
     "xiaoben.resources",
     "xiaoben.reports",

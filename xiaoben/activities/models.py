@@ -86,6 +86,9 @@ class Activity(TimeStampedModel, VersionedModel):
     report_for = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports", verbose_name=_("汇报的外出学习")
     )
+    plan_item = models.ForeignKey(
+        "plans.PlanItem", null=True, blank=True, on_delete=models.SET_NULL, related_name="activities", verbose_name=_("计划事项")
+    )  # the 月度安排 item this activity fulfils (plans app)
 
     history = HistoricalRecords()
 
