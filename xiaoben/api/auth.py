@@ -17,4 +17,6 @@ class BearerToken(HttpBearer):
         return row.user
 
 
-AUTH = [SessionAuth(), BearerToken()]
+# The token first: a token request carries no CSRF cookie, and the session check would
+# refuse it with 403 before the token was ever looked at (SPEC §3: no CSRF for tokens).
+AUTH = [BearerToken(), SessionAuth()]

@@ -273,7 +273,7 @@ def _copy_content(source: Plan, target: Plan, *, keep_origin: bool) -> None:
 
 @transaction.atomic
 def plan_update(*, actor: Scope, plan: Plan, expected_version: int, title: str) -> Plan:
-    require(can.can_edit_plan(actor, plan), _closed_message(plan))
+    require(can.can_edit_plan(actor, plan), closed_message(plan))
     plan.title = (title or "").strip()[:TITLE_MAX]
     if not plan.title:
         raise ValidationError({"title": "请填写计划标题。"})
@@ -281,7 +281,7 @@ def plan_update(*, actor: Scope, plan: Plan, expected_version: int, title: str) 
     return plan
 
 
-def _closed_message(plan: Plan) -> str:
+def closed_message(plan: Plan) -> str:
     if plan.status in (PlanStatus.APPROVED, PlanStatus.ACKNOWLEDGED, PlanStatus.READ):
         return "已审阅的计划不能直接修改，请新建一个版本。"
     if plan.status == PlanStatus.SUBMITTED:
@@ -308,7 +308,7 @@ def plan_delete(*, actor: Scope, plan: Plan) -> None:
 def section_save(
     *, actor: Scope, plan: Plan, section: PlanSection | None = None, key: str = SectionKey.OTHER, title: str, body: str
 ) -> PlanSection:
-    require(can.can_edit_plan(actor, plan), _closed_message(plan))
+    require(can.can_edit_plan(actor, plan), closed_message(plan))
     if section is not None and section.plan_id != plan.pk:
         raise NotPermitted()
     title = (title or "").strip()
@@ -329,7 +329,7 @@ def section_save(
 
 @transaction.atomic
 def section_delete(*, actor: Scope, section: PlanSection) -> None:
-    require(can.can_edit_plan(actor, section.plan), _closed_message(section.plan))
+    require(can.can_edit_plan(actor, section.plan), closed_message(section.plan))
     section.delete()
 
 
@@ -337,7 +337,7 @@ def section_delete(*, actor: Scope, section: PlanSection) -> None:
 def section_insert_structure_analysis(*, actor: Scope, plan: Plan, on: dt.date | None = None) -> PlanSection:
     """The school's 教师队伍结构分析 paragraph with its numbers (as in seed 000 篇3),
     added to the plan's 现状分析 (created when the plan has none)."""
-    require(can.can_edit_plan(actor, plan), _closed_message(plan))
+    require(can.can_edit_plan(actor, plan), closed_message(plan))
     if plan.school_id is None:
         raise ValidationError("区域计划没有学校的教师结构数据。")
     from xiaoben.org.analysis import structure_analysis
@@ -403,7 +403,7 @@ def _check_item(plan: Plan, item: PlanItem) -> None:
 
 @transaction.atomic
 def item_create(*, actor: Scope, plan: Plan, **fields) -> PlanItem:
-    require(can.can_edit_plan(actor, plan), _closed_message(plan))
+    require(can.can_edit_plan(actor, plan), closed_message(plan))
     unknown = set(fields) - set(ITEM_FIELDS)
     if unknown:
         raise ValidationError(f"不能设置：{'、'.join(sorted(unknown))}")
@@ -417,7 +417,7 @@ def item_create(*, actor: Scope, plan: Plan, **fields) -> PlanItem:
 
 @transaction.atomic
 def item_update(*, actor: Scope, item: PlanItem, **fields) -> PlanItem:
-    require(can.can_edit_plan(actor, item.plan), _closed_message(item.plan))
+    require(can.can_edit_plan(actor, item.plan), closed_message(item.plan))
     unknown = set(fields) - set(ITEM_FIELDS)
     if unknown:
         raise ValidationError(f"不能修改：{'、'.join(sorted(unknown))}")
@@ -430,7 +430,7 @@ def item_update(*, actor: Scope, item: PlanItem, **fields) -> PlanItem:
 
 @transaction.atomic
 def item_delete(*, actor: Scope, item: PlanItem) -> None:
-    require(can.can_edit_plan(actor, item.plan), _closed_message(item.plan))
+    require(can.can_edit_plan(actor, item.plan), closed_message(item.plan))
     if item.activities.exists():
         raise ValidationError("这一事项已经有活动了，不能删除；不再举行请标为“已取消”。")
     item.delete()
@@ -456,7 +456,7 @@ def item_mark(*, actor: Scope, item: PlanItem, state: str, note: str = "") -> Pl
 @transaction.atomic
 def plan_submit(*, actor: Scope, plan: Plan) -> Plan:
     """教研组计划 → the school; 学校计划 → the district; 个人计划 → the group leader."""
-    require(can.can_submit_plan(actor, plan), _closed_message(plan) if plan.status not in can.EDITABLE else "你不能提交这份计划。")
+    require(can.can_submit_plan(actor, plan), closed_message(plan) if plan.status not in can.EDITABLE else "你不能提交这份计划。")
     if not plan.sections.exclude(body="").exists():
         raise ValidationError("计划还没有内容，请先填写后再提交。")
     plan.status, plan.submitted_at = PlanStatus.SUBMITTED, timezone.now()
