@@ -110,6 +110,9 @@ def _title_and_rest(rest: str) -> tuple[str, str]:
     m = re.search(r"[：:]", rest)
     if m and m.start() <= 24:
         return rest[: m.start()].strip(" ;；"), rest[m.end() :].strip()
+    for word in SECTION_WORDS:  # "工作目标通过开展校本研修，…": the heading runs into its text
+        if rest.startswith(word) and len(rest) > len(word) and re.search(r"[，,。；;]", rest[len(word) :]):
+            return word, rest[len(word) :].strip()
     if len(rest) <= 24:
         return rest.rstrip("。．.；;").strip(), ""
     m = re.search(r"[。；;]", rest)

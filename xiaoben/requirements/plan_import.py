@@ -119,12 +119,14 @@ FACT = re.compile(
 )
 REQUIRED = re.compile(r"不少于|不低于|至少|最少|必须|须|要求|应当|应|要|争取|力争|保证|确保|规定|每")
 PER_PIECE = re.compile(rf"每(?:篇|份|次|节)(?:字数)?(?:不少于|至少|不低于|不得少于)?\s*(?:{NUM})\s*字(?:以上)?")
+# (pattern, note, doubtful): who or what the engine cannot tell apart makes a proposal
+# doubtful; a quality word (高质量, 优秀) is kept as a note only.
 QUALIFIERS = [
-    (re.compile(r"(?:[0-9]+|[一二三四五六七八九十]+)\s*周?岁(?:以下|以上|以内)(?:的)?(?:青年)?教师?"), "适用对象“{0}”无法自动筛选"),
-    (re.compile(r"跨(?:学科|年级|学段|校)"), "“{0}”无法自动区分"),
-    (re.compile(r"青年教师"), "“青年教师”按新教师（教龄三年内）计"),
-    (re.compile(r"骨干教师|学科带头人|班主任|名师"), "适用对象“{0}”无法自动筛选"),
-    (re.compile(r"校级以上|县级以上|市级以上|区级以上|高质量|优秀"), "质量要求“{0}”无法自动判断"),
+    (re.compile(r"(?:[0-9]+|[一二三四五六七八九十]+)\s*周?岁(?:以下|以上|以内)(?:的)?(?:青年)?教师?"), "适用对象“{0}”无法自动筛选", True),
+    (re.compile(r"跨(?:学科|年级|学段|校)"), "“{0}”无法自动区分", True),
+    (re.compile(r"青年教师"), "“青年教师”按新教师（教龄三年内）计", True),
+    (re.compile(r"骨干教师|学科带头人|班主任|名师"), "适用对象“{0}”无法自动筛选", True),
+    (re.compile(r"校级以上|县级以上|市级以上|区级以上|高质量|优秀"), "质量要求“{0}”需人工把关", False),
 ]
 JARGON = re.compile(
     r"一课多研|一课一研|一课三上|一课两上|同课异构|一人一课|一师一优课|[一二三四五六七八九]个一|[一二三四五六七八九]字|[一二三四五六七八九]笔字"
@@ -237,14 +239,16 @@ def _clean_name(clause: str) -> str:
     return name.strip(" 　")[:100]
 
 
-def _notes_for(clause: str, sentence: str) -> list[str]:
-    """What the clause (or its sentence) says that the engine cannot count."""
-    notes = []
-    for rx, template in QUALIFIERS:
+def _notes_for(clause: str, sentence: str) -> tuple[list[str], bool]:
+    """What the clause (or its sentence) says that the engine cannot count, and whether
+    that makes the proposal doubtful."""
+    notes, doubtful = [], False
+    for rx, template, doubt in QUALIFIERS:
         m = rx.search(clause) or rx.search(sentence)
         if m:
             notes.append(template.format(m.group(0)) + "，请确认。")
-    return notes
+            doubtful = doubtful or doubt
+    return notes, doubtful
 
 
 def _is_fact(clause: str) -> bool:
@@ -308,15 +312,17 @@ def extract(text: str) -> list[Proposal]:
             if key in seen:
                 continue
             seen.add(key)
-            notes = _notes_for(clause, sentence)
+            notes, doubtful = _notes_for(clause, sentence)
             if clause.lstrip().startswith("其中") and last is not None:
                 notes.append(f"“其中”：这是上一条要求（{last.name}）的一部分，请确认是否单列。")
+                doubtful = True
             if (
                 not REQUIRED.search(clause)
                 and not re.search(r"每", sentence)
                 and re.match(r"(?:本学期|本学年|全年|今年|本年度)", clause.strip())
             ):
                 notes.append("像是总结中陈述的数字，不一定是要求，请确认。")
+                doubtful = True
             last = Proposal(
                 name=_clean_name(clause) or label,
                 metric=metric,
@@ -326,7 +332,7 @@ def extract(text: str) -> list[Proposal]:
                 applies_to=applies_to,
                 group_kind=group_kind,
                 description=_clean_name(sentence)[:300],
-                doubtful=bool(notes),
+                doubtful=doubtful,
                 notes=notes,
             )
             out.append(last)
