@@ -7,6 +7,7 @@ or the errcode set in `answers` (a queue: one answer per request, then ok)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import threading
@@ -64,7 +65,5 @@ class FakeRobot:
 if __name__ == "__main__":
     fake = FakeRobot(port=int(sys.argv[1]) if len(sys.argv) > 1 else 8765, echo=True)
     print(f"fake robot on {fake.base}/ — every POST is printed (Ctrl-C to stop)", flush=True)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         fake.server.serve_forever()
-    except KeyboardInterrupt:
-        pass

@@ -161,7 +161,7 @@ def test_unreachable_robot_is_retried_and_gives_up_after_five(world, settings, d
         send_event(world)
     d = Delivery.objects.get(channel="robot")
     later = timezone.now()
-    for _ in range(6):
+    for _attempt in range(6):
         later += dt.timedelta(hours=3)
         run_tick(now=later, only=["none"])
     d.refresh_from_db()
