@@ -2,7 +2,7 @@
 
 - 学校计划: every member of the school; the district's 教研员 once it is submitted to them.
 - 教研组/备课组计划: the group's members and leaders, the school's admins.
-- 个人计划: the teacher, the leaders of their groups, the school's admins.
+- 个人计划: the teacher; once handed in (not a draft), the leaders of their groups and the school's admins.
 - 区域计划: the district's staff; the schools of the region once it is published."""
 
 from django.db.models import Q
@@ -16,13 +16,14 @@ from .models import Plan, PlanItem, PlanLevel, PlanReview, PlanSection, PlanStat
 def _plans(scope, qs):
     L = PlanLevel
     cond = Q(level=L.SCHOOL, school_id__in=scope.member_school_ids)
-    cond |= Q(level__in=[L.GROUP, L.PERSONAL], school_id__in=scope.admin_school_ids)
+    cond |= Q(level=L.GROUP, school_id__in=scope.admin_school_ids)
+    cond |= Q(level=L.PERSONAL, school_id__in=scope.admin_school_ids) & ~Q(status=PlanStatus.DRAFT)
     if scope.teacher_id:
         groups = scope.member_group_ids | scope.led_group_ids
         cond |= Q(level=L.GROUP, group_id__in=groups, school_id=scope.teacher.school_id)
         cond |= Q(level=L.PERSONAL, teacher_id=scope.teacher_id)
         if scope.led_group_ids:
-            cond |= Q(level=L.PERSONAL) & scope.led_members_filter("teacher_id")
+            cond |= Q(level=L.PERSONAL) & ~Q(status=PlanStatus.DRAFT) & scope.led_members_filter("teacher_id")
     if scope.region_ids:
         cond |= Q(level=L.REGION, region_id__in=scope.region_ids)
         cond |= Q(level=L.SCHOOL, school_id__in=scope.region_school_ids) & ~Q(status__in=[PlanStatus.DRAFT])

@@ -20,6 +20,8 @@ from xiaoben.core.tenancy import visible_to
 from .models import ItemState, Plan, PlanItem, PlanLevel
 
 HELD = ("held", "recorded", "archived")
+MONTH_ORDER = [8, 9, 10, 11, 12, 1, 2, 3, 4, 5, 6, 7]  # a school year's months, in order
+SHOWN_ACTIVITIES = 4  # activities listed under one item; a weekly item shows counts instead
 LIVE = ("planned", "published")
 
 
@@ -55,6 +57,14 @@ class ItemStatus:
     @property
     def held_activities(self) -> list:
         return [a for a in self.activities if a.status in HELD]
+
+    @property
+    def shown_activities(self) -> list:
+        return self.activities[:SHOWN_ACTIVITIES]
+
+    @property
+    def more_activities(self) -> int:
+        return max(0, len(self.activities) - SHOWN_ACTIVITIES)
 
 
 @dataclass
@@ -139,6 +149,11 @@ def _status(item: PlanItem, acts: list, plan: Plan, on: dt.date) -> ItemStatus:
     return ItemStatus(item, "not_yet", acts, overdue=_month_over(plan, item.month, on))
 
 
+def _item_order(item: PlanItem) -> tuple:
+    month = MONTH_ORDER.index(item.month) if item.month in MONTH_ORDER else 99
+    return (not item.recurring, month, item.week or 0, item.order, item.pk)
+
+
 def plan_progress(plan: Plan, on: dt.date | None = None, activities_visible_to=None) -> PlanProgress:
     """计划完成情况 of one plan: every item with its status and the activities behind it
     (two queries). Pass `activities_visible_to` (a user or scope) to list only the
@@ -147,7 +162,7 @@ def plan_progress(plan: Plan, on: dt.date | None = None, activities_visible_to=N
     from xiaoben.org.selectors import today
 
     on = on or today()
-    items = list(plan.items.select_related("group", "person").order_by("month", "week", "order", "id"))
+    items = sorted(plan.items.select_related("group", "person"), key=_item_order)
     acts = Activity.objects.filter(plan_item__plan=plan).exclude(status="cancelled").select_related("group")
     acts = acts.only("id", "title", "status", "starts_at", "group__name", "plan_item_id", "kind").order_by("starts_at", "id")
     by_item: dict[int, list] = {}

@@ -22,16 +22,19 @@ def plans(world):
     math = group_plan(world, group=world.math, persona="dean")
     mine = personal_plan(world)
     fill(world, mine, "teacher")
-    return {"school": school, "chinese": chinese, "math": math, "mine": mine}
+    services.plan_submit(actor=scope(world, "teacher"), plan=mine)
+    draft = personal_plan(world, persona="mentor")
+    return {"school": school, "chinese": chinese, "math": math, "mine": mine, "draft": draft}
 
 
-# persona → which plans they may open
+# persona → which plans they may open ("mine": the teacher's personal plan, handed in;
+# "draft": the mentor's personal plan, still a draft — nobody else reads a draft)
 SEES = {
-    "platform_admin": {"school", "chinese", "math", "mine"},
+    "platform_admin": {"school", "chinese", "math", "mine", "draft"},
     "principal": {"school", "chinese", "math", "mine"},
     "dean": {"school", "chinese", "math", "mine"},
     "leader": {"school", "chinese", "mine"},  # leads 语文组: its plan and its members' personal plans
-    "mentor": {"school", "chinese", "mine"},  # member of 语文组, leads the 备课组 the teacher is in
+    "mentor": {"school", "chinese", "mine", "draft"},  # member of 语文组, leads the 备课组 the teacher is in
     "teacher": {"school", "chinese", "mine"},
     "colleague": {"school", "math"},  # 数学组 member
     "other_teacher": set(),
@@ -43,8 +46,8 @@ EDITS = {
     "principal": {"school", "chinese", "math"},
     "dean": {"school", "chinese", "math"},
     "leader": {"chinese"},
-    "mentor": set(),
-    "teacher": {"mine"},
+    "mentor": {"draft"},
+    "teacher": set(),  # "mine" is handed in: read-only until sent back
     "colleague": set(),
     "other_teacher": set(),
     "researcher": set(),
@@ -55,12 +58,12 @@ EDITS = {
 @pytest.mark.parametrize("persona", list(SEES))
 def test_permission_matrix_pages(world, plans, client_for, persona):
     c = client_for(persona)
-    for name in ("school", "chinese", "math", "mine"):
+    for name in ("school", "chinese", "math", "mine", "draft"):
         plan = plans[name]
         detail = c.get(f"/plans/{plan.pk}/")
         assert detail.status_code == (200 if name in SEES[persona] else 404), (persona, name, detail.status_code)
         edit = c.get(f"/plans/{plan.pk}/edit/")
-        if name in EDITS[persona] and not (persona == "platform_admin" and name == "mine"):
+        if name in EDITS[persona] and not (persona == "platform_admin" and name in ("mine", "draft")):
             assert edit.status_code == 200, (persona, name)
         else:
             assert edit.status_code in (403, 404), (persona, name, edit.status_code)
@@ -71,7 +74,7 @@ def test_permission_matrix_pages(world, plans, client_for, persona):
     listing = c.get("/plans/")
     assert listing.status_code == 200
     body = listing.content.decode()
-    for name in ("chinese", "math", "mine"):
+    for name in ("chinese", "math", "mine", "draft"):
         assert (f"/plans/{plans[name].pk}/" in body) == (name in SEES[persona]), (persona, name)
 
 
@@ -169,8 +172,12 @@ def test_query_budgets_stay_constant(world, plans, client_for):
 
 
 def test_home_cards_for_admin_and_leader(world, plans, client_for):
-    assert 'data-testid="plans-home-card"' in client_for("dean").get("/").content.decode()
-    assert 'data-testid="plans-home-card"' in client_for("leader").get("/").content.decode()
+    dean = client_for("dean").get("/").content.decode()
+    assert 'data-testid="plans-home-card"' in dean
+    assert f"/plans/{plans['school'].pk}/" in dean and f"/plans/{plans['math'].pk}/" in dean
+    leader = client_for("leader").get("/").content.decode()
+    assert 'data-testid="plans-home-card"' in leader
+    assert f"/plans/{plans['chinese'].pk}/" in leader and f"/plans/{plans['math'].pk}/" not in leader
     assert 'data-testid="plans-home-card"' not in client_for("teacher").get("/").content.decode()
 
 
@@ -203,6 +210,9 @@ def test_api_with_token_and_csrf(world, plans):
     assert r.status_code == 403
     listed = c.get("/api/v1/plans/", HTTP_AUTHORIZATION=f"Bearer {mine}").json()["items"]
     assert {p["id"] for p in listed} == {plans["school"].pk, plans["chinese"].pk, plans["mine"].pk}
+    _, mentor = api_token_create(user=world.users["mentor"], name="t")
+    listed = c.get("/api/v1/plans/", HTTP_AUTHORIZATION=f"Bearer {mentor}").json()["items"]
+    assert plans["draft"].pk in {p["id"] for p in listed}
     assert Client().get("/api/v1/plans/").status_code == 401
 
 
