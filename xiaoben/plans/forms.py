@@ -44,7 +44,10 @@ class PlanCreateForm(StyledFormMixin, forms.Form):
             self.add_error("group", "请选择教研组或备课组。")
         if data.get("start_from") == "copy" and not data.get("copy_of"):
             self.add_error("copy_of", "请选择要复制的计划。")
-        if not data.get("term"):
+        if data.get("level") == PlanLevel.REGION:
+            if not data.get("start_year"):
+                self.add_error("start_year", "请填写学年的起始年份，如 2026。")
+        elif not data.get("term"):
             self.add_error("term", "请选择学期（学年计划选该学年的任一学期）。")
         return data
 

@@ -481,6 +481,21 @@ def plan_submit(*, actor: Scope, plan: Plan) -> Plan:
     return plan
 
 
+@transaction.atomic
+def plan_publish(*, actor: Scope, plan: Plan) -> Plan:
+    """区域研修计划: the district publishes its own plan to the schools of the region."""
+    require(
+        plan.level == PlanLevel.REGION and plan.status in can.EDITABLE and can.can_write_plan(actor, plan),
+        "只有区里的教研员可以发布区域计划。",
+    )
+    if not plan.sections.exclude(body="").exists():
+        raise ValidationError("计划还没有内容，请先填写后再发布。")
+    plan.status, plan.submitted_at = PlanStatus.APPROVED, timezone.now()
+    plan.save(update_fields=["status", "submitted_at", "updated_at"])
+    PlanReview.objects.create(plan=plan, action=ReviewAction.APPROVE, actor_id=actor.user_id, comment="发布")
+    return plan
+
+
 DECISIONS = {
     PlanLevel.GROUP: {"approve": PlanStatus.APPROVED, "return": PlanStatus.RETURNED},
     PlanLevel.SCHOOL: {"acknowledge": PlanStatus.ACKNOWLEDGED, "comment": PlanStatus.SUBMITTED, "return": PlanStatus.RETURNED},

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/items/<int:item_id>/slot/", views.item_slot, name="item_slot"),
     path("<int:pk>/schedule/", views.schedule_month, name="schedule_month"),
     path("<int:pk>/submit/", views.plan_submit, name="submit"),
+    path("<int:pk>/publish/", views.plan_publish, name="publish"),
     path("<int:pk>/review/", views.plan_review, name="review"),
     path("<int:pk>/new-version/", views.plan_new_version, name="new_version"),
     path("<int:pk>/delete/", views.plan_delete, name="delete"),

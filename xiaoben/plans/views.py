@@ -69,8 +69,18 @@ def plan_list(request):
     )
 
 
+def _scope_region(scope):
+    from xiaoben.core.permissions import REGION_ROLES
+    from xiaoben.org.models import RoleAssignment
+
+    ra = RoleAssignment.objects.filter(user_id=scope.user_id, role__in=REGION_ROLES).select_related("region").first()
+    return ra.region if ra else None
+
+
 def _creatable_levels(scope) -> list[str]:
     out = []
+    if scope.is_region_staff and scope.can("region:activities"):
+        out.append(PlanLevel.REGION)
     if scope.teacher is not None:
         out.append(PlanLevel.PERSONAL)
     if scope.is_group_leader or can.can_manage_school_plans(scope, scope.school_id):
@@ -96,14 +106,33 @@ def plan_create(request):
     school_id = scope.school_id
     terms = Term.objects.filter(school_id=school_id).select_related("school_year").order_by("-start_date")
     copyable = visible_to(scope, Plan).filter(Q(school_id=school_id)).filter(is_current=True).order_by("-start_year", "-pk")
-    initial = {"level": request.GET.get("level") or levels[-1], "term": current_term(school_id)}
+    level = request.GET.get("level") if request.GET.get("level") in levels else levels[-1]
+    previous = services.previous_plan(actor=scope, level=level, school_id=school_id) if school_id else None
+    initial = {"level": level, "term": current_term(school_id) if school_id else None, "copy_of": previous}
+    if level == PlanLevel.REGION:
+        from xiaoben.org.selectors import today
+
+        day = today()
+        initial |= {"span": "year", "start_year": day.year if day.month >= 8 else day.year - 1}
     form = PlanCreateForm(
         request.POST or None, levels=levels, groups=_groups_for_create(scope), terms=terms, copyable=copyable, initial=initial
     )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        term = d["term"]
+        term = d.get("term")
         try:
+            if d["level"] == PlanLevel.REGION:
+                plan = services.plan_create(
+                    actor=scope,
+                    level=PlanLevel.REGION,
+                    region=_scope_region(scope),
+                    span="year",
+                    start_year=d["start_year"],
+                    title=d.get("title") or "",
+                    start_from=d["start_from"] if d["start_from"] != "copy" else "template",
+                )
+                messages.success(request, "计划已建立，请填写各部分内容。")
+                return redirect("plans:edit", plan.pk)
             plan = services.plan_create(
                 actor=scope,
                 level=d["level"],
@@ -148,6 +177,7 @@ def plan_detail(request, pk: int):
             "can_edit": can.can_edit_plan(scope, plan),
             "can_write": can.can_write_plan(scope, plan),
             "can_submit": can.can_submit_plan(scope, plan),
+            "can_publish": plan.level == PlanLevel.REGION and can.can_edit_plan(scope, plan),
             "can_review": can.can_review_plan(scope, plan),
             "can_new_version": can.can_new_version(scope, plan),
             "can_schedule": can.can_schedule_items(scope, plan) and plan.school_id is not None,
@@ -330,6 +360,19 @@ def plan_submit(request, pk: int):
         _errors(request, e)
     else:
         messages.success(request, "已提交审阅。")
+    return redirect("plans:detail", plan.pk)
+
+
+@require_POST
+@login_required
+def plan_publish(request, pk: int):
+    plan = _plan(request, pk)
+    try:
+        services.plan_publish(actor=scope_for(request.user), plan=plan)
+    except ValidationError as e:
+        _errors(request, e)
+    else:
+        messages.success(request, "区域计划已发布，辖区学校可以看到。")
     return redirect("plans:detail", plan.pk)
 
 

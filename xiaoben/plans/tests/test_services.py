@@ -233,3 +233,24 @@ def test_import_whole_plan_reports_duplicate_requirements(world):
     assert (talk.owner, talk.owner_name, talk.kind) == ("person", "杨校长", "lecture")
     with pytest.raises(NotPermitted):
         services_import.plan_import_preview(actor=scope(world, "teacher"), school=world.school, text=PLAN_11)
+
+
+def test_region_plan_is_published_to_the_district_schools(world, client_for):
+    from xiaoben.core.tenancy import visible_to
+    from xiaoben.plans.models import Plan
+
+    researcher = scope(world, "researcher")
+    plan = services.plan_create(actor=researcher, level=PlanLevel.REGION, region=world.district, span="year", start_year=2026)
+    assert plan.title == "南湖区2026-2027学年区域研修计划"
+    fill(world, plan, "researcher", "全区以“大单元教学”为主题开展区域教研。")
+    with pytest.raises(NotPermitted):
+        services.plan_publish(actor=scope(world, "dean"), plan=plan)
+    assert not visible_to(world.users["teacher"], Plan).filter(pk=plan.pk).exists()  # a draft stays in the district office
+    services.plan_publish(actor=researcher, plan=plan)
+    assert visible_to(world.users["teacher"], Plan).filter(pk=plan.pk).exists()
+    assert not visible_to(world.users["other_teacher"], Plan).filter(pk=plan.pk).exists()
+    assert not visible_to(world.users["other_researcher"], Plan).filter(pk=plan.pk).exists()
+    with pytest.raises(NotPermitted):
+        services.plan_create(actor=scope(world, "dean"), level=PlanLevel.REGION, region=world.district, span="year", start_year=2026)
+    page = client_for("researcher").get("/plans/new/")
+    assert page.status_code == 200 and 'value="region"' in page.content.decode()
