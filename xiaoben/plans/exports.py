@@ -101,3 +101,36 @@ def plan_docx(plan: Plan) -> bytes:
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
+
+
+try:  # the reports app's exporter registry (landing from the reports branch)
+    from xiaoben.reports.registry import Exporter, register
+except ImportError:  # pragma: no cover - before reports' registry is on this branch
+    Exporter = register = None
+
+if register is not None:
+    from django import forms
+
+    class PlanParams(forms.Form):
+        plan = forms.IntegerField(widget=forms.HiddenInput)
+
+        def __init__(self, *args, scope=None, **kwargs):
+            super().__init__(*args, **kwargs)
+
+    @register
+    class PlanDocxExporter(Exporter):
+        identifier = "plans.plan_docx"
+        verbose_name = "研修计划（Word）"
+        permission = "school:read_public"
+        category = "研修计划"
+        form_class = PlanParams
+        listed = False  # offered from the plan's page
+
+        def available(self, scope) -> bool:
+            return scope.is_authenticated
+
+        def render(self, *, actor, params) -> tuple[str, str, bytes]:
+            from xiaoben.core.tenancy import get_object_for_user
+
+            plan = get_object_for_user(actor, Plan, pk=params["plan"])
+            return plan_filename(plan), DOCX, plan_docx(plan)

@@ -254,3 +254,33 @@ def test_region_plan_is_published_to_the_district_schools(world, client_for):
         services.plan_create(actor=scope(world, "dean"), level=PlanLevel.REGION, region=world.district, span="year", start_year=2026)
     page = client_for("researcher").get("/plans/new/")
     assert page.status_code == 200 and 'value="region"' in page.content.decode()
+
+
+def _summary_world(world):
+    plan = school_plan(world)
+    dean = scope(world, "dean")
+    services.item_create(actor=dean, plan=plan, month=9, title="定校本教研活动计划", kind="planning")
+    services.item_create(actor=dean, plan=plan, month=10, title="读书汇报会", kind="reading")
+    dropped = services.item_create(actor=dean, plan=plan, month=11, title="优秀教学案例评比", kind="competition")
+    services.item_mark(actor=dean, item=plan.items.get(kind="planning"), state=ItemState.DONE)
+    services.item_mark(actor=dean, item=dropped, state=ItemState.DROPPED, note="上级统一安排")
+    return plan
+
+
+def test_term_summary_section_counts(world):
+    plan = _summary_world(world)
+    sec = selectors.term_summary_section(school=world.school, term=world.term)
+    (row,) = sec["rows"]
+    assert (row["plan"], row["total"], row["held"], row["dropped"], row["not_yet"]) == (plan, 3, 1, 1, 1)
+    assert [i.title for i in sec["missed"]] == ["读书汇报会"]
+    assert "计划安排3项，已开展1项，取消1项" in sec["text"]
+
+
+def test_summary_provider_in_the_reports_registry(world):
+    summary = pytest.importorskip("xiaoben.reports.summary")
+    _summary_world(world)
+    period = summary.term_period(world.term)
+    (sec,) = summary.build(period, only="plans")
+    assert sec.title == "计划完成情况"
+    assert "安排研修事项3项，已开展1项（完成率50%），取消1项，未开展1项" in sec.paragraphs[0].text
+    assert "10月读书汇报会" in sec.problems[0]

@@ -224,3 +224,9 @@ def test_district_sees_a_school_plan_once_submitted(world, plans, client_for):
     assert page.status_code == 200 and 'data-testid="acknowledge"' in page.content.decode()
     assert client_for("other_researcher").get(f"/plans/{plan.pk}/").status_code == 404
     assert client_for("researcher").get(f"/plans/{plans['chinese'].pk}/").status_code == 404
+
+
+def test_plans_routes_are_in_the_openapi_schema(world, client_for):
+    paths = client_for("dean").get("/api/v1/openapi.json").json()["paths"]
+    for path in ("/api/v1/plans/", "/api/v1/plans/{plan_id}", "/api/v1/plans/{plan_id}/progress", "/api/v1/plans/items/{item_id}"):
+        assert path in paths, path
