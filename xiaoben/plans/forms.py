@@ -7,7 +7,7 @@ from django import forms
 from xiaoben.core.forms import StyledFormMixin
 from xiaoben.org.models import Group, Teacher, Term
 
-from .models import ItemKind, ItemOwner, ItemState, Plan, PlanItem, PlanLevel, PlanSpan, SectionKey
+from .models import ItemKind, ItemOwner, ItemState, Plan, PlanItem, PlanLevel, PlanSpan
 
 MONTHS = [("", "—")] + [(m, f"{m}月") for m in (9, 10, 11, 12, 1, 2, 3, 4, 5, 6, 7, 8)]
 WEEKDAYS = [("", "—")] + [(i, f"周{'一二三四五六日'[i]}") for i in range(7)]
@@ -50,12 +50,6 @@ class PlanCreateForm(StyledFormMixin, forms.Form):
         elif not data.get("term"):
             self.add_error("term", "请选择学期（学年计划选该学年的任一学期）。")
         return data
-
-
-class SectionForm(StyledFormMixin, forms.Form):
-    key = forms.ChoiceField(label="类别", choices=SectionKey.choices)
-    title = forms.CharField(label="标题", max_length=100)
-    body = forms.CharField(label="内容", required=False, widget=forms.Textarea(attrs={"rows": 6}), max_length=100_000)
 
 
 class ItemForm(StyledFormMixin, forms.ModelForm):

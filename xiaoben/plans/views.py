@@ -21,7 +21,7 @@ from xiaoben.org.selectors import current_term
 
 from . import predicates as can
 from . import selectors, services, services_schedule
-from .forms import ItemForm, MarkForm, PlanCreateForm, ReviewForm, SectionForm, SlotForm
+from .forms import ItemForm, MarkForm, PlanCreateForm, ReviewForm, SlotForm
 from .models import Plan, PlanItem, PlanLevel, PlanSection, SectionKey
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -225,7 +225,7 @@ def plan_edit(request, pk: int):
         else:
             messages.success(request, "已保存。")
             return redirect("plans:detail", plan.pk)
-    ctx = {"plan": plan, "sections": sections, "new_form": SectionForm(prefix="new"), "key_choices": SectionKey.choices}
+    ctx = {"plan": plan, "sections": sections, "key_choices": SectionKey.choices}
     return render(request, "plans/edit.html", ctx)
 
 
