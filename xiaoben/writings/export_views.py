@@ -64,7 +64,7 @@ def school_xlsx(request):
         visible_to(request.user, Writing)
         .filter(school=school, term=term)
         .exclude(status="draft")
-        .select_related("author", "reviewed_by", "similar_to__author")
+        .select_related("author", "reviewed_by")
         .order_by("author__staff_no", "written_on", "id")
     )
     return _file(exports.school_xlsx(school=school, term=term, writings=rows), exports.XLSX, f"{school.name}-{term.name}-研修文章.xlsx")
