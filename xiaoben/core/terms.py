@@ -25,5 +25,7 @@ def require_term_open(term) -> None:
     if term is None:
         return
     if term_is_closed(term):
-        name = getattr(term, "name", "该学期")
+        if not hasattr(term, "name"):
+            term = apps.get_model("org", "Term").objects.select_related("school_year").get(pk=term)
+        name = term.name
         raise NotPermitted(f"{name}已归档，记录只读。如需修改，请学校管理员先重新开放该学期。")

@@ -103,3 +103,61 @@ def figure_rows(scope: Scope, period: sm.Period, key: str):
     model = fig.rows.model
     rows = visible_to(scope, model, fig.rows)
     return fig, rows
+
+
+def unfinished_for_term(term) -> list[dict]:
+    """What is still open before a term is closed, each with a link: drafts not submitted,
+    activities held but not recorded, training claims pending, mentoring 月报表 missing."""
+
+    from xiaoben.activities.models import Activity
+    from xiaoben.hours.models import TrainingClaim
+    from xiaoben.observations.models import Observation
+    from xiaoben.requirements.registry import safe_reverse
+    from xiaoben.writings.models import Writing
+
+    out = []
+    for o in Observation.objects.filter(term=term, status="draft").select_related("observer", "teacher").order_by("lesson_date")[:200]:
+        out.append(
+            {
+                "kind": "听课记录草稿",
+                "title": f"{o.observer.name}听{o.teacher.name}的课（{o.lesson_date:%m-%d}）",
+                "url": safe_reverse("observations:detail", o.pk),
+            }
+        )
+    for w in Writing.objects.filter(term=term, status="draft").select_related("author").order_by("written_on")[:200]:
+        out.append({"kind": "文章草稿", "title": f"{w.author.name}《{w.title}》", "url": safe_reverse("writings:detail", w.pk)})
+    for a in Activity.objects.filter(term=term, school=term.school, status="held").order_by("starts_at")[:200]:
+        out.append({"kind": "活动未记录", "title": a.title, "url": safe_reverse("activities:detail", a.pk)})
+    for c in TrainingClaim.objects.filter(
+        school=term.school, status="pending", start_date__lte=term.end_date, end_date__gte=term.start_date
+    ).select_related("teacher")[:200]:
+        out.append({"kind": "学时申报待审", "title": f"{c.teacher.name}《{c.title}》", "url": safe_reverse("hours:claim_detail", c.pk)})
+    try:
+        from xiaoben.mentoring import selectors as ms
+        from xiaoben.mentoring.models import Mentorship
+        from xiaoben.org.selectors import today
+
+        pairs = list(
+            Mentorship.objects.filter(school=term.school, school_year=term.school_year, is_active=True).select_related("mentor", "mentee")
+        )
+        progress = [ms.PairProgress(pair=p) for p in pairs]
+        bounds = (max(ms.year_bounds(term.school_year)[0], term.start_date), min(ms.year_bounds(term.school_year)[1], term.end_date))
+        ms.attach_report_status(
+            progress,
+            bounds=bounds,
+            today=min(today(), term.end_date + __import__("datetime").timedelta(days=31)),
+            grace=ms.grace_days(term.school),
+        )
+        for pp in progress:
+            for m in pp.overdue_months:
+                out.append(
+                    {
+                        "kind": "月报表未交",
+                        "title": f"{pp.pair.mentor.name}—{pp.pair.mentee.name} {m.year}年{m.month}月",
+                        "url": safe_reverse("mentoring:detail", pp.pair.pk),
+                    }
+                )
+    except ImportError:
+        pass
+
+    return out
