@@ -215,8 +215,16 @@ class ObservationListExporter(Exporter):
     form_class = ObservationListParams
 
     def render(self, *, actor, params):
+        from django.http import Http404
+
+        from xiaoben.org.models import Term
+
         from .selectors import observation_list
 
+        if params.get("term"):
+            term = get_object_for_user(actor, Term, pk=params["term"])
+            if term.school_id not in actor.member_school_ids and not actor.is_platform_admin:
+                raise Http404
         qs = observation_list(
             user=actor,
             term_id=params.get("term"),

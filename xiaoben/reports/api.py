@@ -48,7 +48,7 @@ class JobOut(Schema):
 class FigureOut(Schema):
     key: str
     label: str
-    value: Decimal
+    value: float
     unit: str
     text: str
     rows_url: str | None
@@ -126,6 +126,11 @@ def job_download(request, token: str):
         return file_response(job.filename, job.mimetype, f.read())
 
 
+def _number(v) -> int | float:
+    d = Decimal(v)
+    return int(d) if d == d.to_integral_value() else float(d)
+
+
 def _params(request) -> dict:
     return {k: request.GET.get(k) for k in ("term", "kind", "group", "region", "year", "number") if request.GET.get(k)}
 
@@ -146,7 +151,7 @@ def summary_figures(request, term: int | None = None, kind: str = "term", group:
             {
                 "key": f.key,
                 "label": f.label,
-                "value": Decimal(f.value),
+                "value": _number(f.value),
                 "unit": f.unit,
                 "text": f.text,
                 "rows_url": reverse("api:reports_summary_rows", args=[f.key]) + "?" + query if f.rows is not None else None,
