@@ -154,4 +154,4 @@ class TermArchiveExporter(Exporter):
         term = get_object_for_user(actor, Term, Term.objects.select_related("school_year", "school"), pk=params.get("term"))
         if not actor.can("reports:export", school_id=term.school_id):
             raise Http404
-        return build_archive(actor=actor, term=term, job_id=params.get("_job"))
+        return build_archive(actor=actor, term=term, job_id=params.get("_job"), full=params.get("full", True))

@@ -55,7 +55,7 @@ def can_close_term(scope: Scope, term) -> bool:
 
 
 @transaction.atomic
-def term_close(*, actor: Scope, term, user) -> TermClosure:  # noqa: F821
+def term_close(*, actor: Scope, term, user, full_archive: bool = True) -> TermClosure:  # noqa: F821
     """Close a term: its records become read-only and the archive is built (in the background)."""
     from django.utils import timezone
 
@@ -74,7 +74,12 @@ def term_close(*, actor: Scope, term, user) -> TermClosure:  # noqa: F821
     TermClosureLog.objects.create(term=term, action="close", user=user, reason="")
     from .jobs import job_create
 
-    job_create(actor=actor, user=user, identifier="reports.term_archive_zip", params={"term": term.pk, "school": term.school_id})
+    job_create(
+        actor=actor,
+        user=user,
+        identifier="reports.term_archive_zip",
+        params={"term": term.pk, "school": term.school_id, "full": full_archive},
+    )
     return closure
 
 
