@@ -42,6 +42,7 @@ def summary_context(scope, period):
         "sections": [
             {"s": s, "paragraphs": [_chunks(period, p, query) for p in s.paragraphs], "note": prose.get(f"section.{s.key}", "")}
             for s in sections
+            if s.paragraphs  # a section that only gives hints (存在问题) has no heading of its own
         ],
         "raw_sections": sections,
         "draft": draft,
