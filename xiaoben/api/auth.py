@@ -17,6 +17,6 @@ class BearerToken(HttpBearer):
         return row.user
 
 
-# The token first: a token request carries no CSRF cookie, and the session check would
-# refuse it with 403 before the token was ever looked at (SPEC §3: no CSRF for tokens).
+# The token first: SessionAuth fails a request without a CSRF cookie outright (403), which
+# would refuse every token-authenticated POST before the token was even looked at.
 AUTH = [BearerToken(), SessionAuth()]

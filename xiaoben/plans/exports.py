@@ -1,20 +1,24 @@
 """A plan as a .docx in the school's usual format: title, 一、二、… sections, and the
 每月安排 as "九月份：1、…" lines (seed 000 篇11), then the approval line.
 
-`plan_docx(plan) -> bytes` is a plain function; when the reports exporter registry
-(`xiaoben/reports/registry.py`) lands on main, a `PlanExporter` registers it here."""
+`plan_docx(plan) -> bytes` renders; `PlanDocxExporter` registers it with the reports
+exporter registry (the plan page's 导出 Word button goes through it)."""
 
 from __future__ import annotations
 
 import io
 import re
 
+from django import forms
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from xiaoben.core.html import html_to_text
+from xiaoben.core.tenancy import get_object_for_user
+from xiaoben.reports.params import ParamsForm
+from xiaoben.reports.registry import Exporter, register
 
 from .models import Plan, PlanSection, SectionKey
 
@@ -103,34 +107,24 @@ def plan_docx(plan: Plan) -> bytes:
     return buf.getvalue()
 
 
-try:  # the reports app's exporter registry (landing from the reports branch)
-    from xiaoben.reports.registry import Exporter, register
-except ImportError:  # pragma: no cover - before reports' registry is on this branch
-    Exporter = register = None
+class PlanParams(ParamsForm):
+    plan = forms.IntegerField(widget=forms.HiddenInput)
 
-if register is not None:
-    from django import forms
 
-    class PlanParams(forms.Form):
-        plan = forms.IntegerField(widget=forms.HiddenInput)
+@register
+class PlanDocxExporter(Exporter):
+    identifier = "plans.plan_docx"
+    verbose_name = "研修计划（Word）"
+    permission = "school:read_public"
+    category = "研修计划"
+    form_class = PlanParams
+    listed = False  # offered from the plan's page
 
-        def __init__(self, *args, scope=None, **kwargs):
-            super().__init__(*args, **kwargs)
+    def available(self, scope) -> bool:
+        # Anyone signed in may ask; the plan itself is fetched through the door (404 if out of reach),
+        # which also lets the district read a plan submitted to it.
+        return scope.is_authenticated
 
-    @register
-    class PlanDocxExporter(Exporter):
-        identifier = "plans.plan_docx"
-        verbose_name = "研修计划（Word）"
-        permission = "school:read_public"
-        category = "研修计划"
-        form_class = PlanParams
-        listed = False  # offered from the plan's page
-
-        def available(self, scope) -> bool:
-            return scope.is_authenticated
-
-        def render(self, *, actor, params) -> tuple[str, str, bytes]:
-            from xiaoben.core.tenancy import get_object_for_user
-
-            plan = get_object_for_user(actor, Plan, pk=params["plan"])
-            return plan_filename(plan), DOCX, plan_docx(plan)
+    def render(self, *, actor, params) -> tuple[str, str, bytes]:
+        plan = get_object_for_user(actor, Plan, Plan.objects.select_related("school", "group", "teacher", "term"), pk=params["plan"])
+        return plan_filename(plan), DOCX, plan_docx(plan)

@@ -2,22 +2,18 @@
 dropped or not held, each number linking to its items, and the items not held as
 hints for 存在问题.
 
-Registered with the reports app's section registry (`xiaoben.reports.summary`) when it
-is installed; without it, `selectors.term_summary_section` gives the same facts."""
+A provider of the reports app's section registry (`xiaoben.reports.summary`);
+`selectors.term_summary_section` gives the same facts as a dict (API, home)."""
 
 from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q
 
+from xiaoben.reports.summary import P, Section, section
 from xiaoben.requirements.registry import RecordRow, safe_reverse
 
 from .models import ItemState, Plan, PlanItem, PlanLevel
 from .selectors import HELD
-
-try:  # the reports app's summary registry (landing from the reports branch)
-    from xiaoben.reports.summary import P, Section, section
-except ImportError:  # pragma: no cover - before reports' registry is on this branch
-    P = Section = section = None
 
 
 def _row(item: PlanItem) -> RecordRow:
@@ -39,6 +35,7 @@ def plans_for(period):
     return qs
 
 
+@section("plans", title="计划完成情况", order=15, levels=("school", "group"))
 def plans_section(period):
     from xiaoben.activities.models import Activity
 
@@ -62,7 +59,3 @@ def plans_section(period):
         sec.problems.append(f"计划中的{'、'.join(names)}{'等' if missed.value > len(names) else ''}未能开展。")
         sec.next_steps.append("未开展的计划事项，下学期计划中予以调整或落实。")
     return sec
-
-
-if section is not None:
-    section("plans", title="计划完成情况", order=15, levels=("school", "group"))(plans_section)
