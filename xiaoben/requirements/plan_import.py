@@ -117,6 +117,7 @@ FACT = re.compile(
     r"(?:本学期|本学年|全年|今年|本年度|一年来|上学期|去年)(?:全校)?(?:共|总共|一共|合计)|"
     r"(?:^|[^每])共(?:听|写|上|开展|组织|举行|撰写|完成|读|收到|评出|有|计)|人均|平均每|合计|已(?:完成|听|写|上|达|有)"
 )
+RANGE = re.compile(rf"(?P<low>{NUM})\s*[-—–~～至到]\s*(?P<high>{NUM})\s*(?:个)?(?:{UNIT})")
 REQUIRED = re.compile(r"不少于|不低于|至少|最少|必须|须|要求|应当|应|要|争取|力争|保证|确保|规定|每")
 PER_PIECE = re.compile(rf"每(?:篇|份|次|节)(?:字数)?(?:不少于|至少|不低于|不得少于)?\s*(?:{NUM})\s*字(?:以上)?")
 # (pattern, note, doubtful): who or what the engine cannot tell apart makes a proposal
@@ -313,6 +314,13 @@ def extract(text: str) -> list[Proposal]:
                 continue
             seen.add(key)
             notes, doubtful = _notes_for(clause, sentence)
+            span = RANGE.search(clause)
+            if span and cn_number(span.group("high")) == value and cn_number(span.group("low")):
+                # 每年读2-3本好书: the lower bound is the requirement; the admin decides.
+                low = cn_number(span.group("low"))
+                threshold = int(low) if low == int(low) else low
+                notes.append(f"原文是范围“{span.group(0)}”，按下限{threshold}计，请确认。")
+                doubtful = True
             if clause.lstrip().startswith("其中") and last is not None:
                 notes.append(f"“其中”：这是上一条要求（{last.name}）的一部分，请确认是否单列。")
                 doubtful = True

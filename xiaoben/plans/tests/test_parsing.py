@@ -249,6 +249,8 @@ QUOTAS = [
     ("每学年听课不少于四十节", ("school_year", 40, "observations.given", None, "all", False)),
     ("每学期至少读两本教育书籍", ("term", 2, "writings.count", N, "all", False)),
     ("每学期参加读书交流活动两次", ("term", 2, "activities.attended", ["reading"], "all", False)),
+    ("组织教师每年读2-3本好书", ("school_year", 2, "writings.count", N, "all", True)),  # a range: the lower bound, asked about
+    ("每学期听课15至20节", ("term", 15, "observations.given", None, "all", True)),
 ]
 
 NOT_QUOTAS = [
