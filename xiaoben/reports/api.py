@@ -150,9 +150,9 @@ def summary_figures(request, term: int | None = None, kind: str = "term", group:
         "figures": [
             {
                 "key": f.key,
-                "label": f.label,
+                "label": str(f.label),  # choice labels are lazy translations
                 "value": _number(f.value),
-                "unit": f.unit,
+                "unit": str(f.unit),
                 "text": f.text,
                 "rows_url": reverse("api:reports_summary_rows", args=[f.key]) + "?" + query if f.rows is not None else None,
             }
