@@ -187,7 +187,7 @@ def achievement_stats(school_id: int, f: AchievementFilter) -> dict:
     """Verified achievements of the school by kind × level and by year (each counted once,
     however many teachers share it), plus 人次 (credits). Three GROUP BYs."""
     base = Achievement.objects.filter(school_id=school_id, status=AchievementStatus.VERIFIED)
-    base = AchievementFilter(kind=f.kind, level=f.level, min_level=f.min_level, start=f.start, end=f.end).apply(base)
+    base = AchievementFilter(kind=f.kind, level=f.level, min_level=f.min_level, start=f.start, end=f.end, awards=f.awards).apply(base)
     grid = {(r["kind"], r["level"]): r["n"] for r in base.order_by().values("kind", "level").annotate(n=Count("id"))}
     years = list(base.order_by().annotate(y=ExtractYear("date")).values("y").annotate(n=Count("id")).order_by("y").values_list("y", "n"))
     credits = AchievementCredit.objects.filter(achievement__in=base.values("pk"))
