@@ -81,7 +81,7 @@ def projects(request):
             "school_id": school_id or "",
             "query": keep.urlencode(),
             "can_create": scope.teacher is not None and scope.can("research:write", scope.teacher.school_id),
-            "home_school": scope.school_id,
+            "own_school_id": scope.school_id,
         },
     )
 
