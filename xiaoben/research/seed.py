@@ -201,7 +201,7 @@ def seed(ctx) -> None:
         for t in rng.sample(pool, max(6, len(pool) // 3)):
             for _ in range(rng.choice([1, 1, 2, 3])):
                 kind, title, level, rank, issuer = rng.choice(ACHIEVEMENTS)
-                day = today - dt.timedelta(days=rng.randint(5, 1000))
+                day = today - dt.timedelta(days=rng.randint(5, 90) if rng.random() < 0.3 else rng.randint(91, 1000))
                 people = [t]
                 if kind in (AchievementKind.PAPER_PUBLISHED, AchievementKind.PAPER_AWARD) and rng.random() < 0.3:
                     people.append(rng.choice([x for x in pool if x.pk != t.pk]))
@@ -249,11 +249,15 @@ def seed(ctx) -> None:
                     today - dt.timedelta(days=6),
                 ),
             ]
-        for i, (people, kind, title, level, rank, issuer, day) in enumerate(made):
+        persona_status = iter([AchievementStatus.VERIFIED, AchievementStatus.RETURNED, AchievementStatus.PENDING])
+        for people, kind, title, level, rank, issuer, day in made:
             if n == 0 and people == [persona_teacher]:
-                status = [AchievementStatus.VERIFIED, AchievementStatus.RETURNED, AchievementStatus.PENDING][i % 3]
-            elif day > today - dt.timedelta(days=45) and rng.random() < 0.45:
-                status = rng.choice([AchievementStatus.PENDING, AchievementStatus.PENDING, AchievementStatus.RETURNED])
+                status = next(persona_status)
+            elif day > today - dt.timedelta(days=90) and rng.random() < 0.6:
+                # recent ones: most still wait for the 教导处, some were sent back
+                status = rng.choice(
+                    [AchievementStatus.PENDING, AchievementStatus.PENDING, AchievementStatus.PENDING, AchievementStatus.RETURNED]
+                )
             else:
                 status = AchievementStatus.VERIFIED
             a = Achievement(
