@@ -47,7 +47,7 @@ def _charts(stats: dict) -> dict:
         "grid": {"left": 40, "right": 10, "top": 20, "bottom": 30},
         "xAxis": {"type": "category", "data": [f"{y}年" for y, _n in stats["years"]]},
         "yAxis": {"type": "value", "minInterval": 1},
-        "series": [{"type": "line", "data": [n for _y, n in stats["years"]], "smooth": True, "areaStyle": {}}],
+        "series": [{"type": "bar", "data": [n for _y, n in stats["years"]], "barMaxWidth": 40}],
     }
     return {"by_level": json.dumps(by_level, ensure_ascii=False), "by_year": json.dumps(by_year, ensure_ascii=False)}
 

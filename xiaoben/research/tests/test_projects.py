@@ -148,10 +148,15 @@ def test_upload_checks_type_by_content_and_size(world, settings):
     assert p.documents.count() == 0
 
 
-def test_documents_in_notifies_admins(world):
-    p = project(world, level="school")
-    upload_doc(world, p, DocKind.APPLICATION, persona="leader")
-    # on_commit callbacks run in tests only with captureOnCommitCallbacks; check via the flow instead
+def test_documents_in_notifies_admins(world, django_capture_on_commit_callbacks):
+    p = project(world, level="province")
+    with django_capture_on_commit_callbacks(execute=True):
+        upload_doc(world, p, DocKind.APPLICATION, persona="leader")
+    assert not Notification.objects.filter(kind="research.stage_ready").exists()  # 立项通知 still missing
+    with django_capture_on_commit_callbacks(execute=True):
+        upload_doc(world, p, DocKind.APPROVAL, persona="leader")
+    n = Notification.objects.filter(kind="research.stage_ready", recipient=world.users["dean"])
+    assert n.count() == 1 and "立项" in n.get().text
     assert flow.missing_documents(p, Stage.APPROVED) == []
 
 
