@@ -8,4 +8,5 @@ class ResearchConfig(AppConfig):
 
     def ready(self) -> None:
         # Reward points as a source of 考核 items (assessment's source registry).
-        from . import sources  # noqa: F401
+        # Overdue stages join messaging's scheduled notices (the tick).
+        from . import reminders, sources  # noqa: F401

@@ -175,3 +175,17 @@ def test_overdue_reminds_leader_once_a_week(world, django_capture_on_commit_call
 def test_stage_history_rows(world):
     p = project(world, level="school")
     assert ProjectStage.objects.filter(project=p, stage=Stage.APPLIED).count() == 1
+
+
+def test_overdue_reminder_runs_in_the_notice_tick_once_a_day(world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from xiaoben.messaging.scheduled import run_tick
+
+    project(world, level="school", stage_due=dt.date(2026, 11, 1))
+    morning = timezone.make_aware(dt.datetime(2026, 11, 18, 9, 0))
+    assert run_tick(morning, only=["research.stage_overdue"])["research.stage_overdue"] == 1
+    assert run_tick(morning + dt.timedelta(hours=2), only=["research.stage_overdue"])["research.stage_overdue"] == 0
+    assert Notification.objects.filter(kind="research.stage_overdue").count() == 1
