@@ -77,7 +77,9 @@ class AchievementForm(StyledFormMixin, forms.Form):
         self.fields["teachers"].queryset = teachers
         self.fields["teachers"].widget.attrs["size"] = 6
         self.fields["project"].queryset = projects
-        self.fields["evidence"].required = evidence_required
+        # Not `required` in HTML: the photo may come through the second input (a PDF, an existing
+        # photo) of the same name; the service says so in Chinese when neither was given.
+        self.fields["evidence"].required = False
         if not evidence_required:
             self.fields["evidence"].help_text = "不更换证明可留空。"
 

@@ -124,6 +124,12 @@ def test_teacher_submits_on_phone_form_and_dean_verifies(world, client_for):
     )
     assert r.status_code == 200 and "类型不被接受" in r.content.decode()
     assert not Achievement.objects.filter(title="坏文件").exists()
+    r = c.post(
+        "/research/achievements/new/",
+        {"kind": "lesson_award", "title": "没有证书", "level": "county", "rank": "first", "issuer": "x", "date": "2026-11-02"},
+    )
+    assert r.status_code == 200 and "请上传证书" in r.content.decode()
+    assert not Achievement.objects.filter(title="没有证书").exists()
     client_for("dean").post(f"/research/achievements/{a.pk}/verify/")
     a.refresh_from_db()
     assert a.is_verified
@@ -294,3 +300,16 @@ def test_api_projects_stage_flow(world):
     assert _api(world, "other_teacher").get(f"/api/v1/research/projects/{pid}").status_code == 404
     assert [p["id"] for p in _api(world, "teacher").get("/api/v1/research/projects?mine=true").json()["items"]] == [pid]
     assert dt.date.fromisoformat(d.get(f"/api/v1/research/projects/{pid}/stages").json()[-1]["entered_on"]) == world.today
+
+
+def test_api_routes_in_openapi_schema(world, client_for):
+    paths = client_for("dean").get("/api/v1/openapi.json").json()["paths"]
+    for p in (
+        "/api/v1/research/projects",
+        "/api/v1/research/projects/{project_id}/stages",
+        "/api/v1/research/projects/{project_id}/documents",
+        "/api/v1/research/achievements",
+        "/api/v1/research/achievements/{achievement_id}/verify",
+        "/api/v1/research/achievements/{achievement_id}/return",
+    ):
+        assert p in paths, p
