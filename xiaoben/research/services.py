@@ -320,3 +320,19 @@ def projects_remind_overdue(*, today: dt.date | None = None, every_days: int = 7
         ResearchProject.objects.filter(pk=p.pk).update(reminded_on=today)
         n += 1
     return n
+
+
+@transaction.atomic
+def project_activity_link(*, actor: Scope, project: ResearchProject, activity, linked: bool = True) -> None:
+    """Make an activity of the school a 课题研讨 of this project (or undo it). The 主持人 and the
+    school's admins do it; the activity must be one the actor can open, of the project's school."""
+    from xiaoben.activities.models import Activity
+
+    _hide_unless_visible(actor, project)
+    if not can_edit_project(actor, project):
+        raise NotPermitted("只有课题主持人和学校管理员可以关联研讨活动。")
+    if not visible_to(actor, Activity).filter(pk=activity.pk).exists() or activity.school_id != project.school_id:
+        raise ValidationError("只能关联本校、你能查看的活动。")
+    if linked and activity.project_id not in (None, project.pk):
+        raise ValidationError("这项活动已属于另一个课题。")
+    Activity.objects.filter(pk=activity.pk).update(project=project if linked else None)

@@ -26,5 +26,6 @@ urlpatterns = [
     path("projects/<int:pk>/documents/", views.document_upload, name="document_upload"),
     path("projects/<int:pk>/advance/", views.project_advance, name="project_advance"),
     path("projects/<int:pk>/delete/", views.project_delete, name="project_delete"),
+    path("projects/<int:pk>/activities/", views.project_activity, name="project_activity"),
     path("documents/<int:pk>/", views.document_download, name="document_download"),
 ]

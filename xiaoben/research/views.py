@@ -227,6 +227,7 @@ def project_detail(request, pk: int):
             "linked": selectors.project_linked_records(scope, project),
             "achievements": visible_to(scope, Achievement).filter(project=project),
             "flow_steps": [(s, Stage(s).label) for s in flow.MAIN_FLOW],
+            "linkable": _linkable_activities(scope, project) if can_edit_project(scope, project) else [],
         },
     )
 
@@ -288,6 +289,36 @@ def project_advance(request, pk: int):
     else:
         messages.success(request, f"课题已进入「{row.get_stage_display()}」阶段。")
     return redirect(project)
+
+
+@require_POST
+@login_required
+def project_activity(request, pk: int):
+    """Link (or unlink) a 课题研讨 activity from the project's page."""
+    from xiaoben.activities.models import Activity
+
+    project = _project(request, pk)
+    activity = get_object_for_user(request.user, Activity, pk=request.POST.get("activity") or 0)
+    linked = request.POST.get("unlink") != "1"
+    try:
+        services.project_activity_link(actor=scope_for(request.user), project=project, activity=activity, linked=linked)
+    except ValidationError as e:
+        messages.error(request, "；".join(e.messages))
+    else:
+        messages.success(request, f"已{'关联' if linked else '取消关联'}活动「{activity.title}」。")
+    return redirect(project)
+
+
+def _linkable_activities(scope, project, limit: int = 40):
+    from xiaoben.activities.models import Activity
+
+    return list(
+        visible_to(scope, Activity)
+        .filter(school_id=project.school_id, project__isnull=True)
+        .exclude(status="cancelled")
+        .order_by("-starts_at")
+        .values("pk", "title", "starts_at")[:limit]
+    )
 
 
 @require_POST

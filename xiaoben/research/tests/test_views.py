@@ -313,3 +313,19 @@ def test_api_routes_in_openapi_schema(world, client_for):
         "/api/v1/research/achievements/{achievement_id}/return",
     ):
         assert p in paths, p
+
+
+def test_leader_links_an_activity_and_the_project_lists_it(world, client_for):
+    from xiaoben.activities.models import Activity
+
+    p = project(world, level="school")
+    a = Activity.objects.create(school=world.school, term=world.term, kind="seminar", title="课题研讨：整本书阅读")
+    other = Activity.objects.create(school=world.other_school, term=world.other_term, kind="seminar", title="外校活动")
+    assert client_for("colleague").post(f"/research/projects/{p.pk}/activities/", {"activity": a.pk}).status_code == 403
+    assert client_for("leader").post(f"/research/projects/{p.pk}/activities/", {"activity": other.pk}).status_code == 404
+    assert client_for("leader").post(f"/research/projects/{p.pk}/activities/", {"activity": a.pk}).status_code == 302
+    a.refresh_from_db()
+    assert a.project_id == p.pk
+    page = client_for("teacher").get(f"/research/projects/{p.pk}/")
+    assert "课题研讨：整本书阅读" in page.content.decode()
+    assert page.context["linked"]["activities"]["total"] == 1
