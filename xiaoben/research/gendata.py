@@ -121,6 +121,7 @@ def generate(ctx: GenContext) -> None:
                         "submitted_by_id": gs.user_ids.get(t),
                         "verified_at": now if status == "verified" else None,
                         "source_ref": "gen",
+                        "evidence": "",
                         "created_at": now,
                         "updated_at": now,
                     }
