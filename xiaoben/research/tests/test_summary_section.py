@@ -44,3 +44,16 @@ def test_exporter_registered_and_renders_only_what_the_actor_sees(world):
     achievement(world)
     name, _mime, data = exp.render(actor=scope(world, "dean"), params={})
     assert name.endswith(".xlsx") and data[:2] == b"PK"
+
+
+def test_portfolio_shows_verified_achievements_and_projects(world):
+    from xiaoben.reports.record_books import portfolio
+
+    achievement(world, title="认定的论文")
+    achievement(world, title="待审核的论文", verify=False)
+    project(world, level="school", title="我参与的课题", members=[world.teacher])
+    p = portfolio(world.teacher, world.term.school_year)
+    parts = {part.title: part for part in p["parts"]}
+    titles = [r[2] for r in parts["成果与荣誉（已认定）"].rows]
+    assert titles == ["认定的论文"]
+    assert parts["课题研究"].rows[0][:3] == ["我参与的课题", "校级", "成员"]
