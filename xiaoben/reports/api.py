@@ -150,7 +150,7 @@ def summary_figures(request, term: int | None = None, kind: str = "term", group:
         "figures": [
             {
                 "key": f.key,
-                "label": f.label,
+                "label": str(f.label),  # labels may be lazy translations (ActivityKind …)
                 "value": _number(f.value),
                 "unit": f.unit,
                 "text": f.text,

@@ -230,19 +230,9 @@ def test_project_detail_query_budget(world, client_for):
     assert assert_queries(client_for("teacher"), f"/research/projects/{p.pk}/", budget=30) == first
 
 
-def _token_first() -> bool:
-    """Token requests need no CSRF once the token is tried before the session (arch branch's
-    auth fix); until that lands on main, ninja's SessionAuth refuses a token POST for CSRF."""
-    from ninja.security import SessionAuth
-
-    from xiaoben.api.auth import AUTH
-
-    return not isinstance(AUTH[0], SessionAuth)
-
-
 def _api(world, persona):
     _token, raw = api_token_create(user=world.users[persona], name="t")
-    return Client(enforce_csrf_checks=_token_first(), HTTP_AUTHORIZATION=f"Bearer {raw}")
+    return Client(enforce_csrf_checks=True, HTTP_AUTHORIZATION=f"Bearer {raw}")
 
 
 def test_api_achievements_submit_verify_return(world):
