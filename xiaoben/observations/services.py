@@ -19,7 +19,7 @@ from xiaoben.org.selectors import term_for_date
 
 from .models import FeedbackFlag, Observation, ObservationKind, ObservationScore, ObservationStatus, Rubric
 from .rubrics import rubric_for_school, score_total
-from .similarity import band_keys, feedback_index, observation_text, similar_observations
+from .similarity import feedback_index, similar_observations
 
 DEFAULT_BACKFILL_DAYS = 3
 EDITABLE = ["teacher", "lesson_date", "period", "subject", "grade", "class_name", "lesson_title", "kind", "activity"]
@@ -185,9 +185,8 @@ def flag_reviewers(obs: Observation) -> set[int]:
 
 def feedback_flags_check(*, observation: Observation) -> list[FeedbackFlag]:
     """评课意见雷同: flag and notify when the feedback matches another observation's."""
-    keys = band_keys(observation_text(observation))
-    matches = similar_observations(observation, keys=keys)
-    feedback_index(observation, keys)
+    matches = similar_observations(observation)
+    feedback_index(observation)
     if not matches:
         return []
     flags = FeedbackFlag.objects.bulk_create(

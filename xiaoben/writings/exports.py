@@ -123,7 +123,7 @@ def term_docx(*, teacher, term, writings) -> bytes:
     return buf.getvalue()
 
 
-HEADERS = ["工号", "作者", "类型", "标题", "写作日期", "字数", "状态", "优秀", "相似度", "最相似的文章", "审阅人"]
+HEADERS = ["工号", "作者", "类型", "标题", "写作日期", "字数", "状态", "优秀", "复制比", "查重结论", "审阅人"]
 
 
 def school_xlsx(*, school, term, writings) -> bytes:
@@ -137,7 +137,6 @@ def school_xlsx(*, school, term, writings) -> bytes:
         c.font = Font(bold=True)
         c.alignment = Alignment(horizontal="center")
     for w in writings:
-        src = w.similar_to
         ws.append(
             [
                 w.author.staff_no,
@@ -148,8 +147,8 @@ def school_xlsx(*, school, term, writings) -> bytes:
                 w.char_count,
                 w.get_status_display(),
                 "优秀" if w.is_excellent else "",
-                round(w.similarity, 3) if w.similarity is not None else None,
-                f"{src.author.name}《{src.title}》" if src else "",
+                round(w.copied_share, 3) if w.copied_share is not None else None,
+                w.get_copy_state_display() if w.copy_state else "",
                 w.reviewed_by.name if w.reviewed_by else "",
             ]
         )
@@ -230,7 +229,7 @@ def _registry():
                 visible_to(actor, Writing)
                 .filter(school=school, term=term)
                 .exclude(status="draft")
-                .select_related("author", "reviewed_by", "similar_to__author")
+                .select_related("author", "reviewed_by")
                 .order_by("author__staff_no", "written_on", "id")
             )
             return f"{school.name}-{term.name}-研修文章.xlsx", XLSX, school_xlsx(school=school, term=term, writings=rows)

@@ -18,7 +18,7 @@ from xiaoben.org.models import GroupMembership, School, Teacher
 from xiaoben.org.selectors import current_term, term_for_date
 
 from . import detection
-from .models import BOOK_KINDS, Book, RecommendedBook, Visibility, Writing, WritingKind, WritingStatus
+from .models import BOOK_KINDS, Book, CopyState, RecommendedBook, Visibility, Writing, WritingKind, WritingStatus
 from .textcount import count_html
 
 BODY_MAX = 200000
@@ -163,7 +163,7 @@ def writing_withdraw(*, writing: Writing, by: Scope) -> Writing:
     if writing.status != WritingStatus.SUBMITTED:
         raise ValidationError("这篇文章还没有提交，无需撤回。")
     updated = Writing.objects.filter(pk=writing.pk, status=WritingStatus.SUBMITTED).update(
-        status=WritingStatus.DRAFT, submitted_at=None, similarity=None, similar_to=None
+        status=WritingStatus.DRAFT, submitted_at=None, copied_share=None, copy_sources=[], copy_hold=False
     )
     if not updated:
         raise ValidationError("文章已经审阅，不能撤回。")
@@ -282,11 +282,53 @@ def recommended_delete(*, row: RecommendedBook, by: Scope) -> None:
 
 
 @transaction.atomic
-def similarity_threshold_set(*, school: School, by: Scope, value: float) -> None:
-    """The school decides from what similarity a writing is flagged to the reviewer."""
+def copy_settings_set(*, school: School, by: Scope, threshold: float, counts_before_review: bool) -> None:
+    """The school decides from what 复制比 a writing is flagged to the reviewer (default 30%),
+    and whether a flagged writing counts toward quotas before a reviewer clears it."""
     if not by.admin_of(school.pk):
-        raise ValidationError("只有学校管理员可以修改查重阈值。")
-    if not 0.3 <= value <= 1.0:
-        raise ValidationError("查重阈值应在30%到100%之间。")
-    school.settings = {**(school.settings or {}), "similarity_threshold": round(value, 2)}
+        raise ValidationError("只有学校管理员可以修改查重设置。")
+    if not 0.05 <= threshold <= 1.0:
+        raise ValidationError("复制比阈值应在5%到100%之间。")
+    school.settings = {
+        **(school.settings or {}),
+        "copy_threshold": round(threshold, 2),
+        "copy_counts_before_review": bool(counts_before_review),
+    }
     school.save(update_fields=["settings"])
+    detection.rehold_school(school)
+
+
+COPY_DECISIONS = {
+    CopyState.CLEARED: "已核实为原创，计入统计",
+    CopyState.RETURNED: "退回重写",
+    CopyState.CONFIRMED: "确认抄袭，不计入统计",
+}
+
+
+@transaction.atomic
+def writing_copy_decide(*, writing: Writing, by: Scope, decision: str, note: str = "") -> Writing:
+    """The reviewer's word on a flagged writing: clear it (it counts), return it for rewriting
+    (back to draft), or confirm the copy (it never counts). Recorded with who, when and why."""
+    if not can_review(by, writing):
+        raise ValidationError("您不能审核这篇文章（须为作者所在组的组长或学校管理员）。")
+    if decision not in COPY_DECISIONS:
+        raise ValidationError("请选择审核结论。")
+    if writing.status == WritingStatus.DRAFT:
+        raise ValidationError("草稿还没有提交，不需要审核。")
+    note = (note or "").strip()
+    if decision != CopyState.CLEARED and not note:
+        raise ValidationError("退回或确认抄袭时请写明理由，作者会看到。")
+    if len(note) > 500:
+        raise ValidationError("审核意见不能超过500字。")
+    detection.decide(writing, state=decision, by=by.teacher, note=note)
+    writing.save(update_fields=["copy_state", "copy_decided_by", "copy_decided_at", "copy_note", "copy_hold", "status", "submitted_at"])
+    _history(writing, f"查重审核：{COPY_DECISIONS[decision]}")
+    text = f"您的《{writing.title}》查重审核结果：{COPY_DECISIONS[decision]}" + (f"（{note}）" if note else "。")
+    notification_send(
+        recipients=[writing.author.user_id],
+        kind="writing_copy_decided",
+        text=text,
+        url=reverse("writings:detail", args=[writing.pk]),
+        target=writing,
+    )
+    return writing
