@@ -188,7 +188,14 @@ def run_figure(fig: Figure, env: BenchEnv, repeat: int = 15) -> Result:
         return Result(fig.key, fig.label, 0, 0, 0, None, fig.target_ms, 500, f"{type(e).__name__}: {e}"[:200])
     floor = time_floor(fig, env, repeat)
     return Result(
-        fig.key, fig.label, statistics.median(times), percentile(times, 0.95), queries, floor, fig.target_ms, status,
+        fig.key,
+        fig.label,
+        statistics.median(times),
+        percentile(times, 0.95),
+        queries,
+        floor,
+        fig.target_ms,
+        status,
         "" if status < 400 else f"HTTP {status}",
     )
 

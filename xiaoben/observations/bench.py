@@ -22,7 +22,8 @@ def list_floor(env: BenchEnv, limit: int = 30):
     return [
         ("SELECT COUNT(*)" + where, params),
         (
-            "SELECT o.id, o.lesson_date, o.kind, o.lesson_title, a.name, b.name FROM (SELECT o.id" + where
+            "SELECT o.id, o.lesson_date, o.kind, o.lesson_title, a.name, b.name FROM (SELECT o.id"
+            + where
             + " ORDER BY o.lesson_date DESC, o.id DESC LIMIT %s) p JOIN observations_observation o ON o.id = p.id"
             " JOIN org_teacher a ON a.id = o.observer_id JOIN org_teacher b ON b.id = o.teacher_id",
             [*params, limit],

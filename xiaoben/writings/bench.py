@@ -21,7 +21,8 @@ def shared_floor(env: BenchEnv, limit: int = 30):
     return [
         ("SELECT COUNT(*)" + where, params),
         (
-            "SELECT w.id, w.title, w.kind, w.written_on, w.char_count, a.name FROM (SELECT w.id" + where
+            "SELECT w.id, w.title, w.kind, w.written_on, w.char_count, a.name FROM (SELECT w.id"
+            + where
             + " ORDER BY w.written_on DESC, w.id DESC LIMIT %s) p JOIN writings_writing w ON w.id = p.id"
             " JOIN org_teacher a ON a.id = w.author_id",
             [*params, limit],

@@ -62,7 +62,7 @@ class Command(BaseCommand):
             with tempfile.NamedTemporaryFile(suffix=".json") as f:
                 cmd = [*manage, "bench_run", "--repeat", str(repeat), "--json", f.name] + (["--only", only] if only else [])
                 subprocess.run(cmd, env=env, check=True)
-                runs[n] = json.load(open(f.name))
+                runs[n] = json.loads(Path(f.name).read_text())
         text = self._report(runs, machine, pg)
         self.stdout.write(text)
         Path(out).write_text(text)
@@ -97,7 +97,12 @@ class Command(BaseCommand):
             lines.append("")
         if len(runs) > 1:
             small = min(runs)
-            lines += [f"## Growth {small} → {big} schools (target ≤ 1.5×)", "", "| figure | p50 small | p50 large | growth |", "|---|---:|---:|---:|"]
+            lines += [
+                f"## Growth {small} → {big} schools (target ≤ 1.5×)",
+                "",
+                "| figure | p50 small | p50 large | growth |",
+                "|---|---:|---:|---:|",
+            ]
             before = {r["key"]: r for r in runs[small]}
             for r in runs[big]:
                 b = before.get(r["key"])

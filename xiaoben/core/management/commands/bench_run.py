@@ -1,8 +1,6 @@
 """manage.py bench_run: time every registered figure on the data set DATABASE_URL holds
 (made by gen_data); prints the table, optionally writes JSON for `manage.py bench`."""
 
-import json
-
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connection
