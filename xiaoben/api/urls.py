@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
+from xiaoben.core.errors import NotPermitted
+
 from .auth import AUTH
 
 api = NinjaAPI(
@@ -46,3 +48,10 @@ def validation_error(request, exc: ValidationError):
 @api.exception_handler(AuthenticationError)
 def auth_error(request, exc):
     return api.create_response(request, {"detail": "未登录或令牌无效。"}, status=401)
+
+
+@api.exception_handler(NotPermitted)
+def not_permitted(request, exc: NotPermitted):
+    if exc.hides_object:
+        return api.create_response(request, {"detail": "未找到。"}, status=404)
+    return api.create_response(request, {"detail": exc.message}, status=403)

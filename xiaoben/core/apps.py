@@ -11,3 +11,5 @@ class CoreConfig(AppConfig):
         # Every app registers its visibility rules in `<app>/scopes.py`:
         # the one door (core.tenancy.visible_to) dispatches to them.
         autodiscover_modules("scopes")
+        # Notification types (`<app>/notifications.py`) are registered before any is shown.
+        autodiscover_modules("notifications")
