@@ -289,6 +289,8 @@ def generate(
 
 
 def analyze() -> None:
-    """Fresh planner statistics: without them PostgreSQL plans a bulk-loaded table as empty."""
+    """Fresh planner statistics: without them PostgreSQL plans a bulk-loaded table as empty
+    (issue #13 measured 2.9 s instead of 17 ms per engine query before ANALYZE)."""
     with connection.cursor() as cur:
-        cur.execute("ANALYZE")
+        # VACUUM also sets the visibility map, so counts can be answered from indexes alone.
+        cur.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
