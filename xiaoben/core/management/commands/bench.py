@@ -89,6 +89,10 @@ class Command(BaseCommand):
             f"Run {timezone.now():%Y-%m-%d %H:%M} UTC on {'PostgreSQL' if pg else 'SQLite'}; {machine}.",
             "Each figure: p50/p95 over repeated requests through the full URL stack as the persona named,",
             "the SQL queries of one request, and the floor — hand-written SQL computing the same numbers, timed the same way.",
+            "Targets (SPEC §7, PostgreSQL, district data, a 2-core machine): teacher home p95 ≤ 150 ms, compliance grid of",
+            "a 600-teacher school ≤ 300 ms, region comparison of 200 schools ≤ 1 s, each page ≤ 2× its floor, 10× the data",
+            "≤ 1.5× the time. Timings are wall-clock: on a machine shared with other work (see the load average above)",
+            "they are upper bounds, and the ratio to the floor (both measured under the same load) is the steadier number.",
             "",
         ]
         for n, rows in runs.items():
