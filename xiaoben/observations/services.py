@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from xiaoben.core.concurrency import save_checked
 from xiaoben.core.services import notification_send
+from xiaoben.core.terms import require_term_open
 from xiaoben.org.models import GroupMembership, RoleAssignment, Teacher
 from xiaoben.org.selectors import term_for_date
 
@@ -122,6 +123,9 @@ def observation_save(
     term = term_for_date(observer.school_id, data.lesson_date)
     if term is None:
         raise ValidationError("听课日期不在本校任何学期之内，请检查日期。")
+    require_term_open(term)
+    if observation is not None:
+        require_term_open(observation.term_id)
     obs = observation or Observation(school_id=observer.school_id, observer=observer, status=ObservationStatus.DRAFT)
     obs.term = term
     obs.rubric = rubric
@@ -209,6 +213,7 @@ def flag_resolve(*, flag: FeedbackFlag) -> None:
 def observation_withdraw(*, observation: Observation, by: Teacher) -> Observation:
     """撤回: the observer takes a submitted record back to draft, as long as nobody
     has replied to it yet and it is not under review for copied feedback."""
+    require_term_open(observation.term_id)
     from django.contrib.contenttypes.models import ContentType
 
     from xiaoben.core.models import Comment
@@ -230,6 +235,7 @@ def observation_withdraw(*, observation: Observation, by: Teacher) -> Observatio
 
 @transaction.atomic
 def observation_delete(*, observation: Observation, by: Teacher) -> None:
+    require_term_open(observation.term_id)
     if observation.observer_id != by.pk:
         raise ValidationError("只有听课人本人可以删除听课记录。")
     observation.soft_delete()

@@ -13,6 +13,7 @@ from xiaoben.core.concurrency import save_checked
 from xiaoben.core.html import clean_html
 from xiaoben.core.scope import Scope
 from xiaoben.core.services import notification_send
+from xiaoben.core.terms import require_term_open
 from xiaoben.org.models import GroupMembership, School, Teacher
 from xiaoben.org.selectors import current_term, term_for_date
 
@@ -52,6 +53,7 @@ def _prepare(writing: Writing) -> None:
     term = term_for_date(writing.school_id, writing.written_on) or current_term(writing.school_id, writing.written_on)
     if term is None:
         raise ValidationError("学校还没有设置学期，请联系教导处。")
+    require_term_open(term)
     writing.term = term
     if writing.kind != WritingKind.REFLECTION:
         writing.sub_kind = ""
@@ -111,6 +113,7 @@ def _history(writing: Writing, reason: str) -> None:
 def writing_update(*, writing: Writing, by: Scope, expected_version: int, record: bool = True, **fields) -> Writing:
     """Save the author's edits (also the autosave, with `record=False`: a history row
     every few seconds of typing helps nobody). The second of two savers is told."""
+    require_term_open(writing.term_id)
     if not by.is_self(writing.author_id):
         raise ValidationError("只有作者本人可以修改这篇文章。")
     if writing.status != WritingStatus.DRAFT:
@@ -130,6 +133,7 @@ def writing_update(*, writing: Writing, by: Scope, expected_version: int, record
 @transaction.atomic
 def writing_submit(*, writing: Writing, by: Scope) -> Writing:
     """草稿 → 已提交. The text is checked against the school's earlier writings (SPEC §10)."""
+    require_term_open(writing.term_id)
     if not by.is_self(writing.author_id):
         raise ValidationError("只有作者本人可以提交这篇文章。")
     if writing.status != WritingStatus.DRAFT:
@@ -151,6 +155,7 @@ def writing_submit(*, writing: Writing, by: Scope) -> Writing:
 @transaction.atomic
 def writing_withdraw(*, writing: Writing, by: Scope) -> Writing:
     """已提交 → 草稿, by the author, as long as nobody has reviewed it yet."""
+    require_term_open(writing.term_id)
     if not by.is_self(writing.author_id):
         raise ValidationError("只有作者本人可以撤回这篇文章。")
     if writing.status == WritingStatus.REVIEWED:
@@ -181,6 +186,7 @@ def can_review(scope: Scope, writing: Writing) -> bool:
 @transaction.atomic
 def writing_review(*, writing: Writing, by: Scope, comment: str = "", excellent: bool = False) -> Writing:
     """已提交 → 已审阅, with a comment and an optional 优秀 mark; the author is told."""
+    require_term_open(writing.term_id)
     if not can_review(by, writing):
         raise ValidationError("您不能审阅这篇文章（须为作者所在组的组长或学校管理员）。")
     if writing.status == WritingStatus.DRAFT:
@@ -211,6 +217,7 @@ def writing_review(*, writing: Writing, by: Scope, comment: str = "", excellent:
 @transaction.atomic
 def writing_delete(*, writing: Writing, by: Scope) -> None:
     """The author may delete a draft (softly: an admin can restore it)."""
+    require_term_open(writing.term_id)
     if not by.is_self(writing.author_id):
         raise ValidationError("只有作者本人可以删除这篇文章。")
     if writing.status != WritingStatus.DRAFT:
