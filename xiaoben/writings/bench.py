@@ -30,21 +30,31 @@ def shared_floor(env: BenchEnv, limit: int = 30):
     ]
 
 
-def _copy_check(env: BenchEnv, client):
-    from .detection import find_closest
+def _writing(env: BenchEnv) -> Writing:
+    if "writing" not in env.extra:
+        env.extra["writing"] = Writing.objects.filter(author=env.teacher(), status="submitted").select_related("school", "term").last()
+    return env.extra["writing"]
 
-    w = env.extra.get("writing") or Writing.objects.filter(author=env.teacher(), status="submitted").order_by("-id").first()
-    env.extra["writing"] = w
-    return find_closest(writing=w)
+
+def _copy_check(env: BenchEnv, client):
+    """The check a submission runs (复制比 against the school's pool), rolled back afterwards."""
+    from .detection import check_writing
+
+    return check_writing(_writing(env))
 
 
 def _copy_floor(env: BenchEnv):
-    from . import similarity as sim
+    """The candidate lookup: which indexed texts share fingerprints with this one."""
+    from xiaoben.core.textsim import fingerprints
 
-    w = env.extra.get("writing") or Writing.objects.filter(author=env.teacher(), status="submitted").order_by("-id").first()
-    keys = [k for _, k in sim.band_keys(sim.minhash(w.body).hashvalues)]
-    marks = ", ".join(["%s"] * len(keys))
-    return (f"SELECT writing_id FROM writings_writingband WHERE key IN ({marks})", keys)
+    w = _writing(env)
+    hashes = fingerprints(w.body) or [0]
+    marks = ", ".join(["%s"] * len(hashes))
+    return (
+        f"SELECT kind, object_id, COUNT(*) FROM core_textfingerprint WHERE hash IN ({marks})"
+        " AND (school_id = %s OR region_id = %s) GROUP BY kind, object_id",
+        [*hashes, w.school_id, w.school.region_id],
+    )
 
 
 figure(
@@ -61,4 +71,4 @@ figure(
     url=lambda env: "/api/v1/writings/writings",
     floor=lambda env: shared_floor(env, limit=50),
 )
-figure(key="writings.copycheck", label="雷同检查一篇文章", persona="teacher", run=_copy_check, floor=_copy_floor)
+figure(key="writings.copycheck", label="复制比检查一篇文章", persona="teacher", run=_copy_check, floor=_copy_floor, rollback=True)

@@ -1,6 +1,6 @@
 """gen_data: 研修文章 at the demo's density (about 30 a teacher a year, skewed), bodies
 composed from the demo's sentence pools (a few hundred to 1,500 字), and their
-copied-text band keys (32 per submitted writing, as `similarity.BANDS`)."""
+copy-check fingerprints of the large school's writings (core.textsim)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,7 @@ from django.utils import timezone
 from xiaoben.core.gendata import GenContext, poisson
 
 from .demo_texts import CLOSINGS, GOALS, GOOD, INSIGHT_BODY, INSIGHT_TOPICS, PLANS, STUDENTS, WEAK
-from .models import Writing, WritingBand
-from .similarity import BANDS
+from .models import Writing
 from .textcount import count_chars
 
 ORDER = 30
@@ -47,6 +46,7 @@ def _body(rng, kind: str, subject: str) -> str:
 def generate(ctx: GenContext) -> None:
     rng = ctx.rng("writings")
     w = ctx.writer
+    big_rows: dict = {}
     for gs in ctx.schools:
         days = ctx.school_days(gs)
         rows = []
@@ -79,29 +79,27 @@ def generate(ctx: GenContext) -> None:
         for pk, row in zip(ids, rows, strict=True):
             row["id"] = pk
         w.insert(Writing, rows)
-    _bands(ctx)
+        if gs is ctx.schools[0]:
+            big_rows[gs.id] = rows
+    _fingerprints(ctx, big_rows)
 
 
-def _bands(ctx: GenContext) -> None:
-    """Band keys made in SQL (deterministic hashes of id and band): the index has its real
-    size without computing 360k MinHash signatures in Python."""
-    table, band = Writing._meta.db_table, WritingBand._meta.db_table
-    ids = [gs.id for gs in ctx.schools]
-    lo, hi = min(ids), max(ids)
-    if ctx.writer.pg:
-        sql = (
-            f"INSERT INTO {band} (writing_id, school_id, band, key) "
-            f"SELECT w.id, w.school_id, b, hashtextextended(w.id::text || ':' || b::text, 0) "
-            f"FROM {table} w CROSS JOIN generate_series(0, {BANDS - 1}) b "
-            f"WHERE w.status <> 'draft' AND w.school_id BETWEEN %s AND %s"
-        )
-    else:
-        sql = (
-            f"WITH RECURSIVE b(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM b WHERE n < {BANDS - 1}) "
-            f"INSERT INTO {band} (writing_id, school_id, band, key) "
-            f"SELECT w.id, w.school_id, b.n, ((w.id * 1000003 + b.n * 7919) * 2654435761) % 9223372036854775783 "
-            f"FROM {table} w, b WHERE w.status <> 'draft' AND w.school_id BETWEEN %s AND %s"
-        )
-    ctx.writer.execute(sql, [lo, hi])
-    n = WritingBand.objects.filter(school_id__gte=lo, school_id__lte=hi).count()
-    ctx.writer.counts[WritingBand._meta.label] = ctx.writer.counts.get(WritingBand._meta.label, 0) + n
+def _fingerprints(ctx: GenContext, rows_by_school: dict) -> None:
+    """The copy-check index (core.textsim) for the large school's submitted writings — the pool
+    the copy-check figure searches. Other schools' writings are left unindexed: fingerprinting
+    every generated text would take most of the generation time (see docs/bench.md)."""
+    from xiaoben.core.models import TextFingerprint
+    from xiaoben.core.textsim import fingerprints
+
+    from .detection import KIND
+
+    big = ctx.schools[0]
+    out = []
+    for row in rows_by_school.get(big.id, []):
+        if row["status"] == "draft":
+            continue
+        region = big.region_id if row["visibility"] == "region" else None
+        out += [
+            {"kind": KIND, "object_id": row["id"], "school_id": big.id, "region_id": region, "hash": h} for h in fingerprints(row["body"])
+        ]
+    ctx.writer.insert(TextFingerprint, out)

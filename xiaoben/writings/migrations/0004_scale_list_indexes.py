@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
         ('activities', '0002_activity_description_activity_report_for_and_more'),
         ('observations', '0003_feedbackband'),
         ('org', '0001_initial'),
-        ('writings', '0002_historicalwriting_activity_and_more'),
+        ('writings', '0003_honest_copied_share'),
     ]
 
     operations = [
