@@ -55,6 +55,7 @@ def params_for(identifier, world, o, *, teacher=None):
         "reports.portfolio_docx": {"teacher": t.pk, "school_year": world.term.school_year_id},
         "reports.term_archive_zip": {"term": world.prev_term.pk},
         "plans.plan_docx": {"plan": o["plan"].pk},
+        "research.achievements_xlsx": {},
     }[identifier]
 
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('activities', '0003_honest_lessonplan_copied_share'),
+        ('activities', '0004_research_activity_project'),
         ('plans', '0001_initial'),
     ]
 
