@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from html import escape
@@ -155,7 +156,7 @@ def _jieba():
 
     if not getattr(_jieba, "ready", False):
         jieba.setLogLevel(logging.WARNING)
-        for word in ("初步认识", "集体备课", "教学设计", "示范课", "同课异构", "晒课", "说课", "评课", "作业设计"):
+        for word in ("初步认识", "集体备课", "教学设计", "示范课", "同课异构", "晒课", "说课", "评课", "作业设计", "课例"):
             jieba.add_word(word)
         _jieba.ready = True
     return jieba
@@ -166,10 +167,18 @@ def _clean(token: str) -> str:
     return t if t and WORD_RE.search(t) and "'" not in t and "\\" not in t else ""
 
 
-def document_tokens(*texts: str) -> str:
-    """Search-mode segmentation of a document, each token once, space separated."""
+CJK_RUN_RE = re.compile(r"[\u3400-\u9fff]{2,}")
+
+
+def document_tokens(*texts: str, bigrams_of: str = "") -> str:
+    """Search-mode segmentation of a document, each token once, space separated. Titles and
+    tags also give every pair of adjacent Chinese characters, so a two-character query word
+    matches a title however jieba cut it (“课例” in “公开课例”)."""
     jb = _jieba()
     seen: dict[str, None] = {}
+    for run in CJK_RUN_RE.findall(bigrams_of or ""):
+        for i in range(len(run) - 1):
+            seen.setdefault(run[i : i + 2], None)
     for text in texts:
         if text:
             for tok in jb.cut_for_search(text):
@@ -250,8 +259,42 @@ def matching(qs: models.QuerySet, q: Query) -> models.QuerySet:
 # ---- indexing ----------------------------------------------------------------------
 
 
+_local = threading.local()
+
+
 def _schedule(model, pk) -> None:
-    transaction.on_commit(lambda: index_pk(model, pk))
+    """Re-index after the commit, once per record however often it was saved in the transaction."""
+    pending = getattr(_local, "pending", None)
+    if pending is None:
+        pending = _local.pending = set()
+    if (model, pk) not in pending:
+        pending.add((model, pk))
+        transaction.on_commit(_flush)  # later flushes find the set empty and return
+
+
+def _flush() -> None:
+    pending, _local.pending = getattr(_local, "pending", set()), set()
+    if not pending:
+        return
+    by_model: dict = {}
+    for model, pk in pending:
+        by_model.setdefault(model, []).append(pk)
+    for model, pks in by_model.items():
+        ix = _BY_MODEL.get(model)
+        if ix is None:
+            continue
+        objs = list(ix.queryset().filter(pk__in=pks))
+        gone = set(pks) - {o.pk for o in objs}
+        if gone:
+            ct = ContentType.objects.get_for_model(model)
+            SearchEntry.objects.filter(content_type=ct, object_id__in=gone).delete()
+        for i in range(0, len(objs), 500):
+            index_objects(ix, objs[i : i + 500])
+
+
+def discard_pending() -> None:
+    """Forget scheduled re-indexing (after a full `reindex()`, e.g. at the end of the demo seed)."""
+    _local.pending = set()
 
 
 def _on_save(sender, instance, **kw):
@@ -293,7 +336,7 @@ def _entry(ix: Indexer, ct: ContentType, obj, doc: Document) -> SearchEntry:
         title=doc.title[:200],
         tags=doc.tags[:400],
         body=body[:20000],
-        tokens=document_tokens(doc.title, doc.tags, doc.author_name, body),
+        tokens=document_tokens(doc.title, doc.tags, doc.author_name, body, bigrams_of=f"{doc.title} {doc.tags}"),
         url=doc.url[:300],
     )
 

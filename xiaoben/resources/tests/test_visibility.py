@@ -104,6 +104,7 @@ def test_other_school_resource_shows_the_school_name(world, client_for):
 def test_counts_do_not_leak(world, client_for):
     for i in range(3):
         make_resource(world, title=f"私密{i}", visibility="private")
-    body = client_for("other_teacher").get("/resources/search/?q=私密").content.decode()
-    assert "共 0 条结果" in body
-    assert client_for("other_teacher").get("/resources/search/suggest/?q=私密").json() == {"suggestions": []}
+    body = client_for("other_teacher").get("/resources/search/", {"q": "私密"}).content.decode()
+    assert "共 0 条结果" in body and "私密" in body  # the query was read, nothing found
+    assert client_for("other_teacher").get("/resources/search/suggest/", {"q": "私密"}).json() == {"suggestions": []}
+    assert len(client_for("teacher").get("/resources/search/suggest/", {"q": "私密"}).json()["suggestions"]) == 3
