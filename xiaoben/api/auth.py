@@ -17,4 +17,6 @@ class BearerToken(HttpBearer):
         return row.user
 
 
-AUTH = [SessionAuth(), BearerToken()]
+# The token first: a request with a token is not a browser session and needs no CSRF token
+# (SessionAuth checks CSRF before it looks for the cookie and would refuse token POSTs).
+AUTH = [BearerToken(), SessionAuth()]
