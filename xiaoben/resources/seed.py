@@ -273,7 +273,15 @@ def _fraction_lesson(ctx: SeedContext) -> Resource:
     r.save()
     _file(r, "分数的初步认识-课件.pptx", _pptx("分数的初步认识 几分之一"), "pptx", FileRole.SLIDES, host.user_id, "分数的初步认识 几分之一")
     design = plan.split("\n")
-    _file(r, "分数的初步认识-教学设计.docx", _docx(design), "docx", FileRole.DESIGN, host.user_id, plan)
+    doc = _file(r, "分数的初步认识-教学设计.docx", _docx(design), "docx", FileRole.DESIGN, host.user_id, plan)
+    from .previews import libreoffice
+
+    if libreoffice():  # a PDF preview, made after the seed commits
+        from xiaoben.core.jobs import enqueue
+
+        from .tasks import preview_pdf_build
+
+        enqueue(preview_pdf_build, doc.pk)
     return r
 
 

@@ -133,3 +133,27 @@ def test_only_editors_add_files(world):
     r = make_resource(world, title="别人的")
     with pytest.raises(NotPermitted):
         services.resource_file_add(actor=scope_of(world, "colleague"), resource=r, upload=text_upload())
+
+
+def test_pdf_preview_task_claims_once_and_stores_the_pdf(world, monkeypatch):
+    from xiaoben.resources import tasks
+
+    r = make_resource(world, title="预览", files=[(docx_upload(), "design")])
+    f = ResourceFile.objects.get(resource=r)
+    calls = []
+    monkeypatch.setattr("xiaoben.resources.previews.office_to_pdf", lambda data, suffix: calls.append(suffix) or b"%PDF-1.4 fake")
+    assert tasks.preview_pdf_build(f.pk) == "ready"
+    assert tasks.preview_pdf_build(f.pk) == "skipped"  # a second worker finds it claimed
+    f.refresh_from_db()
+    assert f.preview_state == "ready" and f.preview_pdf.read().startswith(b"%PDF") and calls == [".docx"]
+
+
+def test_pdf_preview_failure_keeps_the_text_extract(world, monkeypatch):
+    from xiaoben.resources import tasks
+
+    r = make_resource(world, title="预览失败", files=[(docx_upload(text="正文摘录"), "design")])
+    f = ResourceFile.objects.get(resource=r)
+    monkeypatch.setattr("xiaoben.resources.previews.office_to_pdf", lambda data, suffix: None)
+    assert tasks.preview_pdf_build(f.pk) == "failed"
+    f.refresh_from_db()
+    assert f.preview_state == "failed" and "正文摘录" in f.preview_text
