@@ -493,8 +493,11 @@ def search(user_or_scope, text: str, filters: Filters | None = None, *, offset: 
     first = q.terms[0] if q.terms else ""
     rows = list(
         qs.select_related("school")
-        .annotate(title_hit=Case(When(title__contains=first, then=Value(1)), default=Value(0), output_field=IntegerField()))
-        .order_by("-title_hit", "-day", "-id")[offset : offset + limit]
+        .annotate(
+            title_hit=Case(When(title__contains=first, then=Value(1)), default=Value(0), output_field=IntegerField()),
+            is_resource=Case(When(category="resource", then=Value(1)), default=Value(0), output_field=IntegerField()),
+        )
+        .order_by("-title_hit", "-is_resource", "-day", "-id")[offset : offset + limit]
     )
     results = [Result(entry=e, title_html=highlight(e.title, q), snippet_html=snippet(e.body or e.tags, q)) for e in rows]
     return Page(query=q, results=results, total=total, facets=facets, people=people)

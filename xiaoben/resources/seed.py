@@ -177,10 +177,27 @@ def seed(ctx: SeedContext) -> None:
     favs = {(rng.choice(rows).pk, u) for u in fav_users for _ in range(3)}
     Favourite.objects.bulk_create([Favourite(resource_id=rid, user_id=u) for rid, u in favs], ignore_conflicts=True)
 
+    _junior_exercises(ctx)
     lesson = _fraction_lesson(ctx)
     _showcase(ctx, lesson)
     search.reindex()
     search.discard_pending()
+
+
+def _junior_exercises(ctx: SeedContext) -> None:
+    """凤桥学校 (九年一贯制) shares a 单元检测题 for every unit of 人教版七年级上册数学 with the district."""
+    school = ctx.schools[-1]
+    author = next((t for t in ctx.teachers[school.pk] if t.subject == "数学" and any(g >= 7 for g in t.grades or [])), None)
+    author = author or next(t for t in ctx.teachers[school.pk] if t.subject == "数学")
+    for unit in CatalogueEntry.objects.filter(subject="数学", edition="pep", grade=7, volume=1, school=None, region=None).order_by("order"):
+        r = Resource.objects.create(
+            school=school, author=author, uploaded_by_id=author.user_id, kind="exercise", title=f"{unit.name} 单元检测题（A/B卷）",
+            description=f"人教版七年级上册“{unit.name}”单元检测，A卷基础、B卷提升，附答案与评分标准，建议用时45分钟。",
+            subject="数学", grade=7, edition="pep", volume=1, catalogue=unit, unit=unit.name, keywords="单元检测 分层作业",
+            visibility="region", share_state=ShareState.APPROVED, download_count=ctx.rng.randint(5, 40),
+        )  # fmt: skip
+        lines = [r.title, "A卷（基础）", "一、选择题", "二、填空题", "三、解答题", "B卷（提升）"]
+        _file(r, f"{r.title}.docx", _docx(lines), "docx", FileRole.OTHER, author.user_id, "\n".join(lines))
 
 
 def _fraction_lesson(ctx: SeedContext) -> Resource:
@@ -292,7 +309,17 @@ def _showcase(ctx: SeedContext, lesson: Resource) -> None:
 
     researcher = ctx.personas["researcher"]
     today = ctx.today
-    seniors = list(Teacher.objects.filter(school__in=ctx.schools, title__in=["gaoji", "zhenggao"], subject="数学").order_by("id")[:4])
+
+    def most_experienced(subject: str) -> list:
+        """One expert per school: its longest-serving teacher of the subject."""
+        out = []
+        for school in ctx.schools:
+            t = Teacher.objects.filter(school=school, subject=subject, is_active=True).order_by("teaching_since", "id").first()
+            if t is not None:
+                out.append(t)
+        return out
+
+    seniors = most_experienced("数学")
     done = ShowcaseRound.objects.create(
         region=ctx.region,
         title=f"{today.year}年南湖区小学数学“优课”晒课",
@@ -381,5 +408,5 @@ def _showcase(ctx: SeedContext, lesson: Resource) -> None:
     )
     _file(ready, "秋天的雨-课件.pptx", _pptx("秋天的雨"), "pptx", FileRole.SLIDES, cn_teacher.user_id, "秋天的雨")
     _file(ready, "秋天的雨-课堂实录.mp4", VIDEO.read_bytes(), "video", FileRole.VIDEO, cn_teacher.user_id)
-    cn_seniors = list(Teacher.objects.filter(school__in=ctx.schools, title__in=["gaoji", "zhenggao"], subject="语文").order_by("id")[:3])
+    cn_seniors = most_experienced("语文")
     open_round.experts.set([researcher] + [User.objects.get(pk=t.user_id) for t in cn_seniors])
