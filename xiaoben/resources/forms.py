@@ -144,7 +144,7 @@ class RoundForm(StyledFormMixin, forms.Form):
 
 class NominateForm(StyledFormMixin, forms.Form):
     resource = forms.ModelChoiceField(label=_("课例资源"), queryset=None)
-    teacher = forms.ModelChoiceField(label=_("执教教师"), queryset=None)
+    teacher = forms.ModelChoiceField(label=_("执教教师"), queryset=None, required=False, help_text=_("不选则为资源的作者"))
     talk = forms.CharField(label=_("说课"), widget=forms.Textarea(attrs={"rows": 6}), max_length=20000)
 
     def __init__(self, *args, resource_qs=None, teacher_qs=None, **kwargs):

@@ -107,8 +107,12 @@ def round_nominate(request, pk: int):
         teacher_qs=Teacher.objects.filter(school_id=sid, is_active=True),
     )
     if form.is_valid():
+        data = dict(form.cleaned_data)
+        data["teacher"] = data.get("teacher") or data["resource"].author
         try:
-            services_showcase.showcase_nominate(actor=scope, round=rnd, **form.cleaned_data)
+            if data["teacher"] is None:
+                raise ValidationError("请选择执教教师。")
+            services_showcase.showcase_nominate(actor=scope, round=rnd, **data)
         except ValidationError as e:
             messages.error(request, "；".join(e.messages))
         else:
