@@ -391,7 +391,8 @@ def _showcase(ctx: SeedContext, lesson: Resource) -> None:
         created_by=researcher,
     )
     # A complete 语文 lesson of the demo 小学, ready for the school to nominate to the open round.
-    cn_teacher = next(t for t in ctx.teachers[lesson.school_id] if t.subject == "语文" and 3 in (t.grades or []))
+    busy = {ctx.personas["principal"].pk, ctx.personas["dean"].pk}
+    cn_teacher = next(t for t in ctx.teachers[lesson.school_id] if t.subject == "语文" and 3 in (t.grades or []) and t.user_id not in busy)
     ready = Resource.objects.create(
         school=lesson.school, author=cn_teacher, uploaded_by_id=cn_teacher.user_id, kind="video", title="《秋天的雨》课堂实录与教学设计",
         description="统编版三年级上册第二单元。抓住“五彩缤纷”朗读品味，小练笔仿写秋天的颜色。", subject="语文", grade=3,
