@@ -17,6 +17,6 @@ class BearerToken(HttpBearer):
         return row.user
 
 
-# The token first: a request with a token is not a browser session and needs no CSRF token
-# (SessionAuth checks CSRF before it looks for the cookie and would refuse token POSTs).
+# The token first: SessionAuth fails a request without a CSRF cookie outright (403), which
+# would refuse every token-authenticated POST before the token was even looked at.
 AUTH = [BearerToken(), SessionAuth()]

@@ -209,6 +209,17 @@ class TextSource:
     kind: str
     label: str
     texts: Callable[[list[int]], dict[int, str]]
+    # What a viewer may be shown of sources: {id: SourceView} for the ids they may open *now*
+    # (through the door); a source left out is reported as one they may not open.
+    describe: Callable[[object, list[int]], dict[int, SourceView]] | None = None
+
+
+@dataclass(frozen=True)
+class SourceView:
+    title: str
+    author: str
+    school: str
+    url: str
 
 
 _SOURCES: dict[str, TextSource] = {}
@@ -229,12 +240,13 @@ class Pool:
 
     school_id: int | None
     region_ids: tuple[int, ...] = ()  # the school's region and its ancestors (region-shared, district libraries)
+    kinds: tuple[str, ...] = ()  # only these kinds of source (empty: every kind)
 
     def q(self) -> Q:
         q = Q(region_id__in=self.region_ids) if self.region_ids else Q(pk__in=[])
         if self.school_id is not None:
             q |= Q(school_id=self.school_id)
-        return q
+        return q & Q(kind__in=self.kinds) if self.kinds else q
 
 
 def index(ref: SourceRef, text: str, *, school_id: int | None, region_id: int | None = None) -> int:
@@ -278,10 +290,16 @@ def candidates(text: str | Normalised, pool: Pool, *, exclude: Iterable[SourceRe
     return [ref for ref, _ in score.most_common(limit)]
 
 
-def check(text: str, pool: Pool, *, exclude: Iterable[SourceRef] = ()) -> Report:
-    """复制比 of `text` against the pool: candidates by fingerprints, then exact alignment."""
+def check(
+    text: str, pool: Pool, *, exclude: Iterable[SourceRef] = (), keep: Callable[[list[SourceRef]], set[SourceRef]] | None = None
+) -> Report:
+    """复制比 of `text` against the pool: candidates by fingerprints, then exact alignment.
+    `keep` narrows the candidates by a rule of the caller's (e.g. not from a later term)."""
     norm = normalise(text)
     refs = candidates(norm, pool, exclude=exclude)
+    if keep is not None and refs:
+        allowed = keep(refs)
+        refs = [r for r in refs if r in allowed]
     by_kind: dict[str, list[int]] = defaultdict(list)
     for ref in refs:
         by_kind[ref.kind].append(ref.object_id)
@@ -305,5 +323,51 @@ def region_chain(region_id: int | None) -> tuple[int, ...]:
     return tuple(out)
 
 
-def pool_for_school(school) -> Pool:
-    return Pool(school_id=school.pk, region_ids=region_chain(school.region_id))
+DEFAULT_THRESHOLD = 0.30  # 知网-style: 30% of the text found elsewhere
+
+
+def school_threshold(school) -> float:
+    """The school's 复制比 above which a text is flagged (setting `copy_threshold`, default 30%)."""
+    try:
+        value = float(school.setting("copy_threshold", DEFAULT_THRESHOLD))
+    except (TypeError, ValueError):
+        return DEFAULT_THRESHOLD
+    return value if 0 < value <= 1 else DEFAULT_THRESHOLD
+
+
+def pool_for_school(school, kinds: tuple[str, ...] = ()) -> Pool:
+    return Pool(school_id=school.pk, region_ids=region_chain(school.region_id), kinds=kinds)
+
+
+@dataclass
+class ShownSource:
+    share: float
+    view: SourceView | None  # None: a source the viewer may not open
+    label: str
+    passages: list[Passage] = field(default_factory=list)
+
+
+def shown_sources(scope, text: str, stored: list[dict]) -> list[ShownSource]:
+    """The stored sources of a check as a viewer may see them now: each visible one with its
+    aligned passages, each other one only as "a source you may not open" with its share."""
+    by_kind: dict[str, list[int]] = defaultdict(list)
+    for row in stored:
+        by_kind[row["kind"]].append(int(row["id"]))
+    views: dict[SourceRef, SourceView] = {}
+    texts: dict[SourceRef, str] = {}
+    for kind, ids in by_kind.items():
+        src = _SOURCES.get(kind)
+        if src is None or src.describe is None:
+            continue
+        for pk, view in src.describe(scope, ids).items():
+            views[SourceRef(kind, pk)] = view
+        visible_ids = [pk for pk in ids if SourceRef(kind, pk) in views]
+        for pk, t in src.texts(visible_ids).items():
+            texts[SourceRef(kind, pk)] = t
+    aligned = {s.ref: s.passages for s in compare(text, [(r, t) for r, t in texts.items()]).sources}
+    out = []
+    for row in stored:
+        ref = SourceRef(row["kind"], int(row["id"]))
+        label = _SOURCES[ref.kind].label if ref.kind in _SOURCES else ""
+        out.append(ShownSource(share=float(row.get("share", 0)), view=views.get(ref), label=label, passages=aligned.get(ref, [])))
+    return out
