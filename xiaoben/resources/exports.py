@@ -38,9 +38,14 @@ def _book(title: str, header: list[str], rows, widths: list[int]) -> bytes:
     return buf.getvalue()
 
 
-def library_xlsx(*, actor: Scope, subject: str = "", tab: str = "all") -> tuple[str, str, bytes]:
-    """The resources the person may read (through the door), newest first."""
-    f = selectors.ResourceFilters(subject=subject, tab=tab)
+def library_xlsx(*, actor: Scope, school_id: int | None = None, subject: str = "", tab: str = "all") -> tuple[str, str, bytes]:
+    """The resources of a school (or all) the person may read (through the door), newest first.
+    A school outside the person's own or their region's schools: 404."""
+    from xiaoben.core.errors import NotPermitted
+
+    if school_id is not None and not actor.is_platform_admin and school_id not in actor.readable_school_ids:
+        raise NotPermitted()
+    f = selectors.ResourceFilters(subject=subject, tab=tab, school_id=school_id)
     rows = (
         [
             r.created_at.date(),
@@ -90,10 +95,15 @@ except ImportError:  # pragma: no cover
 if Exporter is not None:
 
     class LibraryParams(forms.Form):
+        school = forms.ModelChoiceField(label="学校", queryset=None)
         subject = forms.CharField(label="学科", required=False, max_length=20)
 
         def __init__(self, *args, scope=None, **kwargs):
+            from xiaoben.org.models import School
+
             super().__init__(*args, **kwargs)
+            ids = scope.readable_school_ids if scope is not None else []
+            self.fields["school"].queryset = School.objects.filter(pk__in=ids).order_by("id")
 
     class RoundParams(forms.Form):
         round = forms.ModelChoiceField(label="晒课活动", queryset=ShowcaseRound.objects.none())
@@ -112,15 +122,19 @@ if Exporter is not None:
         form_class = LibraryParams
 
         def render(self, *, actor, params):
-            return library_xlsx(actor=actor, subject=params.get("subject", ""))
+            return library_xlsx(actor=actor, school_id=params["school"], subject=params.get("subject", ""))
 
     @register
     class ShowcaseExporter(Exporter):
         identifier = "resources.showcase_xlsx"
         verbose_name = "晒课结果 (.xlsx)"
-        permission = "region:read"
+        permission = "resources:write"
         category = "资源库"
         form_class = RoundParams
+
+        def available(self, scope):
+            """Schools' staff and the district's 教研员 (rounds are checked again in render)."""
+            return scope.can("resources:write") or scope.can("region:read")
 
         def render(self, *, actor, params):
             return showcase_xlsx(actor=actor, round_id=params["round"])
