@@ -57,8 +57,16 @@ class ResourceForm(StyledFormMixin, forms.ModelForm):
 
     def __init__(self, *args, catalogue_qs=None, group_qs=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["catalogue"].queryset = catalogue_qs if catalogue_qs is not None else self.fields["catalogue"].queryset.none()
+        qs = catalogue_qs if catalogue_qs is not None else self.fields["catalogue"].queryset.none()
+        if not self.is_bound:
+            # Offer the units of the resource's subject/grade only; choosing a subject, edition or
+            # grade reloads the list (htmx). A bound form validates against the whole catalogue.
+            inst = self.instance
+            qs = qs.filter(subject=inst.subject, grade=inst.grade) if inst.subject and inst.grade else qs.none()
+        self.fields["catalogue"].queryset = qs
         self.fields["catalogue"].required = False
+        self.fields["catalogue"].label = _("教材单元")
+        self.fields["unit"].label = _("单元/章节（目录中没有时填写）")
         self.fields["catalogue"].widget.attrs.update(
             {
                 "hx-get": reverse("resources:catalogue_options"),
