@@ -90,8 +90,8 @@ def exporter_list(request):
         out.append(
             {
                 "identifier": e.identifier,
-                "name": e.verbose_name,
-                "category": e.category,
+                "name": str(e.verbose_name),
+                "category": str(e.category),
                 "background": e.background,
                 "params": list(e.form_class.base_fields) if e.form_class else [],
             }

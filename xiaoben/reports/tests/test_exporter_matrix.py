@@ -63,6 +63,7 @@ def params_for(identifier, world, o, *, teacher=None):
         "reports.term_archive_zip": {"term": world.prev_term.pk},
         "resources.library_xlsx": {"school": world.school.pk, "subject": ""},
         "resources.showcase_xlsx": {"round": o["showcase"].pk},
+        "research.achievements_xlsx": {},
     }[identifier]
 
 
