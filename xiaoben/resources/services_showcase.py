@@ -252,28 +252,18 @@ def round_publish(*, actor: Scope, round: ShowcaseRound) -> list[ShowcaseEntry]:
 
 
 def achievements_record(*, round: ShowcaseRound, entries: list[ShowcaseEntry]) -> int:
-    """HOOK: the published levels become verified achievements of the teachers.
+    """The published levels become verified achievements (优质课/公开课获奖) of the teachers."""
+    from xiaoben.research.services_achievements import achievement_record_verified
 
-    The research app's `Achievement` was not on main when this was written; when it lands,
-    this calls `xiaoben.research.services.achievement_record_verified(...)` if it exists.
-    Until then the result stays as data on ShowcaseEntry (level, rank, average), which is
-    what the teacher's page shows."""
-    try:
-        from xiaoben.research import services as research
-    except ImportError:
-        return 0
-    record = getattr(research, "achievement_record_verified", None)
-    if record is None:
-        return 0
-    n = 0
+    verified_by = get_user_model().objects.filter(pk=round.created_by_id).first()
     for e in entries:
-        record(
+        achievement_record_verified(
             teacher=e.teacher,
             title=f"{round.title}：《{e.resource.title}》{e.level}",
             level=e.level,
             source=e,
             awarded_on=timezone.localdate(),
-            verified_by=get_user_model().objects.filter(pk=round.created_by_id).first(),
+            verified_by=verified_by,
+            issuer=str(round.region),
         )
-        n += 1
-    return n
+    return len(entries)

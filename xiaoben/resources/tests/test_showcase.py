@@ -115,6 +115,15 @@ def test_averages_ties_and_levels(world, rnd):
     assert got[a.pk] == (Decimal("85.50"), 1, "区优")
     assert got[b.pk] == (Decimal("85.50"), 1, "区优")
     assert got[c.pk] == (Decimal("68.00"), 3, "")  # below every level
+    # the published levels are the teachers' verified achievements (once, however often published)
+    from xiaoben.research.models import Achievement
+
+    awards = Achievement.objects.filter(credits__teacher=world.teacher, kind="lesson_award", status="verified")
+    assert awards.count() == 2 and {a.level for a in awards} == {"county"} and {a.rank for a in awards} == {"first"}
+    from xiaoben.research.services_achievements import achievement_record_verified
+
+    achievement_record_verified(teacher=world.teacher, title="x", level="区优", source=a, awarded_on=world.today, verified_by=None)
+    assert awards.count() == 2
 
 
 def test_experts_are_anonymous_to_each_other(world, rnd, client_for):
