@@ -30,6 +30,12 @@ class TeacherForm(StyledFormMixin, forms.Form):
     teaching_since = forms.DateField(
         label="参加教学工作时间", required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="用于计算教龄和新教师。"
     )
+    joined_on = forms.DateField(
+        label="入校时间",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="到本校工作的日期；量化要求和学时从学期开始与入校时间中较晚者算起。",
+    )
     education = forms.ChoiceField(label="学历", choices=Education.choices, initial=Education.BACHELOR)
     title = forms.ChoiceField(label="职称", choices=Title.choices, initial=Title.NONE)
     subject = forms.ChoiceField(label="主教学科", choices=_subject_choices(), required=False)
@@ -65,6 +71,7 @@ class TeacherForm(StyledFormMixin, forms.Form):
             "phone": teacher.user.phone or "",
             "birth_date": teacher.birth_date,
             "teaching_since": teacher.teaching_since,
+            "joined_on": teacher.joined_on,
             "education": teacher.education,
             "title": teacher.title,
             "subject": teacher.subject,
@@ -133,6 +140,7 @@ class TeacherForm(StyledFormMixin, forms.Form):
             "gender": d["gender"],
             "birth_date": d["birth_date"],
             "teaching_since": d["teaching_since"],
+            "joined_on": d["joined_on"],
             "education": d["education"],
             "title": d["title"],
             "subject": d["subject"],

@@ -152,6 +152,12 @@ class Teacher(TimeStampedModel):
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
     teaching_since = models.DateField(_("参加教学工作时间"), null=True, blank=True)
+    joined_on = models.DateField(
+        _("入校时间"),
+        null=True,
+        blank=True,
+        help_text=_("到本校工作的日期；量化要求、学时和考核从学期（学年）开始与入校时间中较晚者算起。留空表示学期开始前已在本校。"),
+    )
     education = models.CharField(_("学历"), max_length=20, choices=Education.choices, default=Education.BACHELOR)
     title = models.CharField(_("职称"), max_length=20, choices=Title.choices, default=Title.NONE)
     subject = models.CharField(_("主教学科"), max_length=20, blank=True)
@@ -197,6 +203,11 @@ class Teacher(TimeStampedModel):
         """新教师: in the first three years of teaching (教龄 ≤ 3)."""
         years = self.teaching_years(on)
         return years is not None and years < NEW_TEACHER_YEARS
+
+    def judged_from(self, start: dt.date) -> dt.date:
+        """The day this teacher is judged from in a period starting `start`: the later of
+        the period start, the day they joined this school and the day they began teaching."""
+        return max(d for d in (start, self.joined_on, self.teaching_since) if d is not None)
 
     @property
     def title_band(self) -> str:

@@ -57,6 +57,12 @@ COLUMNS = [
     Column("性别", "gender", required=True, width=6, note="必填：男 或 女。"),
     Column("出生日期", "birth_date", personal=True, note="如 1988-06-30、1988/6/30 或 1988年6月30日，也可用 Excel 日期格式。"),
     Column("参加工作时间", "teaching_since", width=14, note="用于计算教龄；可只写年月，如 2010-09。"),
+    Column(
+        "入校时间",
+        "joined_on",
+        width=12,
+        note="到本校工作的日期，量化要求和学时从学期开始与入校时间中较晚者算起；新教师留空记为导入当天，已有教师留空不改。",
+    ),
     Column("学历", "education", note="留空记为「其他」。"),
     Column("职称", "title", note="留空记为「未评」。旧称「小学高级教师」按一级教师、「小学一级教师」按二级教师处理。"),
     Column("主教学科", "subject", width=10),
@@ -68,6 +74,7 @@ COLUMNS = [
     Column("荣誉", "honours", width=30, note="级别+称号，多个用顿号分隔，可在括号中注明年份，如 县级骨干教师(2022)、市级教坛新秀。"),
 ]
 BY_HEADER = {c.header: c for c in COLUMNS}
+DATE_KEYS = ("birth_date", "teaching_since", "joined_on")
 
 EDUCATION_ALIASES = {
     **{str(label): value for value, label in Education.choices},
@@ -156,7 +163,7 @@ def _text_columns(ws, columns: list[Column], last_row: int) -> None:
         if c.key in ("staff_no", "phone"):
             for (cell,) in ws.iter_rows(min_row=2, max_row=max(2, last_row), min_col=i, max_col=i):
                 cell.number_format = "@"
-        if c.key in ("birth_date", "teaching_since"):
+        if c.key in DATE_KEYS:
             for (cell,) in ws.iter_rows(min_row=2, max_row=max(2, last_row), min_col=i, max_col=i):
                 cell.number_format = "yyyy-mm-dd"
 
@@ -176,6 +183,7 @@ def _teacher_row(t: Teacher, columns: list[Column]) -> list:
         "gender": t.get_gender_display(),
         "birth_date": t.birth_date,
         "teaching_since": t.teaching_since,
+        "joined_on": t.joined_on,
         "education": t.get_education_display(),
         "title": t.get_title_display(),
         "subject": t.subject,
@@ -222,6 +230,7 @@ def template_workbook(*, school: School) -> bytes:
         "gender": "男",
         "birth_date": dt.date(1988, 6, 30),
         "teaching_since": dt.date(2010, 9, 1),
+        "joined_on": dt.date(2018, 8, 28),
         "education": "本科",
         "title": "一级教师",
         "subject": "语文",
@@ -318,7 +327,7 @@ def _split(s: str) -> list[str]:
 
 
 def _parse_cell(col: Column, raw, *, today: dt.date, grades_ok: set[int]):
-    s = _text(raw) if col.key not in ("birth_date", "teaching_since") else raw
+    s = _text(raw) if col.key not in DATE_KEYS else raw
     key = col.key
     if key in ("staff_no", "name", "gender") and not s:
         raise ValidationError(f"{col.header}不能为空。")
@@ -334,7 +343,7 @@ def _parse_cell(col: Column, raw, *, today: dt.date, grades_ok: set[int]):
         if s not in GENDER_ALIASES:
             raise ValidationError(f"性别「{s}」无法识别，请填写 男 或 女。")
         return GENDER_ALIASES[s]
-    if key in ("birth_date", "teaching_since"):
+    if key in DATE_KEYS:
         if raw is None or _text(raw) == "":
             return None
         return parse_date(raw, today=today)
@@ -533,7 +542,7 @@ def roster_import(
     if dry_run:
         return report
     with transaction.atomic():
-        report.changed = _write(school, report.rows, existing, initial_password)
+        report.changed = _write(school, report.rows, existing, initial_password, today)
     report.saved = True
     return report
 
@@ -553,7 +562,7 @@ TEACHER_FIELDS = [
 ]
 
 
-def _write(school: School, rows: list[dict], existing: dict[str, Teacher], initial_password: str) -> int:
+def _write(school: School, rows: list[dict], existing: dict[str, Teacher], initial_password: str, today: dt.date) -> int:
     """Write the checked rows; return how many existing teachers actually changed.
 
     Only rows whose values differ are written, so re-importing the same file is quick
@@ -576,13 +585,15 @@ def _write(school: School, rows: list[dict], existing: dict[str, Teacher], initi
                 must_change_password=True,
             )
         )
-        profile = {f: r[f] for f in teacher_fields}
+        profile = {f: r[f] for f in teacher_fields} | {"joined_on": r.get("joined_on") or today}
         new_teachers.append(Teacher(school=school, staff_no=r["staff_no"], name_initials=name_initials(r["name"]), **profile))
     teachers_changed, users_changed, touched = [], [], set()
     t_fields: set[str] = set()
     u_fields: set[str] = set()
     for t, r in matched:
         wanted = {f: r[f] for f in teacher_fields} | {"name_initials": name_initials(r["name"]), "is_active": True}
+        if r.get("joined_on"):
+            wanted["joined_on"] = r["joined_on"]
         diff = [f for f, v in wanted.items() if getattr(t, f) != v]
         if diff:
             for f in diff:

@@ -83,7 +83,7 @@ def teacher_new(request):
                     phone=form.cleaned_data["phone"] or None,
                     password=password,
                     must_change_password=True,
-                    **form.profile(),
+                    **(form.profile() | {"joined_on": form.cleaned_data["joined_on"] or selectors.today()}),
                 )
                 services.honours_replace(teacher=teacher, honours=form.cleaned_data["honours"])
         except ValidationError as e:

@@ -14,12 +14,11 @@ Queries: a fixed handful (teachers, requirements, and only when used: membership
 mentorships, roles, the school year's terms) plus ONE aggregate per distinct
 (metric, filters, period) — never one per teacher or per record.
 
-Judged from: a teacher is judged from the later of the period start and their
-参加教学工作时间 (`Teacher.teaching_since`). `Teacher.created_at` is when the
-account was made — for an imported roster that is the import day, not when the
-person started — and group memberships carry no dates, so neither says when
-someone joined. A new teacher who starts mid-term owes a pro-rata share of a term
-quota (rounded up) and only the weeks/months from their first week.
+Judged from: a teacher is judged from the later of the period start, their 入校时间
+(`Teacher.joined_on`: the roster column, or the import day when missing) and their
+参加教学工作时间 (`Teacher.teaching_since`) — see `Teacher.judged_from`. A teacher who
+joins mid-term owes a pro-rata share of a term/year quota (rounded up) and only the
+weeks/months from their first week; reminders and 考核 read the same numbers.
 """
 
 from __future__ import annotations
@@ -188,9 +187,7 @@ def requirements_for(school: School, term: Term):
 
 
 def judged_from(teacher: Teacher, start: dt.date) -> dt.date:
-    if teacher.teaching_since and teacher.teaching_since > start:
-        return teacher.teaching_since
-    return start
+    return teacher.judged_from(start)
 
 
 class _Audiences:

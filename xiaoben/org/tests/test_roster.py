@@ -189,12 +189,13 @@ def test_example_row_of_template_is_skipped(world):
     assert errors(report) == [(0, "", "表格中没有教师数据：请从第二行起每行填写一位教师。")]
     wb = load_workbook(io.BytesIO(data))
     assert wb.sheetnames == [roster.SHEET_NAME, roster.NOTES_NAME]
-    assert [c.value for c in wb[roster.SHEET_NAME][1]][:12] == [
+    assert [c.value for c in wb[roster.SHEET_NAME][1]][:13] == [
         "工号",
         "姓名",
         "性别",
         "出生日期",
         "参加工作时间",
+        "入校时间",
         "学历",
         "职称",
         "主教学科",
