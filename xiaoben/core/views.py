@@ -166,3 +166,15 @@ def attachment_download(request, pk: int):
     if model is None or not visible_to(request.user, model).filter(pk=att.target_id).exists():
         raise Http404
     return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.name)
+
+
+def server_error(request):
+    """500 in the site layout (with the menu, so there is a way on); if the layout itself
+    fails — the database may be what broke — a plain page with no queries."""
+    from django.http import HttpResponseServerError
+    from django.template import loader
+
+    try:
+        return render(request, "500.html", status=500)
+    except Exception:
+        return HttpResponseServerError(loader.get_template("500_plain.html").render())
