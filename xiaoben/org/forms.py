@@ -264,3 +264,20 @@ class RosterImportForm(StyledFormMixin, forms.Form):
         help_text="只用于本次新建的账号；教师用工号或手机号登录后必须先修改密码。已有账号的密码不变。至少8位，含字母和数字。",
     )
     dry_run = forms.BooleanField(label="只检查，不导入（预览）", required=False, initial=True)
+
+
+class CalendarDayForm(StyledFormMixin, forms.Form):
+    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(
+        label="类型",
+        choices=[("holiday", "放假"), ("workday", "调休上班"), ("exam", "考试"), ("school_day", "照常上课（取消国家假日）")],
+    )
+    name = forms.CharField(label="名称", max_length=40, required=False, help_text="如：元旦、期中考试、运动会")
+    follows_weekday = forms.TypedChoiceField(
+        label="按星期几课表",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "—")] + [(str(i), f"周{'一二三四五'[i]}") for i in range(5)],
+        help_text="仅调休上班：这一天上哪天的课，如“周一”。",
+    )

@@ -131,13 +131,53 @@ class Term(models.Model):
         return monday, monday + dt.timedelta(days=6)
 
     def teaching_weeks(self, upto: dt.date | None = None) -> list[int]:
-        """Week numbers with teaching, up to and including the week of `upto`."""
+        """Week numbers with teaching, up to and including the week of `upto`: not a holiday
+        week (`holiday_weeks`) and with at least one school day in the school calendar."""
+        from .calendar import for_term
+
         last = self.week_count if upto is None else min(self.week_count, max(0, self.week_of(upto)))
         holidays = set(self.holiday_weeks or [])
-        return [w for w in range(1, last + 1) if w not in holidays]
+        cal = for_term(self)
+        out = []
+        for w in range(1, last + 1):
+            if w in holidays:
+                continue
+            monday, sunday = self.week_range(w)
+            if cal.school_days(max(monday, self.start_date), min(sunday, self.end_date)):
+                out.append(w)
+        return out
 
     def contains(self, day: dt.date) -> bool:
         return self.start_date <= day <= self.end_date
+
+
+class CalendarDay(models.Model):
+    """A school's own special day, over the national default (`org/calendar.py`):
+    a holiday, a 调休 working day (following some weekday's timetable), an exam day,
+    or a national holiday on which this school has lessons after all."""
+
+    KIND_CHOICES = [
+        ("holiday", _("放假")),
+        ("workday", _("调休上班")),
+        ("exam", _("考试")),
+        ("school_day", _("照常上课")),
+    ]
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="calendar_days", verbose_name=_("学校"))
+    date = models.DateField(_("日期"))
+    kind = models.CharField(_("类型"), max_length=20, choices=KIND_CHOICES)
+    name = models.CharField(_("名称"), max_length=40, blank=True, help_text=_("如：元旦、期中考试、运动会"))
+    follows_weekday = models.PositiveSmallIntegerField(
+        _("按星期几课表"), null=True, blank=True, choices=[(i, f"周{'一二三四五六日'[i]}") for i in range(7)]
+    )
+
+    class Meta:
+        verbose_name = _("校历日")
+        verbose_name_plural = _("校历日")
+        ordering = ["date"]
+        constraints = [models.UniqueConstraint(fields=["school", "date"], name="uniq_calendar_day")]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}"
 
 
 class Teacher(TimeStampedModel):
