@@ -73,7 +73,40 @@ def _clean(r: Requirement) -> None:
         errors["school_year"] = "只能选择本校的学年。"
     if errors:
         raise ValidationError(errors)
+    dup = duplicate_of(r)
+    if dup is not None:
+        raise ValidationError(f"与已有要求“{dup.name}”重复（同一适用对象、统计项、筛选条件和周期），未保存。如需调整数量，请编辑原要求。")
     r.full_clean(exclude=["created_by"])
+
+
+def _norm_filters(filters) -> str:
+    import json
+
+    f = {k: sorted(v) if isinstance(v, list) else v for k, v in (filters or {}).items() if v not in (None, "", [])}
+    return json.dumps(f, sort_keys=True, ensure_ascii=False)
+
+
+def duplicate_of(r: Requirement) -> Requirement | None:
+    """An active requirement of the same school (or region) counting the same thing for the
+    same people over the same period — saving a second would count everyone twice."""
+    if not r.active:
+        return None
+    qs = Requirement.objects.filter(
+        school_id=r.school_id,
+        region_id=r.region_id,
+        active=True,
+        applies_to=r.applies_to,
+        group_id=r.group_id,
+        group_kind=r.group_kind or "",
+        role=r.role or "",
+        metric=r.metric,
+        period=r.period,
+        school_year_id=r.school_year_id,
+    )
+    if r.pk:
+        qs = qs.exclude(pk=r.pk)
+    key = _norm_filters(r.filters)
+    return next((o for o in qs if _norm_filters(o.filters) == key), None)
 
 
 @transaction.atomic
