@@ -121,8 +121,27 @@ class Progress:
     def url(self) -> str:
         return reverse("requirements:cell", args=[self.requirement.pk, self.teacher_id])
 
+    def still_to_do(self) -> str:
+        """What can still be done — 本周还需教学反思1篇, 本学期还需听课8节 — or "" when
+        nothing can (a past week that was missed is lost; a reminder does not nag about it)."""
+        r = self.requirement
+        m = r.metric_obj
+        label = m.label_for(r.filters) if m else r.name
+        unit = m.unit if m else ""
+        if r.is_bucketed:
+            current = next((b for b in (self.buckets or []) if b.open and b.start <= self.end), None)
+            if current is None or current.met:
+                return ""
+            need = Decimal(r.threshold) - current.value
+            word = "本周" if r.period == Period.WEEK else "本月"
+            return f"{word}还需{label}{_fmt(need)}{unit}"
+        gap = self.target - self.done
+        if gap <= 0 or self.end < self.start:
+            return ""
+        return f"{PERIOD_WORDS[r.period]}还需{label}{_fmt(gap)}{unit}"
+
     def message(self) -> str:
-        """本学期听课已完成12节，要求20节，还差8节 — what a reminder says."""
+        """本学期听课已完成12节，要求20节，还差8节 — the state of things, for reports."""
         r = self.requirement
         m = r.metric_obj
         label = m.label_for(r.filters) if m else r.name
