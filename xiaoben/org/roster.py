@@ -168,6 +168,29 @@ def _text_columns(ws, columns: list[Column], last_row: int) -> None:
                 cell.number_format = "yyyy-mm-dd"
 
 
+def _dropdowns(ws, columns: list[Column], school: School, last_row: int) -> None:
+    """Drop-down lists for the columns with fixed values (性别, 学历, 职称, 主教学科, 班主任)."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    values = {
+        "gender": ["男", "女"],
+        "education": [str(label) for _, label in Education.choices],
+        "title": [str(label) for _, label in Title.choices],
+        "subject": list(SUBJECTS),
+        "is_head_teacher": ["是", "否"],
+    }
+    for i, c in enumerate(columns, start=1):
+        if c.key not in values:
+            continue
+        letter = get_column_letter(i)
+        dv = DataValidation(type="list", formula1='"' + ",".join(values[c.key]) + '"', allow_blank=not c.required)
+        dv.error, dv.errorTitle = f"请从下拉列表中选择{c.header}。", "取值不在可选范围内"
+        dv.prompt, dv.promptTitle = f"从下拉列表中选择{c.header}", c.header
+        ws.add_data_validation(dv)
+        dv.add(f"{letter}2:{letter}{last_row}")
+
+
 def honours_text(honours) -> str:
     out = []
     for h in honours:
@@ -246,6 +269,7 @@ def template_workbook(*, school: School) -> bytes:
     for cell in ws[2]:
         cell.font = grey
     _text_columns(ws, COLUMNS, 200)
+    _dropdowns(ws, COLUMNS, school, 500)
     notes = wb.create_sheet(NOTES_NAME)
     notes.column_dimensions["A"].width = 14
     notes.column_dimensions["B"].width = 90
@@ -312,6 +336,8 @@ def parse_date(value, *, today: dt.date) -> dt.date:
             else:
                 raise ValueError
         except ValueError:
+            if m and 1 <= int(m[2]) <= 12 and m[3]:  # well written, but no such day: 1990-02-30
+                raise ValidationError(f"日期不存在：「{s}」（{int(m[1])}年{int(m[2])}月没有{int(m[3])}日），请核对。") from None
             raise ValidationError(f"日期格式不正确：「{s}」，请写成 2001-06-30、2001/6/30 或 2001年6月30日。") from None
     if day > today:
         raise ValidationError(f"日期 {day:%Y-%m-%d} 晚于今天，请核对。")
@@ -398,6 +424,18 @@ def _parse_cell(col: Column, raw, *, today: dt.date, grades_ok: set[int]):
     if key == "honours":
         return parse_honours(s)
     raise AssertionError(key)
+
+
+def preview_row(r: dict) -> dict:
+    """A checked row with the labels the preview shows: every column the analysis reads."""
+    labels = {
+        "education_label": dict(Education.choices).get(r.get("education"), ""),
+        "title_label": dict(Title.choices).get(r.get("title"), ""),
+        "honours_label": "、".join(
+            f"{dict(HonourLevel.choices)[lv]}{dict(HonourKind.choices)[k]}" + (f"({y})" if y else "") for lv, k, y in r.get("honours") or []
+        ),
+    }
+    return {**r, **{k: str(v) for k, v in labels.items()}}
 
 
 def parse_honours(s: str) -> list[tuple[str, str, int | None]]:

@@ -314,7 +314,7 @@ def roster_import(request):
             "school": school,
             "report": report,
             "token": token,
-            "preview": report.rows[:50] if report else [],
+            "preview": [roster.preview_row(r) for r in report.rows[:50]] if report else [],
             "initial_password": password if report and report.saved else "",
             "columns": roster.COLUMNS,
         },
