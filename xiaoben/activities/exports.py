@@ -8,6 +8,10 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
+from xiaoben.core.tenancy import get_object_for_user
+from xiaoben.reports.formatting import XLSX
+from xiaoben.reports.registry import Exporter, register
+
 from .models import Activity
 
 
@@ -70,3 +74,24 @@ def how(att) -> str:
             "请假" if att.status == "leave" else "缺席" if att.status == "absent" else ""
         )
     return f"{text}（列席）" if att.is_guest else text
+
+
+@register
+class AttendanceSheetExporter(Exporter):
+    identifier = "activities.attendance_xlsx"
+    verbose_name = "签到表"
+    permission = "activities:write"
+    category = "研修活动"
+    listed = False  # offered on the activity's page
+
+    def render(self, *, actor, params):
+        from django.http import Http404
+
+        from . import rules
+
+        activity = get_object_for_user(
+            actor, Activity, Activity.objects.select_related("school", "host", "recorder"), pk=params["activity"]
+        )
+        if not rules.can_run(actor, activity):
+            raise Http404
+        return f"签到表-{activity.title[:30]}.xlsx", XLSX, attendance_xlsx(activity)

@@ -17,4 +17,6 @@ class BearerToken(HttpBearer):
         return row.user
 
 
-AUTH = [SessionAuth(), BearerToken()]
+# The token first: SessionAuth fails a request without a CSRF cookie outright (403), which
+# would refuse every token-authenticated POST before the token was even looked at.
+AUTH = [BearerToken(), SessionAuth()]

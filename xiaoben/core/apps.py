@@ -13,3 +13,4 @@ class CoreConfig(AppConfig):
         autodiscover_modules("scopes")
         # Notification types (`<app>/notifications.py`) are registered before any is shown.
         autodiscover_modules("notifications")
+        from . import reference_library  # noqa: F401  (registers the library as a text source)

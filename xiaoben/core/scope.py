@@ -225,6 +225,8 @@ def _memberships(GroupMembership, teacher_id: int):
 
 
 def scope_for(user) -> Scope:
+    if isinstance(user, Scope):  # services and exporters receive the actor's scope already
+        return user
     if user is None or not getattr(user, "is_authenticated", False):
         return ANONYMOUS
     cached = getattr(user, "_xiaoben_scope", None)
