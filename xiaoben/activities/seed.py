@@ -287,6 +287,7 @@ def _save(m: _Maker, school) -> None:
                     role=role,
                     status=status,
                     signed_in_at=a.starts_at - dt.timedelta(minutes=rng.randint(0, 8)) if status == "present" else None,
+                    method={"present": "scan", "leave": "leave", "absent": "absent"}.get(status, ""),
                 )
             )
             if status == "present" and table:
