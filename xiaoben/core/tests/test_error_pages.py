@@ -57,3 +57,8 @@ def test_expired_signin_code_has_a_way_home(world, client_for):
     r = client_for("teacher").get(f"/activities/{activity.pk}/checkin/0000000000/")
     assert r.status_code == 410
     assert "回到首页" in r.content.decode()
+
+
+def test_favicon_ico_is_not_a_404(client):
+    r = client.get("/favicon.ico")
+    assert r.status_code == 301 and r["Location"].endswith("favicon.svg")

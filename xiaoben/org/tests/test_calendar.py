@@ -83,3 +83,26 @@ def test_calendar_page_and_day_off_mark(world, client_for):
     obs = f.observation(world.teacher, world.mentor, dt.date(2027, 1, 1), term=world.term)
     html = client_for("teacher").get(f"/observations/{obs.pk}/").content.decode()
     assert "休息日·元旦" in html
+
+
+def test_gender_shares_add_to_100_and_xlsx_percent_is_a_number(world):
+    """Issue 14 item 11: 女 50.5% + 男 49.5% must not show 51% + 50%."""
+    from xiaoben.org.analysis import Share, partition
+
+    g = partition([Share("女", 101, 200), Share("男", 99, 200)])
+    assert [x.percent for x in g] == [51, 49]
+    three = partition([Share("a", 1, 3), Share("b", 1, 3), Share("c", 1, 3)])
+    assert sum(x.percent for x in three) == 100
+
+
+def test_analysis_xlsx_percent_cells_are_numbers(world):
+    import io
+
+    from openpyxl import load_workbook
+
+    from xiaoben.org import analysis
+
+    a = analysis.structure_analysis(school=world.school, on=world.today)
+    ws = load_workbook(io.BytesIO(analysis.export_workbook(a))).active
+    cells = [r for r in ws.iter_rows() if r[0].value in ("女", "男")]
+    assert cells and all(isinstance(r[2].value, float) and r[2].number_format == "0%" for r in cells)
