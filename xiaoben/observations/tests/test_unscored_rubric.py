@@ -30,3 +30,13 @@ def test_submit_without_scores_is_refused_unless_the_school_allows(world):
     world.teacher.refresh_from_db()
     obs = observation_save(observer=world.teacher, data=_input(world), submit=True)
     assert (obs.total in (None, 0) and obs.grade_label in ("", None)) or obs.grade_label != "优"
+
+
+def test_grade_picker_uses_chinese_numerals_and_the_schools_stage(world, client_for):
+    """Issue 14 item 11: 四年级, not 4年级; a 小学 offers six grades."""
+    from xiaoben.observations.forms import ObservationForm
+
+    choices = dict(ObservationForm(school_id=world.school.pk).fields["grade"].choices)
+    assert choices.get("4") == "四年级" and "4年级" not in choices.values()
+    if world.school.stage == "primary":
+        assert "7" not in choices and "12" not in choices
