@@ -27,6 +27,13 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     form_class = StyledPasswordChangeForm
     template_name = "registration/password_change.html"
 
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if self.request.user.must_change_password:  # the batch password the school handed out, not an “old” one
+            form.fields["old_password"].label = "初始密码"
+            form.fields["old_password"].help_text = "学校发给你的初始密码。"
+        return form
+
     def form_valid(self, form):
         response = super().form_valid(form)
         user = form.user

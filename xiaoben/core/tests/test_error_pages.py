@@ -62,3 +62,12 @@ def test_expired_signin_code_has_a_way_home(world, client_for):
 def test_favicon_ico_is_not_a_404(client):
     r = client.get("/favicon.ico")
     assert r.status_code == 301 and r["Location"].endswith("favicon.svg")
+
+
+def test_first_login_page_calls_it_the_initial_password(world, client_for):
+    """Issue 14 item 11: not 旧密码, and 你 throughout."""
+    user = world.users["teacher"]
+    user.must_change_password = True
+    user.save()
+    html = client_for("teacher").get("/accounts/password/").content.decode()
+    assert "初始密码" in html and "旧密码" not in html and "设置你自己的密码" in html
