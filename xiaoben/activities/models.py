@@ -70,11 +70,20 @@ class Activity(TimeStampedModel, VersionedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="hosted_activities",
-        verbose_name=_("主持人/中心发言人"),
+        verbose_name=_("主持人"),
     )  # CONTRACT
     recorder = models.ForeignKey(
         "org.Teacher", null=True, blank=True, on_delete=models.SET_NULL, related_name="recorded_activities", verbose_name=_("记录人")
     )  # CONTRACT
+    speaker = models.ForeignKey(
+        "org.Teacher",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="spoken_activities",
+        verbose_name=_("中心发言人"),
+        help_text=_("“四定”中的定主讲人：集体备课的主备人、讲座的主讲人；留空则由主持人主讲"),
+    )
     status = models.CharField(_("状态"), max_length=20, choices=ActivityStatus.choices, default=ActivityStatus.PLANNED)  # CONTRACT
     created_by = models.ForeignKey(
         "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("创建人")

@@ -42,6 +42,7 @@ EDITABLE_FIELDS = [
     "place",
     "host",
     "recorder",
+    "speaker",
     "group",
     "description",
     "report_for",
@@ -70,7 +71,7 @@ def missing_four_fixed(activity: Activity) -> list[str]:
     if not (activity.title or "").strip():
         missing.append("主题/内容")
     if not activity.host_id:
-        missing.append("主持人/中心发言人")
+        missing.append("主持人")
     if not activity.recorder_id:
         missing.append("记录人")
     return missing
@@ -98,7 +99,11 @@ def _participant_ids(activity: Activity) -> list[int]:
 
 def _ensure_roles(activity: Activity) -> None:
     """The 主持人 and 记录人 are participants with their role (they earn by role)."""
-    for teacher_id, role in ((activity.host_id, AttendanceRole.HOST), (activity.recorder_id, AttendanceRole.RECORDER)):
+    for teacher_id, role in (
+        (activity.host_id, AttendanceRole.HOST),
+        (activity.speaker_id, AttendanceRole.SPEAKER),
+        (activity.recorder_id, AttendanceRole.RECORDER),
+    ):
         if not teacher_id:
             continue
         att, created = Attendance.objects.get_or_create(activity=activity, teacher_id=teacher_id, defaults={"role": role})
