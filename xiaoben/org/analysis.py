@@ -88,6 +88,12 @@ class Analysis:
         return [(lv, [self.honours[lv].get(k, 0) for k in kinds], sum(self.honours[lv].values())) for lv in self.honours]
 
     @property
+    def honour_rows_with_share(self) -> list[tuple[str, list[int], int, int]]:
+        """… plus 占比: the level's honours as a share of the active teachers (whole per cent)."""
+        n = self.honoured.total
+        return [(lv, counts, total, percent(total, n)) for lv, counts, total in self.honour_rows]
+
+    @property
     def honour_kinds(self) -> list[str]:
         return [str(label) for _, label in HonourKind.choices]
 
@@ -345,10 +351,11 @@ def export_workbook(a: Analysis) -> bytes:
             ws.append([s.label, s.count, s.percent / 100])  # a number, shown as a per cent
             ws.cell(row=ws.max_row, column=3).number_format = "0%"
     ws.append([])
-    ws.append(["荣誉称号", *a.honour_kinds, "合计"])
+    ws.append(["荣誉称号", *a.honour_kinds, "合计", "占比"])
     ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
-    for level, counts, total in a.honour_rows:
-        ws.append([level, *counts, total])
+    for level, counts, total, share in a.honour_rows_with_share:
+        ws.append([level, *counts, total, share / 100])
+        ws.cell(row=ws.max_row, column=len(counts) + 3).number_format = "0%"
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -71,6 +71,10 @@ COLUMNS = [
     Column("任教班级", "classes", width=16, note="自由填写，如 三(2)班、三(3)班。"),
     Column("班主任", "is_head_teacher", width=8, note="是 或 否；留空为否。"),
     Column("手机号", "phone", personal=True, width=14, note="11位手机号，可用于登录；不能与他人重复。"),
+    Column(
+        "教研组", "subject_groups", width=12, note="填本校已有的教研组名称，如 语文组；多个用顿号分隔。导入后加入该组（不会移出原有小组）。"
+    ),
+    Column("备课组", "prep_groups", width=16, note="填本校已有的备课组名称，如 三年级语文备课组；多个用顿号分隔。"),
     Column("荣誉", "honours", width=30, note="级别+称号，多个用顿号分隔，可在括号中注明年份，如 县级骨干教师(2022)、市级教坛新秀。"),
 ]
 BY_HEADER = {c.header: c for c in COLUMNS}
@@ -216,6 +220,8 @@ def _teacher_row(t: Teacher, columns: list[Column]) -> list:
         "is_head_teacher": "是" if t.is_head_teacher else "否",
         "phone": t.user.phone or "",
         "honours": honours_text(t.honours.all()),
+        "subject_groups": "、".join(m.group.name for m in t.memberships.all() if m.group.kind == "subject"),
+        "prep_groups": "、".join(m.group.name for m in t.memberships.all() if m.group.kind == "prep"),
     }
     return [values[c.key] for c in columns]
 
@@ -227,7 +233,12 @@ def export_columns(personal: bool) -> list[Column]:
 def export_workbook(*, school: School, personal: bool) -> bytes:
     """The school's active teachers in the template's columns (three queries)."""
     columns = export_columns(personal)
-    teachers = Teacher.objects.filter(school=school, is_active=True).select_related("user").prefetch_related("honours").order_by("staff_no")
+    teachers = (
+        Teacher.objects.filter(school=school, is_active=True)
+        .select_related("user")
+        .prefetch_related("honours", "memberships__group")
+        .order_by("staff_no")
+    )
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET_NAME
@@ -263,6 +274,8 @@ def template_workbook(*, school: School) -> bytes:
         "is_head_teacher": "是",
         "phone": "13800000000",
         "honours": "县级骨干教师(2022)",
+        "subject_groups": "语文组",
+        "prep_groups": "",
     }
     ws.append([example[c.key] for c in COLUMNS])
     grey = Font(italic=True, color="808080")
@@ -406,6 +419,8 @@ def _parse_cell(col: Column, raw, *, today: dt.date, grades_ok: set[int]):
                 raise ValidationError(f"年级「{p}」不是本校的年级（{'、'.join(GRADE_NAMES[x] for x in sorted(grades_ok))}）。")
             grades.append(g)
         return sorted(set(grades))
+    if key in ("subject_groups", "prep_groups"):
+        return _split(s)
     if key == "classes":
         if len(s) > 100:
             raise ValidationError("任教班级不能超过100个字符。")
@@ -535,6 +550,29 @@ def _row_rules(data: dict, rowno: int, today: dt.date, report: ImportReport, see
 # ---------------------------------------------------------------- import
 
 
+GROUP_COLUMNS = {"subject_groups": ("教研组", "subject"), "prep_groups": ("备课组", "prep")}
+
+
+def _check_groups(school: School, report: ImportReport) -> None:
+    """教研组/备课组 columns name groups the school already has (one query)."""
+    from .models import Group
+
+    if not any(r.get(k) for r in report.rows for k in GROUP_COLUMNS):
+        return
+    groups = {(g.name, g.kind): g.pk for g in Group.objects.filter(school=school, is_active=True)}
+    for r in report.rows:
+        for key, (header, kind) in GROUP_COLUMNS.items():
+            ids = []
+            for name in r.get(key) or []:
+                gid = groups.get((name, kind))
+                if gid is None:
+                    have = "、".join(sorted(n for n, k in groups if k == kind)[:8]) or "（暂无）"
+                    report.errors.append(RowError(r["rowno"], header, f"本校没有名为「{name}」的{header}。已有：{have}。"))
+                else:
+                    ids.append(gid)
+            r[f"{key}_ids"] = ids
+
+
 def suggest_password() -> str:
     """Readable and not guessable, and always passes `check_password_rule` (letters and
     digits): a suggestion the form itself refused would stop an import at random."""
@@ -554,6 +592,9 @@ def roster_import(
     """Import the roster whole or not at all; match existing teachers by 工号 within the school."""
     today = today or selectors.today()
     report = read_rows(upload, school=school, today=today)
+    if report.errors:
+        return report
+    _check_groups(school, report)
     if report.errors:
         return report
     staff_nos = [r["staff_no"] for r in report.rows]
@@ -671,6 +712,21 @@ def _write(school: School, rows: list[dict], existing: dict[str, Teacher], initi
             ids = dict(Teacher.objects.filter(school=school, staff_no__in=[t.staff_no for t in new_teachers]).values_list("staff_no", "id"))
             for t in new_teachers:
                 t.pk = ids[t.staff_no]
+    wanted_members = [(t.pk, gid) for t, r in matched for k in GROUP_COLUMNS for gid in r.get(f"{k}_ids") or []]
+    by_staff_no = {t.staff_no: t for t in new_teachers}
+    wanted_members += [
+        (by_staff_no[r["staff_no"]].pk, gid)
+        for r in rows
+        if r["staff_no"] in by_staff_no
+        for k in GROUP_COLUMNS
+        for gid in r.get(f"{k}_ids") or []
+    ]
+    if wanted_members:
+        from .models import GroupMembership
+
+        GroupMembership.objects.bulk_create(
+            [GroupMembership(teacher_id=tid, group_id=gid) for tid, gid in set(wanted_members)], ignore_conflicts=True
+        )
     if "honours" in keys:
         have: dict[int, set] = {}
         for tid, lv, k, y in TeacherHonour.objects.filter(teacher_id__in=[t.pk for t, _ in matched]).values_list(

@@ -106,3 +106,13 @@ def test_analysis_xlsx_percent_cells_are_numbers(world):
     ws = load_workbook(io.BytesIO(analysis.export_workbook(a))).active
     cells = [r for r in ws.iter_rows() if r[0].value in ("女", "男")]
     assert cells and all(isinstance(r[2].value, float) and r[2].number_format == "0%" for r in cells)
+
+
+def test_honours_table_has_a_share_column(world, client_for):
+    """Issue 14 item 11: the honours table says 占比."""
+    from xiaoben.org.models import TeacherHonour
+
+    TeacherHonour.objects.create(teacher=world.teacher, level="county", kind="backbone", year=2022)
+    html = client_for("dean").get("/org/analysis/").content.decode()
+    table = html.split('data-testid="honours"')[1].split("</table>")[0]
+    assert "占比" in table and "%" in table

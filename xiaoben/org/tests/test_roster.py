@@ -408,3 +408,24 @@ def test_preview_shows_education_title_and_honours(world, client_for):
     r = c.post("/org/roster/import/", {"file": upload, "initial_password": PASSWORD, "dry_run": "on"})
     html = r.content.decode()
     assert "本科" in html and "一级教师" in html and "县级骨干教师(2022)" in html
+
+
+def test_group_columns_join_the_groups(world):
+    """Issue 14 item 10: 教研组/备课组 columns put imported teachers in their groups."""
+    from xiaoben.org.models import GroupMembership
+
+    header = [*row().keys(), "教研组"]
+    report = (
+        run(world, rows=[row(工号="T300", 教研组=world.chinese.name)], upload=None)
+        if False
+        else roster.roster_import(
+            school=world.school, upload=xlsx([row(工号="T300", 教研组=world.chinese.name)], header=header), initial_password=PASSWORD
+        )
+    )
+    assert report.saved, report.errors
+    t = Teacher.objects.get(school=world.school, staff_no="T300")
+    assert GroupMembership.objects.filter(teacher=t, group=world.chinese).exists()
+    bad = roster.roster_import(
+        school=world.school, upload=xlsx([row(工号="T301", 教研组="火星组")], header=header), initial_password=PASSWORD
+    )
+    assert not bad.saved and "本校没有名为「火星组」的教研组" in errors(bad)[0][2]
