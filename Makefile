@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: demo test assets browser-deps lint typecheck format bench-similarity serve bench loadtest help
+.PHONY: demo test assets browser-deps lint typecheck format bench-similarity bench-search serve bench loadtest help
 
 help:
 	@echo "make demo   - install, build assets, migrate SQLite, load demo data, serve at http://$(HOST):$(PORT)"
@@ -79,3 +79,6 @@ format: $(VENV)/.installed
 # Copied-text detection against 100,000 stored writings (prints p50/p95 per check).
 bench-similarity: assets
 	$(PY) manage.py bench_similarity --n 100000 --runs 50
+
+bench-search:  ## full-text search p50/p95 on the database in use (seed the demo first)
+	$(PY) manage.py bench_search

@@ -16,16 +16,29 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from xiaoben.core.tenancy import registered_models, visible_to
 from xiaoben.org.models import Region, RoleAssignment, School, Teacher
+from xiaoben.resources.models import Resource
+from xiaoben.writings.models import Writing
 
 # Models an outsider may legitimately read across schools, and why.
 SHARED = {
     Region: "the region tree is public structure",
 }
 
+
 # Rows a school deliberately publishes beyond itself (model name -> Q of those rows).
 # Everything else of a school must stay invisible to outsiders.
+_SHARED_RESOURCE = Q(visibility__in=["region", "public"], share_state="approved")
 PUBLISHED = {
     "Writing": Q(visibility="region") & ~Q(status="draft"),  # 区域共享 writings, read by the district
+    # 资源库: region-shared (approved by the school) and public resources, their files, their search
+    # entries (and those of region-shared writings); published 晒课 results of the district.
+    "Resource": _SHARED_RESOURCE,
+    "ResourceFile": Q(resource__visibility__in=["region", "public"], resource__share_state="approved"),
+    "SearchEntry": Q(category="resource", object_id__in=Resource.objects.filter(_SHARED_RESOURCE).values("pk"))
+    | Q(category="writing", object_id__in=Writing.objects.filter(visibility="region").exclude(status="draft").values("pk")),
+    "ShowcaseEntry": Q(round__status="published"),
+    # An expert of another school sees the scores they gave themselves (never the others').
+    "ShowcaseScore": Q(expert__teacher__school__code="NH-DEZX"),
 }
 
 pytestmark = pytest.mark.django_db
@@ -118,6 +131,8 @@ def _simple_urls(resolver=None, prefix=""):
 
 
 SKIP = ("/accounts/logout/", "/api/v1/docs")
+# Pages meant for visitors without an account (they show 公开 rows only).
+PUBLIC_URLS = {"/accounts/login/", "/resources/public/", "/resources/search/", "/resources/search/suggest/"}
 
 
 def test_every_simple_url_with_every_persona(demo):
@@ -138,7 +153,7 @@ def test_every_simple_url_with_every_persona(demo):
                 continue
             r = client.get(url)
             assert r.status_code < 500, f"{who} GET {url} -> {r.status_code}"
-            if who == "anonymous" and not url.startswith("/api/") and url != "/accounts/login/":
+            if who == "anonymous" and not url.startswith("/api/") and url not in PUBLIC_URLS:
                 assert r.status_code in (302, 404, 405), f"anonymous GET {url} -> {r.status_code}"
                 if r.status_code == 302:
                     assert r.url.startswith("/accounts/login/"), f"anonymous GET {url} -> {r.url}"

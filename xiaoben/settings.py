@@ -30,6 +30,7 @@ XIAOBEN_APPS = [
     "xiaoben.research",
     "xiaoben.hours",
     "xiaoben.requirements",
+    "xiaoben.plans",
     "xiaoben.assessment",
     "xiaoben.resources",
     "xiaoben.reports",
@@ -146,6 +147,8 @@ STATICFILES_DIRS = [BASE_DIR / "xiaoben" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 UPLOAD_MAX_MB = env.int("UPLOAD_MAX_MB", default=20)
+# Lesson videos (课例视频) may be larger than other uploads; served with HTTP range requests.
+RESOURCES_VIDEO_MAX_MB = env.int("RESOURCES_VIDEO_MAX_MB", default=500)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -96,6 +96,12 @@ class Activity(TimeStampedModel, VersionedModel):
     report_for = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports", verbose_name=_("汇报的外出学习")
     )
+    plan_item = models.ForeignKey(
+        "plans.PlanItem", null=True, blank=True, on_delete=models.SET_NULL, related_name="activities", verbose_name=_("计划事项")
+    )  # the 月度安排 item this activity fulfils (plans app)
+    project = models.ForeignKey(
+        "research.ResearchProject", null=True, blank=True, on_delete=models.SET_NULL, related_name="activities", verbose_name=_("所属课题")
+    )  # 课题研讨: the project lists its activities
 
     history = HistoricalRecords()
 

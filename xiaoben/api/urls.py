@@ -44,6 +44,7 @@ ROUTERS = [
     ("/research/", "xiaoben.research.api"),
     ("/hours/", "xiaoben.hours.api"),
     ("/requirements/", "xiaoben.requirements.api"),
+    ("/plans/", "xiaoben.plans.api"),
     ("/assessment/", "xiaoben.assessment.api"),
     ("/resources/", "xiaoben.resources.api"),
     ("/reports/", "xiaoben.reports.api"),

@@ -18,6 +18,7 @@ TEACHER_PERMS = frozenset(
         "hours:claim",
         "resources:write",
         "comments:write",
+        "research:write",  # submit own achievements, register/lead projects
     }
 )
 
@@ -36,10 +37,12 @@ SCHOOL_ADMIN_PERMS = GROUP_LEADER_PERMS | {
     "observations:read_school",
     "rubrics:manage",
     "requirements:manage",
+    "plans:manage",  # the school plan, group plans' approval, plan import
     "hours:approve_school",
     "assessment:manage",
     "reports:export",
     "mentoring:manage",
+    "research:manage",  # verify achievements, confirm project stages, reward rules, import
 }
 
 REGION_PERMS = frozenset(

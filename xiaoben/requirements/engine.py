@@ -42,6 +42,7 @@ STATUS_LABELS = {Status.MET: "达标", Status.ON_TRACK: "进行中", Status.BEHI
 STATUS_COLORS = {Status.MET: "green", Status.ON_TRACK: "azure", Status.BEHIND: "red"}
 PERIOD_WORDS = {
     Period.WEEK: "本学期",
+    Period.TWO_WEEK: "本学期",
     Period.MONTH: "本学期",
     Period.TERM: "本学期",
     Period.SCHOOL_YEAR: "本学年",
@@ -147,7 +148,7 @@ class Progress:
         m = r.metric_obj
         label = m.label_for(r.filters) if m else r.name
         if r.is_bucketed:
-            per = "每周" if r.period == Period.WEEK else "每月"
+            per = {Period.WEEK: "每周", Period.TWO_WEEK: "每两周"}.get(r.period, "每月")
             gap = _fmt(max(Decimal(0), self.required - self.done))
             return (
                 f"{r.name}：本学期已过{_fmt(self.required)}{r.unit}，达标{_fmt(self.done)}{r.unit}，"
@@ -291,6 +292,8 @@ class _Windows:
             t, on = self.term, self.on
             if period == Period.WEEK:
                 w = periods.week_window(t, on)
+            elif period == Period.TWO_WEEK:
+                w = periods.two_week_window(t, on)
             elif period == Period.MONTH:
                 w = periods.month_window(t, on)
             elif period == Period.SCHOOL_YEAR:
@@ -343,7 +346,7 @@ def _evaluate(r: Requirement, teacher: Teacher, window: periods.Window, values, 
         mine, elapsed = shape
         rows = []
         for b in elapsed:
-            v = values.get((teacher.pk, b.key), Decimal(0))
+            v = sum((values.get((teacher.pk, k), Decimal(0)) for k in (b.keys or (b.key,))), Decimal(0))
             rows.append(BucketProgress(b.label, b.start, b.end, v, v >= threshold, open=b.end >= window.on))
         done = Decimal(sum(1 for b in rows if b.met))
         owed = Decimal(sum(1 for b in rows if not b.open))  # finished buckets must all be met
@@ -382,7 +385,7 @@ def _compute(school, term, on, teachers, requirements, teacher_id=None) -> dict[
         if not who:
             continue
         window = windows.get(r.period)
-        by = "week" if r.period == Period.WEEK else "month" if r.period == Period.MONTH else None
+        by = "week" if r.period in (Period.WEEK, Period.TWO_WEEK) else "month" if r.period == Period.MONTH else None
         vals = values.get(metric, r.filters, window, by)
         for tid in who:
             cells[(tid, r.pk)] = _evaluate(r, by_id[tid], window, vals, memo)

@@ -220,6 +220,37 @@ def region_templates_adopt(*, school: School, user=None) -> list[Requirement]:
     return created
 
 
+def requirement_duplicate_of(
+    *,
+    school: School,
+    metric: str,
+    period: str,
+    threshold,
+    filters: dict | None = None,
+    applies_to: str = Audience.ALL,
+    group_kind: str = "",
+    group_id: int | None = None,
+) -> Requirement | None:
+    """The school's active requirement identical to this one (same metric, filters,
+    period, threshold and audience), if any: an import reports it instead of adding it twice."""
+    try:
+        value = Decimal(str(threshold))
+    except (InvalidOperation, TypeError, ValueError):
+        return None
+    want = _norm_filters(filters)
+    candidates = Requirement.objects.filter(
+        school=school, active=True, metric=metric, period=period, threshold=value, applies_to=applies_to
+    )
+    for r in candidates:
+        if _norm_filters(r.filters) == want and (r.group_kind or "") == (group_kind or "") and r.group_id == group_id:
+            return r
+    return None
+
+
+def _norm_filters(filters: dict | None) -> dict:
+    return {k: sorted(v) if isinstance(v, list) else [v] for k, v in (filters or {}).items() if v not in (None, [], "")}
+
+
 @transaction.atomic
 def requirements_import(*, school: School, user, proposals: list[dict]) -> list[Requirement]:
     """Save the proposals an admin confirmed from a plan; all or nothing."""

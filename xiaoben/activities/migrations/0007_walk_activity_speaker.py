@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('activities', '0004_walk_attendance_provenance'),
+        ('activities', '0006_walk_attendance_provenance'),
         ('org', '0003_walk_calendar'),
     ]
 

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('activities', '0003_honest_lessonplan_copied_share'),
+        ('activities', '0005_plans_activity_plan_item'),
         ('org', '0002_walk_joined_on'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
