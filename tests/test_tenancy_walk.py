@@ -159,3 +159,17 @@ def test_every_simple_url_with_every_persona(demo):
                     assert r.url.startswith("/accounts/login/"), f"anonymous GET {url} -> {r.url}"
             if who == "anonymous" and url.startswith("/api/v1/") and url not in ("/api/v1/openapi.json",):
                 assert r.status_code in (401, 404, 405), f"anonymous GET {url} -> {r.status_code}"
+
+
+def test_readme_personas_agree_with_the_demo(demo):
+    """Issue 14, item 12: the README's mentor of 蔡琳 is the demo's."""
+    import re
+    from pathlib import Path
+
+    from xiaoben.mentoring.models import Mentorship
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    m = re.search(r"`X009` \| (\S+?)，.*师傅是(\S+?)（`(X\d+)`）", readme)
+    assert m, "README names 蔡琳's 师傅"
+    pair = Mentorship.objects.select_related("mentor", "mentee").get(mentee__school=demo["school"], mentee__staff_no="X009", is_active=True)
+    assert (pair.mentee.name, pair.mentor.name, pair.mentor.staff_no) == (m[1], m[2], m[3])

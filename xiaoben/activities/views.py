@@ -139,7 +139,7 @@ def activity_edit(request, pk: int):
 def activity_detail(request, pk: int):
     activity = get_activity(request, pk)
     scope = scope_for(request.user)
-    attendances = list(activity.attendances.select_related("teacher", "leave").order_by("role", "teacher__staff_no"))
+    attendances = list(activity.attendances.select_related("teacher", "leave", "marked_by").order_by("role", "teacher__staff_no"))
     mine = next((a for a in attendances if a.teacher_id == scope.teacher_id), None)
     counts = {s: sum(1 for a in attendances if a.status == s) for s in AttendanceStatus.values}
     minutes = ActivityMinutes.objects.filter(activity=activity).first()
@@ -246,7 +246,14 @@ def attendance_update(request, pk: int):
             services.attendance_remove(attendance=att)
             messages.success(request, f"已移出 {att.teacher.name}。")
         else:
-            services.attendance_set(attendance=att, status=request.POST.get("status") or None, role=request.POST.get("role") or None)
+            services.attendance_set(
+                attendance=att,
+                actor=scope_for(request.user),
+                status=request.POST.get("status") or None,
+                role=request.POST.get("role") or None,
+                reason=request.POST.get("reason", ""),
+                accept=bool(request.POST.get("accept")),
+            )
     except ValidationError as e:
         _errors(request, e)
     return redirect(f"{_detail_url(att.activity_id)}#people")

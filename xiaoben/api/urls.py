@@ -5,12 +5,25 @@ Each app exposes `router` in its own `api.py`; they are mounted here."""
 from importlib import import_module
 
 from django.core.exceptions import ValidationError
+from django.shortcuts import render
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
+from ninja.openapi.docs import Swagger, _csrf_needed
 
 from xiaoben.core.errors import NotPermitted
 
 from .auth import AUTH
+
+
+class LocalSwagger(Swagger):
+    """Swagger UI from our own static files (npm swagger-ui-dist, copied by
+    scripts/build_assets.py): ninja falls back to a CDN, blank on a school intranet."""
+
+    def render_page(self, request, api, **kwargs):
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        context = {"swagger_settings": self.settings, "api": api, "add_csrf": _csrf_needed(api)}
+        return render(request, "api/swagger.html", context)
+
 
 api = NinjaAPI(
     title="校本 Xiaoben API",
@@ -19,6 +32,7 @@ api = NinjaAPI(
     auth=AUTH,
     urls_namespace="api",
     docs_url="/docs",
+    docs=LocalSwagger(),
 )
 
 ROUTERS = [

@@ -41,6 +41,7 @@ def stats_xlsx(*, school: School, year: int) -> tuple[str, str, bytes]:
         c.alignment = Alignment(horizontal="center")
     # iterator(): constant memory for a large school
     for row in school_hour_stats(school=school, year=year).iterator(chunk_size=500):
+        mine = t.for_teacher(row, year)
         ws.append(
             [
                 row.staff_no,
@@ -48,9 +49,9 @@ def stats_xlsx(*, school: School, year: int) -> tuple[str, str, bytes]:
                 row.subject,
                 *[float(getattr(row, f"cat_{c}")) for c in HourCategory.values],
                 float(row.year_total),
-                "达标" if row.year_total >= t.year else f"差{t.year - row.year_total}",
+                "达标" if row.year_total >= mine.year else f"差{mine.year - row.year_total}",
                 float(row.cycle_total),
-                float(min(Decimal(1), row.cycle_total / t.cycle)) if t.cycle else 1.0,
+                float(min(Decimal(1), row.cycle_total / mine.cycle)) if mine.cycle else 1.0,
             ]
         )
     for r in ws.iter_rows(min_row=3, min_col=len(header), max_col=len(header)):

@@ -89,8 +89,10 @@ def _validate(observer: Teacher, data: ObservationInput, rubric: Rubric, submit:
             errors.append(f"“{item.title}”的得分应在 0 到 {item.max_points} 之间。")
             continue
         points[item.pk] = p
-    if submit and len(points) < len(items):
-        errors.append("还有评价项目没有打分。")
+    optional = bool(observer.school.setting("rubric_scoring_optional", False))
+    if submit and len(points) < len(items) and not (optional and not points):
+        missing = [i.title for i in items.values() if i.pk not in points]
+        errors.append(f"还有{len(missing)}个评价项目没有打分：{'、'.join(missing[:5])}{'等' if len(missing) > 5 else ''}。")
     if errors:
         raise ValidationError(errors)
     return points

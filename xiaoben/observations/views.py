@@ -24,7 +24,7 @@ from xiaoben.reports.views_exports import export_response
 from . import selectors, services
 from .forms import ObservationForm
 from .models import Observation, ObservationKind, ObservationStatus
-from .rubrics import item_choices, item_default, rubric_for_school
+from .rubrics import item_choices, rubric_for_school
 
 LINKABLE_ACTIVITY_KINDS = ["open_lesson", "same_topic", "lesson_study", "competition", "seminar"]
 
@@ -105,7 +105,7 @@ def _score_rows(rubric, points: dict[int, Decimal]):
     rows, dim = [], None
     for item in rubric.items.all():
         choices = item_choices(item.max_points)
-        value = points.get(item.pk, item_default(item.max_points))
+        value = points.get(item.pk)  # unscored until the observer taps: an untouched form is not 90分"优"
         rows.append({"item": item, "choices": choices, "value": value, "new_dim": item.dimension != dim})
         dim = item.dimension
     return rows

@@ -213,3 +213,35 @@ def honours_replace(*, teacher: Teacher, honours: list[tuple[str, str, int | Non
     """Replace a teacher's honours with [(level, kind, year or None), …]."""
     teacher.honours.all().delete()
     TeacherHonour.objects.bulk_create([TeacherHonour(teacher=teacher, level=lv, kind=k, year=y) for lv, k, y in honours])
+
+
+@transaction.atomic
+def calendar_day_set(*, actor, school: School, date: dt.date, kind: str, name: str = "", follows_weekday: int | None = None):
+    """Add or change one day of the school calendar (over the national default)."""
+    from xiaoben.core.errors import NotPermitted
+
+    from .models import CalendarDay
+
+    if not actor.admin_of(school.pk):
+        raise NotPermitted()
+    if kind not in dict(CalendarDay.KIND_CHOICES):
+        raise ValidationError("未知的校历类型。")
+    if kind == "workday" and date.weekday() < 5:
+        raise ValidationError(f"{date:%Y-%m-%d} 是工作日，不需要设为调休上班。")
+    if kind != "workday":
+        follows_weekday = None
+    day, _ = CalendarDay.objects.update_or_create(
+        school=school, date=date, defaults={"kind": kind, "name": name.strip()[:40], "follows_weekday": follows_weekday}
+    )
+    day.full_clean()
+    return day
+
+
+@transaction.atomic
+def calendar_day_delete(*, actor, day) -> None:
+    """Back to the national default for that date."""
+    from xiaoben.core.errors import NotPermitted
+
+    if not actor.admin_of(day.school_id):
+        raise NotPermitted()
+    day.delete()

@@ -20,6 +20,7 @@ urlpatterns = [
     path("groups/<int:pk>/", views.group_detail, name="group_detail"),
     path("groups/<int:pk>/edit/", views_admin.group_edit, name="group_edit"),
     path("terms/", views.terms, name="terms"),
+    path("calendar/", views_admin.calendar, name="calendar"),
     path("terms/new/", views_admin.term_new, name="term_new"),
     path("terms/<int:pk>/edit/", views_admin.term_edit, name="term_edit"),
     path("analysis/", views_admin.analysis, name="analysis"),

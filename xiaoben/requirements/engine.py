@@ -14,12 +14,11 @@ Queries: a fixed handful (teachers, requirements, and only when used: membership
 mentorships, roles, the school year's terms) plus ONE aggregate per distinct
 (metric, filters, period) — never one per teacher or per record.
 
-Judged from: a teacher is judged from the later of the period start and their
-参加教学工作时间 (`Teacher.teaching_since`). `Teacher.created_at` is when the
-account was made — for an imported roster that is the import day, not when the
-person started — and group memberships carry no dates, so neither says when
-someone joined. A new teacher who starts mid-term owes a pro-rata share of a term
-quota (rounded up) and only the weeks/months from their first week.
+Judged from: a teacher is judged from the later of the period start, their 入校时间
+(`Teacher.joined_on`: the roster column, or the import day when missing) and their
+参加教学工作时间 (`Teacher.teaching_since`) — see `Teacher.judged_from`. A teacher who
+joins mid-term owes a pro-rata share of a term/year quota (rounded up) and only the
+weeks/months from their first week; reminders and 考核 read the same numbers.
 """
 
 from __future__ import annotations
@@ -124,8 +123,27 @@ class Progress:
     def url(self) -> str:
         return _cell_url(self.requirement.pk, self.teacher_id)
 
+    def still_to_do(self) -> str:
+        """What can still be done — 本周还需教学反思1篇, 本学期还需听课8节 — or "" when
+        nothing can (a past week that was missed is lost; a reminder does not nag about it)."""
+        r = self.requirement
+        m = r.metric_obj
+        label = m.label_for(r.filters) if m else r.name
+        unit = m.unit if m else ""
+        if r.is_bucketed:
+            current = next((b for b in (self.buckets or []) if b.open and b.start <= self.end), None)
+            if current is None or current.met:
+                return ""
+            need = Decimal(r.threshold) - current.value
+            word = "本周" if r.period == Period.WEEK else "本月"
+            return f"{word}还需{label}{_fmt(need)}{unit}"
+        gap = self.target - self.done
+        if gap <= 0 or self.end < self.start:
+            return ""
+        return f"{PERIOD_WORDS[r.period]}还需{label}{_fmt(gap)}{unit}"
+
     def message(self) -> str:
-        """本学期听课已完成12节，要求20节，还差8节 — what a reminder says."""
+        """本学期听课已完成12节，要求20节，还差8节 — the state of things, for reports."""
         r = self.requirement
         m = r.metric_obj
         label = m.label_for(r.filters) if m else r.name
@@ -201,9 +219,7 @@ def requirements_for(school: School, term: Term):
 
 
 def judged_from(teacher: Teacher, start: dt.date) -> dt.date:
-    if teacher.teaching_since and teacher.teaching_since > start:
-        return teacher.teaching_since
-    return start
+    return teacher.judged_from(start)
 
 
 class _Audiences:

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from xiaoben.activities import services
 from xiaoben.activities.models import ActivityStatus, Attendance
 from xiaoben.core.models import Notification
+from xiaoben.core.scope import scope_for
 from xiaoben.hours.models import HourEntry
 
 from .factories import TZ, make_activity
@@ -26,7 +27,7 @@ def test_four_fixed_names_what_is_missing(world):
 
 def test_four_fixed_missing_time_and_host(world):
     a = make_activity(world, publish=False, starts_at=None, ends_at=None, host=None)
-    assert services.missing_four_fixed(a) == ["时间", "主持人/中心发言人"]
+    assert services.missing_four_fixed(a) == ["时间", "主持人"]
 
 
 def test_publish_notifies_invited_group(world):
@@ -81,7 +82,12 @@ def test_future_activity_cannot_be_held(world):
 
 def _present(a, *teachers):
     for t in teachers:
-        services.attendance_set(attendance=Attendance.objects.get(activity=a, teacher=t), status="present")
+        services.attendance_set(
+            actor=scope_for(a.created_by),
+            reason="补签测试",
+            attendance=Attendance.objects.get(activity=a, teacher=t),
+            status="present",
+        )
 
 
 def test_hours_credited_once_by_role_and_revoked_with_attendance(world):
@@ -103,7 +109,12 @@ def test_marking_absent_after_recording_removes_credit(world):
     _present(a, world.teacher)
     services.minutes_save(activity=a, user=world.users["mentor"], html="<p>记录</p>", finish=True)
     assert HourEntry.objects.filter(activity=a, teacher=world.teacher).exists()
-    services.attendance_set(attendance=Attendance.objects.get(activity=a, teacher=world.teacher), status="absent")
+    services.attendance_set(
+        actor=scope_for(world.users["dean"]),
+        reason="补签测试",
+        attendance=Attendance.objects.get(activity=a, teacher=world.teacher),
+        status="absent",
+    )
     assert not HourEntry.objects.filter(activity=a, teacher=world.teacher).exists()
 
 
@@ -112,7 +123,7 @@ def test_hours_follow_school_settings_per_kind(world):
     world.school.save()
     a = make_activity(world, kind="lecture")
     att = Attendance.objects.get(activity=a, teacher=world.leader)
-    services.attendance_set(attendance=att, status="present", role="speaker")
+    services.attendance_set(actor=scope_for(world.users["dean"]), reason="补签测试", attendance=att, status="present", role="speaker")
     _present(a, world.teacher)
     services.minutes_save(activity=a, user=world.users["mentor"], html="<p>讲座记录</p>", finish=True)
     rows = dict(HourEntry.objects.filter(activity=a).values_list("teacher_id", "hours"))

@@ -10,6 +10,7 @@ from django.urls import reverse
 from xiaoben.activities import services, services_prep
 from xiaoben.activities.models import Attendance
 from xiaoben.activities.services_slots import slot_create
+from xiaoben.core.scope import scope_for
 
 from .factories import TZ, make_activity
 
@@ -133,9 +134,14 @@ def test_attendance_and_leave_posts(world, objs, client_for):
     url = reverse("activities:attendance_update", args=[att.pk])
     assert client_for("teacher").post(url, {"status": "present"}).status_code == 404
     assert client_for("other_teacher").post(url, {"status": "present"}).status_code == 404
-    assert client_for("mentor").post(url, {"status": "present"}).status_code == 302
+    # the 记录人 may not 补签 (issue 14 item 2); the 主持人 may, with a reason
+    assert client_for("mentor").post(url, {"status": "present", "reason": "网络故障"}).status_code == 403
+    assert client_for("leader").post(url, {"status": "present"}).status_code == 302
     att.refresh_from_db()
-    assert att.status == "present"
+    assert att.status == "invited"  # no reason: refused
+    assert client_for("leader").post(url, {"status": "present", "reason": "网络故障"}).status_code == 302
+    att.refresh_from_db()
+    assert (att.status, att.method, att.reason, att.signed_in_at) == ("present", "manual", "网络故障", None)
     future = make_activity(world, start=dt.datetime(2026, 11, 27, 15, 15, tzinfo=TZ))
     assert client_for("teacher").post(reverse("activities:leave", args=[future.pk]), {"reason": "病假"}).status_code == 302
     leave = Attendance.objects.get(activity=future, teacher=world.teacher).leave
@@ -198,7 +204,7 @@ def test_slot_form_schedules_the_term(world, client_for):
     assert r.status_code == 302
     from xiaoben.activities.models import Activity
 
-    assert Activity.objects.filter(group=world.chinese, kind="lesson_prep").count() == 10  # 11-20 … 01-22
+    assert Activity.objects.filter(group=world.chinese, kind="lesson_prep").count() == 9  # 11-20 … 01-22, not 元旦
 
 
 def test_ics_feed_by_secret_token(world, client_for, client):
@@ -321,7 +327,12 @@ def test_detail_and_host_screen_query_counts_constant(world, client_for):
     extra = [org.teacher_create(school=world.school, staff_no=f"8{i:02d}", name=f"教师{i}", gender="F") for i in range(12)]
     services.activity_invite(activity=a, group_ids=[], teacher_ids=[t.pk for t in extra])
     for t in extra[:6]:
-        services.attendance_set(attendance=Attendance.objects.get(activity=a, teacher=t), status="present")
+        services.attendance_set(
+            actor=scope_for(world.users["dean"]),
+            reason="补签测试",
+            attendance=Attendance.objects.get(activity=a, teacher=t),
+            status="present",
+        )
     assert [_count(c, u) for u in urls] == before
 
 
