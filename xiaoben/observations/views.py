@@ -14,9 +14,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from xiaoben.activities.models import Activity
 from xiaoben.core.decorators import require_perm
 from xiaoben.core.scope import scope_for
-from xiaoben.core.tenancy import get_object_for_user, visible_to
+from xiaoben.core.tenancy import attach_references, get_object_for_user, reference_for, visible_to
 from xiaoben.org.models import Term
 from xiaoben.org.selectors import current_term
 
@@ -65,6 +66,7 @@ def observation_list(request):
     if request.GET.get("format") == "xlsx":
         return exports.observations_xlsx(qs[:5000])
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    page.object_list = attach_references(scope, page.object_list, "activity")
     drafts = list(selectors.my_drafts(user=request.user)[:5]) if scope.teacher else []
     return render(
         request,
@@ -258,10 +260,11 @@ def observation_detail(request, pk: int):
     obs = get_object_for_user(request.user, Observation, selectors.observation_detail_qs(request.user), pk=pk)
     scope = scope_for(request.user)
     flags = (
-        list(obs.flags.filter(resolved_at__isnull=True).select_related("similar_to__observer"))
+        attach_references(scope, obs.flags.filter(resolved_at__isnull=True).select_related("similar_to__observer"), "similar_to")
         if (scope.admin_of(obs.school_id) or scope.is_group_leader)
         else []
     )
+    activity = reference_for(scope, Activity, obs.activity_id)
     return render(
         request,
         "observations/detail.html",
@@ -271,6 +274,7 @@ def observation_detail(request, pk: int):
             "is_observer": scope.is_self(obs.observer_id),
             "is_observed": scope.is_self(obs.teacher_id),
             "flags": flags,
+            "activity": activity,
             "week": obs.term.week_of(obs.lesson_date),
         },
     )

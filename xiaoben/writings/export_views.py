@@ -6,7 +6,7 @@ from django.utils.encoding import escape_uri_path
 
 from xiaoben.core.decorators import require_perm
 from xiaoben.core.scope import scope_for
-from xiaoben.core.tenancy import get_object_for_user, visible_to
+from xiaoben.core.tenancy import attach_references, get_object_for_user, visible_to
 from xiaoben.org.models import School, Teacher, Term
 from xiaoben.org.selectors import current_term
 
@@ -67,4 +67,5 @@ def school_xlsx(request):
         .select_related("author", "reviewed_by", "similar_to__author")
         .order_by("author__staff_no", "written_on", "id")
     )
+    rows = attach_references(request.user, rows, "similar_to")  # a source out of the exporter's reach stays unnamed
     return _file(exports.school_xlsx(school=school, term=term, writings=rows), exports.XLSX, f"{school.name}-{term.name}-研修文章.xlsx")

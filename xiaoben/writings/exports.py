@@ -137,7 +137,9 @@ def school_xlsx(*, school, term, writings) -> bytes:
         c.font = Font(bold=True)
         c.alignment = Alignment(horizontal="center")
     for w in writings:
-        src = w.similar_to
+        ref = getattr(w, "similar_to_ref", None)
+        src = ref.obj if ref is not None else None
+        src_text = f"{src.author.name}《{src.title}》" if src else ("（无权查看的文章）" if ref and ref.hidden else "")
         ws.append(
             [
                 w.author.staff_no,
@@ -149,7 +151,7 @@ def school_xlsx(*, school, term, writings) -> bytes:
                 w.get_status_display(),
                 "优秀" if w.is_excellent else "",
                 round(w.similarity, 3) if w.similarity is not None else None,
-                f"{src.author.name}《{src.title}》" if src else "",
+                src_text,
                 w.reviewed_by.name if w.reviewed_by else "",
             ]
         )

@@ -6,7 +6,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from xiaoben.core.html import html_to_text
 from xiaoben.core.scope import Scope
-from xiaoben.core.tenancy import visible_to
+from xiaoben.core.tenancy import reference_for, visible_to
 from xiaoben.org.models import GroupMembership
 
 from . import detection, similarity
@@ -80,17 +80,24 @@ def reading_target(school) -> int:
         return READING_TARGET
 
 
-def similarity_report(writing: Writing) -> dict | None:
-    """What the reviewer sees: similarity, the closest source and the passages side by side."""
+def similarity_report(writing: Writing, *, viewer) -> dict | None:
+    """What the reviewer sees: similarity, the closest source and the passages side by side.
+
+    The source is asked about again through the door: a writing made private, put back to
+    draft, deleted or of a school out of the viewer's reach is not shown — only that there is
+    a similar writing the viewer may not open, and the share."""
     if writing.similarity is None:
         return None
     report = {"similarity": writing.similarity, "threshold": detection.threshold(writing.school), "source": None}
     report["flagged"] = writing.similarity >= report["threshold"]
-    source = (
-        Writing.all_objects.select_related("author", "school", "term__school_year").filter(pk=writing.similar_to_id).first()
-        if writing.similar_to_id
-        else None
+    ref = reference_for(
+        viewer,
+        Writing,
+        writing.similar_to_id,
+        Writing.objects.select_related("author", "school", "term__school_year").exclude(status=WritingStatus.DRAFT),
     )
+    report["source_hidden"] = ref.hidden
+    source = ref.obj
     if source is not None:
         mine, theirs, matched = similarity.passages(html_to_text(writing.body), html_to_text(source.body))
         report.update(source=source, mine=mine, theirs=theirs, matched=matched)

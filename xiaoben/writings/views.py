@@ -230,7 +230,7 @@ def writing_detail(request, pk: int):
             "w": w,
             "is_author": scope.is_self(w.author_id),
             "can_review": reviewer and w.status == WritingStatus.SUBMITTED,
-            "report": selectors.similarity_report(w) if reviewer else None,
+            "report": selectors.similarity_report(w, viewer=scope) if reviewer else None,
             "review_form": ReviewForm(),
         },
     )
