@@ -15,7 +15,19 @@ if (BASE_DIR / ".env").exists():
     environ.Env.read_env(BASE_DIR / ".env")
 
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env.str("SECRET_KEY", default="dev-insecure-xiaoben-key-change-me-in-production-0123456789")
+# PRODUCTION=1: a real deployment. It refuses to start with any secret left at a public default.
+PRODUCTION = env.bool("PRODUCTION", default=False)
+# The development key is public (it is in this file): anyone could forge sessions, password-reset
+# links and QR sign-in tokens with it. It is for the embedded demo and tests only.
+DEV_SECRET_KEY = "dev-insecure-xiaoben-key-change-me-in-production-0123456789"
+SECRET_KEY = env.str("SECRET_KEY", default="") or ("" if PRODUCTION else DEV_SECRET_KEY)
+if PRODUCTION and (SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "PRODUCTION=1 需要设置 SECRET_KEY 环境变量：至少50个字符的随机字符串，不能是演示用的默认值。"
+        " 生成：python -c 'import secrets; print(secrets.token_urlsafe(64))'"
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
@@ -190,7 +202,7 @@ EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 
 # Security: secure cookies and headers when served over HTTPS (production).
-SECURE_HTTPS = env.bool("SECURE_HTTPS", default=not DEBUG and env.bool("PRODUCTION", default=False))
+SECURE_HTTPS = env.bool("SECURE_HTTPS", default=not DEBUG and PRODUCTION)
 SESSION_COOKIE_SECURE = SECURE_HTTPS
 CSRF_COOKIE_SECURE = SECURE_HTTPS
 SESSION_COOKIE_HTTPONLY = True

@@ -11,3 +11,4 @@ class CoreConfig(AppConfig):
         # Every app registers its visibility rules in `<app>/scopes.py`:
         # the one door (core.tenancy.visible_to) dispatches to them.
         autodiscover_modules("scopes")
+        from . import checks  # noqa: F401  (registers the system checks)
