@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from xiaoben.core.params import int_param
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user, reference_for, visible_to
 from xiaoben.org.selectors import current_term, school_for_scope, today
@@ -34,10 +35,7 @@ DETAIL_QS = Activity.objects.select_related("school", "term__school_year", "grou
 
 
 def _int(v):
-    try:
-        return int(v)
-    except (TypeError, ValueError):
-        return None
+    return int_param(v)
 
 
 def get_activity(request, pk: int) -> Activity:

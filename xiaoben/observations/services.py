@@ -81,6 +81,8 @@ def _validate(observer: Teacher, data: ObservationInput, rubric: Rubric, submit:
             continue
         try:
             p = Decimal(str(raw))
+            if not p.is_finite():  # NaN, Infinity: Decimal parses them, comparing them raises
+                raise InvalidOperation
         except (InvalidOperation, ValueError):
             errors.append(f"“{item.title}”的得分必须是数字。")
             continue

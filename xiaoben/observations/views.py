@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from xiaoben.activities.models import Activity
 from xiaoben.core.decorators import require_perm
+from xiaoben.core.params import int_param
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import attach_references, get_object_for_user, reference_for, visible_to
 from xiaoben.org.models import Term
@@ -30,10 +31,7 @@ LINKABLE_ACTIVITY_KINDS = ["open_lesson", "same_topic", "lesson_study", "competi
 
 
 def _int(v):
-    try:
-        return int(v)
-    except (TypeError, ValueError):
-        return None
+    return int_param(v)
 
 
 def _activities(scope):
@@ -213,8 +211,7 @@ def observation_edit(request, pk: int | None = None):
 
 def _decimal_ok(v) -> bool:
     try:
-        Decimal(v)
-        return True
+        return Decimal(v).is_finite()
     except Exception:
         return False
 

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from xiaoben.core.params import int_param
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import attach_references, get_object_for_user, visible_to
 from xiaoben.org.models import Teacher, Term
@@ -21,10 +22,7 @@ from .rubrics import DEFAULT_ITEMS
 
 
 def _int(v):
-    try:
-        return int(v)
-    except (TypeError, ValueError):
-        return None
+    return int_param(v)
 
 
 @login_required

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from xiaoben.activities.models import Activity
 from xiaoben.core.concurrency import ConflictError
 from xiaoben.core.html import clean_html
+from xiaoben.core.params import int_param
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user, visible_to
 from xiaoben.observations.models import Observation
@@ -36,10 +37,7 @@ def _teacher_scope(request):
 
 
 def _int(v):
-    try:
-        return int(v)
-    except (TypeError, ValueError):
-        return None
+    return int_param(v)
 
 
 @login_required
