@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import io
-
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
+
+from xiaoben.core.xlsx import workbook_bytes
 
 from .models import Activity
 
@@ -53,6 +53,4 @@ def attendance_xlsx(activity: Activity) -> bytes:
             ws.cell(row=row0 + n, column=c, value=v).border = border
     for col, width in zip("ABCDEF", (6, 10, 12, 16, 10, 12), strict=True):
         ws.column_dimensions[col].width = width
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)

@@ -8,6 +8,8 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
+from xiaoben.core.xlsx import workbook_bytes
+
 from .models import Observation
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -179,6 +181,4 @@ def observations_xlsx(qs) -> HttpResponse:
         )
     for col, width in zip("ABCDEFGHIJKLMNOP", [12, 7, 10, 7, 6, 10, 24, 9, 10, 7, 6, 6, 17, 30, 30, 30], strict=True):
         ws.column_dimensions[col].width = width
-    buf = io.BytesIO()
-    wb.save(buf)
-    return _attachment(buf.getvalue(), f"听课记录-{timezone.localdate():%Y%m%d}.xlsx", XLSX)
+    return _attachment(workbook_bytes(wb), f"听课记录-{timezone.localdate():%Y%m%d}.xlsx", XLSX)

@@ -7,7 +7,6 @@ ages in whole years (周岁) on the day of the analysis."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -16,6 +15,8 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractYear
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+
+from xiaoben.core.xlsx import workbook_bytes
 
 from .choices import TITLE_BANDS, Education, Gender, HonourKind, HonourLevel, Title
 from .models import School, Teacher, TeacherHonour
@@ -331,6 +332,4 @@ def export_workbook(a: Analysis) -> bytes:
     ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
     for level, counts, total in a.honour_rows:
         ws.append([level, *counts, total])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)

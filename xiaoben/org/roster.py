@@ -27,6 +27,7 @@ from openpyxl.utils.datetime import from_excel
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from xiaoben.core.uploads import validate_upload
+from xiaoben.core.xlsx import workbook_bytes
 
 from . import selectors
 from .choices import GRADE_NAMES, STAGE_GRADES, SUBJECTS, Education, Gender, HonourKind, HonourLevel, Title
@@ -267,9 +268,7 @@ def template_workbook(*, school: School) -> bytes:
 
 
 def _save(wb: Workbook) -> bytes:
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)
 
 
 # ---------------------------------------------------------------- parsing
