@@ -136,6 +136,14 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
+# One account, however it is named (工号, mobile, username): see core.auth.lockout_key.
+AXES_USERNAME_CALLABLE = "xiaoben.core.auth.lockout_key"
+# Behind a load balancer/reverse proxy: how many proxies append to the header (0 = use the
+# socket address). Never set it higher than the number of proxies you run: the header's
+# left-most entries are whatever the client sent.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+TRUSTED_PROXY_HEADER = "HTTP_" + env.str("TRUSTED_PROXY_HEADER", default="X-Forwarded-For").upper().replace("-", "_")
+AXES_CLIENT_IP_CALLABLE = "xiaoben.core.auth.client_ip"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
