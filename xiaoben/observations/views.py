@@ -238,11 +238,16 @@ def observation_autosave(request):
         return JsonResponse({"ok": False, "errors": [str(e) for errs in form.errors.values() for e in errs]}, status=400)
     try:
         obs = services.observation_save(
-            observer=scope.teacher, data=_input(form, _points_from_post(request.POST)), submit=False, observation=obs, rubric=rubric
+            observer=scope.teacher,
+            data=_input(form, _points_from_post(request.POST)),
+            submit=False,
+            observation=obs,
+            expected_version=form.cleaned_data.get("version") if obs else None,
+            rubric=rubric,
         )
     except ValidationError as e:
-        return JsonResponse({"ok": False, "errors": e.messages}, status=400)
-    return JsonResponse({"ok": True, "id": obs.pk, "saved_at": obs.updated_at.strftime("%H:%M:%S")})
+        return JsonResponse({"ok": False, "errors": e.messages}, status=409 if e.code == "conflict" else 400)
+    return JsonResponse({"ok": True, "id": obs.pk, "version": obs.version, "saved_at": obs.updated_at.strftime("%H:%M:%S")})
 
 
 @login_required

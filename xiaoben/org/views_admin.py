@@ -98,7 +98,9 @@ def teacher_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
-                services.teacher_update(teacher=teacher, phone=form.cleaned_data["phone"], **form.profile())
+                services.teacher_update(
+                    teacher=teacher, expected_version=form.cleaned_data["version"], phone=form.cleaned_data["phone"], **form.profile()
+                )
                 services.honours_replace(teacher=teacher, honours=form.cleaned_data["honours"])
         except ValidationError as e:
             _errors(form, e)

@@ -153,7 +153,7 @@ def writing_edit(request, pk: int):
         form = WritingForm(request.POST, **kwargs)
         if form.is_valid():
             try:
-                version = form.cleaned_data["version"] or w.version
+                version = form.cleaned_data["version"]  # required: a copy without it could overwrite a newer save
                 services.writing_update(writing=w, by=scope, expected_version=version, **_fields(form, request))
                 if "submit" in request.POST:
                     services.writing_submit(writing=w, by=scope)
