@@ -266,6 +266,21 @@ def roster_export(request):
     return _xlsx(data, f"{school.short_name or school.name}教师名册{selectors.today():%Y%m%d}.xlsx")
 
 
+@login_required
+@require_POST
+def school_archive(request):
+    """学校全部数据导出 (no lock-in): every record with its history, the files, readable sheets."""
+    from urllib.parse import quote
+
+    from xiaoben.core.portability import school_archive as build
+
+    school = _admin_school(request)
+    resp = HttpResponse(build(school), content_type="application/zip")
+    name = f"{school.short_name or school.name}-全部数据-{selectors.today():%Y%m%d}.zip"
+    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return resp
+
+
 PREVIEW_MAX_BYTES = 5 * 1024 * 1024
 
 
