@@ -12,6 +12,7 @@ PYTEST_ARGS ?=
 help:
 	@echo "make demo   - install, build assets, migrate SQLite, load demo data, serve at http://$(HOST):$(PORT)"
 	@echo "make test   - the whole test suite (RESET=1 make demo rebuilds the demo data)"
+	@echo "make serve  - gunicorn on DATABASE_URL (PostgreSQL in production), WORKERS=2×cores+1"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,8 +41,15 @@ demo: assets
 	@echo "校本演示：http://$(HOST):$(PORT)  （演示账号见 README）"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-serve:
-	$(PY) manage.py runserver $(HOST):$(PORT)
+# Production-like: gunicorn (a real WSGI server; runserver is for development only) on whatever
+# DATABASE_URL names (PostgreSQL in production). Workers: 2 × cores + 1 unless WORKERS is set.
+WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) * 2 + 1 )))
+serve: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py collectstatic --noinput -v0
+	$(VENV)/bin/gunicorn xiaoben.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
+		--timeout 60 --graceful-timeout 30 --max-requests 2000 --max-requests-jitter 200 \
+		--access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
 
 test: assets browser-deps
 	$(PY) manage.py collectstatic --noinput -v0
