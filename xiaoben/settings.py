@@ -45,6 +45,7 @@ XIAOBEN_APPS = [
     "xiaoben.assessment",
     "xiaoben.resources",
     "xiaoben.reports",
+    "xiaoben.messaging",
     "xiaoben.api",
 ]
 
@@ -77,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "xiaoben.core.middleware.ForcePasswordChangeMiddleware",
+    "xiaoben.core.middleware.NotPermittedMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -204,6 +206,12 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL or env.bool("CELERY_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# Scheduled notices, retries and digests (without Redis: `manage.py send_notices` from cron).
+CELERY_BEAT_SCHEDULE = {"messaging-tick": {"task": "messaging.tick", "schedule": env.int("NOTICE_TICK_SECONDS", default=300)}}
+# Robot webhook URLs and secrets are encrypted with this (SECRET_KEY when unset); see docs/deploy.md.
+FIELD_ENCRYPTION_KEY = env.str("FIELD_ENCRYPTION_KEY", default="")
+# Extra allowed robot URL prefixes (a company's own 企业微信 gateway; the fake robot in tests).
+ROBOT_EXTRA_URL_PREFIXES = tuple(env.list("ROBOT_EXTRA_URL_PREFIXES", default=[]))
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="xiaoben@localhost")

@@ -6,7 +6,10 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
+from xiaoben.core.tenancy import get_object_for_user
 from xiaoben.core.xlsx import workbook_bytes
+from xiaoben.reports.formatting import XLSX
+from xiaoben.reports.registry import Exporter, register
 
 from .models import Activity
 
@@ -54,3 +57,25 @@ def attendance_xlsx(activity: Activity) -> bytes:
     for col, width in zip("ABCDEF", (6, 10, 12, 16, 10, 12), strict=True):
         ws.column_dimensions[col].width = width
     return workbook_bytes(wb)
+    return workbook_bytes(wb)
+
+
+@register
+class AttendanceSheetExporter(Exporter):
+    identifier = "activities.attendance_xlsx"
+    verbose_name = "签到表"
+    permission = "activities:write"
+    category = "研修活动"
+    listed = False  # offered on the activity's page
+
+    def render(self, *, actor, params):
+        from django.http import Http404
+
+        from . import rules
+
+        activity = get_object_for_user(
+            actor, Activity, Activity.objects.select_related("school", "host", "recorder"), pk=params["activity"]
+        )
+        if not rules.can_run(actor, activity):
+            raise Http404
+        return f"签到表-{activity.title[:30]}.xlsx", XLSX, attendance_xlsx(activity)

@@ -261,6 +261,9 @@ class LessonPlanVersion(TimeStampedModel):
     writing = models.ForeignKey(
         "writings.Writing", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("关联反思文章")
     )
+    # 复制比 against everything but this 集体备课's own versions (core.textsim).
+    copied_share = models.FloatField(_("复制比"), null=True, blank=True)
+    copy_sources = models.JSONField(_("复制来源"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("教案版本")

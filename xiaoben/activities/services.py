@@ -15,6 +15,7 @@ from django.utils import timezone
 from xiaoben.core.concurrency import ConflictError, save_checked
 from xiaoben.core.html import clean_html, html_to_text
 from xiaoben.core.services import notification_send
+from xiaoben.core.terms import require_term_open
 from xiaoben.org.models import GroupMembership, Teacher
 
 from .models import (
@@ -116,6 +117,7 @@ def activity_create(*, user, school=None, region=None, term=None, group=None, in
 
         starts = fields.get("starts_at")
         term = (term_for_date(school.pk, timezone.localtime(starts).date()) if starts else None) or current_term(school.pk)
+    require_term_open(term)
     activity = Activity(school=school, region=region, term=term, group=group, created_by=user, **fields)
     activity.full_clean(exclude=["version"])
     _check_times(activity)
@@ -128,6 +130,7 @@ def activity_create(*, user, school=None, region=None, term=None, group=None, in
 
 @transaction.atomic
 def activity_update(*, activity: Activity, expected_version: int, **fields) -> Activity:
+    require_term_open(activity.term_id)
     if activity.status in (S.ARCHIVED, S.CANCELLED):
         raise ValidationError("已归档或已取消的活动不能再修改。")
     for k, v in fields.items():
@@ -144,6 +147,7 @@ def activity_update(*, activity: Activity, expected_version: int, **fields) -> A
 @transaction.atomic
 def activity_publish(*, activity: Activity, user) -> Activity:
     """计划中 → 已发布, only when the 四定 are complete; the invited are told."""
+    require_term_open(activity.term_id)
     if activity.status != S.PLANNED:
         raise ValidationError(f"只有“计划中”的活动可以发布（当前：{activity.get_status_display()}）。")
     _check_four_fixed(activity)
@@ -162,6 +166,7 @@ def activity_publish(*, activity: Activity, user) -> Activity:
 
 @transaction.atomic
 def activity_mark_held(*, activity: Activity, user) -> Activity:
+    require_term_open(activity.term_id)
     if activity.status != S.PUBLISHED:
         raise ValidationError("只有已发布的活动可以标记为已举行。")
     if activity.starts_at and activity.starts_at > timezone.now():
@@ -173,6 +178,7 @@ def activity_mark_held(*, activity: Activity, user) -> Activity:
 @transaction.atomic
 def activity_record(*, activity: Activity, user) -> Activity:
     """已举行 → 已记录: needs the minutes; every present attendee is credited 学时 (once)."""
+    require_term_open(activity.term_id)
     if activity.status not in (S.PUBLISHED, S.HELD, S.RECORDED):
         raise ValidationError(f"“{activity.get_status_display()}”的活动不能登记记录。")
     if activity.starts_at and activity.starts_at > timezone.now():
@@ -188,6 +194,7 @@ def activity_record(*, activity: Activity, user) -> Activity:
 
 @transaction.atomic
 def activity_archive(*, activity: Activity, user) -> Activity:
+    require_term_open(activity.term_id)
     if activity.status != S.RECORDED:
         raise ValidationError("只有已记录的活动可以归档。")
     _set_status(activity, S.ARCHIVED)
@@ -197,6 +204,7 @@ def activity_archive(*, activity: Activity, user) -> Activity:
 @transaction.atomic
 def activity_cancel(*, activity: Activity, user, reason: str = "") -> Activity:
     """取消: participants are told. A recorded activity has earned hours: it cannot be cancelled."""
+    require_term_open(activity.term_id)
     if activity.status not in (S.PLANNED, S.PUBLISHED):
         raise ValidationError(f"“{activity.get_status_display()}”的活动不能取消。")
     was_published = activity.status == S.PUBLISHED
@@ -265,6 +273,7 @@ def activity_invite(*, activity: Activity, group_ids: Iterable[int], teacher_ids
 @transaction.atomic
 def attendance_set(*, attendance: Attendance, status: str | None = None, role: str | None = None) -> Attendance:
     """The host marks someone present/absent or changes a role; hours follow if already recorded."""
+    require_term_open(attendance.activity.term_id)
     fields = ["updated_at"]
     if status is not None:
         if status not in AttendanceStatus.values:
@@ -302,6 +311,7 @@ def sign_in_window(activity: Activity) -> tuple[dt.datetime, dt.datetime] | None
 @transaction.atomic
 def attendance_sign_in(*, activity: Activity, teacher: Teacher) -> Attendance:
     """签到 on the spot, inside the activity's window (half an hour either side)."""
+    require_term_open(activity.term_id)
     if activity.status not in (S.PUBLISHED, S.HELD):
         raise ValidationError(f"活动{activity.get_status_display()}，不能签到。")
     window = sign_in_window(activity)
@@ -322,6 +332,7 @@ def attendance_sign_in(*, activity: Activity, teacher: Teacher) -> Attendance:
 
 @transaction.atomic
 def leave_request(*, attendance: Attendance, reason: str) -> LeaveRequest:
+    require_term_open(attendance.activity.term_id)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("请填写请假事由。")
@@ -376,6 +387,7 @@ def minutes_autosave(*, activity: Activity, user, html: str, expected_version: i
     record, a stale editor's autosave is refused instead of replacing the draft (issue #12)."""
     if expected_version is None:
         raise ValidationError("缺少版本号：请刷新页面后再编辑。")
+    require_term_open(activity.term_id)
     minutes, _ = ActivityMinutes.objects.get_or_create(activity=activity)
     if expected_version != _minutes_version(minutes):
         raise ConflictError()
@@ -411,6 +423,7 @@ def minutes_save(*, activity: Activity, user, html: str, expected_version: int |
     `expected_version` is the version the editor loaded (0 for none yet): required."""
     if expected_version is None:
         raise ValidationError("缺少版本号：请刷新页面后再保存。")
+    require_term_open(activity.term_id)
     body = clean_html(html)
     if len(body) > 100000:
         raise ValidationError("活动记录太长了，最多约10万字符。")

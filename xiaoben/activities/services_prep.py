@@ -18,6 +18,7 @@ from django.utils.safestring import mark_safe
 
 from xiaoben.core.uploads import validate_upload
 
+from . import copycheck
 from .models import (
     Activity,
     LessonPlanVersion,
@@ -90,7 +91,10 @@ def prep_create(
     )
     prep.full_clean()
     prep.save()
-    LessonPlanVersion.objects.create(prep=prep, author=lead, kind=PlanVersionKind.DRAFT, body=text, source_name=source, note="主备初稿")
+    draft = LessonPlanVersion.objects.create(
+        prep=prep, author=lead, kind=PlanVersionKind.DRAFT, body=text, source_name=source, note="主备初稿"
+    )
+    copycheck.version_check(draft)
     return prep
 
 
@@ -106,9 +110,11 @@ def version_add(
     if based_on is None:
         based_on = lead_versions.first()
     kind = PlanVersionKind.REVISED if author.pk == prep.lead_id else PlanVersionKind.PERSONAL
-    return LessonPlanVersion.objects.create(
+    version = LessonPlanVersion.objects.create(
         prep=prep, author=author, kind=kind, based_on=based_on, body=text, source_name=source, note=(note or "").strip()[:200]
     )
+    copycheck.version_check(version)
+    return version
 
 
 @transaction.atomic

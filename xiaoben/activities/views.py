@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -296,11 +296,6 @@ def attendance_export(request, pk: int):
     activity = get_activity(request, pk)
     if not rules.can_run(scope_for(request.user), activity):
         raise Http404
-    from .exports import attendance_xlsx
+    from xiaoben.reports.views_exports import export_response
 
-    data = attendance_xlsx(activity)
-    resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    from urllib.parse import quote
-
-    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'签到表-{activity.title[:30]}.xlsx')}"
-    return resp
+    return export_response(request, "activities.attendance_xlsx", {"activity": activity.pk})

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from xiaoben.core import textsim
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user, reference_for, visible_to
 from xiaoben.org.selectors import current_term, school_for_scope
@@ -107,6 +108,7 @@ def prep_detail(request, pk: int):
             "prep": prep,
             "activity": reference_for(request.user, Activity, prep.activity_id),
             "versions": versions,
+            "copy_threshold": textsim.school_threshold(prep.school),
             "latest": next((v for v in reversed(versions) if v.author_id == prep.lead_id), versions[-1] if versions else None),
             "can_write": me is not None,
             "is_lead": me is not None and me.pk == prep.lead_id,
@@ -160,11 +162,17 @@ def version_detail(request, pk: int):
         # The linked 教学反思 keeps its own visibility (a private one stays private).
         if not visible_to(request.user, Writing).filter(pk=v.writing_id).exists() and not (me and me.pk == v.author_id):
             v.writing = None
+    scope = scope_for(request.user)
+    reviewer = scope.admin_of(v.prep.school_id) or scope.leads(v.author_id)
+    copy = None
+    if reviewer and v.copied_share:
+        copy = {"share": v.copied_share, "sources": textsim.shown_sources(scope, v.body, v.copy_sources or [])}
     return render(
         request,
         "activities/version_detail.html",
         {
             "v": v,
+            "copy": copy,
             "prep": v.prep,
             "can_reflect": me is not None and me.pk == v.author_id,
             "form": ReflectionForm(initial={"reflection": v.reflection}),

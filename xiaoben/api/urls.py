@@ -10,6 +10,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 
+from xiaoben.core.errors import NotPermitted
+
 from . import errors
 from .auth import AUTH
 
@@ -73,3 +75,10 @@ def http_error(request, exc: HttpError):
 def permission_denied(request, exc):
     message = str(exc) if any("\u4e00" <= ch <= "\u9fff" for ch in str(exc)) else errors.HTTP_MESSAGES[403]
     return api.create_response(request, {"detail": message}, status=403)
+
+
+@api.exception_handler(NotPermitted)
+def not_permitted(request, exc: NotPermitted):
+    if exc.hides_object:
+        return api.create_response(request, {"detail": errors.HTTP_MESSAGES[404]}, status=404)
+    return api.create_response(request, {"detail": exc.message}, status=403)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from xiaoben.core.xlsx import workbook_bytes
+from xiaoben.reports.formatting import num
 
 from .models import AssessmentScore
 
@@ -25,7 +26,7 @@ def results_xlsx(*, scheme, results) -> tuple[str, str, bytes]:
     ws.title = "考核结果"
     ws.append([f"{scheme.school.name} {scheme.term.name} {scheme.name}"])
     ws["A1"].font = Font(bold=True, size=13)
-    header = ["名次", "工号", "姓名", "学科", *[f"{i.name}（{i.points}）" for i in items], "总分", "状态"]
+    header = ["名次", "工号", "姓名", "学科", *[f"{i.name}（{num(i.points)}）" for i in items], "总分", "状态"]
     ws.append(header)
     for c in ws[2]:
         c.font = Font(bold=True)
@@ -44,3 +45,48 @@ def results_xlsx(*, scheme, results) -> tuple[str, str, bytes]:
         )
     ws.freeze_panes = "E3"
     return f"{scheme.term.name}{scheme.name}.xlsx", XLSX, workbook_bytes(wb)
+
+
+# ---------------------------------------------------------------- registry
+
+
+def _registry():
+    from django import forms
+    from django.http import Http404
+
+    from xiaoben.core.tenancy import get_object_for_user, visible_to
+    from xiaoben.reports.params import ParamsForm
+    from xiaoben.reports.registry import Exporter, register
+
+    from .models import AssessmentScheme
+
+    class SchemeParams(ParamsForm):
+        scheme = forms.ModelChoiceField(queryset=AssessmentScheme.objects.none(), label="考核方案")
+
+        def setup(self):
+            self.fields["scheme"].queryset = (
+                visible_to(self.scope, AssessmentScheme)
+                .filter(school_id__in=self.scope.admin_school_ids)
+                .select_related("term__school_year")
+            )
+
+    @register
+    class AssessmentResultsExporter(Exporter):
+        identifier = "assessment.results_xlsx"
+        verbose_name = "考核结果与排名（Excel）"
+        permission = "assessment:manage"
+        category = "考核"
+        form_class = SchemeParams
+
+        def render(self, *, actor, params):
+            from .selectors import ranked_results
+
+            scheme = get_object_for_user(
+                actor, AssessmentScheme, AssessmentScheme.objects.select_related("term__school_year", "school"), pk=params.get("scheme")
+            )
+            if not actor.can("assessment:manage", scheme.school_id):
+                raise Http404
+            return results_xlsx(scheme=scheme, results=ranked_results(user=actor, scheme=scheme))
+
+
+_registry()

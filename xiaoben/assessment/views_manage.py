@@ -5,9 +5,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from xiaoben.core.decorators import require_perm
@@ -15,8 +14,9 @@ from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user
 from xiaoben.org.models import School
 from xiaoben.org.selectors import current_term
+from xiaoben.reports.views_exports import export_response
 
-from . import exports, selectors, services
+from . import selectors, services
 from .forms import ItemForm, SchemeForm
 from .models import AssessmentItem, AssessmentScheme, ResultStatus
 
@@ -147,7 +147,4 @@ def scheme_lock(request, pk: int):
 @require_perm("assessment:manage")
 def scheme_export(request, pk: int):
     scheme = _scheme(request, pk)
-    name, mime, data = exports.results_xlsx(scheme=scheme, results=selectors.ranked_results(user=request.user, scheme=scheme))
-    r = HttpResponse(data, content_type=mime)
-    r["Content-Disposition"] = content_disposition_header(True, name)
-    return r
+    return export_response(request, "assessment.results_xlsx", {"scheme": scheme.pk})

@@ -11,4 +11,9 @@ class CoreConfig(AppConfig):
         # Every app registers its visibility rules in `<app>/scopes.py`:
         # the one door (core.tenancy.visible_to) dispatches to them.
         autodiscover_modules("scopes")
-        from . import checks  # noqa: F401  (registers the system checks)
+        # Notification types (`<app>/notifications.py`) are registered before any is shown.
+        autodiscover_modules("notifications")
+        from . import (
+            checks,  # noqa: F401  (registers the system checks)
+            reference_library,  # noqa: F401  (registers the library as a text source)
+        )

@@ -32,3 +32,25 @@ class ChineseFirstMiddleware:
     def __call__(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+class NotPermittedMiddleware:
+    """A service said no: 404 when the object must stay hidden, else a 403 page with the reason."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.http import Http404
+        from django.shortcuts import render
+
+        from .errors import NotPermitted
+
+        if not isinstance(exception, NotPermitted):
+            return None
+        if exception.hides_object:
+            raise Http404
+        return render(request, "403.html", {"reason": exception.message}, status=403)

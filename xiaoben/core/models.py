@@ -79,6 +79,7 @@ class Notification(models.Model):
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("接收人"))
     kind = models.CharField(_("类别"), max_length=40)
     text = models.CharField(_("内容"), max_length=500)
+    context = models.JSONField(_("内容参数"), default=dict, blank=True)  # rendered at display time
     url = models.CharField(_("链接"), max_length=300, blank=True)
     target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.CASCADE)
     target_id = models.PositiveBigIntegerField(null=True, blank=True)
@@ -94,6 +95,12 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def display_text(self) -> str:
+        from .notifications import display_text
+
+        return display_text(self)
 
 
 class Comment(TimeStampedModel, SoftDeleteModel):
@@ -153,3 +160,36 @@ class ApiToken(models.Model):
     @staticmethod
     def hash(raw: str) -> str:
         return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class TextFingerprint(models.Model):
+    """Winnowed fingerprints of every checked text (core.textsim): the containment index."""
+
+    kind = models.CharField(max_length=40)  # a registered text source, e.g. "writings.writing"
+    object_id = models.PositiveBigIntegerField()
+    school_id = models.PositiveBigIntegerField(null=True, blank=True)  # the owning school's pool
+    region_id = models.PositiveBigIntegerField(null=True, blank=True)  # set: in the pools of that region's schools
+    hash = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["hash"]), models.Index(fields=["kind", "object_id"])]
+
+
+class ReferenceText(TimeStampedModel):
+    """参考文本库: texts known to circulate (template-site 心得/反思, purchased 教案), filled by a
+    school or a district, so copies of them are found."""
+
+    school = models.ForeignKey("org.School", null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("学校"))
+    region = models.ForeignKey("org.Region", null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("区域"))
+    title = models.CharField(_("标题"), max_length=200)
+    origin = models.CharField(_("来源"), max_length=200, blank=True, help_text=_("例如：某范文网站、某教案集"))
+    body = models.TextField(_("正文"), max_length=200_000)
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("录入人"))
+
+    class Meta:
+        verbose_name = _("参考文本")
+        verbose_name_plural = _("参考文本库")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title

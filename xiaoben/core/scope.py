@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from django.db.models import Q
+
 from .permissions import REGION_ROLES, ROLE_PERMISSIONS, SCHOOL_ROLES
 
 if TYPE_CHECKING:
@@ -105,6 +107,36 @@ class Scope:
     def is_self(self, teacher_id: int | None) -> bool:
         return teacher_id is not None and teacher_id == self.teacher_id
 
+    @cached_property
+    def led_teacher_ids(self) -> frozenset[int]:
+        """Teachers of this person's school in a group they lead (one query, on first use)."""
+        if not self.led_group_ids or self.teacher is None:
+            return frozenset()
+        from xiaoben.org.models import GroupMembership
+
+        return frozenset(
+            GroupMembership.objects.filter(group_id__in=self.led_group_ids, teacher__school_id=self.teacher.school_id).values_list(
+                "teacher_id", flat=True
+            )
+        )
+
+    def leads(self, teacher_id: int | None) -> bool:
+        """Does this person lead a group that `teacher_id` belongs to (in their own school)?"""
+        return teacher_id is not None and teacher_id in self.led_teacher_ids
+
+    def led_members_filter(self, field: str = "teacher_id") -> Q:
+        """A Q for querysets: rows whose `field` is a member of a group this person leads.
+
+        A subquery, not the id list: leaders of big groups stay one query."""
+        if not self.led_group_ids or self.teacher is None:
+            return Q(pk__in=[])
+        from xiaoben.org.models import GroupMembership
+
+        members = GroupMembership.objects.filter(group_id__in=self.led_group_ids, teacher__school_id=self.teacher.school_id).values(
+            "teacher_id"
+        )
+        return Q(**{f"{field}__in": members})
+
 
 ANONYMOUS = Scope(user_id=None)
 
@@ -193,6 +225,8 @@ def _memberships(GroupMembership, teacher_id: int):
 
 
 def scope_for(user) -> Scope:
+    if isinstance(user, Scope):  # services and exporters receive the actor's scope already
+        return user
     if user is None or not getattr(user, "is_authenticated", False):
         return ANONYMOUS
     cached = getattr(user, "_xiaoben_scope", None)

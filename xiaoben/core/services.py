@@ -20,14 +20,27 @@ COMMENT_MAX = 5000
 
 
 def notification_send(
-    *, recipients: Iterable[User | int], kind: str, text: str, url: str = "", target: models.Model | None = None, email: bool = False
+    *,
+    recipients: Iterable[User | int],
+    kind: str,
+    text: str,
+    url: str = "",
+    target: models.Model | None = None,
+    email: bool = False,
+    context: dict | None = None,
 ) -> list[Notification]:
     """One notification per recipient (in-app), optionally by e-mail after commit."""
     ct = ContentType.objects.get_for_model(target) if target is not None else None
     ids = {r if isinstance(r, int) else r.pk for r in recipients}
     rows = [
         Notification(
-            recipient_id=rid, kind=kind, text=text[:500], url=url, target_type=ct, target_id=target.pk if target is not None else None
+            recipient_id=rid,
+            kind=kind,
+            text=text[:500],
+            context=context or {},
+            url=url,
+            target_type=ct,
+            target_id=target.pk if target is not None else None,
         )
         for rid in sorted(ids)
     ]

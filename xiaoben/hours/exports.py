@@ -6,9 +6,15 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
+from django.http import Http404
+
+from xiaoben.core.tenancy import get_object_for_user
 from xiaoben.core.xlsx import workbook_bytes
 from xiaoben.org.models import School, Teacher
 from xiaoben.org.selectors import today
+from xiaoben.reports.formatting import num
+from xiaoben.reports.params import TeacherYearParams, YearParams
+from xiaoben.reports.registry import Exporter, register
 
 from .models import HourCategory
 from .selectors import ledger_summary, school_hour_stats, targets_for
@@ -78,9 +84,9 @@ def certificate_docx(*, teacher: Teacher, year: int) -> tuple[str, str, bytes]:
     doc.add_paragraph()
     doc.add_paragraph(
         f"兹证明 {teacher.name} 同志（工号 {teacher.staff_no}），系我校{teacher.subject or ''}教师。"
-        f"{year}年度参加教师培训与校本研修，累计获得学时 {s.year_totals['total']} 学时"
-        f"（年度要求 {s.targets.year} 学时）；{s.targets.cycle_label}培训周期累计 {s.cycle_totals['total']} 学时"
-        f"（周期要求 {s.targets.cycle} 学时）。明细如下："
+        f"{year}年度参加教师培训与校本研修，累计获得学时 {num(s.year_totals['total'])} 学时"
+        f"（年度要求 {num(s.targets.year)} 学时）；{s.targets.cycle_label}培训周期累计 {num(s.cycle_totals['total'])} 学时"
+        f"（周期要求 {num(s.targets.cycle)} 学时）。明细如下："
     ).paragraph_format.first_line_indent = Pt(24)
     table = doc.add_table(rows=1, cols=3)
     table.style = "Table Grid"
@@ -88,9 +94,9 @@ def certificate_docx(*, teacher: Teacher, year: int) -> tuple[str, str, bytes]:
         cell.text = text
     for r in s.rows():
         cells = table.add_row().cells
-        cells[0].text, cells[1].text, cells[2].text = r["label"], f"{r['year']}", f"{r['cycle']}"
+        cells[0].text, cells[1].text, cells[2].text = r["label"], num(r["year"]), num(r["cycle"])
     cells = table.add_row().cells
-    cells[0].text, cells[1].text, cells[2].text = "合计", f"{s.year_totals['total']}", f"{s.cycle_totals['total']}"
+    cells[0].text, cells[1].text, cells[2].text = "合计", num(s.year_totals["total"]), num(s.cycle_totals["total"])
     doc.add_paragraph()
     doc.add_paragraph("特此证明。").paragraph_format.first_line_indent = Pt(24)
     doc.add_paragraph()
@@ -104,3 +110,41 @@ def certificate_docx(*, teacher: Teacher, year: int) -> tuple[str, str, bytes]:
 
 def _zh_date(d) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
+
+
+# ---------------------------------------------------------------- registry
+
+
+@register
+class HourCertificateExporter(Exporter):
+    identifier = "hours.certificate_docx"
+    verbose_name = "学时证明"
+    permission = "hours:claim"
+    category = "学时"
+    form_class = TeacherYearParams
+
+    def available(self, scope):
+        return scope.can("hours:claim") or scope.can("hours:approve_school")
+
+    def render(self, *, actor, params):
+        teacher = get_object_for_user(
+            actor, Teacher, Teacher.objects.select_related("school"), pk=params.get("teacher") or actor.teacher_id
+        )
+        if not (actor.is_self(teacher.pk) or actor.admin_of(teacher.school_id)):
+            raise Http404
+        return certificate_docx(teacher=teacher, year=int(params.get("year") or today().year))
+
+
+@register
+class HourStatsExporter(Exporter):
+    identifier = "hours.stats_xlsx"
+    verbose_name = "全校学时统计（Excel）"
+    permission = "hours:approve_school"
+    category = "学时"
+    form_class = YearParams
+
+    def render(self, *, actor, params):
+        sid = actor.school_id
+        if sid is None or not actor.can("hours:approve_school", sid):
+            raise Http404
+        return stats_xlsx(school=School.objects.get(pk=sid), year=int(params.get("year") or today().year))

@@ -14,8 +14,9 @@ from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user, visible_to
 from xiaoben.org.models import School, Teacher
 from xiaoben.org.selectors import today
+from xiaoben.reports.views_exports import export_response
 
-from . import exports, importer, selectors, services
+from . import importer, selectors, services
 from .forms import HoursSettingsForm, ImportForm
 from .models import HourCategory, ImportBatch
 
@@ -102,7 +103,7 @@ def teacher_ledger(request, pk: int):
 @login_required
 def certificate(request, pk: int):
     teacher = _ledger_teacher(request, pk)
-    return _file(*exports.certificate_docx(teacher=teacher, year=_year(request)))
+    return export_response(request, "hours.certificate_docx", {"teacher": teacher.pk, "year": _year(request)})
 
 
 def _admin_school(request) -> School:
@@ -137,7 +138,8 @@ def stats(request):
 
 @require_perm("hours:approve_school")
 def stats_export(request):
-    return _file(*exports.stats_xlsx(school=_admin_school(request), year=_year(request)))
+    _admin_school(request)
+    return export_response(request, "hours.stats_xlsx", {"year": _year(request)})
 
 
 @require_perm("hours:approve_school")

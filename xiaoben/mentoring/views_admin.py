@@ -16,9 +16,9 @@ from xiaoben.core.decorators import require_perm
 from xiaoben.core.scope import scope_for
 from xiaoben.org.models import Teacher
 from xiaoben.org.selectors import today
+from xiaoben.reports.views_exports import export_response
 
 from . import selectors, services
-from .documents import agreements_docx
 from .forms import PairEditForm, QuotaRuleFormSet
 from .models import Grade, Mentorship, MentorshipEvaluation, MentorshipQuota
 from .scopes import can_see_private, lead_school_ids
@@ -188,8 +188,7 @@ def agreement(request, pk: int):
     scope = scope_for(request.user)
     if not (can_see_private(scope, pair) or scope.can("mentoring:manage", school_id=pair.school_id)):
         raise Http404
-    data = agreements_docx([pair], quotas=list(pair.quotas.all()))
-    return _docx_response(data, f"师徒结对协议书-{pair.mentor.name}-{pair.mentee.name}.docx")
+    return export_response(request, "mentoring.agreement_docx", {"pair": pair.pk})
 
 
 @require_perm("mentoring:manage")
@@ -204,8 +203,7 @@ def agreements(request):
     if not pairs:
         messages.error(request, "本学年还没有师徒结对。")
         return redirect("mentoring:list")
-    quotas = list(MentorshipQuota.objects.filter(mentorship__in=pairs))
-    return _docx_response(agreements_docx(pairs, quotas=quotas), f"{school.name}{year.name}师徒结对协议书.docx")
+    return export_response(request, "mentoring.agreements_docx", {"school_year": year.pk})
 
 
 @require_POST

@@ -4,23 +4,20 @@ from __future__ import annotations
 
 import io
 
-from django.http import HttpResponse
+from django import forms
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 
+from xiaoben.core.tenancy import get_object_for_user
 from xiaoben.core.xlsx import workbook_bytes
+from xiaoben.reports.formatting import num
+from xiaoben.reports.params import TermParams
+from xiaoben.reports.registry import Exporter, register
 
 from .models import Observation
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 WEEKDAYS = "一二三四五六日"
-
-
-def _attachment(data: bytes, filename: str, mimetype: str) -> HttpResponse:
-    r = HttpResponse(data, content_type=mimetype)
-    r["Content-Disposition"] = content_disposition_header(True, filename)
-    return r
 
 
 def _cell(cell, text: str, bold: bool = False, size: int = 11, center: bool = False):
@@ -39,7 +36,7 @@ def _cell(cell, text: str, bold: bool = False, size: int = 11, center: bool = Fa
     run._element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
 
 
-def observation_docx(obs: Observation, rows: list[dict]) -> HttpResponse:
+def observation_docx(obs: Observation, rows: list[dict]) -> tuple[str, str, bytes]:
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
@@ -84,7 +81,7 @@ def observation_docx(obs: Observation, rows: list[dict]) -> HttpResponse:
             obs.get_kind_display(),
         ),
         ("课题", obs.lesson_title, "", "", "", ""),
-        ("听课人", obs.observer.name, "总分", f"{obs.total or ''}", "等级", obs.grade_label),
+        ("听课人", obs.observer.name, "总分", num(obs.total), "等级", obs.grade_label),
     ]
     for r, values in enumerate(head):
         for c, v in enumerate(values):
@@ -110,8 +107,8 @@ def observation_docx(obs: Observation, rows: list[dict]) -> HttpResponse:
         _cell(cells[0], item.dimension)
         _cell(cells[1], item.title)
         _cell(cells[2], item.descriptor, size=9)
-        _cell(cells[3], f"{item.weight.normalize()}", center=True)
-        _cell(cells[4], f"{row['points'] if row['points'] is not None else '—'}/{item.max_points.normalize()}", center=True)
+        _cell(cells[3], num(item.weight), center=True)
+        _cell(cells[4], f"{num(row['points']) if row['points'] is not None else '—'}/{num(item.max_points)}", center=True)
 
     doc.add_paragraph()
     doc.add_paragraph().add_run("评课意见（三个一）").bold = True
@@ -127,10 +124,10 @@ def observation_docx(obs: Observation, rows: list[dict]) -> HttpResponse:
     foot.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     buf = io.BytesIO()
     doc.save(buf)
-    return _attachment(buf.getvalue(), f"听课记录表-{obs.teacher.name}-{obs.lesson_date:%Y%m%d}.docx", DOCX)
+    return f"听课记录表-{obs.teacher.name}-{obs.lesson_date:%Y%m%d}.docx", DOCX, buf.getvalue()
 
 
-def observations_xlsx(qs) -> HttpResponse:
+def observations_xlsx(qs) -> tuple[str, str, bytes]:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -181,4 +178,58 @@ def observations_xlsx(qs) -> HttpResponse:
         )
     for col, width in zip("ABCDEFGHIJKLMNOP", [12, 7, 10, 7, 6, 10, 24, 9, 10, 7, 6, 6, 17, 30, 30, 30], strict=True):
         ws.column_dimensions[col].width = width
-    return _attachment(workbook_bytes(wb), f"听课记录-{timezone.localdate():%Y%m%d}.xlsx", XLSX)
+    return f"听课记录-{timezone.localdate():%Y%m%d}.xlsx", XLSX, workbook_bytes(wb)
+
+
+# ---------------------------------------------------------------- registry
+
+
+@register
+class ObservationRecordExporter(Exporter):
+    identifier = "observations.record_docx"
+    verbose_name = "听课记录表"
+    permission = "observations:write"
+    category = "听课评课"
+    listed = False  # offered on the observation's page
+
+    def render(self, *, actor, params):
+        from .selectors import observation_detail_qs, rubric_rows
+
+        obs = get_object_for_user(actor, Observation, observation_detail_qs(actor), pk=params["observation"])
+        return observation_docx(obs, rubric_rows(obs))
+
+
+class ObservationListParams(TermParams):
+    role = forms.ChoiceField(
+        label="范围", choices=[("given", "我听的课"), ("received", "听我的课"), ("", "我能看到的全部")], required=False
+    )
+
+
+@register
+class ObservationListExporter(Exporter):
+    identifier = "observations.list_xlsx"
+    verbose_name = "听课记录一览（Excel）"
+    permission = "observations:write"
+    category = "听课评课"
+    form_class = ObservationListParams
+
+    def render(self, *, actor, params):
+        from django.http import Http404
+
+        from xiaoben.org.models import Term
+
+        from .selectors import observation_list
+
+        if params.get("term"):
+            term = get_object_for_user(actor, Term, pk=params["term"])
+            if term.school_id not in actor.member_school_ids and not actor.is_platform_admin:
+                raise Http404
+        qs = observation_list(
+            user=actor,
+            term_id=params.get("term"),
+            role=params.get("role", ""),
+            kind=params.get("kind", ""),
+            q=params.get("q", ""),
+            backfilled=bool(params.get("backfilled")),
+        )
+        return observations_xlsx(qs[:5000])

@@ -155,17 +155,3 @@ class FeedbackFlag(TimeStampedModel):
         verbose_name_plural = _("雷同评课")
         ordering = ["-created_at"]
         constraints = [models.UniqueConstraint(fields=["observation", "similar_to"], name="uniq_feedback_flag")]
-
-
-class FeedbackBand(models.Model):
-    """LSH band keys of an observation's 三个一 feedback (MinHash over character
-    bigrams): a new text is compared only with the observations sharing a key."""
-
-    school = models.ForeignKey("org.School", on_delete=models.CASCADE, related_name="+")
-    observation = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="bands")
-    key = models.BigIntegerField()
-
-    class Meta:
-        verbose_name = _("评课意见指纹")
-        verbose_name_plural = _("评课意见指纹")
-        indexes = [models.Index(fields=["school", "key"])]

@@ -13,14 +13,16 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from xiaoben.core import textsim
+from xiaoben.core.models import TextFingerprint
 from xiaoben.core.seeding import SeedContext
 from xiaoben.org.models import RoleAssignment
 
 from . import seed_text as txt
-from .models import FeedbackBand, Observation, ObservationKind, ObservationScore
+from .models import Observation, ObservationKind, ObservationScore
 from .rubrics import item_choices, rubric_for_school, score_total
 from .services import feedback_flags_check
-from .similarity import band_keys, feedback_index, index_rows, observation_text
+from .similarity import KIND, MIN_CHARS, feedback_index, observation_text
 
 K = ObservationKind
 KINDS = [K.REGULAR] * 6 + [K.PUSH, K.OPEN, K.OPEN, K.RESEARCH, K.RESEARCH, K.DEMO, K.REPORT, K.STANDARD, K.CONTEST]
@@ -113,7 +115,15 @@ def _school(ctx, school, term, prev) -> None:
         (ObservationScore(observation=o, item_id=k, points=v) for o, pts in zip(created, points_of, strict=True) for k, v in pts.items()),
         batch_size=5000,
     )
-    FeedbackBand.objects.bulk_create((band for o in created for band in index_rows(o, band_keys(observation_text(o)))), batch_size=5000)
+    TextFingerprint.objects.bulk_create(
+        (
+            TextFingerprint(kind=KIND, object_id=o.pk, school_id=o.school_id, hash=h)
+            for o in created
+            if o.status == "submitted" and len(textsim.normalise(observation_text(o)).text) >= MIN_CHARS
+            for h in textsim.fingerprints(observation_text(o))
+        ),
+        batch_size=5000,
+    )
     _copied(rng, created, term)
 
 

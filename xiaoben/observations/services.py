@@ -13,12 +13,13 @@ from django.utils import timezone
 
 from xiaoben.core.concurrency import save_checked
 from xiaoben.core.services import notification_send
+from xiaoben.core.terms import require_term_open
 from xiaoben.org.models import GroupMembership, RoleAssignment, Teacher
 from xiaoben.org.selectors import term_for_date
 
 from .models import FeedbackFlag, Observation, ObservationKind, ObservationScore, ObservationStatus, Rubric
 from .rubrics import rubric_for_school, score_total
-from .similarity import band_keys, feedback_index, observation_text, similar_observations
+from .similarity import feedback_index, similar_observations
 
 DEFAULT_BACKFILL_DAYS = 3
 EDITABLE = ["teacher", "lesson_date", "period", "subject", "grade", "class_name", "lesson_title", "kind", "activity"]
@@ -126,6 +127,9 @@ def observation_save(
     term = term_for_date(observer.school_id, data.lesson_date)
     if term is None:
         raise ValidationError("听课日期不在本校任何学期之内，请检查日期。")
+    require_term_open(term)
+    if observation is not None:
+        require_term_open(observation.term_id)
     obs = observation or Observation(school_id=observer.school_id, observer=observer, status=ObservationStatus.DRAFT)
     obs.term = term
     obs.rubric = rubric
@@ -182,9 +186,8 @@ def flag_reviewers(obs: Observation) -> set[int]:
 
 def feedback_flags_check(*, observation: Observation) -> list[FeedbackFlag]:
     """评课意见雷同: flag and notify when the feedback matches another observation's."""
-    keys = band_keys(observation_text(observation))
-    matches = similar_observations(observation, keys=keys)
-    feedback_index(observation, keys)
+    matches = similar_observations(observation)
+    feedback_index(observation)
     if not matches:
         return []
     flags = FeedbackFlag.objects.bulk_create(
@@ -211,6 +214,7 @@ def flag_resolve(*, flag: FeedbackFlag) -> None:
 def observation_withdraw(*, observation: Observation, by: Teacher) -> Observation:
     """撤回: the observer takes a submitted record back to draft, as long as nobody
     has replied to it yet and it is not under review for copied feedback."""
+    require_term_open(observation.term_id)
     from django.contrib.contenttypes.models import ContentType
 
     from xiaoben.core.models import Comment
@@ -232,6 +236,7 @@ def observation_withdraw(*, observation: Observation, by: Teacher) -> Observatio
 
 @transaction.atomic
 def observation_delete(*, observation: Observation, by: Teacher) -> None:
+    require_term_open(observation.term_id)
     if observation.observer_id != by.pk:
         raise ValidationError("只有听课人本人可以删除听课记录。")
     observation.soft_delete()

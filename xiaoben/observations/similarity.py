@@ -1,115 +1,88 @@
-"""评课意见雷同检测 (SPEC §10): MinHash over character bigrams with LSH band keys
-stored in `FeedbackBand`, so a new text is compared only with the few
-observations sharing a band — not with every record of the school. Candidates
-are then checked with exact Jaccard similarity. Short texts ("很好") are ignored:
-they are legitimately common; a copied paragraph is not.
+"""评课意见雷同 (SPEC §10) on the one text-similarity service (core.textsim).
 
-With 8 bands of 4 rows, two texts of similarity s share a band with probability
-1-(1-s⁴)⁸: 0.99 at s=0.8, 0.40 at s=0.5 (then dropped by the exact check)."""
+The 三个一 feedback of a submitted observation is compared with the school's other
+observations' feedback and the reference libraries; its 复制比 against each source is
+what the reviewer sees. Short texts ("很好") are ignored: they are legitimately common;
+a copied paragraph is not."""
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import re
 from decimal import Decimal
-from functools import lru_cache
 
-import numpy as np
-from datasketch import MinHash
+from xiaoben.core import textsim
 
-from .models import FeedbackBand, Observation, ObservationStatus
+from .models import Observation, ObservationStatus
 
-SHINGLE = 2  # character bigrams: two changed words in a paragraph still read as a copy
+KIND = "observations.feedback"
 MIN_CHARS = 20
-DEFAULT_THRESHOLD = 0.8
-NUM_PERM, BANDS, ROWS = 32, 8, 4
-SCHEME = "affine32"  # fixed: stored band keys stay comparable across datasketch upgrades
-MAX_CANDIDATES = 200
-_PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
+DEFAULT_THRESHOLD = 0.5  # half of the feedback found in another record
 
 
 def feedback_text(strengths: str, weaknesses: str, suggestions: str) -> str:
-    return _PUNCT.sub("", f"{strengths}{weaknesses}{suggestions}")
-
-
-def shingles(text: str, k: int = SHINGLE) -> set[str]:
-    if len(text) < k:
-        return {text} if text else set()
-    return {text[i : i + k] for i in range(len(text) - k + 1)}
-
-
-def jaccard(a: set[str], b: set[str]) -> float:
-    if not a or not b:
-        return 0.0
-    return len(a & b) / len(a | b)
-
-
-@lru_cache(maxsize=1)
-def _permutations():
-    return MinHash(num_perm=NUM_PERM, seed=5, scheme=SCHEME).permutations
-
-
-def band_keys(text: str) -> list[int]:
-    """The LSH keys of a normalised feedback text (empty for short texts)."""
-    if len(text) < MIN_CHARS:
-        return []
-    m = MinHash(num_perm=NUM_PERM, seed=5, permutations=_permutations(), scheme=SCHEME)
-    m.update_batch([s.encode("utf-8") for s in shingles(text)])
-    hv = np.asarray(m.hashvalues, dtype="<u8")
-    keys = []
-    for b in range(BANDS):
-        digest = hashlib.blake2b(bytes([b]) + hv[b * ROWS : (b + 1) * ROWS].tobytes(), digest_size=8).digest()
-        keys.append(int.from_bytes(digest, "little", signed=True))
-    return keys
+    return "\n".join(t for t in (strengths, weaknesses, suggestions) if t)
 
 
 def observation_text(obs: Observation) -> str:
     return feedback_text(obs.strengths, obs.weaknesses, obs.suggestions)
 
 
-def index_rows(obs: Observation, keys: list[int]) -> list[FeedbackBand]:
-    return [FeedbackBand(school_id=obs.school_id, observation_id=obs.pk, key=k) for k in keys]
+def _texts(ids: list[int]) -> dict[int, str]:
+    rows = Observation.objects.filter(pk__in=ids).values_list("pk", "strengths", "weaknesses", "suggestions")
+    return {pk: feedback_text(s, w, g) for pk, s, w, g in rows}
 
 
-def feedback_index(obs: Observation, keys: list[int] | None = None) -> None:
-    """(Re)store the band keys of one observation."""
-    if keys is None:
-        keys = band_keys(observation_text(obs))
-    FeedbackBand.objects.filter(observation=obs).delete()
-    FeedbackBand.objects.bulk_create(index_rows(obs, keys))
+def _describe(scope, ids: list[int]) -> dict[int, textsim.SourceView]:
+    from django.urls import reverse
 
+    from xiaoben.core.tenancy import visible_to
 
-def similar_observations(
-    obs: Observation, *, threshold: float | None = None, days: int = 365, keys: list[int] | None = None
-) -> list[tuple[int, Decimal]]:
-    """Ids of the school's submitted observations of the last year whose 三个一
-    feedback is at least `threshold` similar (school setting `feedback_similarity`, default 0.8)."""
-    text = observation_text(obs)
-    keys = band_keys(text) if keys is None else keys
-    if not keys:
-        return []
-    if threshold is None:
-        threshold = float(obs.school.setting("feedback_similarity", DEFAULT_THRESHOLD))
-    since = obs.lesson_date - dt.timedelta(days=days)
-    candidates = list(
-        FeedbackBand.objects.filter(
-            school_id=obs.school_id,
-            key__in=keys,
-            observation__status=ObservationStatus.SUBMITTED,
-            observation__deleted_at__isnull=True,
-            observation__lesson_date__gte=since,
+    rows = visible_to(scope, Observation).filter(pk__in=ids).select_related("observer", "school")
+    return {
+        o.pk: textsim.SourceView(
+            title=f"{o.lesson_date:%Y-%m-%d}《{o.lesson_title}》的评课意见",
+            author=o.observer.name,
+            school=o.school.name,
+            url=reverse("observations:detail", args=[o.pk]),
         )
-        .exclude(observation_id=obs.pk)
-        .values_list("observation_id", flat=True)
-        .distinct()[:MAX_CANDIDATES]
-    )
-    if not candidates:
+        for o in rows
+    }
+
+
+textsim.register_source(textsim.TextSource(KIND, "评课意见", _texts, _describe))
+
+
+def ref(obs: Observation) -> textsim.SourceRef:
+    return textsim.SourceRef(KIND, obs.pk)
+
+
+def threshold(school) -> float:
+    try:
+        return float(school.setting("feedback_similarity", DEFAULT_THRESHOLD))
+    except (TypeError, ValueError):
+        return DEFAULT_THRESHOLD
+
+
+def feedback_index(obs: Observation) -> None:
+    text = observation_text(obs)
+    if len(textsim.normalise(text).text) < MIN_CHARS or obs.status != ObservationStatus.SUBMITTED:
+        textsim.unindex(ref(obs))
+        return
+    textsim.index(ref(obs), text, school_id=obs.school_id)
+
+
+def similar_observations(obs: Observation, *, threshold_value: float | None = None) -> list[tuple[int, Decimal]]:
+    """The school's observations whose feedback holds at least `threshold` of this one's
+    (复制比 per source, school setting `feedback_similarity`, default 50%)."""
+    text = observation_text(obs)
+    if len(textsim.normalise(text).text) < MIN_CHARS:
         return []
-    mine = shingles(text)
-    out = []
-    for pk, s, w, g in Observation.objects.filter(pk__in=candidates).values_list("id", "strengths", "weaknesses", "suggestions"):
-        sim = jaccard(mine, shingles(feedback_text(s, w, g)))
-        if sim >= threshold:
-            out.append((pk, Decimal(str(round(sim, 3)))))
-    return sorted(out, key=lambda x: -x[1])[:10]
+    limit = threshold(obs.school) if threshold_value is None else threshold_value
+    pool = textsim.Pool(school_id=obs.school_id, kinds=(KIND,))
+    report = textsim.check(text, pool, exclude=[ref(obs)])
+    live = set(
+        Observation.objects.filter(
+            pk__in=[s.ref.object_id for s in report.sources], status=ObservationStatus.SUBMITTED, deleted_at__isnull=True
+        ).values_list("pk", flat=True)
+    )
+    out = [(s.ref.object_id, Decimal(str(round(s.share, 3)))) for s in report.sources if s.share >= limit and s.ref.object_id in live]
+    return out[:10]

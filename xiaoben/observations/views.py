@@ -21,8 +21,9 @@ from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import attach_references, get_object_for_user, reference_for, visible_to
 from xiaoben.org.models import Term
 from xiaoben.org.selectors import current_term
+from xiaoben.reports.views_exports import export_response
 
-from . import exports, selectors, services
+from . import selectors, services
 from .forms import ObservationForm
 from .models import Observation, ObservationKind, ObservationStatus
 from .rubrics import item_choices, item_default, rubric_for_school
@@ -62,7 +63,9 @@ def observation_list(request):
     backfilled = request.GET.get("backfilled") == "1"
     qs = selectors.observation_list(user=request.user, term_id=term_id, role=role, kind=kind, q=q, backfilled=backfilled)
     if request.GET.get("format") == "xlsx":
-        return exports.observations_xlsx(qs[:5000])
+        return export_response(
+            request, "observations.list_xlsx", {"term": term_id, "role": role, "kind": kind, "q": q, "backfilled": backfilled}
+        )
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     page.object_list = attach_references(scope, page.object_list, "activity")
     drafts = list(selectors.my_drafts(user=request.user)[:5]) if scope.teacher else []
@@ -284,8 +287,7 @@ def observation_detail(request, pk: int):
 
 @login_required
 def observation_docx(request, pk: int):
-    obs = get_object_for_user(request.user, Observation, selectors.observation_detail_qs(request.user), pk=pk)
-    return exports.observation_docx(obs, selectors.rubric_rows(obs))
+    return export_response(request, "observations.record_docx", {"observation": pk})
 
 
 @require_POST

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from xiaoben.core.params import int_param
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user, visible_to
+from xiaoben.reports.views_exports import export_response
 
 from . import analysis as analysis_mod
 from . import roster, selectors, services
@@ -255,15 +256,13 @@ def term_edit(request, pk: int):
 @login_required
 def roster_template(request):
     school = _admin_school(request)
-    return _xlsx(roster.template_workbook(school=school), f"{school.short_name or school.name}教师名册模板.xlsx")
+    return export_response(request, "org.roster_template_xlsx", {"school": school.pk})
 
 
 @login_required
 def roster_export(request):
     school = _admin_school(request)
-    personal = scope_for(request.user).can("org:read_personal", school_id=school.pk)
-    data = roster.export_workbook(school=school, personal=personal)
-    return _xlsx(data, f"{school.short_name or school.name}教师名册{selectors.today():%Y%m%d}.xlsx")
+    return export_response(request, "org.roster_xlsx", {"school": school.pk})
 
 
 @login_required

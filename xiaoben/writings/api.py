@@ -37,13 +37,25 @@ class WritingListOut(Schema):
     version: int
 
 
+class CopySourceOut(Schema):
+    kind: str  # 研修文章 / 参考文本库 / 教案 …
+    id: int | None  # None: a source the caller may not open
+    title: str
+    author: str
+    school: str
+    share: float
+
+
 class WritingOut(WritingListOut):
     body: str
     submitted_at: dt.datetime | None
     reviewed_at: dt.datetime | None
     review_comment: str
-    similarity: float | None = None  # only for those who may review it
-    similar_to_id: int | None = None
+    # The copy check, only for those who may review it (复制比 0–1, flagged by the school's threshold).
+    copied_share: float | None = None
+    flagged: bool | None = None
+    copy_state: str | None = None
+    sources: list[CopySourceOut] | None = None
 
 
 class WritingIn(Schema):
@@ -96,9 +108,29 @@ def _detail_out(request, w: Writing) -> dict:
         submitted_at=w.submitted_at,
         reviewed_at=w.reviewed_at,
         review_comment=w.review_comment,
-        similarity=w.similarity if reviewer else None,
-        similar_to_id=w.similar_to_id if reviewer else None,
     )
+    if reviewer and w.copied_share is not None:
+        from xiaoben.core import textsim
+
+        from . import detection
+
+        shown = textsim.shown_sources(scope_for(request.user), "", w.copy_sources or [])
+        out.update(
+            copied_share=w.copied_share,
+            flagged=w.copied_share >= detection.threshold(w.school),
+            copy_state=w.copy_state,
+            sources=[
+                {
+                    "kind": s.label,
+                    "id": int(row["id"]) if s.view else None,
+                    "title": s.view.title if s.view else "无权查看的来源",
+                    "author": s.view.author if s.view else "",
+                    "school": s.view.school if s.view else "",
+                    "share": s.share,
+                }
+                for s, row in zip(shown, w.copy_sources or [], strict=True)
+            ],
+        )
     return out
 
 

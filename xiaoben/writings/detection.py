@@ -1,83 +1,122 @@
-"""Keeping the similarity index current and checking a writing against it."""
+"""The copy check of writings, on the one text-similarity service (core.textsim).
+
+A submitted writing is compared with its school's writings of every term, what other
+schools shared with the region and the reference libraries; its 复制比, sources and
+state are stored on it. Flagged writings wait for a reviewer; whether they count toward
+quotas meanwhile is the school's decision (default: only after the reviewer clears them)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from django.utils import timezone
 
-from django.db.models import Q
-
+from xiaoben.core import textsim
 from xiaoben.core.html import html_to_text
 
-from . import similarity as sim
-from .models import Writing, WritingBand, WritingStatus
+from .models import CopyState, Visibility, Writing, WritingStatus
+
+KIND = "writings.writing"
+DEFAULT_THRESHOLD = textsim.DEFAULT_THRESHOLD
 
 
-@dataclass
-class Match:
-    writing_id: int
-    estimate: float
-    similarity: float
+def _texts(ids: list[int]) -> dict[int, str]:
+    return {pk: html_to_text(body) for pk, body in Writing.all_objects.filter(pk__in=ids).values_list("pk", "body")}
+
+
+def _describe(scope, ids: list[int]) -> dict[int, textsim.SourceView]:
+    """Only what the viewer may open now (a source made private, a draft or deleted is not)."""
+    from django.urls import reverse
+
+    from xiaoben.core.tenancy import visible_to
+
+    rows = visible_to(scope, Writing).filter(pk__in=ids).select_related("author", "school", "term__school_year")
+    return {
+        w.pk: textsim.SourceView(
+            title=f"《{w.title}》（{w.get_kind_display()}，{w.term}）",
+            author=w.author.name,
+            school=w.school.name,
+            url=reverse("writings:detail", args=[w.pk]),
+        )
+        for w in rows
+    }
+
+
+textsim.register_source(textsim.TextSource(KIND, "研修文章", _texts, _describe))
+
+
+def ref(writing: Writing) -> textsim.SourceRef:
+    return textsim.SourceRef(KIND, writing.pk)
+
+
+threshold = textsim.school_threshold
+
+
+def counts_before_review(school) -> bool:
+    """Does a flagged writing count toward quotas before a reviewer clears it? (default: no)"""
+    return bool(school.setting("copy_counts_before_review", False))
+
+
+def hold(writing: Writing) -> bool:
+    if writing.copy_state in (CopyState.RETURNED, CopyState.CONFIRMED):
+        return True
+    return writing.copy_state == CopyState.FLAGGED and not counts_before_review(writing.school)
 
 
 def index_writing(writing: Writing) -> None:
-    """Store the signature and the band keys of a submitted writing (replacing old ones)."""
-    m = sim.minhash(html_to_text(writing.body))
-    writing.signature = sim.signature_bytes(m)
-    Writing.all_objects.filter(pk=writing.pk).update(signature=writing.signature)
-    WritingBand.objects.filter(writing_id=writing.pk).delete()
-    WritingBand.objects.bulk_create(
-        [WritingBand(writing_id=writing.pk, school_id=writing.school_id, band=b, key=k) for b, k in sim.band_keys(m.hashvalues)]
-    )
+    """A submitted writing becomes a source for later ones: in its school's pool, and in the
+    region's when it is shared with the region."""
+    region_id = writing.school.region_id if writing.visibility == Visibility.REGION else None
+    textsim.index(ref(writing), html_to_text(writing.body), school_id=writing.school_id, region_id=region_id)
 
 
 def unindex_writing(writing: Writing) -> None:
-    WritingBand.objects.filter(writing_id=writing.pk).delete()
+    textsim.unindex(ref(writing))
 
 
-def comparable(writing: Writing):
-    """What a writing is compared with: its school's submitted writings of this and
-    earlier terms, and the writings other schools of the district shared with the region."""
-    school = writing.school
-    return (
-        Writing.objects.filter(status__in=[WritingStatus.SUBMITTED, WritingStatus.REVIEWED], signature__isnull=False)
-        .filter(Q(school_id=school.pk) | Q(school__region_id=school.region_id, visibility="region"))
-        .filter(term__start_date__lte=writing.term.start_date)
-        .exclude(pk=writing.pk)
+def _not_later(writing: Writing):
+    """A writing of a later term cannot be the source of this one (a back-dated entry is
+    compared with what existed in its own term and before)."""
+
+    def keep(refs: list[textsim.SourceRef]) -> set[textsim.SourceRef]:
+        ids = [r.object_id for r in refs if r.kind == KIND]
+        later = set(Writing.all_objects.filter(pk__in=ids, term__start_date__gt=writing.term.start_date).values_list("pk", flat=True))
+        return {r for r in refs if not (r.kind == KIND and r.object_id in later)}
+
+    return keep
+
+
+def check_writing(writing: Writing) -> textsim.Report:
+    """Check a writing being submitted, record its 复制比 and state, then index it."""
+    report = textsim.check(
+        html_to_text(writing.body), textsim.pool_for_school(writing.school), exclude=[ref(writing)], keep=_not_later(writing)
     )
-
-
-def find_closest(*, writing: Writing, text: str | None = None) -> Match | None:
-    """The most similar earlier writing, by LSH candidates then exact shingle Jaccard."""
-    text = html_to_text(writing.body) if text is None else text
-    m = sim.minhash(text)
-    keys = [k for _, k in sim.band_keys(m.hashvalues)]
-    hits = list(WritingBand.objects.filter(key__in=keys).values_list("writing_id", flat=True))
-    ids = sim.rank_candidates(hits, exclude=writing.pk)
-    if not ids:
-        return None
-    rows = list(comparable(writing).filter(pk__in=ids).values_list("pk", "signature", "body"))
-    mine = sim.signature_array(sim.signature_bytes(m))
-    scored = sorted(((sim.estimated_jaccard(mine, sim.signature_array(sig)), pk, body) for pk, sig, body in rows), reverse=True)[:3]
-    best = None
-    for est, pk, body in scored:
-        exact = sim.jaccard(text, html_to_text(body))
-        if best is None or exact > best.similarity:
-            best = Match(writing_id=pk, estimate=est, similarity=exact)
-    return best
-
-
-def check_writing(writing: Writing) -> Match | None:
-    """Index a submitted writing and record its closest source on it."""
-    match = find_closest(writing=writing)
+    writing.copied_share = round(report.share, 4)
+    writing.copy_sources = [{"kind": s.ref.kind, "id": s.ref.object_id, "share": round(s.share, 4)} for s in report.sources[:10]]
+    flagged = report.share >= threshold(writing.school)
+    if flagged:
+        writing.copy_state = CopyState.FLAGGED
+    elif writing.copy_state != CopyState.CLEARED:
+        writing.copy_state = ""
+    writing.copy_hold = hold(writing)
+    Writing.all_objects.filter(pk=writing.pk).update(
+        copied_share=writing.copied_share, copy_sources=writing.copy_sources, copy_state=writing.copy_state, copy_hold=writing.copy_hold
+    )
     index_writing(writing)
-    writing.similarity = round(match.similarity, 4) if match else 0.0
-    writing.similar_to_id = match.writing_id if match else None
-    Writing.all_objects.filter(pk=writing.pk).update(similarity=writing.similarity, similar_to_id=writing.similar_to_id)
-    return match
+    return report
 
 
-def threshold(school) -> float:
-    try:
-        return float(school.setting("similarity_threshold", 0.8))
-    except (TypeError, ValueError):
-        return 0.8
+def rehold_school(school) -> int:
+    """The school changed its counting rule: recompute who is held back (one UPDATE each way)."""
+    flagged = Writing.all_objects.filter(school=school, copy_state=CopyState.FLAGGED)
+    return flagged.update(copy_hold=not counts_before_review(school))
+
+
+def decide(writing: Writing, *, state: str, by, note: str) -> None:
+    writing.copy_state = state
+    writing.copy_decided_by = by
+    writing.copy_decided_at = timezone.now()
+    writing.copy_note = note
+    writing.copy_hold = hold(writing)
+    if state == CopyState.RETURNED:
+        writing.status = WritingStatus.DRAFT
+        writing.submitted_at = None
+        unindex_writing(writing)

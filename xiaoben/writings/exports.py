@@ -125,7 +125,7 @@ def term_docx(*, teacher, term, writings) -> bytes:
     return buf.getvalue()
 
 
-HEADERS = ["工号", "作者", "类型", "标题", "写作日期", "字数", "状态", "优秀", "相似度", "最相似的文章", "审阅人"]
+HEADERS = ["工号", "作者", "类型", "标题", "写作日期", "字数", "状态", "优秀", "复制比", "查重结论", "审阅人"]
 
 
 def school_xlsx(*, school, term, writings) -> bytes:
@@ -139,9 +139,6 @@ def school_xlsx(*, school, term, writings) -> bytes:
         c.font = Font(bold=True)
         c.alignment = Alignment(horizontal="center")
     for w in writings:
-        ref = getattr(w, "similar_to_ref", None)
-        src = ref.obj if ref is not None else None
-        src_text = f"{src.author.name}《{src.title}》" if src else ("（无权查看的文章）" if ref and ref.hidden else "")
         ws.append(
             [
                 w.author.staff_no,
@@ -152,8 +149,8 @@ def school_xlsx(*, school, term, writings) -> bytes:
                 w.char_count,
                 w.get_status_display(),
                 "优秀" if w.is_excellent else "",
-                round(w.similarity, 3) if w.similarity is not None else None,
-                src_text,
+                round(w.copied_share, 3) if w.copied_share is not None else None,
+                w.get_copy_state_display() if w.copy_state else "",
                 w.reviewed_by.name if w.reviewed_by else "",
             ]
         )
@@ -162,3 +159,80 @@ def school_xlsx(*, school, term, writings) -> bytes:
     for col, width in zip("ABCDEFGHIJK", [8, 10, 12, 36, 12, 8, 8, 6, 8, 30, 10], strict=True):
         ws.column_dimensions[col].width = width
     return workbook_bytes(wb)
+
+
+# ---------------------------------------------------------------- registry
+
+
+def _registry():
+    from django.http import Http404
+
+    from xiaoben.core.tenancy import get_object_for_user, visible_to
+    from xiaoben.org.models import Teacher, Term
+    from xiaoben.org.selectors import current_term
+    from xiaoben.reports.params import TeacherTermParams, TermParams
+    from xiaoben.reports.registry import Exporter, register
+
+    from .models import Writing
+
+    def _term(actor, params, school_id):
+        if params.get("term"):
+            term = get_object_for_user(actor, Term, Term.objects.select_related("school_year"), pk=params["term"])
+            if term.school_id != school_id:
+                raise Http404
+            return term
+        term = current_term(school_id)
+        if term is None:
+            raise Http404
+        return term
+
+    @register
+    class WritingsTermExporter(Exporter):
+        identifier = "writings.term_docx"
+        verbose_name = "本学期研修文章（Word）"
+        permission = "writings:write"
+        category = "研修文章"
+        form_class = TeacherTermParams
+
+        def render(self, *, actor, params):
+            tid = params.get("teacher") or actor.teacher_id
+            if not tid:
+                raise Http404
+            teacher = get_object_for_user(actor, Teacher, Teacher.objects.select_related("school"), pk=tid)
+            if not (actor.is_self(teacher.pk) or actor.admin_of(teacher.school_id)):
+                raise Http404
+            term = _term(actor, params, teacher.school_id)
+            rows = list(
+                visible_to(actor, Writing)
+                .filter(author=teacher, term=term)
+                .select_related("book", "reviewed_by")
+                .order_by("written_on", "id")
+            )
+            return f"{teacher.name}-{term.name}-研修文章.docx", DOCX, term_docx(teacher=teacher, term=term, writings=rows)
+
+    @register
+    class WritingsSchoolExporter(Exporter):
+        identifier = "writings.school_xlsx"
+        verbose_name = "全校研修文章一览（Excel）"
+        permission = "reports:export"
+        category = "研修文章"
+        form_class = TermParams
+
+        def render(self, *, actor, params):
+            from xiaoben.org.models import School
+
+            school = School.objects.filter(pk=actor.school_id).first()
+            if school is None or not actor.can("reports:export", school_id=school.pk):
+                raise Http404
+            term = _term(actor, params, school.pk)
+            rows = (
+                visible_to(actor, Writing)
+                .filter(school=school, term=term)
+                .exclude(status="draft")
+                .select_related("author", "reviewed_by")
+                .order_by("author__staff_no", "written_on", "id")
+            )
+            return f"{school.name}-{term.name}-研修文章.xlsx", XLSX, school_xlsx(school=school, term=term, writings=rows)
+
+
+_registry()

@@ -43,4 +43,19 @@ class RecommendedForm(BookForm):
 
 
 class ThresholdForm(StyledFormMixin, forms.Form):
-    percent = forms.IntegerField(label="查重阈值（%）", min_value=30, max_value=100, help_text="相似度达到该值的文章会提醒审阅人。")
+    percent = forms.IntegerField(
+        label="复制比提醒阈值（%）",
+        min_value=5,
+        max_value=100,
+        help_text="复制比达到该值的文章标为“疑似雷同”，提醒审阅人审核（常用 30%）。",
+    )
+    counts_before_review = forms.BooleanField(
+        label="疑似雷同的文章在审核前也计入统计", required=False, help_text="不勾选（默认）：审阅人核实为原创后才计入量化要求。"
+    )
+
+
+class ReferenceTextForm(StyledFormMixin, forms.Form):
+    title = forms.CharField(label="标题", max_length=200, required=False)
+    origin = forms.CharField(label="来源", max_length=200, required=False, help_text="例如：某范文网站、某教案集")
+    body = forms.CharField(label="正文（粘贴）", required=False, widget=forms.Textarea(attrs={"rows": 6}), max_length=200000)
+    file = forms.FileField(label="或上传 .docx / .txt", required=False)

@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from xiaoben.core.home import HomeCard
 from xiaoben.org.selectors import today
 
-from . import detection, selectors
+from . import selectors
 from .models import Writing, WritingStatus
 
 
@@ -22,9 +22,9 @@ def cards(request, scope, term) -> list[HomeCard]:
     if scope.teacher is not None:
         monday = day - dt.timedelta(days=day.weekday())
         mine = Writing.objects.filter(author_id=scope.teacher_id, term=term).aggregate(
-            total=Count("pk", filter=Q(status__in=selectors.COUNTED)),
+            total=Count("pk", filter=Q(status__in=selectors.COUNTED, copy_hold=False)),
             drafts=Count("pk", filter=Q(status=WritingStatus.DRAFT)),
-            week=Count("pk", filter=Q(kind="reflection", written_on__gte=monday, status__in=selectors.COUNTED)),
+            week=Count("pk", filter=Q(kind="reflection", written_on__gte=monday, status__in=selectors.COUNTED, copy_hold=False)),
         )
         chars = selectors.counted_chars(teacher_id=scope.teacher_id, school_year_id=term.school_year_id)
         target = selectors.reading_target(scope.teacher.school)
@@ -37,9 +37,7 @@ def cards(request, scope, term) -> list[HomeCard]:
         )
     if scope.can("writings:review"):
         queue = Writing.objects.filter(selectors.review_queue_filter(scope), status=WritingStatus.SUBMITTED)
-        school = scope.teacher.school if scope.teacher else None
-        limit = detection.threshold(school) if school else 0.8
-        counts = queue.aggregate(n=Count("pk"), flagged=Count("pk", filter=Q(similarity__gte=limit)))
+        counts = queue.aggregate(n=Count("pk"), flagged=Count("pk", filter=Q(copy_state="flagged")))
         if counts["n"]:
             out.append(HomeCard("writings/_home_review.html", counts, order=41))
     return out

@@ -7,7 +7,8 @@ from xiaoben.requirements.registry import Choice, QueryMetric, RecordRow, regist
 
 from .models import Writing, WritingKind
 
-COUNTED = Q(status__in=["submitted", "reviewed"])
+# Submitted or reviewed, and not held back by the copy check (core.textsim; the school decides).
+COUNTED = Q(status__in=["submitted", "reviewed"], copy_hold=False)
 KINDS = {"kinds": Choice("类型", "kind__in", tuple(WritingKind.choices))}
 
 

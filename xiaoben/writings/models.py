@@ -33,6 +33,13 @@ class Visibility(models.TextChoices):
     REGION = "region", _("区域共享")
 
 
+class CopyState(models.TextChoices):
+    FLAGGED = "flagged", _("待审核：疑似雷同")
+    CLEARED = "cleared", _("已核实：非抄袭")
+    RETURNED = "returned", _("退回重写")
+    CONFIRMED = "confirmed", _("确认抄袭")
+
+
 class ReflectionKind(models.TextChoices):
     AFTER_LESSON = "lesson", _("课后反思")
     WEEKLY = "week", _("周后反思")
@@ -71,12 +78,16 @@ class Writing(TimeStampedModel, SoftDeleteModel, VersionedModel):
     )
     reviewed_at = models.DateTimeField(_("审阅时间"), null=True, blank=True)
     review_comment = models.TextField(_("审阅意见"), blank=True, max_length=2000)
-    # Copied-text detection (SPEC §10): filled when the writing is submitted.
-    signature = models.BinaryField(_("MinHash签名"), null=True, blank=True, editable=False)
-    similarity = models.FloatField(_("相似度"), null=True, blank=True)
-    similar_to = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("最相似的文章")
+    # 复制比 (SPEC §10, core.textsim): filled when the writing is submitted.
+    copied_share = models.FloatField(_("复制比"), null=True, blank=True)
+    copy_sources = models.JSONField(_("复制来源"), default=list, blank=True)  # [{"kind", "id", "share"}]
+    copy_state = models.CharField(_("查重结论"), max_length=20, choices=CopyState.choices, blank=True, default="")
+    copy_hold = models.BooleanField(_("暂不计入"), default=False)  # flagged and, by the school's rule, not counted yet
+    copy_decided_by = models.ForeignKey(
+        "org.Teacher", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("查重审核人")
     )
+    copy_decided_at = models.DateTimeField(_("查重审核时间"), null=True, blank=True)
+    copy_note = models.CharField(_("查重审核意见"), max_length=500, blank=True)
 
     history = HistoricalRecords()
 
@@ -85,6 +96,11 @@ class Writing(TimeStampedModel, SoftDeleteModel, VersionedModel):
         verbose_name_plural = _("研修文章")
         ordering = ["-written_on", "-id"]
         indexes = [models.Index(fields=["school", "term", "kind"]), models.Index(fields=["author", "written_on"])]
+
+    @property
+    def counts(self) -> bool:
+        """Counts toward quotas: submitted, and not held back by the copy check."""
+        return self.status in (WritingStatus.SUBMITTED, WritingStatus.REVIEWED) and not self.copy_hold
 
     def __str__(self) -> str:
         return self.title
@@ -97,22 +113,6 @@ class Writing(TimeStampedModel, SoftDeleteModel, VersionedModel):
         if self.kind == WritingKind.REFLECTION and self.sub_kind:
             return self.get_sub_kind_display()
         return self.get_kind_display()
-
-
-class WritingBand(models.Model):
-    """One LSH band key of a submitted writing's MinHash signature. Candidates for a
-    new writing are the rows sharing any of its band keys: an indexed lookup that
-    works the same on one server or many."""
-
-    writing = models.ForeignKey(Writing, on_delete=models.CASCADE, related_name="bands", verbose_name=_("文章"))
-    school = models.ForeignKey("org.School", on_delete=models.CASCADE, related_name="+", verbose_name=_("学校"))
-    band = models.PositiveSmallIntegerField(_("分段"))
-    key = models.BigIntegerField(_("键"))
-
-    class Meta:
-        verbose_name = _("相似度索引")
-        verbose_name_plural = _("相似度索引")
-        indexes = [models.Index(fields=["key"], name="writingband_key")]
 
 
 class Book(TimeStampedModel):

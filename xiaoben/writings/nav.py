@@ -3,4 +3,5 @@ from xiaoben.core.nav import NavItem
 ITEMS = [
     NavItem("研修文章", "writings:list", icon="ti-notebook", perm="writings:write", order=40),
     NavItem("读书", "writings:shelf", icon="ti-books", perm="writings:write", order=41, audience=("teacher",)),
+    NavItem("参考文本库", "writings:library", icon="ti-file-search", perm="region:read", order=48, audience=("region",)),
 ]

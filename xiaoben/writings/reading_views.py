@@ -128,16 +128,22 @@ def recommended_delete(request, pk: int):
 
 @require_perm("school:manage")
 def settings_page(request):
-    """查重阈值: from what similarity the reviewer is warned."""
+    """查重设置: from what 复制比 the reviewer is warned, and whether flagged writings count meanwhile."""
     scope = scope_for(request.user)
     school = School.objects.filter(pk=scope.school_id).first()
     if school is None:
         raise Http404
-    form = ThresholdForm(request.POST or None, initial={"percent": round(detection.threshold(school) * 100)})
+    initial = {"percent": round(detection.threshold(school) * 100), "counts_before_review": detection.counts_before_review(school)}
+    form = ThresholdForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.similarity_threshold_set(school=school, by=scope, value=form.cleaned_data["percent"] / 100)
-            messages.success(request, "查重阈值已保存。")
+            services.copy_settings_set(
+                school=school,
+                by=scope,
+                threshold=form.cleaned_data["percent"] / 100,
+                counts_before_review=form.cleaned_data["counts_before_review"],
+            )
+            messages.success(request, "查重设置已保存。")
             return redirect("writings:settings")
         except ValidationError as e:
             form.add_error(None, e)

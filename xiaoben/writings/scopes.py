@@ -10,7 +10,7 @@ Drafts are nobody's business but the author's.
 
 from django.db.models import Exists, OuterRef, Q
 
-from xiaoben.core.tenancy import scope_rule, shown_reference
+from xiaoben.core.tenancy import scope_rule
 from xiaoben.org.models import GroupMembership
 
 from .models import Book, RecommendedBook, Writing
@@ -48,7 +48,3 @@ def _books(scope, qs):
 @scope_rule(RecommendedBook)
 def _recommended(scope, qs):
     return qs.filter(school_id__in=scope.member_school_ids)
-
-
-# The 查重 source is shown on the writing's page (asked about again through the door).
-shown_reference(Writing, "similar_to", marker_field="title")

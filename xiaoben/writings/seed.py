@@ -5,17 +5,18 @@ copied from a colleague or from last term, so the detector has something to show
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 
-import numpy as np
 from django.utils import timezone
 
+from xiaoben.core import textsim
 from xiaoben.core.html import html_to_text
+from xiaoben.core.models import TextFingerprint
 from xiaoben.org.models import GroupMembership
 
 from . import demo_texts as T
-from . import similarity as sim
-from .models import Book, RecommendedBook, Writing, WritingBand
+from . import detection
+from .models import Book, RecommendedBook, Writing
 from .textcount import count_html
 
 COMMENTS = [
@@ -336,27 +337,27 @@ def _save(ctx, school, rows, term, reviewer) -> None:
 
 
 def _index(school, writings) -> None:
-    """The detector's work for the demo, done in memory: each submitted writing is compared,
-    in the order they were submitted, with the ones before it."""
+    """The copy check's work for the demo, done in memory: each submitted writing is compared,
+    in the order they were submitted, with the ones before it (the same engine, core.textsim)."""
     writings.sort(key=lambda w: (w.submitted_at, w.pk))
-    buckets: dict[int, list[int]] = defaultdict(list)
-    sigs, texts, bands = {}, {}, []
+    limit = detection.threshold(school)
+    postings: dict[int, list[int]] = defaultdict(list)
+    texts: dict[int, str] = {}
+    rows = []
     for w in writings:
         text = html_to_text(w.body)
-        m = sim.minhash(text)
-        keys = sim.band_keys(m.hashvalues)
-        mine = np.asarray(m.hashvalues, dtype="<u4")
-        hits = [i for _, k in keys for i in buckets.get(k, ())]
-        ids = sim.rank_candidates(hits, exclude=w.pk, limit=5)
-        best, best_id = 0.0, None
-        for cid in sorted(ids, key=lambda c: -sim.estimated_jaccard(mine, sigs[c]))[:3]:
-            j = sim.jaccard(text, texts[cid])
-            if j > best:
-                best, best_id = j, cid
-        w.similarity, w.similar_to_id, w.signature = round(best, 4), best_id, sim.signature_bytes(m)
-        sigs[w.pk], texts[w.pk] = mine, text
-        for b, k in keys:
-            buckets[k].append(w.pk)
-            bands.append(WritingBand(writing_id=w.pk, school_id=school.pk, band=b, key=k))
-    Writing.objects.bulk_update(writings, ["similarity", "similar_to", "signature"], batch_size=500)
-    WritingBand.objects.bulk_create(bands, batch_size=2000)
+        prints = textsim.fingerprints(text)
+        hits = Counter(i for h in prints for i in postings.get(h, ()))
+        refs = [(textsim.SourceRef(detection.KIND, i), texts[i]) for i, _ in hits.most_common(textsim.CANDIDATES)]
+        report = textsim.compare(text, refs)
+        w.copied_share = round(report.share, 4)
+        w.copy_sources = [{"kind": detection.KIND, "id": s.ref.object_id, "share": round(s.share, 4)} for s in report.sources[:10]]
+        w.copy_state = "flagged" if report.share >= limit else ""
+        w.copy_hold = w.copy_state == "flagged" and not detection.counts_before_review(school)
+        texts[w.pk] = text
+        for h in prints:
+            postings[h].append(w.pk)
+            region_id = school.region_id if w.visibility == "region" else None
+            rows.append(TextFingerprint(kind=detection.KIND, object_id=w.pk, school_id=school.pk, region_id=region_id, hash=h))
+    Writing.objects.bulk_update(writings, ["copied_share", "copy_sources", "copy_state", "copy_hold"], batch_size=500)
+    TextFingerprint.objects.bulk_create(rows, batch_size=2000)

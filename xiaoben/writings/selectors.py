@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
+from xiaoben.core import textsim
 from xiaoben.core.html import html_to_text
 from xiaoben.core.scope import Scope
-from xiaoben.core.tenancy import reference_for, visible_to
+from xiaoben.core.tenancy import visible_to
 from xiaoben.org.models import GroupMembership
 
-from . import detection, similarity
+from . import detection
 from .models import BOOK_KINDS, Book, RecommendedBook, Writing, WritingStatus
 
 COUNTED = (WritingStatus.SUBMITTED, WritingStatus.REVIEWED)
@@ -44,13 +45,13 @@ def writing_list(
         qs = qs.filter(term_id=term_id)
     if q:
         qs = qs.filter(Q(title__contains=q) | Q(author__name__contains=q))
-    return qs.select_related("author", "term__school_year", "book", "similar_to__author").order_by("-written_on", "-id")
+    return qs.select_related("author", "term__school_year", "book").order_by("-written_on", "-id")
 
 
 def counted_chars(*, teacher_id: int, school_year_id: int) -> int:
     """Characters of a teacher's submitted reading notes and 读后感 in one school year."""
     total = Writing.objects.filter(
-        author_id=teacher_id, term__school_year_id=school_year_id, kind__in=BOOK_KINDS, status__in=COUNTED
+        author_id=teacher_id, term__school_year_id=school_year_id, kind__in=BOOK_KINDS, status__in=COUNTED, copy_hold=False
     ).aggregate(n=Sum("char_count"))["n"]
     return total or 0
 
@@ -62,7 +63,7 @@ def shelf(*, user, teacher_id: int, school_year_id: int) -> QuerySet[Book]:
         .filter(teacher_id=teacher_id, school_year_id=school_year_id)
         .annotate(
             note_count=Count("notes", filter=notes, distinct=True),
-            note_chars=Sum("notes__char_count", filter=notes & Q(notes__status__in=COUNTED)),
+            note_chars=Sum("notes__char_count", filter=notes & Q(notes__status__in=COUNTED, notes__copy_hold=False)),
         )
         .select_related("recommended")
         .order_by("-created_at", "-id")
@@ -80,25 +81,19 @@ def reading_target(school) -> int:
         return READING_TARGET
 
 
-def similarity_report(writing: Writing, *, viewer) -> dict | None:
-    """What the reviewer sees: similarity, the closest source and the passages side by side.
-
-    The source is asked about again through the door: a writing made private, put back to
-    draft, deleted or of a school out of the viewer's reach is not shown — only that there is
-    a similar writing the viewer may not open, and the share."""
-    if writing.similarity is None:
+def copy_report(writing: Writing, scope) -> dict | None:
+    """What the reviewer sees: the 复制比, the sources they may open with the passages side by
+    side, and how much comes from sources they may not open (asked of the door now)."""
+    if writing.copied_share is None:
         return None
-    report = {"similarity": writing.similarity, "threshold": detection.threshold(writing.school), "source": None}
-    report["flagged"] = writing.similarity >= report["threshold"]
-    ref = reference_for(
-        viewer,
-        Writing,
-        writing.similar_to_id,
-        Writing.objects.select_related("author", "school", "term__school_year").exclude(status=WritingStatus.DRAFT),
-    )
-    report["source_hidden"] = ref.hidden
-    source = ref.obj
-    if source is not None:
-        mine, theirs, matched = similarity.passages(html_to_text(writing.body), html_to_text(source.body))
-        report.update(source=source, mine=mine, theirs=theirs, matched=matched)
-    return report
+    limit = detection.threshold(writing.school)
+    sources = textsim.shown_sources(scope, html_to_text(writing.body), writing.copy_sources or [])
+    return {
+        "share": writing.copied_share,
+        "threshold": limit,
+        "flagged": writing.copied_share >= limit,
+        "state": writing.copy_state,
+        "state_label": writing.get_copy_state_display() if writing.copy_state else "",
+        "sources": [s for s in sources if s.view is not None],
+        "hidden": [s for s in sources if s.view is None],
+    }

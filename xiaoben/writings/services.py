@@ -13,11 +13,12 @@ from xiaoben.core.concurrency import save_checked
 from xiaoben.core.html import clean_html
 from xiaoben.core.scope import Scope
 from xiaoben.core.services import notification_send
+from xiaoben.core.terms import require_term_open
 from xiaoben.org.models import GroupMembership, School, Teacher
 from xiaoben.org.selectors import current_term, term_for_date
 
 from . import detection
-from .models import BOOK_KINDS, Book, RecommendedBook, Visibility, Writing, WritingKind, WritingStatus
+from .models import BOOK_KINDS, Book, CopyState, RecommendedBook, Visibility, Writing, WritingKind, WritingStatus
 from .textcount import count_html
 
 BODY_MAX = 200000
@@ -52,6 +53,7 @@ def _prepare(writing: Writing) -> None:
     term = term_for_date(writing.school_id, writing.written_on) or current_term(writing.school_id, writing.written_on)
     if term is None:
         raise ValidationError("学校还没有设置学期，请联系教导处。")
+    require_term_open(term)
     writing.term = term
     if writing.kind != WritingKind.REFLECTION:
         writing.sub_kind = ""
@@ -113,6 +115,7 @@ def writing_update(*, writing: Writing, by: Scope, expected_version: int, record
     every few seconds of typing helps nobody). The second of two savers is told."""
     if expected_version is None:
         raise ValidationError("缺少版本号：请刷新页面后再保存。")
+    require_term_open(writing.term_id)
     if not by.is_self(writing.author_id):
         raise ValidationError("只有作者本人可以修改这篇文章。")
     if writing.status != WritingStatus.DRAFT:
@@ -132,6 +135,7 @@ def writing_update(*, writing: Writing, by: Scope, expected_version: int, record
 @transaction.atomic
 def writing_submit(*, writing: Writing, by: Scope) -> Writing:
     """草稿 → 已提交. The text is checked against the school's earlier writings (SPEC §10)."""
+    require_term_open(writing.term_id)
     if not by.is_self(writing.author_id):
         raise ValidationError("只有作者本人可以提交这篇文章。")
     if writing.status != WritingStatus.DRAFT:
@@ -153,6 +157,7 @@ def writing_submit(*, writing: Writing, by: Scope) -> Writing:
 @transaction.atomic
 def writing_withdraw(*, writing: Writing, by: Scope) -> Writing:
     """已提交 → 草稿, by the author, as long as nobody has reviewed it yet."""
+    require_term_open(writing.term_id)
     if not by.is_self(writing.author_id):
         raise ValidationError("只有作者本人可以撤回这篇文章。")
     if writing.status == WritingStatus.REVIEWED:
@@ -160,7 +165,7 @@ def writing_withdraw(*, writing: Writing, by: Scope) -> Writing:
     if writing.status != WritingStatus.SUBMITTED:
         raise ValidationError("这篇文章还没有提交，无需撤回。")
     updated = Writing.objects.filter(pk=writing.pk, status=WritingStatus.SUBMITTED).update(
-        status=WritingStatus.DRAFT, submitted_at=None, similarity=None, similar_to=None
+        status=WritingStatus.DRAFT, submitted_at=None, copied_share=None, copy_sources=[], copy_hold=False
     )
     if not updated:
         raise ValidationError("文章已经审阅，不能撤回。")
@@ -183,6 +188,7 @@ def can_review(scope: Scope, writing: Writing) -> bool:
 @transaction.atomic
 def writing_review(*, writing: Writing, by: Scope, comment: str = "", excellent: bool = False) -> Writing:
     """已提交 → 已审阅, with a comment and an optional 优秀 mark; the author is told."""
+    require_term_open(writing.term_id)
     if not can_review(by, writing):
         raise ValidationError("您不能审阅这篇文章（须为作者所在组的组长或学校管理员）。")
     if writing.status == WritingStatus.DRAFT:
@@ -213,6 +219,7 @@ def writing_review(*, writing: Writing, by: Scope, comment: str = "", excellent:
 @transaction.atomic
 def writing_delete(*, writing: Writing, by: Scope) -> None:
     """The author may delete a draft (softly: an admin can restore it)."""
+    require_term_open(writing.term_id)
     if not by.is_self(writing.author_id):
         raise ValidationError("只有作者本人可以删除这篇文章。")
     if writing.status != WritingStatus.DRAFT:
@@ -277,11 +284,53 @@ def recommended_delete(*, row: RecommendedBook, by: Scope) -> None:
 
 
 @transaction.atomic
-def similarity_threshold_set(*, school: School, by: Scope, value: float) -> None:
-    """The school decides from what similarity a writing is flagged to the reviewer."""
+def copy_settings_set(*, school: School, by: Scope, threshold: float, counts_before_review: bool) -> None:
+    """The school decides from what 复制比 a writing is flagged to the reviewer (default 30%),
+    and whether a flagged writing counts toward quotas before a reviewer clears it."""
     if not by.admin_of(school.pk):
-        raise ValidationError("只有学校管理员可以修改查重阈值。")
-    if not 0.3 <= value <= 1.0:
-        raise ValidationError("查重阈值应在30%到100%之间。")
-    school.settings = {**(school.settings or {}), "similarity_threshold": round(value, 2)}
+        raise ValidationError("只有学校管理员可以修改查重设置。")
+    if not 0.05 <= threshold <= 1.0:
+        raise ValidationError("复制比阈值应在5%到100%之间。")
+    school.settings = {
+        **(school.settings or {}),
+        "copy_threshold": round(threshold, 2),
+        "copy_counts_before_review": bool(counts_before_review),
+    }
     school.save(update_fields=["settings"])
+    detection.rehold_school(school)
+
+
+COPY_DECISIONS = {
+    CopyState.CLEARED: "已核实为原创，计入统计",
+    CopyState.RETURNED: "退回重写",
+    CopyState.CONFIRMED: "确认抄袭，不计入统计",
+}
+
+
+@transaction.atomic
+def writing_copy_decide(*, writing: Writing, by: Scope, decision: str, note: str = "") -> Writing:
+    """The reviewer's word on a flagged writing: clear it (it counts), return it for rewriting
+    (back to draft), or confirm the copy (it never counts). Recorded with who, when and why."""
+    if not can_review(by, writing):
+        raise ValidationError("您不能审核这篇文章（须为作者所在组的组长或学校管理员）。")
+    if decision not in COPY_DECISIONS:
+        raise ValidationError("请选择审核结论。")
+    if writing.status == WritingStatus.DRAFT:
+        raise ValidationError("草稿还没有提交，不需要审核。")
+    note = (note or "").strip()
+    if decision != CopyState.CLEARED and not note:
+        raise ValidationError("退回或确认抄袭时请写明理由，作者会看到。")
+    if len(note) > 500:
+        raise ValidationError("审核意见不能超过500字。")
+    detection.decide(writing, state=decision, by=by.teacher, note=note)
+    writing.save(update_fields=["copy_state", "copy_decided_by", "copy_decided_at", "copy_note", "copy_hold", "status", "submitted_at"])
+    _history(writing, f"查重审核：{COPY_DECISIONS[decision]}")
+    text = f"您的《{writing.title}》查重审核结果：{COPY_DECISIONS[decision]}" + (f"（{note}）" if note else "。")
+    notification_send(
+        recipients=[writing.author.user_id],
+        kind="writing_copy_decided",
+        text=text,
+        url=reverse("writings:detail", args=[writing.pk]),
+        target=writing,
+    )
+    return writing

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import export_views, reading_views, views
+from . import export_views, reading_views, views, views_library
 
 app_name = "writings"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/submit/", views.writing_submit, name="submit"),
     path("<int:pk>/withdraw/", views.writing_withdraw, name="withdraw"),
     path("<int:pk>/review/", views.writing_review, name="review"),
+    path("<int:pk>/copy-decide/", views.writing_copy_decide, name="copy_decide"),
     path("<int:pk>/delete/", views.writing_delete, name="delete"),
     path("shelf/", reading_views.shelf, name="shelf"),
     path("shelf/add/", reading_views.book_add, name="book_add"),
@@ -21,6 +22,8 @@ urlpatterns = [
     path("recommended/", reading_views.recommended, name="recommended"),
     path("recommended/<int:pk>/delete/", reading_views.recommended_delete, name="recommended_delete"),
     path("settings/", reading_views.settings_page, name="settings"),
+    path("library/", views_library.library, name="library"),
+    path("library/<int:pk>/delete/", views_library.library_delete, name="library_delete"),
     path("export/docx/", export_views.teacher_docx, name="export_docx"),
     path("export/xlsx/", export_views.school_xlsx, name="export_xlsx"),
 ]

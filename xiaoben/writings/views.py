@@ -66,7 +66,7 @@ def writing_list(request):
             "kinds": WritingKind.choices,
             "statuses": WritingStatus.choices,
             "term": term,
-            "threshold": detection.threshold(school) if school else 0.8,
+            "threshold": detection.threshold(school) if school else detection.DEFAULT_THRESHOLD,
             "can_write": scope.teacher is not None,
             "can_review": scope.can("writings:review"),
             "can_export": bool(scope.school_id) and scope.can("reports:export", school_id=scope.school_id),
@@ -228,7 +228,8 @@ def writing_detail(request, pk: int):
             "w": w,
             "is_author": scope.is_self(w.author_id),
             "can_review": reviewer and w.status == WritingStatus.SUBMITTED,
-            "report": selectors.similarity_report(w, viewer=scope) if reviewer else None,
+            "report": selectors.copy_report(w, scope) if reviewer else None,
+            "can_decide": reviewer and w.status != WritingStatus.DRAFT and w.copied_share is not None,
             "review_form": ReviewForm(),
         },
     )
@@ -268,6 +269,17 @@ def writing_review(request, pk: int):
         return redirect("writings:detail", pk)
     d = form.cleaned_data
     w = _action(request, pk, services.writing_review, "已审阅。", comment=d["comment"], excellent=d["excellent"])
+    return redirect("writings:detail", w.pk)
+
+
+@login_required
+@require_POST
+def writing_copy_decide(request, pk: int):
+    labels = {"cleared": "已核实为原创。", "returned": "已退回作者重写。", "confirmed": "已确认抄袭，这篇文章不计入统计。"}
+    decision = request.POST.get("decision", "")
+    w = _action(
+        request, pk, services.writing_copy_decide, labels.get(decision, "已保存。"), decision=decision, note=request.POST.get("note", "")
+    )
     return redirect("writings:detail", w.pk)
 
 

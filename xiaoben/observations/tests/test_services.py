@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from xiaoben.core.models import Notification
 from xiaoben.observations import services
 from xiaoben.observations.models import FeedbackFlag, Observation
-from xiaoben.observations.similarity import feedback_text, jaccard, shingles
+from xiaoben.observations.similarity import feedback_text
 
 
 def test_submit_notifies_observed_teacher(world, record):
@@ -152,21 +152,15 @@ def test_other_schools_feedback_never_compared(world, record):
     assert not FeedbackFlag.objects.exists()
 
 
-def test_similarity_helpers():
-    a = shingles(feedback_text(COPIED, "", ""))
-    assert jaccard(a, a) == 1.0
-    assert jaccard(a, shingles("完全不同的一段话，讲的是数学课的计算练习。")) < 0.1
+def test_feedback_is_indexed_on_the_shared_text_similarity_service(world, record):
+    from xiaoben.core.models import TextFingerprint
+    from xiaoben.observations.similarity import KIND
 
-
-def test_band_keys_and_index(world, record):
-    from xiaoben.observations.models import FeedbackBand
-    from xiaoben.observations.similarity import band_keys
-
-    text = feedback_text(COPIED, "", "")
-    assert band_keys(text) == band_keys(text) and len(band_keys(text)) == 8
-    assert band_keys("很好") == []  # too short to mean anything
     obs = record(strengths=COPIED)
-    assert FeedbackBand.objects.filter(observation=obs).count() == 8
+    assert TextFingerprint.objects.filter(kind=KIND, object_id=obs.pk).exists()
+    short = record(observer=world.dean, strengths="很好", weaknesses="", suggestions="")
+    assert not TextFingerprint.objects.filter(kind=KIND, object_id=short.pk).exists()  # too short to mean anything
+    assert feedback_text("优点", "", "建议") == "优点\n建议"
 
 
 def test_deleted_or_old_observations_not_compared(world, record):

@@ -9,7 +9,7 @@ from xiaoben.writings import services
 from xiaoben.writings.models import RecommendedBook, Writing
 
 from .helpers import html, scope, write
-from .texts import REFLECTION_A
+from .texts import REFLECTION_A, REFLECTION_B
 
 ALL = ["anonymous", "teacher", "leader", "colleague", "dean", "principal", "other_teacher", "researcher", "platform_admin"]
 
@@ -113,11 +113,13 @@ def test_create_with_form_and_autosave(world, client_for):
     assert "请填写标题" in r.content.decode()
 
 
-def test_reviewer_sees_similarity_and_passages(world, client_for):
+def test_reviewer_sees_copied_share_sources_and_passages(world, client_for):
     write(world.mentor, html(REFLECTION_A), title="《海底世界》教学反思", on=world.prev_term.start_date.replace(day=25), submit=True)
     copy = write(world.teacher, html(REFLECTION_A.replace("二班", "五班")), submit=True)
     body = client_for("leader").get(reverse("writings:detail", args=[copy.pk])).content.decode()
-    assert "疑似雷同" in body and "陈芳" in body and "<mark>" in body
+    assert "复制比" in body and world.mentor.name in body and "<mark>" in body and 'data-testid="copy-decide"' in body
+    mine = client_for("teacher").get(reverse("writings:detail", args=[copy.pk])).content.decode()
+    assert "待审核：疑似雷同" in mine and "暂不计入统计" in mine
     assert "查重结果" not in client_for("teacher").get(reverse("writings:detail", args=[copy.pk])).content.decode()
     assert "查重结果" not in client_for("colleague").get(reverse("writings:detail", args=[copy.pk])).content.decode()
 
@@ -156,11 +158,58 @@ def test_settings_page(world, client_for, persona):
 
 
 def test_threshold_setting_saved(world, client_for):
-    client_for("dean").post(reverse("writings:settings"), {"percent": 90})
+    client_for("dean").post(reverse("writings:settings"), {"percent": 40, "counts_before_review": "on"})
     world.school.refresh_from_db()
-    assert world.school.setting("similarity_threshold") == 0.9
-    r = client_for("dean").post(reverse("writings:settings"), {"percent": 5})
-    assert r.status_code == 200 and "30" in r.content.decode()
+    assert world.school.setting("copy_threshold") == 0.4 and world.school.setting("copy_counts_before_review") is True
+    r = client_for("dean").post(reverse("writings:settings"), {"percent": 2})
+    assert r.status_code == 200 and "5" in r.content.decode()
+
+
+def test_reviewer_decides_through_the_page(world, client_for):
+    write(world.mentor, html(REFLECTION_A), on=world.prev_term.start_date.replace(day=25), submit=True)
+    copy = write(world.teacher, html(REFLECTION_A.replace("二班", "五班")), submit=True)
+    url = reverse("writings:copy_decide", args=[copy.pk])
+    assert client_for("colleague").post(url, {"decision": "cleared"}).status_code == 302  # sees it, may not decide
+    copy.refresh_from_db()
+    assert copy.copy_state == "flagged"
+    assert client_for("other_teacher").post(url, {"decision": "cleared"}).status_code == 404
+    client_for("leader").post(url, {"decision": "cleared"})
+    copy.refresh_from_db()
+    assert copy.copy_state == "cleared" and not copy.copy_hold
+
+
+@pytest.mark.parametrize("persona", ALL)
+def test_reference_library_page(world, client_for, persona):
+    ok = {"dean", "principal", "researcher", "other_researcher"}
+    expected = 200 if persona in ok else (302 if persona == "anonymous" else 403)
+    assert client_for(persona).get(reverse("writings:library")).status_code == expected
+
+
+def test_reference_library_add_by_paste_and_upload(world, client_for):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from docx import Document
+
+    from xiaoben.core.models import ReferenceText
+    from xiaoben.core.tests.textsim_corpus import TEMPLATE_XINDE
+
+    c = client_for("dean")
+    c.post(reverse("writings:library"), {"title": "范文一", "origin": "某范文网", "body": TEMPLATE_XINDE})
+    doc = Document()
+    doc.add_paragraph(REFLECTION_B)
+    buf = io.BytesIO()
+    doc.save(buf)
+    c.post(reverse("writings:library"), {"title": "范文二", "file": SimpleUploadedFile("x.docx", buf.getvalue())})
+    assert set(ReferenceText.objects.values_list("title", flat=True)) == {"范文一", "范文二"}
+    r = c.post(reverse("writings:library"), {"title": "太短", "body": "短"})
+    assert "太短" in r.content.decode() and ReferenceText.objects.count() == 2
+    fake = SimpleUploadedFile("x.docx", b"<html>not a docx</html>")
+    r = c.post(reverse("writings:library"), {"title": "坏文件", "file": fake})
+    assert r.status_code == 200 and ReferenceText.objects.count() == 2
+    row = ReferenceText.objects.get(title="范文一")
+    assert client_for("other_teacher").post(reverse("writings:library_delete", args=[row.pk])).status_code == 404
+    assert "范文一" not in client_for("researcher").get(reverse("writings:library")).content.decode()  # a school's library is its own
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,27 @@
+"""Visibility of core's own records."""
+
+from django.db.models import Q
+
+from .models import ReferenceText
+from .scope import Scope
+from .tenancy import scope_rule
+
+
+@scope_rule(ReferenceText)
+def reference_texts_visible(scope: Scope, qs):
+    """A school's library: its staff who review (admins, group leaders); a district's: its 教研员
+    and the admins and leaders of its schools (they see what their writings are compared with)."""
+    schools = set(scope.admin_school_ids)
+    if scope.led_group_ids and scope.teacher is not None:
+        schools.add(scope.teacher.school_id)
+    q = Q(school_id__in=schools) | Q(region_id__in=scope.region_ids)
+    if schools:
+        from xiaoben.org.models import School
+
+        from .textsim import region_chain
+
+        regions: set[int] = set()
+        for region_id in School.objects.filter(pk__in=schools).values_list("region_id", flat=True):
+            regions.update(region_chain(region_id))
+        q |= Q(school__isnull=True, region_id__in=regions)
+    return qs.filter(q)

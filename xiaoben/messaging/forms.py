@@ -1,0 +1,44 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from xiaoben.core.notifications import registered_types
+
+from .models import DigestMode, RobotKind
+
+
+def robot_kind_choices():
+    return [(t.key, t.label) for t in registered_types() if t.robot_capable]
+
+
+def email_kind_choices():
+    return [(t.key, t.label) for t in registered_types() if not t.key.startswith("core.")]
+
+
+class RobotForm(forms.Form):
+    kind = forms.ChoiceField(label=_("机器人类型"), choices=RobotKind.choices)
+    name = forms.CharField(label=_("名称"), max_length=60, help_text=_("例如：全体教师群、语文组群"))
+    owner = forms.ChoiceField(label=_("发到哪个群"), choices=())
+    url = forms.CharField(label=_("Webhook 地址"), required=False, max_length=500, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    secret = forms.CharField(label=_("加签密钥（钉钉）"), required=False, max_length=200, widget=forms.PasswordInput(render_value=False))
+    kinds = forms.MultipleChoiceField(label=_("推送哪些消息"), choices=(), widget=forms.CheckboxSelectMultiple, required=False)
+    quiet_start = forms.TimeField(label=_("免打扰开始"), required=False, help_text=_("例如 21:30；这段时间的消息在结束后再发"))
+    quiet_end = forms.TimeField(label=_("免打扰结束"), required=False, help_text=_("例如 07:00"))
+    is_active = forms.BooleanField(label=_("启用"), required=False, initial=True)
+
+    def __init__(self, *args, owners=(), editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].choices = list(owners)
+        self.fields["kinds"].choices = robot_kind_choices()
+        if editing:
+            self.fields["url"].help_text = _("已保存，不再显示；留空则保持不变")
+            self.fields["secret"].help_text = _("已保存，不再显示；留空则保持不变")
+            self.fields["owner"].disabled = True
+
+
+class PreferencesForm(forms.Form):
+    email_kinds = forms.MultipleChoiceField(label=_("这些消息同时发邮件"), choices=(), widget=forms.CheckboxSelectMultiple, required=False)
+    digest = forms.ChoiceField(label=_("邮件发送方式"), choices=DigestMode.choices)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email_kinds"].choices = email_kind_choices()

@@ -1,0 +1,351 @@
+"""Robots, e-mail, preferences, quiet hours, retries — against a fake robot server on 127.0.0.1."""
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import logging
+from urllib.parse import unquote_plus
+
+import pytest
+import time_machine
+from django.core import mail
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from xiaoben.core.models import Notification
+from xiaoben.core.notifications import notification_type, notify
+from xiaoben.core.scope import build_scope
+from xiaoben.core.testing import assert_queries
+from xiaoben.messaging import services
+from xiaoben.messaging.models import Delivery, DeliveryStatus, Robot
+from xiaoben.messaging.robots import dingtalk_signed_url
+from xiaoben.messaging.scheduled import run_tick
+
+from .fake_robot import FakeRobot
+
+notification_type(
+    "messaging.test_event",
+    label=_("测试事件"),
+    text=_("%(title)s 已发布"),
+    default_channels=("app", "email"),
+    robot_text=_("#### 活动发布\n%(title)s"),
+)
+
+
+@pytest.fixture
+def fake(settings):
+    with FakeRobot() as robot:
+        settings.ROBOT_EXTRA_URL_PREFIXES = (robot.base,)
+        yield robot
+
+
+@pytest.fixture
+def emails(world):
+    for name in ("teacher", "dean", "leader", "mentor"):
+        u = world.users[name]
+        u.email = f"{name}@school.example"
+        u.save(update_fields=["email"])
+
+
+def add_robot(world, fake, kind="wecom", secret="", **kw):
+    dean = build_scope(world.users["dean"])
+    return services.robot_save(
+        actor=dean,
+        kind=kind,
+        name="全体教师群",
+        url=f"{fake.base}/cgi-bin/webhook/send?key=SECRETKEY123",
+        secret=secret,
+        kinds=["messaging.test_event"],
+        school_id=world.school.pk,
+        **kw,
+    )
+
+
+def send_event(world, title="语文组集体备课"):
+    class Target:
+        school_id = world.school.pk
+        group_id = None
+        region_id = None
+        pk = None
+
+    return notify(
+        "messaging.test_event", recipients=[world.users["teacher"]], target=Target(), context={"title": title}, url="/activities/"
+    )
+
+
+def test_wecom_robot_gets_markdown(world, fake, django_capture_on_commit_callbacks):
+    add_robot(world, fake)
+    with django_capture_on_commit_callbacks(execute=True):
+        send_event(world)
+    [req] = fake.requests
+    assert req["json"]["msgtype"] == "markdown"
+    assert "语文组集体备课" in req["json"]["markdown"]["content"]
+    assert "/activities/" in req["json"]["markdown"]["content"]  # a link back
+    assert Delivery.objects.get(channel="robot").status == DeliveryStatus.SENT
+
+
+def test_dingtalk_robot_is_signed(world, fake, django_capture_on_commit_callbacks):
+    add_robot(world, fake, kind="dingtalk", secret="SECxyz")
+    with django_capture_on_commit_callbacks(execute=True):
+        send_event(world)
+    [req] = fake.requests
+    assert req["json"]["markdown"]["title"] == "测试事件"
+    ts = req["query"]["timestamp"]
+    expected = base64.b64encode(hmac.new(b"SECxyz", f"{ts}\nSECxyz".encode(), hashlib.sha256).digest()).decode()
+    assert req["query"]["sign"] == expected
+
+
+def test_dingtalk_signature_matches_the_documented_recipe():
+    url = dingtalk_signed_url("https://oapi.dingtalk.com/robot/send?access_token=t", "SEC1", now_ms=1700000000000)
+    sign = unquote_plus(url.split("sign=")[1])
+    assert sign == base64.b64encode(hmac.new(b"SEC1", b"1700000000000\nSEC1", hashlib.sha256).digest()).decode()
+    assert "&timestamp=1700000000000&" in url
+
+
+def test_robot_url_and_secret_are_encrypted_and_masked(world, fake):
+    robot = add_robot(world, fake, kind="dingtalk", secret="SECxyz")
+    raw = Robot.objects.values("url_encrypted", "secret_encrypted").get(pk=robot.pk)
+    assert "SECRETKEY123" not in raw["url_encrypted"] and "SECxyz" not in raw["secret_encrypted"]
+    assert robot.url.endswith("SECRETKEY123")
+    assert robot.url_masked.startswith("••") and "cgi-bin" not in robot.url_masked
+
+
+def test_robots_page_never_shows_the_url_or_secret(world, fake, client_for):
+    add_robot(world, fake, kind="dingtalk", secret="SECxyz")
+    html = client_for("dean").get("/messaging/robots/").content.decode()
+    assert "全体教师群" in html
+    assert "SECRETKEY123"[:6] not in html.replace("EY123", "") and "SECxyz" not in html
+
+
+def test_rate_limited_robot_retries_with_backoff_then_succeeds(world, fake, django_capture_on_commit_callbacks):
+    add_robot(world, fake)
+    fake.answers = [45009]
+    with django_capture_on_commit_callbacks(execute=True):
+        send_event(world)
+    d = Delivery.objects.get(channel="robot")
+    assert d.status == DeliveryStatus.PENDING and d.attempts == 1
+    assert "太频繁" in d.response
+    assert d.next_attempt_at > timezone.now()
+    run_tick(only=["none"])  # not due yet: nothing sent
+    assert len(fake.requests) == 1
+    run_tick(now=d.next_attempt_at + dt.timedelta(seconds=1), only=["none"])
+    d.refresh_from_db()
+    assert d.status == DeliveryStatus.SENT and d.attempts == 2 and len(fake.requests) == 2
+
+
+def test_wrong_keyword_fails_at_once_and_tells_the_admin_in_chinese(world, fake, django_capture_on_commit_callbacks):
+    robot = add_robot(world, fake, kind="dingtalk", secret="S")
+    fake.answers = [310000]
+    with django_capture_on_commit_callbacks(execute=True):
+        send_event(world)
+    d = Delivery.objects.get(channel="robot")
+    assert d.status == DeliveryStatus.FAILED and "关键词" in d.response
+    robot.refresh_from_db()
+    assert "关键词" in robot.last_error
+    warn = Notification.objects.get(recipient=world.users["dean"], kind="messaging.robot_failed")
+    assert "全体教师群" in warn.text and "关键词" in warn.text
+
+
+def test_unreachable_robot_is_retried_and_gives_up_after_five(world, settings, django_capture_on_commit_callbacks):
+    settings.ROBOT_EXTRA_URL_PREFIXES = ("http://127.0.0.1:9/",)
+    services.robot_save(
+        actor=build_scope(world.users["dean"]),
+        kind="wecom",
+        name="群",
+        url="http://127.0.0.1:9/x",
+        kinds=["messaging.test_event"],
+        school_id=world.school.pk,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        send_event(world)
+    d = Delivery.objects.get(channel="robot")
+    later = timezone.now()
+    for _attempt in range(6):
+        later += dt.timedelta(hours=3)
+        run_tick(now=later, only=["none"])
+    d.refresh_from_db()
+    assert d.status == DeliveryStatus.FAILED and d.attempts == 5 and "无法连接" in d.response
+
+
+def test_quiet_hours_hold_robot_posts_until_morning(world, fake, django_capture_on_commit_callbacks):
+    add_robot(world, fake, quiet_start=dt.time(21, 30), quiet_end=dt.time(7, 0))
+    with time_machine.travel("2026-11-18 22:00:00+08:00", tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            send_event(world)
+        assert fake.requests == []
+        d = Delivery.objects.get(channel="robot")
+        assert timezone.localtime(d.next_attempt_at).strftime("%m-%d %H:%M") == "11-19 07:00"
+    with time_machine.travel("2026-11-19 07:01:00+08:00", tick=False):
+        run_tick(only=["none"])
+    assert len(fake.requests) == 1
+
+
+def test_robot_only_gets_the_types_it_subscribed(world, fake, django_capture_on_commit_callbacks):
+    robot = add_robot(world, fake)
+    robot.kinds = []
+    robot.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        send_event(world)
+    assert fake.requests == []
+
+
+def test_another_schools_event_does_not_reach_this_schools_robot(world, fake, django_capture_on_commit_callbacks):
+    add_robot(world, fake)
+
+    class Other:
+        school_id = world.other_school.pk
+        group_id = region_id = pk = None
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notify("messaging.test_event", recipients=[], target=Other(), context={"title": "x"})
+    assert fake.requests == []
+
+
+def test_email_by_default_for_types_that_ask_for_it_with_html_and_link(world, emails, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        send_event(world)
+    [m] = mail.outbox
+    assert m.to == ["teacher@school.example"] and "语文组集体备课" in m.subject
+    html = m.alternatives[0][0]
+    assert "/messaging/n/" in m.body and "打开校本研修" in html
+
+
+def test_teacher_turns_email_off_for_a_type(world, emails, django_capture_on_commit_callbacks):
+    services.channel_settings_save(actor=build_scope(world.users["teacher"]), email_kinds=[], digest="off")
+    with django_capture_on_commit_callbacks(execute=True):
+        send_event(world)
+    assert mail.outbox == []
+    assert Notification.objects.filter(recipient=world.users["teacher"], kind="messaging.test_event").exists()  # the bell still rings
+
+
+def test_daily_digest_collects_and_sends_one_mail(world, emails, django_capture_on_commit_callbacks):
+    services.channel_settings_save(actor=build_scope(world.users["teacher"]), email_kinds=["messaging.test_event"], digest="daily")
+    with time_machine.travel("2026-11-18 15:00:00+08:00", tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            send_event(world, "第一件事")
+            send_event(world, "第二件事")
+        assert mail.outbox == []
+    with time_machine.travel("2026-11-19 07:30:00+08:00", tick=False):
+        run_tick(only=["none"])
+        run_tick(only=["none"])  # a second tick the same morning sends nothing more
+    [m] = mail.outbox
+    assert "2条" in m.subject and "第一件事" in m.body and "第二件事" in m.body
+
+
+def test_school_defaults_apply_until_a_teacher_chooses(world, emails, django_capture_on_commit_callbacks):
+    services.school_notification_defaults_save(actor=build_scope(world.users["dean"]), school=world.school, email_kinds=[], digest="off")
+    world.school.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        send_event(world)
+    assert mail.outbox == []
+
+
+def test_no_secret_in_logs(world, fake, caplog, django_capture_on_commit_callbacks):
+    add_robot(world, fake, kind="dingtalk", secret="SECxyz")
+    fake.answers = [310000]
+    with caplog.at_level(logging.DEBUG), django_capture_on_commit_callbacks(execute=True):
+        send_event(world)
+    assert "SECRETKEY123" not in caplog.text and "SECxyz" not in caplog.text
+
+
+def test_bad_robot_url_gets_a_chinese_message(world, client_for):
+    r = client_for("dean").post(
+        "/messaging/robots/",
+        {"kind": "wecom", "name": "群", "owner": f"school:{world.school.pk}", "url": "http://evil.example/x", "kinds": []},
+    )
+    assert r.status_code == 200
+    assert "Webhook 地址不对" in r.content.decode()
+    assert not Robot.objects.exists()
+
+
+def test_admin_adds_robot_through_the_page_and_tests_it(world, fake, client_for):
+    client = client_for("dean")
+    r = client.post(
+        "/messaging/robots/",
+        {
+            "kind": "wecom",
+            "name": "全体教师群",
+            "owner": f"school:{world.school.pk}",
+            "url": f"{fake.base}/send?key=k",
+            "kinds": ["messaging.test_event"],
+            "is_active": "on",
+        },
+    )
+    assert r.status_code == 302
+    robot = Robot.objects.get()
+    assert robot.created_by == world.users["dean"]
+    r = client.post(f"/messaging/robots/{robot.pk}/test/", follow=True)
+    assert "测试消息已发到" in r.content.decode()
+    assert "测试消息" in fake.requests[0]["json"]["markdown"]["content"]
+
+
+@pytest.mark.parametrize(
+    "persona,robots_status,edit_status",
+    [
+        ("dean", 200, 200),
+        ("principal", 200, 200),
+        ("leader", 200, 404),  # a 组长 adds robots for the group, not the school's
+        ("teacher", 403, 404),
+        ("other_teacher", 403, 404),
+        ("researcher", 200, 404),
+        ("other_researcher", 200, 404),
+    ],
+)
+def test_permission_matrix(world, fake, client_for, persona, robots_status, edit_status):
+    robot = add_robot(world, fake)
+    client = client_for(persona)
+    assert client.get("/messaging/robots/").status_code == robots_status
+    assert client.get(f"/messaging/robots/{robot.pk}/").status_code == edit_status
+    assert client.post(f"/messaging/robots/{robot.pk}/test/").status_code in ((302,) if edit_status == 200 else (404,))
+    assert client.post(f"/messaging/robots/{robot.pk}/delete/").status_code in ((302,) if edit_status == 200 else (404,))
+    assert Robot.objects.filter(pk=robot.pk).exists() == (edit_status != 200)
+
+
+def test_leader_may_add_a_robot_for_the_group_only(world, fake):
+    leader = build_scope(world.users["leader"])
+    services.robot_save(actor=leader, kind="wecom", name="语文组群", url=f"{fake.base}/x", kinds=[], group_id=world.chinese.pk)
+    from xiaoben.core.errors import NotPermitted
+
+    with pytest.raises(NotPermitted):
+        services.robot_save(actor=leader, kind="wecom", name="全校", url=f"{fake.base}/x", kinds=[], school_id=world.school.pk)
+    with pytest.raises(NotPermitted):
+        services.robot_save(actor=leader, kind="wecom", name="数学", url=f"{fake.base}/x", kinds=[], group_id=world.math.pk)
+
+
+def test_open_notice_marks_read_and_redirects_to_its_page(world, client_for):
+    [n] = send_event(world)
+    r = client_for("teacher").get(f"/messaging/n/{n.pk}/")
+    assert r.status_code == 302 and r["Location"] == "/activities/"
+    n.refresh_from_db()
+    assert n.read_at is not None
+    assert client_for("colleague").get(f"/messaging/n/{n.pk}/").status_code == 404
+
+
+def test_phone_link_after_sign_in_lands_on_the_page(world, client):
+    [n] = send_event(world)
+    r = client.get(f"/messaging/n/{n.pk}/")
+    assert r.status_code == 302 and "/accounts/login/" in r["Location"] and "next=" in r["Location"]
+
+
+def test_preferences_page_saves(world, client_for):
+    client = client_for("teacher")
+    assert_queries(client, "/messaging/preferences/", budget=20)
+    r = client.post("/messaging/preferences/", {"email_kinds": ["messaging.test_event"], "digest": "weekly"})
+    assert r.status_code == 302
+    from xiaoben.messaging.models import ChannelSettings
+
+    row = ChannelSettings.objects.get(user=world.users["teacher"])
+    assert row.digest == "weekly" and row.email_kinds == ["messaging.test_event"]
+
+
+def test_deliveries_page_budget_constant(world, fake, client_for, django_capture_on_commit_callbacks):
+    add_robot(world, fake)
+    client = client_for("dean")
+    with django_capture_on_commit_callbacks(execute=True):
+        send_event(world)
+    n1 = assert_queries(client, "/messaging/deliveries/", budget=20)
+    with django_capture_on_commit_callbacks(execute=True):
+        for i in range(5):
+            send_event(world, f"活动{i}")
+    assert assert_queries(client, "/messaging/deliveries/", budget=20) == n1

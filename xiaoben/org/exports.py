@@ -1,0 +1,43 @@
+"""教师名册 (.xlsx) through the exporter registry."""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from xiaoben.reports.formatting import XLSX
+from xiaoben.reports.registry import Exporter, register
+
+from . import roster
+from .models import School
+from .selectors import school_for_scope, today
+
+
+@register
+class RosterExporter(Exporter):
+    identifier = "org.roster_xlsx"
+    verbose_name = "教师名册（Excel）"
+    permission = "org:manage"
+    category = "学校与教师"
+    description = "全体在职教师的名册，可修改后再导入。"
+
+    def render(self, *, actor, params):
+        school = school_for_scope(actor, params.get("school"))
+        if school is None or not actor.can("org:manage", school_id=school.pk):
+            raise Http404
+        personal = actor.can("org:read_personal", school_id=school.pk)
+        data = roster.export_workbook(school=school, personal=personal)
+        return f"{school.short_name or school.name}教师名册{today():%Y%m%d}.xlsx", XLSX, data
+
+
+@register
+class RosterTemplateExporter(Exporter):
+    identifier = "org.roster_template_xlsx"
+    verbose_name = "教师名册导入模板"
+    permission = "org:manage"
+    category = "学校与教师"
+
+    def render(self, *, actor, params):
+        school: School | None = school_for_scope(actor, params.get("school"))
+        if school is None or not actor.can("org:manage", school_id=school.pk):
+            raise Http404
+        return f"{school.short_name or school.name}教师名册模板.xlsx", XLSX, roster.template_workbook(school=school)

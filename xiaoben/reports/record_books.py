@@ -1,0 +1,291 @@
+"""Record books and portfolios: 教研活动记录本 (a group's term), 听课记录本 (a teacher's term),
+成长档案袋 (a teacher's school year). Each is a plain structure (for the page and for
+templates) and a .docx in the house style. Callers pass objects already through the door."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from importlib import import_module
+
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from django.utils import timezone
+
+from xiaoben.core.html import html_to_text
+from xiaoben.core.models import Attachment
+
+from . import docx_style as ds
+from .formatting import num, score
+
+WEEKDAYS = "一二三四五六日"
+
+
+def _when(d) -> str:
+    if d is None:
+        return ""
+    if isinstance(d, dt.datetime):
+        d = timezone.localtime(d)
+        return f"{d.year}年{d.month}月{d.day}日（周{WEEKDAYS[d.weekday()]}）{d:%H:%M}"
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def attachments_by_target(model, ids: list[int]) -> dict[int, list[Attachment]]:
+    if not ids:
+        return {}
+    ct = ContentType.objects.get_for_model(model)
+    out: dict[int, list[Attachment]] = {}
+    for a in Attachment.objects.filter(target_type=ct, target_id__in=ids).order_by("created_at"):
+        out.setdefault(a.target_id, []).append(a)
+    return out
+
+
+# ---------------------------------------------------------------- 教研活动记录本
+
+
+def group_activities(group, term):
+    from xiaoben.activities.models import Activity
+    from xiaoben.org.models import Group
+
+    ids = [group.pk, *Group.objects.filter(parent_id=group.pk).values_list("pk", flat=True)]
+    return (
+        Activity.objects.filter(group_id__in=ids, term=term)
+        .exclude(status="cancelled")
+        .select_related("host", "recorder", "group", "minutes")
+        .prefetch_related("attendances__teacher", "attendances__leave")
+        .order_by("starts_at", "pk")
+    )
+
+
+def activity_book(group, term) -> dict:
+    acts = list(group_activities(group, term))
+    files = attachments_by_target(acts[0].__class__, [a.pk for a in acts]) if acts else {}
+    entries = []
+    for a in acts:
+        att = sorted(a.attendances.all(), key=lambda x: (x.teacher.staff_no, x.pk))
+        minutes = getattr(a, "minutes", None)
+        entries.append(
+            {
+                "activity": a,
+                "when": _when(a.starts_at),
+                "place": a.place,
+                "title": a.title,
+                "kind": a.get_kind_display(),
+                "host": a.host.name if a.host else "",
+                "recorder": a.recorder.name if a.recorder else "",
+                "status": a.get_status_display(),
+                "present": [
+                    (x.teacher.name, timezone.localtime(x.signed_in_at).strftime("%H:%M") if x.signed_in_at else "")
+                    for x in att
+                    if x.status == "present"
+                ],
+                "leave": [x.teacher.name for x in att if x.status == "leave"],
+                "absent": [x.teacher.name for x in att if x.status in ("absent", "invited")],
+                "minutes": html_to_text(minutes.body) if minutes and minutes.body else "",
+                "attachments": [f.name for f in files.get(a.pk, [])],
+            }
+        )
+    return {"group": group, "term": term, "school": group.school, "entries": entries}
+
+
+def activity_book_docx(book: dict) -> bytes:
+    doc = ds.new_document()
+    ds.title(doc, f"{book['school'].name}{book['group'].name}教研活动记录本", subtitle=book["term"].name)
+    if not book["entries"]:
+        ds.paragraph(doc, "本学期没有教研活动记录。")
+    for i, e in enumerate(book["entries"], 1):
+        ds.heading(doc, f"第{i}次活动：{e['title']}")
+        t = doc.add_table(rows=0, cols=4)
+        t.style = "Table Grid"
+        for a, b, c, d in (
+            ("时间", e["when"], "地点", e["place"]),
+            ("活动类型", e["kind"], "状态", e["status"]),
+            ("主持人/中心发言人", e["host"], "记录人", e["recorder"]),
+        ):
+            cells = t.add_row().cells
+            ds.cell(cells[0], a, bold=True)
+            ds.cell(cells[1], b)
+            ds.cell(cells[2], c, bold=True)
+            ds.cell(cells[3], d)
+        rows = [
+            ("签到", "、".join(f"{n}（{s}）" if s else n for n, s in e["present"]) or "—"),
+            ("请假", "、".join(e["leave"]) or "无"),
+            ("缺席", "、".join(e["absent"]) or "无"),
+            ("活动记录", e["minutes"] or "（未记录）"),
+            ("附件", "、".join(e["attachments"]) or "无"),
+        ]
+        for label, text in rows:
+            cells = t.add_row().cells
+            ds.cell(cells[0], label, bold=True)
+            merged = cells[1].merge(cells[3])
+            ds.cell(merged, text)
+        doc.add_paragraph()
+    return ds.to_bytes(doc)
+
+
+# ---------------------------------------------------------------- 听课记录本
+
+
+def observation_book(teacher, term) -> dict:
+    from xiaoben.observations.models import Observation
+
+    obs = list(
+        Observation.objects.filter(observer=teacher, term=term, status="submitted")
+        .select_related("teacher", "term__school_year")
+        .order_by("lesson_date", "period", "pk")
+    )
+    return {"teacher": teacher, "term": term, "observations": obs}
+
+
+def observation_book_docx(book: dict) -> bytes:
+    doc = ds.new_document()
+    t = book["teacher"]
+    ds.title(doc, f"{t.name}听课记录本", subtitle=f"{t.school.name} {book['term'].name}")
+    ds.paragraph(doc, f"本学期共听课{len(book['observations'])}节。")
+    ds.table(
+        doc,
+        ["序号", "日期", "授课教师", "学科", "课题", "课型", "总分"],
+        [
+            [i, f"{o.lesson_date:%m-%d}", o.teacher.name, o.subject, o.lesson_title, o.get_kind_display(), num(o.total)]
+            for i, o in enumerate(book["observations"], 1)
+        ],
+    )
+    for i, o in enumerate(book["observations"], 1):
+        ds.heading(doc, f"{i}. {o.lesson_date:%Y-%m-%d} {o.teacher.name}《{o.lesson_title or '—'}》")
+        for label, text in (("听课笔记", o.notes), ("优点", o.strengths), ("不足", o.weaknesses), ("建议", o.suggestions)):
+            if text:
+                ds.paragraph(doc, f"{label}：{text}")
+    return ds.to_bytes(doc)
+
+
+# ---------------------------------------------------------------- 成长档案袋
+
+
+@dataclass
+class PortfolioPart:
+    title: str
+    header: list[str]
+    rows: list[list] = field(default_factory=list)
+    note: str = ""
+
+
+_PARTS: list = []
+_LOADED = False
+
+
+def portfolio_part(fn):
+    """Apps add parts to the portfolio (课题, 获奖…) from `<app>/portfolio.py`:
+    `@portfolio_part def f(teacher, school_year, terms) -> PortfolioPart | None`."""
+    _PARTS.append(fn)
+    return fn
+
+
+def _autodiscover():
+    global _LOADED
+    if _LOADED:
+        return
+    _LOADED = True
+    for cfg in apps.get_app_configs():
+        if cfg.name.startswith("xiaoben.") and cfg.name != "xiaoben.reports":
+            try:
+                import_module(f"{cfg.name}.portfolio")
+            except ModuleNotFoundError as e:
+                if e.name != f"{cfg.name}.portfolio":
+                    raise
+
+
+def portfolio(teacher, school_year) -> dict:
+    from django.db.models import Sum
+
+    from xiaoben.hours.models import HourEntry
+    from xiaoben.mentoring.models import Mentorship
+    from xiaoben.observations.models import Observation
+    from xiaoben.writings.models import Writing
+
+    terms = list(school_year.terms.order_by("number"))
+    start = min((t.start_date for t in terms), default=dt.date(school_year.start_year, 9, 1))
+    end = max((t.end_date for t in terms), default=dt.date(school_year.start_year + 1, 8, 31))
+    obs = Observation.objects.filter(Q(observer=teacher) | Q(teacher=teacher), term__in=terms, status="submitted").select_related(
+        "teacher", "observer"
+    )
+    given = [o for o in obs if o.observer_id == teacher.pk]
+    received = [o for o in obs if o.teacher_id == teacher.pk and o.observer_id != teacher.pk]
+    writings = list(Writing.objects.filter(author=teacher, term__in=terms, status__in=["submitted", "reviewed"]).order_by("written_on"))
+    hours = HourEntry.objects.filter(teacher=teacher, date__gte=start, date__lte=end)
+    by_cat = {c: v for c, v in hours.order_by().values_list("category").annotate(v=Sum("hours"))}
+    pairs = list(
+        Mentorship.objects.filter(Q(mentor=teacher) | Q(mentee=teacher), school_year=school_year).select_related("mentor", "mentee")
+    )
+    from xiaoben.hours.models import HourCategory
+
+    parts = [
+        PortfolioPart(
+            "听课（我听的课）",
+            ["日期", "授课教师", "课题", "课型", "总分"],
+            [[f"{o.lesson_date:%Y-%m-%d}", o.teacher.name, o.lesson_title, o.get_kind_display(), score(o.total)] for o in given],
+        ),
+        PortfolioPart(
+            "被听课与评课意见",
+            ["日期", "听课人", "课题", "总分", "评课意见"],
+            [
+                [
+                    f"{o.lesson_date:%Y-%m-%d}",
+                    o.observer.name,
+                    o.lesson_title,
+                    score(o.total),
+                    "；".join(x for x in (o.strengths, o.suggestions) if x),
+                ]
+                for o in received
+            ],
+        ),
+        PortfolioPart(
+            "研修文章",
+            ["日期", "类型", "标题", "字数"],
+            [[f"{w.written_on:%Y-%m-%d}", w.get_kind_display(), w.title, w.char_count] for w in writings],
+        ),
+        PortfolioPart(
+            "学时",
+            ["类别", "学时"],
+            [[label, num(by_cat.get(c, 0))] for c, label in HourCategory.choices] + [["合计", num(sum(by_cat.values()) if by_cat else 0)]],
+        ),
+        PortfolioPart(
+            "师徒结对", ["师傅", "徒弟", "结对日期"], [[p.mentor.name, p.mentee.name, f"{p.start_date:%Y-%m-%d}"] for p in pairs]
+        ),
+    ]
+    _autodiscover()
+    for fn in _PARTS:
+        part = fn(teacher, school_year, terms)
+        if part:
+            parts.append(part)
+    return {"teacher": teacher, "school_year": school_year, "parts": parts}
+
+
+def portfolio_docx(p: dict) -> bytes:
+    t = p["teacher"]
+    doc = ds.new_document()
+    ds.title(doc, f"{t.name}教师成长档案袋", subtitle=f"{t.school.name} {p['school_year'].name}")
+    ds.heading(doc, "基本信息")
+    ds.table(
+        doc,
+        ["姓名", "工号", "学科", "职称", "学历", "参加工作"],
+        [
+            [
+                t.name,
+                t.staff_no,
+                t.subject,
+                t.get_title_display(),
+                t.get_education_display(),
+                f"{t.teaching_since:%Y年%m月}" if t.teaching_since else "",
+            ]
+        ],
+    )
+    for part in p["parts"]:
+        ds.heading(doc, part.title)
+        if part.rows:
+            ds.table(doc, part.header, part.rows)
+        else:
+            ds.paragraph(doc, "无")
+        if part.note:
+            ds.paragraph(doc, part.note)
+    return ds.to_bytes(doc)

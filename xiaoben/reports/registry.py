@@ -1,0 +1,119 @@
+"""The exporter registry (pretix's shape): every file Xiaoben hands out is an exporter.
+
+Each app registers its exporters in its own `exports.py`:
+
+    from xiaoben.reports.registry import Exporter, register
+
+    @register
+    class ObservationRecordExporter(Exporter):
+        identifier = "observations.record_docx"
+        verbose_name = "听课记录表"
+        permission = "observations:write"
+        form_class = ObservationParams        # optional: a Form taking scope=
+        def render(self, *, actor, params) -> tuple[str, str, bytes]:
+            obs = get_object_for_user(actor, Observation, pk=params["observation"])
+            return "听课记录表.docx", DOCX, data
+
+`params` holds plain values (ids, years, strings) so a job can carry them; `render`
+fetches objects through the door (`get_object_for_user`) with `actor`, so a person can
+never export what they could not open. The export page (/reports/exports/) lists the
+exporters `available()` to the person; `background = True` runs it as a job.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from django import forms
+from django.apps import apps
+from django.db import models
+
+from xiaoben.core.scope import Scope
+
+
+class Exporter:
+    identifier: str = ""
+    verbose_name: str = ""
+    permission: str = ""
+    form_class: type[forms.Form] | None = None
+    category: str = "其他"  # heading on the export page
+    description: str = ""
+    background: bool = False  # long (archives, school-wide documents): run as a job
+    listed: bool = True  # False: offered from a record's page (one observation), not the export page
+
+    def available(self, scope: Scope) -> bool:
+        """Does the person hold the permission somewhere? Objects are checked again in render."""
+        return bool(self.permission) and scope.can(self.permission)
+
+    def form(self, scope: Scope, data=None) -> forms.Form | None:
+        if self.form_class is None:
+            return None
+        return self.form_class(data=data, scope=scope)
+
+    def clean_params(self, scope: Scope, data) -> dict:
+        """Validate request data into plain params (raises ValidationError with the form's messages)."""
+        from django.core.exceptions import ValidationError
+
+        form = self.form(scope, data)
+        if form is None:
+            return {}
+        if not form.is_valid():
+            raise ValidationError(
+                "；".join(
+                    f"{form.fields[k].label if k in form.fields else ''}{'：' if k in form.fields else ''}{' '.join(v)}"
+                    for k, v in form.errors.items()
+                )
+            )
+        return {k: plain(v) for k, v in form.cleaned_data.items()}
+
+    def render(self, *, actor: Scope, params: dict) -> tuple[str, str, bytes]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+def plain(value):
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, list | tuple) or (hasattr(value, "__iter__") and not isinstance(value, str | bytes | dict)):
+        return [plain(v) for v in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+_EXPORTERS: dict[str, Exporter] = {}
+_LOADED = False
+
+
+def register(cls: type[Exporter]) -> type[Exporter]:
+    if not cls.identifier:
+        raise ValueError(f"{cls.__name__} has no identifier")
+    _EXPORTERS[cls.identifier] = cls()
+    return cls
+
+
+def autodiscover() -> None:
+    global _LOADED
+    if _LOADED:
+        return
+    _LOADED = True
+    for cfg in apps.get_app_configs():
+        if cfg.name.startswith("xiaoben."):
+            try:
+                import_module(f"{cfg.name}.exports")
+            except ModuleNotFoundError as e:
+                if e.name != f"{cfg.name}.exports":
+                    raise
+
+
+def get_exporter(identifier: str) -> Exporter | None:
+    autodiscover()
+    return _EXPORTERS.get(identifier)
+
+
+def all_exporters() -> list[Exporter]:
+    autodiscover()
+    return sorted(_EXPORTERS.values(), key=lambda e: (e.category, e.identifier))
+
+
+def exporters_for(scope: Scope, *, listed_only: bool = True) -> list[Exporter]:
+    return [e for e in all_exporters() if (e.listed or not listed_only) and e.available(scope)]
