@@ -88,7 +88,7 @@ def minutes_autosave(request, pk: int):
             activity=activity, user=request.user, html=request.POST.get("body", ""), expected_version=int_param(request.POST.get("version"))
         )
     except ValidationError as e:
-        return JsonResponse({"ok": False, "error": "；".join(e.messages)}, status=409 if e.code == "conflict" else 400)
+        return JsonResponse({"ok": False, "error": "；".join(e.messages)}, status=409 if getattr(e, "code", None) == "conflict" else 400)
     return JsonResponse({"ok": True, "saved_at": timezone.localtime(minutes.draft_saved_at).strftime("%H:%M:%S")})
 
 

@@ -249,7 +249,7 @@ def observation_autosave(request):
             rubric=rubric,
         )
     except ValidationError as e:
-        return JsonResponse({"ok": False, "errors": e.messages}, status=409 if e.code == "conflict" else 400)
+        return JsonResponse({"ok": False, "errors": e.messages}, status=409 if getattr(e, "code", None) == "conflict" else 400)
     return JsonResponse({"ok": True, "id": obs.pk, "version": obs.version, "saved_at": obs.updated_at.strftime("%H:%M:%S")})
 
 
