@@ -49,3 +49,30 @@ def test_uploaded_files_are_served_as_attachments_with_nosniff(world, client_for
     r = client_for("dean").get(reverse("core:attachment", args=[att.pk]))
     assert r["X-Content-Type-Options"] == "nosniff"
     assert r["Content-Disposition"].startswith("attachment") and "text/html" not in r["Content-Type"]
+
+
+def test_a_double_submitted_observation_form_creates_one_record(world, client_for):
+    from xiaoben.observations.models import Observation
+    from xiaoben.observations.rubrics import rubric_for_school
+
+    rubric = rubric_for_school(world.school)
+    c = client_for("mentor")
+    page = c.get(reverse("observations:new")).content.decode()
+    import re
+
+    token = re.search(r'name="form_token" value="([0-9a-f]+)"', page).group(1)
+    data = {
+        "teacher": world.teacher.pk,
+        "lesson_date": "2026-11-18",
+        "kind": "regular",
+        "strengths": "情境创设好",
+        "action": "submit",
+        "form_token": token,
+        "lesson_title": "富饶的西沙群岛",
+        **{f"score_{i.pk}": str(i.max_points) for i in rubric.items.all()},
+    }
+    first = c.post(reverse("observations:new"), data)
+    assert first.status_code == 302, re.findall(r"alert-danger[^<]*<[^<]*<[^<]*", first.content.decode())[:3]
+    second = c.post(reverse("observations:new"), data)
+    assert Observation.objects.count() == 1
+    assert first.status_code == second.status_code == 302 and first.url == second.url

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import uuid
 from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -153,16 +155,28 @@ def observation_edit(request, pk: int | None = None):
         points = _points_from_post(request.POST)
         obs = obs or _draft_from_post(request, scope)
         submit = request.POST.get("action") != "draft"
+        token = (request.POST.get("form_token") or "")[:40]
+        done = _created_by_token(scope, token) if obs is None else None
+        if done is not None:  # the same form sent twice (double tap, resend): one record
+            if done.status == ObservationStatus.SUBMITTED:
+                return redirect("observations:detail", pk=done.pk)
+            obs = done
         if form.is_valid():
             try:
-                obs = services.observation_save(
-                    observer=scope.teacher,
-                    data=_input(form, points),
-                    submit=submit,
-                    observation=obs,
-                    expected_version=form.cleaned_data.get("version") if obs else None,
-                    rubric=rubric,
-                )
+                with transaction.atomic():
+                    is_new = obs is None
+                    obs = services.observation_save(
+                        observer=scope.teacher,
+                        data=_input(form, points),
+                        submit=submit,
+                        observation=obs,
+                        expected_version=(obs.version if done is not None else form.cleaned_data.get("version")) if obs else None,
+                        rubric=rubric,
+                    )
+                    if is_new and token:
+                        Observation.all_objects.filter(pk=obs.pk).update(form_token=token)
+            except IntegrityError:  # a twin request created it a moment ago
+                return redirect("observations:detail", pk=_created_by_token(scope, token).pk)
             except ValidationError as e:
                 for m in e.messages:
                     form.add_error(None, m)
@@ -204,6 +218,7 @@ def observation_edit(request, pk: int | None = None):
         {
             "form": form,
             "obs": obs,
+            "form_token": (request.POST.get("form_token") or "")[:40] or uuid.uuid4().hex,
             "rubric": rubric,
             "scale_json": json.dumps(rubric.grade_scale, ensure_ascii=False),
             "score_rows": _score_rows(rubric, score_points),
@@ -217,6 +232,12 @@ def _decimal_ok(v) -> bool:
         return Decimal(v).is_finite()
     except Exception:
         return False
+
+
+def _created_by_token(scope, token: str):
+    if not token:
+        return None
+    return Observation.all_objects.filter(observer_id=scope.teacher_id, form_token=token, deleted_at__isnull=True).first()
 
 
 def _draft_from_post(request, scope):
