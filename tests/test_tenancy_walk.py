@@ -173,3 +173,65 @@ def test_readme_personas_agree_with_the_demo(demo):
     assert m, "README names 蔡琳's 师傅"
     pair = Mentorship.objects.select_related("mentor", "mentee").get(mentee__school=demo["school"], mentee__staff_no="X009", is_active=True)
     assert (pair.mentee.name, pair.mentor.name, pair.mentor.staff_no) == (m[1], m[2], m[3])
+
+
+def _hide(obj, elsewhere: School, viewer) -> None:
+    """Put `obj` out of reach of its school: soft-deleted, or moved to a school of another district."""
+    model = type(obj)
+    if hasattr(obj, "attendances"):  # the people invited to an activity see it wherever it is
+        obj.attendances.all().delete()
+    manager = getattr(model, "all_objects", model._default_manager)
+    if hasattr(obj, "deleted_at"):
+        manager.filter(pk=obj.pk).update(deleted_at="2026-11-17T00:00:00Z")
+        assert not visible_to(viewer, model).filter(pk=obj.pk).exists()
+        return
+    changes = {"school": elsewhere}
+    if any(f.name == "region" for f in model._meta.get_fields()):
+        changes["region"] = None
+    manager.filter(pk=obj.pk).update(**changes)
+    assert not visible_to(viewer, model).filter(pk=obj.pk).exists(), f"could not hide {model.__name__} {obj.pk}"
+
+
+def test_records_shown_through_another_are_asked_about_again(demo):
+    """Every declared reference (a 查重 source, a linked activity, a flag's similar record…):
+    the page of the referring record shows the target while the viewer may see it, and
+    nothing of it once it is out of reach (deleted, or another school's)."""
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    from xiaoben.core.tenancy import shown_references
+
+    school = demo["school"]
+    viewer = get_user_model().objects.filter(role_assignments__role="school_admin", role_assignments__school=school).first()
+    viewer = viewer or RoleAssignment.objects.filter(school=school, role__in=["principal", "school_admin"]).first().user
+    far = Region.objects.create(name="远方区", kind="district", parent=school.region.parent)
+    elsewhere = School.objects.create(name="远方学校", code="FAR-X", stage="primary", region=far)
+    client = Client()
+    client.force_login(viewer)
+    walked = []
+    for ref in shown_references():
+        field = ref.model._meta.get_field(ref.field)
+        path = _school_path(ref.model)
+        rows = list(ref.model._default_manager.filter(**{path: school.pk, f"{ref.field}__isnull": False})[:2])
+        if not rows:  # the demo does not link these: link one of the school's rows to another
+            row = ref.model._default_manager.filter(**{path: school.pk}).first()
+            target = field.related_model._default_manager.filter(**{_school_path(field.related_model): school.pk}).first()
+            assert row and target, f"the demo has no {ref.model.__name__} to walk"
+            ref.model._default_manager.filter(pk=row.pk).update(**{ref.field: target})
+            rows = [ref.model._default_manager.get(pk=row.pk)]
+        for i, row in enumerate(rows):
+            target = getattr(row, ref.field)
+            marker = f"参照记录标记{ref.model.__name__}{ref.field}{i}"
+            with transaction.atomic():
+                type(target)._default_manager.filter(pk=target.pk).update(**{ref.marker_field: marker})
+                pages = ref.pages(row)
+                shown = [client.get(url).content.decode() for url in pages]
+                assert any(marker in p for p in shown), f"{ref.model.__name__}.{ref.field}: {pages} do not show the visible target"
+                _hide(target, elsewhere, viewer)
+                for url in pages:
+                    r = client.get(url)
+                    assert r.status_code == 200, f"{url} -> {r.status_code}"
+                    assert marker not in r.content.decode(), f"{url} shows a {field.related_model.__name__} out of reach"
+                transaction.set_rollback(True)
+            walked.append(f"{ref.model.__name__}.{ref.field}")
+    assert {"FeedbackFlag.similar_to", "Observation.activity", "LessonPlanVersion.writing"} <= set(walked)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import io
-
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
 from xiaoben.core.tenancy import get_object_for_user
+from xiaoben.core.xlsx import workbook_bytes
 from xiaoben.reports.formatting import XLSX
 from xiaoben.reports.registry import Exporter, register
 
@@ -58,9 +57,8 @@ def attendance_xlsx(activity: Activity) -> bytes:
             ws.cell(row=row0 + n, column=c, value=v).border = border
     for col, width in zip("ABCDEFG", (6, 10, 12, 16, 10, 12, 36), strict=True):
         ws.column_dimensions[col].width = width
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)
+    return workbook_bytes(wb)
 
 
 def how(att) -> str:

@@ -225,6 +225,8 @@ class ActivityMinutes(TimeStampedModel, VersionedModel):
     body = models.TextField(_("活动记录"), blank=True, max_length=100000)
     draft = models.TextField(_("草稿"), blank=True, max_length=100000)
     draft_saved_at = models.DateTimeField(_("草稿保存时间"), null=True, blank=True)
+    # the version of the record the draft was written on: a draft of an older version is stale
+    draft_version = models.PositiveIntegerField(_("草稿所据版本"), default=0)
     author = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("记录人"))
     saved_at = models.DateTimeField(_("保存时间"), null=True, blank=True)
 

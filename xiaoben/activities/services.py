@@ -12,7 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from xiaoben.core.concurrency import save_checked
+from xiaoben.core.concurrency import ConflictError, save_checked
 from xiaoben.core.html import clean_html, html_to_text
 from xiaoben.core.services import notification_send
 from xiaoben.core.terms import require_term_open
@@ -453,19 +453,48 @@ def leave_decide(*, leave: LeaveRequest, approve: bool, user) -> LeaveRequest:
 # --- minutes -------------------------------------------------------------------------
 
 
-def minutes_autosave(*, activity: Activity, user, html: str) -> ActivityMinutes:
-    """Autosaved draft (every few seconds from the editor): never touches the saved record."""
+def minutes_autosave(*, activity: Activity, user, html: str, expected_version: int | None) -> ActivityMinutes:
+    """Autosaved draft (every few seconds from the editor): never touches the saved record.
+    The draft remembers the version it was written on; once someone else has saved a newer
+    record, a stale editor's autosave is refused instead of replacing the draft (issue #12)."""
+    if expected_version is None:
+        raise ValidationError("缺少版本号：请刷新页面后再编辑。")
     require_term_open(activity.term_id)
     minutes, _ = ActivityMinutes.objects.get_or_create(activity=activity)
+    if expected_version != _minutes_version(minutes):
+        raise ConflictError()
     minutes.draft = clean_html(html)[:100000]
     minutes.draft_saved_at = timezone.now()
-    minutes.save(update_fields=["draft", "draft_saved_at", "updated_at"])
+    minutes.draft_version = expected_version
+    minutes.save(update_fields=["draft", "draft_saved_at", "draft_version", "updated_at"])
     return minutes
 
 
+def _minutes_version(minutes: ActivityMinutes | None) -> int:
+    """The version an editor sees: 0 while nothing has been saved yet (only drafts, or no row)."""
+    if minutes is None or minutes.saved_at is None:
+        return 0
+    return minutes.version
+
+
+def minutes_editor_state(minutes: ActivityMinutes | None) -> dict:
+    """What the editor opens with: the draft if it was written on the current record, else the
+    record — and a stale draft (written on an older version) is offered with that older version,
+    so saving it is refused rather than silently replacing someone else's newer minutes."""
+    current = _minutes_version(minutes)
+    if minutes is None:
+        return {"content": "", "version": 0, "has_draft": False, "stale_draft": False}
+    if minutes.draft and minutes.draft_version == current:
+        return {"content": minutes.draft, "version": current, "has_draft": True, "stale_draft": False}
+    return {"content": minutes.body, "version": current, "has_draft": False, "stale_draft": bool(minutes.draft)}
+
+
 @transaction.atomic
-def minutes_save(*, activity: Activity, user, html: str, expected_version: int | None = None, finish: bool = False) -> ActivityMinutes:
-    """Save the 活动记录; with `finish` the activity becomes 已记录 and hours are credited."""
+def minutes_save(*, activity: Activity, user, html: str, expected_version: int | None, finish: bool = False) -> ActivityMinutes:
+    """Save the 活动记录; with `finish` the activity becomes 已记录 and hours are credited.
+    `expected_version` is the version the editor loaded (0 for none yet): required."""
+    if expected_version is None:
+        raise ValidationError("缺少版本号：请刷新页面后再保存。")
     require_term_open(activity.term_id)
     body = clean_html(html)
     if len(body) > 100000:
@@ -475,10 +504,10 @@ def minutes_save(*, activity: Activity, user, html: str, expected_version: int |
     if activity.status in (S.ARCHIVED, S.CANCELLED):
         raise ValidationError("已归档或已取消的活动不能修改记录。")
     minutes, _ = ActivityMinutes.objects.get_or_create(activity=activity)
+    if expected_version != _minutes_version(minutes):
+        raise ConflictError()
     minutes.body, minutes.draft, minutes.author, minutes.saved_at = body, "", user, timezone.now()
-    if expected_version is None:
-        expected_version = minutes.version
-    save_checked(minutes, expected_version, ["body", "draft", "author", "saved_at"])
+    save_checked(minutes, minutes.version, ["body", "draft", "author", "saved_at"])
     if finish:
         activity_record(activity=activity, user=user)
     return minutes

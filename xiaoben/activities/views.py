@@ -12,8 +12,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from xiaoben.core.params import int_param
 from xiaoben.core.scope import scope_for
-from xiaoben.core.tenancy import get_object_for_user
+from xiaoben.core.tenancy import get_object_for_user, reference_for, visible_to
 from xiaoben.org.selectors import current_term, school_for_scope, today
 
 from . import rules, selectors, services
@@ -34,10 +35,7 @@ DETAIL_QS = Activity.objects.select_related("school", "term__school_year", "grou
 
 
 def _int(v):
-    try:
-        return int(v)
-    except (TypeError, ValueError):
-        return None
+    return int_param(v)
 
 
 def get_activity(request, pk: int) -> Activity:
@@ -169,7 +167,8 @@ def activity_detail(request, pk: int):
             "statuses": AttendanceStatus.choices,
             "roles": AttendanceRole.choices,
             "pending_leaves": [a for a in attendances if getattr(a, "leave", None) and a.leave.state == LeaveState.PENDING],
-            "reports": list(activity.reports.exclude(status=ActivityStatus.CANCELLED).select_related("host"))
+            "report_for": reference_for(scope, Activity, activity.report_for_id),
+            "reports": list(visible_to(scope, Activity, activity.reports.exclude(status=ActivityStatus.CANCELLED).select_related("host")))
             if activity.kind == ActivityKind.OUTSIDE
             else [],
             "rounds": list(activity.study_rounds.select_related("series")),

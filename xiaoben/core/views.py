@@ -172,7 +172,21 @@ def attachment_download(request, pk: int):
     model = att.target_type.model_class()
     if model is None or not visible_to(request.user, model).filter(pk=att.target_id).exists():
         raise Http404
-    return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.name)
+    # Served with a type we chose (never guessed from a name a person typed), nosniff (set by
+    # SecurityMiddleware), and as a download unless it is a kind a browser previews safely.
+    ext = att.name.rsplit(".", 1)[-1].lower() if "." in att.name else ""
+    previewable = {
+        "pdf": "application/pdf",
+        "png": "image/png",
+        "jpg": "image/jpeg",
+        "jpeg": "image/jpeg",
+        "gif": "image/gif",
+        "webp": "image/webp",
+    }
+    content_type = previewable.get(ext, "application/octet-stream")
+    response = FileResponse(att.file.open("rb"), as_attachment=ext not in previewable, filename=att.name, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def server_error(request):

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.http import Http404
 
 from xiaoben.core.tenancy import get_object_for_user
+from xiaoben.core.xlsx import workbook_bytes
 from xiaoben.org.models import School, Teacher
 from xiaoben.org.selectors import today
 from xiaoben.reports.formatting import num
@@ -60,9 +61,7 @@ def stats_xlsx(*, school: School, year: int) -> tuple[str, str, bytes]:
     for col, width in zip("ABCDEFGHIJK", [10, 10, 8, 10, 10, 10, 10, 10, 10, 10, 11], strict=False):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "C3"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return f"{school.short_name or school.name}_{year}年学时统计.xlsx", XLSX, buf.getvalue()
+    return f"{school.short_name or school.name}_{year}年学时统计.xlsx", XLSX, workbook_bytes(wb)
 
 
 def certificate_docx(*, teacher: Teacher, year: int) -> tuple[str, str, bytes]:

@@ -7,7 +7,6 @@ ages in whole years (周岁) on the day of the analysis."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -16,6 +15,8 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractYear
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+
+from xiaoben.core.xlsx import workbook_bytes
 
 from .choices import TITLE_BANDS, Education, Gender, HonourKind, HonourLevel, Title
 from .models import School, Teacher, TeacherHonour
@@ -356,6 +357,4 @@ def export_workbook(a: Analysis) -> bytes:
     for level, counts, total, share in a.honour_rows_with_share:
         ws.append([level, *counts, total, share / 100])
         ws.cell(row=ws.max_row, column=len(counts) + 3).number_format = "0%"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)

@@ -54,6 +54,8 @@ class TeacherForm(StyledFormMixin, forms.Form):
         help_text="级别+称号，多个用顿号分隔，可注明年份，如：县级骨干教师(2022)、市级教坛新秀。级别：国家级、省级、市级、县级、校级；称号：名师、学科带头人、骨干教师、教坛新秀、特级教师。",
     )
 
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args, school: School, teacher: Teacher | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.school, self.teacher = school, teacher
@@ -65,6 +67,7 @@ class TeacherForm(StyledFormMixin, forms.Form):
     @classmethod
     def initial_for(cls, teacher: Teacher) -> dict:
         return {
+            "version": teacher.version,
             "staff_no": teacher.staff_no,
             "name": teacher.name,
             "gender": teacher.gender,

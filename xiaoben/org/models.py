@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from xiaoben.core.models import TimeStampedModel
+from xiaoben.core.models import TimeStampedModel, VersionedModel
 
 from .choices import (
     Education,
@@ -180,7 +180,7 @@ class CalendarDay(models.Model):
         return f"{self.date} {self.name}"
 
 
-class Teacher(TimeStampedModel):
+class Teacher(TimeStampedModel, VersionedModel):
     """A teacher's profile (SPEC §1). Personal data (birth date, phone) is shown only
     to the teacher and their school's admins."""
 

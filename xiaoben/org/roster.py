@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -28,6 +27,7 @@ from openpyxl.utils.datetime import from_excel
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from xiaoben.core.uploads import validate_upload
+from xiaoben.core.xlsx import workbook_bytes
 
 from . import selectors
 from .choices import GRADE_NAMES, STAGE_GRADES, SUBJECTS, Education, Gender, HonourKind, HonourLevel, Title
@@ -314,9 +314,7 @@ def template_workbook(*, school: School) -> bytes:
 
 
 def _save(wb: Workbook) -> bytes:
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)
 
 
 # ---------------------------------------------------------------- parsing
@@ -475,13 +473,17 @@ def read_rows(upload, *, school: School, today: dt.date) -> ImportReport:
         report.errors.append(RowError(0, "", " ".join(e.messages)))
         return report
     try:
+        # Read every row inside the guard: in read-only mode a corrupt part (workbook.xml, a
+        # sheet) only fails when it is reached, with any of lxml's, zipfile's or openpyxl's errors.
         upload.seek(0)
         wb = load_workbook(io.BytesIO(upload.read()), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
+        ws = wb[SHEET_NAME] if SHEET_NAME in wb.sheetnames else wb.worksheets[0]
+        all_rows = list(ws.iter_rows(values_only=True))
+        wb.close()
+    except Exception:
         report.errors.append(RowError(0, "", "无法读取这个 Excel 文件，文件可能已损坏。请用 Excel 或 WPS 另存为 .xlsx 后重试。"))
         return report
-    ws = wb[SHEET_NAME] if SHEET_NAME in wb.sheetnames else wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
+    rows = iter(all_rows)
     header = next(rows, None)
     headers = [_text(h) for h in (header or [])]
     columns: list[tuple[int, Column]] = [(i, BY_HEADER[h]) for i, h in enumerate(headers) if h in BY_HEADER]
@@ -489,13 +491,11 @@ def read_rows(upload, *, school: School, today: dt.date) -> ImportReport:
     missing = [c.header for c in COLUMNS if c.required and c.key not in present]
     if not header or not any(headers):
         report.errors.append(RowError(0, "", "表格是空的：第一行应为列名（工号、姓名、性别……），请使用下载的模板填写。"))
-        wb.close()
         return report
     if missing:
         report.errors.append(
             RowError(1, "、".join(missing), f"缺少必需的列「{'」「'.join(missing)}」，请使用下载的模板，不要修改第一行的列名。")
         )
-        wb.close()
         return report
     dup_headers = {c.header for _, c in columns if sum(1 for _, x in columns if x is c) > 1}
     for h in sorted(dup_headers):
@@ -519,7 +519,6 @@ def read_rows(upload, *, school: School, today: dt.date) -> ImportReport:
                 report.errors.append(RowError(rowno, col.header, " ".join(e.messages)))
         _row_rules(data, rowno, today, report, seen_staff, seen_phone)
         report.rows.append(data)
-    wb.close()
     if not report.rows and not report.errors:
         report.errors.append(RowError(0, "", "表格中没有教师数据：请从第二行起每行填写一位教师。"))
     return report

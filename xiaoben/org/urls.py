@@ -15,6 +15,7 @@ urlpatterns = [
     path("roster/template/", views_admin.roster_template, name="roster_template"),
     path("roster/import/", views_admin.roster_import, name="roster_import"),
     path("roster/export/", views_admin.roster_export, name="roster_export"),
+    path("archive/", views_admin.school_archive, name="school_archive"),
     path("groups/", views.groups, name="groups"),
     path("groups/new/", views_admin.group_new, name="group_new"),
     path("groups/<int:pk>/", views.group_detail, name="group_detail"),

@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from xiaoben.core.decorators import require_perm
+from xiaoben.core.params import int_param
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user, visible_to
 
@@ -93,7 +94,4 @@ def terms(request):
 
 
 def _int(v):
-    try:
-        return int(v)
-    except (TypeError, ValueError):
-        return None
+    return int_param(v)

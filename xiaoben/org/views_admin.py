@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from xiaoben.core.params import int_param
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user, visible_to
 from xiaoben.reports.views_exports import export_response
@@ -31,10 +32,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _int(v):
-    try:
-        return int(v)
-    except (TypeError, ValueError):
-        return None
+    return int_param(v)
 
 
 def _admin_school(request) -> School:
@@ -101,7 +99,9 @@ def teacher_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
-                services.teacher_update(teacher=teacher, phone=form.cleaned_data["phone"], **form.profile())
+                services.teacher_update(
+                    teacher=teacher, expected_version=form.cleaned_data["version"], phone=form.cleaned_data["phone"], **form.profile()
+                )
                 services.honours_replace(teacher=teacher, honours=form.cleaned_data["honours"])
         except ValidationError as e:
             _errors(form, e)
@@ -263,6 +263,21 @@ def roster_template(request):
 def roster_export(request):
     school = _admin_school(request)
     return export_response(request, "org.roster_xlsx", {"school": school.pk})
+
+
+@login_required
+@require_POST
+def school_archive(request):
+    """学校全部数据导出 (no lock-in): every record with its history, the files, readable sheets."""
+    from urllib.parse import quote
+
+    from xiaoben.core.portability import school_archive as build
+
+    school = _admin_school(request)
+    resp = HttpResponse(build(school), content_type="application/zip")
+    name = f"{school.short_name or school.name}-全部数据-{selectors.today():%Y%m%d}.zip"
+    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return resp
 
 
 PREVIEW_MAX_BYTES = 5 * 1024 * 1024

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from xiaoben.core.dbrouter import replica_view
 from xiaoben.core.decorators import require_perm
+from xiaoben.core.params import int_param
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user, visible_to
 from xiaoben.org.models import Group, Teacher
@@ -290,7 +291,4 @@ def _next_dir(sort: str, desc: bool, key: str) -> str:
 
 
 def _int(v):
-    try:
-        return int(v)
-    except (TypeError, ValueError):
-        return None
+    return int_param(v)

@@ -11,6 +11,8 @@ from docx.shared import Pt
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from xiaoben.core.xlsx import workbook_bytes
+
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -156,9 +158,7 @@ def school_xlsx(*, school, term, writings) -> bytes:
         ws.cell(ws.max_row, 9).number_format = "0%"
     for col, width in zip("ABCDEFGHIJK", [8, 10, 12, 36, 12, 8, 8, 6, 8, 30, 10], strict=True):
         ws.column_dimensions[col].width = width
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)
 
 
 # ---------------------------------------------------------------- registry

@@ -44,7 +44,7 @@ TEACHERS = {"principal", "dean", "leader", "mentor", "teacher", "colleague", "ot
 @pytest.fixture
 def objs(world):
     a = make_activity(world)
-    services.minutes_save(activity=a, user=world.users["mentor"], html="<p>记录</p>")
+    services.minutes_save(expected_version=0, activity=a, user=world.users["mentor"], html="<p>记录</p>")
     prep = services_prep.prep_create(
         user=world.users["mentor"], school=world.school, term=world.term, title="西沙群岛", lead=world.mentor, group=world.prep, body="初稿"
     )
@@ -115,11 +115,18 @@ POSTS = [
 ]
 
 
+def _minutes_version(activity) -> int:
+    from xiaoben.activities import services
+    from xiaoben.activities.models import ActivityMinutes
+
+    return services.minutes_editor_state(ActivityMinutes.objects.filter(activity=activity).first())["version"]
+
+
 @pytest.mark.parametrize("name,args,ok", POSTS, ids=[p[0] for p in POSTS])
 def test_post_matrix(objs, client_for, name, args, ok):
     url = reverse(name, args=args(objs))
     for persona in ALL:
-        r = client_for(persona).post(url, {"body": "修改稿"})
+        r = client_for(persona).post(url, {"body": "修改稿", "version": _minutes_version(objs["a"])})
         if persona == "anonymous":
             assert r.status_code == 302 and "/accounts/login/" in r.url
         elif persona in ok:
