@@ -20,9 +20,14 @@ from .models import Delivery, DeliveryChannel, DeliveryStatus, DigestMode, Robot
 
 
 def _owner_ids(target) -> tuple[int | None, int | None, int | None]:
+    """Whose robots hear about `target`: its school's, its group's, its region's (a school or a
+    region as the target itself counts too)."""
     if target is None:
         return None, None, None
-    return getattr(target, "school_id", None), getattr(target, "group_id", None), getattr(target, "region_id", None)
+    label = getattr(getattr(target, "_meta", None), "label", "")
+    school_id = target.pk if label == "org.School" else getattr(target, "school_id", None)
+    region_id = target.pk if label == "org.Region" else getattr(target, "region_id", None)
+    return school_id, getattr(target, "group_id", None), region_id
 
 
 def in_quiet_hours(robot: Robot, now: dt.datetime) -> dt.datetime | None:

@@ -81,6 +81,31 @@ def job_run(job_id: int) -> None:
         job.status, job.error = JobStatus.FAILED, f"导出失败：{type(e).__name__}"[:500]
     job.finished_at = timezone.now()
     job.save()
+    if job.status == JobStatus.DONE:
+        _announce(job, exporter)
+
+
+# The school-wide documents whose completion the school's group chat hears about.
+ANNOUNCED = ("reports.summary_docx", "reports.term_archive_zip")
+
+
+def _announce(job: ExportJob, exporter) -> None:
+    """The person who asked hears the file is ready; a school's summary or archive also
+    reaches the school's group robots that subscribed to it."""
+    from django.urls import reverse
+
+    from xiaoben.core.notifications import notify
+
+    url = reverse("reports:job", args=[job.token])
+    name = str(exporter.verbose_name)
+    notify("reports.export_ready", recipients=[job.user_id], context={"name": name}, url=url)
+    scope = build_scope(job.user)
+    if job.identifier in ANNOUNCED and scope.school_id:
+        from xiaoben.org.models import School
+
+        school = School.objects.filter(pk=scope.school_id).first()
+        if school is not None:
+            notify("reports.summary_ready", recipients=[], target=school, context={"school": school.name, "name": name}, url=url)
 
 
 @transaction.atomic
