@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.exceptions import ValidationError
@@ -20,6 +22,21 @@ def _bounded_choice_clean(clean):
     return checked
 
 
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _without_controls(clean):
+    """Invisible control characters (pasted from other programs) never reach the database:
+    they break Word and Excel documents made from the text later."""
+
+    def wrapped(value):
+        if isinstance(value, str):
+            value = _CONTROLS.sub("", value)
+        return clean(value)
+
+    return wrapped
+
+
 class StyledFormMixin:
     """Give every widget Tabler's classes so templates stay plain."""
 
@@ -39,6 +56,8 @@ class StyledFormMixin:
                 w.attrs["class"] = (w.attrs.get("class", "") + " " + css).strip()
             if isinstance(field, forms.ModelChoiceField):
                 field.clean = _bounded_choice_clean(field.clean)
+            elif isinstance(field, forms.CharField):
+                field.clean = _without_controls(field.clean)
 
 
 class LoginForm(StyledFormMixin, AuthenticationForm):

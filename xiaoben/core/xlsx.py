@@ -9,7 +9,23 @@ from __future__ import annotations
 import io
 
 from openpyxl import Workbook
+from openpyxl.cell import cell as _cell
 from openpyxl.cell.cell import TYPE_STRING
+from openpyxl.utils.exceptions import IllegalCharacterError
+
+_check_string = _cell.Cell.check_string
+
+
+def _check_string_dropping_controls(self, value):
+    """Control characters (which openpyxl refuses with an exception, failing the whole export)
+    are dropped: a name pasted with a stray control character still exports."""
+    try:
+        return _check_string(self, value)
+    except IllegalCharacterError:
+        return _check_string(self, _cell.ILLEGAL_CHARACTERS_RE.sub("", value))
+
+
+_cell.Cell.check_string = _check_string_dropping_controls
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

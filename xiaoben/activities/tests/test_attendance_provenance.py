@@ -66,7 +66,7 @@ def test_invited_who_did_not_come_become_absent_when_recorded(world):
     a = make_activity(world, start=T0)
     with time_machine.travel(T0 + dt.timedelta(minutes=5), tick=False):
         services.attendance_sign_in(activity=a, teacher=world.mentor)
-    services.minutes_save(activity=a, user=world.users["mentor"], html="<p>记录</p>", finish=True)
+    services.minutes_save(activity=a, user=world.users["mentor"], html="<p>记录</p>", expected_version=0, finish=True)
     services.activity_record(activity=a, user=world.users["leader"])
     assert att(a, world.mentor).method == "scan"
     assert att(a, world.teacher).status == "absent"
@@ -78,7 +78,7 @@ def test_uninvited_scanner_is_a_guest_until_accepted(world):
     with time_machine.travel(T0 + dt.timedelta(minutes=5), tick=False):
         g = services.attendance_sign_in(activity=a, teacher=outsider)
     assert g.is_guest and g.method == "scan"
-    services.minutes_save(activity=a, user=world.users["mentor"], html="<p>记录</p>", finish=True)
+    services.minutes_save(activity=a, user=world.users["mentor"], html="<p>记录</p>", expected_version=0, finish=True)
     services.activity_record(activity=a, user=world.users["leader"])
     assert not HourEntry.objects.filter(activity=a, teacher=outsider).exists()  # not credited silently
     services.attendance_set(attendance=g, actor=scope_for(world.users["leader"]), accept=True)

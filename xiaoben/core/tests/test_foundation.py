@@ -78,3 +78,20 @@ def test_assert_queries_fails_over_budget(world, client_for):
     n = assert_queries(client, "/", budget=200)
     with pytest.raises(AssertionError):
         assert_queries(client, "/", budget=n - 1)
+
+
+def test_control_characters_never_reach_the_database_or_break_an_export():
+    from django import forms
+    from openpyxl import Workbook
+
+    from xiaoben.core.forms import StyledFormMixin
+    from xiaoben.core.xlsx import workbook_bytes
+
+    class F(StyledFormMixin, forms.Form):
+        name = forms.CharField()
+
+    f = F({"name": "南湖\x02小学\x1f"})
+    assert f.is_valid() and f.cleaned_data["name"] == "南湖小学"
+    wb = Workbook()
+    wb.active.append(["名称\x02带控制符", "=1+1"])
+    assert workbook_bytes(wb)[:2] == b"PK"
