@@ -132,7 +132,7 @@ def _simple_urls(resolver=None, prefix=""):
 
 SKIP = ("/accounts/logout/", "/api/v1/docs")
 # Pages meant for visitors without an account (they show 公开 rows only).
-PUBLIC_URLS = {"/accounts/login/", "/resources/public/", "/resources/search/", "/resources/search/suggest/"}
+PUBLIC_URLS = {"/accounts/login/", "/favicon.ico", "/resources/public/", "/resources/search/", "/resources/search/suggest/"}
 
 
 def test_every_simple_url_with_every_persona(demo):

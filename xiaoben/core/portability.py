@@ -100,6 +100,19 @@ def school_rows(school) -> dict[type[models.Model], list[models.Model]]:
         if found:
             rows[model] = found
             ids[model] = {o.pk for o in found}
+    # A row that needs another school's record (a 课题 member who teaches elsewhere) stays with
+    # that school: it could not be restored without data that is not this school's to carry.
+    for model, objs in list(rows.items()):
+        required = [
+            f
+            for f in _fks(model)
+            if not f.null and f.related_model in ids and school_path(f.related_model) is not None and f.related_model is not model
+        ]
+        if required:
+            kept = [o for o in objs if all(getattr(o, f.attname) in ids[f.related_model] for f in required)]
+            if len(kept) != len(objs):
+                rows[model] = kept
+                ids[model] = {o.pk for o in kept}
     # records pointing at any record (comments, attachments, notifications) of the school
     for model in generic:
         ct_field, id_field = _generic(model)

@@ -36,7 +36,9 @@ W = 16  # winnowing window: runs of ≥ W+K-1 = 23 characters always share a fin
 MIN_RUN = 10  # shortest run that counts as copied
 LONG_RUN = 20  # a source counts only if it shares at least one run this long
 CANDIDATES = 12
-COMMON_DF = 50  # a fingerprint in more texts of the pool than this is a stock phrase: not used to rank
+COMMON_DF = 50  # a fingerprint in more texts of the pool than this is not used to rank candidates
+STOCK_DF = 10  # a passage whose fingerprints are all in more texts than this is the corpus's stock text
+EXEMPT_FROM_STOCK = ("core.reference",)  # a known circulating text counts however common it has become
 MAX_CHARS = 60_000  # texts beyond this are checked on their first 60,000 characters
 
 STOCK_PHRASES = (
@@ -172,14 +174,26 @@ def _excerpt(text: str, norm: Normalised, start: int, end: int) -> str:
     return text[norm.pos[start] : norm.pos[min(end, len(norm.pos)) - 1] + 1]
 
 
-def compare(text: str, sources: Iterable[tuple[SourceRef, str]]) -> Report:
-    """Exact alignment of `text` with each candidate source (plain texts)."""
+def _stock_run(a: str, run: Run, seen: dict[int, int]) -> bool:
+    """A run is the corpus's stock text when every fingerprint in it is common in the pool
+    (a sentence dozens of colleagues write, a school's boilerplate): it does not count."""
+    found = [seen[h] for h in {_hash(a[i : i + K]) for i in range(run.start, run.end - K + 1)} if h in seen]
+    return bool(found) and min(found) > STOCK_DF
+
+
+def compare(text: str, sources: Iterable[tuple[SourceRef, str]], *, seen: dict[int, int] | None = None) -> Report:
+    """Exact alignment of `text` with each candidate source (plain texts). `seen` gives, for
+    fingerprints of `text`, in how many texts of the pool they occur (to leave stock text out)."""
     mine = normalise(text)
     covered = bytearray(len(mine.text))
     shares: list[SourceShare] = []
     for ref, source_text in sources:
         theirs = normalise(source_text)
         found = counted_runs(mine.text, theirs.text)
+        if seen and ref.kind not in EXEMPT_FROM_STOCK:
+            found = [r for r in found if not _stock_run(mine.text, r, seen)]
+            if not any(r.length >= LONG_RUN for r in found):
+                found = []
         if not found:
             continue
         mask = bytearray(len(mine.text))
@@ -269,8 +283,11 @@ def unindex(ref: SourceRef) -> None:
     TextFingerprint.objects.filter(kind=ref.kind, object_id=ref.object_id).delete()
 
 
-def candidates(text: str | Normalised, pool: Pool, *, exclude: Iterable[SourceRef] = (), limit: int = CANDIDATES) -> list[SourceRef]:
-    """The pool's texts sharing the most (rarity-weighted) fingerprints with `text`. Two queries."""
+def candidates(
+    text: str | Normalised, pool: Pool, *, exclude: Iterable[SourceRef] = (), limit: int = CANDIDATES, df_out: dict | None = None
+) -> list[SourceRef]:
+    """The pool's texts sharing the most (rarity-weighted) fingerprints with `text`. Two queries.
+    `df_out` receives, per fingerprint, in how many texts of the pool it occurs."""
     from .models import TextFingerprint
 
     hashes = fingerprints(text)
@@ -278,6 +295,8 @@ def candidates(text: str | Normalised, pool: Pool, *, exclude: Iterable[SourceRe
         return []
     rows = TextFingerprint.objects.filter(pool.q(), hash__in=hashes)
     df = dict(rows.values_list("hash").annotate(n=Count("id")).values_list("hash", "n"))
+    if df_out is not None:
+        df_out.update(df)
     useful = [h for h, n in df.items() if n <= COMMON_DF]
     if not useful:
         return []
@@ -296,7 +315,8 @@ def check(
     """复制比 of `text` against the pool: candidates by fingerprints, then exact alignment.
     `keep` narrows the candidates by a rule of the caller's (e.g. not from a later term)."""
     norm = normalise(text)
-    refs = candidates(norm, pool, exclude=exclude)
+    seen: dict[int, int] = {}
+    refs = candidates(norm, pool, exclude=exclude, df_out=seen)
     if keep is not None and refs:
         allowed = keep(refs)
         refs = [r for r in refs if r in allowed]
@@ -308,7 +328,7 @@ def check(
         if kind in _SOURCES:
             for pk, t in _SOURCES[kind].texts(ids).items():
                 texts[SourceRef(kind, pk)] = t
-    return compare(text, [(ref, texts[ref]) for ref in refs if ref in texts])
+    return compare(text, [(ref, texts[ref]) for ref in refs if ref in texts], seen=seen)
 
 
 def region_chain(region_id: int | None) -> tuple[int, ...]:

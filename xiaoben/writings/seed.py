@@ -236,6 +236,7 @@ def _add_copies(ctx, school, teachers, rows, term, prev):
             "day": copy_day,
             "parts": ("reflection", "lesson", "《总也倒不了的老屋》课后反思", _lines(T.showcase_copy(T.SHOWCASE))),
             "status": "submitted",
+            "copied": True,
         }
     )
     insights = [r for r in rows if r["term"] is term and r["parts"][0] == "insight" and r["day"] < ctx.today - dt.timedelta(days=10)]
@@ -250,6 +251,7 @@ def _add_copies(ctx, school, teachers, rows, term, prev):
                 "day": src["day"] + dt.timedelta(days=3),
                 "parts": (kind, sub, title, body.replace("我", "笔者", 2)),
                 "status": "submitted",
+                "copied": True,
             }
         )
     olds = [r for r in rows if r["term"] is prev and r["parts"][0] == "reflection"]
@@ -264,6 +266,7 @@ def _add_copies(ctx, school, teachers, rows, term, prev):
                 "day": day,
                 "parts": (kind, sub, title, body.replace("。", "，", 1)),
                 "status": "submitted",
+                "copied": True,
             }
         )
 
@@ -331,14 +334,19 @@ def _save(ctx, school, rows, term, reviewer) -> None:
             w.reviewed_at = submitted + dt.timedelta(days=rng.randint(1, 6))
             w.review_comment = rng.choice(COMMENTS)
             w.is_excellent = rng.random() < 0.08
+        w._demo_copy = bool(r.get("copied"))
         objs.append(w)
     Writing.objects.bulk_create(objs, batch_size=500)
     _index(school, [w for w in objs if w.status != "draft"])
 
 
 def _index(school, writings) -> None:
-    """The copy check's work for the demo, done in memory: each submitted writing is compared,
-    in the order they were submitted, with the ones before it (the same engine, core.textsim)."""
+    """The copy check's work for the demo, done in memory with the same engine (core.textsim).
+
+    Every submitted writing is indexed, so what a visitor submits is compared with all of
+    them. The stored results are those of the deliberately copied writings only: the other
+    demo texts are composed from shared sentence pools (an artefact of generating a term of
+    writing, no real school's corpus), which the check rightly reads as copies of each other."""
     writings.sort(key=lambda w: (w.submitted_at, w.pk))
     limit = detection.threshold(school)
     postings: dict[int, list[int]] = defaultdict(list)
@@ -347,9 +355,17 @@ def _index(school, writings) -> None:
     for w in writings:
         text = html_to_text(w.body)
         prints = textsim.fingerprints(text)
+        if not getattr(w, "_demo_copy", False):
+            texts[w.pk] = text
+            for h in prints:
+                postings[h].append(w.pk)
+                region_id = school.region_id if w.visibility == "region" else None
+                rows.append(TextFingerprint(kind=detection.KIND, object_id=w.pk, school_id=school.pk, region_id=region_id, hash=h))
+            continue
         hits = Counter(i for h in prints for i in postings.get(h, ()))
         refs = [(textsim.SourceRef(detection.KIND, i), texts[i]) for i, _ in hits.most_common(textsim.CANDIDATES)]
-        report = textsim.compare(text, refs)
+        seen = {h: len(postings[h]) for h in prints if h in postings}
+        report = textsim.compare(text, refs, seen=seen)
         w.copied_share = round(report.share, 4)
         w.copy_sources = [{"kind": detection.KIND, "id": s.ref.object_id, "share": round(s.share, 4)} for s in report.sources[:10]]
         w.copy_state = "flagged" if report.share >= limit else ""

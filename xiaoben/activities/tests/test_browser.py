@@ -4,6 +4,7 @@ signs in by opening the host's QR link, the recorder writes minutes, hours are c
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from xiaoben.activities import services
 from xiaoben.activities.models import Activity, ActivityMinutes, Attendance
@@ -72,7 +73,7 @@ def test_schedule_sign_in_and_minutes_on_phone(live_server, world, browser):
     teacher.goto(f"{base}/activities/{a.pk}/minutes/")
     teacher.locator("#editor .ql-editor").tap()
     teacher.keyboard.type("一、交流字理识字的做法。二、形成共识：每周一次识字游戏。")
-    teacher.wait_for_function("document.querySelector('[data-testid=autosave-status]').textContent.includes('自动保存')", timeout=15000)
+    expect(teacher.locator("[data-testid=autosave-status]")).to_contain_text("自动保存", timeout=15000)
     assert "识字游戏" in ActivityMinutes.objects.get(activity=a).draft
     shot(teacher, "activities_minutes")
     with teacher.expect_navigation():

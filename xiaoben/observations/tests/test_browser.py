@@ -5,6 +5,7 @@ fields; the observed teacher then reads it."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from xiaoben.core.testing import PASSWORD
 from xiaoben.core.testing_browser import phone_context
@@ -85,7 +86,7 @@ def test_autosave_keeps_a_server_draft(live_server, world, phone):
     page.locator(f"[data-testid=pick-{world.teacher.name_initials}]").tap()
     page.locator("#id_lesson_title").fill("秋天的雨")
     page.locator("#id_lesson_title").dispatch_event("input")
-    page.wait_for_function("document.getElementById('draft-id').value !== ''", timeout=10000)
+    expect(page.locator("#draft-id")).not_to_have_value("", timeout=10000)  # no eval: the page's CSP forbids it
     draft = Observation.objects.get()
     assert draft.status == "draft" and draft.lesson_title == "秋天的雨"
     # submitting afterwards completes the same row, not a second one

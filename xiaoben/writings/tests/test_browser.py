@@ -4,6 +4,7 @@ mid-way, come back and find the draft; the server keeps the sanitised version.""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from xiaoben.core.testing import PASSWORD
 from xiaoben.core.testing_browser import shot
@@ -60,7 +61,7 @@ def test_paste_from_word_go_offline_and_find_the_draft(live_server, world, phone
     page.fill("#id_title", "《海底世界》教学反思")
     page.evaluate(PASTE, WORD_HTML)
     page.wait_for_url(re.compile(r"/writings/\d+/edit/$"), timeout=15000)  # the first autosave created the draft
-    page.wait_for_function("document.getElementById('save-status').textContent.includes('已自动保存')", timeout=15000)
+    expect(page.locator("#save-status")).to_contain_text("已自动保存", timeout=15000)
     pk = int(re.search(r"/writings/(\d+)/edit/", page.url).group(1))
     w = Writing.objects.get(pk=pk)
     assert w.status == "draft" and w.title == "《海底世界》教学反思"
@@ -76,7 +77,7 @@ def test_paste_from_word_go_offline_and_find_the_draft(live_server, world, phone
     page.click(".ql-editor")
     page.keyboard.press("Control+End")
     page.keyboard.type("断网后补写的一句：下节课先复习。")
-    page.wait_for_function("document.getElementById('save-status').textContent.includes('本机')", timeout=15000)
+    expect(page.locator("#save-status")).to_contain_text("本机", timeout=15000)
     shot(page, "writings-offline-phone")
     page.close()  # the phone locks, the tab is gone
     assert "断网后补写" not in Writing.objects.get(pk=pk).body
@@ -90,7 +91,7 @@ def test_paste_from_word_go_offline_and_find_the_draft(live_server, world, phone
     offer.locator("[data-restore]").click()
     assert "断网后补写的一句" in page.inner_text(".ql-editor")
     assert "环节" in page.inner_text(".ql-editor")  # the pasted table came back too
-    page.wait_for_function("document.getElementById('save-status').textContent.includes('已自动保存')", timeout=15000)
+    expect(page.locator("#save-status")).to_contain_text("已自动保存", timeout=15000)
     w.refresh_from_db()
     assert "断网后补写的一句" in w.body and "<table>" in w.body
 
