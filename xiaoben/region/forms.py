@@ -1,0 +1,39 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import SchoolVisit, VisitKind
+
+
+class VisitForm(forms.Form):
+    school = forms.ModelChoiceField(queryset=None, label=_("学校"))
+    kind = forms.ChoiceField(choices=VisitKind.choices, label=_("类型"))
+    visited_on = forms.DateField(label=_("视导日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    focus = forms.CharField(label=_("视导重点"), max_length=200)
+    documents_checked = forms.CharField(label=_("查阅资料"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    findings = forms.CharField(label=_("发现的问题与亮点"), widget=forms.Textarea(attrs={"rows": 5}))
+    suggestions = forms.CharField(label=_("整改建议"), widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+
+
+class LessonForm(forms.Form):
+    teacher = forms.ModelChoiceField(queryset=None, label=_("授课教师"))
+    lesson_title = forms.CharField(label=_("课题"), max_length=200)
+    subject = forms.CharField(label=_("学科"), max_length=20, required=False)
+    period = forms.IntegerField(label=_("节次"), min_value=1, max_value=12, required=False)
+    comment = forms.CharField(label=_("评课意见"), widget=forms.Textarea(attrs={"rows": 4}))
+    observation = forms.ModelChoiceField(queryset=None, label=_("关联听课记录（可选）"), required=False)
+
+    def __init__(self, *args, teachers, observations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["teacher"].queryset = teachers
+        self.fields["observation"].queryset = observations
+
+
+class ResponseForm(forms.Form):
+    response = forms.CharField(label=_("整改反馈"), widget=forms.Textarea(attrs={"rows": 6}))
+
+
+__all__ = ["LessonForm", "ResponseForm", "SchoolVisit", "VisitForm"]

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views, views_home
+
+app_name = "region"
+
+urlpatterns = [
+    path("", views_home.workspace, name="home"),
+    path("visits/", views.visit_list, name="visits"),
+    path("visits/new/", views.visit_create, name="visit_create"),
+    path("visits/<int:pk>/", views.visit_detail, name="visit"),
+    path("visits/<int:pk>/lessons/new/", views.lesson_add, name="lesson_add"),
+    path("visits/<int:pk>/respond/", views.visit_respond, name="visit_respond"),
+    path("visits/<int:pk>/close/", views.visit_close, name="visit_close"),
+    path("lessons/<int:pk>/", views.lesson_detail, name="lesson"),
+]
