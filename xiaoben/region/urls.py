@@ -1,11 +1,14 @@
 from django.urls import path
 
-from . import views, views_home
+from . import views, views_compare, views_home
 
 app_name = "region"
 
 urlpatterns = [
     path("", views_home.workspace, name="home"),
+    path("compare/", views_compare.compare, name="compare"),
+    path("compare/export/", views_compare.compare_export, name="compare_export"),
+    path("compare/<int:school_id>/<slug:measure>/", views_compare.compare_cell, name="compare_cell"),
     path("visits/", views.visit_list, name="visits"),
     path("visits/new/", views.visit_create, name="visit_create"),
     path("visits/<int:pk>/", views.visit_detail, name="visit"),
