@@ -16,6 +16,8 @@ def _activities(scope, qs):
         if scope.teacher_id
         else Q(school_id__in=scope.member_school_ids)
     )
+    if scope.admin_school_ids:  # a 区域/联片 activity is seen by each invited school among its own
+        cond |= Q(school_id__isnull=True, attendances__teacher__school_id__in=scope.admin_school_ids)
     if scope.region_ids:
         cond |= Q(region_id__in=scope.region_ids) | Q(school_id__in=scope.region_school_ids)
     return qs.filter(cond).distinct()

@@ -37,3 +37,33 @@ class ResponseForm(forms.Form):
 
 
 __all__ = ["LessonForm", "ResponseForm", "SchoolVisit", "VisitForm"]
+
+
+class CrossActivityForm(forms.Form):
+    cross_kind = forms.ChoiceField(choices=[("regional", _("区域教研")), ("cluster", _("联片教研"))], label=_("类型"))
+    title = forms.CharField(label=_("主题/内容"), max_length=180)
+    starts_at = forms.DateTimeField(label=_("开始时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    ends_at = forms.DateTimeField(label=_("结束时间"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    place = forms.CharField(label=_("地点"), max_length=100)
+    host = forms.ModelChoiceField(queryset=None, label=_("主持人/中心发言人"))
+    recorder = forms.ModelChoiceField(queryset=None, label=_("记录人"))
+    schools = forms.ModelMultipleChoiceField(queryset=None, required=False, label=_("邀请学校（全体教师）"))
+    groups = forms.ModelMultipleChoiceField(queryset=None, required=False, label=_("邀请教研组"))
+    teachers = forms.ModelMultipleChoiceField(queryset=None, required=False, label=_("邀请教师"))
+    description = forms.CharField(label=_("活动议程"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, schools, **kwargs):
+        from xiaoben.org.models import Group, Teacher
+
+        super().__init__(*args, **kwargs)
+        teachers = Teacher.objects.filter(school__in=schools, is_active=True).select_related("school").order_by("school_id", "staff_no")
+        self.fields["host"].queryset = teachers
+        self.fields["recorder"].queryset = teachers
+        self.fields["teachers"].queryset = teachers
+        self.fields["schools"].queryset = schools
+        self.fields["groups"].queryset = (
+            Group.objects.filter(school__in=schools, kind="subject").select_related("school").order_by("school_id", "name")
+        )
+        for f in ("host", "recorder", "teachers"):
+            self.fields[f].label_from_instance = lambda t: f"{t.name}（{t.school.short_name or t.school.name}）"
+        self.fields["groups"].label_from_instance = lambda g: f"{g.school.short_name or g.school.name} · {g.name}"

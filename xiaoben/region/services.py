@@ -154,3 +154,66 @@ def visit_close(*, actor: Scope, visit: SchoolVisit) -> SchoolVisit:
         url=reverse("region:visit", args=[visit.pk]),
     )
     return visit
+
+
+CROSS_KINDS = {"regional": "区域教研", "cluster": "联片教研"}
+
+
+@transaction.atomic
+def regional_activity_create(
+    *,
+    actor: Scope,
+    title: str,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime | None,
+    place: str,
+    host: Teacher,
+    recorder: Teacher,
+    school_ids: list[int] = (),
+    group_ids: list[int] = (),
+    teacher_ids: list[int] = (),
+    cross_kind: str = "regional",
+    description: str = "",
+    publish: bool = True,
+):
+    """A 区域/联片 activity run by a 教研员: invites whole schools, groups or named teachers of
+    the region's schools (only those may sign in), published so the invited are told."""
+    from xiaoben.activities import services as acts
+    from xiaoben.org.models import Group, Region
+
+    require(actor.can("region:activities") and bool(actor.region_ids))
+    region_school_ids = set(actor.region_school_ids)
+    if not set(school_ids) <= region_school_ids:
+        raise NotPermitted()
+    if Group.objects.filter(pk__in=list(group_ids)).exclude(school_id__in=region_school_ids).exists():
+        raise NotPermitted()
+    named = set(teacher_ids) | {host.pk, recorder.pk}
+    if Teacher.objects.filter(pk__in=named).exclude(school_id__in=region_school_ids).exists():
+        raise ValidationError("只能邀请本区域学校的教师。")
+    if not (school_ids or group_ids or teacher_ids):
+        raise ValidationError("请至少邀请一所学校、一个教研组或一位教师。")
+    # The 教研员's own district (the top of their subtree that holds the schools).
+    region = Region.objects.filter(pk__in=actor.region_ids, kind="district").order_by("pk").first() or Region.objects.get(
+        pk=min(actor.region_ids)
+    )
+    from xiaoben.core.models import User
+
+    user = User.objects.get(pk=actor.user_id)
+    prefix = f"【{CROSS_KINDS.get(cross_kind, '区域教研')}】"
+    activity = acts.activity_create(
+        user=user,
+        region=region,
+        kind="regional",
+        title=(title if title.startswith("【") else prefix + title.strip())[:200],
+        starts_at=starts_at,
+        ends_at=ends_at,
+        place=place,
+        host=host,
+        recorder=recorder,
+        description=description,
+    )
+    whole = list(Teacher.objects.filter(school_id__in=list(school_ids), is_active=True).values_list("pk", flat=True))
+    acts.activity_invite(activity=activity, group_ids=list(group_ids), teacher_ids=whole + list(teacher_ids), notify=False)
+    if publish:
+        acts.activity_publish(activity=activity, user=user)
+    return activity

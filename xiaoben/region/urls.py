@@ -9,6 +9,7 @@ urlpatterns = [
     path("compare/", views_compare.compare, name="compare"),
     path("compare/export/", views_compare.compare_export, name="compare_export"),
     path("compare/<int:school_id>/<slug:measure>/", views_compare.compare_cell, name="compare_cell"),
+    path("activities/new/", views.activity_create, name="activity_create"),
     path("visits/", views.visit_list, name="visits"),
     path("visits/new/", views.visit_create, name="visit_create"),
     path("visits/<int:pk>/", views.visit_detail, name="visit"),

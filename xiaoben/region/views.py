@@ -151,3 +151,30 @@ def visit_close(request, pk: int):
     services.visit_close(actor=scope, visit=visit)
     messages.success(request, "视导已关闭。")
     return redirect(visit)
+
+
+@login_required
+def activity_create(request):
+    """A 区域/联片 activity across schools; sign-in, minutes and 学时 run on the activities app."""
+    from .forms import CrossActivityForm
+
+    scope = scope_for(request.user)
+    if not scope.can("region:activities"):
+        raise Http404
+    form = CrossActivityForm(request.POST or None, schools=selectors.region_schools(scope))
+    if request.method == "POST" and form.is_valid():
+        d = dict(form.cleaned_data)
+        try:
+            activity = services.regional_activity_create(
+                actor=scope,
+                school_ids=[s.pk for s in d.pop("schools")],
+                group_ids=[g.pk for g in d.pop("groups")],
+                teacher_ids=[t.pk for t in d.pop("teachers")],
+                **d,
+            )
+        except ValidationError as e:
+            _form_errors(form, e)
+        else:
+            messages.success(request, "区域活动已发布，受邀教师已收到通知；活动当天在活动页打开签到二维码。")
+            return redirect("activities:detail", activity.pk)
+    return render(request, "region/activity_form.html", {"form": form})
