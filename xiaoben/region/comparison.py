@@ -65,6 +65,7 @@ def compare(scope: Scope, *, start: dt.date, end: dt.date, year: int) -> dict:
     wr = {
         r["school_id"]: r
         for r in Writing.objects.filter(school_id__in=ids, written_on__gte=start, written_on__lte=end)
+        .exclude(status="draft")
         .order_by()
         .values("school_id")
         .annotate(n=Count("id"), copied=Count("id", filter=Q(copy_state__in=FLAGGED)), shared=Count("id", filter=Q(visibility="region")))
@@ -122,7 +123,7 @@ def breakdown(school_id: int, measure: str, *, start: dt.date, end: dt.date) -> 
             .annotate(n=Count("id"))
             .order_by("m", "subject")
         ]
-    qs = Writing.objects.filter(school_id=school_id, written_on__gte=start, written_on__lte=end)
+    qs = Writing.objects.filter(school_id=school_id, written_on__gte=start, written_on__lte=end).exclude(status="draft")
     if measure == "copied":
         qs = qs.filter(copy_state__in=FLAGGED)
     elif measure == "shared":

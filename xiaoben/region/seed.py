@@ -82,7 +82,7 @@ def seed(ctx) -> None:
         actor=actor,
         visit=v1,
         teacher=ta[4],
-        lesson_title="《秋天的雨》第二课时",
+        lesson_title="秋天的雨（第二课时）",
         period=2,
         comment="朗读指导层次清楚，学生参与度高；小练笔时间略紧，可压缩导入。",
     )

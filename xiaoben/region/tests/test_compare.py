@@ -39,15 +39,40 @@ def _records(world):
     )
     day = dt.date(2026, 11, 2)
     Writing.objects.create(
-        school=w.school, term=w.term, author=w.teacher, kind="reflection", title="a", written_on=day, visibility="region"
+        school=w.school,
+        term=w.term,
+        author=w.teacher,
+        kind="reflection",
+        title="a",
+        written_on=day,
+        status="submitted",
+        visibility="region",
     )
     Writing.objects.create(
-        school=w.school, term=w.term, author=w.teacher, kind="reflection", title="b", written_on=day, copy_state="flagged"
+        school=w.school,
+        term=w.term,
+        author=w.teacher,
+        kind="reflection",
+        title="b",
+        written_on=day,
+        status="submitted",
+        copy_state="flagged",
     )
     Writing.objects.create(
-        school=w.school, term=w.term, author=w.mentor, kind="reflection", title="c", written_on=day, copy_state="cleared"
+        school=w.school,
+        term=w.term,
+        author=w.mentor,
+        kind="reflection",
+        title="c",
+        written_on=day,
+        status="submitted",
+        copy_state="cleared",
     )
-    Writing.objects.create(school=w.school, term=w.term, author=w.mentor, kind="reflection", title="d", written_on=day)
+    Writing.objects.create(school=w.school, term=w.term, author=w.mentor, kind="reflection", title="d", written_on=day, status="submitted")
+    # A draft does not count, flagged or not.
+    Writing.objects.create(
+        school=w.school, term=w.term, author=w.mentor, kind="reflection", title="e", written_on=day, copy_state="flagged"
+    )
 
 
 def test_numbers(world, client_for):
