@@ -7,11 +7,13 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: demo test assets browser-deps lint typecheck format bench-similarity serve help
+.PHONY: demo test assets browser-deps lint typecheck format bench-similarity serve bench loadtest help
 
 help:
 	@echo "make demo   - install, build assets, migrate SQLite, load demo data, serve at http://$(HOST):$(PORT)"
 	@echo "make test   - the whole test suite (RESET=1 make demo rebuilds the demo data)"
+	@echo "make bench  - gen_data at two sizes, every page beside its SQL floor -> docs/bench.md"
+	@echo "make serve  - gunicorn on DATABASE_URL; make loadtest - 50 users against it"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,8 +42,22 @@ demo: assets
 	@echo "校本演示：http://$(HOST):$(PORT)  （演示账号见 README）"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-serve:
-	$(PY) manage.py runserver $(HOST):$(PORT)
+# A production WSGI server against DATABASE_URL (REDIS_URL: cache and sessions in Redis).
+WORKERS ?= $(shell echo $$(( $$(nproc) * 2 + 1 )))
+serve: $(VENV)/.installed
+	$(PY) manage.py collectstatic --noinput -v0
+	$(VENV)/bin/gunicorn xiaoben.wsgi -w $(WORKERS) -b $(HOST):$(PORT) --timeout 60 --access-logfile - --log-level warning
+
+# SPEC §7: two data sets (20 and 200 schools) on DATABASE_URL's server, every figure beside
+# its floor, written to docs/bench.md. BENCH_SIZES=20,200 BENCH_REPEAT=15 override.
+bench: $(VENV)/.installed
+	$(PY) manage.py bench
+
+# 50 signed-in users against `make serve` on 127.0.0.1 for 60 s (LOAD_USERS, LOAD_SECONDS).
+LOAD_USERS ?= 50
+LOAD_SECONDS ?= 60
+loadtest: $(VENV)/.installed
+	$(PY) manage.py loadtest --url http://$(HOST):$(PORT) --users $(LOAD_USERS) --seconds $(LOAD_SECONDS)
 
 test: assets browser-deps
 	$(PY) manage.py collectstatic --noinput -v0

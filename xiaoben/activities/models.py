@@ -86,6 +86,9 @@ class Activity(TimeStampedModel, VersionedModel):
     report_for = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports", verbose_name=_("汇报的外出学习")
     )
+    project = models.ForeignKey(
+        "research.ResearchProject", null=True, blank=True, on_delete=models.SET_NULL, related_name="activities", verbose_name=_("所属课题")
+    )  # 课题研讨: the project lists its activities
 
     history = HistoricalRecords()
 

@@ -44,6 +44,7 @@ class AssessmentScheme(TimeStampedModel):
 class ItemSource(models.TextChoices):
     REQUIREMENT = "requirement", _("量化要求达成")
     HOURS = "hours", _("学时")
+    RESEARCH = "research", _("成果奖励积分")
     ENTERED = "entered", _("评定录入")
 
 

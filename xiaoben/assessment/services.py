@@ -31,6 +31,7 @@ DEFAULT_ITEMS = [
     ("师德表现", 15, ItemSource.ENTERED, "遵守师德规范，由组长评定"),
     ("学生评教", 15, ItemSource.ENTERED, "学生评教得分折算"),
     ("研修学时", 20, ItemSource.HOURS, "本学期学时 ÷ 学期要求（年度要求的一半）× 分值，满分封顶"),
+    ("教科研成果", 10, ItemSource.RESEARCH, "本学期已认定成果按学校奖励规则计分，满分封顶"),
 ]
 
 

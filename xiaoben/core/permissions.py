@@ -18,6 +18,7 @@ TEACHER_PERMS = frozenset(
         "hours:claim",
         "resources:write",
         "comments:write",
+        "research:write",  # submit own achievements, register/lead projects
     }
 )
 
@@ -40,6 +41,7 @@ SCHOOL_ADMIN_PERMS = GROUP_LEADER_PERMS | {
     "assessment:manage",
     "reports:export",
     "mentoring:manage",
+    "research:manage",  # verify achievements, confirm project stages, reward rules, import
 }
 
 REGION_PERMS = frozenset(

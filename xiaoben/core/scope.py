@@ -104,6 +104,15 @@ class Scope:
         """Member schools plus a 教研员's region schools (for public/aggregate rows)."""
         return self.member_school_ids | self.region_school_ids
 
+    @cached_property
+    def home_region_school_ids(self) -> list[int]:
+        """The schools of the teacher's own district (区域共享 reaches them): one query, on first use."""
+        from xiaoben.org.models import School
+
+        if not self.teacher:
+            return []
+        return list(School.objects.filter(region_id=self.teacher.school.region_id).values_list("id", flat=True))
+
     def is_self(self, teacher_id: int | None) -> bool:
         return teacher_id is not None and teacher_id == self.teacher_id
 

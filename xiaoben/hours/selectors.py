@@ -185,7 +185,7 @@ def region_hour_stats(*, school_ids, year: int) -> list[dict]:
     """A 教研员's comparison of their schools: teachers, hours by category, average per
     teacher and how many met the yearly target. A fixed number of queries (three plus one
     per distinct target, usually one), whatever the number of schools and teachers."""
-    from django.db.models import Count, OuterRef, Subquery
+    from django.db.models import Count
 
     schools = list(School.objects.filter(id__in=list(school_ids)).order_by("name"))
     ids = [s.pk for s in schools]
@@ -203,27 +203,25 @@ def region_hour_stats(*, school_ids, year: int) -> list[dict]:
         .annotate(n=Count("id"))
         .values_list("school_id", "n")
     )
-    per_teacher = (
-        HourEntry.objects.filter(teacher_id=OuterRef("pk"), date__year=year)
-        .order_by()
-        .values("teacher_id")
-        .annotate(s=Sum("hours"))
-        .values("s")
-    )
     by_target: dict[Decimal, list[int]] = {}
     for s in schools:
         by_target.setdefault(targets_for(s, year).year, []).append(s.pk)
     met: dict[int, int] = {}
     for target, sids in by_target.items():
-        met.update(
-            Teacher.objects.filter(school_id__in=sids, is_active=True)
-            .annotate(y=Coalesce(Subquery(per_teacher), Value(ZERO), output_field=DecimalField(max_digits=8, decimal_places=1)))
-            .filter(y__gte=target)
+        # One grouped pass over the year's entries (teacher × sum), not a subquery per teacher.
+        # An active teacher without entries has 0 学时 and meets only a target of 0.
+        if target <= 0:
+            met.update({sid: heads.get(sid, 0) for sid in sids})
+            continue
+        for sid, _ in (
+            HourEntry.objects.filter(date__year=year, teacher__is_active=True, teacher__school_id__in=sids)
             .order_by()
-            .values("school_id")
-            .annotate(n=Count("id"))
-            .values_list("school_id", "n")
-        )
+            .values("teacher__school_id", "teacher_id")
+            .annotate(y=Sum("hours"))
+            .filter(y__gte=target)
+            .values_list("teacher__school_id", "teacher_id")
+        ):
+            met[sid] = met.get(sid, 0) + 1
     rows = []
     for s in schools:
         agg = sums.get(s.pk, {})

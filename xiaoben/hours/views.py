@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import content_disposition_header
 
+from xiaoben.core.dbrouter import replica_view
 from xiaoben.core.decorators import require_perm
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user, visible_to
@@ -194,6 +195,7 @@ def hours_settings(request):
 
 
 @require_perm("region:read")
+@replica_view
 def region_stats(request):
     """教研员: the region's schools side by side (aggregates only, no teacher names)."""
     scope = scope_for(request.user)

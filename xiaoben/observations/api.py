@@ -73,7 +73,16 @@ class ObservationOut(Schema):
     created_at: dt.datetime
 
 
+class FeedbackFlagOut(Schema):
+    """评课意见雷同: the share of this feedback found in another record (复制比, 0–1)."""
+
+    copied_share: float
+    similar_to_id: int | None  # None: a record the caller may not open
+    resolved: bool
+
+
 class ObservationDetailOut(ObservationOut):
+    feedback_flags: list[FeedbackFlagOut] | None = None  # only for those who review copied feedback
     notes: str
     strengths: str
     weaknesses: str
@@ -220,7 +229,20 @@ def observations(request, term_id: int | None = None, role: str = "", teacher_id
 
 @router.get("/observations/{observation_id}", response=ObservationDetailOut)
 def observation(request, observation_id: int):
-    return _obs_detail(get_object_for_user(request.user, Observation, selectors.observation_detail_qs(request.user), pk=observation_id))
+    obs = get_object_for_user(request.user, Observation, selectors.observation_detail_qs(request.user), pk=observation_id)
+    out = _obs_detail(obs)
+    flags = list(selectors.flag_list(user=request.user, open_only=False).filter(observation=obs))
+    if flags:
+        openable = set(visible_to(request.user, Observation).filter(pk__in=[f.similar_to_id for f in flags]).values_list("pk", flat=True))
+        out["feedback_flags"] = [
+            {
+                "copied_share": float(f.similarity),
+                "similar_to_id": f.similar_to_id if f.similar_to_id in openable else None,
+                "resolved": f.resolved_at is not None,
+            }
+            for f in flags
+        ]
+    return out
 
 
 @router.post("/observations", response={201: ObservationDetailOut})

@@ -13,7 +13,8 @@ def cards(request, scope, term):
     if scope.teacher is None or term is None:
         return []
     tid = scope.teacher_id
-    counts = Observation.objects.filter(term=term).aggregate(
+    # Only rows with me on either side can count: two index lookups, not the school's whole term.
+    counts = Observation.objects.filter(Q(observer_id=tid) | Q(teacher_id=tid), term=term).aggregate(
         given=Count("id", filter=Q(observer_id=tid, status=ObservationStatus.SUBMITTED)),
         received=Count("id", filter=Q(teacher_id=tid, status=ObservationStatus.SUBMITTED)),
         drafts=Count("id", filter=Q(observer_id=tid, status=ObservationStatus.DRAFT)),

@@ -90,8 +90,8 @@ def exporter_list(request):
         out.append(
             {
                 "identifier": e.identifier,
-                "name": e.verbose_name,
-                "category": e.category,
+                "name": str(e.verbose_name),
+                "category": str(e.category),
                 "background": e.background,
                 "params": list(e.form_class.base_fields) if e.form_class else [],
             }
@@ -146,14 +146,14 @@ def summary_figures(request, term: int | None = None, kind: str = "term", group:
     query = selectors.period_query(period)
     return {
         "title": default_title(period),
-        "period": period.label,
+        "period": str(period.label),
         "figures": [
             {
                 "key": f.key,
-                "label": f.label,
+                "label": str(f.label),  # lazy translations (choice labels) become text
                 "value": _number(f.value),
-                "unit": f.unit,
-                "text": f.text,
+                "unit": str(f.unit),
+                "text": str(f.text),
                 "rows_url": reverse("api:reports_summary_rows", args=[f.key]) + "?" + query if f.rows is not None else None,
             }
             for f in period.figures.values()

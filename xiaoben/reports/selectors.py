@@ -27,8 +27,13 @@ def period_for(scope: Scope, params) -> sm.Period:
     if params.get("region"):
         return region_period_for(scope, params)
     group = None
-    if _int(params.get("group")):
-        group = get_object_for_user(scope, Group, Group.objects.select_related("school"), pk=_int(params.get("group")))
+    gid = _int(params.get("group"))
+    if gid is None and scope.led_group_ids and not scope.can("reports:export", school_id=scope.school_id):
+        # a 教研组长 opening 工作总结 gets their own 教研组's (a 备课组 only when they lead no 教研组)
+        led = list(Group.objects.filter(pk__in=scope.led_group_ids).order_by("parent_id", "kind", "pk"))
+        gid = next((g.pk for g in led if g.kind == "subject"), led[0].pk if led else None)
+    if gid:
+        group = get_object_for_user(scope, Group, Group.objects.select_related("school"), pk=gid)
         if not (scope.admin_of(group.school_id) or group.pk in scope.led_group_ids):
             raise Http404
     term_id = _int(params.get("term"))

@@ -111,7 +111,7 @@ class Period:
             else:
                 value = qs.count()
         fig = Figure(
-            key=key, label=label, value=value, unit=unit, rows=qs, describe=describe, is_count=not total and unit not in ("学时", "字")
+            key=key, label=str(label), value=value, unit=unit, rows=qs, describe=describe, is_count=not total and unit not in ("学时", "字")
         )
         self.figures[key] = fig
         return fig

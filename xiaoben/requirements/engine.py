@@ -25,12 +25,13 @@ quota (rounded up) and only the weeks/months from their first week.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Q
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from xiaoben.org.models import GroupMembership, RoleAssignment, School, Teacher, Term
 
@@ -120,7 +121,7 @@ class Progress:
 
     @property
     def url(self) -> str:
-        return reverse("requirements:cell", args=[self.requirement.pk, self.teacher_id])
+        return _cell_url(self.requirement.pk, self.teacher_id)
 
     def message(self) -> str:
         """本学期听课已完成12节，要求20节，还差8节 — what a reminder says."""
@@ -138,6 +139,17 @@ class Progress:
         unit = m.unit if m else ""
         gap = _fmt(max(Decimal(0), self.target - self.done))
         return f"{word}{label}已完成{_fmt(self.done)}{unit}，要求{_fmt(self.target)}{unit}，还差{gap}{unit}"
+
+
+@functools.lru_cache(maxsize=16)
+def _cell_pattern(urlconf, prefix: str) -> str:
+    return reverse("requirements:cell", args=[987654321, 123456789], urlconf=urlconf)
+
+
+def _cell_url(requirement_id: int, teacher_id: int) -> str:
+    """reverse() once per URLconf and prefix, not once per grid cell."""
+    pattern = _cell_pattern(get_urlconf(), get_script_prefix())
+    return pattern.replace("987654321", str(requirement_id)).replace("123456789", str(teacher_id))
 
 
 @dataclass
@@ -292,12 +304,27 @@ class _Values:
         return self._cache[key]
 
 
-def _evaluate(r: Requirement, teacher: Teacher, window: periods.Window, values) -> Progress:
-    start = judged_from(teacher, window.start)
-    threshold = Decimal(r.threshold)
+def _shape(r: Requirement, window: periods.Window, start: dt.date) -> tuple:
+    """What a cell owes, which depends only on the requirement, the window and the teacher's
+    start — the same for nearly every teacher, so computed once per distinct start."""
     if r.is_bucketed:
         mine = [b for b in window.buckets if b.end >= start]
-        elapsed = [b for b in mine if b.start <= window.on]
+        return mine, [b for b in mine if b.start <= window.on]
+    target = periods.scaled_target(Decimal(r.threshold), window.share_of_period(start))
+    return target, periods.pace(target, window.share_elapsed(start))
+
+
+def _evaluate(r: Requirement, teacher: Teacher, window: periods.Window, values, memo: dict | None = None) -> Progress:
+    start = judged_from(teacher, window.start)
+    threshold = Decimal(r.threshold)
+    key = (r.pk, id(window), start)
+    shape = memo.get(key) if memo is not None else None
+    if shape is None:
+        shape = _shape(r, window, start)
+        if memo is not None:
+            memo[key] = shape
+    if r.is_bucketed:
+        mine, elapsed = shape
         rows = []
         for b in elapsed:
             v = values.get((teacher.pk, b.key), Decimal(0))
@@ -314,8 +341,7 @@ def _evaluate(r: Requirement, teacher: Teacher, window: periods.Window, values) 
         end = min(window.end, window.on)
         return Progress(r, teacher.pk, done, Decimal(len(rows)), target, owed, status, window.start, end, rows, start)
     done = values.get(teacher.pk, Decimal(0))
-    target = periods.scaled_target(threshold, window.share_of_period(start))
-    expected = periods.pace(target, window.share_elapsed(start))
+    target, expected = shape
     if done >= target:
         status = Status.MET
     elif done >= expected:
@@ -330,6 +356,7 @@ def _compute(school, term, on, teachers, requirements, teacher_id=None) -> dict[
     windows = _Windows(school, term, on)
     values = _Values(school.pk, teacher_id)
     by_id = {t.pk: t for t in teachers}
+    memo: dict = {}
     cells: dict[tuple[int, int], Progress] = {}
     for r in requirements:
         metric = get_metric(r.metric)
@@ -342,7 +369,7 @@ def _compute(school, term, on, teachers, requirements, teacher_id=None) -> dict[
         by = "week" if r.period == Period.WEEK else "month" if r.period == Period.MONTH else None
         vals = values.get(metric, r.filters, window, by)
         for tid in who:
-            cells[(tid, r.pk)] = _evaluate(r, by_id[tid], window, vals)
+            cells[(tid, r.pk)] = _evaluate(r, by_id[tid], window, vals, memo)
     return cells
 
 

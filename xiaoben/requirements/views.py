@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from xiaoben.core.dbrouter import replica_view
 from xiaoben.core.decorators import require_perm
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user, visible_to
@@ -59,6 +60,7 @@ def _grid_context(request):
 
 
 @login_required
+@replica_view
 def grid(request):
     scope, school, is_admin, groups, group = _grid_context(request)
     term = current_term(school.pk)

@@ -95,7 +95,18 @@ class Writing(TimeStampedModel, SoftDeleteModel, VersionedModel):
         verbose_name = _("研修文章")
         verbose_name_plural = _("研修文章")
         ordering = ["-written_on", "-id"]
-        indexes = [models.Index(fields=["school", "term", "kind"]), models.Index(fields=["author", "written_on"])]
+        indexes = [
+            models.Index(fields=["school", "term", "kind"]),
+            models.Index(fields=["author", "written_on"]),
+            # Lists are newest first: the first page walks this index instead of sorting the district.
+            models.Index(fields=["-written_on", "-id"], name="writing_newest"),
+            # Shared reading (visibility × school) for the scope rule's OR arms and their counts.
+            models.Index(
+                fields=["visibility", "school"],
+                condition=models.Q(deleted_at__isnull=True) & ~models.Q(status="draft"),
+                name="writing_shared",
+            ),
+        ]
 
     @property
     def counts(self) -> bool:

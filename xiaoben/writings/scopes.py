@@ -8,7 +8,7 @@
 Drafts are nobody's business but the author's.
 """
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from xiaoben.core.tenancy import scope_rule
 from xiaoben.org.models import GroupMembership
@@ -26,13 +26,16 @@ def _writings(scope, qs):
         sid = scope.teacher.school_id
         cond |= Q(author_id=scope.teacher_id)
         cond |= submitted & Q(school_id=sid, visibility__in=["school", "region"])
-        cond |= submitted & Q(visibility="region", school__region_id=scope.teacher.school.region_id)
+        # The district's schools as a list of ids, not a join through `school`: every arm of
+        # this OR then has an indexed column (school_id or author_id), so PostgreSQL combines
+        # index scans instead of reading the district's writings (issue #13).
+        cond |= submitted & Q(visibility="region", school_id__in=scope.home_region_school_ids)
         if scope.member_group_ids:
-            in_my_group = Exists(GroupMembership.objects.filter(teacher_id=OuterRef("author_id"), group_id__in=scope.member_group_ids))
-            cond |= submitted & Q(school_id=sid, visibility="group") & in_my_group
+            in_my_group = GroupMembership.objects.filter(group_id__in=scope.member_group_ids).values("teacher_id")
+            cond |= submitted & Q(school_id=sid, visibility="group", author_id__in=in_my_group)
         if scope.led_group_ids:
-            in_led_group = Exists(GroupMembership.objects.filter(teacher_id=OuterRef("author_id"), group_id__in=scope.led_group_ids))
-            cond |= submitted & Q(school_id=sid) & in_led_group
+            in_led_group = GroupMembership.objects.filter(group_id__in=scope.led_group_ids).values("teacher_id")
+            cond |= submitted & Q(school_id=sid, author_id__in=in_led_group)
     return qs.filter(cond)
 
 

@@ -51,6 +51,7 @@ def params_for(identifier, world, o, *, teacher=None):
         "reports.observation_book_docx": {"teacher": t.pk, "term": world.term.pk},
         "reports.portfolio_docx": {"teacher": t.pk, "school_year": world.term.school_year_id},
         "reports.term_archive_zip": {"term": world.prev_term.pk},
+        "research.achievements_xlsx": {},
     }[identifier]
 
 

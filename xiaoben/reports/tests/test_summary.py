@@ -197,7 +197,7 @@ def test_page_links_numbers_saves_prose_and_regenerates(world, data, client_for)
 
 
 @pytest.mark.parametrize(
-    "persona,status", [("dean", 200), ("principal", 200), ("leader", 404), ("teacher", 404), ("other_teacher", 404), ("researcher", 404)]
+    "persona,status", [("dean", 200), ("principal", 200), ("teacher", 404), ("colleague", 404), ("other_teacher", 404), ("researcher", 404)]
 )
 def test_who_opens_the_school_summary(world, client_for, persona, status):
     assert client_for(persona).get(reverse("reports:summary") + f"?term={world.term.pk}").status_code == status
@@ -208,6 +208,8 @@ def test_leader_opens_own_group_summary_not_another(world, client_for):
     assert c.get(reverse("reports:summary") + f"?term={world.term.pk}&group={world.chinese.pk}").status_code == 200
     assert c.get(reverse("reports:summary") + f"?term={world.term.pk}&group={world.math.pk}").status_code == 404
     assert client_for("other_teacher").get(reverse("reports:summary") + f"?group={world.chinese.pk}").status_code == 404
+    r = c.get(reverse("reports:summary"))  # no group named: the 组长's own 教研组
+    assert r.status_code == 200 and r.context["period"].group == world.chinese
 
 
 def test_region_summary_spans_the_regions_schools(world, data, client_for):

@@ -13,7 +13,6 @@ import random
 import statistics
 import time
 
-import numpy as np
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -81,7 +80,7 @@ class Command(BaseCommand):
             for h in textsim.fingerprints(w.body)
         ]
         per_text = max(1, len(prints) // max(real, 1))
-        hashes = np.random.default_rng(7).integers(-(2**63), 2**63 - 1, size=(n - real) * per_text, dtype=np.int64)
+        hashes = [rng.randint(-(2**63), 2**63 - 1) for _ in range((n - real) * per_text)]
         for i in range(n - real):
             other_school = 10_000_000 + i % 200
             prints.extend(
