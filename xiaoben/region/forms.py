@@ -1,13 +1,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from xiaoben.core.forms import StyledFormMixin
+
 from .models import SchoolVisit, VisitKind
 
 
-class VisitForm(forms.Form):
+class VisitForm(StyledFormMixin, forms.Form):
     school = forms.ModelChoiceField(queryset=None, label=_("学校"))
     kind = forms.ChoiceField(choices=VisitKind.choices, label=_("类型"))
-    visited_on = forms.DateField(label=_("视导日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    visited_on = forms.DateField(label=_("视导日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     focus = forms.CharField(label=_("视导重点"), max_length=200)
     documents_checked = forms.CharField(label=_("查阅资料"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     findings = forms.CharField(label=_("发现的问题与亮点"), widget=forms.Textarea(attrs={"rows": 5}))
@@ -18,7 +20,7 @@ class VisitForm(forms.Form):
         self.fields["school"].queryset = schools
 
 
-class LessonForm(forms.Form):
+class LessonForm(StyledFormMixin, forms.Form):
     teacher = forms.ModelChoiceField(queryset=None, label=_("授课教师"))
     lesson_title = forms.CharField(label=_("课题"), max_length=200)
     subject = forms.CharField(label=_("学科"), max_length=20, required=False)
@@ -32,18 +34,22 @@ class LessonForm(forms.Form):
         self.fields["observation"].queryset = observations
 
 
-class ResponseForm(forms.Form):
+class ResponseForm(StyledFormMixin, forms.Form):
     response = forms.CharField(label=_("整改反馈"), widget=forms.Textarea(attrs={"rows": 6}))
 
 
 __all__ = ["LessonForm", "ResponseForm", "SchoolVisit", "VisitForm"]
 
 
-class CrossActivityForm(forms.Form):
+class CrossActivityForm(StyledFormMixin, forms.Form):
     cross_kind = forms.ChoiceField(choices=[("regional", _("区域教研")), ("cluster", _("联片教研"))], label=_("类型"))
     title = forms.CharField(label=_("主题/内容"), max_length=180)
-    starts_at = forms.DateTimeField(label=_("开始时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    ends_at = forms.DateTimeField(label=_("结束时间"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    starts_at = forms.DateTimeField(
+        label=_("开始时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+    ends_at = forms.DateTimeField(
+        label=_("结束时间"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
     place = forms.CharField(label=_("地点"), max_length=100)
     host = forms.ModelChoiceField(queryset=None, label=_("主持人/中心发言人"))
     recorder = forms.ModelChoiceField(queryset=None, label=_("记录人"))

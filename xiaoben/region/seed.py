@@ -102,7 +102,12 @@ def seed(ctx) -> None:
         suggestions="各学科每单元至少设计一份分层作业并在教研组内交流。",
     )
     services.visit_lesson_add(
-        actor=actor, visit=v2, teacher=tb[3], lesson_title="分数的初步认识", period=3, comment="练习设计有梯度，建议增加开放题。"
+        actor=actor,
+        visit=v2,
+        teacher=tb[3],
+        lesson_title="单元作业讲评课",
+        period=3,
+        comment="作业讲评有梯度，分层练习设计清楚，建议增加开放题。",
     )
 
 
