@@ -16,7 +16,7 @@ from xiaoben.writings.models import Writing
 
 pytestmark = pytest.mark.django_db
 
-BUDGET = 30
+BUDGET = 18
 
 
 def _records(world):

@@ -16,7 +16,7 @@ from xiaoben.region.models import VisitStatus
 
 pytestmark = pytest.mark.django_db
 
-BUDGET = 30
+BUDGET = 20
 
 
 def _add_schools(world, n: int, start: int = 0):
