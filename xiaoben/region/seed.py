@@ -68,6 +68,22 @@ def seed(ctx) -> None:
         recorder=ta[1],
     )
 
+    # A region-wide requirement every school adopts (schools may raise it, never lower it).
+    from xiaoben.requirements.models import Requirement
+    from xiaoben.requirements.services import region_templates_adopt
+
+    Requirement.objects.create(
+        region=ctx.region,
+        name="每学期参加区域及校级教研活动不少于8次",
+        description="南湖区统一要求（区域推进校本研修实施方案）。",
+        metric="activities.attended",
+        period="term",
+        threshold=8,
+        order=90,
+    )
+    for school in ctx.schools:
+        region_templates_adopt(school=school)
+
     # 视导: one closed with feedback, one open.
     v1 = services.visit_create(
         actor=actor,
