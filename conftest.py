@@ -45,5 +45,26 @@ def client_for(world):
 
 
 @pytest.fixture
+def api_client_for(world):
+    """api_client_for("teacher") → a client that calls the API as an integration would: with the
+    persona's personal access token, and Django's CSRF check enforced (issue #12: the API tests
+    once passed only because the test client skips CSRF)."""
+    from xiaoben.core.services import api_token_create
+
+    cache = {}
+
+    def make(persona: str) -> Client:
+        if persona not in cache:
+            headers = {}
+            if persona != "anonymous":
+                _, raw = api_token_create(user=world.users[persona], name="tests")
+                headers["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
+            cache[persona] = Client(enforce_csrf_checks=True, **headers)
+        return cache[persona]
+
+    return make
+
+
+@pytest.fixture
 def personas():
     return ["anonymous", *PERSONAS]

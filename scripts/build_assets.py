@@ -21,6 +21,8 @@ FILES = {
     "echarts/dist/echarts.min.js": "echarts/echarts.min.js",
     "quill/dist/quill.js": "quill/quill.js",
     "quill/dist/quill.snow.css": "quill/quill.snow.css",
+    "swagger-ui-dist/swagger-ui-bundle.js": "swagger-ui/swagger-ui-bundle.js",
+    "swagger-ui-dist/swagger-ui.css": "swagger-ui/swagger-ui.css",
 }
 
 

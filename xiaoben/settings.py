@@ -15,7 +15,19 @@ if (BASE_DIR / ".env").exists():
     environ.Env.read_env(BASE_DIR / ".env")
 
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env.str("SECRET_KEY", default="dev-insecure-xiaoben-key-change-me-in-production-0123456789")
+# PRODUCTION=1: a real deployment. It refuses to start with any secret left at a public default.
+PRODUCTION = env.bool("PRODUCTION", default=False)
+# The development key is public (it is in this file): anyone could forge sessions, password-reset
+# links and QR sign-in tokens with it. It is for the embedded demo and tests only.
+DEV_SECRET_KEY = "dev-insecure-xiaoben-key-change-me-in-production-0123456789"
+SECRET_KEY = env.str("SECRET_KEY", default="") or ("" if PRODUCTION else DEV_SECRET_KEY)
+if PRODUCTION and (SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "PRODUCTION=1 需要设置 SECRET_KEY 环境变量：至少50个字符的随机字符串，不能是演示用的默认值。"
+        " 生成：python -c 'import secrets; print(secrets.token_urlsafe(64))'"
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
@@ -30,6 +42,7 @@ XIAOBEN_APPS = [
     "xiaoben.research",
     "xiaoben.hours",
     "xiaoben.requirements",
+    "xiaoben.plans",
     "xiaoben.assessment",
     "xiaoben.resources",
     "xiaoben.reports",
@@ -55,11 +68,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "xiaoben.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "xiaoben.core.middleware.ChineseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "xiaoben.api.middleware.ApiNumberRangeMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -85,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "xiaoben.core.context_processors.shell",
+                "xiaoben.core.context_processors.csp_nonce",
             ],
         },
     }
@@ -133,6 +149,14 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
+# One account, however it is named (工号, mobile, username): see core.auth.lockout_key.
+AXES_USERNAME_CALLABLE = "xiaoben.core.auth.lockout_key"
+# Behind a load balancer/reverse proxy: how many proxies append to the header (0 = use the
+# socket address). Never set it higher than the number of proxies you run: the header's
+# left-most entries are whatever the client sent.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+TRUSTED_PROXY_HEADER = "HTTP_" + env.str("TRUSTED_PROXY_HEADER", default="X-Forwarded-For").upper().replace("-", "_")
+AXES_CLIENT_IP_CALLABLE = "xiaoben.core.auth.client_ip"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -147,6 +171,8 @@ STATICFILES_DIRS = [BASE_DIR / "xiaoben" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 UPLOAD_MAX_MB = env.int("UPLOAD_MAX_MB", default=20)
+# Lesson videos (课例视频) may be larger than other uploads; served with HTTP range requests.
+RESOURCES_VIDEO_MAX_MB = env.int("RESOURCES_VIDEO_MAX_MB", default=500)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -206,7 +232,7 @@ EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 
 # Security: secure cookies and headers when served over HTTPS (production).
-SECURE_HTTPS = env.bool("SECURE_HTTPS", default=not DEBUG and env.bool("PRODUCTION", default=False))
+SECURE_HTTPS = env.bool("SECURE_HTTPS", default=not DEBUG and PRODUCTION)
 SESSION_COOKIE_SECURE = SECURE_HTTPS
 CSRF_COOKIE_SECURE = SECURE_HTTPS
 SESSION_COOKIE_HTTPONLY = True

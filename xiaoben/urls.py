@@ -13,6 +13,7 @@ urlpatterns = [
     path("research/", include("xiaoben.research.urls")),
     path("hours/", include("xiaoben.hours.urls")),
     path("requirements/", include("xiaoben.requirements.urls")),
+    path("plans/", include("xiaoben.plans.urls")),
     path("assessment/", include("xiaoben.assessment.urls")),
     path("resources/", include("xiaoben.resources.urls")),
     path("reports/", include("xiaoben.reports.urls")),
@@ -22,3 +23,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
 ]
+
+handler500 = "xiaoben.core.views.server_error"

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.http import Http404
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from xiaoben.api.pagination import LazyPage
@@ -60,7 +60,7 @@ class MinutesOut(Schema):
 
 class MinutesIn(Schema):
     body: str
-    version: int | None = None
+    version: int = Field(..., description="读取时得到的 version（还没有记录时为 0）；已被他人更新时返回 400")
     finish: bool = False
 
 
@@ -173,7 +173,7 @@ def minutes(request, activity_id: int):
     m = ActivityMinutes.objects.filter(activity=a).first()
     if m is None:
         return {"activity_id": a.pk, "body": "", "saved_at": None, "version": 0}
-    return {"activity_id": a.pk, "body": m.body, "saved_at": m.saved_at, "version": m.version}
+    return {"activity_id": a.pk, "body": m.body, "saved_at": m.saved_at, "version": services.minutes_editor_state(m)["version"]}
 
 
 @router.put("/{activity_id}/minutes", response=MinutesOut)

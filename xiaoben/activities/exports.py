@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import io
-
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
 from xiaoben.core.tenancy import get_object_for_user
+from xiaoben.core.xlsx import workbook_bytes
 from xiaoben.reports.formatting import XLSX
 from xiaoben.reports.registry import Exporter, register
 
@@ -38,12 +37,12 @@ def attendance_xlsx(activity: Activity) -> bytes:
         ws.cell(row=i, column=1, value=k).font = Font(bold=True)
         ws.merge_cells(start_row=i, start_column=2, end_row=i, end_column=6)
         ws.cell(row=i, column=2, value=v)
-    head = ["序号", "工号", "姓名", "角色", "状态", "签到时间"]
+    head = ["序号", "工号", "姓名", "角色", "状态", "签到时间", "签到方式"]
     row0 = len(info) + 3
     for c, h in enumerate(head, start=1):
         cell = ws.cell(row=row0, column=c, value=h)
         cell.font, cell.border = Font(bold=True), border
-    rows = activity.attendances.select_related("teacher").order_by("role", "teacher__staff_no")
+    rows = activity.attendances.select_related("teacher", "marked_by").order_by("role", "teacher__staff_no")
     for n, att in enumerate(rows, start=1):
         values = [
             n,
@@ -52,14 +51,27 @@ def attendance_xlsx(activity: Activity) -> bytes:
             att.get_role_display(),
             att.get_status_display(),
             timezone.localtime(att.signed_in_at).strftime("%H:%M") if att.signed_in_at else "",
+            how(att),
         ]
         for c, v in enumerate(values, start=1):
             ws.cell(row=row0 + n, column=c, value=v).border = border
-    for col, width in zip("ABCDEF", (6, 10, 12, 16, 10, 12), strict=True):
+    for col, width in zip("ABCDEFG", (6, 10, 12, 16, 10, 12, 36), strict=True):
         ws.column_dimensions[col].width = width
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)
+    return workbook_bytes(wb)
+
+
+def how(att) -> str:
+    """扫码 / 补签（周老师，11-20 16:05：网络故障）/ 请假 / 缺席, plus 列席 for the uninvited."""
+    if att.method == "manual":
+        who = att.marked_by.display_name if att.marked_by else ""
+        when = timezone.localtime(att.marked_at).strftime("%m-%d %H:%M") if att.marked_at else ""
+        text = f"补签（{who}，{when}）：{att.reason}"
+    else:
+        text = {"scan": "扫码", "leave": "请假", "absent": "缺席"}.get(att.method, "") or (
+            "请假" if att.status == "leave" else "缺席" if att.status == "absent" else ""
+        )
+    return f"{text}（列席）" if att.is_guest else text
 
 
 @register

@@ -29,7 +29,10 @@ def _groups(scope, school):
 
 
 class ActivityForm(StyledFormMixin, forms.ModelForm):
-    host = TeacherChoice(queryset=Teacher.objects.none(), required=False, label="主持人/中心发言人")
+    host = TeacherChoice(queryset=Teacher.objects.none(), required=False, label="主持人")
+    speaker = TeacherChoice(
+        queryset=Teacher.objects.none(), required=False, label="中心发言人", help_text="集体备课的主备人、讲座的主讲人；留空则由主持人主讲"
+    )
     recorder = TeacherChoice(queryset=Teacher.objects.none(), required=False, label="记录人")
     starts_at = forms.DateTimeField(
         label="开始时间", required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -41,12 +44,15 @@ class ActivityForm(StyledFormMixin, forms.ModelForm):
 
     class Meta:
         model = Activity
-        fields = ["kind", "lesson_kind", "title", "group", "starts_at", "ends_at", "place", "host", "recorder", "description", "report_for"]
+        fields = [
+            "kind", "lesson_kind", "title", "group", "starts_at", "ends_at", "place", "host", "speaker", "recorder", "description", "report_for",
+        ]  # fmt: skip
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, scope, school, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["host"].queryset = _teachers(school)
+        self.fields["speaker"].queryset = _teachers(school)
         self.fields["recorder"].queryset = _teachers(school)
         self.fields["group"].queryset = _groups(scope, school)
         self.fields["group"].required = school is not None and not scope.admin_of(school.pk)

@@ -1,6 +1,7 @@
 """研修活动 and 签到. Contract fields used by other apps (hours, requirements,
 observations) are marked CONTRACT: don't rename them."""
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -69,11 +70,20 @@ class Activity(TimeStampedModel, VersionedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="hosted_activities",
-        verbose_name=_("主持人/中心发言人"),
+        verbose_name=_("主持人"),
     )  # CONTRACT
     recorder = models.ForeignKey(
         "org.Teacher", null=True, blank=True, on_delete=models.SET_NULL, related_name="recorded_activities", verbose_name=_("记录人")
     )  # CONTRACT
+    speaker = models.ForeignKey(
+        "org.Teacher",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="spoken_activities",
+        verbose_name=_("中心发言人"),
+        help_text=_("“四定”中的定主讲人：集体备课的主备人、讲座的主讲人；留空则由主持人主讲"),
+    )
     status = models.CharField(_("状态"), max_length=20, choices=ActivityStatus.choices, default=ActivityStatus.PLANNED)  # CONTRACT
     created_by = models.ForeignKey(
         "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("创建人")
@@ -86,6 +96,9 @@ class Activity(TimeStampedModel, VersionedModel):
     report_for = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports", verbose_name=_("汇报的外出学习")
     )
+    plan_item = models.ForeignKey(
+        "plans.PlanItem", null=True, blank=True, on_delete=models.SET_NULL, related_name="activities", verbose_name=_("计划事项")
+    )  # the 月度安排 item this activity fulfils (plans app)
     project = models.ForeignKey(
         "research.ResearchProject", null=True, blank=True, on_delete=models.SET_NULL, related_name="activities", verbose_name=_("所属课题")
     )  # 课题研讨: the project lists its activities
@@ -119,12 +132,31 @@ class AttendanceStatus(models.TextChoices):
     ABSENT = "absent", _("缺席")
 
 
+class AttendanceMethod(models.TextChoices):
+    """How an attendance came to be: a scan is evidence, a 补签 is someone's word (with a reason)."""
+
+    NONE = "", _("未签到")
+    SCAN = "scan", _("扫码")
+    MANUAL = "manual", _("补签")
+    LEAVE = "leave", _("请假")
+    ABSENT = "absent", _("缺席")
+
+
 class Attendance(TimeStampedModel):
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("活动"))  # CONTRACT
     teacher = models.ForeignKey("org.Teacher", on_delete=models.CASCADE, related_name="attendances", verbose_name=_("教师"))  # CONTRACT
     role = models.CharField(_("角色"), max_length=20, choices=AttendanceRole.choices, default=AttendanceRole.PARTICIPANT)  # CONTRACT
     status = models.CharField(_("状态"), max_length=20, choices=AttendanceStatus.choices, default=AttendanceStatus.INVITED)  # CONTRACT
-    signed_in_at = models.DateTimeField(_("签到时间"), null=True, blank=True)
+    signed_in_at = models.DateTimeField(_("签到时间"), null=True, blank=True)  # a scan's time only
+    method = models.CharField(_("签到方式"), max_length=10, choices=AttendanceMethod.choices, blank=True, default="")
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("补记人")
+    )
+    marked_at = models.DateTimeField(_("补记时间"), null=True, blank=True)
+    reason = models.CharField(_("补签原因"), max_length=200, blank=True)
+    is_guest = models.BooleanField(_("列席"), default=False, help_text=_("不在邀请范围内、自行扫码的教师：主持人接受后计入学时"))
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("签到")
@@ -193,6 +225,8 @@ class ActivityMinutes(TimeStampedModel, VersionedModel):
     body = models.TextField(_("活动记录"), blank=True, max_length=100000)
     draft = models.TextField(_("草稿"), blank=True, max_length=100000)
     draft_saved_at = models.DateTimeField(_("草稿保存时间"), null=True, blank=True)
+    # the version of the record the draft was written on: a draft of an older version is stale
+    draft_version = models.PositiveIntegerField(_("草稿所据版本"), default=0)
     author = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("记录人"))
     saved_at = models.DateTimeField(_("保存时间"), null=True, blank=True)
 

@@ -61,15 +61,23 @@ def period_of(school, when: dt.datetime | None) -> int | None:
 
 
 def slot_dates(term, weekday: int, *, start: dt.date | None = None) -> list[tuple[int, dt.date]]:
-    """(第N周, date) for each teaching week of the term, on `weekday`, inside the
-    term's bounds, from `start` on. Holiday weeks (`term.holiday_weeks`) are skipped."""
+    """(第N周, date) for each day of the term whose timetable is `weekday`'s, from `start`
+    on. Holiday weeks (`term.holiday_weeks`) and days off in the school calendar (元旦,
+    国庆…) are skipped; a 调休 working day that follows `weekday`'s timetable is added."""
+    from xiaoben.org.calendar import for_term
+
     holidays = set(term.holiday_weeks or [])
+    cal = for_term(term)
     first = max(term.start_date, start or term.start_date)
     out = []
-    for week in range(1, term.week_count + 1):
-        if week in holidays:
-            continue
-        day = term.week_range(week)[0] + dt.timedelta(days=weekday)
-        if first <= day <= term.end_date:
+    day = first
+    while day <= term.end_date:
+        week = term.week_of(day)
+        if weekday >= 5:  # a weekend slot runs on its own day unless that day is a holiday
+            runs = day.weekday() == weekday and not (cal.special(day) and cal.special(day).kind == "holiday")
+        else:
+            runs = cal.timetable_weekday(day) == weekday
+        if week not in holidays and runs:
             out.append((week, day))
+        day += dt.timedelta(days=1)
     return out

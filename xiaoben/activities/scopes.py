@@ -3,8 +3,9 @@ sees regional activities of their region and the school activities of region sch
 (aggregates and published records). Refine here, nowhere else."""
 
 from django.db.models import Q
+from django.urls import reverse
 
-from xiaoben.core.tenancy import scope_rule
+from xiaoben.core.tenancy import scope_rule, shown_reference
 
 from .models import Activity, Attendance
 
@@ -95,3 +96,17 @@ def _series(scope, qs):
 @scope_rule(LessonStudyRound)
 def _rounds(scope, qs):
     return qs.filter(series__school_id__in=scope.readable_school_ids)
+
+
+# Records shown through these (asked about again through the door; walked by the tenancy walk).
+def _prep_pages(prep):
+    return [reverse("activities:prep_detail", args=[prep.pk])]
+
+
+def _version_pages(v):
+    return [reverse("activities:version_detail", args=[v.pk])]
+
+
+shown_reference(Activity, "report_for", marker_field="title")
+shown_reference(LessonPrep, "activity", marker_field="title", pages=_prep_pages)
+shown_reference(LessonPlanVersion, "writing", marker_field="title", pages=_version_pages)

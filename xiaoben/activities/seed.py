@@ -25,7 +25,7 @@ from .models import (
     LessonStudyRound,
     LessonStudySeries,
 )
-from .seed_text import COMMENTS, LESSONS, MINUTES, PLAN_DRAFT, PREP_TOPICS, REFLECTIONS
+from .seed_text import COMMENTS, JUNIOR_PREP_TOPICS, LESSONS, MINUTES, PLAN_DRAFT, PREP_TOPICS, REFLECTIONS
 from .services import hour_category, hours_table
 
 # (weekday, period) of each 教研组's weekly 集体备课: 下午第三节 = 第7节.
@@ -137,6 +137,8 @@ def _seed_school(ctx, school, term) -> None:
         )  # fmt: skip
         slots.append(slot)
         topics = PREP_TOPICS.get(g.subject, PREP_TOPICS["综合"])
+        if school.stage != "primary" and g.subject in JUNIOR_PREP_TOPICS:
+            topics = JUNIOR_PREP_TOPICS[g.subject]
         for n, (week, day) in enumerate(schedule.slot_dates(term, weekday)):
             a = m.add(
                 kind="lesson_prep", title=f"集体备课：{topics[n % len(topics)]}", day=day, period=period, place=slot.place,
@@ -287,6 +289,7 @@ def _save(m: _Maker, school) -> None:
                     role=role,
                     status=status,
                     signed_in_at=a.starts_at - dt.timedelta(minutes=rng.randint(0, 8)) if status == "present" else None,
+                    method={"present": "scan", "leave": "leave", "absent": "absent"}.get(status, ""),
                 )
             )
             if status == "present" and table:

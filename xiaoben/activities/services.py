@@ -12,18 +12,20 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from xiaoben.core.concurrency import save_checked
+from xiaoben.core.concurrency import ConflictError, save_checked
 from xiaoben.core.html import clean_html, html_to_text
 from xiaoben.core.services import notification_send
 from xiaoben.core.terms import require_term_open
 from xiaoben.org.models import GroupMembership, Teacher
 
+from . import rules
 from .models import (
     Activity,
     ActivityKind,
     ActivityMinutes,
     ActivityStatus,
     Attendance,
+    AttendanceMethod,
     AttendanceRole,
     AttendanceStatus,
     LeaveRequest,
@@ -40,6 +42,7 @@ EDITABLE_FIELDS = [
     "place",
     "host",
     "recorder",
+    "speaker",
     "group",
     "description",
     "report_for",
@@ -68,7 +71,7 @@ def missing_four_fixed(activity: Activity) -> list[str]:
     if not (activity.title or "").strip():
         missing.append("主题/内容")
     if not activity.host_id:
-        missing.append("主持人/中心发言人")
+        missing.append("主持人")
     if not activity.recorder_id:
         missing.append("记录人")
     return missing
@@ -96,7 +99,11 @@ def _participant_ids(activity: Activity) -> list[int]:
 
 def _ensure_roles(activity: Activity) -> None:
     """The 主持人 and 记录人 are participants with their role (they earn by role)."""
-    for teacher_id, role in ((activity.host_id, AttendanceRole.HOST), (activity.recorder_id, AttendanceRole.RECORDER)):
+    for teacher_id, role in (
+        (activity.host_id, AttendanceRole.HOST),
+        (activity.speaker_id, AttendanceRole.SPEAKER),
+        (activity.recorder_id, AttendanceRole.RECORDER),
+    ):
         if not teacher_id:
             continue
         att, created = Attendance.objects.get_or_create(activity=activity, teacher_id=teacher_id, defaults={"role": role})
@@ -188,6 +195,10 @@ def activity_record(*, activity: Activity, user) -> Activity:
         raise ValidationError("请记录人先填写并保存活动记录。")
     if activity.status != S.RECORDED:
         _set_status(activity, S.RECORDED)
+    # invited and neither signed in nor on leave: 缺席
+    for att in Attendance.objects.filter(activity=activity, status=AttendanceStatus.INVITED):
+        att.status, att.method = AttendanceStatus.ABSENT, AttendanceMethod.ABSENT
+        att.save(update_fields=["status", "method", "updated_at"])
     hours_sync(activity=activity)
     return activity
 
@@ -270,17 +281,77 @@ def activity_invite(*, activity: Activity, group_ids: Iterable[int], teacher_ids
     return len(new)
 
 
+DEFAULT_FIX_DAYS = 3  # school setting attendance_fix_days: how long after an activity its host may 补签
+
+
+def fix_window_end(activity: Activity) -> dt.datetime | None:
+    """Until when the host or group leader may correct attendance (admins may always)."""
+    if not activity.starts_at:
+        return None
+    days = DEFAULT_FIX_DAYS
+    if activity.school_id:
+        days = int(activity.school.setting("attendance_fix_days", DEFAULT_FIX_DAYS) or 0)
+    return (activity.ends_at or activity.starts_at + DEFAULT_LENGTH) + dt.timedelta(days=days)
+
+
+def _check_may_mark(actor, activity: Activity) -> None:
+    """补签 and corrections: the school's admins at any time; the 主持人 or the leader of the
+    organising group within the school's window; nobody else (not the 记录人)."""
+    from xiaoben.core.errors import NotPermitted
+
+    if actor is None:
+        raise NotPermitted("请登录后再操作。")
+    if activity.school_id and actor.admin_of(activity.school_id):
+        return
+    if activity.school_id is None and rules.can_manage(actor, activity):
+        return
+    is_host = actor.teacher_id is not None and actor.teacher_id == activity.host_id
+    leads = activity.group_id is not None and activity.group_id in actor.led_group_ids
+    if not (is_host or leads):
+        raise NotPermitted("只有主持人或组长可以补签，请联系他们或学校管理员。")
+    end = fix_window_end(activity)
+    if end is not None and timezone.now() > end:
+        raise NotPermitted(f"补签期限已过（活动结束后{(end - (activity.ends_at or activity.starts_at)).days}天内），请联系学校管理员。")
+
+
 @transaction.atomic
-def attendance_set(*, attendance: Attendance, status: str | None = None, role: str | None = None) -> Attendance:
-    """The host marks someone present/absent or changes a role; hours follow if already recorded."""
+def attendance_set(
+    *, attendance: Attendance, actor=None, status: str | None = None, role: str | None = None, reason: str = "", accept: bool = False
+) -> Attendance:
+    """The host corrects attendance or changes a role; hours follow if already recorded.
+
+    Marking someone present by hand is a 补签: it needs a reason, is allowed only to the
+    host/leader within the school's window (and to admins after), and records who did it
+    and when — it never fakes a scan time. Every change is kept in the history."""
     require_term_open(attendance.activity.term_id)
     fields = ["updated_at"]
-    if status is not None:
+    activity = attendance.activity
+    if (status is not None and status != attendance.status) or accept:
+        _check_may_mark(actor, activity)
+    if accept and attendance.is_guest:
+        attendance.is_guest = False
+        fields.append("is_guest")
+    if status is not None and status != attendance.status:
         if status not in AttendanceStatus.values:
             raise ValidationError("未知的签到状态。")
+        reason = (reason or "").strip()
+        if status == AttendanceStatus.PRESENT:
+            if not reason:
+                raise ValidationError("补签须填写原因，如：扫码时网络故障、临时代课后赶到。")
+            if len(reason) > 200:
+                raise ValidationError("补签原因最多200字。")
         attendance.status = status
-        attendance.signed_in_at = attendance.signed_in_at or (timezone.now() if status == AttendanceStatus.PRESENT else None)
-        fields += ["status", "signed_in_at"]
+        attendance.method = {
+            AttendanceStatus.PRESENT: AttendanceMethod.MANUAL,
+            AttendanceStatus.LEAVE: AttendanceMethod.LEAVE,
+            AttendanceStatus.ABSENT: AttendanceMethod.ABSENT,
+        }.get(status, AttendanceMethod.NONE)
+        if status != AttendanceStatus.PRESENT:
+            attendance.signed_in_at = None
+        attendance.reason = reason[:200]
+        attendance.marked_by_id = actor.user_id if actor is not None else None
+        attendance.marked_at = timezone.now()
+        fields += ["status", "method", "signed_in_at", "reason", "marked_by", "marked_at"]
     if role is not None:
         if role not in AttendanceRole.values:
             raise ValidationError("未知的角色。")
@@ -323,12 +394,13 @@ def attendance_sign_in(*, activity: Activity, teacher: Teacher) -> Attendance:
         if activity.school_id is None:  # 区域/联片: the invited schools, groups and teachers only
             raise ValidationError("这是区域活动，只有受邀的学校、小组和教师可以签到。")
         if not _eligible_teacher_ids(activity, [teacher.pk]):
-            raise ValidationError("您不在这次活动的参加范围内。")
-        att = Attendance.objects.create(activity=activity, teacher=teacher)
-    if att.status == AttendanceStatus.PRESENT:
+            raise ValidationError("你不在这次活动的参加范围内。")
+        # not invited: 列席 — shown to the host, who accepts (hours) or removes them
+        att = Attendance(activity=activity, teacher=teacher, is_guest=True)
+    if att.status == AttendanceStatus.PRESENT and att.pk:
         return att
-    att.status, att.signed_in_at = AttendanceStatus.PRESENT, now
-    att.save(update_fields=["status", "signed_in_at", "updated_at"])
+    att.status, att.signed_in_at, att.method = AttendanceStatus.PRESENT, now, AttendanceMethod.SCAN
+    att.save()
     return att
 
 
@@ -368,8 +440,8 @@ def leave_decide(*, leave: LeaveRequest, approve: bool, user) -> LeaveRequest:
     leave.save(update_fields=["state", "decided_by", "decided_at", "updated_at"])
     att = leave.attendance
     if approve and att.status != AttendanceStatus.PRESENT:
-        att.status = AttendanceStatus.LEAVE
-        att.save(update_fields=["status", "updated_at"])
+        att.status, att.method = AttendanceStatus.LEAVE, AttendanceMethod.LEAVE
+        att.save(update_fields=["status", "method", "updated_at"])
     notification_send(
         recipients=[att.teacher.user_id],
         kind="leave_decided",
@@ -383,19 +455,48 @@ def leave_decide(*, leave: LeaveRequest, approve: bool, user) -> LeaveRequest:
 # --- minutes -------------------------------------------------------------------------
 
 
-def minutes_autosave(*, activity: Activity, user, html: str) -> ActivityMinutes:
-    """Autosaved draft (every few seconds from the editor): never touches the saved record."""
+def minutes_autosave(*, activity: Activity, user, html: str, expected_version: int | None) -> ActivityMinutes:
+    """Autosaved draft (every few seconds from the editor): never touches the saved record.
+    The draft remembers the version it was written on; once someone else has saved a newer
+    record, a stale editor's autosave is refused instead of replacing the draft (issue #12)."""
+    if expected_version is None:
+        raise ValidationError("缺少版本号：请刷新页面后再编辑。")
     require_term_open(activity.term_id)
     minutes, _ = ActivityMinutes.objects.get_or_create(activity=activity)
+    if expected_version != _minutes_version(minutes):
+        raise ConflictError()
     minutes.draft = clean_html(html)[:100000]
     minutes.draft_saved_at = timezone.now()
-    minutes.save(update_fields=["draft", "draft_saved_at", "updated_at"])
+    minutes.draft_version = expected_version
+    minutes.save(update_fields=["draft", "draft_saved_at", "draft_version", "updated_at"])
     return minutes
 
 
+def _minutes_version(minutes: ActivityMinutes | None) -> int:
+    """The version an editor sees: 0 while nothing has been saved yet (only drafts, or no row)."""
+    if minutes is None or minutes.saved_at is None:
+        return 0
+    return minutes.version
+
+
+def minutes_editor_state(minutes: ActivityMinutes | None) -> dict:
+    """What the editor opens with: the draft if it was written on the current record, else the
+    record — and a stale draft (written on an older version) is offered with that older version,
+    so saving it is refused rather than silently replacing someone else's newer minutes."""
+    current = _minutes_version(minutes)
+    if minutes is None:
+        return {"content": "", "version": 0, "has_draft": False, "stale_draft": False}
+    if minutes.draft and minutes.draft_version == current:
+        return {"content": minutes.draft, "version": current, "has_draft": True, "stale_draft": False}
+    return {"content": minutes.body, "version": current, "has_draft": False, "stale_draft": bool(minutes.draft)}
+
+
 @transaction.atomic
-def minutes_save(*, activity: Activity, user, html: str, expected_version: int | None = None, finish: bool = False) -> ActivityMinutes:
-    """Save the 活动记录; with `finish` the activity becomes 已记录 and hours are credited."""
+def minutes_save(*, activity: Activity, user, html: str, expected_version: int | None, finish: bool = False) -> ActivityMinutes:
+    """Save the 活动记录; with `finish` the activity becomes 已记录 and hours are credited.
+    `expected_version` is the version the editor loaded (0 for none yet): required."""
+    if expected_version is None:
+        raise ValidationError("缺少版本号：请刷新页面后再保存。")
     require_term_open(activity.term_id)
     body = clean_html(html)
     if len(body) > 100000:
@@ -405,10 +506,10 @@ def minutes_save(*, activity: Activity, user, html: str, expected_version: int |
     if activity.status in (S.ARCHIVED, S.CANCELLED):
         raise ValidationError("已归档或已取消的活动不能修改记录。")
     minutes, _ = ActivityMinutes.objects.get_or_create(activity=activity)
+    if expected_version != _minutes_version(minutes):
+        raise ConflictError()
     minutes.body, minutes.draft, minutes.author, minutes.saved_at = body, "", user, timezone.now()
-    if expected_version is None:
-        expected_version = minutes.version
-    save_checked(minutes, expected_version, ["body", "draft", "author", "saved_at"])
+    save_checked(minutes, minutes.version, ["body", "draft", "author", "saved_at"])
     if finish:
         activity_record(activity=activity, user=user)
     return minutes
@@ -446,7 +547,7 @@ def hours_sync(*, activity: Activity) -> dict[int, Decimal]:
     table = hours_table(activity)
     credits: dict[int, Decimal] = {}
     if activity.status in (S.RECORDED, S.ARCHIVED):
-        for teacher_id, role in Attendance.objects.filter(activity=activity, status=AttendanceStatus.PRESENT).values_list(
+        for teacher_id, role in Attendance.objects.filter(activity=activity, status=AttendanceStatus.PRESENT, is_guest=False).values_list(
             "teacher_id", "role"
         ):
             credits[teacher_id] = table.get(role, table["participant"])

@@ -75,7 +75,7 @@ def slot_create(
         notification_send(
             recipients=list(member_users),
             kind="activity_published",
-            text=f"{group.name}{slot}已排定：本学期共{len(activities)}次，首次{timezone.localtime(first.starts_at).date():%m月%d日}，地点{slot.place}",
+            text=f"{slot}已排定：本学期共{len(activities)}次，首次{timezone.localtime(first.starts_at).date():%m月%d日}，地点{slot.place}",
             url=reverse("activities:list"),
             target=first,
         )

@@ -12,8 +12,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from xiaoben.core.params import int_param
 from xiaoben.core.scope import scope_for
-from xiaoben.core.tenancy import get_object_for_user
+from xiaoben.core.tenancy import get_object_for_user, reference_for, visible_to
 from xiaoben.org.selectors import current_term, school_for_scope, today
 
 from . import rules, selectors, services
@@ -34,10 +35,7 @@ DETAIL_QS = Activity.objects.select_related("school", "term__school_year", "grou
 
 
 def _int(v):
-    try:
-        return int(v)
-    except (TypeError, ValueError):
-        return None
+    return int_param(v)
 
 
 def get_activity(request, pk: int) -> Activity:
@@ -139,7 +137,7 @@ def activity_edit(request, pk: int):
 def activity_detail(request, pk: int):
     activity = get_activity(request, pk)
     scope = scope_for(request.user)
-    attendances = list(activity.attendances.select_related("teacher", "leave").order_by("role", "teacher__staff_no"))
+    attendances = list(activity.attendances.select_related("teacher", "leave", "marked_by").order_by("role", "teacher__staff_no"))
     mine = next((a for a in attendances if a.teacher_id == scope.teacher_id), None)
     counts = {s: sum(1 for a in attendances if a.status == s) for s in AttendanceStatus.values}
     minutes = ActivityMinutes.objects.filter(activity=activity).first()
@@ -169,7 +167,8 @@ def activity_detail(request, pk: int):
             "statuses": AttendanceStatus.choices,
             "roles": AttendanceRole.choices,
             "pending_leaves": [a for a in attendances if getattr(a, "leave", None) and a.leave.state == LeaveState.PENDING],
-            "reports": list(activity.reports.exclude(status=ActivityStatus.CANCELLED).select_related("host"))
+            "report_for": reference_for(scope, Activity, activity.report_for_id),
+            "reports": list(visible_to(scope, Activity, activity.reports.exclude(status=ActivityStatus.CANCELLED).select_related("host")))
             if activity.kind == ActivityKind.OUTSIDE
             else [],
             "rounds": list(activity.study_rounds.select_related("series")),
@@ -246,7 +245,14 @@ def attendance_update(request, pk: int):
             services.attendance_remove(attendance=att)
             messages.success(request, f"已移出 {att.teacher.name}。")
         else:
-            services.attendance_set(attendance=att, status=request.POST.get("status") or None, role=request.POST.get("role") or None)
+            services.attendance_set(
+                attendance=att,
+                actor=scope_for(request.user),
+                status=request.POST.get("status") or None,
+                role=request.POST.get("role") or None,
+                reason=request.POST.get("reason", ""),
+                accept=bool(request.POST.get("accept")),
+            )
     except ValidationError as e:
         _errors(request, e)
     return redirect(f"{_detail_url(att.activity_id)}#people")

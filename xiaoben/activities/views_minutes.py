@@ -10,6 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from xiaoben.core.html import clean_html
+from xiaoben.core.params import int_param
 from xiaoben.core.scope import scope_for
 from xiaoben.core.services import attachment_add
 
@@ -37,7 +39,7 @@ def minutes_edit(request, pk: int):
             messages.error(request, f"“{activity.get_status_display()}”的活动不能修改记录。")
             return redirect("activities:detail", pk)
         try:
-            version = int(request.POST.get("version") or 0) or None
+            version = int_param(request.POST.get("version"))
             services.minutes_save(
                 activity=activity,
                 user=request.user,
@@ -50,23 +52,26 @@ def minutes_edit(request, pk: int):
             return render(
                 request,
                 "activities/minutes.html",
-                {"a": activity, "minutes": minutes, "content": request.POST.get("body", ""), "editable": True},
+                {
+                    "a": activity,
+                    "minutes": minutes,
+                    "content": clean_html(request.POST.get("body", "")),  # never echo the post unsanitised
+                    "version": version if version is not None else services.minutes_editor_state(minutes)["version"],
+                    "editable": True,
+                },
                 status=400,
             )
         messages.success(request, "活动记录已保存，参加者的学时已登记。" if request.POST.get("finish") else "活动记录已保存。")
         return redirect("activities:detail", pk)
-    content = ""
-    if minutes:
-        content = minutes.draft or minutes.body
+    state = services.minutes_editor_state(minutes)
     return render(
         request,
         "activities/minutes.html",
         {
             "a": activity,
             "minutes": minutes,
-            "content": content,
+            **state,
             "editable": activity.status in EDITABLE,
-            "has_draft": bool(minutes and minutes.draft),
             "started": activity.starts_at is not None and activity.starts_at <= timezone.now(),
         },
     )
@@ -78,7 +83,12 @@ def minutes_autosave(request, pk: int):
     activity = _recordable(request, pk)
     if activity.status not in EDITABLE:
         return JsonResponse({"ok": False, "error": "活动不可编辑"}, status=400)
-    minutes = services.minutes_autosave(activity=activity, user=request.user, html=request.POST.get("body", ""))
+    try:
+        minutes = services.minutes_autosave(
+            activity=activity, user=request.user, html=request.POST.get("body", ""), expected_version=int_param(request.POST.get("version"))
+        )
+    except ValidationError as e:
+        return JsonResponse({"ok": False, "error": "；".join(e.messages)}, status=409 if getattr(e, "code", None) == "conflict" else 400)
     return JsonResponse({"ok": True, "saved_at": timezone.localtime(minutes.draft_saved_at).strftime("%H:%M:%S")})
 
 

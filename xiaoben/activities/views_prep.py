@@ -14,12 +14,12 @@ from django.views.decorators.http import require_POST
 
 from xiaoben.core import textsim
 from xiaoben.core.scope import scope_for
-from xiaoben.core.tenancy import get_object_for_user, visible_to
+from xiaoben.core.tenancy import get_object_for_user, reference_for, visible_to
 from xiaoben.org.selectors import current_term, school_for_scope
 
 from . import rules, selectors, services_prep
 from .forms import LessonPrepForm, ReflectionForm, RoundForm, SeriesForm, VersionForm
-from .models import LessonPlanVersion, LessonPrep, LessonStudySeries
+from .models import Activity, LessonPlanVersion, LessonPrep, LessonStudySeries
 from .views import _int
 
 
@@ -106,6 +106,7 @@ def prep_detail(request, pk: int):
         "activities/prep_detail.html",
         {
             "prep": prep,
+            "activity": reference_for(request.user, Activity, prep.activity_id),
             "versions": versions,
             "copy_threshold": textsim.school_threshold(prep.school),
             "latest": next((v for v in reversed(versions) if v.author_id == prep.lead_id), versions[-1] if versions else None),

@@ -68,7 +68,11 @@ def checkin_token(request, pk: int, token: str):
 @never_cache
 @login_required
 def checkin(request, pk: int):
-    activity = get_activity(request, pk)
+    try:
+        activity = get_activity(request, pk)
+    except Http404:
+        # another school's code, or an activity since deleted: say so kindly, with a way home
+        return render(request, "activities/checkin_foreign.html", {"pk": pk}, status=404)
     scope = scope_for(request.user)
     if scope.teacher is None:
         raise Http404

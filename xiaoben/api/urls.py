@@ -4,13 +4,29 @@ Each app exposes `router` in its own `api.py`; they are mounted here."""
 
 from importlib import import_module
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import render
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as SchemaValidationError
+from ninja.openapi.docs import Swagger, _csrf_needed
 
 from xiaoben.core.errors import NotPermitted
 
+from . import errors
 from .auth import AUTH
+
+
+class LocalSwagger(Swagger):
+    """Swagger UI from our own static files (npm swagger-ui-dist, copied by
+    scripts/build_assets.py): ninja falls back to a CDN, blank on a school intranet."""
+
+    def render_page(self, request, api, **kwargs):
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        context = {"swagger_settings": self.settings, "api": api, "add_csrf": _csrf_needed(api)}
+        return render(request, "api/swagger.html", context)
+
 
 api = NinjaAPI(
     title="校本 Xiaoben API",
@@ -19,6 +35,7 @@ api = NinjaAPI(
     auth=AUTH,
     urls_namespace="api",
     docs_url="/docs",
+    docs=LocalSwagger(),
 )
 
 ROUTERS = [
@@ -30,6 +47,7 @@ ROUTERS = [
     ("/research/", "xiaoben.research.api"),
     ("/hours/", "xiaoben.hours.api"),
     ("/requirements/", "xiaoben.requirements.api"),
+    ("/plans/", "xiaoben.plans.api"),
     ("/assessment/", "xiaoben.assessment.api"),
     ("/resources/", "xiaoben.resources.api"),
     ("/reports/", "xiaoben.reports.api"),
@@ -43,16 +61,40 @@ for prefix, module in ROUTERS:
 
 @api.exception_handler(ValidationError)
 def validation_error(request, exc: ValidationError):
-    return api.create_response(request, {"detail": "；".join(exc.messages)}, status=400)
+    return api.create_response(request, {"detail": errors.django_errors(exc, errors.app_of(request))}, status=400)
+
+
+@api.exception_handler(SchemaValidationError)
+def schema_error(request, exc: SchemaValidationError):
+    return api.create_response(request, errors.schema_errors(exc.errors, errors.app_of(request)), status=422)
 
 
 @api.exception_handler(AuthenticationError)
 def auth_error(request, exc):
-    return api.create_response(request, {"detail": "未登录或令牌无效。"}, status=401)
+    return api.create_response(request, {"detail": errors.HTTP_MESSAGES[401]}, status=401)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": errors.HTTP_MESSAGES[404]}, status=404)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    message = str(exc)
+    if not any("\u4e00" <= ch <= "\u9fff" for ch in message):  # ninja's own English messages
+        message = errors.HTTP_MESSAGES.get(exc.status_code, "请求有误。")
+    return api.create_response(request, {"detail": message}, status=exc.status_code)
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request, exc):
+    message = str(exc) if any("\u4e00" <= ch <= "\u9fff" for ch in str(exc)) else errors.HTTP_MESSAGES[403]
+    return api.create_response(request, {"detail": message}, status=403)
 
 
 @api.exception_handler(NotPermitted)
 def not_permitted(request, exc: NotPermitted):
     if exc.hides_object:
-        return api.create_response(request, {"detail": "未找到。"}, status=404)
+        return api.create_response(request, {"detail": errors.HTTP_MESSAGES[404]}, status=404)
     return api.create_response(request, {"detail": exc.message}, status=403)

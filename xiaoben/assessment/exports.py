@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import io
-
+from xiaoben.core.xlsx import workbook_bytes
 from xiaoben.reports.formatting import num
 
 from .models import AssessmentScore
@@ -45,9 +44,7 @@ def results_xlsx(*, scheme, results) -> tuple[str, str, bytes]:
             ]
         )
     ws.freeze_panes = "E3"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return f"{scheme.term.name}{scheme.name}.xlsx", XLSX, buf.getvalue()
+    return f"{scheme.term.name}{scheme.name}.xlsx", XLSX, workbook_bytes(wb)
 
 
 # ---------------------------------------------------------------- registry

@@ -97,6 +97,7 @@ def from_requirements(*, scheme, items, teachers):
 def from_hours(*, scheme, items, teachers):
     """学时 of the term (entries of this term), one GROUP BY per category used."""
     from xiaoben.hours.models import HourCategory, HourEntry
+    from xiaoben.requirements.periods import scaled_target, term_window
 
     out = {}
     default_target = Decimal(str(scheme.school.setting("hours_year_target", 72))) / 2
@@ -108,9 +109,12 @@ def from_hours(*, scheme, items, teachers):
             qs = qs.filter(category=cat)
         totals[cat] = dict(qs.order_by().values("teacher_id").annotate(s=Sum("hours")).values_list("teacher_id", "s"))
     labels = dict(HourCategory.choices)
+    window = term_window(scheme.term, scheme.term.end_date)
     for t in teachers:
+        share = window.share_of_period(t.judged_from(scheme.term.start_date))  # a joiner owes their part of the term
         for item in items:
             target = item.hours_target if item.hours_target is not None else default_target
+            target = scaled_target(Decimal(target), share) if target else Decimal(target)
             done = Decimal(totals[item.hours_category].get(t.pk) or 0)
             what = labels.get(item.hours_category, "全部类别") if item.hours_category else "全部类别"
             out[(t.pk, item.pk)] = Evidence(

@@ -13,4 +13,7 @@ class CoreConfig(AppConfig):
         autodiscover_modules("scopes")
         # Notification types (`<app>/notifications.py`) are registered before any is shown.
         autodiscover_modules("notifications")
-        from . import reference_library  # noqa: F401  (registers the library as a text source)
+        from . import (
+            checks,  # noqa: F401  (registers the system checks)
+            reference_library,  # noqa: F401  (registers the library as a text source)
+        )

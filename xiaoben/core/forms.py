@@ -1,5 +1,23 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.core.exceptions import ValidationError
+
+from .params import int_param
+
+
+def _bounded_choice_clean(clean):
+    """A record picked by id: an id no database column can hold is not a choice (SQLite cannot
+    even bind 99999999999999999999 and answered 500)."""
+
+    def checked(value):
+        values = value if isinstance(value, list | tuple) else [value]
+        for v in values:
+            text = str(v).strip() if v is not None else ""
+            if text.lstrip("+-").isdigit() and text.isascii() and int_param(text) is None:
+                raise ValidationError("选择的项目不存在，请重新选择。", code="invalid_choice")
+        return clean(value)
+
+    return checked
 
 
 class StyledFormMixin:
@@ -19,6 +37,8 @@ class StyledFormMixin:
                 css = "form-control"
             if css:
                 w.attrs["class"] = (w.attrs.get("class", "") + " " + css).strip()
+            if isinstance(field, forms.ModelChoiceField):
+                field.clean = _bounded_choice_clean(field.clean)
 
 
 class LoginForm(StyledFormMixin, AuthenticationForm):

@@ -37,6 +37,7 @@ SCHOOL_ADMIN_PERMS = GROUP_LEADER_PERMS | {
     "observations:read_school",
     "rubrics:manage",
     "requirements:manage",
+    "plans:manage",  # the school plan, group plans' approval, plan import
     "hours:approve_school",
     "assessment:manage",
     "reports:export",

@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import models, transaction
 
-from .html import clean_html
 from .models import ApiToken, Attachment, Comment, Notification, User
 from .uploads import validate_upload
 
@@ -78,7 +77,9 @@ def comment_add(*, author: User, target: models.Model, body: str, parent: Commen
     ct = ContentType.objects.get_for_model(target)
     if parent is not None and (parent.target_type_id != ct.pk or parent.target_id != target.pk):
         raise ValidationError("回复的评论不属于这条记录。")
-    comment = Comment.objects.create(target_type=ct, target_id=target.pk, author=author, parent=parent, body=clean_html(text))
+    comment = Comment.objects.create(
+        target_type=ct, target_id=target.pk, author=author, parent=parent, body=text
+    )  # plain text: escaped once, when shown
     names = set(MENTION_RE.findall(text))
     school_id = getattr(target, "school_id", None)
     if names and school_id:

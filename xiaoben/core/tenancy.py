@@ -13,6 +13,7 @@ forgotten rule fails closed.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -60,3 +61,89 @@ def get_object_for_user(user, model: type[M], queryset: models.QuerySet[M] | Non
         return visible_to(user, model, queryset).get(**lookup)
     except (ObjectDoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+# --- Records shown through another record -------------------------------------------------
+#
+# A writing's closest source, an observation's linked activity, a flag's similar record: the
+# referring record being visible says nothing about the record it points at. Such a record is
+# asked about again, through the door, at the moment it is shown: a source that was 区域共享
+# yesterday and 仅自己 today, a draft, a deleted row, another school's record are not shown —
+# the page says there is a record the viewer may not open.
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A record referenced from another: `obj` when the viewer may open it now, else None."""
+
+    exists: bool
+    obj: models.Model | None = None
+
+    @property
+    def hidden(self) -> bool:
+        """There is a referenced record, but this viewer may not open it."""
+        return self.exists and self.obj is None
+
+    def __bool__(self) -> bool:
+        return self.exists
+
+
+NO_REFERENCE = Reference(exists=False)
+
+
+def reference_for(user, model: type[M], pk: int | None, queryset: models.QuerySet[M] | None = None) -> Reference:
+    """The record `pk` of `model` as seen through another record (see the note above)."""
+    if pk is None:
+        return NO_REFERENCE
+    obj = visible_to(user, model, queryset).filter(pk=pk).first()
+    return Reference(exists=True, obj=obj)
+
+
+def visible_ids(user, model: type[models.Model], ids) -> set[int]:
+    """Which of `ids` the viewer may open now (one query, for lists of referring rows)."""
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return set()
+    return set(visible_to(user, model).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def attach_references(user, rows, field: str) -> list:
+    """For each row, `row.<field>_ref`: the Reference to the record `field` points at, as this
+    viewer may see it now (one query for the whole list; the related row itself is the one
+    already loaded with select_related)."""
+    rows = list(rows)
+    if not rows:
+        return rows
+    model = rows[0]._meta.get_field(field).related_model
+    attname = rows[0]._meta.get_field(field).attname
+    allowed = visible_ids(user, model, [getattr(r, attname) for r in rows])
+    for r in rows:
+        pk = getattr(r, attname)
+        obj = getattr(r, field) if pk in allowed else None
+        setattr(r, f"{field}_ref", Reference(exists=pk is not None, obj=obj))
+    return rows
+
+
+@dataclass(frozen=True)
+class ReferenceField:
+    """A foreign key whose target is shown on the referring record's pages (walked by the tenancy walk)."""
+
+    model: type[models.Model]
+    field: str
+    marker_field: str  # a text field of the target that its page shows when the target is visible
+    pages: Callable[[models.Model], list[str]]  # the URLs of the referring record that show the target
+
+
+_REFERENCES: list[ReferenceField] = []
+
+
+def shown_reference(
+    model: type[models.Model], field: str, *, marker_field: str, pages: Callable[[models.Model], list[str]] | None = None
+) -> None:
+    """Declare (in the app's scopes.py) that `model.field`'s target is shown on `model`'s pages;
+    those pages must ask the door about it again (`reference_for` / `attach_references`)."""
+    _REFERENCES.append(ReferenceField(model, field, marker_field, pages or (lambda obj: [obj.get_absolute_url()])))
+
+
+def shown_references() -> list[ReferenceField]:
+    return list(_REFERENCES)

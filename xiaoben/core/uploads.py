@@ -14,7 +14,7 @@ KIND_LABELS = {
     "xlsx": "Excel 表格 (.xlsx)",
     "pptx": "PowerPoint 演示文稿 (.pptx)",
     "image": "图片 (PNG/JPEG/GIF/WebP)",
-    "video": "视频 (MP4)",
+    "video": "视频 (MP4/WebM)",
     "text": "文本文件 (.txt)",
 }
 OFFICE_MARKERS = {"docx": "word/", "xlsx": "xl/", "pptx": "ppt/"}
@@ -27,7 +27,7 @@ def sniff_kind(head: bytes, data_for_zip=None) -> str | None:
         return "image"
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "image"
-    if head[4:8] == b"ftyp":
+    if head[4:8] == b"ftyp" or head.startswith(b"\x1a\x45\xdf\xa3"):  # MP4/MOV or WebM
         return "video"
     if head.startswith(b"PK\x03\x04") and data_for_zip is not None:
         try:
@@ -39,12 +39,14 @@ def sniff_kind(head: bytes, data_for_zip=None) -> str | None:
             if any(n.startswith(marker) for n in names):
                 return kind
         return None
-    try:
-        head.decode("utf-8")
-        if b"\x00" not in head:
+    if b"\x00" in head:
+        return None
+    for cut in range(4):  # the head may end inside a multi-byte Chinese character
+        try:
+            head[: len(head) - cut].decode("utf-8")
             return "text"
-    except UnicodeDecodeError:
-        pass
+        except UnicodeDecodeError:
+            continue
     return None
 
 
@@ -58,10 +60,15 @@ def validate_upload(f, kinds: set[str] | frozenset[str], max_mb: int | None = No
         raise ValidationError("文件是空的，请检查后重新上传。")
     if f.size > max_mb * 1024 * 1024:
         raise ValidationError(f"文件太大：{f.size / 1024 / 1024:.1f} MB，最大允许 {max_mb} MB。")
+    # Only the head is read: a 500 MB lesson video must not be loaded into memory to be judged.
     f.seek(0)
-    data = f.read()
+    head = f.read(64)
     f.seek(0)
-    kind = sniff_kind(data[:64], io.BytesIO(data) if data[:4] == b"PK\x03\x04" else None)
+    zipped = None
+    if head[:4] == b"PK\x03\x04":
+        zipped = f.file if hasattr(f, "file") and hasattr(f.file, "seek") else io.BytesIO(f.read())
+    kind = sniff_kind(head, zipped)
+    f.seek(0)
     if kind not in kinds:
         raise ValidationError(f"文件「{getattr(f, 'name', '')}」的类型不被接受，只能上传：{allowed}。")
     return kind

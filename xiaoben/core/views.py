@@ -27,6 +27,13 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     form_class = StyledPasswordChangeForm
     template_name = "registration/password_change.html"
 
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if self.request.user.must_change_password:  # the batch password the school handed out, not an “old” one
+            form.fields["old_password"].label = "初始密码"
+            form.fields["old_password"].help_text = "学校发给你的初始密码。"
+        return form
+
     def form_valid(self, form):
         response = super().form_valid(form)
         user = form.user
@@ -165,4 +172,30 @@ def attachment_download(request, pk: int):
     model = att.target_type.model_class()
     if model is None or not visible_to(request.user, model).filter(pk=att.target_id).exists():
         raise Http404
-    return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.name)
+    # Served with a type we chose (never guessed from a name a person typed), nosniff (set by
+    # SecurityMiddleware), and as a download unless it is a kind a browser previews safely.
+    ext = att.name.rsplit(".", 1)[-1].lower() if "." in att.name else ""
+    previewable = {
+        "pdf": "application/pdf",
+        "png": "image/png",
+        "jpg": "image/jpeg",
+        "jpeg": "image/jpeg",
+        "gif": "image/gif",
+        "webp": "image/webp",
+    }
+    content_type = previewable.get(ext, "application/octet-stream")
+    response = FileResponse(att.file.open("rb"), as_attachment=ext not in previewable, filename=att.name, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def server_error(request):
+    """500 in the site layout (with the menu, so there is a way on); if the layout itself
+    fails — the database may be what broke — a plain page with no queries."""
+    from django.http import HttpResponseServerError
+    from django.template import loader
+
+    try:
+        return render(request, "500.html", status=500)
+    except Exception:
+        return HttpResponseServerError(loader.get_template("500_plain.html").render())

@@ -101,11 +101,10 @@ def _read_rows(upload) -> list[tuple]:
     validate_upload(upload, {"xlsx"})
     try:
         wb = load_workbook(io.BytesIO(upload.read()), read_only=True, data_only=True)
+        rows = list(wb.worksheets[0].iter_rows(values_only=True))  # a corrupt sheet fails here, lazily
+        wb.close()
     except Exception:
         raise ValidationError("无法读取该 Excel 文件，请另存为 .xlsx 后重试。") from None
-    ws = wb.worksheets[0]
-    rows = list(ws.iter_rows(values_only=True))
-    wb.close()
     return rows
 
 

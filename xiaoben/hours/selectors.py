@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 
 from django.db.models import DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
@@ -33,6 +34,26 @@ class Targets:
     @property
     def cycle_label(self) -> str:
         return f"{self.cycle_start}—{self.cycle_end}年"
+
+    def for_teacher(self, teacher: Teacher, year: int) -> Targets:
+        """A teacher who joined this school (or began teaching) during the year or cycle owes
+        the share of it after that day, rounded up — the same rule as the requirements engine."""
+        from xiaoben.requirements.periods import scaled_target
+
+        def share(start: dt.date, end: dt.date) -> Fraction:
+            begin = teacher.judged_from(start)
+            if begin <= start:
+                return Fraction(1)
+            return Fraction(max(0, (end - begin).days + 1), (end - start).days + 1)
+
+        y = share(dt.date(year, 1, 1), dt.date(year, 12, 31))
+        c = share(dt.date(self.cycle_start, 1, 1), dt.date(self.cycle_end, 12, 31))
+        return Targets(
+            year=scaled_target(self.year, y) if self.year else self.year,
+            cycle=scaled_target(self.cycle, c) if self.cycle else self.cycle,
+            cycle_start=self.cycle_start,
+            cycle_end=self.cycle_end,
+        )
 
 
 def targets_for(school: School, year: int) -> Targets:
@@ -90,7 +111,7 @@ class LedgerSummary:
 
 
 def ledger_summary(teacher: Teacher, year: int) -> LedgerSummary:
-    t = targets_for(teacher.school, year)
+    t = targets_for(teacher.school, year).for_teacher(teacher, year)
     mine = HourEntry.objects.filter(teacher=teacher)
     return LedgerSummary(
         year=year,

@@ -121,6 +121,9 @@ def stats(request):
     year = _year(request)
     q = request.GET.get("q", "").strip()[:30]
     page = Paginator(selectors.school_hour_stats(school=school, year=year, search=q), 50).get_page(request.GET.get("page"))
+    base = selectors.targets_for(school, year)
+    for t in page:  # a joiner's target is their share of the year
+        t.year_target = base.for_teacher(t, year).year
     return render(
         request,
         "hours/stats.html",

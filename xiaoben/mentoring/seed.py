@@ -68,7 +68,12 @@ def seed(ctx: SeedContext) -> None:
             same = [m for m in mentors if m.subject == t.subject]
             if not same:
                 continue
-            best = max(same, key=lambda m, t=t: (together.get((t.pk, m.pk), 0), -load[m.pk], m.teaching_years(today) or 0, -m.pk))
+            pinned = [m for m in same if m.staff_no == README_PAIRS.get(t.staff_no)]
+            best = (
+                pinned[0]
+                if pinned
+                else max(same, key=lambda m, t=t: (together.get((t.pk, m.pk), 0), -load[m.pk], m.teaching_years(today) or 0, -m.pk))
+            )
             load[best.pk] += 1
             pairs.append(
                 Mentorship(school=school, school_year=year, mentor=best, mentee=t, subject=t.subject, start_date=start, goals=DEFAULT_GOALS)
@@ -82,6 +87,10 @@ def seed(ctx: SeedContext) -> None:
             [MentorshipNote(mentorship=p, author=p.mentor.user, text=rng.choice(NOTES)) for p in pairs[: max(1, len(pairs) // 2)]]
         )
         _last_year(ctx, school, year, teachers, mentors)
+
+
+# The README's demo persona and her 师傅 (tests/test_tenancy_walk.py checks the README agrees).
+README_PAIRS = {"X009": "X004"}  # 蔡琳 ← 郝雨欣
 
 
 def _last_year(ctx, school, year, teachers, mentors) -> None:

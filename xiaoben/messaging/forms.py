@@ -38,6 +38,21 @@ class RobotForm(forms.Form):
 class PreferencesForm(forms.Form):
     email_kinds = forms.MultipleChoiceField(label=_("这些消息同时发邮件"), choices=(), widget=forms.CheckboxSelectMultiple, required=False)
     digest = forms.ChoiceField(label=_("邮件发送方式"), choices=DigestMode.choices)
+    muted_robot_kinds = forms.MultipleChoiceField(
+        label=_("群消息里不要点我的名字"), choices=(), widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email_kinds"].choices = email_kind_choices()
+        self.fields["muted_robot_kinds"].choices = robot_kind_choices()
+
+
+class SchoolDefaultsForm(forms.Form):
+    email_kinds = forms.MultipleChoiceField(
+        label=_("全校默认：这些消息同时发邮件"), choices=(), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    digest = forms.ChoiceField(label=_("全校默认：邮件发送方式"), choices=DigestMode.choices)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -45,5 +45,5 @@ notification_type(
     label=_("每周组员进度（组长）"),
     text=_("%(group)s本周有 %(count)s 位组员落后：%(names)s"),
     default_channels=("app", "email"),
-    robot_text=_("#### %(group)s 本周研修进度\n落后 %(count)s 人：%(names)s\n> 请组员抓紧完成本周还能完成的任务。"),
+    robot_text=_("#### %(group)s 本周研修进度\n落后 %(count)s 人：%(robot_names)s\n> 请组员抓紧完成本周还能完成的任务。"),
 )

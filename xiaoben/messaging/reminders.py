@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from xiaoben.core.notifications import notify
 
+from .models import ChannelSettings
 from .scheduled import once, scheduled
 
 EVENING_HOUR = 18  # 前一天晚上 18:00 之后提醒
@@ -215,8 +216,15 @@ def weekly_behind(now: dt.datetime) -> int:
             members[m.group_id].append(m.teacher_id)
             if m.role in ("leader", "deputy"):
                 leaders[m.group_id].append(m.teacher.user_id)
+        user_of = {t.pk: t.user_id for t in grid.teachers}
+        muted = {
+            row.user_id
+            for row in ChannelSettings.objects.filter(user_id__in=user_of.values())
+            if "requirements.weekly_behind" in (row.muted_robot_kinds or [])
+        }
         for group_id, ids in members.items():
             late = [names[i] for i in ids if i in behind and i in names]
+            public = [names[i] for i in ids if i in behind and i in names and user_of.get(i) not in muted]
             if not late or not leaders[group_id] or not once(f"requirements.weekly_behind:{group_id}:{week[0]}-{week[1]}"):
                 continue
             group = groups[group_id]
@@ -224,7 +232,13 @@ def weekly_behind(now: dt.datetime) -> int:
                 "requirements.weekly_behind",
                 recipients=leaders[group_id],
                 target=_Owner("group", group_id),
-                context={"group": group.name, "count": len(late), "names": "、".join(late[:30])},
+                context={
+                    "group": group.name,
+                    "count": len(late),
+                    "names": "、".join(late[:30]),
+                    # the group chat names only those who did not ask to be left out
+                    "robot_names": "、".join(public[:30]) + (f" 等{len(late)}人" if len(public) < len(late) else ""),
+                },
                 url=reverse("requirements:grid") + f"?group={group_id}",
             )
             sent += 1

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from xiaoben.core.errors import require
+from xiaoben.core.jobs import enqueue
 from xiaoben.core.notifications import get_type, notify
 from xiaoben.core.scope import Scope
 
@@ -116,13 +117,19 @@ def robot_test(*, actor: Scope, robot: Robot) -> robots.RobotAnswer:
 
 
 @transaction.atomic
-def channel_settings_save(*, actor: Scope, email_kinds: list[str], digest: str) -> ChannelSettings:
+def channel_settings_save(
+    *, actor: Scope, email_kinds: list[str], digest: str, muted_robot_kinds: list[str] | None = None
+) -> ChannelSettings:
+    """A person's choices: which notices also come by e-mail, one by one or as a digest,
+    and in which group-chat posts their name is left out."""
     require(actor.is_authenticated and actor.user_id is not None)
     if digest not in DigestMode.values:
         raise ValidationError({"digest": "请选择汇总方式。"})
     known = [k for k in email_kinds if get_type(k) is not None]
     row, _ = ChannelSettings.objects.get_or_create(user_id=actor.user_id)
     row.email_kinds, row.digest, row.customised = sorted(set(known)), digest, True
+    if muted_robot_kinds is not None:
+        row.muted_robot_kinds = sorted({k for k in muted_robot_kinds if get_type(k) is not None})
     row.save()
     return row
 
@@ -229,47 +236,51 @@ def deliveries_due(now: dt.datetime | None = None) -> list[int]:
 
 
 def digests_send(now: dt.datetime | None = None) -> int:
-    """Send each person's held e-mails as one digest: daily ones every morning after 7:00,
-    weekly ones on Monday morning. Returns how many digests went out."""
+    """Build each person's held e-mails into one digest: daily ones every morning after 7:00,
+    weekly ones on Monday morning. A fixed number of queries however many people: the digest
+    mails are queued as deliveries and sent by the job like any other. Returns how many."""
     now = now or timezone.now()
     local = timezone.localtime(now)
     if local.hour < 7:
         return 0
     modes = [DigestMode.DAILY] + ([DigestMode.WEEKLY] if local.weekday() == 0 else [])
-    held = (
+    today_start = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    held = list(
         Delivery.objects.filter(channel=DeliveryChannel.DIGEST, status=DeliveryStatus.HELD)
         .filter(
             Q(recipient__channel_settings__digest__in=modes)
             | Q(recipient__channel_settings__isnull=True)
             | Q(recipient__channel_settings__customised=False)
         )
-        .select_related("recipient")
+        .exclude(recipient__channel_settings__last_digest_at__gte=today_start)
         .order_by("recipient_id", "created_at")
+        .values_list("pk", "recipient_id", "school_id", "body")
     )
-    by_user: dict[int, list[Delivery]] = {}
-    for d in held:
-        by_user.setdefault(d.recipient_id, []).append(d)
-    today_start = local.replace(hour=0, minute=0, second=0, microsecond=0)
-    settings_rows = {s.user_id: s for s in ChannelSettings.objects.filter(user_id__in=by_user)}
-    sent = 0
-    for user_id, items in by_user.items():
-        row = settings_rows.get(user_id)
-        if row is not None and row.last_digest_at and row.last_digest_at >= today_start:
-            continue
-        user = items[0].recipient
-        lines = "\n".join(f"· {d.body}" for d in items)
-        digest = Delivery.objects.create(
+    by_user: dict[int, list[tuple]] = {}
+    for row in held:
+        by_user.setdefault(row[1], []).append(row)
+    if not by_user:
+        return 0
+    digests = [
+        Delivery(
             channel=DeliveryChannel.EMAIL,
             kind="messaging.digest",
-            recipient=user,
-            school_id=items[0].school_id,
+            recipient_id=user_id,
+            school_id=items[0][2],
             title=f"校本研修消息汇总（{len(items)}条）",
-            body=lines,
+            body="\n".join(f"· {body}" for _, _, _, body in items),
             url="/notifications/",
             next_attempt_at=now,
         )
-        Delivery.objects.filter(pk__in=[d.pk for d in items]).update(status=DeliveryStatus.SENT, sent_at=now, response="已并入汇总邮件。")
-        ChannelSettings.objects.update_or_create(user_id=user_id, defaults={"last_digest_at": now})
-        deliver(digest.pk, now)
-        sent += 1
-    return sent
+        for user_id, items in by_user.items()
+    ]
+    created = Delivery.objects.bulk_create(digests)
+    Delivery.objects.filter(pk__in=[r[0] for r in held]).update(status=DeliveryStatus.SENT, sent_at=now, response="已并入汇总邮件。")
+    existing = set(ChannelSettings.objects.filter(user_id__in=by_user).values_list("user_id", flat=True))
+    ChannelSettings.objects.filter(user_id__in=existing).update(last_digest_at=now)
+    ChannelSettings.objects.bulk_create([ChannelSettings(user_id=u, last_digest_at=now) for u in by_user if u not in existing])
+    from .tasks import deliver as deliver_task
+
+    for d in created:
+        enqueue(deliver_task, d.pk)
+    return len(created)

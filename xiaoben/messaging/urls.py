@@ -11,5 +11,6 @@ urlpatterns = [
     path("robots/<int:pk>/delete/", views.robot_delete, name="robot_delete"),
     path("deliveries/", views.deliveries, name="deliveries"),
     path("preferences/", views.preferences, name="preferences"),
+    path("school-defaults/", views.school_defaults, name="school_defaults"),
     path("n/<int:pk>/", views.open_notice, name="open"),
 ]

@@ -16,7 +16,7 @@ from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user
 
 from . import selectors, services
-from .forms import PreferencesForm, RobotForm
+from .forms import PreferencesForm, RobotForm, SchoolDefaultsForm
 from .models import ChannelSettings, Robot
 from .preferences import effective
 
@@ -151,12 +151,40 @@ def preferences(request):
     from .preferences import wants_email
 
     initial_kinds = [key for key, _ in PreferencesForm().fields["email_kinds"].choices if wants_email(key, kinds)]
-    form = PreferencesForm(request.POST or None, initial={"email_kinds": initial_kinds, "digest": digest})
+    muted = row.muted_robot_kinds if row is not None else []
+    form = PreferencesForm(request.POST or None, initial={"email_kinds": initial_kinds, "digest": digest, "muted_robot_kinds": muted})
     if request.method == "POST" and form.is_valid():
-        services.channel_settings_save(actor=scope, email_kinds=form.cleaned_data["email_kinds"], digest=form.cleaned_data["digest"])
+        services.channel_settings_save(
+            actor=scope,
+            email_kinds=form.cleaned_data["email_kinds"],
+            digest=form.cleaned_data["digest"],
+            muted_robot_kinds=form.cleaned_data["muted_robot_kinds"],
+        )
         messages.success(request, "通知设置已保存。")
         return redirect("messaging:preferences")
     return render(request, "messaging/preferences.html", {"form": form, "has_email": bool(request.user.email)})
+
+
+@login_required
+def school_defaults(request):
+    """全校默认: which notices teachers get by e-mail until they choose for themselves."""
+    from .preferences import school_defaults as current
+
+    scope = scope_for(request.user)
+    school = scope.teacher.school if scope.teacher else None
+    if school is None or not scope.can("school:manage", school_id=school.pk):
+        raise NotPermitted("只有学校管理员可以设置全校默认。")
+    data = current(school)
+    form = SchoolDefaultsForm(
+        request.POST or None, initial={"email_kinds": data.get("email_kinds", []), "digest": data.get("digest", "off")}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.school_notification_defaults_save(
+            actor=scope, school=school, email_kinds=form.cleaned_data["email_kinds"], digest=form.cleaned_data["digest"]
+        )
+        messages.success(request, "全校默认已保存；已自行设置过的老师保持自己的选择。")
+        return redirect("messaging:school_defaults")
+    return render(request, "messaging/school_defaults.html", {"form": form, "school": school})
 
 
 @login_required

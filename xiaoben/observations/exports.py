@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from xiaoben.core.tenancy import get_object_for_user
+from xiaoben.core.xlsx import workbook_bytes
 from xiaoben.reports.formatting import num
 from xiaoben.reports.params import TermParams
 from xiaoben.reports.registry import Exporter, register
@@ -177,9 +178,7 @@ def observations_xlsx(qs) -> tuple[str, str, bytes]:
         )
     for col, width in zip("ABCDEFGHIJKLMNOP", [12, 7, 10, 7, 6, 10, 24, 9, 10, 7, 6, 6, 17, 30, 30, 30], strict=True):
         ws.column_dimensions[col].width = width
-    buf = io.BytesIO()
-    wb.save(buf)
-    return f"听课记录-{timezone.localdate():%Y%m%d}.xlsx", XLSX, buf.getvalue()
+    return f"听课记录-{timezone.localdate():%Y%m%d}.xlsx", XLSX, workbook_bytes(wb)
 
 
 # ---------------------------------------------------------------- registry

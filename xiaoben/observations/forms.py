@@ -39,6 +39,13 @@ class ObservationForm(StyledFormMixin, forms.Form):
         self.fields["activity"].queryset = activities if activities is not None else self.fields["teacher"].queryset.none()
         if not self.is_bound and not self.initial.get("lesson_date"):
             self.initial["lesson_date"] = timezone.localdate()
+        # 三年级, not “3年级”; only the grades of the school's stage (a 小学 has six)
+        from xiaoben.org.choices import GRADE_NAMES, STAGE_GRADES
+        from xiaoben.org.models import School
+
+        stage = School.objects.filter(pk=school_id).values_list("stage", flat=True).first()
+        grades = STAGE_GRADES.get(stage, range(1, 13))
+        self.fields["grade"].choices = [("", "—")] + [(str(g), GRADE_NAMES[g]) for g in grades]
 
 
 class RubricForm(StyledFormMixin, forms.Form):

@@ -59,6 +59,8 @@ class Observation(TimeStampedModel, SoftDeleteModel, VersionedModel):
     total = models.DecimalField(_("总分"), max_digits=5, decimal_places=1, null=True, blank=True)
     grade_label = models.CharField(_("等级"), max_length=10, blank=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    # the recording form's one-time token: a double-submitted form finds the record it created
+    form_token = models.CharField(_("表单标识"), max_length=40, blank=True, default="", editable=False)
 
     history = HistoricalRecords()
 
@@ -70,6 +72,11 @@ class Observation(TimeStampedModel, SoftDeleteModel, VersionedModel):
             models.Index(fields=["school", "term"]),
             models.Index(fields=["observer", "lesson_date"]),
             models.Index(fields=["teacher", "lesson_date"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["observer", "form_token"], condition=~models.Q(form_token=""), name="uniq_observation_form_token"
+            )
         ]
 
     def __str__(self) -> str:

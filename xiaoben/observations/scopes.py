@@ -3,8 +3,9 @@ the groups the observed teacher belongs to, and the school's admins. A draft is
 the observer's alone. Other schools: nothing (404)."""
 
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 
-from xiaoben.core.tenancy import scope_rule
+from xiaoben.core.tenancy import scope_rule, shown_reference
 from xiaoben.org.models import GroupMembership
 
 from .models import FeedbackFlag, Observation, Rubric
@@ -46,3 +47,12 @@ def _flags(scope, qs):
             | Exists(led.filter(teacher_id=OuterRef("observation__teacher_id")))
         )
     return qs.filter(cond)
+
+
+# Records shown through these (asked about again through the door; walked by the tenancy walk).
+def _flag_pages(flag):
+    return [flag.observation.get_absolute_url(), reverse("observations:flags")]
+
+
+shown_reference(Observation, "activity", marker_field="title", pages=lambda o: [o.get_absolute_url(), reverse("observations:list")])
+shown_reference(FeedbackFlag, "similar_to", marker_field="lesson_title", pages=_flag_pages)

@@ -30,11 +30,15 @@ ACTIVITY_KIND = {"demo": K.DEMO, "research": K.RESEARCH, "report": K.REPORT, "st
 
 
 def _teaching_days(term, upto: dt.date) -> list[dt.date]:
+    """School days of the term so far: no weekends, holiday weeks or days off in the calendar."""
+    from xiaoben.org.calendar import for_term
+
     holidays = set(term.holiday_weeks or [])
+    cal = for_term(term)
     end = min(term.end_date, upto)
     day, out = term.start_date + dt.timedelta(days=3), []
     while day <= end:
-        if day.weekday() < 5 and term.week_of(day) not in holidays:
+        if not cal.is_day_off(day) and term.week_of(day) not in holidays:
             out.append(day)
         day += dt.timedelta(days=1)
     return out
@@ -158,7 +162,7 @@ def _feedback(rng, title: str) -> tuple[str, str, str]:
 
 
 def _row(rng, school, term, observer, teacher, day, kind, today, pts, items, rubric, activity=None, title=None):
-    title = title or rng.choice(txt.LESSONS.get(teacher.subject) or txt.LESSONS["语文"])
+    title = title or rng.choice(txt.lessons_for(teacher.subject, school.stage))
     strengths, weaknesses, suggestions = _feedback(rng, title)
     late = rng.random() < 0.04
     entered_day = day + dt.timedelta(days=rng.randint(5, 20) if late else rng.choice([0, 0, 0, 1, 2]))

@@ -1,6 +1,21 @@
 """Phrase banks for demo 听课记录: lesson titles per subject and 三个一 feedback
 the way teachers write it."""
 
+# Lessons taught in 初中 (the rest of a subject's list is 小学): a 小学 never observes 孔乙己.
+JUNIOR_LESSONS = {
+    "背影", "春", "济南的冬天", "孔乙己", "岳阳楼记", "一元一次方程", "勾股定理", "平行四边形的判定", "一次函数的图像", "有理数的加法",
+    "Unit 3 My weekend plan", "Unit 5 Do you have a soccer ball?", "Reading: A trip to the zoo",
+}  # fmt: skip
+
+
+def lessons_for(subject: str, stage: str) -> list[str]:
+    """The subject's lesson titles that fit the school's stage (小学 or 初中)."""
+    pool = LESSONS.get(subject) or LESSONS["语文"]
+    junior = stage in ("junior", "senior", "complete")
+    fit = [t for t in pool if (t in JUNIOR_LESSONS) == junior]
+    return fit or pool
+
+
 LESSONS = {
     "语文": [
         "秋天的雨",

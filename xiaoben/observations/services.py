@@ -82,6 +82,8 @@ def _validate(observer: Teacher, data: ObservationInput, rubric: Rubric, submit:
             continue
         try:
             p = Decimal(str(raw))
+            if not p.is_finite():  # NaN, Infinity: Decimal parses them, comparing them raises
+                raise InvalidOperation
         except (InvalidOperation, ValueError):
             errors.append(f"“{item.title}”的得分必须是数字。")
             continue
@@ -89,8 +91,10 @@ def _validate(observer: Teacher, data: ObservationInput, rubric: Rubric, submit:
             errors.append(f"“{item.title}”的得分应在 0 到 {item.max_points} 之间。")
             continue
         points[item.pk] = p
-    if submit and len(points) < len(items):
-        errors.append("还有评价项目没有打分。")
+    optional = bool(observer.school.setting("rubric_scoring_optional", False))
+    if submit and len(points) < len(items) and not (optional and not points):
+        missing = [i.title for i in items.values() if i.pk not in points]
+        errors.append(f"还有{len(missing)}个评价项目没有打分：{'、'.join(missing[:5])}{'等' if len(missing) > 5 else ''}。")
     if errors:
         raise ValidationError(errors)
     return points
@@ -111,6 +115,8 @@ def observation_save(
     Only the observer writes it, and only while it is a draft. `created_at` is
     when it was first entered: that, not the submit time, decides 补录."""
     if observation is not None:
+        if expected_version is None:  # the editor's copy must say which version it was loaded from
+            raise ValidationError("缺少版本号：请刷新页面后再保存。")
         if observation.observer_id != observer.pk:
             raise ValidationError("只有听课人本人可以修改这条听课记录。")
         if observation.status != ObservationStatus.DRAFT:
@@ -146,10 +152,7 @@ def observation_save(
         obs.save()
     else:
         fields = [*EDITABLE, *TEXTS, "term", "rubric", "total", "grade_label", "status", "submitted_at", "is_backfilled"]
-        if expected_version is not None:
-            save_checked(obs, expected_version, fields)
-        else:
-            obs.save()
+        save_checked(obs, expected_version, fields)
     ObservationScore.objects.filter(observation=obs).delete()
     ObservationScore.objects.bulk_create(ObservationScore(observation=obs, item_id=k, points=v) for k, v in points.items())
     if submit:

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import json
+import uuid
 from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from xiaoben.activities.models import Activity
 from xiaoben.core.decorators import require_perm
+from xiaoben.core.params import int_param
 from xiaoben.core.scope import scope_for
-from xiaoben.core.tenancy import get_object_for_user, visible_to
+from xiaoben.core.tenancy import attach_references, get_object_for_user, reference_for, visible_to
 from xiaoben.org.models import Term
 from xiaoben.org.selectors import current_term
 from xiaoben.reports.views_exports import export_response
@@ -24,16 +28,13 @@ from xiaoben.reports.views_exports import export_response
 from . import selectors, services
 from .forms import ObservationForm
 from .models import Observation, ObservationKind, ObservationStatus
-from .rubrics import item_choices, item_default, rubric_for_school
+from .rubrics import item_choices, rubric_for_school
 
 LINKABLE_ACTIVITY_KINDS = ["open_lesson", "same_topic", "lesson_study", "competition", "seminar"]
 
 
 def _int(v):
-    try:
-        return int(v)
-    except (TypeError, ValueError):
-        return None
+    return int_param(v)
 
 
 def _activities(scope):
@@ -68,6 +69,7 @@ def observation_list(request):
             request, "observations.list_xlsx", {"term": term_id, "role": role, "kind": kind, "q": q, "backfilled": backfilled}
         )
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    page.object_list = attach_references(scope, page.object_list, "activity")
     drafts = list(selectors.my_drafts(user=request.user)[:5]) if scope.teacher else []
     return render(
         request,
@@ -105,7 +107,7 @@ def _score_rows(rubric, points: dict[int, Decimal]):
     rows, dim = [], None
     for item in rubric.items.all():
         choices = item_choices(item.max_points)
-        value = points.get(item.pk, item_default(item.max_points))
+        value = points.get(item.pk)  # unscored until the observer taps: an untouched form is not 90分"优"
         rows.append({"item": item, "choices": choices, "value": value, "new_dim": item.dimension != dim})
         dim = item.dimension
     return rows
@@ -153,16 +155,28 @@ def observation_edit(request, pk: int | None = None):
         points = _points_from_post(request.POST)
         obs = obs or _draft_from_post(request, scope)
         submit = request.POST.get("action") != "draft"
+        token = (request.POST.get("form_token") or "")[:40]
+        done = _created_by_token(scope, token) if obs is None else None
+        if done is not None:  # the same form sent twice (double tap, resend): one record
+            if done.status == ObservationStatus.SUBMITTED:
+                return redirect("observations:detail", pk=done.pk)
+            obs = done
         if form.is_valid():
             try:
-                obs = services.observation_save(
-                    observer=scope.teacher,
-                    data=_input(form, points),
-                    submit=submit,
-                    observation=obs,
-                    expected_version=form.cleaned_data.get("version") if obs else None,
-                    rubric=rubric,
-                )
+                with transaction.atomic():
+                    is_new = obs is None
+                    obs = services.observation_save(
+                        observer=scope.teacher,
+                        data=_input(form, points),
+                        submit=submit,
+                        observation=obs,
+                        expected_version=(obs.version if done is not None else form.cleaned_data.get("version")) if obs else None,
+                        rubric=rubric,
+                    )
+                    if is_new and token:
+                        Observation.all_objects.filter(pk=obs.pk).update(form_token=token)
+            except IntegrityError:  # a twin request created it a moment ago
+                return redirect("observations:detail", pk=_created_by_token(scope, token).pk)
             except ValidationError as e:
                 for m in e.messages:
                     form.add_error(None, m)
@@ -204,6 +218,7 @@ def observation_edit(request, pk: int | None = None):
         {
             "form": form,
             "obs": obs,
+            "form_token": (request.POST.get("form_token") or "")[:40] or uuid.uuid4().hex,
             "rubric": rubric,
             "scale_json": json.dumps(rubric.grade_scale, ensure_ascii=False),
             "score_rows": _score_rows(rubric, score_points),
@@ -214,10 +229,15 @@ def observation_edit(request, pk: int | None = None):
 
 def _decimal_ok(v) -> bool:
     try:
-        Decimal(v)
-        return True
+        return Decimal(v).is_finite()
     except Exception:
         return False
+
+
+def _created_by_token(scope, token: str):
+    if not token:
+        return None
+    return Observation.all_objects.filter(observer_id=scope.teacher_id, form_token=token, deleted_at__isnull=True).first()
 
 
 def _draft_from_post(request, scope):
@@ -242,11 +262,16 @@ def observation_autosave(request):
         return JsonResponse({"ok": False, "errors": [str(e) for errs in form.errors.values() for e in errs]}, status=400)
     try:
         obs = services.observation_save(
-            observer=scope.teacher, data=_input(form, _points_from_post(request.POST)), submit=False, observation=obs, rubric=rubric
+            observer=scope.teacher,
+            data=_input(form, _points_from_post(request.POST)),
+            submit=False,
+            observation=obs,
+            expected_version=form.cleaned_data.get("version") if obs else None,
+            rubric=rubric,
         )
     except ValidationError as e:
-        return JsonResponse({"ok": False, "errors": e.messages}, status=400)
-    return JsonResponse({"ok": True, "id": obs.pk, "saved_at": obs.updated_at.strftime("%H:%M:%S")})
+        return JsonResponse({"ok": False, "errors": e.messages}, status=409 if getattr(e, "code", None) == "conflict" else 400)
+    return JsonResponse({"ok": True, "id": obs.pk, "version": obs.version, "saved_at": obs.updated_at.strftime("%H:%M:%S")})
 
 
 @login_required
@@ -261,10 +286,11 @@ def observation_detail(request, pk: int):
     obs = get_object_for_user(request.user, Observation, selectors.observation_detail_qs(request.user), pk=pk)
     scope = scope_for(request.user)
     flags = (
-        list(obs.flags.filter(resolved_at__isnull=True).select_related("similar_to__observer"))
+        attach_references(scope, obs.flags.filter(resolved_at__isnull=True).select_related("similar_to__observer"), "similar_to")
         if (scope.admin_of(obs.school_id) or scope.is_group_leader)
         else []
     )
+    activity = reference_for(scope, Activity, obs.activity_id)
     return render(
         request,
         "observations/detail.html",
@@ -274,6 +300,7 @@ def observation_detail(request, pk: int):
             "is_observer": scope.is_self(obs.observer_id),
             "is_observed": scope.is_self(obs.teacher_id),
             "flags": flags,
+            "activity": activity,
             "week": obs.term.week_of(obs.lesson_date),
         },
     )

@@ -10,8 +10,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from xiaoben.core.params import int_param
 from xiaoben.core.scope import scope_for
-from xiaoben.core.tenancy import get_object_for_user, visible_to
+from xiaoben.core.tenancy import attach_references, get_object_for_user, visible_to
 from xiaoben.org.models import Teacher, Term
 from xiaoben.org.selectors import current_term
 
@@ -21,10 +22,7 @@ from .rubrics import DEFAULT_ITEMS
 
 
 def _int(v):
-    try:
-        return int(v)
-    except (TypeError, ValueError):
-        return None
+    return int_param(v)
 
 
 @login_required
@@ -87,7 +85,7 @@ def flags(request):
     if not (scope.is_group_leader or scope.is_school_admin or scope.is_platform_admin):
         raise Http404
     show_all = request.GET.get("all") == "1"
-    rows = list(selectors.flag_list(user=request.user, open_only=not show_all)[:200])
+    rows = attach_references(scope, selectors.flag_list(user=request.user, open_only=not show_all)[:200], "similar_to")
     return render(request, "observations/flags.html", {"flags": rows, "show_all": show_all})
 
 

@@ -7,7 +7,6 @@ ages in whole years (周岁) on the day of the analysis."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -16,6 +15,8 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractYear
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+
+from xiaoben.core.xlsx import workbook_bytes
 
 from .choices import TITLE_BANDS, Education, Gender, HonourKind, HonourLevel, Title
 from .models import School, Teacher, TeacherHonour
@@ -49,10 +50,11 @@ class Share:
     label: str
     count: int
     total: int
+    fixed: int | None = None  # set by `partition`: shares of a whole that add to 100
 
     @property
     def percent(self) -> int:
-        return percent(self.count, self.total)
+        return self.fixed if self.fixed is not None else percent(self.count, self.total)
 
     @property
     def exact(self) -> bool:
@@ -87,8 +89,30 @@ class Analysis:
         return [(lv, [self.honours[lv].get(k, 0) for k in kinds], sum(self.honours[lv].values())) for lv in self.honours]
 
     @property
+    def honour_rows_with_share(self) -> list[tuple[str, list[int], int, int]]:
+        """… plus 占比: the level's honours as a share of the active teachers (whole per cent)."""
+        n = self.honoured.total
+        return [(lv, counts, total, percent(total, n)) for lv, counts, total in self.honour_rows]
+
+    @property
     def honour_kinds(self) -> list[str]:
         return [str(label) for _, label in HonourKind.choices]
+
+
+def partition(shares: list[Share]) -> list[Share]:
+    """Whole per cents that add to exactly 100 for the parts of one whole (女 51% + 男 49%,
+    never 101%): largest remainder."""
+    total = sum(x.count for x in shares)
+    if not total or total != shares[0].total:
+        return shares
+    exact = [Decimal(x.count * 100) / total for x in shares]
+    floors = [int(e) for e in exact]
+    left = 100 - sum(floors)
+    for i in sorted(range(len(shares)), key=lambda i: exact[i] - floors[i], reverse=True)[:left]:
+        floors[i] += 1
+    for x, f in zip(shares, floors, strict=True):
+        x.fixed = f
+    return shares
 
 
 def percent(count: int, total: int) -> int:
@@ -170,11 +194,11 @@ def structure_analysis(*, school: School, on: dt.date) -> Analysis:
         no_since=a["no_since"],
         age_bands=[Share(label, a[f"age{i}"], n) for i, (label, _, _) in enumerate(AGE_BANDS)],
         five_year=[Share(label, a[f"five{i}"], n) for i, (label, _, _) in enumerate(FIVE_YEAR_BANDS)],
-        education=[Share(str(label), edu_counts.get(v, 0), n) for v, label in Education.choices],
-        titles=[Share(str(label), title_counts.get(v, 0), n) for v, label in Title.choices],
-        title_bands=[Share(b, bands.get(b, 0), n) for b in TITLE_BAND_ORDER],
+        education=partition([Share(str(label), edu_counts.get(v, 0), n) for v, label in Education.choices]),
+        titles=partition([Share(str(label), title_counts.get(v, 0), n) for v, label in Title.choices]),
+        title_bands=partition([Share(b, bands.get(b, 0), n) for b in TITLE_BAND_ORDER]),
         teaching_bands=[Share(label, a[f"teach{i}"], n) for i, (label, _, _) in enumerate(TEACHING_BANDS)],
-        gender=[Share("女", a["female"], n), Share("男", a["male"], n)],
+        gender=partition([Share("女", a["female"], n), Share("男", a["male"], n)]),
         new_teachers=Share("新教师", a["new"], n),
         head_teachers=Share("班主任", a["head"], n),
         honours=honours,
@@ -325,12 +349,12 @@ def export_workbook(a: Analysis) -> bytes:
         ws.append([title, "人数", "占比"])
         ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
         for s in shares:
-            ws.append([s.label, s.count, f"{s.percent}%"])
+            ws.append([s.label, s.count, s.percent / 100])  # a number, shown as a per cent
+            ws.cell(row=ws.max_row, column=3).number_format = "0%"
     ws.append([])
-    ws.append(["荣誉称号", *a.honour_kinds, "合计"])
+    ws.append(["荣誉称号", *a.honour_kinds, "合计", "占比"])
     ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
-    for level, counts, total in a.honour_rows:
-        ws.append([level, *counts, total])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    for level, counts, total, share in a.honour_rows_with_share:
+        ws.append([level, *counts, total, share / 100])
+        ws.cell(row=ws.max_row, column=len(counts) + 3).number_format = "0%"
+    return workbook_bytes(wb)

@@ -30,6 +30,12 @@ class TeacherForm(StyledFormMixin, forms.Form):
     teaching_since = forms.DateField(
         label="参加教学工作时间", required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="用于计算教龄和新教师。"
     )
+    joined_on = forms.DateField(
+        label="入校时间",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="到本校工作的日期；量化要求和学时从学期开始与入校时间中较晚者算起。",
+    )
     education = forms.ChoiceField(label="学历", choices=Education.choices, initial=Education.BACHELOR)
     title = forms.ChoiceField(label="职称", choices=Title.choices, initial=Title.NONE)
     subject = forms.ChoiceField(label="主教学科", choices=_subject_choices(), required=False)
@@ -48,6 +54,8 @@ class TeacherForm(StyledFormMixin, forms.Form):
         help_text="级别+称号，多个用顿号分隔，可注明年份，如：县级骨干教师(2022)、市级教坛新秀。级别：国家级、省级、市级、县级、校级；称号：名师、学科带头人、骨干教师、教坛新秀、特级教师。",
     )
 
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args, school: School, teacher: Teacher | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.school, self.teacher = school, teacher
@@ -59,12 +67,14 @@ class TeacherForm(StyledFormMixin, forms.Form):
     @classmethod
     def initial_for(cls, teacher: Teacher) -> dict:
         return {
+            "version": teacher.version,
             "staff_no": teacher.staff_no,
             "name": teacher.name,
             "gender": teacher.gender,
             "phone": teacher.user.phone or "",
             "birth_date": teacher.birth_date,
             "teaching_since": teacher.teaching_since,
+            "joined_on": teacher.joined_on,
             "education": teacher.education,
             "title": teacher.title,
             "subject": teacher.subject,
@@ -133,6 +143,7 @@ class TeacherForm(StyledFormMixin, forms.Form):
             "gender": d["gender"],
             "birth_date": d["birth_date"],
             "teaching_since": d["teaching_since"],
+            "joined_on": d["joined_on"],
             "education": d["education"],
             "title": d["title"],
             "subject": d["subject"],
@@ -256,3 +267,20 @@ class RosterImportForm(StyledFormMixin, forms.Form):
         help_text="只用于本次新建的账号；教师用工号或手机号登录后必须先修改密码。已有账号的密码不变。至少8位，含字母和数字。",
     )
     dry_run = forms.BooleanField(label="只检查，不导入（预览）", required=False, initial=True)
+
+
+class CalendarDayForm(StyledFormMixin, forms.Form):
+    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(
+        label="类型",
+        choices=[("holiday", "放假"), ("workday", "调休上班"), ("exam", "考试"), ("school_day", "照常上课（取消国家假日）")],
+    )
+    name = forms.CharField(label="名称", max_length=40, required=False, help_text="如：元旦、期中考试、运动会")
+    follows_weekday = forms.TypedChoiceField(
+        label="按星期几课表",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "—")] + [(str(i), f"周{'一二三四五'[i]}") for i in range(5)],
+        help_text="仅调休上班：这一天上哪天的课，如“周一”。",
+    )

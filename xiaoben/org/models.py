@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from xiaoben.core.models import TimeStampedModel
+from xiaoben.core.models import TimeStampedModel, VersionedModel
 
 from .choices import (
     Education,
@@ -131,16 +131,56 @@ class Term(models.Model):
         return monday, monday + dt.timedelta(days=6)
 
     def teaching_weeks(self, upto: dt.date | None = None) -> list[int]:
-        """Week numbers with teaching, up to and including the week of `upto`."""
+        """Week numbers with teaching, up to and including the week of `upto`: not a holiday
+        week (`holiday_weeks`) and with at least one school day in the school calendar."""
+        from .calendar import for_term
+
         last = self.week_count if upto is None else min(self.week_count, max(0, self.week_of(upto)))
         holidays = set(self.holiday_weeks or [])
-        return [w for w in range(1, last + 1) if w not in holidays]
+        cal = for_term(self)
+        out = []
+        for w in range(1, last + 1):
+            if w in holidays:
+                continue
+            monday, sunday = self.week_range(w)
+            if cal.school_days(max(monday, self.start_date), min(sunday, self.end_date)):
+                out.append(w)
+        return out
 
     def contains(self, day: dt.date) -> bool:
         return self.start_date <= day <= self.end_date
 
 
-class Teacher(TimeStampedModel):
+class CalendarDay(models.Model):
+    """A school's own special day, over the national default (`org/calendar.py`):
+    a holiday, a 调休 working day (following some weekday's timetable), an exam day,
+    or a national holiday on which this school has lessons after all."""
+
+    KIND_CHOICES = [
+        ("holiday", _("放假")),
+        ("workday", _("调休上班")),
+        ("exam", _("考试")),
+        ("school_day", _("照常上课")),
+    ]
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="calendar_days", verbose_name=_("学校"))
+    date = models.DateField(_("日期"))
+    kind = models.CharField(_("类型"), max_length=20, choices=KIND_CHOICES)
+    name = models.CharField(_("名称"), max_length=40, blank=True, help_text=_("如：元旦、期中考试、运动会"))
+    follows_weekday = models.PositiveSmallIntegerField(
+        _("按星期几课表"), null=True, blank=True, choices=[(i, f"周{'一二三四五六日'[i]}") for i in range(7)]
+    )
+
+    class Meta:
+        verbose_name = _("校历日")
+        verbose_name_plural = _("校历日")
+        ordering = ["date"]
+        constraints = [models.UniqueConstraint(fields=["school", "date"], name="uniq_calendar_day")]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}"
+
+
+class Teacher(TimeStampedModel, VersionedModel):
     """A teacher's profile (SPEC §1). Personal data (birth date, phone) is shown only
     to the teacher and their school's admins."""
 
@@ -152,6 +192,12 @@ class Teacher(TimeStampedModel):
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
     teaching_since = models.DateField(_("参加教学工作时间"), null=True, blank=True)
+    joined_on = models.DateField(
+        _("入校时间"),
+        null=True,
+        blank=True,
+        help_text=_("到本校工作的日期；量化要求、学时和考核从学期（学年）开始与入校时间中较晚者算起。留空表示学期开始前已在本校。"),
+    )
     education = models.CharField(_("学历"), max_length=20, choices=Education.choices, default=Education.BACHELOR)
     title = models.CharField(_("职称"), max_length=20, choices=Title.choices, default=Title.NONE)
     subject = models.CharField(_("主教学科"), max_length=20, blank=True)
@@ -197,6 +243,11 @@ class Teacher(TimeStampedModel):
         """新教师: in the first three years of teaching (教龄 ≤ 3)."""
         years = self.teaching_years(on)
         return years is not None and years < NEW_TEACHER_YEARS
+
+    def judged_from(self, start: dt.date) -> dt.date:
+        """The day this teacher is judged from in a period starting `start`: the later of
+        the period start, the day they joined this school and the day they began teaching."""
+        return max(d for d in (start, self.joined_on, self.teaching_since) if d is not None)
 
     @property
     def title_band(self) -> str:

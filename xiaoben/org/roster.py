@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -28,6 +27,7 @@ from openpyxl.utils.datetime import from_excel
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from xiaoben.core.uploads import validate_upload
+from xiaoben.core.xlsx import workbook_bytes
 
 from . import selectors
 from .choices import GRADE_NAMES, STAGE_GRADES, SUBJECTS, Education, Gender, HonourKind, HonourLevel, Title
@@ -57,6 +57,12 @@ COLUMNS = [
     Column("性别", "gender", required=True, width=6, note="必填：男 或 女。"),
     Column("出生日期", "birth_date", personal=True, note="如 1988-06-30、1988/6/30 或 1988年6月30日，也可用 Excel 日期格式。"),
     Column("参加工作时间", "teaching_since", width=14, note="用于计算教龄；可只写年月，如 2010-09。"),
+    Column(
+        "入校时间",
+        "joined_on",
+        width=12,
+        note="到本校工作的日期，量化要求和学时从学期开始与入校时间中较晚者算起；新教师留空记为导入当天，已有教师留空不改。",
+    ),
     Column("学历", "education", note="留空记为「其他」。"),
     Column("职称", "title", note="留空记为「未评」。旧称「小学高级教师」按一级教师、「小学一级教师」按二级教师处理。"),
     Column("主教学科", "subject", width=10),
@@ -65,9 +71,14 @@ COLUMNS = [
     Column("任教班级", "classes", width=16, note="自由填写，如 三(2)班、三(3)班。"),
     Column("班主任", "is_head_teacher", width=8, note="是 或 否；留空为否。"),
     Column("手机号", "phone", personal=True, width=14, note="11位手机号，可用于登录；不能与他人重复。"),
+    Column(
+        "教研组", "subject_groups", width=12, note="填本校已有的教研组名称，如 语文组；多个用顿号分隔。导入后加入该组（不会移出原有小组）。"
+    ),
+    Column("备课组", "prep_groups", width=16, note="填本校已有的备课组名称，如 三年级语文备课组；多个用顿号分隔。"),
     Column("荣誉", "honours", width=30, note="级别+称号，多个用顿号分隔，可在括号中注明年份，如 县级骨干教师(2022)、市级教坛新秀。"),
 ]
 BY_HEADER = {c.header: c for c in COLUMNS}
+DATE_KEYS = ("birth_date", "teaching_since", "joined_on")
 
 EDUCATION_ALIASES = {
     **{str(label): value for value, label in Education.choices},
@@ -156,9 +167,32 @@ def _text_columns(ws, columns: list[Column], last_row: int) -> None:
         if c.key in ("staff_no", "phone"):
             for (cell,) in ws.iter_rows(min_row=2, max_row=max(2, last_row), min_col=i, max_col=i):
                 cell.number_format = "@"
-        if c.key in ("birth_date", "teaching_since"):
+        if c.key in DATE_KEYS:
             for (cell,) in ws.iter_rows(min_row=2, max_row=max(2, last_row), min_col=i, max_col=i):
                 cell.number_format = "yyyy-mm-dd"
+
+
+def _dropdowns(ws, columns: list[Column], school: School, last_row: int) -> None:
+    """Drop-down lists for the columns with fixed values (性别, 学历, 职称, 主教学科, 班主任)."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    values = {
+        "gender": ["男", "女"],
+        "education": [str(label) for _, label in Education.choices],
+        "title": [str(label) for _, label in Title.choices],
+        "subject": list(SUBJECTS),
+        "is_head_teacher": ["是", "否"],
+    }
+    for i, c in enumerate(columns, start=1):
+        if c.key not in values:
+            continue
+        letter = get_column_letter(i)
+        dv = DataValidation(type="list", formula1='"' + ",".join(values[c.key]) + '"', allow_blank=not c.required)
+        dv.error, dv.errorTitle = f"请从下拉列表中选择{c.header}。", "取值不在可选范围内"
+        dv.prompt, dv.promptTitle = f"从下拉列表中选择{c.header}", c.header
+        ws.add_data_validation(dv)
+        dv.add(f"{letter}2:{letter}{last_row}")
 
 
 def honours_text(honours) -> str:
@@ -176,6 +210,7 @@ def _teacher_row(t: Teacher, columns: list[Column]) -> list:
         "gender": t.get_gender_display(),
         "birth_date": t.birth_date,
         "teaching_since": t.teaching_since,
+        "joined_on": t.joined_on,
         "education": t.get_education_display(),
         "title": t.get_title_display(),
         "subject": t.subject,
@@ -185,6 +220,8 @@ def _teacher_row(t: Teacher, columns: list[Column]) -> list:
         "is_head_teacher": "是" if t.is_head_teacher else "否",
         "phone": t.user.phone or "",
         "honours": honours_text(t.honours.all()),
+        "subject_groups": "、".join(m.group.name for m in t.memberships.all() if m.group.kind == "subject"),
+        "prep_groups": "、".join(m.group.name for m in t.memberships.all() if m.group.kind == "prep"),
     }
     return [values[c.key] for c in columns]
 
@@ -196,7 +233,12 @@ def export_columns(personal: bool) -> list[Column]:
 def export_workbook(*, school: School, personal: bool) -> bytes:
     """The school's active teachers in the template's columns (three queries)."""
     columns = export_columns(personal)
-    teachers = Teacher.objects.filter(school=school, is_active=True).select_related("user").prefetch_related("honours").order_by("staff_no")
+    teachers = (
+        Teacher.objects.filter(school=school, is_active=True)
+        .select_related("user")
+        .prefetch_related("honours", "memberships__group")
+        .order_by("staff_no")
+    )
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET_NAME
@@ -222,6 +264,7 @@ def template_workbook(*, school: School) -> bytes:
         "gender": "男",
         "birth_date": dt.date(1988, 6, 30),
         "teaching_since": dt.date(2010, 9, 1),
+        "joined_on": dt.date(2018, 8, 28),
         "education": "本科",
         "title": "一级教师",
         "subject": "语文",
@@ -231,12 +274,15 @@ def template_workbook(*, school: School) -> bytes:
         "is_head_teacher": "是",
         "phone": "13800000000",
         "honours": "县级骨干教师(2022)",
+        "subject_groups": "语文组",
+        "prep_groups": "",
     }
     ws.append([example[c.key] for c in COLUMNS])
     grey = Font(italic=True, color="808080")
     for cell in ws[2]:
         cell.font = grey
     _text_columns(ws, COLUMNS, 200)
+    _dropdowns(ws, COLUMNS, school, 500)
     notes = wb.create_sheet(NOTES_NAME)
     notes.column_dimensions["A"].width = 14
     notes.column_dimensions["B"].width = 90
@@ -268,9 +314,7 @@ def template_workbook(*, school: School) -> bytes:
 
 
 def _save(wb: Workbook) -> bytes:
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)
 
 
 # ---------------------------------------------------------------- parsing
@@ -303,6 +347,8 @@ def parse_date(value, *, today: dt.date) -> dt.date:
             else:
                 raise ValueError
         except ValueError:
+            if m and 1 <= int(m[2]) <= 12 and m[3]:  # well written, but no such day: 1990-02-30
+                raise ValidationError(f"日期不存在：「{s}」（{int(m[1])}年{int(m[2])}月没有{int(m[3])}日），请核对。") from None
             raise ValidationError(f"日期格式不正确：「{s}」，请写成 2001-06-30、2001/6/30 或 2001年6月30日。") from None
     if day > today:
         raise ValidationError(f"日期 {day:%Y-%m-%d} 晚于今天，请核对。")
@@ -318,7 +364,7 @@ def _split(s: str) -> list[str]:
 
 
 def _parse_cell(col: Column, raw, *, today: dt.date, grades_ok: set[int]):
-    s = _text(raw) if col.key not in ("birth_date", "teaching_since") else raw
+    s = _text(raw) if col.key not in DATE_KEYS else raw
     key = col.key
     if key in ("staff_no", "name", "gender") and not s:
         raise ValidationError(f"{col.header}不能为空。")
@@ -334,7 +380,7 @@ def _parse_cell(col: Column, raw, *, today: dt.date, grades_ok: set[int]):
         if s not in GENDER_ALIASES:
             raise ValidationError(f"性别「{s}」无法识别，请填写 男 或 女。")
         return GENDER_ALIASES[s]
-    if key in ("birth_date", "teaching_since"):
+    if key in DATE_KEYS:
         if raw is None or _text(raw) == "":
             return None
         return parse_date(raw, today=today)
@@ -371,6 +417,8 @@ def _parse_cell(col: Column, raw, *, today: dt.date, grades_ok: set[int]):
                 raise ValidationError(f"年级「{p}」不是本校的年级（{'、'.join(GRADE_NAMES[x] for x in sorted(grades_ok))}）。")
             grades.append(g)
         return sorted(set(grades))
+    if key in ("subject_groups", "prep_groups"):
+        return _split(s)
     if key == "classes":
         if len(s) > 100:
             raise ValidationError("任教班级不能超过100个字符。")
@@ -389,6 +437,18 @@ def _parse_cell(col: Column, raw, *, today: dt.date, grades_ok: set[int]):
     if key == "honours":
         return parse_honours(s)
     raise AssertionError(key)
+
+
+def preview_row(r: dict) -> dict:
+    """A checked row with the labels the preview shows: every column the analysis reads."""
+    labels = {
+        "education_label": dict(Education.choices).get(r.get("education"), ""),
+        "title_label": dict(Title.choices).get(r.get("title"), ""),
+        "honours_label": "、".join(
+            f"{dict(HonourLevel.choices)[lv]}{dict(HonourKind.choices)[k]}" + (f"({y})" if y else "") for lv, k, y in r.get("honours") or []
+        ),
+    }
+    return {**r, **{k: str(v) for k, v in labels.items()}}
 
 
 def parse_honours(s: str) -> list[tuple[str, str, int | None]]:
@@ -413,13 +473,17 @@ def read_rows(upload, *, school: School, today: dt.date) -> ImportReport:
         report.errors.append(RowError(0, "", " ".join(e.messages)))
         return report
     try:
+        # Read every row inside the guard: in read-only mode a corrupt part (workbook.xml, a
+        # sheet) only fails when it is reached, with any of lxml's, zipfile's or openpyxl's errors.
         upload.seek(0)
         wb = load_workbook(io.BytesIO(upload.read()), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
+        ws = wb[SHEET_NAME] if SHEET_NAME in wb.sheetnames else wb.worksheets[0]
+        all_rows = list(ws.iter_rows(values_only=True))
+        wb.close()
+    except Exception:
         report.errors.append(RowError(0, "", "无法读取这个 Excel 文件，文件可能已损坏。请用 Excel 或 WPS 另存为 .xlsx 后重试。"))
         return report
-    ws = wb[SHEET_NAME] if SHEET_NAME in wb.sheetnames else wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
+    rows = iter(all_rows)
     header = next(rows, None)
     headers = [_text(h) for h in (header or [])]
     columns: list[tuple[int, Column]] = [(i, BY_HEADER[h]) for i, h in enumerate(headers) if h in BY_HEADER]
@@ -427,13 +491,11 @@ def read_rows(upload, *, school: School, today: dt.date) -> ImportReport:
     missing = [c.header for c in COLUMNS if c.required and c.key not in present]
     if not header or not any(headers):
         report.errors.append(RowError(0, "", "表格是空的：第一行应为列名（工号、姓名、性别……），请使用下载的模板填写。"))
-        wb.close()
         return report
     if missing:
         report.errors.append(
             RowError(1, "、".join(missing), f"缺少必需的列「{'」「'.join(missing)}」，请使用下载的模板，不要修改第一行的列名。")
         )
-        wb.close()
         return report
     dup_headers = {c.header for _, c in columns if sum(1 for _, x in columns if x is c) > 1}
     for h in sorted(dup_headers):
@@ -457,7 +519,6 @@ def read_rows(upload, *, school: School, today: dt.date) -> ImportReport:
                 report.errors.append(RowError(rowno, col.header, " ".join(e.messages)))
         _row_rules(data, rowno, today, report, seen_staff, seen_phone)
         report.rows.append(data)
-    wb.close()
     if not report.rows and not report.errors:
         report.errors.append(RowError(0, "", "表格中没有教师数据：请从第二行起每行填写一位教师。"))
     return report
@@ -488,6 +549,29 @@ def _row_rules(data: dict, rowno: int, today: dt.date, report: ImportReport, see
 # ---------------------------------------------------------------- import
 
 
+GROUP_COLUMNS = {"subject_groups": ("教研组", "subject"), "prep_groups": ("备课组", "prep")}
+
+
+def _check_groups(school: School, report: ImportReport) -> None:
+    """教研组/备课组 columns name groups the school already has (one query)."""
+    from .models import Group
+
+    if not any(r.get(k) for r in report.rows for k in GROUP_COLUMNS):
+        return
+    groups = {(g.name, g.kind): g.pk for g in Group.objects.filter(school=school, is_active=True)}
+    for r in report.rows:
+        for key, (header, kind) in GROUP_COLUMNS.items():
+            ids = []
+            for name in r.get(key) or []:
+                gid = groups.get((name, kind))
+                if gid is None:
+                    have = "、".join(sorted(n for n, k in groups if k == kind)[:8]) or "（暂无）"
+                    report.errors.append(RowError(r["rowno"], header, f"本校没有名为「{name}」的{header}。已有：{have}。"))
+                else:
+                    ids.append(gid)
+            r[f"{key}_ids"] = ids
+
+
 def suggest_password() -> str:
     """Readable and not guessable, and always passes `check_password_rule` (letters and
     digits): a suggestion the form itself refused would stop an import at random."""
@@ -507,6 +591,9 @@ def roster_import(
     """Import the roster whole or not at all; match existing teachers by 工号 within the school."""
     today = today or selectors.today()
     report = read_rows(upload, school=school, today=today)
+    if report.errors:
+        return report
+    _check_groups(school, report)
     if report.errors:
         return report
     staff_nos = [r["staff_no"] for r in report.rows]
@@ -533,7 +620,7 @@ def roster_import(
     if dry_run:
         return report
     with transaction.atomic():
-        report.changed = _write(school, report.rows, existing, initial_password)
+        report.changed = _write(school, report.rows, existing, initial_password, today)
     report.saved = True
     return report
 
@@ -553,7 +640,7 @@ TEACHER_FIELDS = [
 ]
 
 
-def _write(school: School, rows: list[dict], existing: dict[str, Teacher], initial_password: str) -> int:
+def _write(school: School, rows: list[dict], existing: dict[str, Teacher], initial_password: str, today: dt.date) -> int:
     """Write the checked rows; return how many existing teachers actually changed.
 
     Only rows whose values differ are written, so re-importing the same file is quick
@@ -576,13 +663,15 @@ def _write(school: School, rows: list[dict], existing: dict[str, Teacher], initi
                 must_change_password=True,
             )
         )
-        profile = {f: r[f] for f in teacher_fields}
+        profile = {f: r[f] for f in teacher_fields} | {"joined_on": r.get("joined_on") or today}
         new_teachers.append(Teacher(school=school, staff_no=r["staff_no"], name_initials=name_initials(r["name"]), **profile))
     teachers_changed, users_changed, touched = [], [], set()
     t_fields: set[str] = set()
     u_fields: set[str] = set()
     for t, r in matched:
         wanted = {f: r[f] for f in teacher_fields} | {"name_initials": name_initials(r["name"]), "is_active": True}
+        if r.get("joined_on"):
+            wanted["joined_on"] = r["joined_on"]
         diff = [f for f, v in wanted.items() if getattr(t, f) != v]
         if diff:
             for f in diff:
@@ -622,6 +711,21 @@ def _write(school: School, rows: list[dict], existing: dict[str, Teacher], initi
             ids = dict(Teacher.objects.filter(school=school, staff_no__in=[t.staff_no for t in new_teachers]).values_list("staff_no", "id"))
             for t in new_teachers:
                 t.pk = ids[t.staff_no]
+    wanted_members = [(t.pk, gid) for t, r in matched for k in GROUP_COLUMNS for gid in r.get(f"{k}_ids") or []]
+    by_staff_no = {t.staff_no: t for t in new_teachers}
+    wanted_members += [
+        (by_staff_no[r["staff_no"]].pk, gid)
+        for r in rows
+        if r["staff_no"] in by_staff_no
+        for k in GROUP_COLUMNS
+        for gid in r.get(f"{k}_ids") or []
+    ]
+    if wanted_members:
+        from .models import GroupMembership
+
+        GroupMembership.objects.bulk_create(
+            [GroupMembership(teacher_id=tid, group_id=gid) for tid, gid in set(wanted_members)], ignore_conflicts=True
+        )
     if "honours" in keys:
         have: dict[int, set] = {}
         for tid, lv, k, y in TeacherHonour.objects.filter(teacher_id__in=[t.pk for t, _ in matched]).values_list(

@@ -6,7 +6,7 @@ from django.db.models import Q
 
 from xiaoben.core.tenancy import scope_rule
 
-from .models import Group, GroupMembership, Region, RoleAssignment, School, SchoolYear, Teacher, TeacherHonour, Term
+from .models import CalendarDay, Group, GroupMembership, Region, RoleAssignment, School, SchoolYear, Teacher, TeacherHonour, Term
 
 
 @scope_rule(Region)
@@ -52,3 +52,8 @@ def _memberships(scope, qs):
 @scope_rule(RoleAssignment)
 def _roles(scope, qs):
     return qs.filter(Q(user_id=scope.user_id) | Q(school_id__in=scope.admin_school_ids))
+
+
+@scope_rule(CalendarDay)
+def _calendar_days(scope, qs):
+    return qs.filter(school_id__in=scope.readable_school_ids)

@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from pypinyin import Style, lazy_pinyin
 
+from xiaoben.core.concurrency import ConflictError
+
 from .choices import STORED_ROLES, MemberRole
 from .models import Group, GroupMembership, Region, RoleAssignment, School, SchoolYear, Teacher, TeacherHonour, Term
 
@@ -51,7 +53,12 @@ def teacher_create(
 
 
 @transaction.atomic
-def teacher_update(*, teacher: Teacher, phone: str | None = None, **fields) -> Teacher:
+@transaction.atomic
+def teacher_update(*, teacher: Teacher, expected_version: int | None, phone: str | None = None, **fields) -> Teacher:
+    """Edit a teacher's profile. The editor's copy carries the version it was loaded with: a
+    second editor saving an older copy is told, instead of overwriting the first (issue #12)."""
+    if expected_version is None:
+        raise ValidationError("缺少版本号：请刷新页面后再保存。")
     for key, value in fields.items():
         setattr(teacher, key, value)
     if "name" in fields:
@@ -59,7 +66,11 @@ def teacher_update(*, teacher: Teacher, phone: str | None = None, **fields) -> T
         teacher.user.full_name = teacher.name
     if phone is not None:
         teacher.user.phone = phone or None
-    teacher.full_clean(exclude=["user"])
+    teacher.full_clean(exclude=["user", "version"])
+    # The conditional UPDATE is the guard; the save after it keeps the edit history.
+    if not Teacher.objects.filter(pk=teacher.pk, version=expected_version).update(version=expected_version + 1):
+        raise ConflictError()
+    teacher.version = expected_version + 1
     teacher.save()
     teacher.user.full_clean(exclude=["password"])
     teacher.user.save(update_fields=["full_name", "phone"])
@@ -213,3 +224,35 @@ def honours_replace(*, teacher: Teacher, honours: list[tuple[str, str, int | Non
     """Replace a teacher's honours with [(level, kind, year or None), …]."""
     teacher.honours.all().delete()
     TeacherHonour.objects.bulk_create([TeacherHonour(teacher=teacher, level=lv, kind=k, year=y) for lv, k, y in honours])
+
+
+@transaction.atomic
+def calendar_day_set(*, actor, school: School, date: dt.date, kind: str, name: str = "", follows_weekday: int | None = None):
+    """Add or change one day of the school calendar (over the national default)."""
+    from xiaoben.core.errors import NotPermitted
+
+    from .models import CalendarDay
+
+    if not actor.admin_of(school.pk):
+        raise NotPermitted()
+    if kind not in dict(CalendarDay.KIND_CHOICES):
+        raise ValidationError("未知的校历类型。")
+    if kind == "workday" and date.weekday() < 5:
+        raise ValidationError(f"{date:%Y-%m-%d} 是工作日，不需要设为调休上班。")
+    if kind != "workday":
+        follows_weekday = None
+    day, _ = CalendarDay.objects.update_or_create(
+        school=school, date=date, defaults={"kind": kind, "name": name.strip()[:40], "follows_weekday": follows_weekday}
+    )
+    day.full_clean()
+    return day
+
+
+@transaction.atomic
+def calendar_day_delete(*, actor, day) -> None:
+    """Back to the national default for that date."""
+    from xiaoben.core.errors import NotPermitted
+
+    if not actor.admin_of(day.school_id):
+        raise NotPermitted()
+    day.delete()

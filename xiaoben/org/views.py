@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from xiaoben.core.decorators import require_perm
+from xiaoben.core.params import int_param
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user, visible_to
 
@@ -80,12 +81,17 @@ def group_detail(request, pk: int):
 @require_perm("org:manage")
 def terms(request):
     scope = scope_for(request.user)
-    rows = visible_to(request.user, Term).filter(school_id=scope.school_id).select_related("school_year")
-    return render(request, "org/terms.html", {"terms": rows, "current": selectors.current_term(scope.school_id)})
+    rows = visible_to(request.user, Term).select_related("school_year", "school")
+    if scope.school_id is not None or not scope.is_platform_admin:
+        rows = rows.filter(school_id=scope.school_id)
+    else:  # the platform admin: every school's terms, with the school named
+        rows = rows.order_by("school__name", "-start_date")
+    return render(
+        request,
+        "org/terms.html",
+        {"terms": rows, "current": selectors.current_term(scope.school_id), "all_schools": scope.school_id is None},
+    )
 
 
 def _int(v):
-    try:
-        return int(v)
-    except (TypeError, ValueError):
-        return None
+    return int_param(v)

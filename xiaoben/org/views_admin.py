@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from xiaoben.core.params import int_param
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user, visible_to
 from xiaoben.reports.views_exports import export_response
@@ -31,10 +32,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _int(v):
-    try:
-        return int(v)
-    except (TypeError, ValueError):
-        return None
+    return int_param(v)
 
 
 def _admin_school(request) -> School:
@@ -84,7 +82,7 @@ def teacher_new(request):
                     phone=form.cleaned_data["phone"] or None,
                     password=password,
                     must_change_password=True,
-                    **form.profile(),
+                    **(form.profile() | {"joined_on": form.cleaned_data["joined_on"] or selectors.today()}),
                 )
                 services.honours_replace(teacher=teacher, honours=form.cleaned_data["honours"])
         except ValidationError as e:
@@ -101,7 +99,9 @@ def teacher_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
-                services.teacher_update(teacher=teacher, phone=form.cleaned_data["phone"], **form.profile())
+                services.teacher_update(
+                    teacher=teacher, expected_version=form.cleaned_data["version"], phone=form.cleaned_data["phone"], **form.profile()
+                )
                 services.honours_replace(teacher=teacher, honours=form.cleaned_data["honours"])
         except ValidationError as e:
             _errors(form, e)
@@ -265,6 +265,21 @@ def roster_export(request):
     return export_response(request, "org.roster_xlsx", {"school": school.pk})
 
 
+@login_required
+@require_POST
+def school_archive(request):
+    """学校全部数据导出 (no lock-in): every record with its history, the files, readable sheets."""
+    from urllib.parse import quote
+
+    from xiaoben.core.portability import school_archive as build
+
+    school = _admin_school(request)
+    resp = HttpResponse(build(school), content_type="application/zip")
+    name = f"{school.short_name or school.name}-全部数据-{selectors.today():%Y%m%d}.zip"
+    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return resp
+
+
 PREVIEW_MAX_BYTES = 5 * 1024 * 1024
 
 
@@ -313,7 +328,7 @@ def roster_import(request):
             "school": school,
             "report": report,
             "token": token,
-            "preview": report.rows[:50] if report else [],
+            "preview": [roster.preview_row(r) for r in report.rows[:50]] if report else [],
             "initial_password": password if report and report.saved else "",
             "columns": roster.COLUMNS,
         },
@@ -378,3 +393,48 @@ def analysis_export(request):
     school, _ = _analysis_school(request)
     result = analysis_mod.structure_analysis(school=school, on=selectors.today())
     return _xlsx(analysis_mod.export_workbook(result), f"{school.short_name or school.name}教师队伍结构分析.xlsx")
+
+
+@login_required
+def calendar(request):
+    """校历: the national holidays and 调休 of the term, and the school's own days over them."""
+    from .calendar import for_term
+    from .forms import CalendarDayForm
+    from .models import CalendarDay
+
+    school = _admin_school(request)
+    scope = scope_for(request.user)
+    terms = list(visible_to(request.user, Term).filter(school=school).select_related("school_year"))
+    term = (
+        next((t for t in terms if str(t.pk) == request.GET.get("term")), None)
+        or selectors.current_term(school.pk)
+        or (terms[0] if terms else None)
+    )
+    form = CalendarDayForm(request.POST or None)
+    if request.method == "POST":
+        if request.POST.get("delete"):
+            day = get_object_for_user(request.user, CalendarDay, pk=request.POST["delete"])
+            services.calendar_day_delete(actor=scope, day=day)
+            messages.success(request, f"已恢复 {day.date:%Y-%m-%d} 为国家默认安排。")
+            return redirect(f"{reverse('org:calendar')}?term={term.pk if term else ''}")
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.calendar_day_set(
+                    actor=scope, school=school, date=d["date"], kind=d["kind"], name=d["name"], follows_weekday=d["follows_weekday"]
+                )
+            except ValidationError as e:
+                _errors(form, e)
+            else:
+                messages.success(request, f"已保存 {d['date']:%Y-%m-%d}。")
+                return redirect(f"{reverse('org:calendar')}?term={term.pk if term else ''}")
+    days = []
+    if term is not None:
+        cal = for_term(term)
+        own = {c.date: c for c in CalendarDay.objects.filter(school=school, date__gte=term.start_date, date__lte=term.end_date)}
+        days = [(d, own.get(d.date)) for day, d in sorted(cal.days.items()) if term.start_date <= day <= term.end_date]
+    return render(
+        request,
+        "org/calendar.html",
+        {"school": school, "term": term, "terms": terms, "days": days, "form": form, "weeks": term.teaching_weeks() if term else []},
+    )

@@ -67,9 +67,9 @@ class ArchiveWriter:
             ws.cell(row=i + 2, column=4).hyperlink = e.path
         for col, w in zip("ABCDE", (6, 14, 14, 60, 40), strict=True):
             ws.column_dimensions[col].width = w
-        out = io.BytesIO()
-        wb.save(out)
-        return out.getvalue()
+        from xiaoben.core.xlsx import workbook_bytes
+
+        return workbook_bytes(wb)
 
     def _index_html(self, title: str) -> str:
         kinds: dict[str, list[Entry]] = {}

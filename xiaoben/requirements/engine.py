@@ -14,12 +14,11 @@ Queries: a fixed handful (teachers, requirements, and only when used: membership
 mentorships, roles, the school year's terms) plus ONE aggregate per distinct
 (metric, filters, period) — never one per teacher or per record.
 
-Judged from: a teacher is judged from the later of the period start and their
-参加教学工作时间 (`Teacher.teaching_since`). `Teacher.created_at` is when the
-account was made — for an imported roster that is the import day, not when the
-person started — and group memberships carry no dates, so neither says when
-someone joined. A new teacher who starts mid-term owes a pro-rata share of a term
-quota (rounded up) and only the weeks/months from their first week.
+Judged from: a teacher is judged from the later of the period start, their 入校时间
+(`Teacher.joined_on`: the roster column, or the import day when missing) and their
+参加教学工作时间 (`Teacher.teaching_since`) — see `Teacher.judged_from`. A teacher who
+joins mid-term owes a pro-rata share of a term/year quota (rounded up) and only the
+weeks/months from their first week; reminders and 考核 read the same numbers.
 """
 
 from __future__ import annotations
@@ -43,6 +42,7 @@ STATUS_LABELS = {Status.MET: "达标", Status.ON_TRACK: "进行中", Status.BEHI
 STATUS_COLORS = {Status.MET: "green", Status.ON_TRACK: "azure", Status.BEHIND: "red"}
 PERIOD_WORDS = {
     Period.WEEK: "本学期",
+    Period.TWO_WEEK: "本学期",
     Period.MONTH: "本学期",
     Period.TERM: "本学期",
     Period.SCHOOL_YEAR: "本学年",
@@ -123,13 +123,32 @@ class Progress:
     def url(self) -> str:
         return _cell_url(self.requirement.pk, self.teacher_id)
 
+    def still_to_do(self) -> str:
+        """What can still be done — 本周还需教学反思1篇, 本学期还需听课8节 — or "" when
+        nothing can (a past week that was missed is lost; a reminder does not nag about it)."""
+        r = self.requirement
+        m = r.metric_obj
+        label = m.label_for(r.filters) if m else r.name
+        unit = m.unit if m else ""
+        if r.is_bucketed:
+            current = next((b for b in (self.buckets or []) if b.open and b.start <= self.end), None)
+            if current is None or current.met:
+                return ""
+            need = Decimal(r.threshold) - current.value
+            word = "本周" if r.period == Period.WEEK else "本月"
+            return f"{word}还需{label}{_fmt(need)}{unit}"
+        gap = self.target - self.done
+        if gap <= 0 or self.end < self.start:
+            return ""
+        return f"{PERIOD_WORDS[r.period]}还需{label}{_fmt(gap)}{unit}"
+
     def message(self) -> str:
-        """本学期听课已完成12节，要求20节，还差8节 — what a reminder says."""
+        """本学期听课已完成12节，要求20节，还差8节 — the state of things, for reports."""
         r = self.requirement
         m = r.metric_obj
         label = m.label_for(r.filters) if m else r.name
         if r.is_bucketed:
-            per = "每周" if r.period == Period.WEEK else "每月"
+            per = {Period.WEEK: "每周", Period.TWO_WEEK: "每两周"}.get(r.period, "每月")
             gap = _fmt(max(Decimal(0), self.required - self.done))
             return (
                 f"{r.name}：本学期已过{_fmt(self.required)}{r.unit}，达标{_fmt(self.done)}{r.unit}，"
@@ -200,9 +219,7 @@ def requirements_for(school: School, term: Term):
 
 
 def judged_from(teacher: Teacher, start: dt.date) -> dt.date:
-    if teacher.teaching_since and teacher.teaching_since > start:
-        return teacher.teaching_since
-    return start
+    return teacher.judged_from(start)
 
 
 class _Audiences:
@@ -275,6 +292,8 @@ class _Windows:
             t, on = self.term, self.on
             if period == Period.WEEK:
                 w = periods.week_window(t, on)
+            elif period == Period.TWO_WEEK:
+                w = periods.two_week_window(t, on)
             elif period == Period.MONTH:
                 w = periods.month_window(t, on)
             elif period == Period.SCHOOL_YEAR:
@@ -327,7 +346,7 @@ def _evaluate(r: Requirement, teacher: Teacher, window: periods.Window, values, 
         mine, elapsed = shape
         rows = []
         for b in elapsed:
-            v = values.get((teacher.pk, b.key), Decimal(0))
+            v = sum((values.get((teacher.pk, k), Decimal(0)) for k in (b.keys or (b.key,))), Decimal(0))
             rows.append(BucketProgress(b.label, b.start, b.end, v, v >= threshold, open=b.end >= window.on))
         done = Decimal(sum(1 for b in rows if b.met))
         owed = Decimal(sum(1 for b in rows if not b.open))  # finished buckets must all be met
@@ -366,7 +385,7 @@ def _compute(school, term, on, teachers, requirements, teacher_id=None) -> dict[
         if not who:
             continue
         window = windows.get(r.period)
-        by = "week" if r.period == Period.WEEK else "month" if r.period == Period.MONTH else None
+        by = "week" if r.period in (Period.WEEK, Period.TWO_WEEK) else "month" if r.period == Period.MONTH else None
         vals = values.get(metric, r.filters, window, by)
         for tid in who:
             cells[(tid, r.pk)] = _evaluate(r, by_id[tid], window, vals, memo)

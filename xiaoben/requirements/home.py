@@ -16,7 +16,7 @@ def _todos(progress) -> list[str]:
     for p in progress:
         r = p.requirement
         if r.is_bucketed and p.buckets and p.buckets[-1].open and not p.buckets[-1].met:
-            when = "本周" if r.period == Period.WEEK else "本月"
+            when = {Period.WEEK: "本周", Period.TWO_WEEK: "这两周"}.get(r.period, "本月")
             m = r.metric_obj
             need = _fmt(r.threshold - p.buckets[-1].value)
             out.append(f"{when}还需{m.label_for(r.filters)}{need}{m.unit}（{r.name}）")

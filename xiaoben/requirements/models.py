@@ -26,6 +26,7 @@ class Audience(models.TextChoices):
 
 class Period(models.TextChoices):
     WEEK = "week", _("每周")
+    TWO_WEEK = "two_week", _("每两周")
     MONTH = "month", _("每月")
     TERM = "term", _("每学期")
     SCHOOL_YEAR = "school_year", _("每学年")
@@ -116,8 +117,8 @@ class Requirement(TimeStampedModel, VersionedModel):
     @property
     def unit(self) -> str:
         m = self.metric_obj
-        if self.period in (Period.WEEK, Period.MONTH):
-            return "周" if self.period == Period.WEEK else "个月"
+        if self.period in (Period.WEEK, Period.TWO_WEEK, Period.MONTH):
+            return {Period.WEEK: "周", Period.TWO_WEEK: "个两周"}.get(self.period, "个月")
         return m.unit if m else ""
 
     @property
@@ -128,7 +129,7 @@ class Requirement(TimeStampedModel, VersionedModel):
 
     @property
     def is_bucketed(self) -> bool:
-        return self.period in (Period.WEEK, Period.MONTH)
+        return self.period in (Period.WEEK, Period.TWO_WEEK, Period.MONTH)
 
     @property
     def audience_label(self) -> str:

@@ -6,6 +6,7 @@ Rules (the school's words first):
   excluded.
 - 五年周期: the 学时 cycle (school setting `hours_cycle_start_year`, as the hours
   ledger reads it), calendar years; pro-rata by days.
+- 每两周 (隔周/双周): buckets of two consecutive teaching weeks (第1-2周, 第3-4周 …).
 - 每周 / 每月: judged bucket by bucket within the current term — a week (第N周,
   teaching weeks only) or a calendar month is met when its own count reaches the
   threshold; the bucket still under way is not held against anyone.
@@ -34,6 +35,7 @@ class Bucket:
     label: str
     start: dt.date
     end: dt.date
+    keys: tuple[dt.date, ...] = ()  # the week Mondays a two-week bucket sums (empty: just `key`)
 
 
 @dataclass
@@ -106,6 +108,20 @@ def week_window(term: Term, on: dt.date) -> Window:
     for w in term.teaching_weeks():
         monday, sunday = term.week_range(w)
         buckets.append(Bucket(key=monday, label=f"第{w}周", start=max(monday, term.start_date), end=min(sunday, term.end_date)))
+    return Window(start=term.start_date, end=term.end_date, on=on, buckets=buckets)
+
+
+def two_week_window(term: Term, on: dt.date) -> Window:
+    """每两周: teaching weeks taken in pairs; a holiday week is skipped, not counted."""
+    weeks = term.teaching_weeks()
+    buckets = []
+    for i in range(0, len(weeks), 2):
+        pair = weeks[i : i + 2]
+        mondays = tuple(term.week_range(w)[0] for w in pair)
+        label = f"第{pair[0]}-{pair[-1]}周" if len(pair) > 1 else f"第{pair[0]}周"
+        start = max(mondays[0], term.start_date)
+        end = min(term.week_range(pair[-1])[1], term.end_date)
+        buckets.append(Bucket(key=mondays[0], label=label, start=start, end=end, keys=mondays))
     return Window(start=term.start_date, end=term.end_date, on=on, buckets=buckets)
 
 

@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from xiaoben.core.concurrency import save_checked
-from xiaoben.core.services import notification_send
 from xiaoben.org.models import Group, School, SchoolYear
 
 from .models import Audience, Period, Requirement, Source
@@ -73,7 +72,40 @@ def _clean(r: Requirement) -> None:
         errors["school_year"] = "只能选择本校的学年。"
     if errors:
         raise ValidationError(errors)
+    dup = duplicate_of(r)
+    if dup is not None:
+        raise ValidationError(f"与已有要求“{dup.name}”重复（同一适用对象、统计项、筛选条件和周期），未保存。如需调整数量，请编辑原要求。")
     r.full_clean(exclude=["created_by"])
+
+
+def _norm_filters(filters) -> str:
+    import json
+
+    f = {k: sorted(v) if isinstance(v, list) else v for k, v in (filters or {}).items() if v not in (None, "", [])}
+    return json.dumps(f, sort_keys=True, ensure_ascii=False)
+
+
+def duplicate_of(r: Requirement) -> Requirement | None:
+    """An active requirement of the same school (or region) counting the same thing for the
+    same people over the same period — saving a second would count everyone twice."""
+    if not r.active:
+        return None
+    qs = Requirement.objects.filter(
+        school_id=r.school_id,
+        region_id=r.region_id,
+        active=True,
+        applies_to=r.applies_to,
+        group_id=r.group_id,
+        group_kind=r.group_kind or "",
+        role=r.role or "",
+        metric=r.metric,
+        period=r.period,
+        school_year_id=r.school_year_id,
+    )
+    if r.pk:
+        qs = qs.exclude(pk=r.pk)
+    key = _norm_filters(r.filters)
+    return next((o for o in qs if _norm_filters(o.filters) == key), None)
 
 
 @transaction.atomic
@@ -223,6 +255,37 @@ def region_templates_adopt(*, school: School, user=None) -> list[Requirement]:
     return created
 
 
+def requirement_duplicate_of(
+    *,
+    school: School,
+    metric: str,
+    period: str,
+    threshold,
+    filters: dict | None = None,
+    applies_to: str = Audience.ALL,
+    group_kind: str = "",
+    group_id: int | None = None,
+) -> Requirement | None:
+    """The school's active requirement identical to this one (same metric, filters,
+    period, threshold and audience), if any: an import reports it instead of adding it twice."""
+    try:
+        value = Decimal(str(threshold))
+    except (InvalidOperation, TypeError, ValueError):
+        return None
+    want = _norm_filters(filters)
+    candidates = Requirement.objects.filter(
+        school=school, active=True, metric=metric, period=period, threshold=value, applies_to=applies_to
+    )
+    for r in candidates:
+        if _norm_filters(r.filters) == want and (r.group_kind or "") == (group_kind or "") and r.group_id == group_id:
+            return r
+    return None
+
+
+def _norm_filters(filters: dict | None) -> dict:
+    return {k: sorted(v) if isinstance(v, list) else [v] for k, v in (filters or {}).items() if v not in (None, [], "")}
+
+
 @transaction.atomic
 def requirements_import(*, school: School, user, proposals: list[dict]) -> list[Requirement]:
     """Save the proposals an admin confirmed from a plan; all or nothing."""
@@ -250,19 +313,30 @@ def requirements_import(*, school: School, user, proposals: list[dict]) -> list[
     return out
 
 
-def remind_behind(*, grid, teacher_ids: set[int] | None = None, url: str = "") -> int:
-    """提醒落后者: one notification per person behind, naming everything that is missing
-    (本学期听课已完成12节，要求20节，还差8节). Returns how many people were told."""
+def remind_behind(*, grid, teacher_ids: set[int] | None = None, requirement_ids: set[int] | None = None, url: str = "", sender=None) -> int:
+    """提醒落后者: one notice per person behind on the chosen requirement(s) (all when none
+    chosen), among the chosen people (the row, column or group being looked at), saying what
+    can still be done — 本周还需教学反思1篇；本学期还需听课8节 — never what is already lost.
+    Someone behind only on weeks that are over is not told. Returns how many were told."""
     from django.urls import reverse
 
-    behind = grid.behind()
+    from xiaoben.core.notifications import notify
+
     users = {t.pk: t.user_id for t in grid.teachers}
     sent = 0
     with transaction.atomic():
-        for tid, items in sorted(behind.items()):
+        for tid, items in sorted(grid.behind().items()):
             if teacher_ids is not None and tid not in teacher_ids:
                 continue
-            text = "量化要求提醒：" + "；".join(p.message() for p in items) + "。请抓紧完成。"
-            notification_send(recipients=[users[tid]], kind="requirements.behind", text=text, url=url or reverse("requirements:mine"))
+            todo = [p.still_to_do() for p in items if requirement_ids is None or p.requirement.pk in requirement_ids]
+            todo = [t for t in todo if t]
+            if not todo:
+                continue
+            notify(
+                "requirements.reminder",
+                recipients=[users[tid]],
+                context={"items": "；".join(todo)},
+                url=url or reverse("requirements:mine"),
+            )
             sent += 1
     return sent

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from xiaoben.core.dbrouter import replica_view
 from xiaoben.core.decorators import require_perm
+from xiaoben.core.params import int_param
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user, visible_to
 from xiaoben.org.models import Group, Teacher
@@ -107,9 +108,20 @@ def remind(request):
     if data is None:
         raise Http404
     ids = {r.teacher.pk for r in selectors.grid_rows(data, group=group)}
-    sent = services.remind_behind(grid=data, teacher_ids=ids)
-    messages.success(request, f"已提醒 {sent} 位落后的老师。" if sent else "没有落后的老师，无需提醒。")
+    chosen_people = {i for i in map(_int, request.POST.getlist("teacher")) if i}
+    if chosen_people:
+        ids &= chosen_people
+    chosen_reqs = {i for i in map(_int, request.POST.getlist("requirement")) if i} or None
+    sent = services.remind_behind(grid=data, teacher_ids=ids, requirement_ids=chosen_reqs, sender=request.user)
+    messages.success(request, f"已提醒 {sent} 位老师。" if sent else "没有需要提醒的老师：落后的只是已经过去的周，或已无可补。")
     return redirect(reverse("requirements:grid") + (f"?group={group.pk}" if group else ""))
+
+
+def _led_group_of(scope, teacher) -> int | None:
+    """A group the leader leads that the teacher is in (the remind view checks the group)."""
+    from xiaoben.org.models import GroupMembership
+
+    return GroupMembership.objects.filter(teacher=teacher, group_id__in=scope.led_group_ids).values_list("group_id", flat=True).first()
 
 
 @login_required
@@ -133,7 +145,17 @@ def cell(request, requirement_id: int, teacher_id: int):
     return render(
         request,
         "requirements/cell.html",
-        {"teacher": teacher, "requirement": requirement, "progress": progress, "rows": rows, "page": page, "hidden": hidden, "term": term},
+        {
+            "teacher": teacher,
+            "requirement": requirement,
+            "progress": progress,
+            "rows": rows,
+            "page": page,
+            "hidden": hidden,
+            "term": term,
+            "can_remind": scope.admin_of(teacher.school_id) or scope.leads(teacher.pk),
+            "remind_group": _led_group_of(scope, teacher) if not scope.admin_of(teacher.school_id) else None,
+        },
     )
 
 
@@ -269,7 +291,4 @@ def _next_dir(sort: str, desc: bool, key: str) -> str:
 
 
 def _int(v):
-    try:
-        return int(v)
-    except (TypeError, ValueError):
-        return None
+    return int_param(v)

@@ -419,3 +419,44 @@ def achievement_delete(*, actor: Scope, achievement: Achievement) -> None:
     if not can_edit_achievement(actor, achievement):
         raise NotPermitted("已认定的成果只能由学校管理员删除。")
     achievement.soft_delete()
+
+
+def _showcase_level(name: str) -> tuple[str, str]:
+    """A 晒课 result name (区优/区良/市优/省优…) → (level, rank)."""
+    level = Level.COUNTY
+    for prefix, lv in (("部", Level.NATIONAL), ("国", Level.NATIONAL), ("省", Level.PROVINCE), ("市", Level.CITY), ("校", Level.SCHOOL)):
+        if name.startswith(prefix):
+            level = lv
+    rank = Rank.FIRST if "优" in name else Rank.SECOND if "良" in name else Rank.THIRD
+    return level, rank
+
+
+@transaction.atomic
+def achievement_record_verified(
+    *, teacher: Teacher, title: str, level: str, source, awarded_on: dt.date, verified_by, issuer: str = ""
+) -> Achievement:
+    """A result the district published (a 晒课 level) becomes the teacher's verified
+    优质课/公开课获奖 at once: the district's publication is the evidence, no school check
+    needed. Recording the same result again changes nothing."""
+    ref = f"showcase:{source.pk}:{teacher.pk}"
+    existing = Achievement.all_objects.filter(school_id=teacher.school_id, source_ref=ref).first()
+    if existing is not None:
+        return existing
+    lv, rank = _showcase_level(level)
+    a = Achievement.objects.create(
+        school_id=teacher.school_id,
+        term=_term_for(teacher.school_id, awarded_on),
+        kind=AchievementKind.LESSON_AWARD,
+        title=title[:200],
+        level=lv,
+        rank=rank,
+        issuer=(issuer or "区教研室（晒课）")[:100],
+        date=awarded_on,
+        status=AchievementStatus.VERIFIED,
+        source_ref=ref,
+        verified_by=verified_by,
+        verified_at=timezone.now(),
+    )
+    AchievementCredit.objects.create(achievement=a, teacher=teacher, share=1, order=1)
+    _apply_points(a, list(RewardRule.objects.filter(school_id=a.school_id)))
+    return a

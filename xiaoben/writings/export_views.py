@@ -33,7 +33,11 @@ def _term(request, school_id):
 @login_required
 def teacher_docx(request):
     """One teacher's writings of a term as one Word file: one's own, or (for admins) a colleague's."""
-    return export_response(request, "writings.term_docx", {"teacher": request.GET.get("teacher"), "term": request.GET.get("term")})
+    return export_response(
+        request,
+        "writings.term_docx",
+        {"teacher": request.GET.get("teacher"), "term": request.GET.get("term"), "drafts": request.GET.get("drafts") == "1"},
+    )
 
 
 @require_perm("reports:export")

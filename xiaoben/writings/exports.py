@@ -11,6 +11,8 @@ from docx.shared import Pt
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from xiaoben.core.xlsx import workbook_bytes
+
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -156,15 +158,14 @@ def school_xlsx(*, school, term, writings) -> bytes:
         ws.cell(ws.max_row, 9).number_format = "0%"
     for col, width in zip("ABCDEFGHIJK", [8, 10, 12, 36, 12, 8, 8, 6, 8, 30, 10], strict=True):
         ws.column_dimensions[col].width = width
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)
 
 
 # ---------------------------------------------------------------- registry
 
 
 def _registry():
+    from django import forms
     from django.http import Http404
 
     from xiaoben.core.tenancy import get_object_for_user, visible_to
@@ -174,6 +175,9 @@ def _registry():
     from xiaoben.reports.registry import Exporter, register
 
     from .models import Writing
+
+    class WritingsTermParams(TeacherTermParams):
+        drafts = forms.BooleanField(label="包括草稿", required=False)
 
     def _term(actor, params, school_id):
         if params.get("term"):
@@ -192,7 +196,7 @@ def _registry():
         verbose_name = "本学期研修文章（Word）"
         permission = "writings:write"
         category = "研修文章"
-        form_class = TeacherTermParams
+        form_class = WritingsTermParams
 
         def render(self, *, actor, params):
             tid = params.get("teacher") or actor.teacher_id
@@ -202,12 +206,10 @@ def _registry():
             if not (actor.is_self(teacher.pk) or actor.admin_of(teacher.school_id)):
                 raise Http404
             term = _term(actor, params, teacher.school_id)
-            rows = list(
-                visible_to(actor, Writing)
-                .filter(author=teacher, term=term)
-                .select_related("book", "reviewed_by")
-                .order_by("written_on", "id")
-            )
+            qs = visible_to(actor, Writing).filter(author=teacher, term=term)
+            if not params.get("drafts"):  # drafts only when asked for (?drafts=1)
+                qs = qs.exclude(status="draft")
+            rows = list(qs.select_related("book", "reviewed_by").order_by("written_on", "id"))
             return f"{teacher.name}-{term.name}-研修文章.docx", DOCX, term_docx(teacher=teacher, term=term, writings=rows)
 
     @register

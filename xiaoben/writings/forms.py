@@ -9,7 +9,12 @@ class WritingForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label="类型", choices=WritingKind.choices, initial=WritingKind.REFLECTION)
     sub_kind = forms.ChoiceField(label="反思类型", choices=[("", "—"), *ReflectionKind.choices], required=False)
     title = forms.CharField(label="标题", max_length=200, required=False)
-    written_on = forms.DateField(label="写作日期", widget=forms.DateInput(attrs={"type": "date"}), required=False)
+    written_on = forms.DateField(
+        label="写作日期",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        required=False,
+        error_messages={"invalid": "写作日期的格式不对，请按 2026-11-18 的样子填写或从日历中选择。"},
+    )
     book = forms.TypedChoiceField(label="书目（读书笔记、读后感）", coerce=int, required=False, empty_value=None)
     visibility = forms.ChoiceField(label="可见范围", choices=Visibility.choices, initial=Visibility.SCHOOL, required=False)
     observation = forms.TypedChoiceField(label="关联听课（可选）", coerce=int, required=False, empty_value=None)

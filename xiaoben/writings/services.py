@@ -113,6 +113,8 @@ def _history(writing: Writing, reason: str) -> None:
 def writing_update(*, writing: Writing, by: Scope, expected_version: int, record: bool = True, **fields) -> Writing:
     """Save the author's edits (also the autosave, with `record=False`: a history row
     every few seconds of typing helps nobody). The second of two savers is told."""
+    if expected_version is None:
+        raise ValidationError("缺少版本号：请刷新页面后再保存。")
     require_term_open(writing.term_id)
     if not by.is_self(writing.author_id):
         raise ValidationError("只有作者本人可以修改这篇文章。")

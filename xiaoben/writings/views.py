@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from xiaoben.activities.models import Activity
 from xiaoben.core.concurrency import ConflictError
 from xiaoben.core.html import clean_html
+from xiaoben.core.params import int_param
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user, visible_to
 from xiaoben.observations.models import Observation
@@ -36,10 +37,7 @@ def _teacher_scope(request):
 
 
 def _int(v):
-    try:
-        return int(v)
-    except (TypeError, ValueError):
-        return None
+    return int_param(v)
 
 
 @login_required
@@ -155,7 +153,7 @@ def writing_edit(request, pk: int):
         form = WritingForm(request.POST, **kwargs)
         if form.is_valid():
             try:
-                version = form.cleaned_data["version"] or w.version
+                version = form.cleaned_data["version"]  # required: a copy without it could overwrite a newer save
                 services.writing_update(writing=w, by=scope, expected_version=version, **_fields(form, request))
                 if "submit" in request.POST:
                     services.writing_submit(writing=w, by=scope)

@@ -30,38 +30,40 @@ def act(world):
         ("platform_admin", 200),
     ],
 )
-def test_detail_and_attendance(act, client_for, persona, status):
-    c = client_for(persona)
+def test_detail_and_attendance(act, api_client_for, persona, status):
+    c = api_client_for(persona)
     assert c.get(f"{BASE}/{act.pk}").status_code == status
     assert c.get(f"{BASE}/{act.pk}/attendance").status_code == status
     assert c.get(f"{BASE}/{act.pk}/minutes").status_code == status
 
 
-def test_list_is_scoped(world, act, client_for):
-    assert client_for("anonymous").get(f"{BASE}/").status_code == 401
-    ids = [x["id"] for x in client_for("teacher").get(f"{BASE}/").json()["items"]]
+def test_list_is_scoped(world, act, api_client_for):
+    assert api_client_for("anonymous").get(f"{BASE}/").status_code == 401
+    ids = [x["id"] for x in api_client_for("teacher").get(f"{BASE}/").json()["items"]]
     assert act.pk in ids
-    assert client_for("other_teacher").get(f"{BASE}/").json()["count"] == 0
-    mine = client_for("colleague").get(f"{BASE}/?mine=true").json()
+    assert api_client_for("other_teacher").get(f"{BASE}/").json()["count"] == 0
+    mine = api_client_for("colleague").get(f"{BASE}/?mine=true").json()
     assert mine["count"] == 0
 
 
-def test_sign_in_with_token(world, act, client_for):
-    c = client_for("teacher")
+def test_sign_in_with_token(world, act, api_client_for):
+    c = api_client_for("teacher")
     r = c.post(f"{BASE}/{act.pk}/sign-in", {"token": "bad"}, content_type="application/json")
     assert r.status_code == 400 and "过期" in r.json()["detail"]
     r = c.post(f"{BASE}/{act.pk}/sign-in", {"token": signin.token_for(act.pk)}, content_type="application/json")
     assert r.status_code == 200 and r.json()["status"] == "present"
-    r = client_for("other_teacher").post(f"{BASE}/{act.pk}/sign-in", {"token": signin.token_for(act.pk)}, content_type="application/json")
+    r = api_client_for("other_teacher").post(
+        f"{BASE}/{act.pk}/sign-in", {"token": signin.token_for(act.pk)}, content_type="application/json"
+    )
     assert r.status_code == 404
 
 
-def test_minutes_put_by_recorder_only(world, act, client_for):
+def test_minutes_put_by_recorder_only(world, act, api_client_for):
     Attendance.objects.filter(activity=act, teacher=world.teacher).update(status="present")
-    body = {"body": "<p>研讨记录<script>x</script></p>", "finish": True}
-    assert client_for("teacher").put(f"{BASE}/{act.pk}/minutes", body, content_type="application/json").status_code == 404
-    assert client_for("other_teacher").put(f"{BASE}/{act.pk}/minutes", body, content_type="application/json").status_code == 404
-    r = client_for("mentor").put(f"{BASE}/{act.pk}/minutes", body, content_type="application/json")
+    body = {"body": "<p>研讨记录<script>x</script></p>", "finish": True, "version": 0}
+    assert api_client_for("teacher").put(f"{BASE}/{act.pk}/minutes", body, content_type="application/json").status_code == 404
+    assert api_client_for("other_teacher").put(f"{BASE}/{act.pk}/minutes", body, content_type="application/json").status_code == 404
+    r = api_client_for("mentor").put(f"{BASE}/{act.pk}/minutes", body, content_type="application/json")
     assert r.status_code == 200 and "script" not in r.json()["body"]
     act.refresh_from_db()
     assert act.status == "recorded"
@@ -70,11 +72,11 @@ def test_minutes_put_by_recorder_only(world, act, client_for):
     assert HourEntry.objects.filter(activity=act, teacher=world.teacher).count() == 1
 
 
-def test_api_list_query_count_constant(world, client_for):
+def test_api_list_query_count_constant(world, api_client_for):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    c = client_for("teacher")
+    c = api_client_for("teacher")
     make_activity(world, start=T0)
     c.get(f"{BASE}/")
 

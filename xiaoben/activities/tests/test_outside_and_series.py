@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from xiaoben.activities import selectors, services, services_prep
 from xiaoben.activities.models import Attendance
+from xiaoben.core.scope import scope_for
 
 from .factories import TZ, make_activity
 
@@ -53,7 +54,12 @@ def test_outside_report_window_is_a_setting(world):
 
 def test_leave_means_no_report_owed(world):
     trip = _trip(world, dt.date(2026, 11, 2))
-    services.attendance_set(attendance=Attendance.objects.get(activity=trip, teacher=world.teacher), status="leave")
+    services.attendance_set(
+        actor=scope_for(world.users["dean"]),
+        reason="补签测试",
+        attendance=Attendance.objects.get(activity=trip, teacher=world.teacher),
+        status="leave",
+    )
     assert selectors.outside_reports_owed(teacher_id=world.teacher.pk) == []
 
 

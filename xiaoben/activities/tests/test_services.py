@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from xiaoben.activities import services
 from xiaoben.activities.models import ActivityStatus, Attendance
 from xiaoben.core.models import Notification
+from xiaoben.core.scope import scope_for
 from xiaoben.hours.models import HourEntry
 
 from .factories import TZ, make_activity
@@ -26,7 +27,7 @@ def test_four_fixed_names_what_is_missing(world):
 
 def test_four_fixed_missing_time_and_host(world):
     a = make_activity(world, publish=False, starts_at=None, ends_at=None, host=None)
-    assert services.missing_four_fixed(a) == ["时间", "主持人/中心发言人"]
+    assert services.missing_four_fixed(a) == ["时间", "主持人"]
 
 
 def test_publish_notifies_invited_group(world):
@@ -65,7 +66,7 @@ def test_status_path_to_archive(world):
     services.activity_mark_held(activity=a, user=world.users["leader"])
     with pytest.raises(ValidationError, match="活动记录"):
         services.activity_record(activity=a, user=world.users["mentor"])
-    services.minutes_save(activity=a, user=world.users["mentor"], html="<p>研讨了单元整体教学。</p>", finish=True)
+    services.minutes_save(expected_version=_v(a), activity=a, user=world.users["mentor"], html="<p>研讨了单元整体教学。</p>", finish=True)
     assert a.status == ActivityStatus.RECORDED
     services.activity_archive(activity=a, user=world.users["leader"])
     assert a.status == ActivityStatus.ARCHIVED
@@ -81,15 +82,20 @@ def test_future_activity_cannot_be_held(world):
 
 def _present(a, *teachers):
     for t in teachers:
-        services.attendance_set(attendance=Attendance.objects.get(activity=a, teacher=t), status="present")
+        services.attendance_set(
+            actor=scope_for(a.created_by),
+            reason="补签测试",
+            attendance=Attendance.objects.get(activity=a, teacher=t),
+            status="present",
+        )
 
 
 def test_hours_credited_once_by_role_and_revoked_with_attendance(world):
     a = make_activity(world)
     _present(a, world.leader, world.mentor, world.teacher)
-    services.minutes_save(activity=a, user=world.users["mentor"], html="<p>记录</p>", finish=True)
+    services.minutes_save(expected_version=_v(a), activity=a, user=world.users["mentor"], html="<p>记录</p>", finish=True)
     services.activity_record(activity=a, user=world.users["leader"])  # recording twice
-    services.minutes_save(activity=a, user=world.users["mentor"], html="<p>记录（修改）</p>", finish=True)
+    services.minutes_save(expected_version=_v(a), activity=a, user=world.users["mentor"], html="<p>记录（修改）</p>", finish=True)
     rows = dict(HourEntry.objects.filter(activity=a).values_list("teacher_id", "hours"))
     assert rows == {world.leader.pk: Decimal(3), world.mentor.pk: Decimal(2), world.teacher.pk: Decimal(2)}
     assert HourEntry.objects.filter(activity=a, teacher=world.teacher).count() == 1
@@ -101,9 +107,14 @@ def test_hours_credited_once_by_role_and_revoked_with_attendance(world):
 def test_marking_absent_after_recording_removes_credit(world):
     a = make_activity(world)
     _present(a, world.teacher)
-    services.minutes_save(activity=a, user=world.users["mentor"], html="<p>记录</p>", finish=True)
+    services.minutes_save(expected_version=_v(a), activity=a, user=world.users["mentor"], html="<p>记录</p>", finish=True)
     assert HourEntry.objects.filter(activity=a, teacher=world.teacher).exists()
-    services.attendance_set(attendance=Attendance.objects.get(activity=a, teacher=world.teacher), status="absent")
+    services.attendance_set(
+        actor=scope_for(world.users["dean"]),
+        reason="补签测试",
+        attendance=Attendance.objects.get(activity=a, teacher=world.teacher),
+        status="absent",
+    )
     assert not HourEntry.objects.filter(activity=a, teacher=world.teacher).exists()
 
 
@@ -112,9 +123,9 @@ def test_hours_follow_school_settings_per_kind(world):
     world.school.save()
     a = make_activity(world, kind="lecture")
     att = Attendance.objects.get(activity=a, teacher=world.leader)
-    services.attendance_set(attendance=att, status="present", role="speaker")
+    services.attendance_set(actor=scope_for(world.users["dean"]), reason="补签测试", attendance=att, status="present", role="speaker")
     _present(a, world.teacher)
-    services.minutes_save(activity=a, user=world.users["mentor"], html="<p>讲座记录</p>", finish=True)
+    services.minutes_save(expected_version=_v(a), activity=a, user=world.users["mentor"], html="<p>讲座记录</p>", finish=True)
     rows = dict(HourEntry.objects.filter(activity=a).values_list("teacher_id", "hours"))
     assert rows == {world.leader.pk: Decimal(5), world.teacher.pk: Decimal(1)}
 
@@ -144,10 +155,12 @@ def test_invite_only_own_school(world):
 
 def test_minutes_are_sanitised(world):
     a = make_activity(world)
-    m = services.minutes_save(activity=a, user=world.users["mentor"], html='<p onclick="x()">好<script>alert(1)</script></p>')
+    m = services.minutes_save(
+        expected_version=_v(a), activity=a, user=world.users["mentor"], html='<p onclick="x()">好<script>alert(1)</script></p>'
+    )
     assert "script" not in m.body and "onclick" not in m.body and "好" in m.body
     with pytest.raises(ValidationError, match="不能为空"):
-        services.minutes_save(activity=a, user=world.users["mentor"], html="<p> </p>")
+        services.minutes_save(expected_version=_v(a), activity=a, user=world.users["mentor"], html="<p> </p>")
 
 
 def test_attendance_sheet_xlsx(world, client_for):
@@ -183,8 +196,8 @@ def test_minutes_attachment_type_checked(world, client_for):
 
 def test_autosave_keeps_saved_record(world, client_for):
     a = make_activity(world)
-    services.minutes_save(activity=a, user=world.users["mentor"], html="<p>正式记录</p>")
-    r = client_for("mentor").post(f"/activities/{a.pk}/minutes/autosave/", {"body": "<p>草稿<script>x</script></p>"})
+    services.minutes_save(expected_version=_v(a), activity=a, user=world.users["mentor"], html="<p>正式记录</p>")
+    r = client_for("mentor").post(f"/activities/{a.pk}/minutes/autosave/", {"body": "<p>草稿<script>x</script></p>", "version": _v(a)})
     assert r.status_code == 200 and r.json()["ok"]
     a.minutes.refresh_from_db()
     assert a.minutes.body == "<p>正式记录</p>" and "草稿" in a.minutes.draft and "script" not in a.minutes.draft
@@ -192,7 +205,7 @@ def test_autosave_keeps_saved_record(world, client_for):
 
 def test_minutes_conflict_is_told(world):
     a = make_activity(world)
-    m = services.minutes_save(activity=a, user=world.users["mentor"], html="<p>一</p>")
+    m = services.minutes_save(expected_version=_v(a), activity=a, user=world.users["mentor"], html="<p>一</p>")
     services.minutes_save(activity=a, user=world.users["leader"], html="<p>二</p>", expected_version=m.version)
     with pytest.raises(ValidationError, match="已被他人修改"):
         services.minutes_save(activity=a, user=world.users["mentor"], html="<p>三</p>", expected_version=m.version)
@@ -216,7 +229,7 @@ def test_regional_activity_spans_schools_and_credits_region_hours(world):
     assert not rules.can_manage(scope_for(world.users["other_researcher"]), a)
     assert not visible_to(world.users["other_teacher"], Activity).filter(pk=a.pk).exists()
     services.attendance_sign_in(activity=a, teacher=world.teacher)
-    services.minutes_save(activity=a, user=world.users["researcher"], html="<p>联片教研记录</p>", finish=True)
+    services.minutes_save(expected_version=_v(a), activity=a, user=world.users["researcher"], html="<p>联片教研记录</p>", finish=True)
     entry = HourEntry.objects.get(activity=a, teacher=world.teacher)
     assert entry.category == "region" and entry.school_id == world.school.pk
 
@@ -229,8 +242,15 @@ def test_leader_home_shows_pending_leave_and_detail_shows_hours(world, client_fo
     assert "申请请假" not in client_for("colleague").get("/").content.decode()
     b = make_activity(world)
     _present(b, world.teacher)
-    services.minutes_save(activity=b, user=world.users["mentor"], html="<p>记录</p>", finish=True)
+    services.minutes_save(expected_version=_v(b), activity=b, user=world.users["mentor"], html="<p>记录</p>", finish=True)
     assert (
         "2.0学时" in client_for("teacher").get(f"/activities/{b.pk}/").content.decode()
         or "2学时" in client_for("teacher").get(f"/activities/{b.pk}/").content.decode()
     )
+
+
+def _v(activity) -> int:
+    """The version an editor opening the minutes now would carry."""
+    from xiaoben.activities.models import ActivityMinutes
+
+    return services.minutes_editor_state(ActivityMinutes.objects.filter(activity=activity).first())["version"]

@@ -37,9 +37,11 @@ def test_slot_skips_holiday_weeks_and_stays_in_term(world):
     weeks = [term.week_of(d) for d in days]
     assert 5 not in weeks
     assert all(term.start_date <= d <= term.end_date for d in days)
-    assert all(d.weekday() == 4 for d in days)
+    # school calendar: not on 元旦; the 国庆 调休 Saturday (10 October) follows Friday's timetable
+    assert all(d.weekday() == 4 or d == dt.date(2026, 10, 10) for d in days)
+    assert dt.date(2027, 1, 1) not in days and dt.date(2026, 10, 10) in days
     assert days[0] == dt.date(2026, 9, 4) and days[-1] == dt.date(2027, 1, 22)
-    assert len(made) == term.week_count - 1
+    assert len(made) == term.week_count - 2  # 21 weeks − 第5周 − 中秋(9月25日) − 元旦(1月1日) + 调休(10月10日)
     first = timezone.localtime(made[0].starts_at)
     assert (first.hour, first.minute) == (10, 0)  # 第3节 of the default timetable
     assert all(a.status == "published" and a.slot_id == slot.pk for a in made)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from xiaoben.activities import services, services_prep
 from xiaoben.activities.models import Attendance
 from xiaoben.activities.services_slots import slot_create
+from xiaoben.core.scope import scope_for
 
 from .factories import TZ, make_activity
 
@@ -43,7 +44,7 @@ TEACHERS = {"principal", "dean", "leader", "mentor", "teacher", "colleague", "ot
 @pytest.fixture
 def objs(world):
     a = make_activity(world)
-    services.minutes_save(activity=a, user=world.users["mentor"], html="<p>记录</p>")
+    services.minutes_save(expected_version=0, activity=a, user=world.users["mentor"], html="<p>记录</p>")
     prep = services_prep.prep_create(
         user=world.users["mentor"], school=world.school, term=world.term, title="西沙群岛", lead=world.mentor, group=world.prep, body="初稿"
     )
@@ -114,11 +115,18 @@ POSTS = [
 ]
 
 
+def _minutes_version(activity) -> int:
+    from xiaoben.activities import services
+    from xiaoben.activities.models import ActivityMinutes
+
+    return services.minutes_editor_state(ActivityMinutes.objects.filter(activity=activity).first())["version"]
+
+
 @pytest.mark.parametrize("name,args,ok", POSTS, ids=[p[0] for p in POSTS])
 def test_post_matrix(objs, client_for, name, args, ok):
     url = reverse(name, args=args(objs))
     for persona in ALL:
-        r = client_for(persona).post(url, {"body": "修改稿"})
+        r = client_for(persona).post(url, {"body": "修改稿", "version": _minutes_version(objs["a"])})
         if persona == "anonymous":
             assert r.status_code == 302 and "/accounts/login/" in r.url
         elif persona in ok:
@@ -133,9 +141,14 @@ def test_attendance_and_leave_posts(world, objs, client_for):
     url = reverse("activities:attendance_update", args=[att.pk])
     assert client_for("teacher").post(url, {"status": "present"}).status_code == 404
     assert client_for("other_teacher").post(url, {"status": "present"}).status_code == 404
-    assert client_for("mentor").post(url, {"status": "present"}).status_code == 302
+    # the 记录人 may not 补签 (issue 14 item 2); the 主持人 may, with a reason
+    assert client_for("mentor").post(url, {"status": "present", "reason": "网络故障"}).status_code == 403
+    assert client_for("leader").post(url, {"status": "present"}).status_code == 302
     att.refresh_from_db()
-    assert att.status == "present"
+    assert att.status == "invited"  # no reason: refused
+    assert client_for("leader").post(url, {"status": "present", "reason": "网络故障"}).status_code == 302
+    att.refresh_from_db()
+    assert (att.status, att.method, att.reason, att.signed_in_at) == ("present", "manual", "网络故障", None)
     future = make_activity(world, start=dt.datetime(2026, 11, 27, 15, 15, tzinfo=TZ))
     assert client_for("teacher").post(reverse("activities:leave", args=[future.pk]), {"reason": "病假"}).status_code == 302
     leave = Attendance.objects.get(activity=future, teacher=world.teacher).leave
@@ -198,7 +211,7 @@ def test_slot_form_schedules_the_term(world, client_for):
     assert r.status_code == 302
     from xiaoben.activities.models import Activity
 
-    assert Activity.objects.filter(group=world.chinese, kind="lesson_prep").count() == 10  # 11-20 … 01-22
+    assert Activity.objects.filter(group=world.chinese, kind="lesson_prep").count() == 9  # 11-20 … 01-22, not 元旦
 
 
 def test_ics_feed_by_secret_token(world, client_for, client):
@@ -321,7 +334,12 @@ def test_detail_and_host_screen_query_counts_constant(world, client_for):
     extra = [org.teacher_create(school=world.school, staff_no=f"8{i:02d}", name=f"教师{i}", gender="F") for i in range(12)]
     services.activity_invite(activity=a, group_ids=[], teacher_ids=[t.pk for t in extra])
     for t in extra[:6]:
-        services.attendance_set(attendance=Attendance.objects.get(activity=a, teacher=t), status="present")
+        services.attendance_set(
+            actor=scope_for(world.users["dean"]),
+            reason="补签测试",
+            attendance=Attendance.objects.get(activity=a, teacher=t),
+            status="present",
+        )
     assert [_count(c, u) for u in urls] == before
 
 

@@ -19,35 +19,39 @@ def test_anonymous_401(client, db):
 
 
 @pytest.mark.parametrize("persona,n", [("teacher", 1), ("dean", 1), ("other_teacher", 0), ("researcher", 0)])
-def test_schemes_scoped(opened, client_for, persona, n):
-    assert len(client_for(persona).get("/api/v1/assessment/schemes").json()["items"]) == n
+def test_schemes_scoped(opened, api_client_for, persona, n):
+    assert len(api_client_for(persona).get("/api/v1/assessment/schemes").json()["items"]) == n
 
 
 @pytest.mark.parametrize("persona,n", [("teacher", 1), ("dean", 6), ("leader", 3), ("colleague", 1)])
-def test_results_scoped(opened, client_for, persona, n):
+def test_results_scoped(opened, api_client_for, persona, n):
     s, _ = opened
-    assert len(client_for(persona).get(f"/api/v1/assessment/schemes/{s.pk}/results").json()["items"]) == n
+    assert len(api_client_for(persona).get(f"/api/v1/assessment/schemes/{s.pk}/results").json()["items"]) == n
 
 
-def test_other_school_gets_404(world, opened, client_for):
+def test_other_school_gets_404(world, opened, api_client_for):
     s, _ = opened
     r = AssessmentResult.objects.get(scheme=s, teacher=world.teacher)
-    assert client_for("other_teacher").get(f"/api/v1/assessment/schemes/{s.pk}/results").status_code == 404
-    assert client_for("other_teacher").get(f"/api/v1/assessment/results/{r.pk}").status_code == 404
-    assert client_for("colleague").get(f"/api/v1/assessment/results/{r.pk}").status_code == 404
+    assert api_client_for("other_teacher").get(f"/api/v1/assessment/schemes/{s.pk}/results").status_code == 404
+    assert api_client_for("other_teacher").get(f"/api/v1/assessment/results/{r.pk}").status_code == 404
+    assert api_client_for("colleague").get(f"/api/v1/assessment/results/{r.pk}").status_code == 404
 
 
-def test_flow_through_the_api(world, opened, client_for):
+def test_flow_through_the_api(world, opened, api_client_for):
     s, item = opened
     r = AssessmentResult.objects.get(scheme=s, teacher=world.teacher)
     url = f"/api/v1/assessment/results/{r.pk}"
-    j = client_for("teacher").post(url + "/self", {"scores": {str(item.pk): 9}, "comment": "自评"}, content_type="application/json").json()
+    j = (
+        api_client_for("teacher")
+        .post(url + "/self", {"scores": {str(item.pk): 9}, "comment": "自评"}, content_type="application/json")
+        .json()
+    )
     assert j["status"] == "review" and float(j["total"]) == 9
-    assert client_for("colleague").post(url + "/review", {"scores": {}}, content_type="application/json").status_code == 404
-    j = client_for("leader").post(url + "/review", {"scores": {str(item.pk): 8}}, content_type="application/json").json()
+    assert api_client_for("colleague").post(url + "/review", {"scores": {}}, content_type="application/json").status_code == 404
+    j = api_client_for("leader").post(url + "/review", {"scores": {str(item.pk): 8}}, content_type="application/json").json()
     assert j["status"] == "confirm" and float(j["total"]) == 8
-    assert client_for("leader").post(url + "/confirm").status_code == 404
-    j = client_for("dean").post(url + "/confirm").json()
+    assert api_client_for("leader").post(url + "/confirm").status_code == 404
+    j = api_client_for("dean").post(url + "/confirm").json()
     assert j["status"] == "confirmed"
-    r2 = client_for("teacher").post(url + "/self", {"scores": {str(item.pk): 10}}, content_type="application/json")
+    r2 = api_client_for("teacher").post(url + "/self", {"scores": {str(item.pk): 10}}, content_type="application/json")
     assert r2.status_code == 400 and "锁定" in r2.json()["detail"]

@@ -114,9 +114,16 @@ class TestComments:
         with pytest.raises(ValidationError, match="太长"):
             services.comment_add(author=world.users["teacher"], target=world.chinese, body="字" * 5001)
 
-    def test_script_in_comment_is_sanitised(self, world):
-        c = services.comment_add(author=world.users["teacher"], target=world.chinese, body="<script>alert(1)</script>好")
-        assert "<script>" not in c.body
+    def test_script_in_comment_is_shown_as_text(self, world, client_for):
+        """Comments are plain text, stored as typed and escaped once when shown (issue #12:
+        sanitising them as HTML as well showed 3&lt;5)."""
+        from xiaoben.writings.tests.helpers import write
+
+        w = write(world.teacher, submit=True)
+        c = services.comment_add(author=world.users["leader"], target=w, body="<script>alert(1)</script>好")
+        assert c.body == "<script>alert(1)</script>好"
+        page = client_for("teacher").get(reverse("writings:detail", args=[w.pk])).content.decode()
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;好" in page and "<script>alert(1)" not in page
 
 
 def test_attachment_download_follows_record_visibility(world, client_for):

@@ -31,32 +31,32 @@ def pair(world):
         ("platform_admin", 200, 200, 200),
     ],
 )
-def test_routes_by_persona(world, client_for, pair, persona, pairs, detail, reports):
-    c = client_for(persona)
+def test_routes_by_persona(world, api_client_for, pair, persona, pairs, detail, reports):
+    c = api_client_for(persona)
     assert c.get("/api/v1/mentoring/pairs").status_code == pairs
     assert c.get(f"/api/v1/mentoring/pairs/{pair.pk}").status_code == detail
     assert c.get(f"/api/v1/mentoring/pairs/{pair.pk}/reports").status_code == reports
 
 
-def test_other_school_sees_none_of_our_pairs(world, client_for, pair):
-    body = client_for("other_teacher").get("/api/v1/mentoring/pairs").json()
+def test_other_school_sees_none_of_our_pairs(world, api_client_for, pair):
+    body = api_client_for("other_teacher").get("/api/v1/mentoring/pairs").json()
     assert body["count"] == 0
-    assert client_for("other_teacher").get(f"/api/v1/mentoring/pairs?year_id={pair.school_year_id}").status_code == 404
+    assert api_client_for("other_teacher").get(f"/api/v1/mentoring/pairs?year_id={pair.school_year_id}").status_code == 404
 
 
-def test_pairs_show_progress(world, client_for, pair):
-    items = client_for("colleague").get("/api/v1/mentoring/pairs").json()["items"]
+def test_pairs_show_progress(world, api_client_for, pair):
+    items = api_client_for("colleague").get("/api/v1/mentoring/pairs").json()["items"]
     q = {x["label"]: x["count"] for x in items[0]["quotas"]}
     assert q == {"徒弟听师傅的课": 1, "师傅听徒弟的课": 0}
-    s = client_for("dean").get("/api/v1/mentoring/summary").json()
+    s = api_client_for("dean").get("/api/v1/mentoring/summary").json()
     assert s["text"] == "新老教师相互听课1节，其中指导课1节，汇报课0节。"
 
 
 @pytest.mark.parametrize(
     "persona,status", [("teacher", 201), ("mentor", 201), ("dean", 404), ("colleague", 404), ("other_teacher", 404), ("anonymous", 401)]
 )
-def test_file_report_by_persona(world, client_for, pair, persona, status):
-    r = client_for(persona).post(
+def test_file_report_by_persona(world, api_client_for, pair, persona, status):
+    r = api_client_for(persona).post(
         f"/api/v1/mentoring/pairs/{pair.pk}/reports", {"month": "2026-11", "work_done": "听汇报课"}, content_type="application/json"
     )
     assert r.status_code == status
@@ -64,8 +64,8 @@ def test_file_report_by_persona(world, client_for, pair, persona, status):
         assert r.json()["mentee_observed"] == 0
 
 
-def test_file_report_bad_month(world, client_for, pair):
-    r = client_for("teacher").post(
+def test_file_report_bad_month(world, api_client_for, pair):
+    r = api_client_for("teacher").post(
         f"/api/v1/mentoring/pairs/{pair.pk}/reports", {"month": "十月", "work_done": "x"}, content_type="application/json"
     )
     assert r.status_code == 400 and "月份" in r.json()["detail"]
@@ -74,8 +74,8 @@ def test_file_report_bad_month(world, client_for, pair):
 @pytest.mark.parametrize(
     "persona,status", [("dean", 201), ("principal", 201), ("mentor", 404), ("teacher", 404), ("other_teacher", 404), ("anonymous", 401)]
 )
-def test_create_pair_by_persona(world, client_for, persona, status):
-    r = client_for(persona).post(
+def test_create_pair_by_persona(world, api_client_for, persona, status):
+    r = api_client_for(persona).post(
         "/api/v1/mentoring/pairs",
         {"mentor_id": world.leader.pk, "mentee_id": world.teacher.pk, "start_date": "2026-09-15"},
         content_type="application/json",
@@ -85,8 +85,8 @@ def test_create_pair_by_persona(world, client_for, persona, status):
         assert [q["target"] for q in r.json()["quotas"]] == [30, 20]
 
 
-def test_create_pair_rejects_other_school_and_duplicates(world, client_for):
-    c = client_for("dean")
+def test_create_pair_rejects_other_school_and_duplicates(world, api_client_for):
+    c = api_client_for("dean")
     body = {"mentor_id": world.other_teacher.pk, "mentee_id": world.teacher.pk, "start_date": "2026-09-15"}
     assert c.post("/api/v1/mentoring/pairs", body, content_type="application/json").status_code == 404
     body["mentor_id"] = world.mentor.pk
@@ -96,21 +96,21 @@ def test_create_pair_rejects_other_school_and_duplicates(world, client_for):
 
 
 @pytest.mark.parametrize("persona,status", [("dean", 200), ("mentor", 404), ("colleague", 404), ("other_teacher", 404), ("anonymous", 401)])
-def test_results_by_persona(world, client_for, pair, persona, status):
+def test_results_by_persona(world, api_client_for, pair, persona, status):
     services.evaluation_save(pair=pair, role="school_on_mentee", grade="pass", comment="合格", user=world.users["dean"])
-    r = client_for(persona).get("/api/v1/mentoring/results")
+    r = api_client_for(persona).get("/api/v1/mentoring/results")
     assert r.status_code == status
     if status == 200:
         assert r.json() == [{"teacher_id": world.teacher.pk, "as_mentor": "", "as_mentee": "pass"}]
 
 
-def test_pairs_list_query_count_is_constant(world, client_for, pair):
+def test_pairs_list_query_count_is_constant(world, api_client_for, pair):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from xiaoben.org import services as org
 
-    c = client_for("dean")
+    c = api_client_for("dean")
     c.get("/api/v1/mentoring/pairs")
 
     def count():

@@ -349,3 +349,30 @@ def test_deliveries_page_budget_constant(world, fake, client_for, django_capture
         for i in range(5):
             send_event(world, f"活动{i}")
     assert assert_queries(client, "/messaging/deliveries/", budget=20) == n1
+
+
+def test_digests_are_built_in_a_constant_number_of_queries(
+    world, emails, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from xiaoben.messaging.services import digests_send
+
+    def held_for(personas):
+        for p in personas:
+            services.channel_settings_save(actor=build_scope(world.users[p]), email_kinds=["messaging.test_event"], digest="daily")
+        with time_machine.travel("2026-11-18 15:00:00+08:00", tick=False), django_capture_on_commit_callbacks(execute=True):
+            notify("messaging.test_event", recipients=[world.users[p] for p in personas], context={"title": "事"})
+
+    def count(day):
+        with time_machine.travel(f"2026-11-{day} 07:30:00+08:00", tick=False), CaptureQueriesContext(connection) as ctx:
+            sent = digests_send()  # outside a commit hook: the deliveries are queued, not sent here
+        return sent, len(ctx.captured_queries)
+
+    held_for(["teacher"])
+    one, q1 = count(19)
+    held_for(["teacher", "dean", "leader", "mentor"])
+    four, q4 = count(20)
+    assert (one, four) == (1, 4)
+    assert q1 == q4  # built in a fixed number of queries; the mails themselves are queued for the job

@@ -103,3 +103,33 @@ def test_mentoring_report_due_reminds_the_pair_once(world):
     assert "9月" in n.text and "10月" in n.text
     assert _kinds(world.users["mentor"], "mentoring.report_due").count() == 1
     assert n.url == f"/mentoring/{pair.pk}/"
+
+
+def test_group_robot_leaves_out_teachers_who_asked(world, settings, django_capture_on_commit_callbacks):
+    from xiaoben.core.scope import build_scope
+    from xiaoben.messaging import services
+    from xiaoben.requirements import services as req
+
+    from .fake_robot import FakeRobot
+
+    req.starter_set_adopt(school=world.school, user=world.users["dean"])
+    services.channel_settings_save(
+        actor=build_scope(world.users["teacher"]), email_kinds=[], digest="off", muted_robot_kinds=["requirements.weekly_behind"]
+    )
+    with FakeRobot() as fake:
+        settings.ROBOT_EXTRA_URL_PREFIXES = (fake.base,)
+        services.robot_save(
+            actor=build_scope(world.users["leader"]),
+            kind="wecom",
+            name="语文组群",
+            url=f"{fake.base}/send",
+            kinds=["requirements.weekly_behind"],
+            group_id=world.chinese.pk,
+        )
+        with time_machine.travel("2026-11-23 08:30:00+08:00", tick=False), django_capture_on_commit_callbacks(execute=True):
+            run_tick(only=["requirements.weekly_behind"])
+        [post] = fake.requests
+    text = post["json"]["markdown"]["content"]
+    assert "语文组" in text and world.teacher.name not in text and "等" in text
+    [n] = _kinds(world.users["leader"], "requirements.weekly_behind")
+    assert world.teacher.name in n.text  # the leader's own notice still names everyone

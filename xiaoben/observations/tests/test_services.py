@@ -32,10 +32,10 @@ def test_draft_has_no_notification_and_can_be_completed(world, record):
         strengths="读得好",
         points={s.item_id: s.points for s in obs.scores.all()},
     )
-    done = services.observation_save(observer=world.mentor, data=data, submit=True, observation=obs)
+    done = services.observation_save(observer=world.mentor, data=data, submit=True, observation=obs, expected_version=obs.version)
     assert done.pk == obs.pk and done.status == "submitted"
     with pytest.raises(ValidationError, match="已提交"):
-        services.observation_save(observer=world.mentor, data=data, submit=True, observation=done)
+        services.observation_save(observer=world.mentor, data=data, submit=True, observation=done, expected_version=done.version)
 
 
 @pytest.mark.parametrize(
@@ -95,7 +95,7 @@ def test_draft_entered_on_time_then_submitted_later_is_not_backfill(world, recor
             strengths="好",
             points={s.item_id: s.points for s in draft.scores.all()},
         )
-        done = services.observation_save(observer=world.mentor, data=data, submit=True, observation=draft)
+        done = services.observation_save(observer=world.mentor, data=data, submit=True, observation=draft, expected_version=draft.version)
     assert done.is_backfilled is False  # entered (created) on the day of the lesson
 
 

@@ -120,8 +120,13 @@ def test_autosave_creates_then_updates_one_draft(world, client_for):
     base = {"teacher": world.teacher.pk, "lesson_date": "2026-11-18", "kind": "regular", "lesson_title": "草"}
     r = c.post(reverse("observations:autosave"), base)
     pk = r.json()["id"]
-    r = c.post(reverse("observations:autosave"), {**base, "draft_id": pk, "lesson_title": "草稿二"})
+    stale = r.json()["version"]
+    r = c.post(reverse("observations:autosave"), {**base, "draft_id": pk, "version": stale, "lesson_title": "草稿二"})
     assert r.json()["id"] == pk
+    assert Observation.all_objects.get().lesson_title == "草稿二"
+    # the same draft open on a second device, autosaving its older copy: told, not overwritten
+    r = c.post(reverse("observations:autosave"), {**base, "draft_id": pk, "version": stale, "lesson_title": "旧副本"})
+    assert r.status_code == 409 and "已被他人修改" in r.json()["errors"][0]
     assert Observation.all_objects.get().lesson_title == "草稿二"
     # someone else's draft id is not taken over
     r = client_for("leader").post(reverse("observations:autosave"), {**base, "teacher": world.mentor.pk, "draft_id": pk})
@@ -303,7 +308,7 @@ def test_withdraw_until_replied(world, record, client_for):
         strengths="好",
         points={s.item_id: s.points for s in obs.scores.all()},
     )
-    services.observation_save(observer=world.mentor, data=data, submit=True, observation=obs)
+    services.observation_save(observer=world.mentor, data=data, submit=True, observation=obs, expected_version=obs.version)
     comment_add(author=world.users["teacher"], target=obs, body="谢谢指导")
     client_for("mentor").post(url)
     obs.refresh_from_db()

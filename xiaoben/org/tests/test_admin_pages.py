@@ -142,7 +142,7 @@ def test_dean_edits_a_teacher(world, client_for):
     client = client_for("dean")
     form = client.get(reverse("org:teacher_edit", args=[world.mentor.pk])).context["form"]
     assert form.initial["phone"] == world.mentor.user.phone
-    data = _teacher_post(staff_no="999", name="陈芳芳", phone=world.mentor.user.phone, honours="市级骨干教师")
+    data = _teacher_post(staff_no="999", name="陈芳芳", phone=world.mentor.user.phone, honours="市级骨干教师", version=world.mentor.version)
     r = client.post(reverse("org:teacher_edit", args=[world.mentor.pk]), data)
     assert r.status_code == 302
     world.mentor.refresh_from_db()

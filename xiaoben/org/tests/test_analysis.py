@@ -134,8 +134,8 @@ def test_export_xlsx(roster, client_for):
     ws = load_workbook(io.BytesIO(r.content)).active
     cells = [[c.value for c in row] for row in ws.iter_rows()]
     assert cells[1][0] == EXPECTED_PARAGRAPH
-    assert ["35周岁以下", 2, "20%"] in [row[:3] for row in cells]
-    assert ["县级", 0, 1, 1, 2, 0, 4] in cells
+    assert ["35周岁以下", 2, 0.2] in [row[:3] for row in cells]  # a number formatted as per cent (issue 14)
+    assert ["县级", 0, 1, 1, 2, 0, 4, 0.4] in cells  # with 占比
 
 
 def test_analysis_query_count_is_constant(world, client_for):

@@ -35,27 +35,27 @@ def test_create_token_command(world, capsys):
     "persona,expected",
     [("teacher", {"刘思雨", "王建国"}), ("other_teacher", {"孙丽"}), ("researcher", {"刘思雨"}), ("other_researcher", {"孙丽"})],
 )
-def test_teachers_api_scoped(client_for, persona, expected):
-    names = {t["name"] for t in client_for(persona).get("/api/v1/org/teachers").json()["items"]}
+def test_teachers_api_scoped(api_client_for, persona, expected):
+    names = {t["name"] for t in api_client_for(persona).get("/api/v1/org/teachers").json()["items"]}
     assert expected <= names
     assert not ({"刘思雨", "孙丽"} - expected) & names
 
 
 @pytest.mark.parametrize("persona,sees", [("teacher", True), ("dean", True), ("mentor", False), ("researcher", False)])
-def test_teacher_api_personal_data(world, client_for, persona, sees):
-    data = client_for(persona).get(f"/api/v1/org/teachers/{world.teacher.pk}").json()
+def test_teacher_api_personal_data(world, api_client_for, persona, sees):
+    data = api_client_for(persona).get(f"/api/v1/org/teachers/{world.teacher.pk}").json()
     assert (data["birth_date"] is not None) is sees
     assert (data["phone"] is not None) is sees
 
 
-def test_teacher_api_404_across_schools(world, client_for):
-    assert client_for("other_teacher").get(f"/api/v1/org/teachers/{world.teacher.pk}").status_code == 404
+def test_teacher_api_404_across_schools(world, api_client_for):
+    assert api_client_for("other_teacher").get(f"/api/v1/org/teachers/{world.teacher.pk}").status_code == 404
 
 
 @pytest.mark.parametrize("path", ["/api/v1/org/schools", "/api/v1/org/terms", "/api/v1/org/groups"])
 @pytest.mark.parametrize("persona", ["teacher", "other_teacher", "researcher"])
-def test_lists_scoped(world, client_for, path, persona):
-    items = client_for(persona).get(path).json()["items"]
+def test_lists_scoped(world, api_client_for, path, persona):
+    items = api_client_for(persona).get(path).json()["items"]
     school_ids = {i.get("school_id", i.get("id")) for i in items}
     if persona == "other_teacher":
         assert world.school.pk not in school_ids
@@ -63,11 +63,11 @@ def test_lists_scoped(world, client_for, path, persona):
         assert world.other_school.pk not in school_ids
 
 
-def test_teachers_api_query_count_constant(world, client_for):
+def test_teachers_api_query_count_constant(world, api_client_for):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    client = client_for("dean")
+    client = api_client_for("dean")
     client.get("/api/v1/org/teachers")
 
     def count():

@@ -69,3 +69,35 @@ def test_imported_account_must_change_password_first(client, world):
     t.user.refresh_from_db()
     assert not t.user.must_change_password
     assert client.get(reverse("org:teachers")).status_code == 200
+
+
+def test_lockout_counts_the_account_whatever_identifier_names_it(client, world, settings):
+    """工号 locked, then the username and the phone each allowed more tries (issue #12, 7)."""
+    settings.AXES_FAILURE_LIMIT = 3
+    t = world.mentor  # 工号 012: one account
+    assert [login(client, i, "wrong").status_code for i in (t.staff_no, t.user.phone, t.user.username)] == [200, 200, 429]
+    for ident in (t.staff_no, t.user.phone, t.user.username):
+        assert login(client, ident).status_code == 429, ident
+
+
+def test_behind_the_balancer_the_client_address_comes_from_the_trusted_header(world, settings):
+    from django.test import Client, RequestFactory
+
+    from xiaoben.core.auth import client_ip
+
+    settings.AXES_FAILURE_LIMIT = 3
+    rf = RequestFactory()
+    spoofed = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 1.1.1.1", REMOTE_ADDR="10.0.0.2")
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert client_ip(spoofed) == "10.0.0.2"  # no proxy configured: the header is ignored
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert client_ip(spoofed) == "1.1.1.1"  # what our balancer appended, not what the client claimed
+
+    def at(addr):
+        return Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=addr)
+
+    for _ in range(3):
+        login(at("1.1.1.1"), world.mentor.staff_no, "wrong")
+    assert login(at("1.1.1.1"), world.mentor.staff_no).status_code == 429
+    # the same account from another classroom is not locked out by the typos at 1.1.1.1
+    assert login(at("2.2.2.2"), world.mentor.staff_no).status_code == 302

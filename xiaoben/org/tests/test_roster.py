@@ -189,12 +189,13 @@ def test_example_row_of_template_is_skipped(world):
     assert errors(report) == [(0, "", "表格中没有教师数据：请从第二行起每行填写一位教师。")]
     wb = load_workbook(io.BytesIO(data))
     assert wb.sheetnames == [roster.SHEET_NAME, roster.NOTES_NAME]
-    assert [c.value for c in wb[roster.SHEET_NAME][1]][:12] == [
+    assert [c.value for c in wb[roster.SHEET_NAME][1]][:13] == [
         "工号",
         "姓名",
         "性别",
         "出生日期",
         "参加工作时间",
+        "入校时间",
         "学历",
         "职称",
         "主教学科",
@@ -382,3 +383,49 @@ def test_suggested_initial_password_always_passes_the_rule():
 
     for _ in range(2000):
         check_password_rule(suggest_password())
+
+
+def test_a_date_that_does_not_exist_is_named_so(world):
+    report = run(world, rows=[row(出生日期="1990-02-30")])
+    assert errors(report) == [(2, "出生日期", "日期不存在：「1990-02-30」（1990年2月没有30日），请核对。")]
+
+
+def test_template_has_dropdowns_for_fixed_values(world):
+    wb = load_workbook(io.BytesIO(roster.template_workbook(school=world.school)))
+    ws = wb[roster.SHEET_NAME]
+    header = [c.value for c in ws[1]]
+    lists = {}
+    for dv in ws.data_validations.dataValidation:
+        col = next(iter(dv.sqref.ranges)).min_col
+        lists[header[col - 1]] = dv.formula1
+    assert set(lists) == {"性别", "学历", "职称", "主教学科", "班主任"}
+    assert "男,女" in lists["性别"] and "一级教师" in lists["职称"]
+
+
+def test_preview_shows_education_title_and_honours(world, client_for):
+    c = client_for("dean")
+    upload = xlsx([row(荣誉="县级骨干教师(2022)")])
+    r = c.post("/org/roster/import/", {"file": upload, "initial_password": PASSWORD, "dry_run": "on"})
+    html = r.content.decode()
+    assert "本科" in html and "一级教师" in html and "县级骨干教师(2022)" in html
+
+
+def test_group_columns_join_the_groups(world):
+    """Issue 14 item 10: 教研组/备课组 columns put imported teachers in their groups."""
+    from xiaoben.org.models import GroupMembership
+
+    header = [*row().keys(), "教研组"]
+    report = (
+        run(world, rows=[row(工号="T300", 教研组=world.chinese.name)], upload=None)
+        if False
+        else roster.roster_import(
+            school=world.school, upload=xlsx([row(工号="T300", 教研组=world.chinese.name)], header=header), initial_password=PASSWORD
+        )
+    )
+    assert report.saved, report.errors
+    t = Teacher.objects.get(school=world.school, staff_no="T300")
+    assert GroupMembership.objects.filter(teacher=t, group=world.chinese).exists()
+    bad = roster.roster_import(
+        school=world.school, upload=xlsx([row(工号="T301", 教研组="火星组")], header=header), initial_password=PASSWORD
+    )
+    assert not bad.saved and "本校没有名为「火星组」的教研组" in errors(bad)[0][2]

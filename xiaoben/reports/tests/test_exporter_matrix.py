@@ -27,7 +27,20 @@ def objs(world):
     writing(world.teacher, "reflection", D(2026, 10, 10), term=world.term)
     pair = mentorship(world.mentor, world.teacher, world.term.school_year)
     scheme = AssessmentScheme.objects.create(school=world.school, term=world.term, name="考核")
-    return {"obs": obs, "act": act, "pair": pair, "scheme": scheme}
+    from xiaoben.plans import services as plans
+    from xiaoben.resources.models import ShowcaseRound
+
+    plan = plans.plan_create(actor=build_scope(world.users["dean"]), level="school", school=world.school, term=world.term)
+
+    showcase = ShowcaseRound.objects.create(
+        region=world.district,
+        title="晒课",
+        subject="语文",
+        opens_on=D(2026, 11, 1),
+        closes_on=D(2026, 11, 30),
+        rubric=[{"name": "设计", "max": 100}],
+    )
+    return {"obs": obs, "act": act, "pair": pair, "scheme": scheme, "plan": plan, "showcase": showcase}
 
 
 def params_for(identifier, world, o, *, teacher=None):
@@ -51,6 +64,9 @@ def params_for(identifier, world, o, *, teacher=None):
         "reports.observation_book_docx": {"teacher": t.pk, "term": world.term.pk},
         "reports.portfolio_docx": {"teacher": t.pk, "school_year": world.term.school_year_id},
         "reports.term_archive_zip": {"term": world.prev_term.pk},
+        "plans.plan_docx": {"plan": o["plan"].pk},
+        "resources.library_xlsx": {"school": world.school.pk, "subject": ""},
+        "resources.showcase_xlsx": {"round": o["showcase"].pk},
         "research.achievements_xlsx": {},
     }[identifier]
 
@@ -64,6 +80,9 @@ TEACHER_MAY = {
     "writings.term_docx",
     "reports.observation_book_docx",
     "reports.portfolio_docx",
+    "plans.plan_docx",  # the school plan: every member of the school reads it
+    "resources.library_xlsx",  # the school's resources the teacher may read
+    "resources.showcase_xlsx",  # a 晒课 round of the district
 }
 # The 语文组长 also gets the group's documents.
 LEADER_MAY = {

@@ -21,36 +21,36 @@ def adopted(world):
     "persona,status,count",
     [("anonymous", 401, None), ("teacher", 200, 9), ("dean", 200, 9), ("researcher", 200, 9), ("other_teacher", 200, 0)],
 )
-def test_list_requirements(adopted, client_for, persona, status, count):
-    r = client_for(persona).get(f"{API}/requirements")
+def test_list_requirements(adopted, api_client_for, persona, status, count):
+    r = api_client_for(persona).get(f"{API}/requirements")
     assert r.status_code == status
     if count is not None:
         assert r.json()["count"] == count
 
 
 @pytest.mark.parametrize("persona,status", [("teacher", 200), ("other_teacher", 404), ("other_researcher", 404), ("anonymous", 401)])
-def test_requirement_detail(adopted, client_for, persona, status):
-    assert client_for(persona).get(f"{API}/requirements/{adopted['observe_20'].pk}").status_code == status
+def test_requirement_detail(adopted, api_client_for, persona, status):
+    assert api_client_for(persona).get(f"{API}/requirements/{adopted['observe_20'].pk}").status_code == status
 
 
 @pytest.mark.parametrize("persona,status", [("anonymous", 401), ("teacher", 404), ("leader", 404), ("other_teacher", 404), ("dean", 201)])
-def test_create_requirement(world, client_for, persona, status):
+def test_create_requirement(world, api_client_for, persona, status):
     body = {"name": "每学期听课不少于15节", "metric": "observations.given", "period": "term", "threshold": "15"}
-    r = client_for(persona).post(f"{API}/requirements", body, content_type="application/json")
+    r = api_client_for(persona).post(f"{API}/requirements", body, content_type="application/json")
     assert r.status_code == status
     assert Requirement.objects.filter(school=world.school).exists() is (status == 201)
 
 
-def test_create_bad_requirement_is_400_in_chinese(world, client_for):
+def test_create_bad_requirement_is_400_in_chinese(world, api_client_for):
     body = {"name": "x", "metric": "nope.metric", "period": "term", "threshold": "15"}
-    r = client_for("dean").post(f"{API}/requirements", body, content_type="application/json")
+    r = api_client_for("dean").post(f"{API}/requirements", body, content_type="application/json")
     assert r.status_code == 400 and "未知的统计项" in r.json()["detail"]
 
 
 @pytest.mark.parametrize("persona,status", [("anonymous", 401), ("teacher", 404), ("other_teacher", 404), ("dean", 200)])
-def test_patch_and_delete(adopted, client_for, persona, status):
+def test_patch_and_delete(adopted, api_client_for, persona, status):
     req = adopted["observe_20"]
-    c = client_for(persona)
+    c = api_client_for(persona)
     r = c.patch(f"{API}/requirements/{req.pk}", {"version": req.version, "threshold": "15"}, content_type="application/json")
     assert r.status_code == status
     if status == 200:
@@ -62,8 +62,8 @@ def test_patch_and_delete(adopted, client_for, persona, status):
 
 
 @pytest.mark.parametrize("persona,status", [("anonymous", 401), ("teacher", 404), ("leader", 404), ("dean", 200)])
-def test_adopt_and_plan_import(world, client_for, persona, status):
-    c = client_for(persona)
+def test_adopt_and_plan_import(world, api_client_for, persona, status):
+    c = api_client_for(persona)
     assert c.post(f"{API}/adopt-starter-set").status_code == status
     r = c.post(f"{API}/plan-import", {"text": "每学期听课不少于20节，学校有教师60人"}, content_type="application/json")
     assert r.status_code == status
@@ -72,15 +72,15 @@ def test_adopt_and_plan_import(world, client_for, persona, status):
         assert Requirement.objects.filter(school=world.school).count() == 9  # proposals are not saved
 
 
-def test_my_progress(world, adopted, client_for):
+def test_my_progress(world, adopted, api_client_for):
     f.observation(world.teacher, world.mentor, wk(3), term=world.term)
-    r = client_for("teacher").get(f"{API}/progress/me")
+    r = api_client_for("teacher").get(f"{API}/progress/me")
     assert r.status_code == 200
     obs = next(p for p in r.json() if p["requirement_id"] == adopted["observe_20"].pk)
     assert (obs["done"], obs["required"], obs["status_label"]) == (1, 20, "落后")
     assert obs["message"] == "本学期听课已完成1节，要求20节，还差19节"
-    assert client_for("researcher").get(f"{API}/progress/me").status_code == 404
-    assert client_for("anonymous").get(f"{API}/progress/me").status_code == 401
+    assert api_client_for("researcher").get(f"{API}/progress/me").status_code == 404
+    assert api_client_for("anonymous").get(f"{API}/progress/me").status_code == 401
 
 
 @pytest.mark.parametrize(
@@ -97,8 +97,8 @@ def test_my_progress(world, adopted, client_for):
         ("platform_admin", 200),
     ],
 )
-def test_teacher_progress(world, adopted, client_for, persona, status):
-    assert client_for(persona).get(f"{API}/progress/teachers/{world.teacher.pk}").status_code == status
+def test_teacher_progress(world, adopted, api_client_for, persona, status):
+    assert api_client_for(persona).get(f"{API}/progress/teachers/{world.teacher.pk}").status_code == status
 
 
 @pytest.mark.parametrize(
@@ -116,9 +116,9 @@ def test_teacher_progress(world, adopted, client_for, persona, status):
         ("researcher", None, 404),
     ],
 )
-def test_school_progress(world, adopted, client_for, persona, group, status):
+def test_school_progress(world, adopted, api_client_for, persona, group, status):
     q = f"?group_id={getattr(world, group).pk}" if group else ""
-    r = client_for(persona).get(f"{API}/progress/school{q}")
+    r = api_client_for(persona).get(f"{API}/progress/school{q}")
     assert r.status_code == status
     if status == 200:
         names = {t["name"] for t in r.json()["teachers"]}
@@ -127,9 +127,9 @@ def test_school_progress(world, adopted, client_for, persona, group, status):
             assert names == {world.dean.name, world.colleague.name}
 
 
-def test_platform_admin_reads_any_school_grid_and_others_cannot_pick(world, adopted, client_for):
+def test_platform_admin_reads_any_school_grid_and_others_cannot_pick(world, adopted, api_client_for):
     services.starter_set_adopt(school=world.other_school)
-    r = client_for("platform_admin").get(f"{API}/progress/school?school_id={world.other_school.pk}")
+    r = api_client_for("platform_admin").get(f"{API}/progress/school?school_id={world.other_school.pk}")
     assert r.status_code == 200 and r.json()["school_id"] == world.other_school.pk
-    r = client_for("dean").get(f"{API}/progress/school?school_id={world.other_school.pk}")
+    r = api_client_for("dean").get(f"{API}/progress/school?school_id={world.other_school.pk}")
     assert r.status_code == 200 and r.json()["school_id"] == world.school.pk  # their own, never the other

@@ -42,7 +42,7 @@ MATCHES = [
     ("徒弟听师傅的课每年不少于30节", ("school_year", 30, "mentoring.mentee_observed_mentor", None, "mentees")),
     ("师傅听徒弟的课每学期不少于十节", ("term", 10, "mentoring.mentor_observed_mentee", None, "mentors")),
     ("新教师每学期听课不少于三十节", ("term", 30, "observations.given", None, "new_teachers")),
-    ("五年内累计培训不少于360学时", None),  # 累计 reads as a summary … see the next one
+    ("五年内累计培训不少于360学时", ("five_year", 360, "hours.total", None, "all")),  # 累计 with a threshold is a quota
     ("每五年培训不少于360学时", ("five_year", 360, "hours.total", None, "all")),
     ("每学年参加培训不少于72学时", ("school_year", 72, "hours.total", None, "all")),
     ("每学期，每位教师听课不少于20节", ("term", 20, "observations.given", None, "all")),  # period carried

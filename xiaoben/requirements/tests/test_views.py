@@ -276,20 +276,38 @@ def test_remind_sends_one_notification_per_person_naming_what_is_missing(world, 
         f.observation(world.colleague, world.mentor, dt.date(2026, 9, 9), term=world.term)
     resp = client_for("dean").post(reverse("requirements:remind"))
     assert resp.status_code == 302
-    notes = Notification.objects.filter(kind="requirements.behind")
+    notes = Notification.objects.filter(kind="requirements.reminder")
     recipients = list(notes.values_list("recipient_id", flat=True))
     assert len(recipients) == len(set(recipients))  # one each
     colleague = notes.get(recipient=world.colleague.user)
-    assert "每周至少一次教学反思：本学期已过11周，达标0周，还差11周" in colleague.text
-    assert "本学期听课" not in colleague.text  # 12 of 20 is on pace
+    # what can still be done, not the 11 weeks already lost (issue 14, item 5)
+    assert "本周还需教学反思1篇" in colleague.text
+    assert "11周" not in colleague.text and "抓紧" not in colleague.text
+    assert "本学期还需听课" not in colleague.text  # 12 of 20 is on pace
     teacher = notes.get(recipient=world.teacher.user)
-    assert "本学期听课已完成0节，要求20节，还差20节" in teacher.text
+    assert "本学期还需听课20节" in teacher.text
     assert not notes.filter(recipient=world.other_teacher.user).exists()
+
+
+def test_remind_only_the_chosen_requirement_and_people(world, adopted, client_for):
+    weekly = adopted["reflection_weekly"]
+    client_for("dean").post(reverse("requirements:remind"), {"requirement": [weekly.pk], "teacher": [world.teacher.pk]})
+    notes = Notification.objects.filter(kind="requirements.reminder")
+    assert list(notes.values_list("recipient_id", flat=True)) == [world.teacher.user_id]
+    assert "听课" not in notes.get().text and "教学反思" in notes.get().text
+
+
+def test_no_reminder_when_only_past_weeks_were_missed(world, adopted, client_for):
+    weekly = adopted["reflection_weekly"]
+    f.writing(world.teacher, "reflection", dt.date(2026, 11, 17), term=world.term)  # this week done, earlier weeks missed
+    client_for("dean").post(reverse("requirements:remind"), {"requirement": [weekly.pk]})
+    told = set(Notification.objects.filter(kind="requirements.reminder").values_list("recipient_id", flat=True))
+    assert world.teacher.user_id not in told and world.colleague.user_id in told
 
 
 def test_leader_reminds_only_their_group(world, adopted, client_for):
     client_for("leader").post(reverse("requirements:remind"), {"group": world.chinese.pk})
-    told = set(Notification.objects.filter(kind="requirements.behind").values_list("recipient_id", flat=True))
+    told = set(Notification.objects.filter(kind="requirements.reminder").values_list("recipient_id", flat=True))
     assert world.teacher.user_id in told
     assert world.colleague.user_id not in told
 

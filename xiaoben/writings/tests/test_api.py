@@ -24,30 +24,30 @@ def test_anonymous_gets_401(client, world):
         ("other_researcher", 404),
     ],
 )
-def test_detail_by_persona(world, client_for, persona, status):
+def test_detail_by_persona(world, api_client_for, persona, status):
     w = write(world.teacher, submit=True)
-    r = client_for(persona).get(f"{API}/{w.pk}")
+    r = api_client_for(persona).get(f"{API}/{w.pk}")
     assert r.status_code == status
     if status == 200:
         # the copy check is for reviewers only
         assert (r.json()["copied_share"] is not None) is (persona in ("leader", "dean"))
 
 
-def test_lists_are_scoped(world, client_for):
+def test_lists_are_scoped(world, api_client_for):
     write(world.teacher, submit=True, title="可见的反思")
     write(world.teacher, title="我的草稿")
     write(world.other_teacher, submit=True, title="别校的反思")
-    mine = {x["title"] for x in client_for("teacher").get(f"{API}?tab=mine").json()["items"]}
+    mine = {x["title"] for x in api_client_for("teacher").get(f"{API}?tab=mine").json()["items"]}
     assert mine == {"可见的反思", "我的草稿"}
-    shared = {x["title"] for x in client_for("colleague").get(API).json()["items"]}
+    shared = {x["title"] for x in api_client_for("colleague").get(API).json()["items"]}
     assert shared == {"可见的反思"}
-    queue = {x["title"] for x in client_for("leader").get(f"{API}?tab=review").json()["items"]}
+    queue = {x["title"] for x in api_client_for("leader").get(f"{API}?tab=review").json()["items"]}
     assert queue == {"可见的反思"}
-    assert {x["title"] for x in client_for("other_teacher").get(API).json()["items"]} == set()
+    assert {x["title"] for x in api_client_for("other_teacher").get(API).json()["items"]} == set()
 
 
-def test_create_update_submit_withdraw(world, client_for):
-    c = client_for("teacher")
+def test_create_update_submit_withdraw(world, api_client_for):
+    c = api_client_for("teacher")
     r = c.post(
         API, {"kind": "reflection", "title": "第12周教学反思", "body": "<p onclick='x'>今天的课</p>"}, content_type="application/json"
     )
@@ -58,11 +58,11 @@ def test_create_update_submit_withdraw(world, client_for):
     assert r.status_code == 200 and r.json()["char_count"] == 7
     stale = c.patch(f"{API}/{w['id']}", {"version": w["version"], "title": "旧"}, content_type="application/json")
     assert stale.status_code == 400 and "已被他人修改" in stale.json()["detail"]
-    assert client_for("leader").post(f"{API}/{w['id']}/submit").status_code == 404  # a draft is the author's only
+    assert api_client_for("leader").post(f"{API}/{w['id']}/submit").status_code == 404  # a draft is the author's only
     assert c.post(f"{API}/{w['id']}/submit").json()["status"] == "submitted"
     again = c.post(f"{API}/{w['id']}/submit")
     assert again.status_code == 400 and "已经提交" in again.json()["detail"]
     assert c.post(f"{API}/{w['id']}/withdraw").json()["status"] == "draft"
     bad = c.post(API, {"kind": "reflection", "title": ""}, content_type="application/json")
     assert bad.status_code == 400 and "请填写标题" in bad.json()["detail"]
-    assert client_for("researcher").post(API, {"kind": "reflection", "title": "x"}, content_type="application/json").status_code == 404
+    assert api_client_for("researcher").post(API, {"kind": "reflection", "title": "x"}, content_type="application/json").status_code == 404

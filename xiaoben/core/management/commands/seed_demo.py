@@ -1,8 +1,9 @@
 import datetime as dt
 import random
 
+from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -21,6 +22,9 @@ class Command(BaseCommand):
         from xiaoben.org import demo
         from xiaoben.org.models import School
 
+        if getattr(settings, "PRODUCTION", False):
+            # Demo accounts share one published password: never on a real deployment.
+            raise CommandError("生产环境（PRODUCTION=1）不能载入演示数据：演示账号的密码是公开的。")
         if reset:
             call_command("flush", interactive=False, verbosity=0)
         elif School.objects.exists():

@@ -1,0 +1,420 @@
+"""No lock-in: a school takes all of its records away, and another instance takes them in.
+
+`school_archive(school)` → a .zip: `records.json` (every row of the school, with its edit
+history, as Django serializes it: model, old id, fields), `files/…` (every uploaded file), and
+`表格/<model>.xlsx`-style readable sheets in `school.xlsx`. `school_import(zip)` loads it into
+another instance: new ids, every reference (foreign keys, generic targets, history rows)
+rewritten to the new ids, users matched by mobile number or username (学校代码-工号) or created.
+
+`instance_backup(path)` / `instance_restore(path)` do the same for a whole instance (all rows of
+every table, database-agnostic JSON, plus MEDIA files); see docs/deploy.md for when pg_dump is
+the better tool.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import zipfile
+from collections import defaultdict
+from typing import Any
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.core import serializers
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+
+FORMAT = "xiaoben-school-archive/1"
+# Rows shared by every school of an instance: referenced by natural key, never copied.
+SHARED_LABELS = {"org.region", "contenttypes.contenttype", "auth.permission", "auth.group"}
+SKIP_APPS = {"sessions", "admin", "axes"}
+
+
+def _fks(model) -> list[models.ForeignKey]:
+    return [f for f in model._meta.concrete_fields if isinstance(f, models.ForeignKey)]
+
+
+def school_path(model: type[models.Model], depth: int = 0) -> str | None:
+    """The lookup from `model` to its School, e.g. 'school' or 'activity__school' (None: not a school's row)."""
+    from xiaoben.org.models import Region, School
+
+    if model is School:
+        return "id"
+    fks = [f for f in _fks(model) if f.related_model is not None]
+    for f in fks:
+        if f.related_model is School:
+            return f.name
+    if depth < 3:
+        for f in fks:
+            if f.related_model is Region or f.related_model._meta.app_label in ("auth", "contenttypes"):
+                continue
+            if f.related_model is get_user_model():
+                continue
+            sub = school_path(f.related_model, depth + 1)
+            if sub and sub != "id":
+                return f"{f.name}__{sub}"
+    return None
+
+
+def _models() -> list[type[models.Model]]:
+    out = []
+    for m in apps.get_models():
+        if m._meta.app_label in SKIP_APPS or m._meta.label_lower in SHARED_LABELS or not m._meta.managed:
+            continue
+        out.append(m)
+    return out
+
+
+def _generic(model) -> tuple[str, str] | None:
+    """(content type field, object id field) of a model pointing at any record."""
+    names = {f.name for f in model._meta.concrete_fields}
+    if "target_type" in names and "target_id" in names:
+        return "target_type", "target_id"
+    return None
+
+
+def school_rows(school) -> dict[type[models.Model], list[models.Model]]:
+    """Every row of the school, soft-deleted ones and edit history included."""
+    User = get_user_model()
+    rows: dict[type[models.Model], list[models.Model]] = {}
+    ids: dict[type[models.Model], set[int]] = defaultdict(set)
+    generic = []
+    for model in _models():
+        if model is User:
+            continue
+        if _generic(model):
+            generic.append(model)
+            continue
+        path = school_path(model)
+        if path is None:
+            continue
+        qs = model._base_manager.filter(**{path: school.pk}).order_by("pk")
+        found = list(qs)
+        if found:
+            rows[model] = found
+            ids[model] = {o.pk for o in found}
+    # records pointing at any record (comments, attachments, notifications) of the school
+    for model in generic:
+        ct_field, id_field = _generic(model)
+        found = []
+        for target_model, target_ids in list(ids.items()):
+            ct = ContentType.objects.get_for_model(target_model, for_concrete_model=False)
+            found += list(model._base_manager.filter(**{ct_field: ct, f"{id_field}__in": target_ids}))
+        if found:
+            rows[model] = sorted(found, key=lambda o: o.pk)
+            ids[model] = {o.pk for o in found}
+    # the accounts of the school's people (and of anyone its rows name)
+    user_ids: set[int] = set()
+    for model, objs in rows.items():
+        for f in _fks(model):
+            if f.related_model is User:
+                user_ids |= {getattr(o, f.attname) for o in objs if getattr(o, f.attname)}
+        for m2m in model._meta.many_to_many:
+            if m2m.related_model is User:
+                for o in objs:
+                    user_ids |= set(getattr(o, m2m.name).values_list("pk", flat=True))
+    rows[User] = list(User.objects.filter(pk__in=user_ids).order_by("pk"))
+    return rows
+
+
+def _file_fields(model) -> list[models.FileField]:
+    return [f for f in model._meta.concrete_fields if isinstance(f, models.FileField)]
+
+
+def school_archive(school) -> bytes:
+    """The school's archive (.zip) — see the module docstring."""
+    from openpyxl import Workbook
+
+    from .xlsx import workbook_bytes
+
+    rows = school_rows(school)
+    records, files = [], {}
+    wb = Workbook()
+    wb.remove(wb.active)
+    for model, objs in rows.items():
+        records += serializers.serialize("python", objs)
+        for f in _file_fields(model):
+            for o in objs:
+                name = getattr(getattr(o, f.attname), "name", None)
+                if name and name not in files and default_storage.exists(name):
+                    with default_storage.open(name, "rb") as fh:
+                        files[name] = fh.read()
+        ws = wb.create_sheet(str(model._meta.verbose_name)[:28] + str(len(wb.worksheets))[:3])
+        fields = [f for f in model._meta.concrete_fields if f.name != "password"]
+        ws.append([str(f.verbose_name) for f in fields])
+        for o in objs:
+            ws.append([_readable(getattr(o, f.attname)) for f in fields])
+    manifest = {
+        "format": FORMAT,
+        "school": {"code": school.code, "name": school.name},
+        "contenttypes": {ct.pk: [ct.app_label, ct.model] for ct in ContentType.objects.all()},
+        "regions": _regions(),
+    }
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
+        z.writestr("records.json", json.dumps(records, cls=DjangoJSONEncoder, ensure_ascii=False))
+        z.writestr("school.xlsx", workbook_bytes(wb))
+        for name, data in files.items():
+            z.writestr(f"files/{name}", data)
+    return buf.getvalue()
+
+
+def _readable(value) -> Any:
+    if value is None or isinstance(value, int | float | str | bool):
+        return value
+    return str(value)
+
+
+def _regions() -> dict[int, list]:
+    from xiaoben.org.models import Region
+
+    return {r.pk: [r.name, r.kind, r.parent_id] for r in Region.objects.all()}
+
+
+@contextlib.contextmanager
+def _keep_timestamps():
+    """Imported rows keep their own created_at/updated_at (auto_now would stamp 'now')."""
+    touched = []
+    for model in apps.get_models():
+        for f in model._meta.concrete_fields:
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                touched.append((f, f.auto_now, f.auto_now_add))
+                f.auto_now = f.auto_now_add = False
+    try:
+        yield
+    finally:
+        for f, now, add in touched:
+            f.auto_now, f.auto_now_add = now, add
+
+
+def _order(labels: set[str]) -> list[str]:
+    """Models so that every model comes after the models it points at (self-references aside)."""
+    deps = {}
+    for label in labels:
+        model = apps.get_model(label)
+        deps[label] = {f.related_model._meta.label_lower for f in _fks(model)} & labels - {label}
+    order, done = [], set()
+    while len(order) < len(labels):
+        ready = sorted(lb for lb in labels - done if deps[lb] <= done)
+        if not ready:  # a cycle: take the rest in name order, nullable links are fixed up afterwards
+            ready = sorted(labels - done)
+        for lb in ready:
+            order.append(lb)
+            done.add(lb)
+    return order
+
+
+@transaction.atomic
+def school_import(data: bytes, *, code: str | None = None) -> dict[str, int]:
+    """Load a school archive into this instance (new ids, references kept). Returns rows per model."""
+    from xiaoben.org.models import Region, School
+
+    User = get_user_model()
+    try:
+        z = zipfile.ZipFile(io.BytesIO(data))
+        manifest = json.loads(z.read("manifest.json"))
+        records = json.loads(z.read("records.json"))
+    except (zipfile.BadZipFile, KeyError, ValueError):
+        raise ValidationError("这不是校本的学校导出文件（或文件已损坏）。") from None
+    if manifest.get("format") != FORMAT:
+        raise ValidationError("导出文件的格式版本不认识。")
+    if School.objects.filter(code=code or manifest["school"]["code"]).exists():
+        raise ValidationError(f"学校代码 {code or manifest['school']['code']} 在本系统中已存在。")
+
+    ct_map = {}
+    for old, (app, model) in manifest["contenttypes"].items():
+        with contextlib.suppress(ContentType.DoesNotExist):
+            ct_map[int(old)] = ContentType.objects.get_by_natural_key(app, model).pk
+    region_map = _import_regions(manifest["regions"], Region)
+    by_label: dict[str, list[dict]] = defaultdict(list)
+    for r in records:
+        by_label[r["model"]].append(r)
+    idmap: dict[str, dict[int, int]] = defaultdict(dict)  # label -> old pk -> new pk
+    idmap["org.region"] = region_map
+    idmap["contenttypes.contenttype"] = ct_map
+    counts: dict[str, int] = {}
+    user_label = User._meta.label_lower
+    with _keep_timestamps():
+        if user_label in by_label:
+            counts[user_label] = _import_users(by_label.pop(user_label), idmap[user_label], User)
+        fixups = []
+        for label in _order(set(by_label)):
+            model = apps.get_model(label)
+            fixups += _import_model(model, by_label[label], idmap, z, code=code)
+            counts[label] = len(by_label[label])
+        for model, pk, field, old in fixups:
+            target = idmap[field.related_model._meta.label_lower].get(old)
+            if target is not None:
+                model._base_manager.filter(pk=pk).update(**{field.attname: target})
+        _rewrite_generic(by_label, idmap)
+    return counts
+
+
+def _import_regions(regions: dict, Region) -> dict[int, int]:
+    out: dict[int, int] = {}
+
+    def resolve(old: int) -> int:
+        if old in out:
+            return out[old]
+        name, kind, parent = regions[str(old)]
+        parent_new = resolve(parent) if parent else None
+        region, _ = Region.objects.get_or_create(name=name, kind=kind, parent_id=parent_new)
+        out[old] = region.pk
+        return region.pk
+
+    for old in regions:
+        resolve(int(old))
+    return out
+
+
+def _import_users(records: list[dict], idmap: dict[int, int], User) -> int:
+    """Match by mobile number, then username; otherwise create the account as it was."""
+    for r in records:
+        f = r["fields"]
+        user = (User.objects.filter(phone=f.get("phone")).first() if f.get("phone") else None) or User.objects.filter(
+            username=f["username"]
+        ).first()
+        if user is None:
+            data = {k: v for k, v in f.items() if k not in ("groups", "user_permissions")}
+            user = User(**{k: v for k, v in data.items() if k in {fld.attname for fld in User._meta.concrete_fields}})
+            user.save()
+        idmap[r["pk"]] = user.pk
+    return len(records)
+
+
+def _import_model(model, records: list[dict], idmap, z: zipfile.ZipFile, *, code: str | None) -> list:
+    label = model._meta.label_lower
+    fks = {f.name: f for f in _fks(model)}
+    m2ms = {f.name: f for f in model._meta.many_to_many}
+    files = {f.name for f in _file_fields(model)}
+    history_of = getattr(model, "instance_type", None)  # simple_history: HistoricalX.instance_type is X
+    objs, olds, fixups, m2m_values = [], [], [], []
+    for r in records:
+        kwargs, later, m2m = {}, [], {}
+        for name, value in r["fields"].items():
+            if name in m2ms:
+                m2m[name] = value
+                continue
+            if name in fks:
+                f = fks[name]
+                target = f.related_model._meta.label_lower
+                if value is None:
+                    kwargs[f.attname] = None
+                elif value in idmap[target]:
+                    kwargs[f.attname] = idmap[target][value]
+                elif target == label or f.null:
+                    kwargs[f.attname] = None
+                    later.append((f, value))
+                else:
+                    kwargs[f.attname] = value if not f.db_constraint else None
+                continue
+            if name in files and value:
+                try:
+                    content = z.read(f"files/{value}")
+                    value = default_storage.save(value, ContentFile(content))
+                except KeyError:
+                    pass
+            kwargs[name] = model._meta.get_field(name).to_python(value) if value is not None else None
+        if history_of is not None and "id" in kwargs:
+            kwargs["id"] = idmap[history_of._meta.label_lower].get(kwargs["id"], kwargs["id"])
+        if label == "org.school" and code:
+            kwargs["code"] = code
+        obj = model(**kwargs)
+        objs.append(obj)
+        olds.append((r["pk"], later))
+        m2m_values.append(m2m)
+    model._base_manager.bulk_create(objs, batch_size=500)
+    for obj, (old, later), m2m in zip(objs, olds, m2m_values, strict=True):
+        idmap[label][old] = obj.pk
+        fixups += [(model, obj.pk, f, v) for f, v in later]
+        for name, values in m2m.items():
+            target = m2ms[name].related_model._meta.label_lower
+            getattr(obj, name).set([idmap[target][v] for v in values if v in idmap[target]])
+    return fixups
+
+
+def _rewrite_generic(by_label: dict[str, list[dict]], idmap) -> None:
+    """Generic targets (a comment's record, an attachment's record) to the new ids."""
+    for label in by_label:
+        model = apps.get_model(label)
+        g = _generic(model)
+        if not g:
+            continue
+        ct_field, id_field = g
+        for r in by_label[label]:
+            new_pk = idmap[label][r["pk"]]
+            old_ct, old_target = r["fields"].get(ct_field), r["fields"].get(id_field)
+            if old_ct is None or old_target is None:
+                continue
+            ct = ContentType.objects.get(pk=idmap["contenttypes.contenttype"].get(old_ct, old_ct))
+            target_label = ct.model_class()._meta.label_lower
+            model._base_manager.filter(pk=new_pk).update(**{id_field: idmap[target_label].get(old_target, old_target)})
+
+
+# --- a whole instance -------------------------------------------------------------------------
+
+EXCLUDE_FROM_BACKUP = ["contenttypes", "auth.permission", "sessions", "admin.logentry", "axes"]
+
+
+def instance_backup(out) -> dict[str, int]:
+    """Every row of every table (soft-deleted ones too) as JSON, and every uploaded file, in one zip."""
+    from django.core.management import call_command
+
+    dump = io.StringIO()
+    call_command(
+        "dumpdata",
+        all=True,  # the base managers: soft-deleted rows are still referenced by history and flags
+        natural_foreign=True,
+        exclude=EXCLUDE_FROM_BACKUP,
+        stdout=dump,
+        verbosity=0,
+    )
+    files = 0
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("data.json", dump.getvalue())
+        for model in apps.get_models():
+            for f in _file_fields(model):
+                for name in model._base_manager.exclude(**{f.attname: ""}).values_list(f.attname, flat=True):
+                    if name and default_storage.exists(name):
+                        with default_storage.open(name, "rb") as fh:
+                            z.writestr(f"files/{name}", fh.read())
+                        files += 1
+    return {"rows": len(json.loads(dump.getvalue())), "files": files}
+
+
+def instance_restore(path) -> dict[str, int]:
+    """Load a backup into an empty, migrated database (and the files into storage)."""
+    import tempfile
+
+    from django.core.management import call_command
+
+    User = get_user_model()
+    if User.objects.exists():
+        raise ValidationError("恢复只能在空的数据库中进行（先建库、migrate，不要载入演示数据）。")
+    with zipfile.ZipFile(path) as z:
+        data = z.read("data.json")
+        with tempfile.NamedTemporaryFile("wb", suffix=".json", delete=False) as tmp:
+            tmp.write(data)
+        with _keep_timestamps():
+            call_command("loaddata", tmp.name, verbosity=0)
+        files = 0
+        for name in z.namelist():
+            if name.startswith("files/"):
+                target = name[len("files/") :]
+                if default_storage.exists(target):
+                    default_storage.delete(target)
+                default_storage.save(target, ContentFile(z.read(name)))
+                files += 1
+    return {"rows": len(json.loads(data)), "files": files}
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

@@ -1,0 +1,142 @@
+"""What each app contributes to search. The records of activities, observations and
+writings are indexed here so those apps need no change; a new app (plans …) registers its
+own indexer in `<app>/search_index.py` (see search.py)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from xiaoben.activities.models import Activity, ActivityMinutes
+from xiaoben.observations.models import Observation
+from xiaoben.org.choices import GRADE_NAMES
+from xiaoben.writings.models import Writing
+
+from .models import Resource, ResourceFile
+from .search import Document, Indexer, register_indexer
+
+
+def _resource_doc(r: Resource) -> Document | None:
+    if r.deleted_at:
+        return None
+    file_text = " ".join(f.preview_text[:5000] for f in r.files.all() if f.is_current and f.preview_text)
+    return Document(
+        title=r.title,
+        body=f"{r.description}\n{file_text}",
+        tags=r.tag_text,
+        school_id=r.school_id,
+        kind=r.kind,
+        kind_label=r.get_kind_display(),
+        subject=r.subject,
+        grade=r.grade,
+        edition=r.edition,
+        author_id=r.author_id,
+        author_name=r.author.name if r.author else "",
+        day=r.created_at.date() if r.created_at else None,
+        url=reverse("resources:detail", args=[r.pk]),
+    )
+
+
+register_indexer(
+    Indexer(
+        model=Resource,
+        category="resource",
+        label="资源",
+        document=_resource_doc,
+        queryset=lambda: Resource.objects.select_related("author").prefetch_related("files"),
+        watch=[(ResourceFile, lambda f: f.resource)],
+    )
+)
+
+
+def _writing_doc(w: Writing) -> Document | None:
+    if w.deleted_at:
+        return None
+    return Document(
+        title=w.title,
+        body=w.body,
+        tags=w.kind_label if hasattr(w, "kind_label") else w.get_kind_display(),
+        school_id=w.school_id,
+        kind=w.kind,
+        kind_label=w.get_kind_display(),
+        author_id=w.author_id,
+        author_name=w.author.name,
+        day=w.written_on,
+        url=reverse("writings:detail", args=[w.pk]),
+    )
+
+
+register_indexer(
+    Indexer(
+        model=Writing,
+        category="writing",
+        label="研修文章",
+        document=_writing_doc,
+        queryset=lambda: Writing.objects.select_related("author"),
+    )
+)
+
+
+def _activity_doc(a: Activity) -> Document | None:
+    minutes = getattr(a, "minutes", None) if hasattr(a, "minutes") else None
+    kind_label = a.get_kind_display() + (f"·{a.get_lesson_kind_display()}" if a.lesson_kind else "")
+    return Document(
+        title=a.title,
+        body=f"{a.description}\n{minutes.body if minutes else ''}",
+        tags=f"{kind_label} {a.group.name if a.group else ''} {a.group.subject if a.group else ''}",
+        school_id=a.school_id,
+        kind=a.kind,
+        kind_label=kind_label,
+        subject=a.group.subject if a.group else "",
+        author_id=a.host_id,
+        author_name=a.host.name if a.host else "",
+        day=a.starts_at.date() if a.starts_at else None,
+        url=reverse("activities:detail", args=[a.pk]),
+    )
+
+
+def _minutes_activity(m: ActivityMinutes):
+    return m.activity
+
+
+register_indexer(
+    Indexer(
+        model=Activity,
+        category="activity",
+        label="研修活动",
+        document=_activity_doc,
+        queryset=lambda: Activity.objects.select_related("group", "host", "minutes"),
+        watch=[(ActivityMinutes, _minutes_activity)],
+    )
+)
+
+
+def _observation_doc(o: Observation) -> Document | None:
+    """Only the feedback (优点/不足/建议) is indexed; who may read it is the observation's rule."""
+    if o.deleted_at or o.status != "submitted":
+        return None
+    title = o.lesson_title or "听课记录"
+    return Document(
+        title=f"{title}（{o.teacher.name}）",
+        body=f"{o.strengths}\n{o.weaknesses}\n{o.suggestions}",
+        tags=f"听课评课 {o.get_kind_display()} {o.subject} {GRADE_NAMES.get(o.grade or 0, '')}",
+        school_id=o.school_id,
+        kind=o.kind,
+        kind_label=f"听课·{o.get_kind_display()}",
+        subject=o.subject,
+        grade=o.grade,
+        author_id=o.teacher_id,
+        author_name=o.teacher.name,
+        day=o.lesson_date,
+        url=reverse("observations:detail", args=[o.pk]),
+    )
+
+
+register_indexer(
+    Indexer(
+        model=Observation,
+        category="observation",
+        label="听课反馈",
+        document=_observation_doc,
+        queryset=lambda: Observation.objects.select_related("teacher"),
+    )
+)
