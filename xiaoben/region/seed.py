@@ -51,7 +51,11 @@ def seed(ctx) -> None:
     acts.activity_publish(activity=act, user=researcher)
     acts.activity_mark_held(activity=act, user=researcher)
     acts.minutes_save(
-        activity=act, user=researcher, html="<p>两校教师围绕大单元教学设计展开研讨，形成单元整体设计模板一份。</p>", finish=True
+        activity=act,
+        user=researcher,
+        html="<p>两校教师围绕大单元教学设计展开研讨，形成单元整体设计模板一份。</p>",
+        expected_version=None,
+        finish=True,
     )
     acts.activity_record(activity=act, user=researcher)  # credits 区域 学时 to each teacher's own school
 

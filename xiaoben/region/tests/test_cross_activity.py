@@ -93,7 +93,7 @@ def test_hours_once_to_each_teachers_own_school(world, school_b):
     for t in (world.teacher, school_b.t):
         acts.attendance_sign_in(activity=a, teacher=t)
     acts.activity_mark_held(activity=a, user=world.user("researcher"))
-    acts.minutes_save(activity=a, user=world.user("researcher"), html="<p>纪要</p>", finish=True)
+    acts.minutes_save(activity=a, user=world.user("researcher"), html="<p>纪要</p>", expected_version=0, finish=True)
     acts.activity_record(activity=a, user=world.user("researcher"))
     acts.hours_sync(activity=a)  # again: idempotent
     entries = list(HourEntry.objects.filter(activity=a).values_list("teacher_id", "school_id", "category"))
