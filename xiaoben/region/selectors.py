@@ -93,17 +93,46 @@ def school_attention(scope: Scope, *, start: dt.date, end: dt.date, year: int) -
     return rows
 
 
-def shared_this_week(scope: Scope, *, limit: int = 10):
-    """Writings schools shared with the region in the last seven days (region-visible only)."""
+def shared_this_week(scope: Scope, *, limit: int = 10) -> list[dict]:
+    """Writings and resources schools shared with the region in the last seven days
+    (region-visible writings; resources shared and approved). Two queries."""
+    from django.urls import reverse
+
+    from xiaoben.resources.models import Resource, ShareState
     from xiaoben.writings.models import Writing
 
     since = today() - dt.timedelta(days=7)
-    return list(
-        Writing.objects.filter(school_id__in=list(region_schools(scope).values_list("id", flat=True)), visibility="region")
-        .filter(created_at__date__gte=since)
+    school_ids = region_schools(scope).values("id")
+    out = [
+        {
+            "title": w.title,
+            "school": w.school,
+            "by": w.author.name,
+            "kind": "文章",
+            "url": reverse("writings:detail", args=[w.pk]),
+            "at": w.created_at,
+        }
+        for w in Writing.objects.filter(school_id__in=school_ids, visibility="region", created_at__date__gte=since)
+        .exclude(status="draft")
         .select_related("school", "author")
         .order_by("-created_at")[:limit]
-    )
+    ]
+    out += [
+        {
+            "title": r.title,
+            "school": r.school,
+            "by": "",
+            "kind": "资源",
+            "url": reverse("resources:detail", args=[r.pk]),
+            "at": r.created_at,
+        }
+        for r in Resource.objects.filter(
+            school_id__in=school_ids, visibility__in=("region", "public"), share_state=ShareState.APPROVED, created_at__date__gte=since
+        )
+        .select_related("school")
+        .order_by("-created_at")[:limit]
+    ]
+    return sorted(out, key=lambda x: x["at"], reverse=True)[:limit]
 
 
 def visit_todos(scope: Scope) -> QuerySet[SchoolVisit]:

@@ -53,9 +53,16 @@ def test_workspace_lists_what_needs_doing(world, client_for):
         suggestions="s",
     )
     services.visit_respond(actor=scope_for(world.user("dean")), visit=visit, response="已整改")
+    from xiaoben.writings.models import Writing
+
+    day = dt.date(2026, 11, 17)
+    common = dict(school=world.school, term=world.term, author=world.teacher, kind="reflection", written_on=day, status="submitted")
+    Writing.objects.create(title="共享给区域的反思", visibility="region", **common)
+    Writing.objects.create(title="只在本校的反思", visibility="school", **common)
     r = client_for("researcher").get(reverse("region:home"))
     assert r.status_code == 200
     html = r.content.decode()
+    assert "共享给区域的反思" in html and "只在本校的反思" not in html
     assert act.title in html
     assert "作业设计" in html and "待关闭" in html
     rows = r.context["attention"]
