@@ -54,7 +54,7 @@ def seed(ctx) -> None:
         activity=act,
         user=researcher,
         html="<p>两校教师围绕大单元教学设计展开研讨，形成单元整体设计模板一份。</p>",
-        expected_version=None,
+        expected_version=0,
         finish=True,
     )
     acts.activity_record(activity=act, user=researcher)  # credits 区域 学时 to each teacher's own school

@@ -252,7 +252,7 @@ def seed(ctx) -> None:
         persona_status = iter([AchievementStatus.VERIFIED, AchievementStatus.RETURNED, AchievementStatus.PENDING])
         for people, kind, title, level, rank, issuer, day in made:
             if n == 0 and people == [persona_teacher]:
-                status = next(persona_status)
+                status = next(persona_status, AchievementStatus.VERIFIED)
             elif day > today - dt.timedelta(days=90) and rng.random() < 0.6:
                 # recent ones: most still wait for the 教导处, some were sent back
                 status = rng.choice(
