@@ -47,6 +47,7 @@ XIAOBEN_APPS = [
     "xiaoben.resources",
     "xiaoben.reports",
     "xiaoben.messaging",
+    "xiaoben.region",
     "xiaoben.api",
 ]
 

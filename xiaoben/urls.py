@@ -18,6 +18,7 @@ urlpatterns = [
     path("resources/", include("xiaoben.resources.urls")),
     path("reports/", include("xiaoben.reports.urls")),
     path("messaging/", include("xiaoben.messaging.urls")),
+    path("region/", include("xiaoben.region.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),

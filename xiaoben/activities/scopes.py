@@ -17,6 +17,13 @@ def _activities(scope, qs):
         # Activities elsewhere I was invited to, as a subquery on my own sign-ins: joining the
         # whole attendance table (and DISTINCT over it) read the district's sign-ins (issue #13).
         cond |= Q(pk__in=Attendance.objects.filter(teacher_id=scope.teacher_id).values("activity_id"))
+    if scope.admin_school_ids:  # a 区域/联片 activity is seen by each invited school among its own
+        cond |= Q(
+            school_id__isnull=True,
+            pk__in=Attendance.objects.filter(activity__school_id__isnull=True, teacher__school_id__in=scope.admin_school_ids).values(
+                "activity_id"
+            ),
+        )
     if scope.region_ids:
         cond |= Q(region_id__in=scope.region_ids) | Q(school_id__in=scope.region_school_ids)
     return qs.filter(cond)

@@ -391,6 +391,8 @@ def attendance_sign_in(*, activity: Activity, teacher: Teacher) -> Attendance:
         raise ValidationError("不在签到时间内：签到从活动开始前30分钟开放，到结束后30分钟关闭。")
     att = Attendance.objects.select_for_update().filter(activity=activity, teacher=teacher).first()
     if att is None:
+        if activity.school_id is None:  # 区域/联片: the invited schools, groups and teachers only
+            raise ValidationError("这是区域活动，只有受邀的学校、小组和教师可以签到。")
         if not _eligible_teacher_ids(activity, [teacher.pk]):
             raise ValidationError("你不在这次活动的参加范围内。")
         # not invited: 列席 — shown to the host, who accepts (hours) or removes them

@@ -51,6 +51,7 @@ ROUTERS = [
     ("/assessment/", "xiaoben.assessment.api"),
     ("/resources/", "xiaoben.resources.api"),
     ("/reports/", "xiaoben.reports.api"),
+    ("/region/", "xiaoben.region.api"),
 ]
 for prefix, module in ROUTERS:
     router = getattr(import_module(module), "router", None)

@@ -162,6 +162,7 @@ def requirement_update(*, requirement: Requirement, expected_version: int, **cha
     for k, v in changes.items():
         setattr(requirement, k, v)
     _clean(requirement)
+    _check_not_weaker_than_region(requirement)
     fields = [f"{k}_id" if k in ("group", "school_year") else k for k in changes]
     save_checked(requirement, expected_version, fields)
     return requirement
@@ -169,7 +170,41 @@ def requirement_update(*, requirement: Requirement, expected_version: int, **cha
 
 @transaction.atomic
 def requirement_delete(*, requirement: Requirement) -> None:
+    template = region_template_of(requirement)
+    if template is not None:
+        from xiaoben.core.errors import NotPermitted
+
+        raise NotPermitted(f"“{template.name}”是区里的统一要求，学校不能删除，只能提高数量要求。")
     requirement.delete()
+
+
+def region_template_of(requirement: Requirement) -> Requirement | None:
+    """The district's active template a school's requirement was copied from, if any."""
+    key = requirement.starter_key or ""
+    if not key.startswith("region-") or not key[7:].isdigit():
+        return None
+    return Requirement.objects.filter(pk=int(key[7:]), school__isnull=True, active=True).first()
+
+
+def _check_not_weaker_than_region(requirement: Requirement) -> None:
+    """Region-wide requirements: a school may make its copy stricter, never weaker (issue #19)."""
+    t = region_template_of(requirement)
+    if t is None:
+        return
+
+    weaker = (
+        not requirement.active
+        or requirement.metric != t.metric
+        or requirement.period != t.period
+        or (requirement.filters or {}) != (t.filters or {})
+        or Decimal(requirement.threshold) < Decimal(t.threshold)
+        or (t.applies_to == Audience.ALL and requirement.applies_to != Audience.ALL)
+    )
+    if weaker:
+        raise ValidationError(
+            f"“{t.name}”是区里的统一要求（{t.get_period_display()}不少于{t.threshold.normalize():f}）："
+            "学校只能提高数量要求，不能降低、停用或改变统计口径。"
+        )
 
 
 @transaction.atomic

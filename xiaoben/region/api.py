@@ -1,0 +1,121 @@
+"""Region API through the door: 视导 records, the school's 整改反馈, closing."""
+
+import datetime as dt
+
+from ninja import Router, Schema, Status
+
+from xiaoben.core.scope import scope_for
+from xiaoben.core.tenancy import get_object_for_user, visible_to
+
+from . import selectors, services
+from .models import SchoolVisit, VisitLesson
+
+router = Router(tags=["区域教研"])
+
+
+class LessonOut(Schema):
+    id: int
+    teacher_id: int
+    teacher_name: str
+    lesson_title: str
+    subject: str
+    period: int | None
+    comment: str
+    observation_id: int | None
+
+
+class VisitOut(Schema):
+    id: int
+    school_id: int
+    school_name: str
+    kind: str
+    visited_on: dt.date
+    focus: str
+    documents_checked: str
+    findings: str
+    suggestions: str
+    status: str
+    response: str
+    lessons: list[LessonOut] = []
+
+
+class VisitIn(Schema):
+    school_id: int
+    visited_on: dt.date
+    focus: str
+    findings: str
+    suggestions: str
+    documents_checked: str = ""
+    kind: str = "inspection"
+
+
+class ResponseIn(Schema):
+    response: str
+
+
+def _out(v: SchoolVisit, lessons: list[VisitLesson] | None = None) -> dict:
+    return {
+        "id": v.pk,
+        "school_id": v.school_id,
+        "school_name": v.school.name,
+        "kind": v.kind,
+        "visited_on": v.visited_on,
+        "focus": v.focus,
+        "documents_checked": v.documents_checked,
+        "findings": v.findings,
+        "suggestions": v.suggestions,
+        "status": v.status,
+        "response": v.response,
+        "lessons": [
+            {
+                "id": ls.pk,
+                "teacher_id": ls.teacher_id,
+                "teacher_name": ls.teacher.name,
+                "lesson_title": ls.lesson_title,
+                "subject": ls.subject,
+                "period": ls.period,
+                "comment": ls.comment,
+                "observation_id": ls.observation_id,
+            }
+            for ls in (lessons or [])
+        ],
+    }
+
+
+@router.get("/visits", response=list[VisitOut])
+def visit_list(request, status: str = ""):
+    """Visits the caller may see: 教研员 their region's schools, admins their own school."""
+    return [_out(v) for v in selectors.visits(scope_for(request.user), status=status)[:200]]
+
+
+@router.get("/visits/{pk}", response=VisitOut)
+def visit_detail(request, pk: int):
+    scope = scope_for(request.user)
+    v = get_object_for_user(request.user, SchoolVisit, SchoolVisit.objects.select_related("school"), pk=pk)
+    return _out(v, selectors.visit_lessons(scope, v))
+
+
+@router.post("/visits", response={201: VisitOut})
+def visit_create(request, payload: VisitIn):
+    from xiaoben.org.models import School
+
+    scope = scope_for(request.user)
+    school = visible_to(scope, School).filter(pk=payload.school_id).first() or School(pk=payload.school_id)
+    data = payload.dict()
+    data.pop("school_id")
+    v = services.visit_create(actor=scope, school=school, **data)
+    return Status(201, _out(v))
+
+
+@router.post("/visits/{pk}/respond", response=VisitOut)
+def visit_respond(request, pk: int, payload: ResponseIn):
+    scope = scope_for(request.user)
+    v = get_object_for_user(request.user, SchoolVisit, SchoolVisit.objects.select_related("school"), pk=pk)
+    return _out(services.visit_respond(actor=scope, visit=v, response=payload.response))
+
+
+@router.post("/visits/{pk}/close", response=VisitOut)
+def visit_close(request, pk: int):
+    scope = scope_for(request.user)
+    v = get_object_for_user(request.user, SchoolVisit, SchoolVisit.objects.select_related("school"), pk=pk)
+    return _out(services.visit_close(actor=scope, visit=v))

@@ -1,0 +1,26 @@
+"""Who sees a visit: the 教研员 of the region the school belongs to and the visited
+school's admins. A lesson observed in a visit: those, plus the observed teacher."""
+
+from django.db.models import Q
+
+from xiaoben.core.tenancy import scope_rule
+
+from .models import SchoolVisit, VisitLesson
+
+
+def visit_condition(scope, prefix: str = "") -> Q:
+    p = prefix
+    return Q(**{f"{p}school_id__in": scope.region_school_ids}) | Q(**{f"{p}school_id__in": scope.admin_school_ids})
+
+
+@scope_rule(SchoolVisit)
+def _visits(scope, qs):
+    return qs.filter(visit_condition(scope))
+
+
+@scope_rule(VisitLesson)
+def _lessons(scope, qs):
+    cond = visit_condition(scope, "visit__")
+    if scope.teacher_id:
+        cond |= Q(teacher_id=scope.teacher_id)
+    return qs.filter(cond)

@@ -1,0 +1,137 @@
+"""Demo 区域教研: a 联片教研 across two schools with attendance, minutes and 区域 学时;
+two 视导 visits — one closed with the school's 整改反馈, one waiting for it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from xiaoben.core.scope import scope_for
+
+from . import services
+
+
+def _at(day: dt.date, hour: int) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
+
+
+def seed(ctx) -> None:
+    from xiaoben.activities import services as acts
+    from xiaoben.activities.models import Attendance, AttendanceRole, AttendanceStatus
+
+    researcher = ctx.personas.get("researcher")
+    if researcher is None or len(ctx.schools) < 2:
+        return
+    actor = scope_for(researcher)
+    a, b = ctx.schools[0], ctx.schools[1]
+    ta, tb = ctx.teachers[a.pk], ctx.teachers[b.pk]
+
+    # A 联片教研 two weeks ago: teachers of two schools, recorded, 学时 credited.
+    day = ctx.today - dt.timedelta(days=14)
+    act = acts.activity_create(
+        user=researcher,
+        region=ctx.region,
+        kind="regional",
+        title="南湖区小学语文联片教研：大单元教学设计",
+        starts_at=_at(day, 13),
+        ends_at=_at(day, 16),
+        place=f"{a.short_name or a.name}报告厅",
+        host=ta[0],
+        recorder=tb[0],
+        description="一、大单元教学设计课例展示；二、分组研讨；三、区教研员点评。",
+    )
+    invited = ta[:6] + tb[:6]
+    acts.activity_invite(activity=act, group_ids=[], teacher_ids=[t.pk for t in invited], notify=False)
+    Attendance.objects.filter(activity=act, teacher=ta[0]).update(role=AttendanceRole.HOST)
+    Attendance.objects.filter(activity=act, teacher_id__in=[t.pk for t in invited[:-2]]).update(
+        status=AttendanceStatus.PRESENT, signed_in_at=_at(day, 13)
+    )
+    Attendance.objects.filter(activity=act, teacher_id__in=[t.pk for t in invited[-2:]]).update(status=AttendanceStatus.ABSENT)
+    acts.activity_publish(activity=act, user=researcher)
+    acts.activity_mark_held(activity=act, user=researcher)
+    acts.minutes_save(
+        activity=act,
+        user=researcher,
+        html="<p>两校教师围绕大单元教学设计展开研讨，形成单元整体设计模板一份。</p>",
+        expected_version=0,
+        finish=True,
+    )
+    acts.activity_record(activity=act, user=researcher)  # credits 区域 学时 to each teacher's own school
+
+    # An upcoming 区域 activity (sign-in by QR on the day).
+    acts.activity_create(
+        user=researcher,
+        region=ctx.region,
+        kind="regional",
+        title="南湖区小学数学联片教研：作业设计与评价",
+        starts_at=_at(ctx.today + dt.timedelta(days=7), 13),
+        ends_at=_at(ctx.today + dt.timedelta(days=7), 16),
+        place=f"{b.short_name or b.name}多功能厅",
+        host=tb[1],
+        recorder=ta[1],
+    )
+
+    # A region-wide requirement every school adopts (schools may raise it, never lower it).
+    from xiaoben.requirements.models import Requirement
+    from xiaoben.requirements.services import region_templates_adopt
+
+    Requirement.objects.create(
+        region=ctx.region,
+        name="每学期参加区域及校级教研活动不少于8次",
+        description="南湖区统一要求（区域推进校本研修实施方案）。",
+        metric="activities.attended",
+        period="term",
+        threshold=8,
+        order=90,
+    )
+    for school in ctx.schools:
+        region_templates_adopt(school=school)
+
+    # 视导: one closed with feedback, one open.
+    v1 = services.visit_create(
+        actor=actor,
+        school=a,
+        visited_on=ctx.today - dt.timedelta(days=30),
+        focus="校本研修制度落实与集体备课质量",
+        documents_checked="学校校本研修计划、各教研组活动记录、教师听课记录本、反思与读书笔记",
+        findings="教研组活动按周开展，记录完整；部分备课组二次备课流于形式，个人修改痕迹少；青年教师听课数量达标但评课意见较笼统。",
+        suggestions="1. 集体备课后留存个人二次备课稿；\n2. 听课评课使用学校评价表，评课意见写明一条优点和一条改进建议；\n3. 教研组长每月抽查并反馈。",
+    )
+    services.visit_lesson_add(
+        actor=actor,
+        visit=v1,
+        teacher=ta[4],
+        lesson_title="秋天的雨（第二课时）",
+        period=2,
+        comment="朗读指导层次清楚，学生参与度高；小练笔时间略紧，可压缩导入。",
+    )
+    services.visit_respond(
+        actor=scope_for(_admin_of(a)),
+        visit=v1,
+        response="已组织各备课组补交二次备课稿并纳入月查；教导处下发评课意见模板，11月起每月抽查两次。",
+    )
+    services.visit_close(actor=actor, visit=v1)
+    v2 = services.visit_create(
+        actor=actor,
+        school=b,
+        visited_on=ctx.today - dt.timedelta(days=3),
+        focus="“双减”背景下作业设计",
+        documents_checked="各年级作业公示表、作业设计案例集",
+        findings="作业总量控制较好，分层作业设计案例较少。",
+        suggestions="各学科每单元至少设计一份分层作业并在教研组内交流。",
+    )
+    services.visit_lesson_add(
+        actor=actor,
+        visit=v2,
+        teacher=tb[3],
+        lesson_title="单元作业讲评课",
+        period=3,
+        comment="作业讲评有梯度，分层练习设计清楚，建议增加开放题。",
+    )
+
+
+def _admin_of(school):
+    from xiaoben.org.models import RoleAssignment
+
+    return RoleAssignment.objects.filter(school=school, role__in=("principal", "school_admin")).select_related("user").first().user
