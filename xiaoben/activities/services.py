@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from xiaoben.core.concurrency import ConflictError, save_checked
 from xiaoben.core.html import clean_html, html_to_text
+from xiaoben.core.notifications import notify
 from xiaoben.core.services import notification_send
 from xiaoben.core.terms import require_term_open
 from xiaoben.org.models import GroupMembership, Teacher
@@ -161,10 +162,18 @@ def activity_publish(*, activity: Activity, user) -> Activity:
     _check_times(activity)
     _set_status(activity, S.PUBLISHED)
     when = timezone.localtime(activity.starts_at)
-    notification_send(
+    speaker = getattr(activity, "speaker", None)
+    notify(
+        "activities.published",
         recipients=[i for i in _participant_ids(activity) if i != user.pk],
-        kind="activity_published",
-        text=f"研修活动：{activity.title}，{when:%m月%d日 %H:%M}，{activity.place}",
+        context={
+            "title": activity.title,
+            "when": f"{when:%m月%d日 %H:%M}",
+            "place": activity.place,
+            "host": activity.host.name if activity.host_id else "—",
+            "speaker": speaker.name if speaker is not None else "—",
+            "recorder": activity.recorder.name if activity.recorder_id else "—",
+        },
         url=activity_url(activity),
         target=activity,
     )

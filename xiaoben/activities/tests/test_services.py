@@ -36,8 +36,8 @@ def test_publish_notifies_invited_group(world):
     invited = set(Attendance.objects.filter(activity=a).values_list("teacher_id", flat=True))
     assert {world.leader.pk, world.mentor.pk, world.teacher.pk} <= invited
     assert world.colleague.pk not in invited
-    assert Notification.objects.filter(recipient=world.users["teacher"], kind="activity_published").exists()
-    assert not Notification.objects.filter(recipient=world.users["leader"], kind="activity_published").exists()
+    assert Notification.objects.filter(recipient=world.users["teacher"], kind="activities.published").exists()
+    assert not Notification.objects.filter(recipient=world.users["leader"], kind="activities.published").exists()
 
 
 def test_host_and_recorder_get_their_roles(world):

@@ -376,3 +376,21 @@ def test_digests_are_built_in_a_constant_number_of_queries(
     four, q4 = count(20)
     assert (one, four) == (1, 4)
     assert q1 == q4  # built in a fixed number of queries; the mails themselves are queued for the job
+
+
+def test_publishing_an_activity_posts_its_four_fixed_to_the_group_robot(world, fake, django_capture_on_commit_callbacks):
+    from xiaoben.activities.tests.factories import make_activity
+
+    services.robot_save(
+        actor=build_scope(world.users["dean"]),
+        kind="wecom",
+        name="全体教师群",
+        url=f"{fake.base}/send?key=k",
+        kinds=["activities.published"],
+        school_id=world.school.pk,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        make_activity(world, title="三年级语文集体备课")
+    [post] = fake.requests
+    text = post["json"]["markdown"]["content"]
+    assert "三年级语文集体备课" in text and "地点：电教室" in text and f"主持人：{world.leader.name}" in text and "记录人" in text
