@@ -1,9 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from xiaoben.core.forms import StyledFormMixin
 from xiaoben.core.notifications import registered_types
 
 from .models import DigestMode, RobotKind
+
+CHECKS = forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
 
 
 def robot_kind_choices():
@@ -14,13 +17,13 @@ def email_kind_choices():
     return [(t.key, t.label) for t in registered_types() if not t.key.startswith("core.")]
 
 
-class RobotForm(forms.Form):
+class RobotForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("机器人类型"), choices=RobotKind.choices)
     name = forms.CharField(label=_("名称"), max_length=60, help_text=_("例如：全体教师群、语文组群"))
     owner = forms.ChoiceField(label=_("发到哪个群"), choices=())
     url = forms.CharField(label=_("Webhook 地址"), required=False, max_length=500, widget=forms.TextInput(attrs={"autocomplete": "off"}))
     secret = forms.CharField(label=_("加签密钥（钉钉）"), required=False, max_length=200, widget=forms.PasswordInput(render_value=False))
-    kinds = forms.MultipleChoiceField(label=_("推送哪些消息"), choices=(), widget=forms.CheckboxSelectMultiple, required=False)
+    kinds = forms.MultipleChoiceField(label=_("推送哪些消息"), choices=(), widget=CHECKS, required=False)
     quiet_start = forms.TimeField(label=_("免打扰开始"), required=False, help_text=_("例如 21:30；这段时间的消息在结束后再发"))
     quiet_end = forms.TimeField(label=_("免打扰结束"), required=False, help_text=_("例如 07:00"))
     is_active = forms.BooleanField(label=_("启用"), required=False, initial=True)
@@ -35,12 +38,10 @@ class RobotForm(forms.Form):
             self.fields["owner"].disabled = True
 
 
-class PreferencesForm(forms.Form):
-    email_kinds = forms.MultipleChoiceField(label=_("这些消息同时发邮件"), choices=(), widget=forms.CheckboxSelectMultiple, required=False)
+class PreferencesForm(StyledFormMixin, forms.Form):
+    email_kinds = forms.MultipleChoiceField(label=_("这些消息同时发邮件"), choices=(), widget=CHECKS, required=False)
     digest = forms.ChoiceField(label=_("邮件发送方式"), choices=DigestMode.choices)
-    muted_robot_kinds = forms.MultipleChoiceField(
-        label=_("群消息里不要点我的名字"), choices=(), widget=forms.CheckboxSelectMultiple, required=False
-    )
+    muted_robot_kinds = forms.MultipleChoiceField(label=_("群消息里不要点我的名字"), choices=(), widget=CHECKS, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,10 +49,8 @@ class PreferencesForm(forms.Form):
         self.fields["muted_robot_kinds"].choices = robot_kind_choices()
 
 
-class SchoolDefaultsForm(forms.Form):
-    email_kinds = forms.MultipleChoiceField(
-        label=_("全校默认：这些消息同时发邮件"), choices=(), widget=forms.CheckboxSelectMultiple, required=False
-    )
+class SchoolDefaultsForm(StyledFormMixin, forms.Form):
+    email_kinds = forms.MultipleChoiceField(label=_("全校默认：这些消息同时发邮件"), choices=(), widget=CHECKS, required=False)
     digest = forms.ChoiceField(label=_("全校默认：邮件发送方式"), choices=DigestMode.choices)
 
     def __init__(self, *args, **kwargs):
