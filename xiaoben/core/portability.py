@@ -100,13 +100,19 @@ def school_rows(school) -> dict[type[models.Model], list[models.Model]]:
         if found:
             rows[model] = found
             ids[model] = {o.pk for o in found}
+
     # A row that needs another school's record (a 课题 member who teaches elsewhere) stays with
     # that school: it could not be restored without data that is not this school's to carry.
+    def _region_owned(m) -> bool:  # a district's record (a 晒课 round): not this school's to carry
+        return school_path(m) is None and any(fk.name == "region" for fk in _fks(m))
+
     for model, objs in list(rows.items()):
         required = [
             f
             for f in _fks(model)
-            if not f.null and f.related_model in ids and school_path(f.related_model) is not None and f.related_model is not model
+            if not f.null
+            and f.related_model is not model
+            and ((f.related_model in ids and school_path(f.related_model) is not None) or _region_owned(f.related_model))
         ]
         if required:
             kept = [o for o in objs if all(getattr(o, f.attname) in ids[f.related_model] for f in required)]

@@ -79,6 +79,9 @@ def test_record_on_phone_in_few_taps_and_observed_teacher_reads_it(live_server, 
 
 
 def test_autosave_keeps_a_server_draft(live_server, world, phone):
+    # this school lets an observer submit without scoring (the rubric starts unscored)
+    world.school.settings = {**world.school.settings, "rubric_scoring_optional": True}
+    world.school.save(update_fields=["settings"])
     page = phone.new_page()
     _sign_in(page, live_server.url, world.mentor.user.username)
     page.goto(live_server.url + "/observations/new/")

@@ -68,7 +68,12 @@ def params_for(identifier, world, o, *, teacher=None):
         "resources.library_xlsx": {"school": world.school.pk, "subject": ""},
         "resources.showcase_xlsx": {"round": o["showcase"].pk},
         "research.achievements_xlsx": {},
+        "region.comparison_xlsx": {},
     }[identifier]
+
+
+# Exporters of a 教研员's own region (aggregates only): nobody of a school holds them.
+REGION_ONLY = {"region.comparison_xlsx"}
 
 
 # What the new 语文 teacher may export about their own records.
@@ -122,6 +127,11 @@ def test_matrix(world, objs):
 
 def _check(world, objs, exporter, identifier):
     p = params_for(identifier, world, objs)
+    if identifier in REGION_ONLY:
+        assert _try(exporter, world.users["researcher"], p) == "ok"
+        for person in ("teacher", "leader", "dean", "other_teacher"):
+            assert _try(exporter, world.users[person], p) == "unavailable", person
+        return
     assert _try(exporter, world.users["dean"], p) == "ok"
     for outsider in ("other_teacher", "other_researcher"):
         assert _try(exporter, world.users[outsider], p) in ("unavailable", "404"), outsider
