@@ -142,7 +142,7 @@ def shown_reference(
 ) -> None:
     """Declare (in the app's scopes.py) that `model.field`'s target is shown on `model`'s pages;
     those pages must ask the door about it again (`reference_for` / `attach_references`)."""
-    _REFERENCES.append(ReferenceField(model, field, marker_field, pages or (lambda obj: [obj.get_absolute_url()])))
+    _REFERENCES.append(ReferenceField(model, field, marker_field, pages or (lambda obj: [obj.get_absolute_url()])))  # type: ignore[attr-defined]
 
 
 def shown_references() -> list[ReferenceField]:
