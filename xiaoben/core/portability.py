@@ -106,19 +106,27 @@ def school_rows(school) -> dict[type[models.Model], list[models.Model]]:
     def _region_owned(m) -> bool:  # a district's record (a 晒课 round): not this school's to carry
         return school_path(m) is None and any(fk.name == "region" for fk in _fks(m))
 
-    for model, objs in list(rows.items()):
-        required = [
-            f
-            for f in _fks(model)
-            if not f.null
-            and f.related_model is not model
-            and ((f.related_model in ids and school_path(f.related_model) is not None) or _region_owned(f.related_model))
-        ]
-        if required:
+    changed = True
+    while changed:  # dropping a row may orphan rows that need it: repeat until nothing changes
+        changed = False
+        for model, objs in list(rows.items()):
+            required = [
+                f
+                for f in _fks(model)
+                if not f.null
+                and f.related_model is not model
+                and ((f.related_model in ids and school_path(f.related_model) is not None) or _region_owned(f.related_model))
+            ]
+            if not required:
+                continue
             kept = [o for o in objs if all(getattr(o, f.attname) in ids[f.related_model] for f in required)]
             if len(kept) != len(objs):
-                rows[model] = kept
-                ids[model] = {o.pk for o in kept}
+                changed = True
+                if kept:
+                    rows[model], ids[model] = kept, {o.pk for o in kept}
+                else:
+                    del rows[model]
+                    ids[model] = set()  # kept as known-empty, so rows needing these go too
     # records pointing at any record (comments, attachments, notifications) of the school
     for model in generic:
         ct_field, id_field = _generic(model)

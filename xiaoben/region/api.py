@@ -8,7 +8,7 @@ from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user, visible_to
 
 from . import selectors, services
-from .models import SchoolVisit, VisitLesson
+from .models import SchoolVisit, VisitLesson, VisitStatus
 
 router = Router(tags=["区域教研"])
 
@@ -85,6 +85,8 @@ def _out(v: SchoolVisit, lessons: list[VisitLesson] | None = None) -> dict:
 @router.get("/visits", response=list[VisitOut])
 def visit_list(request, status: str = ""):
     """Visits the caller may see: 教研员 their region's schools, admins their own school."""
+    if status and status not in VisitStatus.values:
+        status = ""  # an unknown filter lists every visit (and never reaches the database as text)
     return [_out(v) for v in selectors.visits(scope_for(request.user), status=status)[:200]]
 
 
