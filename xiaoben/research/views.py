@@ -22,6 +22,9 @@ from .forms import AdvanceForm, DocumentForm, ProjectForm
 from .models import Achievement, DocKind, Level, ProjectDocument, ProjectStage, ResearchProject, Stage
 from .predicates import can_confirm_stage, can_edit_project, can_manage_research, can_upload_project_document, is_project_member
 
+# The project fields the form edits and the services take (one list for create and edit).
+PROJECT_FIELDS = ("title", "level", "category", "number", "issuer", "start_date", "end_date", "summary", "visibility", "stage_due")
+
 
 def apply_errors(form, e: ValidationError) -> None:
     if hasattr(e, "error_dict"):
@@ -116,21 +119,7 @@ def project_new(request):
                 actor=scope,
                 leader=d["leader"] if admin else scope.teacher,
                 member_ids=[t.pk for t in d["members"]],
-                **{
-                    k: d[k]
-                    for k in (
-                        "title",
-                        "level",
-                        "category",
-                        "number",
-                        "issuer",
-                        "start_date",
-                        "end_date",
-                        "summary",
-                        "visibility",
-                        "stage_due",
-                    )
-                },
+                **{k: d[k] for k in PROJECT_FIELDS},
             )
         except ValidationError as e:
             apply_errors(form, e)
@@ -147,10 +136,7 @@ def project_edit(request, pk: int):
     if not can_edit_project(scope, project):
         raise Http404
     leaders, members = _form_querysets(scope, project.school)
-    initial = {
-        f: getattr(project, f)
-        for f in ("title", "level", "category", "number", "issuer", "start_date", "end_date", "summary", "visibility", "stage_due")
-    }
+    initial = {f: getattr(project, f) for f in PROJECT_FIELDS}
     initial |= {"leader": project.leader_id, "members": [m.teacher_id for m in project.memberships.all()]}
     form = ProjectForm(request.POST or None, leaders=leaders, members=members, lock_leader=True, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -160,21 +146,7 @@ def project_edit(request, pk: int):
                 actor=scope,
                 project=project,
                 member_ids=[t.pk for t in d["members"]],
-                **{
-                    k: d[k]
-                    for k in (
-                        "title",
-                        "level",
-                        "category",
-                        "number",
-                        "issuer",
-                        "start_date",
-                        "end_date",
-                        "summary",
-                        "visibility",
-                        "stage_due",
-                    )
-                },
+                **{k: d[k] for k in PROJECT_FIELDS},
             )
         except ValidationError as e:
             apply_errors(form, e)
