@@ -11,6 +11,11 @@ pytest_plugins = ["xiaoben.core.testing_browser"]
 
 @pytest.fixture(autouse=True)
 def _fast_tests(settings, tmp_path):
+    # A browser (transactional) test flushes the tables; ContentType's in-memory cache would
+    # then hand the next test on this worker ids that now name other models.
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
