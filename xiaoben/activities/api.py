@@ -44,7 +44,22 @@ class AttendanceOut(Schema):
     teacher: str
     role: str
     status: str
-    signed_in_at: dt.datetime | None
+    signed_in_at: dt.datetime | None = Field(None, description="扫码的时间；补签没有签到时间")
+    method: str = Field("", description="签到方式：scan 扫码 / manual 补签 / leave 请假 / absent 缺席 / 空 未签到")
+    method_display: str = ""
+    marked_by: str | None = Field(None, description="补签或更正的人")
+    marked_at: dt.datetime | None = None
+    reason: str = Field("", description="补签原因")
+    is_guest: bool = Field(False, description="列席：不在邀请范围内、自行扫码，主持人接受后才计入学时")
+
+
+class ActivitySettingsOut(Schema):
+    school_id: int
+    attendance_fix_days: int = Field(..., description="活动结束后多少天内主持人或组长可以补签；之后只有学校管理员可以")
+
+
+class ActivitySettingsIn(Schema):
+    attendance_fix_days: int = Field(..., ge=0, le=60)
 
 
 class SignInIn(Schema):
@@ -92,6 +107,52 @@ def _get(request, activity_id: int) -> Activity:
     return get_object_for_user(request.user, Activity, qs, pk=activity_id)
 
 
+def _attendance_out(x, teacher_name: str | None = None) -> dict:
+    return {
+        "id": x.pk,
+        "teacher_id": x.teacher_id,
+        "teacher": teacher_name or x.teacher.name,
+        "role": x.role,
+        "status": x.status,
+        "signed_in_at": x.signed_in_at,
+        "method": x.method,
+        "method_display": x.get_method_display() if x.method else "",
+        "marked_by": x.marked_by.display_name if x.marked_by_id else None,
+        "marked_at": x.marked_at,
+        "reason": x.reason,
+        "is_guest": x.is_guest,
+    }
+
+
+def _settings_school(request, school_id: int | None):
+    from xiaoben.org.selectors import school_for_scope
+
+    scope = scope_for(request.user)
+    school = school_for_scope(scope, school_id)
+    if school is None or (school_id and school.pk != school_id):
+        raise Http404
+    return scope, school
+
+
+@router.get("/settings", response=ActivitySettingsOut)
+def settings_get(request, school_id: int | None = None):
+    """活动设置 of the school (its teachers may read them: the 补签期限 concerns hosts)."""
+    from .services_settings import activity_settings_for
+
+    _, school = _settings_school(request, school_id)
+    return {"school_id": school.pk, **activity_settings_for(school)}
+
+
+@router.put("/settings", response=ActivitySettingsOut)
+def settings_put(request, payload: ActivitySettingsIn, school_id: int | None = None):
+    """Change the 补签期限 (school admins)."""
+    from .services_settings import activity_settings_for, activity_settings_update
+
+    scope, school = _settings_school(request, school_id)
+    school = activity_settings_update(school=school, actor=scope, attendance_fix_days=payload.attendance_fix_days)
+    return {"school_id": school.pk, **activity_settings_for(school)}
+
+
 @router.get("/", response=list[ActivityOut])
 @paginate(PageNumberPagination, page_size=50)
 def activities(
@@ -129,20 +190,10 @@ def activity(request, activity_id: int):
 def attendance(request, activity_id: int):
     a = _get(request, activity_id)
     scope = scope_for(request.user)
-    qs = a.attendances.select_related("teacher").order_by("role", "teacher__staff_no")
+    qs = a.attendances.select_related("teacher", "marked_by").order_by("role", "teacher__staff_no")
     if not rules.can_run(scope, a) and not scope.can("school:read_public", school_id=a.school_id):
         qs = qs.filter(teacher_id=scope.teacher_id)
-    return [
-        {
-            "id": x.pk,
-            "teacher_id": x.teacher_id,
-            "teacher": x.teacher.name,
-            "role": x.role,
-            "status": x.status,
-            "signed_in_at": x.signed_in_at,
-        }
-        for x in qs
-    ]
+    return [_attendance_out(x) for x in qs]
 
 
 @router.post("/{activity_id}/sign-in", response=AttendanceOut)
@@ -157,14 +208,7 @@ def sign_in(request, activity_id: int, payload: SignInIn):
 
         raise ValidationError("签到码已过期，请重新扫描主持人屏幕上的二维码。")
     x = services.attendance_sign_in(activity=a, teacher=scope.teacher)
-    return {
-        "id": x.pk,
-        "teacher_id": x.teacher_id,
-        "teacher": scope.teacher.name,
-        "role": x.role,
-        "status": x.status,
-        "signed_in_at": x.signed_in_at,
-    }
+    return _attendance_out(x, scope.teacher.name)
 
 
 @router.get("/{activity_id}/minutes", response=MinutesOut)

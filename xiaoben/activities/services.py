@@ -323,6 +323,17 @@ def _check_may_mark(actor, activity: Activity) -> None:
         raise NotPermitted(f"补签期限已过（活动结束后{(end - (activity.ends_at or activity.starts_at)).days}天内），请联系学校管理员。")
 
 
+def may_mark(actor, activity: Activity) -> bool:
+    """Whether `actor` may 补签/accept/remove now (the same rule attendance_set applies)."""
+    from xiaoben.core.errors import NotPermitted
+
+    try:
+        _check_may_mark(actor, activity)
+    except NotPermitted:
+        return False
+    return True
+
+
 @transaction.atomic
 def attendance_set(
     *, attendance: Attendance, actor=None, status: str | None = None, role: str | None = None, reason: str = "", accept: bool = False

@@ -46,6 +46,8 @@ def _qr_context(request, activity: Activity) -> dict:
     url = _signin_url(request, activity)
     present = list(activity.attendances.filter(status=AttendanceStatus.PRESENT).select_related("teacher").order_by("-signed_in_at")[:200])
     return {
+        "guests": [a for a in present if a.is_guest],
+        "can_mark": services.may_mark(scope_for(request.user), activity),
         "qr_svg": signin.qr_svg(url),
         "signin_url": url,
         "seconds_left": signin.seconds_left(),
