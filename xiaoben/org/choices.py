@@ -93,6 +93,7 @@ class HonourKind(models.TextChoices):
     BACKBONE = "backbone", _("骨干教师")
     NEW_STAR = "new_star", _("教坛新秀")
     SPECIAL = "special", _("特级教师")
+    OTHER = "other", _("其他荣誉")  # 优秀教师, 优秀班主任, 师德标兵… the name is kept in TeacherHonour.name
 
 
 class GroupKind(models.TextChoices):

@@ -266,15 +266,21 @@ class TeacherHonour(models.Model):
     teacher = models.ForeignKey(Teacher, on_delete=models.CASCADE, related_name="honours", verbose_name=_("教师"))
     level = models.CharField(_("级别"), max_length=20, choices=HonourLevel.choices)
     kind = models.CharField(_("称号"), max_length=20, choices=HonourKind.choices)
+    name = models.CharField(_("称号名称"), max_length=30, blank=True, help_text=_("其他荣誉的原称号，如 优秀班主任"))
     year = models.PositiveSmallIntegerField(_("获评年份"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("荣誉称号")
         verbose_name_plural = _("荣誉称号")
-        constraints = [models.UniqueConstraint(fields=["teacher", "level", "kind"], name="uniq_teacher_honour")]
+        constraints = [models.UniqueConstraint(fields=["teacher", "level", "kind", "name"], name="uniq_teacher_honour_name")]
 
     def __str__(self) -> str:
-        return f"{self.get_level_display()}{self.get_kind_display()}"
+        return f"{self.get_level_display()}{self.kind_label}"
+
+    @property
+    def kind_label(self) -> str:
+        """优秀班主任 for an 其他荣誉 that kept its name; 骨干教师 for the five fixed kinds."""
+        return self.name if self.kind == HonourKind.OTHER and self.name else str(self.get_kind_display())
 
 
 class Group(TimeStampedModel):

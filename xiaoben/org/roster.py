@@ -117,8 +117,7 @@ NO = {"否", "×", "N", "n", "no", "0", "FALSE", "False", "false", ""}
 LEVEL_ALIASES = {str(label): value for value, label in HonourLevel.choices} | {"区级": HonourLevel.COUNTY, "县区级": HonourLevel.COUNTY}
 KIND_ALIASES = {str(label): value for value, label in HonourKind.choices}
 _LEVELS = "|".join(map(re.escape, LEVEL_ALIASES))
-_KINDS = "|".join(map(re.escape, KIND_ALIASES))
-HONOUR_RE = re.compile(rf"^({_LEVELS})({_KINDS})(?:[（(]\s*(\d{{4}})\s*年?[)）])?$")
+HONOUR_RE = re.compile(rf"^({_LEVELS})([\u4e00-\u9fffA-Za-z0-9·]{{2,30}}?)(?:[（(]\s*(\d{{4}})\s*年?[)）])?$")
 DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:[-/.月]\s*(\d{1,2})\s*日?|月)?$")
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 SPLIT_RE = re.compile(r"[、,，;；/\s]+")
@@ -145,6 +144,15 @@ class ImportReport:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def other_honours(self) -> list[tuple[str, int]]:
+        """Honours outside the five fixed kinds, kept as 其他荣誉 with their name: (name, teachers)."""
+        counts: dict[str, int] = {}
+        for r in self.rows:
+            for name in {n for _lv, k, n, _y in r.get("honours") or [] if k == HonourKind.OTHER}:
+                counts[name] = counts.get(name, 0) + 1
+        return sorted(counts.items(), key=lambda x: (-x[1], x[0]))
 
 
 # ---------------------------------------------------------------- export
@@ -198,7 +206,7 @@ def _dropdowns(ws, columns: list[Column], school: School, last_row: int) -> None
 def honours_text(honours) -> str:
     out = []
     for h in honours:
-        label = f"{h.get_level_display()}{h.get_kind_display()}"
+        label = f"{h.get_level_display()}{h.kind_label}"
         out.append(f"{label}({h.year})" if h.year else label)
     return "、".join(out)
 
@@ -445,23 +453,31 @@ def preview_row(r: dict) -> dict:
         "education_label": dict(Education.choices).get(r.get("education"), ""),
         "title_label": dict(Title.choices).get(r.get("title"), ""),
         "honours_label": "、".join(
-            f"{dict(HonourLevel.choices)[lv]}{dict(HonourKind.choices)[k]}" + (f"({y})" if y else "") for lv, k, y in r.get("honours") or []
+            f"{dict(HonourLevel.choices)[lv]}{n or dict(HonourKind.choices)[k]}"
+            + ("（其他荣誉）" if k == HonourKind.OTHER else "")
+            + (f"({y})" if y else "")
+            for lv, k, n, y in r.get("honours") or []
         ),
     }
     return {**r, **{k: str(v) for k, v in labels.items()}}
 
 
-def parse_honours(s: str) -> list[tuple[str, str, int | None]]:
-    """「县级骨干教师(2022)、市级教坛新秀」→ [("county","backbone",2022), ("city","new_star",None)]."""
-    out: dict[tuple[str, str], int | None] = {}
+def parse_honours(s: str) -> list[tuple[str, str, str, int | None]]:
+    """「县级骨干教师(2022)、市级优秀班主任」→ [("county","backbone","",2022), ("city","other","优秀班主任",None)].
+
+    Any honour with a recognised level is accepted: the five fixed kinds by their name, any
+    other (优秀教师, 师德标兵, 先进工作者…) as 其他荣誉 keeping its name."""
+    out: dict[tuple[str, str, str], int | None] = {}
     for p in re.split(r"[、,，;；\s]+", s.strip()):
         if not p:
             continue
         m = HONOUR_RE.match(p)
         if not m:
-            raise ValidationError(f"荣誉「{p}」无法识别，请写成「级别+称号」，如 县级骨干教师 或 县级骨干教师(2022)。")
-        out[(LEVEL_ALIASES[m[1]], KIND_ALIASES[m[2]])] = int(m[3]) if m[3] else None
-    return [(lv, k, y) for (lv, k), y in out.items()]
+            raise ValidationError(f"荣誉「{p}」无法识别，请写成「级别+称号」，如 县级骨干教师、市级优秀班主任 或 县级骨干教师(2022)。")
+        kind = KIND_ALIASES.get(m[2], HonourKind.OTHER)
+        name = "" if kind != HonourKind.OTHER else m[2]
+        out[(LEVEL_ALIASES[m[1]], kind, name)] = int(m[3]) if m[3] else None
+    return [(lv, k, n, y) for (lv, k, n), y in out.items()]
 
 
 def read_rows(upload, *, school: School, today: dt.date) -> ImportReport:
@@ -728,17 +744,17 @@ def _write(school: School, rows: list[dict], existing: dict[str, Teacher], initi
         )
     if "honours" in keys:
         have: dict[int, set] = {}
-        for tid, lv, k, y in TeacherHonour.objects.filter(teacher_id__in=[t.pk for t, _ in matched]).values_list(
-            "teacher_id", "level", "kind", "year"
+        for tid, lv, k, n, y in TeacherHonour.objects.filter(teacher_id__in=[t.pk for t, _ in matched]).values_list(
+            "teacher_id", "level", "kind", "name", "year"
         ):
-            have.setdefault(tid, set()).add((lv, k, y))
+            have.setdefault(tid, set()).add((lv, k, n, y))
         replace = [(t, r) for t, r in matched if have.get(t.pk, set()) != set(r["honours"])]
         touched.update(t.pk for t, _ in replace)
         TeacherHonour.objects.filter(teacher_id__in=[t.pk for t, _ in replace]).delete()
         by_staff = {t.staff_no: t for t in new_teachers}
         targets = replace + [(by_staff[r["staff_no"]], r) for r in rows if r["staff_no"] in by_staff]
         TeacherHonour.objects.bulk_create(
-            [TeacherHonour(teacher_id=t.pk, level=lv, kind=k, year=y) for t, r in targets for lv, k, y in r["honours"]],
+            [TeacherHonour(teacher_id=t.pk, level=lv, kind=k, name=n, year=y) for t, r in targets for lv, k, n, y in r["honours"]],
             batch_size=500,
         )
     return len(touched)

@@ -220,10 +220,10 @@ def group_update(
     return group
 
 
-def honours_replace(*, teacher: Teacher, honours: list[tuple[str, str, int | None]]) -> None:
-    """Replace a teacher's honours with [(level, kind, year or None), …]."""
+def honours_replace(*, teacher: Teacher, honours: list[tuple[str, str, str, int | None]]) -> None:
+    """Replace a teacher's honours with [(level, kind, name of an 其他荣誉 or "", year or None), …]."""
     teacher.honours.all().delete()
-    TeacherHonour.objects.bulk_create([TeacherHonour(teacher=teacher, level=lv, kind=k, year=y) for lv, k, y in honours])
+    TeacherHonour.objects.bulk_create([TeacherHonour(teacher=teacher, level=lv, kind=k, name=n, year=y) for lv, k, n, y in honours])
 
 
 @transaction.atomic

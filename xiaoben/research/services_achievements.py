@@ -357,8 +357,13 @@ def _sync_honours(achievement: Achievement) -> None:
     if achievement.kind != AchievementKind.HONOUR or not achievement.honour_kind:
         return
     for c in achievement.credits.all():
+        name = achievement.title[:30] if achievement.honour_kind == "other" else ""  # 其他荣誉 keep their name
         TeacherHonour.objects.update_or_create(
-            teacher_id=c.teacher_id, level=achievement.level, kind=achievement.honour_kind, defaults={"year": achievement.date.year}
+            teacher_id=c.teacher_id,
+            level=achievement.level,
+            kind=achievement.honour_kind,
+            name=name,
+            defaults={"year": achievement.date.year},
         )
 
 

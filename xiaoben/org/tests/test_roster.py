@@ -132,7 +132,7 @@ def test_each_bad_value_reported_with_row_column_and_reason_and_nothing_saved(wo
         (16, "手机号", "手机号 13911112222 与第15行重复。"),
         (17, "参加工作时间", "参加工作时间 2000-09-01 早于16周岁，请与出生日期一起核对。"),
         (18, "任教年级", "年级「高三」不是本校的年级（一年级、二年级、三年级、四年级、五年级、六年级）。"),
-        (19, "荣誉", "荣誉「优秀班主任」无法识别，请写成「级别+称号」，如 县级骨干教师 或 县级骨干教师(2022)。"),
+        (19, "荣誉", "荣誉「优秀班主任」无法识别，请写成「级别+称号」，如 县级骨干教师、市级优秀班主任 或 县级骨干教师(2022)。"),
         (20, "班主任", "班主任一栏「也许」无法识别，请填写 是 或 否。"),
         (21, "出生日期", "出生日期 2011-01-01 不合理：在职教师的年龄应在18至70岁之间。"),
     ]
@@ -429,3 +429,32 @@ def test_group_columns_join_the_groups(world):
         school=world.school, upload=xlsx([row(工号="T301", 教研组="火星组")], header=header), initial_password=PASSWORD
     )
     assert not bad.saved and "本校没有名为「火星组」的教研组" in errors(bad)[0][2]
+
+
+def test_honours_outside_the_five_kinds_are_kept_as_other(world, client_for):
+    """Issue 14 item 10: 优秀教师, 优秀班主任, 师德标兵… with a level are accepted as 其他荣誉 with their
+    name kept; the preview tells the admin; the analysis counts them."""
+    rows = [
+        row(工号="T201", 荣誉="县级骨干教师(2022)、市级优秀班主任、县级师德标兵(2021)"),
+        row(工号="T202", 姓名="王小明", 手机号="", 荣誉="区级优秀教师、县级优秀班主任"),
+    ]
+    c = client_for("dean")
+    html = c.post("/org/roster/import/", {"file": xlsx(rows), "initial_password": PASSWORD, "dry_run": "on"}).content.decode()
+    assert 'data-testid="other-honours"' in html and "其他荣誉" in html
+    assert "优秀班主任 2人" in html and "师德标兵 1人" in html
+    report = run(world, rows)
+    assert report.saved, errors(report)
+    t = Teacher.objects.get(school=world.school, staff_no="T201")
+    assert {(h.level, h.kind, h.name, h.year) for h in t.honours.all()} == {
+        ("county", "backbone", "", 2022),
+        ("city", "other", "优秀班主任", None),
+        ("county", "other", "师德标兵", 2021),
+    }
+    assert "市级优秀班主任" in roster.honours_text(t.honours.all())
+    from xiaoben.org.analysis import structure_analysis
+
+    a = structure_analysis(school=world.school, on=world.today)
+    assert a.honours["县级"]["其他荣誉"] == 2  # T201 (师德标兵) and T202 (优秀教师, 优秀班主任)
+    # a re-import of the same file changes nothing
+    again = run(world, rows)
+    assert again.saved and again.changed == 0
