@@ -12,13 +12,58 @@ from . import schedule
 from .models import Activity, ActivityKind, ActivitySlot, LessonStudySeries, SeriesKind
 
 
+class TeacherPickerMixin:
+    """Options carry the pinyin initials (stored on Teacher, computed with pypinyin) so the
+    small local filter in xiaoben.js finds 张晓明 by 张, 晓明 or zxm; no request per keystroke."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)  # type: ignore[misc]
+        teacher = getattr(value, "instance", None)
+        if teacher is not None:
+            option["attrs"]["data-initials"] = teacher.name_initials
+            option["attrs"]["data-name"] = teacher.name
+        return option
+
+
+class TeacherSelect(TeacherPickerMixin, forms.Select):
+    def __init__(self, attrs=None):
+        super().__init__({"data-picker": "teacher", **(attrs or {})})
+
+
+class TeacherSelectMultiple(TeacherPickerMixin, forms.SelectMultiple):
+    def __init__(self, attrs=None):
+        super().__init__({"data-picker": "teacher", "size": 8, **(attrs or {})})
+
+
 class TeacherChoice(forms.ModelChoiceField):
+    widget = TeacherSelect
+
     def label_from_instance(self, obj):
-        return f"{obj.name}（{obj.subject or '—'}）"
+        near = "（本组）" if getattr(obj, "is_near", False) else ""
+        return f"{obj.name}（{obj.subject or '—'}）{near}"
 
 
-def _teachers(school):
-    return Teacher.objects.filter(school=school, is_active=True).order_by("staff_no") if school else Teacher.objects.none()
+class TeacherMultipleChoice(forms.ModelMultipleChoiceField):
+    widget = TeacherSelectMultiple
+
+    def label_from_instance(self, obj):
+        return TeacherChoice.label_from_instance(self, obj)  # type: ignore[arg-type]
+
+
+def _teachers(school, group_ids=()):
+    """The school's teachers, members of `group_ids` (the person's own groups) first."""
+    if not school:
+        return Teacher.objects.none()
+    qs = Teacher.objects.filter(school=school, is_active=True)
+    group_ids = list(group_ids or ())
+    if not group_ids:
+        return qs.order_by("staff_no")
+    from django.db.models import Exists, OuterRef
+
+    from xiaoben.org.models import GroupMembership
+
+    near = GroupMembership.objects.filter(teacher_id=OuterRef("pk"), group_id__in=group_ids)
+    return qs.annotate(is_near=Exists(near)).order_by("-is_near", "name_initials", "staff_no")
 
 
 def _groups(scope, school):
@@ -51,9 +96,10 @@ class ActivityForm(StyledFormMixin, forms.ModelForm):
 
     def __init__(self, *args, scope, school, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["host"].queryset = _teachers(school)
-        self.fields["speaker"].queryset = _teachers(school)
-        self.fields["recorder"].queryset = _teachers(school)
+        mine = sorted(scope.member_group_ids | scope.led_group_ids)
+        self.fields["host"].queryset = _teachers(school, mine)
+        self.fields["speaker"].queryset = _teachers(school, mine)
+        self.fields["recorder"].queryset = _teachers(school, mine)
         self.fields["group"].queryset = _groups(scope, school)
         self.fields["group"].required = school is not None and not scope.admin_of(school.pk)
         self.fields["report_for"].queryset = (
@@ -75,24 +121,42 @@ class SlotForm(StyledFormMixin, forms.Form):
     host = TeacherChoice(queryset=Teacher.objects.none(), required=False, label="主持人")
     recorder = TeacherChoice(queryset=Teacher.objects.none(), required=False, label="记录人")
     start = forms.DateField(label="从哪天起", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), required=False)
+    topics = forms.CharField(
+        label="各次主题（可选）",
+        required=False,
+        max_length=6000,
+        widget=forms.Textarea(attrs={"rows": 5, "placeholder": "第一单元 识字教学研讨\n第二单元 阅读策略\n第6周：期中复习安排"}),
+        help_text="一行一次，按顺序对应第一次、第二次……；行首写“第N周：”可指定周次。没写到的那几次用上面的主题。",
+    )
     publish = forms.BooleanField(label="立即发布并通知组员", required=False, initial=True)
 
     def __init__(self, *args, scope, school, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["group"].queryset = _groups(scope, school)
-        self.fields["host"].queryset = _teachers(school)
-        self.fields["recorder"].queryset = _teachers(school)
+        mine = sorted(scope.member_group_ids | scope.led_group_ids)
+        self.fields["host"].queryset = _teachers(school, mine)
+        self.fields["recorder"].queryset = _teachers(school, mine)
         self.fields["period"].choices = schedule.period_choices(school)
 
 
 class InviteForm(forms.Form):
     groups = forms.ModelMultipleChoiceField(queryset=Group.objects.none(), required=False, label="小组")
-    teachers = forms.ModelMultipleChoiceField(queryset=Teacher.objects.none(), required=False, label="教师")
+    teachers = TeacherMultipleChoice(queryset=Teacher.objects.none(), required=False, label="教师")
 
-    def __init__(self, *args, school, **kwargs):
+    def __init__(self, *args, school, group_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["groups"].queryset = Group.objects.filter(school=school, is_active=True) if school else Group.objects.none()
-        self.fields["teachers"].queryset = _teachers(school)
+        self.fields["teachers"].queryset = _teachers(school, group_ids)
+        self.fields["teachers"].widget.attrs.update({"class": "form-select", "aria-label": "教师"})
+
+
+class ActivitySettingsForm(StyledFormMixin, forms.Form):
+    attendance_fix_days = forms.IntegerField(
+        label="补签期限（天）",
+        min_value=0,
+        max_value=60,
+        help_text="活动结束后多少天内，主持人或组长还可以补签、更正签到（须写明原因）；过期后只有学校管理员可以。0 表示仅限活动当天。",
+    )
 
 
 class LeaveForm(StyledFormMixin, forms.Form):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -33,10 +34,15 @@ def slot_create(
     recorder: Teacher | None,
     start: dt.date | None = None,
     publish: bool = True,
+    topics: str = "",
 ) -> tuple[ActivitySlot, list[Activity]]:
     """Create the slot and generate the term's activities from `start` on, skipping
     holiday weeks (term.holiday_weeks) and days outside the term. Published ones need
-    the 四定; the group's members are invited and told once."""
+    the 四定; the group's members are invited and told once.
+
+    `topics`: the series' topics entered at once, one line per meeting in order
+    (「第5周：…」 pins a line to a week); meetings without a line keep `title`."""
+    parsed = parse_topics(topics)
     if publish:
         missing = [
             name
@@ -66,7 +72,7 @@ def slot_create(
     )
     slot.full_clean()
     slot.save()
-    activities = slot_generate(slot=slot, start=start, publish=publish)
+    activities = slot_generate(slot=slot, start=start, publish=publish, topics=parsed)
     if publish and activities and group is not None:
         member_users = (
             Teacher.objects.filter(id__in=_group_member_ids([group.pk])).exclude(user_id=user.pk).values_list("user_id", flat=True)
@@ -82,9 +88,38 @@ def slot_create(
     return slot, activities
 
 
+TOPIC_WEEK_RE = re.compile(r"^\s*第\s*(\d{1,2})\s*周\s*[:：、.．\s]\s*(.+)$")
+MAX_TOPICS = 30
+
+
+def parse_topics(text: str) -> tuple[list[str], dict[int, str]]:
+    """One line per meeting → (in order, by week). Blank lines are skipped; a leading
+    「第N周：」 pins the line to week N; numbering like 「1. 」 is dropped."""
+    in_order: list[str] = []
+    by_week: dict[int, str] = {}
+    lines = [ln.strip() for ln in (text or "").splitlines() if ln.strip()]
+    if len(lines) > MAX_TOPICS:
+        raise ValidationError(f"主题最多{MAX_TOPICS}行（一学期的周数）。")
+    for ln in lines:
+        m = TOPIC_WEEK_RE.match(ln)
+        topic = (m[2] if m else re.sub(r"^\s*\d{1,2}\s*[.．、)）]\s*", "", ln)).strip()
+        if len(topic) > 200:
+            raise ValidationError(f"主题「{topic[:20]}…」太长，最多200字。")
+        if m:
+            by_week[int(m[1])] = topic
+        else:
+            in_order.append(topic)
+    return in_order, by_week
+
+
 @transaction.atomic
-def slot_generate(*, slot: ActivitySlot, start: dt.date | None = None, publish: bool = True) -> list[Activity]:
-    """One activity per teaching week (idempotent: a date that already has one is skipped)."""
+def slot_generate(
+    *, slot: ActivitySlot, start: dt.date | None = None, publish: bool = True, topics: tuple[list[str], dict[int, str]] | None = None
+) -> list[Activity]:
+    """One activity per teaching week (idempotent: a date that already has one is skipped).
+    `topics` (from parse_topics) gives each meeting its own title."""
+    in_order, by_week = topics or ([], {})
+    queue = list(in_order)
     term, school = slot.term, slot.school
     days = schedule.slot_dates(term, slot.weekday, start=start)
     taken = {
@@ -96,13 +131,14 @@ def slot_generate(*, slot: ActivitySlot, start: dt.date | None = None, publish: 
         if day in taken:
             continue
         starts, ends = schedule.period_times(school, day, slot.period)
+        title = by_week.get(week) or (queue.pop(0) if queue else slot.title)
         rows.append(
             Activity(
                 school=school,
                 term=term,
                 group=slot.group,
                 kind=slot.kind,
-                title=slot.title,
+                title=title,
                 starts_at=starts,
                 ends_at=ends,
                 place=slot.place,

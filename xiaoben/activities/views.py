@@ -34,6 +34,12 @@ from .models import (
 DETAIL_QS = Activity.objects.select_related("school", "term__school_year", "group", "host", "recorder", "slot", "report_for", "created_by")
 
 
+def _region_schools(scope):
+    from xiaoben.region.selectors import region_schools
+
+    return list(region_schools(scope).only("id", "name"))
+
+
 def _int(v):
     return int_param(v)
 
@@ -56,16 +62,25 @@ def activity_list(request):
     mine = request.GET.get("mine") == "1" and scope.teacher_id
     when = request.GET.get("when") if request.GET.get("when") in ("past", "all") else "upcoming"
     day = today()
+    # A 教研员 (no school of their own) sees the region: its 区域/联片 activities and the
+    # activities of its schools that the door lets through, this term, with a school filter.
+    region_view = scope.school_id is None and scope.is_region_staff and not request.GET.get("school")
+    start, end = (day if when == "upcoming" else None), (day - dt.timedelta(days=1) if when == "past" else None)
+    if region_view:
+        from xiaoben.region.selectors import term_window
+
+        first, last = term_window(day)
+        start, end = start or first, end or last
     qs = selectors.activity_list(
         user=request.user,
-        school_id=school.pk if school else -1,
-        term_id=term.pk if term else None,
+        school_id=None if region_view else (school.pk if school else -1),
+        term_id=None if region_view else (term.pk if term else None),
         kind=kind,
         status=status,
         group_id=group_id,
         teacher_id=scope.teacher_id if mine else None,
-        start=day if when == "upcoming" else None,
-        end=day - dt.timedelta(days=1) if when == "past" else None,
+        start=start,
+        end=end,
     ).order_by(*(("-starts_at", "-pk") if when == "past" else ("starts_at", "pk")))
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     return render(
@@ -84,7 +99,10 @@ def activity_list(request):
             "when": when,
             "whens": [("upcoming", "即将进行"), ("past", "已过去"), ("all", "本学期全部")],
             "can_create": rules.can_create_any(scope),
-            "query": f"kind={kind}&status={status}&mine={'1' if mine else ''}&group={group_id or ''}&when={when}",
+            "can_settings": school is not None and scope.admin_of(school.pk),
+            "region_view": region_view or (scope.school_id is None and scope.is_region_staff),
+            "region_schools": _region_schools(scope) if scope.school_id is None and scope.is_region_staff else [],
+            "query": f"kind={kind}&status={status}&mine={'1' if mine else ''}&group={group_id or ''}&when={when}&school={_int(request.GET.get('school')) or ''}",
         },
     )
 
@@ -162,7 +180,9 @@ def activity_detail(request, pk: int):
             "can_run": rules.can_run(scope, activity),
             "can_record": rules.can_record(scope, activity),
             "window": services.sign_in_window(activity),
-            "invite_form": InviteForm(school=activity.school) if can_manage else None,
+            "invite_form": InviteForm(school=activity.school, group_ids=[activity.group_id] if activity.group_id else ())
+            if can_manage
+            else None,
             "leave_form": LeaveForm(),
             "statuses": AttendanceStatus.choices,
             "roles": AttendanceRole.choices,
@@ -255,6 +275,8 @@ def attendance_update(request, pk: int):
             )
     except ValidationError as e:
         _errors(request, e)
+    if request.POST.get("next") == "host":
+        return redirect("activities:host_screen", att.activity_id)
     return redirect(f"{_detail_url(att.activity_id)}#people")
 
 
@@ -306,3 +328,25 @@ def attendance_export(request, pk: int):
     from xiaoben.reports.views_exports import export_response
 
     return export_response(request, "activities.attendance_xlsx", {"activity": activity.pk})
+
+
+@login_required
+def activity_settings(request):
+    """活动设置 (school admins): the 补签期限 for hosts and group leaders."""
+    from .forms import ActivitySettingsForm
+    from .services_settings import activity_settings_for, activity_settings_update
+
+    scope = scope_for(request.user)
+    school = school_for_scope(scope)
+    if school is None or not scope.admin_of(school.pk):
+        raise Http404
+    form = ActivitySettingsForm(request.POST or None, initial=activity_settings_for(school))
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity_settings_update(school=school, actor=scope, attendance_fix_days=form.cleaned_data["attendance_fix_days"])
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, "活动设置已保存。")
+            return redirect("activities:settings")
+    return render(request, "activities/settings.html", {"form": form, "school": school})

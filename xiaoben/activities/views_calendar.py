@@ -63,6 +63,7 @@ def slot_new(request):
                 recorder=d["recorder"],
                 start=d["start"] or max(today(), term.start_date),
                 publish=d["publish"],
+                topics=d.get("topics") or "",
             )
         except ValidationError as e:
             form.add_error(None, e)

@@ -31,3 +31,38 @@ document.addEventListener("click", (e) => {
   const el = e.target.closest && e.target.closest("[data-select-on-focus]");
   if (el) el.select();
 });
+
+// <select data-picker="teacher">: a search box above a long list of teachers. Typing 张, 晓明
+// or the pinyin initials zxm (data-initials, computed on the server) narrows the options;
+// chosen options always stay. Options are removed and put back (hidden options still show
+// in some phone pickers). Group members come first (server order).
+function xbPicker(select) {
+  if (select.dataset.pickerReady) return;
+  select.dataset.pickerReady = "1";
+  const all = Array.from(select.options);
+  const box = document.createElement("input");
+  box.type = "search";
+  box.className = "form-control form-control-sm mb-1";
+  box.placeholder = "输入姓名或拼音首字母筛选，如 zxm";
+  box.setAttribute("aria-label", "筛选教师");
+  box.dataset.pickerFor = select.name;
+  select.parentNode.insertBefore(box, select);
+  box.addEventListener("input", () => {
+    const q = box.value.trim().toLowerCase();
+    const keep = all.filter((o) => {
+      if (!q || o.selected || !o.value) return true;
+      const name = (o.dataset.name || o.textContent).toLowerCase();
+      return name.includes(q) || (o.dataset.initials || "").startsWith(q);
+    });
+    select.replaceChildren(...keep);
+    if (!select.multiple && q) {
+      const hits = keep.filter((o) => o.value);
+      if (hits.length === 1 && !select.value) hits[0].selected = true;
+    }
+  });
+}
+function xbPickers(root) {
+  (root || document).querySelectorAll("select[data-picker]").forEach(xbPicker);
+}
+document.addEventListener("DOMContentLoaded", () => xbPickers());
+document.addEventListener("htmx:afterSettle", (e) => xbPickers(e.target));
