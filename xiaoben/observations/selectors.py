@@ -177,3 +177,78 @@ def series_round_averages(*, user, series) -> list[dict]:
             }
         )
     return out
+
+
+def period_clashes(*, observer_id: int, lesson_date, period: int | None, exclude_pk: int | None = None) -> list:
+    """The observer's other lessons in the same 第N节 of the same day: one person cannot sit in
+    two classrooms at once, so a second one is worth a warning (not a refusal: a 补录 may fix a date)."""
+    if not period or lesson_date is None:
+        return []
+    qs = Observation.objects.filter(observer_id=observer_id, lesson_date=lesson_date, period=period).select_related("teacher")
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return list(qs.order_by("id")[:5])
+
+
+def clash_warning(obs) -> str:
+    """「同一天第3节你还记录了听王老师的《秋天的雨》」— empty when there is no clash."""
+    clashes = period_clashes(observer_id=obs.observer_id, lesson_date=obs.lesson_date, period=obs.period, exclude_pk=obs.pk)
+    if not clashes:
+        return ""
+    names = "、".join(f"{o.teacher.name}的《{o.lesson_title or '无课题'}》" for o in clashes)
+    return f"注意：{obs.lesson_date:%m月%d日}第{obs.period}节你还记录了听{names}，同一节课不能同时在两个教室听课，请核对日期和节次。"
+
+
+def region_observation_stats(*, school_ids, start, end) -> list[dict]:
+    """听课统计 of a region's schools, aggregates only (no names): per school the submitted
+    observations in the window, per teacher, by kind, how many teachers observed at least once,
+    the 补录 share and the average score. Two grouped queries whatever the region's size."""
+    from django.db.models import Count, Q
+
+    from xiaoben.org.models import School
+
+    from .models import ObservationKind
+
+    schools = list(School.objects.filter(id__in=school_ids).order_by("name").only("id", "name", "short_name"))
+    teachers = dict(
+        Teacher.objects.filter(school_id__in=[s.pk for s in schools], is_active=True)
+        .order_by()
+        .values("school_id")
+        .annotate(n=Count("id"))
+        .values_list("school_id", "n")
+    )
+    kinds = list(ObservationKind.choices)
+    agg = {
+        "n": Count("id"),
+        "observers": Count("observer_id", distinct=True),
+        "backfilled": Count("id", filter=Q(is_backfilled=True)),
+        "avg": Avg("total"),
+        **{f"k_{k}": Count("id", filter=Q(kind=k)) for k, _ in kinds},
+    }
+    rows = {
+        r["school_id"]: r
+        for r in Observation.objects.filter(
+            school_id__in=[s.pk for s in schools], status=ObservationStatus.SUBMITTED, lesson_date__gte=start, lesson_date__lte=end
+        )
+        .order_by()
+        .values("school_id")
+        .annotate(**agg)
+    }
+    out = []
+    for s in schools:
+        r, n = rows.get(s.pk, {}), teachers.get(s.pk, 0)
+        count = r.get("n", 0)
+        out.append(
+            {
+                "school": s,
+                "teachers": n,
+                "observations": count,
+                "per_teacher": round(count / n, 1) if n else 0,
+                "observers": r.get("observers", 0),
+                "observers_share": round(r.get("observers", 0) * 100 / n) if n else 0,
+                "backfilled_share": round(r.get("backfilled", 0) * 100 / count) if count else 0,
+                "average": round(float(r["avg"]), 1) if r.get("avg") is not None else None,
+                "by_kind": [r.get(f"k_{k}", 0) for k, _ in kinds],
+            }
+        )
+    return out

@@ -47,6 +47,22 @@ def _activities(scope):
     return qs.order_by("-starts_at")
 
 
+def _mark_days_off(rows) -> None:
+    """休息日 on a record made on a day off (allowed, but marked): one calendar query per school."""
+    from xiaoben.org.calendar import SchoolCalendar
+
+    by_school: dict = {}
+    for o in rows:
+        by_school.setdefault(o.school_id, []).append(o)
+    for school_id, obs in by_school.items():
+        days = [o.lesson_date for o in obs if o.lesson_date]
+        if not days:
+            continue
+        cal = SchoolCalendar(school_id, min(days), max(days))
+        for o in obs:
+            o.day_off_name = cal.day_off_name(o.lesson_date) if o.lesson_date else ""
+
+
 @login_required
 def observation_list(request):
     scope = scope_for(request.user)
@@ -70,6 +86,7 @@ def observation_list(request):
         )
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     page.object_list = attach_references(scope, page.object_list, "activity")
+    _mark_days_off(page.object_list)
     drafts = list(selectors.my_drafts(user=request.user)[:5]) if scope.teacher else []
     return render(
         request,
@@ -181,6 +198,9 @@ def observation_edit(request, pk: int | None = None):
                 for m in e.messages:
                     form.add_error(None, m)
             else:
+                clash = selectors.clash_warning(obs)
+                if clash:
+                    messages.warning(request, clash)
                 if submit:
                     messages.success(request, "听课记录已提交，授课教师会收到评课意见。")
                     return redirect("observations:detail", pk=obs.pk)
@@ -302,6 +322,7 @@ def observation_detail(request, pk: int):
             "flags": flags,
             "activity": activity,
             "week": obs.term.week_of(obs.lesson_date),
+            "clash": selectors.clash_warning(obs) if scope.is_self(obs.observer_id) or scope.admin_of(obs.school_id) else "",
         },
     )
 

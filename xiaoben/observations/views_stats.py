@@ -56,6 +56,8 @@ def matrix(request):
     scope = scope_for(request.user)
     groups = growth.matrix_groups(request.user)
     is_admin = bool(scope.admin_school_ids) or scope.is_platform_admin
+    if not groups and not is_admin and scope.is_region_staff:
+        return _region_stats(request, scope)
     if not groups and not is_admin:
         raise Http404
     group_id = _int(request.GET.get("group"))
@@ -171,3 +173,28 @@ def series_detail(request, pk: int):
             ensure_ascii=False,
         )
     return render(request, "observations/series.html", {"series": series, "rounds": rounds, "dims": dims, "chart": chart})
+
+
+def _region_stats(request, scope):
+    """教研员: the region's schools side by side (aggregates only, no teacher names)."""
+    from xiaoben.region.selectors import region_schools, term_window
+
+    from .models import ObservationKind
+
+    start, end = term_window()
+    rows = selectors.region_observation_stats(school_ids=region_schools(scope).values("id"), start=start, end=end)
+    totals = {
+        "teachers": sum(r["teachers"] for r in rows),
+        "observations": sum(r["observations"] for r in rows),
+        "observers": sum(r["observers"] for r in rows),
+    }
+    totals["per_teacher"] = round(totals["observations"] / totals["teachers"], 1) if totals["teachers"] else 0
+    kinds = [label for _, label in ObservationKind.choices]
+    shown = [i for i in range(len(kinds)) if any(r["by_kind"][i] for r in rows)]
+    for r in rows:
+        r["kind_counts"] = [r["by_kind"][i] for i in shown]
+    return render(
+        request,
+        "observations/region_stats.html",
+        {"rows": rows, "totals": totals, "kinds": [kinds[i] for i in shown], "start": start, "end": end},
+    )
