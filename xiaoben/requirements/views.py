@@ -63,6 +63,9 @@ def _grid_context(request):
 @login_required
 @replica_view
 def grid(request):
+    scope = scope_for(request.user)
+    if scope.school_id is None and scope.is_region_staff and not scope.is_school_admin and not request.GET.get("school"):
+        return _region_grid(request, scope)
     scope, school, is_admin, groups, group = _grid_context(request)
     term = current_term(school.pk)
     status = request.GET.get("status", "")
@@ -292,3 +295,16 @@ def _next_dir(sort: str, desc: bool, key: str) -> str:
 
 def _int(v):
     return int_param(v)
+
+
+REGION_PAGE = 20  # schools per page: each is one run of the engine
+
+
+def _region_grid(request, scope):
+    """教研员: 达标情况 of the region's schools as aggregates (no teacher names): per school the
+    share of teacher × requirement cells met, and how many teachers are behind on something."""
+    from xiaoben.region.selectors import region_schools
+
+    page = Paginator(list(region_schools(scope)), REGION_PAGE).get_page(request.GET.get("page"))
+    rows = [selectors.region_compliance_row(school) for school in page.object_list]
+    return render(request, "requirements/region_grid.html", {"page": page, "rows": rows})

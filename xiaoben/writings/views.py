@@ -43,9 +43,12 @@ def _int(v):
 @login_required
 def writing_list(request):
     scope = scope_for(request.user)
-    default = "mine" if scope.teacher else "review"
+    # A 教研员 reads what the region's schools share with the region (submitted, 区域共享).
+    region_reader = scope.teacher is None and scope.is_region_staff and not scope.is_school_admin
+    tabs = {"shared": "区域共享"} if region_reader else TABS
+    default = "mine" if scope.teacher else ("shared" if region_reader else "review")
     tab = request.GET.get("tab", default)
-    if tab not in TABS:
+    if tab not in tabs:
         tab = default
     kind, status, q = request.GET.get("kind", ""), request.GET.get("status", ""), request.GET.get("q", "").strip()
     term = current_term(scope.school_id)
@@ -59,7 +62,7 @@ def writing_list(request):
         {
             "page": page,
             "tab": tab,
-            "tabs": TABS,
+            "tabs": tabs,
             "kind": kind,
             "status": status,
             "q": q,
