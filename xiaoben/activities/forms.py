@@ -39,8 +39,8 @@ class TeacherChoice(forms.ModelChoiceField):
     widget = TeacherSelect
 
     def label_from_instance(self, obj):
-        near = "（本组）" if getattr(obj, "is_near", False) else ""
-        return f"{obj.name}（{obj.subject or '—'}）{near}"
+        near = "·本组" if getattr(obj, "is_near", False) else ""
+        return f"{obj.name}（{obj.subject or '—'}{near}）"
 
 
 class TeacherMultipleChoice(forms.ModelMultipleChoiceField):

@@ -85,7 +85,7 @@ class Analysis:
 
     @property
     def honour_rows(self) -> list[tuple[str, list[int], int]]:
-        kinds = [str(label) for _, label in HonourKind.choices]
+        kinds = self.honour_kinds
         return [(lv, [self.honours[lv].get(k, 0) for k in kinds], sum(self.honours[lv].values())) for lv in self.honours]
 
     @property
@@ -96,7 +96,10 @@ class Analysis:
 
     @property
     def honour_kinds(self) -> list[str]:
-        return [str(label) for _, label in HonourKind.choices]
+        """The five fixed kinds, and 其他荣誉 (优秀班主任, 师德标兵…) only when someone has one."""
+        other = str(HonourKind.OTHER.label)
+        kinds = [str(label) for value, label in HonourKind.choices if value != HonourKind.OTHER]
+        return [*kinds, other] if any(other in row for row in self.honours.values()) else kinds
 
 
 def partition(shares: list[Share]) -> list[Share]:
@@ -286,8 +289,14 @@ def _pie(title: str, shares: list[Share]) -> dict:
 def _bar(title: str, shares: list[Share]) -> dict:
     return {
         "tooltip": {"trigger": "axis"},
-        "grid": {"left": 40, "right": 16, "bottom": 60, "top": 30},
-        "xAxis": {"type": "category", "data": [s.label for s in shares], "axisLabel": {"interval": 0, "rotate": 30}},
+        # The first rotated label (3年以内（新教师）) reached left of the chart and was clipped: the
+        # note in brackets goes on a second line, and the grid leaves room for the labels.
+        "grid": {"left": 24, "right": 16, "bottom": 8, "top": 30, "containLabel": True},
+        "xAxis": {
+            "type": "category",
+            "data": [s.label.replace("（", "\n（") for s in shares],
+            "axisLabel": {"interval": 0, "rotate": 30},
+        },
         "yAxis": {"type": "value", "minInterval": 1, "name": "人"},
         "series": [{"type": "bar", "name": title, "data": [s.count for s in shares], "label": {"show": True, "position": "top"}}],
     }

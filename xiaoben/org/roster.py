@@ -454,8 +454,8 @@ def preview_row(r: dict) -> dict:
         "title_label": dict(Title.choices).get(r.get("title"), ""),
         "honours_label": "、".join(
             f"{dict(HonourLevel.choices)[lv]}{n or dict(HonourKind.choices)[k]}"
-            + ("（其他荣誉）" if k == HonourKind.OTHER else "")
             + (f"({y})" if y else "")
+            + ("（其他荣誉）" if k == HonourKind.OTHER else "")
             for lv, k, n, y in r.get("honours") or []
         ),
     }

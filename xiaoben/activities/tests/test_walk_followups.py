@@ -145,7 +145,7 @@ def test_teacher_pickers_carry_initials_and_put_group_members_first(world, clien
     members = [world.leader.name, world.mentor.name, world.teacher.name]  # 语文组, the leader's group
     others = [world.principal.name, world.dean.name, world.colleague.name]
     assert max(names.index(m) for m in members) < min(names.index(o) for o in others)
-    assert "（本组）" in host_select
+    assert "·本组）" in host_select
 
 
 def test_invite_picker_is_searchable(world, client_for):

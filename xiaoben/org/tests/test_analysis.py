@@ -157,3 +157,25 @@ def test_analysis_query_count_is_constant(world, client_for):
     with CaptureQueriesContext(connection) as ctx:
         analysis.structure_analysis(school=world.school, on=world.today)
     assert len(ctx) == 5
+
+
+def test_teaching_chart_first_label_fits(roster):
+    """Issue 14 item 11: the 教龄 chart's first label (3年以内（新教师）) was clipped at the left edge;
+    the note goes on its own line and the grid keeps room for the rotated labels."""
+    import json
+
+    a = analysis.structure_analysis(school=roster.school, on=roster.today)
+    option = json.loads(a.charts["teaching"])
+    assert option["grid"]["containLabel"] is True
+    first = option["xAxis"]["data"][0]
+    assert first == "3年以内\n（新教师）" and max(len(line) for line in first.split("\n")) <= 5
+
+
+def test_other_honours_get_a_column_only_when_present(roster):
+    a = analysis.structure_analysis(school=roster.school, on=roster.today)
+    assert "其他荣誉" not in a.honour_kinds
+    TeacherHonour.objects.create(teacher=roster.teacher, level="county", kind="other", name="优秀班主任")
+    a = analysis.structure_analysis(school=roster.school, on=roster.today)
+    assert a.honour_kinds[-1] == "其他荣誉"
+    county = next(counts for level, counts, _total in a.honour_rows if level == "县级")
+    assert county[-1] == 1
