@@ -235,3 +235,18 @@ def test_records_shown_through_another_are_asked_about_again(demo):
                 transaction.set_rollback(True)
             walked.append(f"{ref.model.__name__}.{ref.field}")
     assert {"FeedbackFlag.similar_to", "Observation.activity", "LessonPlanVersion.writing"} <= set(walked)
+
+
+def test_demo_observers_are_never_in_two_lessons_at_once(demo):
+    """Issue 14, item 12: nobody observes two (let alone three) lessons in one 第N节 of a day."""
+    from django.db.models import Count
+
+    from xiaoben.observations.models import Observation
+
+    clashes = list(
+        Observation.all_objects.exclude(period=None)
+        .values("observer__name", "lesson_date", "period")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)[:5]
+    )
+    assert not clashes, clashes

@@ -89,6 +89,8 @@ def _school(ctx, school, term, prev) -> None:
     skill = {t.pk: rng.uniform(-0.08, 0.06) + (0.02 * min(t.teaching_years(today) or 0, 10) / 10) for t in teachers}
     rows: list[Observation] = []
     points_of: list[dict[int, Decimal]] = []
+    busy: set[tuple[int, dt.date, int]] = set()  # (observer, day, 第N节) already taken
+    _activity_rows(ctx, school, term, items, rubric, skill, rows, points_of, busy)
     for which, t_term in ((0, prev), (1, term)):
         if t_term is None:
             continue
@@ -104,11 +106,13 @@ def _school(ctx, school, term, prev) -> None:
                 if teacher is None or (which == 1 and teacher.pk in quiet):
                     continue
                 day = rng.choice(days)
+                period = _free_period(rng, busy, observer.pk, day)
+                if period is None:  # the observer's day is full: nobody sits in two classrooms at once
+                    continue
                 growth = 0.03 * which  # a little better this term than last
                 pts = _points(rng, items, skill[teacher.pk] + growth)
-                rows.append(_row(rng, school, t_term, observer, teacher, day, kind, today, pts, items, rubric))
+                rows.append(_row(rng, school, t_term, observer, teacher, day, kind, today, pts, items, rubric, period=period))
                 points_of.append(pts)
-    _activity_rows(ctx, school, term, items, rubric, skill, rows, points_of)
     entered = [o.submitted_at for o in rows]
     created = Observation.objects.bulk_create(rows, batch_size=1000)
     # created_at is when it was entered; bulk_create's auto_now_add overwrote it with "now".
@@ -129,6 +133,21 @@ def _school(ctx, school, term, prev) -> None:
         batch_size=5000,
     )
     _copied(rng, created, term)
+
+
+PERIODS = range(1, 8)
+
+
+def _free_period(rng, busy: set, observer_id: int, day: dt.date, wanted: int | None = None) -> int | None:
+    """A 第N节 the observer has not been placed in that day (and mark it taken)."""
+    free = [p for p in PERIODS if (observer_id, day, p) not in busy]
+    if wanted is not None:
+        free = [wanted] if wanted in free else []
+    if not free:
+        return None
+    p = rng.choice(free)
+    busy.add((observer_id, day, p))
+    return p
 
 
 def _pick(rng, observer, by_subject, teachers, mentor_of, mentees_of, by_id, is_leader):
@@ -161,7 +180,7 @@ def _feedback(rng, title: str) -> tuple[str, str, str]:
     return strengths, rng.choice(txt.WEAKNESSES) + "。", rng.choice(txt.SUGGESTIONS) + "。"
 
 
-def _row(rng, school, term, observer, teacher, day, kind, today, pts, items, rubric, activity=None, title=None):
+def _row(rng, school, term, observer, teacher, day, kind, today, pts, items, rubric, activity=None, title=None, period=None):
     title = title or rng.choice(txt.lessons_for(teacher.subject, school.stage))
     strengths, weaknesses, suggestions = _feedback(rng, title)
     late = rng.random() < 0.04
@@ -177,7 +196,7 @@ def _row(rng, school, term, observer, teacher, day, kind, today, pts, items, rub
         observer=observer,
         teacher=teacher,
         lesson_date=day,
-        period=rng.randint(1, 7),
+        period=period,
         subject=teacher.subject,
         grade=(teacher.grades or [None])[0],
         class_name=classes[0] if classes else "",
@@ -199,7 +218,7 @@ def _row(rng, school, term, observer, teacher, day, kind, today, pts, items, rub
     )
 
 
-def _activity_rows(ctx, school, term, items, rubric, skill, rows, points_of) -> None:
+def _activity_rows(ctx, school, term, items, rubric, skill, rows, points_of, busy) -> None:
     """Public lessons held this term (from the activities seed, if any) get observed by colleagues."""
     from xiaoben.activities.models import Activity
 
@@ -213,13 +232,20 @@ def _activity_rows(ctx, school, term, items, rubric, skill, rows, points_of) -> 
     teachers = [t for t in ctx.teachers[school.pk] if t.is_active]
     for i, a in enumerate(held.order_by("starts_at")[:30]):
         colleagues = [t for t in teachers if t.subject == a.host.subject and t.pk != a.host_id] or teachers
+        lesson_period = _activity_period(school, a)
+        day = timezone.localtime(a.starts_at).date()
         for observer in rng.sample(colleagues, min(len(colleagues), rng.randint(3, 6))):
+            if lesson_period is not None and _free_period(rng, busy, observer.pk, day, wanted=lesson_period) is None:
+                continue  # already placed in another lesson of that period
             # each round of a lesson study is better than the last (that is the point of it)
             pts = _points(rng, items, skill.get(a.host_id, 0) + 0.005 * i + 0.05 * (round_no.get(a.pk, 1) - 1))
             kind = ACTIVITY_KIND.get(a.lesson_kind, K.OPEN)
             title = a.title.split("《")[-1].split("》")[0] if "《" in a.title else a.title[:40]
-            day = timezone.localtime(a.starts_at).date()
-            rows.append(_row(rng, school, term, observer, a.host, day, kind, today, pts, items, rubric, activity=a, title=title))
+            rows.append(
+                _row(
+                    rng, school, term, observer, a.host, day, kind, today, pts, items, rubric, activity=a, title=title, period=lesson_period
+                )
+            )
             points_of.append(pts)
 
 
@@ -236,3 +262,10 @@ def _copied(rng, created, term) -> None:
     later.school = earlier.school = term.school
     feedback_index(earlier)
     feedback_flags_check(observation=later)
+
+
+def _activity_period(school, activity) -> int | None:
+    """The 第N节 an activity starts in, from the school's timetable (None: after the lessons)."""
+    from xiaoben.activities import schedule
+
+    return schedule.period_of(school, activity.starts_at)
