@@ -57,3 +57,17 @@ def test_list_marks_a_lesson_on_a_day_off(world, record, client_for):
     html = client_for("mentor").get(reverse("observations:list")).content.decode()
     assert html.count('data-testid="day-off"') == 1 and "休息日·周末" in html
     assert_queries(client_for("mentor"), reverse("observations:list"), budget=25)
+
+
+def test_region_stats_queries_do_not_grow(world, record, client_for):
+    """The 教研员's 听课统计: a fixed number of queries however many observations and schools."""
+    c = client_for("researcher")
+    first = assert_queries(c, reverse("observations:matrix"), budget=20)
+    for i in range(5):
+        record(world.mentor, world.teacher, lesson_date=dt.date(2026, 11, 9 + i), period=i + 1)
+    from xiaoben.org.models import School
+
+    School.objects.create(name="新建的学校", code="NEW-1", region=world.school.region, stage=world.school.stage)
+    assert assert_queries(c, reverse("observations:matrix"), budget=20) == first
+    html = c.get(reverse("observations:matrix")).content.decode()
+    assert 'data-testid="region-observation-stats"' in html and "新建的学校" in html

@@ -37,7 +37,7 @@ GET_PAGES = {
         "dean": 200,
         "principal": 200,
         "other_teacher": 404,
-        "researcher": 404,
+        "researcher": 200,  # the region's schools as aggregates (issue 14 item 8)
         "platform_admin": 200,
     },
     "requirements:manage": {"anonymous": 302, "teacher": 404, "leader": 404, "dean": 200, "principal": 200, "other_teacher": 404},
@@ -49,6 +49,13 @@ GET_PAGES = {
 @pytest.mark.parametrize("name,persona,status", [(n, p, s) for n, m in GET_PAGES.items() for p, s in m.items()])
 def test_pages_by_persona(adopted, client_for, name, persona, status):
     assert client_for(persona).get(reverse(name)).status_code == status
+
+
+def test_researcher_sees_counts_not_a_schools_grid(adopted, world, client_for):
+    c = client_for("researcher")
+    html = c.get(reverse("requirements:grid")).content.decode()
+    assert 'data-testid="region-compliance"' in html and world.teacher.name not in html
+    assert c.get(reverse("requirements:grid") + f"?school={world.school.pk}").status_code == 404  # no names
 
 
 @pytest.mark.parametrize(
