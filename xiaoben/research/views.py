@@ -137,7 +137,7 @@ def project_edit(request, pk: int):
         raise Http404
     leaders, members = _form_querysets(scope, project.school)
     initial = {f: getattr(project, f) for f in PROJECT_FIELDS}
-    initial |= {"leader": project.leader_id, "members": [m.teacher_id for m in project.memberships.all()]}
+    initial |= {"leader": project.leader_id, "members": [m.teacher_id for m in project.memberships.all()], "version": project.version}
     form = ProjectForm(request.POST or None, leaders=leaders, members=members, lock_leader=True, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -145,6 +145,7 @@ def project_edit(request, pk: int):
             services.project_update(
                 actor=scope,
                 project=project,
+                expected_version=d.get("version"),
                 member_ids=[t.pk for t in d["members"]],
                 **{k: d[k] for k in PROJECT_FIELDS},
             )

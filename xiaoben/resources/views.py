@@ -177,7 +177,9 @@ def resource_edit(request, pk: int):
     form.fields.pop("group")
     if request.method == "POST" and form.is_valid():
         try:
-            services.resource_update(actor=scope, resource=Resource.objects.get(pk=r.pk), **form.cleaned_data)
+            data = dict(form.cleaned_data)
+            version = data.pop("version", None)
+            services.resource_update(actor=scope, resource=Resource.objects.get(pk=r.pk), expected_version=version, **data)
         except ValidationError as e:
             form.add_error(None, e)
         else:
