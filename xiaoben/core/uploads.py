@@ -59,6 +59,23 @@ def sniff_kind(head: bytes, data_for_zip=None) -> str | None:
     return None
 
 
+PREVIEWABLE_IMAGES = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg", b"GIF8": "image/gif", b"RIFF": "image/webp"}
+
+
+def served_type(kind: str, fieldfile) -> tuple[str, bool]:
+    """(Content-Type, as attachment) for a stored file whose kind was checked on upload: never
+    guessed from the name a person typed. PDFs and images preview; everything else downloads."""
+    if kind == "pdf":
+        return "application/pdf", False
+    if kind == "image":
+        with fieldfile.open("rb") as fh:
+            head = fh.read(12)
+        for magic, mime in PREVIEWABLE_IMAGES.items():
+            if head.startswith(magic):
+                return mime, False
+    return "application/octet-stream", True
+
+
 def _stream(f):
     """A seekable binary stream over the upload (the temporary file for big ones, no copy)."""
     inner = getattr(f, "file", None)

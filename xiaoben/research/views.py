@@ -235,7 +235,12 @@ def document_upload(request, pk: int):
 def document_download(request, pk: int):
     """Files are served only to those who may see the project."""
     doc = get_object_for_user(request.user, ProjectDocument, pk=pk)
-    return FileResponse(doc.file.open("rb"), as_attachment=doc.file_kind != "image", filename=doc.name)
+    from xiaoben.core.uploads import served_type
+
+    content_type, download = served_type(doc.file_kind, doc.file)
+    response = FileResponse(doc.file.open("rb"), as_attachment=download, filename=doc.name, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @require_POST

@@ -184,3 +184,20 @@ def test_a_school_template_that_is_not_a_docx_is_refused(world, client_for):
     )
     assert "类型不被接受" in r.content.decode()
     assert not DocumentTemplate.objects.exists()
+
+
+@pytest.mark.django_db
+def test_files_are_served_with_their_checked_type_not_their_name(world, client_for):
+    from xiaoben.core.services import attachment_add
+
+    leader, c = world.users["leader"], client_for("leader")
+    cases = [
+        ("通知.html", pdf_bytes(), {"pdf"}, "application/pdf", "inline"),
+        ("板书.html", png_bytes(), {"image"}, "image/png", "inline"),
+        ("教案.png", _docx(), {"docx"}, "application/octet-stream", "attachment"),
+    ]
+    for name, data, kinds, content_type, disposition in cases:
+        att = attachment_add(user=leader, target=world.chinese, upload=_upload(name, data), kinds=kinds)
+        r = c.get(f"/files/{att.pk}/")
+        assert r.status_code == 200 and r["Content-Type"] == content_type, name
+        assert r["Content-Disposition"].startswith(disposition) and r["X-Content-Type-Options"] == "nosniff", name
