@@ -49,7 +49,6 @@ class ResourceForm(StyledFormMixin, forms.ModelForm):
     volume = forms.TypedChoiceField(label=_("册"), choices=[("", "—"), *Volume.choices], coerce=int, empty_value=None, required=False)
     visibility = forms.ChoiceField(label=_("共享范围"), choices=Visibility.choices, initial=Visibility.SCHOOL)
     group = forms.ModelChoiceField(label=_("小组"), queryset=None, required=False, help_text=_("共享到“本组”时选择"))
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)  # the copy the editor loaded
 
     class Meta:
         model = Resource
@@ -58,8 +57,6 @@ class ResourceForm(StyledFormMixin, forms.ModelForm):
 
     def __init__(self, *args, catalogue_qs=None, group_qs=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.initial.setdefault("version", self.instance.version)
         qs = catalogue_qs if catalogue_qs is not None else self.fields["catalogue"].queryset.none()
         if not self.is_bound:
             # Offer the units of the resource's subject/grade only; choosing a subject, edition or
