@@ -62,7 +62,8 @@ def _canon(school) -> dict[str, Counter]:
         generic = portability._generic(model)
         history_of = getattr(model, "instance_type", None)
         for o in objs:
-            row = list(_scalars(o))
+            # a generic target is compared as the record it names ("target" below), not as an id
+            row = [kv for kv in _scalars(o) if not generic or kv[0] != generic[1]]
             for f in o._meta.concrete_fields:
                 if isinstance(f, models.ForeignKey):
                     row.append((f.name, _key(f.related_model, getattr(o, f.attname))))
