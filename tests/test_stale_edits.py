@@ -8,6 +8,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
@@ -121,6 +122,258 @@ def writing_api(world, api_client_for):
     )
 
 
+class _FormFields(HTMLParser):
+    """The fields of the page's form that carries a version, as the browser would post them."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms: list[dict[str, list[str]]] = []
+        self._in_form = False
+        self._textarea: str | None = None
+        self._select: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self.forms.append({})
+            self._in_form = True
+        if not self._in_form or not self.forms:
+            return
+        fields = self.forms[-1]
+        name = a.get("name")
+        if tag == "input" and name:
+            kind = a.get("type", "text")
+            if kind in ("checkbox", "radio") and "checked" not in a:
+                return
+            if kind in ("submit", "button", "file"):
+                return
+            fields.setdefault(name, []).append(a.get("value", "on" if kind == "checkbox" else ""))
+        elif tag == "textarea" and name:
+            self._textarea = name
+            fields.setdefault(name, []).append("")
+        elif tag == "select" and name:
+            self._select = name
+        elif tag == "option" and self._select and "selected" in a:
+            fields.setdefault(self._select, []).append(a.get("value", ""))
+
+    def handle_data(self, data):
+        if self._textarea and self.forms:
+            self.forms[-1][self._textarea][-1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "form":
+            self._in_form = False
+
+
+def _page_form(html: str) -> dict[str, list[str]]:
+    parser = _FormFields()
+    parser.feed(html)
+    for form in parser.forms:
+        if "version" in form:
+            return {k: v for k, v in form.items() if k != "csrfmiddlewaretoken"}
+    raise AssertionError("no form with a version on the page")
+
+
+def _page_route(c, url, field, current, wrap=lambda t: t, extra=None):
+    """A page editor: load it, post back everything it showed with `field` changed."""
+    loaded = {}
+
+    def load():
+        loaded.clear()
+        loaded.update(_page_form(c.get(url).content.decode()))
+        return int(loaded["version"][0])
+
+    def save(v, text):
+        data = {**loaded, **(extra or {}), field: [wrap(text)], "version": ["" if v is None else str(v)]}
+        return c.post(url, data)
+
+    return Route(load, save, current)
+
+
+def _draft_observation(world):
+    from xiaoben.observations import services as obs_services
+
+    return obs_services.observation_save(
+        observer=world.mentor,
+        data=obs_services.ObservationInput(teacher=world.teacher, lesson_date=world.today, lesson_title="草稿课"),
+        submit=False,
+    )
+
+
+def observation_page(world, client_for):
+    from xiaoben.observations.models import Observation
+
+    o = _draft_observation(world)
+    return _page_route(
+        client_for("mentor"),
+        reverse("observations:edit", args=[o.pk]),
+        "notes",
+        lambda: Observation.objects.get(pk=o.pk).notes,
+        extra={"action": ["draft"]},
+    )
+
+
+def observation_autosave(world, client_for):
+    from xiaoben.observations.models import Observation
+
+    o = _draft_observation(world)
+    c = client_for("mentor")
+    url = reverse("observations:edit", args=[o.pk])
+    fields: dict = {}
+
+    def load():
+        fields.clear()
+        fields.update(_page_form(c.get(url).content.decode()))
+        return int(fields["version"][0])
+
+    def post(target, v, text):
+        data = {**fields, "notes": [text], "draft_id": [str(o.pk)]}
+        data["version"] = ["" if v is None else str(v)]
+        return c.post(target, data)
+
+    return Route(
+        load,
+        lambda v, text: post(reverse("observations:autosave"), v, text),
+        lambda: Observation.objects.get(pk=o.pk).notes,
+    )
+
+
+def requirement_page(world, client_for):
+    from xiaoben.requirements import services as req_services
+    from xiaoben.requirements.models import Requirement
+
+    r = req_services.requirement_create(
+        school=world.school, name="每学期听课不少于20节", metric="observations.given", period="term", threshold=20
+    )
+    return _page_route(client_for("dean"), reverse("requirements:edit", args=[r.pk]), "name", lambda: Requirement.objects.get(pk=r.pk).name)
+
+
+def requirement_api(world, api_client_for):
+    from xiaoben.requirements import services as req_services
+    from xiaoben.requirements.models import Requirement
+
+    r = req_services.requirement_create(
+        school=world.school, name="每学期听课不少于20节", metric="observations.given", period="term", threshold=20
+    )
+    c, url = api_client_for("dean"), f"/api/v1/requirements/requirements/{r.pk}"
+    return Route(
+        lambda: c.get(url).json()["version"],
+        lambda v, text: c.patch(url, {"name": text, **({} if v is None else {"version": v})}, content_type="application/json"),
+        lambda: Requirement.objects.get(pk=r.pk).name,
+    )
+
+
+def activity_page(world, client_for):
+    from xiaoben.activities.models import Activity
+
+    a = make_activity(world)
+    return _page_route(client_for("dean"), reverse("activities:edit", args=[a.pk]), "title", lambda: Activity.objects.get(pk=a.pk).title)
+
+
+def plan_page(world, client_for):
+    from xiaoben.plans.models import PlanSection
+    from xiaoben.plans.tests.factories import school_plan
+
+    plan = school_plan(world)
+    section = plan.sections.first()
+    return _page_route(
+        client_for("dean"),
+        reverse("plans:edit", args=[plan.pk]),
+        f"s{section.pk}-body",
+        lambda: PlanSection.objects.get(pk=section.pk).body,
+    )
+
+
+def research_project_page(world, client_for):
+    from xiaoben.research.models import ResearchProject
+    from xiaoben.research.tests.factories import project
+
+    p = project(world)
+    return _page_route(
+        client_for("dean"),
+        reverse("research:project_edit", args=[p.pk]),
+        "summary",
+        lambda: ResearchProject.objects.get(pk=p.pk).summary,
+    )
+
+
+def resource_page(world, client_for):
+    from xiaoben.resources.models import Resource
+    from xiaoben.resources.tests.helpers import make_resource
+
+    r = make_resource(world, index=False)
+    return _page_route(
+        client_for("teacher"), reverse("resources:edit", args=[r.pk]), "description", lambda: Resource.objects.get(pk=r.pk).description
+    )
+
+
+def summary_prose_page(world, client_for):
+    from xiaoben.reports.models import SummaryDraft
+
+    c = client_for("dean")
+    query = f"?term={world.term.pk}&kind=term"
+    page, save_url = reverse("reports:summary") + query, reverse("reports:summary_save") + query
+    loaded: dict = {}
+
+    def load():
+        loaded.clear()
+        loaded.update(_page_form(c.get(page).content.decode()))
+        return int(loaded["version"][0])
+
+    def save(v, text):
+        r = c.post(save_url, {**loaded, "intro": [text], "version": ["" if v is None else str(v)]}, follow=True)
+        return r
+
+    def current():
+        d = SummaryDraft.objects.first()
+        return d.prose.get("intro", "") if d else ""
+
+    return Route(load, save, current)
+
+
+def _region_visit(world):
+    from xiaoben.region.tests.test_visits import _visit
+
+    return _visit(world)
+
+
+def region_visit_reply_page(world, client_for):
+    from xiaoben.region.models import SchoolVisit
+
+    v, c = _region_visit(world), client_for("dean")
+    loaded: dict = {}
+
+    def load():
+        loaded.clear()
+        loaded.update(_page_form(c.get(v.get_absolute_url()).content.decode()))
+        return int(loaded["version"][0])
+
+    def save(version, text):
+        data = {**loaded, "response": [text], "version": ["" if version is None else str(version)]}
+        return c.post(reverse("region:visit_respond", args=[v.pk]), data, follow=True)
+
+    return Route(load, save, lambda: SchoolVisit.objects.get(pk=v.pk).response)
+
+
+def region_visit_reply_api(world, api_client_for):
+    from xiaoben.region.models import SchoolVisit
+
+    v, c = _region_visit(world), api_client_for("dean")
+    return Route(
+        lambda: c.get(f"/api/v1/region/visits/{v.pk}").json()["version"],
+        lambda version, text: c.post(
+            f"/api/v1/region/visits/{v.pk}/respond",
+            {"response": text, **({} if version is None else {"version": version})},
+            content_type="application/json",
+        ),
+        lambda: SchoolVisit.objects.get(pk=v.pk).response,
+    )
+
+
 ROUTES = {
     "teacher_profile_page": (teacher_profile, "client_for"),
     "minutes_page": (minutes_page, "client_for"),
@@ -128,6 +381,17 @@ ROUTES = {
     "minutes_api": (minutes_api, "api_client_for"),
     "writing_page": (writing_page, "client_for"),
     "writing_api": (writing_api, "api_client_for"),
+    "observation_page": (observation_page, "client_for"),
+    "observation_autosave": (observation_autosave, "client_for"),
+    "requirement_page": (requirement_page, "client_for"),
+    "requirement_api": (requirement_api, "api_client_for"),
+    "activity_page": (activity_page, "client_for"),
+    "plan_page": (plan_page, "client_for"),
+    "research_project_page": (research_project_page, "client_for"),
+    "resource_page": (resource_page, "client_for"),
+    "summary_prose_page": (summary_prose_page, "client_for"),
+    "region_visit_reply_page": (region_visit_reply_page, "client_for"),
+    "region_visit_reply_api": (region_visit_reply_api, "api_client_for"),
 }
 
 

@@ -141,7 +141,7 @@ def activity_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            version = form.cleaned_data.get("version") or activity.version
+            version = form.cleaned_data.get("version")
             services.activity_update(activity=Activity.objects.get(pk=activity.pk), expected_version=version, **data)
         except ValidationError as e:
             form.add_error(None, e)

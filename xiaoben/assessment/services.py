@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from xiaoben.core.scope import scope_for
 from xiaoben.core.services import notification_send
+from xiaoben.core.validation import require_lengths
 from xiaoben.org.models import GroupMembership, Teacher
 
 from . import sources
@@ -257,9 +258,10 @@ def result_self_assess(*, result, user, scores: dict, comment: str = "", submit:
         raise ValidationError("只能自评自己的考核表。")
     if result.status != ResultStatus.SELF:
         raise ValidationError("自评已提交，等待审核。")
+    require_lengths([("自评小结", (comment or "").strip(), 2000)])  # refused, not cut (the API and the page alike)
     rows = _scores_in(result, scores, "self_score")
     AssessmentScore.objects.bulk_update(rows, ["self_score", "score"])
-    result.self_comment = (comment or "").strip()[:2000]
+    result.self_comment = (comment or "").strip()
     if submit:
         result.status = ResultStatus.REVIEW
     result.save(update_fields=["self_comment", "status", "updated_at"])
@@ -285,9 +287,10 @@ def result_review(*, result, user, scores: dict, comment: str = "") -> Assessmen
         raise ValidationError("您不能审核这份考核表。")
     if result.status not in (ResultStatus.REVIEW, ResultStatus.CONFIRM):
         raise ValidationError("教师尚未提交自评。")
+    require_lengths([("组长意见", (comment or "").strip(), 2000)])
     rows = _scores_in(result, scores, "review_score")
     AssessmentScore.objects.bulk_update(rows, ["review_score", "score"])
-    result.review_comment = (comment or "").strip()[:2000]
+    result.review_comment = (comment or "").strip()
     result.status, result.reviewed_by = ResultStatus.CONFIRM, user
     result.save(update_fields=["review_comment", "status", "reviewed_by", "updated_at"])
     _retotal(AssessmentResult.objects.filter(pk=result.pk))

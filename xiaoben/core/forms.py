@@ -58,6 +58,10 @@ class StyledFormMixin:
                 field.clean = _bounded_choice_clean(field.clean)
             elif isinstance(field, forms.CharField):
                 field.clean = _without_controls(field.clean)
+                if field.max_length is not None:  # the words of core.validation.too_long, as the API says them
+                    field.error_messages["max_length"] = (
+                        f"「{field.label}」最多 %(limit_value)d 字，现在有 %(show_value)d 字，请删减后再保存。"
+                    )
 
 
 class LoginForm(StyledFormMixin, AuthenticationForm):

@@ -127,6 +127,23 @@ def school_rows(school) -> dict[type[models.Model], list[models.Model]]:
                 else:
                     del rows[model]
                     ids[model] = set()  # kept as known-empty, so rows needing these go too
+    # History goes with its record: the history of a record left out above (it needs another
+    # school's or a district's record) stays out too; that of a record deleted for good is kept.
+    for model, objs in list(rows.items()):
+        history_of = getattr(model, "instance_type", None)
+        if history_of is None:
+            continue
+        carried = ids.get(history_of, set())
+        strays = {o.id for o in objs if o.id not in carried}
+        if not strays:
+            continue
+        alive = set(history_of._base_manager.filter(pk__in=strays).values_list("pk", flat=True))
+        kept = [o for o in objs if o.id not in alive]
+        if kept:
+            rows[model], ids[model] = kept, {o.pk for o in kept}
+        else:
+            del rows[model]
+            ids[model] = set()
     # records pointing at any record (comments, attachments, notifications) of the school
     for model in generic:
         ct_field, id_field = _generic(model)
@@ -137,6 +154,7 @@ def school_rows(school) -> dict[type[models.Model], list[models.Model]]:
         if found:
             rows[model] = sorted(found, key=lambda o: o.pk)
             ids[model] = {o.pk for o in found}
+    _blank_links_not_carried(rows, ids)
     # the accounts of the school's people (and of anyone its rows name)
     user_ids: set[int] = set()
     for model, objs in rows.items():
@@ -149,6 +167,71 @@ def school_rows(school) -> dict[type[models.Model], list[models.Model]]:
                     user_ids |= set(getattr(o, m2m.name).values_list("pk", flat=True))
     rows[User] = list(User.objects.filter(pk__in=user_ids).order_by("pk"))
     return rows
+
+
+def _outside_links(rows, ids):
+    """(model, objs, fk, target model) for every optional link that may name a record the
+    archive does not carry (not a user, a region or a content type: those are matched)."""
+    User = get_user_model()
+    for model, objs in rows.items():
+        for f in _fks(model):
+            target = f.related_model
+            if target is User or target._meta.label_lower in SHARED_LABELS:
+                continue
+            yield model, objs, f, target
+
+
+def _is_builtin(obj) -> bool:
+    """A row every instance has (the built-in 教材目录): no school, no district, no owner."""
+    return all(getattr(obj, f.attname) is None for f in _fks(type(obj)))
+
+
+def _blank_links_not_carried(rows, ids) -> None:
+    """A link to another school's or a district's record (a 区域 activity an observation was made
+    in) cannot come along: the archive says so by leaving it empty, instead of naming an id
+    that means something else elsewhere. Links to built-in rows stay (matched on import)."""
+    for _model, objs, f, target in _outside_links(rows, ids):
+        carried = ids.get(target, set())
+        outside = {getattr(o, f.attname) for o in objs} - carried - {None}
+        if not outside:
+            continue
+        builtin = {t.pk for t in target._base_manager.filter(pk__in=outside) if _is_builtin(t)}
+        for o in objs:
+            value = getattr(o, f.attname)
+            if value in outside and value not in builtin and f.null:
+                setattr(o, f.attname, None)
+
+
+def _builtin_references(rows) -> dict[str, dict[int, dict]]:
+    """Built-in rows the school's records name, by their content (their ids differ by instance)."""
+    ids = {m: {o.pk for o in objs} for m, objs in rows.items()}
+    out: dict[str, dict[int, dict]] = defaultdict(dict)
+    for _model, objs, f, target in _outside_links(rows, ids):
+        wanted = {getattr(o, f.attname) for o in objs} - ids.get(target, set()) - {None}
+        for t in target._base_manager.filter(pk__in=wanted):
+            if _is_builtin(t):
+                out[target._meta.label_lower][t.pk] = _content(t)
+    return dict(out)
+
+
+def _content(obj) -> dict:
+    skip = {"id", "created_at", "updated_at"}
+    return {
+        f.attname: f.value_to_string(obj)
+        for f in obj._meta.concrete_fields
+        if not f.primary_key and f.attname not in skip and not isinstance(f, models.ForeignKey)
+    }
+
+
+def _match_builtin(builtin: dict[str, dict], idmap) -> None:
+    for label, by_old in builtin.items():
+        model = apps.get_model(label)
+        nulls = {f.attname: None for f in _fks(model)}
+        for old, content in by_old.items():
+            values = {k: model._meta.get_field(k).to_python(v) for k, v in content.items()}
+            found = model._base_manager.filter(**nulls, **values).values_list("pk", flat=True).first()
+            if found is not None:
+                idmap[label][int(old)] = found
 
 
 def _file_fields(model) -> list[models.FileField]:
@@ -183,6 +266,7 @@ def school_archive(school) -> bytes:
         "school": {"code": school.code, "name": school.name},
         "contenttypes": {ct.pk: [ct.app_label, ct.model] for ct in ContentType.objects.all()},
         "regions": _regions(),
+        "builtin": _builtin_references(rows),
     }
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
@@ -227,7 +311,11 @@ def _order(labels: set[str]) -> list[str]:
     deps = {}
     for label in labels:
         model = apps.get_model(label)
-        deps[label] = {f.related_model._meta.label_lower for f in _fks(model)} & labels - {label}
+        needs = {f.related_model._meta.label_lower for f in _fks(model)}
+        history_of = getattr(model, "instance_type", None)
+        if history_of is not None:  # a history row names its record by id: the record's new id must be known
+            needs.add(history_of._meta.label_lower)
+        deps[label] = needs & labels - {label}
     order, done = [], set()
     while len(order) < len(labels):
         ready = sorted(lb for lb in labels - done if deps[lb] <= done)
@@ -267,6 +355,7 @@ def school_import(data: bytes, *, code: str | None = None) -> dict[str, int]:
     idmap: dict[str, dict[int, int]] = defaultdict(dict)  # label -> old pk -> new pk
     idmap["org.region"] = region_map
     idmap["contenttypes.contenttype"] = ct_map
+    _match_builtin(manifest.get("builtin", {}), idmap)
     counts: dict[str, int] = {}
     user_label = User._meta.label_lower
     with _keep_timestamps():
@@ -351,7 +440,10 @@ def _import_model(model, records: list[dict], idmap, z: zipfile.ZipFile, *, code
                     pass
             kwargs[name] = model._meta.get_field(name).to_python(value) if value is not None else None
         if history_of is not None and "id" in kwargs:
-            kwargs["id"] = idmap[history_of._meta.label_lower].get(kwargs["id"], kwargs["id"])
+            # The record's new id; a record deleted before the export keeps its history under the
+            # negated old id, which can name no row here (the old id could name another record).
+            old_id = kwargs["id"]
+            kwargs["id"] = idmap[history_of._meta.label_lower].get(old_id, -abs(old_id))
         if label == "org.school" and code:
             kwargs["code"] = code
         obj = model(**kwargs)

@@ -1,9 +1,12 @@
-"""The one upload helper: allowed types are judged by content, not by name."""
+"""The one upload helper: allowed types are judged by content, not by name — and the content
+is parsed, not only sniffed: an image must decode, a PDF must parse, a .docx/.xlsx/.pptx must be
+a zip with its main part readable. An HTML page that begins with `%PDF` is refused."""
 
 from __future__ import annotations
 
 import io
 import zipfile
+from xml.etree import ElementTree
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,6 +21,11 @@ KIND_LABELS = {
     "text": "文本文件 (.txt)",
 }
 OFFICE_MARKERS = {"docx": "word/", "xlsx": "xl/", "pptx": "ppt/"}
+# The part without which an Office file cannot be opened (checked besides [Content_Types].xml).
+OFFICE_MAIN_PARTS = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml", "pptx": "ppt/presentation.xml"}
+IMAGE_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
+MAX_IMAGE_PIXELS = 60_000_000  # a 60-megapixel photo decodes; a decompression bomb does not
+MAX_XML_PART = 50 * 1024 * 1024
 
 
 def sniff_kind(head: bytes, data_for_zip=None) -> str | None:
@@ -33,7 +41,7 @@ def sniff_kind(head: bytes, data_for_zip=None) -> str | None:
         try:
             with zipfile.ZipFile(data_for_zip) as zf:
                 names = zf.namelist()
-        except zipfile.BadZipFile:
+        except (zipfile.BadZipFile, OSError, ValueError):
             return None
         for kind, marker in OFFICE_MARKERS.items():
             if any(n.startswith(marker) for n in names):
@@ -41,13 +49,109 @@ def sniff_kind(head: bytes, data_for_zip=None) -> str | None:
         return None
     if b"\x00" in head:
         return None
-    for cut in range(4):  # the head may end inside a multi-byte Chinese character
-        try:
-            head[: len(head) - cut].decode("utf-8")
-            return "text"
-        except UnicodeDecodeError:
-            continue
+    for encoding in ("utf-8", "gb18030"):  # a text saved by Windows Notepad in China is often GBK
+        for cut in range(4):  # the head may end inside a multi-byte Chinese character
+            try:
+                head[: len(head) - cut].decode(encoding)
+                return "text"
+            except UnicodeDecodeError:
+                continue
     return None
+
+
+PREVIEWABLE_IMAGES = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg", b"GIF8": "image/gif", b"RIFF": "image/webp"}
+
+
+def served_type(kind: str, fieldfile) -> tuple[str, bool]:
+    """(Content-Type, as attachment) for a stored file whose kind was checked on upload: never
+    guessed from the name a person typed. PDFs and images preview; everything else downloads."""
+    if kind == "pdf":
+        return "application/pdf", False
+    if kind == "image":
+        with fieldfile.open("rb") as fh:
+            head = fh.read(12)
+        for magic, mime in PREVIEWABLE_IMAGES.items():
+            if head.startswith(magic):
+                return mime, False
+    return "application/octet-stream", True
+
+
+def _stream(f):
+    """A seekable binary stream over the upload (the temporary file for big ones, no copy)."""
+    inner = getattr(f, "file", None)
+    if inner is not None and hasattr(inner, "seek") and hasattr(inner, "read"):
+        inner.seek(0)
+        return inner
+    f.seek(0)
+    return io.BytesIO(f.read())
+
+
+def _check_image(stream) -> None:
+    from PIL import Image
+
+    Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+    with Image.open(stream) as img:
+        if img.format not in IMAGE_FORMATS:
+            raise ValueError(img.format)
+        width, height = img.size
+        if width * height > MAX_IMAGE_PIXELS:
+            raise ValidationError(f"图片尺寸太大（{width}×{height}），请缩小后再上传。")
+        img.verify()  # the whole structure (PNG chunks and their checksums, …)
+    stream.seek(0)
+    with Image.open(stream) as img:
+        img.load()  # and the pixels really decode (a truncated JPEG fails here)
+
+
+def _check_pdf(stream) -> None:
+    import logging
+
+    from pypdf import PdfReader
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    reader = PdfReader(stream, strict=False)
+    if reader.is_encrypted and not reader.decrypt(""):
+        raise ValidationError("这个 PDF 设了打开密码，无法查看。请上传未加密的 PDF。")
+    if len(reader.pages) < 1:
+        raise ValueError("no pages")
+
+
+def _check_office(stream, kind: str) -> None:
+    with zipfile.ZipFile(stream) as zf:
+        names = set(zf.namelist())
+        main = OFFICE_MAIN_PARTS[kind]
+        if "[Content_Types].xml" not in names or main not in names:
+            raise ValueError("missing part")
+        for part in ("[Content_Types].xml", main):
+            if zf.getinfo(part).file_size > MAX_XML_PART:
+                raise ValueError("part too large")
+            ElementTree.fromstring(zf.read(part))  # reading checks the CRC; parsing checks the XML
+
+
+PARSERS = {"image": _check_image, "pdf": _check_pdf}
+BROKEN = {
+    "pdf": "文件「{name}」不是有效的 PDF（无法解析，可能已损坏，或只是把别的文件改成了 .pdf）。",
+    "image": "文件「{name}」不是有效的图片（无法解码，可能已损坏）。",
+    "docx": "文件「{name}」不是有效的 Word 文档（缺少必要的内容，可能已损坏）。请用 Word 另存为 .docx 后再上传。",
+    "xlsx": "文件「{name}」不是有效的 Excel 表格（缺少必要的内容，可能已损坏）。请用 Excel 另存为 .xlsx 后再上传。",
+    "pptx": "文件「{name}」不是有效的 PowerPoint 演示文稿（可能已损坏）。请另存为 .pptx 后再上传。",
+}
+
+
+def check_content(f, kind: str) -> None:
+    """Parse the upload as `kind`; a Chinese ValidationError when it does not parse."""
+    stream = _stream(f)
+    try:
+        if kind in PARSERS:
+            PARSERS[kind](stream)
+        elif kind in OFFICE_MAIN_PARTS:
+            _check_office(stream, kind)
+    except ValidationError:
+        raise
+    except Exception:  # any parser failure means the same thing to the person uploading
+        raise ValidationError(BROKEN[kind].format(name=getattr(f, "name", "") or "")) from None
+    finally:
+        stream.seek(0)
+        f.seek(0)
 
 
 def validate_upload(f, kinds: set[str] | frozenset[str], max_mb: int | None = None) -> str:
@@ -60,15 +164,15 @@ def validate_upload(f, kinds: set[str] | frozenset[str], max_mb: int | None = No
         raise ValidationError("文件是空的，请检查后重新上传。")
     if f.size > max_mb * 1024 * 1024:
         raise ValidationError(f"文件太大：{f.size / 1024 / 1024:.1f} MB，最大允许 {max_mb} MB。")
-    # Only the head is read: a 500 MB lesson video must not be loaded into memory to be judged.
+    # The head decides the kind; only then is the file parsed as that kind (a 500 MB lesson
+    # video is judged by its head alone and never loaded into memory).
     f.seek(0)
     head = f.read(64)
     f.seek(0)
-    zipped = None
-    if head[:4] == b"PK\x03\x04":
-        zipped = f.file if hasattr(f, "file") and hasattr(f.file, "seek") else io.BytesIO(f.read())
+    zipped = _stream(f) if head[:4] == b"PK\x03\x04" else None
     kind = sniff_kind(head, zipped)
     f.seek(0)
     if kind not in kinds:
         raise ValidationError(f"文件「{getattr(f, 'name', '')}」的类型不被接受，只能上传：{allowed}。")
+    check_content(f, kind)
     return kind

@@ -174,17 +174,10 @@ def attachment_download(request, pk: int):
         raise Http404
     # Served with a type we chose (never guessed from a name a person typed), nosniff (set by
     # SecurityMiddleware), and as a download unless it is a kind a browser previews safely.
-    ext = att.name.rsplit(".", 1)[-1].lower() if "." in att.name else ""
-    previewable = {
-        "pdf": "application/pdf",
-        "png": "image/png",
-        "jpg": "image/jpeg",
-        "jpeg": "image/jpeg",
-        "gif": "image/gif",
-        "webp": "image/webp",
-    }
-    content_type = previewable.get(ext, "application/octet-stream")
-    response = FileResponse(att.file.open("rb"), as_attachment=ext not in previewable, filename=att.name, content_type=content_type)
+    from .uploads import served_type
+
+    content_type, download = served_type(att.kind, att.file)
+    response = FileResponse(att.file.open("rb"), as_attachment=download, filename=att.name, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

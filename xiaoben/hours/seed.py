@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from xiaoben.core import samples
 from xiaoben.core.models import Attachment
 from xiaoben.org.models import Term
 
@@ -19,7 +20,7 @@ from .importer import fingerprint
 from .models import ClaimReview, HourEntry, ImportBatch, TrainingClaim
 from .selectors import targets_for
 
-PDF = b"%PDF-1.4\n% demo certificate\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = samples.pdf_bytes()
 PAST_TRAININGS = [
     ("浙江省中小学教师专业发展培训（90学时）", "central"),
     ("嘉兴市学科骨干教师研修", "region"),

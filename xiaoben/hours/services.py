@@ -63,14 +63,20 @@ def claim_chain_for(school) -> list[str]:
 def _clean_claim_fields(*, title: str, organiser: str, start_date, end_date, hours, kind: str, category: str) -> dict:
     from django.core.exceptions import ValidationError
 
+    from xiaoben.core.validation import too_long
+
     from .models import ClaimKind
 
     errors: dict[str, str] = {}
     title, organiser = (title or "").strip(), (organiser or "").strip()
     if not title:
         errors["title"] = "请填写培训名称。"
+    elif message := too_long("培训名称", title, 200):  # refused, never cut: the form says the same
+        errors["title"] = message
     if not organiser:
         errors["organiser"] = "请填写主办单位。"
+    elif message := too_long("主办单位", organiser, 100):
+        errors["organiser"] = message
     if kind not in ClaimKind.values:
         errors["kind"] = "请选择培训类型。"
     if category not in HourCategory.values:
@@ -90,8 +96,8 @@ def _clean_claim_fields(*, title: str, organiser: str, start_date, end_date, hou
     if errors:
         raise ValidationError(errors)
     return {
-        "title": title[:200],
-        "organiser": organiser[:100],
+        "title": title,
+        "organiser": organiser,
         "start_date": start_date,
         "end_date": end_date,
         "hours": hours,

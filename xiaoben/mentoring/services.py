@@ -10,6 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from xiaoben.core.services import notification_send
+from xiaoben.core.validation import require_lengths
 from xiaoben.org.models import School, SchoolYear, Teacher
 
 from .models import (
@@ -220,6 +221,7 @@ def report_file(*, pair: Mentorship, month: dt.date, work_done: str, next_plan: 
         raise ValidationError(f"{month:%Y年%m月}不在本结对的填报范围内。")
     if not (work_done or "").strip():
         raise ValidationError("请填写本月指导内容。")
+    require_lengths([("本月指导内容", (work_done or "").strip(), 5000), ("下月打算", (next_plan or "").strip(), 5000)])
     counts = month_counts(pair, month)
     report, _ = MentorshipReport.objects.select_for_update().get_or_create(
         mentorship=pair, month=month, defaults={"work_done": work_done.strip(), "filed_by": user, **counts}

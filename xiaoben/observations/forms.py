@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from xiaoben.core.forms import StyledFormMixin
+from xiaoben.core.validation import grade_message
 from xiaoben.org.models import Teacher
 
 from .models import ObservationKind
@@ -46,6 +47,7 @@ class ObservationForm(StyledFormMixin, forms.Form):
         stage = School.objects.filter(pk=school_id).values_list("stage", flat=True).first()
         grades = STAGE_GRADES.get(stage, range(1, 13))
         self.fields["grade"].choices = [("", "—")] + [(str(g), GRADE_NAMES[g]) for g in grades]
+        self.fields["grade"].error_messages["invalid_choice"] = grade_message(stage)  # the API's words too
 
 
 class RubricForm(StyledFormMixin, forms.Form):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from xiaoben.core.concurrency import save_checked
 from xiaoben.core.services import notification_send
 from xiaoben.core.terms import require_term_open
+from xiaoben.core.validation import check_grade, check_lengths
 from xiaoben.org.models import GroupMembership, RoleAssignment, Teacher
 from xiaoben.org.selectors import term_for_date
 
@@ -68,6 +69,19 @@ def _validate(observer: Teacher, data: ObservationInput, rubric: Rubric, submit:
         errors.append("节次应在第1节到第12节之间。")
     if data.activity is not None and getattr(data.activity, "school_id", None) != observer.school_id:
         errors.append("只能关联本校的活动。")
+    if grade_error := check_grade(data.grade, observer.school.stage):
+        errors.append(grade_error)
+    errors += check_lengths(
+        [
+            ("课题", data.lesson_title, 200),
+            ("学科", data.subject, 20),
+            ("班级", data.class_name, 30),
+            ("听课笔记", data.notes, 20000),
+            ("优点", data.strengths, 5000),
+            ("不足", data.weaknesses, 5000),
+            ("建议", data.suggestions, 5000),
+        ]
+    )
     if submit:
         if not (data.lesson_title or "").strip():
             errors.append("请填写课题。")

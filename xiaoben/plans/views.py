@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -194,29 +195,8 @@ def plan_edit(request, pk: int):
     sections = list(plan.sections.all())
     if request.method == "POST":
         try:
-            if request.POST.get("title") is not None:
-                services.plan_update(
-                    actor=scope, plan=plan, expected_version=int(request.POST.get("version") or 0), title=request.POST["title"]
-                )
-            for s in sections:
-                prefix = f"s{s.pk}"
-                if f"{prefix}-title" in request.POST:
-                    services.section_save(
-                        actor=scope,
-                        plan=plan,
-                        section=s,
-                        key=request.POST.get(f"{prefix}-key", s.key),
-                        title=request.POST.get(f"{prefix}-title", ""),
-                        body=request.POST.get(f"{prefix}-body", ""),
-                    )
-            if (request.POST.get("new-title") or "").strip():
-                services.section_save(
-                    actor=scope,
-                    plan=plan,
-                    key=request.POST.get("new-key", "other"),
-                    title=request.POST["new-title"],
-                    body=request.POST.get("new-body", ""),
-                )
+            with transaction.atomic():  # the sections and the title together, or nothing
+                _save_plan_page(request, scope, plan, sections)
         except ValidationError as e:
             _errors(request, e)
         else:
@@ -224,6 +204,31 @@ def plan_edit(request, pk: int):
             return redirect("plans:detail", plan.pk)
     ctx = {"plan": plan, "sections": sections, "key_choices": SectionKey.choices}
     return render(request, "plans/edit.html", ctx)
+
+
+def _save_plan_page(request, scope, plan, sections) -> None:
+    # Every save of the page is checked against the version the page was loaded with (a save of
+    # the sections alone too): a stale copy of a section must not overwrite a newer one.
+    services.plan_update(actor=scope, plan=plan, expected_version=request.POST.get("version"), title=request.POST.get("title", plan.title))
+    for s in sections:
+        prefix = f"s{s.pk}"
+        if f"{prefix}-title" in request.POST:
+            services.section_save(
+                actor=scope,
+                plan=plan,
+                section=s,
+                key=request.POST.get(f"{prefix}-key", s.key),
+                title=request.POST.get(f"{prefix}-title", ""),
+                body=request.POST.get(f"{prefix}-body", ""),
+            )
+    if (request.POST.get("new-title") or "").strip():
+        services.section_save(
+            actor=scope,
+            plan=plan,
+            key=request.POST.get("new-key", "other"),
+            title=request.POST["new-title"],
+            body=request.POST.get("new-body", ""),
+        )
 
 
 @require_POST

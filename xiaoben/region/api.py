@@ -36,6 +36,7 @@ class VisitOut(Schema):
     suggestions: str
     status: str
     response: str
+    version: int
     lessons: list[LessonOut] = []
 
 
@@ -51,6 +52,7 @@ class VisitIn(Schema):
 
 class ResponseIn(Schema):
     response: str
+    version: int  # the visit's version the reply was written against (a newer reply is not overwritten)
 
 
 def _out(v: SchoolVisit, lessons: list[VisitLesson] | None = None) -> dict:
@@ -58,6 +60,7 @@ def _out(v: SchoolVisit, lessons: list[VisitLesson] | None = None) -> dict:
         "id": v.pk,
         "school_id": v.school_id,
         "school_name": v.school.name,
+        "version": v.version,
         "kind": v.kind,
         "visited_on": v.visited_on,
         "focus": v.focus,
@@ -113,7 +116,7 @@ def visit_create(request, payload: VisitIn):
 def visit_respond(request, pk: int, payload: ResponseIn):
     scope = scope_for(request.user)
     v = get_object_for_user(request.user, SchoolVisit, SchoolVisit.objects.select_related("school"), pk=pk)
-    return _out(services.visit_respond(actor=scope, visit=v, response=payload.response))
+    return _out(services.visit_respond(actor=scope, visit=v, response=payload.response, expected_version=payload.version))
 
 
 @router.post("/visits/{pk}/close", response=VisitOut)

@@ -36,6 +36,7 @@ class LessonForm(StyledFormMixin, forms.Form):
 
 class ResponseForm(StyledFormMixin, forms.Form):
     response = forms.CharField(label=_("整改反馈"), widget=forms.Textarea(attrs={"rows": 6}))
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)  # the visit as the reply was written against
 
 
 __all__ = ["LessonForm", "ResponseForm", "SchoolVisit", "VisitForm"]

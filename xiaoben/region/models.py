@@ -6,7 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from xiaoben.core.models import TimeStampedModel
+from xiaoben.core.models import TimeStampedModel, VersionedModel
 
 
 class VisitKind(models.TextChoices):
@@ -20,7 +20,7 @@ class VisitStatus(models.TextChoices):
     CLOSED = "closed", _("已关闭")
 
 
-class SchoolVisit(TimeStampedModel):
+class SchoolVisit(TimeStampedModel, VersionedModel):
     region = models.ForeignKey("org.Region", on_delete=models.PROTECT, related_name="visits", verbose_name=_("区域"))
     school = models.ForeignKey("org.School", on_delete=models.CASCADE, related_name="visits", verbose_name=_("学校"))
     term = models.ForeignKey("org.Term", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("学期"))

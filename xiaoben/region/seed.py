@@ -109,6 +109,7 @@ def seed(ctx) -> None:
     services.visit_respond(
         actor=scope_for(_admin_of(a)),
         visit=v1,
+        expected_version=v1.version,
         response="已组织各备课组补交二次备课稿并纳入月查；教导处下发评课意见模板，11月起每月抽查两次。",
     )
     services.visit_close(actor=actor, visit=v1)

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from xiaoben.core.concurrency import claim_version
 from xiaoben.core.errors import NotPermitted, require
 from xiaoben.core.notifications import notify
 from xiaoben.core.permissions import SCHOOL_ROLES
@@ -114,8 +115,9 @@ def visit_lesson_add(
 
 
 @transaction.atomic
-def visit_respond(*, actor: Scope, visit: SchoolVisit, response: str) -> SchoolVisit:
-    """The school's admin replies with what was done (整改反馈)."""
+def visit_respond(*, actor: Scope, visit: SchoolVisit, response: str, expected_version: int | None = None) -> SchoolVisit:
+    """The school's admin replies with what was done (整改反馈); `expected_version` is the visit's
+    version the reply was written against (a colleague's newer reply is not overwritten)."""
     require(predicates.can_view_visit(actor, visit))
     require(predicates.can_respond_visit(actor, visit), "只有被视导学校的管理员可以提交未关闭视导的整改反馈。")
     response = response.strip()
@@ -125,7 +127,8 @@ def visit_respond(*, actor: Scope, visit: SchoolVisit, response: str) -> SchoolV
     visit.responded_by_id = actor.user_id
     visit.responded_at = timezone.now()
     visit.status = VisitStatus.ANSWERED
-    visit.full_clean()
+    visit.full_clean(exclude=["version"])
+    claim_version(visit, expected_version)
     visit.save()
     notify(
         "region.visit_answered",

@@ -85,7 +85,7 @@ def visit_detail(request, pk: int):
             "can_edit": can_edit,
             "can_respond": can_respond,
             "can_close": predicates.can_close_visit(scope, visit),
-            "response_form": ResponseForm(initial={"response": visit.response}) if can_respond else None,
+            "response_form": ResponseForm(initial={"response": visit.response, "version": visit.version}) if can_respond else None,
         },
     )
 
@@ -134,7 +134,9 @@ def visit_respond(request, pk: int):
     form = ResponseForm(request.POST)
     if form.is_valid():
         try:
-            services.visit_respond(actor=scope, visit=visit, response=form.cleaned_data["response"])
+            services.visit_respond(
+                actor=scope, visit=visit, response=form.cleaned_data["response"], expected_version=form.cleaned_data.get("version")
+            )
             messages.success(request, "整改反馈已提交。")
         except ValidationError as e:
             messages.error(request, "；".join(e.messages))

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from xiaoben.core.models import TimeStampedModel
+from xiaoben.core.models import TimeStampedModel, VersionedModel
 
 FILE_KEEP_DAYS = 7
 
@@ -68,7 +68,7 @@ class SummaryKind(models.TextChoices):
     YEAR = "year", _("学年工作总结")
 
 
-class SummaryDraft(TimeStampedModel):
+class SummaryDraft(TimeStampedModel, VersionedModel):
     """The prose a school edits around the computed numbers. The numbers are never stored
     here: they are computed every time, so regenerating never loses the prose.
 

@@ -30,6 +30,7 @@ def seed(ctx) -> None:
     services.summary_draft_save(
         actor=build_scope(dean),
         period=period,
+        expected_version=0,
         prose={
             "intro": "本学期，我校坚持“以校为本”的研修方向，以课堂教学中的真实问题为抓手，扎实开展集体备课、听课评课、课例研究和读书交流等活动，现将本学期校本研修工作总结如下。",
         },

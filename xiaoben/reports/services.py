@@ -5,8 +5,11 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from xiaoben.core.concurrency import claim_version
 from xiaoben.core.errors import NotPermitted
 from xiaoben.core.scope import Scope
+from xiaoben.core.uploads import validate_upload
+from xiaoben.core.validation import require_lengths
 
 from . import selectors
 from . import summary as sm
@@ -26,8 +29,11 @@ def can_edit_summary(scope: Scope, period: sm.Period) -> bool:
 
 
 @transaction.atomic
-def summary_draft_save(*, actor: Scope, period: sm.Period, prose: dict, title: str = "") -> SummaryDraft:
-    """Save the prose of a summary. The numbers are never stored: regenerating keeps the prose."""
+def summary_draft_save(
+    *, actor: Scope, period: sm.Period, prose: dict, title: str = "", expected_version: int | None = None
+) -> SummaryDraft:
+    """Save the prose of a summary. The numbers are never stored: regenerating keeps the prose.
+    `expected_version` is the draft's version the page was loaded with (0: there was none yet)."""
     if not can_edit_summary(actor, period):
         raise NotPermitted()
     clean = {}
@@ -38,11 +44,13 @@ def summary_draft_save(*, actor: Scope, period: sm.Period, prose: dict, title: s
         if len(text) > MAX_PROSE:
             raise ValidationError(f"“{k}”一段文字过长（不超过{MAX_PROSE}字）。")
         clean[k] = text
-    draft, _ = SummaryDraft.objects.get_or_create(**selectors.draft_key(period))
+    require_lengths([("标题", title.strip(), 200)])
+    draft, _ = SummaryDraft.objects.get_or_create(**selectors.draft_key(period), defaults={"version": 0})
     draft.prose = {**draft.prose, **clean}
-    draft.title = title.strip()[:200]
+    draft.title = title.strip()
     draft.saved_by_id = actor.user_id
-    draft.full_clean()
+    draft.full_clean(exclude=["version"])
+    claim_version(draft, expected_version)  # a draft made meanwhile by someone else is a conflict too
     draft.save()
     return draft
 
@@ -118,8 +126,7 @@ def template_upload(*, actor: Scope, school, document: str, upload, user) -> Doc
         raise NotPermitted()
     if upload is None:
         raise ValidationError("请选择要上传的 .docx 模板文件。")
-    if upload.size > 10 * 1024 * 1024:
-        raise ValidationError("模板文件不能超过 10 MB。")
+    validate_upload(upload, {"docx"}, 10)
     data = upload.read()
     check_template(document, data)
     DocumentTemplate.objects.filter(school=school, document=document, is_active=True).update(is_active=False)

@@ -81,7 +81,9 @@ def summary_save(request):
     if request.POST.get("reset") == "hints":
         prose.update({"problems": "", "next_steps": ""})
     try:
-        services.summary_draft_save(actor=scope, period=period, prose=prose, title=request.POST.get("title", ""))
+        services.summary_draft_save(
+            actor=scope, period=period, prose=prose, title=request.POST.get("title", ""), expected_version=request.POST.get("version")
+        )
     except ValidationError as e:
         messages.error(request, "；".join(e.messages))
     else:

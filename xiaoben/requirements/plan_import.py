@@ -352,11 +352,11 @@ MAX_UPLOAD_MB = 10
 
 def text_from_upload(upload) -> str:
     """Plain text of an uploaded plan (.docx or .txt); a Chinese error otherwise."""
-    name = (getattr(upload, "name", "") or "").lower()
-    if upload.size > MAX_UPLOAD_MB * 1024 * 1024:
-        raise ValidationError(f"文件超过 {MAX_UPLOAD_MB} MB，请精简后再上传。")
+    from xiaoben.core.uploads import validate_upload
+
+    kind = validate_upload(upload, {"docx", "text"}, MAX_UPLOAD_MB)
     data = upload.read()
-    if name.endswith(".docx") or data[:2] == b"PK":
+    if kind == "docx":
         try:
             import docx
 
@@ -368,11 +368,9 @@ def text_from_upload(upload) -> str:
             for row in table.rows:
                 parts.append("，".join(c.text for c in row.cells))
         return "\n".join(parts)
-    if name.endswith(".txt") or not name:
-        for enc in ("utf-8-sig", "gb18030"):
-            try:
-                return data.decode(enc)
-            except UnicodeDecodeError:
-                continue
-        raise ValidationError("无法识别文本文件的编码，请另存为 UTF-8 后再上传。")
-    raise ValidationError("只支持 .docx 或 .txt 文件，也可以直接粘贴计划文本。")
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise ValidationError("无法识别文本文件的编码，请另存为 UTF-8 后再上传。")

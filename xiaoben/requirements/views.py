@@ -192,7 +192,7 @@ def edit(request, pk: int | None = None):
         try:
             if instance:
                 services.requirement_update(
-                    requirement=instance, expected_version=form.cleaned_data.get("version") or instance.version, **form.service_kwargs()
+                    requirement=instance, expected_version=form.cleaned_data.get("version"), **form.service_kwargs()
                 )
             else:
                 services.requirement_create(school=school, user=request.user, **form.service_kwargs())

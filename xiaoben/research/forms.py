@@ -23,6 +23,7 @@ class ProjectForm(StyledFormMixin, forms.Form):
     stage_due = forms.DateField(label="本阶段截止", widget=DATE, required=False, help_text="逾期会提醒主持人。")
     visibility = forms.ChoiceField(label="公开范围", choices=Visibility.choices, initial=Visibility.SCHOOL)
     summary = forms.CharField(label="研究内容简介", max_length=3000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)  # the copy the editor loaded
 
     def __init__(self, *args, leaders=None, members=None, lock_leader=False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from xiaoben.core.models import SoftDeleteModel, TimeStampedModel
+from xiaoben.core.models import SoftDeleteModel, TimeStampedModel, VersionedModel
 from xiaoben.org.choices import HonourKind
 
 
@@ -73,7 +73,7 @@ class Visibility(models.TextChoices):
     REGION = "region", _("向区域公开")
 
 
-class ResearchProject(TimeStampedModel, SoftDeleteModel):
+class ResearchProject(TimeStampedModel, SoftDeleteModel, VersionedModel):
     school = models.ForeignKey("org.School", on_delete=models.CASCADE, related_name="research_projects", verbose_name=_("学校"))  # CONTRACT
     title = models.CharField(_("课题名称"), max_length=200)  # CONTRACT
     level = models.CharField(_("级别"), max_length=20, choices=Level.choices)  # CONTRACT

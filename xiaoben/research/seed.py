@@ -10,6 +10,7 @@ import datetime as dt
 from django.core.files.base import ContentFile
 
 from xiaoben.activities.models import Activity
+from xiaoben.core import samples
 from xiaoben.org.models import Teacher, TeacherHonour
 
 from .models import (
@@ -29,7 +30,7 @@ from .models import (
 )
 from .services_achievements import _apply_points, _shares, _term_for, reward_rules_defaults
 
-PDF = b"%PDF-1.4\n% demo document\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = samples.pdf_bytes()
 
 PROJECTS = [
     # title, level, category, issuer, stages [(stage, days ago)], docs, visibility, due in days

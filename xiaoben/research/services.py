@@ -12,11 +12,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from xiaoben.core.concurrency import claim_version
 from xiaoben.core.errors import NotPermitted
 from xiaoben.core.notifications import notify
 from xiaoben.core.scope import Scope
 from xiaoben.core.tenancy import visible_to
 from xiaoben.core.uploads import validate_upload
+from xiaoben.core.validation import require_lengths
 from xiaoben.org.models import Teacher
 
 from . import flow
@@ -147,19 +149,22 @@ def project_update(
     summary: str = "",
     visibility: str = Visibility.SCHOOL,
     stage_due: dt.date | None = None,
+    expected_version: int | None = None,
 ) -> ResearchProject:
     _hide_unless_visible(actor, project)
     if not can_edit_project(actor, project):
         raise NotPermitted("只有课题主持人和学校管理员可以修改课题信息。")
+    require_lengths([("立项编号", number, 60), ("立项单位", issuer, 100), ("研究内容简介", (summary or "").strip(), 3000)])
     cleaned = _clean_fields(title=title, level=level, category=category, visibility=visibility, start_date=start_date, end_date=end_date)
     members = _clean_members(project.school, project.leader, member_ids or [])
     project.title = cleaned["title"]
     project.level, project.category, project.visibility = level, category, visibility
-    project.number, project.issuer = (number or "").strip()[:60], (issuer or "").strip()[:100]
-    project.start_date, project.end_date, project.summary = start_date, end_date, (summary or "").strip()[:3000]
+    project.number, project.issuer = (number or "").strip(), (issuer or "").strip()
+    project.start_date, project.end_date, project.summary = start_date, end_date, (summary or "").strip()
     if stage_due != project.stage_due:
         project.stage_due, project.reminded_on = stage_due, None
-    project.full_clean()
+    project.full_clean(exclude=["version"])
+    claim_version(project, expected_version)  # a second editor from an older copy is told
     project.save()
     keep = {t.pk for t in members}
     project.memberships.exclude(teacher_id__in=keep).delete()

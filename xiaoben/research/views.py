@@ -137,7 +137,7 @@ def project_edit(request, pk: int):
         raise Http404
     leaders, members = _form_querysets(scope, project.school)
     initial = {f: getattr(project, f) for f in PROJECT_FIELDS}
-    initial |= {"leader": project.leader_id, "members": [m.teacher_id for m in project.memberships.all()]}
+    initial |= {"leader": project.leader_id, "members": [m.teacher_id for m in project.memberships.all()], "version": project.version}
     form = ProjectForm(request.POST or None, leaders=leaders, members=members, lock_leader=True, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -145,6 +145,7 @@ def project_edit(request, pk: int):
             services.project_update(
                 actor=scope,
                 project=project,
+                expected_version=d.get("version"),
                 member_ids=[t.pk for t in d["members"]],
                 **{k: d[k] for k in PROJECT_FIELDS},
             )
@@ -234,7 +235,12 @@ def document_upload(request, pk: int):
 def document_download(request, pk: int):
     """Files are served only to those who may see the project."""
     doc = get_object_for_user(request.user, ProjectDocument, pk=pk)
-    return FileResponse(doc.file.open("rb"), as_attachment=doc.file_kind != "image", filename=doc.name)
+    from xiaoben.core.uploads import served_type
+
+    content_type, download = served_type(doc.file_kind, doc.file)
+    response = FileResponse(doc.file.open("rb"), as_attachment=download, filename=doc.name, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @require_POST

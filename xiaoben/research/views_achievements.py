@@ -158,7 +158,14 @@ def evidence(request, pk: int):
     a = _achievement(request, pk)
     if not a.evidence:
         raise Http404
-    return FileResponse(a.evidence.open("rb"), as_attachment=a.evidence_kind != "image", filename=a.evidence_name or "evidence")
+    from xiaoben.core.uploads import served_type
+
+    content_type, download = served_type(a.evidence_kind, a.evidence)
+    response = FileResponse(
+        a.evidence.open("rb"), as_attachment=download, filename=a.evidence_name or "evidence", content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @require_POST

@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from xiaoben.core.models import SoftDeleteModel, TimeStampedModel
+from xiaoben.core.models import SoftDeleteModel, TimeStampedModel, VersionedModel
 
 
 class ResourceKind(models.TextChoices):
@@ -80,7 +80,7 @@ class CatalogueEntry(TimeStampedModel):
         return f"{self.get_edition_display()}{self.subject}{self.grade}年级{self.get_volume_display()} {self.name}"
 
 
-class Resource(TimeStampedModel, SoftDeleteModel):
+class Resource(TimeStampedModel, SoftDeleteModel, VersionedModel):
     school = models.ForeignKey("org.School", on_delete=models.CASCADE, related_name="resources", verbose_name=_("学校"))
     author = models.ForeignKey(
         "org.Teacher", null=True, blank=True, on_delete=models.PROTECT, related_name="resources", verbose_name=_("作者")

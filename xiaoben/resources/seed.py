@@ -72,8 +72,9 @@ def _pptx(title: str) -> bytes:
         zf.writestr(
             "[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>'
         )
-        zf.writestr("ppt/presentation.xml", "<p:presentation/>")
-        zf.writestr("ppt/slides/slide1.xml", f"<p:sld><a:t>{title}</a:t></p:sld>")
+        ns = 'xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"'
+        zf.writestr("ppt/presentation.xml", f"<p:presentation {ns}/>")
+        zf.writestr("ppt/slides/slide1.xml", f"<p:sld {ns}><a:t>{title}</a:t></p:sld>")
     return buf.getvalue()
 
 

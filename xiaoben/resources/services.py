@@ -9,6 +9,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from xiaoben.core.concurrency import claim_version
 from xiaoben.core.errors import NotPermitted, require
 from xiaoben.core.notifications import notify
 from xiaoben.core.scope import Scope
@@ -107,14 +108,15 @@ def resource_create(
 
 
 @transaction.atomic
-def resource_update(*, actor: Scope, resource: Resource, **fields) -> Resource:
+def resource_update(*, actor: Scope, resource: Resource, expected_version: int | None = None, **fields) -> Resource:
     require(predicates.can_edit_resource(actor, resource), "只有作者和学校管理员可以修改资源。")
     fields = _check_fields(actor, {k: v for k, v in fields.items() if k in EDITABLE_FIELDS}, resource.school_id)
     for k, v in fields.items():
         setattr(resource, k, v)
     if not resource.title.strip():
         raise ValidationError("请填写标题。")
-    resource.full_clean()
+    resource.full_clean(exclude=["version"])
+    claim_version(resource, expected_version)
     resource.save()
     return resource
 

@@ -177,13 +177,17 @@ def resource_edit(request, pk: int):
     form.fields.pop("group")
     if request.method == "POST" and form.is_valid():
         try:
-            services.resource_update(actor=scope, resource=Resource.objects.get(pk=r.pk), **form.cleaned_data)
+            # the version the editor's copy was loaded with (a plain field: the ModelForm would
+            # validate it as the model's own column)
+            version = request.POST.get("version")
+            services.resource_update(actor=scope, resource=Resource.objects.get(pk=r.pk), expected_version=version, **form.cleaned_data)
         except ValidationError as e:
             form.add_error(None, e)
         else:
             messages.success(request, "已保存。")
             return redirect("resources:detail", pk=r.pk)
-    return render(request, "resources/form.html", {"form": form, "r": r})
+    version = request.POST.get("version", r.version) if request.method == "POST" else r.version
+    return render(request, "resources/form.html", {"form": form, "r": r, "version": version})
 
 
 def _back(r):

@@ -186,7 +186,9 @@ def test_minutes_attachment_type_checked(world, client_for):
     c = client_for("mentor")
     r = c.post(f"/activities/{a.pk}/minutes/attach/", {"file": SimpleUploadedFile("x.exe", b"MZ\x90\x00binary")}, follow=True)
     assert "类型不被接受" in r.content.decode() and not Attachment.objects.exists()
-    png = b"\x89PNG\r\n\x1a\n" + b"0" * 100
+    from xiaoben.core.samples import png_bytes
+
+    png = png_bytes()
     c.post(f"/activities/{a.pk}/minutes/attach/", {"file": SimpleUploadedFile("现场.png", png)})
     att = Attachment.objects.get()
     assert client_for("teacher").get(f"/files/{att.pk}/").status_code == 200

@@ -55,3 +55,17 @@ def test_flow_through_the_api(world, opened, api_client_for):
     assert j["status"] == "confirmed"
     r2 = api_client_for("teacher").post(url + "/self", {"scores": {str(item.pk): 10}}, content_type="application/json")
     assert r2.status_code == 400 and "锁定" in r2.json()["detail"]
+
+
+def test_an_overlong_self_review_is_refused_not_cut(world, opened, api_client_for):
+    from xiaoben.core.validation import too_long
+
+    s, item = opened
+    r = AssessmentResult.objects.get(scheme=s, teacher=world.teacher)
+    text = "自评" * 1001
+    resp = api_client_for("teacher").post(
+        f"/api/v1/assessment/results/{r.pk}/self", {"scores": {str(item.pk): 9}, "comment": text}, content_type="application/json"
+    )
+    assert resp.status_code == 400 and too_long("自评小结", text, 2000) in resp.json()["detail"]
+    r.refresh_from_db()
+    assert r.self_comment == "" and r.status == "self" and not r.scores.exclude(self_score=None).exists()

@@ -13,6 +13,7 @@ from xiaoben.core import services
 from xiaoben.core.concurrency import ConflictError, save_checked
 from xiaoben.core.html import clean_html, html_to_text
 from xiaoben.core.models import Attachment, Comment, Notification
+from xiaoben.core.samples import pdf_bytes
 from xiaoben.core.uploads import validate_upload
 from xiaoben.org.models import Group
 
@@ -21,13 +22,13 @@ def _docx_bytes() -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         zf.writestr("[Content_Types].xml", "<Types/>")
-        zf.writestr("word/document.xml", "<w:document/>")
+        zf.writestr("word/document.xml", '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"/>')
     return buf.getvalue()
 
 
 class TestUploads:
     def test_kind_is_judged_by_content_not_name(self):
-        assert validate_upload(SimpleUploadedFile("a.pdf", b"%PDF-1.7 hello"), {"pdf"}) == "pdf"
+        assert validate_upload(SimpleUploadedFile("a.pdf", pdf_bytes()), {"pdf"}) == "pdf"
         assert validate_upload(SimpleUploadedFile("plan.docx", _docx_bytes()), {"docx"}) == "docx"
         with pytest.raises(ValidationError, match="类型不被接受"):
             validate_upload(SimpleUploadedFile("evil.pdf", b"MZ\x90\x00binary"), {"pdf"})
@@ -128,7 +129,7 @@ class TestComments:
 
 def test_attachment_download_follows_record_visibility(world, client_for):
     att = services.attachment_add(
-        user=world.users["leader"], target=world.chinese, upload=SimpleUploadedFile("记录.pdf", b"%PDF-1.4 x"), kinds={"pdf"}
+        user=world.users["leader"], target=world.chinese, upload=SimpleUploadedFile("记录.pdf", pdf_bytes()), kinds={"pdf"}
     )
     url = reverse("core:attachment", args=[att.pk])
     assert client_for("teacher").get(url).status_code == 200

@@ -6,9 +6,10 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from xiaoben.core import samples
 from xiaoben.hours.models import HourEntry
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = samples.pdf_bytes()
 
 
 def pdf(name="证书.pdf"):

@@ -52,7 +52,7 @@ def test_workspace_lists_what_needs_doing(world, client_for):
         findings="f",
         suggestions="s",
     )
-    services.visit_respond(actor=scope_for(world.user("dean")), visit=visit, response="已整改")
+    services.visit_respond(actor=scope_for(world.user("dean")), visit=visit, expected_version=visit.version, response="已整改")
     from xiaoben.writings.models import Writing
 
     day = dt.date(2026, 11, 17)

@@ -48,7 +48,9 @@ def test_full_flow_notifies_and_closes(world, client_for):
 
     # The school can't close; the 教研员 can't close before the answer.
     assert client_for("researcher").post(reverse("region:visit_close", args=[visit.pk])).status_code == 403
-    r = client_for("dean").post(reverse("region:visit_respond", args=[visit.pk]), {"response": "已要求各备课组上传二次备课稿。"})
+    r = client_for("dean").post(
+        reverse("region:visit_respond", args=[visit.pk]), {"response": "已要求各备课组上传二次备课稿。", "version": visit.version}
+    )
     assert r.status_code == 302
     visit.refresh_from_db()
     assert visit.status == VisitStatus.ANSWERED and visit.responded_by == world.user("dean")
@@ -59,7 +61,7 @@ def test_full_flow_notifies_and_closes(world, client_for):
     assert visit.status == VisitStatus.CLOSED and visit.closed_at
     # Closed: no more answers or lessons.
     with pytest.raises(NotPermitted):
-        services.visit_respond(actor=scope_for(world.user("dean")), visit=visit, response="再补充")
+        services.visit_respond(actor=scope_for(world.user("dean")), visit=visit, expected_version=visit.version, response="再补充")
     assert client_for("researcher").get(reverse("region:lesson_add", args=[visit.pk])).status_code == 404
 
 
@@ -85,7 +87,7 @@ def test_lesson_teacher_must_belong_to_the_visited_school(world):
 def test_empty_answer_is_refused(world):
     visit = _visit(world)
     with pytest.raises(ValidationError):
-        services.visit_respond(actor=scope_for(world.user("dean")), visit=visit, response="  ")
+        services.visit_respond(actor=scope_for(world.user("dean")), visit=visit, expected_version=visit.version, response="  ")
     visit.refresh_from_db()
     assert visit.status == VisitStatus.OPEN
 
@@ -127,7 +129,7 @@ def test_another_school_of_the_same_district_sees_nothing(world, client_for):
     c.force_login(admin_b)
     assert c.get(visit.get_absolute_url()).status_code == 404
     with pytest.raises(NotPermitted):
-        services.visit_respond(actor=scope_for(admin_b), visit=visit, response="x")
+        services.visit_respond(actor=scope_for(admin_b), visit=visit, expected_version=visit.version, response="x")
 
 
 def test_api_with_token_and_csrf(world):
@@ -152,7 +154,7 @@ def test_api_with_token_and_csrf(world):
     _, dean_raw = api_token_create(user=world.user("dean"), name="t")
     r = c.post(
         f"/api/v1/region/visits/{pk}/respond",
-        {"response": "已整改"},
+        {"response": "已整改", "version": SchoolVisit.objects.get(pk=pk).version},
         content_type="application/json",
         HTTP_AUTHORIZATION=f"Bearer {dean_raw}",
     )

@@ -178,7 +178,10 @@ def test_page_links_numbers_saves_prose_and_regenerates(world, data, client_for)
     r = c.get(url)
     assert r.status_code == 200
     assert reverse("reports:summary_rows", args=["observations.total"]) in r.text
-    c.post(reverse("reports:summary_save") + f"?term={data['t'].pk}&kind=term", {"problems": "教研组活动不均衡。", "intro": "本学期……"})
+    c.post(
+        reverse("reports:summary_save") + f"?term={data['t'].pk}&kind=term",
+        {"problems": "教研组活动不均衡。", "intro": "本学期……", "version": 0},
+    )
     d = SummaryDraft.objects.get()
     assert d.prose["problems"] == "教研组活动不均衡。"
     observation(world.leader, world.mentor, D(2026, 11, 10), term=data["t"])  # new record → number changes, prose stays

@@ -7,10 +7,11 @@ import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from xiaoben.core import samples
 from xiaoben.core.scope import reset_scope, scope_for
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-PDF = b"%PDF-1.4\n% test certificate\n" + b"0" * 64
+PNG = samples.png_bytes()
+PDF = samples.pdf_bytes()
 
 
 def png(name="证书.png") -> SimpleUploadedFile:

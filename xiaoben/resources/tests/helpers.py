@@ -32,13 +32,19 @@ def docx_upload(name="教案.docx", text="分数的初步认识 教学设计"):
     return SimpleUploadedFile(name, buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 
 
+PPTX_NS = (
+    'xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"'
+)
+
+
 def pptx_upload(name="课件.pptx"):
     import zipfile
 
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         zf.writestr("[Content_Types].xml", "<Types/>")
-        zf.writestr("ppt/slides/slide1.xml", "<p:sld><a:t>认识几分之一</a:t></p:sld>")
+        zf.writestr("ppt/presentation.xml", f"<p:presentation {PPTX_NS}/>")
+        zf.writestr("ppt/slides/slide1.xml", f"<p:sld {PPTX_NS}><a:t>认识几分之一</a:t></p:sld>")
     return SimpleUploadedFile(name, buf.getvalue())
 
 
