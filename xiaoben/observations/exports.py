@@ -37,6 +37,15 @@ def _cell(cell, text: str, bold: bool = False, size: int = 11, center: bool = Fa
 
 
 def observation_docx(obs: Observation, rows: list[dict]) -> tuple[str, str, bytes]:
+    """听课记录表: the school's own template when it has one (reports.doc_kinds), else the default layout."""
+    from xiaoben.reports.doc_kinds import observation_context
+    from xiaoben.reports.documents import render_document
+
+    data = render_document("observation", obs.school, lambda: observation_context(obs, rows), lambda _ctx: _observation_docx(obs, rows))
+    return f"听课记录表-{obs.teacher.name}-{obs.lesson_date:%Y%m%d}.docx", DOCX, data
+
+
+def _observation_docx(obs: Observation, rows: list[dict]) -> bytes:
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
@@ -124,7 +133,7 @@ def observation_docx(obs: Observation, rows: list[dict]) -> tuple[str, str, byte
     foot.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     buf = io.BytesIO()
     doc.save(buf)
-    return f"听课记录表-{obs.teacher.name}-{obs.lesson_date:%Y%m%d}.docx", DOCX, buf.getvalue()
+    return buf.getvalue()
 
 
 def observations_xlsx(qs) -> tuple[str, str, bytes]:

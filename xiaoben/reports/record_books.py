@@ -90,6 +90,13 @@ def activity_book(group, term) -> dict:
 
 
 def activity_book_docx(book: dict) -> bytes:
+    from .doc_kinds import activity_book_context
+    from .documents import render_document
+
+    return render_document("activity_book", book["school"], lambda: activity_book_context(book), lambda _ctx: _activity_book_docx(book))
+
+
+def _activity_book_docx(book: dict) -> bytes:
     doc = ds.new_document()
     ds.title(doc, f"{book['school'].name}{book['group'].name}教研活动记录本", subtitle=book["term"].name)
     if not book["entries"]:
@@ -262,6 +269,13 @@ def portfolio(teacher, school_year) -> dict:
 
 
 def portfolio_docx(p: dict) -> bytes:
+    from .doc_kinds import portfolio_context
+    from .documents import render_document
+
+    return render_document("portfolio", p["teacher"].school, lambda: portfolio_context(p), lambda _ctx: _portfolio_docx(p))
+
+
+def _portfolio_docx(p: dict) -> bytes:
     t = p["teacher"]
     doc = ds.new_document()
     ds.title(doc, f"{t.name}教师成长档案袋", subtitle=f"{t.school.name} {p['school_year'].name}")

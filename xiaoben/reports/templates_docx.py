@@ -5,10 +5,13 @@ previous template stays in force."""
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import io
 import re
 import zipfile
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 
@@ -24,10 +27,21 @@ class Placeholder:
 
 @dataclass(frozen=True)
 class DocumentKind:
+    """One document a school may restyle: its placeholders (the reference page), an example
+    context (the upload check renders it; its keys are the names a template may use), the
+    default docxtpl template, and the school's own data for the preview."""
+
     key: str
     label: str
     placeholders: tuple[Placeholder, ...]
     example: dict
+    build_default: Callable[[], bytes] | None = None
+    # (scope, school) -> (filename, context) of a real record of the school, or None
+    preview: Callable | None = field(default=None, compare=False)
+
+    @property
+    def names(self) -> set[str]:
+        return set(self.example)
 
 
 SUMMARY = DocumentKind(
@@ -66,7 +80,15 @@ SUMMARY = DocumentKind(
     },
 )
 
-KINDS: dict[str, DocumentKind] = {SUMMARY.key: SUMMARY}
+KINDS: dict[str, DocumentKind] = {}
+
+
+def register_kind(kind: DocumentKind) -> DocumentKind:
+    KINDS[kind.key] = kind
+    return kind
+
+
+register_kind(SUMMARY)
 
 DEFAULT_SUMMARY_TEMPLATE_TEXT = [
     ("title", "{{ title }}"),
@@ -92,11 +114,16 @@ DEFAULT_SUMMARY_TEMPLATE_TEXT = [
 
 
 def default_template_bytes(document: str) -> bytes:
-    """The shipped default template, built with the house style so it prints like the default."""
+    """The shipped default template of a document (a docxtpl .docx in the house style)."""
+    kind = KINDS.get(document)
+    if kind is None:
+        raise ValidationError("没有这种文档。")
+    return kind.build_default() if kind.build_default else _summary_default()
+
+
+def _summary_default() -> bytes:
     from . import docx_style as ds
 
-    if document not in KINDS:
-        raise ValidationError("没有这种文档。")
     doc = ds.new_document()
     for kind, text in DEFAULT_SUMMARY_TEMPLATE_TEXT:
         if kind == "title":
@@ -111,7 +138,28 @@ def default_template_bytes(document: str) -> bytes:
 
 
 def active_template(school, document: str) -> DocumentTemplate | None:
-    return DocumentTemplate.objects.filter(school=school, document=document, is_active=True).order_by("-created_at").first()
+    cache = _CACHE.get()
+    key = (getattr(school, "pk", school), document)
+    if cache is not None and key in cache:
+        return cache[key]
+    tpl = DocumentTemplate.objects.filter(school=school, document=document, is_active=True).order_by("-created_at").first()
+    if cache is not None:
+        cache[key] = tpl
+    return tpl
+
+
+_CACHE: contextvars.ContextVar[dict | None] = contextvars.ContextVar("report_templates", default=None)
+
+
+@contextlib.contextmanager
+def templates_cached():
+    """While building many documents (the archive), look each school template up and read
+    its file once."""
+    token = _CACHE.set({})
+    try:
+        yield
+    finally:
+        _CACHE.reset(token)
 
 
 def _render_bytes(data: bytes, ctx: dict) -> bytes:
@@ -125,11 +173,15 @@ def _render_bytes(data: bytes, ctx: dict) -> bytes:
 
 
 def render_template(tpl: DocumentTemplate, ctx: dict) -> bytes:
+    cache = _CACHE.get()
+    key = ("file", tpl.pk)
+    if cache is not None and key in cache:
+        return _render_bytes(cache[key], ctx)
     with tpl.file.open("rb") as f:
-        return _render_bytes(f.read(), ctx)
-
-
-_KNOWN_TOP = {"title", "school", "group", "period", "intro", "sections", "figures", "problems", "next_steps", "closing", "date"}
+        data = f.read()
+    if cache is not None:
+        cache[key] = data
+    return _render_bytes(data, ctx)
 
 
 def check_template(document: str, data: bytes) -> None:
@@ -159,7 +211,7 @@ def check_template(document: str, data: bytes) -> None:
         ) from None
     except Exception as e:
         raise ValidationError(f"无法读取模板：{type(e).__name__}。") from None
-    unknown = sorted(n for n in names if n not in _KNOWN_TOP)
+    unknown = sorted(n for n in names if n not in kind.names)
     if unknown:
         raise ValidationError(f"模板中有不认识的占位符：{'、'.join('{{ ' + n + ' }}' for n in unknown)}。可用的占位符见“占位符说明”。")
     try:
@@ -182,3 +234,6 @@ def _syntax_message(e) -> str:
     if m:
         return f"出现了意外的“{m.group(1)}”"
     return msg or "无法解析"
+
+
+from . import doc_kinds  # noqa: E402,F401  (the other documents register their kinds)
