@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
 from django import forms
 from django.utils import timezone
 
@@ -51,7 +49,9 @@ def _observation_docx(obs: Observation, rows: list[dict]) -> bytes:
     from docx.oxml.ns import qn
     from docx.shared import Cm, Pt
 
-    doc = Document()
+    from xiaoben.reports import docx_style as ds
+
+    doc = ds.blank_document(("observations.record",), Document)
     sec = doc.sections[0]
     sec.left_margin = sec.right_margin = Cm(2)
     sec.top_margin = sec.bottom_margin = Cm(1.8)
@@ -131,9 +131,7 @@ def _observation_docx(obs: Observation, rows: list[dict]) -> bytes:
     entered = timezone.localtime(obs.created_at)
     foot = doc.add_paragraph(f"听课人签名：{obs.observer.name}　　　　录入时间：{entered:%Y-%m-%d %H:%M}")
     foot.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
+    return ds.to_bytes(doc)
 
 
 def observations_xlsx(qs) -> tuple[str, str, bytes]:

@@ -123,6 +123,16 @@ PER_RECORD_LIMIT = 300  # above this many observations, each observer's 听课�
 
 
 def build_archive(*, actor: Scope, term: Term, job_id=None, full: bool = True) -> tuple[str, str, bytes]:
+    """See _build_archive; many documents are built, so each layout's python-docx document is
+    reused (docx_style.reuse_documents) and each school template read once."""
+    from . import docx_style as ds
+    from .templates_docx import templates_cached
+
+    with ds.reuse_documents(), templates_cached():
+        return _build_archive(actor=actor, term=term, job_id=job_id, full=full)
+
+
+def _build_archive(*, actor: Scope, term: Term, job_id=None, full: bool = True) -> tuple[str, str, bytes]:
     """The archive of a term (the caller checked reports:export in the term's school).
 
     Each observation is its own 听课记录表 .docx up to PER_RECORD_LIMIT records; above that
@@ -213,13 +223,17 @@ def build_archive(*, actor: Scope, term: Term, job_id=None, full: bool = True) -
         w.add_files(folder, obs_files.get(o.pk, []), prefix=f"{stem}-附件", kind="听课附件", group=grp, note=o.observer.name)
         if i % 50 == 0:
             _progress(job_id, 35 + int(30 * i / max(1, len(obs))))
-    for tid in sorted({o.observer_id for o in obs}) if full else []:
+    by_observer: dict[int, list] = {}
+    for o in obs:
+        by_observer.setdefault(o.observer_id, []).append(o)
+    for tid in sorted(by_observer) if full else []:
         t = teachers.get(tid)
         if t:
             grp = membership.get(tid, "其他")
+            rows = sorted(by_observer[tid], key=lambda o: (o.lesson_date, o.period or 0, o.pk))
             w.add(
                 f"03听课记录/{grp}/{t.name}/{t.name}听课记录本.docx",
-                rb.observation_book_docx(rb.observation_book(t, term)),
+                rb.observation_book_docx({"teacher": t, "term": term, "observations": rows}),
                 kind="听课记录本",
                 group=grp,
                 note=t.name,
