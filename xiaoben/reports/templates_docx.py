@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import functools
 import io
 import re
 import zipfile
@@ -119,6 +120,16 @@ def default_template_bytes(document: str) -> bytes:
     if kind is None:
         raise ValidationError("没有这种文档。")
     return kind.build_default() if kind.build_default else _summary_default()
+
+
+@functools.lru_cache(maxsize=16)
+def _default_cached(document: str) -> bytes:
+    return default_template_bytes(document)
+
+
+def render_default(document: str, ctx) -> bytes:
+    """The document in its shipped default template (for layouts that are the template itself)."""
+    return _render_bytes(_default_cached(document), ctx() if callable(ctx) else ctx)
 
 
 def _summary_default() -> bytes:
