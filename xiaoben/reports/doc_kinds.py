@@ -620,3 +620,115 @@ PORTFOLIO = register_kind(
         preview=_portfolio_preview,
     )
 )
+
+
+# ---------------------------------------------------------------- 听课记录本
+
+
+def observation_book_context(book: dict) -> dict:
+    t = book["teacher"]
+    obs = book["observations"]
+    return {
+        "teacher": t.name,
+        "school": t.school.name,
+        "term": book["term"].name,
+        "count": len(obs),
+        "rows": [
+            {
+                "number": i,
+                "date": f"{o.lesson_date:%m-%d}",
+                "teacher": o.teacher.name,
+                "subject": o.subject,
+                "title": o.lesson_title,
+                "kind": o.get_kind_display(),
+                "total": num(o.total),
+            }
+            for i, o in enumerate(obs, 1)
+        ],
+        "details": [
+            {
+                "heading": f"{i}. {o.lesson_date:%Y-%m-%d} {o.teacher.name}《{o.lesson_title or '—'}》",
+                "lines": [
+                    f"{label}：{text}"
+                    for label, text in (("听课笔记", o.notes), ("优点", o.strengths), ("不足", o.weaknesses), ("建议", o.suggestions))
+                    if text
+                ],
+            }
+            for i, o in enumerate(obs, 1)
+        ],
+    }
+
+
+def _observation_book_template() -> bytes:
+    doc = ds.new_document()
+    ds.title(doc, "{{ teacher }}听课记录本", subtitle="{{ school }} {{ term }}")
+    ds.paragraph(doc, "本学期共听课{{ count }}节。")
+    _loop_table(
+        doc,
+        ["序号", "日期", "授课教师", "学科", "课题", "课型", "总分"],
+        ["{{ r.number }}", "{{ r.date }}", "{{ r.teacher }}", "{{ r.subject }}", "{{ r.title }}", "{{ r.kind }}", "{{ r.total }}"],
+        "r in rows",
+    )
+    _ctl(doc, "{%p for d in details %}")
+    ds.heading(doc, "{{ d.heading }}")
+    _ctl(doc, "{%p for line in d.lines %}")
+    ds.paragraph(doc, "{{ line }}")
+    _ctl(doc, "{%p endfor %}")
+    _ctl(doc, "{%p endfor %}")
+    return ds.to_bytes(doc)
+
+
+def _observation_book_preview(scope, school):
+    from xiaoben.observations.models import Observation
+    from xiaoben.org.models import Teacher, Term
+
+    from . import record_books as rb
+
+    last = Observation.objects.filter(school=school, status="submitted").order_by("-lesson_date").values("observer_id", "term_id").first()
+    if last is None:
+        return None
+    teacher = Teacher.objects.select_related("school").get(pk=last["observer_id"])
+    term = Term.objects.select_related("school_year").get(pk=last["term_id"])
+    return (
+        safe_filename(f"{teacher.name}{term.name}听课记录本.docx"),
+        DOCX,
+        rb.observation_book_docx(rb.observation_book(teacher, term)),
+    )
+
+
+OBSERVATION_BOOK = register_kind(
+    DocumentKind(
+        key="observation_book",
+        label="听课记录本",
+        placeholders=(
+            Placeholder("{{ teacher }} {{ school }} {{ term }}", "听课教师、学校、学期", "李明 南湖区实验小学 2026-2027学年第一学期"),
+            Placeholder("{{ count }}", "本学期听课节数", "18"),
+            Placeholder(
+                "{%tr for r in rows %}…{%tr endfor %}",
+                "一览表逐行：r.number、r.date、r.teacher、r.subject、r.title、r.kind、r.total",
+                "1 10-08 王芳 语文 《秋天的雨》 公开课 92",
+            ),
+            Placeholder("{%p for d in details %}…{%p endfor %}", "逐节详情：d.heading、d.lines（听课笔记、优点、不足、建议）", ""),
+        ),
+        example={
+            "teacher": "李明",
+            "school": "南湖区实验小学",
+            "term": "2026-2027学年第一学期",
+            "count": 1,
+            "rows": [
+                {
+                    "number": 1,
+                    "date": "10-08",
+                    "teacher": "王芳",
+                    "subject": "语文",
+                    "title": "《秋天的雨》",
+                    "kind": "公开课",
+                    "total": "92",
+                }
+            ],
+            "details": [{"heading": "1. 2026-10-08 王芳《秋天的雨》", "lines": ["优点：朗读指导扎实。"]}],
+        },
+        build_default=_observation_book_template,
+        preview=_observation_book_preview,
+    )
+)

@@ -116,24 +116,17 @@ def observation_book(teacher, term) -> dict:
 
 
 def observation_book_docx(book: dict) -> bytes:
-    doc = ds.new_document()
-    t = book["teacher"]
-    ds.title(doc, f"{t.name}听课记录本", subtitle=f"{t.school.name} {book['term'].name}")
-    ds.paragraph(doc, f"本学期共听课{len(book['observations'])}节。")
-    ds.table(
-        doc,
-        ["序号", "日期", "授课教师", "学科", "课题", "课型", "总分"],
-        [
-            [i, f"{o.lesson_date:%m-%d}", o.teacher.name, o.subject, o.lesson_title, o.get_kind_display(), num(o.total)]
-            for i, o in enumerate(book["observations"], 1)
-        ],
+    """The school's 听课记录本 template, else the shipped default template."""
+    from .doc_kinds import observation_book_context
+    from .documents import render_document
+    from .templates_docx import render_default
+
+    return render_document(
+        "observation_book",
+        book["teacher"].school,
+        lambda: observation_book_context(book),
+        lambda ctx: render_default("observation_book", ctx),
     )
-    for i, o in enumerate(book["observations"], 1):
-        ds.heading(doc, f"{i}. {o.lesson_date:%Y-%m-%d} {o.teacher.name}《{o.lesson_title or '—'}》")
-        for label, text in (("听课笔记", o.notes), ("优点", o.strengths), ("不足", o.weaknesses), ("建议", o.suggestions)):
-            if text:
-                ds.paragraph(doc, f"{label}：{text}")
-    return ds.to_bytes(doc)
 
 
 # ---------------------------------------------------------------- 成长档案袋

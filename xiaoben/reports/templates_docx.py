@@ -174,6 +174,16 @@ def templates_cached():
 
 
 def _render_bytes(data: bytes, ctx: dict) -> bytes:
+    """Render a docxtpl template. A template whose placeholders are all in the body is compiled
+    once (per process, by content) and rendered as a string, its other parts copied as they
+    are; others (placeholders in headers, footers, properties) go through docxtpl in full."""
+    compiled = _compiled(data)
+    if compiled is not None:
+        return compiled.render(ctx)
+    return _render_docxtpl(data, ctx)
+
+
+def _render_docxtpl(data: bytes, ctx: dict) -> bytes:
     from docxtpl import DocxTemplate
 
     tpl = DocxTemplate(io.BytesIO(data))
@@ -181,6 +191,63 @@ def _render_bytes(data: bytes, ctx: dict) -> bytes:
     out = io.BytesIO()
     tpl.save(out)
     return out.getvalue()
+
+
+class CompiledTemplate:
+    """docxtpl's own steps (patch_xml, jinja, resolve_listing, fix_tables) done on the body,
+    with the jinja template compiled once; the output zip reuses every other part's bytes."""
+
+    def __init__(self, data: bytes):
+        import jinja2
+        from docxtpl import DocxTemplate
+
+        tpl = DocxTemplate(io.BytesIO(data))
+        tpl.init_docx()
+        self._tpl = tpl
+        src = tpl.patch_xml(tpl.get_xml())
+        src = re.sub(r"<w:p([ >])", r"\n<w:p\1", src)
+        self._body = jinja2.Environment(autoescape=True).from_string(src)
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            self._parts = [(i.filename, z.read(i.filename)) for i in z.infolist()]
+        main = dict(self._parts)["word/document.xml"].decode("utf-8")
+        start = re.search(r"<w:body\b[^>]*>", main)
+        end = main.rindex("</w:body>") + len("</w:body>")
+        self._head, self._tail = main[: start.start()], main[end:]
+
+    def render(self, ctx: dict) -> bytes:
+        from lxml import etree
+
+        xml = self._body.render(ctx)
+        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        xml = self._tpl.resolve_listing(xml)
+        body = etree.tostring(self._tpl.fix_tables(xml), encoding="unicode")
+        main = (self._head + body + self._tail).encode("utf-8")
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+            for name, part in self._parts:
+                z.writestr(name, main if name == "word/document.xml" else part)
+        return out.getvalue()
+
+
+_COMPILED: dict[str, CompiledTemplate | None] = {}
+
+
+def _compiled(data: bytes) -> CompiledTemplate | None:
+    import hashlib
+
+    key = hashlib.sha1(data).hexdigest()
+    if key not in _COMPILED:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            others = [n for n in z.namelist() if n.endswith(".xml") and n != "word/document.xml"]
+            tagged = any(re.search(rb"\{[{%]", z.read(n)) for n in others)
+        try:
+            _COMPILED[key] = None if tagged else CompiledTemplate(data)
+        except Exception:  # anything docxtpl's full path handles better
+            _COMPILED[key] = None
+        if len(_COMPILED) > 64:
+            _COMPILED.pop(next(iter(_COMPILED)))
+    return _COMPILED[key]
 
 
 def render_template(tpl: DocumentTemplate, ctx: dict) -> bytes:

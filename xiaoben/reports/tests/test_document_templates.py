@@ -1,5 +1,5 @@
 """Every document a school hands in ships as a docxtpl template the school may restyle:
-教研活动记录本, 听课记录表, 学时证明, 师徒结对协议书, 成长档案袋 (and the summary, tested with
+教研活动记录本, 听课记录表, 学时证明, 师徒结对协议书, 成长档案袋, 听课记录本 (and the summary, tested with
 the summary). For each: the default downloads and is itself a valid template, an edited copy
 (one more placeholder, a line of the school's own) is taken and the real document comes out in
 that format, the reference page lists its placeholders, the preview renders, and broken
@@ -18,7 +18,7 @@ from xiaoben.reports.templates_docx import KINDS
 from xiaoben.requirements.tests.factories import activity, attend, observation
 
 D = dt.date
-OTHERS = ["activity_book", "observation", "certificate", "agreement", "portfolio"]
+OTHERS = ["activity_book", "observation", "certificate", "agreement", "portfolio", "observation_book"]
 
 
 def _text(data: bytes) -> str:
@@ -70,6 +70,8 @@ def _document(world, c, document: str, records) -> bytes:
         url = reverse("hours:certificate", args=[world.teacher.pk]) + "?year=2026"
     elif document == "agreement":
         url = reverse("mentoring:agreement", args=[records["pair"].pk])
+    elif document == "observation_book":
+        url = reverse("reports:observation_book") + f"?teacher={world.mentor.pk}&term={world.term.pk}&format=docx"
     else:
         url = reverse("reports:portfolio") + f"?teacher={world.teacher.pk}&format=docx"
     r = c.get(url)
@@ -82,6 +84,7 @@ EXTRA = {
     "observation": ("授课：{{ teacher }}，课题{{ lesson_title }}", "授课：刘思雨，课题"),
     "certificate": ("工号{{ staff_no }}的{{ teacher }}老师", "的刘思雨老师"),
     "agreement": ("本校结对学校：{{ school }}", "本校结对学校：南湖区实验小学"),
+    "observation_book": ("听课{{ count }}节：{% for r in rows %}{{ r.teacher }}{% endfor %}", "听课1节：刘思雨"),
     "portfolio": ("档案袋主人：{{ teacher.name }}（{{ school_year }}）", "档案袋主人：刘思雨（2026-2027学年）"),
 }
 
