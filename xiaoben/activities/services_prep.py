@@ -16,6 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from xiaoben.core.terms import require_term_open
 from xiaoben.core.uploads import validate_upload
 
 from . import copycheck
@@ -75,6 +76,7 @@ def prep_create(
     """The 主备人's draft starts a 集体备课."""
     if lead.school_id != school.pk:
         raise ValidationError("主备人须是本校教师。")
+    require_term_open(term)
     if activity is not None and activity.school_id != school.pk:
         raise ValidationError("关联的活动不属于本校。")
     text, source = _body(body, upload)
@@ -103,6 +105,7 @@ def version_add(
     *, prep: LessonPrep, author, body: str = "", upload=None, note: str = "", based_on: LessonPlanVersion | None = None
 ) -> LessonPlanVersion:
     """The 主备人 posts a revised draft; anyone else saves their 个性化修改 (based on the latest draft)."""
+    require_term_open(prep.term_id)
     if author.school_id != prep.school_id:
         raise ValidationError("只有本校教师可以提交教案版本。")
     text, source = _body(body, upload)
@@ -121,6 +124,7 @@ def version_add(
 def version_reflect(*, version: LessonPlanVersion, author, text: str, writing=None) -> LessonPlanVersion:
     """教后反思 on one's own version, after teaching it; optionally linked to one's own
     教学反思 in writings (only read here, never changed)."""
+    require_term_open(version.prep.term_id)
     if version.author_id != author.pk:
         raise ValidationError("只能在自己的教案版本上写教后反思。")
     if writing is not None and writing.author_id != author.pk:
@@ -174,6 +178,7 @@ def compare(a: str, b: str) -> list[dict]:
 
 @transaction.atomic
 def series_create(*, user, school, term, kind: str, title: str, group=None, goal: str = "") -> LessonStudySeries:
+    require_term_open(term)
     series = LessonStudySeries(school=school, term=term, kind=kind, title=(title or "").strip(), group=group, goal=goal, created_by=user)
     series.full_clean()
     series.save()
@@ -182,6 +187,7 @@ def series_create(*, user, school, term, kind: str, title: str, group=None, goal
 
 @transaction.atomic
 def round_add(*, series: LessonStudySeries, activity: Activity, teacher=None, note: str = "") -> LessonStudyRound:
+    require_term_open(series.term_id)
     """Add the next round (一课多研: same teacher again; 同课异构: another teacher, same topic)."""
     if activity.school_id != series.school_id:
         raise ValidationError("活动不属于本校。")

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from xiaoben.core.scope import scope_for
 from xiaoben.core.services import notification_send
+from xiaoben.core.terms import require_term_open, term_is_closed
 from xiaoben.core.validation import require_lengths
 from xiaoben.org.models import GroupMembership, Teacher
 
@@ -51,6 +52,7 @@ def scheme_create(*, school, term, name: str, user, with_defaults: bool = True) 
         raise ValidationError({"name": "请填写方案名称。"})
     if term.school_id != school.pk:
         raise ValidationError("学期不属于本校。")
+    require_term_open(term)
     if AssessmentScheme.objects.filter(school=school, term=term, name=name).exists():
         raise ValidationError({"name": "本学期已有同名方案。"})
     scheme = AssessmentScheme.objects.create(school=school, term=term, name=name[:100], created_by=user)
@@ -84,6 +86,7 @@ def _school_requirements(school) -> list:
 
 
 def _editable(scheme) -> None:
+    require_term_open(scheme.term_id)
     if scheme.is_locked:
         raise ValidationError("考核方案已锁定，不能再修改。")
 
@@ -172,8 +175,8 @@ def scheme_open(*, scheme, user) -> int:
 @transaction.atomic
 def scheme_compute(*, scheme) -> int:
     """(Re)compute the computed items of every sheet not yet confirmed, from the records.
-    A fixed number of queries for the whole school."""
-    if scheme.is_locked:
+    A fixed number of queries for the whole school. A closed term's results stay as they were."""
+    if scheme.is_locked or term_is_closed(scheme.term_id):
         return 0
     items = list(scheme.items.select_related("requirement"))
     results = list(scheme.results.exclude(status=ResultStatus.CONFIRMED).select_related("teacher"))
@@ -227,6 +230,7 @@ def _retotal(results_qs, computed: bool = False) -> None:
 
 def _locked_result(result) -> AssessmentResult:
     result = AssessmentResult.objects.select_for_update().select_related("scheme", "teacher").get(pk=result.pk)
+    require_term_open(result.scheme.term_id)
     if result.scheme.is_locked or result.is_locked:
         raise ValidationError("考核结果已确认锁定，不能再修改。")
     return result

@@ -29,3 +29,22 @@ def require_term_open(term) -> None:
             term = apps.get_model("org", "Term").objects.select_related("school_year").get(pk=term)
         name = term.name
         raise NotPermitted(f"{name}已归档，记录只读。如需修改，请学校管理员先重新开放该学期。")
+
+
+def require_date_open(school_id: int, day) -> None:
+    """Refuse a write dated inside a closed term of the school (records without a term
+    field: training claims by their end date, mentoring 月报表 by their month)."""
+    if day is None or not school_id:
+        return
+    Term = apps.get_model("org", "Term")
+    term = Term.objects.select_related("school_year").filter(school_id=school_id, start_date__lte=day, end_date__gte=day).first()
+    require_term_open(term)
+
+
+def require_school_year_open(school_year) -> None:
+    """A school year is closed once its last term is: a pair's year-end records stop there."""
+    if school_year is None:
+        return
+    Term = apps.get_model("org", "Term")
+    last = Term.objects.select_related("school_year").filter(school_year=school_year).order_by("-number").first()
+    require_term_open(last)

@@ -65,13 +65,24 @@ def stats_xlsx(*, school: School, year: int) -> tuple[str, str, bytes]:
 
 
 def certificate_docx(*, teacher: Teacher, year: int) -> tuple[str, str, bytes]:
-    """学时证明: hours by category for the year and the cycle, with signature and stamp spaces."""
+    """学时证明: hours by category for the year and the cycle, with signature and stamp spaces.
+    The school's own template when it has one (reports.doc_kinds), else the default layout."""
+    from xiaoben.reports.doc_kinds import certificate_context
+    from xiaoben.reports.documents import render_document
+
+    s = ledger_summary(teacher, year)
+    data = render_document(
+        "certificate", teacher.school, lambda: certificate_context(teacher, year, s), lambda _ctx: _certificate_docx(teacher, year, s)
+    )
+    return f"{teacher.name}_{year}年学时证明.docx", DOCX, data
+
+
+def _certificate_docx(teacher: Teacher, year: int, s) -> bytes:
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
     from docx.shared import Pt
 
-    s = ledger_summary(teacher, year)
     school = teacher.school
     doc = Document()
     style = doc.styles["Normal"]
@@ -106,7 +117,7 @@ def certificate_docx(*, teacher: Teacher, year: int) -> tuple[str, str, bytes]:
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     buf = io.BytesIO()
     doc.save(buf)
-    return f"{teacher.name}_{year}年学时证明.docx", DOCX, buf.getvalue()
+    return buf.getvalue()
 
 
 def _zh_date(d) -> str:

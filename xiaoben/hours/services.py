@@ -8,6 +8,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from xiaoben.core.terms import require_date_open
+
 from .models import HourCategory, HourEntry, HourSource
 
 
@@ -163,6 +165,7 @@ def claim_submit(*, teacher, title: str, organiser: str, kind: str, category: st
     fields = _clean_claim_fields(
         title=title, organiser=organiser, start_date=start_date, end_date=end_date, hours=hours, kind=kind, category=category
     )
+    require_date_open(teacher.school_id, fields["end_date"])
     if certificate is None:
         raise ValidationError({"certificate": "请上传培训证书（PDF 或图片）。"})
     chain = claim_chain_for(teacher.school)
@@ -205,8 +208,10 @@ def claim_resubmit(*, claim, user, certificate=None, **changes):
         raise ValidationError("只有被退回的申报才能修改后重新提交。")
     current = {f: getattr(claim, f) for f in ("title", "organiser", "start_date", "end_date", "hours", "kind", "category")}
     current.update({k: v for k, v in changes.items() if k in current})
+    require_date_open(claim.school_id, claim.end_date)
     for k, v in _clean_claim_fields(**current).items():
         setattr(claim, k, v)
+    require_date_open(claim.school_id, claim.end_date)
     if certificate is not None:
         ct = ContentType.objects.get_for_model(TrainingClaim)
         try:
@@ -255,6 +260,7 @@ def _locked_claim(claim, user):
         raise ValidationError("不能审核自己的学时申报。")
     if not can_review(scope, claim):
         raise ValidationError(f"您没有「{claim.get_step_display()}」的审核权限。")
+    require_date_open(claim.school_id, claim.end_date)
     return claim
 
 

@@ -36,9 +36,18 @@ def _zh_date(d) -> str:
 
 
 def agreements_docx(pairs, *, quotas) -> bytes:
+    """The school's own template when it has one (reports.doc_kinds), else the default layout."""
+    from xiaoben.reports.doc_kinds import agreement_context
+    from xiaoben.reports.documents import render_document
+
     by_pair = defaultdict(list)
     for q in quotas:
         by_pair[q.mentorship_id].append(q)
+    school = pairs[0].school if pairs else None
+    return render_document("agreement", school, lambda: agreement_context(pairs, by_pair), lambda _ctx: _agreements_docx(pairs, by_pair))
+
+
+def _agreements_docx(pairs, by_pair) -> bytes:
     doc = Document()
     _font(doc)
     for i, pair in enumerate(pairs):

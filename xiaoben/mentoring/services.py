@@ -10,6 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from xiaoben.core.services import notification_send
+from xiaoben.core.terms import require_date_open, require_school_year_open
 from xiaoben.core.validation import require_lengths
 from xiaoben.org.models import School, SchoolYear, Teacher
 
@@ -184,6 +185,7 @@ def quota_rules_apply(*, school: School, school_year: SchoolYear) -> int:
 
 @transaction.atomic
 def pair_quotas_update(*, pair: Mentorship, targets: dict[int, int]) -> None:
+    require_school_year_open(pair.school_year)
     """A pair's own targets (e.g. a second-year mentee needs fewer)."""
     quotas = {q.pk: q for q in pair.quotas.all()}
     for qid, target in targets.items():
@@ -199,6 +201,7 @@ def pair_quotas_update(*, pair: Mentorship, targets: dict[int, int]) -> None:
 def mentorship_update(
     *, pair: Mentorship, mentor: Teacher | None = None, goals: str | None = None, is_active: bool | None = None
 ) -> Mentorship:
+    require_school_year_open(pair.school_year)
     if mentor is not None and mentor.pk != pair.mentor_id:
         _check_pair(school=pair.school, school_year=pair.school_year, mentor=mentor, mentee=pair.mentee)
         pair.mentor = mentor
@@ -216,6 +219,7 @@ def report_file(*, pair: Mentorship, month: dt.date, work_done: str, next_plan: 
     """月报表: the month's counts come from the observation records at filing time;
     the pair writes what they worked on. Filing again replaces the month's report."""
     month = month_start(month)
+    require_date_open(pair.school_id, month)
     start, end = year_bounds(pair.school_year)
     if month < month_start(max(pair.start_date, start)) or month > month_start(min(end, today)):
         raise ValidationError(f"{month:%Y年%m月}不在本结对的填报范围内。")
@@ -236,6 +240,7 @@ def report_file(*, pair: Mentorship, month: dt.date, work_done: str, next_plan: 
 
 @transaction.atomic
 def note_add(*, pair: Mentorship, user, text: str) -> MentorshipNote:
+    require_school_year_open(pair.school_year)
     note = MentorshipNote(mentorship=pair, author=user, text=(text or "").strip())
     note.full_clean()
     note.save()
@@ -245,6 +250,7 @@ def note_add(*, pair: Mentorship, user, text: str) -> MentorshipNote:
 @transaction.atomic
 def evaluation_save(*, pair: Mentorship, role: str, grade: str, comment: str, user) -> MentorshipEvaluation:
     """期末评价. The school's ratings (学校评定师傅/徒弟) must carry an 等第."""
+    require_school_year_open(pair.school_year)
     if role not in EvaluationRole.values:
         raise ValidationError("评价类别不正确。")
     if grade and grade not in Grade.values:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
 from django import forms
 from django.utils import timezone
 
@@ -37,12 +35,23 @@ def _cell(cell, text: str, bold: bool = False, size: int = 11, center: bool = Fa
 
 
 def observation_docx(obs: Observation, rows: list[dict]) -> tuple[str, str, bytes]:
+    """听课记录表: the school's own template when it has one (reports.doc_kinds), else the default layout."""
+    from xiaoben.reports.doc_kinds import observation_context
+    from xiaoben.reports.documents import render_document
+
+    data = render_document("observation", obs.school, lambda: observation_context(obs, rows), lambda _ctx: _observation_docx(obs, rows))
+    return f"听课记录表-{obs.teacher.name}-{obs.lesson_date:%Y%m%d}.docx", DOCX, data
+
+
+def _observation_docx(obs: Observation, rows: list[dict]) -> bytes:
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
     from docx.shared import Cm, Pt
 
-    doc = Document()
+    from xiaoben.reports import docx_style as ds
+
+    doc = ds.blank_document(("observations.record",), Document)
     sec = doc.sections[0]
     sec.left_margin = sec.right_margin = Cm(2)
     sec.top_margin = sec.bottom_margin = Cm(1.8)
@@ -122,9 +131,7 @@ def observation_docx(obs: Observation, rows: list[dict]) -> tuple[str, str, byte
     entered = timezone.localtime(obs.created_at)
     foot = doc.add_paragraph(f"听课人签名：{obs.observer.name}　　　　录入时间：{entered:%Y-%m-%d %H:%M}")
     foot.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    buf = io.BytesIO()
-    doc.save(buf)
-    return f"听课记录表-{obs.teacher.name}-{obs.lesson_date:%Y%m%d}.docx", DOCX, buf.getvalue()
+    return ds.to_bytes(doc)
 
 
 def observations_xlsx(qs) -> tuple[str, str, bytes]:

@@ -24,6 +24,9 @@ class Entry:
     note: str
 
 
+PRECOMPRESSED = {"docx", "xlsx", "pptx", "zip", "jpg", "jpeg", "png", "gif", "webp", "mp4", "mp3", "m4a", "pdf"}
+
+
 class ArchiveWriter:
     def __init__(self):
         self.buf = io.BytesIO()
@@ -40,9 +43,24 @@ class ArchiveWriter:
             path = f"{base}（{n}）.{ext}" if dot else f"{path}（{n}）"
             n += 1
         self.names.add(path)
-        self.zip.writestr(path, data)
+        # .docx/.xlsx/images are zip or compressed already: storing them costs nothing and
+        # deflating them again saves almost nothing.
+        stored = ext.lower() in PRECOMPRESSED
+        self.zip.writestr(
+            path, data, compress_type=zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED, compresslevel=None if stored else 6
+        )
         self.entries.append(Entry(path, kind, group, note))
         return path
+
+    def add_files(self, folder: str, files, *, prefix: str, kind: str, group: str = "", note: str = "") -> None:
+        """Attachments beside a record: `<folder>/<prefix>-<file name>`; a missing file is skipped."""
+        for f in files:
+            try:
+                with f.file.open("rb") as fh:
+                    data = fh.read()
+            except (FileNotFoundError, OSError, ValueError):
+                continue
+            self.add(f"{folder}/{prefix}-{f.name}", data, kind=kind, group=group, note=note)
 
     def finish(self, title: str) -> bytes:
         self.zip.writestr("目录.xlsx", self._catalogue_xlsx(title))
@@ -105,13 +123,23 @@ PER_RECORD_LIMIT = 300  # above this many observations, each observer's 听课�
 
 
 def build_archive(*, actor: Scope, term: Term, job_id=None, full: bool = True) -> tuple[str, str, bytes]:
+    """See _build_archive; many documents are built, so each layout's python-docx document is
+    reused (docx_style.reuse_documents) and each school template read once."""
+    from . import docx_style as ds
+    from .templates_docx import templates_cached
+
+    with ds.reuse_documents(), templates_cached():
+        return _build_archive(actor=actor, term=term, job_id=job_id, full=full)
+
+
+def _build_archive(*, actor: Scope, term: Term, job_id=None, full: bool = True) -> tuple[str, str, bytes]:
     """The archive of a term (the caller checked reports:export in the term's school).
 
     Each observation is its own 听课记录表 .docx up to PER_RECORD_LIMIT records; above that
     (python-docx costs ~0.1–0.4 s a document) every observer's 听课记录本 holds all of their
     records in full. `full=False` (the demo seed) leaves out the per-teacher documents and
     keeps the summaries, the activity record books, the statistics and the index."""
-    from xiaoben.activities.models import Activity
+    from xiaoben.activities.models import Activity, ActivityMinutes
     from xiaoben.observations.exports import observation_docx
     from xiaoben.observations.models import Observation
     from xiaoben.observations.selectors import rubric_rows
@@ -141,6 +169,7 @@ def build_archive(*, actor: Scope, term: Term, job_id=None, full: bool = True) -
 
     # 2. 教研活动记录本 per group, each activity's attachments beside it
     acts_in_books: set[int] = set()
+    minutes_of = ActivityMinutes.objects.order_by()
     for g in groups:
         book = rb.activity_book(g, term)
         if not book["entries"]:
@@ -154,20 +183,20 @@ def build_archive(*, actor: Scope, term: Term, job_id=None, full: bool = True) -
         )
         acts = [e["activity"] for e in book["entries"]]
         files = rb.attachments_by_target(Activity, [a.pk for a in acts])
+        minutes_activity = dict(minutes_of.filter(activity__in=acts).values_list("pk", "activity_id"))
+        minutes_files = rb.attachments_by_target(ActivityMinutes, list(minutes_activity))
+        for mid, fs in minutes_files.items():
+            files.setdefault(minutes_activity[mid], []).extend(fs)
         for a in acts:
             acts_in_books.add(a.pk)
-            for f in files.get(a.pk, []):
-                try:
-                    with f.file.open("rb") as fh:
-                        w.add(
-                            f"02教研活动/{g.name}/附件/{a.starts_at:%m%d}-{a.title[:20]}-{f.name}",
-                            fh.read(),
-                            kind="活动附件",
-                            group=g.name,
-                            note=a.title,
-                        )
-                except (FileNotFoundError, OSError):
-                    continue
+            w.add_files(
+                f"02教研活动/{g.name}/附件",
+                files.get(a.pk, []),
+                prefix=f"{a.starts_at:%m%d}-{a.title[:20]}",
+                kind="活动附件",
+                group=g.name,
+                note=a.title,
+            )
     _progress(job_id, 35)
 
     # 3. 听课记录: each observation's 听课记录表, by observer; and each teacher's 听课记录本
@@ -183,19 +212,28 @@ def build_archive(*, actor: Scope, term: Term, job_id=None, full: bool = True) -
         .order_by("observer__staff_no", "lesson_date", "pk")
     )
     per_record = full and len(obs) <= PER_RECORD_LIMIT
-    for i, o in enumerate(obs if per_record else []):
-        name, _, data = observation_docx(o, rubric_rows(o))
+    obs_files = rb.attachments_by_target(Observation, [o.pk for o in obs]) if full else {}
+    for i, o in enumerate(obs if full else []):
         grp = membership.get(o.observer_id, "其他")
-        w.add(f"03听课记录/{grp}/{o.observer.name}/{name}", data, kind="听课记录表", group=grp, note=o.observer.name)
+        folder = f"03听课记录/{grp}/{o.observer.name}"
+        stem = f"听课记录表-{o.teacher.name}-{o.lesson_date:%Y%m%d}"
+        if per_record:
+            name, _, data = observation_docx(o, rubric_rows(o))
+            stem = w.add(f"{folder}/{name}", data, kind="听课记录表", group=grp, note=o.observer.name).rsplit("/", 1)[-1][:-5]
+        w.add_files(folder, obs_files.get(o.pk, []), prefix=f"{stem}-附件", kind="听课附件", group=grp, note=o.observer.name)
         if i % 50 == 0:
             _progress(job_id, 35 + int(30 * i / max(1, len(obs))))
-    for tid in sorted({o.observer_id for o in obs}) if full else []:
+    by_observer: dict[int, list] = {}
+    for o in obs:
+        by_observer.setdefault(o.observer_id, []).append(o)
+    for tid in sorted(by_observer) if full else []:
         t = teachers.get(tid)
         if t:
             grp = membership.get(tid, "其他")
+            rows = sorted(by_observer[tid], key=lambda o: (o.lesson_date, o.period or 0, o.pk))
             w.add(
                 f"03听课记录/{grp}/{t.name}/{t.name}听课记录本.docx",
-                rb.observation_book_docx(rb.observation_book(t, term)),
+                rb.observation_book_docx({"teacher": t, "term": term, "observations": rows}),
                 kind="听课记录本",
                 group=grp,
                 note=t.name,
@@ -212,6 +250,7 @@ def build_archive(*, actor: Scope, term: Term, job_id=None, full: bool = True) -
     by_author: dict[int, list] = {}
     for wr in writings:
         by_author.setdefault(wr.author_id, []).append(wr)
+    writing_files = rb.attachments_by_target(Writing, [x.pk for x in writings]) if full else {}
     for tid, rows in by_author.items() if full else []:
         t = teachers.get(tid)
         if t:
@@ -223,6 +262,15 @@ def build_archive(*, actor: Scope, term: Term, job_id=None, full: bool = True) -
                 group=grp,
                 note=f"{len(rows)}篇",
             )
+            for wr in rows:
+                w.add_files(
+                    f"04研修文章/{grp}/{t.name}-附件",
+                    writing_files.get(wr.pk, []),
+                    prefix=f"{wr.written_on:%m%d}-{wr.title[:20]}",
+                    kind="文章附件",
+                    group=grp,
+                    note=wr.title,
+                )
     _progress(job_id, 85)
 
     # 5. 统计 (.xlsx)

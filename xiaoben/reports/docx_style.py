@@ -5,7 +5,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import io
+import zipfile
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
@@ -45,6 +48,13 @@ def _field(run, instr: str) -> None:
 
 
 def new_document(*, body_font: str = BODY_FONT, page_numbers: bool = True, landscape: bool = False):
+    return blank_document(
+        ("house", body_font, page_numbers, landscape),
+        lambda: _new_document(body_font=body_font, page_numbers=page_numbers, landscape=landscape),
+    )
+
+
+def _new_document(*, body_font: str, page_numbers: bool, landscape: bool):
     doc = Document()
     sec = doc.sections[0]
     sec.page_width, sec.page_height = (Cm(29.7), Cm(21)) if landscape else (Cm(21), Cm(29.7))
@@ -133,6 +143,70 @@ def table(doc, header: list[str], rows: list[list], *, widths_cm: list[float] | 
 
 
 def to_bytes(doc) -> bytes:
+    reusable = getattr(doc, "_xb_reusable", None)
+    if reusable is not None:
+        return reusable.save(doc)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
+
+
+# ---------------------------------------------------------------- many documents, fast
+#
+# python-docx spends most of a small document's time opening its default template (parsing
+# every part) and saving (serialising and deflating every part again). Building hundreds of
+# documents (the term archive), one Document per layout is kept: its body is emptied for the
+# next document, and only word/document.xml is serialised; the other parts (styles, footer
+# with page numbers, settings…) are copied from the first save. Documents built this way may
+# add paragraphs and tables with existing styles only (no images, hyperlinks or new parts).
+
+_REUSE: contextvars.ContextVar[dict | None] = contextvars.ContextVar("docx_reuse", default=None)
+
+
+@contextlib.contextmanager
+def reuse_documents():
+    token = _REUSE.set({})
+    try:
+        yield
+    finally:
+        _REUSE.reset(token)
+
+
+class _Reusable:
+    def __init__(self, doc):
+        self.doc = doc
+        body = doc.element.body
+        self.sect = body.sectPr
+        buf = io.BytesIO()
+        doc.save(buf)
+        with zipfile.ZipFile(buf) as z:
+            self.parts = [(i, z.read(i.filename)) for i in z.infolist()]
+        doc._xb_reusable = self
+
+    def fresh(self):
+        body = self.doc.element.body
+        for child in list(body):
+            if child is not self.sect:
+                body.remove(child)
+        return self.doc
+
+    def save(self, doc) -> bytes:
+        from docx.opc.oxml import serialize_part_xml
+
+        main = serialize_part_xml(doc.part.element)
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+            for info, data in self.parts:
+                z.writestr(info.filename, main if info.filename == "word/document.xml" else data)
+        return out.getvalue()
+
+
+def blank_document(key, build):
+    """`build()` → a new Document; inside `reuse_documents()` the one kept for `key`, emptied."""
+    pool = _REUSE.get()
+    if pool is None:
+        return build()
+    r = pool.get(key)
+    if r is None:
+        r = pool[key] = _Reusable(build())
+    return r.fresh()

@@ -90,38 +90,15 @@ def activity_book(group, term) -> dict:
 
 
 def activity_book_docx(book: dict) -> bytes:
-    doc = ds.new_document()
-    ds.title(doc, f"{book['school'].name}{book['group'].name}教研活动记录本", subtitle=book["term"].name)
-    if not book["entries"]:
-        ds.paragraph(doc, "本学期没有教研活动记录。")
-    for i, e in enumerate(book["entries"], 1):
-        ds.heading(doc, f"第{i}次活动：{e['title']}")
-        t = doc.add_table(rows=0, cols=4)
-        t.style = "Table Grid"
-        for a, b, c, d in (
-            ("时间", e["when"], "地点", e["place"]),
-            ("活动类型", e["kind"], "状态", e["status"]),
-            ("主持人/中心发言人", e["host"], "记录人", e["recorder"]),
-        ):
-            cells = t.add_row().cells
-            ds.cell(cells[0], a, bold=True)
-            ds.cell(cells[1], b)
-            ds.cell(cells[2], c, bold=True)
-            ds.cell(cells[3], d)
-        rows = [
-            ("签到", "、".join(f"{n}（{s}）" if s else n for n, s in e["present"]) or "—"),
-            ("请假", "、".join(e["leave"]) or "无"),
-            ("缺席", "、".join(e["absent"]) or "无"),
-            ("活动记录", e["minutes"] or "（未记录）"),
-            ("附件", "、".join(e["attachments"]) or "无"),
-        ]
-        for label, text in rows:
-            cells = t.add_row().cells
-            ds.cell(cells[0], label, bold=True)
-            merged = cells[1].merge(cells[3])
-            ds.cell(merged, text)
-        doc.add_paragraph()
-    return ds.to_bytes(doc)
+    """The book in the school's template, else in the shipped default template (docxtpl renders
+    a term's hundreds of activities far faster than building the tables cell by cell)."""
+    from .doc_kinds import activity_book_context
+    from .documents import render_document
+    from .templates_docx import render_default
+
+    return render_document(
+        "activity_book", book["school"], lambda: activity_book_context(book), lambda ctx: render_default("activity_book", ctx)
+    )
 
 
 # ---------------------------------------------------------------- 听课记录本
@@ -139,24 +116,17 @@ def observation_book(teacher, term) -> dict:
 
 
 def observation_book_docx(book: dict) -> bytes:
-    doc = ds.new_document()
-    t = book["teacher"]
-    ds.title(doc, f"{t.name}听课记录本", subtitle=f"{t.school.name} {book['term'].name}")
-    ds.paragraph(doc, f"本学期共听课{len(book['observations'])}节。")
-    ds.table(
-        doc,
-        ["序号", "日期", "授课教师", "学科", "课题", "课型", "总分"],
-        [
-            [i, f"{o.lesson_date:%m-%d}", o.teacher.name, o.subject, o.lesson_title, o.get_kind_display(), num(o.total)]
-            for i, o in enumerate(book["observations"], 1)
-        ],
+    """The school's 听课记录本 template, else the shipped default template."""
+    from .doc_kinds import observation_book_context
+    from .documents import render_document
+    from .templates_docx import render_default
+
+    return render_document(
+        "observation_book",
+        book["teacher"].school,
+        lambda: observation_book_context(book),
+        lambda ctx: render_default("observation_book", ctx),
     )
-    for i, o in enumerate(book["observations"], 1):
-        ds.heading(doc, f"{i}. {o.lesson_date:%Y-%m-%d} {o.teacher.name}《{o.lesson_title or '—'}》")
-        for label, text in (("听课笔记", o.notes), ("优点", o.strengths), ("不足", o.weaknesses), ("建议", o.suggestions)):
-            if text:
-                ds.paragraph(doc, f"{label}：{text}")
-    return ds.to_bytes(doc)
 
 
 # ---------------------------------------------------------------- 成长档案袋
@@ -262,6 +232,13 @@ def portfolio(teacher, school_year) -> dict:
 
 
 def portfolio_docx(p: dict) -> bytes:
+    from .doc_kinds import portfolio_context
+    from .documents import render_document
+
+    return render_document("portfolio", p["teacher"].school, lambda: portfolio_context(p), lambda _ctx: _portfolio_docx(p))
+
+
+def _portfolio_docx(p: dict) -> bytes:
     t = p["teacher"]
     doc = ds.new_document()
     ds.title(doc, f"{t.name}教师成长档案袋", subtitle=f"{t.school.name} {p['school_year'].name}")

@@ -5,10 +5,14 @@ previous template stays in force."""
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import functools
 import io
 import re
 import zipfile
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 
@@ -24,10 +28,21 @@ class Placeholder:
 
 @dataclass(frozen=True)
 class DocumentKind:
+    """One document a school may restyle: its placeholders (the reference page), an example
+    context (the upload check renders it; its keys are the names a template may use), the
+    default docxtpl template, and the school's own data for the preview."""
+
     key: str
     label: str
     placeholders: tuple[Placeholder, ...]
     example: dict
+    build_default: Callable[[], bytes] | None = None
+    # (scope, school) -> (filename, context) of a real record of the school, or None
+    preview: Callable | None = field(default=None, compare=False)
+
+    @property
+    def names(self) -> set[str]:
+        return set(self.example)
 
 
 SUMMARY = DocumentKind(
@@ -66,7 +81,15 @@ SUMMARY = DocumentKind(
     },
 )
 
-KINDS: dict[str, DocumentKind] = {SUMMARY.key: SUMMARY}
+KINDS: dict[str, DocumentKind] = {}
+
+
+def register_kind(kind: DocumentKind) -> DocumentKind:
+    KINDS[kind.key] = kind
+    return kind
+
+
+register_kind(SUMMARY)
 
 DEFAULT_SUMMARY_TEMPLATE_TEXT = [
     ("title", "{{ title }}"),
@@ -92,11 +115,26 @@ DEFAULT_SUMMARY_TEMPLATE_TEXT = [
 
 
 def default_template_bytes(document: str) -> bytes:
-    """The shipped default template, built with the house style so it prints like the default."""
+    """The shipped default template of a document (a docxtpl .docx in the house style)."""
+    kind = KINDS.get(document)
+    if kind is None:
+        raise ValidationError("没有这种文档。")
+    return kind.build_default() if kind.build_default else _summary_default()
+
+
+@functools.lru_cache(maxsize=16)
+def _default_cached(document: str) -> bytes:
+    return default_template_bytes(document)
+
+
+def render_default(document: str, ctx) -> bytes:
+    """The document in its shipped default template (for layouts that are the template itself)."""
+    return _render_bytes(_default_cached(document), ctx() if callable(ctx) else ctx)
+
+
+def _summary_default() -> bytes:
     from . import docx_style as ds
 
-    if document not in KINDS:
-        raise ValidationError("没有这种文档。")
     doc = ds.new_document()
     for kind, text in DEFAULT_SUMMARY_TEMPLATE_TEXT:
         if kind == "title":
@@ -111,10 +149,41 @@ def default_template_bytes(document: str) -> bytes:
 
 
 def active_template(school, document: str) -> DocumentTemplate | None:
-    return DocumentTemplate.objects.filter(school=school, document=document, is_active=True).order_by("-created_at").first()
+    cache = _CACHE.get()
+    key = (getattr(school, "pk", school), document)
+    if cache is not None and key in cache:
+        return cache[key]
+    tpl = DocumentTemplate.objects.filter(school=school, document=document, is_active=True).order_by("-created_at").first()
+    if cache is not None:
+        cache[key] = tpl
+    return tpl
+
+
+_CACHE: contextvars.ContextVar[dict | None] = contextvars.ContextVar("report_templates", default=None)
+
+
+@contextlib.contextmanager
+def templates_cached():
+    """While building many documents (the archive), look each school template up and read
+    its file once."""
+    token = _CACHE.set({})
+    try:
+        yield
+    finally:
+        _CACHE.reset(token)
 
 
 def _render_bytes(data: bytes, ctx: dict) -> bytes:
+    """Render a docxtpl template. A template whose placeholders are all in the body is compiled
+    once (per process, by content) and rendered as a string, its other parts copied as they
+    are; others (placeholders in headers, footers, properties) go through docxtpl in full."""
+    compiled = _compiled(data)
+    if compiled is not None:
+        return compiled.render(ctx)
+    return _render_docxtpl(data, ctx)
+
+
+def _render_docxtpl(data: bytes, ctx: dict) -> bytes:
     from docxtpl import DocxTemplate
 
     tpl = DocxTemplate(io.BytesIO(data))
@@ -124,12 +193,73 @@ def _render_bytes(data: bytes, ctx: dict) -> bytes:
     return out.getvalue()
 
 
+class CompiledTemplate:
+    """docxtpl's own steps (patch_xml, jinja, resolve_listing, fix_tables) done on the body,
+    with the jinja template compiled once; the output zip reuses every other part's bytes."""
+
+    def __init__(self, data: bytes):
+        import jinja2
+        from docxtpl import DocxTemplate
+
+        tpl = DocxTemplate(io.BytesIO(data))
+        tpl.init_docx()
+        self._tpl = tpl
+        src = tpl.patch_xml(tpl.get_xml())
+        src = re.sub(r"<w:p([ >])", r"\n<w:p\1", src)
+        self._body = jinja2.Environment(autoescape=True).from_string(src)
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            self._parts = [(i.filename, z.read(i.filename)) for i in z.infolist()]
+        main = dict(self._parts)["word/document.xml"].decode("utf-8")
+        start = re.search(r"<w:body\b[^>]*>", main)
+        end = main.rindex("</w:body>") + len("</w:body>")
+        self._head, self._tail = main[: start.start()], main[end:]
+
+    def render(self, ctx: dict) -> bytes:
+        from lxml import etree
+
+        xml = self._body.render(ctx)
+        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        xml = self._tpl.resolve_listing(xml)
+        body = etree.tostring(self._tpl.fix_tables(xml), encoding="unicode")
+        main = (self._head + body + self._tail).encode("utf-8")
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+            for name, part in self._parts:
+                z.writestr(name, main if name == "word/document.xml" else part)
+        return out.getvalue()
+
+
+_COMPILED: dict[str, CompiledTemplate | None] = {}
+
+
+def _compiled(data: bytes) -> CompiledTemplate | None:
+    import hashlib
+
+    key = hashlib.sha1(data).hexdigest()
+    if key not in _COMPILED:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            others = [n for n in z.namelist() if n.endswith(".xml") and n != "word/document.xml"]
+            tagged = any(re.search(rb"\{[{%]", z.read(n)) for n in others)
+        try:
+            _COMPILED[key] = None if tagged else CompiledTemplate(data)
+        except Exception:  # anything docxtpl's full path handles better
+            _COMPILED[key] = None
+        if len(_COMPILED) > 64:
+            _COMPILED.pop(next(iter(_COMPILED)))
+    return _COMPILED[key]
+
+
 def render_template(tpl: DocumentTemplate, ctx: dict) -> bytes:
+    cache = _CACHE.get()
+    key = ("file", tpl.pk)
+    if cache is not None and key in cache:
+        return _render_bytes(cache[key], ctx)
     with tpl.file.open("rb") as f:
-        return _render_bytes(f.read(), ctx)
-
-
-_KNOWN_TOP = {"title", "school", "group", "period", "intro", "sections", "figures", "problems", "next_steps", "closing", "date"}
+        data = f.read()
+    if cache is not None:
+        cache[key] = data
+    return _render_bytes(data, ctx)
 
 
 def check_template(document: str, data: bytes) -> None:
@@ -159,7 +289,7 @@ def check_template(document: str, data: bytes) -> None:
         ) from None
     except Exception as e:
         raise ValidationError(f"无法读取模板：{type(e).__name__}。") from None
-    unknown = sorted(n for n in names if n not in _KNOWN_TOP)
+    unknown = sorted(n for n in names if n not in kind.names)
     if unknown:
         raise ValidationError(f"模板中有不认识的占位符：{'、'.join('{{ ' + n + ' }}' for n in unknown)}。可用的占位符见“占位符说明”。")
     try:
@@ -182,3 +312,6 @@ def _syntax_message(e) -> str:
     if m:
         return f"出现了意外的“{m.group(1)}”"
     return msg or "无法解析"
+
+
+from . import doc_kinds  # noqa: E402,F401  (the other documents register their kinds)

@@ -94,16 +94,30 @@ def template_reset(request, document: str):
 
 @login_required
 def template_preview(request, document: str):
-    """The document with this school's data of the current term, in the template in force."""
+    """The document with this school's data (a recent record), in the template in force; the
+    example values when the school has no such record yet."""
     school = _school(request)
-    _kind(document)
-    from xiaoben.org.selectors import current_term
-
-    from . import selectors
-    from .views_summary import summary_docx_bytes
-
+    kind = _kind(document)
     scope = scope_for(request.user)
-    term = current_term(school.pk)
-    if term is None:
-        raise Http404
-    return file_response(*summary_docx_bytes(scope, selectors.period_for(scope, {"term": term.pk})))
+    if kind.key == "summary":
+        from xiaoben.org.selectors import current_term
+
+        from . import selectors
+        from .views_summary import summary_docx_bytes
+
+        term = current_term(school.pk)
+        if term is None:
+            raise Http404
+        return file_response(*summary_docx_bytes(scope, selectors.period_for(scope, {"term": term.pk})))
+    out = kind.preview(scope, school) if kind.preview else None
+    if out is None:
+        from .templates_docx import _render_bytes
+
+        tpl = active_template(school, kind.key)
+        if tpl is not None:
+            with tpl.file.open("rb") as f:
+                data = f.read()
+        else:
+            data = default_template_bytes(kind.key)
+        out = (f"预览-{kind.label}.docx", DOCX, _render_bytes(data, kind.example))
+    return file_response(*out)

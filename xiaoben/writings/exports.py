@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import re
 from html.parser import HTMLParser
 
@@ -101,7 +100,9 @@ def _add_html(doc, html: str) -> None:
 
 
 def term_docx(*, teacher, term, writings) -> bytes:
-    doc = Document()
+    from xiaoben.reports import docx_style as ds
+
+    doc = ds.blank_document(("writings.term",), Document)
     st = doc.styles["Normal"]
     st.font.size = Pt(11)
     st.font.name = "宋体"
@@ -120,9 +121,7 @@ def term_docx(*, teacher, term, writings) -> bytes:
         _add_html(doc, w.body)
         if w.review_comment:
             doc.add_paragraph(f"审阅意见（{w.reviewed_by.name if w.reviewed_by else ''}）：{w.review_comment}")
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
+    return ds.to_bytes(doc)
 
 
 HEADERS = ["工号", "作者", "类型", "标题", "写作日期", "字数", "状态", "优秀", "复制比", "查重结论", "审阅人"]

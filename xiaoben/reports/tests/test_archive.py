@@ -108,3 +108,35 @@ def test_current_term_cannot_be_closed_before_it_ends(world):
 
     with pytest.raises(ValidationError):
         services.term_close(actor=scope_for(world.users["dean"]), term=world.term, user=world.users["dean"])
+
+
+def test_archive_puts_attachments_beside_records(world, last_term):
+    """Observations', writings' and activity minutes' attachments go into the archive next to
+    the record's document."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from xiaoben.activities.models import Activity, ActivityMinutes
+    from xiaoben.core.services import attachment_add
+    from xiaoben.reports.archive import build_archive
+    from xiaoben.writings.models import Writing
+
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+    user = world.users["teacher"]
+    obs = Observation.objects.get(term=last_term, status="submitted")
+    attachment_add(user=user, target=obs, upload=SimpleUploadedFile("板书.png", png, "image/png"), kinds={"image"})
+    wr = Writing.objects.get(term=last_term)
+    attachment_add(user=user, target=wr, upload=SimpleUploadedFile("课件截图.png", png, "image/png"), kinds={"image"})
+    act = Activity.objects.filter(term=last_term, group=world.chinese).order_by("starts_at").first()
+    minutes = ActivityMinutes.objects.create(activity=act, body="<p>议课</p>")
+    attachment_add(user=user, target=minutes, upload=SimpleUploadedFile("现场照片.png", png, "image/png"), kinds={"image"})
+
+    _, _, data = build_archive(actor=scope_for(world.users["dean"]), term=last_term)
+    names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    obs_doc = next(n for n in names if n.startswith("03听课记录/") and "听课记录表" in n and n.endswith(".docx"))
+    folder = obs_doc.rsplit("/", 1)[0]
+    assert any(n.startswith(folder + "/") and n.endswith("板书.png") for n in names), names
+    assert any(n.startswith("04研修文章/") and n.endswith("课件截图.png") for n in names), names
+    assert any(n.startswith("02教研活动/语文组/附件/") and n.endswith("现场照片.png") for n in names), names
+    # the catalogue lists them too
+    index = zipfile.ZipFile(io.BytesIO(data)).read("index.html").decode()
+    assert "板书.png" in index and "现场照片.png" in index
