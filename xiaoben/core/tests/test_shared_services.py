@@ -13,6 +13,7 @@ from xiaoben.core import services
 from xiaoben.core.concurrency import ConflictError, save_checked
 from xiaoben.core.html import clean_html, html_to_text
 from xiaoben.core.models import Attachment, Comment, Notification
+from xiaoben.core.notifications import notify
 from xiaoben.core.uploads import validate_upload
 from xiaoben.org.models import Group
 
@@ -80,7 +81,7 @@ def test_second_saver_is_told(world):
 
 
 def test_notifications_bell_and_mark_read(world, client_for):
-    services.notification_send(recipients=[world.users["teacher"]], kind="test", text="请提交本周反思", url="/")
+    notify("requirements.reminder", recipients=[world.users["teacher"]], context={"items": "请提交本周反思"}, url="/")
     client = client_for("teacher")
     body = client.get("/").content.decode()
     assert 'data-testid="unread-count">1<' in body
@@ -183,7 +184,7 @@ def test_notifications_page_query_count_is_constant(world, client_for):
     from django.test.utils import CaptureQueriesContext
 
     client = client_for("teacher")
-    services.notification_send(recipients=[world.users["teacher"]], kind="test", text="第一条")
+    notify("requirements.reminder", recipients=[world.users["teacher"]], context={"items": "第一条"})
     client.get(reverse("core:notifications"))
 
     def count():
@@ -193,5 +194,5 @@ def test_notifications_page_query_count_is_constant(world, client_for):
 
     before = count()
     for i in range(40):
-        services.notification_send(recipients=[world.users["teacher"]], kind="test", text=f"通知{i}", target=world.chinese)
+        notify("requirements.reminder", recipients=[world.users["teacher"]], context={"items": f"通知{i}"}, target=world.chinese)
     assert count() == before
