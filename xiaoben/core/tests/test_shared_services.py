@@ -102,7 +102,7 @@ class TestComments:
         c = Comment.objects.get()
         assert c.author == world.users["teacher"]
         assert list(c.mentions.all()) == [world.users["mentor"]]
-        assert Notification.objects.filter(recipient=world.users["mentor"], kind="mention").exists()
+        assert Notification.objects.filter(recipient=world.users["mentor"], kind="core.mention").exists()
 
     def test_comment_on_other_schools_record_is_404(self, world, client_for):
         r = client_for("other_teacher").post(self.url(world.chinese), {"body": "hi", "next": "/"})
@@ -175,8 +175,8 @@ def test_both_sides_of_an_observation_hear_about_comments(world):
         school=world.school, term=world.term, observer=world.mentor, teacher=world.teacher, lesson_date=world.today
     )
     services.comment_add(author=world.users["teacher"], target=obs, body="谢谢陈老师的建议", url="/x")
-    assert Notification.objects.filter(recipient=world.users["mentor"], kind="comment").count() == 1
-    assert not Notification.objects.filter(recipient=world.users["teacher"], kind="comment").exists()
+    assert Notification.objects.filter(recipient=world.users["mentor"], kind="core.comment").count() == 1
+    assert not Notification.objects.filter(recipient=world.users["teacher"], kind="core.comment").exists()
 
 
 def test_notifications_page_query_count_is_constant(world, client_for):
