@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from xiaoben.activities import services as act
 from xiaoben.activities.tests.factories import TZ, make_activity
-from xiaoben.core.services import notification_send
+from xiaoben.core.notifications import notify
 from xiaoben.core.testing import PASSWORD
 from xiaoben.core.testing_browser import shot, sign_in
 from xiaoben.org import services as org
@@ -44,7 +44,7 @@ def _contrast(fg: str, bg: str) -> float:
 def test_bell_count_is_inside_the_header_and_readable(live_server, world, request, page_fixture):
     page = request.getfixturevalue(page_fixture)
     for i in range(12):
-        notification_send(recipients=[world.teacher.user_id], kind="general", text=f"通知{i}", url="/")
+        notify("core.mention", recipients=[world.teacher.user_id], context={"author": "组长", "text": f"通知{i}"}, url="/")
     sign_in(page, live_server.url, world.teacher.user.username, PASSWORD)
     page.goto(f"{live_server.url}/")
     badge = page.locator(".badge-notification:visible").first

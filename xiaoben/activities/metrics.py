@@ -4,7 +4,7 @@ Only activities that took place count (held, recorded, archived)."""
 
 from django.db.models import F, Q
 
-from xiaoben.requirements.registry import Choice, QueryMetric, RecordRow, register, safe_reverse
+from xiaoben.requirements.registry import Choice, PlanPhrase, QueryMetric, RecordRow, Starter, register, safe_reverse
 
 from .models import Activity, ActivityKind, Attendance, OpenLessonKind
 
@@ -49,6 +49,40 @@ register(
         help="已签到的研修活动次数，可按活动类型筛选（如集体备课）",
         describe_row=_row,
         records_select=("activity",),
+        # 参加…: with 组织/安排 in the clause, what the group leaders organise (activities.organised)
+        plan_phrases=(
+            PlanPhrase(
+                r"读书(?:交流|沙龙|分享|会)",
+                "参加读书交流",
+                rank=22,
+                filters={"kinds": ["reading"]},
+                organised=("activities.organised", {"kinds": ["reading"]}),
+                organising_alone=True,
+            ),
+            PlanPhrase(
+                r"集体备课",
+                "参加集体备课",
+                rank=31,
+                filters={"kinds": ["lesson_prep"]},
+                organised=("activities.organised", {"kinds": ["lesson_prep"]}),
+                organising_alone=True,
+            ),
+            PlanPhrase(
+                r"讲座",
+                "参加专题讲座",
+                rank=32,
+                filters={"kinds": ["lecture"]},
+                organised=("activities.organised", {"kinds": ["lecture"]}),
+                organising_alone=True,
+            ),
+            PlanPhrase(
+                r"教研组?(?:活动|教研)|校本教研活动|研修活动|业务学习",
+                "参加教研活动",
+                rank=33,
+                organised=("activities.organised", {}),
+                organising_alone=True,
+            ),
+        ),
     )
 )
 
@@ -66,6 +100,8 @@ register(
         help="担任主持人或中心发言人的活动次数，可按活动类型筛选（如集体备课中心发言）",
         describe_row=_row,
         records_select=("activity",),
+        plan_phrases=(PlanPhrase(r"中心发言|主备|主讲", "集体备课中心发言", rank=28, filters={"kinds": ["lesson_prep"]}),),
+        starters=(Starter("prep_speaker", "每学期集体备课中心发言一次", "term", 1, rank=50, filters={"kinds": ["lesson_prep"]}),),
     )
 )
 
@@ -83,6 +119,15 @@ register(
         help="本人执教（主持/主讲）的公开课、同课异构、一课多研",
         describe_row=_row,
         records_select=("activity",),
+        plan_phrases=(
+            PlanPhrase(
+                r"公开课|示范课|研讨课|汇报课|展示课|观摩课|公开教学|优质课",
+                "上公开课",
+                rank=30,
+                organised=("activities.organised", {"kinds": ["open_lesson"]}),
+            ),
+        ),
+        starters=(Starter("open_lesson", "每学期上一节公开课", "term", 1, rank=40),),
     )
 )
 
@@ -101,5 +146,8 @@ register(
         help="本人任组长的小组举行的活动次数（组长组织教研组活动）",
         describe_row=_activity_row,
         records_select=("group",),
+        starters=(
+            Starter("leader_weekly", "每周组织一次教研组活动", "week", 1, rank=80, applies_to="group_leaders", group_kind="subject"),
+        ),
     )
 )

@@ -12,14 +12,15 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from xiaoben.core import notifications as core_notifications
 from xiaoben.core.concurrency import ConflictError, save_checked
+from xiaoben.core.errors import require
 from xiaoben.core.html import clean_html, html_to_text
 from xiaoben.core.notifications import notify
-from xiaoben.core.services import notification_send
 from xiaoben.core.terms import require_term_open
 from xiaoben.org.models import GroupMembership, Teacher
 
-from . import rules
+from . import flow, rules
 from .models import (
     Activity,
     ActivityKind,
@@ -139,7 +140,7 @@ def activity_create(*, user, school=None, region=None, term=None, group=None, in
 @transaction.atomic
 def activity_update(*, activity: Activity, expected_version: int, **fields) -> Activity:
     require_term_open(activity.term_id)
-    if activity.status in (S.ARCHIVED, S.CANCELLED):
+    if activity.status not in flow.OPEN:
         raise ValidationError("已归档或已取消的活动不能再修改。")
     for k, v in fields.items():
         setattr(activity, k, v)
@@ -156,8 +157,7 @@ def activity_update(*, activity: Activity, expected_version: int, **fields) -> A
 def activity_publish(*, activity: Activity, user) -> Activity:
     """计划中 → 已发布, only when the 四定 are complete; the invited are told."""
     require_term_open(activity.term_id)
-    if activity.status != S.PLANNED:
-        raise ValidationError(f"只有“计划中”的活动可以发布（当前：{activity.get_status_display()}）。")
+    flow.require(activity, "publish")
     _check_four_fixed(activity)
     _check_times(activity)
     _set_status(activity, S.PUBLISHED)
@@ -183,8 +183,7 @@ def activity_publish(*, activity: Activity, user) -> Activity:
 @transaction.atomic
 def activity_mark_held(*, activity: Activity, user) -> Activity:
     require_term_open(activity.term_id)
-    if activity.status != S.PUBLISHED:
-        raise ValidationError("只有已发布的活动可以标记为已举行。")
+    flow.require(activity, "held")
     if activity.starts_at and activity.starts_at > timezone.now():
         raise ValidationError("活动还没有开始，不能标记为已举行。")
     _set_status(activity, S.HELD)
@@ -195,8 +194,7 @@ def activity_mark_held(*, activity: Activity, user) -> Activity:
 def activity_record(*, activity: Activity, user) -> Activity:
     """已举行 → 已记录: needs the minutes; every present attendee is credited 学时 (once)."""
     require_term_open(activity.term_id)
-    if activity.status not in (S.PUBLISHED, S.HELD, S.RECORDED):
-        raise ValidationError(f"“{activity.get_status_display()}”的活动不能登记记录。")
+    flow.require(activity, "record")
     if activity.starts_at and activity.starts_at > timezone.now():
         raise ValidationError("活动还没有开始，不能登记记录。")
     minutes = ActivityMinutes.objects.filter(activity=activity).first()
@@ -215,8 +213,7 @@ def activity_record(*, activity: Activity, user) -> Activity:
 @transaction.atomic
 def activity_archive(*, activity: Activity, user) -> Activity:
     require_term_open(activity.term_id)
-    if activity.status != S.RECORDED:
-        raise ValidationError("只有已记录的活动可以归档。")
+    flow.require(activity, "archive")
     _set_status(activity, S.ARCHIVED)
     return activity
 
@@ -225,22 +222,29 @@ def activity_archive(*, activity: Activity, user) -> Activity:
 def activity_cancel(*, activity: Activity, user, reason: str = "") -> Activity:
     """取消: participants are told. A recorded activity has earned hours: it cannot be cancelled."""
     require_term_open(activity.term_id)
-    if activity.status not in (S.PLANNED, S.PUBLISHED):
-        raise ValidationError(f"“{activity.get_status_display()}”的活动不能取消。")
+    flow.require(activity, "cancel")
     was_published = activity.status == S.PUBLISHED
     _set_status(activity, S.CANCELLED)
     if was_published:
-        text = f"研修活动已取消：{activity.title}"
-        if reason.strip():
-            text += f"（{reason.strip()[:100]}）"
-        notification_send(
+        because = reason.strip()[:100]
+        notify(
+            "activities.cancelled_because" if because else "activities.cancelled",
             recipients=[i for i in _participant_ids(activity) if i != user.pk],
-            kind="activity_cancelled",
-            text=text,
+            context={"title": activity.title, "reason": because},
             url=activity_url(activity),
             target=activity,
         )
     return activity
+
+
+def activity_transition(*, actor, activity: Activity, action: str, user, reason: str = "") -> Activity:
+    """One door for every move of the state machine (`flow.TRANSITIONS`): the mover's role
+    first (not theirs → 404), then the status (a Chinese refusal), then the move itself."""
+    t = flow.BY_ACTION.get(action)
+    require(t is not None and flow.may_make(actor, activity, t))
+    if action == "cancel":
+        return activity_cancel(activity=activity, user=user, reason=reason)
+    return MOVES[action](activity=activity, user=user)
 
 
 def _set_status(activity: Activity, status: str) -> None:
@@ -280,10 +284,10 @@ def activity_invite(*, activity: Activity, group_ids: Iterable[int], teacher_ids
     Attendance.objects.bulk_create([Attendance(activity=activity, teacher_id=t) for t in new], ignore_conflicts=True)
     if notify and new and activity.status == S.PUBLISHED:
         users = list(Teacher.objects.filter(id__in=new).values_list("user_id", flat=True))
-        notification_send(
+        core_notifications.notify(
+            "activities.invited",
             recipients=users,
-            kind="activity_invited",
-            text=f"邀请您参加研修活动：{activity.title}",
+            context={"title": activity.title},
             url=activity_url(activity),
             target=activity,
         )
@@ -403,7 +407,7 @@ def sign_in_window(activity: Activity) -> tuple[dt.datetime, dt.datetime] | None
 def attendance_sign_in(*, activity: Activity, teacher: Teacher) -> Attendance:
     """签到 on the spot, inside the activity's window (half an hour either side)."""
     require_term_open(activity.term_id)
-    if activity.status not in (S.PUBLISHED, S.HELD):
+    if activity.status not in flow.SIGN_IN:
         raise ValidationError(f"活动{activity.get_status_display()}，不能签到。")
     window = sign_in_window(activity)
     now = timezone.now()
@@ -433,7 +437,7 @@ def leave_request(*, attendance: Attendance, reason: str) -> LeaveRequest:
     if len(reason) > 200:
         raise ValidationError("请假事由最多200字。")
     activity = attendance.activity
-    if activity.status not in (S.PLANNED, S.PUBLISHED):
+    if activity.status not in flow.LEAVE:
         raise ValidationError("活动已举行或已取消，不能再请假。")
     leave, _ = LeaveRequest.objects.update_or_create(
         attendance=attendance, defaults={"reason": reason, "state": LeaveState.PENDING, "decided_by": None, "decided_at": None}
@@ -441,10 +445,10 @@ def leave_request(*, attendance: Attendance, reason: str) -> LeaveRequest:
     organisers = {activity.created_by_id} | set(
         GroupMembership.objects.filter(group_id=activity.group_id, role__in=["leader", "deputy"]).values_list("teacher__user_id", flat=True)
     )
-    notification_send(
+    notify(
+        "activities.leave_requested",
         recipients=[u for u in organisers if u],
-        kind="leave_request",
-        text=f"{attendance.teacher.name} 申请请假：{activity.title}（{reason[:40]}）",
+        context={"teacher": attendance.teacher.name, "title": activity.title, "reason": reason[:40]},
         url=activity_url(activity),
         target=activity,
     )
@@ -462,10 +466,10 @@ def leave_decide(*, leave: LeaveRequest, approve: bool, user) -> LeaveRequest:
     if approve and att.status != AttendanceStatus.PRESENT:
         att.status, att.method = AttendanceStatus.LEAVE, AttendanceMethod.LEAVE
         att.save(update_fields=["status", "method", "updated_at"])
-    notification_send(
+    notify(
+        "activities.leave_approved" if approve else "activities.leave_refused",
         recipients=[att.teacher.user_id],
-        kind="leave_decided",
-        text=f"您的请假{'已批准' if approve else '未获批准'}：{att.activity.title}",
+        context={"title": att.activity.title},
         url=activity_url(att.activity),
         target=att.activity,
     )
@@ -482,6 +486,8 @@ def minutes_autosave(*, activity: Activity, user, html: str, expected_version: i
     if expected_version is None:
         raise ValidationError("缺少版本号：请刷新页面后再编辑。")
     require_term_open(activity.term_id)
+    if activity.status not in flow.MINUTES_EDITABLE:
+        raise ValidationError("活动不可编辑")
     minutes, _ = ActivityMinutes.objects.get_or_create(activity=activity)
     if expected_version != _minutes_version(minutes):
         raise ConflictError()
@@ -523,8 +529,8 @@ def minutes_save(*, activity: Activity, user, html: str, expected_version: int |
         raise ValidationError("活动记录太长了，最多约10万字符。")
     if not html_to_text(body).strip():
         raise ValidationError("活动记录不能为空。")
-    if activity.status in (S.ARCHIVED, S.CANCELLED):
-        raise ValidationError("已归档或已取消的活动不能修改记录。")
+    if activity.status not in flow.MINUTES_EDITABLE:
+        raise ValidationError(f"“{activity.get_status_display()}”的活动不能修改记录。")
     minutes, _ = ActivityMinutes.objects.get_or_create(activity=activity)
     if expected_version != _minutes_version(minutes):
         raise ConflictError()
@@ -578,3 +584,6 @@ def hours_sync(*, activity: Activity) -> dict[int, Decimal]:
 def _resync_if_recorded(activity: Activity) -> None:
     if activity.status in (S.RECORDED, S.ARCHIVED):
         hours_sync(activity=activity)
+
+
+MOVES = {"publish": activity_publish, "held": activity_mark_held, "record": activity_record, "archive": activity_archive}

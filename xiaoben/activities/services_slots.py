@@ -10,7 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from xiaoben.core.services import notification_send
+from xiaoben.core.notifications import notify
 from xiaoben.org.models import Teacher
 
 from . import schedule
@@ -78,10 +78,15 @@ def slot_create(
             Teacher.objects.filter(id__in=_group_member_ids([group.pk])).exclude(user_id=user.pk).values_list("user_id", flat=True)
         )
         first = activities[0]
-        notification_send(
+        notify(
+            "activities.slot_scheduled",
             recipients=list(member_users),
-            kind="activity_published",
-            text=f"{slot}已排定：本学期共{len(activities)}次，首次{timezone.localtime(first.starts_at).date():%m月%d日}，地点{slot.place}",
+            context={
+                "slot": slot,
+                "count": len(activities),
+                "first": f"{timezone.localtime(first.starts_at).date():%m月%d日}",
+                "place": slot.place,
+            },
             url=reverse("activities:list"),
             target=first,
         )

@@ -17,7 +17,7 @@ from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user, reference_for, visible_to
 from xiaoben.org.selectors import current_term, school_for_scope, today
 
-from . import rules, selectors, services
+from . import flow, rules, selectors, services
 from .forms import ActivityForm, InviteForm, LeaveForm
 from .models import (
     Activity,
@@ -176,9 +176,7 @@ def activity_detail(request, pk: int):
             "counts": counts,
             "minutes": minutes,
             "missing": services.missing_four_fixed(activity),
-            "can_manage": can_manage,
-            "can_run": rules.can_run(scope, activity),
-            "can_record": rules.can_record(scope, activity),
+            "actions": flow.actions_for(scope, activity, mine),
             "window": services.sign_in_window(activity),
             "invite_form": InviteForm(school=activity.school, group_ids=[activity.group_id] if activity.group_id else ())
             if can_manage
@@ -197,28 +195,15 @@ def activity_detail(request, pk: int):
     )
 
 
-TRANSITIONS = {
-    "publish": services.activity_publish,
-    "held": services.activity_mark_held,
-    "record": services.activity_record,
-    "archive": services.activity_archive,
-    "cancel": services.activity_cancel,
-}
-
-
 @login_required
 @require_POST
 def activity_transition(request, pk: int, action: str):
     activity = get_activity(request, pk)
     scope = scope_for(request.user)
-    allowed = rules.can_manage(scope, activity) or (action in ("held", "record") and rules.can_record(scope, activity))
-    if action not in TRANSITIONS or not allowed:
-        raise Http404
     try:
-        if action == "cancel":
-            services.activity_cancel(activity=activity, user=request.user, reason=request.POST.get("reason", ""))
-        else:
-            TRANSITIONS[action](activity=activity, user=request.user)
+        services.activity_transition(
+            actor=scope, activity=activity, action=action, user=request.user, reason=request.POST.get("reason", "")
+        )
     except ValidationError as e:
         _errors(request, e)
     else:

@@ -15,12 +15,11 @@ from xiaoben.core.params import int_param
 from xiaoben.core.scope import scope_for
 from xiaoben.core.services import attachment_add
 
-from . import rules, services
-from .models import ActivityMinutes, ActivityStatus
+from . import flow, rules, services
+from .models import ActivityMinutes
 from .views import get_activity
 
 ATTACHMENT_KINDS = {"pdf", "docx", "pptx", "xlsx", "image", "video"}
-EDITABLE = (ActivityStatus.PUBLISHED, ActivityStatus.HELD, ActivityStatus.RECORDED)
 
 
 def _recordable(request, pk: int):
@@ -35,7 +34,7 @@ def minutes_edit(request, pk: int):
     activity = _recordable(request, pk)
     minutes = ActivityMinutes.objects.filter(activity=activity).first()
     if request.method == "POST":
-        if activity.status not in EDITABLE:
+        if activity.status not in flow.MINUTES_EDITABLE:
             messages.error(request, f"“{activity.get_status_display()}”的活动不能修改记录。")
             return redirect("activities:detail", pk)
         try:
@@ -71,7 +70,7 @@ def minutes_edit(request, pk: int):
             "a": activity,
             "minutes": minutes,
             **state,
-            "editable": activity.status in EDITABLE,
+            "editable": activity.status in flow.MINUTES_EDITABLE,
             "started": activity.starts_at is not None and activity.starts_at <= timezone.now(),
         },
     )
@@ -81,7 +80,7 @@ def minutes_edit(request, pk: int):
 @require_POST
 def minutes_autosave(request, pk: int):
     activity = _recordable(request, pk)
-    if activity.status not in EDITABLE:
+    if activity.status not in flow.MINUTES_EDITABLE:
         return JsonResponse({"ok": False, "error": "活动不可编辑"}, status=400)
     try:
         minutes = services.minutes_autosave(

@@ -8,10 +8,11 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 
+from xiaoben.core.notifications import notify
 from xiaoben.core.scope import scope_for
-from xiaoben.core.services import notification_send
 from xiaoben.core.terms import require_term_open, term_is_closed
 from xiaoben.core.validation import require_lengths
 from xiaoben.org.models import GroupMembership, Teacher
@@ -163,11 +164,12 @@ def scheme_open(*, scheme, user) -> int:
         scheme.save(update_fields=["status", "updated_at"])
     scheme_compute(scheme=scheme)
     if teachers:
-        notification_send(
+        notify(
+            "assessment.opened",
             recipients=[t.user_id for t in teachers],
-            kind="assessment",
-            text=f"{scheme.term.name}「{scheme.name}」已开始，请查看计分并完成自评。",
-            url="/assessment/",
+            context={"term": scheme.term.name, "scheme": scheme.name},
+            url=reverse("assessment:index"),
+            target=scheme,
         )
     return len(teachers)
 
@@ -312,11 +314,11 @@ def result_return(*, result, user, reason: str) -> AssessmentResult:
         raise ValidationError("退回时请填写理由。")
     result.status, result.review_comment = ResultStatus.SELF, reason[:2000]
     result.save(update_fields=["status", "review_comment", "updated_at"])
-    notification_send(
+    notify(
+        "assessment.returned",
         recipients=[result.teacher.user_id],
-        kind="assessment",
-        text=f"您的考核表「{result.scheme.name}」被退回重新自评：{reason[:100]}",
-        url=f"/assessment/results/{result.pk}/",
+        context={"scheme": result.scheme.name, "reason": reason[:100]},
+        url=reverse("assessment:result", args=[result.pk]),
         target=result,
     )
     return result
@@ -332,11 +334,11 @@ def result_confirm(*, result, user) -> AssessmentResult:
     scheme_compute_one(result)
     result.status, result.confirmed_by, result.confirmed_at = ResultStatus.CONFIRMED, user, timezone.now()
     result.save(update_fields=["status", "confirmed_by", "confirmed_at", "updated_at"])
-    notification_send(
+    notify(
+        "assessment.confirmed",
         recipients=[result.teacher.user_id],
-        kind="assessment",
-        text=f"您的「{result.scheme.name}」考核结果已确认，总分 {result.total}。",
-        url=f"/assessment/results/{result.pk}/",
+        context={"scheme": result.scheme.name, "total": result.total},
+        url=reverse("assessment:result", args=[result.pk]),
         target=result,
     )
     return result
@@ -384,5 +386,7 @@ def scheme_confirm_reviewed(*, scheme, user) -> int:
     users = list(qs.values_list("teacher__user_id", flat=True))
     n = qs.update(status=ResultStatus.CONFIRMED, confirmed_by=user, confirmed_at=timezone.now())
     if users:
-        notification_send(recipients=users, kind="assessment", text=f"您的「{scheme.name}」考核结果已确认，请查看。", url="/assessment/")
+        notify(
+            "assessment.confirmed_all", recipients=users, context={"scheme": scheme.name}, url=reverse("assessment:index"), target=scheme
+        )
     return n

@@ -97,10 +97,12 @@ def from_requirements(*, scheme, items, teachers):
 def from_hours(*, scheme, items, teachers):
     """学时 of the term (entries of this term), one GROUP BY per category used."""
     from xiaoben.hours.models import HourCategory, HourEntry
+    from xiaoben.hours.selectors import targets_for
     from xiaoben.requirements.periods import scaled_target, term_window
 
     out = {}
-    default_target = Decimal(str(scheme.school.setting("hours_year_target", 72))) / 2
+    # half the year's 学时 target, read where hours keeps it (one default, in hours)
+    default_target = targets_for(scheme.school, scheme.term.start_date.year).year / 2
     cats = {i.hours_category for i in items}
     totals: dict[str, dict[int, Decimal]] = {}
     for cat in cats:

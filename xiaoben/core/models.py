@@ -38,7 +38,15 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
-class AliveManager(models.Manager):
+class CountedQuerySet(models.QuerySet):
+    """Records that count toward quotas, summaries and cards: a model sets `COUNTED` (a Q)
+    once and every metric, section and card reads `Model.objects.counted()` or `Model.COUNTED`."""
+
+    def counted(self):
+        return self.filter(self.model.COUNTED)
+
+
+class AliveManager(models.Manager.from_queryset(CountedQuerySet)):  # type: ignore[misc]
     def get_queryset(self):
         return super().get_queryset().filter(deleted_at__isnull=True)
 

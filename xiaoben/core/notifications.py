@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from django.db import models, transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext, override
+from django.utils.translation import gettext_lazy as _
 
 TEXT_MAX = 500
 
@@ -100,11 +101,9 @@ def notify(
     target: models.Model | None = None,
     context: dict | None = None,
     url: str = "",
-    email: bool = False,
 ):
-    """Send a registered notice to each recipient (users or user ids)."""
-    from .services import notification_send
-
+    """Send a registered notice to each recipient (users or user ids). `url` is reversed by the
+    caller (never written by hand); e-mail and robots are channels registered by messaging."""
     kind = _TYPES.get(key)
     if kind is None:
         raise LookupError(f"unknown notification type {key!r}: register it with notification_type()")
@@ -112,11 +111,35 @@ def notify(
     with override("zh-hans"):
         text = kind.render(ctx)
     record = target if isinstance(target, models.Model) else None  # a robot-only target may be a plain owner
-    rows = notification_send(recipients=recipients, kind=key, text=text, url=url, target=record, email=email, context=ctx)
+    rows = _store(recipients=recipients, key=key, text=text, url=url, target=record, context=ctx)
     if _DISPATCHERS:
         ids = [n.pk for n in rows]
         event = {"key": key, "notification_ids": ids, "context": ctx, "url": url, "text": text, "target": target}
         transaction.on_commit(lambda: [fn(**event) for fn in _DISPATCHERS])
+    return rows
+
+
+def _store(*, recipients: Iterable, key: str, text: str, url: str, target: models.Model | None, context: dict) -> list:
+    """One in-app row per recipient (the bell); `text` keeps the Chinese rendering for search and mail."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from .models import Notification
+
+    ct = ContentType.objects.get_for_model(target) if target is not None else None
+    ids = {r if isinstance(r, int) else r.pk for r in recipients}
+    rows = [
+        Notification(
+            recipient_id=rid,
+            kind=key,
+            text=text[:TEXT_MAX],
+            context=context,
+            url=url,
+            target_type=ct,
+            target_id=target.pk if target is not None else None,
+        )
+        for rid in sorted(ids)
+    ]
+    Notification.objects.bulk_create(rows)
     return rows
 
 
@@ -126,3 +149,9 @@ def display_text(notification) -> str:
     if kind is None or not notification.context:
         return notification.text
     return kind.render(notification.context)
+
+
+# Core's own notices: comment threads on any record.
+notification_type("core.mention", label=_("评论中提到我"), text=_("%(author)s 在评论中提到了你：%(text)s"))
+notification_type("core.reply", label=_("回复我的评论"), text=_("%(author)s 回复了你的评论：%(text)s"))
+notification_type("core.comment", label=_("关注的记录有新评论"), text=_("%(author)s 评论了「%(record)s」：%(text)s"))

@@ -4,53 +4,16 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Iterable
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import models, transaction
 
 from .models import ApiToken, Attachment, Comment, Notification, User
+from .notifications import notify
 from .uploads import validate_upload
 
 COMMENT_MAX = 5000
-
-
-def notification_send(
-    *,
-    recipients: Iterable[User | int],
-    kind: str,
-    text: str,
-    url: str = "",
-    target: models.Model | None = None,
-    email: bool = False,
-    context: dict | None = None,
-) -> list[Notification]:
-    """One notification per recipient (in-app), optionally by e-mail after commit."""
-    ct = ContentType.objects.get_for_model(target) if target is not None else None
-    ids = {r if isinstance(r, int) else r.pk for r in recipients}
-    rows = [
-        Notification(
-            recipient_id=rid,
-            kind=kind,
-            text=text[:500],
-            context=context or {},
-            url=url,
-            target_type=ct,
-            target_id=target.pk if target is not None else None,
-        )
-        for rid in sorted(ids)
-    ]
-    Notification.objects.bulk_create(rows)
-    if email:
-        addresses = list(User.objects.filter(id__in=ids).exclude(email="").values_list("email", flat=True))
-        if addresses:
-            transaction.on_commit(
-                lambda: send_mail(f"[校本研修] {text[:40]}", f"{text}\n\n{settings.SITE_URL}{url}", None, addresses, fail_silently=True)
-            )
-    return rows
 
 
 def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
@@ -85,13 +48,11 @@ def comment_add(*, author: User, target: models.Model, body: str, parent: Commen
     if names and school_id:
         mentioned = list(User.objects.filter(teacher__name__in=names, teacher__school_id=school_id).exclude(pk=author.pk))
         comment.mentions.set(mentioned)
-        notification_send(
-            recipients=mentioned, kind="mention", text=f"{author.display_name} 在评论中提到了你：{text[:60]}", url=url, target=target
-        )
+        notify("core.mention", recipients=mentioned, context={"author": author.display_name, "text": text[:60]}, url=url, target=target)
     notified = {m.pk for m in comment.mentions.all()} | {author.pk}
     if parent is not None and parent.author_id not in notified:
-        notification_send(
-            recipients=[parent.author_id], kind="reply", text=f"{author.display_name} 回复了你的评论：{text[:60]}", url=url, target=target
+        notify(
+            "core.reply", recipients=[parent.author_id], context={"author": author.display_name, "text": text[:60]}, url=url, target=target
         )
         notified.add(parent.author_id)
     # A record may name who follows its thread (e.g. an observation: observer and observed).
@@ -100,8 +61,12 @@ def comment_add(*, author: User, target: models.Model, body: str, parent: Commen
         followers = [uid for uid in audience() if uid not in notified]
         if followers:
             label = str(target)[:40]
-            notification_send(
-                recipients=followers, kind="comment", text=f"{author.display_name} 评论了「{label}」：{text[:60]}", url=url, target=target
+            notify(
+                "core.comment",
+                recipients=followers,
+                context={"author": author.display_name, "record": label, "text": text[:60]},
+                url=url,
+                target=target,
             )
     return comment
 

@@ -1,6 +1,6 @@
 """What the requirements engine can count from the 学时 ledger: hours, by category."""
 
-from xiaoben.requirements.registry import Choice, QueryMetric, RecordRow, register, safe_reverse
+from xiaoben.requirements.registry import Choice, PlanPhrase, QueryMetric, RecordRow, register, safe_reverse
 
 from .models import HourCategory, HourEntry
 
@@ -35,5 +35,6 @@ register(
         filters={"categories": Choice("类别", "category__in", tuple(HourCategory.choices))},
         help="学时台账合计（未删除的记录），可按类别筛选",
         describe_row=_row,
+        plan_phrases=(PlanPhrase(r"学时", "培训学时", rank=34, counts_duration=True),),
     )
 )

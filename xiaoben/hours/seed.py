@@ -181,14 +181,14 @@ def _claims(ctx, terms_by_school) -> None:
             reviews.append(ClaimReview(claim=claim, step="region", decision="reject", reviewer=researcher, reason=reason))
     from django.urls import reverse
 
-    from xiaoben.core.services import notification_send
+    from xiaoben.core.notifications import notify
 
     for claim in TrainingClaim.objects.filter(school=school, status="rejected").select_related("teacher"):
         where = "学校审核" if claim.step == "school" else "区县审核"
-        notification_send(
+        notify(
+            "hours.claim_rejected",
             recipients=[claim.teacher.user_id],
-            kind="hours_claim",
-            text=f"您的学时申报「{claim.title}」在{where}被退回：{claim.reject_reason}",
+            context={"title": claim.title, "step": where, "reason": claim.reject_reason},
             url=reverse("hours:claim_detail", args=[claim.pk]),
             target=claim,
         )

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from xiaoben.core.notifications import notify
 from xiaoben.core.terms import require_date_open
 
 from .models import HourCategory, HourEntry, HourSource
@@ -133,8 +134,6 @@ def _claim_url(claim) -> str:
 
 
 def _notify_next(claim) -> None:
-    from xiaoben.core.services import notification_send
-
     if claim.step == "school":
         ids = _school_approvers(claim.school_id)
         where = "学校审核"
@@ -143,10 +142,10 @@ def _notify_next(claim) -> None:
         where = "区县审核"
     ids = [i for i in ids if i != claim.teacher.user_id]
     if ids:
-        notification_send(
+        notify(
+            "hours.claim_review",
             recipients=ids,
-            kind="hours_claim_review",
-            text=f"{claim.teacher.name} 的学时申报「{claim.title}」（{claim.hours}学时）等待{where}。",
+            context={"teacher": claim.teacher.name, "title": claim.title, "hours": claim.hours, "step": where},
             url=_claim_url(claim),
             target=claim,
         )
@@ -267,8 +266,6 @@ def _locked_claim(claim, user):
 @transaction.atomic
 def claim_approve(*, claim, user, comment: str = ""):
     """Pass the current step. The last step credits the hours to the ledger exactly once."""
-    from xiaoben.core.services import notification_send
-
     from .models import ClaimDecision, ClaimReview, ClaimStatus
 
     claim = _locked_claim(claim, user)
@@ -280,10 +277,10 @@ def claim_approve(*, claim, user, comment: str = ""):
         claim.step = chain[idx + 1]
         claim.reached_region = claim.reached_region or claim.step == "region"
         claim.save(update_fields=["step", "reached_region", "updated_at"])
-        notification_send(
+        notify(
+            "hours.claim_passed",
             recipients=[claim.teacher.user_id],
-            kind="hours_claim",
-            text=f"您的学时申报「{claim.title}」已通过{step_label}，等待{claim.get_step_display()}。",
+            context={"title": claim.title, "step": step_label, "next": claim.get_step_display()},
             url=_claim_url(claim),
             target=claim,
         )
@@ -292,10 +289,10 @@ def claim_approve(*, claim, user, comment: str = ""):
     claim.status, claim.decided_at = ClaimStatus.APPROVED, timezone.now()
     claim.save(update_fields=["status", "decided_at", "updated_at"])
     _credit_claim(claim)
-    notification_send(
+    notify(
+        "hours.claim_approved",
         recipients=[claim.teacher.user_id],
-        kind="hours_claim",
-        text=f"您的学时申报「{claim.title}」已通过{step_label}，{claim.hours}学时已计入学时档案。",
+        context={"title": claim.title, "step": step_label, "hours": claim.hours},
         url=_claim_url(claim),
         target=claim,
     )
@@ -329,8 +326,6 @@ def claim_reject(*, claim, user, reason: str):
     """Send the claim back to the teacher. A reason is required at every step."""
     from django.core.exceptions import ValidationError
 
-    from xiaoben.core.services import notification_send
-
     from .models import ClaimDecision, ClaimReview, ClaimStatus
 
     reason = (reason or "").strip()
@@ -343,10 +338,10 @@ def claim_reject(*, claim, user, reason: str):
     ClaimReview.objects.create(claim=claim, step=claim.step, decision=ClaimDecision.REJECT, reviewer=user, reason=reason)
     claim.status, claim.reject_reason, claim.decided_at = ClaimStatus.REJECTED, reason, timezone.now()
     claim.save(update_fields=["status", "reject_reason", "decided_at", "updated_at"])
-    notification_send(
+    notify(
+        "hours.claim_rejected",
         recipients=[claim.teacher.user_id],
-        kind="hours_claim",
-        text=f"您的学时申报「{claim.title}」在{step_label}被退回：{reason}",
+        context={"title": claim.title, "step": step_label, "reason": reason},
         url=_claim_url(claim),
         target=claim,
     )

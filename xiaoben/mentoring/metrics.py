@@ -2,11 +2,13 @@
 people of an active pair in the observation's school year (CONTRACT fields only)."""
 
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from xiaoben.observations.models import Observation
-from xiaoben.requirements.registry import QueryMetric, RecordRow, register, safe_reverse
+from xiaoben.requirements.audiences import AudienceContext, AudienceKind, register_audience
+from xiaoben.requirements.registry import PlanPhrase, QueryMetric, RecordRow, Starter, register, safe_reverse
 
-COUNTED = Q(status="submitted")
+COUNTED = Observation.COUNTED
 
 
 def _row(o: Observation) -> RecordRow:
@@ -35,6 +37,8 @@ register(
         help="徒弟听本人师傅的课（结对当学年）",
         describe_row=_row,
         records_select=("observer", "teacher"),
+        plan_phrases=(PlanPhrase(r"徒弟.{0,6}听.{0,4}师傅|听师傅", "徒弟听师傅的课", rank=10, applies_to="mentees"),),
+        starters=(Starter("mentee_observes_30", "徒弟听师傅的课每年不少于30节", "school_year", 30, rank=90, applies_to="mentees"),),
     )
 )
 
@@ -55,5 +59,25 @@ register(
         help="师傅听本人徒弟的课（结对当学年）",
         describe_row=_row,
         records_select=("observer", "teacher"),
+        plan_phrases=(PlanPhrase(r"师傅.{0,6}听.{0,4}徒弟|听徒弟", "师傅听徒弟的课", rank=11, applies_to="mentors"),),
     )
 )
+
+
+# 师傅 and 徒弟: the people in an active pair of the term's school year (requirements'
+# audiences registry; the engine knows nothing about mentoring).
+def _pairs(ctx: AudienceContext) -> list[tuple[int, int]]:
+    from .models import Mentorship
+
+    return ctx.cached(
+        "mentorships",
+        lambda: list(
+            Mentorship.objects.filter(school_id=ctx.school.pk, school_year_id=ctx.term.school_year_id, is_active=True).values_list(
+                "mentor_id", "mentee_id"
+            )
+        ),
+    )
+
+
+register_audience(AudienceKind("mentors", _("师傅"), lambda ctx, r: {m for m, _e in _pairs(ctx)}, rank=40))
+register_audience(AudienceKind("mentees", _("徒弟"), lambda ctx, r: {e for _m, e in _pairs(ctx)}, rank=50))

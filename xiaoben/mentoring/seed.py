@@ -52,7 +52,8 @@ def seed(ctx: SeedContext) -> None:
         mentors = [t for t in teachers if t.pk not in new_ids and (t.teaching_years(today) or 0) >= 5]
         together: dict[tuple[int, int], int] = defaultdict(int)
         rows = (
-            Observation.objects.filter(school=school, status="submitted")
+            Observation.objects.counted()
+            .filter(school=school)
             .filter(Q(observer_id__in=new_ids) | Q(teacher_id__in=new_ids))
             .values("observer_id", "teacher_id")
             .annotate(c=Count("id"))
@@ -146,9 +147,11 @@ def _reports(ctx, school, year, pairs, *, missing: bool) -> None:
     start = bounds[0]
     per_month: dict[tuple[int, int, dt.date], int] = defaultdict(int)
     ids = {p.mentor_id for p in pairs} | {p.mentee_id for p in pairs}
-    for obs, tea, day in Observation.objects.filter(
-        school=school, status="submitted", lesson_date__gte=start, lesson_date__lte=today, observer_id__in=ids, teacher_id__in=ids
-    ).values_list("observer_id", "teacher_id", "lesson_date"):
+    for obs, tea, day in (
+        Observation.objects.counted()
+        .filter(school=school, lesson_date__gte=start, lesson_date__lte=today, observer_id__in=ids, teacher_id__in=ids)
+        .values_list("observer_id", "teacher_id", "lesson_date")
+    ):
         per_month[(obs, tea, day.replace(day=1))] += 1
     grace = grace_days(school)
     reports = []

@@ -60,8 +60,8 @@ def pair_observations(school_id: int, school_year_id: int, start: dt.date, end: 
     pairs = Mentorship.objects.filter(school_year_id=school_year_id, school_id=school_id)
     forward = Exists(pairs.filter(mentor_id=OuterRef("observer_id"), mentee_id=OuterRef("teacher_id")))
     backward = Exists(pairs.filter(mentor_id=OuterRef("teacher_id"), mentee_id=OuterRef("observer_id")))
-    return Observation.objects.filter(school_id=school_id, status="submitted", lesson_date__gte=start, lesson_date__lte=end).filter(
-        forward | backward
+    return (
+        Observation.objects.counted().filter(school_id=school_id, lesson_date__gte=start, lesson_date__lte=end).filter(forward | backward)
     )
 
 
@@ -193,7 +193,7 @@ def attach_report_status(progress: list[PairProgress], *, bounds, today: dt.date
 def month_counts(pair: Mentorship, month: dt.date) -> dict[str, int]:
     """The month's counts for a 月报表, from the records."""
     end = next_month(month) - dt.timedelta(days=1)
-    base = Observation.objects.filter(school_id=pair.school_id, status="submitted", lesson_date__gte=month, lesson_date__lte=end)
+    base = Observation.objects.counted().filter(school_id=pair.school_id, lesson_date__gte=month, lesson_date__lte=end)
     agg = base.aggregate(
         mentee_observed=Count("id", filter=Q(observer_id=pair.mentee_id, teacher_id=pair.mentor_id)),
         mentor_observed=Count("id", filter=Q(observer_id=pair.mentor_id, teacher_id=pair.mentee_id)),
@@ -239,7 +239,8 @@ def mentor_suggestions(*, school, school_year: SchoolYear, today: dt.date) -> tu
     together: dict[tuple[int, int], int] = defaultdict(int)
     if new_ids:
         rows = (
-            Observation.objects.filter(school=school, status="submitted")
+            Observation.objects.counted()
+            .filter(school=school)
             .filter(Q(observer_id__in=new_ids) | Q(teacher_id__in=new_ids))
             .values("observer_id", "teacher_id")
             .annotate(n=Count("id"))

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 
-from xiaoben.core.services import notification_send
+from xiaoben.core.notifications import notify
 from xiaoben.core.terms import require_date_open, require_school_year_open
 from xiaoben.core.validation import require_lengths
 from xiaoben.org.models import School, SchoolYear, Teacher
@@ -128,10 +128,10 @@ def mentorships_create_bulk(
             )
         )
     recipients = {p.mentor.user_id for p in out} | {p.mentee.user_id for p in out}
-    notification_send(
+    notify(
+        "mentoring.paired",
         recipients=recipients,
-        kind="mentoring.paired",
-        text=f"{school_year.name}师徒结对名单已公布，请查看结对协议和听课要求。",
+        context={"year": school_year.name},
         url=reverse("mentoring:list"),
     )
     return out
@@ -276,10 +276,10 @@ def reports_remind(*, overdue: list[tuple[Mentorship, list[dt.date]]]) -> int:
         if not months:
             continue
         names = "、".join(f"{m.month}月" for m in months)
-        notification_send(
+        notify(
+            "mentoring.report_overdue",
             recipients=[pair.mentor.user_id, pair.mentee.user_id],
-            kind="mentoring.report_overdue",
-            text=f"师徒结对月报表（{names}）尚未填报，请师徒双方尽快填写。",
+            context={"months": names},
             url=reverse("mentoring:detail", args=[pair.pk]),
             target=pair,
         )

@@ -43,9 +43,11 @@ def mentoring_section(period):
     active = Mentorship.objects.filter(pk__in=[p.pk for p in pairs])
     fwd = Exists(active.filter(mentee_id=OuterRef("observer_id"), mentor_id=OuterRef("teacher_id")))
     back = Exists(active.filter(mentor_id=OuterRef("observer_id"), mentee_id=OuterRef("teacher_id")))
-    base = Observation.objects.filter(
-        school_id__in=period.school_ids, status="submitted", lesson_date__gte=period.start, lesson_date__lte=period.end
-    ).select_related("observer", "teacher")
+    base = (
+        Observation.objects.counted()
+        .filter(school_id__in=period.school_ids, lesson_date__gte=period.start, lesson_date__lte=period.end)
+        .select_related("observer", "teacher")
+    )
     guide = period.figure("mentoring.guide", "指导课（徒弟听师傅）", base.filter(fwd), unit="节", describe=_obs_row)
     report = period.figure("mentoring.report", "汇报课（师傅听徒弟）", base.filter(back), unit="节", describe=_obs_row)
     both = period.figure("mentoring.total", "师徒互相听课", base.filter(fwd | back), unit="节", describe=_obs_row)

@@ -15,16 +15,11 @@ def cards(request, scope, term):
     tid = scope.teacher_id
     # Only rows with me on either side can count: two index lookups, not the school's whole term.
     counts = Observation.objects.filter(Q(observer_id=tid) | Q(teacher_id=tid), term=term).aggregate(
-        given=Count("id", filter=Q(observer_id=tid, status=ObservationStatus.SUBMITTED)),
-        received=Count("id", filter=Q(teacher_id=tid, status=ObservationStatus.SUBMITTED)),
+        given=Count("id", filter=Q(observer_id=tid) & Observation.COUNTED),
+        received=Count("id", filter=Q(teacher_id=tid) & ~Q(observer_id=tid) & Observation.COUNTED),
         drafts=Count("id", filter=Q(observer_id=tid, status=ObservationStatus.DRAFT)),
     )
-    latest = (
-        Observation.objects.filter(teacher_id=tid, status=ObservationStatus.SUBMITTED)
-        .select_related("observer")
-        .order_by("-lesson_date", "-id")
-        .first()
-    )
+    latest = Observation.objects.counted().filter(teacher_id=tid).select_related("observer").order_by("-lesson_date", "-id").first()
     flags = 0
     if scope.is_group_leader or scope.is_school_admin:
         flags = visible_to(request.user, FeedbackFlag).filter(resolved_at__isnull=True).count()

@@ -1,14 +1,14 @@
 """What the requirements engine can count from 听课记录 (see requirements/registry.py).
 
-Only submitted, not deleted observations count (CONTRACT fields only)."""
+What counts is `Observation.COUNTED` (submitted, not deleted)."""
 
 from django.db.models import F, Q
 
-from xiaoben.requirements.registry import Choice, QueryMetric, RecordRow, register, safe_reverse
+from xiaoben.requirements.registry import Choice, PlanPhrase, QueryMetric, RecordRow, Starter, register, safe_reverse
 
 from .models import Observation, ObservationKind
 
-COUNTED = Q(status="submitted")
+COUNTED = Observation.COUNTED
 KINDS = {"kinds": Choice("课型", "kind__in", tuple(ObservationKind.choices))}
 
 
@@ -44,6 +44,8 @@ register(
         help="本人听别人的课（已提交的听课记录），可按课型筛选",
         describe_row=_row,
         records_select=("teacher",),
+        plan_phrases=(PlanPhrase(r"听.{0,3}课", "听课", rank=29),),
+        starters=(Starter("observe_20", "每学期听课不少于20节", "term", 20, rank=10),),
     )
 )
 

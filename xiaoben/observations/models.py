@@ -27,6 +27,9 @@ class ObservationStatus(models.TextChoices):
 
 
 class Observation(TimeStampedModel, SoftDeleteModel, VersionedModel):
+    # What counts (听课节数, 被听课, 师徒听课, summaries, cards): submitted; deleted rows are hidden by `objects`.
+    COUNTED = models.Q(status=ObservationStatus.SUBMITTED)
+
     school = models.ForeignKey("org.School", on_delete=models.CASCADE, related_name="observations", verbose_name=_("学校"))  # CONTRACT
     term = models.ForeignKey("org.Term", on_delete=models.PROTECT, related_name="observations", verbose_name=_("学期"))  # CONTRACT
     observer = models.ForeignKey(

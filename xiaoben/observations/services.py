@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from xiaoben.core.concurrency import save_checked
-from xiaoben.core.services import notification_send
+from xiaoben.core.notifications import notify
 from xiaoben.core.terms import require_term_open
 from xiaoben.core.validation import check_grade, check_lengths
 from xiaoben.org.models import GroupMembership, RoleAssignment, Teacher
@@ -176,10 +176,10 @@ def observation_save(
 
 def _after_submit(obs: Observation) -> None:
     url = reverse("observations:detail", args=[obs.pk])
-    notification_send(
+    notify(
+        "observations.submitted",
         recipients=[obs.teacher.user_id],
-        kind="observation",
-        text=f"{obs.observer.name} 听了您的《{obs.lesson_title}》（{obs.lesson_date:%m月%d日}），评课意见已送达。",
+        context={"observer": obs.observer.name, "lesson": obs.lesson_title, "date": f"{obs.lesson_date:%m月%d日}"},
         url=url,
         target=obs,
     )
@@ -211,10 +211,10 @@ def feedback_flags_check(*, observation: Observation) -> list[FeedbackFlag]:
         ignore_conflicts=True,
     )
     best = matches[0][1]
-    notification_send(
+    notify(
+        "observations.feedback_flagged",
         recipients=flag_reviewers(observation),
-        kind="observation_flag",
-        text=f"{observation.observer.name} 的听课记录《{observation.lesson_title}》评课意见与其他记录高度相似（{best:.0%}），请核查。",
+        context={"observer": observation.observer.name, "lesson": observation.lesson_title, "share": f"{best:.0%}"},
         url=reverse("observations:flags"),
         target=observation,
     )

@@ -9,12 +9,12 @@ from django.core.exceptions import ValidationError
 
 from xiaoben.core.forms import StyledFormMixin
 
-from . import roster
+from . import roster, services
 from .choices import GRADE_NAMES, STAGE_GRADES, SUBJECTS, Education, Gender, GroupKind, Title
 from .models import Group, School, Teacher
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
-MAX_WEEKS = 26
+MAX_WEEKS = services.MAX_TERM_WEEKS
 
 
 def _subject_choices(blank: str = "—"):
@@ -221,10 +221,10 @@ class GroupForm(StyledFormMixin, forms.Form):
             self.add_error("name", f"本校已有名为「{name}」的小组。")
         if data.get("kind") == GroupKind.PREP and not data.get("parent"):
             self.add_error("parent", "备课组须选择所属教研组。")
-        leaders = set(data.get("leaders") or [])
-        deputies = set(data.get("deputies") or [])
-        if leaders & deputies:
-            self.add_error("deputies", "同一位教师不能既是组长又是副组长。")
+        try:
+            services.group_roles_check(leader_ids=data.get("leaders") or [], deputy_ids=data.get("deputies") or [])
+        except ValidationError as e:
+            self.add_error(None, e)
         return data
 
 
@@ -251,10 +251,11 @@ class TermForm(StyledFormMixin, forms.Form):
     def clean(self):
         data = super().clean()
         start, end = data.get("start_date"), data.get("end_date")
-        if start and end and end <= start:
-            self.add_error("end_date", "学期结束日期必须晚于开学日期。")
-        if start and end and (end - start).days > 7 * MAX_WEEKS:
-            self.add_error("end_date", f"一个学期不应超过{MAX_WEEKS}周，请核对日期。")
+        if start and end:
+            try:
+                services.term_dates_check(start, end)
+            except ValidationError as e:
+                self.add_error(None, e)
         return data
 
 

@@ -87,12 +87,28 @@ def school_year_get_or_create(*, school: School, start_year: int) -> SchoolYear:
     return SchoolYear.objects.get_or_create(school=school, start_year=start_year)[0]
 
 
+MAX_TERM_WEEKS = 26  # a term longer than half a year is a typo in a date
+
+
+def term_dates_check(start_date: dt.date, end_date: dt.date) -> None:
+    """A term ends after it starts and lasts at most 26 weeks (forms show the same message)."""
+    if end_date <= start_date:
+        raise ValidationError({"end_date": "学期结束日期必须晚于开学日期。"})
+    if (end_date - start_date).days > 7 * MAX_TERM_WEEKS:
+        raise ValidationError({"end_date": f"一个学期不应超过{MAX_TERM_WEEKS}周，请核对日期。"})
+
+
+def group_roles_check(*, leader_ids, deputy_ids) -> None:
+    """组长 and 副组长 are different people."""
+    if set(leader_ids) & set(deputy_ids or []):
+        raise ValidationError({"deputies": "同一位教师不能既是组长又是副组长。"})
+
+
 @transaction.atomic
 def term_create(
     *, school: School, start_year: int, number: int, start_date: dt.date, end_date: dt.date, holiday_weeks: list[int] | None = None
 ) -> Term:
-    if end_date <= start_date:
-        raise ValidationError("学期结束日期必须晚于开始日期。")
+    term_dates_check(start_date, end_date)
     overlapping = Term.objects.filter(school=school, start_date__lte=end_date, end_date__gte=start_date)
     if overlapping.exists():
         raise ValidationError(f"与已有学期「{overlapping.first()}」的日期重叠。")
@@ -111,8 +127,7 @@ def term_create(
 
 
 def term_update(*, term: Term, start_date: dt.date, end_date: dt.date, holiday_weeks: list[int]) -> Term:
-    if end_date <= start_date:
-        raise ValidationError("学期结束日期必须晚于开始日期。")
+    term_dates_check(start_date, end_date)
     if Term.objects.filter(school_id=term.school_id, start_date__lte=end_date, end_date__gte=start_date).exclude(pk=term.pk).exists():
         raise ValidationError("与已有学期的日期重叠。")
     term.start_date, term.end_date = start_date, end_date
@@ -139,6 +154,7 @@ def group_create(
 def group_set_members(*, group: Group, leader_ids: list[int], member_ids: list[int], deputy_ids: list[int] | None = None) -> None:
     """Set who leads and who belongs; only teachers of the group's school."""
     deputy_ids = deputy_ids or []
+    group_roles_check(leader_ids=leader_ids, deputy_ids=deputy_ids)
     wanted = {tid: MemberRole.MEMBER for tid in member_ids}
     wanted.update({tid: MemberRole.DEPUTY for tid in deputy_ids})
     wanted.update({tid: MemberRole.LEADER for tid in leader_ids})

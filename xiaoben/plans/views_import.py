@@ -15,7 +15,8 @@ from django.shortcuts import redirect, render
 from xiaoben.core.scope import scope_for
 from xiaoben.org.models import Group, Term
 from xiaoben.org.selectors import current_term
-from xiaoben.requirements.models import Audience, Period
+from xiaoben.requirements.audiences import audience_choices
+from xiaoben.requirements.models import Period
 from xiaoben.requirements.plan_import import text_from_upload
 
 from . import predicates as can
@@ -65,7 +66,7 @@ def plan_import(request):
         "owner_choices": ItemOwner.choices,
         "key_choices": SectionKey.choices,
         "period_choices": Period.choices,
-        "audience_choices": [c for c in Audience.choices if c[0] not in ("group", "role")],
+        "audience_choices": audience_choices(simple=True),
     }
     form = ImportForm(request.POST or None, request.FILES or None)
     step = request.POST.get("step")

@@ -59,9 +59,7 @@ def compare(scope: Scope, *, start: dt.date, end: dt.date, year: int) -> dict:
         "school_id",
         "kind",
     )
-    obs = _grouped(
-        Observation.objects.filter(school_id__in=ids, status="submitted", lesson_date__gte=start, lesson_date__lte=end), "school_id"
-    )
+    obs = _grouped(Observation.objects.counted().filter(school_id__in=ids, lesson_date__gte=start, lesson_date__lte=end), "school_id")
     wr = {
         r["school_id"]: r
         for r in Writing.objects.filter(school_id__in=ids, written_on__gte=start, written_on__lte=end)
@@ -114,7 +112,7 @@ def breakdown(school_id: int, measure: str, *, start: dt.date, end: dt.date) -> 
         labels = dict(ActivityKind.choices)
         return [{"month": r["m"], "label": labels.get(r["kind"], r["kind"]), "n": r["n"]} for r in rows]
     if measure == "observations":
-        qs = Observation.objects.filter(school_id=school_id, status="submitted", lesson_date__gte=start, lesson_date__lte=end)
+        qs = Observation.objects.counted().filter(school_id=school_id, lesson_date__gte=start, lesson_date__lte=end)
         return [
             {"month": r["m"], "label": r["subject"] or "—", "n": r["n"]}
             for r in qs.annotate(m=TruncMonth("lesson_date"))

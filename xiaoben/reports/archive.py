@@ -206,7 +206,8 @@ def _build_archive(*, actor: Scope, term: Term, job_id=None, full: bool = True) 
         for tid in g.memberships.values_list("teacher_id", flat=True):
             membership.setdefault(tid, g.name)
     obs = list(
-        Observation.objects.filter(term=term, school=school, status="submitted")
+        Observation.objects.counted()
+        .filter(term=term, school=school)
         .select_related("observer", "teacher", "term__school_year", "rubric", "school")
         .prefetch_related("scores__item")
         .order_by("observer__staff_no", "lesson_date", "pk")
@@ -281,9 +282,7 @@ def _build_archive(*, actor: Scope, term: Term, job_id=None, full: bool = True) 
     _, _, data = stats_xlsx(school=school, year=term.end_date.year)
     w.add(f"05统计/{term.end_date.year}年学时统计.xlsx", data, kind="统计")
     _, _, data = observations_xlsx(
-        Observation.objects.filter(term=term, school=school, status="submitted")
-        .select_related("observer", "teacher")
-        .order_by("lesson_date")
+        Observation.objects.counted().filter(term=term, school=school).select_related("observer", "teacher").order_by("lesson_date")
     )
     w.add("05统计/听课记录一览.xlsx", data, kind="统计")
     w.add(

@@ -108,7 +108,8 @@ def observation_book(teacher, term) -> dict:
     from xiaoben.observations.models import Observation
 
     obs = list(
-        Observation.objects.filter(observer=teacher, term=term, status="submitted")
+        Observation.objects.counted()
+        .filter(observer=teacher, term=term)
         .select_related("teacher", "term__school_year")
         .order_by("lesson_date", "period", "pk")
     )
@@ -176,8 +177,8 @@ def portfolio(teacher, school_year) -> dict:
     terms = list(school_year.terms.order_by("number"))
     start = min((t.start_date for t in terms), default=dt.date(school_year.start_year, 9, 1))
     end = max((t.end_date for t in terms), default=dt.date(school_year.start_year + 1, 8, 31))
-    obs = Observation.objects.filter(Q(observer=teacher) | Q(teacher=teacher), term__in=terms, status="submitted").select_related(
-        "teacher", "observer"
+    obs = (
+        Observation.objects.counted().filter(Q(observer=teacher) | Q(teacher=teacher), term__in=terms).select_related("teacher", "observer")
     )
     given = [o for o in obs if o.observer_id == teacher.pk]
     received = [o for o in obs if o.teacher_id == teacher.pk and o.observer_id != teacher.pk]

@@ -5,7 +5,7 @@
 
     @section("observations", title="听课评课", order=40)
     def observations(period):
-        qs = Observation.objects.filter(period.q(school="school", term="term"), status="submitted")
+        qs = Observation.objects.counted().filter(period.q(school="school", term="term"))
         total = period.figure("observations.total", "听课总节数", qs, unit="节")
         return Section(paragraphs=[P("全学期共听课{total}。", total=total)])
 

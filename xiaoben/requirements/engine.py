@@ -32,10 +32,11 @@ from decimal import Decimal
 from django.db.models import Q
 from django.urls import get_script_prefix, get_urlconf, reverse
 
-from xiaoben.org.models import GroupMembership, RoleAssignment, School, Teacher, Term
+from xiaoben.org.models import School, Teacher, Term
 
 from . import periods
-from .models import Audience, Period, Requirement, Status
+from .audiences import AudienceContext, get_audience
+from .models import Period, Requirement, Status
 from .registry import QueryMetric, get_metric
 
 STATUS_LABELS = {Status.MET: "达标", Status.ON_TRACK: "进行中", Status.BEHIND: "落后"}
@@ -222,66 +223,6 @@ def judged_from(teacher: Teacher, start: dt.date) -> dt.date:
     return teacher.judged_from(start)
 
 
-class _Audiences:
-    """Who each requirement applies to; loads memberships/mentorships/roles once, only if needed."""
-
-    def __init__(self, school: School, term: Term, teachers: list[Teacher], on: dt.date):
-        self.school, self.term, self.on = school, term, on
-        self.teachers = teachers
-        self.all_ids = {t.pk for t in teachers}
-        self._members = None
-        self._mentor = None
-        self._roles = None
-
-    def _memberships(self):
-        if self._members is None:
-            self._members = list(
-                GroupMembership.objects.filter(group__school_id=self.school.pk, group__is_active=True).values_list(
-                    "teacher_id", "group_id", "role", "group__kind"
-                )
-            )
-        return self._members
-
-    def _mentorships(self):
-        if self._mentor is None:
-            from xiaoben.mentoring.models import Mentorship
-
-            self._mentor = list(
-                Mentorship.objects.filter(school_id=self.school.pk, school_year_id=self.term.school_year_id, is_active=True).values_list(
-                    "mentor_id", "mentee_id"
-                )
-            )
-        return self._mentor
-
-    def _role_rows(self):
-        if self._roles is None:
-            self._roles = list(RoleAssignment.objects.filter(school_id=self.school.pk).values_list("role", "user_id"))
-        return self._roles
-
-    def ids(self, r: Requirement) -> set[int]:
-        a = r.applies_to
-        if a == Audience.ALL:
-            return set(self.all_ids)
-        if a == Audience.GROUP:
-            return {tid for tid, gid, _, _ in self._memberships() if gid == r.group_id} & self.all_ids
-        if a == Audience.GROUP_LEADERS:
-            return {
-                tid
-                for tid, _, role, kind in self._memberships()
-                if role in ("leader", "deputy") and (not r.group_kind or kind == r.group_kind)
-            } & self.all_ids
-        if a == Audience.NEW_TEACHERS:
-            return {t.pk for t in self.teachers if t.is_new(self.on)}
-        if a == Audience.MENTORS:
-            return {m for m, _ in self._mentorships()} & self.all_ids
-        if a == Audience.MENTEES:
-            return {e for _, e in self._mentorships()} & self.all_ids
-        if a == Audience.ROLE:
-            users = {uid for role, uid in self._role_rows() if role == r.role}
-            return {t.pk for t in self.teachers if t.user_id in users}
-        return set()
-
-
 class _Windows:
     def __init__(self, school: School, term: Term, on: dt.date):
         self.school, self.term, self.on = school, term, on
@@ -371,7 +312,7 @@ def _evaluate(r: Requirement, teacher: Teacher, window: periods.Window, values, 
 
 
 def _compute(school, term, on, teachers, requirements, teacher_id=None) -> dict[tuple[int, int], Progress]:
-    audiences = _Audiences(school, term, teachers, on)
+    audiences = AudienceContext(school, term, teachers, on)
     windows = _Windows(school, term, on)
     values = _Values(school.pk, teacher_id)
     by_id = {t.pk: t for t in teachers}
@@ -381,7 +322,8 @@ def _compute(school, term, on, teachers, requirements, teacher_id=None) -> dict[
         metric = get_metric(r.metric)
         if metric is None:
             continue  # a metric whose app is gone: the requirement shows nothing rather than breaking
-        who = audiences.ids(r)
+        kind = get_audience(r.applies_to)
+        who = kind.resolve(audiences, r) & audiences.all_ids if kind else set()
         if not who:
             continue
         window = windows.get(r.period)
@@ -411,8 +353,11 @@ def progress_for_school(school: School, term: Term | None = None, on: dt.date | 
     return ProgressGrid(school, term, on, teachers, reqs, _compute(school, term, on, teachers, reqs))
 
 
-def progress_for_teacher(teacher: Teacher, term: Term | None = None, on: dt.date | None = None) -> list[Progress]:
-    """One teacher's progress against each requirement that applies to them."""
+def progress_for_teacher(
+    teacher: Teacher, term: Term | None = None, on: dt.date | None = None, *, metric: str | None = None
+) -> list[Progress]:
+    """One teacher's progress against each requirement that applies to them (only those on
+    `metric` when given: a card about one thing asks the engine for that thing)."""
     from xiaoben.org.selectors import current_term
 
     on = on or _today()
@@ -420,6 +365,9 @@ def progress_for_teacher(teacher: Teacher, term: Term | None = None, on: dt.date
     if term is None:
         return []
     school = teacher.school
-    reqs = list(requirements_for(school, term))
+    reqs = requirements_for(school, term)
+    if metric is not None:
+        reqs = reqs.filter(metric=metric)
+    reqs = list(reqs)
     cells = _compute(school, term, on, [teacher], reqs, teacher_id=teacher.pk)
     return [cells[(teacher.pk, r.pk)] for r in reqs if (teacher.pk, r.pk) in cells]

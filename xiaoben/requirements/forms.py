@@ -6,7 +6,8 @@ from xiaoben.core.forms import StyledFormMixin
 from xiaoben.org.choices import GroupKind, Role
 from xiaoben.org.models import Group, SchoolYear
 
-from .models import Audience, Period, Requirement
+from .audiences import audience_choices
+from .models import Period, Requirement
 from .registry import all_metrics, get_metric
 
 
@@ -91,7 +92,7 @@ class ProposalForm(StyledFormMixin, forms.Form):
     filters = forms.JSONField(widget=forms.HiddenInput, required=False)
     group_kind = forms.CharField(widget=forms.HiddenInput, required=False)
     description = forms.CharField(widget=forms.HiddenInput, required=False, max_length=300)
-    applies_to = forms.ChoiceField(label="适用对象", choices=[c for c in Audience.choices if c[0] not in ("group", "role")])
+    applies_to = forms.ChoiceField(label="适用对象", choices=lambda: audience_choices(simple=True))
     period = forms.ChoiceField(label="周期", choices=Period.choices)
     threshold = forms.DecimalField(label="数量", min_value=0.1, max_digits=8, decimal_places=1)
 

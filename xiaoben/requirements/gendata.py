@@ -5,7 +5,7 @@ from __future__ import annotations
 from xiaoben.core.gendata import GenContext
 
 from .models import Requirement, Source
-from .starter import STARTER_SET
+from .starter import starter_set
 
 ORDER = 70
 
@@ -14,6 +14,6 @@ def generate(ctx: GenContext) -> None:
     rows = [
         {"school_id": gs.id, "source": Source.STARTER, "order": 10 + i, "active": True, **spec}
         for gs in ctx.schools
-        for i, spec in enumerate(STARTER_SET)
+        for i, spec in enumerate(starter_set())
     ]
     ctx.writer.insert(Requirement, rows)

@@ -14,14 +14,21 @@ from django.utils.translation import gettext_lazy as _
 from xiaoben.core.models import TimeStampedModel, VersionedModel
 
 
-class Audience(models.TextChoices):
-    ALL = "all", _("全体教师")
-    GROUP = "group", _("指定小组成员")
-    NEW_TEACHERS = "new_teachers", _("新教师（教龄三年内）")
-    MENTORS = "mentors", _("师傅")
-    MENTEES = "mentees", _("徒弟")
-    GROUP_LEADERS = "group_leaders", _("组长")
-    ROLE = "role", _("指定角色")
+class Audience:
+    """The audience keys requirements itself resolves (`audiences.py`); other apps register
+    theirs (mentoring: "mentors", "mentees"). The field's choices come from the registry."""
+
+    ALL = "all"
+    GROUP = "group"
+    NEW_TEACHERS = "new_teachers"
+    GROUP_LEADERS = "group_leaders"
+    ROLE = "role"
+
+
+def _audience_choices():
+    from .audiences import audience_choices
+
+    return audience_choices()
 
 
 class Period(models.TextChoices):
@@ -71,7 +78,7 @@ class Requirement(TimeStampedModel, VersionedModel):
     )
     name = models.CharField(_("要求"), max_length=100)
     description = models.CharField(_("说明/原文"), max_length=300, blank=True)
-    applies_to = models.CharField(_("适用对象"), max_length=20, choices=Audience.choices, default=Audience.ALL)
+    applies_to = models.CharField(_("适用对象"), max_length=20, choices=_audience_choices, default=Audience.ALL)
     group = models.ForeignKey(
         "org.Group", null=True, blank=True, on_delete=models.CASCADE, related_name="requirements", verbose_name=_("小组")
     )
@@ -135,4 +142,6 @@ class Requirement(TimeStampedModel, VersionedModel):
     def audience_label(self) -> str:
         if self.applies_to == Audience.GROUP and self.group_id:
             return str(self.group)
-        return self.get_applies_to_display()
+        from .audiences import audience_label
+
+        return audience_label(self.applies_to)

@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass, field
 from django.core.exceptions import ValidationError
 
 from .models import Audience, Period
+from .registry import PlanPhrase, plan_phrases
 
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 CN_UNITS = {"十": 10, "百": 100, "千": 1000}
@@ -49,65 +50,20 @@ QUANTITY_AFTER_WORD = re.compile(
 class Target:
     pattern: re.Pattern
     metric: str
-    label: str
-    filters: dict = field(default_factory=dict)
-    applies_to: str = Audience.ALL
-    group_kind: str = ""
-    organised: tuple[str, dict] | None = None  # (metric, filters) when the clause says 组织/安排
+    phrase: PlanPhrase
 
 
-def _t(regex: str, metric: str, label: str, **kw) -> Target:
-    return Target(re.compile(regex), metric, label, **kw)
+_TARGETS: list[Target] | None = None
 
 
-# Most specific first: the first target found in a clause wins.
-TARGETS = [
-    _t(r"徒弟.{0,6}听.{0,4}师傅|听师傅", "mentoring.mentee_observed_mentor", "徒弟听师傅的课", applies_to=Audience.MENTEES),
-    _t(r"师傅.{0,6}听.{0,4}徒弟|听徒弟", "mentoring.mentor_observed_mentee", "师傅听徒弟的课", applies_to=Audience.MENTORS),
-    _t(r"读书笔记|读书摘[记抄要录]|读书心得", "writings.count", "读书笔记", filters={"kinds": ["reading_note"]}),
-    _t(r"读后感", "writings.count", "读后感", filters={"kinds": ["book_review"]}),
-    _t(
-        r"读书(?:交流|沙龙|分享|会)",
-        "activities.attended",
-        "参加读书交流",
-        filters={"kinds": ["reading"]},
-        organised=("activities.organised", {"kinds": ["reading"]}),
-    ),
-    _t(r"读.{0,8}(?:专著|书籍|名著|书)", "writings.count", "读书（以读书笔记计）", filters={"kinds": ["reading_note"]}),
-    _t(r"心得", "writings.count", "心得体会", filters={"kinds": ["insight"]}),
-    _t(r"论文|经验总结|教学总结|专题报告", "writings.count", "论文或经验总结", filters={"kinds": ["paper", "experience"]}),
-    _t(r"案例|随笔|叙事", "writings.count", "教学案例或随笔", filters={"kinds": ["case", "narrative"]}),
-    _t(r"反思", "writings.count", "教学反思", filters={"kinds": ["reflection"]}),
-    _t(r"中心发言|主备|主讲", "activities.hosted", "集体备课中心发言", filters={"kinds": ["lesson_prep"]}),
-    _t(r"听.{0,3}课", "observations.given", "听课"),
-    _t(
-        r"公开课|示范课|研讨课|汇报课|展示课|观摩课|公开教学|优质课",
-        "activities.public_lessons_given",
-        "上公开课",
-        organised=("activities.organised", {"kinds": ["open_lesson"]}),
-    ),
-    _t(
-        r"集体备课",
-        "activities.attended",
-        "参加集体备课",
-        filters={"kinds": ["lesson_prep"]},
-        organised=("activities.organised", {"kinds": ["lesson_prep"]}),
-    ),
-    _t(
-        r"讲座",
-        "activities.attended",
-        "参加专题讲座",
-        filters={"kinds": ["lecture"]},
-        organised=("activities.organised", {"kinds": ["lecture"]}),
-    ),
-    _t(
-        r"教研组?(?:活动|教研)|校本教研活动|研修活动|业务学习",
-        "activities.attended",
-        "参加教研活动",
-        organised=("activities.organised", {}),
-    ),
-    _t(r"学时", "hours.total", "培训学时"),
-]
+def targets() -> list[Target]:
+    """What a clause may be about: every metric's `plan_phrases` (each app says how plans name
+    its records), most specific first — this module names no other app's keys."""
+    global _TARGETS
+    if _TARGETS is None:
+        _TARGETS = [Target(re.compile(p.pattern), m.key, p) for m, p in plan_phrases()]
+    return _TARGETS
+
 
 # Summaries of what was done (开展了4次, 共进行了), set phrases that contain a numeral
 # (一课多研, 四个一) and recordings watched are not quotas.
@@ -162,7 +118,9 @@ class Proposal:
 
     @property
     def applies_to_label(self) -> str:
-        return Audience(self.applies_to).label
+        from .audiences import audience_label
+
+        return audience_label(self.applies_to)
 
     @property
     def metric_label(self) -> str:
@@ -287,25 +245,26 @@ def extract(text: str) -> list[Proposal]:
                 carried = _period(clause)
             if not period:
                 continue
-            target = next((t for t in TARGETS if t.pattern.search(clause)), None)
+            target = next((t for t in targets() if t.pattern.search(clause)), None)
             if target is None:
                 continue
-            if any(d in clause for d in DURATION_UNITS) and target.metric != "hours.total" and _quantity(clause) is None:
+            phrase = target.phrase
+            if any(d in clause for d in DURATION_UNITS) and not phrase.counts_duration and _quantity(clause) is None:
                 continue
             value = _quantity(clause)
             if not value:
                 continue
-            metric, filters, label = target.metric, dict(target.filters), target.label
-            applies_to, group_kind = target.applies_to, target.group_kind
-            if target.organised and ORGANISING.search(clause) and (LEADERS.search(sentence) or target.metric == "activities.attended"):
-                metric, filters = target.organised
+            metric, filters, label = target.metric, dict(phrase.filters), phrase.label
+            applies_to, group_kind = phrase.applies_to, phrase.group_kind
+            if phrase.organised and ORGANISING.search(clause) and (LEADERS.search(sentence) or phrase.organising_alone):
+                metric, filters = phrase.organised[0], dict(phrase.organised[1])
                 applies_to, group_kind = Audience.GROUP_LEADERS, "subject"
                 label = "组织" + label.removeprefix("参加").removeprefix("上")
-            elif target.organised and LEADERS.search(clause):
-                metric, filters = target.organised
+            elif phrase.organised and LEADERS.search(clause):
+                metric, filters = phrase.organised[0], dict(phrase.organised[1])
                 applies_to, group_kind = Audience.GROUP_LEADERS, "subject"
-            if metric == "writings.count" and "字" in clause and re.search(rf"(?:{NUM})\s*字", clause):
-                metric = "writings.chars"
+            elif phrase.in_chars and "字" in clause and re.search(rf"(?:{NUM})\s*字", clause):
+                metric = phrase.in_chars
             if applies_to == Audience.ALL and NEW_TEACHERS.search(sentence):
                 applies_to = Audience.NEW_TEACHERS
             threshold = int(value) if value == int(value) else value

@@ -61,6 +61,43 @@ def safe_reverse(name: str, *args) -> str | None:
         return None
 
 
+@dataclass(frozen=True)
+class PlanPhrase:
+    """How a plan states a quota on this metric (每学期听课不少于20节 → "听.{0,3}课").
+
+    rank: phrases of every metric are tried in rank order, the first found in a clause wins
+          (the most specific first: 听师傅的课 before 听课).
+    organised: (metric key, filters) when the clause says 组织/安排 and leaders are meant.
+    organising_alone: 组织 alone (without 组长 in the sentence) means the organised metric.
+    in_chars: the metric to use when the clause counts 字 (篇 → 字数).
+    counts_duration: 课时/小时 are this metric's unit, not a duration to skip."""
+
+    pattern: str
+    label: str
+    rank: int = 50
+    filters: dict = field(default_factory=dict)
+    applies_to: str = "all"
+    group_kind: str = ""
+    organised: tuple[str, dict] | None = None
+    organising_alone: bool = False
+    in_chars: str = ""
+    counts_duration: bool = False
+
+
+@dataclass(frozen=True)
+class Starter:
+    """A 常用要求 on this metric, adopted by a school in one click (`starter_set_adopt`)."""
+
+    key: str
+    name: str
+    period: str
+    threshold: int
+    rank: int = 50  # position in the starter set
+    filters: dict = field(default_factory=dict)
+    applies_to: str = "all"
+    group_kind: str = ""
+
+
 @dataclass
 class QueryMetric:
     """A metric answered by one GROUP BY over one model.
@@ -87,6 +124,8 @@ class QueryMetric:
     records_select: tuple[str, ...] = ()
     default_filters: dict = field(default_factory=dict)
     filter_names_the_thing: bool = False  # "读书笔记" says more than "字数（读书笔记）"
+    plan_phrases: tuple[PlanPhrase, ...] = ()  # how plans state quotas on it (requirements.plan_import)
+    starters: tuple[Starter, ...] = ()  # the 常用要求 on it (requirements.starter)
 
     # -- building blocks -------------------------------------------------
     def _manager(self):
@@ -225,3 +264,14 @@ def all_metrics() -> list[QueryMetric]:
 
 def metric_choices() -> list[tuple[str, str]]:
     return [(m.key, f"{m.label}（{m.unit}）") for m in all_metrics()]
+
+
+def plan_phrases() -> list[tuple[QueryMetric, PlanPhrase]]:
+    """Every metric's plan phrases, most specific first (by rank, then metric key)."""
+    rows = [(m, p) for m in all_metrics() for p in m.plan_phrases]
+    return sorted(rows, key=lambda mp: (mp[1].rank, mp[0].key))
+
+
+def starters() -> list[tuple[QueryMetric, Starter]]:
+    rows = [(m, s) for m in all_metrics() for s in m.starters]
+    return sorted(rows, key=lambda ms: (ms[1].rank, ms[0].key))

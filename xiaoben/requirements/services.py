@@ -12,7 +12,7 @@ from xiaoben.org.models import Group, School, SchoolYear
 
 from .models import Audience, Period, Requirement, Source
 from .registry import get_metric
-from .starter import STARTER_SET
+from .starter import starter_set
 
 EDITABLE = [
     "name",
@@ -213,7 +213,7 @@ def starter_set_adopt(*, school: School, user=None) -> list[Requirement]:
     school does not have yet (by key), so adopting twice changes nothing and edits are kept."""
     have = set(Requirement.objects.filter(school=school).exclude(starter_key="").values_list("starter_key", flat=True))
     created = []
-    for i, spec in enumerate(STARTER_SET):
+    for i, spec in enumerate(starter_set()):
         if spec["starter_key"] in have:
             continue
         created.append(requirement_create(school=school, user=user, source=Source.STARTER, order=10 + i, **spec))

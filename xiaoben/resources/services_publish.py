@@ -55,7 +55,7 @@ def _activity_stats(activity_ids: list[int]) -> dict:
     att = Attendance.objects.filter(activity_id__in=activity_ids).aggregate(
         present=Count("id", filter=Q(status="present")), invited=Count("id")
     )
-    obs = Observation.objects.filter(activity_id__in=activity_ids, status="submitted").aggregate(n=Count("id"), avg=Avg("total"))
+    obs = Observation.objects.counted().filter(activity_id__in=activity_ids).aggregate(n=Count("id"), avg=Avg("total"))
     return {
         "出席人数": att["present"],
         "应到人数": att["invited"],

@@ -22,19 +22,13 @@ def cards(request, scope, term) -> list[HomeCard]:
     if scope.teacher is not None:
         monday = day - dt.timedelta(days=day.weekday())
         mine = Writing.objects.filter(author_id=scope.teacher_id, term=term).aggregate(
-            total=Count("pk", filter=Q(status__in=selectors.COUNTED, copy_hold=False)),
+            total=Count("pk", filter=Writing.COUNTED),
             drafts=Count("pk", filter=Q(status=WritingStatus.DRAFT)),
-            week=Count("pk", filter=Q(kind="reflection", written_on__gte=monday, status__in=selectors.COUNTED, copy_hold=False)),
+            week=Count("pk", filter=Q(kind="reflection", written_on__gte=monday) & Writing.COUNTED),
         )
-        chars = selectors.counted_chars(teacher_id=scope.teacher_id, school_year_id=term.school_year_id)
-        target = selectors.reading_target(scope.teacher.school)
-        out.append(
-            HomeCard(
-                "writings/_home_card.html",
-                {**mine, "chars": chars, "target": target, "percent": min(100, round(chars * 100 / target)) if target else 100},
-                order=40,
-            )
-        )
+        # The reading bar is the requirement's own progress, so it equals the 量化要求 card.
+        reading = selectors.reading_progress(scope.teacher, term) if scope.teacher.school_id == term.school_id else None
+        out.append(HomeCard("writings/_home_card.html", {**mine, "reading": reading}, order=40))
     if scope.can("writings:review"):
         queue = Writing.objects.filter(selectors.review_queue_filter(scope), status=WritingStatus.SUBMITTED)
         counts = queue.aggregate(n=Count("pk"), flagged=Count("pk", filter=Q(copy_state="flagged")))

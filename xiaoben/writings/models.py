@@ -51,6 +51,11 @@ BOOK_KINDS = ("reading_note", "book_review")
 
 
 class Writing(TimeStampedModel, SoftDeleteModel, VersionedModel):
+    # What counts (篇数, 字数, summaries, cards): submitted or reviewed, and not held back by the
+    # copy check (core.textsim; the school decides). Deleted rows are hidden by `objects`.
+    COUNTED_STATUSES = ("submitted", "reviewed")
+    COUNTED = models.Q(status__in=COUNTED_STATUSES, copy_hold=False)
+
     school = models.ForeignKey("org.School", on_delete=models.CASCADE, related_name="writings", verbose_name=_("学校"))  # CONTRACT
     term = models.ForeignKey("org.Term", on_delete=models.PROTECT, related_name="writings", verbose_name=_("学期"))  # CONTRACT
     author = models.ForeignKey("org.Teacher", on_delete=models.PROTECT, related_name="writings", verbose_name=_("作者"))  # CONTRACT
@@ -111,7 +116,7 @@ class Writing(TimeStampedModel, SoftDeleteModel, VersionedModel):
     @property
     def counts(self) -> bool:
         """Counts toward quotas: submitted, and not held back by the copy check."""
-        return self.status in (WritingStatus.SUBMITTED, WritingStatus.REVIEWED) and not self.copy_hold
+        return self.status in self.COUNTED_STATUSES and not self.copy_hold
 
     def __str__(self) -> str:
         return self.title

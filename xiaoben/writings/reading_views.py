@@ -43,8 +43,7 @@ def shelf(request):
         .select_related("book")
         .order_by("-written_on", "-id")
     )
-    total = selectors.counted_chars(teacher_id=teacher.pk, school_year_id=year.pk)
-    target = selectors.reading_target(teacher.school)
+    reading = selectors.reading_progress(teacher, term)
     return render(
         request,
         "writings/shelf.html",
@@ -52,9 +51,7 @@ def shelf(request):
             "year": year,
             "books": books,
             "notes": notes[:50],
-            "total": total,
-            "target": target,
-            "percent": min(100, round(total * 100 / target)) if target else 100,
+            "reading": reading,
             "form": BookForm(),
             "recommended": selectors.recommended_list(user=request.user, school_id=teacher.school_id)[:100],
             "on_shelf": {b.recommended_id for b in books if b.recommended_id},

@@ -13,9 +13,6 @@ from xiaoben.org.models import GroupMembership
 from . import detection
 from .models import BOOK_KINDS, Book, RecommendedBook, Writing, WritingStatus
 
-COUNTED = (WritingStatus.SUBMITTED, WritingStatus.REVIEWED)
-READING_TARGET = 5000  # 读书笔记每年不少于5000字 (a school may set "reading_chars_per_year")
-
 
 def review_queue_filter(scope: Scope) -> Q:
     """Submitted writings this person may review: their schools' as an admin, their groups' members' as a leader."""
@@ -48,12 +45,20 @@ def writing_list(
     return qs.select_related("author", "term__school_year", "book").order_by("-written_on", "-id")
 
 
-def counted_chars(*, teacher_id: int, school_year_id: int) -> int:
-    """Characters of a teacher's submitted reading notes and 读后感 in one school year."""
-    total = Writing.objects.filter(
-        author_id=teacher_id, term__school_year_id=school_year_id, kind__in=BOOK_KINDS, status__in=COUNTED, copy_hold=False
-    ).aggregate(n=Sum("char_count"))["n"]
-    return total or 0
+def _is_reading(filters: dict) -> bool:
+    kinds = (filters or {}).get("kinds") or []
+    kinds = kinds if isinstance(kinds, list | tuple) else [kinds]
+    return bool(kinds) and set(kinds) <= set(BOOK_KINDS)
+
+
+def reading_progress(teacher, term):
+    """The teacher's progress on the school's 读书笔记 requirement (字数 of reading notes, e.g.
+    读书笔记每年不少于5000字), from the requirements engine — the one figure every card shows.
+    None when the school has set no such requirement."""
+    from xiaoben.requirements.engine import progress_for_teacher
+
+    rows = [p for p in progress_for_teacher(teacher, term, metric="writings.chars") if _is_reading(p.requirement.filters)]
+    return rows[0] if rows else None
 
 
 def shelf(*, user, teacher_id: int, school_year_id: int) -> QuerySet[Book]:
@@ -63,7 +68,7 @@ def shelf(*, user, teacher_id: int, school_year_id: int) -> QuerySet[Book]:
         .filter(teacher_id=teacher_id, school_year_id=school_year_id)
         .annotate(
             note_count=Count("notes", filter=notes, distinct=True),
-            note_chars=Sum("notes__char_count", filter=notes & Q(notes__status__in=COUNTED, notes__copy_hold=False)),
+            note_chars=Sum("notes__char_count", filter=notes & Q(notes__status__in=Writing.COUNTED_STATUSES, notes__copy_hold=False)),
         )
         .select_related("recommended")
         .order_by("-created_at", "-id")
@@ -72,13 +77,6 @@ def shelf(*, user, teacher_id: int, school_year_id: int) -> QuerySet[Book]:
 
 def recommended_list(*, user, school_id: int) -> QuerySet[RecommendedBook]:
     return visible_to(user, RecommendedBook).filter(school_id=school_id).order_by("title")
-
-
-def reading_target(school) -> int:
-    try:
-        return int(school.setting("reading_chars_per_year", READING_TARGET))
-    except (TypeError, ValueError):
-        return READING_TARGET
 
 
 def copy_report(writing: Writing, scope) -> dict | None:

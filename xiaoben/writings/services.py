@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from xiaoben.core.concurrency import save_checked
 from xiaoben.core.html import clean_html
+from xiaoben.core.notifications import notify
 from xiaoben.core.scope import Scope
-from xiaoben.core.services import notification_send
 from xiaoben.core.terms import require_term_open
 from xiaoben.org.models import GroupMembership, School, Teacher
 from xiaoben.org.selectors import current_term, term_for_date
@@ -205,11 +205,10 @@ def writing_review(*, writing: Writing, by: Scope, comment: str = "", excellent:
     if not updated:
         raise ValidationError("作者刚刚撤回了这篇文章，不能审阅。")
     _history(writing, "审阅")
-    text = f"您的《{writing.title}》已审阅" + ("，被评为优秀" if excellent else "") + (f"：{comment}" if comment else "。")
-    notification_send(
+    notify(
+        "writings.reviewed_excellent" if excellent else "writings.reviewed",
         recipients=[writing.author.user_id],
-        kind="writing_reviewed",
-        text=text,
+        context={"title": writing.title, "comment": comment},
         url=reverse("writings:detail", args=[writing.pk]),
         target=writing,
     )
@@ -325,11 +324,10 @@ def writing_copy_decide(*, writing: Writing, by: Scope, decision: str, note: str
     detection.decide(writing, state=decision, by=by.teacher, note=note)
     writing.save(update_fields=["copy_state", "copy_decided_by", "copy_decided_at", "copy_note", "copy_hold", "status", "submitted_at"])
     _history(writing, f"查重审核：{COPY_DECISIONS[decision]}")
-    text = f"您的《{writing.title}》查重审核结果：{COPY_DECISIONS[decision]}" + (f"（{note}）" if note else "。")
-    notification_send(
+    notify(
+        f"writings.copy_{decision}",
         recipients=[writing.author.user_id],
-        kind="writing_copy_decided",
-        text=text,
+        context={"title": writing.title, "note": note},
         url=reverse("writings:detail", args=[writing.pk]),
         target=writing,
     )

@@ -54,7 +54,7 @@ def test_dates_outside_term_are_refused(world):
 def test_cancel_tells_participants(world):
     a = make_activity(world)
     services.activity_cancel(activity=a, user=world.users["leader"], reason="区教研活动冲突")
-    n = Notification.objects.get(recipient=world.users["teacher"], kind="activity_cancelled")
+    n = Notification.objects.get(recipient=world.users["teacher"], kind__startswith="activities.cancelled")
     assert "区教研活动冲突" in n.text
     assert a.status == ActivityStatus.CANCELLED
     with pytest.raises(ValidationError):
@@ -136,11 +136,11 @@ def test_leave_request_and_approval(world):
     with pytest.raises(ValidationError):
         services.leave_request(attendance=att, reason="  ")
     leave = services.leave_request(attendance=att, reason="外出参加区赛课")
-    assert Notification.objects.filter(recipient=world.users["leader"], kind="leave_request").exists()
+    assert Notification.objects.filter(recipient=world.users["leader"], kind="activities.leave_requested").exists()
     services.leave_decide(leave=leave, approve=True, user=world.users["leader"])
     att.refresh_from_db()
     assert att.status == "leave"
-    assert Notification.objects.filter(recipient=world.users["teacher"], kind="leave_decided").exists()
+    assert Notification.objects.filter(recipient=world.users["teacher"], kind="activities.leave_approved").exists()
     with pytest.raises(ValidationError):
         services.leave_decide(leave=leave, approve=False, user=world.users["leader"])
 
@@ -256,3 +256,27 @@ def _v(activity) -> int:
     from xiaoben.activities.models import ActivityMinutes
 
     return services.minutes_editor_state(ActivityMinutes.objects.filter(activity=activity).first())["version"]
+
+
+def test_the_state_machine_is_one_table_the_page_loops_over(world, client_for):
+    """Moves come from `flow.TRANSITIONS`: the buttons a person sees are the moves the service
+    lets them make; a move they may not make is a 404, a move the status forbids a message."""
+    from django.urls import reverse
+
+    from xiaoben.activities import flow
+    from xiaoben.core.errors import NotPermitted
+
+    a = make_activity(world)  # published
+    offered = {p: [t.action for t in flow.actions_for(scope_for(world.users[p]), a).transitions] for p in ("leader", "mentor", "teacher")}
+    assert offered == {"leader": ["held", "cancel"], "mentor": ["held"], "teacher": []}  # mentor is the 记录人
+    body = client_for("leader").get(reverse("activities:detail", args=[a.pk])).content.decode()
+    assert 'data-testid="held"' in body and 'data-testid="cancel"' in body and 'data-testid="publish"' not in body
+    with pytest.raises(NotPermitted):
+        services.activity_transition(actor=scope_for(world.users["teacher"]), activity=a, action="held", user=world.users["teacher"])
+    assert client_for("teacher").post(reverse("activities:transition", args=[a.pk, "held"])).status_code == 404
+    with pytest.raises(ValidationError, match="只有已记录的活动可以归档"):
+        services.activity_transition(actor=scope_for(world.users["leader"]), activity=a, action="archive", user=world.users["leader"])
+    services.activity_transition(actor=scope_for(world.users["mentor"]), activity=a, action="held", user=world.users["mentor"])
+    a.refresh_from_db()
+    assert a.status == ActivityStatus.HELD
+    assert flow.actions_for(scope_for(world.users["leader"]), a).transitions == []

@@ -13,6 +13,7 @@ from xiaoben.core import services
 from xiaoben.core.concurrency import ConflictError, save_checked
 from xiaoben.core.html import clean_html, html_to_text
 from xiaoben.core.models import Attachment, Comment, Notification
+from xiaoben.core.notifications import notify
 from xiaoben.core.samples import pdf_bytes
 from xiaoben.core.uploads import validate_upload
 from xiaoben.org.models import Group
@@ -81,7 +82,7 @@ def test_second_saver_is_told(world):
 
 
 def test_notifications_bell_and_mark_read(world, client_for):
-    services.notification_send(recipients=[world.users["teacher"]], kind="test", text="请提交本周反思", url="/")
+    notify("requirements.reminder", recipients=[world.users["teacher"]], context={"items": "请提交本周反思"}, url="/")
     client = client_for("teacher")
     body = client.get("/").content.decode()
     assert 'data-testid="unread-count">1<' in body
@@ -102,7 +103,7 @@ class TestComments:
         c = Comment.objects.get()
         assert c.author == world.users["teacher"]
         assert list(c.mentions.all()) == [world.users["mentor"]]
-        assert Notification.objects.filter(recipient=world.users["mentor"], kind="mention").exists()
+        assert Notification.objects.filter(recipient=world.users["mentor"], kind="core.mention").exists()
 
     def test_comment_on_other_schools_record_is_404(self, world, client_for):
         r = client_for("other_teacher").post(self.url(world.chinese), {"body": "hi", "next": "/"})
@@ -175,8 +176,8 @@ def test_both_sides_of_an_observation_hear_about_comments(world):
         school=world.school, term=world.term, observer=world.mentor, teacher=world.teacher, lesson_date=world.today
     )
     services.comment_add(author=world.users["teacher"], target=obs, body="谢谢陈老师的建议", url="/x")
-    assert Notification.objects.filter(recipient=world.users["mentor"], kind="comment").count() == 1
-    assert not Notification.objects.filter(recipient=world.users["teacher"], kind="comment").exists()
+    assert Notification.objects.filter(recipient=world.users["mentor"], kind="core.comment").count() == 1
+    assert not Notification.objects.filter(recipient=world.users["teacher"], kind="core.comment").exists()
 
 
 def test_notifications_page_query_count_is_constant(world, client_for):
@@ -184,7 +185,7 @@ def test_notifications_page_query_count_is_constant(world, client_for):
     from django.test.utils import CaptureQueriesContext
 
     client = client_for("teacher")
-    services.notification_send(recipients=[world.users["teacher"]], kind="test", text="第一条")
+    notify("requirements.reminder", recipients=[world.users["teacher"]], context={"items": "第一条"})
     client.get(reverse("core:notifications"))
 
     def count():
@@ -194,5 +195,5 @@ def test_notifications_page_query_count_is_constant(world, client_for):
 
     before = count()
     for i in range(40):
-        services.notification_send(recipients=[world.users["teacher"]], kind="test", text=f"通知{i}", target=world.chinese)
+        notify("requirements.reminder", recipients=[world.users["teacher"]], context={"items": f"通知{i}"}, target=world.chinese)
     assert count() == before

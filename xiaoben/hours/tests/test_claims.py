@@ -47,7 +47,7 @@ def test_full_chain_credits_once_and_tells_the_teacher(world):
 
 def test_approvers_are_notified(world):
     submit(world)
-    assert Notification.objects.filter(recipient=world.users["dean"], kind="hours_claim_review").exists()
+    assert Notification.objects.filter(recipient=world.users["dean"], kind="hours.claim_review").exists()
     assert not Notification.objects.filter(recipient=world.users["researcher"]).exists()
 
 
@@ -75,7 +75,7 @@ def test_rejection_needs_a_reason_and_the_teacher_sees_it(world, client_for):
     client_for("dean").post(reverse("hours:claim_reject", args=[claim.pk]), {"reason": "证书照片模糊，请重新上传清晰的扫描件"})
     claim.refresh_from_db()
     assert claim.status == "rejected" and claim.reject_reason == "证书照片模糊，请重新上传清晰的扫描件"
-    n = Notification.objects.get(recipient=world.users["teacher"], kind="hours_claim")
+    n = Notification.objects.get(recipient=world.users["teacher"], kind="hours.claim_rejected")
     assert "学校审核被退回：证书照片模糊" in n.text
     body = client_for("teacher").get(reverse("hours:claims")).content.decode()
     assert "证书照片模糊，请重新上传清晰的扫描件" in body

@@ -17,7 +17,7 @@ def test_submit_notifies_observed_teacher(world, record):
     obs = record()
     assert obs.status == "submitted" and obs.total == Decimal("90.0") and obs.term_id == world.term.pk
     assert obs.subject == "语文"
-    n = Notification.objects.get(recipient=world.users["teacher"], kind="observation")
+    n = Notification.objects.get(recipient=world.users["teacher"], kind="observations.submitted")
     assert f"/observations/{obs.pk}/" in n.url and world.mentor.name in n.text
 
 
@@ -121,7 +121,7 @@ def test_near_duplicate_feedback_flagged_and_reviewers_notified(world, record):
     )
     flag = FeedbackFlag.objects.get()
     assert flag.observation_id == second.pk and flag.similar_to_id == first.pk and flag.similarity >= Decimal("0.8")
-    notified = set(Notification.objects.filter(kind="observation_flag").values_list("recipient_id", flat=True))
+    notified = set(Notification.objects.filter(kind="observations.feedback_flagged").values_list("recipient_id", flat=True))
     # school admins (校长, 教导主任) are told; the observer is not told about themselves
     assert {world.users["principal"].pk, world.users["dean"].pk} <= notified
     assert world.users["leader"].pk not in notified
@@ -130,7 +130,7 @@ def test_near_duplicate_feedback_flagged_and_reviewers_notified(world, record):
 def test_identical_feedback_by_mentee_reaches_group_leader(world, record):
     record(observer=world.mentor, strengths=COPIED)
     record(observer=world.teacher, teacher=world.mentor, strengths=COPIED)
-    notified = set(Notification.objects.filter(kind="observation_flag").values_list("recipient_id", flat=True))
+    notified = set(Notification.objects.filter(kind="observations.feedback_flagged").values_list("recipient_id", flat=True))
     assert world.users["leader"].pk in notified  # leads 语文组, where the copying observer is
     assert world.users["mentor"].pk in notified  # leads the 备课组 the copying observer is in
 

@@ -39,3 +39,11 @@ def test_new_teacher_is_derived_from_teaching_years(world):
     assert world.teacher.is_new(world.today)
     assert not world.mentor.is_new(world.today)
     assert world.teacher.age(world.today) == 25
+
+
+def test_term_and_group_rules_hold_without_a_form(world):
+    """The term length limit and 组长 ≠ 副组长 are the services' rules (forms only show them)."""
+    with pytest.raises(ValidationError, match="不应超过26周"):
+        services.term_create(school=world.school, start_year=2030, number=1, start_date=dt.date(2030, 9, 1), end_date=dt.date(2031, 6, 30))
+    with pytest.raises(ValidationError, match="既是组长又是副组长"):
+        services.group_set_members(group=world.chinese, leader_ids=[world.leader.pk], deputy_ids=[world.leader.pk], member_ids=[])

@@ -202,7 +202,7 @@ def test_mentee_observes_mentor(world):
         metric="mentoring.mentee_observed_mentor",
         period=Period.SCHOOL_YEAR,
         threshold=30,
-        applies_to=Audience.MENTEES,
+        applies_to="mentees",
     )
     f.mentorship(world.mentor, world.teacher, world.term.school_year)
     for i in range(16):
@@ -221,7 +221,7 @@ def test_audiences(world):
     grp = req(world, metric="observations.given", threshold=5, applies_to=Audience.GROUP, group=world.math)
     role = req(world, metric="observations.given", threshold=5, applies_to=Audience.ROLE, role="principal")
     f.mentorship(world.mentor, world.teacher, world.term.school_year)
-    mentors = req(world, metric="mentoring.mentor_observed_mentee", threshold=5, applies_to=Audience.MENTORS)
+    mentors = req(world, metric="mentoring.mentor_observed_mentee", threshold=5, applies_to="mentors")
     grid = progress_for_school(world.school, world.term)
 
     def who(r):

@@ -101,7 +101,7 @@ def test_favourite_comment_and_prep_link(world, client_for):
     assert not Favourite.objects.filter(resource=r).exists()
     resp = c.post(f"/comments/{_ct(r)}/{r.pk}/", {"body": f"很好 @{world.teacher.name}", "next": f"/resources/{r.pk}/"})
     assert resp.status_code == 302
-    assert world.users["teacher"].notifications.filter(kind="mention").exists()
+    assert world.users["teacher"].notifications.filter(kind="core.mention").exists()
     prep = LessonPrep.objects.create(school=world.school, term=world.term, group=world.prep, title="第八单元备课", lead=world.mentor)
     assert c.post(f"/resources/{r.pk}/prep/", {"prep": prep.pk}).status_code == 302
     assert PrepLink.objects.filter(resource=r, prep=prep).exists()

@@ -53,7 +53,7 @@ def test_submit_withdraw_review(world):
     services.writing_submit(writing=w, by=me)
     services.writing_review(writing=w, by=scope(world.leader), comment="反思具体，有改进措施。", excellent=True)
     assert w.status == "reviewed" and w.is_excellent and w.reviewed_by == world.leader
-    assert Notification.objects.filter(recipient=world.users["teacher"], kind="writing_reviewed").exists()
+    assert Notification.objects.filter(recipient=world.users["teacher"], kind="writings.reviewed_excellent").exists()
     with pytest.raises(ValidationError, match="不能撤回"):
         services.writing_withdraw(writing=w, by=me)
     with pytest.raises(ValidationError, match="已经审阅过"):

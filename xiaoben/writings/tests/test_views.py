@@ -142,7 +142,8 @@ def test_shelf_and_recommended_list(world, client_for):
     c.post(reverse("writings:book_add"), {"recommended": rec.pk})
     c.post(reverse("writings:book_add"), {"title": "给教师的建议", "author": "苏霍姆林斯基", "isbn": "978-7-5041-0000-1"})
     body = c.get(reverse("writings:shelf")).content.decode()
-    assert "静悄悄的革命" in body and "给教师的建议" in body and "已在书架" in body and "5000" in body
+    assert "静悄悄的革命" in body and "给教师的建议" in body and "已在书架" in body
+    assert 'data-testid="reading-progress"' not in body  # no 读书笔记 requirement, no invented target
     bad = c.post(reverse("writings:book_add"), {"title": "坏书号", "isbn": "12"}, follow=True).content.decode()
     assert "ISBN" in bad
     client_for("dean").post(reverse("writings:recommended"), {"title": "教学勇气", "author": "帕克·帕尔默"})
@@ -283,3 +284,37 @@ def test_list_query_counts_are_constant(world, client_for, persona, url):
         if i % 4 == 0:
             services.writing_review(writing=w, by=scope(world.leader), comment="好")
     assert _count(c, url) == before
+
+
+def test_the_reading_figure_is_the_same_on_every_card(world, client_for):
+    """One counting path: the 研修文章 card, the 量化要求 card and the shelf show the engine's
+    figure for the school's 读书笔记 requirement (a 读后感, a draft and a held note do not count)."""
+    import re
+
+    from xiaoben.requirements.models import Period, Requirement
+
+    from .helpers import write
+
+    Requirement.objects.create(
+        school=world.school,
+        name="读书笔记每年不少于5000字",
+        metric="writings.chars",
+        filters={"kinds": ["reading_note"]},
+        period=Period.SCHOOL_YEAR,
+        threshold=5000,
+    )
+    book = services.book_add(teacher=world.teacher, title="给教师的建议")
+    write(world.teacher, "<p>" + "读" * 1144 + "</p>", kind="reading_note", book=book, submit=True)
+    write(world.teacher, "<p>" + "书" * 569 + "</p>", kind="book_review", book=book, submit=True)
+    write(world.teacher, "<p>" + "草" * 900 + "</p>", kind="reading_note", book=book)
+    c = client_for("teacher")
+    home = c.get("/").content.decode()
+    req_card = home[home.index('data-testid="home-requirements"') :]
+    req_card = req_card[: req_card.index('data-testid="home-', 10)] if 'data-testid="home-' in req_card[10:] else req_card
+    figures = re.findall(r"已完成 (\d+) / (\d+) 字", req_card)
+    writings_card = home[home.index('data-testid="home-writings"') :]
+    shown = re.search(r'data-testid="reading-figure">(\d+) / (\d+)字', writings_card)
+    assert figures == [("1144", "5000")]
+    assert shown and shown.groups() == ("1144", "5000")
+    shelf = c.get(reverse("writings:shelf")).content.decode()
+    assert re.search(r'data-testid="reading-figure"><strong>1144</strong> / 5000 字', shelf)
