@@ -17,7 +17,7 @@ from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user, reference_for, visible_to
 from xiaoben.org.selectors import current_term, school_for_scope
 
-from . import rules, selectors, services_prep
+from . import reflections, rules, selectors, services_prep
 from .forms import LessonPrepForm, ReflectionForm, RoundForm, SeriesForm, VersionForm
 from .models import Activity, LessonPlanVersion, LessonPrep, LessonStudySeries
 from .views import _int
@@ -156,12 +156,9 @@ def _get_version(request, pk: int) -> LessonPlanVersion:
 def version_detail(request, pk: int):
     v = _get_version(request, pk)
     me = _school_teacher(request, v.prep.school_id)
-    if v.writing_id:
-        from xiaoben.writings.models import Writing
-
-        # The linked 教学反思 keeps its own visibility (a private one stays private).
-        if not visible_to(request.user, Writing).filter(pk=v.writing_id).exists() and not (me and me.pk == v.author_id):
-            v.writing = None
+    # The linked 教学反思 keeps its own visibility (a private one stays private).
+    if v.writing_id and not reflections.source().visible(request.user, v.writing_id) and not (me and me.pk == v.author_id):
+        v.writing = None
     scope = scope_for(request.user)
     reviewer = scope.admin_of(v.prep.school_id) or scope.leads(v.author_id)
     copy = None

@@ -4,7 +4,9 @@ people of an active pair in the observation's school year (CONTRACT fields only)
 from django.db.models import F, Q
 
 from xiaoben.observations.models import Observation
-from xiaoben.requirements.registry import QueryMetric, RecordRow, register, safe_reverse
+from xiaoben.requirements.registry import QueryMetric, RecordRow, register, register_pairs, safe_reverse
+
+from .models import Mentorship
 
 COUNTED = Q(status="submitted")
 
@@ -57,3 +59,12 @@ register(
         records_select=("observer", "teacher"),
     )
 )
+
+
+def _pairs(school_id: int, school_year_id: int) -> list[tuple[int, int]]:
+    return list(
+        Mentorship.objects.filter(school_id=school_id, school_year_id=school_year_id, is_active=True).values_list("mentor_id", "mentee_id")
+    )
+
+
+register_pairs(_pairs)

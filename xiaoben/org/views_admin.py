@@ -271,7 +271,7 @@ def school_archive(request):
     """学校全部数据导出 (no lock-in): every record with its history, the files, readable sheets."""
     from urllib.parse import quote
 
-    from xiaoben.core.portability import school_archive as build
+    from .portability import school_archive as build
 
     school = _admin_school(request)
     resp = HttpResponse(build(school), content_type="application/zip")

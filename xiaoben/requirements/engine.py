@@ -36,7 +36,7 @@ from xiaoben.org.models import GroupMembership, RoleAssignment, School, Teacher,
 
 from . import periods
 from .models import Audience, Period, Requirement, Status
-from .registry import QueryMetric, get_metric
+from .registry import QueryMetric, get_metric, mentor_pairs
 
 STATUS_LABELS = {Status.MET: "达标", Status.ON_TRACK: "进行中", Status.BEHIND: "落后"}
 STATUS_COLORS = {Status.MET: "green", Status.ON_TRACK: "azure", Status.BEHIND: "red"}
@@ -244,13 +244,7 @@ class _Audiences:
 
     def _mentorships(self):
         if self._mentor is None:
-            from xiaoben.mentoring.models import Mentorship
-
-            self._mentor = list(
-                Mentorship.objects.filter(school_id=self.school.pk, school_year_id=self.term.school_year_id, is_active=True).values_list(
-                    "mentor_id", "mentee_id"
-                )
-            )
+            self._mentor = mentor_pairs(self.school.pk, self.term.school_year_id)
         return self._mentor
 
     def _role_rows(self):

@@ -223,5 +223,20 @@ def all_metrics() -> list[QueryMetric]:
     return sorted(_METRICS.values(), key=lambda m: m.key)
 
 
+# The mentor → mentee pairs of a school year, for the audiences 师傅/徒弟. Requirements sit below
+# mentoring in the layers, so mentoring registers the reader (in its metrics.py).
+_PAIRS: list = []
+
+
+def register_pairs(reader) -> None:
+    """`reader(school_id, school_year_id) -> [(mentor_id, mentee_id), ...]` of the active pairs."""
+    _PAIRS[:] = [reader]
+
+
+def mentor_pairs(school_id: int, school_year_id: int) -> list[tuple[int, int]]:
+    _autodiscover()
+    return list(_PAIRS[0](school_id, school_year_id)) if _PAIRS else []
+
+
 def metric_choices() -> list[tuple[str, str]]:
     return [(m.key, f"{m.label}（{m.unit}）") for m in all_metrics()]

@@ -12,7 +12,7 @@ COUNTED = Q(status__in=["submitted", "reviewed"], copy_hold=False)
 KINDS = {"kinds": Choice("类型", "kind__in", tuple(WritingKind.choices))}
 
 
-def _row(w: Writing) -> RecordRow:
+def writing_row(w: Writing) -> RecordRow:
     return RecordRow(
         date=w.written_on,
         title=w.title,
@@ -33,7 +33,7 @@ register(
         filters=KINDS,
         help="已提交的研修文章篇数，可按类型（教学反思、心得体会、论文……）筛选",
         filter_names_the_thing=True,
-        describe_row=_row,
+        describe_row=writing_row,
     )
 )
 
@@ -50,6 +50,6 @@ register(
         base=COUNTED,
         filters=KINDS,
         help="已提交文章的汉字字数合计，如读书笔记字数",
-        describe_row=_row,
+        describe_row=writing_row,
     )
 )

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from xiaoben.core.testing import PASSWORD
+from xiaoben.org.testing import PASSWORD
 from xiaoben.core.testing_browser import phone_context
 from xiaoben.observations.models import Observation
 
