@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 from django.db.models import Count, Q
+from django.urls import reverse
 
-from xiaoben.reports.formatting import num, percent
-from xiaoben.reports.summary import P, Section, join, section
-from xiaoben.requirements.registry import RecordRow, safe_reverse
+from xiaoben.core.formatting import num, percent
+from xiaoben.core.records import RecordRow
+from xiaoben.reportkit.summary import P, Section, join, section
 
 from .metrics import TOOK_PLACE
 from .models import Activity, ActivityKind, Attendance, LessonStudySeries, OpenLessonKind
@@ -22,12 +23,12 @@ def activity_row(a: Activity) -> RecordRow:
         date=when,
         title=a.title,
         detail=f"{a.get_kind_display()}" + (f" · {a.group.name}" if a.group_id and a.group else ""),
-        url=safe_reverse("activities:detail", a.pk),
+        url=reverse("activities:detail", args=[a.pk]),
     )
 
 
 def _series_row(s: LessonStudySeries) -> RecordRow:
-    return RecordRow(date=None, title=s.title, detail=s.get_kind_display(), url=safe_reverse("activities:series_detail", s.pk))
+    return RecordRow(date=None, title=s.title, detail=s.get_kind_display(), url=reverse("activities:series_detail", args=[s.pk]))
 
 
 def held(period):
@@ -85,7 +86,7 @@ def _hours_row(e) -> RecordRow:
         date=e.date,
         title=f"{e.teacher.name} {num(e.hours)}学时",
         detail=e.activity.title if e.activity_id else e.description,
-        url=safe_reverse("activities:detail", e.activity_id) if e.activity_id else None,
+        url=reverse("activities:detail", args=[e.activity_id]) if e.activity_id else None,
     )
 
 
@@ -94,7 +95,7 @@ def _att_row(a) -> RecordRow:
         date=a.activity.starts_at.date() if a.activity.starts_at else None,
         title=f"{a.teacher.name} · {a.activity.title}",
         detail=a.get_status_display(),
-        url=safe_reverse("activities:detail", a.activity_id),
+        url=reverse("activities:detail", args=[a.activity_id]),
     )
 
 

@@ -303,6 +303,6 @@ def attendance_export(request, pk: int):
     activity = get_activity(request, pk)
     if not rules.can_run(scope_for(request.user), activity):
         raise Http404
-    from xiaoben.reports.views_exports import export_response
+    from xiaoben.core.exporters import export_response
 
     return export_response(request, "activities.attendance_xlsx", {"activity": activity.pk})

@@ -11,11 +11,11 @@ from django.utils.http import content_disposition_header
 
 from xiaoben.core.dbrouter import replica_view
 from xiaoben.core.decorators import require_perm
+from xiaoben.core.exporters import export_response
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user, visible_to
 from xiaoben.org.models import School, Teacher
 from xiaoben.org.selectors import today
-from xiaoben.reports.views_exports import export_response
 
 from . import importer, selectors, services
 from .forms import HoursSettingsForm, ImportForm

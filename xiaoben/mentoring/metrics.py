@@ -2,9 +2,11 @@
 people of an active pair in the observation's school year (CONTRACT fields only)."""
 
 from django.db.models import F, Q
+from django.urls import reverse
 
+from xiaoben.core.records import RecordRow
 from xiaoben.observations.models import Observation
-from xiaoben.requirements.registry import QueryMetric, RecordRow, register, register_pairs, safe_reverse
+from xiaoben.requirements.registry import QueryMetric, register, register_pairs
 
 from .models import Mentorship
 
@@ -16,7 +18,7 @@ def _row(o: Observation) -> RecordRow:
         date=o.lesson_date,
         title=f"{o.observer.name}听{o.teacher.name}的课" + (f"《{o.lesson_title}》" if o.lesson_title else ""),
         detail=o.get_kind_display(),
-        url=safe_reverse("observations:detail", o.pk),
+        url=reverse("observations:detail", args=[o.pk]),
     )
 
 

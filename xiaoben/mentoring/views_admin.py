@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from xiaoben.core.decorators import require_perm
+from xiaoben.core.exporters import export_response
 from xiaoben.core.scope import scope_for
 from xiaoben.org.models import Teacher
 from xiaoben.org.selectors import today
-from xiaoben.reports.views_exports import export_response
 
 from . import selectors, services
 from .forms import PairEditForm, QuotaRuleFormSet

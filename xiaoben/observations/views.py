@@ -18,12 +18,12 @@ from django.views.decorators.http import require_POST
 
 from xiaoben.activities.models import Activity
 from xiaoben.core.decorators import require_perm
+from xiaoben.core.exporters import export_response
 from xiaoben.core.params import int_param
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import attach_references, get_object_for_user, reference_for, visible_to
 from xiaoben.org.models import Term
 from xiaoben.org.selectors import current_term
-from xiaoben.reports.views_exports import export_response
 
 from . import selectors, services
 from .forms import ObservationForm

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.http import Http404
+from django.urls import reverse
 
 from xiaoben.core.scope import Scope
 from xiaoben.core.tenancy import get_object_for_user, visible_to
 from xiaoben.org.models import Group, Region, Term
 from xiaoben.org.selectors import current_term
+from xiaoben.reportkit import summary as sm
 
-from . import summary as sm
 from .models import SummaryDraft
 
 
@@ -117,7 +118,6 @@ def unfinished_for_term(term) -> list[dict]:
     from xiaoben.activities.models import Activity
     from xiaoben.hours.models import TrainingClaim
     from xiaoben.observations.models import Observation
-    from xiaoben.requirements.registry import safe_reverse
     from xiaoben.writings.models import Writing
 
     out = []
@@ -126,17 +126,17 @@ def unfinished_for_term(term) -> list[dict]:
             {
                 "kind": "听课记录草稿",
                 "title": f"{o.observer.name}听{o.teacher.name}的课（{o.lesson_date:%m-%d}）",
-                "url": safe_reverse("observations:detail", o.pk),
+                "url": reverse("observations:detail", args=[o.pk]),
             }
         )
     for w in Writing.objects.filter(term=term, status="draft").select_related("author").order_by("written_on")[:200]:
-        out.append({"kind": "文章草稿", "title": f"{w.author.name}《{w.title}》", "url": safe_reverse("writings:detail", w.pk)})
+        out.append({"kind": "文章草稿", "title": f"{w.author.name}《{w.title}》", "url": reverse("writings:detail", args=[w.pk])})
     for a in Activity.objects.filter(term=term, school=term.school, status="held").order_by("starts_at")[:200]:
-        out.append({"kind": "活动未记录", "title": a.title, "url": safe_reverse("activities:detail", a.pk)})
+        out.append({"kind": "活动未记录", "title": a.title, "url": reverse("activities:detail", args=[a.pk])})
     for c in TrainingClaim.objects.filter(
         school=term.school, status="pending", start_date__lte=term.end_date, end_date__gte=term.start_date
     ).select_related("teacher")[:200]:
-        out.append({"kind": "学时申报待审", "title": f"{c.teacher.name}《{c.title}》", "url": safe_reverse("hours:claim_detail", c.pk)})
+        out.append({"kind": "学时申报待审", "title": f"{c.teacher.name}《{c.title}》", "url": reverse("hours:claim_detail", args=[c.pk])})
     try:
         from xiaoben.mentoring import selectors as ms
         from xiaoben.mentoring.models import Mentorship
@@ -159,7 +159,7 @@ def unfinished_for_term(term) -> list[dict]:
                     {
                         "kind": "月报表未交",
                         "title": f"{pp.pair.mentor.name}—{pp.pair.mentee.name} {m.year}年{m.month}月",
-                        "url": safe_reverse("mentoring:detail", pp.pair.pk),
+                        "url": reverse("mentoring:detail", args=[pp.pair.pk]),
                     }
                 )
     except ImportError:

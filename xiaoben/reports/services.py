@@ -7,9 +7,9 @@ from django.db import transaction
 
 from xiaoben.core.errors import NotPermitted
 from xiaoben.core.scope import Scope
+from xiaoben.reportkit import summary as sm
 
 from . import selectors
-from . import summary as sm
 from .models import SummaryDraft
 
 PROSE_KEYS = ("intro", "problems", "next_steps", "closing")

@@ -67,7 +67,7 @@ def achievements_xlsx(*, actor: Scope, school_id: int, flt: selectors.Achievemen
 
 
 try:  # the reports registry lands on main separately; until then the function above is used directly
-    from xiaoben.reports.registry import Exporter, register
+    from xiaoben.core.exporters import Exporter, register
 except ImportError:  # pragma: no cover
     Exporter = None
 

@@ -2,8 +2,10 @@
 kind, and Chinese characters (读书笔记每年不少于5000字). Submitted or reviewed only."""
 
 from django.db.models import Q
+from django.urls import reverse
 
-from xiaoben.requirements.registry import Choice, QueryMetric, RecordRow, register, safe_reverse
+from xiaoben.core.records import RecordRow
+from xiaoben.requirements.registry import Choice, QueryMetric, register
 
 from .models import Writing, WritingKind
 
@@ -17,7 +19,7 @@ def writing_row(w: Writing) -> RecordRow:
         date=w.written_on,
         title=w.title,
         detail=f"{w.get_kind_display()} · {w.char_count}字",
-        url=safe_reverse("writings:detail", w.pk),
+        url=reverse("writings:detail", args=[w.pk]),
     )
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.urls import reverse
 
 from xiaoben.activities.summary import activity_row, held
-from xiaoben.reports.summary import P, Section, section
-from xiaoben.requirements.registry import RecordRow
+from xiaoben.core.records import RecordRow
+from xiaoben.reportkit.summary import P, Section, section
 
 from .metrics import COUNTED, writing_row
 from .models import Book, Writing, WritingKind

@@ -9,13 +9,13 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tests.factories import activity, attend, observation, writing
 from xiaoben.core.errors import NotPermitted
 from xiaoben.core.scope import scope_for
 from xiaoben.core.services import api_token_create
 from xiaoben.observations.models import Observation
 from xiaoben.reports import services
 from xiaoben.reports.models import TermClosure, TermClosureLog
-from xiaoben.requirements.tests.factories import activity, attend, observation, writing
 
 D = dt.date
 

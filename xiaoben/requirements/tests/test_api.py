@@ -2,10 +2,10 @@
 
 import pytest
 
+from tests import factories as f
 from xiaoben.requirements import services
 from xiaoben.requirements.models import Requirement
 
-from . import factories as f
 from .test_engine import wk
 
 pytestmark = pytest.mark.django_db
