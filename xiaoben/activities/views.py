@@ -34,10 +34,6 @@ from .models import (
 DETAIL_QS = Activity.objects.select_related("school", "term__school_year", "group", "host", "recorder", "slot", "report_for", "created_by")
 
 
-def _int(v):
-    return int_param(v)
-
-
 def get_activity(request, pk: int) -> Activity:
     return get_object_for_user(request.user, Activity, DETAIL_QS, pk=pk)
 
@@ -49,10 +45,10 @@ def _errors(request, e: ValidationError) -> None:
 @login_required
 def activity_list(request):
     scope = scope_for(request.user)
-    school = school_for_scope(scope, _int(request.GET.get("school")))
+    school = school_for_scope(scope, int_param(request.GET.get("school")))
     term = current_term(school.pk) if school else None
     kind, status = request.GET.get("kind", ""), request.GET.get("status", "")
-    group_id = _int(request.GET.get("group"))
+    group_id = int_param(request.GET.get("group"))
     mine = request.GET.get("mine") == "1" and scope.teacher_id
     when = request.GET.get("when") if request.GET.get("when") in ("past", "all") else "upcoming"
     day = today()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.urls import reverse
 
+from xiaoben.core.params import int_param
 from xiaoben.core.scope import Scope
 from xiaoben.core.tenancy import get_object_for_user, visible_to
 from xiaoben.org.models import Group, Region, Term
@@ -14,13 +15,6 @@ from xiaoben.reportkit import summary as sm
 from .models import SummaryDraft
 
 
-def _int(v):
-    try:
-        return int(v)
-    except (TypeError, ValueError):
-        return None
-
-
 def period_for(scope: Scope, params) -> sm.Period:
     """The summary a request asks for, if this person may have it; 404 otherwise.
 
@@ -28,7 +22,7 @@ def period_for(scope: Scope, params) -> sm.Period:
     if params.get("region"):
         return region_period_for(scope, params)
     group = None
-    gid = _int(params.get("group"))
+    gid = int_param(params.get("group"))
     if gid is None and scope.led_group_ids and not scope.can("reports:export", school_id=scope.school_id):
         # a 教研组长 opening 工作总结 gets their own 教研组's (a 备课组 only when they lead no 教研组)
         led = list(Group.objects.filter(pk__in=scope.led_group_ids).order_by("parent_id", "kind", "pk"))
@@ -37,7 +31,7 @@ def period_for(scope: Scope, params) -> sm.Period:
         group = get_object_for_user(scope, Group, Group.objects.select_related("school"), pk=gid)
         if not (scope.admin_of(group.school_id) or group.pk in scope.led_group_ids):
             raise Http404
-    term_id = _int(params.get("term"))
+    term_id = int_param(params.get("term"))
     if term_id:
         term = get_object_for_user(scope, Term, Term.objects.select_related("school_year", "school"), pk=term_id)
     else:
@@ -71,8 +65,8 @@ def region_period_for(scope: Scope, params) -> sm.Period:
 
     d = today()
     default_year = d.year if d.month >= 8 else d.year - 1
-    year = _int(params.get("year")) or default_year
-    number = _int(params.get("number"))
+    year = int_param(params.get("year")) or default_year
+    number = int_param(params.get("number"))
     if number is None and params.get("kind") != "year":
         number = 1 if d.month >= 8 or d.month == 1 else 2
     return sm.region_period(region, school_ids=sorted(scope.region_school_ids), start_year=year, number=number or None)

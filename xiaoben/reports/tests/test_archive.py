@@ -78,7 +78,7 @@ def test_closed_term_refuses_api_writes(world, last_term):
     _, token = api_token_create(user=world.users["teacher"], name="t")
     c = Client(enforce_csrf_checks=True, HTTP_AUTHORIZATION=f"Bearer {token}")
     r = c.post(
-        "/api/v1/observations/observations",
+        "/api/v1/observations/",
         data={"teacher_id": world.mentor.pk, "lesson_date": "2026-04-20", "kind": "regular", "submit": False},
         content_type="application/json",
     )
