@@ -1,4 +1,4 @@
-"""What the requirements engine can count from 研修活动 (CONTRACT fields only).
+"""What the requirements engine can count from 研修活动.
 
 Only activities that took place count (held, recorded, archived)."""
 

@@ -1,5 +1,5 @@
 """Mentorship quotas, e.g. 徒弟听师傅的课每年不少于30节: observations between the two
-people of an active pair in the observation's school year (CONTRACT fields only)."""
+people of an active pair in the observation's school year."""
 
 from django.db.models import F, Q
 from django.urls import reverse

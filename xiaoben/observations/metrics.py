@@ -1,6 +1,6 @@
 """What the requirements engine can count from 听课记录 (see requirements/registry.py).
 
-Only submitted, not deleted observations count (CONTRACT fields only)."""
+Only submitted, not deleted observations count."""
 
 from django.db.models import F, Q
 from django.urls import reverse
