@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: demo test assets browser-deps lint typecheck format bench-similarity bench-search serve bench loadtest help
+.PHONY: demo test assets browser-deps lint lint-imports typecheck format bench-similarity bench-search serve bench loadtest help
 
 help:
 	@echo "make demo   - install, build assets, migrate SQLite, load demo data, serve at http://$(HOST):$(PORT)"
@@ -70,6 +70,11 @@ test: assets browser-deps
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(MAKE) lint-imports
+
+# The layers contract in pyproject.toml (docs/architecture.md): an import upward fails.
+lint-imports: $(VENV)/.installed
+	$(VENV)/bin/lint-imports --no-cache
 
 # Strict typing on the core service layer (STYLE: mypy with django-stubs).
 TYPED := xiaoben/core/services.py xiaoben/core/scope.py xiaoben/core/tenancy.py xiaoben/core/permissions.py xiaoben/org/services.py xiaoben/org/selectors.py

@@ -4,7 +4,7 @@ import pytest
 import time_machine
 from django.test import Client
 
-from xiaoben.core.testing import PERSONAS, TODAY, build_world
+from xiaoben.org.testing import PERSONAS, TODAY, build_world
 
 pytest_plugins = ["xiaoben.core.testing_browser"]
 

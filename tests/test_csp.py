@@ -48,8 +48,8 @@ def test_every_page_has_the_policy_and_its_scripts_the_nonce(world):
 def test_pages_work_under_the_policy(live_server, world, desktop_page):
     """No script or handler is refused by the browser on the pages that run our own scripts."""
     from xiaoben.activities.tests.factories import make_activity
-    from xiaoben.core.testing import PASSWORD
     from xiaoben.core.testing_browser import sign_in
+    from xiaoben.org.testing import PASSWORD
 
     a = make_activity(world)
     page = desktop_page

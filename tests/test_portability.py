@@ -14,8 +14,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection, models
 
-from xiaoben.core import portability
 from xiaoben.core.samples import png_bytes
+from xiaoben.org import portability
 from xiaoben.org.models import Region, School
 
 pytestmark = pytest.mark.django_db

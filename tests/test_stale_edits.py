@@ -114,7 +114,7 @@ def writing_page(world, client_for):
 
 def writing_api(world, api_client_for):
     w, c = _draft(world), api_client_for("teacher")
-    url = f"/api/v1/writings/writings/{w.pk}"
+    url = f"/api/v1/writings/{w.pk}"
     return Route(
         lambda: c.get(url).json()["version"],
         lambda v, text: c.patch(url, {"body": f"<p>{text}</p>", **({} if v is None else {"version": v})}, content_type="application/json"),

@@ -62,7 +62,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "simple_history",
-    "rules.apps.AutodiscoverRulesConfig",
     *XIAOBEN_APPS,
 ]
 
@@ -128,7 +127,6 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "rules.permissions.ObjectPermissionBackend",
     "xiaoben.core.auth.StaffNoOrPhoneBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [

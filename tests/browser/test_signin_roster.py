@@ -2,7 +2,7 @@
 
 import pytest
 
-from xiaoben.core.testing import PASSWORD
+from xiaoben.org.testing import PASSWORD
 
 from .conftest import shot, sign_in
 

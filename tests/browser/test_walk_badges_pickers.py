@@ -8,7 +8,7 @@ from django.utils import timezone
 from xiaoben.activities import services as act
 from xiaoben.activities.tests.factories import TZ, make_activity
 from xiaoben.core.notifications import notify
-from xiaoben.core.testing import PASSWORD
+from xiaoben.org.testing import PASSWORD
 from xiaoben.core.testing_browser import shot, sign_in
 from xiaoben.org import services as org
 

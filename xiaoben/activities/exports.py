@@ -6,10 +6,10 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
+from xiaoben.core.exporters import Exporter, register
+from xiaoben.core.formatting import XLSX
 from xiaoben.core.tenancy import get_object_for_user
 from xiaoben.core.xlsx import workbook_bytes
-from xiaoben.reports.formatting import XLSX
-from xiaoben.reports.registry import Exporter, register
 
 from .models import Activity
 

@@ -8,7 +8,7 @@ from django.db.models import Q
 from xiaoben.core.forms import StyledFormMixin
 from xiaoben.org.models import Group, Teacher
 
-from . import schedule
+from . import reflections, schedule
 from .models import Activity, ActivityKind, ActivitySlot, LessonStudySeries, SeriesKind
 
 
@@ -202,10 +202,9 @@ class ReflectionForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, author=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from xiaoben.writings.models import Writing
-
-        qs = Writing.objects.filter(author=author, kind="reflection").order_by("-written_on")[:50] if author else Writing.objects.none()
-        self.fields["writing"].queryset = Writing.objects.filter(pk__in=[w.pk for w in qs]).order_by("-written_on")
+        own = reflections.source().own
+        latest = list(own(author).values_list("pk", flat=True)[:50]) if author else []
+        self.fields["writing"].queryset = own(author).filter(pk__in=latest) if author else own(None).none()
         self.fields["writing"].label_from_instance = lambda w: f"{w.written_on:%m-%d} {w.title}"
 
 

@@ -1,6 +1,6 @@
 """gen_data: 研修活动 with their sign-in lists. 备课组 meet most weeks, 教研组 about
 monthly, the whole school a few times a term; how often depends on the group (some far
-more active than others). Past activities are 已记录 (hours credited by hours/gendata.py),
+more active than others). Past activities are 已记录 (hours credited at the end, by the rule in hours.services),
 a few 已举行 or cancelled; the next two weeks hold published ones."""
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ import datetime as dt
 from django.utils import timezone
 
 from xiaoben.core.gendata import GenContext, poisson
+from xiaoben.hours.models import HourEntry
+from xiaoben.hours.services import DEFAULT_HOURS, DEFAULT_HOURS_BY_KIND
 
 from .models import Activity, Attendance
 
@@ -99,3 +101,34 @@ def generate(ctx: GenContext) -> None:
         assert all(a["starts_at"].date() <= horizon for a in acts)
         w.insert(Activity, acts)
         w.insert(Attendance, atts)
+    _credit_hours(ctx)
+
+
+def _hours_case() -> str:
+    """CASE kind/role → hours, the same table `hours.services.activity_hours_table` uses by default."""
+    whens = []
+    for kind, table in DEFAULT_HOURS_BY_KIND.items():
+        for role, h in table.items():
+            whens.append(f"WHEN a.kind = '{kind}' AND t.role = '{role}' THEN {h}")
+    for role, h in DEFAULT_HOURS.items():
+        whens.append(f"WHEN t.role = '{role}' THEN {h}")
+    return "CASE " + " ".join(whens) + f" ELSE {DEFAULT_HOURS['participant']} END"
+
+
+def _credit_hours(ctx: GenContext) -> None:
+    """The 学时 the services would have credited: one entry per present attendee of every 已记录
+    activity, by role (the rule in `hours.services`), made in SQL."""
+    ids = [gs.id for gs in ctx.schools]
+    day = "CAST(a.starts_at AS date)" if ctx.writer.pg else "date(a.starts_at)"
+    now = timezone.now()
+    sql = (
+        f"INSERT INTO {HourEntry._meta.db_table} "
+        "(school_id, teacher_id, term_id, date, hours, category, source, activity_id, source_ref, description, created_at, updated_at) "
+        f"SELECT a.school_id, t.teacher_id, a.term_id, {day}, {_hours_case()}, "
+        "CASE WHEN a.kind = 'online' THEN 'online' WHEN a.kind IN ('regional', 'outside') THEN 'region' ELSE 'school' END, "
+        "'activity', a.id, '', SUBSTR(a.title, 1, 200), %s, %s "
+        f"FROM {Attendance._meta.db_table} t JOIN {Activity._meta.db_table} a ON a.id = t.activity_id "
+        "WHERE t.status = 'present' AND a.status IN ('recorded', 'archived') AND a.school_id BETWEEN %s AND %s"
+    )
+    n = ctx.writer.execute(sql, [now, now, min(ids), max(ids)])
+    ctx.writer.counts[HourEntry._meta.label] = ctx.writer.counts.get(HourEntry._meta.label, 0) + n

@@ -1,10 +1,12 @@
-"""What the requirements engine can count from 研修活动 (CONTRACT fields only).
+"""What the requirements engine can count from 研修活动.
 
 Only activities that took place count (held, recorded, archived)."""
 
 from django.db.models import F, Q
+from django.urls import reverse
 
-from xiaoben.requirements.registry import Choice, PlanPhrase, QueryMetric, RecordRow, Starter, register, safe_reverse
+from xiaoben.core.records import RecordRow
+from xiaoben.requirements.registry import Choice, PlanPhrase, QueryMetric, Starter, register
 
 from .models import Activity, ActivityKind, Attendance, OpenLessonKind
 
@@ -19,7 +21,7 @@ def _row(a: Attendance) -> RecordRow:
         date=getattr(a, "_day", None),
         title=act.title,
         detail=f"{act.get_kind_display()} · {a.get_role_display()}",
-        url=safe_reverse("activities:detail", act.pk),
+        url=reverse("activities:detail", args=[act.pk]),
     )
 
 
@@ -28,7 +30,7 @@ def _activity_row(act) -> RecordRow:
         date=getattr(act, "_day", None),
         title=act.title,
         detail=f"{act.get_kind_display()}" + (f" · {act.group.name}" if act.group_id else ""),
-        url=safe_reverse("activities:detail", act.pk),
+        url=reverse("activities:detail", args=[act.pk]),
     )
 
 

@@ -1,5 +1,4 @@
-"""研修活动 and 签到. Contract fields used by other apps (hours, requirements,
-observations) are marked CONTRACT: don't rename them."""
+"""研修活动 and 签到."""
 
 from django.conf import settings
 from django.db import models
@@ -48,20 +47,18 @@ class ActivityStatus(models.TextChoices):
 class Activity(TimeStampedModel, VersionedModel):
     school = models.ForeignKey(
         "org.School", null=True, blank=True, on_delete=models.CASCADE, related_name="activities", verbose_name=_("学校")
-    )  # CONTRACT (null = regional)
+    )
     region = models.ForeignKey(
         "org.Region", null=True, blank=True, on_delete=models.CASCADE, related_name="activities", verbose_name=_("区域")
     )
-    term = models.ForeignKey(
-        "org.Term", null=True, blank=True, on_delete=models.PROTECT, related_name="activities", verbose_name=_("学期")
-    )  # CONTRACT
+    term = models.ForeignKey("org.Term", null=True, blank=True, on_delete=models.PROTECT, related_name="activities", verbose_name=_("学期"))
     group = models.ForeignKey(
         "org.Group", null=True, blank=True, on_delete=models.SET_NULL, related_name="activities", verbose_name=_("组织小组")
-    )  # CONTRACT
-    kind = models.CharField(_("活动类型"), max_length=20, choices=ActivityKind.choices)  # CONTRACT
-    lesson_kind = models.CharField(_("课型"), max_length=20, choices=OpenLessonKind.choices, blank=True)  # CONTRACT (公开课 family)
-    title = models.CharField(_("主题/内容"), max_length=200)  # CONTRACT
-    starts_at = models.DateTimeField(_("开始时间"), null=True, blank=True)  # CONTRACT
+    )
+    kind = models.CharField(_("活动类型"), max_length=20, choices=ActivityKind.choices)
+    lesson_kind = models.CharField(_("课型"), max_length=20, choices=OpenLessonKind.choices, blank=True)
+    title = models.CharField(_("主题/内容"), max_length=200)
+    starts_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     ends_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     place = models.CharField(_("地点"), max_length=100, blank=True)
     host = models.ForeignKey(
@@ -71,10 +68,10 @@ class Activity(TimeStampedModel, VersionedModel):
         on_delete=models.SET_NULL,
         related_name="hosted_activities",
         verbose_name=_("主持人"),
-    )  # CONTRACT
+    )
     recorder = models.ForeignKey(
         "org.Teacher", null=True, blank=True, on_delete=models.SET_NULL, related_name="recorded_activities", verbose_name=_("记录人")
-    )  # CONTRACT
+    )
     speaker = models.ForeignKey(
         "org.Teacher",
         null=True,
@@ -84,7 +81,7 @@ class Activity(TimeStampedModel, VersionedModel):
         verbose_name=_("中心发言人"),
         help_text=_("“四定”中的定主讲人：集体备课的主备人、讲座的主讲人；留空则由主持人主讲"),
     )
-    status = models.CharField(_("状态"), max_length=20, choices=ActivityStatus.choices, default=ActivityStatus.PLANNED)  # CONTRACT
+    status = models.CharField(_("状态"), max_length=20, choices=ActivityStatus.choices, default=ActivityStatus.PLANNED)
     created_by = models.ForeignKey(
         "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("创建人")
     )
@@ -143,10 +140,10 @@ class AttendanceMethod(models.TextChoices):
 
 
 class Attendance(TimeStampedModel):
-    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("活动"))  # CONTRACT
-    teacher = models.ForeignKey("org.Teacher", on_delete=models.CASCADE, related_name="attendances", verbose_name=_("教师"))  # CONTRACT
-    role = models.CharField(_("角色"), max_length=20, choices=AttendanceRole.choices, default=AttendanceRole.PARTICIPANT)  # CONTRACT
-    status = models.CharField(_("状态"), max_length=20, choices=AttendanceStatus.choices, default=AttendanceStatus.INVITED)  # CONTRACT
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("活动"))
+    teacher = models.ForeignKey("org.Teacher", on_delete=models.CASCADE, related_name="attendances", verbose_name=_("教师"))
+    role = models.CharField(_("角色"), max_length=20, choices=AttendanceRole.choices, default=AttendanceRole.PARTICIPANT)
+    status = models.CharField(_("状态"), max_length=20, choices=AttendanceStatus.choices, default=AttendanceStatus.INVITED)
     signed_in_at = models.DateTimeField(_("签到时间"), null=True, blank=True)  # a scan's time only
     method = models.CharField(_("签到方式"), max_length=10, choices=AttendanceMethod.choices, blank=True, default="")
     marked_by = models.ForeignKey(

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from xiaoben.core.seeding import SeedContext
+from xiaoben.hours.services import activity_hour_category, activity_hours_table
 from xiaoben.org.models import Group, GroupMembership
 
 from . import schedule
@@ -26,7 +27,6 @@ from .models import (
     LessonStudySeries,
 )
 from .seed_text import COMMENTS, JUNIOR_PREP_TOPICS, LESSONS, MINUTES, PLAN_DRAFT, PREP_TOPICS, REFLECTIONS
-from .services import hour_category, hours_table
 
 # (weekday, period) of each 教研组's weekly 集体备课: 下午第三节 = 第7节.
 SLOT_TIMES = {"语文": (4, 7), "数学": (3, 7), "英语": (2, 7), "综合": (1, 7), "科学": (1, 6), "文综": (0, 7), "艺体": (0, 6)}
@@ -275,7 +275,7 @@ def _save(m: _Maker, school) -> None:
     atts, minutes, hours = [], [], []
     for a in created:
         past = a.status in ("held", "recorded", "archived")
-        table = hours_table(a) if a.status == "recorded" else {}
+        table = activity_hours_table(a) if a.status == "recorded" else {}
         local = timezone.localtime(a.starts_at)
         for tid, role in m.people[id(a)]:
             status = "invited"
@@ -296,7 +296,7 @@ def _save(m: _Maker, school) -> None:
                 hours.append(
                     HourEntry(
                         school_id=school.pk, teacher_id=tid, term=m.term, date=local.date(), hours=Decimal(table.get(role, table["participant"])),
-                        category=hour_category(a), source="activity", activity=a, description=a.title[:200],
+                        category=activity_hour_category(a), source="activity", activity=a, description=a.title[:200],
                     )
                 )  # fmt: skip
         if a.status == "recorded":

@@ -18,12 +18,12 @@ from xiaoben.core.errors import require
 from xiaoben.core.html import clean_html, html_to_text
 from xiaoben.core.notifications import notify
 from xiaoben.core.terms import require_term_open
+from xiaoben.hours.services import activity_credits_sync
 from xiaoben.org.models import GroupMembership, Teacher
 
 from . import flow, rules
 from .models import (
     Activity,
-    ActivityKind,
     ActivityMinutes,
     ActivityStatus,
     Attendance,
@@ -52,8 +52,6 @@ EDITABLE_FIELDS = [
 
 # 学时 per role; a school overrides with school.settings["activity_hours"] =
 # {"participant": 2, "speaker": 3, ...} and per kind {"lecture": {"speaker": 4}}.
-DEFAULT_HOURS = {"participant": Decimal(2), "recorder": Decimal(2), "host": Decimal(3), "speaker": Decimal(3)}
-DEFAULT_HOURS_BY_KIND = {"outside": {"participant": Decimal(6)}, "lecture": {"speaker": Decimal(4)}}
 SIGNIN_EARLY = dt.timedelta(minutes=30)
 SIGNIN_LATE = dt.timedelta(minutes=30)
 DEFAULT_LENGTH = dt.timedelta(minutes=90)
@@ -266,9 +264,9 @@ def _eligible_teacher_ids(activity: Activity, teacher_ids: Iterable[int]) -> lis
     if activity.school_id:
         qs = qs.filter(school_id=activity.school_id)
     elif activity.region_id:
-        from xiaoben.core.scope import _region_subtree
+        from xiaoben.org.scope import region_subtree
 
-        qs = qs.filter(school__region_id__in=_region_subtree({activity.region_id}))
+        qs = qs.filter(school__region_id__in=region_subtree({activity.region_id}))
     return list(qs.values_list("id", flat=True))
 
 
@@ -542,43 +540,17 @@ def minutes_save(*, activity: Activity, user, html: str, expected_version: int |
 
 
 # --- hours -----------------------------------------------------------------------------
-
-
-def hours_table(activity: Activity) -> dict[str, Decimal]:
-    """学时 by role for this activity's kind: defaults, then the school's settings."""
-    table = dict(DEFAULT_HOURS)
-    table.update(DEFAULT_HOURS_BY_KIND.get(activity.kind, {}))
-    conf = (activity.school.setting("activity_hours", {}) if activity.school_id else {}) or {}
-    for source in (conf.get("default", {}), {k: v for k, v in conf.items() if k in DEFAULT_HOURS}, conf.get(activity.kind, {})):
-        for role, value in (source or {}).items():
-            try:
-                table[role] = Decimal(str(value))
-            except ArithmeticError:
-                continue
-    return table
-
-
-def hour_category(activity: Activity) -> str:
-    if activity.kind == ActivityKind.ONLINE:
-        return "online"
-    if activity.school_id is None or activity.kind in (ActivityKind.REGIONAL, ActivityKind.OUTSIDE):
-        return "region"
-    return "school"
+# The credit rule (学时 by role and kind, the category) belongs to hours: `hours.services`.
 
 
 def hours_sync(*, activity: Activity) -> dict[int, Decimal]:
     """Credit every present attendee by role through the hours ledger (idempotent)."""
-    from xiaoben.hours.services import hour_entries_sync_for_activity
-
-    table = hours_table(activity)
-    credits: dict[int, Decimal] = {}
+    attendees: list[tuple[int, str]] = []
     if activity.status in (S.RECORDED, S.ARCHIVED):
-        for teacher_id, role in Attendance.objects.filter(activity=activity, status=AttendanceStatus.PRESENT, is_guest=False).values_list(
-            "teacher_id", "role"
-        ):
-            credits[teacher_id] = table.get(role, table["participant"])
-    hour_entries_sync_for_activity(activity=activity, credits=credits, category=hour_category(activity))
-    return credits
+        attendees = list(
+            Attendance.objects.filter(activity=activity, status=AttendanceStatus.PRESENT, is_guest=False).values_list("teacher_id", "role")
+        )
+    return activity_credits_sync(activity=activity, attendees=attendees)
 
 
 def _resync_if_recorded(activity: Activity) -> None:

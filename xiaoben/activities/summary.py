@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 from django.db.models import Count, Q
+from django.urls import reverse
 
-from xiaoben.reports.formatting import num, percent
-from xiaoben.reports.summary import P, Section, join, section
-from xiaoben.requirements.registry import RecordRow, safe_reverse
+from xiaoben.core.formatting import num, percent
+from xiaoben.core.records import RecordRow
+from xiaoben.reportkit.summary import P, Section, join, section
 
 from .metrics import TOOK_PLACE
 from .models import Activity, ActivityKind, Attendance, LessonStudySeries, OpenLessonKind
@@ -16,18 +17,18 @@ KIND_LABELS = dict(ActivityKind.choices)
 LESSON_LABELS = dict(OpenLessonKind.choices)
 
 
-def _row(a: Activity) -> RecordRow:
+def activity_row(a: Activity) -> RecordRow:
     when = a.starts_at.date() if a.starts_at else None
     return RecordRow(
         date=when,
         title=a.title,
         detail=f"{a.get_kind_display()}" + (f" · {a.group.name}" if a.group_id and a.group else ""),
-        url=safe_reverse("activities:detail", a.pk),
+        url=reverse("activities:detail", args=[a.pk]),
     )
 
 
 def _series_row(s: LessonStudySeries) -> RecordRow:
-    return RecordRow(date=None, title=s.title, detail=s.get_kind_display(), url=safe_reverse("activities:series_detail", s.pk))
+    return RecordRow(date=None, title=s.title, detail=s.get_kind_display(), url=reverse("activities:series_detail", args=[s.pk]))
 
 
 def held(period):
@@ -37,7 +38,7 @@ def held(period):
 @section("activities", title="研修活动", order=20)
 def activities_section(period):
     qs = held(period)
-    total = period.figure("activities.total", "研修活动", qs, unit="次", describe=_row)
+    total = period.figure("activities.total", "研修活动", qs, unit="次", describe=activity_row)
     by_kind = period.counts_by(qs, "kind")
     from xiaoben.hours.models import HourEntry
 
@@ -47,7 +48,9 @@ def activities_section(period):
     parts = []
     for kind, label in ActivityKind.choices:
         if by_kind.get(kind):
-            fig = period.figure(f"activities.kind.{kind}", label, qs.filter(kind=kind), unit="次", value=by_kind[kind], describe=_row)
+            fig = period.figure(
+                f"activities.kind.{kind}", label, qs.filter(kind=kind), unit="次", value=by_kind[kind], describe=activity_row
+            )
             parts.append((label, fig))
     if parts:
         p = P("其中")
@@ -83,7 +86,7 @@ def _hours_row(e) -> RecordRow:
         date=e.date,
         title=f"{e.teacher.name} {num(e.hours)}学时",
         detail=e.activity.title if e.activity_id else e.description,
-        url=safe_reverse("activities:detail", e.activity_id) if e.activity_id else None,
+        url=reverse("activities:detail", args=[e.activity_id]) if e.activity_id else None,
     )
 
 
@@ -92,7 +95,7 @@ def _att_row(a) -> RecordRow:
         date=a.activity.starts_at.date() if a.activity.starts_at else None,
         title=f"{a.teacher.name} · {a.activity.title}",
         detail=a.get_status_display(),
-        url=safe_reverse("activities:detail", a.activity_id),
+        url=reverse("activities:detail", args=[a.activity_id]),
     )
 
 
@@ -114,7 +117,7 @@ def _fewest_groups(period, qs, sec: Section) -> None:
 @section("open_lessons", title="公开课与课例研究", order=25)
 def open_lessons_section(period):
     qs = held(period).filter(kind__in=["open_lesson", "same_topic", "lesson_study", "competition"])
-    total = period.figure("open_lessons.total", "公开课", qs, unit="节", describe=_row)
+    total = period.figure("open_lessons.total", "公开课", qs, unit="节", describe=activity_row)
     if not total.value:
         return None
     by_lesson = period.counts_by(qs.exclude(lesson_kind=""), "lesson_kind")
@@ -125,7 +128,9 @@ def open_lessons_section(period):
             bits.append(
                 (
                     label,
-                    period.figure(f"open_lessons.kind.{k}", label, qs.filter(lesson_kind=k), unit="节", value=by_lesson[k], describe=_row),
+                    period.figure(
+                        f"open_lessons.kind.{k}", label, qs.filter(lesson_kind=k), unit="节", value=by_lesson[k], describe=activity_row
+                    ),
                 )
             )
     for i, (label, fig) in enumerate(bits):
@@ -141,61 +146,18 @@ def open_lessons_section(period):
     return Section(paragraphs=paras)
 
 
-@section("reading", title="读书交流", order=30)
-def reading_section(period):
-    qs = held(period).filter(kind="reading")
-    n = period.figure("reading.exchanges", "读书交流活动", qs, unit="次", describe=_row)
-    from xiaoben.writings.models import Book, Writing
-
-    books = Book.objects.filter(school_id__in=period.school_ids, school_year_id__in={t.school_year_id for t in period.terms})
-    if period.group is not None:
-        books = books.filter(teacher_id__in=period.member_ids)
-    notes = Writing.objects.counted().filter(period.q(teacher="author"), kind="reading_note").select_related("author")
-    n_books = period.figure(
-        "reading.books",
-        "登记书目",
-        books.select_related("teacher"),
-        unit="本",
-        describe=lambda b: RecordRow(date=None, title=f"《{b.title}》", detail=b.teacher.name),
-    )
-    n_notes = period.figure("reading.notes", "读书笔记", notes, unit="篇", describe=_writing_row)
-    chars = period.figure("reading.chars", "读书笔记字数", notes, unit="字", total="char_count", describe=_writing_row)
-    if not (n.value or n_books.value or n_notes.value):
-        return None
-    return Section(
-        paragraphs=[
-            P(
-                "组织教师读书学习，教师登记阅读书目{books}，撰写读书笔记{notes}，共{chars}；" + f"{period.word}开展教师读书交流活动{{n}}。",
-                books=n_books,
-                notes=n_notes,
-                chars=chars,
-                n=n,
-            )
-        ]
-    )
-
-
-def _writing_row(w) -> RecordRow:
-    return RecordRow(
-        date=w.written_on,
-        title=w.title,
-        detail=f"{w.author.name} · {w.get_kind_display()} · {w.char_count}字",
-        url=safe_reverse("writings:detail", w.pk),
-    )
-
-
 @section("outside", title="外出学习", order=35)
 def outside_section(period):
     qs = held(period).filter(kind="outside")
-    n = period.figure("outside.trips", "外出学习", qs, unit="次", describe=_row)
+    n = period.figure("outside.trips", "外出学习", qs, unit="次", describe=activity_row)
     if not n.value:
         return None
     reports = Activity.objects.filter(report_for__in=qs, status__in=TOOK_PLACE).select_related("group")
-    r = period.figure("outside.reports", "外出学习汇报", reports, unit="次", describe=_row)
+    r = period.figure("outside.reports", "外出学习汇报", reports, unit="次", describe=activity_row)
     without = qs.exclude(pk__in=reports.values("report_for_id"))
     sec = Section(paragraphs=[P("选派教师外出学习{n}，回校后举行汇报课或专题讲座{r}，做到一人学习、多人受益。", n=n, r=r)])
     missing = without.count()
     if missing:
-        period.figure("outside.unreported", "未汇报的外出学习", without, unit="次", value=missing, describe=_row)
+        period.figure("outside.unreported", "未汇报的外出学习", without, unit="次", value=missing, describe=activity_row)
         sec.problems.append(f"有{missing}次外出学习尚未在校内汇报。")
     return sec

@@ -39,11 +39,6 @@ def _region_schools(scope):
 
     return list(region_schools(scope).only("id", "name"))
 
-
-def _int(v):
-    return int_param(v)
-
-
 def get_activity(request, pk: int) -> Activity:
     return get_object_for_user(request.user, Activity, DETAIL_QS, pk=pk)
 
@@ -55,10 +50,10 @@ def _errors(request, e: ValidationError) -> None:
 @login_required
 def activity_list(request):
     scope = scope_for(request.user)
-    school = school_for_scope(scope, _int(request.GET.get("school")))
+    school = school_for_scope(scope, int_param(request.GET.get("school")))
     term = current_term(school.pk) if school else None
     kind, status = request.GET.get("kind", ""), request.GET.get("status", "")
-    group_id = _int(request.GET.get("group"))
+    group_id = int_param(request.GET.get("group"))
     mine = request.GET.get("mine") == "1" and scope.teacher_id
     when = request.GET.get("when") if request.GET.get("when") in ("past", "all") else "upcoming"
     day = today()
@@ -102,7 +97,7 @@ def activity_list(request):
             "can_settings": school is not None and scope.admin_of(school.pk),
             "region_view": region_view or (scope.school_id is None and scope.is_region_staff),
             "region_schools": _region_schools(scope) if scope.school_id is None and scope.is_region_staff else [],
-            "query": f"kind={kind}&status={status}&mine={'1' if mine else ''}&group={group_id or ''}&when={when}&school={_int(request.GET.get('school')) or ''}",
+            "query": f"kind={kind}&status={status}&mine={'1' if mine else ''}&group={group_id or ''}&when={when}&school={int_param(request.GET.get('school')) or ''}",
         },
     )
 
@@ -310,7 +305,7 @@ def attendance_export(request, pk: int):
     activity = get_activity(request, pk)
     if not rules.can_run(scope_for(request.user), activity):
         raise Http404
-    from xiaoben.reports.views_exports import export_response
+    from xiaoben.core.exporters import export_response
 
     return export_response(request, "activities.attendance_xlsx", {"activity": activity.pk})
 

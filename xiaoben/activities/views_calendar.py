@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
+from xiaoben.core.params import int_param
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user
 from xiaoben.org.models import Group
@@ -21,7 +22,6 @@ from . import ics, rules, selectors
 from .forms import SlotForm, parse_date
 from .models import Activity, ActivityStatus, CalendarFeed
 from .services_slots import slot_create
-from .views import _int
 
 
 @login_required
@@ -138,7 +138,7 @@ def group_term(request, pk: int):
     group = get_object_for_user(request.user, Group, Group.objects.select_related("school"), pk=pk)
     term = current_term(group.school_id)
     rows = selectors.activity_list(user=request.user, school_id=group.school_id, term_id=term.pk if term else -1, group_id=group.pk)
-    new_slot = _int(request.GET.get("slot"))
+    new_slot = int_param(request.GET.get("slot"))
     if new_slot:
         rows = rows.filter(slot_id=new_slot)  # just scheduled: show what was generated
     scope = scope_for(request.user)
@@ -159,7 +159,7 @@ def group_term(request, pk: int):
 @login_required
 def school_term(request):
     scope = scope_for(request.user)
-    school = school_for_scope(scope, _int(request.GET.get("school")))
+    school = school_for_scope(scope, int_param(request.GET.get("school")))
     if school is None:
         raise Http404
     term = current_term(school.pk)
@@ -182,11 +182,11 @@ def school_term(request):
 def monthly(request):
     """月度安排 of the term, as written in the school's plan."""
     scope = scope_for(request.user)
-    school = school_for_scope(scope, _int(request.GET.get("school")))
+    school = school_for_scope(scope, int_param(request.GET.get("school")))
     if school is None:
         raise Http404
     term = current_term(school.pk)
-    group_id = _int(request.GET.get("group"))
+    group_id = int_param(request.GET.get("group"))
     rows = selectors.activity_list(user=request.user, school_id=school.pk, term_id=term.pk if term else -1, group_id=group_id).order_by(
         "starts_at", "pk"
     )

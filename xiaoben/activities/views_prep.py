@@ -13,14 +13,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from xiaoben.core import textsim
+from xiaoben.core.params import int_param
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user, reference_for, visible_to
 from xiaoben.org.selectors import current_term, school_for_scope
 
-from . import rules, selectors, services_prep
+from . import reflections, rules, selectors, services_prep
 from .forms import LessonPrepForm, ReflectionForm, RoundForm, SeriesForm, VersionForm
 from .models import Activity, LessonPlanVersion, LessonPrep, LessonStudySeries
-from .views import _int
 
 
 def _school_teacher(request, school_id: int):
@@ -34,7 +34,7 @@ def _school_teacher(request, school_id: int):
 @login_required
 def prep_list(request):
     scope = scope_for(request.user)
-    school = school_for_scope(scope, _int(request.GET.get("school")))
+    school = school_for_scope(scope, int_param(request.GET.get("school")))
     qs = (
         visible_to(request.user, LessonPrep)
         .filter(school_id=school.pk if school else -1)
@@ -63,7 +63,7 @@ def prep_create(request):
     if school is None or not (scope.can("activities:write", school_id=school.pk)):
         raise Http404
     term = current_term(school.pk)
-    initial = {"lead": scope.teacher_id, "activity": _int(request.GET.get("activity"))}
+    initial = {"lead": scope.teacher_id, "activity": int_param(request.GET.get("activity"))}
     form = LessonPrepForm(request.POST or None, request.FILES or None, scope=scope, school=school, term=term, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -156,12 +156,9 @@ def _get_version(request, pk: int) -> LessonPlanVersion:
 def version_detail(request, pk: int):
     v = _get_version(request, pk)
     me = _school_teacher(request, v.prep.school_id)
-    if v.writing_id:
-        from xiaoben.writings.models import Writing
-
-        # The linked 教学反思 keeps its own visibility (a private one stays private).
-        if not visible_to(request.user, Writing).filter(pk=v.writing_id).exists() and not (me and me.pk == v.author_id):
-            v.writing = None
+    # The linked 教学反思 keeps its own visibility (a private one stays private).
+    if v.writing_id and not reflections.source().visible(request.user, v.writing_id) and not (me and me.pk == v.author_id):
+        v.writing = None
     scope = scope_for(request.user)
     reviewer = scope.admin_of(v.prep.school_id) or scope.leads(v.author_id)
     copy = None
@@ -205,8 +202,8 @@ def version_compare(request, pk: int):
     prep = _get_prep(request, pk)
     versions = list(prep.versions.select_related("author").order_by("created_at", "id"))
     by_id = {v.pk: v for v in versions}
-    a = by_id.get(_int(request.GET.get("a"))) or (versions[0] if versions else None)
-    b = by_id.get(_int(request.GET.get("b"))) or (versions[-1] if versions else None)
+    a = by_id.get(int_param(request.GET.get("a"))) or (versions[0] if versions else None)
+    b = by_id.get(int_param(request.GET.get("b"))) or (versions[-1] if versions else None)
     rows = services_prep.compare(a.body, b.body) if a and b else []
     changed = sum(1 for r in rows if r["op"] != "equal")
     return render(
@@ -220,7 +217,7 @@ def version_compare(request, pk: int):
 @login_required
 def series_list(request):
     scope = scope_for(request.user)
-    school = school_for_scope(scope, _int(request.GET.get("school")))
+    school = school_for_scope(scope, int_param(request.GET.get("school")))
     qs = (
         visible_to(request.user, LessonStudySeries)
         .filter(school_id=school.pk if school else -1)

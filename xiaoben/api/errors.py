@@ -101,10 +101,15 @@ def _msg(err: dict) -> str:
     return "取值不合要求"
 
 
+# Resources mounted under their own prefix whose app has another name (api/urls.py).
+PREFIX_APPS = {"rubrics": "observations", "progress": "requirements", "search": "resources", "showcase": "resources"}
+
+
 def app_of(request) -> str:
-    """/api/v1/<app>/… → <app>."""
+    """/api/v1/<resource>/… → the app that serves it."""
     parts = request.path.split("/")
-    return parts[3] if len(parts) > 3 else ""
+    prefix = parts[3] if len(parts) > 3 else ""
+    return PREFIX_APPS.get(prefix, prefix)
 
 
 def schema_errors(errors: list[dict], app_label: str = "") -> dict:

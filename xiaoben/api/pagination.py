@@ -1,10 +1,14 @@
-class LazyPage:
-    """Hand a queryset plus a row serialiser to ninja's @paginate: the page is sliced
-    in SQL first and only its rows are serialised (so per-row rules, like hiding
-    personal data, cost nothing for rows not shown)."""
+"""The one pagination of the API: `@paginate(PageNumberPagination, page_size=N)` over a queryset,
+or over a `LazyPage` when rows need more than their schema (a per-row rule, a page-wide count)."""
 
-    def __init__(self, qs, out):
-        self.qs, self.out = qs, out
+
+class LazyPage:
+    """Hand a queryset to ninja's @paginate: the page is sliced in SQL first, then `batch` (one
+    call for the page's rows, e.g. progress counted in a fixed number of queries) and `out` (per
+    row, e.g. hiding personal data) run on the rows shown only."""
+
+    def __init__(self, qs, out=None, *, batch=None):
+        self.qs, self.out, self.batch = qs, out, batch
 
     def __len__(self):
         return self.qs.count()
@@ -13,7 +17,10 @@ class LazyPage:
         return self.qs.count()
 
     def __getitem__(self, item):
-        return [self.out(x) for x in self.qs[item]]
+        rows = list(self.qs[item])
+        if self.batch is not None:
+            rows = list(self.batch(rows))
+        return [self.out(x) for x in rows] if self.out is not None else rows
 
     def all(self):
         return self

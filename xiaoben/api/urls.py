@@ -38,25 +38,29 @@ api = NinjaAPI(
     docs=LocalSwagger(),
 )
 
+# One prefix per resource: /api/v1/<resource>/… (the changelog in docs/architecture.md lists the
+# paths this replaced). (prefix, module, router attribute)
 ROUTERS = [
-    ("/org/", "xiaoben.org.api"),
-    ("/activities/", "xiaoben.activities.api"),
-    ("/observations/", "xiaoben.observations.api"),
-    ("/writings/", "xiaoben.writings.api"),
-    ("/mentoring/", "xiaoben.mentoring.api"),
-    ("/research/", "xiaoben.research.api"),
-    ("/hours/", "xiaoben.hours.api"),
-    ("/requirements/", "xiaoben.requirements.api"),
-    ("/plans/", "xiaoben.plans.api"),
-    ("/assessment/", "xiaoben.assessment.api"),
-    ("/resources/", "xiaoben.resources.api"),
-    ("/reports/", "xiaoben.reports.api"),
-    ("/region/", "xiaoben.region.api"),
+    ("/org/", "xiaoben.org.api", "router"),
+    ("/activities/", "xiaoben.activities.api", "router"),
+    ("/observations/", "xiaoben.observations.api", "router"),
+    ("/rubrics/", "xiaoben.observations.api", "rubrics_router"),
+    ("/writings/", "xiaoben.writings.api", "router"),
+    ("/mentoring/", "xiaoben.mentoring.api", "router"),
+    ("/research/", "xiaoben.research.api", "router"),
+    ("/hours/", "xiaoben.hours.api", "router"),
+    ("/requirements/", "xiaoben.requirements.api", "router"),
+    ("/progress/", "xiaoben.requirements.api", "progress_router"),
+    ("/plans/", "xiaoben.plans.api", "router"),
+    ("/assessment/", "xiaoben.assessment.api", "router"),
+    ("/resources/", "xiaoben.resources.api", "router"),
+    ("/search/", "xiaoben.resources.api", "search_router"),
+    ("/showcase/", "xiaoben.resources.api", "showcase_router"),
+    ("/reports/", "xiaoben.reports.api", "router"),
+    ("/region/", "xiaoben.region.api", "router"),
 ]
-for prefix, module in ROUTERS:
-    router = getattr(import_module(module), "router", None)
-    if router is not None:
-        api.add_router(prefix, router)
+for prefix, module, attr in ROUTERS:
+    api.add_router(prefix, getattr(import_module(module), attr))
 
 
 @api.exception_handler(ValidationError)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from xiaoben.core.formatting import num
 from xiaoben.core.xlsx import workbook_bytes
-from xiaoben.reports.formatting import num
 
 from .models import AssessmentScore
 
@@ -54,9 +54,9 @@ def _registry():
     from django import forms
     from django.http import Http404
 
+    from xiaoben.core.exporters import Exporter, register
     from xiaoben.core.tenancy import get_object_for_user, visible_to
-    from xiaoben.reports.params import ParamsForm
-    from xiaoben.reports.registry import Exporter, register
+    from xiaoben.reportkit.params import ParamsForm
 
     from .models import AssessmentScheme
 

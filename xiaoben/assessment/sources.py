@@ -11,6 +11,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Sum
 from django.urls import reverse
 
+from xiaoben.core.formatting import amount
+
 from .models import ItemSource
 
 ONE = Decimal("0.1")
@@ -57,11 +59,6 @@ def compute(scheme, items, teachers) -> dict[tuple[int, int], Evidence]:
     return out
 
 
-def _fmt(v: Decimal) -> str:
-    v = Decimal(v).normalize()
-    return f"{v:f}" if v == v.to_integral() else f"{v:.1f}"
-
-
 @register(ItemSource.REQUIREMENT)
 def from_requirements(*, scheme, items, teachers):
     """Progress from the requirements engine: one computation for the whole school."""
@@ -87,7 +84,7 @@ def from_requirements(*, scheme, items, teachers):
             out[(t.pk, item.pk)] = Evidence(
                 Decimal(p.done),
                 Decimal(target),
-                f"{p.requirement.name}：完成 {_fmt(p.done)}，要求 {_fmt(target)}（{p.status_label}）",
+                f"{p.requirement.name}：完成 {amount(p.done)}，要求 {amount(target)}（{p.status_label}）",
                 p.url,
             )
     return out
@@ -122,7 +119,7 @@ def from_hours(*, scheme, items, teachers):
             out[(t.pk, item.pk)] = Evidence(
                 done,
                 Decimal(target),
-                f"本学期学时（{what}）{_fmt(done)}，要求 {_fmt(target)}",
+                f"本学期学时（{what}）{amount(done)}，要求 {amount(target)}",
                 reverse("hours:teacher_ledger", args=[t.pk]) + f"?year={scheme.term.start_date.year}",
             )
     return out

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from django.db.models import Avg
+from django.urls import reverse
 
-from xiaoben.reports.formatting import score
-from xiaoben.reports.summary import P, Section, section
-from xiaoben.requirements.registry import RecordRow, safe_reverse
+from xiaoben.core.formatting import score
+from xiaoben.core.records import RecordRow
+from xiaoben.reportkit.summary import P, Section, section
 
 from .models import AssessmentResult, AssessmentScheme
 
 
 def _row(r: AssessmentResult) -> RecordRow:
     return RecordRow(
-        date=None, title=f"{r.teacher.name} {score(r.total)}", detail=r.get_status_display(), url=safe_reverse("assessment:result", r.pk)
+        date=None, title=f"{r.teacher.name} {score(r.total)}", detail=r.get_status_display(), url=reverse("assessment:result", args=[r.pk])
     )
 
 

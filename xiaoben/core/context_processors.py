@@ -1,7 +1,7 @@
 from django.utils.functional import SimpleLazyObject
 
 from .nav import items_for
-from .scope import scope_for
+from .scope import directory, scope_for
 
 
 def shell(request):
@@ -12,9 +12,7 @@ def shell(request):
     scope = scope_for(user)
 
     def _term():
-        from xiaoben.org.selectors import current_term
-
-        return current_term(scope.school_id)
+        return directory().current_term(scope.school_id)
 
     def _unread():
         from .selectors import unread_count

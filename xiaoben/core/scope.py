@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
-from .permissions import REGION_ROLES, ROLE_PERMISSIONS, SCHOOL_ROLES
+from .permissions import ROLE_PERMISSIONS
 
 if TYPE_CHECKING:
     from xiaoben.org.models import Teacher
@@ -107,11 +107,9 @@ class Scope:
     @cached_property
     def home_region_school_ids(self) -> list[int]:
         """The schools of the teacher's own district (区域共享 reaches them): one query, on first use."""
-        from xiaoben.org.models import School
-
         if not self.teacher:
             return []
-        return list(School.objects.filter(region_id=self.teacher.school.region_id).values_list("id", flat=True))
+        return directory().district_school_ids(self.teacher.school.region_id)
 
     def is_self(self, teacher_id: int | None) -> bool:
         return teacher_id is not None and teacher_id == self.teacher_id
@@ -121,13 +119,7 @@ class Scope:
         """Teachers of this person's school in a group they lead (one query, on first use)."""
         if not self.led_group_ids or self.teacher is None:
             return frozenset()
-        from xiaoben.org.models import GroupMembership
-
-        return frozenset(
-            GroupMembership.objects.filter(group_id__in=self.led_group_ids, teacher__school_id=self.teacher.school_id).values_list(
-                "teacher_id", flat=True
-            )
-        )
+        return frozenset(directory().led_members(self.led_group_ids, self.teacher.school_id).values_list("teacher_id", flat=True))
 
     def leads(self, teacher_id: int | None) -> bool:
         """Does this person lead a group that `teacher_id` belongs to (in their own school)?"""
@@ -139,98 +131,41 @@ class Scope:
         A subquery, not the id list: leaders of big groups stay one query."""
         if not self.led_group_ids or self.teacher is None:
             return Q(pk__in=[])
-        from xiaoben.org.models import GroupMembership
-
-        members = GroupMembership.objects.filter(group_id__in=self.led_group_ids, teacher__school_id=self.teacher.school_id).values(
-            "teacher_id"
-        )
-        return Q(**{f"{field}__in": members})
+        return Q(**{f"{field}__in": directory().led_members(self.led_group_ids, self.teacher.school_id)})
 
 
 ANONYMOUS = Scope(user_id=None)
 
 
-def _region_subtree(root_ids: set[int]) -> set[int]:
-    from xiaoben.org.models import Region
+class Directory(Protocol):
+    """What core asks the org app (schools, regions, groups, terms). Core sits below org in the
+    layers (docs/architecture.md): org registers its answers in `OrgConfig.ready`."""
 
-    # Region trees are small (a province has a few hundred nodes): one query, walk in memory.
-    children: dict[int | None, list[int]] = {}
-    for rid, parent_id in Region.objects.values_list("id", "parent_id"):
-        children.setdefault(parent_id, []).append(rid)
-    out, stack = set(), list(root_ids)
-    while stack:
-        rid = stack.pop()
-        if rid in out:
-            continue
-        out.add(rid)
-        stack.extend(children.get(rid, []))
-    return out
+    def build_scope(self, user: Any) -> Scope: ...
+    def led_members(self, group_ids: frozenset[int], school_id: int) -> QuerySet[Any]: ...  # values("teacher_id")
+    def district_school_ids(self, region_id: int | None) -> list[int]: ...
+    def region_chain(self, region_id: int | None) -> tuple[int, ...]: ...
+    def school_region_ids(self, school_ids: set[int]) -> list[int | None]: ...
+    def current_term(self, school_id: int | None) -> Any: ...
+    def home(self, request: Any) -> Any: ...
+    def profile(self, request: Any) -> Any: ...
 
 
-def build_scope(user) -> Scope:
-    from django.db.models import Q
-
-    from xiaoben.org.models import GroupMembership, RoleAssignment, School, Teacher
-
-    if user is None or not user.is_authenticated:
-        return ANONYMOUS
-    teacher = Teacher.objects.select_related("school").filter(user_id=user.pk, is_active=True).first()
-    admin_schools: set[int] = set()
-    region_roots: set[int] = set()
-    subjects: set[str] = set()
-    region_manage = False
-    titles: list[str] = []
-    platform = user.is_superuser
-    for ra in RoleAssignment.objects.filter(user_id=user.pk):
-        titles.append(ra.title or ra.get_role_display())
-        if ra.role == "platform_admin":
-            platform = True
-        elif ra.role in SCHOOL_ROLES and ra.school_id:
-            admin_schools.add(ra.school_id)
-        elif ra.role in REGION_ROLES and ra.region_id:
-            region_roots.add(ra.region_id)
-            subjects.update(ra.subject_list)
-            region_manage = region_manage or ra.role == "region_admin"
-    region_ids: set[int] = _region_subtree(region_roots) if region_roots else set()
-    region_school_ids: set[int] = set()
-    if region_ids:
-        region_school_ids = set(
-            School.objects.filter(Q(region_id__in=region_ids) | Q(alliances__in=region_ids)).values_list("id", flat=True)
-        )
-    led: set[int] = set()
-    member: set[int] = set()
-    if teacher:
-        for gid, role, child_ids in _memberships(GroupMembership, teacher.pk):
-            member.add(gid)
-            if role in ("leader", "deputy"):
-                led.add(gid)
-                led.update(child_ids)
-    return Scope(
-        user_id=user.pk,
-        is_authenticated=True,
-        is_platform_admin=platform,
-        teacher=teacher,
-        admin_school_ids=frozenset(admin_schools),
-        region_ids=frozenset(region_ids),
-        region_school_ids=frozenset(region_school_ids),
-        region_subjects=frozenset(subjects),
-        region_manage=region_manage,
-        led_group_ids=frozenset(led),
-        member_group_ids=frozenset(member),
-        role_titles=titles,
-    )
+_directory: list[Directory] = []
 
 
-def _memberships(GroupMembership, teacher_id: int):
-    from xiaoben.org.models import Group
+def register_directory(d: Directory) -> None:
+    _directory[:] = [d]
 
-    rows = list(GroupMembership.objects.filter(teacher_id=teacher_id, group__is_active=True).values_list("group_id", "role"))
-    led_ids = [gid for gid, role in rows if role in ("leader", "deputy")]
-    children: dict[int, list[int]] = {}
-    if led_ids:
-        for cid, pid in Group.objects.filter(parent_id__in=led_ids).values_list("id", "parent_id"):
-            children.setdefault(pid, []).append(cid)
-    return [(gid, role, children.get(gid, [])) for gid, role in rows]
+
+def directory() -> Directory:
+    if not _directory:
+        raise LookupError("no directory registered: the org app must be installed")
+    return _directory[0]
+
+
+def build_scope(user: Any) -> Scope:
+    return directory().build_scope(user)
 
 
 def scope_for(user) -> Scope:

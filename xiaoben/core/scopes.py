@@ -3,7 +3,7 @@
 from django.db.models import Q
 
 from .models import ReferenceText
-from .scope import Scope
+from .scope import Scope, directory
 from .tenancy import scope_rule
 
 
@@ -16,12 +16,8 @@ def reference_texts_visible(scope: Scope, qs):
         schools.add(scope.teacher.school_id)
     q = Q(school_id__in=schools) | Q(region_id__in=scope.region_ids)
     if schools:
-        from xiaoben.org.models import School
-
-        from .textsim import region_chain
-
         regions: set[int] = set()
-        for region_id in School.objects.filter(pk__in=schools).values_list("region_id", flat=True):
-            regions.update(region_chain(region_id))
+        for region_id in directory().school_region_ids(schools):
+            regions.update(directory().region_chain(region_id))
         q |= Q(school__isnull=True, region_id__in=regions)
     return qs.filter(q)

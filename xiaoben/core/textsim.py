@@ -333,14 +333,9 @@ def check(
 
 def region_chain(region_id: int | None) -> tuple[int, ...]:
     """A region and its ancestors (a district's library serves every 片区 below it)."""
-    from xiaoben.org.models import Region
+    from .scope import directory
 
-    out: list[int] = []
-    parents = dict(Region.objects.values_list("id", "parent_id"))
-    while region_id is not None and region_id not in out:
-        out.append(region_id)
-        region_id = parents.get(region_id)
-    return tuple(out)
+    return directory().region_chain(region_id)
 
 
 DEFAULT_THRESHOLD = 0.30  # 知网-style: 30% of the text found elsewhere

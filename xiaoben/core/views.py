@@ -11,10 +11,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from . import services
-from .forms import LoginForm, StyledPasswordChangeForm, TokenForm
-from .home import cards_for
+from .forms import LoginForm, StyledPasswordChangeForm
 from .models import ApiToken, Comment, Notification
-from .scope import scope_for
+from .scope import directory, scope_for
 from .tenancy import visible_to
 
 
@@ -47,58 +46,16 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return reverse("core:home")
 
 
+# The home and profile pages show the school, term and groups: org draws them (core sits below
+# org in the layers and asks through `core.scope.directory()`).
 @login_required
 def home(request):
-    from xiaoben.org.selectors import current_term, teacher_groups, today
-
-    scope = scope_for(request.user)
-    term = current_term(scope.school_id)
-    ctx = {
-        "term": term,
-        "teacher": scope.teacher,
-        "groups": teacher_groups(scope.teacher) if scope.teacher else [],
-        "cards": cards_for(request, scope, term),
-        "week": term.week_of(today()) if term and term.contains(today()) else None,
-    }
-    if (scope.is_region_staff or scope.is_platform_admin) and not scope.teacher:
-        from django.db.models import Count, Q
-
-        from xiaoben.org.models import Region, School
-
-        schools = School.objects.select_related("region").annotate(
-            teacher_count=Count("teachers", filter=Q(teachers__is_active=True), distinct=True),
-            group_count=Count("groups", filter=Q(groups__kind="subject"), distinct=True),
-        )
-        if not scope.is_platform_admin:
-            schools = schools.filter(id__in=scope.region_school_ids)
-            ctx["regions"] = Region.objects.filter(id__in=scope.region_ids, kind__in=["district", "city", "province"]).order_by("id")[:3]
-        ctx["region_schools"] = schools.order_by("region_id", "id")
-    return render(request, "core/home.html", ctx)
+    return directory().home(request)
 
 
 @login_required
 def profile(request):
-    from xiaoben.org.selectors import teacher_groups
-
-    scope = scope_for(request.user)
-    new_token = None
-    form = TokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        _, new_token = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
-        messages.success(request, "令牌已创建。请立即复制保存，它只显示这一次。")
-        form = TokenForm()
-    return render(
-        request,
-        "core/profile.html",
-        {
-            "teacher": scope.teacher,
-            "groups": teacher_groups(scope.teacher) if scope.teacher else [],
-            "honours": list(scope.teacher.honours.all()) if scope.teacher else [],
-            "tokens": ApiToken.objects.filter(user=request.user).order_by("-created_at"),
-            "form": form,
-            "new_token": new_token,
-        },
-    )
+    return directory().profile(request)
 
 
 @login_required

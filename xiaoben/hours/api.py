@@ -8,7 +8,6 @@ from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
-from xiaoben.api.pagination import LazyPage
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user, visible_to
 from xiaoben.org.models import Teacher
@@ -35,23 +34,13 @@ class EntryOut(Schema):
     source_ref: str
     description: str
 
+    @staticmethod
+    def resolve_category_display(e: HourEntry) -> str:
+        return e.get_category_display()
 
-def _entry_out(e: HourEntry) -> dict:
-    return {
-        "id": e.pk,
-        "teacher_id": e.teacher_id,
-        "school_id": e.school_id,
-        "term_id": e.term_id,
-        "date": e.date,
-        "hours": e.hours,
-        "category": e.category,
-        "category_display": e.get_category_display(),
-        "source": e.source,
-        "source_display": e.get_source_display(),
-        "activity_id": e.activity_id,
-        "source_ref": e.source_ref,
-        "description": e.description,
-    }
+    @staticmethod
+    def resolve_source_display(e: HourEntry) -> str:
+        return e.get_source_display()
 
 
 @router.get("/entries", response=list[EntryOut])
@@ -65,7 +54,7 @@ def entries(request, teacher_id: int | None = None, year: int | None = None, cat
         qs = qs.filter(date__year=year)
     if category:
         qs = qs.filter(category=category)
-    return LazyPage(qs, _entry_out)
+    return qs
 
 
 class SummaryOut(Schema):
@@ -119,26 +108,13 @@ class ClaimOut(Schema):
     chain: list[str]
     reject_reason: str
 
+    @staticmethod
+    def resolve_teacher_name(c: TrainingClaim) -> str:
+        return c.teacher.name
 
-def _claim_out(c: TrainingClaim) -> dict:
-    return {
-        "id": c.pk,
-        "school_id": c.school_id,
-        "teacher_id": c.teacher_id,
-        "teacher_name": c.teacher.name,
-        "kind": c.kind,
-        "title": c.title,
-        "organiser": c.organiser,
-        "start_date": c.start_date,
-        "end_date": c.end_date,
-        "hours": c.hours,
-        "category": c.category,
-        "status": c.status,
-        "status_display": c.get_status_display(),
-        "step": c.step,
-        "chain": c.chain,
-        "reject_reason": c.reject_reason,
-    }
+    @staticmethod
+    def resolve_status_display(c: TrainingClaim) -> str:
+        return c.get_status_display()
 
 
 @router.get("/claims", response=list[ClaimOut])
@@ -151,7 +127,7 @@ def claims(request, status: str = "", to_review: bool = False):
         qs = visible_to(request.user, TrainingClaim).select_related("teacher").order_by("-submitted_at", "-id")
         if status:
             qs = qs.filter(status=status)
-    return LazyPage(qs, _claim_out)
+    return qs
 
 
 def _claim(request, claim_id: int) -> TrainingClaim:
@@ -160,7 +136,7 @@ def _claim(request, claim_id: int) -> TrainingClaim:
 
 @router.get("/claims/{claim_id}", response=ClaimOut)
 def claim_detail(request, claim_id: int):
-    return _claim_out(_claim(request, claim_id))
+    return _claim(request, claim_id)
 
 
 class ClaimIn(Schema):
@@ -180,7 +156,7 @@ def claim_create(request, data: Form[ClaimIn], certificate: File[UploadedFile]):
     if scope.teacher is None or not scope.can("hours:claim", scope.teacher.school_id):
         raise Http404
     c = services.claim_submit(teacher=scope.teacher, user=request.user, certificate=certificate, **data.dict())
-    return 201, _claim_out(c)
+    return 201, c
 
 
 class ApproveIn(Schema):
@@ -194,10 +170,10 @@ class RejectIn(Schema):
 @router.post("/claims/{claim_id}/approve", response=ClaimOut)
 def claim_approve(request, claim_id: int, data: ApproveIn):
     c = services.claim_approve(claim=_claim(request, claim_id), user=request.user, comment=data.comment)
-    return _claim_out(c)
+    return c
 
 
 @router.post("/claims/{claim_id}/reject", response=ClaimOut)
 def claim_reject(request, claim_id: int, data: RejectIn):
     c = services.claim_reject(claim=_claim(request, claim_id), user=request.user, reason=data.reason)
-    return _claim_out(c)
+    return c

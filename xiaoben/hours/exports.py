@@ -8,13 +8,13 @@ from decimal import Decimal
 
 from django.http import Http404
 
+from xiaoben.core.exporters import Exporter, register
+from xiaoben.core.formatting import num
 from xiaoben.core.tenancy import get_object_for_user
 from xiaoben.core.xlsx import workbook_bytes
 from xiaoben.org.models import School, Teacher
 from xiaoben.org.selectors import today
-from xiaoben.reports.formatting import num
-from xiaoben.reports.params import TeacherYearParams, YearParams
-from xiaoben.reports.registry import Exporter, register
+from xiaoben.reportkit.params import TeacherYearParams, YearParams
 
 from .models import HourCategory
 from .selectors import ledger_summary, school_hour_stats, targets_for

@@ -1,6 +1,9 @@
 """What the requirements engine can count from the 学时 ledger: hours, by category."""
 
-from xiaoben.requirements.registry import Choice, PlanPhrase, QueryMetric, RecordRow, register, safe_reverse
+from django.urls import reverse
+
+from xiaoben.core.records import RecordRow
+from xiaoben.requirements.registry import Choice, PlanPhrase, QueryMetric, register
 
 from .models import HourCategory, HourEntry
 
@@ -17,9 +20,9 @@ def _row(e: HourEntry) -> RecordRow:
 def _url(e: HourEntry) -> str | None:
     """The record behind the credit: the activity, or the approved claim."""
     if e.activity_id:
-        return safe_reverse("activities:detail", e.activity_id)
+        return reverse("activities:detail", args=[e.activity_id])
     if e.source_ref.startswith("claim:") and e.source_ref[6:].isdigit():
-        return safe_reverse("hours:claim_detail", int(e.source_ref[6:]))
+        return reverse("hours:claim_detail", args=[int(e.source_ref[6:])])
     return None
 
 

@@ -1,4 +1,4 @@
-"""学时 ledger: one row per credit, with its source. Contract fields marked CONTRACT."""
+"""学时 ledger: one row per credit, with its source."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -22,18 +22,18 @@ class HourSource(models.TextChoices):
 
 
 class HourEntry(TimeStampedModel, SoftDeleteModel):
-    school = models.ForeignKey("org.School", on_delete=models.CASCADE, related_name="hour_entries", verbose_name=_("学校"))  # CONTRACT
-    teacher = models.ForeignKey("org.Teacher", on_delete=models.PROTECT, related_name="hour_entries", verbose_name=_("教师"))  # CONTRACT
+    school = models.ForeignKey("org.School", on_delete=models.CASCADE, related_name="hour_entries", verbose_name=_("学校"))
+    teacher = models.ForeignKey("org.Teacher", on_delete=models.PROTECT, related_name="hour_entries", verbose_name=_("教师"))
     term = models.ForeignKey(
         "org.Term", null=True, blank=True, on_delete=models.PROTECT, related_name="hour_entries", verbose_name=_("学期")
-    )  # CONTRACT
-    date = models.DateField(_("日期"))  # CONTRACT
-    hours = models.DecimalField(_("学时"), max_digits=6, decimal_places=1)  # CONTRACT
-    category = models.CharField(_("类别"), max_length=20, choices=HourCategory.choices, default=HourCategory.SCHOOL)  # CONTRACT
-    source = models.CharField(_("来源"), max_length=20, choices=HourSource.choices)  # CONTRACT
+    )
+    date = models.DateField(_("日期"))
+    hours = models.DecimalField(_("学时"), max_digits=6, decimal_places=1)
+    category = models.CharField(_("类别"), max_length=20, choices=HourCategory.choices, default=HourCategory.SCHOOL)
+    source = models.CharField(_("来源"), max_length=20, choices=HourSource.choices)
     activity = models.ForeignKey(
         "activities.Activity", null=True, blank=True, on_delete=models.PROTECT, related_name="hour_entries", verbose_name=_("研修活动")
-    )  # CONTRACT
+    )
     source_ref = models.CharField(_("来源编号"), max_length=60, blank=True)  # claim id, import batch…
     description = models.CharField(_("说明"), max_length=200, blank=True)
 

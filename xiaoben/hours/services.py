@@ -13,6 +13,42 @@ from xiaoben.core.terms import require_date_open
 
 from .models import HourCategory, HourEntry, HourSource
 
+# —— the 学时 an activity earns: the credit rule lives here, activities calls it ——
+
+DEFAULT_HOURS = {"participant": Decimal(2), "recorder": Decimal(2), "host": Decimal(3), "speaker": Decimal(3)}
+DEFAULT_HOURS_BY_KIND = {"outside": {"participant": Decimal(6)}, "lecture": {"speaker": Decimal(4)}}
+REGION_KINDS = ("regional", "outside")  # activities.ActivityKind values credited as 区级
+
+
+def activity_hours_table(activity) -> dict[str, Decimal]:
+    """学时 by role for this activity's kind: defaults, then the school's settings."""
+    table = dict(DEFAULT_HOURS)
+    table.update(DEFAULT_HOURS_BY_KIND.get(activity.kind, {}))
+    conf = (activity.school.setting("activity_hours", {}) if activity.school_id else {}) or {}
+    for source in (conf.get("default", {}), {k: v for k, v in conf.items() if k in DEFAULT_HOURS}, conf.get(activity.kind, {})):
+        for role, value in (source or {}).items():
+            try:
+                table[role] = Decimal(str(value))
+            except ArithmeticError:
+                continue
+    return table
+
+
+def activity_hour_category(activity) -> str:
+    if activity.kind == "online":
+        return HourCategory.ONLINE
+    if activity.school_id is None or activity.kind in REGION_KINDS:
+        return HourCategory.REGION
+    return HourCategory.SCHOOL
+
+
+def activity_credits_sync(*, activity, attendees: list[tuple[int, str]]) -> dict[int, Decimal]:
+    """Credit `attendees` ([(teacher_id, role)], the present ones) by the rule above (idempotent)."""
+    table = activity_hours_table(activity)
+    credits = {teacher_id: table.get(role, table["participant"]) for teacher_id, role in attendees}
+    hour_entries_sync_for_activity(activity=activity, credits=credits, category=activity_hour_category(activity))
+    return credits
+
 
 @transaction.atomic
 def hour_entries_sync_for_activity(

@@ -6,11 +6,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db.models import Sum
+from django.urls import reverse
 
+from xiaoben.core.formatting import num, percent
+from xiaoben.core.records import RecordRow
 from xiaoben.org.selectors import today
-from xiaoben.reports.formatting import num, percent
-from xiaoben.reports.summary import P, Section, section
-from xiaoben.requirements.registry import RecordRow, safe_reverse
+from xiaoben.reportkit.summary import P, Section, section
 
 from .models import HourCategory, HourEntry
 from .selectors import school_hour_stats, targets_for
@@ -21,12 +22,12 @@ def _row(e: HourEntry) -> RecordRow:
         date=e.date,
         title=f"{e.teacher.name} {num(e.hours)}学时",
         detail=f"{e.get_category_display()} · {e.description or e.get_source_display()}",
-        url=safe_reverse("hours:teacher_ledger", e.teacher_id),
+        url=reverse("hours:teacher_ledger", args=[e.teacher_id]),
     )
 
 
 def _teacher_row(t) -> RecordRow:
-    return RecordRow(date=None, title=f"{t.name}（{t.staff_no}）", detail=t.subject, url=safe_reverse("hours:teacher_ledger", t.pk))
+    return RecordRow(date=None, title=f"{t.name}（{t.staff_no}）", detail=t.subject, url=reverse("hours:teacher_ledger", args=[t.pk]))
 
 
 @section("hours", title="学时", order=60)

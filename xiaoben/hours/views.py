@@ -6,16 +6,15 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils.http import content_disposition_header
 
 from xiaoben.core.dbrouter import replica_view
 from xiaoben.core.decorators import require_perm
+from xiaoben.core.exporters import export_response
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user, visible_to
 from xiaoben.org.models import School, Teacher
 from xiaoben.org.selectors import today
-from xiaoben.reports.views_exports import export_response
 
 from . import importer, selectors, services
 from .forms import HoursSettingsForm, ImportForm
@@ -34,15 +33,6 @@ def _file(name: str, mimetype: str, data: bytes) -> HttpResponse:
     r = HttpResponse(data, content_type=mimetype)
     r["Content-Disposition"] = content_disposition_header(True, name)
     return r
-
-
-def _activity_link_name() -> str | None:
-    """The activities app adds its detail page in parallel; link to it once it exists."""
-    try:
-        reverse("activities:detail", args=[1])
-        return "activities:detail"
-    except NoReverseMatch:
-        return None
 
 
 def _ledger_teacher(request, pk: int) -> Teacher:
@@ -78,7 +68,7 @@ def _render_ledger(request, teacher: Teacher):
             "category": category,
             "categories": HourCategory.choices,
             "page": page,
-            "activity_link": _activity_link_name(),
+            "activity_link": "activities:detail",
             "query": f"year={year}&category={category}",
         },
     )

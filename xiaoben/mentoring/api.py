@@ -7,6 +7,7 @@ from django.http import Http404
 from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
+from xiaoben.api.pagination import LazyPage
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user, visible_to
 from xiaoben.org.models import SchoolYear
@@ -118,27 +119,6 @@ def _pair_out(pp) -> dict:
     }
 
 
-class _ProgressPage:
-    """Slice the pairs in SQL, then count the page's progress in a fixed number of queries."""
-
-    def __init__(self, qs, school_id, school_year):
-        self.qs, self.school_id, self.school_year = qs, school_id, school_year
-
-    def __len__(self):
-        return self.qs.count()
-
-    def count(self):
-        return self.qs.count()
-
-    def __getitem__(self, item):
-        pairs = list(self.qs[item])
-        progress, _, _ = selectors.progress_for(pairs, school_id=self.school_id, school_year=self.school_year)
-        return [_pair_out(pp) for pp in progress]
-
-    def all(self):
-        return self
-
-
 def _school_year(request, year_id: int | None) -> SchoolYear:
     scope = scope_for(request.user)
     if year_id:
@@ -159,7 +139,7 @@ def pairs(request, year_id: int | None = None):
     """Pairs of a school year (default: the current one of one's school) with progress."""
     year = _school_year(request, year_id)
     qs = selectors.pair_list(user=request.user, school_id=year.school_id, school_year_id=year.pk)
-    return _ProgressPage(qs, year.school_id, year)
+    return LazyPage(qs, _pair_out, batch=lambda pairs: selectors.progress_for(pairs, school_id=year.school_id, school_year=year)[0])
 
 
 @router.get("/pairs/{pair_id}", response=PairOut)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.http import Http404
 
+from xiaoben.core.exporters import Exporter, register
+from xiaoben.core.formatting import DOCX
 from xiaoben.core.tenancy import get_object_for_user, visible_to
 from xiaoben.org.models import SchoolYear
-from xiaoben.reports.formatting import DOCX
-from xiaoben.reports.params import ParamsForm
-from xiaoben.reports.registry import Exporter, register
+from xiaoben.reportkit.params import ParamsForm
 
 from .documents import agreements_docx
 from .models import Mentorship, MentorshipQuota

@@ -1,12 +1,14 @@
 """Mentorship quotas, e.g. 徒弟听师傅的课每年不少于30节: observations between the two
-people of an active pair in the observation's school year (CONTRACT fields only)."""
+people of an active pair in the observation's school year."""
 
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from xiaoben.core.records import RecordRow
 from xiaoben.observations.models import Observation
 from xiaoben.requirements.audiences import AudienceContext, AudienceKind, register_audience
-from xiaoben.requirements.registry import PlanPhrase, QueryMetric, RecordRow, Starter, register, safe_reverse
+from xiaoben.requirements.registry import PlanPhrase, QueryMetric, Starter, register
 
 COUNTED = Observation.COUNTED
 
@@ -16,7 +18,7 @@ def _row(o: Observation) -> RecordRow:
         date=o.lesson_date,
         title=f"{o.observer.name}听{o.teacher.name}的课" + (f"《{o.lesson_title}》" if o.lesson_title else ""),
         detail=o.get_kind_display(),
-        url=safe_reverse("observations:detail", o.pk),
+        url=reverse("observations:detail", args=[o.pk]),
     )
 
 

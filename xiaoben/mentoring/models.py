@@ -1,4 +1,4 @@
-"""师徒结对 / 青蓝工程. Contract fields used by requirements are marked CONTRACT.
+"""师徒结对 / 青蓝工程.
 
 The pair itself (who mentors whom, the quotas and their counts) is known to the
 whole school; what the pair writes (notes, monthly report texts, evaluations) is
@@ -29,19 +29,13 @@ class Grade(models.TextChoices):
 class Mentorship(TimeStampedModel):
     """One pair for one school year. One mentor with several mentees = several rows."""
 
-    school = models.ForeignKey("org.School", on_delete=models.CASCADE, related_name="mentorships", verbose_name=_("学校"))  # CONTRACT
-    school_year = models.ForeignKey(
-        "org.SchoolYear", on_delete=models.PROTECT, related_name="mentorships", verbose_name=_("学年")
-    )  # CONTRACT
-    mentor = models.ForeignKey(
-        "org.Teacher", on_delete=models.PROTECT, related_name="mentorships_as_mentor", verbose_name=_("师傅")
-    )  # CONTRACT
-    mentee = models.ForeignKey(
-        "org.Teacher", on_delete=models.PROTECT, related_name="mentorships_as_mentee", verbose_name=_("徒弟")
-    )  # CONTRACT
+    school = models.ForeignKey("org.School", on_delete=models.CASCADE, related_name="mentorships", verbose_name=_("学校"))
+    school_year = models.ForeignKey("org.SchoolYear", on_delete=models.PROTECT, related_name="mentorships", verbose_name=_("学年"))
+    mentor = models.ForeignKey("org.Teacher", on_delete=models.PROTECT, related_name="mentorships_as_mentor", verbose_name=_("师傅"))
+    mentee = models.ForeignKey("org.Teacher", on_delete=models.PROTECT, related_name="mentorships_as_mentee", verbose_name=_("徒弟"))
     subject = models.CharField(_("学科"), max_length=20, blank=True)
     start_date = models.DateField(_("结对日期"))
-    is_active = models.BooleanField(_("有效"), default=True)  # CONTRACT
+    is_active = models.BooleanField(_("有效"), default=True)
     goals = models.TextField(_("结对目标"), blank=True, max_length=5000, help_text=_("写入师徒结对协议书"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("创建人")

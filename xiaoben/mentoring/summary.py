@@ -4,10 +4,11 @@ and whether each pair met its quotas — "所有师徒都完成了既定目标" 
 from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 
+from xiaoben.core.records import RecordRow
 from xiaoben.observations.models import Observation
-from xiaoben.reports.summary import P, Section, join, section
-from xiaoben.requirements.registry import RecordRow, safe_reverse
+from xiaoben.reportkit.summary import P, Section, join, section
 
 from . import selectors
 from .models import Mentorship
@@ -15,7 +16,7 @@ from .models import Mentorship
 
 def _pair_row(p: Mentorship) -> RecordRow:
     return RecordRow(
-        date=p.start_date, title=f"{p.mentor.name} — {p.mentee.name}", detail=p.subject, url=safe_reverse("mentoring:detail", p.pk)
+        date=p.start_date, title=f"{p.mentor.name} — {p.mentee.name}", detail=p.subject, url=reverse("mentoring:detail", args=[p.pk])
     )
 
 
@@ -24,7 +25,7 @@ def _obs_row(o: Observation) -> RecordRow:
         date=o.lesson_date,
         title=f"{o.observer.name}听{o.teacher.name}的课",
         detail=o.get_kind_display(),
-        url=safe_reverse("observations:detail", o.pk),
+        url=reverse("observations:detail", args=[o.pk]),
     )
 
 

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from xiaoben.core.params import int_param
@@ -26,17 +26,13 @@ from .models import Direction, EvaluationRole, Mentorship, MentorshipEvaluation,
 from .scopes import can_see_private, lead_school_ids
 
 
-def _int(v):
-    return int_param(v)
-
-
 def school_and_year(request, scope):
     """The school the page is about (a member school) and the school year asked for."""
-    school = school_for_scope(scope, _int(request.GET.get("school")))
+    school = school_for_scope(scope, int_param(request.GET.get("school")))
     if school is None or not (scope.is_platform_admin or school.pk in scope.member_school_ids):
         raise Http404
     years = list(SchoolYear.objects.filter(school=school).order_by("-start_year"))
-    year = next((y for y in years if y.pk == _int(request.GET.get("year"))), None)
+    year = next((y for y in years if y.pk == int_param(request.GET.get("year"))), None)
     if year is None:
         term = current_term(school.pk)
         year = term.school_year if term else (years[0] if years else None)
@@ -45,7 +41,7 @@ def school_and_year(request, scope):
     return school, year, years
 
 
-def _get_pair(request, pk) -> Mentorship:
+def get_pair(request, pk) -> Mentorship:
     return get_object_for_user(
         request.user, Mentorship, Mentorship.objects.select_related("school", "school_year", "mentor", "mentee"), pk=pk
     )
@@ -96,7 +92,7 @@ def overview(request):
 
 @login_required
 def detail(request, pk: int):
-    pair = _get_pair(request, pk)
+    pair = get_pair(request, pk)
     scope = scope_for(request.user)
     bounds = selectors.year_bounds(pair.school_year)
     term = current_term(pair.school_id)
@@ -136,10 +132,7 @@ def detail(request, pk: int):
 def _observe_url(pair: Mentorship, teacher_id: int | None) -> str:
     """Record an observation of the other member of the pair."""
     other = pair.mentee_id if teacher_id == pair.mentor_id else pair.mentor_id
-    try:
-        return reverse("observations:new") + f"?teacher={other}&kind=mentor"
-    except NoReverseMatch:
-        return ""
+    return reverse("observations:new") + f"?teacher={other}&kind=mentor"
 
 
 def _can_evaluate(scope, pair: Mentorship, role: str) -> bool:
@@ -160,7 +153,7 @@ def _parse_month(ym: str) -> dt.date:
 @login_required
 def report(request, pk: int, ym: str):
     """月报表: opens with the month's counts already taken from the records."""
-    pair = _get_pair(request, pk)
+    pair = get_pair(request, pk)
     scope = scope_for(request.user)
     if not can_see_private(scope, pair):
         raise Http404
@@ -198,7 +191,7 @@ def report(request, pk: int, ym: str):
 @require_POST
 @login_required
 def note_add(request, pk: int):
-    pair = _get_pair(request, pk)
+    pair = get_pair(request, pk)
     scope = scope_for(request.user)
     if scope.teacher_id not in (pair.mentor_id, pair.mentee_id):
         raise Http404
@@ -216,7 +209,7 @@ def note_add(request, pk: int):
 
 @login_required
 def evaluate(request, pk: int, role: str):
-    pair = _get_pair(request, pk)
+    pair = get_pair(request, pk)
     scope = scope_for(request.user)
     if role not in EvaluationRole.values or not can_see_private(scope, pair) or not _can_evaluate(scope, pair, role):
         raise Http404
@@ -244,7 +237,7 @@ def records(request):
     pair = None
     if request.GET.get("pair"):
         pair = get_object_for_user(
-            request.user, Mentorship, Mentorship.objects.select_related("mentor", "mentee"), pk=_int(request.GET.get("pair"))
+            request.user, Mentorship, Mentorship.objects.select_related("mentor", "mentee"), pk=int_param(request.GET.get("pair"))
         )
         if pair.school_id != school.pk or pair.school_year_id != year.pk:
             raise Http404
@@ -258,7 +251,7 @@ def records(request):
         start, end = term.start_date, term.end_date
     quota = None
     if request.GET.get("quota") and pair is not None:
-        quota = visible_to(request.user, MentorshipQuota).filter(mentorship=pair, pk=_int(request.GET.get("quota"))).first()
+        quota = visible_to(request.user, MentorshipQuota).filter(mentorship=pair, pk=int_param(request.GET.get("quota"))).first()
         if quota:
             direction, kind = quota.direction, quota.kind
     qs = selectors.records(
@@ -280,14 +273,6 @@ def records(request):
             "period": period,
             "page": page,
             "query": keep,
-            "detail_url": _detail_url_name(),
+            "detail_url": "observations:detail",
         },
     )
-
-
-def _detail_url_name() -> str:
-    try:
-        reverse("observations:detail", args=[1])
-        return "observations:detail"
-    except NoReverseMatch:
-        return ""

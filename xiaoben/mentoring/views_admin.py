@@ -13,16 +13,17 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from xiaoben.core.decorators import require_perm
+from xiaoben.core.exporters import export_response
+from xiaoben.core.params import int_param
 from xiaoben.core.scope import scope_for
 from xiaoben.org.models import Teacher
 from xiaoben.org.selectors import today
-from xiaoben.reports.views_exports import export_response
 
 from . import selectors, services
 from .forms import PairEditForm, QuotaRuleFormSet
 from .models import Grade, Mentorship, MentorshipEvaluation, MentorshipQuota
 from .scopes import can_see_private, lead_school_ids
-from .views import _get_pair, _int, school_and_year
+from .views import get_pair, school_and_year
 
 
 def _manage_school(request):
@@ -52,14 +53,14 @@ def pair_bulk(request):
         for r in rows:
             t = r["teacher"]
             if request.POST.get(f"pick_{t.pk}"):
-                mentor_id = _int(request.POST.get(f"mentor_{t.pk}"))
+                mentor_id = int_param(request.POST.get(f"mentor_{t.pk}"))
                 if mentor_id not in {m.pk for m in mentors}:
                     errors.append(f"请为{t.name}选择一位本校师傅。")
                 else:
                     pairs.append((t.pk, mentor_id))
                 r["picked"], r["chosen"] = True, mentor_id
             else:
-                r["picked"], r["chosen"] = False, _int(request.POST.get(f"mentor_{t.pk}"))
+                r["picked"], r["chosen"] = False, int_param(request.POST.get(f"mentor_{t.pk}"))
         if not errors:
             try:
                 created = services.mentorships_create_bulk(
@@ -122,12 +123,12 @@ def quotas(request):
 @require_POST
 @require_perm("mentoring:manage")
 def pair_quotas(request, pk: int):
-    pair = _get_pair(request, pk)
+    pair = get_pair(request, pk)
     if not scope_for(request.user).can("mentoring:manage", school_id=pair.school_id):
         raise Http404
     targets = {}
     for q in MentorshipQuota.objects.filter(mentorship=pair):
-        v = _int(request.POST.get(f"target_{q.pk}"))
+        v = int_param(request.POST.get(f"target_{q.pk}"))
         if v is None:
             messages.error(request, f"“{q.label}”的节数应为整数。")
             return redirect("mentoring:detail", pk=pair.pk)
@@ -142,7 +143,7 @@ def pair_quotas(request, pk: int):
 
 @require_perm("mentoring:manage")
 def edit(request, pk: int):
-    pair = _get_pair(request, pk)
+    pair = get_pair(request, pk)
     if not scope_for(request.user).can("mentoring:manage", school_id=pair.school_id):
         raise Http404
     mentors = [
@@ -184,7 +185,7 @@ def agreement(request, pk: int):
         from django.contrib.auth.views import redirect_to_login
 
         return redirect_to_login(request.get_full_path())
-    pair = _get_pair(request, pk)
+    pair = get_pair(request, pk)
     scope = scope_for(request.user)
     if not (can_see_private(scope, pair) or scope.can("mentoring:manage", school_id=pair.school_id)):
         raise Http404

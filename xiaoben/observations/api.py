@@ -8,7 +8,6 @@ from django.http import Http404
 from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from xiaoben.api.pagination import LazyPage
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user, visible_to
 from xiaoben.org.models import Teacher
@@ -17,7 +16,8 @@ from . import selectors, services
 from .models import Observation, Rubric, RubricItem
 from .rubrics import rubric_save
 
-router = Router(tags=["听课评课"])
+router = Router(tags=["听课评课"])  # /api/v1/observations/
+rubrics_router = Router(tags=["听课评课"])  # /api/v1/rubrics/
 
 
 class RubricItemOut(Schema):
@@ -39,6 +39,10 @@ class RubricOut(Schema):
     grade_scale: list
     items: list[RubricItemOut]
 
+    @staticmethod
+    def resolve_items(r: Rubric) -> list:
+        return list(r.items.all())
+
 
 class ScoreOut(Schema):
     item_id: int
@@ -46,6 +50,18 @@ class ScoreOut(Schema):
     title: str
     points: Decimal
     max_points: Decimal
+
+    @staticmethod
+    def resolve_dimension(s) -> str:
+        return s.item.dimension
+
+    @staticmethod
+    def resolve_title(s) -> str:
+        return s.item.title
+
+    @staticmethod
+    def resolve_max_points(s) -> Decimal:
+        return s.item.max_points
 
 
 class ObservationOut(Schema):
@@ -72,6 +88,18 @@ class ObservationOut(Schema):
     is_backfilled: bool
     created_at: dt.datetime
 
+    @staticmethod
+    def resolve_observer_name(o: Observation) -> str:
+        return o.observer.name
+
+    @staticmethod
+    def resolve_teacher_name(o: Observation) -> str:
+        return o.teacher.name
+
+    @staticmethod
+    def resolve_kind_display(o: Observation) -> str:
+        return o.get_kind_display()
+
 
 class FeedbackFlagOut(Schema):
     """评课意见雷同: the share of this feedback found in another record (复制比, 0–1)."""
@@ -88,6 +116,27 @@ class ObservationDetailOut(ObservationOut):
     weaknesses: str
     suggestions: str
     scores: list[ScoreOut]
+
+    @staticmethod
+    def resolve_scores(o: Observation) -> list:
+        return list(o.scores.all())
+
+    @staticmethod
+    def resolve_feedback_flags(o: Observation, context) -> list[dict] | None:
+        """评课意见雷同 flags on this record, for those who review copied feedback (else none)."""
+        user = context["request"].user
+        flags = list(selectors.flag_list(user=user, open_only=False).filter(observation=o))
+        if not flags:
+            return None
+        openable = set(visible_to(user, Observation).filter(pk__in=[f.similar_to_id for f in flags]).values_list("pk", flat=True))
+        return [
+            {
+                "copied_share": float(f.similarity),
+                "similar_to_id": f.similar_to_id if f.similar_to_id in openable else None,
+                "resolved": f.resolved_at is not None,
+            }
+            for f in flags
+        ]
 
 
 class RubricItemIn(Schema):
@@ -128,60 +177,18 @@ class ObservationIn(Schema):
     submit: bool = True
 
 
-def _rubric_out(r: Rubric) -> dict:
-    return {
-        "id": r.pk,
-        "school_id": r.school_id,
-        "name": r.name,
-        "version": r.version,
-        "is_current": r.is_current,
-        "is_default": r.is_default,
-        "grade_scale": r.grade_scale,
-        "items": list(r.items.all()),
-    }
-
-
-def _obs_out(o: Observation) -> dict:
-    return {
-        **{f: getattr(o, f) for f in ObservationOut.model_fields if hasattr(o, f)},
-        "observer_name": o.observer.name,
-        "teacher_name": o.teacher.name,
-        "kind_display": o.get_kind_display(),
-    }
-
-
-def _obs_detail(o: Observation) -> dict:
-    return {
-        **_obs_out(o),
-        "notes": o.notes,
-        "strengths": o.strengths,
-        "weaknesses": o.weaknesses,
-        "suggestions": o.suggestions,
-        "scores": [
-            {
-                "item_id": s.item_id,
-                "dimension": s.item.dimension,
-                "title": s.item.title,
-                "points": s.points,
-                "max_points": s.item.max_points,
-            }
-            for s in o.scores.all()
-        ],
-    }
-
-
-@router.get("/rubrics", response=list[RubricOut])
+@rubrics_router.get("/", response=list[RubricOut])
 @paginate(PageNumberPagination, page_size=50)
 def rubrics(request, include_old: bool = False):
     qs = visible_to(request.user, Rubric).prefetch_related(Prefetch("items", queryset=RubricItem.objects.order_by("order", "id")))
     if not include_old:
         qs = qs.filter(is_current=True)
-    return LazyPage(qs.order_by("school_id", "name", "-version"), _rubric_out)
+    return qs.order_by("school_id", "name", "-version")
 
 
-@router.get("/rubrics/{rubric_id}", response=RubricOut)
+@rubrics_router.get("/{rubric_id}", response=RubricOut)
 def rubric(request, rubric_id: int):
-    return _rubric_out(get_object_for_user(request.user, Rubric, pk=rubric_id))
+    return get_object_for_user(request.user, Rubric, pk=rubric_id)
 
 
 def _rubric_write(request, payload: RubricIn, rubric: Rubric | None):
@@ -204,48 +211,35 @@ def _rubric_write(request, payload: RubricIn, rubric: Rubric | None):
     )
 
 
-@router.post("/rubrics", response={201: RubricOut})
+@rubrics_router.post("/", response={201: RubricOut})
 def rubric_create(request, payload: RubricIn):
     """A school admin (`rubrics:manage`) adds a 课堂评价表 to their school."""
-    return Status(201, _rubric_out(_rubric_write(request, payload, None)))
+    return Status(201, _rubric_write(request, payload, None))
 
 
-@router.put("/rubrics/{rubric_id}", response=RubricOut)
+@rubrics_router.put("/{rubric_id}", response=RubricOut)
 def rubric_update(request, rubric_id: int, payload: RubricIn):
     """Edit a rubric. If it has scored an observation, a new version is created
     (returned, with a new id); old observations keep theirs."""
     rubric = get_object_for_user(request.user, Rubric, pk=rubric_id)
     if not scope_for(request.user).admin_of(rubric.school_id):
         raise Http404
-    return _rubric_out(_rubric_write(request, payload, rubric))
+    return _rubric_write(request, payload, rubric)
 
 
-@router.get("/observations", response=list[ObservationOut])
+@router.get("/", response=list[ObservationOut])
 @paginate(PageNumberPagination, page_size=50)
 def observations(request, term_id: int | None = None, role: str = "", teacher_id: int | None = None, kind: str = ""):
     qs = selectors.observation_list(user=request.user, term_id=term_id, role=role, teacher_id=teacher_id, kind=kind)
-    return LazyPage(qs, _obs_out)
+    return qs
 
 
-@router.get("/observations/{observation_id}", response=ObservationDetailOut)
+@router.get("/{observation_id}", response=ObservationDetailOut)
 def observation(request, observation_id: int):
-    obs = get_object_for_user(request.user, Observation, selectors.observation_detail_qs(request.user), pk=observation_id)
-    out = _obs_detail(obs)
-    flags = list(selectors.flag_list(user=request.user, open_only=False).filter(observation=obs))
-    if flags:
-        openable = set(visible_to(request.user, Observation).filter(pk__in=[f.similar_to_id for f in flags]).values_list("pk", flat=True))
-        out["feedback_flags"] = [
-            {
-                "copied_share": float(f.similarity),
-                "similar_to_id": f.similar_to_id if f.similar_to_id in openable else None,
-                "resolved": f.resolved_at is not None,
-            }
-            for f in flags
-        ]
-    return out
+    return get_object_for_user(request.user, Observation, selectors.observation_detail_qs(request.user), pk=observation_id)
 
 
-@router.post("/observations", response={201: ObservationDetailOut})
+@router.post("/", response={201: ObservationDetailOut})
 def observation_create(request, payload: ObservationIn):
     """Record an observation (submit=false keeps it as a draft). Scores default to none:
     a submitted observation must score every item of the school's current rubric."""
@@ -277,6 +271,4 @@ def observation_create(request, payload: ObservationIn):
         points={s.item_id: s.points for s in payload.scores},
     )
     obs = services.observation_save(observer=scope.teacher, data=data, submit=payload.submit)
-    return Status(
-        201, _obs_detail(get_object_for_user(request.user, Observation, selectors.observation_detail_qs(request.user), pk=obs.pk))
-    )
+    return Status(201, get_object_for_user(request.user, Observation, selectors.observation_detail_qs(request.user), pk=obs.pk))

@@ -42,6 +42,6 @@ figure(
     key="observations.api",
     label="听课 API 列表（教研组长）",
     persona="leader",
-    url=lambda env: f"/api/v1/observations/observations?term_id={env.term.pk}",
+    url=lambda env: f"/api/v1/observations/?term_id={env.term.pk}",
     floor=lambda env: list_floor(env, limit=50),
 )

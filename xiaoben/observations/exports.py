@@ -5,11 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from xiaoben.core.exporters import Exporter, register
+from xiaoben.core.formatting import num
 from xiaoben.core.tenancy import get_object_for_user
 from xiaoben.core.xlsx import workbook_bytes
-from xiaoben.reports.formatting import num
-from xiaoben.reports.params import TermParams
-from xiaoben.reports.registry import Exporter, register
+from xiaoben.reportkit.params import TermParams
 
 from .models import Observation
 

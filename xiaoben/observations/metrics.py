@@ -3,8 +3,10 @@
 What counts is `Observation.COUNTED` (submitted, not deleted)."""
 
 from django.db.models import F, Q
+from django.urls import reverse
 
-from xiaoben.requirements.registry import Choice, PlanPhrase, QueryMetric, RecordRow, Starter, register, safe_reverse
+from xiaoben.core.records import RecordRow
+from xiaoben.requirements.registry import Choice, PlanPhrase, QueryMetric, Starter, register
 
 from .models import Observation, ObservationKind
 
@@ -18,7 +20,7 @@ def _row(o: Observation) -> RecordRow:
         date=o.lesson_date,
         title=f"{o.teacher.name}《{title}》" if o.lesson_title else f"听{o.teacher.name}的课",
         detail=o.get_kind_display(),
-        url=safe_reverse("observations:detail", o.pk),
+        url=reverse("observations:detail", args=[o.pk]),
     )
 
 
@@ -27,7 +29,7 @@ def _row_received(o: Observation) -> RecordRow:
         date=o.lesson_date,
         title=f"{o.observer.name}听课" + (f"《{o.lesson_title}》" if o.lesson_title else ""),
         detail=o.get_kind_display(),
-        url=safe_reverse("observations:detail", o.pk),
+        url=reverse("observations:detail", args=[o.pk]),
     )
 
 

@@ -1,4 +1,4 @@
-"""听课记录. Contract fields used by mentoring and requirements are marked CONTRACT."""
+"""听课记录."""
 
 from django.db import models
 from django.urls import reverse
@@ -30,32 +30,26 @@ class Observation(TimeStampedModel, SoftDeleteModel, VersionedModel):
     # What counts (听课节数, 被听课, 师徒听课, summaries, cards): submitted; deleted rows are hidden by `objects`.
     COUNTED = models.Q(status=ObservationStatus.SUBMITTED)
 
-    school = models.ForeignKey("org.School", on_delete=models.CASCADE, related_name="observations", verbose_name=_("学校"))  # CONTRACT
-    term = models.ForeignKey("org.Term", on_delete=models.PROTECT, related_name="observations", verbose_name=_("学期"))  # CONTRACT
-    observer = models.ForeignKey(
-        "org.Teacher", on_delete=models.PROTECT, related_name="observations_given", verbose_name=_("听课人")
-    )  # CONTRACT
-    teacher = models.ForeignKey(
-        "org.Teacher", on_delete=models.PROTECT, related_name="observations_received", verbose_name=_("授课教师")
-    )  # CONTRACT
-    lesson_date = models.DateField(_("听课日期"))  # CONTRACT
+    school = models.ForeignKey("org.School", on_delete=models.CASCADE, related_name="observations", verbose_name=_("学校"))
+    term = models.ForeignKey("org.Term", on_delete=models.PROTECT, related_name="observations", verbose_name=_("学期"))
+    observer = models.ForeignKey("org.Teacher", on_delete=models.PROTECT, related_name="observations_given", verbose_name=_("听课人"))
+    teacher = models.ForeignKey("org.Teacher", on_delete=models.PROTECT, related_name="observations_received", verbose_name=_("授课教师"))
+    lesson_date = models.DateField(_("听课日期"))
     period = models.PositiveSmallIntegerField(_("节次"), null=True, blank=True)
     subject = models.CharField(_("学科"), max_length=20, blank=True)
     grade = models.PositiveSmallIntegerField(_("年级"), null=True, blank=True)
     class_name = models.CharField(_("班级"), max_length=30, blank=True)
     lesson_title = models.CharField(_("课题"), max_length=200, blank=True)
-    kind = models.CharField(_("课型"), max_length=20, choices=ObservationKind.choices, default=ObservationKind.REGULAR)  # CONTRACT
+    kind = models.CharField(_("课型"), max_length=20, choices=ObservationKind.choices, default=ObservationKind.REGULAR)
     activity = models.ForeignKey(
         "activities.Activity", null=True, blank=True, on_delete=models.SET_NULL, related_name="observations", verbose_name=_("关联活动")
-    )  # CONTRACT
+    )
     notes = models.TextField(_("听课笔记"), blank=True, max_length=20000)
     strengths = models.TextField(_("优点"), blank=True, max_length=5000)
     weaknesses = models.TextField(_("不足"), blank=True, max_length=5000)
     suggestions = models.TextField(_("建议"), blank=True, max_length=5000)
-    status = models.CharField(
-        _("状态"), max_length=20, choices=ObservationStatus.choices, default=ObservationStatus.SUBMITTED
-    )  # CONTRACT (only submitted counts)
-    is_backfilled = models.BooleanField(_("补录"), default=False)  # CONTRACT
+    status = models.CharField(_("状态"), max_length=20, choices=ObservationStatus.choices, default=ObservationStatus.SUBMITTED)
+    is_backfilled = models.BooleanField(_("补录"), default=False)
     rubric = models.ForeignKey(
         "Rubric", null=True, blank=True, on_delete=models.PROTECT, related_name="observations", verbose_name=_("评价表")
     )

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from xiaoben.reports.formatting import num
-from xiaoben.reports.summary import P, Section, section
+from xiaoben.core.formatting import num
+from xiaoben.reportkit.summary import P, Section, section
 
 from .metrics import COUNTED, _row
 from .models import Observation, ObservationKind

@@ -18,12 +18,12 @@ from django.views.decorators.http import require_POST
 
 from xiaoben.activities.models import Activity
 from xiaoben.core.decorators import require_perm
+from xiaoben.core.exporters import export_response
 from xiaoben.core.params import int_param
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import attach_references, get_object_for_user, reference_for, visible_to
 from xiaoben.org.models import Term
 from xiaoben.org.selectors import current_term
-from xiaoben.reports.views_exports import export_response
 
 from . import selectors, services
 from .forms import ObservationForm
@@ -31,10 +31,6 @@ from .models import Observation, ObservationKind, ObservationStatus
 from .rubrics import item_choices, rubric_for_school
 
 LINKABLE_ACTIVITY_KINDS = ["open_lesson", "same_topic", "lesson_study", "competition", "seminar"]
-
-
-def _int(v):
-    return int_param(v)
 
 
 def _activities(scope):
@@ -68,7 +64,7 @@ def observation_list(request):
     scope = scope_for(request.user)
     school_id = scope.school_id
     terms = list(Term.objects.filter(school_id=school_id).select_related("school_year")) if school_id else []
-    term_id = _int(request.GET.get("term"))
+    term_id = int_param(request.GET.get("term"))
     if term_id is None and "term" not in request.GET:
         cur = current_term(school_id)
         term_id = cur.pk if cur else None
@@ -262,7 +258,7 @@ def _created_by_token(scope, token: str):
 
 def _draft_from_post(request, scope):
     """An autosaved draft id posted back with the form (only the observer's own draft)."""
-    pk = _int(request.POST.get("draft_id"))
+    pk = int_param(request.POST.get("draft_id"))
     if not pk:
         return None
     return Observation.objects.filter(pk=pk, observer_id=scope.teacher_id, status=ObservationStatus.DRAFT, deleted_at__isnull=True).first()
@@ -370,7 +366,7 @@ def _prefill_from_query(request, scope) -> dict:
     from xiaoben.org.models import Teacher
 
     out: dict = {}
-    tid = _int(request.GET.get("teacher"))
+    tid = int_param(request.GET.get("teacher"))
     if tid:
         t = visible_to(request.user, Teacher).filter(pk=tid, school_id=scope.school_id, is_active=True).first()
         if t is not None and t.pk != scope.teacher_id:

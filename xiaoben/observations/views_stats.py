@@ -21,10 +21,6 @@ from .models import FeedbackFlag
 from .rubrics import DEFAULT_ITEMS
 
 
-def _int(v):
-    return int_param(v)
-
-
 @login_required
 def teacher_growth(request, teacher_id: int | None = None):
     scope = scope_for(request.user)
@@ -60,7 +56,7 @@ def matrix(request):
         return _region_stats(request, scope)
     if not groups and not is_admin:
         raise Http404
-    group_id = _int(request.GET.get("group"))
+    group_id = int_param(request.GET.get("group"))
     group = next((g for g in groups if g.pk == group_id), None)
     if group_id and group is None:
         raise Http404
@@ -70,7 +66,7 @@ def matrix(request):
     if school_id is None:
         raise Http404
     terms = list(Term.objects.filter(school_id=school_id).select_related("school_year"))
-    term = next((t for t in terms if t.pk == _int(request.GET.get("term"))), None) or current_term(school_id)
+    term = next((t for t in terms if t.pk == int_param(request.GET.get("term"))), None) or current_term(school_id)
     if term is None:
         raise Http404
     data = growth.observe_matrix(user=request.user, term=term, group=group)
@@ -107,7 +103,7 @@ def activity_averages(request):
     if scope.school_id is None:
         raise Http404
     term = current_term(scope.school_id)
-    term_id = _int(request.GET.get("term")) or (term.pk if term else None)
+    term_id = int_param(request.GET.get("term")) or (term.pk if term else None)
     rows = selectors.activity_averages(user=request.user, term_id=term_id)
     known = list(dict.fromkeys(d for d, *_ in DEFAULT_ITEMS))
     present = {d for r in rows for d in r["dims"]}

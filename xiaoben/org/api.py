@@ -5,7 +5,6 @@ import datetime as dt
 from ninja import Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
-from xiaoben.api.pagination import LazyPage
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user, visible_to
 
@@ -36,6 +35,10 @@ class SchoolOut(Schema):
     stage_display: str
     region_id: int
 
+    @staticmethod
+    def resolve_stage_display(s: School) -> str:
+        return s.get_stage_display()
+
 
 class TermOut(Schema):
     id: int
@@ -46,6 +49,10 @@ class TermOut(Schema):
     end_date: dt.date
     week_count: int
     holiday_weeks: list[int]
+
+    @staticmethod
+    def resolve_holiday_weeks(t: Term) -> list[int]:
+        return t.holiday_weeks or []
 
 
 class GroupOut(Schema):
@@ -74,25 +81,30 @@ class TeacherOut(Schema):
     birth_date: dt.date | None = None  # only for the teacher and their school's admins
     phone: str | None = None
 
+    @staticmethod
+    def resolve_grades(t: Teacher) -> list[int]:
+        return t.grades or []
 
-def _teacher_out(scope, t: Teacher) -> dict:
-    personal = can_see_personal(scope, t)
-    return {
-        "id": t.pk,
-        "school_id": t.school_id,
-        "staff_no": t.staff_no,
-        "name": t.name,
-        "gender": t.gender,
-        "subject": t.subject,
-        "grades": t.grades or [],
-        "education": t.education,
-        "title": t.title,
-        "is_head_teacher": t.is_head_teacher,
-        "teaching_years": t.teaching_years(),
-        "is_new": t.is_new(),
-        "birth_date": t.birth_date if personal else None,
-        "phone": t.user.phone if personal else None,
-    }
+    @staticmethod
+    def resolve_teaching_years(t: Teacher) -> int | None:
+        return t.teaching_years()
+
+    @staticmethod
+    def resolve_is_new(t: Teacher) -> bool:
+        return t.is_new()
+
+    @staticmethod
+    def resolve_birth_date(t: Teacher, context) -> dt.date | None:
+        return t.birth_date if _personal(t, context) else None
+
+    @staticmethod
+    def resolve_phone(t: Teacher, context) -> str | None:
+        return t.user.phone if _personal(t, context) else None
+
+
+def _personal(t: Teacher, context) -> bool:
+    """Birth date and phone: the teacher and their school's admins only (`can_see_personal`)."""
+    return can_see_personal(scope_for(context["request"].user), t)
 
 
 @router.get("/me", response=MeOut)
@@ -116,7 +128,7 @@ def me(request):
 @router.get("/schools", response=list[SchoolOut])
 @paginate(PageNumberPagination, page_size=50)
 def schools(request):
-    return LazyPage(visible_to(request.user, School).order_by("id"), _school_out)
+    return visible_to(request.user, School).order_by("id")
 
 
 @router.get("/terms", response=list[TermOut])
@@ -125,7 +137,7 @@ def terms(request, school_id: int | None = None):
     qs = visible_to(request.user, Term).select_related("school_year").order_by("school_id", "-start_date")
     if school_id:
         qs = qs.filter(school_id=school_id)
-    return LazyPage(qs, _term_out)
+    return qs
 
 
 @router.get("/groups", response=list[GroupOut])
@@ -142,33 +154,15 @@ def groups(request, school_id: int | None = None, kind: str | None = None):
 @router.get("/teachers", response=list[TeacherOut])
 @paginate(PageNumberPagination, page_size=50)
 def teachers(request, school_id: int | None = None, q: str | None = None):
-    scope = scope_for(request.user)
     qs = visible_to(request.user, Teacher).filter(is_active=True).select_related("user").order_by("school_id", "staff_no")
     if school_id:
         qs = qs.filter(school_id=school_id)
     if q:
         qs = qs.filter(name__contains=q) | qs.filter(name_initials__istartswith=q.lower())
-    return LazyPage(qs, lambda t: _teacher_out(scope, t))
+    return qs
 
 
 @router.get("/teachers/{teacher_id}", response=TeacherOut)
 def teacher(request, teacher_id: int):
     t = get_object_for_user(request.user, Teacher, Teacher.objects.select_related("user"), pk=teacher_id)
-    return _teacher_out(scope_for(request.user), t)
-
-
-def _school_out(s: School) -> dict:
-    return {"id": s.pk, "name": s.name, "code": s.code, "stage": s.stage, "stage_display": s.get_stage_display(), "region_id": s.region_id}
-
-
-def _term_out(t: Term) -> dict:
-    return {
-        "id": t.pk,
-        "school_id": t.school_id,
-        "name": t.name,
-        "number": t.number,
-        "start_date": t.start_date,
-        "end_date": t.end_date,
-        "week_count": t.week_count,
-        "holiday_weeks": t.holiday_weeks or [],
-    }
+    return t

@@ -54,3 +54,26 @@ figure(
     rollback=True,
     repeat=5,
 )
+
+
+def generated_env() -> BenchEnv:
+    """The personas of a `gen_data` set: the 600-teacher school G0001's 校长, a 教研组长 and a
+    teacher of it, the district's 教研员 and the platform admin."""
+    from django.contrib.auth import get_user_model
+
+    from .models import GroupMembership, School
+    from .selectors import current_term
+
+    User = get_user_model()
+    school = School.objects.get(code="G0001")
+    leader = GroupMembership.objects.filter(group__school=school, group__kind="subject", role="leader").select_related("teacher__user")
+    leader = leader.order_by("group_id").first().teacher.user
+    users = {
+        "principal": User.objects.get(username="G0001-0001"),
+        "dean": User.objects.get(username="G0001-0002"),
+        "leader": leader,
+        "teacher": User.objects.get(username="G0001-0100"),
+        "researcher": User.objects.get(username="gen-jyy-1"),
+        "admin": User.objects.get(username="gen-admin"),
+    }
+    return BenchEnv(users=users, school=school, term=current_term(school.pk))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from xiaoben.reports.formatting import XLSX
-from xiaoben.reports.registry import Exporter, register
+from xiaoben.core.exporters import Exporter, register
+from xiaoben.core.formatting import XLSX
 
 from . import roster
 from .models import School

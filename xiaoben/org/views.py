@@ -16,7 +16,7 @@ from .models import Group, Teacher, Term
 def teachers(request):
     """The school's staff list. Personal columns only for those allowed (PIPL)."""
     scope = scope_for(request.user)
-    school = selectors.school_for_scope(scope, _int(request.GET.get("school")))
+    school = selectors.school_for_scope(scope, int_param(request.GET.get("school")))
     q = request.GET.get("q", "").strip()
     subject = request.GET.get("subject", "")
     qs = selectors.teacher_list(user=request.user, school_id=school.pk if school else -1, search=q, subject=subject)
@@ -58,7 +58,7 @@ def teacher_detail(request, pk: int):
 @login_required
 def groups(request):
     scope = scope_for(request.user)
-    school = selectors.school_for_scope(scope, _int(request.GET.get("school")))
+    school = selectors.school_for_scope(scope, int_param(request.GET.get("school")))
     rows = list(selectors.group_list(user=request.user, school_id=school.pk if school else -1))
     leaders = selectors.group_leaders(g.pk for g in rows)
     for g in rows:
@@ -91,7 +91,3 @@ def terms(request):
         "org/terms.html",
         {"terms": rows, "current": selectors.current_term(scope.school_id), "all_schools": scope.school_id is None},
     )
-
-
-def _int(v):
-    return int_param(v)

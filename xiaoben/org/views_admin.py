@@ -18,10 +18,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from xiaoben.core.exporters import export_response
 from xiaoben.core.params import int_param
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user, visible_to
-from xiaoben.reports.views_exports import export_response
 
 from . import analysis as analysis_mod
 from . import roster, selectors, services
@@ -31,14 +31,10 @@ from .models import Group, School, Teacher, Term
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _int(v):
-    return int_param(v)
-
-
 def _admin_school(request) -> School:
     """The school being managed: one's own, or (platform admin) the requested one."""
     scope = scope_for(request.user)
-    requested = _int(request.GET.get("school") or request.POST.get("school"))
+    requested = int_param(request.GET.get("school") or request.POST.get("school"))
     school = selectors.school_for_scope(scope, requested)
     if school is None or (requested and school.pk != requested) or not scope.can("org:manage", school_id=school.pk):
         raise Http404
@@ -271,7 +267,7 @@ def school_archive(request):
     """学校全部数据导出 (no lock-in): every record with its history, the files, readable sheets."""
     from urllib.parse import quote
 
-    from xiaoben.core.portability import school_archive as build
+    from .portability import school_archive as build
 
     school = _admin_school(request)
     resp = HttpResponse(build(school), content_type="application/zip")
@@ -348,7 +344,7 @@ def _may_analyse(scope, school_id: int) -> bool:
 
 def _analysis_school(request) -> tuple[School, list[School]]:
     scope = scope_for(request.user)
-    requested = _int(request.GET.get("school"))
+    requested = int_param(request.GET.get("school"))
     school = selectors.school_for_scope(scope, requested)
     if requested and (school is None or school.pk != requested):
         raise Http404  # asked for a school out of reach: no silent fallback to another one

@@ -15,10 +15,10 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from xiaoben.core.exporters import Exporter, register
 from xiaoben.core.html import html_to_text
 from xiaoben.core.tenancy import get_object_for_user
-from xiaoben.reports.params import ParamsForm
-from xiaoben.reports.registry import Exporter, register
+from xiaoben.reportkit.params import ParamsForm
 
 from .models import Plan, PlanSection, SectionKey
 

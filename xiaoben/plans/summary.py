@@ -2,15 +2,16 @@
 dropped or not held, each number linking to its items, and the items not held as
 hints for 存在问题.
 
-A provider of the reports app's section registry (`xiaoben.reports.summary`);
+A provider of the reports app's section registry (`xiaoben.reportkit.summary`);
 `selectors.term_summary_section` gives the same facts as a dict (API, home)."""
 
 from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 
-from xiaoben.reports.summary import P, Section, section
-from xiaoben.requirements.registry import RecordRow, safe_reverse
+from xiaoben.core.records import RecordRow
+from xiaoben.reportkit.summary import P, Section, section
 
 from .models import ItemState, Plan, PlanItem, PlanLevel
 from .selectors import HELD
@@ -22,7 +23,7 @@ def _row(item: PlanItem) -> RecordRow:
         date=None,
         title=f"{when} {item.title}",
         detail=f"{item.plan.owner_label} · {item.get_kind_display()} · {item.get_state_display()}",
-        url=safe_reverse("plans:detail", item.plan_id),
+        url=reverse("plans:detail", args=[item.plan_id]),
     )
 
 

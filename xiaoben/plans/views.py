@@ -431,6 +431,6 @@ def plan_attach(request, pk: int):
 @login_required
 def plan_export(request, pk: int):
     """导出 Word: through the reports exporter registry (the plan is fetched through the door there)."""
-    from xiaoben.reports.views_exports import export_response
+    from xiaoben.core.exporters import export_response
 
     return export_response(request, "plans.plan_docx", {"plan": pk})

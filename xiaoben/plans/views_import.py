@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from xiaoben.core.params import int_param
 from xiaoben.core.scope import scope_for
 from xiaoben.org.models import Group, Term
 from xiaoben.org.selectors import current_term
@@ -33,13 +34,6 @@ def _targets(scope):
     return terms, list(groups)
 
 
-def _int(v) -> int | None:
-    try:
-        return int(v)
-    except (TypeError, ValueError):
-        return None
-
-
 @login_required
 def plan_import(request):
     scope = scope_for(request.user)
@@ -56,9 +50,9 @@ def plan_import(request):
         "terms": terms,
         "groups": groups,
         "is_admin": is_admin,
-        "term_id": _int(request.POST.get("term")) or getattr(current_term(school.pk), "pk", None),
+        "term_id": int_param(request.POST.get("term")) or getattr(current_term(school.pk), "pk", None),
         "level": request.POST.get("level") or (PlanLevel.SCHOOL if is_admin else PlanLevel.GROUP),
-        "group_id": _int(request.POST.get("group")),
+        "group_id": int_param(request.POST.get("group")),
         "span": request.POST.get("span") or "term",
         "title": request.POST.get("title", ""),
         "month_choices": MONTHS,
@@ -94,15 +88,15 @@ def plan_import(request):
 
 
 def _rows(post, prefix: str) -> list[int]:
-    n = _int(post.get(f"{prefix}-count")) or 0
+    n = int_param(post.get(f"{prefix}-count")) or 0
     return [i for i in range(min(n, 500)) if post.get(f"{prefix}-{i}-keep")]
 
 
 def _save(request, scope, school, terms, groups, ctx):
     post = request.POST
-    term = next((t for t in terms if t.pk == _int(post.get("term"))), None)
+    term = next((t for t in terms if t.pk == int_param(post.get("term"))), None)
     level = post.get("level") if post.get("level") in (PlanLevel.SCHOOL, PlanLevel.GROUP) else PlanLevel.SCHOOL
-    group = next((g for g in groups if g.pk == _int(post.get("group"))), None)
+    group = next((g for g in groups if g.pk == int_param(post.get("group"))), None)
     sections = [
         {"title": post.get(f"sec-{i}-title", ""), "key": post.get(f"sec-{i}-key", "other"), "body": post.get(f"sec-{i}-body", "")}
         for i in _rows(post, "sec")
@@ -115,7 +109,7 @@ def _save(request, scope, school, terms, groups, ctx):
             data = {}
         data.update(
             title=post.get(f"item-{i}-title", ""),
-            month=_int(post.get(f"item-{i}-month")),
+            month=int_param(post.get(f"item-{i}-month")),
             kind=post.get(f"item-{i}-kind", "other"),
             owner=post.get(f"item-{i}-owner", "school"),
         )

@@ -3,7 +3,9 @@
 import datetime as dt
 
 from ninja import Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
 
+from xiaoben.api.pagination import LazyPage
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user, visible_to
 
@@ -86,11 +88,12 @@ def _out(v: SchoolVisit, lessons: list[VisitLesson] | None = None) -> dict:
 
 
 @router.get("/visits", response=list[VisitOut])
+@paginate(PageNumberPagination, page_size=50)
 def visit_list(request, status: str = ""):
     """Visits the caller may see: 教研员 their region's schools, admins their own school."""
     if status and status not in VisitStatus.values:
         status = ""  # an unknown filter lists every visit (and never reaches the database as text)
-    return [_out(v) for v in selectors.visits(scope_for(request.user), status=status)[:200]]
+    return LazyPage(selectors.visits(scope_for(request.user), status=status), _out)
 
 
 @router.get("/visits/{pk}", response=VisitOut)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import io
 
+from xiaoben.core.exporters import Exporter, register
 from xiaoben.core.scope import Scope
 from xiaoben.org.selectors import today
-from xiaoben.reports.registry import Exporter, register
 
 from . import comparison, selectors
 

@@ -6,9 +6,9 @@ from django.http import Http404
 from django.shortcuts import render
 
 from xiaoben.core.decorators import require_perm
+from xiaoben.core.exporters import export_response
 from xiaoben.core.scope import scope_for
 from xiaoben.org.selectors import today
-from xiaoben.reports.views_exports import export_response
 
 from . import comparison, selectors
 

@@ -10,14 +10,14 @@ from django.http import Http404
 from django.urls import reverse
 from ninja import Router, Schema
 
+from xiaoben.core.exporters import exporters_for, get_exporter
+from xiaoben.core.formatting import file_response
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user
+from xiaoben.reportkit import summary as sm
 
 from . import jobs, selectors
-from . import summary as sm
-from .formatting import file_response
 from .models import ExportJob, JobStatus
-from .registry import exporters_for, get_exporter
 
 router = Router(tags=["报表与归档"])
 

@@ -9,11 +9,11 @@ import io
 import zipfile
 from dataclasses import dataclass
 
+from xiaoben.core.formatting import ZIP, safe_filename
 from xiaoben.core.scope import Scope
 from xiaoben.org.models import Group, Teacher, Term
 
 from . import record_books as rb
-from .formatting import ZIP, safe_filename
 
 
 @dataclass
@@ -143,10 +143,10 @@ def _build_archive(*, actor: Scope, term: Term, job_id=None, full: bool = True) 
     from xiaoben.observations.exports import observation_docx
     from xiaoben.observations.models import Observation
     from xiaoben.observations.selectors import rubric_rows
+    from xiaoben.reportkit import summary as sm
     from xiaoben.writings.exports import term_docx
     from xiaoben.writings.models import Writing
 
-    from . import summary as sm
     from . import summary_doc
     from .documents import render_document
     from .selectors import draft_for

@@ -5,13 +5,13 @@ from __future__ import annotations
 from django import forms
 from django.http import Http404
 
+from xiaoben.core.exporters import Exporter, register
+from xiaoben.core.formatting import DOCX, safe_filename
 from xiaoben.core.tenancy import get_object_for_user
 from xiaoben.org.models import Group, SchoolYear, Teacher, Term
+from xiaoben.reportkit.params import GroupTermParams, ParamsForm, TeacherTermParams, TermParams, _teachers
 
 from . import record_books as rb
-from .formatting import DOCX, safe_filename
-from .params import GroupTermParams, ParamsForm, TeacherTermParams, TermParams, _teachers
-from .registry import Exporter, register
 
 
 class SummaryParams(TermParams):

@@ -16,12 +16,12 @@ from django.http import Http404
 from django.utils import timezone
 
 from xiaoben.core.errors import NotPermitted
+from xiaoben.core.exporters import get_exporter
+from xiaoben.core.formatting import safe_filename
 from xiaoben.core.jobs import enqueue
 from xiaoben.core.scope import Scope, build_scope
 
-from .formatting import safe_filename
 from .models import ExportJob, JobStatus
-from .registry import get_exporter
 
 log = logging.getLogger(__name__)
 

@@ -5,19 +5,17 @@ templates) and a .docx in the house style. Callers pass objects already through 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from importlib import import_module
 
-from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils import timezone
 
+from xiaoben.core.formatting import num, score
 from xiaoben.core.html import html_to_text
 from xiaoben.core.models import Attachment
+from xiaoben.reportkit.portfolio import PortfolioPart, portfolio_parts
 
 from . import docx_style as ds
-from .formatting import num, score
 
 WEEKDAYS = "一二三四五六日"
 
@@ -133,39 +131,6 @@ def observation_book_docx(book: dict) -> bytes:
 # ---------------------------------------------------------------- 成长档案袋
 
 
-@dataclass
-class PortfolioPart:
-    title: str
-    header: list[str]
-    rows: list[list] = field(default_factory=list)
-    note: str = ""
-
-
-_PARTS: list = []
-_LOADED = False
-
-
-def portfolio_part(fn):
-    """Apps add parts to the portfolio (课题, 获奖…) from `<app>/portfolio.py`:
-    `@portfolio_part def f(teacher, school_year, terms) -> PortfolioPart | None`."""
-    _PARTS.append(fn)
-    return fn
-
-
-def _autodiscover():
-    global _LOADED
-    if _LOADED:
-        return
-    _LOADED = True
-    for cfg in apps.get_app_configs():
-        if cfg.name.startswith("xiaoben.") and cfg.name != "xiaoben.reports":
-            try:
-                import_module(f"{cfg.name}.portfolio")
-            except ModuleNotFoundError as e:
-                if e.name != f"{cfg.name}.portfolio":
-                    raise
-
-
 def portfolio(teacher, school_year) -> dict:
     from django.db.models import Sum
 
@@ -224,8 +189,7 @@ def portfolio(teacher, school_year) -> dict:
             "师徒结对", ["师傅", "徒弟", "结对日期"], [[p.mentor.name, p.mentee.name, f"{p.start_date:%Y-%m-%d}"] for p in pairs]
         ),
     ]
-    _autodiscover()
-    for fn in _PARTS:
+    for fn in portfolio_parts():
         part = fn(teacher, school_year, terms)
         if part:
             parts.append(part)

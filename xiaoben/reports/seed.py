@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from xiaoben.core.scope import build_scope
 from xiaoben.org.models import RoleAssignment
+from xiaoben.reportkit import summary as sm
 
 from . import services
-from . import summary as sm
 
 
 def seed(ctx) -> None:

@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 from django.http import Http404
+from django.urls import reverse
 
+from xiaoben.core.params import int_param
 from xiaoben.core.scope import Scope
 from xiaoben.core.tenancy import get_object_for_user, visible_to
 from xiaoben.org.models import Group, Region, Term
 from xiaoben.org.selectors import current_term
+from xiaoben.reportkit import summary as sm
 
-from . import summary as sm
 from .models import SummaryDraft
-
-
-def _int(v):
-    try:
-        return int(v)
-    except (TypeError, ValueError):
-        return None
 
 
 def period_for(scope: Scope, params) -> sm.Period:
@@ -27,7 +22,7 @@ def period_for(scope: Scope, params) -> sm.Period:
     if params.get("region"):
         return region_period_for(scope, params)
     group = None
-    gid = _int(params.get("group"))
+    gid = int_param(params.get("group"))
     if gid is None and scope.led_group_ids and not scope.can("reports:export", school_id=scope.school_id):
         # a 教研组长 opening 工作总结 gets their own 教研组's (a 备课组 only when they lead no 教研组)
         led = list(Group.objects.filter(pk__in=scope.led_group_ids).order_by("parent_id", "kind", "pk"))
@@ -36,7 +31,7 @@ def period_for(scope: Scope, params) -> sm.Period:
         group = get_object_for_user(scope, Group, Group.objects.select_related("school"), pk=gid)
         if not (scope.admin_of(group.school_id) or group.pk in scope.led_group_ids):
             raise Http404
-    term_id = _int(params.get("term"))
+    term_id = int_param(params.get("term"))
     if term_id:
         term = get_object_for_user(scope, Term, Term.objects.select_related("school_year", "school"), pk=term_id)
     else:
@@ -70,8 +65,8 @@ def region_period_for(scope: Scope, params) -> sm.Period:
 
     d = today()
     default_year = d.year if d.month >= 8 else d.year - 1
-    year = _int(params.get("year")) or default_year
-    number = _int(params.get("number"))
+    year = int_param(params.get("year")) or default_year
+    number = int_param(params.get("number"))
     if number is None and params.get("kind") != "year":
         number = 1 if d.month >= 8 or d.month == 1 else 2
     return sm.region_period(region, school_ids=sorted(scope.region_school_ids), start_year=year, number=number or None)
@@ -117,7 +112,6 @@ def unfinished_for_term(term) -> list[dict]:
     from xiaoben.activities.models import Activity
     from xiaoben.hours.models import TrainingClaim
     from xiaoben.observations.models import Observation
-    from xiaoben.requirements.registry import safe_reverse
     from xiaoben.writings.models import Writing
 
     out = []
@@ -126,17 +120,17 @@ def unfinished_for_term(term) -> list[dict]:
             {
                 "kind": "听课记录草稿",
                 "title": f"{o.observer.name}听{o.teacher.name}的课（{o.lesson_date:%m-%d}）",
-                "url": safe_reverse("observations:detail", o.pk),
+                "url": reverse("observations:detail", args=[o.pk]),
             }
         )
     for w in Writing.objects.filter(term=term, status="draft").select_related("author").order_by("written_on")[:200]:
-        out.append({"kind": "文章草稿", "title": f"{w.author.name}《{w.title}》", "url": safe_reverse("writings:detail", w.pk)})
+        out.append({"kind": "文章草稿", "title": f"{w.author.name}《{w.title}》", "url": reverse("writings:detail", args=[w.pk])})
     for a in Activity.objects.filter(term=term, school=term.school, status="held").order_by("starts_at")[:200]:
-        out.append({"kind": "活动未记录", "title": a.title, "url": safe_reverse("activities:detail", a.pk)})
+        out.append({"kind": "活动未记录", "title": a.title, "url": reverse("activities:detail", args=[a.pk])})
     for c in TrainingClaim.objects.filter(
         school=term.school, status="pending", start_date__lte=term.end_date, end_date__gte=term.start_date
     ).select_related("teacher")[:200]:
-        out.append({"kind": "学时申报待审", "title": f"{c.teacher.name}《{c.title}》", "url": safe_reverse("hours:claim_detail", c.pk)})
+        out.append({"kind": "学时申报待审", "title": f"{c.teacher.name}《{c.title}》", "url": reverse("hours:claim_detail", args=[c.pk])})
     try:
         from xiaoben.mentoring import selectors as ms
         from xiaoben.mentoring.models import Mentorship
@@ -159,7 +153,7 @@ def unfinished_for_term(term) -> list[dict]:
                     {
                         "kind": "月报表未交",
                         "title": f"{pp.pair.mentor.name}—{pp.pair.mentee.name} {m.year}年{m.month}月",
-                        "url": safe_reverse("mentoring:detail", pp.pair.pk),
+                        "url": reverse("mentoring:detail", args=[pp.pair.pk]),
                     }
                 )
     except ImportError:

@@ -10,9 +10,9 @@ from xiaoben.core.errors import NotPermitted
 from xiaoben.core.scope import Scope
 from xiaoben.core.uploads import validate_upload
 from xiaoben.core.validation import require_lengths
+from xiaoben.reportkit import summary as sm
 
 from . import selectors
-from . import summary as sm
 from .models import SummaryDraft
 
 PROSE_KEYS = ("intro", "problems", "next_steps", "closing")

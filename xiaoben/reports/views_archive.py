@@ -9,12 +9,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from xiaoben.core.formatting import ZIP, file_response
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user
 from xiaoben.org.models import Term
 
 from . import selectors, services
-from .formatting import ZIP, file_response
 from .models import ExportJob, TermClosure, TermClosureLog
 
 

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 
+from xiaoben.core.exporters import export_response
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user
 from xiaoben.org.models import SchoolYear, Term
@@ -13,7 +14,6 @@ from xiaoben.org.selectors import current_term
 
 from . import record_books as rb
 from .exports import group_and_term, reachable_teacher
-from .views_exports import export_response
 
 
 def _term_id(request, school_id):

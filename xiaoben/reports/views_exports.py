@@ -10,13 +10,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from xiaoben.core.exporters import exporters_for, get_exporter
+from xiaoben.core.formatting import file_response
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user, visible_to
 
 from . import jobs
-from .formatting import file_response
 from .models import ExportJob, JobStatus
-from .registry import exporters_for, get_exporter
 
 
 @login_required
@@ -62,13 +62,3 @@ def job_download(request, token: str):
         raise Http404
     with job.file.open("rb") as f:
         return file_response(job.filename, job.mimetype, f.read())
-
-
-def export_response(request, identifier: str, params: dict):
-    """For a record's own 导出 button (听课记录表 of one observation…): run the exporter now,
-    through the registry, and answer the file."""
-    scope = scope_for(request.user)
-    exporter = get_exporter(identifier)
-    if exporter is None or not exporter.available(scope):
-        raise Http404
-    return file_response(*exporter.render(actor=scope, params=params))

@@ -11,13 +11,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from xiaoben.core.formatting import DOCX, file_response, safe_filename
 from xiaoben.core.scope import scope_for
 from xiaoben.org.models import Group, Term
+from xiaoben.reportkit import summary as sm
 
 from . import selectors, services, summary_doc
-from . import summary as sm
 from .documents import render_document
-from .formatting import DOCX, file_response, safe_filename
 
 
 def _chunks(period, paragraph, query: str):

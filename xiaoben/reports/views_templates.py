@@ -10,11 +10,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from xiaoben.core.formatting import DOCX, file_response
 from xiaoben.core.scope import scope_for
 from xiaoben.org.models import School
 
 from . import services
-from .formatting import DOCX, file_response
 from .models import DocumentTemplate
 from .templates_docx import KINDS, active_template, default_template_bytes
 

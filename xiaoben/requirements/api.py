@@ -10,7 +10,6 @@ from django.http import Http404
 from ninja import Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
-from xiaoben.api.pagination import LazyPage
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user, visible_to
 from xiaoben.org.models import Group, School, Teacher
@@ -19,7 +18,8 @@ from xiaoben.org.selectors import current_term
 from . import plan_import, selectors, services
 from .models import Audience, Requirement
 
-router = Router(tags=["量化要求与考核"])
+router = Router(tags=["量化要求与考核"])  # /api/v1/requirements/
+progress_router = Router(tags=["量化要求与考核"])  # /api/v1/progress/
 
 
 class RequirementOut(Schema):
@@ -97,12 +97,42 @@ class ProgressOut(Schema):
     message: str
     buckets: list[BucketOut] | None = None
 
+    @staticmethod
+    def resolve_requirement_id(p) -> int:
+        return p.requirement.pk
+
+    @staticmethod
+    def resolve_requirement(p) -> str:
+        return p.requirement.name
+
+    @staticmethod
+    def resolve_message(p) -> str:
+        return p.message()
+
 
 class TeacherProgressOut(Schema):
+    """One row of the grid (`selectors.grid_rows`)."""
+
     teacher_id: int
     name: str
     staff_no: str
     progress: list[ProgressOut]
+
+    @staticmethod
+    def resolve_teacher_id(row) -> int:
+        return row.teacher.pk
+
+    @staticmethod
+    def resolve_name(row) -> str:
+        return row.teacher.name
+
+    @staticmethod
+    def resolve_staff_no(row) -> str:
+        return row.teacher.staff_no
+
+    @staticmethod
+    def resolve_progress(row) -> list:
+        return [p for p in row.cells if p]
 
 
 class GridOut(Schema):
@@ -132,35 +162,6 @@ class AdoptOut(Schema):
     created: int
 
 
-def _req_out(r: Requirement) -> dict:
-    return {
-        **{k: getattr(r, k) for k in ("id", "school_id", "school_year_id", "name", "description", "applies_to", "group_id")},
-        **{k: getattr(r, k) for k in ("group_kind", "role", "metric", "filters", "period", "threshold", "active", "order")},
-        "source": r.source,
-        "version": r.version,
-        "unit": r.unit,
-    }
-
-
-def _progress_out(p) -> dict:
-    return {
-        "requirement_id": p.requirement.pk,
-        "requirement": p.requirement.name,
-        "teacher_id": p.teacher_id,
-        "done": p.done,
-        "required": p.required,
-        "target": p.target,
-        "expected": p.expected,
-        "unit": p.unit,
-        "status": p.status,
-        "status_label": p.status_label,
-        "start": p.start,
-        "end": p.end,
-        "message": p.message(),
-        "buckets": [b.__dict__ for b in p.buckets] if p.buckets is not None else None,
-    }
-
-
 def _managed_school(request) -> School:
     scope = scope_for(request.user)
     if scope.school_id is None or not scope.can("requirements:manage", school_id=scope.school_id):
@@ -168,31 +169,31 @@ def _managed_school(request) -> School:
     return School.objects.get(pk=scope.school_id)
 
 
-@router.get("/requirements", response=list[RequirementOut])
+@router.get("/", response=list[RequirementOut])
 @paginate(PageNumberPagination, page_size=100)
 def requirement_list(request, school_id: int | None = None):
     qs = visible_to(request.user, Requirement).select_related("group").order_by("school_id", "order", "id")
     if school_id:
         qs = qs.filter(school_id=school_id)
-    return LazyPage(qs, _req_out)
+    return qs
 
 
-@router.get("/requirements/{requirement_id}", response=RequirementOut)
+@router.get("/{int:requirement_id}", response=RequirementOut)
 def requirement_detail(request, requirement_id: int):
-    return _req_out(get_object_for_user(request.user, Requirement, pk=requirement_id))
+    return get_object_for_user(request.user, Requirement, pk=requirement_id)
 
 
-@router.post("/requirements", response={201: RequirementOut})
+@router.post("/", response={201: RequirementOut})
 def requirement_create(request, payload: RequirementIn):
     school = _managed_school(request)
     data = payload.dict()
     group_id = data.pop("group_id")
     group = get_object_for_user(request.user, Group, pk=group_id, school_id=school.pk) if group_id else None
     r = services.requirement_create(school=school, user=request.user, group=group, **data)
-    return 201, _req_out(r)
+    return 201, r
 
 
-@router.patch("/requirements/{requirement_id}", response=RequirementOut)
+@router.patch("/{int:requirement_id}", response=RequirementOut)
 def requirement_update(request, requirement_id: int, payload: RequirementPatch):
     school = _managed_school(request)
     r = get_object_for_user(request.user, Requirement, pk=requirement_id, school_id=school.pk)
@@ -203,10 +204,10 @@ def requirement_update(request, requirement_id: int, payload: RequirementPatch):
         changes["group"] = get_object_for_user(request.user, Group, pk=gid, school_id=school.pk) if gid else None
     services.requirement_update(requirement=r, expected_version=version, **changes)
     r.refresh_from_db()
-    return _req_out(r)
+    return r
 
 
-@router.delete("/requirements/{requirement_id}", response={204: None})
+@router.delete("/{int:requirement_id}", response={204: None})
 def requirement_delete(request, requirement_id: int):
     school = _managed_school(request)
     services.requirement_delete(requirement=get_object_for_user(request.user, Requirement, pk=requirement_id, school_id=school.pk))
@@ -225,24 +226,24 @@ def plan_proposals(request, payload: PlanIn):
     return [p.as_dict() for p in plan_import.extract(payload.text[:200_000])]
 
 
-@router.get("/progress/me", response=list[ProgressOut])
+@progress_router.get("/me", response=list[ProgressOut])
 def my_progress(request):
     scope = scope_for(request.user)
     if scope.teacher is None:
         raise Http404
-    return [_progress_out(p) for p in selectors.progress_for_teacher(scope.teacher)]
+    return selectors.progress_for_teacher(scope.teacher)
 
 
-@router.get("/progress/teachers/{teacher_id}", response=list[ProgressOut])
+@progress_router.get("/teachers/{teacher_id}", response=list[ProgressOut])
 def teacher_progress(request, teacher_id: int):
     scope = scope_for(request.user)
     teacher = get_object_for_user(request.user, Teacher, Teacher.objects.select_related("school"), pk=teacher_id)
     if not selectors.may_see_progress_of(scope, teacher):
         raise Http404
-    return [_progress_out(p) for p in selectors.progress_for_teacher(teacher)]
+    return selectors.progress_for_teacher(teacher)
 
 
-@router.get("/progress/school", response=GridOut)
+@progress_router.get("/school", response=GridOut)
 def school_progress(request, group_id: int | None = None, school_id: int | None = None):
     """The compliance grid: admins for their school (optionally one group); a leader
     for a group they lead (group_id required); platform admins any school (school_id)."""
@@ -268,14 +269,6 @@ def school_progress(request, group_id: int | None = None, school_id: int | None 
         "school_id": school.pk,
         "term": term.name,
         "group_id": group.pk if group else None,
-        "requirements": [_req_out(r) for r in grid.requirements],
-        "teachers": [
-            {
-                "teacher_id": row.teacher.pk,
-                "name": row.teacher.name,
-                "staff_no": row.teacher.staff_no,
-                "progress": [_progress_out(p) for p in row.cells if p],
-            }
-            for row in rows
-        ],
+        "requirements": grid.requirements,
+        "teachers": rows,
     }

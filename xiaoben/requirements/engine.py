@@ -32,6 +32,7 @@ from decimal import Decimal
 from django.db.models import Q
 from django.urls import get_script_prefix, get_urlconf, reverse
 
+from xiaoben.core.formatting import amount
 from xiaoben.org.models import School, Teacher, Term
 
 from . import periods
@@ -49,11 +50,6 @@ PERIOD_WORDS = {
     Period.SCHOOL_YEAR: "本学年",
     Period.FIVE_YEAR: "本周期",
 }
-
-
-def _fmt(v: Decimal) -> str:
-    v = Decimal(v).normalize()
-    return f"{v:f}" if v == v.to_integral() else f"{v:.1f}"
 
 
 @dataclass
@@ -104,11 +100,11 @@ class Progress:
 
     @property
     def done_display(self) -> str:
-        return _fmt(self.done)
+        return amount(self.done)
 
     @property
     def required_display(self) -> str:
-        return _fmt(self.required)
+        return amount(self.required)
 
     @property
     def sort_key(self) -> float:
@@ -137,11 +133,11 @@ class Progress:
                 return ""
             need = Decimal(r.threshold) - current.value
             word = "本周" if r.period == Period.WEEK else "本月"
-            return f"{word}还需{label}{_fmt(need)}{unit}"
+            return f"{word}还需{label}{amount(need)}{unit}"
         gap = self.target - self.done
         if gap <= 0 or self.end < self.start:
             return ""
-        return f"{PERIOD_WORDS[r.period]}还需{label}{_fmt(gap)}{unit}"
+        return f"{PERIOD_WORDS[r.period]}还需{label}{amount(gap)}{unit}"
 
     def message(self) -> str:
         """本学期听课已完成12节，要求20节，还差8节 — the state of things, for reports."""
@@ -150,15 +146,15 @@ class Progress:
         label = m.label_for(r.filters) if m else r.name
         if r.is_bucketed:
             per = {Period.WEEK: "每周", Period.TWO_WEEK: "每两周"}.get(r.period, "每月")
-            gap = _fmt(max(Decimal(0), self.required - self.done))
+            gap = amount(max(Decimal(0), self.required - self.done))
             return (
-                f"{r.name}：本学期已过{_fmt(self.required)}{r.unit}，达标{_fmt(self.done)}{r.unit}，"
-                f"还差{gap}{r.unit}（要求{per}{label}不少于{_fmt(r.threshold)}{m.unit if m else ''}）"
+                f"{r.name}：本学期已过{amount(self.required)}{r.unit}，达标{amount(self.done)}{r.unit}，"
+                f"还差{gap}{r.unit}（要求{per}{label}不少于{amount(r.threshold)}{m.unit if m else ''}）"
             )
         word = PERIOD_WORDS[r.period]
         unit = m.unit if m else ""
-        gap = _fmt(max(Decimal(0), self.target - self.done))
-        return f"{word}{label}已完成{_fmt(self.done)}{unit}，要求{_fmt(self.target)}{unit}，还差{gap}{unit}"
+        gap = amount(max(Decimal(0), self.target - self.done))
+        return f"{word}{label}已完成{amount(self.done)}{unit}，要求{amount(self.target)}{unit}，还差{gap}{unit}"
 
 
 @functools.lru_cache(maxsize=16)

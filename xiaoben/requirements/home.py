@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from xiaoben.core.formatting import amount
 from xiaoben.core.home import HomeCard
 
-from .engine import _fmt
 from .models import Period, Status
 
 MAX_BARS = 5
@@ -18,7 +18,7 @@ def _todos(progress) -> list[str]:
         if r.is_bucketed and p.buckets and p.buckets[-1].open and not p.buckets[-1].met:
             when = {Period.WEEK: "本周", Period.TWO_WEEK: "这两周"}.get(r.period, "本月")
             m = r.metric_obj
-            need = _fmt(r.threshold - p.buckets[-1].value)
+            need = amount(r.threshold - p.buckets[-1].value)
             out.append(f"{when}还需{m.label_for(r.filters)}{need}{m.unit}（{r.name}）")
         elif p.status == Status.BEHIND and not r.is_bucketed:
             out.append(p.message())

@@ -34,7 +34,8 @@ from django.apps import apps
 from django.db import models
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate, TruncMonth, TruncWeek
-from django.urls import NoReverseMatch, reverse
+
+from xiaoben.core.records import RecordRow
 
 
 @dataclass(frozen=True)
@@ -44,21 +45,6 @@ class Choice:
     label: str
     lookup: str
     choices: tuple = ()
-
-
-@dataclass
-class RecordRow:
-    date: dt.date | None
-    title: str
-    detail: str = ""
-    url: str | None = None
-
-
-def safe_reverse(name: str, *args) -> str | None:
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from xiaoben.reports.summary import Section, section
+from xiaoben.reportkit.summary import Section, section
 
 from .engine import progress_for_school
 

@@ -40,7 +40,7 @@ def _grid_context(request):
     """Which grid the person may see: a school admin their school (any group), a
     group leader only the groups they lead. Everyone else: 404."""
     scope = scope_for(request.user)
-    school = school_for_scope(scope, _int(request.GET.get("school")))
+    school = school_for_scope(scope, int_param(request.GET.get("school")))
     if school is None:
         raise Http404
     is_admin = scope.admin_of(school.pk)
@@ -51,7 +51,7 @@ def _grid_context(request):
     if not is_admin:
         groups = groups.filter(pk__in=led)
     groups = sorted(groups, key=lambda g: (g.kind != "subject", g.kind, g.name))  # 教研组 first
-    group_id = _int(request.GET.get("group") or request.POST.get("group"))
+    group_id = int_param(request.GET.get("group") or request.POST.get("group"))
     group = next((g for g in groups if g.pk == group_id), None)
     if group_id and group is None:
         raise Http404
@@ -111,10 +111,10 @@ def remind(request):
     if data is None:
         raise Http404
     ids = {r.teacher.pk for r in selectors.grid_rows(data, group=group)}
-    chosen_people = {i for i in map(_int, request.POST.getlist("teacher")) if i}
+    chosen_people = {i for i in map(int_param, request.POST.getlist("teacher")) if i}
     if chosen_people:
         ids &= chosen_people
-    chosen_reqs = {i for i in map(_int, request.POST.getlist("requirement")) if i} or None
+    chosen_reqs = {i for i in map(int_param, request.POST.getlist("requirement")) if i} or None
     sent = services.remind_behind(grid=data, teacher_ids=ids, requirement_ids=chosen_reqs, sender=request.user)
     messages.success(request, f"已提醒 {sent} 位老师。" if sent else "没有需要提醒的老师：落后的只是已经过去的周，或已无可补。")
     return redirect(reverse("requirements:grid") + (f"?group={group.pk}" if group else ""))
@@ -291,10 +291,6 @@ def _summary(data, rows) -> dict[int, dict[str, int]]:
 def _next_dir(sort: str, desc: bool, key: str) -> str:
     """First click sorts ascending (those furthest behind first); a second click reverses."""
     return "desc" if sort == key and not desc else "asc"
-
-
-def _int(v):
-    return int_param(v)
 
 
 REGION_PAGE = 20  # schools per page: each is one run of the engine

@@ -1,12 +1,13 @@
 """Files of 课题与成果: the school's achievements (.xlsx), one row per achievement with its
 teachers, plus a sheet of counts by kind × level. Returns (filename, mimetype, bytes).
 
-Registered with the reports registry when it is present (xiaoben/reports/registry.py)."""
+Registered with the exporter registry (xiaoben/core/exporters.py)."""
 
 from __future__ import annotations
 
 import io
 
+from xiaoben.core.exporters import Exporter, register
 from xiaoben.core.scope import Scope
 
 from . import selectors
@@ -66,20 +67,13 @@ def achievements_xlsx(*, actor: Scope, school_id: int, flt: selectors.Achievemen
     return f"{school.short_name or school.name}_成果与荣誉.xlsx", XLSX, buf.getvalue()
 
 
-try:  # the reports registry lands on main separately; until then the function above is used directly
-    from xiaoben.reports.registry import Exporter, register
-except ImportError:  # pragma: no cover
-    Exporter = None
+@register
+class AchievementsExporter(Exporter):
+    identifier = "research.achievements_xlsx"
+    verbose_name = "成果与荣誉登记表"
+    permission = "research:manage"
+    category = "课题与成果"
+    description = "全校成果与荣誉（每项一行，含署名教师与份额），附按类别、级别统计"
 
-if Exporter is not None:
-
-    @register
-    class AchievementsExporter(Exporter):
-        identifier = "research.achievements_xlsx"
-        verbose_name = "成果与荣誉登记表"
-        permission = "research:manage"
-        category = "课题与成果"
-        description = "全校成果与荣誉（每项一行，含署名教师与份额），附按类别、级别统计"
-
-        def render(self, *, actor, params):
-            return achievements_xlsx(actor=actor, school_id=actor.school_id)
+    def render(self, *, actor, params):
+        return achievements_xlsx(actor=actor, school_id=actor.school_id)

@@ -4,8 +4,10 @@
 period school year, threshold 1. A joint paper counts once for each credited teacher."""
 
 from django.db.models import Q
+from django.urls import reverse
 
-from xiaoben.requirements.registry import Choice, QueryMetric, RecordRow, register, safe_reverse
+from xiaoben.core.records import RecordRow
+from xiaoben.requirements.registry import Choice, QueryMetric, register
 
 from .models import AchievementCredit, AchievementKind, AchievementStatus, Level
 
@@ -18,7 +20,7 @@ def _row(c: AchievementCredit) -> RecordRow:
         date=a.date,
         title=a.title,
         detail=f"{a.get_kind_display()} · {a.award_label}",
-        url=safe_reverse("research:achievement_detail", a.pk),
+        url=reverse("research:achievement_detail", args=[a.pk]),
     )
 
 

@@ -3,8 +3,7 @@
 A project walks 申报 → 立项 → 开题 → 中期检查 → 结题 (with 延期 and 撤销); each move is a
 `ProjectStage` row, confirmed by the school with the documents of that stage in.
 An achievement is one row however many teachers share it; `AchievementCredit` gives each
-teacher their share and the reward points it earned (a snapshot of the school's rules).
-Contract fields (read by metrics, 考核 and the summary) are marked CONTRACT."""
+teacher their share and the reward points it earned (a snapshot of the school's rules)."""
 
 from __future__ import annotations
 
@@ -74,15 +73,15 @@ class Visibility(models.TextChoices):
 
 
 class ResearchProject(TimeStampedModel, SoftDeleteModel, VersionedModel):
-    school = models.ForeignKey("org.School", on_delete=models.CASCADE, related_name="research_projects", verbose_name=_("学校"))  # CONTRACT
-    title = models.CharField(_("课题名称"), max_length=200)  # CONTRACT
-    level = models.CharField(_("级别"), max_length=20, choices=Level.choices)  # CONTRACT
+    school = models.ForeignKey("org.School", on_delete=models.CASCADE, related_name="research_projects", verbose_name=_("学校"))
+    title = models.CharField(_("课题名称"), max_length=200)
+    level = models.CharField(_("级别"), max_length=20, choices=Level.choices)
     number = models.CharField(_("立项编号"), max_length=60, blank=True)
     category = models.CharField(_("课题类别"), max_length=20, choices=Category.choices, default=Category.PLANNING)
     issuer = models.CharField(_("立项单位"), max_length=100, blank=True, help_text=_("如：浙江省教育科学规划领导小组办公室"))
-    leader = models.ForeignKey("org.Teacher", on_delete=models.PROTECT, related_name="led_projects", verbose_name=_("主持人"))  # CONTRACT
+    leader = models.ForeignKey("org.Teacher", on_delete=models.PROTECT, related_name="led_projects", verbose_name=_("主持人"))
     members = models.ManyToManyField("org.Teacher", through="ProjectMember", related_name="research_projects", verbose_name=_("课题组成员"))
-    stage = models.CharField(_("当前阶段"), max_length=20, choices=Stage.choices, default=Stage.APPLIED, db_index=True)  # CONTRACT
+    stage = models.CharField(_("当前阶段"), max_length=20, choices=Stage.choices, default=Stage.APPLIED, db_index=True)
     stage_due = models.DateField(_("本阶段截止"), null=True, blank=True)
     start_date = models.DateField(_("开始日期"), null=True, blank=True)
     end_date = models.DateField(_("计划结题日期"), null=True, blank=True)
@@ -133,8 +132,8 @@ class ProjectStage(models.Model):
     decision (for 省/市/县级, the outside body's 文号; 校级, the school's own decision)."""
 
     project = models.ForeignKey(ResearchProject, on_delete=models.CASCADE, related_name="stages", verbose_name=_("课题"))
-    stage = models.CharField(_("阶段"), max_length=20, choices=Stage.choices)  # CONTRACT
-    entered_on = models.DateField(_("日期"))  # CONTRACT
+    stage = models.CharField(_("阶段"), max_length=20, choices=Stage.choices)
+    entered_on = models.DateField(_("日期"))
     due_on = models.DateField(_("下一阶段截止"), null=True, blank=True)
     decision = models.CharField(_("决定/文号"), max_length=200, blank=True)
     note = models.CharField(_("说明"), max_length=500, blank=True)
@@ -208,16 +207,16 @@ class Achievement(TimeStampedModel, SoftDeleteModel):
     """One paper, prize or honour. Joint work is one row with several credits: the school
     counts it once, each teacher is credited their share."""
 
-    school = models.ForeignKey("org.School", on_delete=models.CASCADE, related_name="achievements", verbose_name=_("学校"))  # CONTRACT
+    school = models.ForeignKey("org.School", on_delete=models.CASCADE, related_name="achievements", verbose_name=_("学校"))
     term = models.ForeignKey(
         "org.Term", null=True, blank=True, on_delete=models.SET_NULL, related_name="achievements", verbose_name=_("学期")
     )
-    kind = models.CharField(_("类别"), max_length=20, choices=AchievementKind.choices)  # CONTRACT
-    title = models.CharField(_("名称"), max_length=200)  # CONTRACT
-    level = models.CharField(_("级别"), max_length=20, choices=Level.choices)  # CONTRACT
-    rank = models.CharField(_("等次"), max_length=20, choices=Rank.choices, default=Rank.NONE)  # CONTRACT
+    kind = models.CharField(_("类别"), max_length=20, choices=AchievementKind.choices)
+    title = models.CharField(_("名称"), max_length=200)
+    level = models.CharField(_("级别"), max_length=20, choices=Level.choices)
+    rank = models.CharField(_("等次"), max_length=20, choices=Rank.choices, default=Rank.NONE)
     issuer = models.CharField(_("颁发单位/刊物"), max_length=100)
-    date = models.DateField(_("获奖/发表日期"))  # CONTRACT
+    date = models.DateField(_("获奖/发表日期"))
     honour_kind = models.CharField(_("荣誉称号"), max_length=20, choices=HonourKind.choices, blank=True)
     students = models.CharField(_("获奖学生"), max_length=300, blank=True, help_text=_("指导学生获奖时填写，如：三(2)班 王小明、李可"))
     project = models.ForeignKey(
@@ -226,9 +225,7 @@ class Achievement(TimeStampedModel, SoftDeleteModel):
     evidence = models.FileField(_("证明材料"), upload_to=evidence_path, max_length=300, blank=True)
     evidence_name = models.CharField(_("证明文件名"), max_length=200, blank=True)
     evidence_kind = models.CharField(_("证明格式"), max_length=20, blank=True)
-    status = models.CharField(
-        _("状态"), max_length=20, choices=AchievementStatus.choices, default=AchievementStatus.PENDING, db_index=True
-    )  # CONTRACT
+    status = models.CharField(_("状态"), max_length=20, choices=AchievementStatus.choices, default=AchievementStatus.PENDING, db_index=True)
     return_reason = models.CharField(_("退回理由"), max_length=500, blank=True)
     submitted_by = models.ForeignKey("core.User", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("提交人"))
     verified_by = models.ForeignKey(
@@ -265,13 +262,11 @@ class AchievementCredit(models.Model):
     """A teacher's part in an achievement: share (1 for sole work) and the reward points it
     earned under the school's rules when it was verified."""
 
-    achievement = models.ForeignKey(Achievement, on_delete=models.CASCADE, related_name="credits", verbose_name=_("成果"))  # CONTRACT
-    teacher = models.ForeignKey(
-        "org.Teacher", on_delete=models.PROTECT, related_name="achievement_credits", verbose_name=_("教师")
-    )  # CONTRACT
+    achievement = models.ForeignKey(Achievement, on_delete=models.CASCADE, related_name="credits", verbose_name=_("成果"))
+    teacher = models.ForeignKey("org.Teacher", on_delete=models.PROTECT, related_name="achievement_credits", verbose_name=_("教师"))
     share = models.DecimalField(_("份额"), max_digits=4, decimal_places=2, default=1)
     order = models.PositiveSmallIntegerField(_("署名顺序"), default=1)
-    points = models.DecimalField(_("奖励积分"), max_digits=6, decimal_places=2, default=0)  # CONTRACT
+    points = models.DecimalField(_("奖励积分"), max_digits=6, decimal_places=2, default=0)
 
     class Meta:
         verbose_name = _("成果署名")

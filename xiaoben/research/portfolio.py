@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from xiaoben.reports.record_books import PortfolioPart, portfolio_part
+from xiaoben.reportkit.portfolio import PortfolioPart, portfolio_part
 
 from .models import AchievementCredit, AchievementStatus, ResearchProject
 

@@ -5,8 +5,10 @@ Only verified achievements count; a joint one is one 项/篇 and one 人次 per 
 
 from __future__ import annotations
 
-from xiaoben.reports.summary import P, Section, section
-from xiaoben.requirements.registry import RecordRow, safe_reverse
+from django.urls import reverse
+
+from xiaoben.core.records import RecordRow
+from xiaoben.reportkit.summary import P, Section, section
 
 from .models import (
     ACTIVE_STAGES,
@@ -37,7 +39,7 @@ def _project_row(p: ResearchProject) -> RecordRow:
         date=p.start_date,
         title=p.title,
         detail=f"{p.get_level_display()} · {p.get_stage_display()} · 主持人 {p.leader.name}",
-        url=safe_reverse("research:project_detail", p.pk),
+        url=reverse("research:project_detail", args=[p.pk]),
     )
 
 
@@ -46,7 +48,7 @@ def _achievement_row(a: Achievement) -> RecordRow:
         date=a.date,
         title=a.title,
         detail=f"{a.get_kind_display()} · {a.award_label} · {a.issuer}",
-        url=safe_reverse("research:achievement_detail", a.pk),
+        url=reverse("research:achievement_detail", args=[a.pk]),
     )
 
 
@@ -56,7 +58,7 @@ def _credit_row(c: AchievementCredit) -> RecordRow:
         date=a.date,
         title=f"{c.teacher.name}：{a.title}",
         detail=f"{a.get_kind_display()} · {a.award_label}",
-        url=safe_reverse("research:achievement_detail", a.pk),
+        url=reverse("research:achievement_detail", args=[a.pk]),
     )
 
 

@@ -10,7 +10,6 @@ from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
-from xiaoben.api.pagination import LazyPage
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user
 
@@ -18,7 +17,9 @@ from . import search as search_service
 from . import selectors, services, services_showcase
 from .models import Resource, ShowcaseEntry, ShowcaseRound
 
-router = Router(tags=["资源库"])
+router = Router(tags=["资源库"])  # /api/v1/resources/
+search_router = Router(tags=["资源库"])  # /api/v1/search/
+showcase_router = Router(tags=["资源库"])  # /api/v1/showcase/
 
 
 class FileOut(Schema):
@@ -29,6 +30,10 @@ class FileOut(Schema):
     size: int
     version: int
     url: str
+
+    @staticmethod
+    def resolve_url(f) -> str:
+        return reverse("resources:file", args=[f.pk])
 
 
 class ResourceListOut(Schema):
@@ -51,6 +56,18 @@ class ResourceListOut(Schema):
     download_count: int
     created_at: dt.datetime
 
+    @staticmethod
+    def resolve_school_name(r: Resource) -> str:
+        return r.school.name
+
+    @staticmethod
+    def resolve_kind_display(r: Resource) -> str:
+        return r.get_kind_display()
+
+    @staticmethod
+    def resolve_author_name(r: Resource) -> str:
+        return r.author.name if r.author else ""
+
 
 class ResourceOut(ResourceListOut):
     description: str
@@ -58,6 +75,32 @@ class ResourceOut(ResourceListOut):
     origin_label: str | None = None
     origin_url: str | None = None
     origin_stats: dict = {}
+
+    @staticmethod
+    def resolve_files(r: Resource) -> list:
+        return list(selectors.current_files(r))
+
+    @staticmethod
+    def resolve_origin_label(r: Resource, context) -> str | None:
+        origin = _origin(r, context)
+        return origin.label if origin else None
+
+    @staticmethod
+    def resolve_origin_url(r: Resource, context) -> str | None:
+        origin = _origin(r, context)
+        return origin.url if origin else None
+
+    @staticmethod
+    def resolve_origin_stats(r: Resource, context) -> dict:
+        origin = _origin(r, context)
+        return origin.stats if origin and origin.url else {}
+
+
+def _origin(r: Resource, context):
+    """The record a published resource came from, asked through the door for this caller (once)."""
+    if not hasattr(r, "_origin_out"):
+        r._origin_out = selectors.origin_for(scope_for(context["request"].user), r)
+    return r._origin_out
 
 
 class ResourceIn(Schema):
@@ -79,54 +122,7 @@ class ShareIn(Schema):
     group_id: int | None = None
 
 
-def _list_out(r: Resource) -> dict:
-    return {
-        "id": r.pk,
-        "school_id": r.school_id,
-        "school_name": r.school.name,
-        "kind": r.kind,
-        "kind_display": r.get_kind_display(),
-        "title": r.title,
-        "subject": r.subject,
-        "grade": r.grade,
-        "edition": r.edition,
-        "volume": r.volume,
-        "unit": r.unit,
-        "catalogue_id": r.catalogue_id,
-        "keywords": r.keywords,
-        "visibility": r.visibility,
-        "share_state": r.share_state,
-        "author_name": r.author.name if r.author else "",
-        "download_count": r.download_count,
-        "created_at": r.created_at,
-    }
-
-
-def _detail_out(request, r: Resource) -> dict:
-    origin = selectors.origin_for(scope_for(request.user), r)
-    files = [
-        {
-            "id": f.pk,
-            "name": f.name,
-            "kind": f.kind,
-            "role": f.role,
-            "size": f.size,
-            "version": f.version,
-            "url": reverse("resources:file", args=[f.pk]),
-        }
-        for f in selectors.current_files(r)
-    ]
-    return {
-        **_list_out(r),
-        "description": r.description,
-        "files": files,
-        "origin_label": origin.label if origin else None,
-        "origin_url": origin.url if origin else None,
-        "origin_stats": origin.stats if origin and origin.url else {},
-    }
-
-
-@router.get("/resources", response=list[ResourceListOut])
+@router.get("/", response=list[ResourceListOut])
 @paginate(PageNumberPagination, page_size=50)
 def resources(
     request,
@@ -139,18 +135,18 @@ def resources(
     q: str = "",
 ):
     f = selectors.ResourceFilters(q=q, kind=kind, subject=subject, grade=grade, edition=edition, catalogue_id=unit_id, tab=tab)
-    return LazyPage(selectors.resource_list(scope_for(request.user), f), _list_out)
+    return selectors.resource_list(scope_for(request.user), f)
 
 
-@router.get("/resources/{resource_id}", response=ResourceOut)
+@router.get("/{resource_id}", response=ResourceOut)
 def resource(request, resource_id: int):
     r = get_object_for_user(
         request.user, Resource, queryset=Resource.objects.select_related("school", "author").prefetch_related("files"), pk=resource_id
     )
-    return _detail_out(request, r)
+    return r
 
 
-@router.post("/resources", response={201: ResourceOut})
+@router.post("/", response={201: ResourceOut})
 def resource_create(request, payload: ResourceIn):
     from .models import CatalogueEntry
 
@@ -159,42 +155,34 @@ def resource_create(request, payload: ResourceIn):
     visibility = data.pop("visibility")
     data["catalogue"] = CatalogueEntry.objects.filter(pk=cat_id).first() if cat_id else None
     r = services.resource_create(actor=scope_for(request.user), user=request.user, visibility=visibility, **data)
-    return 201, _detail_out(request, Resource.objects.select_related("school", "author").get(pk=r.pk))
+    return 201, Resource.objects.select_related("school", "author").get(pk=r.pk)
 
 
-@router.post("/resources/{resource_id}/files", response={201: FileOut})
+@router.post("/{resource_id}/files", response={201: FileOut})
 def resource_file_upload(request, resource_id: int, file: File[UploadedFile], role: Form[str] = "other"):
     r = get_object_for_user(request.user, Resource, pk=resource_id)
     f = services.resource_file_add(actor=scope_for(request.user), resource=r, upload=file, role=role, user=request.user)
-    return 201, {
-        "id": f.pk,
-        "name": f.name,
-        "kind": f.kind,
-        "role": f.role,
-        "size": f.size,
-        "version": f.version,
-        "url": reverse("resources:file", args=[f.pk]),
-    }
+    return 201, f
 
 
-@router.post("/resources/{resource_id}/share", response=ResourceOut)
+@router.post("/{resource_id}/share", response=ResourceOut)
 def resource_share(request, resource_id: int, payload: ShareIn):
     from xiaoben.org.models import Group
 
     r = get_object_for_user(request.user, Resource, pk=resource_id)
     group = Group.objects.filter(pk=payload.group_id, school_id=r.school_id).first() if payload.group_id else None
     services.resource_set_visibility(actor=scope_for(request.user), resource=r, visibility=payload.visibility, group=group)
-    return _detail_out(request, Resource.objects.select_related("school", "author").get(pk=r.pk))
+    return Resource.objects.select_related("school", "author").get(pk=r.pk)
 
 
-@router.post("/resources/{resource_id}/share/decide", response=ResourceOut)
+@router.post("/{resource_id}/share/decide", response=ResourceOut)
 def resource_share_decide(request, resource_id: int, approve: bool):
     r = get_object_for_user(request.user, Resource, pk=resource_id)
     services.resource_share_decide(actor=scope_for(request.user), resource=r, approve=approve)
-    return _detail_out(request, Resource.objects.select_related("school", "author").get(pk=r.pk))
+    return Resource.objects.select_related("school", "author").get(pk=r.pk)
 
 
-@router.post("/resources/{resource_id}/favourite")
+@router.post("/{resource_id}/favourite")
 def resource_favourite(request, resource_id: int):
     r = get_object_for_user(request.user, Resource, pk=resource_id)
     return {"favourite": services.favourite_toggle(actor=scope_for(request.user), resource=r)}
@@ -218,7 +206,7 @@ class SearchOut(Schema):
     results: list[SearchHit]
 
 
-@router.get("/search", response=SearchOut)
+@search_router.get("/", response=SearchOut)
 def search(
     request,
     q: str,
@@ -280,12 +268,12 @@ class ScoreIn(Schema):
     comment: str = ""
 
 
-@router.get("/showcase", response=list[RoundOut])
+@showcase_router.get("/", response=list[RoundOut])
 def rounds(request):
     return list(selectors.rounds_for(scope_for(request.user)).order_by("-opens_on"))
 
 
-@router.get("/showcase/{round_id}/entries", response=list[EntryOut])
+@showcase_router.get("/{round_id}/entries", response=list[EntryOut])
 def round_entries(request, round_id: int):
     scope = scope_for(request.user)
     rnd = get_object_for_user(scope, ShowcaseRound, pk=round_id)
@@ -305,7 +293,7 @@ def round_entries(request, round_id: int):
     ]
 
 
-@router.post("/showcase/entries/{entry_id}/score", response={201: dict})
+@showcase_router.post("/entries/{entry_id}/score", response={201: dict})
 def entry_score(request, entry_id: int, payload: ScoreIn):
     entry = get_object_for_user(request.user, ShowcaseEntry, queryset=ShowcaseEntry.objects.select_related("round"), pk=entry_id)
     s = services_showcase.showcase_score(actor=scope_for(request.user), entry=entry, items=payload.items, comment=payload.comment)

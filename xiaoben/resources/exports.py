@@ -1,6 +1,6 @@
 """Files of the resource library: the list of resources a person may read (.xlsx) and the
 results of a 晒课 round (.xlsx). Plain functions returning (filename, mimetype, bytes), registered
-with the reports registry when it is present (xiaoben/reports/registry.py)."""
+with the exporter registry (xiaoben/core/exporters.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import io
 
 from django import forms
 
+from xiaoben.core.exporters import Exporter, register
 from xiaoben.core.scope import Scope
 from xiaoben.core.tenancy import get_object_for_user
 from xiaoben.org.choices import GRADE_NAMES
@@ -87,54 +88,50 @@ def showcase_xlsx(*, actor: Scope, round_id: int) -> tuple[str, str, bytes]:
     return f"{rnd.title}-结果.xlsx", XLSX, data
 
 
-try:  # the reports app's registry (pretix's exporters); absent until it lands on main
-    from xiaoben.reports.registry import Exporter, register
-except ImportError:  # pragma: no cover
-    Exporter = None
+class LibraryParams(forms.Form):
+    school = forms.ModelChoiceField(label="学校", queryset=None)
+    subject = forms.CharField(label="学科", required=False, max_length=20)
 
-if Exporter is not None:
+    def __init__(self, *args, scope=None, **kwargs):
+        from xiaoben.org.models import School
 
-    class LibraryParams(forms.Form):
-        school = forms.ModelChoiceField(label="学校", queryset=None)
-        subject = forms.CharField(label="学科", required=False, max_length=20)
+        super().__init__(*args, **kwargs)
+        ids = scope.readable_school_ids if scope is not None else []
+        self.fields["school"].queryset = School.objects.filter(pk__in=ids).order_by("id")
 
-        def __init__(self, *args, scope=None, **kwargs):
-            from xiaoben.org.models import School
 
-            super().__init__(*args, **kwargs)
-            ids = scope.readable_school_ids if scope is not None else []
-            self.fields["school"].queryset = School.objects.filter(pk__in=ids).order_by("id")
+class RoundParams(forms.Form):
+    round = forms.ModelChoiceField(label="晒课活动", queryset=ShowcaseRound.objects.none())
 
-    class RoundParams(forms.Form):
-        round = forms.ModelChoiceField(label="晒课活动", queryset=ShowcaseRound.objects.none())
+    def __init__(self, *args, scope=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if scope is not None:
+            self.fields["round"].queryset = selectors.rounds_for(scope)
 
-        def __init__(self, *args, scope=None, **kwargs):
-            super().__init__(*args, **kwargs)
-            if scope is not None:
-                self.fields["round"].queryset = selectors.rounds_for(scope)
 
-    @register
-    class LibraryExporter(Exporter):
-        identifier = "resources.library_xlsx"
-        verbose_name = "资源清单 (.xlsx)"
-        permission = "resources:write"
-        category = "资源库"
-        form_class = LibraryParams
+@register
+class LibraryExporter(Exporter):
+    identifier = "resources.library_xlsx"
+    verbose_name = "资源清单 (.xlsx)"
+    permission = "resources:write"
+    category = "资源库"
+    form_class = LibraryParams
 
-        def render(self, *, actor, params):
-            return library_xlsx(actor=actor, school_id=params["school"], subject=params.get("subject", ""))
+    def render(self, *, actor, params):
+        return library_xlsx(actor=actor, school_id=params["school"], subject=params.get("subject", ""))
 
-    @register
-    class ShowcaseExporter(Exporter):
-        identifier = "resources.showcase_xlsx"
-        verbose_name = "晒课结果 (.xlsx)"
-        permission = "resources:write"
-        category = "资源库"
-        form_class = RoundParams
 
-        def available(self, scope):
-            """Schools' staff and the district's 教研员 (rounds are checked again in render)."""
-            return scope.can("resources:write") or scope.can("region:read")
+@register
+class ShowcaseExporter(Exporter):
+    identifier = "resources.showcase_xlsx"
+    verbose_name = "晒课结果 (.xlsx)"
+    permission = "resources:write"
+    category = "资源库"
+    form_class = RoundParams
 
-        def render(self, *, actor, params):
-            return showcase_xlsx(actor=actor, round_id=params["round"])
+    def available(self, scope):
+        """Schools' staff and the district's 教研员 (rounds are checked again in render)."""
+        return scope.can("resources:write") or scope.can("region:read")
+
+    def render(self, *, actor, params):
+        return showcase_xlsx(actor=actor, round_id=params["round"])

@@ -2,8 +2,10 @@
 shared (每学期上传优质资源不少于2件), by kind. Private ones do not count."""
 
 from django.db.models import Q
+from django.urls import reverse
 
-from xiaoben.requirements.registry import Choice, QueryMetric, RecordRow, register, safe_reverse
+from xiaoben.core.records import RecordRow
+from xiaoben.requirements.registry import Choice, QueryMetric, register
 
 from .models import Resource, ResourceKind
 
@@ -13,7 +15,7 @@ def _row(r: Resource) -> RecordRow:
         date=r.created_at.date() if r.created_at else None,
         title=r.title,
         detail=f"{r.get_kind_display()} · {r.get_visibility_display()}",
-        url=safe_reverse("resources:detail", r.pk),
+        url=reverse("resources:detail", args=[r.pk]),
     )
 
 

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.db.models import Avg, Count, Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.html import strip_tags
 
 from xiaoben.core.errors import NotPermitted, require
@@ -40,11 +40,8 @@ class Draft:
 def url_for_record(obj) -> str | None:
     from xiaoben.activities.models import LessonStudySeries
 
-    try:
-        if isinstance(obj, LessonStudySeries):
-            return reverse("activities:series_detail", args=[obj.pk])
-    except NoReverseMatch:
-        return None
+    if isinstance(obj, LessonStudySeries):
+        return reverse("activities:series_detail", args=[obj.pk])
     return obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else None
 
 

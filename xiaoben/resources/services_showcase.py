@@ -114,9 +114,9 @@ def lesson_completeness(resource: Resource) -> list[str]:
 
 
 def _school_in_round(school, rnd: ShowcaseRound) -> bool:
-    from xiaoben.core.scope import _region_subtree
+    from xiaoben.org.scope import region_subtree
 
-    region_ids = _region_subtree({rnd.region_id})
+    region_ids = region_subtree({rnd.region_id})
     return school.region_id in region_ids or school.alliances.filter(pk__in=region_ids).exists()
 
 

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from xiaoben.core.params import int_param
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user, visible_to
 from xiaoben.org.choices import GRADE_NAMES
@@ -24,23 +25,16 @@ from .models import CatalogueEntry, Edition, Resource, ResourceFile, ResourceKin
 TABS = {"all": "全部", "mine": "我的", "school": "本校", "region": "区域共享", "favourites": "收藏", "pending": "待审批"}
 
 
-def _int(v):
-    try:
-        return int(v)
-    except (TypeError, ValueError):
-        return None
-
-
 def _filters(request) -> selectors.ResourceFilters:
     g = request.GET
     return selectors.ResourceFilters(
         q=g.get("q", "").strip()[:100],
         kind=g.get("kind", "") if g.get("kind") in ResourceKind.values else "",
         subject=g.get("subject", "")[:20],
-        grade=_int(g.get("grade")),
+        grade=int_param(g.get("grade")),
         edition=g.get("edition", "") if g.get("edition") in Edition.values else "",
-        catalogue_id=_int(g.get("unit")),
-        school_id=_int(g.get("school")),
+        catalogue_id=int_param(g.get("unit")),
+        school_id=int_param(g.get("school")),
         tab=g.get("tab", "all") if g.get("tab") in TABS else "all",
     )
 
@@ -228,7 +222,7 @@ def file_remove(request, pk: int):
 def share(request, pk: int):
     scope = scope_for(request.user)
     r = get_object_for_user(scope, Resource, pk=pk)
-    group = Group.objects.filter(pk=_int(request.POST.get("group")), school_id=r.school_id).first()
+    group = Group.objects.filter(pk=int_param(request.POST.get("group")), school_id=r.school_id).first()
     try:
         services.resource_set_visibility(actor=scope, resource=r, visibility=request.POST.get("visibility", ""), group=group)
     except ValidationError as e:
@@ -286,7 +280,7 @@ def prep_link(request, pk: int):
 
     scope = scope_for(request.user)
     r = get_object_for_user(scope, Resource, pk=pk)
-    prep = get_object_for_user(scope, LessonPrep, pk=_int(request.POST.get("prep")))
+    prep = get_object_for_user(scope, LessonPrep, pk=int_param(request.POST.get("prep")))
     services.prep_link_add(actor=scope, resource=r, prep=prep)
     messages.success(request, f"已关联到集体备课《{prep.title}》。")
     return _back(r)
@@ -357,4 +351,4 @@ def catalogue_options(request):
     scope = scope_for(request.user)
     f = _filters(request)
     units = selectors.catalogue_for(scope, subject=f.subject, edition=f.edition, grade=f.grade)[:300] if f.subject else []
-    return render(request, "resources/_unit_options.html", {"units": units, "selected": _int(request.GET.get("catalogue"))})
+    return render(request, "resources/_unit_options.html", {"units": units, "selected": int_param(request.GET.get("catalogue"))})

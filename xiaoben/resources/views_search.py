@@ -7,6 +7,7 @@ import datetime as dt
 from django.http import JsonResponse
 from django.shortcuts import render
 
+from xiaoben.core.params import int_param
 from xiaoben.core.scope import scope_for
 from xiaoben.org.choices import GRADE_NAMES
 from xiaoben.org.models import School
@@ -25,13 +26,6 @@ def _date(v):
         return None
 
 
-def _int(v):
-    try:
-        return int(v)
-    except (TypeError, ValueError):
-        return None
-
-
 def search_page(request):
     """Open to anonymous visitors too: they find public resources only."""
     scope = scope_for(request.user)
@@ -41,13 +35,13 @@ def search_page(request):
         category=g.get("cat", "") if g.get("cat") in dict(search_service.categories()) else "",
         kind=g.get("kind", "")[:30],
         subject=g.get("subject", "")[:20],
-        grade=_int(g.get("grade")),
+        grade=int_param(g.get("grade")),
         edition=g.get("edition", "") if g.get("edition") in Edition.values else "",
-        school_id=_int(g.get("school")),
+        school_id=int_param(g.get("school")),
         since=_date(g.get("since")),
         until=_date(g.get("until")),
     )
-    page_no = max(1, _int(g.get("page")) or 1)
+    page_no = max(1, int_param(g.get("page")) or 1)
     result = search_service.search(scope, q, f, offset=(page_no - 1) * PER_PAGE, limit=PER_PAGE) if q else None
     schools = []
     if scope.is_authenticated and (scope.region_school_ids or scope.teacher):

@@ -8,7 +8,6 @@ from django.http import Http404
 from ninja import Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
-from xiaoben.api.pagination import LazyPage
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user
 
@@ -36,6 +35,14 @@ class WritingListOut(Schema):
     book_id: int | None
     version: int
 
+    @staticmethod
+    def resolve_author_name(w: Writing) -> str:
+        return w.author.name
+
+    @staticmethod
+    def resolve_kind_display(w: Writing) -> str:
+        return w.kind_label
+
 
 class CopySourceOut(Schema):
     kind: str  # 研修文章 / 参考文本库 / 教案 …
@@ -56,6 +63,53 @@ class WritingOut(WritingListOut):
     flagged: bool | None = None
     copy_state: str | None = None
     sources: list[CopySourceOut] | None = None
+
+    @staticmethod
+    def resolve_copied_share(w: Writing, context) -> float | None:
+        return w.copied_share if _copy_check(w, context) else None
+
+    @staticmethod
+    def resolve_flagged(w: Writing, context) -> bool | None:
+        c = _copy_check(w, context)
+        return c["flagged"] if c else None
+
+    @staticmethod
+    def resolve_copy_state(w: Writing, context) -> str | None:
+        return w.copy_state if _copy_check(w, context) else None
+
+    @staticmethod
+    def resolve_sources(w: Writing, context) -> list[dict] | None:
+        c = _copy_check(w, context)
+        return c["sources"] if c else None
+
+
+def _copy_check(w: Writing, context) -> dict | None:
+    """The copy check as the caller may see it (None unless they review the writing); once per object."""
+    if not hasattr(w, "_copy_check_out"):
+        scope = scope_for(context["request"].user)
+        out = None
+        if w.copied_share is not None and services.can_review(scope, w):
+            from xiaoben.core import textsim
+
+            from . import detection
+
+            shown = textsim.shown_sources(scope, "", w.copy_sources or [])
+            out = {
+                "flagged": w.copied_share >= detection.threshold(w.school),
+                "sources": [
+                    {
+                        "kind": s.label,
+                        "id": int(row["id"]) if s.view else None,
+                        "title": s.view.title if s.view else "无权查看的来源",
+                        "author": s.view.author if s.view else "",
+                        "school": s.view.school if s.view else "",
+                        "share": s.share,
+                    }
+                    for s, row in zip(shown, w.copy_sources or [], strict=True)
+                ],
+            }
+        w._copy_check_out = out
+    return w._copy_check_out
 
 
 class WritingIn(Schema):
@@ -79,61 +133,6 @@ class WritingPatch(Schema):
     book_id: int | None = None
 
 
-def _list_out(w: Writing) -> dict:
-    return {
-        "id": w.pk,
-        "school_id": w.school_id,
-        "term_id": w.term_id,
-        "author_id": w.author_id,
-        "author_name": w.author.name,
-        "kind": w.kind,
-        "kind_display": w.kind_label,
-        "sub_kind": w.sub_kind,
-        "title": w.title,
-        "char_count": w.char_count,
-        "written_on": w.written_on,
-        "status": w.status,
-        "is_excellent": w.is_excellent,
-        "visibility": w.visibility,
-        "book_id": w.book_id,
-        "version": w.version,
-    }
-
-
-def _detail_out(request, w: Writing) -> dict:
-    out = _list_out(w)
-    reviewer = services.can_review(scope_for(request.user), w)
-    out.update(
-        body=w.body,
-        submitted_at=w.submitted_at,
-        reviewed_at=w.reviewed_at,
-        review_comment=w.review_comment,
-    )
-    if reviewer and w.copied_share is not None:
-        from xiaoben.core import textsim
-
-        from . import detection
-
-        shown = textsim.shown_sources(scope_for(request.user), "", w.copy_sources or [])
-        out.update(
-            copied_share=w.copied_share,
-            flagged=w.copied_share >= detection.threshold(w.school),
-            copy_state=w.copy_state,
-            sources=[
-                {
-                    "kind": s.label,
-                    "id": int(row["id"]) if s.view else None,
-                    "title": s.view.title if s.view else "无权查看的来源",
-                    "author": s.view.author if s.view else "",
-                    "school": s.view.school if s.view else "",
-                    "share": s.share,
-                }
-                for s, row in zip(shown, w.copy_sources or [], strict=True)
-            ],
-        )
-    return out
-
-
 def _teacher(request):
     scope = scope_for(request.user)
     if scope.teacher is None or not scope.can("writings:write", school_id=scope.teacher.school_id):
@@ -145,31 +144,31 @@ def _book(request, book_id):
     return get_object_for_user(request.user, Book, pk=book_id) if book_id else None
 
 
-@router.get("/writings", response=list[WritingListOut])
+@router.get("/", response=list[WritingListOut])
 @paginate(PageNumberPagination, page_size=50)
 def writings(request, tab: str = "shared", kind: str = "", status: str = "", term_id: int | None = None):
     """tab: mine (my writings, drafts included) / review (waiting for my review) / shared (colleagues')."""
     scope = scope_for(request.user)
     qs = selectors.writing_list(user=request.user, scope=scope, tab=tab, kind=kind, status=status, term_id=term_id)
-    return LazyPage(qs, _list_out)
+    return qs
 
 
-@router.get("/writings/{writing_id}", response=WritingOut)
+@router.get("/{writing_id}", response=WritingOut)
 def writing(request, writing_id: int):
     w = get_object_for_user(request.user, Writing, Writing.objects.select_related("author", "school"), pk=writing_id)
-    return _detail_out(request, w)
+    return w
 
 
-@router.post("/writings", response={201: WritingOut})
+@router.post("/", response={201: WritingOut})
 def writing_create(request, payload: WritingIn):
     scope = _teacher(request)
     data = payload.dict()
     book = _book(request, data.pop("book_id"))
     w = services.writing_create(author=scope.teacher, book=book, **data)
-    return 201, _detail_out(request, w)
+    return 201, w
 
 
-@router.patch("/writings/{writing_id}", response=WritingOut)
+@router.patch("/{writing_id}", response=WritingOut)
 def writing_update(request, writing_id: int, payload: WritingPatch):
     scope = _teacher(request)
     w = get_object_for_user(request.user, Writing, Writing.objects.select_related("author", "school"), pk=writing_id)
@@ -180,18 +179,18 @@ def writing_update(request, writing_id: int, payload: WritingPatch):
     if "book_id" in data:
         data["book"] = _book(request, data.pop("book_id"))
     services.writing_update(writing=w, by=scope, expected_version=version, **data)
-    return _detail_out(request, w)
+    return w
 
 
-@router.post("/writings/{writing_id}/submit", response=WritingOut)
+@router.post("/{writing_id}/submit", response=WritingOut)
 def writing_submit(request, writing_id: int):
     w = get_object_for_user(request.user, Writing, Writing.objects.select_related("author", "school"), pk=writing_id)
     services.writing_submit(writing=w, by=scope_for(request.user))
-    return _detail_out(request, w)
+    return w
 
 
-@router.post("/writings/{writing_id}/withdraw", response=WritingOut)
+@router.post("/{writing_id}/withdraw", response=WritingOut)
 def writing_withdraw(request, writing_id: int):
     w = get_object_for_user(request.user, Writing, Writing.objects.select_related("author", "school"), pk=writing_id)
     services.writing_withdraw(writing=w, by=scope_for(request.user))
-    return _detail_out(request, w)
+    return w

@@ -68,7 +68,7 @@ figure(
     key="writings.api",
     label="文章 API 列表（教师）",
     persona="teacher",
-    url=lambda env: "/api/v1/writings/writings",
+    url=lambda env: "/api/v1/writings/",
     floor=lambda env: shared_floor(env, limit=50),
 )
 figure(key="writings.copycheck", label="复制比检查一篇文章", persona="teacher", run=_copy_check, floor=_copy_floor, rollback=True)

@@ -167,11 +167,11 @@ def _registry():
     from django import forms
     from django.http import Http404
 
+    from xiaoben.core.exporters import Exporter, register
     from xiaoben.core.tenancy import get_object_for_user, visible_to
     from xiaoben.org.models import Teacher, Term
     from xiaoben.org.selectors import current_term
-    from xiaoben.reports.params import TeacherTermParams, TermParams
-    from xiaoben.reports.registry import Exporter, register
+    from xiaoben.reportkit.params import TeacherTermParams, TermParams
 
     from .models import Writing
 

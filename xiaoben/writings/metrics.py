@@ -1,7 +1,10 @@
 """What the requirements engine can count from 研修文章: the number of writings of a
 kind, and Chinese characters (读书笔记每年不少于5000字). Submitted or reviewed only."""
 
-from xiaoben.requirements.registry import Choice, PlanPhrase, QueryMetric, RecordRow, Starter, register, safe_reverse
+from django.urls import reverse
+
+from xiaoben.core.records import RecordRow
+from xiaoben.requirements.registry import Choice, PlanPhrase, QueryMetric, Starter, register
 
 from .models import Writing, WritingKind
 
@@ -26,12 +29,12 @@ PHRASES = (
 )
 
 
-def _row(w: Writing) -> RecordRow:
+def writing_row(w: Writing) -> RecordRow:
     return RecordRow(
         date=w.written_on,
         title=w.title,
         detail=f"{w.get_kind_display()} · {w.char_count}字",
-        url=safe_reverse("writings:detail", w.pk),
+        url=reverse("writings:detail", args=[w.pk]),
     )
 
 
@@ -47,7 +50,7 @@ register(
         filters=KINDS,
         help="已提交的研修文章篇数，可按类型（教学反思、心得体会、论文……）筛选",
         filter_names_the_thing=True,
-        describe_row=_row,
+        describe_row=writing_row,
         plan_phrases=PHRASES,
         starters=(
             Starter("reflection_weekly", "每周至少一次教学反思", "week", 1, rank=20, filters={"kinds": ["reflection"]}),
@@ -70,7 +73,7 @@ register(
         base=COUNTED,
         filters=KINDS,
         help="已提交文章的汉字字数合计，如读书笔记字数",
-        describe_row=_row,
+        describe_row=writing_row,
         starters=(Starter("reading_chars", "读书笔记每年不少于5000字", "school_year", 5000, rank=60, filters={"kinds": ["reading_note"]}),),
     )
 )

@@ -1,4 +1,4 @@
-"""研修文章. Contract fields used by requirements are marked CONTRACT."""
+"""研修文章."""
 
 from django.db import models
 from django.urls import reverse
@@ -56,17 +56,15 @@ class Writing(TimeStampedModel, SoftDeleteModel, VersionedModel):
     COUNTED_STATUSES = ("submitted", "reviewed")
     COUNTED = models.Q(status__in=COUNTED_STATUSES, copy_hold=False)
 
-    school = models.ForeignKey("org.School", on_delete=models.CASCADE, related_name="writings", verbose_name=_("学校"))  # CONTRACT
-    term = models.ForeignKey("org.Term", on_delete=models.PROTECT, related_name="writings", verbose_name=_("学期"))  # CONTRACT
-    author = models.ForeignKey("org.Teacher", on_delete=models.PROTECT, related_name="writings", verbose_name=_("作者"))  # CONTRACT
-    kind = models.CharField(_("类型"), max_length=20, choices=WritingKind.choices)  # CONTRACT
+    school = models.ForeignKey("org.School", on_delete=models.CASCADE, related_name="writings", verbose_name=_("学校"))
+    term = models.ForeignKey("org.Term", on_delete=models.PROTECT, related_name="writings", verbose_name=_("学期"))
+    author = models.ForeignKey("org.Teacher", on_delete=models.PROTECT, related_name="writings", verbose_name=_("作者"))
+    kind = models.CharField(_("类型"), max_length=20, choices=WritingKind.choices)
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("正文"), blank=True, max_length=200000)
-    char_count = models.PositiveIntegerField(_("字数"), default=0)  # CONTRACT (computed)
-    written_on = models.DateField(_("写作日期"))  # CONTRACT (the day it counts for)
-    status = models.CharField(
-        _("状态"), max_length=20, choices=WritingStatus.choices, default=WritingStatus.DRAFT
-    )  # CONTRACT (submitted/reviewed count)
+    char_count = models.PositiveIntegerField(_("字数"), default=0)
+    written_on = models.DateField(_("写作日期"))
+    status = models.CharField(_("状态"), max_length=20, choices=WritingStatus.choices, default=WritingStatus.DRAFT)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     is_excellent = models.BooleanField(_("优秀"), default=False)
     visibility = models.CharField(_("可见范围"), max_length=20, choices=Visibility.choices, default=Visibility.SCHOOL)

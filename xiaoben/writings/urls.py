@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import export_views, reading_views, views, views_library
+from . import views, views_exports, views_library, views_reading
 
 app_name = "writings"
 
@@ -16,14 +16,14 @@ urlpatterns = [
     path("<int:pk>/review/", views.writing_review, name="review"),
     path("<int:pk>/copy-decide/", views.writing_copy_decide, name="copy_decide"),
     path("<int:pk>/delete/", views.writing_delete, name="delete"),
-    path("shelf/", reading_views.shelf, name="shelf"),
-    path("shelf/add/", reading_views.book_add, name="book_add"),
-    path("books/<int:pk>/", reading_views.book_detail, name="book"),
-    path("recommended/", reading_views.recommended, name="recommended"),
-    path("recommended/<int:pk>/delete/", reading_views.recommended_delete, name="recommended_delete"),
-    path("settings/", reading_views.settings_page, name="settings"),
+    path("shelf/", views_reading.shelf, name="shelf"),
+    path("shelf/add/", views_reading.book_add, name="book_add"),
+    path("books/<int:pk>/", views_reading.book_detail, name="book"),
+    path("recommended/", views_reading.recommended, name="recommended"),
+    path("recommended/<int:pk>/delete/", views_reading.recommended_delete, name="recommended_delete"),
+    path("settings/", views_reading.settings_page, name="settings"),
     path("library/", views_library.library, name="library"),
     path("library/<int:pk>/delete/", views_library.library_delete, name="library_delete"),
-    path("export/docx/", export_views.teacher_docx, name="export_docx"),
-    path("export/xlsx/", export_views.school_xlsx, name="export_xlsx"),
+    path("export/docx/", views_exports.teacher_docx, name="export_docx"),
+    path("export/xlsx/", views_exports.school_xlsx, name="export_xlsx"),
 ]

@@ -36,10 +36,6 @@ def _teacher_scope(request):
     return scope
 
 
-def _int(v):
-    return int_param(v)
-
-
 @login_required
 def writing_list(request):
     scope = scope_for(request.user)
@@ -52,7 +48,7 @@ def writing_list(request):
         tab = default
     kind, status, q = request.GET.get("kind", ""), request.GET.get("status", ""), request.GET.get("q", "").strip()
     term = current_term(scope.school_id)
-    term_id = _int(request.GET.get("term")) or (term.pk if term and tab == "mine" else None)
+    term_id = int_param(request.GET.get("term")) or (term.pk if term and tab == "mine" else None)
     qs = selectors.writing_list(user=request.user, scope=scope, tab=tab, kind=kind, status=status, term_id=term_id, q=q)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     school = scope.teacher.school if scope.teacher else School.objects.filter(pk=scope.school_id).first()
@@ -138,7 +134,7 @@ def writing_create(request):
             except ValidationError as e:
                 form.add_error(None, e)
         return _render_form(request, form)
-    initial = {"kind": request.GET.get("kind", WritingKind.REFLECTION), "book": _int(request.GET.get("book"))}
+    initial = {"kind": request.GET.get("kind", WritingKind.REFLECTION), "book": int_param(request.GET.get("book"))}
     return _render_form(request, WritingForm(initial=initial, **kwargs))
 
 

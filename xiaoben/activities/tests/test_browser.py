@@ -8,9 +8,9 @@ from playwright.sync_api import expect
 
 from xiaoben.activities import services
 from xiaoben.activities.models import Activity, ActivityMinutes, Attendance
-from xiaoben.core.testing import PASSWORD
 from xiaoben.core.testing_browser import phone_context, shot
 from xiaoben.hours.models import HourEntry
+from xiaoben.org.testing import PASSWORD
 
 from .factories import TZ
 

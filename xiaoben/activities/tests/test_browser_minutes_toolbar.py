@@ -2,8 +2,8 @@
 
 import pytest
 
-from xiaoben.core.testing import PASSWORD
 from xiaoben.core.testing_browser import shot, sign_in
+from xiaoben.org.testing import PASSWORD
 
 from .factories import make_activity
 

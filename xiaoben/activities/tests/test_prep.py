@@ -91,21 +91,3 @@ def test_version_post_via_page(world, client_for):
     assert r.status_code == 302
     assert prep.versions.filter(author=world.teacher, kind="personal").exists()
     assert client_for("other_teacher").post(reverse("activities:version_create", args=[prep.pk]), {"body": "x"}).status_code == 404
-
-
-def test_reflection_links_own_writing_only(world):
-    from xiaoben.writings.models import Writing
-
-    prep = _prep(world)
-    v = services_prep.version_add(prep=prep, author=world.teacher, body="我的修改")
-    mine = Writing.objects.create(
-        school=world.school, term=world.term, author=world.teacher, kind="reflection", title="《西沙》教后反思", written_on=world.today
-    )
-    theirs = Writing.objects.create(
-        school=world.school, term=world.term, author=world.mentor, kind="reflection", title="别人的", written_on=world.today
-    )
-    with pytest.raises(ValidationError):
-        services_prep.version_reflect(version=v, author=world.teacher, text="", writing=theirs)
-    services_prep.version_reflect(version=v, author=world.teacher, text="", writing=mine)
-    v.refresh_from_db()
-    assert v.writing_id == mine.pk and Writing.objects.get(pk=mine.pk).title == "《西沙》教后反思"

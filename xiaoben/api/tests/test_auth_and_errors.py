@@ -8,7 +8,7 @@ from xiaoben.core.services import api_token_create
 
 pytestmark = pytest.mark.django_db
 
-URL = "/api/v1/writings/writings"
+URL = "/api/v1/writings/"
 BODY = {"kind": "reflection", "title": "令牌写的反思", "body": "<p>今天的课上，学生读得很投入。</p>", "written_on": "2026-11-16"}
 
 
@@ -69,7 +69,7 @@ def test_schema_errors_name_the_field_in_chinese(world, api_client_for):
 
 
 def test_not_found_and_bad_method_are_chinese(world, api_client_for):
-    r = api_client_for("teacher").get(f"{URL}/999999")
+    r = api_client_for("teacher").get(f"{URL}999999")
     assert r.status_code == 404 and _has_chinese(r.json()["detail"])
-    r = api_client_for("teacher").get("/api/v1/writings/writings/notanumber")
+    r = api_client_for("teacher").get("/api/v1/writings/notanumber")
     assert r.status_code in (404, 422) and _has_chinese(r.json()["detail"])

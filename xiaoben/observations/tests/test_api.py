@@ -21,7 +21,7 @@ from xiaoben.observations.rubrics import rubric_for_school
 )
 def test_observation_detail_api(world, record, api_client_for, persona, status):
     obs = record()
-    r = api_client_for(persona).get(f"/api/v1/observations/observations/{obs.pk}")
+    r = api_client_for(persona).get(f"/api/v1/observations/{obs.pk}")
     assert r.status_code == status
     if status == 200:
         data = r.json()
@@ -34,22 +34,22 @@ def test_observation_detail_api(world, record, api_client_for, persona, status):
 )
 def test_observation_list_api_scoped(world, record, api_client_for, persona, count):
     record()
-    r = api_client_for(persona).get("/api/v1/observations/observations")
+    r = api_client_for(persona).get("/api/v1/observations/")
     assert r.status_code == 200 and r.json()["count"] == count
 
 
 def test_list_api_requires_auth(client, db):
-    assert client.get("/api/v1/observations/observations").status_code == 401
-    assert client.get("/api/v1/observations/rubrics").status_code == 401
+    assert client.get("/api/v1/observations/").status_code == 401
+    assert client.get("/api/v1/rubrics/").status_code == 401
 
 
 @pytest.mark.parametrize("persona,sees_own", [("teacher", True), ("dean", True), ("other_teacher", False)])
 def test_rubric_api_scoped(world, api_client_for, persona, sees_own):
     own = rubric_for_school(world.school)
     rubric_for_school(world.other_school)
-    ids = {r["id"] for r in api_client_for(persona).get("/api/v1/observations/rubrics").json()["items"]}
+    ids = {r["id"] for r in api_client_for(persona).get("/api/v1/rubrics/").json()["items"]}
     assert (own.pk in ids) is sees_own
-    status = api_client_for(persona).get(f"/api/v1/observations/rubrics/{own.pk}").status_code
+    status = api_client_for(persona).get(f"/api/v1/rubrics/{own.pk}").status_code
     assert status == (200 if sees_own else 404)
 
 
@@ -63,17 +63,15 @@ def test_create_via_api(world, api_client_for):
         "strengths": "朗读指导到位",
         "scores": [{"item_id": i.pk, "points": str(i.max_points)} for i in items],
     }
-    r = api_client_for("mentor").post("/api/v1/observations/observations", payload, content_type="application/json")
+    r = api_client_for("mentor").post("/api/v1/observations/", payload, content_type="application/json")
     assert r.status_code == 201, r.content
     assert float(r.json()["total"]) == 100.0 and r.json()["grade_label"] == "优"
     # other school's teacher → 404; missing scores → 400 in Chinese
     bad = {**payload, "teacher_id": world.other_teacher.pk}
-    assert api_client_for("mentor").post("/api/v1/observations/observations", bad, content_type="application/json").status_code == 404
-    r = api_client_for("mentor").post("/api/v1/observations/observations", {**payload, "scores": []}, content_type="application/json")
+    assert api_client_for("mentor").post("/api/v1/observations/", bad, content_type="application/json").status_code == 404
+    r = api_client_for("mentor").post("/api/v1/observations/", {**payload, "scores": []}, content_type="application/json")
     assert r.status_code == 400 and "没有打分" in r.json()["detail"]
-    assert (
-        api_client_for("researcher").post("/api/v1/observations/observations", payload, content_type="application/json").status_code == 404
-    )
+    assert api_client_for("researcher").post("/api/v1/observations/", payload, content_type="application/json").status_code == 404
     assert Observation.objects.count() == 1
 
 
@@ -91,7 +89,7 @@ RUBRIC = {
     "persona,status", [("dean", 201), ("principal", 201), ("leader", 404), ("teacher", 404), ("researcher", 404), ("anonymous", 401)]
 )
 def test_rubric_create_api(world, api_client_for, persona, status):
-    r = api_client_for(persona).post("/api/v1/observations/rubrics", RUBRIC, content_type="application/json")
+    r = api_client_for(persona).post("/api/v1/rubrics/", RUBRIC, content_type="application/json")
     assert r.status_code == status
     if status == 201:
         assert r.json()["school_id"] == world.school.pk and len(r.json()["items"]) == 2
@@ -100,28 +98,26 @@ def test_rubric_create_api(world, api_client_for, persona, status):
 def test_rubric_update_api_versions_after_use(world, record, api_client_for):
     obs = record()
     rid = obs.rubric_id
-    r = api_client_for("dean").put(f"/api/v1/observations/rubrics/{rid}", RUBRIC, content_type="application/json")
+    r = api_client_for("dean").put(f"/api/v1/rubrics/{rid}", RUBRIC, content_type="application/json")
     assert r.status_code == 200 and r.json()["id"] != rid and r.json()["version"] == 2
     obs.refresh_from_db()
     assert obs.rubric_id == rid and float(obs.total) == 90.0
     bad = {**RUBRIC, "items": []}
-    r = api_client_for("dean").put(f"/api/v1/observations/rubrics/{r.json()['id']}", bad, content_type="application/json")
+    r = api_client_for("dean").put(f"/api/v1/rubrics/{r.json()['id']}", bad, content_type="application/json")
     assert r.status_code == 400 and "至少" in r.json()["detail"]
     # another school's rubric: 404
     from xiaoben.observations.rubrics import rubric_for_school
 
     other = rubric_for_school(world.other_school)
-    assert (
-        api_client_for("dean").put(f"/api/v1/observations/rubrics/{other.pk}", RUBRIC, content_type="application/json").status_code == 404
-    )
+    assert api_client_for("dean").put(f"/api/v1/rubrics/{other.pk}", RUBRIC, content_type="application/json").status_code == 404
 
 
 def test_openapi_lists_observation_routes(client, db):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     for p in [
-        "/api/v1/observations/rubrics",
-        "/api/v1/observations/rubrics/{rubric_id}",
-        "/api/v1/observations/observations",
-        "/api/v1/observations/observations/{observation_id}",
+        "/api/v1/rubrics/",
+        "/api/v1/rubrics/{rubric_id}",
+        "/api/v1/observations/",
+        "/api/v1/observations/{observation_id}",
     ]:
         assert p in paths

@@ -7,9 +7,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from xiaoben.core.testing import PASSWORD
 from xiaoben.core.testing_browser import phone_context
 from xiaoben.observations.models import Observation
+from xiaoben.org.testing import PASSWORD
 
 DETAIL = re.compile(r"/observations/\d+/$")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -173,11 +173,11 @@ def test_deleted_or_old_observations_not_compared(world, record):
 def test_api_shows_feedback_flags_to_reviewers_only(world, record, client_for):
     first = record(observer=world.mentor, strengths=COPIED)
     second = record(observer=world.leader, teacher=world.mentor, strengths=COPIED.replace("美观", "漂亮"))
-    url = f"/api/v1/observations/observations/{second.pk}"
+    url = f"/api/v1/observations/{second.pk}"
     [flag] = client_for("dean").get(url).json()["feedback_flags"]
     assert flag["similar_to_id"] == first.pk and flag["copied_share"] > 0.8 and not flag["resolved"]
     observed = client_for("teacher").get(
-        f"/api/v1/observations/observations/{record(observer=world.mentor, teacher=world.teacher, strengths=COPIED).pk}"
+        f"/api/v1/observations/{record(observer=world.mentor, teacher=world.teacher, strengths=COPIED).pk}"
     )
     assert observed.json()["feedback_flags"] is None  # the observed teacher reads the feedback, not the copy review
     assert client_for("other_teacher").get(url).status_code == 404

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from xiaoben.core.testing import PASSWORD
 from xiaoben.org import services
+from xiaoben.org.testing import PASSWORD
 
 
 def login(client, username, password=PASSWORD):

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from xiaoben.core.testing import PASSWORD
 from xiaoben.core.testing_browser import phone_context, shot
 from xiaoben.org.models import Teacher
+from xiaoben.org.testing import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

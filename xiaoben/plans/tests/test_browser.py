@@ -5,8 +5,8 @@ why, submits again and it is approved; October's item becomes a draft activity."
 import pytest
 
 from xiaoben.activities.models import Activity
-from xiaoben.core.testing import PASSWORD
 from xiaoben.core.testing_browser import phone_context, shot
+from xiaoben.org.testing import PASSWORD
 from xiaoben.plans.models import Plan, PlanStatus
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -115,7 +115,7 @@ def test_who_sees_the_comparison(world, client_for):
 def test_xlsx_through_the_registry(world, client_for):
     from openpyxl import load_workbook
 
-    from xiaoben.reports.registry import get_exporter
+    from xiaoben.core.exporters import get_exporter
 
     _records(world)
     exporter = get_exporter("region.comparison_xlsx")

@@ -107,7 +107,7 @@ def test_permission_matrix(world, client_for):
         if persona not in ("platform_admin", "other_researcher"):
             assert c.get(other.get_absolute_url()).status_code == 404, persona
         listed = c.get("/api/v1/region/visits")
-        ids = {v["id"] for v in listed.json()} if listed.status_code == 200 else set()
+        ids = {v["id"] for v in listed.json()["items"]} if listed.status_code == 200 else set()
         assert (visit.pk in ids) == (persona in SEES), persona
     assert client_for("other_researcher").get(other.get_absolute_url()).status_code == 200
     assert client_for("teacher").get(reverse("region:visits")).status_code == 404

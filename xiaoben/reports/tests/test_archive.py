@@ -9,13 +9,13 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tests.factories import activity, attend, observation, writing
 from xiaoben.core.errors import NotPermitted
 from xiaoben.core.scope import scope_for
 from xiaoben.core.services import api_token_create
 from xiaoben.observations.models import Observation
 from xiaoben.reports import services
 from xiaoben.reports.models import TermClosure, TermClosureLog
-from xiaoben.requirements.tests.factories import activity, attend, observation, writing
 
 D = dt.date
 
@@ -78,7 +78,7 @@ def test_closed_term_refuses_api_writes(world, last_term):
     _, token = api_token_create(user=world.users["teacher"], name="t")
     c = Client(enforce_csrf_checks=True, HTTP_AUTHORIZATION=f"Bearer {token}")
     r = c.post(
-        "/api/v1/observations/observations",
+        "/api/v1/observations/",
         data={"teacher_id": world.mentor.pk, "lesson_date": "2026-04-20", "kind": "regular", "submit": False},
         content_type="application/json",
     )

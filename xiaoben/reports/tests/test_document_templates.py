@@ -15,7 +15,7 @@ from docx import Document
 
 from xiaoben.reports.models import DocumentTemplate
 from xiaoben.reports.templates_docx import KINDS
-from xiaoben.requirements.tests.factories import activity, attend, observation
+from tests.factories import activity, attend, observation
 
 D = dt.date
 OTHERS = ["activity_book", "observation", "certificate", "agreement", "portfolio", "observation_book"]

@@ -9,10 +9,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
+from tests.factories import activity, attend, mentorship, observation, writing
 from xiaoben.core.errors import NotPermitted
+from xiaoben.core.exporters import all_exporters
 from xiaoben.core.scope import build_scope
-from xiaoben.reports.registry import all_exporters
-from xiaoben.requirements.tests.factories import activity, attend, mentorship, observation, writing
 
 D = dt.date
 

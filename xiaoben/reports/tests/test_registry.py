@@ -5,10 +5,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from xiaoben.core.exporters import all_exporters, exporters_for, get_exporter
+from xiaoben.core.formatting import num, percent, safe_filename, score
 from xiaoben.core.scope import scope_for
-from xiaoben.reports.formatting import num, percent, safe_filename, score
 from xiaoben.reports.models import ExportJob
-from xiaoben.reports.registry import all_exporters, exporters_for, get_exporter
 
 
 @pytest.mark.parametrize(

@@ -9,11 +9,11 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from tests.factories import activity, attend, bulk_teachers, hours, mentorship, observation, writing
 from xiaoben.activities.models import Activity
 from xiaoben.core.testing import assert_queries
-from xiaoben.reports import summary as sm
+from xiaoben.reportkit import summary as sm
 from xiaoben.reports.models import SummaryDraft
-from xiaoben.requirements.tests.factories import activity, attend, bulk_teachers, hours, mentorship, observation, writing
 
 D = dt.date
 

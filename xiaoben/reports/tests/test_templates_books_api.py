@@ -10,10 +10,10 @@ from django.test import Client
 from django.urls import reverse
 from docx import Document
 
+from tests.factories import activity, attend, observation
 from xiaoben.core.services import api_token_create
 from xiaoben.reports.models import DocumentTemplate
 from xiaoben.reports.templates_docx import default_template_bytes
-from xiaoben.requirements.tests.factories import activity, attend, observation
 
 D = dt.date
 

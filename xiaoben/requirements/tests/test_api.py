@@ -2,10 +2,10 @@
 
 import pytest
 
+from tests import factories as f
 from xiaoben.requirements import services
 from xiaoben.requirements.models import Requirement
 
-from . import factories as f
 from .test_engine import wk
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,7 @@ def adopted(world):
     [("anonymous", 401, None), ("teacher", 200, 9), ("dean", 200, 9), ("researcher", 200, 9), ("other_teacher", 200, 0)],
 )
 def test_list_requirements(adopted, api_client_for, persona, status, count):
-    r = api_client_for(persona).get(f"{API}/requirements")
+    r = api_client_for(persona).get(f"{API}/")
     assert r.status_code == status
     if count is not None:
         assert r.json()["count"] == count
@@ -30,20 +30,20 @@ def test_list_requirements(adopted, api_client_for, persona, status, count):
 
 @pytest.mark.parametrize("persona,status", [("teacher", 200), ("other_teacher", 404), ("other_researcher", 404), ("anonymous", 401)])
 def test_requirement_detail(adopted, api_client_for, persona, status):
-    assert api_client_for(persona).get(f"{API}/requirements/{adopted['observe_20'].pk}").status_code == status
+    assert api_client_for(persona).get(f"{API}/{adopted['observe_20'].pk}").status_code == status
 
 
 @pytest.mark.parametrize("persona,status", [("anonymous", 401), ("teacher", 404), ("leader", 404), ("other_teacher", 404), ("dean", 201)])
 def test_create_requirement(world, api_client_for, persona, status):
     body = {"name": "每学期听课不少于15节", "metric": "observations.given", "period": "term", "threshold": "15"}
-    r = api_client_for(persona).post(f"{API}/requirements", body, content_type="application/json")
+    r = api_client_for(persona).post(f"{API}/", body, content_type="application/json")
     assert r.status_code == status
     assert Requirement.objects.filter(school=world.school).exists() is (status == 201)
 
 
 def test_create_bad_requirement_is_400_in_chinese(world, api_client_for):
     body = {"name": "x", "metric": "nope.metric", "period": "term", "threshold": "15"}
-    r = api_client_for("dean").post(f"{API}/requirements", body, content_type="application/json")
+    r = api_client_for("dean").post(f"{API}/", body, content_type="application/json")
     assert r.status_code == 400 and "未知的统计项" in r.json()["detail"]
 
 
@@ -51,13 +51,13 @@ def test_create_bad_requirement_is_400_in_chinese(world, api_client_for):
 def test_patch_and_delete(adopted, api_client_for, persona, status):
     req = adopted["observe_20"]
     c = api_client_for(persona)
-    r = c.patch(f"{API}/requirements/{req.pk}", {"version": req.version, "threshold": "15"}, content_type="application/json")
+    r = c.patch(f"{API}/{req.pk}", {"version": req.version, "threshold": "15"}, content_type="application/json")
     assert r.status_code == status
     if status == 200:
         assert r.json()["threshold"] == "15.0"
-        stale = c.patch(f"{API}/requirements/{req.pk}", {"version": req.version, "threshold": "12"}, content_type="application/json")
+        stale = c.patch(f"{API}/{req.pk}", {"version": req.version, "threshold": "12"}, content_type="application/json")
         assert stale.status_code == 400 and "已被他人修改" in stale.json()["detail"]
-    d = c.delete(f"{API}/requirements/{req.pk}")
+    d = c.delete(f"{API}/{req.pk}")
     assert d.status_code == (204 if status == 200 else status)
 
 
@@ -74,13 +74,13 @@ def test_adopt_and_plan_import(world, api_client_for, persona, status):
 
 def test_my_progress(world, adopted, api_client_for):
     f.observation(world.teacher, world.mentor, wk(3), term=world.term)
-    r = api_client_for("teacher").get(f"{API}/progress/me")
+    r = api_client_for("teacher").get("/api/v1/progress/me")
     assert r.status_code == 200
     obs = next(p for p in r.json() if p["requirement_id"] == adopted["observe_20"].pk)
     assert (obs["done"], obs["required"], obs["status_label"]) == (1, 20, "落后")
     assert obs["message"] == "本学期听课已完成1节，要求20节，还差19节"
-    assert api_client_for("researcher").get(f"{API}/progress/me").status_code == 404
-    assert api_client_for("anonymous").get(f"{API}/progress/me").status_code == 401
+    assert api_client_for("researcher").get("/api/v1/progress/me").status_code == 404
+    assert api_client_for("anonymous").get("/api/v1/progress/me").status_code == 401
 
 
 @pytest.mark.parametrize(
@@ -98,7 +98,7 @@ def test_my_progress(world, adopted, api_client_for):
     ],
 )
 def test_teacher_progress(world, adopted, api_client_for, persona, status):
-    assert api_client_for(persona).get(f"{API}/progress/teachers/{world.teacher.pk}").status_code == status
+    assert api_client_for(persona).get(f"/api/v1/progress/teachers/{world.teacher.pk}").status_code == status
 
 
 @pytest.mark.parametrize(
@@ -118,7 +118,7 @@ def test_teacher_progress(world, adopted, api_client_for, persona, status):
 )
 def test_school_progress(world, adopted, api_client_for, persona, group, status):
     q = f"?group_id={getattr(world, group).pk}" if group else ""
-    r = api_client_for(persona).get(f"{API}/progress/school{q}")
+    r = api_client_for(persona).get(f"/api/v1/progress/school{q}")
     assert r.status_code == status
     if status == 200:
         names = {t["name"] for t in r.json()["teachers"]}
@@ -129,7 +129,7 @@ def test_school_progress(world, adopted, api_client_for, persona, group, status)
 
 def test_platform_admin_reads_any_school_grid_and_others_cannot_pick(world, adopted, api_client_for):
     services.starter_set_adopt(school=world.other_school)
-    r = api_client_for("platform_admin").get(f"{API}/progress/school?school_id={world.other_school.pk}")
+    r = api_client_for("platform_admin").get(f"/api/v1/progress/school?school_id={world.other_school.pk}")
     assert r.status_code == 200 and r.json()["school_id"] == world.other_school.pk
-    r = api_client_for("dean").get(f"{API}/progress/school?school_id={world.other_school.pk}")
+    r = api_client_for("dean").get(f"/api/v1/progress/school?school_id={world.other_school.pk}")
     assert r.status_code == 200 and r.json()["school_id"] == world.school.pk  # their own, never the other

@@ -9,12 +9,11 @@ from decimal import Decimal
 
 import pytest
 
+from tests import factories as f
 from xiaoben.org import services as org
 from xiaoben.requirements import services
 from xiaoben.requirements.engine import progress_for_school, progress_for_teacher
 from xiaoben.requirements.models import Audience, Period
-
-from . import factories as f
 
 pytestmark = pytest.mark.django_db
 

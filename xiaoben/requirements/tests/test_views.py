@@ -8,11 +8,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tests import factories as f
 from xiaoben.core.models import Notification
 from xiaoben.requirements import services
 from xiaoben.requirements.models import Requirement
 
-from . import factories as f
 from .test_engine import wk
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from xiaoben.core.testing import PASSWORD
 from xiaoben.core.testing_browser import shot
+from xiaoben.org.testing import PASSWORD
 from xiaoben.research.models import Achievement, AchievementStatus
 
 from .factories import PNG

@@ -1,12 +1,12 @@
-"""gen_data's research generator (skipped until the gen_data registry is on main)."""
+"""gen_data's research generator."""
 
 import datetime as dt
 
 import pytest
 
+from xiaoben.core import gendata
 from xiaoben.research.models import Achievement, AchievementCredit, ProjectStage, ResearchProject, RewardRule
 
-gendata = pytest.importorskip("xiaoben.core.gendata")
 pytestmark = pytest.mark.django_db
 
 TODAY = dt.date(2026, 11, 18)

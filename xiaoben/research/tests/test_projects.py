@@ -112,9 +112,9 @@ def test_member_from_another_school_reads_but_cannot_upload(world):
     from xiaoben.org.models import School, Teacher
 
     neighbour = School.objects.create(name="南湖区第三小学", short_name="三小", code="T-SX", stage="primary", region=world.district)
-    from xiaoben.core.testing import _teacher
+    from xiaoben.org.testing import make_teacher
 
-    guest = _teacher(neighbour, "050", "钱多多", since=dt.date(2010, 9, 1), birth=dt.date(1985, 1, 1))
+    guest = make_teacher(neighbour, "050", "钱多多", since=dt.date(2010, 9, 1), birth=dt.date(1985, 1, 1))
     p = project(world, level="county", members=[guest])
     assert Teacher.objects.get(pk=guest.pk).school_id != p.school_id
     from xiaoben.core.scope import scope_for

@@ -1,13 +1,14 @@
-"""The 课题研究与成果 section of the reports' 工作总结 (skipped until the registry is on main)."""
+"""The 课题研究与成果 section of the reports' 工作总结, and research's parts of the 成长档案袋."""
 
 import pytest
 
+from xiaoben.reportkit import summary as sm
+from xiaoben.reportkit.portfolio import portfolio_parts
 from xiaoben.research.models import DocKind, Stage
 from xiaoben.research.services_achievements import achievement_return, reward_rules_defaults
 
 from .factories import achievement, advance, project, scope, upload_doc
 
-sm = pytest.importorskip("xiaoben.reports.summary")
 pytestmark = pytest.mark.django_db
 
 
@@ -36,7 +37,7 @@ def test_section_sentences_and_traceable_figures(world):
 
 
 def test_exporter_registered_and_renders_only_what_the_actor_sees(world):
-    reg = pytest.importorskip("xiaoben.reports.registry")
+    from xiaoben.core import exporters as reg
     from xiaoben.research.exports import achievements_xlsx  # noqa: F401 (registers)
 
     exp = reg.get_exporter("research.achievements_xlsx")
@@ -47,13 +48,12 @@ def test_exporter_registered_and_renders_only_what_the_actor_sees(world):
 
 
 def test_portfolio_shows_verified_achievements_and_projects(world):
-    from xiaoben.reports.record_books import portfolio
-
     achievement(world, title="认定的论文")
     achievement(world, title="待审核的论文", verify=False)
     project(world, level="school", title="我参与的课题", members=[world.teacher])
-    p = portfolio(world.teacher, world.term.school_year)
-    parts = {part.title: part for part in p["parts"]}
+    year = world.term.school_year
+    terms = list(year.terms.order_by("number"))
+    parts = {part.title: part for fn in portfolio_parts() if (part := fn(world.teacher, year, terms))}
     titles = [r[2] for r in parts["成果与荣誉（已认定）"].rows]
     assert titles == ["认定的论文"]
     assert parts["课题研究"].rows[0][:3] == ["我参与的课题", "校级", "成员"]

@@ -7,7 +7,8 @@ import pytest
 from django.test import Client
 
 from xiaoben.core.services import api_token_create
-from xiaoben.core.testing import PERSONAS, assert_queries
+from xiaoben.core.testing import assert_queries
+from xiaoben.org.testing import PERSONAS
 from xiaoben.research.models import Achievement, AchievementStatus, DocKind, Stage
 from xiaoben.research.services_achievements import reward_rules_defaults
 

@@ -3,8 +3,8 @@ another school and seeks in its video (range requests)."""
 
 import pytest
 
-from xiaoben.core.testing import PASSWORD
 from xiaoben.core.testing_browser import shot, sign_in
+from xiaoben.org.testing import PASSWORD
 
 from .helpers import approve, docx_upload, make_resource, video_upload
 

@@ -6,8 +6,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from xiaoben.core.testing import PASSWORD
 from xiaoben.core.testing_browser import shot
+from xiaoben.org.testing import PASSWORD
 from xiaoben.writings.models import Writing
 from xiaoben.writings.textcount import count_chars
 

@@ -268,8 +268,8 @@ def _count(client, url):
         ("leader", "/writings/?tab=review"),
         ("dean", "/writings/?tab=shared"),
         ("teacher", "/writings/shelf/"),
-        ("leader", "/api/v1/writings/writings?tab=review"),
-        ("teacher", "/api/v1/writings/writings?tab=mine"),
+        ("leader", "/api/v1/writings/?tab=review"),
+        ("teacher", "/api/v1/writings/?tab=mine"),
     ],
 )
 def test_list_query_counts_are_constant(world, client_for, persona, url):

@@ -43,7 +43,7 @@ def _fks(model) -> list[models.ForeignKey]:
 
 def school_path(model: type[models.Model], depth: int = 0) -> str | None:
     """The lookup from `model` to its School, e.g. 'school' or 'activity__school' (None: not a school's row)."""
-    from xiaoben.org.models import Region, School
+    from .models import Region, School
 
     if model is School:
         return "id"
@@ -242,7 +242,7 @@ def school_archive(school) -> bytes:
     """The school's archive (.zip) — see the module docstring."""
     from openpyxl import Workbook
 
-    from .xlsx import workbook_bytes
+    from xiaoben.core.xlsx import workbook_bytes
 
     rows = school_rows(school)
     records, files = [], {}
@@ -285,7 +285,7 @@ def _readable(value) -> Any:
 
 
 def _regions() -> dict[int, list]:
-    from xiaoben.org.models import Region
+    from .models import Region
 
     return {r.pk: [r.name, r.kind, r.parent_id] for r in Region.objects.all()}
 
@@ -330,7 +330,7 @@ def _order(labels: set[str]) -> list[str]:
 @transaction.atomic
 def school_import(data: bytes, *, code: str | None = None) -> dict[str, int]:
     """Load a school archive into this instance (new ids, references kept). Returns rows per model."""
-    from xiaoben.org.models import Region, School
+    from .models import Region, School
 
     User = get_user_model()
     try:

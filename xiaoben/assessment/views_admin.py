@@ -10,11 +10,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from xiaoben.core.decorators import require_perm
+from xiaoben.core.exporters import export_response
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user
 from xiaoben.org.models import School
 from xiaoben.org.selectors import current_term
-from xiaoben.reports.views_exports import export_response
 
 from . import selectors, services
 from .forms import ItemForm, SchemeForm

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 
 from xiaoben.core import bench
+from xiaoben.org.bench import generated_env
 
 
 class Command(BaseCommand):
@@ -18,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, repeat, only, json: str, **opts):
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-        env = bench.generated_env()
+        env = generated_env()
         self.stdout.write(f"数据库：{connection.vendor}；学校 {env.school.code}；每项 {repeat} 次")
         self.stdout.write(bench.HEADER)
         results = bench.run_figures(env, keys=[k for k in only.split(",") if k] or None, repeat=repeat, log=self.stdout.write)

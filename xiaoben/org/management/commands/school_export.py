@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from xiaoben.core.portability import school_archive
 from xiaoben.org.models import School
+from xiaoben.org.portability import school_archive
 
 
 class Command(BaseCommand):

@@ -5,10 +5,10 @@ from django.http import Http404, HttpResponse
 from django.utils.encoding import escape_uri_path
 
 from xiaoben.core.decorators import require_perm
+from xiaoben.core.exporters import export_response
 from xiaoben.core.tenancy import get_object_for_user
 from xiaoben.org.models import Term
 from xiaoben.org.selectors import current_term
-from xiaoben.reports.views_exports import export_response
 
 
 def _file(content: bytes, mimetype: str, filename: str) -> HttpResponse:

@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from xiaoben.core.portability import instance_restore
+from xiaoben.org.portability import instance_restore
 
 
 class Command(BaseCommand):

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 
+from tests import factories as f
 from xiaoben.assessment import services as assessment
 from xiaoben.assessment.models import AssessmentResult, ItemSource
 from xiaoben.hours.models import HourEntry
@@ -20,8 +21,6 @@ from xiaoben.org.tests.test_roster import PASSWORD, row, xlsx
 from xiaoben.requirements import services
 from xiaoben.requirements.engine import progress_for_school, progress_for_teacher
 from xiaoben.requirements.models import Period
-
-from . import factories as f
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@
 
 Each app registers its exporters in its own `exports.py`:
 
-    from xiaoben.reports.registry import Exporter, register
+    from xiaoben.core.exporters import Exporter, register
 
     @register
     class ObservationRecordExporter(Exporter):
@@ -27,8 +27,10 @@ from importlib import import_module
 from django import forms
 from django.apps import apps
 from django.db import models
+from django.http import Http404
 
-from xiaoben.core.scope import Scope
+from .formatting import file_response
+from .scope import Scope, scope_for
 
 
 class Exporter:
@@ -117,3 +119,13 @@ def all_exporters() -> list[Exporter]:
 
 def exporters_for(scope: Scope, *, listed_only: bool = True) -> list[Exporter]:
     return [e for e in all_exporters() if (e.listed or not listed_only) and e.available(scope)]
+
+
+def export_response(request, identifier: str, params: dict):
+    """For a record's own 导出 button (听课记录表 of one observation…): run the exporter now,
+    through the registry, and answer the file."""
+    scope = scope_for(request.user)
+    exporter = get_exporter(identifier)
+    if exporter is None or not exporter.available(scope):
+        raise Http404
+    return file_response(*exporter.render(actor=scope, params=params))

@@ -78,7 +78,7 @@ def test_calendar_page_and_day_off_mark(world, client_for):
     assert r.status_code == 302
     assert "期中考试" in c.get("/org/calendar/").content.decode()
     assert client_for("teacher").get("/org/calendar/").status_code == 404
-    from xiaoben.requirements.tests import factories as f
+    from tests import factories as f
 
     obs = f.observation(world.teacher, world.mentor, dt.date(2027, 1, 1), term=world.term)
     html = client_for("teacher").get(f"/observations/{obs.pk}/").content.decode()

@@ -33,6 +33,12 @@ def num(value, places: int = 2) -> str:
     return "0" if text in ("-0", "") else text
 
 
+def amount(value) -> str:
+    """A count or amount as progress texts write it: 12, 9.5 (one decimal place at most)."""
+    v = Decimal(value).normalize()
+    return f"{v:f}" if v == v.to_integral() else f"{v:.1f}"
+
+
 def score(value, unit: str = "分") -> str:
     """90.5 → "90.5分"; None → "—"."""
     return "—" if value is None else f"{num(value)}{unit}"

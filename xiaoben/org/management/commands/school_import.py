@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from xiaoben.core.portability import school_import
+from xiaoben.org.portability import school_import
 
 
 class Command(BaseCommand):

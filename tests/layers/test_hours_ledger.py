@@ -14,9 +14,8 @@ from xiaoben.activities.models import Activity
 from xiaoben.hours.models import HourEntry
 from xiaoben.hours.selectors import ledger_summary, targets_for
 from xiaoben.hours.services import hour_entries_sync_for_activity
+from xiaoben.hours.tests.factories import entry
 from xiaoben.org import services as org
-
-from .factories import entry
 
 
 def test_cycle_is_five_years_from_the_school_setting(world):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from xiaoben.core.portability import instance_backup
+from xiaoben.org.portability import instance_backup
 
 
 class Command(BaseCommand):
