@@ -4,8 +4,9 @@ Chinese words — and nothing is cut silently or half-saved."""
 import pytest
 from django.urls import reverse
 
-from xiaoben.core.validation import grade_message, too_long
+from xiaoben.core.validation import too_long
 from xiaoben.observations.models import Observation
+from xiaoben.org.validation import grade_message
 
 pytestmark = pytest.mark.django_db
 

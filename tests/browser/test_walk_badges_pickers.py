@@ -8,9 +8,9 @@ from django.utils import timezone
 from xiaoben.activities import services as act
 from xiaoben.activities.tests.factories import TZ, make_activity
 from xiaoben.core.notifications import notify
-from xiaoben.org.testing import PASSWORD
 from xiaoben.core.testing_browser import shot, sign_in
 from xiaoben.org import services as org
+from xiaoben.org.testing import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -35,9 +35,10 @@ DETAIL_QS = Activity.objects.select_related("school", "term__school_year", "grou
 
 
 def _region_schools(scope):
-    from xiaoben.region.selectors import region_schools
+    from xiaoben.org.selectors import region_schools
 
     return list(region_schools(scope).only("id", "name"))
+
 
 def get_activity(request, pk: int) -> Activity:
     return get_object_for_user(request.user, Activity, DETAIL_QS, pk=pk)
@@ -62,7 +63,7 @@ def activity_list(request):
     region_view = scope.school_id is None and scope.is_region_staff and not request.GET.get("school")
     start, end = (day if when == "upcoming" else None), (day - dt.timedelta(days=1) if when == "past" else None)
     if region_view:
-        from xiaoben.region.selectors import term_window
+        from xiaoben.org.selectors import term_window
 
         first, last = term_window(day)
         start, end = start or first, end or last

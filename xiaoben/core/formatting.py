@@ -62,3 +62,8 @@ def file_response(filename: str, mimetype: str, data: bytes) -> HttpResponse:
     r = HttpResponse(data, content_type=mimetype)
     r["Content-Disposition"] = content_disposition_header(True, safe_filename(filename))
     return r
+
+
+def zh_date(d) -> str:
+    """2026年3月5日 (the way a school dates a document); empty for no date."""
+    return f"{d.year}年{d.month}月{d.day}日" if d else ""

@@ -28,24 +28,6 @@ def require_lengths(fields: list[tuple[str, str | None, int]]) -> None:
         raise ValidationError(errors)
 
 
-def grade_message(stage: str | None) -> str:
-    from xiaoben.org.choices import GRADE_NAMES, STAGE_GRADES
-
-    grades = list(STAGE_GRADES.get(stage, range(1, 13)))
-    return f"年级不正确：本校的年级是{GRADE_NAMES[grades[0]]}到{GRADE_NAMES[grades[-1]]}。"
-
-
-def check_grade(grade: int | None, stage: str | None) -> str | None:
-    """None when `grade` is empty or one of the school's stage (a 小学 has 一年级…六年级)."""
-    from xiaoben.org.choices import STAGE_GRADES
-
-    if grade is None:
-        return None
-    if grade not in STAGE_GRADES.get(stage, range(1, 13)):
-        return grade_message(stage)
-    return None
-
-
 def require_model_lengths(obj, fields: list[str] | None = None) -> None:
     """Every text field of a model instance within its max_length, in the forms' words (the
     model's own check says it in Django's; a service calls this before `full_clean`)."""

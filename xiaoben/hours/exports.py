@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.http import Http404
 
 from xiaoben.core.exporters import Exporter, register
-from xiaoben.core.formatting import num
+from xiaoben.core.formatting import num, zh_date
 from xiaoben.core.tenancy import get_object_for_user
 from xiaoben.core.xlsx import workbook_bytes
 from xiaoben.org.models import School, Teacher
@@ -67,8 +67,7 @@ def stats_xlsx(*, school: School, year: int) -> tuple[str, str, bytes]:
 def certificate_docx(*, teacher: Teacher, year: int) -> tuple[str, str, bytes]:
     """学时证明: hours by category for the year and the cycle, with signature and stamp spaces.
     The school's own template when it has one (reports.doc_kinds), else the default layout."""
-    from xiaoben.reports.doc_kinds import certificate_context
-    from xiaoben.reports.documents import render_document
+    from xiaoben.reportkit.documents import render_document
 
     s = ledger_summary(teacher, year)
     data = render_document(
@@ -160,3 +159,22 @@ class HourStatsExporter(Exporter):
         if sid is None or not actor.can("hours:approve_school", sid):
             raise Http404
         return stats_xlsx(school=School.objects.get(pk=sid), year=int(params.get("year") or today().year))
+
+
+def certificate_context(teacher, year: int, s) -> dict:
+    from xiaoben.org.selectors import today
+
+    return {
+        "teacher": teacher.name,
+        "staff_no": teacher.staff_no,
+        "subject": teacher.subject or "",
+        "school": teacher.school.name,
+        "year": year,
+        "year_total": num(s.year_totals["total"]),
+        "year_target": num(s.targets.year),
+        "cycle_label": s.targets.cycle_label,
+        "cycle_total": num(s.cycle_totals["total"]),
+        "cycle_target": num(s.targets.cycle),
+        "rows": [{"label": r["label"], "year": num(r["year"]), "cycle": num(r["cycle"])} for r in s.rows()],
+        "date": zh_date(today()),
+    }

@@ -12,6 +12,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from xiaoben.core.formatting import zh_date
+
 MENTOR_DUTIES = [
     "从备课、上课、批改作业、命题、辅导等方面对徒弟耐心传、帮、带。",
     "主动听徒弟的课，了解徒弟的不足，有针对性地给予指导，课后及时评课。",
@@ -37,8 +39,7 @@ def _zh_date(d) -> str:
 
 def agreements_docx(pairs, *, quotas) -> bytes:
     """The school's own template when it has one (reports.doc_kinds), else the default layout."""
-    from xiaoben.reports.doc_kinds import agreement_context
-    from xiaoben.reports.documents import render_document
+    from xiaoben.reportkit.documents import render_document
 
     by_pair = defaultdict(list)
     for q in quotas:
@@ -91,3 +92,29 @@ def _agreements_docx(pairs, by_pair) -> bytes:
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
+
+
+def agreement_context(pairs, by_pair: dict) -> dict:
+    first = pairs[0] if pairs else None
+    return {
+        "school": first.school.name if first else "",
+        "pairs": [
+            {
+                "school": p.school.name,
+                "school_year": p.school_year.name,
+                "subject": p.subject or p.mentee.subject,
+                "start_date": zh_date(p.start_date),
+                "mentor": p.mentor.name,
+                "mentee": p.mentee.name,
+                "goals": p.goals or "（由师徒双方商定后填写）",
+                "mentor_duties": [f"{n}．{d}" for n, d in enumerate(MENTOR_DUTIES, 1)],
+                "mentee_duties": [f"{n}．{d}" for n, d in enumerate(MENTEE_DUTIES, 1)],
+                "quotas": [
+                    f"{n}．{q.label}不少于{q.target}节。"
+                    for n, q in enumerate(sorted(by_pair.get(p.pk, []), key=lambda q: (q.order, q.pk)), 1)
+                ]
+                or ["按学校要求执行。"],
+            }
+            for p in pairs
+        ],
+    }

@@ -36,8 +36,7 @@ def _cell(cell, text: str, bold: bool = False, size: int = 11, center: bool = Fa
 
 def observation_docx(obs: Observation, rows: list[dict]) -> tuple[str, str, bytes]:
     """听课记录表: the school's own template when it has one (reports.doc_kinds), else the default layout."""
-    from xiaoben.reports.doc_kinds import observation_context
-    from xiaoben.reports.documents import render_document
+    from xiaoben.reportkit.documents import render_document
 
     data = render_document("observation", obs.school, lambda: observation_context(obs, rows), lambda _ctx: _observation_docx(obs, rows))
     return f"听课记录表-{obs.teacher.name}-{obs.lesson_date:%Y%m%d}.docx", DOCX, data
@@ -49,7 +48,7 @@ def _observation_docx(obs: Observation, rows: list[dict]) -> bytes:
     from docx.oxml.ns import qn
     from docx.shared import Cm, Pt
 
-    from xiaoben.reports import docx_style as ds
+    from xiaoben.reportkit import docx_style as ds
 
     doc = ds.blank_document(("observations.record",), Document)
     sec = doc.sections[0]
@@ -240,3 +239,44 @@ class ObservationListExporter(Exporter):
             backfilled=bool(params.get("backfilled")),
         )
         return observations_xlsx(qs[:5000])
+
+
+_WEEKDAYS = "一二三四五六日"
+
+
+def observation_context(obs, rows: list[dict]) -> dict:
+    d = obs.lesson_date
+    entered = timezone.localtime(obs.created_at)
+    return {
+        "school": obs.school.name,
+        "term": obs.term.name,
+        "week": obs.term.week_of(d),
+        "backfilled": "（补录）" if obs.is_backfilled else "",
+        "teacher": obs.teacher.name,
+        "subject": obs.subject,
+        "class_name": f"{obs.grade or ''}年级{obs.class_name}" if obs.grade else obs.class_name,
+        "date": f"{d.year}年{d.month}月{d.day}日 周{_WEEKDAYS[d.weekday()]}",
+        "period": f"第{obs.period}节" if obs.period else "",
+        "kind": obs.get_kind_display(),
+        "lesson_title": obs.lesson_title,
+        "observer": obs.observer.name,
+        "total": num(obs.total),
+        "grade": obs.grade_label,
+        "notes": obs.notes,
+        "rubric": str(obs.rubric or "评价表"),
+        "scores": [
+            {
+                "dimension": r["item"].dimension,
+                "title": r["item"].title,
+                "descriptor": r["item"].descriptor,
+                "weight": num(r["item"].weight),
+                "points": num(r["points"]) if r["points"] is not None else "—",
+                "max": num(r["item"].max_points),
+            }
+            for r in rows
+        ],
+        "strengths": obs.strengths,
+        "weaknesses": obs.weaknesses,
+        "suggestions": obs.suggestions,
+        "entered_at": f"{entered:%Y-%m-%d %H:%M}",
+    }

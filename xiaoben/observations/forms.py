@@ -2,8 +2,8 @@ from django import forms
 from django.utils import timezone
 
 from xiaoben.core.forms import StyledFormMixin
-from xiaoben.core.validation import grade_message
 from xiaoben.org.models import Teacher
+from xiaoben.org.validation import grade_message
 
 from .models import ObservationKind
 

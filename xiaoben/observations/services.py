@@ -14,9 +14,10 @@ from django.utils import timezone
 from xiaoben.core.concurrency import save_checked
 from xiaoben.core.notifications import notify
 from xiaoben.core.terms import require_term_open
-from xiaoben.core.validation import check_grade, check_lengths
+from xiaoben.core.validation import check_lengths
 from xiaoben.org.models import GroupMembership, RoleAssignment, Teacher
 from xiaoben.org.selectors import term_for_date
+from xiaoben.org.validation import check_grade
 
 from .models import FeedbackFlag, Observation, ObservationKind, ObservationScore, ObservationStatus, Rubric
 from .rubrics import rubric_for_school, score_total

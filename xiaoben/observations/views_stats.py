@@ -173,7 +173,7 @@ def series_detail(request, pk: int):
 
 def _region_stats(request, scope):
     """教研员: the region's schools side by side (aggregates only, no teacher names)."""
-    from xiaoben.region.selectors import region_schools, term_window
+    from xiaoben.org.selectors import region_schools, term_window
 
     from .models import ObservationKind
 

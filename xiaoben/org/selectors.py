@@ -93,3 +93,20 @@ def school_for_scope(scope: Scope, requested_id: int | None = None) -> School | 
     if scope.is_platform_admin:
         return School.objects.order_by("id").first()
     return None
+
+
+def region_schools(scope: Scope) -> QuerySet[School]:
+    """The schools of the regions a 教研员 serves (every school for the platform admin)."""
+    ids = School.objects.values("id") if scope.is_platform_admin else scope.region_school_ids
+    return School.objects.filter(id__in=ids).order_by("name")
+
+
+def term_window(on: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The school term around `on` by the usual calendar (regional activities carry no term):
+    1 Aug–31 Jan is the first term, 1 Feb–31 Jul the second."""
+    d = on or today()
+    if d.month >= 8:
+        return dt.date(d.year, 8, 1), dt.date(d.year + 1, 1, 31)
+    if d.month == 1:
+        return dt.date(d.year - 1, 8, 1), dt.date(d.year, 1, 31)
+    return dt.date(d.year, 2, 1), dt.date(d.year, 7, 31)

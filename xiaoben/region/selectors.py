@@ -11,7 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from xiaoben.core.scope import Scope
 from xiaoben.core.tenancy import visible_to
 from xiaoben.org.models import School, Teacher
-from xiaoben.org.selectors import today
+from xiaoben.org.selectors import region_schools, today
 
 from .models import SchoolVisit, VisitLesson, VisitStatus
 
@@ -25,22 +25,6 @@ def visits(scope: Scope, *, status: str = "") -> QuerySet[SchoolVisit]:
 
 def visit_lessons(scope: Scope, visit: SchoolVisit) -> list[VisitLesson]:
     return list(visible_to(scope, VisitLesson).filter(visit=visit).select_related("teacher", "observation"))
-
-
-def region_schools(scope: Scope) -> QuerySet[School]:
-    ids = School.objects.values("id") if scope.is_platform_admin else scope.region_school_ids
-    return School.objects.filter(id__in=ids).order_by("name")
-
-
-def term_window(on: dt.date | None = None) -> tuple[dt.date, dt.date]:
-    """The school term around `on` by the usual calendar (regional activities carry no term):
-    1 Aug–31 Jan is the first term, 1 Feb–31 Jul the second."""
-    d = on or today()
-    if d.month >= 8:
-        return dt.date(d.year, 8, 1), dt.date(d.year + 1, 1, 31)
-    if d.month == 1:
-        return dt.date(d.year - 1, 8, 1), dt.date(d.year, 1, 31)
-    return dt.date(d.year, 2, 1), dt.date(d.year, 7, 31)
 
 
 def regional_activities(scope: Scope, *, start: dt.date, end: dt.date):

@@ -125,7 +125,8 @@ PER_RECORD_LIMIT = 300  # above this many observations, each observer's 听课�
 def build_archive(*, actor: Scope, term: Term, job_id=None, full: bool = True) -> tuple[str, str, bytes]:
     """See _build_archive; many documents are built, so each layout's python-docx document is
     reused (docx_style.reuse_documents) and each school template read once."""
-    from . import docx_style as ds
+    from xiaoben.reportkit import docx_style as ds
+
     from .templates_docx import templates_cached
 
     with ds.reuse_documents(), templates_cached():

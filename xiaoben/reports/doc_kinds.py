@@ -9,10 +9,9 @@ data. The machinery (check on upload, the template in force, fallback) is the su
 
 from __future__ import annotations
 
-from django.utils import timezone
+from xiaoben.core.formatting import DOCX, num, safe_filename
+from xiaoben.reportkit import docx_style as ds
 
-from . import docx_style as ds
-from .formatting import DOCX, num, safe_filename
 from .templates_docx import DocumentKind, Placeholder, register_kind
 
 WEEKDAYS = "一二三四五六日"
@@ -52,44 +51,6 @@ def _ctl(doc, text: str) -> None:
 
 
 # ---------------------------------------------------------------- 听课记录表
-
-
-def observation_context(obs, rows: list[dict]) -> dict:
-    d = obs.lesson_date
-    entered = timezone.localtime(obs.created_at)
-    return {
-        "school": obs.school.name,
-        "term": obs.term.name,
-        "week": obs.term.week_of(d),
-        "backfilled": "（补录）" if obs.is_backfilled else "",
-        "teacher": obs.teacher.name,
-        "subject": obs.subject,
-        "class_name": f"{obs.grade or ''}年级{obs.class_name}" if obs.grade else obs.class_name,
-        "date": f"{d.year}年{d.month}月{d.day}日 周{WEEKDAYS[d.weekday()]}",
-        "period": f"第{obs.period}节" if obs.period else "",
-        "kind": obs.get_kind_display(),
-        "lesson_title": obs.lesson_title,
-        "observer": obs.observer.name,
-        "total": num(obs.total),
-        "grade": obs.grade_label,
-        "notes": obs.notes,
-        "rubric": str(obs.rubric or "评价表"),
-        "scores": [
-            {
-                "dimension": r["item"].dimension,
-                "title": r["item"].title,
-                "descriptor": r["item"].descriptor,
-                "weight": num(r["item"].weight),
-                "points": num(r["points"]) if r["points"] is not None else "—",
-                "max": num(r["item"].max_points),
-            }
-            for r in rows
-        ],
-        "strengths": obs.strengths,
-        "weaknesses": obs.weaknesses,
-        "suggestions": obs.suggestions,
-        "entered_at": f"{entered:%Y-%m-%d %H:%M}",
-    }
 
 
 def _observation_template() -> bytes:
@@ -193,25 +154,6 @@ OBSERVATION = register_kind(
 # ---------------------------------------------------------------- 学时证明
 
 
-def certificate_context(teacher, year: int, s) -> dict:
-    from xiaoben.org.selectors import today
-
-    return {
-        "teacher": teacher.name,
-        "staff_no": teacher.staff_no,
-        "subject": teacher.subject or "",
-        "school": teacher.school.name,
-        "year": year,
-        "year_total": num(s.year_totals["total"]),
-        "year_target": num(s.targets.year),
-        "cycle_label": s.targets.cycle_label,
-        "cycle_total": num(s.cycle_totals["total"]),
-        "cycle_target": num(s.targets.cycle),
-        "rows": [{"label": r["label"], "year": num(r["year"]), "cycle": num(r["cycle"])} for r in s.rows()],
-        "date": _zh(today()),
-    }
-
-
 def _certificate_template() -> bytes:
     doc = ds.new_document(page_numbers=False)
     ds.title(doc, "教师继续教育学时证明")
@@ -282,34 +224,6 @@ CERTIFICATE = register_kind(
 
 
 # ---------------------------------------------------------------- 师徒结对协议书
-
-
-def agreement_context(pairs, by_pair: dict) -> dict:
-    from xiaoben.mentoring.documents import MENTEE_DUTIES, MENTOR_DUTIES
-
-    first = pairs[0] if pairs else None
-    return {
-        "school": first.school.name if first else "",
-        "pairs": [
-            {
-                "school": p.school.name,
-                "school_year": p.school_year.name,
-                "subject": p.subject or p.mentee.subject,
-                "start_date": _zh(p.start_date),
-                "mentor": p.mentor.name,
-                "mentee": p.mentee.name,
-                "goals": p.goals or "（由师徒双方商定后填写）",
-                "mentor_duties": [f"{n}．{d}" for n, d in enumerate(MENTOR_DUTIES, 1)],
-                "mentee_duties": [f"{n}．{d}" for n, d in enumerate(MENTEE_DUTIES, 1)],
-                "quotas": [
-                    f"{n}．{q.label}不少于{q.target}节。"
-                    for n, q in enumerate(sorted(by_pair.get(p.pk, []), key=lambda q: (q.order, q.pk)), 1)
-                ]
-                or ["按学校要求执行。"],
-            }
-            for p in pairs
-        ],
-    }
 
 
 def _agreement_template() -> bytes:

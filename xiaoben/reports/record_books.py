@@ -13,9 +13,8 @@ from django.utils import timezone
 from xiaoben.core.formatting import num, score
 from xiaoben.core.html import html_to_text
 from xiaoben.core.models import Attachment
+from xiaoben.reportkit import docx_style as ds
 from xiaoben.reportkit.portfolio import PortfolioPart, portfolio_parts
-
-from . import docx_style as ds
 
 WEEKDAYS = "一二三四五六日"
 

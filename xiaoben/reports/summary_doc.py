@@ -4,9 +4,8 @@ the default .docx (标题 黑体 小二, 正文 仿宋 小四, 1.5 倍行距, �
 from __future__ import annotations
 
 from xiaoben.org.selectors import today
+from xiaoben.reportkit import docx_style as ds
 from xiaoben.reportkit import summary as sm
-
-from . import docx_style as ds
 
 CN_NUM = "一二三四五六七八九十"
 

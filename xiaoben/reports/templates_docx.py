@@ -133,7 +133,7 @@ def render_default(document: str, ctx) -> bytes:
 
 
 def _summary_default() -> bytes:
-    from . import docx_style as ds
+    from xiaoben.reportkit import docx_style as ds
 
     doc = ds.new_document()
     for kind, text in DEFAULT_SUMMARY_TEMPLATE_TEXT:

@@ -299,7 +299,7 @@ REGION_PAGE = 20  # schools per page: each is one run of the engine
 def _region_grid(request, scope):
     """教研员: 达标情况 of the region's schools as aggregates (no teacher names): per school the
     share of teacher × requirement cells met, and how many teachers are behind on something."""
-    from xiaoben.region.selectors import region_schools
+    from xiaoben.org.selectors import region_schools
 
     page = Paginator(list(region_schools(scope)), REGION_PAGE).get_page(request.GET.get("page"))
     rows = [selectors.region_compliance_row(school) for school in page.object_list]

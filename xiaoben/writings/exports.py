@@ -100,7 +100,7 @@ def _add_html(doc, html: str) -> None:
 
 
 def term_docx(*, teacher, term, writings) -> bytes:
-    from xiaoben.reports import docx_style as ds
+    from xiaoben.reportkit import docx_style as ds
 
     doc = ds.blank_document(("writings.term",), Document)
     st = doc.styles["Normal"]

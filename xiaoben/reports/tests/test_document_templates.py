@@ -13,9 +13,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from docx import Document
 
+from tests.factories import activity, attend, observation
 from xiaoben.reports.models import DocumentTemplate
 from xiaoben.reports.templates_docx import KINDS
-from tests.factories import activity, attend, observation
 
 D = dt.date
 OTHERS = ["activity_book", "observation", "certificate", "agreement", "portfolio", "observation_book"]

@@ -6,7 +6,7 @@ import zipfile
 
 from docx import Document
 
-from xiaoben.reports import docx_style as ds
+from xiaoben.reportkit import docx_style as ds
 
 
 def _build(text: str) -> bytes:
