@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -24,10 +25,18 @@ class Placeholder:
 
 @dataclass(frozen=True)
 class DocumentKind:
+    """A document a school may lay out in its own template. The names a template may use are
+    the keys of `example` (the values the upload check renders with); `default_text` is the
+    shipped default template, line by line; `preview(scope, school)` renders the document with
+    the school's own data -> (filename, mimetype, bytes), or None when there is nothing to show.
+    Apps register their documents with `register_document` (e.g. plans/exports.py)."""
+
     key: str
     label: str
     placeholders: tuple[Placeholder, ...]
     example: dict
+    default_text: tuple[tuple[str, str], ...] = ()
+    preview: Callable | None = None
 
 
 SUMMARY = DocumentKind(
@@ -68,6 +77,21 @@ SUMMARY = DocumentKind(
 
 KINDS: dict[str, DocumentKind] = {SUMMARY.key: SUMMARY}
 
+
+def register_document(kind: DocumentKind) -> DocumentKind:
+    """Another document schools may lay out in their own template (called from an app's exports.py)."""
+    KINDS[kind.key] = kind
+    return kind
+
+
+def document_kinds() -> dict[str, DocumentKind]:
+    """Every registered document (the apps' exports modules imported first)."""
+    from .registry import autodiscover
+
+    autodiscover()
+    return KINDS
+
+
 DEFAULT_SUMMARY_TEMPLATE_TEXT = [
     ("title", "{{ title }}"),
     ("body", "{{ intro }}"),
@@ -95,16 +119,19 @@ def default_template_bytes(document: str) -> bytes:
     """The shipped default template, built with the house style so it prints like the default."""
     from . import docx_style as ds
 
-    if document not in KINDS:
+    kind_ = document_kinds().get(document)
+    if kind_ is None:
         raise ValidationError("没有这种文档。")
     doc = ds.new_document()
-    for kind, text in DEFAULT_SUMMARY_TEMPLATE_TEXT:
+    for kind, text in kind_.default_text or DEFAULT_SUMMARY_TEMPLATE_TEXT:
         if kind == "title":
             ds.title(doc, text)
         elif kind == "heading":
             ds.heading(doc, text)
         elif kind == "right":
             ds.paragraph(doc, text, indent=False, align="right")
+        elif kind == "center":
+            ds.paragraph(doc, text, indent=False, align="center")
         else:
             ds.paragraph(doc, text, indent=not text.startswith("{%"))
     return ds.to_bytes(doc)
@@ -129,14 +156,11 @@ def render_template(tpl: DocumentTemplate, ctx: dict) -> bytes:
         return _render_bytes(f.read(), ctx)
 
 
-_KNOWN_TOP = {"title", "school", "group", "period", "intro", "sections", "figures", "problems", "next_steps", "closing", "date"}
-
-
 def check_template(document: str, data: bytes) -> None:
     """Refuse what would not render, naming the problem in Chinese."""
     import jinja2
 
-    kind = KINDS.get(document)
+    kind = document_kinds().get(document)
     if kind is None:
         raise ValidationError("没有这种文档。")
     if not data.startswith(b"PK") or not zipfile.is_zipfile(io.BytesIO(data)):
@@ -159,7 +183,7 @@ def check_template(document: str, data: bytes) -> None:
         ) from None
     except Exception as e:
         raise ValidationError(f"无法读取模板：{type(e).__name__}。") from None
-    unknown = sorted(n for n in names if n not in _KNOWN_TOP)
+    unknown = sorted(n for n in names if n not in kind.example)
     if unknown:
         raise ValidationError(f"模板中有不认识的占位符：{'、'.join('{{ ' + n + ' }}' for n in unknown)}。可用的占位符见“占位符说明”。")
     try:
