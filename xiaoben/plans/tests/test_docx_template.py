@@ -47,7 +47,15 @@ def test_plan_is_on_the_templates_page_with_its_placeholders(world, client_for):
 def test_default_layout_and_default_template_say_the_same(world, client_for):
     plan = _plan(world)
     default = _text(plan_docx(plan))
-    for line in ("实验小学校本研修计划", "一、指导思想", "以“生本课堂”为抓手。", "九月份：", "1、定校本教研活动计划", "十月份：", "1、集体备课"):
+    for line in (
+        "实验小学校本研修计划",
+        "一、指导思想",
+        "以“生本课堂”为抓手。",
+        "九月份：",
+        "1、定校本教研活动计划",
+        "十月份：",
+        "1、集体备课",
+    ):
         assert line in default, line
     c = client_for("dean")
     assert "已上传并启用" in _upload(c, default_template_bytes("plan")).content.decode()
