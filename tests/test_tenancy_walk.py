@@ -185,6 +185,11 @@ def _hide(obj, elsewhere: School, viewer) -> None:
         manager.filter(pk=obj.pk).update(deleted_at="2026-11-17T00:00:00Z")
         assert not visible_to(viewer, model).filter(pk=obj.pk).exists()
         return
+    if not any(f.name == "school" for f in model._meta.get_fields()):  # a part of a record (a plan's item): hide the record
+        owner = getattr(obj, _school_path(model).split("__")[0])
+        _hide(owner, elsewhere, viewer)
+        assert not visible_to(viewer, model).filter(pk=obj.pk).exists(), f"could not hide {model.__name__} {obj.pk}"
+        return
     changes = {"school": elsewhere}
     if any(f.name == "region" for f in model._meta.get_fields()):
         changes["region"] = None

@@ -115,6 +115,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql") and not env.bool("PG_JIT", default=False):
+        # PostgreSQL's JIT compiles queries whose *estimated* cost is high; the search's OR of
+        # EXISTS (one per indexed model) is estimated at millions and spent 4 s compiling for a
+        # 1.4 s execution on the district set (docs/bench.md). Short web queries gain nothing from it.
+        opts = DATABASES["default"].setdefault("OPTIONS", {})
+        opts["options"] = (opts.get("options", "") + " -c jit=off").strip()
 # A read replica for dashboards and reports (core/dbrouter.py); falls back to the primary.
 if env.str("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")

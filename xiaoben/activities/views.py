@@ -182,6 +182,7 @@ def activity_detail(request, pk: int):
             "roles": AttendanceRole.choices,
             "pending_leaves": [a for a in attendances if getattr(a, "leave", None) and a.leave.state == LeaveState.PENDING],
             "report_for": reference_for(scope, Activity, activity.report_for_id),
+            "plan_item": _plan_item_reference(scope, activity),
             "reports": list(visible_to(scope, Activity, activity.reports.exclude(status=ActivityStatus.CANCELLED).select_related("host")))
             if activity.kind == ActivityKind.OUTSIDE
             else [],
@@ -189,6 +190,16 @@ def activity_detail(request, pk: int):
             "preps": list(activity.lesson_preps.select_related("lead")),
         },
     )
+
+
+def _plan_item_reference(scope, activity):
+    """The 月度安排 item this activity fulfils, asked about through the door: a colleague may see
+    the activity but not the group's plan (then only that it was planned is said)."""
+    if activity.plan_item_id is None:
+        return None
+    PlanItem = Activity._meta.get_field("plan_item").related_model  # plans sits above activities: a data link
+
+    return reference_for(scope, PlanItem, activity.plan_item_id, PlanItem.objects.select_related("plan"))
 
 
 @login_required

@@ -46,19 +46,31 @@ def comment_add(*, author: User, target: models.Model, body: str, parent: Commen
     names = set(MENTION_RE.findall(text))
     school_id = getattr(target, "school_id", None)
     if names and school_id:
-        mentioned = list(User.objects.filter(teacher__name__in=names, teacher__school_id=school_id).exclude(pk=author.pk))
+        # Colleagues of the record's school, and of the writer's own school when the record is
+        # shared beyond its school (a region-shared resource) — only those who may open it.
+        own = getattr(getattr(author, "teacher", None), "school_id", None)
+        schools = {school_id, own} - {None}
+        found = User.objects.filter(teacher__name__in=names, teacher__school_id__in=schools).exclude(pk=author.pk)
+        allowed = users_who_may_see(found, target)
+        mentioned = [u for u in found if u.pk in allowed]
         comment.mentions.set(mentioned)
         notify("core.mention", recipients=mentioned, context={"author": author.display_name, "text": text[:60]}, url=url, target=target)
     notified = {m.pk for m in comment.mentions.all()} | {author.pk}
     if parent is not None and parent.author_id not in notified:
-        notify(
-            "core.reply", recipients=[parent.author_id], context={"author": author.display_name, "text": text[:60]}, url=url, target=target
-        )
+        if users_who_may_see([parent.author_id], target):  # who lost sight of the record is not told
+            notify(
+                "core.reply",
+                recipients=[parent.author_id],
+                context={"author": author.display_name, "text": text[:60]},
+                url=url,
+                target=target,
+            )
         notified.add(parent.author_id)
     # A record may name who follows its thread (e.g. an observation: observer and observed).
     audience = getattr(target, "comment_audience", None)
     if callable(audience):
         followers = [uid for uid in audience() if uid not in notified]
+        followers = sorted(users_who_may_see(followers, target)) if followers else []
         if followers:
             label = str(target)[:40]
             notify(
@@ -69,6 +81,18 @@ def comment_add(*, author: User, target: models.Model, body: str, parent: Commen
                 target=target,
             )
     return comment
+
+
+def users_who_may_see(users, target: models.Model) -> set[int]:
+    """Which of these users (or ids) may open `target` now — through the door, each with their
+    own scope. A notice about a record (a comment's words, its title) goes only to them."""
+    from .tenancy import visible_to
+
+    ids = {u if isinstance(u, int) else u.pk for u in users}
+    if not ids:
+        return set()
+    model = type(target)
+    return {u.pk for u in User.objects.filter(pk__in=ids, is_active=True) if visible_to(u, model).filter(pk=target.pk).exists()}
 
 
 def attachment_add(*, user: User, target: models.Model, upload, kinds: set[str], max_mb: int | None = None) -> Attachment:

@@ -102,9 +102,14 @@ def comment_add(request, ct_id: int, obj_id: int):
     nxt = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
         nxt = ""
+    scope = scope_for(request.user)
+    # Who may write: the record's school, the district's staff, or — where the record opens its
+    # thread to those it is shared with (a region-shared resource) — any reader holding the right.
+    opened = getattr(target, "comments_open_to", None)
     if (
-        not scope_for(request.user).can("comments:write", getattr(target, "school_id", None))
-        and not scope_for(request.user).is_region_staff
+        not scope.can("comments:write", getattr(target, "school_id", None))
+        and not scope.is_region_staff
+        and not (callable(opened) and opened(scope))
     ):
         raise Http404
     try:

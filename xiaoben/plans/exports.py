@@ -1,26 +1,23 @@
 """A plan as a .docx in the school's usual format: title, 一、二、… sections, and the
 每月安排 as "九月份：1、…" lines (seed 000 篇11), then the approval line.
 
-`plan_docx(plan) -> bytes` renders; `PlanDocxExporter` registers it with the reports
-exporter registry (the plan page's 导出 Word button goes through it)."""
+`plan_docx(plan) -> bytes` renders — in the school's own Word template when it uploaded one
+(reports' 文档模板 page registers the document "plan" from the placeholders, the shipped default
+template and the preview kept here), else the default layout; `PlanDocxExporter` registers it
+with the exporter registry (the plan page's 导出 Word button)."""
 
 from __future__ import annotations
 
-import io
 import re
 
 from django import forms
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Pt
 
 from xiaoben.core.exporters import Exporter, register
 from xiaoben.core.html import html_to_text
 from xiaoben.core.tenancy import get_object_for_user
 from xiaoben.reportkit.params import ParamsForm
 
-from .models import Plan, PlanSection, SectionKey
+from .models import Plan, PlanLevel, PlanSection, SectionKey
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 CN = "一二三四五六七八九十"
@@ -41,13 +38,6 @@ def plan_filename(plan: Plan) -> str:
     return f"{safe}.docx"
 
 
-def _font(doc) -> None:
-    style = doc.styles["Normal"]
-    style.font.name = "宋体"
-    style.font.size = Pt(12)
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
-
-
 def _month_lines(plan: Plan) -> list[tuple[str, list[str]]]:
     items = list(plan.items.select_related("group", "person").order_by("month", "week", "order", "id"))
     by_month: dict[str, list[str]] = {}
@@ -63,48 +53,175 @@ def _month_lines(plan: Plan) -> list[tuple[str, list[str]]]:
     return list(by_month.items())
 
 
-def plan_docx(plan: Plan) -> bytes:
-    doc = Document()
-    _font(doc)
-    title = doc.add_paragraph()
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = title.add_run(plan.title)
-    run.bold = True
-    run.font.size = Pt(16)
-    meta = doc.add_paragraph(f"{plan.owner_label} · {plan.period_label} · 第{plan.revision}版 · {plan.get_status_display()}")
-    meta.alignment = WD_ALIGN_PARAGRAPH.CENTER
+def _paragraphs(html: str) -> list[str]:
+    return [line.strip() for line in html_to_text(html).split("\n") if line.strip()]
+
+
+def plan_context(plan: Plan) -> dict:
+    """What a plan's document says, as the names a school's template uses (PLAN_DOCUMENT's
+    placeholders): the sections numbered 一、二、…, the 每月安排 under its own section, the
+    approval line. The default layout and an uploaded template read the same dict."""
+    months = [
+        {"label": label, "entries": [{"number": i, "text": text} for i, text in enumerate(lines, 1)]} for label, lines in _month_lines(plan)
+    ]
     sections = list(plan.sections.all())
-    months = _month_lines(plan)
     if months and not any(s.key == SectionKey.MONTHLY for s in sections):
         sections.append(PlanSection(key=SectionKey.MONTHLY, title="每月安排", body=""))
-    n = 0
+    out, n = [], 0
     for s in sections:
-        if s.title == "前言":
-            for line in html_to_text(s.body).split("\n"):
-                if line.strip():
-                    doc.add_paragraph(line.strip())
-            continue
-        n += 1
-        head = doc.add_paragraph()
-        r = head.add_run(f"{cn_ordinal(n)}、{s.title}")
-        r.bold = True
-        for line in html_to_text(s.body).split("\n"):
-            if line.strip():
-                doc.add_paragraph(line.strip())
-        if s.key == SectionKey.MONTHLY:
-            for month, lines in months:
-                doc.add_paragraph(f"{month}：")
-                for i, text in enumerate(lines, 1):
-                    doc.add_paragraph(f"{i}、{text}")
-    if plan.reviewed_at and plan.reviewed_by_id:
-        doc.add_paragraph("")
-        doc.add_paragraph(
-            f"审阅：{plan.reviewed_by.display_name}（{plan.get_status_display()}，{plan.reviewed_at:%Y年%m月%d日}）"
-            + (f" 意见：{plan.review_comment}" if plan.review_comment else "")
+        preface = s.title == "前言"
+        if not preface:
+            n += 1
+        number = "" if preface else cn_ordinal(n)
+        out.append(
+            {
+                "number": number,
+                "title": s.title,
+                "heading": f"{number}、{s.title}" if number else "",
+                "paragraphs": _paragraphs(s.body),
+                "months": months if s.key == SectionKey.MONTHLY else [],
+            }
         )
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
+    review = ""
+    if plan.reviewed_at and plan.reviewed_by_id:
+        review = f"审阅：{plan.reviewed_by.display_name}（{plan.get_status_display()}，{plan.reviewed_at:%Y年%m月%d日}）" + (
+            f" 意见：{plan.review_comment}" if plan.review_comment else ""
+        )
+    day = (plan.submitted_at or plan.created_at).date() if (plan.submitted_at or plan.created_at) else None
+    return {
+        "title": plan.title,
+        "school": plan.school.name if plan.school_id else (plan.region.name if plan.region_id else ""),
+        "owner": plan.owner_label,
+        "level": plan.get_level_display(),
+        "period": plan.period_label,
+        "revision": f"第{plan.revision}版",
+        "status": plan.get_status_display(),
+        "sections": out,
+        "months": months,
+        "review": review,
+        "date": f"{day.year}年{day.month}月{day.day}日" if day else "",
+    }
+
+
+def default_docx(ctx: dict) -> bytes:
+    """The default layout (the house style of reportkit.docx_style), when the school has no template."""
+    from xiaoben.reportkit import docx_style as ds
+
+    doc = ds.new_document()
+    ds.title(doc, ctx["title"], subtitle=f"{ctx['owner']} · {ctx['period']} · {ctx['revision']} · {ctx['status']}")
+    for s in ctx["sections"]:
+        if s["heading"]:
+            ds.heading(doc, s["heading"])
+        for para in s["paragraphs"]:
+            ds.paragraph(doc, para)
+        for m in s["months"]:
+            ds.paragraph(doc, f"{m['label']}：", indent=False, bold=True)
+            for it in m["entries"]:
+                ds.paragraph(doc, f"{it['number']}、{it['text']}")
+    if ctx["review"]:
+        ds.paragraph(doc, "", indent=False)
+        ds.paragraph(doc, ctx["review"], indent=False)
+    ds.paragraph(doc, ctx["owner"], indent=False, align="right")
+    if ctx["date"]:
+        ds.paragraph(doc, ctx["date"], indent=False, align="right")
+    return ds.to_bytes(doc)
+
+
+def plan_docx(plan: Plan) -> bytes:
+    """The plan in its school's own template when it uploaded one (reports' 文档模板), else the default layout."""
+    from xiaoben.reportkit.documents import render_document
+
+    return render_document("plan", plan.school if plan.school_id else None, plan_context(plan), default_docx)
+
+
+def plan_preview(scope, school) -> tuple[str, str, bytes] | None:
+    """The template page's 预览: the school's current school plan (or any plan of the school the admin sees)."""
+    from xiaoben.core.tenancy import visible_to
+
+    qs = visible_to(scope, Plan).filter(school=school, is_current=True).select_related("school", "group", "teacher", "term", "region")
+    plan = qs.filter(level=PlanLevel.SCHOOL).order_by("-start_year", "-pk").first() or qs.order_by("-start_year", "-pk").first()
+    if plan is None:
+        return None
+    return plan_filename(plan), DOCX, plan_docx(plan)
+
+
+PLAN_EXAMPLE = {
+    "title": "南湖区实验小学2026-2027学年第一学期校本研修计划",
+    "school": "南湖区实验小学",
+    "owner": "南湖区实验小学",
+    "level": "学校校本研修计划",
+    "period": "2026-2027学年第一学期",
+    "revision": "第1版",
+    "status": "已提交",
+    "sections": [
+        {
+            "number": "一",
+            "title": "指导思想",
+            "heading": "一、指导思想",
+            "paragraphs": ["以区教研室工作要点为指导，立足课堂，以校为本……"],
+            "months": [],
+        },
+        {
+            "number": "二",
+            "title": "每月安排",
+            "heading": "二、每月安排",
+            "paragraphs": [],
+            "months": [
+                {"label": "九月份", "entries": [{"number": 1, "text": "制定校本研修计划"}, {"number": 2, "text": "集体备课（各教研组）"}]}
+            ],
+        },
+    ],
+    "months": [{"label": "九月份", "entries": [{"number": 1, "text": "制定校本研修计划"}, {"number": 2, "text": "集体备课（各教研组）"}]}],
+    "review": "审阅：王校长（已批准，2026年09月05日）",
+    "date": "2026年9月1日",
+}
+
+# The plan as a document a school may restyle (registered by reports/doc_kinds.py): the names a
+# template may use (name, meaning, example) and the shipped default, line by line.
+PLAN_PLACEHOLDERS = (
+    ("{{ title }}", "计划标题", PLAN_EXAMPLE["title"]),
+    ("{{ school }}", "学校（区域计划时为区域）名称", "南湖区实验小学"),
+    ("{{ owner }}", "计划所属：学校、教研组或教师姓名", "语文组"),
+    ("{{ level }}", "计划层级", "教研组/备课组计划"),
+    ("{{ period }}", "学期或学年", "2026-2027学年第一学期"),
+    ("{{ revision }}", "版本", "第2版"),
+    ("{{ status }}", "状态", "已批准"),
+    (
+        "{%p for s in sections %}…{%p endfor %}",
+        "逐节输出：s.heading（如“一、指导思想”，前言为空）、s.number、s.title、s.paragraphs（段落列表）、"
+        "s.months（仅“每月安排”一节有：每月 m.label 与 m.entries）",
+        "一、指导思想",
+    ),
+    (
+        "{%p for m in months %}…{%p endfor %}",
+        "每月安排（也可单独使用）：m.label（九月份）、m.entries（每项 it.number、it.text）",
+        "九月份：1、制定校本研修计划",
+    ),
+    ("{{ review }}", "审阅意见（未审阅时为空）", PLAN_EXAMPLE["review"]),
+    ("{{ date }}", "落款日期（提交或建立日期）", "2026年9月1日"),
+)
+
+PLAN_DEFAULT_TEXT = (
+    ("title", "{{ title }}"),
+    ("center", "{{ owner }} · {{ period }} · {{ revision }} · {{ status }}"),
+    ("body", "{%p for s in sections %}"),
+    ("body", "{%p if s.heading %}"),
+    ("heading", "{{ s.heading }}"),
+    ("body", "{%p endif %}"),
+    ("body", "{%p for para in s.paragraphs %}"),
+    ("body", "{{ para }}"),
+    ("body", "{%p endfor %}"),
+    ("body", "{%p for m in s.months %}"),
+    ("body", "{{ m.label }}："),
+    ("body", "{%p for it in m.entries %}"),
+    ("body", "{{ it.number }}、{{ it.text }}"),
+    ("body", "{%p endfor %}"),
+    ("body", "{%p endfor %}"),
+    ("body", "{%p endfor %}"),
+    ("body", "{{ review }}"),
+    ("right", "{{ owner }}"),
+    ("right", "{{ date }}"),
+)
 
 
 class PlanParams(ParamsForm):

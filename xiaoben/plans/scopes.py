@@ -7,7 +7,8 @@
 
 from django.db.models import Q
 
-from xiaoben.core.tenancy import scope_rule
+from xiaoben.activities.models import Activity
+from xiaoben.core.tenancy import scope_rule, shown_reference
 
 from .models import Plan, PlanItem, PlanLevel, PlanReview, PlanSection, PlanStatus
 
@@ -49,3 +50,7 @@ def _items(scope, qs):
 @scope_rule(PlanReview)
 def _reviews(scope, qs):
     return qs.filter(plan_id__in=_visible_plan_ids(scope))
+
+
+# The activity page shows the 月度安排 item (and its plan) an activity fulfils: asked about again there.
+shown_reference(Activity, "plan_item", marker_field="title")

@@ -9,6 +9,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 
 from xiaoben.core.errors import NotPermitted, require
@@ -39,6 +40,42 @@ def term_for_month(plan: Plan, month: int | None) -> Term | None:
     return term
 
 
+def week_term(plan: Plan) -> Term | None:
+    """The term a plan's week numbers (第N周) count in: a term plan's own term; for a school-year
+    plan, its first term (a year plan that names weeks without months writes the first term's)."""
+    if plan.span == PlanSpan.TERM and plan.term_id:
+        return plan.term
+    if plan.school_id is None:
+        return None
+    return Term.objects.filter(school_id=plan.school_id, school_year__start_year=plan.start_year).order_by("start_date").first()
+
+
+def week_month(term: Term, week: int) -> int:
+    """The month a teaching week falls in: its Wednesday, kept inside the term (week 1 may
+    start before term and the last week end after it)."""
+    monday, _ = term.week_range(week)
+    middle = min(max(monday + dt.timedelta(days=2), term.start_date), term.end_date)
+    return middle.month
+
+
+def item_months(plan: Plan, items) -> dict[int, int]:
+    """Each dated item's month: its own, or for a week-only item (第3周：… without a month)
+    the month its week falls in. Recurring items have none. One query at most (a year plan's term)."""
+    out: dict[int, int] = {}
+    term: Term | bool | None = False
+    for it in items:
+        if it.recurring:
+            continue
+        if it.month:
+            out[it.pk] = it.month
+        elif it.week:
+            if term is False:
+                term = week_term(plan)
+            if term:
+                out[it.pk] = week_month(term, it.week)
+    return out
+
+
 def _groups_for(plan: Plan, item: PlanItem) -> list[Group | None]:
     """Who runs the item: a group plan's own group; a school plan's named group, every
     active 教研组 (各教研组), or the school itself (None)."""
@@ -60,7 +97,10 @@ def _activity_title(item: PlanItem) -> str:
 @transaction.atomic
 def items_schedule_month(*, actor: Scope, plan: Plan, month: int) -> list:
     """一键生成: draft activities (计划中) for the month's items that are activities and
-    have none yet, one per running group. Idempotent: running it twice adds nothing."""
+    have none yet, one per running group — the items of that month and the week-only items
+    (第3周：…) whose week falls in it. Idempotent: running it twice adds nothing. The
+    description names the item, not the plan (the activity is read by people the plan may
+    not be shown to; the plan is linked through the door on the activity's page)."""
     from xiaoben.activities.models import Activity
     from xiaoben.activities.services import activity_create
     from xiaoben.core.models import User
@@ -70,11 +110,15 @@ def items_schedule_month(*, actor: Scope, plan: Plan, month: int) -> list:
         raise ValidationError("区域计划的活动请在区域活动中安排。")
     if not 1 <= int(month) <= 12:
         raise ValidationError("月份无效。")
-    items = [
+    candidates = [
         it
-        for it in plan.items.filter(month=month, weekday__isnull=True, state=ItemState.OPEN).select_related("group", "person")
+        for it in plan.items.filter(Q(month=month) | Q(month__isnull=True, week__isnull=False), weekday__isnull=True, state=ItemState.OPEN)
+        .select_related("group", "person")
+        .order_by("week", "order", "id")
         if it.makes_activities
     ]
+    months = item_months(plan, candidates)
+    items = [it for it in candidates if months.get(it.pk) == month]  # week-only items whose week falls in the month
     if not items:
         raise ValidationError(f"{month}月没有可以生成活动的安排。")
     term = term_for_month(plan, month)
@@ -98,7 +142,7 @@ def items_schedule_month(*, actor: Scope, plan: Plan, month: int) -> list:
                     lesson_kind=lesson_kind,
                     title=_activity_title(item),
                     host=item.person if item.person_id else None,
-                    description=f"按《{plan.title}》{month}月安排：{item.title}",
+                    description=f"按研修计划{item.when_label if item.week else f'{month}月'}安排：{item.title}",
                     plan_item=item,
                 )
             )

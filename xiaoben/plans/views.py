@@ -162,7 +162,9 @@ def plan_detail(request, pk: int):
         .only("id", "revision", "status", "is_current", "title")
         .order_by("revision")
     )
-    months = sorted({r.item.month for r in progress.rows if r.item.month and r.item.makes_activities and r.status == "not_yet"})
+    open_items = [r.item for r in progress.rows if r.item.makes_activities and r.status == "not_yet"]
+    item_month = services_schedule.item_months(plan, open_items)  # week-only items count in their week's month
+    months = sorted(set(item_month.values()), key=selectors.MONTH_ORDER.index)
     return render(
         request,
         "plans/detail.html",

@@ -646,3 +646,20 @@ OBSERVATION_BOOK = register_kind(
         preview=_observation_book_preview,
     )
 )
+
+
+# 研修计划: its context, example and default are the plans app's (plans/exports.py).
+def _plan_kind() -> DocumentKind:
+    from xiaoben.plans import exports as plan_exports
+
+    return DocumentKind(
+        key="plan",
+        label="研修计划",
+        placeholders=tuple(Placeholder(*p) for p in plan_exports.PLAN_PLACEHOLDERS),
+        example=plan_exports.PLAN_EXAMPLE,
+        default_text=plan_exports.PLAN_DEFAULT_TEXT,
+        preview=plan_exports.plan_preview,
+    )
+
+
+register_kind(_plan_kind())

@@ -30,14 +30,16 @@ class Placeholder:
 class DocumentKind:
     """One document a school may restyle: its placeholders (the reference page), an example
     context (the upload check renders it; its keys are the names a template may use), the
-    default docxtpl template, and the school's own data for the preview."""
+    default docxtpl template (`build_default`, or `default_text` line by line in the house style),
+    and `preview(scope, school)` -> (filename, mimetype, bytes) of a real record of the school, or
+    None when there is nothing to show."""
 
     key: str
     label: str
     placeholders: tuple[Placeholder, ...]
     example: dict
     build_default: Callable[[], bytes] | None = None
-    # (scope, school) -> (filename, context) of a real record of the school, or None
+    default_text: tuple[tuple[str, str], ...] = ()
     preview: Callable | None = field(default=None, compare=False)
 
     @property
@@ -91,6 +93,12 @@ def register_kind(kind: DocumentKind) -> DocumentKind:
 
 register_kind(SUMMARY)
 
+
+def document_kinds() -> dict[str, DocumentKind]:
+    """Every document a school may restyle (the summary here, the others in reports/doc_kinds.py)."""
+    return KINDS
+
+
 DEFAULT_SUMMARY_TEMPLATE_TEXT = [
     ("title", "{{ title }}"),
     ("body", "{{ intro }}"),
@@ -116,10 +124,10 @@ DEFAULT_SUMMARY_TEMPLATE_TEXT = [
 
 def default_template_bytes(document: str) -> bytes:
     """The shipped default template of a document (a docxtpl .docx in the house style)."""
-    kind = KINDS.get(document)
+    kind = document_kinds().get(document)
     if kind is None:
         raise ValidationError("没有这种文档。")
-    return kind.build_default() if kind.build_default else _summary_default()
+    return kind.build_default() if kind.build_default else _default_from_text(kind.default_text or DEFAULT_SUMMARY_TEMPLATE_TEXT)
 
 
 @functools.lru_cache(maxsize=16)
@@ -132,17 +140,19 @@ def render_default(document: str, ctx) -> bytes:
     return _render_bytes(_default_cached(document), ctx() if callable(ctx) else ctx)
 
 
-def _summary_default() -> bytes:
+def _default_from_text(lines) -> bytes:
     from xiaoben.reportkit import docx_style as ds
 
     doc = ds.new_document()
-    for kind, text in DEFAULT_SUMMARY_TEMPLATE_TEXT:
+    for kind, text in lines:
         if kind == "title":
             ds.title(doc, text)
         elif kind == "heading":
             ds.heading(doc, text)
         elif kind == "right":
             ds.paragraph(doc, text, indent=False, align="right")
+        elif kind == "center":
+            ds.paragraph(doc, text, indent=False, align="center")
         else:
             ds.paragraph(doc, text, indent=not text.startswith("{%"))
     return ds.to_bytes(doc)
@@ -266,7 +276,7 @@ def check_template(document: str, data: bytes) -> None:
     """Refuse what would not render, naming the problem in Chinese."""
     import jinja2
 
-    kind = KINDS.get(document)
+    kind = document_kinds().get(document)
     if kind is None:
         raise ValidationError("没有这种文档。")
     if not data.startswith(b"PK") or not zipfile.is_zipfile(io.BytesIO(data)):

@@ -16,7 +16,7 @@ from xiaoben.org.models import School
 
 from . import services
 from .models import DocumentTemplate
-from .templates_docx import KINDS, active_template, default_template_bytes
+from .templates_docx import active_template, default_template_bytes, document_kinds
 
 
 def _school(request) -> School:
@@ -27,7 +27,7 @@ def _school(request) -> School:
 
 
 def _kind(document: str):
-    kind = KINDS.get(document)
+    kind = document_kinds().get(document)
     if kind is None:
         raise Http404
     return kind
@@ -37,7 +37,7 @@ def _kind(document: str):
 def templates_page(request):
     school = _school(request)
     rows = []
-    for kind in KINDS.values():
+    for kind in document_kinds().values():
         rows.append(
             {
                 "kind": kind,

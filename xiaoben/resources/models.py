@@ -142,6 +142,12 @@ class Resource(TimeStampedModel, SoftDeleteModel, VersionedModel):
     def comment_audience(self) -> list[int]:
         return [self.author.user_id] if self.author_id and self.author else []
 
+    def comments_open_to(self, scope) -> bool:
+        """A resource shared to the region (or public) takes comments from every teacher who reads
+        it — another school's too (the door has already let them read it); a 本校/本组 resource
+        only from its own school (another school's teacher cannot even open it: 404)."""
+        return self.shared_beyond_school and scope.can("comments:write")
+
     @property
     def tag_text(self) -> str:
         from xiaoben.org.choices import GRADE_NAMES
