@@ -10,10 +10,9 @@ from docx import Document
 from xiaoben.plans import services
 from xiaoben.plans.exports import plan_context, plan_docx
 from xiaoben.plans.models import ItemOwner
+from xiaoben.plans.tests.factories import fill, school_plan, scope
 from xiaoben.reports.models import DocumentTemplate
 from xiaoben.reports.templates_docx import default_template_bytes
-
-from .factories import fill, school_plan, scope
 
 
 def _text(data: bytes) -> str:
