@@ -24,6 +24,12 @@ def _activities(scope, qs):
                 "activity_id"
             ),
         )
+        from xiaoben.region.models import Alliance
+
+        # a 联盟 activity is run by the alliance's lead school: its admins see it
+        cond |= Q(
+            school_id__isnull=True, region_id__in=Alliance.objects.filter(lead_school_id__in=scope.admin_school_ids).values("region_id")
+        )
     if scope.region_ids:
         cond |= Q(region_id__in=scope.region_ids) | Q(school_id__in=scope.region_school_ids)
     return qs.filter(cond)
