@@ -197,7 +197,7 @@ def alliance_activities(scope: Scope, alliance, *, limit: int = 30) -> list:
     )
 
 
-def alliance_resources(scope: Scope, member_ids: list[int], *, limit: int = 12) -> list:
+def alliance_resources(scope: Scope, member_ids: list[int], *, limit: int = 8) -> list:
     """What the member schools shared beyond themselves (region/public, approved), through the door."""
     from xiaoben.resources.models import Resource, ShareState
 
@@ -218,12 +218,16 @@ def alliance_plans(scope: Scope, alliance) -> list:
 # --- 学科教研员: their subject first ---------------------------------------------------
 
 
+SUBJECT_WORDS = ("语文", "数学", "英语", "科学", "道德与法治", "物理", "化学", "生物", "历史", "地理", "音乐", "美术", "体育", "信息技术")
+
+
 def activity_subject(a, subjects) -> str:
-    """The subject of a regional activity: its host's, or one named in its title (小学语文联片教研)."""
+    """The subject of a regional activity: the one its title names (小学语文联片教研), else its
+    host's. Returned only when it is one of `subjects` (the researcher's)."""
+    named = next((s for s in (*subjects, *SUBJECT_WORDS) if s in a.title), "")
     host = getattr(a, "host", None)
-    if host is not None and host.subject in subjects:
-        return host.subject
-    return next((s for s in subjects if s in a.title), "")
+    subject = named or (host.subject if host is not None else "")
+    return subject if subject in subjects else ""
 
 
 def subject_groups(scope: Scope, *, start: dt.date, end: dt.date, limit: int = 12) -> list:
