@@ -86,15 +86,6 @@ def seed(ctx) -> None:
         threshold=8,
         order=90,
     )
-    Requirement.objects.create(
-        region=ctx.region,
-        name="每学期听课不少于15节",
-        description="南湖区统一要求；学校可提高，不可降低。",
-        metric="observations.given",
-        period="term",
-        threshold=15,
-        order=91,
-    )
     for school in ctx.schools:
         region_templates_adopt(school=school)
 
