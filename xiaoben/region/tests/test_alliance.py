@@ -200,3 +200,15 @@ def test_api_routes_per_role(world, api_client_for):
         assert listed == ([world.alliance.pk] if want == 200 else []), persona
     body = api_client_for("researcher").get(detail).json()
     assert body["lead_school_id"] == world.school.pk and [s["is_lead"] for s in body["schools"]] == [True]
+
+
+def test_alliance_plan_read_by_member_schools_once_published(world, client_for):
+    from xiaoben.plans.models import Plan
+
+    url = reverse("region:alliance", args=[world.alliance.pk])
+    plan = Plan.objects.create(level="region", region=world.alliance, start_year=2026, title="城东联盟研修计划", status="draft")
+    assert "城东联盟研修计划" in client_for("researcher").get(url).content.decode()
+    assert "城东联盟研修计划" not in client_for("dean").get(url).content.decode()  # a draft stays with the district
+    Plan.objects.filter(pk=plan.pk).update(status="approved")
+    assert "城东联盟研修计划" in client_for("dean").get(url).content.decode()
+    assert client_for("other_teacher").get(reverse("plans:detail", args=[plan.pk])).status_code == 404
