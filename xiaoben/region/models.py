@@ -100,5 +100,5 @@ class Alliance(TimeStampedModel):
     def __str__(self) -> str:
         return str(self.region)
 
-    def get_absolute_url(self) -> str:
-        return reverse("region:alliance", args=[self.region_id])
+    # No get_absolute_url: the page is the alliance region's (region:alliance, by Region id), and
+    # it is shown to the admins of every member school, not only the lead school's.
