@@ -37,6 +37,8 @@ PUBLISHED = {
     "SearchEntry": Q(category="resource", object_id__in=Resource.objects.filter(_SHARED_RESOURCE).values("pk"))
     | Q(category="writing", object_id__in=Writing.objects.filter(visibility="region").exclude(status="draft").values("pk")),
     "ShowcaseEntry": Q(round__status="published"),
+    # 教研联盟: an alliance's profile (its lead school) is read by the admins of its member schools.
+    "Alliance": Q(region__member_schools__code="NH-DEZX"),
     # An expert of another school sees the scores they gave themselves (never the others').
     "ShowcaseScore": Q(expert__teacher__school__code="NH-DEZX"),
 }

@@ -30,12 +30,23 @@ def can_create_any(scope: Scope) -> bool:
 def can_manage(scope: Scope, activity: Activity) -> bool:
     """Edit, publish, cancel, invite, decide leave: the organiser's side."""
     if activity.school_id is None:
-        return scope.is_platform_admin or (scope.can("region:activities") and activity.region_id in scope.region_ids)
+        if scope.is_platform_admin or (scope.can("region:activities") and activity.region_id in scope.region_ids):
+            return True
+        return bool(scope.admin_school_ids) and _leads_alliance(scope, activity.region_id)
     if scope.admin_of(activity.school_id):
         return True
     if activity.group_id and activity.group_id in scope.led_group_ids and scope.can("group:manage", school_id=activity.school_id):
         return True
     return activity.created_by_id is not None and activity.created_by_id == scope.user_id
+
+
+def _leads_alliance(scope: Scope, region_id: int | None) -> bool:
+    """A 联盟 activity is run by the alliance's lead school too (region.Alliance.lead_school)."""
+    from xiaoben.org.models import Region  # region.Alliance (above activities) is read through its link
+
+    return (
+        region_id is not None and Region.objects.filter(pk=region_id, alliance_profile__lead_school_id__in=scope.admin_school_ids).exists()
+    )
 
 
 def can_run(scope: Scope, activity: Activity) -> bool:

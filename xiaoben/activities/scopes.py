@@ -24,6 +24,8 @@ def _activities(scope, qs):
                 "activity_id"
             ),
         )
+        # a 联盟 activity is run by the alliance's lead school (region.Alliance, read through its link): its admins see it
+        cond |= Q(school_id__isnull=True, region__alliance_profile__lead_school_id__in=scope.admin_school_ids)
     if scope.region_ids:
         cond |= Q(region_id__in=scope.region_ids) | Q(school_id__in=scope.region_school_ids)
     return qs.filter(cond)

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -266,7 +267,8 @@ def _eligible_teacher_ids(activity: Activity, teacher_ids: Iterable[int]) -> lis
     elif activity.region_id:
         from xiaoben.org.scope import region_subtree
 
-        qs = qs.filter(school__region_id__in=region_subtree({activity.region_id}))
+        sub = region_subtree({activity.region_id})  # a district's schools, or an alliance's members
+        qs = qs.filter(Q(school__region_id__in=sub) | Q(school__alliances__in=sub)).distinct()
     return list(qs.values_list("id", flat=True))
 
 

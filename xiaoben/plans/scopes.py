@@ -30,6 +30,11 @@ def _plans(scope, qs):
         cond |= Q(level=L.SCHOOL, school_id__in=scope.region_school_ids) & ~Q(status__in=[PlanStatus.DRAFT])
     if scope.member_school_ids:
         cond |= Q(level=L.REGION, status=PlanStatus.APPROVED, region__schools__id__in=scope.member_school_ids)
+        from xiaoben.org.models import School
+
+        # an alliance's published plan: read by the staff of its member schools (School.alliances)
+        joined = School.alliances.through.objects.filter(school_id__in=scope.member_school_ids).values("region_id")
+        cond |= Q(level=L.REGION, status=PlanStatus.APPROVED, region_id__in=joined)
     return qs.filter(cond).distinct()
 
 

@@ -127,3 +127,60 @@ def visit_close(request, pk: int):
     scope = scope_for(request.user)
     v = get_object_for_user(request.user, SchoolVisit, SchoolVisit.objects.select_related("school"), pk=pk)
     return _out(services.visit_close(actor=scope, visit=v))
+
+
+# --- 教研联盟 ---------------------------------------------------------------------
+
+
+class AllianceSchoolOut(Schema):
+    id: int
+    name: str
+    is_lead: bool
+
+
+class AllianceOut(Schema):
+    id: int
+    name: str
+    parent_id: int | None
+    lead_school_id: int | None
+    description: str
+    schools: list[AllianceSchoolOut] = []
+    activity_ids: list[int] = []
+
+
+@router.get("/alliances", response=list[AllianceOut])
+def alliance_list(request):
+    """The alliances the caller may open: a 教研员's region's, a school admin's school's."""
+    scope = scope_for(request.user)
+    out = []
+    for a in selectors.alliances(scope)[:200]:
+        profile = getattr(a, "alliance_profile", None)
+        out.append(
+            {
+                "id": a.pk,
+                "name": a.name,
+                "parent_id": a.parent_id,
+                "lead_school_id": profile.lead_school_id if profile else None,
+                "description": profile.description if profile else "",
+            }
+        )
+    return out
+
+
+@router.get("/alliances/{pk}", response=AllianceOut)
+def alliance_detail(request, pk: int):
+    """One alliance: its schools and the activities the caller may see (404 for outsiders)."""
+    from .views_alliance import _alliance_or_404
+
+    scope = scope_for(request.user)
+    alliance, members, profile = _alliance_or_404(scope, pk)
+    lead = profile.lead_school_id if profile else None
+    return {
+        "id": alliance.pk,
+        "name": alliance.name,
+        "parent_id": alliance.parent_id,
+        "lead_school_id": lead,
+        "description": profile.description if profile else "",
+        "schools": [{"id": s.pk, "name": s.name, "is_lead": s.pk == lead} for s in members],
+        "activity_ids": [a.pk for a in selectors.alliance_activities(scope, alliance)],
+    }

@@ -2,8 +2,10 @@
 
 `compare(scope, start, end, year)` answers in a fixed number of queries whatever the
 number of schools: one grouped query per measure (plus the 学时 comparison's own three
-and one per distinct target). `breakdown(...)` is the aggregate behind one number:
-the same measure for one school, by month."""
+and one per distinct target, and the region requirements' handful plus one per
+requirement: `requirements.region_progress`). `breakdown(...)` is the aggregate behind
+one number: the same measure for one school, by month (by level and stage, by status and
+subject) — never a teacher's record."""
 
 from __future__ import annotations
 
@@ -31,7 +33,9 @@ MEASURES = [
     ("copied_share", _("疑似/确认抄袭占比"), "%"),
     ("shared", _("共享到区域"), _("篇")),
 ]
-DRILLABLE = {"activities", "observations", "writings", "shared", "copied"}
+DRILLABLE = {"activities", "observations", "writings", "shared", "copied", "projects", "achievements"}
+# 课题 counted as 在研 (approved, not concluded or withdrawn) and 结题; 成果 once verified.
+PROJECT_STAGES = ("approved", "opened", "midterm", "extended", "concluded")
 
 
 def _grouped(qs, *fields) -> dict:
@@ -46,13 +50,35 @@ def _share(part: int | Decimal, whole: int) -> float:
     return round(float(part) * 100 / whole, 1) if whole else 0.0
 
 
-def compare(scope: Scope, *, start: dt.date, end: dt.date, year: int) -> dict:
+def _research(ids: list[int], start: dt.date, end: dt.date) -> tuple[dict, dict]:
+    """{(school, level, stage): n} of 课题 and {(school, level): n} of verified 成果 in the
+    period. Two GROUP BYs."""
+    from xiaoben.research.models import Achievement, ResearchProject
+
+    proj = _grouped(ResearchProject.objects.filter(school_id__in=ids, stage__in=PROJECT_STAGES), "school_id", "level", "stage")
+    ach = _grouped(Achievement.objects.filter(school_id__in=ids, status="verified", date__gte=start, date__lte=end), "school_id", "level")
+    return proj, ach
+
+
+def subject_first(scope: Scope, items, subject_of) -> list:
+    """A 学科教研员's subject first (stable: the order within each part is kept)."""
+    items = list(items)
+    subjects = scope.region_subjects
+    if not subjects:
+        return items
+    return sorted(items, key=lambda x: 0 if (subject_of(x) or "") in subjects else 1)
+
+
+def compare(scope: Scope, *, start: dt.date, end: dt.date, year: int, schools=None) -> dict:
+    """Every measure for `schools` (default: the scope's region; an alliance passes its members)."""
     from xiaoben.activities.models import Activity, ActivityKind
     from xiaoben.hours.selectors import region_hour_stats
     from xiaoben.observations.models import Observation
+    from xiaoben.region.progress import region_progress, region_templates
+    from xiaoben.research.models import Level
     from xiaoben.writings.models import Writing
 
-    schools = list(region_schools(scope))
+    schools = list(region_schools(scope)) if schools is None else list(schools)
     ids = [s.pk for s in schools]
     acts = _grouped(
         Activity.objects.filter(school_id__in=ids, starts_at__date__gte=start, starts_at__date__lte=end).exclude(status="cancelled"),
@@ -70,6 +96,12 @@ def compare(scope: Scope, *, start: dt.date, end: dt.date, year: int) -> dict:
     }
     hours = {r["school"].pk: r for r in region_hour_stats(school_ids=ids, year=year)}
     kinds = [(k, label) for k, label in ActivityKind.choices if any(key[1] == k for key in acts)]
+    templates = region_templates(schools)
+    subjects = scope.region_subjects
+    progress = region_progress(schools, templates, by_subject=bool(subjects))
+    proj, ach = _research(ids, start, end)
+    levels = list(Level.choices)
+    subj = _subject_measures(ids, subjects, start, end) if subjects else {}
     rows = []
     for s in schools:
         h = hours.get(s.pk, {})
@@ -93,9 +125,67 @@ def compare(scope: Scope, *, start: dt.date, end: dt.date, year: int) -> dict:
                 "copied": w.get("copied", 0),
                 "copied_share": _share(w.get("copied", 0), w.get("n", 0)),
                 "shared": w.get("shared", 0),
+                "requirements": [
+                    {"counts": progress[(s.pk, r.pk)], "share": progress[(s.pk, r.pk)].met_share, "measure": f"req-{r.pk}"}
+                    for r in templates
+                ],
+                "projects_by_level": [sum(proj.get((s.pk, lv, st), 0) for st in PROJECT_STAGES[:-1]) for lv, _l in levels],
+                "projects_concluded": sum(proj.get((s.pk, lv, "concluded"), 0) for lv, _l in levels),
+                "achievements_by_level": [ach.get((s.pk, lv), 0) for lv, _l in levels],
             }
         )
-    return {"rows": rows, "kinds": kinds}
+        row = rows[-1]
+        row["projects"] = sum(row["projects_by_level"])
+        row["achievements"] = sum(row["achievements_by_level"])
+        row["achievements_city_up"] = sum(row["achievements_by_level"][:3])
+        for i, c in enumerate(row["requirements"]):
+            row[f"req_{i}"] = c["share"]
+        if subjects:
+            row["subject"] = _subject_row(s.pk, n, subj, [progress[(s.pk, r.pk)] for r in templates], subjects)
+    columns = [{"name": t.name, "sort": f"req_{i}", "requirement": t} for i, t in enumerate(templates)]
+    return {"rows": rows, "kinds": kinds, "templates": columns, "levels": levels, "subjects": sorted(subjects)}
+
+
+def _subject_measures(ids: list[int], subjects, start: dt.date, end: dt.date) -> dict:
+    """For a 学科教研员: per school, the subject's teachers, its groups' activities and the
+    lessons observed in it this term. Three GROUP BYs."""
+    from xiaoben.activities.models import Activity
+    from xiaoben.observations.models import Observation
+    from xiaoben.org.models import Teacher
+
+    subjects = list(subjects)
+    return {
+        "teachers": _grouped(Teacher.objects.filter(school_id__in=ids, is_active=True, subject__in=subjects), "school_id"),
+        "activities": _grouped(
+            Activity.objects.filter(
+                school_id__in=ids, group__subject__in=subjects, starts_at__date__gte=start, starts_at__date__lte=end
+            ).exclude(status="cancelled"),
+            "school_id",
+        ),
+        "observations": _grouped(
+            Observation.objects.filter(
+                school_id__in=ids, subject__in=subjects, status="submitted", lesson_date__gte=start, lesson_date__lte=end
+            ),
+            "school_id",
+        ),
+    }
+
+
+def _subject_row(school_id: int, _all: int, subj: dict, counts: list, subjects) -> dict:
+    n = subj["teachers"].get(school_id, 0)
+    obs = subj["observations"].get(school_id, 0)
+    shares = []
+    for c in counts:
+        parts = [v for k, v in c.by_subject.items() if k in subjects]
+        met, total = sum(p[0] for p in parts), sum(sum(p) for p in parts)
+        shares.append(_share(met, total))
+    return {
+        "teachers": n,
+        "activities": subj["activities"].get(school_id, 0),
+        "observations": obs,
+        "obs_per_teacher": round(obs / n, 1) if n else 0,
+        "requirements": shares,
+    }
 
 
 def breakdown(school_id: int, measure: str, *, start: dt.date, end: dt.date) -> list[dict]:
@@ -133,6 +223,55 @@ def breakdown(school_id: int, measure: str, *, start: dt.date, end: dt.date) -> 
         {"month": r["m"], "label": kinds.get(r["kind"], r["kind"]), "n": r["n"]}
         for r in qs.annotate(m=TruncMonth("written_on")).order_by().values("m", "kind").annotate(n=Count("id")).order_by("m", "kind")
     ]
+
+
+def breakdown_table(school, measure: str, *, start: dt.date, end: dt.date) -> dict | None:
+    """The aggregate behind a 课题, 成果 or region-requirement number, as a small table:
+    {"title", "head": [...], "rows": [[label, n, …]], "foot": [...]}. None: no such measure."""
+    from xiaoben.research.models import Achievement, AchievementKind, Level, Stage
+
+    levels = list(Level.choices)
+    if measure == "projects":
+        proj, _ach = _research([school.pk], start, end)
+        stages = [(st, label) for st, label in Stage.choices if st in PROJECT_STAGES]
+        rows = [[str(label), *[proj.get((school.pk, lv, st), 0) for st, _l in stages]] for lv, label in levels]
+        return {
+            "title": _("课题（按级别与阶段）"),
+            "head": [_("级别"), *[str(lb) for _s, lb in stages]],
+            "rows": rows,
+            "foot": _totals(rows),
+        }
+    if measure == "achievements":
+        qs = Achievement.objects.filter(school_id=school.pk, status="verified", date__gte=start, date__lte=end)
+        got = _grouped(qs, "level", "kind")
+        kinds = [(k, label) for k, label in AchievementKind.choices if any(key[1] == k for key in got)]
+        rows = [[str(label), *[got.get((lv, k), 0) for k, _l in kinds]] for lv, label in levels]
+        return {
+            "title": _("成果与荣誉（本学期已认定，按级别与类别）"),
+            "head": [_("级别"), *[str(lb) for _k, lb in kinds]],
+            "rows": rows,
+            "foot": _totals(rows),
+        }
+    if measure.startswith("req-") and measure[4:].isdigit():
+        from xiaoben.region.progress import region_progress, region_templates
+
+        template = next((t for t in region_templates([school]) if t.pk == int(measure[4:])), None)
+        if template is None:
+            return None
+        c = region_progress([school], [template], by_subject=True)[(school.pk, template.pk)]
+        rows = [[k or str(_("未填学科")), *v, sum(v)] for k, v in sorted(c.by_subject.items(), key=lambda kv: -sum(kv[1]))]
+        return {
+            "title": template.name,
+            "head": [_("学科"), _("达标"), _("进行中"), _("落后"), _("人数")],
+            "rows": rows,
+            "foot": [c.met, c.on_track, c.behind, c.total],
+            "note": _("按区域要求计算（学校可提高，不可降低）；只显示人数，不显示教师个人。"),
+        }
+    return None
+
+
+def _totals(rows: list[list]) -> list[int]:
+    return [sum(r[i] for r in rows) for i in range(1, len(rows[0]))] if rows else []
 
 
 def chart_option(rows: list[dict]) -> dict:

@@ -19,7 +19,7 @@ class ComparisonExporter(Exporter):
     verbose_name = "区域学校对比表"
     permission = "region:read"
     category = "区域"
-    description = "本学期各校活动、听课、学时、文章与共享的汇总对比（只含汇总数）。"
+    description = "本学期各校活动、听课、学时、区域要求达标率、文章与共享、课题与成果的汇总对比（只含汇总数）。"
 
     def render(self, *, actor: Scope, params: dict) -> tuple[str, str, bytes]:
         from openpyxl import Workbook
@@ -47,6 +47,12 @@ class ComparisonExporter(Exporter):
             "疑似/确认抄袭",
             "抄袭占比%",
             "共享到区域",
+            *[f"{c['name']} 达标率%" for c in data["templates"]],
+            "在研课题",
+            *[f"在研课题·{label}" for _lv, label in data["levels"]],
+            "已结题课题",
+            "成果荣誉（本学期）",
+            *[f"成果·{label}" for _lv, label in data["levels"]],
         ]
         ws.append(head)
         for c in ws[2]:
@@ -68,9 +74,26 @@ class ComparisonExporter(Exporter):
                     r["copied"],
                     r["copied_share"],
                     r["shared"],
+                    *[q["share"] for q in r["requirements"]],
+                    r["projects"],
+                    *r["projects_by_level"],
+                    r["projects_concluded"],
+                    r["achievements"],
+                    *r["achievements_by_level"],
                 ]
             )
         ws.column_dimensions["A"].width = 24
+        if data["templates"]:  # the numbers behind each 达标率: teachers by status, per school
+            ws2 = wb.create_sheet("区域要求达标")
+            ws2.append(["学校", "区域要求", "适用教师", "达标", "进行中", "落后", "达标率%", "落后占比%"])
+            for c in ws2[1]:
+                c.font = Font(bold=True)
+            for r in data["rows"]:
+                for col, q in zip(data["templates"], r["requirements"], strict=True):
+                    n = q["counts"]
+                    ws2.append([r["school"].name, col["name"], n.total, n.met, n.on_track, n.behind, n.met_share, n.behind_share])
+            ws2.column_dimensions["A"].width = 24
+            ws2.column_dimensions["B"].width = 30
         buf = io.BytesIO()
         wb.save(buf)
         return "区域学校对比.xlsx", XLSX, buf.getvalue()

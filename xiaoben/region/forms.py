@@ -59,10 +59,13 @@ class CrossActivityForm(StyledFormMixin, forms.Form):
     teachers = forms.ModelMultipleChoiceField(queryset=None, required=False, label=_("邀请教师"))
     description = forms.CharField(label=_("活动议程"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, schools, **kwargs):
+    def __init__(self, *args, schools, alliance=None, **kwargs):
         from xiaoben.org.models import Group, Teacher
 
         super().__init__(*args, **kwargs)
+        if alliance is not None:  # a 联盟 activity: its kind is fixed
+            self.fields["cross_kind"].choices = [("alliance", _("联盟教研"))]
+            self.fields["cross_kind"].initial = "alliance"
         teachers = Teacher.objects.filter(school__in=schools, is_active=True).select_related("school").order_by("school_id", "staff_no")
         self.fields["host"].queryset = teachers
         self.fields["recorder"].queryset = teachers
@@ -74,3 +77,12 @@ class CrossActivityForm(StyledFormMixin, forms.Form):
         for f in ("host", "recorder", "teachers"):
             self.fields[f].label_from_instance = lambda t: f"{t.name}（{t.school.short_name or t.school.name}）"
         self.fields["groups"].label_from_instance = lambda g: f"{g.school.short_name or g.school.name} · {g.name}"
+
+
+class AllianceForm(StyledFormMixin, forms.Form):
+    lead_school = forms.ModelChoiceField(queryset=None, required=False, label=_("牵头学校"))
+    description = forms.CharField(label=_("联盟简介"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_school"].queryset = members

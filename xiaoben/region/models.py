@@ -75,3 +75,30 @@ class VisitLesson(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("region:lesson", args=[self.pk])
+
+
+class Alliance(TimeStampedModel):
+    """教研联盟 / 片区: an `org.Region` of kind alliance that schools join, with its lead school
+    (the strong school that leads the weaker ones; its admins run the alliance's activities)."""
+
+    region = models.OneToOneField(
+        "org.Region",
+        on_delete=models.CASCADE,
+        related_name="alliance_profile",
+        verbose_name=_("教研联盟"),
+        limit_choices_to={"kind": "alliance"},
+    )
+    lead_school = models.ForeignKey(
+        "org.School", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("牵头学校")
+    )
+    description = models.TextField(_("联盟简介"), blank=True, max_length=2000)
+
+    class Meta:
+        verbose_name = _("教研联盟")
+        verbose_name_plural = _("教研联盟")
+
+    def __str__(self) -> str:
+        return str(self.region)
+
+    # No get_absolute_url: the page is the alliance region's (region:alliance, by Region id), and
+    # it is shown to the admins of every member school, not only the lead school's.

@@ -3,5 +3,6 @@ from xiaoben.core.nav import NavItem
 ITEMS = [
     NavItem("区域工作台", "region:home", icon="ti-building-community", audience=("region",), order=2),
     NavItem("学校对比", "region:compare", icon="ti-chart-bar", audience=("region",), order=3),
+    NavItem("教研联盟", "region:alliances", icon="ti-affiliate", audience=("region", "school_admin"), order=4),
     NavItem("视导调研", "region:visits", icon="ti-clipboard-check", audience=("region", "school_admin"), order=88),
 ]

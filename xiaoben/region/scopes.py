@@ -24,3 +24,15 @@ def _lessons(scope, qs):
     if scope.teacher_id:
         cond |= Q(teacher_id=scope.teacher_id)
     return qs.filter(cond)
+
+
+from .models import Alliance  # noqa: E402
+
+
+@scope_rule(Alliance)
+def _alliances(scope, qs):
+    """An alliance's profile: the 教研员 of the region above and the admins of its schools."""
+    from xiaoben.org.models import School
+
+    members = School.alliances.through.objects.filter(school_id__in=scope.admin_school_ids).values("region_id")
+    return qs.filter(Q(region_id__in=scope.region_ids) | Q(region_id__in=members))

@@ -1,5 +1,6 @@
 """Demo 区域教研: a 联片教研 across two schools with attendance, minutes and 区域 学时;
-two 视导 visits — one closed with the school's 整改反馈, one waiting for it."""
+two 视导 visits — one closed with the school's 整改反馈, one waiting for it; the alliances'
+lead schools and an alliance activity; a 语文教研员 (`jyy-yw`) who sees 语文 first."""
 
 from __future__ import annotations
 
@@ -130,6 +131,44 @@ def seed(ctx) -> None:
         period=3,
         comment="作业讲评有梯度，分层练习设计清楚，建议增加开放题。",
     )
+    _alliances(ctx, researcher)
+
+
+def _alliances(ctx, researcher) -> None:
+    """Each demo alliance led by its first school; the 城东 alliance's lead school runs a 联盟 activity."""
+    from xiaoben.core.models import User
+    from xiaoben.org.models import Region, RoleAssignment, School
+
+    from .models import Alliance
+
+    for alliance in Region.objects.filter(kind="alliance", parent=ctx.region).order_by("pk"):
+        members = list(School.objects.filter(alliances=alliance).order_by("pk"))
+        if not members:
+            continue
+        services.alliance_update(
+            actor=scope_for(researcher),
+            alliance=alliance,
+            lead_school=members[0],
+            description=f"{members[0].short_name or members[0].name}牵头，成员校轮流承办联片教研，共享优质课例与作业设计。",
+        )
+        if len(members) > 1 and Alliance.objects.filter(region=alliance).exists():
+            lead_admin = _admin_of(members[0])
+            ta, tb = ctx.teachers[members[0].pk], ctx.teachers[members[1].pk]
+            day = ctx.today + dt.timedelta(days=10)
+            services.regional_activity_create(
+                actor=scope_for(lead_admin),
+                alliance=alliance,
+                title="整本书阅读教学同课异构",
+                starts_at=_at(day, 14),
+                ends_at=_at(day, 16),
+                place=f"{members[0].short_name or members[0].name}阶梯教室",
+                host=ta[2],
+                recorder=tb[2],
+                teacher_ids=[t.pk for t in ta[2:6] + tb[2:6]],
+                description="一、两校教师同课异构；二、联盟教研组评课；三、牵头学校总结。",
+            )
+    yw = User.objects.create(username="jyy-yw", full_name="林雅琴", password=ctx.password_hash)
+    RoleAssignment.objects.create(user=yw, role="researcher", region=ctx.region, title="区语文教研员", subjects="语文")
 
 
 def _admin_of(school):

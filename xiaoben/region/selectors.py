@@ -32,7 +32,7 @@ def regional_activities(scope: Scope, *, start: dt.date, end: dt.date):
 
     return (
         Activity.objects.filter(region_id__in=scope.region_ids, starts_at__date__gte=start, starts_at__date__lte=end)
-        .select_related("region")
+        .select_related("region", "host")
         .annotate(n_present=Count("attendances", filter=Q(attendances__status="present")))
         .order_by("starts_at")
     )
@@ -40,9 +40,11 @@ def regional_activities(scope: Scope, *, start: dt.date, end: dt.date):
 
 def school_attention(scope: Scope, *, start: dt.date, end: dt.date, year: int) -> list[dict]:
     """Per school: teachers, activities held this term and per teacher, teachers behind the
-    yearly 学时 target. Sorted so the schools needing attention come first.
+    yearly 学时 target, teachers behind on at least one region requirement. Sorted so the
+    schools needing attention come first.
 
-    Aggregates only; a fixed number of queries (hours: three plus one per distinct target)."""
+    Aggregates only; a fixed number of queries (hours: three plus one per distinct target;
+    region requirements: `region.progress`)."""
     from xiaoben.activities.models import Activity
     from xiaoben.hours.selectors import region_hour_stats
 
@@ -57,6 +59,11 @@ def school_attention(scope: Scope, *, start: dt.date, end: dt.date, year: int) -
         .values_list("school_id", "n")
     )
     hours = {r["school"].pk: r for r in region_hour_stats(school_ids=ids, year=year)}
+    from xiaoben.region.progress import region_progress, region_templates
+
+    templates = region_templates(schools)
+    behind_req: dict[int, set[int]] = {}
+    region_progress(schools, templates, behind_any=behind_req)
     rows = []
     for s in schools:
         h = hours.get(s.pk, {})
@@ -71,9 +78,11 @@ def school_attention(scope: Scope, *, start: dt.date, end: dt.date, year: int) -
                 "per_teacher": round(a / n, 2) if n else 0,
                 "behind": behind,
                 "behind_share": round(behind / n, 2) if n else 0,
+                "req_behind": len(behind_req.get(s.pk, ())),
+                "req_behind_share": round(len(behind_req.get(s.pk, ())) / n, 2) if n else 0,
             }
         )
-    rows.sort(key=lambda r: (-r["behind_share"], r["per_teacher"], r["school"].name))
+    rows.sort(key=lambda r: (-r["req_behind_share"], -r["behind_share"], r["per_teacher"], r["school"].name))
     return rows
 
 
@@ -95,6 +104,7 @@ def shared_this_week(scope: Scope, *, limit: int = 10) -> list[dict]:
             "kind": "文章",
             "url": reverse("writings:detail", args=[w.pk]),
             "at": w.created_at,
+            "subject": w.author.subject,
         }
         for w in Writing.objects.filter(school_id__in=school_ids, visibility="region", created_at__date__gte=since)
         .exclude(status="draft")
@@ -109,6 +119,7 @@ def shared_this_week(scope: Scope, *, limit: int = 10) -> list[dict]:
             "kind": "资源",
             "url": reverse("resources:detail", args=[r.pk]),
             "at": r.created_at,
+            "subject": r.subject,
         }
         for r in Resource.objects.filter(
             school_id__in=school_ids, visibility__in=("region", "public"), share_state=ShareState.APPROVED, created_at__date__gte=since
@@ -132,3 +143,103 @@ def visit_todos(scope: Scope) -> QuerySet[SchoolVisit]:
 
 def school_teachers(school: School) -> QuerySet[Teacher]:
     return Teacher.objects.filter(school=school, is_active=True).order_by("staff_no")
+
+
+# --- 教研联盟 ---------------------------------------------------------------------
+
+
+def alliances(scope: Scope) -> QuerySet:
+    """The alliances this person may open: those inside a 教研员's region, those a school
+    administered has joined. With the number of schools and the lead school."""
+    from xiaoben.org.models import Region
+
+    qs = Region.objects.filter(kind="alliance")
+    if not scope.is_platform_admin:
+        joined = School.alliances.through.objects.filter(school_id__in=scope.admin_school_ids).values("region_id")
+        qs = qs.filter(Q(pk__in=scope.region_ids) | Q(pk__in=joined))
+    return (
+        qs.select_related("parent", "alliance_profile__lead_school")
+        .annotate(n_schools=Count("member_schools", distinct=True))
+        .order_by("parent_id", "name")
+    )
+
+
+def alliance_members(alliance) -> list[School]:
+    return list(School.objects.filter(alliances=alliance).order_by("name"))
+
+
+def alliance_activities(scope: Scope, alliance, *, limit: int = 30) -> list:
+    """The alliance's own activities (区域 activities held under it), through the door."""
+    from xiaoben.activities.models import Activity
+
+    return list(
+        visible_to(scope, Activity)
+        .filter(region=alliance)
+        .select_related("host__school")
+        .annotate(n_present=Count("attendances", filter=Q(attendances__status="present")))
+        .order_by("-starts_at")[:limit]
+    )
+
+
+def alliance_resources(scope: Scope, member_ids: list[int], *, limit: int = 8) -> list:
+    """What the member schools shared beyond themselves (region/public, approved), through the door."""
+    from xiaoben.resources.models import Resource, ShareState
+
+    return list(
+        visible_to(scope, Resource)
+        .filter(school_id__in=member_ids, visibility__in=("region", "public"), share_state=ShareState.APPROVED)
+        .select_related("school")
+        .order_by("-created_at")[:limit]
+    )
+
+
+def alliance_plans(scope: Scope, alliance) -> list:
+    from xiaoben.plans.models import Plan
+
+    return list(visible_to(scope, Plan).filter(level="region", region=alliance).order_by("-id")[:5])
+
+
+# --- 学科教研员: their subject first ---------------------------------------------------
+
+
+SUBJECT_WORDS = ("语文", "数学", "英语", "科学", "道德与法治", "物理", "化学", "生物", "历史", "地理", "音乐", "美术", "体育", "信息技术")
+
+
+def activity_subject(a, subjects) -> str:
+    """The subject of a regional activity: the one its title names (小学语文联片教研), else its
+    host's. Returned only when it is one of `subjects` (the researcher's)."""
+    named = next((s for s in (*subjects, *SUBJECT_WORDS) if s in a.title), "")
+    host = getattr(a, "host", None)
+    subject = named or (host.subject if host is not None else "")
+    return subject if subject in subjects else ""
+
+
+def subject_groups(scope: Scope, *, start: dt.date, end: dt.date, limit: int = 12) -> list:
+    """A 学科教研员's 教研组 across the region's schools with this term's activities, the
+    quietest first. One query."""
+    from xiaoben.org.models import Group
+
+    if not scope.region_subjects:
+        return []
+    held = Q(activities__starts_at__date__gte=start, activities__starts_at__date__lte=end) & ~Q(activities__status="cancelled")
+    return list(
+        Group.objects.filter(
+            school_id__in=region_schools(scope).values("id"), kind="subject", subject__in=scope.region_subjects, is_active=True
+        )
+        .select_related("school")
+        .annotate(n_activities=Count("activities", filter=held, distinct=True), n_members=Count("memberships", distinct=True))
+        .order_by("n_activities", "school__name")[:limit]
+    )
+
+
+def subject_teachers(scope: Scope, school_ids: list[int]) -> dict[int, int]:
+    """Teachers of the researcher's subjects, per school. One query."""
+    if not scope.region_subjects:
+        return {}
+    return dict(
+        Teacher.objects.filter(school_id__in=school_ids, is_active=True, subject__in=scope.region_subjects)
+        .order_by()
+        .values("school_id")
+        .annotate(n=Count("id"))
+        .values_list("school_id", "n")
+    )

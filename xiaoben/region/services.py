@@ -19,7 +19,7 @@ from xiaoben.org.models import RoleAssignment, School, Teacher
 from xiaoben.org.selectors import current_term
 
 from . import predicates
-from .models import SchoolVisit, VisitLesson, VisitStatus
+from .models import Alliance, SchoolVisit, VisitLesson, VisitStatus
 
 
 def _actor_name(actor: Scope) -> str:
@@ -159,7 +159,7 @@ def visit_close(*, actor: Scope, visit: SchoolVisit) -> SchoolVisit:
     return visit
 
 
-CROSS_KINDS = {"regional": "区域教研", "cluster": "联片教研"}
+CROSS_KINDS = {"regional": "区域教研", "cluster": "联片教研", "alliance": "联盟教研"}
 
 
 @transaction.atomic
@@ -178,26 +178,37 @@ def regional_activity_create(
     cross_kind: str = "regional",
     description: str = "",
     publish: bool = True,
+    alliance=None,
 ):
     """A 区域/联片 activity run by a 教研员: invites whole schools, groups or named teachers of
-    the region's schools (only those may sign in), published so the invited are told."""
+    the region's schools (only those may sign in), published so the invited are told.
+
+    With `alliance` (a Region of kind alliance): a 联盟 activity under it, run by the region's
+    教研员 or the alliance's lead school, inviting the alliance's schools only."""
     from xiaoben.activities import services as acts
     from xiaoben.org.models import Group, Region
 
-    require(actor.can("region:activities") and bool(actor.region_ids))
-    region_school_ids = set(actor.region_school_ids)
+    if alliance is not None:
+        lead = Alliance.objects.filter(region=alliance).values_list("lead_school_id", flat=True).first()
+        require(alliance.kind == "alliance" and predicates.can_run_alliance(actor, alliance.pk, lead))
+        region_school_ids = set(School.objects.filter(alliances=alliance).values_list("id", flat=True))
+        cross_kind = "alliance"
+    else:
+        require(actor.can("region:activities") and bool(actor.region_ids))
+        region_school_ids = set(actor.region_school_ids)
     if not set(school_ids) <= region_school_ids:
         raise NotPermitted()
     if Group.objects.filter(pk__in=list(group_ids)).exclude(school_id__in=region_school_ids).exists():
         raise NotPermitted()
     named = set(teacher_ids) | {host.pk, recorder.pk}
     if Teacher.objects.filter(pk__in=named).exclude(school_id__in=region_school_ids).exists():
-        raise ValidationError("只能邀请本区域学校的教师。")
+        raise ValidationError("只能邀请联盟学校的教师。" if alliance is not None else "只能邀请本区域学校的教师。")
     if not (school_ids or group_ids or teacher_ids):
         raise ValidationError("请至少邀请一所学校、一个教研组或一位教师。")
-    # The 教研员's own district (the top of their subtree that holds the schools).
-    region = Region.objects.filter(pk__in=actor.region_ids, kind="district").order_by("pk").first() or Region.objects.get(
-        pk=min(actor.region_ids)
+    # The alliance, or the 教研员's own district (the top of their subtree that holds the schools).
+    region = alliance or (
+        Region.objects.filter(pk__in=actor.region_ids, kind="district").order_by("pk").first()
+        or Region.objects.get(pk=min(actor.region_ids))
     )
     from xiaoben.core.models import User
 
@@ -220,3 +231,17 @@ def regional_activity_create(
     if publish:
         acts.activity_publish(activity=activity, user=user)
     return activity
+
+
+@transaction.atomic
+def alliance_update(*, actor: Scope, alliance, lead_school: School | None, description: str = "") -> Alliance:
+    """The region's 教研员 names the lead school (one of the members) and describes the alliance."""
+    require(predicates.can_edit_alliance(actor, alliance.pk))
+    if lead_school is not None and not School.objects.filter(pk=lead_school.pk, alliances=alliance).exists():
+        raise ValidationError("牵头学校必须是联盟成员校。")
+    profile, _created = Alliance.objects.get_or_create(region=alliance)
+    profile.lead_school = lead_school
+    profile.description = description.strip()
+    profile.full_clean()
+    profile.save()
+    return profile

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_compare, views_home
+from . import views, views_alliance, views_compare, views_home
 
 app_name = "region"
 
@@ -17,4 +17,7 @@ urlpatterns = [
     path("visits/<int:pk>/respond/", views.visit_respond, name="visit_respond"),
     path("visits/<int:pk>/close/", views.visit_close, name="visit_close"),
     path("lessons/<int:pk>/", views.lesson_detail, name="lesson"),
+    path("alliances/", views_alliance.alliance_list, name="alliances"),
+    path("alliances/<int:pk>/", views_alliance.alliance_detail, name="alliance"),
+    path("alliances/<int:pk>/edit/", views_alliance.alliance_edit, name="alliance_edit"),
 ]

@@ -157,13 +157,28 @@ def visit_close(request, pk: int):
 
 @login_required
 def activity_create(request):
-    """A 区域/联片 activity across schools; sign-in, minutes and 学时 run on the activities app."""
+    """A 区域/联片 activity across schools (or, with ?alliance=, a 联盟 activity among the
+    alliance's schools, run by its lead school too); sign-in, minutes and 学时 run on the activities app."""
     from .forms import CrossActivityForm
 
     scope = scope_for(request.user)
-    if not scope.can("region:activities"):
+    alliance = None
+    raw = request.GET.get("alliance", "")
+    if raw:
+        from xiaoben.org.models import Region, School
+
+        from .models import Alliance
+
+        alliance = Region.objects.filter(pk=int(raw) if raw.isdigit() and len(raw) < 10 else 0, kind="alliance").first()
+        lead = Alliance.objects.filter(region=alliance).values_list("lead_school_id", flat=True).first() if alliance else None
+        if alliance is None or not predicates.can_run_alliance(scope, alliance.pk, lead):
+            raise Http404
+        schools = School.objects.filter(alliances=alliance).order_by("name")
+    elif scope.can("region:activities"):
+        schools = selectors.region_schools(scope)
+    else:
         raise Http404
-    form = CrossActivityForm(request.POST or None, schools=selectors.region_schools(scope))
+    form = CrossActivityForm(request.POST or None, schools=schools, alliance=alliance)
     if request.method == "POST" and form.is_valid():
         d = dict(form.cleaned_data)
         try:
@@ -172,11 +187,12 @@ def activity_create(request):
                 school_ids=[s.pk for s in d.pop("schools")],
                 group_ids=[g.pk for g in d.pop("groups")],
                 teacher_ids=[t.pk for t in d.pop("teachers")],
+                alliance=alliance,
                 **d,
             )
         except ValidationError as e:
             _form_errors(form, e)
         else:
-            messages.success(request, "区域活动已发布，受邀教师已收到通知；活动当天在活动页打开签到二维码。")
+            messages.success(request, "活动已发布，受邀教师已收到通知；活动当天在活动页打开签到二维码。")
             return redirect("activities:detail", activity.pk)
-    return render(request, "region/activity_form.html", {"form": form})
+    return render(request, "region/activity_form.html", {"form": form, "alliance": alliance})

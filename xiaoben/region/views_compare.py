@@ -21,6 +21,8 @@ SORTABLE = {
     "writings_per_teacher",
     "copied_share",
     "shared",
+    "projects",
+    "achievements",
 }
 
 
@@ -32,7 +34,7 @@ def compare(request):
     sort = request.GET.get("sort", "")
     desc = sort.startswith("-")
     key = sort.lstrip("-")
-    if key in SORTABLE:
+    if key in SORTABLE or (key.startswith("req_") and key in (data["rows"][0] if data["rows"] else {})):
         data["rows"].sort(key=lambda r: r[key], reverse=desc)
     return render(
         request,
@@ -50,10 +52,16 @@ def compare(request):
 @require_perm("region:read")
 def compare_cell(request, school_id: int, measure: str):
     scope = scope_for(request.user)
-    if measure not in comparison.DRILLABLE or not (scope.is_platform_admin or school_id in scope.region_school_ids):
+    known = measure in comparison.DRILLABLE or measure.startswith("req-")
+    if not known or not (scope.is_platform_admin or school_id in scope.region_school_ids):
         raise Http404
     school = selectors.region_schools(scope).get(pk=school_id)
     start, end = selectors.term_window()
+    if measure in ("projects", "achievements") or measure.startswith("req-"):
+        table = comparison.breakdown_table(school, measure, start=start, end=end)
+        if table is None:
+            raise Http404
+        return render(request, "region/compare_table.html", {"school": school, "table": table, "start": start, "end": end})
     rows = comparison.breakdown(school_id, measure, start=start, end=end)
     return render(
         request,

@@ -12,7 +12,8 @@ Each app lists its metrics in `<app>/metrics.py`:
     ))
 
 and the engine never changes when a new kind of record arrives. A metric answers,
-in ONE aggregated query for all the teachers of a school and a date range:
+in ONE aggregated query for all the teachers of a school (or of `school_ids=[…]`, the
+region's comparison) and a date range:
 
     metric.totals(school_id=…, start=…, end=…, filters=…)            -> {teacher_id: value}
     metric.buckets(school_id=…, start=…, end=…, filters=…, by="week") -> {(teacher_id, monday): value}
@@ -130,9 +131,14 @@ class QueryMetric:
     def _day_expr(self):
         return TruncDate(self.date) if self.is_datetime else models.F(self.date)
 
-    def _queryset(self, *, start: dt.date, end: dt.date, filters: dict | None, school_id=None, teacher_id=None):
+    def _queryset(self, *, start: dt.date, end: dt.date, filters: dict | None, school_id=None, teacher_id=None, school_ids=None):
         qs = self._manager().annotate(_day=self._day_expr())
-        who = {f"{self.teacher}__school_id": school_id} if teacher_id is None else {f"{self.teacher}_id": teacher_id}
+        if teacher_id is not None:
+            who = {f"{self.teacher}_id": teacher_id}
+        elif school_ids is not None:  # many schools at once (the region's comparison)
+            who = {f"{self.teacher}__school_id__in": list(school_ids)}
+        else:
+            who = {f"{self.teacher}__school_id": school_id}
         # One filter() call so that multi-valued paths (group__memberships__…) share one join.
         return qs.filter(self.base & self._filter_q(filters), _day__gte=start, _day__lte=end, **who)
 
@@ -143,10 +149,17 @@ class QueryMetric:
 
     # -- the API the engine uses ----------------------------------------
     def totals(
-        self, *, school_id: int, start: dt.date, end: dt.date, filters: dict | None = None, teacher_id: int | None = None
+        self,
+        *,
+        school_id: int | None = None,
+        start: dt.date,
+        end: dt.date,
+        filters: dict | None = None,
+        teacher_id: int | None = None,
+        school_ids=None,
     ) -> dict[int, Decimal]:
         rows = (
-            self._queryset(start=start, end=end, filters=filters, school_id=school_id, teacher_id=teacher_id)
+            self._queryset(start=start, end=end, filters=filters, school_id=school_id, teacher_id=teacher_id, school_ids=school_ids)
             .order_by()
             .values(f"{self.teacher}_id")
             .annotate(v=self._value())
@@ -157,16 +170,17 @@ class QueryMetric:
     def buckets(
         self,
         *,
-        school_id: int,
+        school_id: int | None = None,
         start: dt.date,
         end: dt.date,
         filters: dict | None = None,
         by: str = "week",
         teacher_id: int | None = None,
+        school_ids=None,
     ) -> dict:
         trunc = TruncWeek("_day") if by == "week" else TruncMonth("_day")
         rows = (
-            self._queryset(start=start, end=end, filters=filters, school_id=school_id, teacher_id=teacher_id)
+            self._queryset(start=start, end=end, filters=filters, school_id=school_id, teacher_id=teacher_id, school_ids=school_ids)
             .annotate(_bucket=trunc)
             .order_by()
             .values(f"{self.teacher}_id", "_bucket")

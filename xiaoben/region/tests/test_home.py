@@ -16,7 +16,7 @@ from xiaoben.region.models import VisitStatus
 
 pytestmark = pytest.mark.django_db
 
-BUDGET = 20
+BUDGET = {"": 21, "语文": 23}  # a 学科教研员: their subject's groups and teachers
 
 
 def _add_schools(world, n: int, start: int = 0):
@@ -86,11 +86,38 @@ def test_workspace_is_for_region_staff_only(world, client_for):
     assert [row["school"] for row in r.context["attention"]] == [world.other_school]
 
 
-def test_queries_constant_in_number_of_schools(world, client_for):
+def test_subject_researcher_sees_their_subject_first(world, client_for):
+    from xiaoben.org.models import RoleAssignment
+
+    _add_schools(world, 2)
+    now = timezone.now()
+    Activity.objects.create(region=world.district, kind="regional", title="南湖区小学数学联片教研", starts_at=now)
+    Activity.objects.create(region=world.district, kind="regional", title="南湖区小学语文联片教研", starts_at=now + dt.timedelta(hours=1))
+    RoleAssignment.objects.filter(user=world.user("researcher")).update(subjects="语文")
+    r = client_for("researcher").get(reverse("region:home"))
+    assert r.context["activities"][0].title == "南湖区小学语文联片教研"
+    assert r.context["activities"][0].subject == "语文"
+    groups = r.context["groups"]
+    assert world.chinese in groups and world.math not in groups
+    row = next(x for x in r.context["attention"] if x["school"] == world.school)
+    assert row["subject_teachers"] == 4  # 语文: principal, leader, mentor, teacher
+    html = r.content.decode()
+    assert html.index('data-testid="subject-groups"') < html.index('data-testid="attention"')
+    # without a subject: the plain order and no subject card
+    RoleAssignment.objects.filter(user=world.user("researcher")).update(subjects="")
+    r = client_for("researcher").get(reverse("region:home"))
+    assert r.context["activities"][0].title == "南湖区小学数学联片教研" and r.context["groups"] == []
+
+
+@pytest.mark.parametrize("subjects", ["", "语文"])
+def test_queries_constant_in_number_of_schools(world, client_for, subjects):
+    from xiaoben.org.models import RoleAssignment
+
+    RoleAssignment.objects.filter(user=world.user("researcher")).update(subjects=subjects)
     c = client_for("researcher")
     url = reverse("region:home")
     _add_schools(world, 2)  # 3 schools in the district
-    small = assert_queries(c, url, budget=BUDGET)
+    small = assert_queries(c, url, budget=BUDGET[subjects])
     _add_schools(world, 17, start=2)  # 20 schools
-    large = assert_queries(c, url, budget=BUDGET)
+    large = assert_queries(c, url, budget=BUDGET[subjects])
     assert large == small

@@ -9,7 +9,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 
 from xiaoben.core.models import Comment, Notification
-from xiaoben.core.testing import _teacher
+from xiaoben.org.testing import make_teacher
 from xiaoben.resources import services as svc
 from xiaoben.resources.models import Resource
 
@@ -96,7 +96,7 @@ def test_mentions_reach_only_people_who_may_open_the_resource(allied, client_for
     r = approve(world, make_resource(world, title="提到同事", visibility="region"))
     # the alliance teacher mentions a colleague of her own school (who reads region shares too)
     # and 实验小学's 刘思雨 (the author)
-    other_colleague = _teacher(world.other_school, "032", "吴敏", since=dt.date(2014, 9, 1), birth=dt.date(1990, 1, 1))
+    other_colleague = make_teacher(world.other_school, "032", "吴敏", since=dt.date(2014, 9, 1), birth=dt.date(1990, 1, 1))
     names = f"@{world.teacher.name} @{other_colleague.name}"
     assert _post(client_for("other_teacher"), r, f"{names} 一起看看").status_code == 302
     assert Notification.objects.filter(recipient=world.users["teacher"], kind="mention").exists()

@@ -1,0 +1,156 @@
+"""Bench figures of the region app: the 教研员's workspace and the comparison of schools
+(every school of the district: 200 in the large set), each beside hand-written SQL that
+computes the same numbers."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from xiaoben.core.bench import BenchEnv, figure
+from xiaoben.org.selectors import today
+
+SCHOOLS = "(SELECT id FROM org_school WHERE region_id = %s)"
+TOOK_PLACE = "('held', 'recorded', 'archived')"
+
+
+def _window():
+    from .selectors import term_window
+
+    return term_window()
+
+
+def _hours(env: BenchEnv) -> list:
+    from xiaoben.hours.bench import region_floor
+
+    return region_floor(env)
+
+
+def workspace_floor(env: BenchEnv):
+    """Schools with this term's activities, 学时 and region requirements behind, regional
+    activities with sign-ins, this week's region shares, open visits."""
+    region = env.school.region_id
+    start, end = _window()
+    week = today().toordinal() - 7
+    import datetime as dt
+
+    since = dt.date.fromordinal(week)
+    return [
+        ("SELECT id, name, short_name FROM org_school WHERE region_id = %s ORDER BY name", [region]),
+        (
+            f"SELECT school_id, COUNT(*) FROM activities_activity WHERE school_id IN {SCHOOLS}"
+            " AND starts_at >= %s AND starts_at < %s::date + 1 AND status <> 'cancelled' GROUP BY school_id",
+            [region, start, end],
+        ),
+        *_hours(env),
+        *_requirement_floor(region, env.term.start_date, env.term.end_date),
+        (
+            "SELECT a.id, a.title, a.starts_at, COUNT(t.id) FILTER (WHERE t.status = 'present') FROM activities_activity a"
+            " LEFT JOIN activities_attendance t ON t.activity_id = a.id WHERE a.region_id = %s"
+            " AND a.starts_at >= %s AND a.starts_at < %s::date + 1 GROUP BY a.id ORDER BY a.starts_at",
+            [region, start, end],
+        ),
+        (
+            f"SELECT id, title, school_id, author_id, created_at FROM writings_writing WHERE school_id IN {SCHOOLS}"
+            " AND visibility = 'region' AND status <> 'draft' AND deleted_at IS NULL AND created_at >= %s ORDER BY created_at DESC LIMIT 10",
+            [region, since],
+        ),
+        (
+            f"SELECT id, title, school_id, created_at FROM resources_resource WHERE school_id IN {SCHOOLS}"
+            " AND visibility IN ('region', 'public') AND share_state = 'approved' AND deleted_at IS NULL AND created_at >= %s"
+            " ORDER BY created_at DESC LIMIT 10",
+            [region, since],
+        ),
+        (
+            f"SELECT id, school_id, focus, status FROM region_schoolvisit WHERE school_id IN {SCHOOLS} AND status <> 'closed'"
+            " ORDER BY visited_on DESC LIMIT 20",
+            [region],
+        ),
+    ]
+
+
+def _requirement_floor(region: int, term_start, term_end) -> list:
+    """Teachers meeting each region requirement of the generated set, per school: one query
+    per requirement (each teacher's count against the threshold, counted per school)."""
+    met = (
+        "SELECT t.school_id, COUNT(*), COUNT(*) FILTER (WHERE COALESCE(x.n, 0) >= %s) FROM org_teacher t"
+        " LEFT JOIN ({inner}) x ON x.tid = t.id WHERE t.school_id IN " + SCHOOLS + " AND t.is_active GROUP BY t.school_id"
+    )
+    obs = (
+        f"SELECT observer_id AS tid, COUNT(*) AS n FROM observations_observation WHERE school_id IN {SCHOOLS}"
+        " AND status = 'submitted' AND deleted_at IS NULL AND lesson_date BETWEEN %s AND %s GROUP BY observer_id"
+    )
+    att = (
+        "SELECT t.teacher_id AS tid, COUNT(DISTINCT t.id) AS n FROM activities_attendance t"
+        " JOIN activities_activity a ON a.id = t.activity_id JOIN org_teacher o ON o.id = t.teacher_id"
+        f" WHERE o.school_id IN {SCHOOLS} AND t.status = 'present' AND a.status IN {TOOK_PLACE}"
+        " AND a.starts_at >= %s AND a.starts_at < %s::date + 1 GROUP BY t.teacher_id"
+    )
+    # 每月至少一篇反思: months met so far, per teacher
+    ref = (
+        "SELECT author_id AS tid, COUNT(DISTINCT date_trunc('month', written_on)) AS n FROM writings_writing"
+        f" WHERE school_id IN {SCHOOLS} AND kind = 'reflection' AND status IN ('submitted', 'reviewed') AND NOT copy_hold"
+        " AND deleted_at IS NULL AND written_on BETWEEN %s AND %s GROUP BY author_id"
+    )
+    window = [region, term_start, term_end]
+    return [
+        (met.format(inner=obs), [15, *window, region]),
+        (met.format(inner=att), [8, *window, region]),
+        (met.format(inner=ref), [5, *window, region]),
+    ]
+
+
+def compare_floor(env: BenchEnv):
+    """Every number of the comparison for the district's schools."""
+    region = env.school.region_id
+    start, end = _window()
+    return [
+        ("SELECT id, name, short_name FROM org_school WHERE region_id = %s ORDER BY name", [region]),
+        (
+            f"SELECT school_id, kind, COUNT(*) FROM activities_activity WHERE school_id IN {SCHOOLS}"
+            " AND starts_at >= %s AND starts_at < %s::date + 1 AND status <> 'cancelled' GROUP BY school_id, kind",
+            [region, start, end],
+        ),
+        (
+            f"SELECT school_id, COUNT(*) FROM observations_observation WHERE school_id IN {SCHOOLS} AND status = 'submitted'"
+            " AND deleted_at IS NULL AND lesson_date BETWEEN %s AND %s GROUP BY school_id",
+            [region, start, end],
+        ),
+        (
+            "SELECT school_id, COUNT(*), COUNT(*) FILTER (WHERE copy_state IN ('flagged', 'confirmed')),"
+            f" COUNT(*) FILTER (WHERE visibility = 'region') FROM writings_writing WHERE school_id IN {SCHOOLS}"
+            " AND status <> 'draft' AND deleted_at IS NULL AND written_on BETWEEN %s AND %s GROUP BY school_id",
+            [region, start, end],
+        ),
+        *_hours(env),
+        *_requirement_floor(region, env.term.start_date, env.term.end_date),
+        (
+            f"SELECT school_id, level, stage, COUNT(*) FROM research_researchproject WHERE school_id IN {SCHOOLS}"
+            " AND deleted_at IS NULL AND stage IN ('approved', 'opened', 'midterm', 'extended', 'concluded')"
+            " GROUP BY school_id, level, stage",
+            [region],
+        ),
+        (
+            f"SELECT school_id, level, COUNT(*) FROM research_achievement WHERE school_id IN {SCHOOLS} AND deleted_at IS NULL"
+            " AND status = 'verified' AND date BETWEEN %s AND %s GROUP BY school_id, level",
+            [region, start, end],
+        ),
+    ]
+
+
+figure(
+    key="region.workspace",
+    label="区域工作台（全区学校，教研员）",
+    persona="researcher",
+    url=lambda env: reverse("region:home"),
+    floor=workspace_floor,
+    target_ms=1000,
+)
+
+figure(
+    key="region.compare",
+    label="学校对比（全区学校，含区域要求达标率，教研员）",
+    persona="researcher",
+    url=lambda env: reverse("region:compare"),
+    floor=compare_floor,
+    target_ms=1000,
+)
