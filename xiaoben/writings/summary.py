@@ -48,9 +48,7 @@ def reading_section(period):
     books = Book.objects.filter(school_id__in=period.school_ids, school_year_id__in={t.school_year_id for t in period.terms})
     if period.group is not None:
         books = books.filter(teacher_id__in=period.member_ids)
-    notes = Writing.objects.filter(period.q(teacher="author"), kind="reading_note", status__in=["submitted", "reviewed"]).select_related(
-        "author"
-    )
+    notes = Writing.objects.counted().filter(period.q(teacher="author"), kind="reading_note").select_related("author")
     n_books = period.figure(
         "reading.books",
         "登记书目",
