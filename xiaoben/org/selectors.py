@@ -97,8 +97,8 @@ def school_for_scope(scope: Scope, requested_id: int | None = None) -> School | 
 
 def region_schools(scope: Scope) -> QuerySet[School]:
     """The schools of the regions a 教研员 serves (every school for the platform admin)."""
-    ids = School.objects.values("id") if scope.is_platform_admin else scope.region_school_ids
-    return School.objects.filter(id__in=ids).order_by("name")
+    schools = School.objects.all() if scope.is_platform_admin else School.objects.filter(id__in=scope.region_school_ids)
+    return schools.order_by("name")
 
 
 def term_window(on: dt.date | None = None) -> tuple[dt.date, dt.date]:
