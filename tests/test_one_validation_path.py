@@ -48,11 +48,11 @@ def test_grade_999_refused_by_the_form_and_the_api_alike(world, client_for, api_
     message = grade_message(world.school.stage)
     r = client_for("mentor").post(reverse("observations:new"), _obs_form(world, grade="999"))
     assert r.status_code == 200 and message in r.content.decode()
-    r = api_client_for("mentor").post("/api/v1/observations/observations", _obs_api(world, grade=999), content_type="application/json")
+    r = api_client_for("mentor").post("/api/v1/observations/", _obs_api(world, grade=999), content_type="application/json")
     assert r.status_code == 400 and message in r.json()["detail"], r.content
     assert not Observation.all_objects.exists()
     # a grade of another stage (初中 七年级 in a 小学) too
-    r = api_client_for("mentor").post("/api/v1/observations/observations", _obs_api(world, grade=7), content_type="application/json")
+    r = api_client_for("mentor").post("/api/v1/observations/", _obs_api(world, grade=7), content_type="application/json")
     assert r.status_code == 400 and message in r.json()["detail"]
     assert not Observation.all_objects.exists()
 
@@ -62,9 +62,7 @@ def test_an_overlong_lesson_title_is_refused_not_cut(world, client_for, api_clie
     message = too_long("课题", title, 200)
     r = client_for("mentor").post(reverse("observations:new"), _obs_form(world, lesson_title=title))
     assert r.status_code == 200 and message in r.content.decode()
-    r = api_client_for("mentor").post(
-        "/api/v1/observations/observations", _obs_api(world, lesson_title=title), content_type="application/json"
-    )
+    r = api_client_for("mentor").post("/api/v1/observations/", _obs_api(world, lesson_title=title), content_type="application/json")
     assert r.status_code == 400 and message in r.json()["detail"], r.content
     assert not Observation.all_objects.exists()
 
@@ -105,3 +103,36 @@ def test_the_form_limit_message_is_the_shared_one(world):
     form = ReportForm({"work_done": "字" * 5001})
     assert not form.is_valid()
     assert form.errors["work_done"] == [too_long("本月指导内容", "字" * 5001, 5000)]
+
+
+def test_services_refuse_over_long_names_instead_of_cutting_them(world):
+    """A name longer than its column is refused in the services' words, never stored cut short."""
+    import datetime as dt
+
+    from django.core.exceptions import ValidationError
+
+    from xiaoben.assessment.models import AssessmentScheme
+    from xiaoben.assessment.services import scheme_create
+    from xiaoben.core.models import ApiToken
+    from xiaoben.core.services import api_token_create
+    from xiaoben.org.models import CalendarDay
+    from xiaoben.org.services import calendar_day_set
+
+    with pytest.raises(ValidationError) as e:
+        api_token_create(user=world.users["teacher"], name="令" * 61)
+    assert too_long("名称", "令" * 61, 60) in e.value.messages
+    assert not ApiToken.objects.filter(user=world.users["teacher"]).exists()
+
+    with pytest.raises(ValidationError):
+        calendar_day_set(actor=_scope(world, "dean"), school=world.school, date=dt.date(2026, 12, 25), kind="holiday", name="节" * 41)
+    assert not CalendarDay.objects.filter(school=world.school, date=dt.date(2026, 12, 25)).exists()
+
+    with pytest.raises(ValidationError):
+        scheme_create(school=world.school, term=world.term, user=world.users["dean"], name="方" * 101)
+    assert not AssessmentScheme.objects.filter(school=world.school, name__startswith="方方").exists()
+
+
+def _scope(world, persona):
+    from xiaoben.core.scope import scope_for
+
+    return scope_for(world.users[persona])

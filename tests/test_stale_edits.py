@@ -259,7 +259,7 @@ def requirement_api(world, api_client_for):
     r = req_services.requirement_create(
         school=world.school, name="每学期听课不少于20节", metric="observations.given", period="term", threshold=20
     )
-    c, url = api_client_for("dean"), f"/api/v1/requirements/requirements/{r.pk}"
+    c, url = api_client_for("dean"), f"/api/v1/requirements/{r.pk}"
     return Route(
         lambda: c.get(url).json()["version"],
         lambda v, text: c.patch(url, {"name": text, **({} if v is None else {"version": v})}, content_type="application/json"),

@@ -18,6 +18,7 @@ from django.utils.safestring import mark_safe
 
 from xiaoben.core.terms import require_term_open
 from xiaoben.core.uploads import validate_upload
+from xiaoben.core.validation import require_lengths
 
 from . import copycheck
 from .models import (
@@ -113,8 +114,9 @@ def version_add(
     if based_on is None:
         based_on = lead_versions.first()
     kind = PlanVersionKind.REVISED if author.pk == prep.lead_id else PlanVersionKind.PERSONAL
+    require_lengths([("说明", (note or "").strip(), 200)])
     version = LessonPlanVersion.objects.create(
-        prep=prep, author=author, kind=kind, based_on=based_on, body=text, source_name=source, note=(note or "").strip()[:200]
+        prep=prep, author=author, kind=kind, based_on=based_on, body=text, source_name=source, note=(note or "").strip()
     )
     copycheck.version_check(version)
     return version
@@ -193,6 +195,7 @@ def round_add(*, series: LessonStudySeries, activity: Activity, teacher=None, no
         raise ValidationError("活动不属于本校。")
     if series.rounds.filter(activity=activity).exists():
         raise ValidationError("这次活动已经在本课例研究中了。")
+    require_lengths([("说明", note, 500)])
     teacher = teacher or activity.host
     number = (series.rounds.aggregate(n=Max("number"))["n"] or 0) + 1
-    return LessonStudyRound.objects.create(series=series, activity=activity, number=number, teacher=teacher, note=(note or "")[:500])
+    return LessonStudyRound.objects.create(series=series, activity=activity, number=number, teacher=teacher, note=note or "")

@@ -56,7 +56,8 @@ def scheme_create(*, school, term, name: str, user, with_defaults: bool = True) 
     require_term_open(term)
     if AssessmentScheme.objects.filter(school=school, term=term, name=name).exists():
         raise ValidationError({"name": "本学期已有同名方案。"})
-    scheme = AssessmentScheme.objects.create(school=school, term=term, name=name[:100], created_by=user)
+    require_lengths([("方案名称", name, 100)])
+    scheme = AssessmentScheme.objects.create(school=school, term=term, name=name, created_by=user)
     if with_defaults:
         items = [
             AssessmentItem(scheme=scheme, name=n, points=Decimal(p), source=s, description=d, order=i)
@@ -100,15 +101,16 @@ def item_add(
     _editable(scheme)
     if scheme.results.filter(status=ResultStatus.CONFIRMED).exists():
         raise ValidationError("已有考核结果被确认，不能再增加项目。")
+    require_lengths([("项目名称", (name or "").strip(), 60), ("说明", description, 200)])
     item = AssessmentItem(
         scheme=scheme,
-        name=(name or "").strip()[:60],
+        name=(name or "").strip(),
         points=_dec(points, "分值"),
         source=source,
         requirement=requirement,
         hours_target=hours_target,
         hours_category=hours_category or "",
-        description=(description or "")[:200],
+        description=description or "",
         order=(scheme.items.count() + 1) * 10,
     )
     if item.points <= 0 or item.points > 100:

@@ -12,6 +12,7 @@ from django.db import models, transaction
 from .models import ApiToken, Attachment, Comment, Notification, User
 from .notifications import notify
 from .uploads import validate_upload
+from .validation import require_lengths
 
 COMMENT_MAX = 5000
 
@@ -110,6 +111,7 @@ def attachment_add(*, user: User, target: models.Model, upload, kinds: set[str],
 
 def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """Create a token; the raw value is shown once and never stored."""
+    require_lengths([("名称", name, 60)])
     raw = "xb_" + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=(name or "API")[:60], prefix=raw[:8], token_hash=ApiToken.hash(raw))
+    token = ApiToken.objects.create(user=user, name=name or "API", prefix=raw[:8], token_hash=ApiToken.hash(raw))
     return token, raw

@@ -11,6 +11,7 @@ from django.db import transaction
 from pypinyin import Style, lazy_pinyin
 
 from xiaoben.core.concurrency import ConflictError
+from xiaoben.core.validation import require_lengths
 
 from .choices import STORED_ROLES, MemberRole
 from .models import Group, GroupMembership, Region, RoleAssignment, School, SchoolYear, Teacher, TeacherHonour, Term
@@ -257,8 +258,9 @@ def calendar_day_set(*, actor, school: School, date: dt.date, kind: str, name: s
         raise ValidationError(f"{date:%Y-%m-%d} 是工作日，不需要设为调休上班。")
     if kind != "workday":
         follows_weekday = None
+    require_lengths([("名称", name.strip(), 40)])
     day, _ = CalendarDay.objects.update_or_create(
-        school=school, date=date, defaults={"kind": kind, "name": name.strip()[:40], "follows_weekday": follows_weekday}
+        school=school, date=date, defaults={"kind": kind, "name": name.strip(), "follows_weekday": follows_weekday}
     )
     day.full_clean()
     return day

@@ -14,7 +14,7 @@ TOOK_PLACE = "('held', 'recorded', 'archived')"
 
 
 def _window():
-    from .selectors import term_window
+    from xiaoben.org.selectors import term_window
 
     return term_window()
 

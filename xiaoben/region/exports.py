@@ -6,9 +6,9 @@ import io
 
 from xiaoben.core.exporters import Exporter, register
 from xiaoben.core.scope import Scope
-from xiaoben.org.selectors import today
+from xiaoben.org.selectors import term_window, today
 
-from . import comparison, selectors
+from . import comparison
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -25,7 +25,7 @@ class ComparisonExporter(Exporter):
         from openpyxl import Workbook
         from openpyxl.styles import Font
 
-        start, end = selectors.term_window()
+        start, end = term_window()
         data = comparison.compare(actor, start=start, end=end, year=today().year)
         wb = Workbook()
         ws = wb.active

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 
 from xiaoben.core.scope import scope_for
 from xiaoben.org.models import Region
-from xiaoben.org.selectors import today
+from xiaoben.org.selectors import term_window, today
 
 from . import comparison, predicates, selectors, services
 from .forms import AllianceForm
@@ -44,7 +44,7 @@ def alliance_detail(request, pk: int):
     alliance, members, profile = _alliance_or_404(scope, pk)
     lead_id = profile.lead_school_id if profile else None
     ids = [s.pk for s in members]
-    start, end = selectors.term_window()
+    start, end = term_window()
     can_compare = predicates.can_compare_alliance(scope, alliance.pk, lead_id)
     data = comparison.compare(scope, start=start, end=end, year=today().year, schools=members) if can_compare and members else None
     return render(

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from xiaoben.core.decorators import require_perm
 from xiaoben.core.exporters import export_response
 from xiaoben.core.scope import scope_for
-from xiaoben.org.selectors import today
+from xiaoben.org.selectors import term_window, today
 
 from . import comparison, selectors
 
@@ -29,7 +29,7 @@ SORTABLE = {
 @require_perm("region:read")
 def compare(request):
     scope = scope_for(request.user)
-    start, end = selectors.term_window()
+    start, end = term_window()
     data = comparison.compare(scope, start=start, end=end, year=today().year)
     sort = request.GET.get("sort", "")
     desc = sort.startswith("-")
@@ -56,7 +56,7 @@ def compare_cell(request, school_id: int, measure: str):
     if not known or not (scope.is_platform_admin or school_id in scope.region_school_ids):
         raise Http404
     school = selectors.region_schools(scope).get(pk=school_id)
-    start, end = selectors.term_window()
+    start, end = term_window()
     if measure in ("projects", "achievements") or measure.startswith("req-"):
         table = comparison.breakdown_table(school, measure, start=start, end=end)
         if table is None:

@@ -6,7 +6,7 @@ from django.shortcuts import render
 
 from xiaoben.core.decorators import require_perm
 from xiaoben.core.scope import scope_for
-from xiaoben.org.selectors import today
+from xiaoben.org.selectors import term_window, today
 
 from . import comparison, selectors
 
@@ -16,7 +16,7 @@ def workspace(request):
     scope = scope_for(request.user)
     if not scope.is_region_staff and not scope.is_platform_admin:
         raise Http404
-    start, end = selectors.term_window()
+    start, end = term_window()
     subjects = scope.region_subjects  # a 学科教研员 (语文教研员…) sees their subject first
     activities = list(selectors.regional_activities(scope, start=start, end=end))
     attention = selectors.school_attention(scope, start=start, end=end, year=today().year)

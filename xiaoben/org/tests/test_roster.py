@@ -170,7 +170,9 @@ def test_broken_workbook(world):
     with zipfile.ZipFile(buf, "w") as zf:
         zf.writestr("xl/workbook.xml", "<not really>")
     report = run(world, upload=SimpleUploadedFile("坏.xlsx", buf.getvalue()))
-    assert errors(report) == [(0, "", "无法读取这个 Excel 文件，文件可能已损坏。请用 Excel 或 WPS 另存为 .xlsx 后重试。")]
+    assert errors(report) == [
+        (0, "", "文件「坏.xlsx」不是有效的 Excel 表格（缺少必要的内容，可能已损坏）。请用 Excel 另存为 .xlsx 后再上传。")
+    ]
 
 
 def test_empty_workbook_and_header_only(world):

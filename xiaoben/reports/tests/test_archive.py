@@ -116,11 +116,12 @@ def test_archive_puts_attachments_beside_records(world, last_term):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from xiaoben.activities.models import Activity, ActivityMinutes
+    from xiaoben.core.samples import png_bytes
     from xiaoben.core.services import attachment_add
     from xiaoben.reports.archive import build_archive
     from xiaoben.writings.models import Writing
 
-    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+    png = png_bytes()
     user = world.users["teacher"]
     obs = Observation.objects.get(term=last_term, status="submitted")
     attachment_add(user=user, target=obs, upload=SimpleUploadedFile("板书.png", png, "image/png"), kinds={"image"})

@@ -14,6 +14,7 @@ from xiaoben.activities.models import LessonPlanVersion, LessonPrep, LessonStudy
 from xiaoben.assessment import services as assessment
 from xiaoben.assessment.models import AssessmentResult, ItemSource
 from xiaoben.core.errors import NotPermitted
+from xiaoben.core.samples import pdf_bytes
 from xiaoben.hours import services as hours
 from xiaoben.hours.models import ClaimStatus, TrainingClaim
 from xiaoben.mentoring import services as mentoring
@@ -21,7 +22,7 @@ from xiaoben.mentoring.models import MentorshipEvaluation, MentorshipNote, Mento
 from xiaoben.reports.models import TermClosure
 
 D = dt.date
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_bytes()
 
 
 def close(term):

@@ -64,14 +64,14 @@ def test_another_schools_teacher_comments_on_a_region_share(allied, client_for):
     resp = _post(client_for("other_teacher"), r, "这节课的情境导入很好，我们学校借鉴一下。")
     assert resp.status_code == 302
     # the author is told (she reads her own resource); the thread shows it to every reader
-    assert Notification.objects.filter(recipient=world.users["teacher"], kind="comment").exists()
+    assert Notification.objects.filter(recipient=world.users["teacher"], kind="core.comment").exists()
     for persona in ("teacher", "colleague", "researcher", "other_teacher"):
         body = client_for(persona).get(f"/resources/{r.pk}/").content.decode()
         assert "情境导入很好" in body, persona
     # the author replies: the other school's teacher is told
     comment = Comment.objects.get(body__startswith="这节课")
     assert _post(client_for("teacher"), r, "谢谢！", parent=comment).status_code == 302
-    assert Notification.objects.filter(recipient=world.users["other_teacher"], kind="reply").exists()
+    assert Notification.objects.filter(recipient=world.users["other_teacher"], kind="core.reply").exists()
 
 
 def test_comments_are_not_shown_once_the_share_is_withdrawn(allied, client_for):
@@ -99,13 +99,13 @@ def test_mentions_reach_only_people_who_may_open_the_resource(allied, client_for
     other_colleague = make_teacher(world.other_school, "032", "吴敏", since=dt.date(2014, 9, 1), birth=dt.date(1990, 1, 1))
     names = f"@{world.teacher.name} @{other_colleague.name}"
     assert _post(client_for("other_teacher"), r, f"{names} 一起看看").status_code == 302
-    assert Notification.objects.filter(recipient=world.users["teacher"], kind="mention").exists()
-    assert Notification.objects.filter(recipient=other_colleague.user, kind="mention").exists()
+    assert Notification.objects.filter(recipient=world.users["teacher"], kind="core.mention").exists()
+    assert Notification.objects.filter(recipient=other_colleague.user, kind="core.mention").exists()
     # a 本校 resource: mentioning another school's teacher tells nobody there
     mine = make_resource(world, title="本校资源", visibility="school")
     outsider = world.users["other_teacher"].teacher.name
     assert _post(client_for("colleague"), mine, f"@{outsider} 看看").status_code == 302
-    assert not Notification.objects.filter(recipient=world.users["other_teacher"], kind="mention").exists()
+    assert not Notification.objects.filter(recipient=world.users["other_teacher"], kind="core.mention").exists()
 
 
 def test_school_only_resource_refuses_another_schools_teacher(allied, client_for):

@@ -95,9 +95,16 @@ def test_size_limits_video_and_others(world, settings):
     settings.UPLOAD_MAX_MB = 1
     settings.RESOURCES_VIDEO_MAX_MB = 2
     r = make_resource(world, title="大小")
-    big_pdf = SimpleUploadedFile("大.pdf", b"%PDF-1.4\n" + b"0" * (1024 * 1024 + 10))
+    import io
+    import os
+
+    from PIL import Image
+
+    buf = io.BytesIO()  # a real picture of ~1.5 MB (noise does not compress)
+    Image.frombytes("RGB", (700, 700), os.urandom(700 * 700 * 3)).save(buf, "PNG")
+    big_png = SimpleUploadedFile("大.png", buf.getvalue())
     with pytest.raises(ValidationError, match="非视频文件最大允许 1 MB"):
-        services.resource_file_add(actor=scope_of(world, "teacher"), resource=r, upload=big_pdf)
+        services.resource_file_add(actor=scope_of(world, "teacher"), resource=r, upload=big_png)
     ok_video = SimpleUploadedFile("中.mp4", VIDEO.read_bytes()[:64] + b"0" * (1024 * 1024 + 10))
     services.resource_file_add(actor=scope_of(world, "teacher"), resource=r, upload=ok_video)
     too_big = SimpleUploadedFile("巨.mp4", VIDEO.read_bytes()[:64] + b"0" * (2 * 1024 * 1024 + 10))
