@@ -25,12 +25,12 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import import_module
 
-from django.apps import apps
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+
+from .appmodules import app_modules
 
 MAX_FLOOR_RATIO = 2.0
 
@@ -73,13 +73,7 @@ def figure(**kw) -> Figure:
 
 
 def figures() -> list[Figure]:
-    for cfg in apps.get_app_configs():
-        if cfg.name.startswith("xiaoben."):
-            try:
-                import_module(f"{cfg.name}.bench")
-            except ModuleNotFoundError as e:
-                if e.name != f"{cfg.name}.bench":
-                    raise
+    app_modules("bench")
     return list(_FIGURES.values())
 
 

@@ -22,13 +22,11 @@ exporters `available()` to the person; `background = True` runs it as a job.
 
 from __future__ import annotations
 
-from importlib import import_module
-
 from django import forms
-from django.apps import apps
 from django.db import models
 from django.http import Http404
 
+from .appmodules import app_modules
 from .formatting import file_response
 from .scope import Scope, scope_for
 
@@ -98,13 +96,7 @@ def autodiscover() -> None:
     if _LOADED:
         return
     _LOADED = True
-    for cfg in apps.get_app_configs():
-        if cfg.name.startswith("xiaoben."):
-            try:
-                import_module(f"{cfg.name}.exports")
-            except ModuleNotFoundError as e:
-                if e.name != f"{cfg.name}.exports":
-                    raise
+    app_modules("exports")
 
 
 def get_exporter(identifier: str) -> Exporter | None:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from importlib import import_module
 
-from django.apps import apps
+from xiaoben.core.appmodules import app_modules
 
 
 @dataclass
@@ -32,13 +31,7 @@ def _autodiscover():
     if _LOADED:
         return
     _LOADED = True
-    for cfg in apps.get_app_configs():
-        if cfg.name.startswith("xiaoben.") and cfg.name != "xiaoben.reports":
-            try:
-                import_module(f"{cfg.name}.portfolio")
-            except ModuleNotFoundError as e:
-                if e.name != f"{cfg.name}.portfolio":
-                    raise
+    app_modules("portfolio")
 
 
 def portfolio_parts() -> list:

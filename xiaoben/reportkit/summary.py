@@ -21,11 +21,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from importlib import import_module
 
-from django.apps import apps
 from django.db.models import Count, Q, QuerySet, Sum
 
+from xiaoben.core.appmodules import app_modules
 from xiaoben.core.formatting import num
 from xiaoben.org.models import Group, GroupMembership, Region, School, Teacher, Term
 
@@ -192,13 +191,7 @@ def _autodiscover() -> None:
     if _LOADED:
         return
     _LOADED = True
-    for cfg in apps.get_app_configs():
-        if cfg.name.startswith("xiaoben."):
-            try:
-                import_module(f"{cfg.name}.summary")
-            except ModuleNotFoundError as e:
-                if e.name != f"{cfg.name}.summary":
-                    raise
+    app_modules("summary")
 
 
 def providers() -> list[SectionProvider]:

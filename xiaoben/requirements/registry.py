@@ -29,13 +29,12 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from importlib import import_module
 
-from django.apps import apps
 from django.db import models
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate, TruncMonth, TruncWeek
 
+from xiaoben.core.appmodules import app_modules
 from xiaoben.core.records import RecordRow
 
 
@@ -243,13 +242,7 @@ def _autodiscover() -> None:
     if _LOADED:
         return
     _LOADED = True
-    for cfg in apps.get_app_configs():
-        if cfg.name.startswith("xiaoben."):
-            try:
-                import_module(f"{cfg.name}.metrics")
-            except ModuleNotFoundError as e:
-                if e.name != f"{cfg.name}.metrics":
-                    raise
+    app_modules("metrics")
 
 
 def get_metric(key: str) -> QueryMetric | None:

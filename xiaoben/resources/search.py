@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from html import escape
 from importlib import import_module
 
-from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 from django.db.models import BooleanField, Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
@@ -37,6 +36,7 @@ from django.db.models.signals import post_delete, post_save
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
+from xiaoben.core.appmodules import app_modules
 from xiaoben.core.scope import Scope, scope_for
 
 from .models import SearchEntry
@@ -139,13 +139,7 @@ def categories() -> list[tuple[str, str]]:
 def autodiscover() -> None:
     """Import resources/indexers.py and every app's search_index.py."""
     import_module("xiaoben.resources.indexers")
-    for cfg in apps.get_app_configs():
-        if cfg.name.startswith("xiaoben."):
-            try:
-                import_module(f"{cfg.name}.search_index")
-            except ModuleNotFoundError as e:
-                if e.name != f"{cfg.name}.search_index":
-                    raise
+    app_modules("search_index")
 
 
 # ---- segmentation -------------------------------------------------------------------
