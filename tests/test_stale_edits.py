@@ -288,6 +288,73 @@ def plan_page(world, client_for):
     )
 
 
+def _plan_item(world):
+    from xiaoben.plans import services as plan_services
+    from xiaoben.plans.tests.factories import school_plan, scope
+
+    plan = school_plan(world)
+    return plan_services.item_create(actor=scope(world, "dean"), plan=plan, title="集体备课", month=10, kind="lesson_prep")
+
+
+def plan_item_page(world, client_for):
+    from xiaoben.plans.models import PlanItem
+
+    item = _plan_item(world)
+    return _page_route(
+        client_for("dean"),
+        reverse("plans:item_edit", args=[item.plan_id, item.pk]),
+        "topic",
+        lambda: PlanItem.objects.get(pk=item.pk).topic,
+    )
+
+
+def plan_item_mark_page(world, client_for):
+    """The 标记完成情况 buttons on the plan page: each form carries the item's version."""
+    from xiaoben.plans.models import PlanItem
+
+    item, c = _plan_item(world), client_for("dean")
+    mark = reverse("plans:item_mark", args=[item.plan_id, item.pk])
+
+    def load():
+        html = c.get(reverse("plans:detail", args=[item.plan_id])).content.decode()
+        m = re.search(rf'action="{re.escape(mark)}"[^>]*>.*?name="version" value="(\d+)"', html)
+        assert m, "the mark form does not carry the version"
+        return int(m.group(1))
+
+    return Route(
+        load,
+        lambda v, text: c.post(mark, {"state": "dropped", "note": text, "version": "" if v is None else v}, follow=True),
+        lambda: PlanItem.objects.get(pk=item.pk).state_note,
+    )
+
+
+def plan_item_api(world, api_client_for):
+    from xiaoben.plans.models import PlanItem
+
+    item, c = _plan_item(world), api_client_for("dean")
+    url = f"/api/v1/plans/items/{item.pk}"
+    return Route(
+        lambda: next(i["version"] for i in c.get(f"/api/v1/plans/{item.plan_id}").json()["items"] if i["id"] == item.pk),
+        lambda v, text: c.patch(
+            url, {"state": "dropped", "note": text, **({} if v is None else {"version": v})}, content_type="application/json"
+        ),
+        lambda: PlanItem.objects.get(pk=item.pk).state_note,
+    )
+
+
+def achievement_page(world, client_for):
+    from xiaoben.research.models import Achievement
+    from xiaoben.research.tests.factories import achievement
+
+    a = achievement(world, verify=False)
+    return _page_route(
+        client_for("teacher"),
+        reverse("research:achievement_edit", args=[a.pk]),
+        "title",
+        lambda: Achievement.objects.get(pk=a.pk).title,
+    )
+
+
 def research_project_page(world, client_for):
     from xiaoben.research.models import ResearchProject
     from xiaoben.research.tests.factories import project
@@ -387,7 +454,11 @@ ROUTES = {
     "requirement_api": (requirement_api, "api_client_for"),
     "activity_page": (activity_page, "client_for"),
     "plan_page": (plan_page, "client_for"),
+    "plan_item_page": (plan_item_page, "client_for"),
+    "plan_item_mark_page": (plan_item_mark_page, "client_for"),
+    "plan_item_api": (plan_item_api, "api_client_for"),
     "research_project_page": (research_project_page, "client_for"),
+    "achievement_page": (achievement_page, "client_for"),
     "resource_page": (resource_page, "client_for"),
     "summary_prose_page": (summary_prose_page, "client_for"),
     "region_visit_reply_page": (region_visit_reply_page, "client_for"),

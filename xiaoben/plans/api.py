@@ -53,6 +53,7 @@ class ItemOut(Schema):
     weekday: int | None
     period: int | None
     state: str
+    version: int  # send it back with a change: a save from an older copy is refused
     status: str  # held / scheduled / not_yet / dropped
     overdue: bool
     activity_ids: list[int]
@@ -91,6 +92,7 @@ class ItemIn(Schema):
 class ItemStateIn(Schema):
     state: str
     note: str = ""
+    version: int  # the item's version this change was made from (ItemOut.version)
 
 
 class ReviewIn(Schema):
@@ -141,6 +143,7 @@ def _item_out(r) -> dict:
         "weekday": it.weekday,
         "period": it.period,
         "state": it.state,
+        "version": it.version,
         "status": r.status,
         "overdue": r.overdue,
         "activity_ids": [a.pk for a in r.activities],
@@ -193,7 +196,7 @@ def item_create(request, plan_id: int, payload: ItemIn):
 def item_state(request, item_id: int, payload: ItemStateIn):
     """计划完成情况 by hand: done (a 总结, a 会议), dropped (with why), or open again."""
     item = get_object_for_user(request.user, PlanItem, PlanItem.objects.select_related("plan"), pk=item_id)
-    services.item_mark(actor=scope_for(request.user), item=item, state=payload.state, note=payload.note)
+    services.item_mark(actor=scope_for(request.user), item=item, state=payload.state, note=payload.note, expected_version=payload.version)
     row = next(r for r in selectors.plan_progress(item.plan).rows if r.item.pk == item.pk)
     return _item_out(row)
 

@@ -63,8 +63,12 @@ class ItemForm(StyledFormMixin, forms.ModelForm):
         fields = ["month", "week", "week_end", "title", "kind", "lesson_kind", "topic", "owner", "group", "person", "weekday", "period"]
         labels = {"lesson_kind": "课型（公开课）"}
 
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)  # the copy the editor loaded
+
     def __init__(self, *args, school_id, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
         self.fields["group"].queryset = Group.objects.filter(school_id=school_id, is_active=True).order_by("kind", "name")
         self.fields["person"].queryset = Teacher.objects.filter(school_id=school_id, is_active=True).order_by("name")
         self.fields["kind"].choices = ItemKind.choices
@@ -78,6 +82,7 @@ class ItemForm(StyledFormMixin, forms.ModelForm):
 class MarkForm(forms.Form):
     state = forms.ChoiceField(choices=ItemState.choices)
     note = forms.CharField(required=False, max_length=200)
+    version = forms.IntegerField(required=False)  # the copy the page was loaded with
 
 
 class ReviewForm(forms.Form):

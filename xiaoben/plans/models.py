@@ -201,7 +201,7 @@ class PlanSection(TimeStampedModel):
         return self.title
 
 
-class PlanItem(TimeStampedModel):
+class PlanItem(TimeStampedModel, VersionedModel):
     """One line of the 月度安排: 十月份 · 集体备课 · 各教研组; or a recurring 每周五集体备课."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="items", verbose_name=_("计划"))

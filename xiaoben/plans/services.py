@@ -14,7 +14,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from xiaoben.core.concurrency import save_checked
+from xiaoben.core.concurrency import claim_version, save_checked
 from xiaoben.core.errors import NotPermitted, require
 from xiaoben.core.html import clean_html
 from xiaoben.core.notifications import notify
@@ -416,7 +416,8 @@ def item_create(*, actor: Scope, plan: Plan, **fields) -> PlanItem:
 
 
 @transaction.atomic
-def item_update(*, actor: Scope, item: PlanItem, **fields) -> PlanItem:
+def item_update(*, actor: Scope, item: PlanItem, expected_version: int | None, **fields) -> PlanItem:
+    """`expected_version` is the copy the editor loaded: a save from an older one is refused."""
     require(can.can_edit_plan(actor, item.plan), closed_message(item.plan))
     unknown = set(fields) - set(ITEM_FIELDS)
     if unknown:
@@ -424,6 +425,7 @@ def item_update(*, actor: Scope, item: PlanItem, **fields) -> PlanItem:
     for k, v in fields.items():
         setattr(item, k, v)
     _check_item(item.plan, item)
+    claim_version(item, expected_version)  # a second editor from an older copy is told
     item.save()
     return item
 
@@ -437,7 +439,7 @@ def item_delete(*, actor: Scope, item: PlanItem) -> None:
 
 
 @transaction.atomic
-def item_mark(*, actor: Scope, item: PlanItem, state: str, note: str = "") -> PlanItem:
+def item_mark(*, actor: Scope, item: PlanItem, state: str, expected_version: int | None, note: str = "") -> PlanItem:
     """计划完成情况 by hand: a 总结 or 会议 done, or an item dropped (with why). Allowed on
     an approved plan: it records what happened, it does not change what was planned."""
     require(can.can_mark_items(actor, item.plan), "只有计划的负责人可以标记完成情况。")
@@ -446,7 +448,7 @@ def item_mark(*, actor: Scope, item: PlanItem, state: str, note: str = "") -> Pl
     if state == ItemState.DROPPED and not (note or "").strip():
         raise ValidationError({"state_note": "取消一项安排时请写明原因。"})
     item.state, item.state_note = state, (note or "").strip()[:200]
-    item.save(update_fields=["state", "state_note", "updated_at"])
+    save_checked(item, expected_version, ["state", "state_note"])  # nothing over a newer mark or edit
     return item
 
 

@@ -267,7 +267,7 @@ def item_edit(request, pk: int, item_id: int | None = None):
     if request.method == "POST" and form.is_valid():
         try:
             if item:
-                services.item_update(actor=scope, item=item, **form.service_kwargs())
+                services.item_update(actor=scope, item=item, expected_version=form.cleaned_data.get("version"), **form.service_kwargs())
             else:
                 services.item_create(actor=scope, plan=plan, **form.service_kwargs())
         except ValidationError as e:
@@ -300,7 +300,10 @@ def item_mark(request, pk: int, item_id: int):
         messages.error(request, "状态无效。")
     else:
         try:
-            services.item_mark(actor=scope_for(request.user), item=item, state=form.cleaned_data["state"], note=form.cleaned_data["note"])
+            d = form.cleaned_data
+            services.item_mark(
+                actor=scope_for(request.user), item=item, state=d["state"], note=d["note"], expected_version=d.get("version")
+            )
         except ValidationError as e:
             _errors(request, e)
     return redirect("plans:detail", plan.pk)

@@ -72,6 +72,7 @@ class AchievementForm(StyledFormMixin, forms.Form):
         help_text="手机上直接打开相机；图片或 PDF，最大 10 MB。",
         widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
     )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)  # the copy the editor loaded
 
     def __init__(self, *args, teachers=None, projects=None, evidence_required=True, **kwargs):
         super().__init__(*args, **kwargs)

@@ -203,7 +203,7 @@ def evidence_path(instance, filename: str) -> str:
     return f"research/evidence/{timezone.now():%Y/%m}/{secrets.token_hex(8)}/{filename}"
 
 
-class Achievement(TimeStampedModel, SoftDeleteModel):
+class Achievement(TimeStampedModel, SoftDeleteModel, VersionedModel):
     """One paper, prize or honour. Joint work is one row with several credits: the school
     counts it once, each teacher is credited their share."""
 

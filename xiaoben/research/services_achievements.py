@@ -13,6 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from xiaoben.core.concurrency import claim_version
 from xiaoben.core.errors import NotPermitted
 from xiaoben.core.notifications import notify
 from xiaoben.core.scope import Scope
@@ -316,8 +317,10 @@ def achievement_resubmit(
     honour_kind: str = "",
     students: str = "",
     project: ResearchProject | None = None,
+    expected_version: int | None,
 ) -> Achievement:
-    """Correct a pending or returned achievement (it goes back to 待审核)."""
+    """Correct a pending or returned achievement (it goes back to 待审核). `expected_version` is
+    the copy the editor loaded: a save from an older one (another edit, a review since) is refused."""
     _hide_unless_visible(actor, achievement)
     if not can_edit_achievement(actor, achievement):
         raise NotPermitted("已认定的成果不能再修改，如有错误请联系教导处。")
@@ -342,7 +345,8 @@ def achievement_resubmit(
     was_verified = a.is_verified
     if not was_verified:
         a.status, a.return_reason = AchievementStatus.PENDING, ""
-    a.full_clean(exclude=["evidence"])
+    a.full_clean(exclude=["evidence", "version"])
+    claim_version(a, expected_version)  # before the save: a refused one writes no file either
     a.save()
     _set_credits(a, teachers, share_list)
     if was_verified:
@@ -380,7 +384,8 @@ def achievement_verify(*, actor: Scope, achievement: Achievement) -> Achievement
         raise ValidationError("没有证明材料，不能认定。")
     a.status, a.return_reason = AchievementStatus.VERIFIED, ""
     a.verified_by_id, a.verified_at = actor.user_id, timezone.now()
-    a.save(update_fields=["status", "return_reason", "verified_by", "verified_at", "updated_at"])
+    a.version += 1  # a review moves the record on: an edit from a copy loaded before it is told
+    a.save(update_fields=["status", "return_reason", "verified_by", "verified_at", "version", "updated_at"])
     _apply_points(a, list(RewardRule.objects.filter(school_id=a.school_id)))
     _sync_honours(a)
     recipients = list(a.credits.values_list("teacher__user_id", flat=True))
@@ -403,7 +408,8 @@ def achievement_return(*, actor: Scope, achievement: Achievement, reason: str) -
     a = Achievement.objects.select_for_update().get(pk=achievement.pk)
     a.status, a.return_reason = AchievementStatus.RETURNED, reason[:500]
     a.verified_by_id, a.verified_at = None, None
-    a.save(update_fields=["status", "return_reason", "verified_by", "verified_at", "updated_at"])
+    a.version += 1  # a review moves the record on: an edit from a copy loaded before it is told
+    a.save(update_fields=["status", "return_reason", "verified_by", "verified_at", "version", "updated_at"])
     _apply_points(a, [])
     recipients = list(a.credits.values_list("teacher__user_id", flat=True))
     if a.submitted_by_id:

@@ -77,7 +77,10 @@ def _form(request, scope, *, achievement=None):
     projects = visible_to(scope, ResearchProject).filter(school_id=school_id).order_by("-created_at")
     initial = {"teachers": [scope.teacher_id] if scope.teacher_id else []}
     if achievement is not None:
-        initial = {f: getattr(achievement, f) for f in FIELDS} | {"teachers": [c.teacher_id for c in achievement.credits.all()]}
+        initial = {f: getattr(achievement, f) for f in FIELDS} | {
+            "teachers": [c.teacher_id for c in achievement.credits.all()],
+            "version": achievement.version,
+        }
     return AchievementForm(
         request.POST or None,
         request.FILES or None,
@@ -123,6 +126,7 @@ def achievement_edit(request, pk: int):
                 achievement=a,
                 evidence=d.get("evidence"),
                 teacher_ids=[t.pk for t in d["teachers"]] or None,
+                expected_version=d.get("version"),
                 **{f: d[f] for f in FIELDS},
             )
         except ValidationError as e:

@@ -95,10 +95,10 @@ def test_plan_vs_actual_counts(world):
     act.refresh_from_db()
     activities.activity_publish(activity=act, user=world.users["leader"])
     activities.activity_mark_held(activity=act, user=world.users["leader"])
-    services.item_mark(actor=dean, item=c, state=ItemState.DONE)
+    services.item_mark(actor=dean, item=c, state=ItemState.DONE, expected_version=c.version)
     with pytest.raises(ValidationError):
-        services.item_mark(actor=dean, item=e, state=ItemState.DROPPED)  # a reason is needed
-    services.item_mark(actor=dean, item=e, state=ItemState.DROPPED, note="上级统一安排")
+        services.item_mark(actor=dean, item=e, state=ItemState.DROPPED, expected_version=e.version)  # a reason is needed
+    services.item_mark(actor=dean, item=e, state=ItemState.DROPPED, note="上级统一安排", expected_version=e.version)
     progress = selectors.plan_progress(plan)
     assert (progress.total, progress.held, progress.scheduled, progress.not_yet, progress.dropped) == (5, 2, 1, 1, 1)
     # 理论学习 in September is over by 18 November: overdue
@@ -262,8 +262,9 @@ def _summary_world(world):
     services.item_create(actor=dean, plan=plan, month=9, title="定校本教研活动计划", kind="planning")
     services.item_create(actor=dean, plan=plan, month=10, title="读书汇报会", kind="reading")
     dropped = services.item_create(actor=dean, plan=plan, month=11, title="优秀教学案例评比", kind="competition")
-    services.item_mark(actor=dean, item=plan.items.get(kind="planning"), state=ItemState.DONE)
-    services.item_mark(actor=dean, item=dropped, state=ItemState.DROPPED, note="上级统一安排")
+    planning = plan.items.get(kind="planning")
+    services.item_mark(actor=dean, item=planning, state=ItemState.DONE, expected_version=planning.version)
+    services.item_mark(actor=dean, item=dropped, state=ItemState.DROPPED, note="上级统一安排", expected_version=dropped.version)
     return plan
 
 

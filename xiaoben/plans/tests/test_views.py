@@ -196,8 +196,9 @@ def test_api_with_token_and_csrf(world, plans):
         f"/api/v1/plans/{plan.pk}/items", {"title": "读书汇报会", "month": 12, "kind": "reading"}, content_type="application/json", **auth
     )
     assert r.status_code == 201
-    item_id = r.json()["id"]
-    r = c.patch(f"/api/v1/plans/items/{item_id}", {"state": "dropped", "note": "并入下月"}, content_type="application/json", **auth)
+    item_id, version = r.json()["id"], r.json()["version"]
+    patch = {"state": "dropped", "note": "并入下月", "version": version}
+    r = c.patch(f"/api/v1/plans/items/{item_id}", patch, content_type="application/json", **auth)
     assert r.status_code == 200 and r.json()["status"] == "dropped"
     r = c.post(f"/api/v1/plans/{plan.pk}/schedule", {"month": 10}, content_type="application/json", **auth)
     assert r.status_code == 200 and r.json()["created"] == 2  # 语文组 and 数学组

@@ -190,7 +190,15 @@ def test_return_needs_reason_then_teacher_resubmits(world):
     a.refresh_from_db()
     assert a.status == AchievementStatus.RETURNED
     a = achievement_resubmit(
-        actor=scope(world, "teacher"), achievement=a, kind=a.kind, title=a.title, level="county", rank=a.rank, issuer=a.issuer, date=a.date
+        actor=scope(world, "teacher"),
+        achievement=a,
+        kind=a.kind,
+        title=a.title,
+        level="county",
+        rank=a.rank,
+        issuer=a.issuer,
+        date=a.date,
+        expected_version=a.version,
     )
     assert a.status == AchievementStatus.PENDING and a.return_reason == "" and a.level == "county"
 
