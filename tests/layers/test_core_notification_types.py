@@ -15,11 +15,22 @@ from xiaoben.writings.services import COPY_DECISIONS
 ROOT = Path(xiaoben.__file__).parent
 
 
+def _parse(source: str) -> ast.Module:
+    # CPython 3.11.7 keeps the AST converter's depth counter per interpreter, so a parse racing
+    # another thread's (a live server left by a browser test) can raise a spurious SystemError.
+    for _ in range(3):
+        try:
+            return ast.parse(source)
+        except SystemError:
+            continue
+    return ast.parse(source)
+
+
 def _notify_calls():
     for path in ROOT.rglob("*.py"):
         if "tests" in path.parts or "migrations" in path.parts:
             continue
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        tree = _parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if isinstance(node, ast.Call):
                 fn = node.func

@@ -99,7 +99,7 @@ def test_broken_plan_templates_are_refused_and_previous_kept(world, client_for):
     cases = [
         (docx(["{{ title }}", "{{ figures['activities.total'] }}"]), "不认识的占位符"),  # a summary name, not a plan's
         (docx(["{% for s in sections %}", "{{ s.title }}"]), "未闭合的 {% for %}"),
-        (b"not a word file", "不是 Word 文档"),
+        (b"not a word file", "Word 文档"),
     ]
     for data, message in cases:
         body = _upload(c, data).content.decode()
@@ -109,8 +109,9 @@ def test_broken_plan_templates_are_refused_and_previous_kept(world, client_for):
 
 def test_preview_uses_the_schools_plan(world, client_for):
     c = client_for("dean")
-    r = c.get("/reports/templates/plan/preview/", follow=True)
-    assert r.status_code == 200 and "还没有可以预览" in r.content.decode()
+    # no plan yet: the template filled with the example values (like every document)
+    r = c.get("/reports/templates/plan/preview/")
+    assert r.status_code == 200 and "2026-2027学年第一学期校本研修计划" in _text(r.content)
     plan = _plan(world)
     r = c.get("/reports/templates/plan/preview/")
     assert r.status_code == 200 and "实验小学校本研修计划" in _text(r.content)
