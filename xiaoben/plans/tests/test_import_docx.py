@@ -9,11 +9,12 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests.seeds import SEEDS as SEEDS_DIR
 from xiaoben.activities.models import Activity
 from xiaoben.plans.models import Plan
 from xiaoben.requirements.models import Requirement
 
-SEEDS = "/work/shared/seeds"
+SEEDS = str(SEEDS_DIR)
 pytestmark = pytest.mark.skipif(not glob.glob(f"{SEEDS}/000_*.txt"), reason="seed documents not present")
 
 

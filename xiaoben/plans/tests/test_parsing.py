@@ -7,10 +7,11 @@ import re
 
 import pytest
 
+from tests.seeds import SEEDS as SEEDS_DIR
 from xiaoben.plans.parsing import extract_items, guess_kind, small_number, split_sections
 from xiaoben.requirements.plan_import import extract
 
-SEEDS = "/work/shared/seeds"
+SEEDS = str(SEEDS_DIR)
 
 
 def _seed(prefix: str) -> str:
