@@ -111,16 +111,12 @@ def _certificate_docx(teacher: Teacher, year: int, s) -> bytes:
     doc.add_paragraph()
     doc.add_paragraph("特此证明。").paragraph_format.first_line_indent = Pt(24)
     doc.add_paragraph()
-    for text in ("学校负责人（签字）：____________", f"{school.name}（盖章）", _zh_date(today())):
+    for text in ("学校负责人（签字）：____________", f"{school.name}（盖章）", zh_date(today())):
         p = doc.add_paragraph(text)
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
-
-
-def _zh_date(d) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
 
 
 # ---------------------------------------------------------------- registry

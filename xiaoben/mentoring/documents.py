@@ -33,10 +33,6 @@ def _font(doc: Document) -> None:
     style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
 
 
-def _zh_date(d) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
 def agreements_docx(pairs, *, quotas) -> bytes:
     """The school's own template when it has one (reports.doc_kinds), else the default layout."""
     from xiaoben.reportkit.documents import render_document
@@ -60,7 +56,7 @@ def _agreements_docx(pairs, by_pair) -> bytes:
         run.bold = True
         run.font.size = Pt(18)
         doc.add_paragraph(
-            f"学年：{pair.school_year.name}　　学科：{pair.subject or pair.mentee.subject}　　结对日期：{_zh_date(pair.start_date)}"
+            f"学年：{pair.school_year.name}　　学科：{pair.subject or pair.mentee.subject}　　结对日期：{zh_date(pair.start_date)}"
         )
         doc.add_paragraph(f"师傅（指导教师）：{pair.mentor.name}　　徒弟（青年教师）：{pair.mentee.name}")
         doc.add_paragraph("为发挥骨干教师的传、帮、带作用，促进青年教师尽快成长，经学校研究，双方自愿结为师徒，签订本协议。")

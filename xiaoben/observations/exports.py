@@ -241,9 +241,6 @@ class ObservationListExporter(Exporter):
         return observations_xlsx(qs[:5000])
 
 
-_WEEKDAYS = "一二三四五六日"
-
-
 def observation_context(obs, rows: list[dict]) -> dict:
     d = obs.lesson_date
     entered = timezone.localtime(obs.created_at)
@@ -255,7 +252,7 @@ def observation_context(obs, rows: list[dict]) -> dict:
         "teacher": obs.teacher.name,
         "subject": obs.subject,
         "class_name": f"{obs.grade or ''}年级{obs.class_name}" if obs.grade else obs.class_name,
-        "date": f"{d.year}年{d.month}月{d.day}日 周{_WEEKDAYS[d.weekday()]}",
+        "date": f"{d.year}年{d.month}月{d.day}日 周{WEEKDAYS[d.weekday()]}",
         "period": f"第{obs.period}节" if obs.period else "",
         "kind": obs.get_kind_display(),
         "lesson_title": obs.lesson_title,

@@ -13,6 +13,7 @@ import re
 from django import forms
 
 from xiaoben.core.exporters import Exporter, register
+from xiaoben.core.formatting import zh_date
 from xiaoben.core.html import html_to_text
 from xiaoben.core.tenancy import get_object_for_user
 from xiaoben.reportkit.params import ParamsForm
@@ -99,7 +100,7 @@ def plan_context(plan: Plan) -> dict:
         "sections": out,
         "months": months,
         "review": review,
-        "date": f"{day.year}年{day.month}月{day.day}日" if day else "",
+        "date": zh_date(day),
     }
 
 

@@ -17,10 +17,6 @@ from .templates_docx import DocumentKind, Placeholder, register_kind
 WEEKDAYS = "一二三四五六日"
 
 
-def _zh(d) -> str:
-    return f"{d.year}年{d.month}月{d.day}日" if d else ""
-
-
 def _loop_table(doc, header: list[str], cells: list[str], loop: str):
     """A table whose body row repeats: header, `{%tr for … %}`, the row, `{%tr endfor %}`."""
     t = doc.add_table(rows=4, cols=len(header))
