@@ -7,9 +7,8 @@ so a teacher's home shows their to-dos and progress as features land."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from importlib import import_module
 
-from django.apps import apps
+from .appmodules import app_modules
 
 
 @dataclass
@@ -21,16 +20,9 @@ class HomeCard:
 
 
 def _providers():
-    for cfg in apps.get_app_configs():
-        if cfg.name.startswith("xiaoben.") and cfg.name != "xiaoben.core":
-            try:
-                mod = import_module(f"{cfg.name}.home")
-            except ModuleNotFoundError as e:
-                if e.name != f"{cfg.name}.home":
-                    raise
-                continue
-            if hasattr(mod, "cards"):
-                yield mod.cards
+    for mod in app_modules("home"):
+        if hasattr(mod, "cards"):
+            yield mod.cards
 
 
 def cards_for(request, scope, term) -> list[HomeCard]:

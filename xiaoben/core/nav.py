@@ -8,12 +8,11 @@ person; `audience` narrows by role ("teacher", "school_admin", "region", "platfo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import import_module
 
-from django.apps import apps
 from django.urls import reverse
 from django.utils.translation import gettext
 
+from .appmodules import app_modules
 from .scope import Scope
 
 
@@ -48,15 +47,8 @@ def all_items() -> list[NavItem]:
     global _ITEMS
     if _ITEMS is None:
         items: list[NavItem] = []
-        for cfg in apps.get_app_configs():
-            if cfg.name.startswith("xiaoben."):
-                try:
-                    mod = import_module(f"{cfg.name}.nav")
-                except ModuleNotFoundError as e:
-                    if e.name != f"{cfg.name}.nav":
-                        raise
-                    continue
-                items.extend(getattr(mod, "ITEMS", []))
+        for mod in app_modules("nav"):
+            items.extend(getattr(mod, "ITEMS", []))
         _ITEMS = sorted(items, key=lambda i: i.order)
     return _ITEMS
 
