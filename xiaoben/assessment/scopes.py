@@ -7,7 +7,6 @@
 from django.db.models import Q
 
 from xiaoben.core.tenancy import scope_rule
-from xiaoben.org.models import GroupMembership
 
 from .models import AssessmentItem, AssessmentResult, AssessmentScheme, AssessmentScore
 
@@ -27,8 +26,7 @@ def _result_q(scope, prefix: str = "") -> Q:
     if scope.teacher_id:
         cond |= Q(**{f"{prefix}teacher_id": scope.teacher_id})
         if scope.led_group_ids:
-            members = GroupMembership.objects.filter(group_id__in=scope.led_group_ids).values("teacher_id")
-            cond |= Q(**{f"{prefix}school_id": scope.teacher.school_id, f"{prefix}teacher_id__in": members})
+            cond |= Q(**{f"{prefix}school_id": scope.teacher.school_id}) & scope.led_members_filter(f"{prefix}teacher_id")
     return cond
 
 

@@ -6,7 +6,6 @@ from django.db.models import F, QuerySet, Window
 from django.db.models.functions import Rank
 
 from xiaoben.core.tenancy import visible_to
-from xiaoben.org.models import GroupMembership
 
 from .models import AssessmentResult, AssessmentScheme, ResultStatus
 
@@ -41,8 +40,7 @@ def review_queue(*, scope, user) -> QuerySet[AssessmentResult]:
     if scope.teacher_id:
         qs = qs.exclude(teacher_id=scope.teacher_id)
     if not (scope.is_platform_admin or scope.admin_school_ids):
-        members = GroupMembership.objects.filter(group_id__in=scope.led_group_ids).values("teacher_id")
-        qs = qs.filter(teacher_id__in=members)
+        qs = qs.filter(scope.led_members_filter("teacher_id"))
     return qs.select_related("teacher", "scheme").order_by("teacher__staff_no")
 
 

@@ -15,7 +15,7 @@ from xiaoben.core.notifications import notify
 from xiaoben.core.scope import scope_for
 from xiaoben.core.terms import require_term_open, term_is_closed
 from xiaoben.core.validation import require_lengths
-from xiaoben.org.models import GroupMembership, Teacher
+from xiaoben.org.models import Teacher
 
 from . import sources
 from .models import (
@@ -283,9 +283,7 @@ def may_review(scope, result) -> bool:
         return False
     if scope.is_platform_admin or scope.can("assessment:manage", result.school_id):
         return True
-    if not scope.led_group_ids or scope.school_id != result.school_id:
-        return False
-    return GroupMembership.objects.filter(teacher_id=result.teacher_id, group_id__in=scope.led_group_ids).exists()
+    return scope.school_id == result.school_id and scope.leads(result.teacher_id)
 
 
 @transaction.atomic

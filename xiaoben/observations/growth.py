@@ -9,7 +9,7 @@ from django.db.models import Avg, Count, F
 
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import visible_to
-from xiaoben.org.models import Group, GroupMembership, Teacher
+from xiaoben.org.models import Group, Teacher
 
 from .models import Observation, ObservationScore, ObservationStatus
 
@@ -23,9 +23,7 @@ def can_view_growth(user, teacher: Teacher) -> bool:
     scope = scope_for(user)
     if scope.is_self(teacher.pk) or scope.admin_of(teacher.school_id):
         return True
-    if scope.led_group_ids and scope.teacher and scope.teacher.school_id == teacher.school_id:
-        return GroupMembership.objects.filter(teacher=teacher, group_id__in=scope.led_group_ids).exists()
-    return False
+    return scope.leads(teacher.pk)
 
 
 def teacher_growth(*, user, teacher: Teacher) -> dict:

@@ -2,11 +2,10 @@
 the groups the observed teacher belongs to, and the school's admins. A draft is
 the observer's alone. Other schools: nothing (404)."""
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.urls import reverse
 
 from xiaoben.core.tenancy import scope_rule, shown_reference
-from xiaoben.org.models import GroupMembership
 
 from .models import FeedbackFlag, Observation, Rubric
 
@@ -20,8 +19,7 @@ def observation_condition(scope, prefix: str = "") -> Q:
         cond |= Q(**{f"{p}observer_id": scope.teacher_id})
         cond |= Q(**{f"{p}teacher_id": scope.teacher_id}) & submitted
         if scope.led_group_ids:
-            in_led = GroupMembership.objects.filter(teacher_id=OuterRef(f"{p}teacher_id"), group_id__in=scope.led_group_ids)
-            cond |= Q(**{f"{p}school_id": scope.teacher.school_id}) & submitted & Exists(in_led)
+            cond |= Q(**{f"{p}school_id": scope.teacher.school_id}) & submitted & scope.led_members_filter(f"{p}teacher_id")
     return cond
 
 
@@ -41,10 +39,8 @@ def _flags(scope, qs):
     or observed teachers in the groups they lead."""
     cond = Q(school_id__in=scope.admin_school_ids)
     if scope.teacher_id and scope.led_group_ids:
-        led = GroupMembership.objects.filter(group_id__in=scope.led_group_ids)
         cond |= Q(school_id=scope.teacher.school_id) & (
-            Exists(led.filter(teacher_id=OuterRef("observation__observer_id")))
-            | Exists(led.filter(teacher_id=OuterRef("observation__teacher_id")))
+            scope.led_members_filter("observation__observer_id") | scope.led_members_filter("observation__teacher_id")
         )
     return qs.filter(cond)
 

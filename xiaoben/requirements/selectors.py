@@ -40,9 +40,7 @@ def may_see_progress_of(scope: Scope, teacher: Teacher) -> bool:
     school's admins everyone in the school."""
     if scope.is_self(teacher.pk) or scope.is_platform_admin or scope.admin_of(teacher.school_id):
         return True
-    if scope.led_group_ids and scope.teacher and scope.teacher.school_id == teacher.school_id:
-        return GroupMembership.objects.filter(teacher_id=teacher.pk, group_id__in=scope.led_group_ids).exists()
-    return False
+    return scope.leads(teacher.pk)
 
 
 @dataclass

@@ -34,8 +34,7 @@ def _writings(scope, qs):
             in_my_group = GroupMembership.objects.filter(group_id__in=scope.member_group_ids).values("teacher_id")
             cond |= submitted & Q(school_id=sid, visibility="group", author_id__in=in_my_group)
         if scope.led_group_ids:
-            in_led_group = GroupMembership.objects.filter(group_id__in=scope.led_group_ids).values("teacher_id")
-            cond |= submitted & Q(school_id=sid, author_id__in=in_led_group)
+            cond |= submitted & Q(school_id=sid) & scope.led_members_filter("author_id")
     return qs.filter(cond)
 
 

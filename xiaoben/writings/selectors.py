@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from xiaoben.core import textsim
 from xiaoben.core.html import html_to_text
 from xiaoben.core.scope import Scope
 from xiaoben.core.tenancy import visible_to
-from xiaoben.org.models import GroupMembership
 
 from . import detection
 from .models import BOOK_KINDS, Book, RecommendedBook, Writing, WritingStatus
@@ -18,8 +17,7 @@ def review_queue_filter(scope: Scope) -> Q:
     """Submitted writings this person may review: their schools' as an admin, their groups' members' as a leader."""
     cond = Q(school_id__in=scope.admin_school_ids)
     if scope.led_group_ids and scope.teacher:
-        led = GroupMembership.objects.filter(teacher_id=OuterRef("author_id"), group_id__in=scope.led_group_ids)
-        cond |= Q(school_id=scope.teacher.school_id) & Exists(led)
+        cond |= Q(school_id=scope.teacher.school_id) & scope.led_members_filter("author_id")
     return cond & ~Q(author_id=scope.teacher_id or 0)
 
 

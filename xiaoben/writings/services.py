@@ -14,7 +14,7 @@ from xiaoben.core.html import clean_html
 from xiaoben.core.notifications import notify
 from xiaoben.core.scope import Scope
 from xiaoben.core.terms import require_term_open
-from xiaoben.org.models import GroupMembership, School, Teacher
+from xiaoben.org.models import School, Teacher
 from xiaoben.org.selectors import current_term, term_for_date
 
 from . import detection
@@ -180,9 +180,7 @@ def can_review(scope: Scope, writing: Writing) -> bool:
         return False
     if scope.admin_of(writing.school_id):
         return True
-    if not scope.can("writings:review", school_id=writing.school_id) or not scope.led_group_ids:
-        return False
-    return GroupMembership.objects.filter(teacher_id=writing.author_id, group_id__in=scope.led_group_ids).exists()
+    return scope.can("writings:review", school_id=writing.school_id) and scope.leads(writing.author_id)
 
 
 @transaction.atomic
