@@ -10,7 +10,6 @@ from __future__ import annotations
 TEACHER_PERMS = frozenset(
     {
         "self:read",
-        "self:write",
         "school:read_public",  # the school's shared records, group lists, colleagues' names
         "activities:write",  # own records: sign in, minutes as recorder, lesson-plan versions
         "observations:write",
@@ -25,7 +24,6 @@ TEACHER_PERMS = frozenset(
 GROUP_LEADER_PERMS = TEACHER_PERMS | {
     "group:read",  # the group's records and compliance
     "group:manage",  # schedule the group's activities, review its writings
-    "observations:read_group",
     "writings:review",
 }
 
@@ -50,10 +48,11 @@ REGION_PERMS = frozenset(
         "region:read",  # aggregates of the region's schools and what they publish
         "region:activities",  # run regional activities
         "hours:approve_region",
+        "region:requirements",  # 区域统一要求 for every school of the region
     }
 )
 
-REGION_ADMIN_PERMS = REGION_PERMS | {"region:manage"}
+REGION_ADMIN_PERMS = REGION_PERMS  # the same as a 教研员's until region settings need more
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "teacher": TEACHER_PERMS,

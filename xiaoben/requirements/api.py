@@ -12,7 +12,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user, visible_to
-from xiaoben.org.models import Group, School, Teacher
+from xiaoben.org.models import Group, Region, School, Teacher
 from xiaoben.org.selectors import current_term
 
 from . import plan_import, selectors, services
@@ -25,6 +25,7 @@ progress_router = Router(tags=["量化要求与考核"])  # /api/v1/progress/
 class RequirementOut(Schema):
     id: int
     school_id: int | None
+    region_id: int | None
     school_year_id: int | None
     name: str
     description: str
@@ -212,6 +213,66 @@ def requirement_delete(request, requirement_id: int):
     school = _managed_school(request)
     services.requirement_delete(requirement=get_object_for_user(request.user, Requirement, pk=requirement_id, school_id=school.pk))
     return 204, None
+
+
+class RegionRequirementIn(Schema):
+    region_id: int
+    name: str
+    metric: str
+    period: str
+    threshold: Decimal
+    filters: dict = {}
+    applies_to: str = Audience.ALL
+    group_kind: str = ""
+    order: int = 50
+
+
+class RegionRequirementPatch(Schema):
+    version: int
+    name: str | None = None
+    metric: str | None = None
+    period: str | None = None
+    threshold: Decimal | None = None
+    filters: dict | None = None
+    applies_to: str | None = None
+    group_kind: str | None = None
+    order: int | None = None
+
+
+class VersionIn(Schema):
+    version: int
+
+
+def _region_template(request, requirement_id: int) -> Requirement:
+    return get_object_for_user(request.user, Requirement, pk=requirement_id, school__isnull=True, region_id__isnull=False)
+
+
+@router.post("/region", response={201: RequirementOut})
+def region_requirement_create(request, payload: RegionRequirementIn):
+    """区域统一要求: saved for the region and copied into every school below it."""
+    data = payload.dict()
+    scope = scope_for(request.user)
+    region_id = data.pop("region_id")
+    if region_id not in scope.region_ids and not scope.is_platform_admin:
+        raise Http404
+    region = Region.objects.get(pk=region_id)
+    return 201, services.region_requirement_save(actor=scope, region=region, **data)
+
+
+@router.patch("/region/{int:requirement_id}", response=RequirementOut)
+def region_requirement_update(request, requirement_id: int, payload: RegionRequirementPatch):
+    t = _region_template(request, requirement_id)
+    changes = payload.dict(exclude_unset=True)
+    version = changes.pop("version")
+    services.region_requirement_save(actor=scope_for(request.user), region=t.region, requirement=t, expected_version=version, **changes)
+    t.refresh_from_db()
+    return t
+
+
+@router.post("/region/{int:requirement_id}/retire", response=RequirementOut)
+def region_requirement_retire(request, requirement_id: int, payload: VersionIn):
+    t = _region_template(request, requirement_id)
+    return services.region_requirement_retire(actor=scope_for(request.user), requirement=t, expected_version=payload.version)
 
 
 @router.post("/adopt-starter-set", response=AdoptOut)

@@ -38,12 +38,13 @@ class RequirementForm(StyledFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.school = school
         self.fields["metric"].widget.choices = [(m.key, f"{m.label}（{m.unit}）— {m.help}") for m in all_metrics()]
-        self.fields["group"].queryset = Group.objects.filter(school=school, is_active=True).order_by("kind", "name")
         self.fields["group_kind"].widget.choices = [("", "任意小组"), *GroupKind.choices]
-        self.fields["role"].widget.choices = [("", "—"), *[(k, v) for k, v in Role.choices if k in ("principal", "school_admin")]]
-        self.fields["role"].help_text = "仅对“指定角色”有效"
         self.order_fields(["name", "metric", "filter_values", "period", "threshold", "applies_to", "group", "group_kind", "role"])
-        self.fields["school_year"].queryset = SchoolYear.objects.filter(school=school)
+        if school is not None:  # a school's own rule; the district's has no group, role or year
+            self.fields["group"].queryset = Group.objects.filter(school=school, is_active=True).order_by("kind", "name")
+            self.fields["role"].widget.choices = [("", "—"), *[(k, v) for k, v in Role.choices if k in ("principal", "school_admin")]]
+            self.fields["role"].help_text = "仅对“指定角色”有效"
+            self.fields["school_year"].queryset = SchoolYear.objects.filter(school=school)
         self.fields["filter_values"].choices = filter_choices()
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
@@ -98,3 +99,25 @@ class ProposalForm(StyledFormMixin, forms.Form):
 
 
 ProposalFormSet = forms.formset_factory(ProposalForm, extra=0, max_num=100)
+
+
+class RegionRequirementForm(RequirementForm):
+    """区域统一要求: the district's rule for all its schools — no school's group, year or role."""
+
+    region = forms.ModelChoiceField(label="适用区域", queryset=None, empty_label=None)
+
+    class Meta(RequirementForm.Meta):
+        fields = ["name", "applies_to", "group_kind", "metric", "period", "threshold", "order"]
+
+    def __init__(self, *args, regions, **kwargs):
+        super().__init__(*args, school=None, **kwargs)
+        self.fields["region"].queryset = regions
+        if len(regions) == 1 or self.instance.pk:
+            self.fields["region"].widget = forms.HiddenInput()
+            self.fields["region"].initial = self.instance.region_id if self.instance.pk else regions[0].pk
+        self.fields["applies_to"].choices = [(k, v) for k, v in self.fields["applies_to"].choices if k not in ("group", "role")]
+
+    def service_kwargs(self) -> dict:
+        d = self.cleaned_data
+        keys = ["name", "applies_to", "metric", "period", "threshold", "order"]
+        return {k: d.get(k) for k in keys} | {"filters": d["filters"], "group_kind": d.get("group_kind") or ""}

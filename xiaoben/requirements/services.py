@@ -8,7 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from xiaoben.core.concurrency import save_checked
-from xiaoben.org.models import Group, School, SchoolYear
+from xiaoben.core.errors import require
+from xiaoben.core.scope import Scope
+from xiaoben.org.models import Group, Region, School, SchoolYear
 
 from .models import Audience, Period, Requirement, Source
 from .registry import get_metric
@@ -234,25 +236,121 @@ def region_templates_adopt(*, school: School, user=None) -> list[Requirement]:
         key = f"region-{t.pk}"
         if key in have:
             continue
-        created.append(
-            requirement_create(
-                school=school,
-                user=user,
-                source=Source.STARTER,
-                starter_key=key,
-                name=t.name,
-                description=t.description,
-                metric=t.metric,
-                filters=t.filters,
-                period=t.period,
-                threshold=t.threshold,
-                applies_to=t.applies_to if t.applies_to != Audience.GROUP else Audience.ALL,
-                group_kind=t.group_kind,
-                role=t.role,
-                order=t.order,
-            )
-        )
+        copy = _region_copy(t, school, user)
+        twin = duplicate_of(copy)
+        if twin is not None:
+            # The school already counts the same thing: its own rule becomes the district's copy,
+            # raised to the district's bar when it was lower (a stricter one stays as it is).
+            twin.starter_key = key
+            twin.threshold = max(Decimal(twin.threshold), Decimal(t.threshold))
+            twin.version += 1
+            twin.save(update_fields=["starter_key", "threshold", "version", "updated_at"])
+            continue
+        _clean(copy)
+        copy.save()
+        created.append(copy)
     return created
+
+
+def _region_copy(t: Requirement, school: School, user) -> Requirement:
+    return Requirement(
+        school=school,
+        created_by=user,
+        source=Source.STARTER,
+        starter_key=f"region-{t.pk}",
+        name=t.name,
+        description=t.description,
+        metric=t.metric,
+        filters=t.filters or {},
+        period=t.period,
+        threshold=t.threshold,
+        applies_to=t.applies_to if t.applies_to != Audience.GROUP else Audience.ALL,
+        group_kind=t.group_kind,
+        role=t.role,
+        order=t.order,
+    )
+
+
+# --- the district's requirements (区域统一要求) ---------------------------------------
+
+
+def _schools_under(region_id: int) -> list[School]:
+    """Every school whose region is `region_id` or lies below it."""
+    parents = dict(Region.objects.values_list("id", "parent_id"))
+
+    def under(rid: int | None) -> bool:
+        seen: set[int] = set()
+        while rid is not None and rid not in seen:
+            if rid == region_id:
+                return True
+            seen.add(rid)
+            rid = parents.get(rid)
+        return False
+
+    return [s for s in School.objects.select_related("region").order_by("pk") if under(s.region_id)]
+
+
+def _may_set_region_requirements(actor: Scope, region_id: int | None) -> bool:
+    return actor.is_platform_admin or (region_id in actor.region_ids and actor.can("region:requirements"))
+
+
+@transaction.atomic
+def region_requirement_save(
+    *, actor: Scope, region: Region, requirement: Requirement | None = None, expected_version: int | None = None, **fields
+) -> Requirement:
+    """A district sets a requirement for all its schools: saved as the region's template and
+    copied into every school below the region at once. A change of the bar moves each
+    school's copy that stood at the old bar; a school that made its copy stricter keeps its
+    number unless the new bar is higher still."""
+    require(_may_set_region_requirements(actor, region.pk))
+    unknown = set(fields) - {"name", "description", "applies_to", "group_kind", "metric", "filters", "period", "threshold", "order"}
+    if unknown:
+        raise ValidationError(f"不能修改：{'、'.join(sorted(unknown))}")
+    if fields.get("applies_to") in (Audience.GROUP, Audience.ROLE):
+        raise ValidationError({"applies_to": "区域统一要求适用于全体教师、新教师、组长或按小组类型，不能指定某校的小组或角色。"})
+    if requirement is None:
+        t, old_bar = Requirement(region=region, school=None, source=Source.MANUAL, **fields), None
+        _clean(t)
+        t.save()
+    else:
+        require(requirement.region_id == region.pk and requirement.school_id is None)
+        t, old_bar = requirement, Decimal(requirement.threshold)
+        for k, v in fields.items():
+            setattr(t, k, v)
+        _clean(t)
+        save_checked(t, expected_version, list(fields))
+    for school in _schools_under(region.pk):
+        copy = Requirement.objects.filter(school=school, starter_key=f"region-{t.pk}").first()
+        if copy is None:
+            region_templates_adopt(school=school)
+            continue
+        copy.name, copy.description, copy.metric, copy.period = t.name, t.description, t.metric, t.period
+        copy.filters, copy.group_kind, copy.active = t.filters or {}, t.group_kind, True
+        copy.applies_to = t.applies_to
+        stricter = Decimal(copy.threshold) != old_bar
+        copy.threshold = max(Decimal(copy.threshold), Decimal(t.threshold)) if stricter else t.threshold
+        copy.version += 1
+        copy.save()
+    return t
+
+
+@transaction.atomic
+def region_requirement_retire(*, actor: Scope, requirement: Requirement, expected_version: int | None) -> Requirement:
+    """停用: the district no longer asks it. Schools keep their copies as their own rules
+    (each may then change or delete its copy)."""
+    require(requirement.school_id is None and _may_set_region_requirements(actor, requirement.region_id))
+    requirement.active = False
+    save_checked(requirement, expected_version, ["active"])
+    return requirement
+
+
+def region_adoption(template_ids: list[int]) -> dict[int, int]:
+    """How many schools carry each district template."""
+    from django.db.models import Count
+
+    keys = {f"region-{pk}": pk for pk in template_ids}
+    rows = Requirement.objects.filter(starter_key__in=keys, active=True).values("starter_key").annotate(n=Count("id"))
+    return {keys[r["starter_key"]]: r["n"] for r in rows}
 
 
 def requirement_duplicate_of(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_region
 
 app_name = "requirements"
 
@@ -15,4 +15,8 @@ urlpatterns = [
     path("manage/<int:pk>/", views.edit, name="edit"),
     path("manage/<int:pk>/delete/", views.delete, name="delete"),
     path("import/", views.import_plan, name="import"),
+    path("region/", views_region.region_manage, name="region_manage"),
+    path("region/new/", views_region.region_edit, name="region_create"),
+    path("region/<int:pk>/", views_region.region_edit, name="region_edit"),
+    path("region/<int:pk>/retire/", views_region.region_retire, name="region_retire"),
 ]
