@@ -11,7 +11,7 @@ from xiaoben.api.pagination import LazyPage
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user
 
-from . import rules, selectors, services, signin
+from . import predicates, selectors, services, signin
 from .models import Activity, ActivityMinutes
 
 router = Router(tags=["研修活动"])
@@ -37,6 +37,34 @@ class ActivityOut(Schema):
     invited_count: int
     present_count: int
 
+    @staticmethod
+    def resolve_group(a) -> str | None:
+        return a.group.name if a.group else None
+
+    @staticmethod
+    def resolve_kind_display(a) -> str:
+        return a.get_kind_display()
+
+    @staticmethod
+    def resolve_host(a) -> str | None:
+        return a.host.name if a.host else None
+
+    @staticmethod
+    def resolve_recorder(a) -> str | None:
+        return a.recorder.name if a.recorder else None
+
+    @staticmethod
+    def resolve_status_display(a) -> str:
+        return a.get_status_display()
+
+    @staticmethod
+    def resolve_invited_count(a) -> int:
+        return getattr(a, "invited_count", 0)
+
+    @staticmethod
+    def resolve_present_count(a) -> int:
+        return getattr(a, "present_count", 0)
+
 
 class AttendanceOut(Schema):
     id: int
@@ -51,6 +79,18 @@ class AttendanceOut(Schema):
     marked_at: dt.datetime | None = None
     reason: str = Field("", description="补签原因")
     is_guest: bool = Field(False, description="列席：不在邀请范围内、自行扫码，主持人接受后才计入学时")
+
+    @staticmethod
+    def resolve_teacher(x) -> str:
+        return x.teacher.name
+
+    @staticmethod
+    def resolve_method_display(x) -> str:
+        return x.get_method_display() if x.method else ""
+
+    @staticmethod
+    def resolve_marked_by(x) -> str | None:
+        return x.marked_by.display_name if x.marked_by_id else None
 
 
 class ActivitySettingsOut(Schema):
@@ -79,49 +119,9 @@ class MinutesIn(Schema):
     finish: bool = False
 
 
-def _activity_out(a: Activity) -> dict:
-    return {
-        "id": a.pk,
-        "school_id": a.school_id,
-        "term_id": a.term_id,
-        "group_id": a.group_id,
-        "group": a.group.name if a.group else None,
-        "kind": a.kind,
-        "kind_display": a.get_kind_display(),
-        "lesson_kind": a.lesson_kind,
-        "title": a.title,
-        "starts_at": a.starts_at,
-        "ends_at": a.ends_at,
-        "place": a.place,
-        "host": a.host.name if a.host else None,
-        "recorder": a.recorder.name if a.recorder else None,
-        "status": a.status,
-        "status_display": a.get_status_display(),
-        "invited_count": getattr(a, "invited_count", 0),
-        "present_count": getattr(a, "present_count", 0),
-    }
-
-
 def _get(request, activity_id: int) -> Activity:
     qs = selectors.activity_list(user=request.user)
     return get_object_for_user(request.user, Activity, qs, pk=activity_id)
-
-
-def _attendance_out(x, teacher_name: str | None = None) -> dict:
-    return {
-        "id": x.pk,
-        "teacher_id": x.teacher_id,
-        "teacher": teacher_name or x.teacher.name,
-        "role": x.role,
-        "status": x.status,
-        "signed_in_at": x.signed_in_at,
-        "method": x.method,
-        "method_display": x.get_method_display() if x.method else "",
-        "marked_by": x.marked_by.display_name if x.marked_by_id else None,
-        "marked_at": x.marked_at,
-        "reason": x.reason,
-        "is_guest": x.is_guest,
-    }
 
 
 def _settings_school(request, school_id: int | None):
@@ -178,12 +178,12 @@ def activities(
         start=start,
         end=end,
     ).order_by("starts_at", "pk")
-    return LazyPage(qs, _activity_out)
+    return LazyPage(qs)
 
 
 @router.get("/{activity_id}", response=ActivityOut)
 def activity(request, activity_id: int):
-    return _activity_out(_get(request, activity_id))
+    return _get(request, activity_id)
 
 
 @router.get("/{activity_id}/attendance", response=list[AttendanceOut])
@@ -191,9 +191,9 @@ def attendance(request, activity_id: int):
     a = _get(request, activity_id)
     scope = scope_for(request.user)
     qs = a.attendances.select_related("teacher", "marked_by").order_by("role", "teacher__staff_no")
-    if not rules.can_run(scope, a) and not scope.can("school:read_public", school_id=a.school_id):
+    if not predicates.can_run(scope, a) and not scope.can("school:read_public", school_id=a.school_id):
         qs = qs.filter(teacher_id=scope.teacher_id)
-    return [_attendance_out(x) for x in qs]
+    return list(qs)
 
 
 @router.post("/{activity_id}/sign-in", response=AttendanceOut)
@@ -208,7 +208,8 @@ def sign_in(request, activity_id: int, payload: SignInIn):
 
         raise ValidationError("签到码已过期，请重新扫描主持人屏幕上的二维码。")
     x = services.attendance_sign_in(activity=a, teacher=scope.teacher)
-    return _attendance_out(x, scope.teacher.name)
+    x.teacher = scope.teacher
+    return x
 
 
 @router.get("/{activity_id}/minutes", response=MinutesOut)
@@ -223,7 +224,7 @@ def minutes(request, activity_id: int):
 @router.put("/{activity_id}/minutes", response=MinutesOut)
 def minutes_put(request, activity_id: int, payload: MinutesIn):
     a = _get(request, activity_id)
-    if not rules.can_record(scope_for(request.user), a):
+    if not predicates.can_record(scope_for(request.user), a):
         raise Http404
     m = services.minutes_save(
         activity=Activity.objects.get(pk=a.pk),

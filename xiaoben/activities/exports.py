@@ -85,11 +85,11 @@ class AttendanceSheetExporter(Exporter):
     def render(self, *, actor, params):
         from django.http import Http404
 
-        from . import rules
+        from . import predicates
 
         activity = get_object_for_user(
             actor, Activity, Activity.objects.select_related("school", "host", "recorder"), pk=params["activity"]
         )
-        if not rules.can_run(actor, activity):
+        if not predicates.can_run(actor, activity):
             raise Http404
         return f"签到表-{activity.title[:30]}.xlsx", XLSX, attendance_xlsx(activity)

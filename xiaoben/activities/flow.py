@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoben.core.scope import Scope
 
-from . import rules
+from . import predicates
 from .models import Activity, ActivityStatus
 
 S = ActivityStatus
@@ -49,7 +49,7 @@ LEAVE = (S.PLANNED, S.PUBLISHED)  # 请假 before it is held
 
 def may_make(scope: Scope, activity: Activity, t: Transition) -> bool:
     """Whether this person's role allows the move (the status is checked by `require`)."""
-    return rules.can_manage(scope, activity) if t.who == "manage" else rules.can_record(scope, activity)
+    return predicates.can_manage(scope, activity) if t.who == "manage" else predicates.can_record(scope, activity)
 
 
 def require(activity: Activity, action: str) -> Transition:
@@ -83,7 +83,11 @@ class Actions:
 
 def actions_for(scope: Scope, activity: Activity, mine=None) -> Actions:
     """The one selector the detail page reads: moves (buttons) and what the status allows."""
-    manage, run, record = rules.can_manage(scope, activity), rules.can_run(scope, activity), rules.can_record(scope, activity)
+    manage, run, record = (
+        predicates.can_manage(scope, activity),
+        predicates.can_run(scope, activity),
+        predicates.can_record(scope, activity),
+    )
     status = activity.status
     return Actions(
         transitions=[t for t in TRANSITIONS if t.button and status in t.sources and (manage if t.who == "manage" else record)],

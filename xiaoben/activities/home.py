@@ -22,7 +22,7 @@ def cards(request, scope, term) -> list[HomeCard]:
             .order_by("starts_at")[:6]
         )
         owed = selectors.outside_reports_owed(teacher_id=scope.teacher_id, today=day)
-        from .rules import can_create_any
+        from .predicates import can_create_any
 
         ctx = {"upcoming": upcoming, "owed": owed, "can_schedule": can_create_any(scope), "leaves": _pending_leaves(request.user, scope)}
         out.append(HomeCard("activities/_home_card.html", ctx, order=20))

@@ -22,7 +22,7 @@ from xiaoben.core.terms import require_term_open
 from xiaoben.hours.services import activity_credits_sync
 from xiaoben.org.models import GroupMembership, Teacher
 
-from . import flow, rules
+from . import flow, predicates
 from .models import (
     Activity,
     ActivityMinutes,
@@ -316,7 +316,7 @@ def _check_may_mark(actor, activity: Activity) -> None:
         raise NotPermitted("请登录后再操作。")
     if activity.school_id and actor.admin_of(activity.school_id):
         return
-    if activity.school_id is None and rules.can_manage(actor, activity):
+    if activity.school_id is None and predicates.can_manage(actor, activity):
         return
     is_host = actor.teacher_id is not None and actor.teacher_id == activity.host_id
     leads = activity.group_id is not None and activity.group_id in actor.led_group_ids

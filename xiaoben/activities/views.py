@@ -17,7 +17,7 @@ from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user, reference_for, visible_to
 from xiaoben.org.selectors import current_term, school_for_scope, today
 
-from . import flow, rules, selectors, services
+from . import flow, predicates, selectors, services
 from .forms import ActivityForm, InviteForm, LeaveForm
 from .models import (
     Activity,
@@ -94,7 +94,7 @@ def activity_list(request):
             "group_id": group_id,
             "when": when,
             "whens": [("upcoming", "即将进行"), ("past", "已过去"), ("all", "本学期全部")],
-            "can_create": rules.can_create_any(scope),
+            "can_create": predicates.can_create_any(scope),
             "can_settings": school is not None and scope.admin_of(school.pk),
             "region_view": region_view or (scope.school_id is None and scope.is_region_staff),
             "region_schools": _region_schools(scope) if scope.school_id is None and scope.is_region_staff else [],
@@ -106,14 +106,14 @@ def activity_list(request):
 @login_required
 def activity_create(request):
     scope = scope_for(request.user)
-    if not rules.can_create_any(scope):
+    if not predicates.can_create_any(scope):
         raise Http404
     school = school_for_scope(scope)
     form = ActivityForm(request.POST or None, scope=scope, school=school, initial={"kind": request.GET.get("kind", "seminar")})
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         group = data.pop("group")
-        if not rules.can_create(scope, school.pk if school else None, group.pk if group else None):
+        if not predicates.can_create(scope, school.pk if school else None, group.pk if group else None):
             raise Http404
         try:
             activity = services.activity_create(user=request.user, school=school, group=group, **data)
@@ -131,7 +131,7 @@ def activity_create(request):
 def activity_edit(request, pk: int):
     activity = get_activity(request, pk)
     scope = scope_for(request.user)
-    if not rules.can_manage(scope, activity):
+    if not predicates.can_manage(scope, activity):
         raise Http404
     form = ActivityForm(request.POST or None, instance=activity, scope=scope, school=activity.school)
     if request.method == "POST" and form.is_valid():
@@ -155,7 +155,7 @@ def activity_detail(request, pk: int):
     mine = next((a for a in attendances if a.teacher_id == scope.teacher_id), None)
     counts = {s: sum(1 for a in attendances if a.status == s) for s in AttendanceStatus.values}
     minutes = ActivityMinutes.objects.filter(activity=activity).first()
-    can_manage = rules.can_manage(scope, activity)
+    can_manage = predicates.can_manage(scope, activity)
     if activity.status in (ActivityStatus.RECORDED, ActivityStatus.ARCHIVED):
         from xiaoben.hours.models import HourEntry
 
@@ -222,7 +222,7 @@ def activity_transition(request, pk: int, action: str):
 @require_POST
 def activity_invite(request, pk: int):
     activity = get_activity(request, pk)
-    if not rules.can_manage(scope_for(request.user), activity):
+    if not predicates.can_manage(scope_for(request.user), activity):
         raise Http404
     form = InviteForm(request.POST, school=activity.school)
     if form.is_valid():
@@ -243,7 +243,7 @@ def activity_invite(request, pk: int):
 
 def _attendance_for_runner(request, pk: int) -> Attendance:
     att = get_object_for_user(request.user, Attendance, Attendance.objects.select_related("activity", "teacher"), pk=pk)
-    if not rules.can_run(scope_for(request.user), att.activity):
+    if not predicates.can_run(scope_for(request.user), att.activity):
         raise Http404
     return att
 
@@ -302,7 +302,7 @@ def leave_decide(request, pk: int):
         request.user, LeaveRequest, LeaveRequest.objects.select_related("attendance__activity", "attendance__teacher"), pk=pk
     )
     activity = leave.attendance.activity
-    if not rules.can_manage(scope_for(request.user), activity):
+    if not predicates.can_manage(scope_for(request.user), activity):
         raise Http404
     try:
         services.leave_decide(leave=leave, approve=request.POST.get("approve") == "1", user=request.user)
@@ -315,7 +315,7 @@ def leave_decide(request, pk: int):
 def attendance_export(request, pk: int):
     """签到表 (.xlsx) for the record book."""
     activity = get_activity(request, pk)
-    if not rules.can_run(scope_for(request.user), activity):
+    if not predicates.can_run(scope_for(request.user), activity):
         raise Http404
     from xiaoben.core.exporters import export_response
 

@@ -18,7 +18,7 @@ from xiaoben.core.tenancy import get_object_for_user
 from xiaoben.org.models import Group
 from xiaoben.org.selectors import current_term, school_for_scope, today
 
-from . import ics, rules, selectors
+from . import ics, predicates, selectors
 from .forms import SlotForm, parse_date
 from .models import Activity, ActivityStatus, CalendarFeed
 from .services_slots import slot_create
@@ -28,7 +28,7 @@ from .services_slots import slot_create
 def slot_new(request):
     """语文组每周五第3节集体备课: one form, the whole term scheduled."""
     scope = scope_for(request.user)
-    if not rules.can_create_any(scope) or scope.school_id is None:
+    if not predicates.can_create_any(scope) or scope.school_id is None:
         raise Http404
     school = school_for_scope(scope)
     term = current_term(school.pk)
@@ -46,7 +46,7 @@ def slot_new(request):
     form = SlotForm(request.POST or None, scope=scope, school=school, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        if not rules.can_create(scope, school.pk, d["group"].pk):
+        if not predicates.can_create(scope, school.pk, d["group"].pk):
             raise Http404
         try:
             slot, made = slot_create(
@@ -151,7 +151,7 @@ def group_term(request, pk: int):
             "title": f"{group.name} · 本学期活动",
             "group": group,
             "new_slot": new_slot,
-            "can_schedule": rules.can_create(scope, group.school_id, group.pk),
+            "can_schedule": predicates.can_create(scope, group.school_id, group.pk),
         },
     )
 
@@ -173,7 +173,7 @@ def school_term(request):
             "term": term,
             "title": f"{school.short_name or school.name} · 学期活动",
             "school": school,
-            "can_schedule": rules.can_create_any(scope),
+            "can_schedule": predicates.can_create_any(scope),
         },
     )
 

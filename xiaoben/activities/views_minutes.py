@@ -15,7 +15,7 @@ from xiaoben.core.params import int_param
 from xiaoben.core.scope import scope_for
 from xiaoben.core.services import attachment_add
 
-from . import flow, rules, services
+from . import flow, predicates, services
 from .models import ActivityMinutes
 from .views import get_activity
 
@@ -24,7 +24,7 @@ ATTACHMENT_KINDS = {"pdf", "docx", "pptx", "xlsx", "image", "video"}
 
 def _recordable(request, pk: int):
     activity = get_activity(request, pk)
-    if not rules.can_record(scope_for(request.user), activity):
+    if not predicates.can_record(scope_for(request.user), activity):
         raise Http404
     return activity
 

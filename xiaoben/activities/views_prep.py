@@ -18,7 +18,7 @@ from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user, reference_for, visible_to
 from xiaoben.org.selectors import current_term, school_for_scope
 
-from . import reflections, rules, selectors, services_prep
+from . import predicates, reflections, selectors, services_prep
 from .forms import LessonPrepForm, ReflectionForm, RoundForm, SeriesForm, VersionForm
 from .models import Activity, LessonPlanVersion, LessonPrep, LessonStudySeries
 
@@ -226,19 +226,21 @@ def series_list(request):
         .order_by("-created_at")
     )
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    return render(request, "activities/series_list.html", {"page": page, "can_create": rules.can_create_any(scope) and school is not None})
+    return render(
+        request, "activities/series_list.html", {"page": page, "can_create": predicates.can_create_any(scope) and school is not None}
+    )
 
 
 @login_required
 def series_create(request):
     scope = scope_for(request.user)
     school = school_for_scope(scope)
-    if school is None or not rules.can_create_any(scope) or (scope.school_id != school.pk and not scope.is_platform_admin):
+    if school is None or not predicates.can_create_any(scope) or (scope.school_id != school.pk and not scope.is_platform_admin):
         raise Http404
     form = SeriesForm(request.POST or None, scope=scope, school=school)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        if not rules.can_create(scope, school.pk, d["group"].pk if d["group"] else None):
+        if not predicates.can_create(scope, school.pk, d["group"].pk if d["group"] else None):
             form.add_error("group", "请选择您负责的小组。")
         else:
             s = services_prep.series_create(
@@ -259,7 +261,7 @@ def _get_series(request, pk: int) -> LessonStudySeries:
 
 
 def _can_manage_series(scope, series) -> bool:
-    return rules.can_create(scope, series.school_id, series.group_id) or series.created_by_id == scope.user_id
+    return predicates.can_create(scope, series.school_id, series.group_id) or series.created_by_id == scope.user_id
 
 
 @login_required

@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 
 from xiaoben.core.scope import scope_for
 
-from . import rules, services, signin
+from . import predicates, services, signin
 from .models import Activity, AttendanceStatus
 from .views import get_activity
 
@@ -27,7 +27,7 @@ def _signin_url(request, activity: Activity) -> str:
 def host_screen(request, pk: int):
     """Shown on the classroom projector or the host's phone; the code refreshes every 30 s."""
     activity = get_activity(request, pk)
-    if not rules.can_run(scope_for(request.user), activity):
+    if not predicates.can_run(scope_for(request.user), activity):
         raise Http404
     return render(request, "activities/host_screen.html", {"a": activity, **_qr_context(request, activity)})
 
@@ -37,7 +37,7 @@ def host_screen(request, pk: int):
 def host_qr(request, pk: int):
     """The htmx-polled fragment: a fresh QR code and the live count of who signed in."""
     activity = get_activity(request, pk)
-    if not rules.can_run(scope_for(request.user), activity):
+    if not predicates.can_run(scope_for(request.user), activity):
         raise Http404
     return render(request, "activities/_host_qr.html", {"a": activity, **_qr_context(request, activity)})
 

@@ -4,7 +4,7 @@ earned, and the flow (self → review → confirm)."""
 from decimal import Decimal
 
 from django.http import Http404
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from xiaoben.api.pagination import LazyPage
@@ -29,7 +29,7 @@ class SchemeOut(Schema):
     id: int
     school_id: int
     term_id: int
-    term_name: str
+    term_name: str = Field(alias="term.name")
     name: str
     status: str
     items: list[ItemOut]
@@ -39,28 +39,14 @@ class SchemeOut(Schema):
 @paginate(PageNumberPagination, page_size=20)
 def schemes(request):
     qs = visible_to(request.user, AssessmentScheme).select_related("term__school_year").prefetch_related("items").order_by("-id")
-    return LazyPage(
-        qs,
-        lambda s: {
-            "id": s.pk,
-            "school_id": s.school_id,
-            "term_id": s.term_id,
-            "term_name": s.term.name,
-            "name": s.name,
-            "status": s.status,
-            "items": [
-                {"id": i.pk, "name": i.name, "points": i.points, "source": i.source, "requirement_id": i.requirement_id}
-                for i in s.items.all()
-            ],
-        },
-    )
+    return LazyPage(qs)
 
 
 class ResultRowOut(Schema):
     id: int
     teacher_id: int
-    teacher_name: str
-    staff_no: str
+    teacher_name: str = Field(alias="teacher.name")
+    staff_no: str = Field(alias="teacher.staff_no")
     total: Decimal
     rank: int
     status: str
@@ -71,25 +57,14 @@ class ResultRowOut(Schema):
 def scheme_results(request, scheme_id: int):
     """Ranked results the caller may see (admins: the school; leaders: their groups; teachers: their own)."""
     scheme = get_object_for_user(request.user, AssessmentScheme, pk=scheme_id)
-    return LazyPage(
-        selectors.ranked_results(user=request.user, scheme=scheme),
-        lambda r: {
-            "id": r.pk,
-            "teacher_id": r.teacher_id,
-            "teacher_name": r.teacher.name,
-            "staff_no": r.teacher.staff_no,
-            "total": r.total,
-            "rank": r.rank,
-            "status": r.status,
-        },
-    )
+    return LazyPage(selectors.ranked_results(user=request.user, scheme=scheme))
 
 
 class ScoreOut(Schema):
     item_id: int
-    item: str
-    points: Decimal
-    source: str
+    item: str = Field(alias="item.name")
+    points: Decimal = Field(alias="item.points")
+    source: str = Field(alias="item.source")
     done: Decimal | None
     required: Decimal | None
     self_score: Decimal | None
@@ -103,13 +78,17 @@ class ResultOut(Schema):
     id: int
     scheme_id: int
     teacher_id: int
-    teacher_name: str
+    teacher_name: str = Field(alias="teacher.name")
     status: str
-    status_display: str
+    status_display: str = Field(alias="get_status_display")
     total: Decimal
     self_comment: str
     review_comment: str
     scores: list[ScoreOut]
+
+    @staticmethod
+    def resolve_scores(r) -> list:
+        return selectors.sheet(r)
 
 
 def _result(request, result_id: int) -> AssessmentResult:
@@ -117,39 +96,9 @@ def _result(request, result_id: int) -> AssessmentResult:
     return get_object_for_user(request.user, AssessmentResult, qs, pk=result_id)
 
 
-def _result_out(r: AssessmentResult) -> dict:
-    return {
-        "id": r.pk,
-        "scheme_id": r.scheme_id,
-        "teacher_id": r.teacher_id,
-        "teacher_name": r.teacher.name,
-        "status": r.status,
-        "status_display": r.get_status_display(),
-        "total": r.total,
-        "self_comment": r.self_comment,
-        "review_comment": r.review_comment,
-        "scores": [
-            {
-                "item_id": s.item_id,
-                "item": s.item.name,
-                "points": s.item.points,
-                "source": s.item.source,
-                "done": s.done,
-                "required": s.required,
-                "self_score": s.self_score,
-                "review_score": s.review_score,
-                "score": s.score,
-                "evidence": s.evidence,
-                "evidence_url": s.evidence_url,
-            }
-            for s in selectors.sheet(r)
-        ],
-    }
-
-
 @router.get("/results/{result_id}", response=ResultOut)
 def result_detail(request, result_id: int):
-    return _result_out(_result(request, result_id))
+    return _result(request, result_id)
 
 
 class ScoresIn(Schema):
@@ -164,14 +113,14 @@ def result_self(request, result_id: int, data: ScoresIn):
         result=_result(request, result_id), user=request.user, scores=data.scores, comment=data.comment, submit=data.submit
     )
     r.refresh_from_db()
-    return _result_out(r)
+    return r
 
 
 @router.post("/results/{result_id}/review", response=ResultOut)
 def result_review(request, result_id: int, data: ScoresIn):
     r = services.result_review(result=_result(request, result_id), user=request.user, scores=data.scores, comment=data.comment)
     r.refresh_from_db()
-    return _result_out(r)
+    return r
 
 
 @router.post("/results/{result_id}/confirm", response=ResultOut)
@@ -181,4 +130,4 @@ def result_confirm(request, result_id: int):
         raise Http404
     r = services.result_confirm(result=result, user=request.user)
     r.refresh_from_db()
-    return _result_out(r)
+    return r

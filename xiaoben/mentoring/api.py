@@ -26,6 +26,8 @@ class PersonOut(Schema):
 
 
 class QuotaOut(Schema):
+    """One quota's progress (`selectors.QuotaProgress`)."""
+
     id: int
     label: str
     direction: str
@@ -34,8 +36,26 @@ class QuotaOut(Schema):
     count: int
     done: bool
 
+    @staticmethod
+    def resolve_id(q) -> int:
+        return q.quota.pk
+
+    @staticmethod
+    def resolve_label(q) -> str:
+        return q.quota.label
+
+    @staticmethod
+    def resolve_direction(q) -> str:
+        return q.quota.direction
+
+    @staticmethod
+    def resolve_kind(q) -> str:
+        return q.quota.kind
+
 
 class PairOut(Schema):
+    """A pair with its progress (`selectors.progress_for`): the pair's fields come from `.pair`."""
+
     id: int
     school_id: int
     school_year: str
@@ -48,6 +68,38 @@ class PairOut(Schema):
     mentor_observed: int
     quotas: list[QuotaOut]
 
+    @staticmethod
+    def resolve_id(pp) -> int:
+        return pp.pair.pk
+
+    @staticmethod
+    def resolve_school_id(pp) -> int:
+        return pp.pair.school_id
+
+    @staticmethod
+    def resolve_school_year(pp) -> str:
+        return pp.pair.school_year.name
+
+    @staticmethod
+    def resolve_mentor(pp):
+        return pp.pair.mentor
+
+    @staticmethod
+    def resolve_mentee(pp):
+        return pp.pair.mentee
+
+    @staticmethod
+    def resolve_subject(pp) -> str:
+        return pp.pair.subject
+
+    @staticmethod
+    def resolve_start_date(pp) -> dt.date:
+        return pp.pair.start_date
+
+    @staticmethod
+    def resolve_is_active(pp) -> bool:
+        return pp.pair.is_active
+
 
 class ReportOut(Schema):
     id: int
@@ -57,6 +109,10 @@ class ReportOut(Schema):
     work_done: str
     next_plan: str
     updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_month(r) -> str:
+        return r.month.strftime("%Y-%m")
 
 
 class ReportIn(Schema):
@@ -91,34 +147,6 @@ class SummaryOut(Schema):
     text: str
 
 
-def _pair_out(pp) -> dict:
-    p = pp.pair
-    return {
-        "id": p.pk,
-        "school_id": p.school_id,
-        "school_year": p.school_year.name,
-        "mentor": {"id": p.mentor_id, "name": p.mentor.name},
-        "mentee": {"id": p.mentee_id, "name": p.mentee.name},
-        "subject": p.subject,
-        "start_date": p.start_date,
-        "is_active": p.is_active,
-        "mentee_observed": pp.mentee_observed,
-        "mentor_observed": pp.mentor_observed,
-        "quotas": [
-            {
-                "id": q.quota.pk,
-                "label": q.quota.label,
-                "direction": q.quota.direction,
-                "kind": q.quota.kind,
-                "target": q.target,
-                "count": q.count,
-                "done": q.done,
-            }
-            for q in pp.quotas
-        ],
-    }
-
-
 def _school_year(request, year_id: int | None) -> SchoolYear:
     scope = scope_for(request.user)
     if year_id:
@@ -139,26 +167,14 @@ def pairs(request, year_id: int | None = None):
     """Pairs of a school year (default: the current one of one's school) with progress."""
     year = _school_year(request, year_id)
     qs = selectors.pair_list(user=request.user, school_id=year.school_id, school_year_id=year.pk)
-    return LazyPage(qs, _pair_out, batch=lambda pairs: selectors.progress_for(pairs, school_id=year.school_id, school_year=year)[0])
+    return LazyPage(qs, batch=lambda pairs: selectors.progress_for(pairs, school_id=year.school_id, school_year=year)[0])
 
 
 @router.get("/pairs/{pair_id}", response=PairOut)
 def pair(request, pair_id: int):
     p = get_object_for_user(request.user, Mentorship, Mentorship.objects.select_related("school_year", "mentor", "mentee"), pk=pair_id)
     (pp,), _, _ = selectors.progress_for([p], school_id=p.school_id, school_year=p.school_year)
-    return _pair_out(pp)
-
-
-def _report_out(r: MentorshipReport) -> dict:
-    return {
-        "id": r.pk,
-        "month": r.month.strftime("%Y-%m"),
-        "mentee_observed": r.mentee_observed,
-        "mentor_observed": r.mentor_observed,
-        "work_done": r.work_done,
-        "next_plan": r.next_plan,
-        "updated_at": r.updated_at,
-    }
+    return pp
 
 
 @router.get("/pairs/{pair_id}/reports", response=list[ReportOut])
@@ -167,7 +183,7 @@ def reports(request, pair_id: int):
     p = get_object_for_user(request.user, Mentorship, pk=pair_id)
     if not can_see_private(scope_for(request.user), p):
         raise Http404
-    return [_report_out(r) for r in visible_to(request.user, MentorshipReport).filter(mentorship=p).order_by("-month")]
+    return list(visible_to(request.user, MentorshipReport).filter(mentorship=p).order_by("-month"))
 
 
 @router.post("/pairs/{pair_id}/reports", response={201: ReportOut})
@@ -183,7 +199,7 @@ def report_file(request, pair_id: int, data: ReportIn):
 
         raise ValidationError("月份格式应为 2026-10。") from None
     r = services.report_file(pair=p, month=month, work_done=data.work_done, next_plan=data.next_plan, user=request.user, today=today())
-    return Status(201, _report_out(r))
+    return Status(201, r)
 
 
 @router.get("/summary", response=SummaryOut)
@@ -231,7 +247,7 @@ def pair_create(request, data: PairIn):
     )
     p = Mentorship.objects.select_related("school_year", "mentor", "mentee").get(pk=p.pk)
     (pp,), _, _ = selectors.progress_for([p], school_id=p.school_id, school_year=p.school_year)
-    return Status(201, _pair_out(pp))
+    return Status(201, pp)
 
 
 @router.get("/results", response=list[ResultOut])

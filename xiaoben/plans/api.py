@@ -3,7 +3,7 @@ the door; writes through the services (which check the actor)."""
 
 from __future__ import annotations
 
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from xiaoben.api.pagination import LazyPage
@@ -19,7 +19,7 @@ router = Router(tags=["研修计划"])
 class PlanOut(Schema):
     id: int
     level: str
-    level_display: str
+    level_display: str = Field(alias="get_level_display")
     title: str
     school_id: int | None
     group_id: int | None
@@ -28,7 +28,7 @@ class PlanOut(Schema):
     start_year: int
     span: str
     status: str
-    status_display: str
+    status_display: str = Field(alias="get_status_display")
     revision: int
     is_current: bool
 
@@ -41,22 +41,28 @@ class SectionOut(Schema):
 
 
 class ItemOut(Schema):
-    id: int
-    month: int | None
-    week: int | None
-    title: str
-    kind: str
-    topic: str
-    owner: str
-    owner_label: str
-    group_id: int | None
-    weekday: int | None
-    period: int | None
-    state: str
-    version: int  # send it back with a change: a save from an older copy is refused
+    """One row of the plan's progress (`selectors.plan_progress(...).rows`): the item and its status."""
+
+    id: int = Field(alias="item.id")
+    month: int | None = Field(alias="item.month")
+    week: int | None = Field(alias="item.week")
+    title: str = Field(alias="item.title")
+    kind: str = Field(alias="item.kind")
+    topic: str = Field(alias="item.topic")
+    owner: str = Field(alias="item.owner")
+    owner_label: str = Field(alias="item.owner_label")
+    group_id: int | None = Field(alias="item.group_id")
+    weekday: int | None = Field(alias="item.weekday")
+    period: int | None = Field(alias="item.period")
+    state: str = Field(alias="item.state")
+    version: int = Field(alias="item.version")  # send it back with a change: a save from an older copy is refused
     status: str  # held / scheduled / not_yet / dropped
     overdue: bool
     activity_ids: list[int]
+
+    @staticmethod
+    def resolve_activity_ids(r) -> list[int]:
+        return [a.pk for a in r.activities]
 
 
 class ProgressOut(Schema):
@@ -72,9 +78,19 @@ class ProgressOut(Schema):
 
 
 class PlanDetailOut(PlanOut):
+    """A plan with its sections and its items' progress (the view sets `plan.progress_of`)."""
+
     sections: list[SectionOut]
     items: list[ItemOut]
     progress: ProgressOut
+
+    @staticmethod
+    def resolve_items(p) -> list:
+        return p.progress_of.rows
+
+    @staticmethod
+    def resolve_progress(p) -> dict:
+        return p.progress_of.as_dict()
 
 
 class ItemIn(Schema):
@@ -109,47 +125,6 @@ class ScheduledOut(Schema):
     activity_ids: list[int]
 
 
-def _plan_out(p: Plan) -> dict:
-    return {
-        "id": p.pk,
-        "level": p.level,
-        "level_display": p.get_level_display(),
-        "title": p.title,
-        "school_id": p.school_id,
-        "group_id": p.group_id,
-        "teacher_id": p.teacher_id,
-        "term_id": p.term_id,
-        "start_year": p.start_year,
-        "span": p.span,
-        "status": p.status,
-        "status_display": p.get_status_display(),
-        "revision": p.revision,
-        "is_current": p.is_current,
-    }
-
-
-def _item_out(r) -> dict:
-    it = r.item
-    return {
-        "id": it.pk,
-        "month": it.month,
-        "week": it.week,
-        "title": it.title,
-        "kind": it.kind,
-        "topic": it.topic,
-        "owner": it.owner,
-        "owner_label": it.owner_label,
-        "group_id": it.group_id,
-        "weekday": it.weekday,
-        "period": it.period,
-        "state": it.state,
-        "version": it.version,
-        "status": r.status,
-        "overdue": r.overdue,
-        "activity_ids": [a.pk for a in r.activities],
-    }
-
-
 def _get(request, plan_id: int) -> Plan:
     return get_object_for_user(request.user, Plan, Plan.objects.select_related("school", "group", "teacher"), pk=plan_id)
 
@@ -158,18 +133,14 @@ def _get(request, plan_id: int) -> Plan:
 @paginate(PageNumberPagination, page_size=50)
 def plans(request, level: str = "", school_id: int | None = None, current: bool = True):
     qs = selectors.plan_list(user=request.user, level=level or None, school_id=school_id, current=current)
-    return LazyPage(qs, _plan_out)
+    return LazyPage(qs)
 
 
 @router.get("/{plan_id}", response=PlanDetailOut)
 def plan(request, plan_id: int):
     p = _get(request, plan_id)
-    progress = selectors.plan_progress(p)
-    return _plan_out(p) | {
-        "sections": [{"id": s.pk, "key": s.key, "title": s.title, "body": s.body} for s in p.sections.all()],
-        "items": [_item_out(r) for r in progress.rows],
-        "progress": progress.as_dict(),
-    }
+    p.progress_of = selectors.plan_progress(p)
+    return p
 
 
 @router.get("/{plan_id}/progress", response=ProgressOut)
@@ -189,7 +160,7 @@ def item_create(request, plan_id: int, payload: ItemIn):
         group = Group.objects.filter(pk=group_id, school_id=p.school_id).first()
     item = services.item_create(actor=scope_for(request.user), plan=p, group=group, **data)
     row = next(r for r in selectors.plan_progress(p).rows if r.item.pk == item.pk)
-    return 201, _item_out(row)
+    return 201, row
 
 
 @router.patch("/items/{item_id}", response=ItemOut)
@@ -198,18 +169,18 @@ def item_state(request, item_id: int, payload: ItemStateIn):
     item = get_object_for_user(request.user, PlanItem, PlanItem.objects.select_related("plan"), pk=item_id)
     services.item_mark(actor=scope_for(request.user), item=item, state=payload.state, note=payload.note, expected_version=payload.version)
     row = next(r for r in selectors.plan_progress(item.plan).rows if r.item.pk == item.pk)
-    return _item_out(row)
+    return row
 
 
 @router.post("/{plan_id}/submit", response=PlanOut)
 def submit(request, plan_id: int):
-    return _plan_out(services.plan_submit(actor=scope_for(request.user), plan=_get(request, plan_id)))
+    return services.plan_submit(actor=scope_for(request.user), plan=_get(request, plan_id))
 
 
 @router.post("/{plan_id}/review", response=PlanOut)
 def review(request, plan_id: int, payload: ReviewIn):
     p = services.plan_review(actor=scope_for(request.user), plan=_get(request, plan_id), decision=payload.decision, comment=payload.comment)
-    return _plan_out(p)
+    return p
 
 
 @router.post("/{plan_id}/schedule", response=ScheduledOut)

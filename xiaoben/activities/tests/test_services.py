@@ -214,7 +214,7 @@ def test_minutes_conflict_is_told(world):
 
 
 def test_regional_activity_spans_schools_and_credits_region_hours(world):
-    from xiaoben.activities import rules
+    from xiaoben.activities import predicates
     from xiaoben.activities.models import Activity
     from xiaoben.core.scope import scope_for
     from xiaoben.core.tenancy import visible_to
@@ -227,8 +227,8 @@ def test_regional_activity_spans_schools_and_credits_region_hours(world):
     n = services.activity_invite(activity=a, group_ids=[], teacher_ids=[world.teacher.pk, world.other_teacher.pk])
     assert n == 1  # the other school is in another district
     services.activity_publish(activity=a, user=world.users["researcher"])
-    assert rules.can_manage(scope_for(world.users["researcher"]), a)
-    assert not rules.can_manage(scope_for(world.users["other_researcher"]), a)
+    assert predicates.can_manage(scope_for(world.users["researcher"]), a)
+    assert not predicates.can_manage(scope_for(world.users["other_researcher"]), a)
     assert not visible_to(world.users["other_teacher"], Activity).filter(pk=a.pk).exists()
     services.attendance_sign_in(activity=a, teacher=world.teacher)
     services.minutes_save(expected_version=_v(a), activity=a, user=world.users["researcher"], html="<p>联片教研记录</p>", finish=True)
