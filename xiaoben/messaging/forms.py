@@ -13,6 +13,12 @@ def robot_kind_choices():
     return [(t.key, t.label) for t in registered_types() if t.robot_capable]
 
 
+def naming_kind_choices():
+    """Group-robot types that name people (their robot text uses `%(robot_names)s`, the names
+    left after removing whoever asked to be left out): a person may opt out of those."""
+    return [(t.key, t.label) for t in registered_types() if t.robot_capable and "%(robot_names)s" in str(t.robot_text)]
+
+
 def email_kind_choices():
     return [(t.key, t.label) for t in registered_types() if not t.key.startswith("core.")]
 
@@ -46,7 +52,7 @@ class PreferencesForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email_kinds"].choices = email_kind_choices()
-        self.fields["muted_robot_kinds"].choices = robot_kind_choices()
+        self.fields["muted_robot_kinds"].choices = naming_kind_choices()
 
 
 class SchoolDefaultsForm(StyledFormMixin, forms.Form):

@@ -235,6 +235,11 @@ def deliveries_due(now: dt.datetime | None = None) -> list[int]:
     )
 
 
+def _item_link(notification_id: int | None, url: str) -> str:
+    """Each line of a digest links to the page that acts on it (through the notice, so it is marked read)."""
+    return absolute(reverse("messaging:open", args=[notification_id]) if notification_id else url)
+
+
 def digests_send(now: dt.datetime | None = None) -> int:
     """Build each person's held e-mails into one digest: daily ones every morning after 7:00,
     weekly ones on Monday morning. A fixed number of queries however many people: the digest
@@ -254,7 +259,7 @@ def digests_send(now: dt.datetime | None = None) -> int:
         )
         .exclude(recipient__channel_settings__last_digest_at__gte=today_start)
         .order_by("recipient_id", "created_at")
-        .values_list("pk", "recipient_id", "school_id", "body")
+        .values_list("pk", "recipient_id", "school_id", "body", "notification_id", "url")
     )
     by_user: dict[int, list[tuple]] = {}
     for row in held:
@@ -268,8 +273,8 @@ def digests_send(now: dt.datetime | None = None) -> int:
             recipient_id=user_id,
             school_id=items[0][2],
             title=f"校本研修消息汇总（{len(items)}条）",
-            body="\n".join(f"· {body}" for _, _, _, body in items),
-            url="/notifications/",
+            body="\n".join(f"· {item[3]}\n  {_item_link(item[4], item[5])}" for item in items),
+            url=reverse("core:notifications"),
             next_attempt_at=now,
         )
         for user_id, items in by_user.items()

@@ -231,6 +231,7 @@ def test_daily_digest_collects_and_sends_one_mail(world, emails, django_capture_
         run_tick(only=["none"])  # a second tick the same morning sends nothing more
     [m] = mail.outbox
     assert "2条" in m.subject and "第一件事" in m.body and "第二件事" in m.body
+    assert m.body.count("/messaging/n/") >= 2  # each line links to its own page
 
 
 def test_school_defaults_apply_until_a_teacher_chooses(world, emails, django_capture_on_commit_callbacks):
@@ -323,9 +324,23 @@ def test_open_notice_marks_read_and_redirects_to_its_page(world, client_for):
 
 
 def test_phone_link_after_sign_in_lands_on_the_page(world, client):
+    """A link from an e-mail, opened signed out on a phone: sign-in, then the page that acts on it."""
+    from urllib.parse import parse_qs, urlparse
+
+    from xiaoben.org.testing import PASSWORD
+
     [n] = send_event(world)
-    r = client.get(f"/messaging/n/{n.pk}/")
-    assert r.status_code == 302 and "/accounts/login/" in r["Location"] and "next=" in r["Location"]
+    phone = {"HTTP_USER_AGENT": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148"}
+    r = client.get(f"/messaging/n/{n.pk}/", **phone)
+    assert r.status_code == 302 and r["Location"].startswith("/accounts/login/")
+    next_url = parse_qs(urlparse(r["Location"]).query)["next"][0]
+    assert next_url == f"/messaging/n/{n.pk}/"
+    r = client.post(
+        "/accounts/login/", {"username": world.users["teacher"].username, "password": PASSWORD, "next": next_url}, follow=True, **phone
+    )
+    assert r.redirect_chain[-1][0] == "/activities/" and r.status_code == 200
+    n.refresh_from_db()
+    assert n.read_at is not None
 
 
 def test_preferences_page_saves(world, client_for):
@@ -394,3 +409,70 @@ def test_publishing_an_activity_posts_its_four_fixed_to_the_group_robot(world, f
     [post] = fake.requests
     text = post["json"]["markdown"]["content"]
     assert "三年级语文集体备课" in text and "地点：电教室" in text and f"主持人：{world.leader.name}" in text and "记录人" in text
+
+
+def test_robot_posts_stay_chinese_when_the_sender_reads_english(world, fake, django_capture_on_commit_callbacks):
+    from django.utils.translation import override
+
+    add_robot(world, fake, kind="dingtalk")
+    with override("en"), django_capture_on_commit_callbacks(execute=True):
+        send_event(world)
+    [req] = fake.requests
+    assert req["json"]["markdown"]["title"] == "测试事件" and "#### 活动发布" in req["json"]["markdown"]["text"]
+
+
+def test_bell_shows_notices_in_the_readers_language(world, client_for):
+    """The stored text is Chinese (mail, robots, search); the bell renders the type in the reader's language."""
+    notify(
+        "activities.published", recipients=[world.users["teacher"]], context={"title": "集体备课", "when": "11-18 14:00", "place": "电教室"}
+    )
+    client = client_for("teacher")
+    assert "研修活动：集体备课" in client.get("/notifications/").content.decode()
+    client.cookies["django_language"] = "en"
+    html = client.get("/notifications/").content.decode()
+    assert "Activity: 集体备课" in html and "研修活动：集体备课" not in html
+
+
+def test_fake_robot_command_prints_what_arrives(capsys):
+    """`manage.py fake_robot` is the server docs/deploy.md tells people to start by hand."""
+    import threading
+    import time
+
+    from django.core.management import call_command
+
+    from xiaoben.messaging import fakerobot, robots
+
+    started = []
+    real = fakerobot.FakeRobot
+
+    class Spy(real):
+        def __init__(self, *a, **kw):
+            super().__init__(*a, **kw)
+            started.append(self)
+
+    import xiaoben.messaging.management.commands.fake_robot as command
+
+    command.FakeRobot = Spy
+    try:
+        t = threading.Thread(target=call_command, args=("fake_robot", "0", "--secret", "SECabc"), daemon=True)
+        t.start()
+        for _ in range(100):
+            if started:
+                break
+            time.sleep(0.05)
+        base = started[0].base
+        ok = robots.post("dingtalk", f"{base}/robot/send?access_token=t", "SECabc", "标题", "#### 你好")
+        bad = robots.post("dingtalk", f"{base}/robot/send?access_token=t", "WRONG", "标题", "#### 你好")
+        started[0].server.shutdown()
+        t.join(5)
+    finally:
+        command.FakeRobot = real
+    out = capsys.readouterr().out
+    assert ok.ok and not bad.ok and "关键词" in bad.message
+    assert "假群机器人已启动" in out and "收到钉钉消息" in out and "#### 你好" in out and "errcode 310000" in out
+
+
+def test_preferences_page_is_a_matrix_of_types_and_channels(world, client_for):
+    html = client_for("teacher").get("/messaging/preferences/").content.decode()
+    assert 'data-testid="channel-matrix"' in html and "明日活动提醒" in html
+    assert "每周组员进度" in html  # the one group post that names people: a teacher may be left out
