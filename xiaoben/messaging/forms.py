@@ -20,7 +20,9 @@ def naming_kind_choices():
 
 
 def email_kind_choices():
-    return [(t.key, t.label) for t in registered_types() if not t.key.startswith("core.")]
+    """Notices a person may also get by e-mail: not the group-only ones (`default_channels=()`,
+    sent with no recipients, to group robots only)."""
+    return [(t.key, t.label) for t in registered_types() if not t.key.startswith("core.") and t.default_channels]
 
 
 class RobotForm(StyledFormMixin, forms.Form):
@@ -45,6 +47,9 @@ class RobotForm(StyledFormMixin, forms.Form):
 
 
 class PreferencesForm(StyledFormMixin, forms.Form):
+    email = forms.EmailField(
+        label=_("接收邮件的地址"), required=False, max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
     email_kinds = forms.MultipleChoiceField(label=_("这些消息同时发邮件"), choices=(), widget=CHECKS, required=False)
     digest = forms.ChoiceField(label=_("邮件发送方式"), choices=DigestMode.choices)
     muted_robot_kinds = forms.MultipleChoiceField(label=_("群消息里不要点我的名字"), choices=(), widget=CHECKS, required=False)

@@ -118,13 +118,24 @@ def robot_test(*, actor: Scope, robot: Robot) -> robots.RobotAnswer:
 
 @transaction.atomic
 def channel_settings_save(
-    *, actor: Scope, email_kinds: list[str], digest: str, muted_robot_kinds: list[str] | None = None
+    *, actor: Scope, email_kinds: list[str], digest: str, muted_robot_kinds: list[str] | None = None, email: str | None = None
 ) -> ChannelSettings:
-    """A person's choices: which notices also come by e-mail, one by one or as a digest,
-    and in which group-chat posts their name is left out."""
+    """A person's choices: which notices also come by e-mail (and to which address), one by
+    one or as a digest, and in which group-chat posts their name is left out."""
     require(actor.is_authenticated and actor.user_id is not None)
     if digest not in DigestMode.values:
         raise ValidationError({"digest": "请选择汇总方式。"})
+    if email is not None:
+        from django.contrib.auth import get_user_model
+        from django.core.validators import validate_email
+
+        email = email.strip()
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                raise ValidationError({"email": "邮箱地址格式不对，例如 name@example.com。"}) from None
+        get_user_model().objects.filter(pk=actor.user_id).update(email=email)
     known = [k for k in email_kinds if get_type(k) is not None]
     row, _ = ChannelSettings.objects.get_or_create(user_id=actor.user_id)
     row.email_kinds, row.digest, row.customised = sorted(set(known)), digest, True

@@ -346,12 +346,19 @@ def test_phone_link_after_sign_in_lands_on_the_page(world, client):
 def test_preferences_page_saves(world, client_for):
     client = client_for("teacher")
     assert_queries(client, "/messaging/preferences/", budget=20)
-    r = client.post("/messaging/preferences/", {"email_kinds": ["messaging.test_event"], "digest": "weekly"})
+    r = client.post("/messaging/preferences/", {"email": "cai@school.example", "email_kinds": ["messaging.test_event"], "digest": "weekly"})
     assert r.status_code == 302
     from xiaoben.messaging.models import ChannelSettings
 
     row = ChannelSettings.objects.get(user=world.users["teacher"])
     assert row.digest == "weekly" and row.email_kinds == ["messaging.test_event"]
+    world.users["teacher"].refresh_from_db()
+    assert world.users["teacher"].email == "cai@school.example"  # a teacher gives her own address; no admin needed
+    r = client.post("/messaging/preferences/", {"email": "not-an-address", "email_kinds": [], "digest": "off"})
+    html = r.content.decode()
+    assert r.status_code == 200 and ("有效" in html or "格式不对" in html)
+    world.users["teacher"].refresh_from_db()
+    assert world.users["teacher"].email == "cai@school.example"
 
 
 def test_deliveries_page_budget_constant(world, fake, client_for, django_capture_on_commit_callbacks):
