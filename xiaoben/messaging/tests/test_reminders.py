@@ -153,6 +153,9 @@ def test_teacher_gets_the_evening_reminder_in_the_next_daily_digest(world, djang
         call_command("send_notices", "--at", "2026-11-18 18:30", "--only", "activities.tomorrow")
     assert _kinds(teacher, "activities.tomorrow").exists() and mail.outbox == []  # held for the digest
     with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_notices", "--at", "2026-11-18 21:00", "--only", "activities.tomorrow")
+    assert mail.outbox == []  # the evening's notice waits for the morning, it does not leave alone
+    with django_capture_on_commit_callbacks(execute=True):
         call_command("send_notices", "--at", "2026-11-19 07:10", "--only", "activities.tomorrow")
     [m] = mail.outbox
     assert m.to == ["cai@school.example"] and "1条" in m.subject
