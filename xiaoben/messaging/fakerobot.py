@@ -6,7 +6,9 @@ then register a robot with the address http://127.0.0.1:8765/cgi-bin/webhook/sen
 (the demo must allow it: ROBOT_EXTRA_URL_PREFIXES=http://127.0.0.1:8765/). It listens on
 127.0.0.1 only, records every POST and answers like the real servers: {"errcode": 0, "errmsg":
 "ok"}, or the errcode set in `answers` (a queue: one answer per request, then ok; 500 means an
-HTTP 500). With `secret`, a 钉钉 post whose 加签 does not match is answered 310000."""
+HTTP 500). With `secret`, a 钉钉 post whose 加签 does not match is answered 310000. An address
+whose key is `err<code>` (…/send?key=err93000) always answers that errcode, to see how a
+failing robot is reported."""
 
 from __future__ import annotations
 
@@ -46,6 +48,9 @@ class FakeRobot:
                 record = {"path": parsed.path, "query": query, "json": data}
                 owner.requests.append(record)
                 code = owner.answers.pop(0) if owner.answers else 0
+                token = query.get("key") or query.get("access_token") or ""
+                if code == 0 and token.startswith("err") and token[3:].isdigit():
+                    code = int(token[3:])  # ?key=err93000: answer like a robot with that error
                 if code == 0 and secret and "sign" in query and not dingtalk_sign_ok(query, secret):
                     code = 310000
                 record["answered"] = code

@@ -13,7 +13,7 @@ notification_type(
 notification_type(
     "activities.tomorrow",
     label=_("明日活动提醒"),
-    text=_("明天 %(when)s 在%(place)s有研修活动：%(title)s"),
+    text=_("研修活动提醒：%(when)s 在%(place)s：%(title)s"),  # dated: a digest may be read the next morning
     default_channels=("app",),
 )
 notification_type(

@@ -483,3 +483,46 @@ def test_preferences_page_is_a_matrix_of_types_and_channels(world, client_for):
     html = client_for("teacher").get("/messaging/preferences/").content.decode()
     assert 'data-testid="channel-matrix"' in html and "明日活动提醒" in html
     assert "每周组员进度" in html  # the one group post that names people: a teacher may be left out
+
+
+def test_fake_robot_answers_the_error_named_in_its_address(fake):
+    from xiaoben.messaging import robots
+
+    answer = robots.post("wecom", f"{fake.base}/cgi-bin/webhook/send?key=err93000", "", "t", "x")
+    assert not answer.ok and "Webhook 地址无效" in answer.message
+
+
+def test_group_and_region_robots_hear_their_own_events_only(world, fake, django_capture_on_commit_callbacks):
+    """A 组长 registers the group's chat, a 教研员 the district's: each hears events of its own
+    group or region, and a school's other groups and other districts stay out."""
+    leader, researcher = build_scope(world.users["leader"]), build_scope(world.users["researcher"])
+    common = {"kind": "wecom", "kinds": ["messaging.test_event"]}
+    services.robot_save(actor=leader, name="语文组群", url=f"{fake.base}/send?key=group", group_id=world.chinese.pk, **common)
+    services.robot_save(
+        actor=researcher, name="南湖区教研群", url=f"{fake.base}/send?key=region", region_id=world.school.region_id, **common
+    )
+
+    def event(**owner):
+        target = type("T", (), {"school_id": None, "group_id": None, "region_id": None, "pk": None, **owner})()
+        with django_capture_on_commit_callbacks(execute=True):
+            notify("messaging.test_event", recipients=[], target=target, context={"title": "x"})
+        keys = [r["query"]["key"] for r in fake.requests]
+        fake.requests.clear()
+        return keys
+
+    assert event(group_id=world.chinese.pk) == ["group"]
+    assert event(group_id=world.math.pk) == []
+    assert event(region_id=world.school.region_id) == ["region"]
+    assert event(region_id=world.other_school.region_id) == []
+
+
+def test_no_secret_in_logs_on_the_test_button_or_an_http_error(world, fake, caplog):
+    robot = add_robot(world, fake, kind="dingtalk", secret="SECxyz")
+    fake.answers = [500, 45009]
+    with caplog.at_level(logging.DEBUG):
+        first = services.robot_test(actor=build_scope(world.users["dean"]), robot=robot)
+        second = services.robot_test(actor=build_scope(world.users["dean"]), robot=robot)
+    assert not first.ok and "HTTP 500" in first.message and "太频繁" in second.message
+    stored = " ".join(Delivery.objects.values_list("response", flat=True))
+    for text in (caplog.text, stored, first.message, second.message):
+        assert "SECRETKEY123" not in text and "SECxyz" not in text
