@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 BACKOFF_MINUTES = (1, 5, 30, 120)  # after the 1st, 2nd, 3rd, 4th failure
-DIGEST_HOUR = 7  # daily digests leave after 7:00 local time (weekly ones on Monday)
+DIGEST_HOURS = (7, 12)  # digests leave between 7:00 and 12:00 local time (weekly ones on Monday)
 
 
 def _check_url(kind: str, url: str) -> None:
@@ -254,19 +254,18 @@ def _item_link(notification_id: int | None, url: str) -> str:
 
 def digests_send(now: dt.datetime | None = None) -> int:
     """Build each person's held e-mails into one digest: daily ones every morning after 7:00,
-    weekly ones on Monday morning; a digest holds what was waiting at 7:00 (a notice of the
-    afternoon waits for the next morning instead of leaving alone). A fixed number of queries
+    weekly ones on Monday morning. Digests leave only in the morning (7:00–12:00), so a notice
+    of the afternoon waits for the next morning instead of leaving alone. A fixed number of queries
     however many people: the digest mails are queued as deliveries and sent by the job like
     any other. Returns how many."""
     now = now or timezone.now()
     local = timezone.localtime(now)
-    if local.hour < DIGEST_HOUR:
+    if not DIGEST_HOURS[0] <= local.hour < DIGEST_HOURS[1]:
         return 0
     modes = [DigestMode.DAILY] + ([DigestMode.WEEKLY] if local.weekday() == 0 else [])
     today_start = local.replace(hour=0, minute=0, second=0, microsecond=0)
-    cutoff = today_start.replace(hour=DIGEST_HOUR)
     held = list(
-        Delivery.objects.filter(channel=DeliveryChannel.DIGEST, status=DeliveryStatus.HELD, created_at__lt=cutoff)
+        Delivery.objects.filter(channel=DeliveryChannel.DIGEST, status=DeliveryStatus.HELD)
         .filter(
             Q(recipient__channel_settings__digest__in=modes)
             | Q(recipient__channel_settings__isnull=True)
