@@ -267,9 +267,10 @@ def digests_send(now: dt.datetime | None = None) -> int:
     held = list(
         Delivery.objects.filter(channel=DeliveryChannel.DIGEST, status=DeliveryStatus.HELD)
         .filter(
-            Q(recipient__channel_settings__digest__in=modes)
-            | Q(recipient__channel_settings__isnull=True)
-            | Q(recipient__channel_settings__customised=False)
+            Q(recipient__channel_settings__customised=True, recipient__channel_settings__digest__in=modes)
+            # not chosen by the person: the school's default mode (daily when the school set none)
+            | (Q(recipient__channel_settings__isnull=True) | Q(recipient__channel_settings__customised=False))
+            & (Q(school__settings__notifications__digest__in=modes) | ~Q(school__settings__notifications__has_key="digest"))
         )
         .exclude(recipient__channel_settings__last_digest_at__gte=today_start)
         .order_by("recipient_id", "created_at")

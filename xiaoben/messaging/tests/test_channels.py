@@ -242,6 +242,22 @@ def test_school_defaults_apply_until_a_teacher_chooses(world, emails, django_cap
     assert mail.outbox == []
 
 
+def test_a_school_weekly_default_digest_leaves_on_monday_only(world, emails, django_capture_on_commit_callbacks):
+    services.school_notification_defaults_save(
+        actor=build_scope(world.users["dean"]), school=world.school, email_kinds=["messaging.test_event"], digest="weekly"
+    )
+    world.school.refresh_from_db()
+    with time_machine.travel("2026-11-18 15:00:00+08:00", tick=False), django_capture_on_commit_callbacks(execute=True):
+        send_event(world, "周三的事")
+    with time_machine.travel("2026-11-19 07:30:00+08:00", tick=False):
+        run_tick(only=["none"])  # Thursday: the school said weekly
+    assert mail.outbox == []
+    with time_machine.travel("2026-11-23 07:30:00+08:00", tick=False):
+        run_tick(only=["none"])  # Monday
+    [m] = mail.outbox
+    assert "周三的事" in m.body
+
+
 def test_no_secret_in_logs(world, fake, caplog, django_capture_on_commit_callbacks):
     add_robot(world, fake, kind="dingtalk", secret="SECxyz")
     fake.answers = [310000]
