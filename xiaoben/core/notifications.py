@@ -33,7 +33,8 @@ class NotificationType:
     key: str
     label: str | Promise
     text: str | Promise  # a %(name)s template over the context
-    default_channels: tuple[str, ...] = ("app",)  # "email" too where people want mail by default
+    # "email" too where people want mail by default; () for a group-robot-only notice (sent to no person)
+    default_channels: tuple[str, ...] = ("app",)
     robot_text: str | Promise | None = None  # markdown for group robots; None: never posted to a group
 
     @property

@@ -10,6 +10,7 @@ import datetime as dt
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import override
 
 from xiaoben.core.jobs import enqueue
 from xiaoben.core.models import Notification
@@ -97,14 +98,16 @@ def dispatch_notice(*, key: str, notification_ids: list[int], context: dict, url
         school_id, group_id, region_id = _owner_ids(target)
         for robot in robots_for(key, school_id, group_id, region_id):
             quiet_until = in_quiet_hours(robot, now)
+            with override("zh-hans"):  # a group chat reads Chinese, whatever language the sender's page was in
+                title, body = str(kind.label), kind.render_robot(context)
             rows.append(
                 Delivery(
                     channel=DeliveryChannel.ROBOT,
                     kind=key,
                     robot=robot,
                     school_id=robot.owner_school_id,
-                    title=str(kind.label),
-                    body=kind.render_robot(context),
+                    title=title,
+                    body=body,
                     url=url,
                     next_attempt_at=quiet_until or now,
                 )

@@ -13,8 +13,16 @@ def robot_kind_choices():
     return [(t.key, t.label) for t in registered_types() if t.robot_capable]
 
 
+def naming_kind_choices():
+    """Group-robot types that name people (their robot text uses `%(robot_names)s`, the names
+    left after removing whoever asked to be left out): a person may opt out of those."""
+    return [(t.key, t.label) for t in registered_types() if t.robot_capable and "%(robot_names)s" in str(t.robot_text)]
+
+
 def email_kind_choices():
-    return [(t.key, t.label) for t in registered_types() if not t.key.startswith("core.")]
+    """Notices a person may also get by e-mail: not the group-only ones (`default_channels=()`,
+    sent with no recipients, to group robots only)."""
+    return [(t.key, t.label) for t in registered_types() if not t.key.startswith("core.") and t.default_channels]
 
 
 class RobotForm(StyledFormMixin, forms.Form):
@@ -39,6 +47,9 @@ class RobotForm(StyledFormMixin, forms.Form):
 
 
 class PreferencesForm(StyledFormMixin, forms.Form):
+    email = forms.EmailField(
+        label=_("接收邮件的地址"), required=False, max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
     email_kinds = forms.MultipleChoiceField(label=_("这些消息同时发邮件"), choices=(), widget=CHECKS, required=False)
     digest = forms.ChoiceField(label=_("邮件发送方式"), choices=DigestMode.choices)
     muted_robot_kinds = forms.MultipleChoiceField(label=_("群消息里不要点我的名字"), choices=(), widget=CHECKS, required=False)
@@ -46,7 +57,7 @@ class PreferencesForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email_kinds"].choices = email_kind_choices()
-        self.fields["muted_robot_kinds"].choices = robot_kind_choices()
+        self.fields["muted_robot_kinds"].choices = naming_kind_choices()
 
 
 class SchoolDefaultsForm(StyledFormMixin, forms.Form):

@@ -60,6 +60,13 @@ class Robot(TimeStampedModel):
         return crypto.mask(self.url)
 
     @property
+    def kind_labels(self) -> str:
+        """The notices this robot posts, by name (for the robots page)."""
+        from xiaoben.core.notifications import get_type
+
+        return "、".join(str(get_type(k).label) for k in (self.kinds or []) if get_type(k) is not None)
+
+    @property
     def owner_school_id(self) -> int | None:
         return self.school_id or (self.group.school_id if self.group_id else None)
 

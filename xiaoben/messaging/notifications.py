@@ -13,13 +13,14 @@ notification_type(
 notification_type(
     "activities.tomorrow",
     label=_("明日活动提醒"),
-    text=_("明天 %(when)s 在%(place)s有研修活动：%(title)s"),
+    text=_("研修活动提醒：%(when)s 在%(place)s：%(title)s"),  # dated: a digest may be read the next morning
     default_channels=("app",),
 )
 notification_type(
     "activities.tomorrow_list",
     label=_("明日活动（群消息）"),
     text=_("明天的研修活动：%(lines)s"),
+    default_channels=(),  # a group post only: no person receives it
     robot_text=_("#### 明天的研修活动\n%(lines)s"),
 )
 notification_type(
@@ -30,7 +31,7 @@ notification_type(
 )
 notification_type(
     "hours.claims_waiting",
-    label=_("学时申报待审核"),
+    label=_("待审学时申报（每日提醒）"),
     text=_("有 %(count)s 条学时申报等待你审核。"),
     default_channels=("app", "email"),
 )

@@ -62,7 +62,7 @@ def activities_tomorrow(now: dt.datetime) -> int:
             "activities.tomorrow",
             recipients=people.get(a.pk, []),
             target=a,
-            context={"when": f"{when:%H:%M}", "place": a.place or "（地点待定）", "title": a.title},
+            context={"when": f"{when.month}月{when.day}日 {when:%H:%M}", "place": a.place or "（地点待定）", "title": a.title},
             url=reverse("activities:detail", args=[a.pk]),
         )
         sent += 1

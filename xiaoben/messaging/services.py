@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 BACKOFF_MINUTES = (1, 5, 30, 120)  # after the 1st, 2nd, 3rd, 4th failure
+DIGEST_HOURS = (7, 12)  # digests leave between 7:00 and 12:00 local time (weekly ones on Monday)
 
 
 def _check_url(kind: str, url: str) -> None:
@@ -118,13 +119,24 @@ def robot_test(*, actor: Scope, robot: Robot) -> robots.RobotAnswer:
 
 @transaction.atomic
 def channel_settings_save(
-    *, actor: Scope, email_kinds: list[str], digest: str, muted_robot_kinds: list[str] | None = None
+    *, actor: Scope, email_kinds: list[str], digest: str, muted_robot_kinds: list[str] | None = None, email: str | None = None
 ) -> ChannelSettings:
-    """A person's choices: which notices also come by e-mail, one by one or as a digest,
-    and in which group-chat posts their name is left out."""
+    """A person's choices: which notices also come by e-mail (and to which address), one by
+    one or as a digest, and in which group-chat posts their name is left out."""
     require(actor.is_authenticated and actor.user_id is not None)
     if digest not in DigestMode.values:
         raise ValidationError({"digest": "请选择汇总方式。"})
+    if email is not None:
+        from django.contrib.auth import get_user_model
+        from django.core.validators import validate_email
+
+        email = email.strip()
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                raise ValidationError({"email": "邮箱地址格式不对，例如 name@example.com。"}) from None
+        get_user_model().objects.filter(pk=actor.user_id).update(email=email)
     known = [k for k in email_kinds if get_type(k) is not None]
     row, _ = ChannelSettings.objects.get_or_create(user_id=actor.user_id)
     row.email_kinds, row.digest, row.customised = sorted(set(known)), digest, True
@@ -235,26 +247,34 @@ def deliveries_due(now: dt.datetime | None = None) -> list[int]:
     )
 
 
+def _item_link(notification_id: int | None, url: str) -> str:
+    """Each line of a digest links to the page that acts on it (through the notice, so it is marked read)."""
+    return absolute(reverse("messaging:open", args=[notification_id]) if notification_id else url)
+
+
 def digests_send(now: dt.datetime | None = None) -> int:
     """Build each person's held e-mails into one digest: daily ones every morning after 7:00,
-    weekly ones on Monday morning. A fixed number of queries however many people: the digest
-    mails are queued as deliveries and sent by the job like any other. Returns how many."""
+    weekly ones on Monday morning. Digests leave only in the morning (7:00–12:00), so a notice
+    of the afternoon waits for the next morning instead of leaving alone. A fixed number of queries
+    however many people: the digest mails are queued as deliveries and sent by the job like
+    any other. Returns how many."""
     now = now or timezone.now()
     local = timezone.localtime(now)
-    if local.hour < 7:
+    if not DIGEST_HOURS[0] <= local.hour < DIGEST_HOURS[1]:
         return 0
     modes = [DigestMode.DAILY] + ([DigestMode.WEEKLY] if local.weekday() == 0 else [])
     today_start = local.replace(hour=0, minute=0, second=0, microsecond=0)
     held = list(
         Delivery.objects.filter(channel=DeliveryChannel.DIGEST, status=DeliveryStatus.HELD)
         .filter(
-            Q(recipient__channel_settings__digest__in=modes)
-            | Q(recipient__channel_settings__isnull=True)
-            | Q(recipient__channel_settings__customised=False)
+            Q(recipient__channel_settings__customised=True, recipient__channel_settings__digest__in=modes)
+            # not chosen by the person: the school's default mode (daily when the school set none)
+            | (Q(recipient__channel_settings__isnull=True) | Q(recipient__channel_settings__customised=False))
+            & (Q(school__settings__notifications__digest__in=modes) | ~Q(school__settings__notifications__has_key="digest"))
         )
         .exclude(recipient__channel_settings__last_digest_at__gte=today_start)
         .order_by("recipient_id", "created_at")
-        .values_list("pk", "recipient_id", "school_id", "body")
+        .values_list("pk", "recipient_id", "school_id", "body", "notification_id", "url")
     )
     by_user: dict[int, list[tuple]] = {}
     for row in held:
@@ -268,8 +288,8 @@ def digests_send(now: dt.datetime | None = None) -> int:
             recipient_id=user_id,
             school_id=items[0][2],
             title=f"校本研修消息汇总（{len(items)}条）",
-            body="\n".join(f"· {body}" for _, _, _, body in items),
-            url="/notifications/",
+            body="\n".join(f"· {item[3]}\n  {_item_link(item[4], item[5])}" for item in items),
+            url=reverse("core:notifications"),
             next_attempt_at=now,
         )
         for user_id, items in by_user.items()

@@ -152,17 +152,36 @@ def preferences(request):
 
     initial_kinds = [key for key, _ in PreferencesForm().fields["email_kinds"].choices if wants_email(key, kinds)]
     muted = row.muted_robot_kinds if row is not None else []
-    form = PreferencesForm(request.POST or None, initial={"email_kinds": initial_kinds, "digest": digest, "muted_robot_kinds": muted})
+    form = PreferencesForm(
+        request.POST or None,
+        initial={"email": request.user.email, "email_kinds": initial_kinds, "digest": digest, "muted_robot_kinds": muted},
+    )
     if request.method == "POST" and form.is_valid():
-        services.channel_settings_save(
-            actor=scope,
-            email_kinds=form.cleaned_data["email_kinds"],
-            digest=form.cleaned_data["digest"],
-            muted_robot_kinds=form.cleaned_data["muted_robot_kinds"],
-        )
-        messages.success(request, "通知设置已保存。")
-        return redirect("messaging:preferences")
-    return render(request, "messaging/preferences.html", {"form": form, "has_email": bool(request.user.email)})
+        try:
+            services.channel_settings_save(
+                actor=scope,
+                email_kinds=form.cleaned_data["email_kinds"],
+                digest=form.cleaned_data["digest"],
+                muted_robot_kinds=form.cleaned_data["muted_robot_kinds"],
+                email=form.cleaned_data["email"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "通知设置已保存。")
+            return redirect("messaging:preferences")
+    return render(request, "messaging/preferences.html", {"form": form, "sections": _by_app(form), "has_email": bool(request.user.email)})
+
+
+def _by_app(form) -> list[tuple[str, list]]:
+    """The e-mail checkboxes grouped under their app's name (研修活动, 学时, …), so the long list reads on a phone."""
+    from django.apps import apps
+
+    names = {cfg.label: cfg.verbose_name for cfg in apps.get_app_configs()}
+    sections: dict[str, list] = {}
+    for box in form["email_kinds"]:
+        sections.setdefault(str(box.data["value"]).split(".")[0], []).append(box)
+    return [(names.get(app, app), boxes) for app, boxes in sections.items()]
 
 
 @login_required

@@ -231,6 +231,7 @@ def test_daily_digest_collects_and_sends_one_mail(world, emails, django_capture_
         run_tick(only=["none"])  # a second tick the same morning sends nothing more
     [m] = mail.outbox
     assert "2条" in m.subject and "第一件事" in m.body and "第二件事" in m.body
+    assert m.body.count("/messaging/n/") >= 2  # each line links to its own page
 
 
 def test_school_defaults_apply_until_a_teacher_chooses(world, emails, django_capture_on_commit_callbacks):
@@ -239,6 +240,22 @@ def test_school_defaults_apply_until_a_teacher_chooses(world, emails, django_cap
     with django_capture_on_commit_callbacks(execute=True):
         send_event(world)
     assert mail.outbox == []
+
+
+def test_a_school_weekly_default_digest_leaves_on_monday_only(world, emails, django_capture_on_commit_callbacks):
+    services.school_notification_defaults_save(
+        actor=build_scope(world.users["dean"]), school=world.school, email_kinds=["messaging.test_event"], digest="weekly"
+    )
+    world.school.refresh_from_db()
+    with time_machine.travel("2026-11-18 15:00:00+08:00", tick=False), django_capture_on_commit_callbacks(execute=True):
+        send_event(world, "周三的事")
+    with time_machine.travel("2026-11-19 07:30:00+08:00", tick=False):
+        run_tick(only=["none"])  # Thursday: the school said weekly
+    assert mail.outbox == []
+    with time_machine.travel("2026-11-23 07:30:00+08:00", tick=False):
+        run_tick(only=["none"])  # Monday
+    [m] = mail.outbox
+    assert "周三的事" in m.body
 
 
 def test_no_secret_in_logs(world, fake, caplog, django_capture_on_commit_callbacks):
@@ -323,20 +340,41 @@ def test_open_notice_marks_read_and_redirects_to_its_page(world, client_for):
 
 
 def test_phone_link_after_sign_in_lands_on_the_page(world, client):
+    """A link from an e-mail, opened signed out on a phone: sign-in, then the page that acts on it."""
+    from urllib.parse import parse_qs, urlparse
+
+    from xiaoben.org.testing import PASSWORD
+
     [n] = send_event(world)
-    r = client.get(f"/messaging/n/{n.pk}/")
-    assert r.status_code == 302 and "/accounts/login/" in r["Location"] and "next=" in r["Location"]
+    phone = {"HTTP_USER_AGENT": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148"}
+    r = client.get(f"/messaging/n/{n.pk}/", **phone)
+    assert r.status_code == 302 and r["Location"].startswith("/accounts/login/")
+    next_url = parse_qs(urlparse(r["Location"]).query)["next"][0]
+    assert next_url == f"/messaging/n/{n.pk}/"
+    r = client.post(
+        "/accounts/login/", {"username": world.users["teacher"].username, "password": PASSWORD, "next": next_url}, follow=True, **phone
+    )
+    assert r.redirect_chain[-1][0] == "/activities/" and r.status_code == 200
+    n.refresh_from_db()
+    assert n.read_at is not None
 
 
 def test_preferences_page_saves(world, client_for):
     client = client_for("teacher")
     assert_queries(client, "/messaging/preferences/", budget=20)
-    r = client.post("/messaging/preferences/", {"email_kinds": ["messaging.test_event"], "digest": "weekly"})
+    r = client.post("/messaging/preferences/", {"email": "cai@school.example", "email_kinds": ["messaging.test_event"], "digest": "weekly"})
     assert r.status_code == 302
     from xiaoben.messaging.models import ChannelSettings
 
     row = ChannelSettings.objects.get(user=world.users["teacher"])
     assert row.digest == "weekly" and row.email_kinds == ["messaging.test_event"]
+    world.users["teacher"].refresh_from_db()
+    assert world.users["teacher"].email == "cai@school.example"  # a teacher gives her own address; no admin needed
+    r = client.post("/messaging/preferences/", {"email": "not-an-address", "email_kinds": [], "digest": "off"})
+    html = r.content.decode()
+    assert r.status_code == 200 and ("有效" in html or "格式不对" in html)
+    world.users["teacher"].refresh_from_db()
+    assert world.users["teacher"].email == "cai@school.example"
 
 
 def test_deliveries_page_budget_constant(world, fake, client_for, django_capture_on_commit_callbacks):
@@ -394,3 +432,113 @@ def test_publishing_an_activity_posts_its_four_fixed_to_the_group_robot(world, f
     [post] = fake.requests
     text = post["json"]["markdown"]["content"]
     assert "三年级语文集体备课" in text and "地点：电教室" in text and f"主持人：{world.leader.name}" in text and "记录人" in text
+
+
+def test_robot_posts_stay_chinese_when_the_sender_reads_english(world, fake, django_capture_on_commit_callbacks):
+    from django.utils.translation import override
+
+    add_robot(world, fake, kind="dingtalk")
+    with override("en"), django_capture_on_commit_callbacks(execute=True):
+        send_event(world)
+    [req] = fake.requests
+    assert req["json"]["markdown"]["title"] == "测试事件" and "#### 活动发布" in req["json"]["markdown"]["text"]
+
+
+def test_bell_shows_notices_in_the_readers_language(world, client_for):
+    """The stored text is Chinese (mail, robots, search); the bell renders the type in the reader's language."""
+    notify(
+        "activities.published", recipients=[world.users["teacher"]], context={"title": "集体备课", "when": "11-18 14:00", "place": "电教室"}
+    )
+    client = client_for("teacher")
+    assert "研修活动：集体备课" in client.get("/notifications/").content.decode()
+    client.cookies["django_language"] = "en"
+    html = client.get("/notifications/").content.decode()
+    assert "Activity: 集体备课" in html and "研修活动：集体备课" not in html
+
+
+def test_fake_robot_command_prints_what_arrives(capsys):
+    """`manage.py fake_robot` is the server docs/deploy.md tells people to start by hand."""
+    import threading
+    import time
+
+    from django.core.management import call_command
+
+    from xiaoben.messaging import fakerobot, robots
+
+    started = []
+    real = fakerobot.FakeRobot
+
+    class Spy(real):
+        def __init__(self, *a, **kw):
+            super().__init__(*a, **kw)
+            started.append(self)
+
+    import xiaoben.messaging.management.commands.fake_robot as command
+
+    command.FakeRobot = Spy
+    try:
+        t = threading.Thread(target=call_command, args=("fake_robot", "0", "--secret", "SECabc"), daemon=True)
+        t.start()
+        for _ in range(100):
+            if started:
+                break
+            time.sleep(0.05)
+        base = started[0].base
+        ok = robots.post("dingtalk", f"{base}/robot/send?access_token=t", "SECabc", "标题", "#### 你好")
+        bad = robots.post("dingtalk", f"{base}/robot/send?access_token=t", "WRONG", "标题", "#### 你好")
+        started[0].server.shutdown()
+        t.join(5)
+    finally:
+        command.FakeRobot = real
+    out = capsys.readouterr().out
+    assert ok.ok and not bad.ok and "关键词" in bad.message
+    assert "假群机器人已启动" in out and "收到钉钉消息" in out and "#### 你好" in out and "errcode 310000" in out
+
+
+def test_preferences_page_is_a_matrix_of_types_and_channels(world, client_for):
+    html = client_for("teacher").get("/messaging/preferences/").content.decode()
+    assert 'data-testid="channel-matrix"' in html and "明日活动提醒" in html
+    assert "每周组员进度" in html  # the one group post that names people: a teacher may be left out
+
+
+def test_fake_robot_answers_the_error_named_in_its_address(fake):
+    from xiaoben.messaging import robots
+
+    answer = robots.post("wecom", f"{fake.base}/cgi-bin/webhook/send?key=err93000", "", "t", "x")
+    assert not answer.ok and "Webhook 地址无效" in answer.message
+
+
+def test_group_and_region_robots_hear_their_own_events_only(world, fake, django_capture_on_commit_callbacks):
+    """A 组长 registers the group's chat, a 教研员 the district's: each hears events of its own
+    group or region, and a school's other groups and other districts stay out."""
+    leader, researcher = build_scope(world.users["leader"]), build_scope(world.users["researcher"])
+    common = {"kind": "wecom", "kinds": ["messaging.test_event"]}
+    services.robot_save(actor=leader, name="语文组群", url=f"{fake.base}/send?key=group", group_id=world.chinese.pk, **common)
+    services.robot_save(
+        actor=researcher, name="南湖区教研群", url=f"{fake.base}/send?key=region", region_id=world.school.region_id, **common
+    )
+
+    def event(**owner):
+        target = type("T", (), {"school_id": None, "group_id": None, "region_id": None, "pk": None, **owner})()
+        with django_capture_on_commit_callbacks(execute=True):
+            notify("messaging.test_event", recipients=[], target=target, context={"title": "x"})
+        keys = [r["query"]["key"] for r in fake.requests]
+        fake.requests.clear()
+        return keys
+
+    assert event(group_id=world.chinese.pk) == ["group"]
+    assert event(group_id=world.math.pk) == []
+    assert event(region_id=world.school.region_id) == ["region"]
+    assert event(region_id=world.other_school.region_id) == []
+
+
+def test_no_secret_in_logs_on_the_test_button_or_an_http_error(world, fake, caplog):
+    robot = add_robot(world, fake, kind="dingtalk", secret="SECxyz")
+    fake.answers = [500, 45009]
+    with caplog.at_level(logging.DEBUG):
+        first = services.robot_test(actor=build_scope(world.users["dean"]), robot=robot)
+        second = services.robot_test(actor=build_scope(world.users["dean"]), robot=robot)
+    assert not first.ok and "HTTP 500" in first.message and "太频繁" in second.message
+    stored = " ".join(Delivery.objects.values_list("response", flat=True))
+    for text in (caplog.text, stored, first.message, second.message):
+        assert "SECRETKEY123" not in text and "SECxyz" not in text

@@ -133,3 +133,30 @@ def test_group_robot_leaves_out_teachers_who_asked(world, settings, django_captu
     assert "语文组" in text and world.teacher.name not in text and "等" in text
     [n] = _kinds(world.users["leader"], "requirements.weekly_behind")
     assert world.teacher.name in n.text  # the leader's own notice still names everyone
+
+
+def test_teacher_gets_the_evening_reminder_in_the_next_daily_digest(world, django_capture_on_commit_callbacks):
+    """The Done walk: a teacher asks for reminders by e-mail as a daily digest; cron runs
+    `send_notices` (here `--at` a local time); the evening reminder waits and leaves with the
+    morning digest, linking to the activity."""
+    from django.core import mail
+
+    from xiaoben.core.scope import build_scope
+    from xiaoben.messaging import services
+
+    teacher = world.users["teacher"]
+    services.channel_settings_save(
+        actor=build_scope(teacher), email_kinds=["activities.tomorrow"], digest="daily", email="cai@school.example"
+    )
+    make_activity(world, start=dt.datetime(2026, 11, 19, 15, 15, tzinfo=TZ), title="三年级语文集体备课")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_notices", "--at", "2026-11-18 18:30", "--only", "activities.tomorrow")
+    assert _kinds(teacher, "activities.tomorrow").exists() and mail.outbox == []  # held for the digest
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_notices", "--at", "2026-11-18 21:00", "--only", "activities.tomorrow")
+    assert mail.outbox == []  # the evening's notice waits for the morning, it does not leave alone
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_notices", "--at", "2026-11-19 07:10", "--only", "activities.tomorrow")
+    [m] = mail.outbox
+    assert m.to == ["cai@school.example"] and "1条" in m.subject
+    assert "三年级语文集体备课" in m.body and "/messaging/n/" in m.body
