@@ -141,7 +141,7 @@ def region(request):
     names = [r["school"]["short_name"] or r["school"]["name"] for r in rows]
     chart = {
         "tooltip": {"trigger": "axis"},
-        "legend": {"bottom": 0},
+        "legend": {"type": "scroll", "bottom": 0},  # one line: on a phone a wrapped legend covered the school names
         "grid": {"left": 40, "right": 10, "top": 20, "bottom": 60},
         "xAxis": {"type": "category", "data": names, "axisLabel": {"interval": 0, "rotate": 30 if len(names) > 4 else 0}},
         "yAxis": {"type": "value", "minInterval": 1},

@@ -394,3 +394,41 @@ def test_project_lists_its_activities_observations_and_writings_through_the_door
     other = client_for("colleague").get(f"/research/projects/{p.pk}/").context["linked"]
     assert other["writings"]["total"] == 1
     assert len(other["writings"]["rows"]) + other["writings"]["hidden"] == 1
+
+
+def test_joint_work_with_shares_from_the_form_and_the_api(world, client_for):
+    """Shares for joint work: given in the order of the list (工号), as 0.6、0.4 or 60、40; wrong
+    ones are refused in Chinese and nothing is saved; verified points follow the shares."""
+    from decimal import Decimal
+
+    from xiaoben.research.services_achievements import reward_rules_defaults
+
+    reward_rules_defaults(school=world.school)  # 市级一等奖 4分
+    base = {"kind": "paper_award", "level": "city", "rank": "first", "issuer": "嘉兴市教育学会", "date": "2026-10-08"}
+    c = client_for("teacher")
+    both = [world.mentor.pk, world.teacher.pk]  # the list is in 工号 order: 012 陈芳, 031 刘思雨
+    r = c.post("/research/achievements/new/", base | {"title": "份额不对", "teachers": both, "shares": "0.7、0.7", "evidence": png()})
+    assert r.status_code == 200 and "合计为 1" in r.content.decode()
+    r = c.post("/research/achievements/new/", base | {"title": "份额不是数", "teachers": both, "shares": "一半", "evidence": png()})
+    assert r.status_code == 200 and "份额请填数字" in r.content.decode()
+    assert not Achievement.objects.filter(title__startswith="份额").exists()
+    r = c.post("/research/achievements/new/", base | {"title": "合作论文", "teachers": both, "shares": "60、40", "evidence": png()})
+    assert r.status_code == 302
+    a = Achievement.objects.get(title="合作论文")
+    assert {cr.teacher_id: cr.share for cr in a.credits.all()} == {world.mentor.pk: Decimal("0.6"), world.teacher.pk: Decimal("0.4")}
+    assert client_for("dean").post(f"/research/achievements/{a.pk}/verify/").status_code == 302
+    assert {cr.teacher_id: cr.points for cr in a.credits.all()} == {world.mentor.pk: Decimal("2.40"), world.teacher.pk: Decimal("1.60")}
+    assert "0.6、0.4" in client_for("dean").get(f"/research/achievements/{a.pk}/edit/").content.decode()
+
+    t = _api(world, "teacher")
+    r = t.post(
+        "/api/v1/research/achievements",
+        base | {"title": "API 合作", "teacher_ids": [world.teacher.pk, world.mentor.pk], "shares": [0.75, 0.25], "evidence": png()},
+    )
+    assert r.status_code == 201, r.content
+    assert [(x["teacher_id"], x["share"]) for x in r.json()["credits"]] == [(world.teacher.pk, "0.75"), (world.mentor.pk, "0.25")]
+    r = t.post(
+        "/api/v1/research/achievements",
+        base | {"title": "API 坏份额", "teacher_ids": [world.teacher.pk, world.mentor.pk], "shares": [0.5], "evidence": png()},
+    )
+    assert r.status_code == 400 and "份额" in r.json()["detail"]
