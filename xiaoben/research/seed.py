@@ -177,12 +177,17 @@ def _project(ctx, school, teachers, spec, guest, today, n=0):
         d = ProjectDocument(project=p, stage=stage_of_doc[k], kind=k, name=name, size=len(PDF), file_kind="pdf", uploaded_by=leader.user)
         d.file.save(name, ContentFile(PDF), save=False)
         d.save()
-        # Uploaded while the project was in that stage, not on the day the demo was built.
-        uploaded = next((today - dt.timedelta(days=ago) for st, ago in stages if st == d.stage), None)
+        # Uploaded while the project was in that stage (a week before the next one began), not on
+        # the day the demo was built.
+        entered = [(st, today - dt.timedelta(days=ago)) for st, ago in stages]
+        i = next((j for j, (st, _day) in enumerate(entered) if st == d.stage), None)
+        uploaded = None
+        if i is not None:
+            uploaded = entered[i][1] + dt.timedelta(days=3)
+            if i + 1 < len(entered) and entered[i + 1][1] - dt.timedelta(days=7) > uploaded:
+                uploaded = entered[i + 1][1] - dt.timedelta(days=7)
         if uploaded is not None:
-            ProjectDocument.objects.filter(pk=d.pk).update(
-                created_at=timezone.make_aware(dt.datetime.combine(uploaded + dt.timedelta(days=3), dt.time(15, 0)))
-            )
+            ProjectDocument.objects.filter(pk=d.pk).update(created_at=timezone.make_aware(dt.datetime.combine(uploaded, dt.time(15, 0))))
     return p
 
 

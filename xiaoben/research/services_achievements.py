@@ -386,6 +386,30 @@ def _sync_honours(achievement: Achievement) -> None:
         )
 
 
+def _unsync_honours(achievement: Achievement) -> None:
+    """A 荣誉称号 no longer verified (退回, 删除) leaves the profile again — the row this
+    achievement wrote (same level, title, year), unless another verified achievement still holds it."""
+    if achievement.kind != AchievementKind.HONOUR or not achievement.honour_kind:
+        return
+    name = achievement.title[:30] if achievement.honour_kind == "other" else ""
+    for c in achievement.credits.all():
+        still = (
+            Achievement.objects.filter(
+                status=AchievementStatus.VERIFIED,
+                kind=AchievementKind.HONOUR,
+                honour_kind=achievement.honour_kind,
+                level=achievement.level,
+                credits__teacher_id=c.teacher_id,
+            )
+            .exclude(pk=achievement.pk)
+            .exists()
+        )
+        if not still:
+            TeacherHonour.objects.filter(
+                teacher_id=c.teacher_id, level=achievement.level, kind=achievement.honour_kind, name=name, year=achievement.date.year
+            ).delete()
+
+
 @transaction.atomic
 def achievement_verify(*, actor: Scope, achievement: Achievement) -> Achievement:
     """The 教导处 checked the evidence: the achievement counts from now on."""
@@ -429,6 +453,7 @@ def achievement_return(*, actor: Scope, achievement: Achievement, reason: str) -
     a.save(update_fields=["status", "return_reason", "verified_by", "verified_at", "version", "updated_at"])
     _apply_points(a, [])
     if was_verified:
+        _unsync_honours(a)
         _refresh_for(a)
     recipients = list(a.credits.values_list("teacher__user_id", flat=True))
     if a.submitted_by_id:
@@ -450,6 +475,7 @@ def achievement_delete(*, actor: Scope, achievement: Achievement) -> None:
         raise NotPermitted("已认定的成果只能由学校管理员删除。")
     achievement.soft_delete()
     if achievement.is_verified:
+        _unsync_honours(achievement)
         _refresh_for(achievement)
 
 

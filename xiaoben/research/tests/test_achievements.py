@@ -146,6 +146,11 @@ def test_verified_honour_updates_profile(world):
     achievement_verify(actor=scope(world, "dean"), achievement=a)
     h = TeacherHonour.objects.get(teacher=world.mentor)
     assert (h.level, h.kind, h.year) == ("county", "backbone", 2026)
+    # Sent back after all (the certificate was someone else's): the profile loses it again;
+    # an honour of another year the roster brought stays.
+    TeacherHonour.objects.create(teacher=world.mentor, level="city", kind="backbone", year=2020)
+    achievement_return(actor=scope(world, "dean"), achievement=a, reason="证书不是本人的")
+    assert list(TeacherHonour.objects.filter(teacher=world.mentor).values_list("level", "year")) == [("city", 2020)]
 
 
 def test_honour_needs_its_title_and_student_award_its_students(world):

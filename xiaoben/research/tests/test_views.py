@@ -432,3 +432,25 @@ def test_joint_work_with_shares_from_the_form_and_the_api(world, client_for):
         base | {"title": "API 坏份额", "teacher_ids": [world.teacher.pk, world.mentor.pk], "shares": [0.5], "evidence": png()},
     )
     assert r.status_code == 400 and "份额" in r.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "persona,url,budget",
+    [
+        ("dean", "/research/teachers/{teacher}/", 16),
+        ("dean", "/research/school/?status=pending", 20),
+        ("teacher", "/api/v1/research/projects", 12),
+        ("teacher", "/api/v1/research/achievements", 12),
+        ("dean", "/api/v1/research/achievements", 12),
+    ],
+)
+def test_query_budgets_teacher_page_and_api_lists(world, client_for, persona, url, budget):
+    url = url.format(teacher=world.teacher.pk)
+    c = _api(world, persona) if url.startswith("/api/") else client_for(persona)
+    _more(world, 2)
+    achievement(world, verify=False, title="待审核一")
+    c.get(url)  # the token's first use of the day is written down once
+    first = assert_queries(c, url, budget=budget)
+    _more(world, 4)
+    achievement(world, verify=False, title="待审核二")
+    assert assert_queries(c, url, budget=budget) == first
