@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -359,6 +359,34 @@ def scheme_compute_one(result) -> None:
     AssessmentScore.objects.bulk_update(scores, ["done", "required", "score", "evidence", "evidence_url"])
     _retotal(AssessmentResult.objects.filter(pk=result.pk), computed=True)
     result.refresh_from_db(fields=["total", "computed_at"])
+
+
+def sheets_refresh(*, school_id: int, teacher_ids=None, days=None) -> int:
+    """A record a computed item reads has changed (an achievement verified or returned, the reward
+    rules saved): recompute the sheets of these teachers (all, when None) in the school's open
+    schemes whose term holds one of `days` (any term, when None). Confirmed sheets, locked schemes
+    and closed terms stay as they were. Called by the apps above (research) inside their write."""
+    if teacher_ids is None and days is None:  # the whole school: one pass per scheme, a fixed number of queries
+        return sum(scheme_compute(scheme=sc) for sc in AssessmentScheme.objects.filter(school_id=school_id, status=SchemeStatus.OPEN))
+    results = AssessmentResult.objects.filter(school_id=school_id, scheme__status=SchemeStatus.OPEN).exclude(status=ResultStatus.CONFIRMED)
+    if teacher_ids is not None:
+        results = results.filter(teacher_id__in=list(teacher_ids))
+    if days is not None:
+        days = [d for d in days if d is not None]
+        if not days:
+            return 0
+        in_term = Q()
+        for d in days:
+            in_term |= Q(scheme__term__start_date__lte=d, scheme__term__end_date__gte=d)
+        results = results.filter(in_term)
+    n = 0
+    closed: dict[int, bool] = {}
+    for r in results.select_related("scheme", "teacher"):
+        if closed.setdefault(r.scheme.term_id, term_is_closed(r.scheme.term_id)):
+            continue
+        scheme_compute_one(r)
+        n += 1
+    return n
 
 
 @transaction.atomic

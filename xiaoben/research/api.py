@@ -274,6 +274,7 @@ class AchievementIn(Schema):
     honour_kind: str = ""
     students: str = ""
     teacher_ids: list[int] = []
+    shares: list[float] = []  # one per teacher_ids, adding up to 1; empty: equal parts
     project_id: int | None = None
 
 
@@ -284,7 +285,10 @@ def achievement_create(request, data: Form[AchievementIn], evidence: File[Upload
     payload = data.dict()
     project_id = payload.pop("project_id")
     project = get_object_for_user(request.user, ResearchProject, pk=project_id) if project_id else None
-    a = svc.achievement_submit(actor=scope, evidence=evidence, project=project, teacher_ids=payload.pop("teacher_ids") or None, **payload)
+    shares = [str(x) for x in payload.pop("shares")] or None
+    a = svc.achievement_submit(
+        actor=scope, evidence=evidence, project=project, teacher_ids=payload.pop("teacher_ids") or None, shares=shares, **payload
+    )
     return 201, _achievement_out(_achievement(request, a.pk))
 
 

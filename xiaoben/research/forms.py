@@ -1,3 +1,6 @@
+import re
+from decimal import Decimal, InvalidOperation
+
 from django import forms
 
 from xiaoben.core.forms import StyledFormMixin
@@ -66,6 +69,12 @@ class AchievementForm(StyledFormMixin, forms.Form):
     teachers = forms.ModelMultipleChoiceField(
         label="署名教师", queryset=None, required=False, help_text="合作成果选上每位老师，按人数平分份额。"
     )
+    shares = forms.CharField(
+        label="份额",
+        max_length=100,
+        required=False,
+        help_text="合作成果可按上面名单的先后填写各人份额，如 0.6、0.4（或 60、40）；留空则平分。",
+    )
     project = forms.ModelChoiceField(label="所属课题", queryset=None, required=False)
     evidence = forms.FileField(
         label="拍照上传证书/刊物页",
@@ -84,6 +93,19 @@ class AchievementForm(StyledFormMixin, forms.Form):
         self.fields["evidence"].required = False
         if not evidence_required:
             self.fields["evidence"].help_text = "不更换证明可留空。"
+
+    def clean_shares(self) -> list[Decimal] | None:
+        """ "0.6、0.4" or "60、40" → [0.6, 0.4]; the service checks they match the teachers and add up to 1."""
+        raw = (self.cleaned_data.get("shares") or "").strip()
+        if not raw:
+            return None
+        try:
+            values = [Decimal(p.rstrip("%％")) for p in re.split(r"[、,，;；/\s]+", raw) if p]
+        except InvalidOperation:
+            raise forms.ValidationError("份额请填数字，如 0.6、0.4。") from None
+        if values and sum(values) > Decimal("1.011"):  # written as percentages
+            values = [v / 100 for v in values]
+        return values or None
 
 
 class ReturnForm(StyledFormMixin, forms.Form):

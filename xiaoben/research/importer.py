@@ -25,7 +25,7 @@ from xiaoben.org.models import Teacher
 
 from .models import Achievement, AchievementCredit, AchievementKind, AchievementStatus, Level, Rank, RewardRule
 from .predicates import can_manage_research
-from .services_achievements import _apply_points, _shares, _sync_honours, _term_for
+from .services_achievements import _apply_points, _shares, _sync_honours, _term_for, refresh_sheets
 
 COLUMNS = {
     "staff_no": "工号",
@@ -200,6 +200,8 @@ def _save(*, actor: Scope, school, parsed) -> ImportResult:
     rules = list(RewardRule.objects.filter(school=school))
     existing = set(Achievement.all_objects.filter(school=school).exclude(source_ref="").values_list("source_ref", flat=True))
     now = timezone.now()
+    touched: set[int] = set()
+    days: set = set()
     for _n, t, co, kind, title, level, rank, issuer, day, honour_kind, students in parsed:
         ids = sorted([t.pk, *[c.pk for c in co]])
         ref = "xlsx:" + hashlib.sha1(f"{ids}|{kind}|{title}|{level}|{rank}|{day}".encode()).hexdigest()[:20]
@@ -221,5 +223,9 @@ def _save(*, actor: Scope, school, parsed) -> ImportResult:
         )
         _apply_points(a, rules)
         _sync_honours(a)
+        touched.update(p.pk for p in people)
+        days.add(day)
         result.created += 1
+    if touched:
+        refresh_sheets(school.pk, touched, days)
     return result

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from xiaoben.activities.models import Activity
 from xiaoben.core import samples
@@ -33,9 +34,10 @@ from .services_achievements import _apply_points, _shares, _term_for, reward_rul
 PDF = samples.pdf_bytes()
 
 PROJECTS = [
-    # title, level, category, issuer, stages [(stage, days ago)], docs, visibility, due in days
+    # titles (one per demo school, so the district does not see one title three times), level, category, issuer,
+    # stages [(stage, days ago)], docs, visibility, due in days
     (
-        "“双减”背景下小学语文单元整体作业设计的实践研究",
+        ("“双减”背景下小学语文单元整体作业设计的实践研究", "基于核心素养的初中数学分层作业设计研究", "乡村小学跨学科主题学习的实践研究"),
         Level.PROVINCE,
         "planning",
         "浙江省教育科学规划领导小组办公室",
@@ -45,7 +47,7 @@ PROJECTS = [
         230,
     ),
     (
-        "低段数学游戏化学习活动的设计与实施",
+        ("低段数学游戏化学习活动的设计与实施", "初中英语读写结合教学的实践研究", "小学科学探究性作业的设计与评价"),
         Level.COUNTY,
         "teaching",
         "南湖区教育研究培训中心",
@@ -55,7 +57,7 @@ PROJECTS = [
         -20,  # 开题 overdue: the leader is reminded
     ),
     (
-        "基于课堂观察的青年教师提问能力提升研究",
+        ("基于课堂观察的青年教师提问能力提升研究", "初中物理实验教学中学生提问能力的培养", "农村小学课堂有效提问的策略研究"),
         Level.COUNTY,
         "special",
         "南湖区教育研究培训中心",
@@ -65,7 +67,7 @@ PROJECTS = [
         None,
     ),
     (
-        "小学生整本书阅读习惯养成的行动研究",
+        ("小学生整本书阅读习惯养成的行动研究", "初中名著阅读任务单的设计与使用研究", "亲子共读促进低年级阅读习惯的实践研究"),
         Level.CITY,
         "planning",
         "嘉兴市教育科学规划办公室",
@@ -75,7 +77,7 @@ PROJECTS = [
         120,
     ),
     (
-        "英语绘本在三年级课堂中的运用",
+        ("英语绘本在三年级课堂中的运用", "初二道德与法治课议题式教学的尝试", "小学音乐课堂中的节奏游戏"),
         Level.SCHOOL,
         "small",
         "",
@@ -85,7 +87,7 @@ PROJECTS = [
         150,
     ),
     (
-        "课间十分钟游戏与学生情绪管理",
+        ("课间十分钟游戏与学生情绪管理", "初一新生学习习惯衔接的小策略", "劳动教育与校园种植园的结合"),
         Level.SCHOOL,
         "small",
         "",
@@ -117,8 +119,9 @@ RETURN_REASONS = ["证书照片不清晰，请重新拍摄上传。", "级别填
 STUDENTS = ["三(2)班 王小明", "四(1)班 李可、陈一诺", "五(3)班 张子涵"]
 
 
-def _project(ctx, school, teachers, spec, guest, today):
-    title, level, category, issuer, stages, docs, visibility, due = spec
+def _project(ctx, school, teachers, spec, guest, today, n=0):
+    titles, level, category, issuer, stages, docs, visibility, due = spec
+    title = titles[n % len(titles)]
     rng = ctx.rng
     leader = rng.choice(teachers[2:12])
     started = today - dt.timedelta(days=stages[0][1])
@@ -174,6 +177,17 @@ def _project(ctx, school, teachers, spec, guest, today):
         d = ProjectDocument(project=p, stage=stage_of_doc[k], kind=k, name=name, size=len(PDF), file_kind="pdf", uploaded_by=leader.user)
         d.file.save(name, ContentFile(PDF), save=False)
         d.save()
+        # Uploaded while the project was in that stage (a week before the next one began), not on
+        # the day the demo was built.
+        entered = [(st, today - dt.timedelta(days=ago)) for st, ago in stages]
+        i = next((j for j, (st, _day) in enumerate(entered) if st == d.stage), None)
+        uploaded = None
+        if i is not None:
+            uploaded = entered[i][1] + dt.timedelta(days=3)
+            if i + 1 < len(entered) and entered[i + 1][1] - dt.timedelta(days=7) > uploaded:
+                uploaded = entered[i + 1][1] - dt.timedelta(days=7)
+        if uploaded is not None:
+            ProjectDocument.objects.filter(pk=d.pk).update(created_at=timezone.make_aware(dt.datetime.combine(uploaded, dt.time(15, 0))))
     return p
 
 
@@ -187,7 +201,7 @@ def seed(ctx) -> None:
         rules = list(RewardRule.objects.filter(school=school))
         other = ctx.schools[(n + 1) % len(ctx.schools)]
         guest = next((t for t in ctx.teachers[other.pk][5:] if other.region_id == school.region_id), None)
-        projects = [_project(ctx, school, teachers, spec, guest, today) for spec in PROJECTS]
+        projects = [_project(ctx, school, teachers, spec, guest, today, n) for spec in PROJECTS]
         if n == 0:  # the persona teacher is in the 省级 project's group
             ProjectMember.objects.get_or_create(project=projects[0], teacher=persona_teacher, defaults={"role": "课例研究"})
         # 课题研讨: a few of the school's 主题教研 activities belong to the 省级 project.

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from xiaoben.assessment.services import sheets_refresh
 from xiaoben.core.concurrency import claim_version
 from xiaoben.core.errors import NotPermitted
 from xiaoben.core.notifications import notify
@@ -84,6 +85,17 @@ def _apply_points(achievement: Achievement, rules: list[RewardRule]) -> None:
             c.save(update_fields=["points"])
 
 
+def refresh_sheets(school_id: int, teacher_ids, days) -> None:
+    """The 考核 sheets (教科研成果 item) of the teachers whose verified points changed show the new
+    points at once, not only after the 教导处 presses 重新计分."""
+    sheets_refresh(school_id=school_id, teacher_ids=set(teacher_ids), days=set(days))
+
+
+def _refresh_for(a: Achievement, extra_teachers=(), extra_days=()) -> None:
+    ids = {*a.credits.values_list("teacher_id", flat=True), *extra_teachers}
+    refresh_sheets(a.school_id, ids, {a.date, *extra_days})
+
+
 def reward_points_recompute(*, school_id: int) -> int:
     """After the rules change: every verified credit of the school gets the new points."""
     rules = list(RewardRule.objects.filter(school_id=school_id))
@@ -120,6 +132,7 @@ def reward_rules_replace(*, actor: Scope, school, rows: list[dict]) -> list[Rewa
     RewardRule.objects.filter(school=school).delete()
     RewardRule.objects.bulk_create(out)
     reward_points_recompute(school_id=school.pk)
+    sheets_refresh(school_id=school.pk)
     return out
 
 
@@ -325,6 +338,7 @@ def achievement_resubmit(
     if not can_edit_achievement(actor, achievement):
         raise NotPermitted("已认定的成果不能再修改，如有错误请联系教导处。")
     a = Achievement.objects.select_for_update().get(pk=achievement.pk)
+    before_ids, before_day = set(a.credits.values_list("teacher_id", flat=True)), a.date
     data = _clean(
         kind=kind, title=title, level=level, rank=rank, issuer=issuer, date=date, honour_kind=honour_kind, students=students,
         project=project, school_id=a.school_id,
@@ -351,6 +365,7 @@ def achievement_resubmit(
     _set_credits(a, teachers, share_list)
     if was_verified:
         _apply_points(a, list(RewardRule.objects.filter(school_id=a.school_id)))
+        _refresh_for(a, before_ids, [before_day])
     else:
         _notify_admins(a, actor.teacher.name if actor.teacher else "")
     return a
@@ -371,6 +386,30 @@ def _sync_honours(achievement: Achievement) -> None:
         )
 
 
+def _unsync_honours(achievement: Achievement) -> None:
+    """A 荣誉称号 no longer verified (退回, 删除) leaves the profile again — the row this
+    achievement wrote (same level, title, year), unless another verified achievement still holds it."""
+    if achievement.kind != AchievementKind.HONOUR or not achievement.honour_kind:
+        return
+    name = achievement.title[:30] if achievement.honour_kind == "other" else ""
+    for c in achievement.credits.all():
+        still = (
+            Achievement.objects.filter(
+                status=AchievementStatus.VERIFIED,
+                kind=AchievementKind.HONOUR,
+                honour_kind=achievement.honour_kind,
+                level=achievement.level,
+                credits__teacher_id=c.teacher_id,
+            )
+            .exclude(pk=achievement.pk)
+            .exists()
+        )
+        if not still:
+            TeacherHonour.objects.filter(
+                teacher_id=c.teacher_id, level=achievement.level, kind=achievement.honour_kind, name=name, year=achievement.date.year
+            ).delete()
+
+
 @transaction.atomic
 def achievement_verify(*, actor: Scope, achievement: Achievement) -> Achievement:
     """The 教导处 checked the evidence: the achievement counts from now on."""
@@ -388,6 +427,7 @@ def achievement_verify(*, actor: Scope, achievement: Achievement) -> Achievement
     a.save(update_fields=["status", "return_reason", "verified_by", "verified_at", "version", "updated_at"])
     _apply_points(a, list(RewardRule.objects.filter(school_id=a.school_id)))
     _sync_honours(a)
+    _refresh_for(a)
     recipients = list(a.credits.values_list("teacher__user_id", flat=True))
     title, award, url = a.title, a.award_label, reverse("research:achievement_detail", args=[a.pk])
     transaction.on_commit(
@@ -406,11 +446,15 @@ def achievement_return(*, actor: Scope, achievement: Achievement, reason: str) -
     if not reason:
         raise ValidationError({"reason": "请写明退回理由，老师才知道怎么改。"})
     a = Achievement.objects.select_for_update().get(pk=achievement.pk)
+    was_verified = a.is_verified
     a.status, a.return_reason = AchievementStatus.RETURNED, reason[:500]
     a.verified_by_id, a.verified_at = None, None
     a.version += 1  # a review moves the record on: an edit from a copy loaded before it is told
     a.save(update_fields=["status", "return_reason", "verified_by", "verified_at", "version", "updated_at"])
     _apply_points(a, [])
+    if was_verified:
+        _unsync_honours(a)
+        _refresh_for(a)
     recipients = list(a.credits.values_list("teacher__user_id", flat=True))
     if a.submitted_by_id:
         recipients.append(a.submitted_by_id)
@@ -430,6 +474,9 @@ def achievement_delete(*, actor: Scope, achievement: Achievement) -> None:
     if not can_edit_achievement(actor, achievement):
         raise NotPermitted("已认定的成果只能由学校管理员删除。")
     achievement.soft_delete()
+    if achievement.is_verified:
+        _unsync_honours(achievement)
+        _refresh_for(achievement)
 
 
 def _showcase_level(name: str) -> tuple[str, str]:
@@ -470,4 +517,5 @@ def achievement_record_verified(
     )
     AchievementCredit.objects.create(achievement=a, teacher=teacher, share=1, order=1)
     _apply_points(a, list(RewardRule.objects.filter(school_id=a.school_id)))
+    _refresh_for(a)
     return a

@@ -110,7 +110,7 @@ def project_new(request):
         school = School.objects.get(pk=scope.school_id)
     admin = can_manage_research(scope, school.pk)
     leaders, members = _form_querysets(scope, school)
-    initial = {"leader": scope.teacher_id}
+    initial = {"leader": scope.teacher_id, "level": Level.SCHOOL}  # most projects a school registers are its own 校级 ones
     form = ProjectForm(request.POST or None, leaders=leaders, members=members, lock_leader=not admin, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

@@ -79,6 +79,7 @@ def _form(request, scope, *, achievement=None):
     if achievement is not None:
         initial = {f: getattr(achievement, f) for f in FIELDS} | {
             "teachers": [c.teacher_id for c in achievement.credits.all()],
+            "shares": "、".join(f"{c.share.normalize():f}" for c in achievement.credits.all()) if achievement.credits.count() > 1 else "",
             "version": achievement.version,
         }
     return AchievementForm(
@@ -101,7 +102,11 @@ def achievement_new(request):
         d = form.cleaned_data
         try:
             a = svc.achievement_submit(
-                actor=scope, evidence=d["evidence"], teacher_ids=[t.pk for t in d["teachers"]] or None, **{f: d[f] for f in FIELDS}
+                actor=scope,
+                evidence=d["evidence"],
+                teacher_ids=[t.pk for t in d["teachers"]] or None,
+                shares=d.get("shares"),
+                **{f: d[f] for f in FIELDS},
             )
         except ValidationError as e:
             apply_errors(form, e)
@@ -126,6 +131,7 @@ def achievement_edit(request, pk: int):
                 achievement=a,
                 evidence=d.get("evidence"),
                 teacher_ids=[t.pk for t in d["teachers"]] or None,
+                shares=d.get("shares"),
                 expected_version=d.get("version"),
                 **{f: d[f] for f in FIELDS},
             )

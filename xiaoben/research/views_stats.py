@@ -20,7 +20,7 @@ from xiaoben.org.selectors import today
 from . import exports, importer, selectors
 from . import services_achievements as svc
 from .forms import ImportForm, RuleFormSet
-from .models import AchievementKind, AchievementStatus, Level, Rank, RewardRule
+from .models import LEVEL_ORDER, AchievementKind, AchievementStatus, Level, Rank, RewardRule
 
 
 def _admin_school(request) -> School:
@@ -108,7 +108,13 @@ def import_view(request):
 def rules(request):
     """The school's 成果奖励办法 as rows; saving recomputes every verified credit's points."""
     sch = _admin_school(request)
-    existing = list(RewardRule.objects.filter(school=sch))
+    # As the 奖励办法 reads: 国家级 first, then by kind and rank (特等奖, 一等奖 …, "any" last).
+    ranks = ["special", "first", "second", "third", "merit", "none", ""]
+    kinds = ["", *AchievementKind.values]
+    existing = sorted(
+        RewardRule.objects.filter(school=sch),
+        key=lambda r: (LEVEL_ORDER.index(r.level), kinds.index(r.kind), ranks.index(r.rank) if r.rank in ranks else 99),
+    )
     if not existing and request.method != "POST":
         initial = [{"kind": "", "level": lv, "rank": rk, "points": p} for lv, rk, p in svc.DEFAULT_RULES]
         suggested = True
@@ -141,7 +147,7 @@ def region(request):
     names = [r["school"]["short_name"] or r["school"]["name"] for r in rows]
     chart = {
         "tooltip": {"trigger": "axis"},
-        "legend": {"bottom": 0},
+        "legend": {"type": "scroll", "bottom": 0},  # one line: on a phone a wrapped legend covered the school names
         "grid": {"left": 40, "right": 10, "top": 20, "bottom": 60},
         "xAxis": {"type": "category", "data": names, "axisLabel": {"interval": 0, "rotate": 30 if len(names) > 4 else 0}},
         "yAxis": {"type": "value", "minInterval": 1},

@@ -146,6 +146,11 @@ def test_verified_honour_updates_profile(world):
     achievement_verify(actor=scope(world, "dean"), achievement=a)
     h = TeacherHonour.objects.get(teacher=world.mentor)
     assert (h.level, h.kind, h.year) == ("county", "backbone", 2026)
+    # Sent back after all (the certificate was someone else's): the profile loses it again;
+    # an honour of another year the roster brought stays.
+    TeacherHonour.objects.create(teacher=world.mentor, level="city", kind="backbone", year=2020)
+    achievement_return(actor=scope(world, "dean"), achievement=a, reason="证书不是本人的")
+    assert list(TeacherHonour.objects.filter(teacher=world.mentor).values_list("level", "year")) == [("city", 2020)]
 
 
 def test_honour_needs_its_title_and_student_award_its_students(world):
@@ -250,3 +255,46 @@ def test_submit_notifies_admins(world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         achievement_verify(actor=scope(world, "dean"), achievement=a)
     assert Notification.objects.filter(recipient=world.users["teacher"], kind="research.achievement_verified").exists()
+
+
+def test_assessment_sheet_follows_verify_return_and_rules_without_a_recompute(world, client_for):
+    """The teacher's 考核 sheet shows a verified award at once (no 重新计分 needed); a return,
+    a rule change and a delete move it again; a confirmed sheet stays as it was."""
+    from xiaoben.assessment.models import AssessmentItem, AssessmentScheme, ItemSource
+    from xiaoben.assessment.services import result_confirm, scheme_open
+    from xiaoben.research.services_achievements import achievement_delete
+
+    reward_rules_defaults(school=world.school)
+    scheme = AssessmentScheme.objects.create(school=world.school, term=world.term, name="考核")
+    item = AssessmentItem.objects.create(scheme=scheme, name="教科研成果", points=Decimal("10"), source=ItemSource.RESEARCH)
+    scheme_open(scheme=scheme, user=world.users["dean"])
+
+    def score(teacher):
+        return item.scores.get(result__teacher=teacher).score
+
+    a = achievement(world, level="city", rank="first", verify=False)  # 市级一等奖 4分
+    assert score(world.teacher) == 0
+    achievement_verify(actor=scope(world, "dean"), achievement=a)
+    assert score(world.teacher) == Decimal("4.0")
+    result = item.scores.get(result__teacher=world.teacher).result
+    page = client_for("teacher").get(f"/assessment/results/{result.pk}/").content.decode()
+    assert "本学期认定成果 1 项" in page
+    reward_rules_replace(actor=scope(world, "dean"), school=world.school, rows=[{"level": "city", "rank": "", "kind": "", "points": "6"}])
+    assert score(world.teacher) == Decimal("6.0")
+    achievement_return(actor=scope(world, "dean"), achievement=a, reason="证书日期看不清")
+    assert score(world.teacher) == 0
+    # An award dated outside the term does not touch the sheet.
+    old = achievement(world, level="city", rank="first", title="去年的", date=dt.date(2025, 10, 1))
+    assert old.is_verified and score(world.teacher) == 0
+    # The mentor's sheet is confirmed: it keeps its score.
+    mentor_result = item.scores.get(result__teacher=world.mentor).result
+    mentor_result.status = "confirm"
+    mentor_result.save(update_fields=["status"])
+    result_confirm(result=mentor_result, user=world.users["dean"])
+    b = achievement(world, persona="mentor", level="city", rank="first", title="陈芳的论文")
+    assert score(world.mentor) == 0
+    c = achievement(world, level="city", rank="second", title="市级论文")  # the saved rule: 市级 6分
+    assert score(world.teacher) == Decimal("6.0")
+    achievement_delete(actor=scope(world, "dean"), achievement=c)
+    assert score(world.teacher) == 0
+    assert b.is_verified

@@ -320,3 +320,137 @@ def test_leader_links_an_activity_and_the_project_lists_it(world, client_for):
     page = client_for("teacher").get(f"/research/projects/{p.pk}/")
     assert "课题研讨：整本书阅读" in page.content.decode()
     assert page.context["linked"]["activities"]["total"] == 1
+
+
+def test_member_from_another_school_reads_only_and_their_colleagues_see_nothing(world, client_for):
+    """A teacher of another school of the district in the 课题组 opens the project and its
+    documents, changes nothing; the other teachers of that school get 404 everywhere."""
+    from xiaoben.org.models import School
+    from xiaoben.org.testing import make_teacher
+
+    from .factories import pdf
+
+    neighbour = School.objects.create(name="南湖区第三小学", short_name="三小", code="T-SX", stage="primary", region=world.district)
+    guest = make_teacher(neighbour, "050", "钱多多", since=dt.date(2010, 9, 1), birth=dt.date(1985, 1, 1))
+    stranger = make_teacher(neighbour, "051", "孙一凡", since=dt.date(2012, 9, 1), birth=dt.date(1988, 1, 1))
+    p = project(world, level="county", members=[guest], visibility="region")
+    doc = upload_doc(world, p, DocKind.APPLICATION)
+    g, s = Client(), Client()
+    g.force_login(guest.user)
+    s.force_login(stranger.user)
+
+    r = g.get(f"/research/projects/{p.pk}/")
+    assert r.status_code == 200
+    assert r.context["read_only_member"] and not r.context["can_upload"] and not r.context["can_edit"]
+    assert r.context["advance_form"] is None and "外校成员" in r.content.decode()
+    assert g.get(f"/research/documents/{doc.pk}/").status_code == 200
+    assert p.pk in [x.pk for x in g.get("/research/projects/").context["page"]]
+    assert g.post(f"/research/projects/{p.pk}/documents/", {"kind": "opening", "file": pdf()}).status_code == 403
+    assert g.get(f"/research/projects/{p.pk}/edit/").status_code in (403, 404)
+    assert g.post(f"/research/projects/{p.pk}/advance/", {"to_stage": "approved"}).status_code == 403
+    assert p.documents.count() == 1
+
+    for url in (f"/research/projects/{p.pk}/", f"/research/documents/{doc.pk}/", f"/research/projects/{p.pk}/edit/"):
+        assert s.get(url).status_code == 404, url
+    assert s.post(f"/research/projects/{p.pk}/documents/", {"kind": "opening", "file": pdf()}).status_code == 404
+    assert p.pk not in [x.pk for x in s.get("/research/projects/").context["page"]]
+    _token, raw = api_token_create(user=stranger.user, name="t")
+    api = Client(enforce_csrf_checks=True, HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert api.get(f"/api/v1/research/projects/{p.pk}").status_code == 404
+    assert api.get(f"/api/v1/research/projects/{p.pk}/stages").status_code == 404
+    _token, raw = api_token_create(user=guest.user, name="t")
+    api = Client(enforce_csrf_checks=True, HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert api.get(f"/api/v1/research/projects/{p.pk}").status_code == 200
+
+
+def test_project_lists_its_activities_observations_and_writings_through_the_door(world, client_for):
+    """课题研讨: the observations and writings made in the project's activities are listed;
+    what the viewer may not open is only counted."""
+    from tests.factories import activity, observation, writing
+
+    p = project(world, level="school", members=[world.teacher])
+    act = activity(world.school, "seminar", dt.date(2026, 11, 10), term=world.term, host=world.leader)
+    act.project = p
+    act.save(update_fields=["project"])
+    unrelated = activity(world.school, "seminar", dt.date(2026, 11, 11), term=world.term)
+    obs = observation(world.teacher, world.mentor, dt.date(2026, 11, 10), term=world.term, title="整本书阅读课例")
+    obs.activity = act
+    obs.save(update_fields=["activity"])
+    w = writing(world.teacher, "reflection", dt.date(2026, 11, 12), term=world.term)
+    w.activity = act
+    w.save(update_fields=["activity"])
+    observation(world.teacher, world.mentor, dt.date(2026, 11, 10), term=world.term, title="别的课").__class__.objects.filter(
+        lesson_title="别的课"
+    ).update(activity=unrelated)
+
+    linked = client_for("dean").get(f"/research/projects/{p.pk}/").context["linked"]
+    assert [a.pk for a in linked["activities"]["rows"]] == [act.pk]
+    assert [o.pk for o in linked["observations"]["rows"]] == [obs.pk]
+    assert [x.pk for x in linked["writings"]["rows"]] == [w.pk]
+    page = client_for("teacher").get(f"/research/projects/{p.pk}/")
+    assert w.title in page.content.decode()
+    assert page.context["linked"]["observations"]["total"] == 1
+    # Another teacher of the school who may not open the writing sees it counted, not listed.
+    other = client_for("colleague").get(f"/research/projects/{p.pk}/").context["linked"]
+    assert other["writings"]["total"] == 1
+    assert len(other["writings"]["rows"]) + other["writings"]["hidden"] == 1
+
+
+def test_joint_work_with_shares_from_the_form_and_the_api(world, client_for):
+    """Shares for joint work: given in the order of the list (工号), as 0.6、0.4 or 60、40; wrong
+    ones are refused in Chinese and nothing is saved; verified points follow the shares."""
+    from decimal import Decimal
+
+    from xiaoben.research.services_achievements import reward_rules_defaults
+
+    reward_rules_defaults(school=world.school)  # 市级一等奖 4分
+    base = {"kind": "paper_award", "level": "city", "rank": "first", "issuer": "嘉兴市教育学会", "date": "2026-10-08"}
+    c = client_for("teacher")
+    both = [world.mentor.pk, world.teacher.pk]  # the list is in 工号 order: 012 陈芳, 031 刘思雨
+    r = c.post("/research/achievements/new/", base | {"title": "份额不对", "teachers": both, "shares": "0.7、0.7", "evidence": png()})
+    assert r.status_code == 200 and "合计为 1" in r.content.decode()
+    r = c.post("/research/achievements/new/", base | {"title": "份额不是数", "teachers": both, "shares": "一半", "evidence": png()})
+    assert r.status_code == 200 and "份额请填数字" in r.content.decode()
+    assert not Achievement.objects.filter(title__startswith="份额").exists()
+    r = c.post("/research/achievements/new/", base | {"title": "合作论文", "teachers": both, "shares": "60、40", "evidence": png()})
+    assert r.status_code == 302
+    a = Achievement.objects.get(title="合作论文")
+    assert {cr.teacher_id: cr.share for cr in a.credits.all()} == {world.mentor.pk: Decimal("0.6"), world.teacher.pk: Decimal("0.4")}
+    assert client_for("dean").post(f"/research/achievements/{a.pk}/verify/").status_code == 302
+    assert {cr.teacher_id: cr.points for cr in a.credits.all()} == {world.mentor.pk: Decimal("2.40"), world.teacher.pk: Decimal("1.60")}
+    assert "0.6、0.4" in client_for("dean").get(f"/research/achievements/{a.pk}/edit/").content.decode()
+
+    t = _api(world, "teacher")
+    r = t.post(
+        "/api/v1/research/achievements",
+        base | {"title": "API 合作", "teacher_ids": [world.teacher.pk, world.mentor.pk], "shares": [0.75, 0.25], "evidence": png()},
+    )
+    assert r.status_code == 201, r.content
+    assert [(x["teacher_id"], x["share"]) for x in r.json()["credits"]] == [(world.teacher.pk, "0.75"), (world.mentor.pk, "0.25")]
+    r = t.post(
+        "/api/v1/research/achievements",
+        base | {"title": "API 坏份额", "teacher_ids": [world.teacher.pk, world.mentor.pk], "shares": [0.5], "evidence": png()},
+    )
+    assert r.status_code == 400 and "份额" in r.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "persona,url,budget",
+    [
+        ("dean", "/research/teachers/{teacher}/", 16),
+        ("dean", "/research/school/?status=pending", 20),
+        ("teacher", "/api/v1/research/projects", 12),
+        ("teacher", "/api/v1/research/achievements", 12),
+        ("dean", "/api/v1/research/achievements", 12),
+    ],
+)
+def test_query_budgets_teacher_page_and_api_lists(world, client_for, persona, url, budget):
+    url = url.format(teacher=world.teacher.pk)
+    c = _api(world, persona) if url.startswith("/api/") else client_for(persona)
+    _more(world, 2)
+    achievement(world, verify=False, title="待审核一")
+    c.get(url)  # the token's first use of the day is written down once
+    first = assert_queries(c, url, budget=budget)
+    _more(world, 4)
+    achievement(world, verify=False, title="待审核二")
+    assert assert_queries(c, url, budget=budget) == first
