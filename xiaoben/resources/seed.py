@@ -95,6 +95,11 @@ def seed(ctx: SeedContext) -> None:
     rng = ctx.rng
     now = timezone.now()
     units = {}
+    if not CatalogueEntry.objects.filter(school=None, region=None).exists():
+        # `seed_demo --reset` flushes the tables, and with them the rows migration 0003 wrote.
+        from .catalogue_data import builtin_rows
+
+        CatalogueEntry.objects.bulk_create([CatalogueEntry(**row) for row in builtin_rows()])
     for e in CatalogueEntry.objects.filter(school=None, region=None):
         units.setdefault((e.subject, e.grade), []).append(e)
     rows: list[Resource] = []
