@@ -142,3 +142,26 @@ def test_candidates_answer_in_two_queries(db, texts, django_assert_num_queries):
         _add(texts, i, body, school_id=1)
     with django_assert_num_queries(2):
         textsim.candidates(light_edit(ORIGINALS["poetry"]), Pool(1))
+
+
+BOILERPLATE = "坚持立德树人根本任务，认真落实“双减”政策要求，全面提升课堂教学质量，促进学生全面而有个性地发展。"
+
+
+def test_a_passage_common_across_the_schools_corpus_is_stock_text_not_a_copy(db, texts):
+    """Stock text is weighed by how common it is in the school's own corpus, not only by a list:
+    a boilerplate sentence a dozen colleagues write makes nobody a copier."""
+    fillers = [body[offset : offset + 120] for body in ORIGINALS.values() for offset in (0, 130)]
+    new = NEW_WRITING + BOILERPLATE
+    _add(texts, 1, fillers[0] + BOILERPLATE, school_id=1)
+    alone = textsim.check(new, Pool(1))
+    assert alone.sources and alone.share > 0.15  # one colleague with the same sentence: it is found
+    for i, filler in enumerate(fillers[1:], start=2):
+        _add(texts, i, filler + BOILERPLATE, school_id=1)
+    assert len(fillers) > textsim.STOCK_DF
+    common = textsim.check(new, Pool(1))
+    assert common.share == 0 and common.sources == []
+    # a real copy still counts beside the stock sentence, and only the copy counts
+    _add(texts, 99, NEW_WRITING[:150] + "（摘自同事的反思）", school_id=1)
+    copied = textsim.check(new, Pool(1))
+    assert [s.ref.object_id for s in copied.sources] == [99]
+    assert abs(copied.share - true_share(new, NEW_WRITING[:150])) <= 0.02
