@@ -80,11 +80,18 @@ def reference_text_add(
     return row
 
 
+def can_manage(actor: Scope, text: ReferenceText) -> bool:
+    """A school's text: its admins; a district's: that district's 教研员 (a school admin reads it only)."""
+    if text.school_id is not None:
+        return actor.can("school:manage", school_id=text.school_id)
+    return text.region_id in actor.region_ids or actor.is_platform_admin
+
+
 @transaction.atomic
 def reference_text_delete(*, actor: Scope, text: ReferenceText) -> None:
     if text.school_id is not None:
-        require(actor.can("school:manage", school_id=text.school_id), "只有学校管理员可以删除本校的参考文本。")
+        require(can_manage(actor, text), "只有学校管理员可以删除本校的参考文本。")
     else:
-        require(text.region_id in actor.region_ids or actor.is_platform_admin, "只有教研员可以删除区域的参考文本。")
+        require(can_manage(actor, text), "只有教研员可以删除区域的参考文本。")
     unindex(SourceRef(KIND, text.pk))
     text.delete()

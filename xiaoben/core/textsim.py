@@ -18,7 +18,9 @@ a copied paragraph inside a new text is found (containment), not only whole-text
 similarity. Candidates are ranked by fingerprints shared, each weighted by 1/df in the
 pool (how common it is across the compared texts), and only then aligned exactly.
 The pool is filtered in SQL *before* ranking, so similar texts of other schools can
-never push a same-school source out of the candidates.
+never push a same-school source out of the candidates; and at most CAP rows are read per
+fingerprint (a fingerprint in more texts than COMMON_DF is stock text: it neither ranks
+nor counts), so one check reads a bounded number of index entries at any district size.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Q
 
 K = 8  # shingle length (normalised characters)
 W = 16  # winnowing window: runs of ≥ W+K-1 = 23 characters always share a fingerprint
@@ -283,29 +285,74 @@ def unindex(ref: SourceRef) -> None:
     TextFingerprint.objects.filter(kind=ref.kind, object_id=ref.object_id).delete()
 
 
+CAP = COMMON_DF + 1  # rows read per fingerprint: more than COMMON_DF means "common", however many more
+
+
+def _capped_sql(pool: Pool) -> tuple[str, list]:
+    """PostgreSQL: for each fingerprint, at most CAP rows of the pool (index scans on
+    (hash, school_id) and (hash, region_id)), so the work per check is bounded by the text's
+    fingerprints × CAP whatever the size of the district's index."""
+    kinds = " AND kind = ANY(%s)" if pool.kinds else ""
+    branches, params = [], []
+    if pool.school_id is not None:
+        branches.append(f"(SELECT kind, object_id FROM core_textfingerprint WHERE hash = h.hash AND school_id = %s{kinds} LIMIT {CAP})")
+        params += [pool.school_id, *([list(pool.kinds)] if pool.kinds else [])]
+    if pool.region_ids:
+        branches.append(
+            "(SELECT kind, object_id FROM core_textfingerprint WHERE hash = h.hash AND region_id IS NOT NULL"
+            f" AND region_id = ANY(%s) AND school_id IS DISTINCT FROM %s{kinds} LIMIT {CAP})"
+        )
+        params += [list(pool.region_ids), pool.school_id, *([list(pool.kinds)] if pool.kinds else [])]
+    sql = (
+        "SELECT h.hash, f.kind, f.object_id FROM unnest(%s::bigint[]) AS h(hash)"
+        f" CROSS JOIN LATERAL (SELECT u.kind, u.object_id FROM ({' UNION ALL '.join(branches)}) u LIMIT {CAP}) f"
+    )
+    return sql, params
+
+
+def pool_matches(hashes: list[int], pool: Pool) -> list[tuple[int, str, int]]:
+    """(hash, kind, object_id) of the pool's texts holding each fingerprint, at most CAP per
+    fingerprint. One query."""
+    from django.db import connection
+
+    from .models import TextFingerprint
+
+    if not hashes or (pool.school_id is None and not pool.region_ids):
+        return []
+    if connection.vendor == "postgresql":
+        sql, params = _capped_sql(pool)
+        with connection.cursor() as cur:
+            cur.execute(sql, [list(hashes), *params])
+            return cur.fetchall()
+    # Other databases (SQLite in tests and the demo): the same rows, capped after reading.
+    out: list[tuple[int, str, int]] = []
+    per: Counter[int] = Counter()
+    for h, kind, object_id in TextFingerprint.objects.filter(pool.q(), hash__in=hashes).values_list("hash", "kind", "object_id"):
+        if per[h] < CAP:
+            per[h] += 1
+            out.append((h, kind, object_id))
+    return out
+
+
 def candidates(
     text: str | Normalised, pool: Pool, *, exclude: Iterable[SourceRef] = (), limit: int = CANDIDATES, df_out: dict | None = None
 ) -> list[SourceRef]:
-    """The pool's texts sharing the most (rarity-weighted) fingerprints with `text`. Two queries.
-    `df_out` receives, per fingerprint, in how many texts of the pool it occurs."""
-    from .models import TextFingerprint
-
+    """The pool's texts sharing the most (rarity-weighted) fingerprints with `text`. One query.
+    `df_out` receives, per fingerprint, in how many texts of the pool it occurs (capped at CAP)."""
     hashes = fingerprints(text)
-    if not hashes:
-        return []
-    rows = TextFingerprint.objects.filter(pool.q(), hash__in=hashes)
-    df = dict(rows.values_list("hash").annotate(n=Count("id")).values_list("hash", "n"))
+    rows = pool_matches(hashes, pool)
+    df: Counter[int] = Counter(h for h, _, _ in rows)
     if df_out is not None:
         df_out.update(df)
-    useful = [h for h, n in df.items() if n <= COMMON_DF]
-    if not useful:
-        return []
     skip = set(exclude)
     score: Counter[SourceRef] = Counter()
-    for kind, object_id, h in rows.filter(hash__in=useful).values_list("kind", "object_id", "hash"):
+    for h, kind, object_id in rows:
+        n = df[h]
+        if n > COMMON_DF:  # a very common fingerprint does not rank candidates
+            continue
         ref = SourceRef(kind, object_id)
         if ref not in skip:
-            score[ref] += 1.0 / df[h]
+            score[ref] += 1.0 / n
     return [ref for ref, _ in score.most_common(limit)]
 
 

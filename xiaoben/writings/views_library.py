@@ -49,6 +49,8 @@ def library(request):
             return redirect("writings:library")
     rows = visible_to(scope, ReferenceText).select_related("school", "region").order_by("-created_at")
     page = Paginator(rows, 30).get_page(request.GET.get("page"))
+    for r in page:
+        r.can_delete = reference_library.can_manage(scope, r)
     return render(request, "writings/library.html", {"form": form, "page": page})
 
 

@@ -137,11 +137,21 @@ def test_exclude_leaves_a_text_out(db, texts):
     assert textsim.check(ORIGINALS["homework"], Pool(1), exclude=[SourceRef("test.text", 1)]).sources == []
 
 
-def test_candidates_answer_in_two_queries(db, texts, django_assert_num_queries):
+def test_candidates_answer_in_one_query(db, texts, django_assert_num_queries):
     for i, body in enumerate(ORIGINALS.values()):
         _add(texts, i, body, school_id=1)
-    with django_assert_num_queries(2):
-        textsim.candidates(light_edit(ORIGINALS["poetry"]), Pool(1))
+    with django_assert_num_queries(1):
+        textsim.candidates(light_edit(ORIGINALS["poetry"]), Pool(1, region_ids=(5, 6)))
+
+
+def test_a_fingerprint_in_more_texts_than_the_cap_is_read_only_up_to_the_cap(db, texts):
+    """However large the district, one check reads at most CAP rows per fingerprint."""
+    for i in range(textsim.CAP + 15):
+        _add(texts, 1000 + i, BOILERPLATE + f"第{i}篇", school_id=1)
+    hashes = textsim.fingerprints(BOILERPLATE)
+    rows = textsim.pool_matches(hashes, Pool(1))
+    per = {h: sum(1 for r in rows if r[0] == h) for h in hashes}
+    assert max(per.values()) == textsim.CAP
 
 
 BOILERPLATE = "坚持立德树人根本任务，认真落实“双减”政策要求，全面提升课堂教学质量，促进学生全面而有个性地发展。"
