@@ -9,7 +9,7 @@ from .errors import require
 from .html import html_to_text
 from .models import ReferenceText
 from .scope import Scope
-from .textsim import SourceRef, SourceView, TextSource, index, register_source, unindex
+from .textsim import SourceRef, SourceView, TextSource, index, quoted, register_source, unindex
 from .uploads import validate_upload
 
 KIND = "core.reference"
@@ -25,7 +25,7 @@ def _describe(scope, ids: list[int]) -> dict[int, SourceView]:
 
     rows = visible_to(scope, ReferenceText).filter(pk__in=ids).select_related("school", "region")
     return {
-        r.pk: SourceView(title=f"《{r.title}》", author=r.origin or "参考文本库", school=str(r.school or r.region or ""), url="")
+        r.pk: SourceView(title=quoted(r.title), author=r.origin or "参考文本库", school=str(r.school or r.region or ""), url="")
         for r in rows
     }
 

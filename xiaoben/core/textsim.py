@@ -204,7 +204,7 @@ def compare(text: str, sources: Iterable[tuple[SourceRef, str]], *, seen: dict[i
             covered[r.start : r.end] = b"\x01" * r.length
         passages = [
             Passage(_excerpt(text, mine, r.start, r.end), _excerpt(source_text, theirs, r.source_start, r.source_start + r.length))
-            for r in sorted(found, key=lambda r: -r.length)[:8]
+            for r in sorted(sorted(found, key=lambda r: -r.length)[:8], key=lambda r: r.start)  # the longest, in reading order
         ]
         shares.append(SourceShare(ref, sum(mask) / max(len(mine.text), 1), passages))
     shares.sort(key=lambda s: -s.share)
@@ -236,6 +236,12 @@ class SourceView:
     author: str
     school: str
     url: str
+
+
+def quoted(title: str) -> str:
+    """A title in 《》 for the list of sources, unless it already quotes a work (《海底世界》教学反思)."""
+    title = (title or "").strip()
+    return title if "《" in title else f"《{title}》"
 
 
 _SOURCES: dict[str, TextSource] = {}

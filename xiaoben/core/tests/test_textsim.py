@@ -68,7 +68,10 @@ def test_report_shows_aligned_passages_in_the_original_writing():
     report = textsim.compare(light_edit(original), [(SourceRef("t", 7), original)])
     [src] = report.sources
     assert src.ref == SourceRef("t", 7)
-    longest = src.passages[0]
+    longest = max(src.passages, key=lambda p: len(p.mine))
+    edited = textsim.normalise(light_edit(original)).text
+    positions = [edited.index(textsim.normalise(p.mine).text) for p in src.passages]
+    assert positions == sorted(positions)  # shown in reading order
     assert len(longest.mine) >= 20 and longest.mine.replace("，", "") in light_edit(original).replace("，", "")
     assert textsim.normalise(longest.mine).text == textsim.normalise(longest.theirs).text
 
