@@ -124,6 +124,17 @@ def test_same_school_source_found_among_many_similar_texts_of_other_schools(db, 
     assert report.share >= FLAG
 
 
+def test_many_copies_shared_across_the_district_do_not_make_a_text_stock(db, texts):
+    """More region-shared copies of a reflection than the cap: the fingerprints are common in
+    the district but not in the school's corpus, so the school's source is still found."""
+    original = ORIGINALS["fractions"]
+    _add(texts, 1, original, school_id=1)
+    for i in range(textsim.CAP + 10):
+        _add(texts, 100 + i, swap_words(original) + f"（第{i}稿）", school_id=1000 + i, region_id=10)
+    report = textsim.check(light_edit(original), Pool(school_id=1, region_ids=(10,)))
+    assert report.share >= FLAG and 1 in [s.ref.object_id for s in report.sources]
+
+
 def test_region_shared_texts_and_libraries_are_in_the_pool_private_ones_not(db, texts):
     _add(texts, 1, ORIGINALS["poetry"], school_id=2, region_id=10)  # shared with region 10
     _add(texts, 2, ORIGINALS["reading"], school_id=2)  # private to school 2
