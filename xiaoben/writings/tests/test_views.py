@@ -232,6 +232,12 @@ def test_district_reference_library_serves_its_schools_and_only_its_researchers_
     assert other.copy_sources == []  # another district's schools are not compared with this library
     client_for("researcher").post(reverse("writings:library_delete", args=[row.pk]))
     assert not ReferenceText.objects.filter(pk=row.pk).exists()
+    # a .txt saved by a Chinese Windows editor (GBK) is read as well as UTF-8
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    gbk = SimpleUploadedFile("范文.txt", ("流传的教案：" + TEMPLATE_XINDE).encode("gb18030"), content_type="text/plain")
+    client_for("researcher").post(reverse("writings:library"), {"title": "区范文二", "file": gbk})
+    assert ReferenceText.objects.get(title="区范文二").body.startswith("流传的教案：作为一名人民教师")
 
 
 @pytest.mark.parametrize(
