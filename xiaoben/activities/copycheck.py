@@ -28,7 +28,7 @@ def _describe(scope, ids: list[int]) -> dict[int, textsim.SourceView]:
     rows = LessonPlanVersion.objects.filter(pk__in=ids, prep__in=preps).select_related("author", "prep__school")
     return {
         v.pk: textsim.SourceView(
-            title=f"《{v.prep.title}》{v.get_kind_display()}",
+            title=f"{textsim.quoted(v.prep.title)}{v.get_kind_display()}",
             author=v.author.name,
             school=v.prep.school.name,
             url=reverse("activities:prep_detail", args=[v.prep_id]),

@@ -180,7 +180,12 @@ class TextFingerprint(models.Model):
     hash = models.BigIntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["hash"]), models.Index(fields=["kind", "object_id"])]
+        indexes = [
+            # one check reads at most textsim.CAP rows per fingerprint through these two
+            models.Index(fields=["hash", "school_id"], name="textfp_hash_school"),
+            models.Index(fields=["hash", "region_id"], name="textfp_hash_region", condition=models.Q(region_id__isnull=False)),
+            models.Index(fields=["kind", "object_id"]),
+        ]
 
 
 class ReferenceText(TimeStampedModel):

@@ -9,7 +9,7 @@ from .errors import require
 from .html import html_to_text
 from .models import ReferenceText
 from .scope import Scope
-from .textsim import SourceRef, SourceView, TextSource, index, register_source, unindex
+from .textsim import SourceRef, SourceView, TextSource, index, quoted, register_source, unindex
 from .uploads import validate_upload
 
 KIND = "core.reference"
@@ -25,7 +25,7 @@ def _describe(scope, ids: list[int]) -> dict[int, SourceView]:
 
     rows = visible_to(scope, ReferenceText).filter(pk__in=ids).select_related("school", "region")
     return {
-        r.pk: SourceView(title=f"《{r.title}》", author=r.origin or "参考文本库", school=str(r.school or r.region or ""), url="")
+        r.pk: SourceView(title=quoted(r.title), author=r.origin or "参考文本库", school=str(r.school or r.region or ""), url="")
         for r in rows
     }
 
@@ -80,11 +80,18 @@ def reference_text_add(
     return row
 
 
+def can_manage(actor: Scope, text: ReferenceText) -> bool:
+    """A school's text: its admins; a district's: that district's 教研员 (a school admin reads it only)."""
+    if text.school_id is not None:
+        return actor.can("school:manage", school_id=text.school_id)
+    return text.region_id in actor.region_ids or actor.is_platform_admin
+
+
 @transaction.atomic
 def reference_text_delete(*, actor: Scope, text: ReferenceText) -> None:
     if text.school_id is not None:
-        require(actor.can("school:manage", school_id=text.school_id), "只有学校管理员可以删除本校的参考文本。")
+        require(can_manage(actor, text), "只有学校管理员可以删除本校的参考文本。")
     else:
-        require(text.region_id in actor.region_ids or actor.is_platform_admin, "只有教研员可以删除区域的参考文本。")
+        require(can_manage(actor, text), "只有教研员可以删除区域的参考文本。")
     unindex(SourceRef(KIND, text.pk))
     text.delete()

@@ -18,7 +18,10 @@ a copied paragraph inside a new text is found (containment), not only whole-text
 similarity. Candidates are ranked by fingerprints shared, each weighted by 1/df in the
 pool (how common it is across the compared texts), and only then aligned exactly.
 The pool is filtered in SQL *before* ranking, so similar texts of other schools can
-never push a same-school source out of the candidates.
+never push a same-school source out of the candidates; and at most CAP rows of the school
+and CAP of the region are read per fingerprint (a fingerprint in more of the school's texts
+than COMMON_DF is its stock text: it neither ranks nor counts), so one check reads a bounded
+number of index entries at any district size.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Q
 
 K = 8  # shingle length (normalised characters)
 W = 16  # winnowing window: runs of ≥ W+K-1 = 23 characters always share a fingerprint
@@ -202,7 +205,7 @@ def compare(text: str, sources: Iterable[tuple[SourceRef, str]], *, seen: dict[i
             covered[r.start : r.end] = b"\x01" * r.length
         passages = [
             Passage(_excerpt(text, mine, r.start, r.end), _excerpt(source_text, theirs, r.source_start, r.source_start + r.length))
-            for r in sorted(found, key=lambda r: -r.length)[:8]
+            for r in sorted(sorted(found, key=lambda r: -r.length)[:8], key=lambda r: r.start)  # the longest, in reading order
         ]
         shares.append(SourceShare(ref, sum(mask) / max(len(mine.text), 1), passages))
     shares.sort(key=lambda s: -s.share)
@@ -234,6 +237,12 @@ class SourceView:
     author: str
     school: str
     url: str
+
+
+def quoted(title: str) -> str:
+    """A title in 《》 for the list of sources, unless it already quotes a work (《海底世界》教学反思)."""
+    title = (title or "").strip()
+    return title if "《" in title else f"《{title}》"
 
 
 _SOURCES: dict[str, TextSource] = {}
@@ -283,30 +292,90 @@ def unindex(ref: SourceRef) -> None:
     TextFingerprint.objects.filter(kind=ref.kind, object_id=ref.object_id).delete()
 
 
+CAP = COMMON_DF + 1  # rows read per fingerprint and side: more than COMMON_DF means "common", however many more
+
+
+def _capped_sql(pool: Pool) -> tuple[str, list]:
+    """PostgreSQL: for each fingerprint, at most CAP rows of the school and CAP of the region's
+    shared texts and libraries (index scans on (hash, school_id) and (hash, region_id)), so the
+    work per check is bounded by the text's fingerprints × 2·CAP whatever the district's size."""
+    kinds = " AND kind = ANY(%s)" if pool.kinds else ""
+    branches, params = [], []
+    if pool.school_id is not None:
+        branches.append(
+            f"(SELECT kind, object_id, true AS own FROM core_textfingerprint WHERE hash = h.hash AND school_id = %s{kinds} LIMIT {CAP})"
+        )
+        params += [pool.school_id, *([list(pool.kinds)] if pool.kinds else [])]
+    if pool.region_ids:
+        branches.append(
+            "(SELECT kind, object_id, false AS own FROM core_textfingerprint WHERE hash = h.hash AND region_id IS NOT NULL"
+            f" AND region_id = ANY(%s) AND school_id IS DISTINCT FROM %s{kinds} LIMIT {CAP})"
+        )
+        params += [list(pool.region_ids), pool.school_id, *([list(pool.kinds)] if pool.kinds else [])]
+    sql = (
+        "SELECT h.hash, f.kind, f.object_id, f.own FROM unnest(%s::bigint[]) AS h(hash)"
+        f" CROSS JOIN LATERAL (SELECT u.kind, u.object_id, u.own FROM ({' UNION ALL '.join(branches)}) u) f"
+    )
+    return sql, params
+
+
+def pool_matches(hashes: list[int], pool: Pool) -> list[tuple[int, str, int, bool]]:
+    """(hash, kind, object_id, own) of the pool's texts holding each fingerprint — `own`: the
+    school's own text — at most CAP per fingerprint of the school's and CAP of the rest. One query."""
+    from django.db import connection
+
+    from .models import TextFingerprint
+
+    if not hashes or (pool.school_id is None and not pool.region_ids):
+        return []
+    if connection.vendor == "postgresql":
+        sql, params = _capped_sql(pool)
+        with connection.cursor() as cur:
+            cur.execute(sql, [list(hashes), *params])
+            return cur.fetchall()
+    # Other databases (SQLite in tests and the demo): the same rows, capped after reading.
+    out: list[tuple[int, str, int, bool]] = []
+    per: Counter[tuple[int, bool]] = Counter()
+    rows = TextFingerprint.objects.filter(pool.q(), hash__in=hashes).values_list("hash", "kind", "object_id", "school_id")
+    for h, kind, object_id, school_id in rows:
+        own = pool.school_id is not None and school_id == pool.school_id
+        if per[h, own] < CAP:
+            per[h, own] += 1
+            out.append((h, kind, object_id, own))
+    return out
+
+
 def candidates(
     text: str | Normalised, pool: Pool, *, exclude: Iterable[SourceRef] = (), limit: int = CANDIDATES, df_out: dict | None = None
 ) -> list[SourceRef]:
-    """The pool's texts sharing the most (rarity-weighted) fingerprints with `text`. Two queries.
-    `df_out` receives, per fingerprint, in how many texts of the pool it occurs."""
-    from .models import TextFingerprint
+    """The pool's texts sharing the most (rarity-weighted) fingerprints with `text`. One query.
 
+    How common a fingerprint is, is counted in the school's own corpus (`df_out` receives it,
+    capped at CAP): its stock text. Texts shared by other schools are candidates like the
+    school's own, but many copies of one text across the district do not make it stock."""
     hashes = fingerprints(text)
-    if not hashes:
-        return []
-    rows = TextFingerprint.objects.filter(pool.q(), hash__in=hashes)
-    df = dict(rows.values_list("hash").annotate(n=Count("id")).values_list("hash", "n"))
+    rows = pool_matches(hashes, pool)
+    mine_only = pool.school_id is not None
+    df: Counter[int] = Counter(h for h, _, _, own in rows if own or not mine_only)
+    n_all: Counter[int] = Counter(h for h, _, _, _ in rows)
     if df_out is not None:
         df_out.update(df)
-    useful = [h for h, n in df.items() if n <= COMMON_DF]
-    if not useful:
-        return []
     skip = set(exclude)
-    score: Counter[SourceRef] = Counter()
-    for kind, object_id, h in rows.filter(hash__in=useful).values_list("kind", "object_id", "hash"):
+    score: dict[bool, Counter[SourceRef]] = {True: Counter(), False: Counter()}
+    for h, kind, object_id, own in rows:
+        if df[h] > COMMON_DF:  # the school's stock text does not rank candidates
+            continue
         ref = SourceRef(kind, object_id)
         if ref not in skip:
-            score[ref] += 1.0 / df[h]
-    return [ref for ref, _ in score.most_common(limit)]
+            score[bool(own)][ref] += 1.0 / n_all[h]
+    # Half the places go to the school's own texts: however many similar texts the district
+    # shares, the school's source stays among the candidates (the rest by score).
+    mine = [r for r, _ in score[True].most_common(limit)]
+    rest = [r for r, _ in score[False].most_common(limit)]
+    picked = mine[: limit // 2] + rest[: limit - min(len(mine), limit // 2)]
+    if len(picked) < limit:
+        picked += mine[limit // 2 : limit // 2 + limit - len(picked)]
+    return picked
 
 
 def check(

@@ -102,15 +102,23 @@ class ObservationOut(Schema):
 
 
 class FeedbackFlagOut(Schema):
-    """评课意见雷同: the share of this feedback found in another record (复制比, 0–1)."""
+    """评课意见雷同: the share of this feedback found in another record (复制比, 0–1).
+    The other record is named (id, title, author) only when the caller may open it now."""
 
     copied_share: float
+    flagged: bool  # at or above the school's threshold and not yet resolved by a reviewer
     similar_to_id: int | None  # None: a record the caller may not open
+    title: str
+    author: str
     resolved: bool
 
 
 class ObservationDetailOut(ObservationOut):
-    feedback_flags: list[FeedbackFlagOut] | None = None  # only for those who review copied feedback
+    # The copy check of the feedback, only for those who review copied feedback (else null),
+    # as for writings: copied_share (the largest share found in one other record), flagged, sources.
+    copied_share: float | None = None
+    flagged: bool | None = None
+    feedback_flags: list[FeedbackFlagOut] | None = None
     notes: str
     strengths: str
     weaknesses: str
@@ -123,20 +131,48 @@ class ObservationDetailOut(ObservationOut):
 
     @staticmethod
     def resolve_feedback_flags(o: Observation, context) -> list[dict] | None:
-        """评课意见雷同 flags on this record, for those who review copied feedback (else none)."""
+        return _flags(o, context)
+
+    @staticmethod
+    def resolve_copied_share(o: Observation, context) -> float | None:
+        flags = _flags(o, context)
+        return max(f["copied_share"] for f in flags) if flags else None
+
+    @staticmethod
+    def resolve_flagged(o: Observation, context) -> bool | None:
+        flags = _flags(o, context)
+        return any(f["flagged"] for f in flags) if flags else None
+
+
+def _flags(o: Observation, context) -> list[dict] | None:
+    """评课意见雷同 flags on this record for those who review copied feedback (else none);
+    each source through the door at the moment it is shown. Once per object."""
+    if not hasattr(o, "_flags_out"):
+        from .similarity import KIND, threshold
+
         user = context["request"].user
         flags = list(selectors.flag_list(user=user, open_only=False).filter(observation=o))
-        if not flags:
-            return None
-        openable = set(visible_to(user, Observation).filter(pk__in=[f.similar_to_id for f in flags]).values_list("pk", flat=True))
-        return [
-            {
-                "copied_share": float(f.similarity),
-                "similar_to_id": f.similar_to_id if f.similar_to_id in openable else None,
-                "resolved": f.resolved_at is not None,
-            }
-            for f in flags
-        ]
+        out = None
+        if flags:
+            from xiaoben.core import textsim
+
+            views = textsim.source(KIND).describe(scope_for(user), [f.similar_to_id for f in flags])
+            limit = threshold(o.school)
+            out = []
+            for f in flags:
+                view = views.get(f.similar_to_id)
+                out.append(
+                    {
+                        "copied_share": float(f.similarity),
+                        "flagged": f.resolved_at is None and float(f.similarity) >= limit,
+                        "similar_to_id": f.similar_to_id if view else None,
+                        "title": view.title if view else "无权查看的来源",
+                        "author": view.author if view else "",
+                        "resolved": f.resolved_at is not None,
+                    }
+                )
+        o._flags_out = out
+    return o._flags_out
 
 
 class RubricItemIn(Schema):

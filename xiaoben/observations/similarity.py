@@ -1,8 +1,9 @@
 """评课意见雷同 (SPEC §10) on the one text-similarity service (core.textsim).
 
 The 三个一 feedback of a submitted observation is compared with the school's other
-observations' feedback and the reference libraries; its 复制比 against each source is
-what the reviewer sees. Short texts ("很好") are ignored: they are legitimately common;
+observations' feedback (a flag names the other record, so the pool is that kind only);
+its 复制比 against each source is what the reviewer sees (the flags page, and the API's
+`copied_share` / `flagged` / `feedback_flags` with each source through the door). Short texts ("很好") are ignored: they are legitimately common;
 a copied paragraph is not."""
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ def _describe(scope, ids: list[int]) -> dict[int, textsim.SourceView]:
     rows = visible_to(scope, Writing).filter(pk__in=ids).select_related("author", "school", "term__school_year")
     return {
         w.pk: textsim.SourceView(
-            title=f"《{w.title}》（{w.get_kind_display()}，{w.term}）",
+            title=f"{textsim.quoted(w.title)}（{w.get_kind_display()}，{w.term}）",
             author=w.author.name,
             school=w.school.name,
             url=reverse("writings:detail", args=[w.pk]),

@@ -49,7 +49,18 @@ def library(request):
             return redirect("writings:library")
     rows = visible_to(scope, ReferenceText).select_related("school", "region").order_by("-created_at")
     page = Paginator(rows, 30).get_page(request.GET.get("page"))
-    return render(request, "writings/library.html", {"form": form, "page": page})
+    for r in page:
+        r.can_delete = reference_library.can_manage(scope, r)
+    return render(request, "writings/library.html", {"form": form, "page": page, "owner_label": _owner_label(owner)})
+
+
+def _owner_label(owner: dict) -> str:
+    """Whose library a new text joins, and whose writings it is compared with."""
+    from xiaoben.org.models import Region, School
+
+    if "school_id" in owner:
+        return f"加入{School.objects.get(pk=owner['school_id']).name}的文本库，本校此后提交的文章都会与它比对。"
+    return f"加入{Region.objects.get(pk=owner['region_id']).name}的区域文本库，辖区各校此后提交的文章都会与它比对。"
 
 
 @login_required

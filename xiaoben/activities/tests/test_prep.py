@@ -91,3 +91,31 @@ def test_version_post_via_page(world, client_for):
     assert r.status_code == 302
     assert prep.versions.filter(author=world.teacher, kind="personal").exists()
     assert client_for("other_teacher").post(reverse("activities:version_create", args=[prep.pk]), {"body": "x"}).status_code == 404
+
+
+PLAN = (
+    "一、教学目标：1. 认识“礁”“蚌”等八个生字，会写“富饶”“岛屿”等十个词语。2. 有感情地朗读课文，背诵第二至四自然段。"
+    "3. 了解西沙群岛风景优美、物产丰富，激发热爱祖国的感情。二、教学重点：抓住中心句理解课文内容，体会总分总的段落结构。"
+    "三、教学过程：（一）出示地图，介绍西沙群岛的位置；（二）初读课文，读准字音，找出概括全文的句子；（三）精读第二自然段，"
+    "感受海水的五光十色，说说为什么会有这么多颜色；（四）小组合作学习海底和海滩的段落，用表格整理物产；（五）小结并布置小练笔。"
+)
+OTHER_PLAN = (
+    "教学目标：能正确流利地朗读《海滨小城》，认识本课十二个生字，学习作者按照从远到近的顺序观察描写景物的方法。"
+    "教学过程：先请学生说说自己见过的海，再自由读课文，圈出描写颜色的词语，体会海滨小城的美丽和整洁，最后仿写一段校园景物。"
+)
+
+
+def test_a_personal_version_is_not_compared_with_its_own_draft_but_with_everything_else(world):
+    """集体备课: a personal revision is expected to share the draft's text; copying another
+    lesson plan of the school is what the 复制比 shows."""
+    prep = _prep(world, body=PLAN)
+    personal = services_prep.version_add(
+        prep=prep, author=world.teacher, body=PLAN.replace("五光十色", "色彩斑斓") + "补充：课前布置学生搜集海洋生物的图片。"
+    )
+    personal.refresh_from_db()
+    assert personal.copied_share == 0 and personal.copy_sources == []  # its own draft does not count
+    other = _prep(world, body=OTHER_PLAN)
+    copied = services_prep.version_add(prep=other, author=world.teacher, body=PLAN.replace("西沙群岛", "海滨小城", 1))
+    copied.refresh_from_db()
+    assert copied.copied_share >= 0.9
+    assert {s["id"] for s in copied.copy_sources} >= {prep.versions.get(kind="draft").pk}

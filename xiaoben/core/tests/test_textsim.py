@@ -68,7 +68,10 @@ def test_report_shows_aligned_passages_in_the_original_writing():
     report = textsim.compare(light_edit(original), [(SourceRef("t", 7), original)])
     [src] = report.sources
     assert src.ref == SourceRef("t", 7)
-    longest = src.passages[0]
+    longest = max(src.passages, key=lambda p: len(p.mine))
+    edited = textsim.normalise(light_edit(original)).text
+    positions = [edited.index(textsim.normalise(p.mine).text) for p in src.passages]
+    assert positions == sorted(positions)  # shown in reading order
     assert len(longest.mine) >= 20 and longest.mine.replace("，", "") in light_edit(original).replace("，", "")
     assert textsim.normalise(longest.mine).text == textsim.normalise(longest.theirs).text
 
@@ -121,6 +124,17 @@ def test_same_school_source_found_among_many_similar_texts_of_other_schools(db, 
     assert report.share >= FLAG
 
 
+def test_many_copies_shared_across_the_district_do_not_make_a_text_stock(db, texts):
+    """More region-shared copies of a reflection than the cap: the fingerprints are common in
+    the district but not in the school's corpus, so the school's source is still found."""
+    original = ORIGINALS["fractions"]
+    _add(texts, 1, original, school_id=1)
+    for i in range(textsim.CAP + 10):
+        _add(texts, 100 + i, swap_words(original) + f"（第{i}稿）", school_id=1000 + i, region_id=10)
+    report = textsim.check(light_edit(original), Pool(school_id=1, region_ids=(10,)))
+    assert report.share >= FLAG and 1 in [s.ref.object_id for s in report.sources]
+
+
 def test_region_shared_texts_and_libraries_are_in_the_pool_private_ones_not(db, texts):
     _add(texts, 1, ORIGINALS["poetry"], school_id=2, region_id=10)  # shared with region 10
     _add(texts, 2, ORIGINALS["reading"], school_id=2)  # private to school 2
@@ -137,8 +151,41 @@ def test_exclude_leaves_a_text_out(db, texts):
     assert textsim.check(ORIGINALS["homework"], Pool(1), exclude=[SourceRef("test.text", 1)]).sources == []
 
 
-def test_candidates_answer_in_two_queries(db, texts, django_assert_num_queries):
+def test_candidates_answer_in_one_query(db, texts, django_assert_num_queries):
     for i, body in enumerate(ORIGINALS.values()):
         _add(texts, i, body, school_id=1)
-    with django_assert_num_queries(2):
-        textsim.candidates(light_edit(ORIGINALS["poetry"]), Pool(1))
+    with django_assert_num_queries(1):
+        textsim.candidates(light_edit(ORIGINALS["poetry"]), Pool(1, region_ids=(5, 6)))
+
+
+def test_a_fingerprint_in_more_texts_than_the_cap_is_read_only_up_to_the_cap(db, texts):
+    """However large the district, one check reads at most CAP rows per fingerprint."""
+    for i in range(textsim.CAP + 15):
+        _add(texts, 1000 + i, BOILERPLATE + f"第{i}篇", school_id=1)
+    hashes = textsim.fingerprints(BOILERPLATE)
+    rows = textsim.pool_matches(hashes, Pool(1))
+    per = {h: sum(1 for r in rows if r[0] == h) for h in hashes}
+    assert max(per.values()) == textsim.CAP
+
+
+BOILERPLATE = "坚持立德树人根本任务，认真落实“双减”政策要求，全面提升课堂教学质量，促进学生全面而有个性地发展。"
+
+
+def test_a_passage_common_across_the_schools_corpus_is_stock_text_not_a_copy(db, texts):
+    """Stock text is weighed by how common it is in the school's own corpus, not only by a list:
+    a boilerplate sentence a dozen colleagues write makes nobody a copier."""
+    fillers = [body[offset : offset + 120] for body in ORIGINALS.values() for offset in (0, 130)]
+    new = NEW_WRITING + BOILERPLATE
+    _add(texts, 1, fillers[0] + BOILERPLATE, school_id=1)
+    alone = textsim.check(new, Pool(1))
+    assert alone.sources and alone.share > 0.15  # one colleague with the same sentence: it is found
+    for i, filler in enumerate(fillers[1:], start=2):
+        _add(texts, i, filler + BOILERPLATE, school_id=1)
+    assert len(fillers) > textsim.STOCK_DF
+    common = textsim.check(new, Pool(1))
+    assert common.share == 0 and common.sources == []
+    # a real copy still counts beside the stock sentence, and only the copy counts
+    _add(texts, 99, NEW_WRITING[:150] + "（摘自同事的反思）", school_id=1)
+    copied = textsim.check(new, Pool(1))
+    assert [s.ref.object_id for s in copied.sources] == [99]
+    assert abs(copied.share - true_share(new, NEW_WRITING[:150])) <= 0.02

@@ -174,10 +174,19 @@ def test_api_shows_feedback_flags_to_reviewers_only(world, record, client_for):
     first = record(observer=world.mentor, strengths=COPIED)
     second = record(observer=world.leader, teacher=world.mentor, strengths=COPIED.replace("美观", "漂亮"))
     url = f"/api/v1/observations/{second.pk}"
-    [flag] = client_for("dean").get(url).json()["feedback_flags"]
-    assert flag["similar_to_id"] == first.pk and flag["copied_share"] > 0.8 and not flag["resolved"]
+    body = client_for("dean").get(url).json()
+    [flag] = body["feedback_flags"]
+    assert flag["similar_to_id"] == first.pk and flag["copied_share"] > 0.8 and not flag["resolved"] and flag["flagged"]
+    assert flag["author"] == world.mentor.name and first.lesson_title in flag["title"]
+    assert body["copied_share"] == flag["copied_share"] and body["flagged"] is True
+    # a source that leaves the door (deleted) is no longer named through the flag
+    first.soft_delete()
+    [flag] = client_for("principal").get(url).json()["feedback_flags"]
+    assert flag["similar_to_id"] is None and flag["author"] == "" and first.lesson_title not in flag["title"]
     observed = client_for("teacher").get(
         f"/api/v1/observations/{record(observer=world.mentor, teacher=world.teacher, strengths=COPIED).pk}"
     )
-    assert observed.json()["feedback_flags"] is None  # the observed teacher reads the feedback, not the copy review
+    assert (
+        observed.json()["feedback_flags"] is None and observed.json()["copied_share"] is None
+    )  # the observed teacher reads the feedback, not the copy review
     assert client_for("other_teacher").get(url).status_code == 404

@@ -66,3 +66,23 @@ def test_create_update_submit_withdraw(world, api_client_for):
     bad = c.post(API, {"kind": "reflection", "title": ""}, content_type="application/json")
     assert bad.status_code == 400 and "请填写标题" in bad.json()["detail"]
     assert api_client_for("researcher").post(API, {"kind": "reflection", "title": "x"}, content_type="application/json").status_code == 404
+
+
+def test_detail_shows_reviewers_the_copy_check_with_sources_through_the_door(world, api_client_for):
+    import datetime as dt
+
+    from .helpers import html
+    from .texts import REFLECTION_A, lightly_edited
+
+    # a 数学 colleague's private reflection of last term: the 语文 leader may not open it, the dean may
+    source = write(world.colleague, html(REFLECTION_A), on=dt.date(2026, 5, 12), submit=True, visibility="private", title="海底世界反思")
+    copy = write(world.teacher, html(lightly_edited(REFLECTION_A)), submit=True)
+    dean = api_client_for("dean").get(f"{API}{copy.pk}").json()
+    assert 0.85 <= dean["copied_share"] < 1 and dean["flagged"] is True and dean["copy_state"] == "flagged"
+    [src] = dean["sources"]
+    assert src["id"] == source.pk and src["author"] == world.colleague.name and "海底世界反思" in src["title"] and src["share"] > 0.8
+    leader = api_client_for("leader").get(f"{API}{copy.pk}").json()
+    [hidden] = leader["sources"]
+    assert hidden["id"] is None and hidden["author"] == "" and "海底世界" not in hidden["title"] and hidden["share"] > 0.8
+    assert leader["flagged"] is True
+    assert api_client_for("teacher").get(f"{API}{copy.pk}").json()["sources"] is None  # the author sees the state, not the sources

@@ -121,6 +121,10 @@ def test_returned_goes_back_to_draft_and_confirmed_never_counts(world):
     services.writing_copy_decide(writing=b, by=scope(world.dean), decision="confirmed", note="与师傅的反思雷同")
     b.refresh_from_db()
     assert b.copy_hold and b.copy_decided_by == world.dean
+    # each decision is kept in the writing's history, with who decided and why
+    states = list(Writing.history.filter(id=a.pk).order_by("history_date").values_list("copy_state", "copy_note"))
+    assert ("returned", "请用自己的话重写") in states
+    assert Writing.history.filter(id=b.pk, copy_state="confirmed", copy_decided_by=world.dean).exists()
     with pytest.raises(ValidationError):
         services.writing_copy_decide(writing=b, by=scope(world.teacher), decision="cleared")  # not a reviewer
 

@@ -213,6 +213,33 @@ def test_reference_library_add_by_paste_and_upload(world, client_for):
     assert "范文一" not in client_for("researcher").get(reverse("writings:library")).content.decode()  # a school's library is its own
 
 
+def test_district_reference_library_serves_its_schools_and_only_its_researchers_manage_it(world, client_for):
+    from xiaoben.core.models import ReferenceText
+    from xiaoben.core.tests.textsim_corpus import TEMPLATE_XINDE, swap_words
+
+    client_for("researcher").post(reverse("writings:library"), {"title": "区范文", "origin": "某范文网", "body": TEMPLATE_XINDE})
+    row = ReferenceText.objects.get(title="区范文")
+    assert row.school_id is None and row.region_id is not None
+    dean_page = client_for("dean").get(reverse("writings:library")).content.decode()
+    assert "区范文" in dean_page and reverse("writings:library_delete", args=[row.pk]) not in dean_page  # read, not manage
+    assert client_for("dean").post(reverse("writings:library_delete", args=[row.pk])).status_code in (403, 404)
+    assert "区范文" not in client_for("other_researcher").get(reverse("writings:library")).content.decode()
+    copy = write(world.teacher, html(swap_words(TEMPLATE_XINDE)), kind="insight", submit=True)
+    copy.refresh_from_db()
+    assert copy.copy_state == "flagged" and copy.copy_sources[0]["kind"] == "core.reference"
+    other = write(world.other_teacher, html(swap_words(TEMPLATE_XINDE)), kind="insight", submit=True)
+    other.refresh_from_db()
+    assert other.copy_sources == []  # another district's schools are not compared with this library
+    client_for("researcher").post(reverse("writings:library_delete", args=[row.pk]))
+    assert not ReferenceText.objects.filter(pk=row.pk).exists()
+    # a .txt saved by a Chinese Windows editor (GBK) is read as well as UTF-8
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    gbk = SimpleUploadedFile("范文.txt", ("流传的教案：" + TEMPLATE_XINDE).encode("gb18030"), content_type="text/plain")
+    client_for("researcher").post(reverse("writings:library"), {"title": "区范文二", "file": gbk})
+    assert ReferenceText.objects.get(title="区范文二").body.startswith("流传的教案：作为一名人民教师")
+
+
 @pytest.mark.parametrize(
     "persona,target,status",
     [

@@ -57,7 +57,7 @@
   function syncField() { bodyField.value = bodyHtml(); }
 
   async function save(keepalive) {
-    if (state.conflict) return;
+    if (state.conflict || state.submitting) return;
     if (state.saving) { state.again = true; return; }
     state.saving = true;
     syncField();
@@ -94,7 +94,10 @@
       status("网络不通，草稿已保存在本机，恢复联网后会自动保存", "warning");
     } finally {
       state.saving = false;
-      if (state.again) { state.again = false; schedule(); }
+      if (state.submitAfter) {
+        const by = state.submitAfter; state.submitAfter = null;
+        form.requestSubmit(by === true ? undefined : by);
+      } else if (state.again) { state.again = false; schedule(); }
     }
   }
   function schedule() {
@@ -137,7 +140,13 @@
   FIELDS.forEach((f) => { const el = form.elements[f]; if (el) el.addEventListener("change", schedule); });
   if (form.elements.title) form.elements.title.addEventListener("input", schedule);
   form.elements.kind.addEventListener("change", showKindFields);
-  form.addEventListener("submit", () => { clearTimeout(state.timer); syncField(); storeLocal(snapshot()); });
+  // Once the form is posted the page is leaving: no autosave may follow it (a keepalive save on
+  // the way out used to create a second, stray draft of a new writing that was just submitted).
+  // A save still on its way is let finish first, so a new writing is posted to its own draft.
+  form.addEventListener("submit", (e) => {
+    if (state.saving) { e.preventDefault(); state.submitAfter = e.submitter || true; return; }
+    state.submitting = true; clearTimeout(state.timer); state.timer = null; syncField(); storeLocal(snapshot());
+  });
   document.addEventListener("visibilitychange", () => { if (document.visibilityState === "hidden" && state.timer) { clearTimeout(state.timer); state.timer = null; save(true); } });
   window.addEventListener("online", () => { const l = readLocal(); if (l && !l.synced) save(); });
   showKindFields();
