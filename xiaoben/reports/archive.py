@@ -8,6 +8,7 @@ import html
 import io
 import zipfile
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from xiaoben.core.formatting import ZIP, safe_filename
 from xiaoben.core.scope import Scope
@@ -100,7 +101,8 @@ class ArchiveWriter:
             for e in items:
                 label = e.path.rsplit("/", 1)[-1]
                 extra = " · ".join(x for x in (e.group, e.note) if x)
-                body.append(f'<li><a href="{esc(e.path)}">{esc(label)}</a>{f" <small>{esc(extra)}</small>" if extra else ""}</li>')
+                # percent-encoded: a '#' or '%' in a title must not cut the link when opened from disk
+                body.append(f'<li><a href="{esc(quote(e.path))}">{esc(label)}</a>{f" <small>{esc(extra)}</small>" if extra else ""}</li>')
             body.append("</ul>")
         return (
             "<!doctype html><html lang=zh-CN><meta charset=utf-8><meta name=viewport content='width=device-width'>"
