@@ -114,13 +114,18 @@ def _status_labels() -> dict[str, str]:
     return {k: str(v) for k, v in WritingStatus.choices}
 
 
-def term_docx(*, teacher, term, writings) -> bytes:
-    from xiaoben.reportkit import docx_style as ds
-
-    doc = ds.blank_document(("writings.term",), Document)
+def _term_document():
+    doc = Document()
     st = doc.styles["Normal"]
     st.font.size = Pt(11)
     st.font.name = "宋体"
+    return doc
+
+
+def term_docx(*, teacher, term, writings) -> bytes:
+    from xiaoben.reportkit import docx_style as ds
+
+    doc = ds.blank_document(("writings.term",), _term_document)
     status_labels = _status_labels()
     _styled(doc, f"{teacher.name} {term.name} 研修文章", "Title")
     total = sum(w.char_count for w in writings)
