@@ -60,9 +60,7 @@ def _observation_docx(obs: Observation, rows: list[dict]) -> bytes:
     style.font.size = Pt(11)
     title = doc.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = title.add_run(f"{obs.school.name}听课记录表")
-    run.bold = True
-    run.font.size = Pt(18)
+    ds.title_run(title.add_run(f"{obs.school.name}听课记录表"))
     sub = doc.add_paragraph()
     sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
     week = obs.term.week_of(obs.lesson_date)

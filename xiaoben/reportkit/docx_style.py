@@ -92,6 +92,13 @@ def title(doc, text: str, *, subtitle: str = ""):
     return p
 
 
+def title_run(run, size=XIAO_ER) -> None:
+    """A title run of a layout of its own (a form): 黑体, not bold, 小二."""
+    _east_asia(run, TITLE_FONT)
+    run.font.size = size
+    run.bold = False
+
+
 def heading(doc, text: str):
     p = doc.add_paragraph()
     run = p.add_run(text)
