@@ -108,7 +108,7 @@ class ArchiveWriter:
             "<!doctype html><html lang=zh-CN><meta charset=utf-8><meta name=viewport content='width=device-width'>"
             f"<title>{esc(title)}</title><style>body{{font-family:sans-serif;max-width:60em;margin:1em auto;padding:0 1em}}"
             "small{color:#666}li{margin:.2em 0}</style>"
-            f"<h1>{esc(title)}</h1><p>共 {len(self.entries)} 个文件。本页离线可用：点击文件名打开。另有 目录.xlsx。</p>"
+            f"<h1>{esc(title)}</h1><p>共 {len(self.entries)} 个文件。本页离线可用：点击文件名打开。另有 <a href='%E7%9B%AE%E5%BD%95.xlsx'>目录.xlsx</a>。</p>"
             + "".join(body)
             + "</html>"
         )
