@@ -140,7 +140,7 @@ def _build_archive(*, actor: Scope, term: Term, job_id=None, full: bool = True) 
 
     Each observation is its own 听课记录表 .docx up to PER_RECORD_LIMIT records; above that
     (python-docx costs ~0.1–0.4 s a document) every observer's 听课记录本 holds all of their
-    records in full. `full=False` (the demo seed) leaves out the per-teacher documents and
+    records in full. `full=False` (asked for explicitly; the demo builds the full one) leaves out the per-teacher documents and
     keeps the summaries, the activity record books, the statistics and the index."""
     from xiaoben.activities.models import Activity, ActivityMinutes
     from xiaoben.observations.exports import observation_docx
