@@ -60,6 +60,20 @@ def scheme_results(request, scheme_id: int):
     return LazyPage(selectors.ranked_results(user=request.user, scheme=scheme))
 
 
+class ComputeOut(Schema):
+    computed: int
+
+
+@router.post("/schemes/{scheme_id}/compute", response=ComputeOut)
+def scheme_compute(request, scheme_id: int):
+    """重新计分: recompute every sheet not yet confirmed from the records (school admins).
+    A closed term is refused (403 with the reason)."""
+    scheme = get_object_for_user(request.user, AssessmentScheme, pk=scheme_id)
+    if not scope_for(request.user).can("assessment:manage", scheme.school_id):
+        raise Http404
+    return {"computed": services.scheme_compute(scheme=scheme)}
+
+
 class ScoreOut(Schema):
     item_id: int
     item: str = Field(alias="item.name")

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from xiaoben.core.notifications import notify
 from xiaoben.core.scope import scope_for
-from xiaoben.core.terms import require_term_open, term_is_closed
+from xiaoben.core.terms import require_term_open
 from xiaoben.core.validation import require_lengths
 from xiaoben.org.models import Teacher
 
@@ -179,8 +179,10 @@ def scheme_open(*, scheme, user) -> int:
 @transaction.atomic
 def scheme_compute(*, scheme) -> int:
     """(Re)compute the computed items of every sheet not yet confirmed, from the records.
-    A fixed number of queries for the whole school. A closed term's results stay as they were."""
-    if scheme.is_locked or term_is_closed(scheme.term_id):
+    A fixed number of queries for the whole school. A closed term's results stay as they were:
+    asking to recompute them is refused with the reason."""
+    require_term_open(scheme.term_id)
+    if scheme.is_locked:
         return 0
     items = list(scheme.items.select_related("requirement"))
     results = list(scheme.results.exclude(status=ResultStatus.CONFIRMED).select_related("teacher"))

@@ -2,7 +2,11 @@
 
 Text typed by people (a title, a comment, a name) that begins with `=`, `+`, `-` or `@` would
 become a live formula in Excel/WPS (`=HYPERLINK(...)`, `=cmd|...`): every such cell is written
-as plain text, exactly as typed. Numbers and dates are untouched."""
+as plain text, exactly as typed. Numbers and dates are untouched.
+
+Long lists (the term archive's statistics: thousands of rows) are written with a write-only
+workbook, row by row in constant memory: `write_only_workbook()`, then `append_row(ws, values)`,
+which makes the same formula-looking text plain text as it is written."""
 
 from __future__ import annotations
 
@@ -45,8 +49,37 @@ def escape_formulas(wb: Workbook) -> int:
     return n
 
 
+def write_only_workbook() -> Workbook:
+    return Workbook(write_only=True)
+
+
+def cell(ws, value, *, font=None, number_format: str | None = None, alignment=None, fill=None):
+    """A styled cell for a write-only sheet (`append_row` takes it as a value)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    c = WriteOnlyCell(ws, value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        c.data_type = TYPE_STRING
+        c.quotePrefix = True
+    if font is not None:
+        c.font = font
+    if number_format:
+        c.number_format = number_format
+    if alignment is not None:
+        c.alignment = alignment
+    if fill is not None:
+        c.fill = fill
+    return c
+
+
+def append_row(ws, values) -> None:
+    """ws.append for a write-only sheet, with text that would be read as a formula kept as text."""
+    ws.append([cell(ws, v) if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v for v in values])
+
+
 def workbook_bytes(wb: Workbook) -> bytes:
-    escape_formulas(wb)
+    if not wb.write_only:  # a write-only sheet's rows were made safe by append_row as they were written
+        escape_formulas(wb)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

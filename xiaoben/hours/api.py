@@ -10,10 +10,10 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user, visible_to
-from xiaoben.org.models import Teacher
+from xiaoben.org.models import School, Teacher
 from xiaoben.org.selectors import today
 
-from . import selectors, services
+from . import importer, selectors, services
 from .models import HourEntry, TrainingClaim
 
 router = Router(tags=["学时"])
@@ -177,3 +177,28 @@ def claim_approve(request, claim_id: int, data: ApproveIn):
 def claim_reject(request, claim_id: int, data: RejectIn):
     c = services.claim_reject(claim=_claim(request, claim_id), user=request.user, reason=data.reason)
     return c
+
+
+class ImportOut(Schema):
+    created: int
+    skipped: int
+    total_hours: Decimal
+    errors: list[str]
+
+
+@router.post("/imports", response={200: ImportOut, 400: ImportOut})
+def hours_import(request, file: File[UploadedFile]):
+    """The school's 学时 .xlsx import (工号, 姓名, 培训名称, 类别, 学时, 日期): every row is checked,
+    then all or nothing is saved. Row problems → 400 with one line per problem."""
+    scope = scope_for(request.user)
+    sid = scope.school_id
+    if sid is None or not scope.can("hours:approve_school", sid):
+        raise Http404
+    result = importer.hours_import(school=School.objects.get(pk=sid), upload=file, user=request.user)
+    out = {
+        "created": result.created,
+        "skipped": result.skipped,
+        "total_hours": result.total_hours,
+        "errors": [str(e) for e in result.errors],
+    }
+    return (400 if result.errors else 200), out

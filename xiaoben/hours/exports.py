@@ -90,8 +90,9 @@ def _certificate_docx(teacher: Teacher, year: int, s) -> bytes:
     style.font.size = Pt(12)
     h = doc.add_paragraph()
     h.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = h.add_run("教师继续教育学时证明")
-    run.bold, run.font.size = True, Pt(20)
+    from xiaoben.reportkit import docx_style as ds
+
+    ds.title_run(h.add_run("教师继续教育学时证明"))
     doc.add_paragraph()
     doc.add_paragraph(
         f"兹证明 {teacher.name} 同志（工号 {teacher.staff_no}），系我校{teacher.subject or ''}教师。"

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from xiaoben.core.terms import require_term_open
 from xiaoben.core.uploads import validate_upload
 from xiaoben.org.models import Teacher
 
@@ -197,12 +198,14 @@ def _save(result: ImportResult, *, school, user, parsed, file_name: str) -> None
             "source_ref", flat=True
         )
     )
-    terms = list(Term.objects.filter(school=school))
+    terms = list(Term.objects.filter(school=school).select_related("school_year"))
 
     def term_of(day):
         return next((t for t in terms if t.start_date <= day <= t.end_date), None)
 
     fresh = [p for p in parsed if p[5] not in existing]
+    for term in sorted({term_of(p[4]) for p in fresh} - {None}, key=lambda t: t.start_date):
+        require_term_open(term)  # hours dated in an archived term are refused, the whole file with them
     batch = ImportBatch.objects.create(
         school=school,
         uploaded_by=user,

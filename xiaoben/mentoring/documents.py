@@ -10,9 +10,10 @@ from collections import defaultdict
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Cm, Pt
 
 from xiaoben.core.formatting import zh_date
+from xiaoben.reportkit import docx_style as ds
 
 MENTOR_DUTIES = [
     "从备课、上课、批改作业、命题、辅导等方面对徒弟耐心传、帮、带。",
@@ -47,38 +48,38 @@ def agreements_docx(pairs, *, quotas) -> bytes:
 def _agreements_docx(pairs, by_pair) -> bytes:
     doc = Document()
     _font(doc)
+    sec = doc.sections[0]
+    sec.top_margin = sec.bottom_margin = Cm(2)  # one pair, one page: the signatures stay on it
     for i, pair in enumerate(pairs):
         if i:
             doc.add_page_break()
         title = doc.add_paragraph()
         title.alignment = WD_ALIGN_PARAGRAPH.CENTER
         run = title.add_run(f"{pair.school.name}\n师徒结对协议书")
-        run.bold = True
-        run.font.size = Pt(18)
+        ds.title_run(run)
         doc.add_paragraph(
             f"学年：{pair.school_year.name}　　学科：{pair.subject or pair.mentee.subject}　　结对日期：{zh_date(pair.start_date)}"
         )
         doc.add_paragraph(f"师傅（指导教师）：{pair.mentor.name}　　徒弟（青年教师）：{pair.mentee.name}")
         doc.add_paragraph("为发挥骨干教师的传、帮、带作用，促进青年教师尽快成长，经学校研究，双方自愿结为师徒，签订本协议。")
-        doc.add_heading("一、结对目标", level=2)
+        ds.heading(doc, "一、结对目标")
         doc.add_paragraph(pair.goals or "（由师徒双方商定后填写）")
-        doc.add_heading("二、师傅职责", level=2)
+        ds.heading(doc, "二、师傅职责")
         for n, d in enumerate(MENTOR_DUTIES, start=1):
             doc.add_paragraph(f"{n}．{d}")
-        doc.add_heading("三、徒弟职责", level=2)
+        ds.heading(doc, "三、徒弟职责")
         for n, d in enumerate(MENTEE_DUTIES, start=1):
             doc.add_paragraph(f"{n}．{d}")
-        doc.add_heading("四、听课要求（每学年）", level=2)
+        ds.heading(doc, "四、听课要求（每学年）")
         qs = sorted(by_pair.get(pair.pk, []), key=lambda q: (q.order, q.pk))
         for n, q in enumerate(qs, start=1):
             doc.add_paragraph(f"{n}．{q.label}不少于{q.target}节。")
         if not qs:
             doc.add_paragraph("按学校要求执行。")
-        doc.add_heading("五、考核", level=2)
+        ds.heading(doc, "五、考核")
         doc.add_paragraph(
             "学年末，师傅对徒弟进行评估，徒弟对结对工作进行评价，学校对师徒双方评定等第（优秀、合格、不合格），结果计入教师考核。"
         )
-        doc.add_paragraph("")
         table = doc.add_table(rows=2, cols=3)
         cells = table.rows[0].cells
         cells[0].text, cells[1].text, cells[2].text = "师傅（签名）：", "徒弟（签名）：", "学校（盖章）："

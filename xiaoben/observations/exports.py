@@ -60,9 +60,7 @@ def _observation_docx(obs: Observation, rows: list[dict]) -> bytes:
     style.font.size = Pt(11)
     title = doc.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = title.add_run(f"{obs.school.name}听课记录表")
-    run.bold = True
-    run.font.size = Pt(18)
+    ds.title_run(title.add_run(f"{obs.school.name}听课记录表"))
     sub = doc.add_paragraph()
     sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
     week = obs.term.week_of(obs.lesson_date)
@@ -134,12 +132,15 @@ def _observation_docx(obs: Observation, rows: list[dict]) -> bytes:
 
 
 def observations_xlsx(qs) -> tuple[str, str, bytes]:
-    from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "听课记录"
+    from xiaoben.core.xlsx import append_row, write_only_workbook
+    from xiaoben.core.xlsx import cell as xcell
+
+    wb = write_only_workbook()  # row by row: the term archive lists every observation of a school
+    ws = wb.create_sheet("听课记录")
+    for col, width in zip("ABCDEFGHIJKLMNOP", [12, 7, 10, 7, 6, 10, 24, 9, 10, 7, 6, 6, 17, 30, 30, 30], strict=True):
+        ws.column_dimensions[col].width = width
     headers = [
         "听课日期",
         "节次",
@@ -158,11 +159,12 @@ def observations_xlsx(qs) -> tuple[str, str, bytes]:
         "不足",
         "建议",
     ]
-    ws.append(headers)
-    for c in ws[1]:
-        c.font = Font(bold=True)
+    bold = Font(bold=True)
+    ws.append([xcell(ws, h, font=bold) for h in headers])
+    kinds = {k: str(v) for k, v in Observation._meta.get_field("kind").flatchoices}  # once, not per row
     for o in qs:
-        ws.append(
+        append_row(
+            ws,
             [
                 o.lesson_date,
                 f"第{o.period}节" if o.period else "",
@@ -171,7 +173,7 @@ def observations_xlsx(qs) -> tuple[str, str, bytes]:
                 o.grade,
                 o.class_name,
                 o.lesson_title,
-                o.get_kind_display(),
+                kinds.get(o.kind, o.kind),
                 o.observer.name,
                 float(o.total) if o.total is not None else None,
                 o.grade_label,
@@ -180,10 +182,8 @@ def observations_xlsx(qs) -> tuple[str, str, bytes]:
                 o.strengths,
                 o.weaknesses,
                 o.suggestions,
-            ]
+            ],
         )
-    for col, width in zip("ABCDEFGHIJKLMNOP", [12, 7, 10, 7, 6, 10, 24, 9, 10, 7, 6, 6, 17, 30, 30, 30], strict=True):
-        ws.column_dimensions[col].width = width
     return f"听课记录-{timezone.localdate():%Y%m%d}.xlsx", XLSX, workbook_bytes(wb)
 
 

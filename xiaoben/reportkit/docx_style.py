@@ -92,6 +92,13 @@ def title(doc, text: str, *, subtitle: str = ""):
     return p
 
 
+def title_run(run, size=XIAO_ER) -> None:
+    """A title run of a layout of its own (a form): 黑体, not bold, 小二."""
+    _east_asia(run, TITLE_FONT)
+    run.font.size = size
+    run.bold = False
+
+
 def heading(doc, text: str):
     p = doc.add_paragraph()
     run = p.add_run(text)
@@ -135,11 +142,48 @@ def table(doc, header: list[str], rows: list[list], *, widths_cm: list[float] | 
         cells = t.add_row().cells
         for i, v in enumerate(row):
             cell(cells[i], v)
-    if widths_cm:
-        for row in t.rows:
-            for i, w in enumerate(widths_cm):
-                row.cells[i].width = Cm(w)
+    widths_cm = widths_cm or _fitted_widths(doc, header, rows)
+    for i, w in enumerate(widths_cm):
+        t.columns[i].width = Cm(w)  # the grid (LibreOffice/WPS read it) …
+    for row in t.rows:
+        for i, w in enumerate(widths_cm):
+            row.cells[i].width = Cm(w)  # … and each cell (Word reads these)
     return t
+
+
+def _text_cm(text) -> float:
+    """About how wide a line of 五号 text is: a Chinese character 0.37 cm, a Latin one half."""
+    return sum(0.37 if ord(ch) > 0x2E7F else 0.2 for ch in str(text))
+
+
+def _fitted_widths(doc, header: list[str], rows: list[list]) -> list[float]:
+    """Columns as wide as their text needs, within the page: a date, a name or a score on one
+    line, and the room left to the long columns (评课意见, 课题). Equal columns squeeze long text
+    into a strip one character wide."""
+    sec = doc.sections[0]
+    total = (sec.page_width - sec.left_margin - sec.right_margin) / 360000  # EMU → cm
+    pad = 0.3
+    natural = []
+    for i, h in enumerate(header):
+        texts = [h] + [r[i] for r in rows if i < len(r) and r[i] is not None]
+        natural.append(min(max(_text_cm(t) for t in texts), 15.0) + pad)
+    if sum(natural) <= total:
+        return [total * n / sum(natural) for n in natural]
+    # too wide: short columns keep their natural width, the long ones share what is left
+    fixed: dict[int, float] = {}
+    while True:
+        free = [i for i in range(len(natural)) if i not in fixed]
+        left = total - sum(fixed.values())
+        share = left / max(1, len(free))
+        newly = {i: natural[i] for i in free if natural[i] <= share}
+        if not newly or len(newly) == len(free):
+            fixed.update(newly)
+            break
+        fixed.update(newly)
+    free = [i for i in range(len(natural)) if i not in fixed]
+    left = max(total - sum(fixed.values()), 0.0)
+    weight = sum(natural[i] for i in free) or 1.0
+    return [fixed[i] if i in fixed else left * natural[i] / weight for i in range(len(natural))]
 
 
 def to_bytes(doc) -> bytes:

@@ -8,6 +8,7 @@ import html
 import io
 import zipfile
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from xiaoben.core.formatting import ZIP, safe_filename
 from xiaoben.core.scope import Scope
@@ -100,13 +101,14 @@ class ArchiveWriter:
             for e in items:
                 label = e.path.rsplit("/", 1)[-1]
                 extra = " · ".join(x for x in (e.group, e.note) if x)
-                body.append(f'<li><a href="{esc(e.path)}">{esc(label)}</a>{f" <small>{esc(extra)}</small>" if extra else ""}</li>')
+                # percent-encoded: a '#' or '%' in a title must not cut the link when opened from disk
+                body.append(f'<li><a href="{esc(quote(e.path))}">{esc(label)}</a>{f" <small>{esc(extra)}</small>" if extra else ""}</li>')
             body.append("</ul>")
         return (
             "<!doctype html><html lang=zh-CN><meta charset=utf-8><meta name=viewport content='width=device-width'>"
             f"<title>{esc(title)}</title><style>body{{font-family:sans-serif;max-width:60em;margin:1em auto;padding:0 1em}}"
             "small{color:#666}li{margin:.2em 0}</style>"
-            f"<h1>{esc(title)}</h1><p>共 {len(self.entries)} 个文件。本页离线可用：点击文件名打开。另有 目录.xlsx。</p>"
+            f"<h1>{esc(title)}</h1><p>共 {len(self.entries)} 个文件。本页离线可用：点击文件名打开。另有 <a href='%E7%9B%AE%E5%BD%95.xlsx'>目录.xlsx</a>。</p>"
             + "".join(body)
             + "</html>"
         )
@@ -138,7 +140,7 @@ def _build_archive(*, actor: Scope, term: Term, job_id=None, full: bool = True) 
 
     Each observation is its own 听课记录表 .docx up to PER_RECORD_LIMIT records; above that
     (python-docx costs ~0.1–0.4 s a document) every observer's 听课记录本 holds all of their
-    records in full. `full=False` (the demo seed) leaves out the per-teacher documents and
+    records in full. `full=False` (asked for explicitly; the demo builds the full one) leaves out the per-teacher documents and
     keeps the summaries, the activity record books, the statistics and the index."""
     from xiaoben.activities.models import Activity, ActivityMinutes
     from xiaoben.observations.exports import observation_docx

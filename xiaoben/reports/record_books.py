@@ -130,6 +130,12 @@ def observation_book_docx(book: dict) -> bytes:
 # ---------------------------------------------------------------- 成长档案袋
 
 
+def _feedback(*parts: str) -> str:
+    """优点 and 建议 as one sentence run: "…可检测；建议…。", not "…可检测。；建议…"."""
+    parts = [p.strip().rstrip("。；;，, ") for p in parts if p and p.strip()]
+    return "；".join(parts) + "。" if parts else ""
+
+
 def portfolio(teacher, school_year) -> dict:
     from django.db.models import Sum
 
@@ -169,7 +175,7 @@ def portfolio(teacher, school_year) -> dict:
                     o.observer.name,
                     o.lesson_title,
                     score(o.total),
-                    "；".join(x for x in (o.strengths, o.suggestions) if x),
+                    _feedback(o.strengths, o.suggestions),
                 ]
                 for o in received
             ],

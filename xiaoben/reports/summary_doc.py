@@ -10,6 +10,14 @@ from xiaoben.reportkit import summary as sm
 CN_NUM = "一二三四五六七八九十"
 
 
+def cn_number(n: int) -> str:
+    """1 → 一, 11 → 十一, 23 → 二十三: how a school numbers its sections (never "11、")."""
+    if n <= 10:
+        return CN_NUM[n - 1]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else CN_NUM[tens - 1]) + "十" + (CN_NUM[ones - 1] if ones else "")
+
+
 def default_title(period: sm.Period) -> str:
     what = "教研组工作总结" if period.group else "校本研修工作总结"
     return f"{period.owner_name}{period.label}{what}"
@@ -34,12 +42,11 @@ def context(period: sm.Period, sections: list[sm.Section], prose: dict, title: s
         "intro": prose.get("intro", ""),
         "sections": [
             {
-                "number": CN_NUM[i] if i < len(CN_NUM) else str(i + 1),
+                "number": cn_number(i),
                 "title": s.title,
                 "paragraphs": [p.text for p in s.paragraphs] + ([prose[f"section.{s.key}"]] if prose.get(f"section.{s.key}") else []),
             }
-            for i, s in enumerate(sections)
-            if s.paragraphs or prose.get(f"section.{s.key}")
+            for i, s in enumerate((s for s in sections if s.paragraphs or prose.get(f"section.{s.key}")), 1)
         ],
         "figures": {k: f.text for k, f in period.figures.items()},
         "problems": _lines(prose.get("problems") or problems_hint),
@@ -68,7 +75,7 @@ def default_docx(ctx: dict) -> bytes:
         n += 1
     for heading, lines in (("存在问题", ctx["problems"]), ("下一步打算", ctx["next_steps"])):
         if lines:
-            ds.heading(doc, f"{CN_NUM[n] if n < len(CN_NUM) else n + 1}、{heading}")
+            ds.heading(doc, f"{cn_number(n + 1)}、{heading}")
             for line in lines:
                 ds.paragraph(doc, line)
             n += 1

@@ -230,7 +230,8 @@ class CompiledTemplate:
         xml = self._body.render(ctx)
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
         xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-        xml = self._tpl.resolve_listing(xml)
+        if any(ch in xml for ch in "\n\t\a\f"):  # line breaks, tabs… in values; none → nothing to resolve
+            xml = self._tpl.resolve_listing(xml)
         body = etree.tostring(self._tpl.fix_tables(xml), encoding="unicode")
         main = (self._head + body + self._tail).encode("utf-8")
         out = io.BytesIO()

@@ -7,10 +7,10 @@ from html.parser import HTMLParser
 
 from docx import Document
 from docx.shared import Pt
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from xiaoben.core.xlsx import workbook_bytes
+from xiaoben.core.xlsx import append_row, workbook_bytes, write_only_workbook
+from xiaoben.core.xlsx import cell as xcell
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -94,24 +94,45 @@ def _add_html(doc, html: str) -> None:
         else:
             _, text, style = block
             if style:
-                doc.add_heading(text, level=min(4, int(style[1]) + 1))
+                _styled(doc, text, f"Heading{min(4, int(style[1]) + 1)}")
             else:
                 doc.add_paragraph(text)
+
+
+def _styled(doc, text: str, style_id: str):
+    """doc.add_heading without python-docx's style lookup by name (it walks every style of the
+    document each call, most of an archive's 研修文章 time); the ids are the default template's."""
+    p = doc.add_paragraph(text)
+    p._p.style = style_id
+    return p
+
+
+def _status_labels() -> dict[str, str]:
+    """Once per document, in the language of the request (get_status_display per row is slow)."""
+    from .models import WritingStatus
+
+    return {k: str(v) for k, v in WritingStatus.choices}
+
+
+def _term_document():
+    doc = Document()
+    st = doc.styles["Normal"]
+    st.font.size = Pt(11)
+    st.font.name = "宋体"
+    return doc
 
 
 def term_docx(*, teacher, term, writings) -> bytes:
     from xiaoben.reportkit import docx_style as ds
 
-    doc = ds.blank_document(("writings.term",), Document)
-    st = doc.styles["Normal"]
-    st.font.size = Pt(11)
-    st.font.name = "宋体"
-    doc.add_heading(f"{teacher.name} {term.name} 研修文章", level=0)
+    doc = ds.blank_document(("writings.term",), _term_document)
+    status_labels = _status_labels()
+    _styled(doc, f"{teacher.name} {term.name} 研修文章", "Title")
     total = sum(w.char_count for w in writings)
     doc.add_paragraph(f"{teacher.school.name}　共{len(writings)}篇，{total}字")
     for w in writings:
-        doc.add_heading(w.title, level=1)
-        meta = f"{w.kind_label}　{w.written_on:%Y年%-m月%-d日}　{w.char_count}字　{w.get_status_display()}"
+        _styled(doc, w.title, "Heading1")
+        meta = f"{w.kind_label}　{w.written_on:%Y年%-m月%-d日}　{w.char_count}字　{status_labels.get(w.status, w.status)}"
         if w.book_id:
             meta += f"　书目：《{w.book.title}》"
         if w.is_excellent:
@@ -128,35 +149,33 @@ HEADERS = ["工号", "作者", "类型", "标题", "写作日期", "字数", "�
 
 
 def school_xlsx(*, school, term, writings) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "研修文章"
-    ws.append([f"{school.name} {term.name if term else ''} 研修文章一览"])
-    ws["A1"].font = Font(bold=True, size=13)
-    ws.append(HEADERS)
-    for c in ws[2]:
-        c.font = Font(bold=True)
-        c.alignment = Alignment(horizontal="center")
+    """Written row by row (write-only): the term archive lists thousands of writings."""
+    wb = write_only_workbook()
+    ws = wb.create_sheet("研修文章")
+    for col, width in zip("ABCDEFGHIJK", [8, 10, 12, 36, 12, 8, 8, 6, 8, 30, 10], strict=True):
+        ws.column_dimensions[col].width = width
+    ws.append([xcell(ws, f"{school.name} {term.name if term else ''} 研修文章一览", font=Font(bold=True, size=13))])
+    bold, center = Font(bold=True), Alignment(horizontal="center")
+    status_labels = _status_labels()
+    ws.append([xcell(ws, h, font=bold, alignment=center) for h in HEADERS])
     for w in writings:
-        ws.append(
+        share = round(w.copied_share, 3) if w.copied_share is not None else None
+        append_row(
+            ws,
             [
                 w.author.staff_no,
                 w.author.name,
                 w.kind_label,
                 w.title,
-                w.written_on,
+                xcell(ws, w.written_on, number_format="yyyy-mm-dd"),
                 w.char_count,
-                w.get_status_display(),
+                status_labels.get(w.status, w.status),
                 "优秀" if w.is_excellent else "",
-                round(w.copied_share, 3) if w.copied_share is not None else None,
+                xcell(ws, share, number_format="0%") if share is not None else None,
                 w.get_copy_state_display() if w.copy_state else "",
                 w.reviewed_by.name if w.reviewed_by else "",
-            ]
+            ],
         )
-        ws.cell(ws.max_row, 5).number_format = "yyyy-mm-dd"
-        ws.cell(ws.max_row, 9).number_format = "0%"
-    for col, width in zip("ABCDEFGHIJK", [8, 10, 12, 36, 12, 8, 8, 6, 8, 30, 10], strict=True):
-        ws.column_dimensions[col].width = width
     return workbook_bytes(wb)
 
 

@@ -124,9 +124,13 @@ class Writing(TimeStampedModel, SoftDeleteModel, VersionedModel):
 
     @property
     def kind_label(self) -> str:
-        if self.kind == WritingKind.REFLECTION and self.sub_kind:
-            return self.get_sub_kind_display()
-        return self.get_kind_display()
+        # the enum's label, not get_FOO_display (which rebuilds a dict of lazy strings each call:
+        # the term archive asks this of thousands of writings)
+        if self.kind == WritingKind.REFLECTION and self.sub_kind in ReflectionKind.values:
+            return str(ReflectionKind(self.sub_kind).label)
+        if self.kind in WritingKind.values:
+            return str(WritingKind(self.kind).label)
+        return self.kind
 
 
 class Book(TimeStampedModel):

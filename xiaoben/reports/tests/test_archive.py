@@ -4,6 +4,7 @@ API), reopening logs who and why."""
 import datetime as dt
 import io
 import zipfile
+from urllib.parse import quote
 
 import pytest
 from django.test import Client
@@ -57,7 +58,7 @@ def test_close_builds_archive_and_locks_the_term(world, last_term, client_for, d
     index = z.read("index.html").decode()
     for n in names:
         if n not in ("index.html", "目录.xlsx"):
-            assert f'href="{n}"' in index  # relative links that open from the unzipped folder
+            assert f'href="{quote(n)}"' in index  # relative links that open from the unzipped folder
     # closed: the services refuse, with the reason
     obs = Observation.objects.get(term=last_term, status="submitted")
     from xiaoben.observations import services as obs_services

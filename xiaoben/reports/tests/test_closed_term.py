@@ -1,5 +1,5 @@
-"""A closed term is read-only everywhere: 学时申报, 师徒结对 (月报表, notes, evaluations),
-集体备课/磨课, 考核 — refused in the services, so the pages (403 with the reason) and the API
+"""A closed term is read-only everywhere: 学时申报 and the .xlsx 学时 import, 师徒结对 (月报表, notes, evaluations),
+集体备课/磨课, 考核 (also 重新计分) — refused in the services, so the pages (403 with the reason) and the API
 (403 with the reason) both refuse, and nothing is saved."""
 
 import datetime as dt
@@ -16,7 +16,8 @@ from xiaoben.assessment.models import AssessmentResult, ItemSource
 from xiaoben.core.errors import NotPermitted
 from xiaoben.core.samples import pdf_bytes
 from xiaoben.hours import services as hours
-from xiaoben.hours.models import ClaimStatus, TrainingClaim
+from xiaoben.hours.models import ClaimStatus, HourEntry, ImportBatch, TrainingClaim
+from xiaoben.hours.tests.factories import xlsx
 from xiaoben.mentoring import services as mentoring
 from xiaoben.mentoring.models import MentorshipEvaluation, MentorshipNote, MentorshipReport
 from xiaoben.reports.models import TermClosure
@@ -94,6 +95,30 @@ def test_pending_claim_of_closed_term_cannot_be_approved(world, client_for, api_
     assert r.status_code == 403
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.PENDING and not claim.reviews.exclude(decision="submit").exists()
+
+
+# ---------------------------------------------------------------- 学时导入 (.xlsx)
+
+
+def test_hour_import_into_closed_term_refused_ui_and_api(world, client_for, api_client_for):
+    close(world.prev_term)
+    inside = world.prev_term.end_date - dt.timedelta(days=3)
+    rows = [
+        ("031", "刘思雨", "暑期网络研修", "网络研修", 6, str(inside)),
+        ("012", "陈芳", "区级信息技术2.0应用能力提升", "区域", 3, "2026-10-20"),
+    ]
+    r = client_for("dean").post(reverse("hours:import"), {"file": xlsx(rows)})
+    assert refused(r), r.status_code
+    assert world.prev_term.name in r.content.decode()
+    r = api_client_for("dean").post("/api/v1/hours/imports", {"file": xlsx(rows)})
+    assert r.status_code == 403 and "已归档" in r.json()["detail"], r.content
+    assert not HourEntry.objects.exists() and not ImportBatch.objects.exists()
+    # rows of the open term alone still go in, through the API as through the page
+    r = api_client_for("dean").post("/api/v1/hours/imports", {"file": xlsx(rows[1:])})
+    assert r.status_code == 200 and r.json()["created"] == 1, r.content
+    assert HourEntry.objects.get().term == world.term
+    # a teacher may not import at all
+    assert api_client_for("teacher").post("/api/v1/hours/imports", {"file": xlsx(rows[1:])}).status_code == 404
 
 
 # ---------------------------------------------------------------- 师徒结对
@@ -188,3 +213,21 @@ def test_assessment_of_closed_term_refused_ui_and_api(world, last_term_scheme, c
     assert s.items.count() == 1
     with pytest.raises(NotPermitted):
         assessment.scheme_create(school=world.school, term=world.prev_term, name="补一个", user=world.users["dean"])
+
+
+def test_assessment_recompute_of_closed_term_refused_ui_and_api(world, last_term_scheme, client_for, api_client_for):
+    s, _item = last_term_scheme
+    r = api_client_for("dean").post(f"/api/v1/assessment/schemes/{s.pk}/compute")
+    assert r.status_code == 200 and r.json()["computed"] >= 1, r.content
+    close(world.prev_term)
+    before = list(AssessmentResult.objects.filter(scheme=s).order_by("pk").values_list("pk", "total", "computed_at"))
+    r = client_for("dean").post(reverse("assessment:scheme_compute", args=[s.pk]))
+    assert refused(r), r.status_code
+    r = api_client_for("dean").post(f"/api/v1/assessment/schemes/{s.pk}/compute")
+    assert r.status_code == 403 and "已归档" in r.json()["detail"], r.content
+    with pytest.raises(NotPermitted, match="已归档"):
+        assessment.scheme_compute(scheme=s)
+    assert list(AssessmentResult.objects.filter(scheme=s).order_by("pk").values_list("pk", "total", "computed_at")) == before
+    # only the school's admins may ask; others do not learn the scheme exists
+    assert api_client_for("teacher").post(f"/api/v1/assessment/schemes/{s.pk}/compute").status_code == 404
+    assert api_client_for("other_teacher").post(f"/api/v1/assessment/schemes/{s.pk}/compute").status_code == 404

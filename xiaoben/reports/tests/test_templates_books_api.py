@@ -38,6 +38,10 @@ def test_default_template_edited_and_uploaded_gives_that_format(world, client_fo
     doc = Document(io.BytesIO(r.content))
     doc.add_paragraph("本校校训：{{ school }}——勤学 善思")  # one more placeholder
     doc.add_paragraph("听课总数：{{ figures['observations.total'] }}")
+    t = doc.add_table(rows=1, cols=2)  # a letterhead table, moved from the end to the top
+    t.cell(0, 0).text, t.cell(0, 1).text = "学校：{{ school }}", "学期：{{ period }}"
+    doc.element.body.remove(t._tbl)
+    doc.element.body.insert(0, t._tbl)
     buf = io.BytesIO()
     doc.save(buf)
     r = _upload(c, buf.getvalue())
@@ -46,6 +50,9 @@ def test_default_template_edited_and_uploaded_gives_that_format(world, client_fo
     out = c.get(reverse("reports:summary_docx") + f"?term={world.term.pk}")
     text = "\n".join(p.text for p in Document(io.BytesIO(out.content)).paragraphs)
     assert "本校校训：南湖区实验小学——勤学 善思" in text and "听课总数：1节" in text
+    out_doc = Document(io.BytesIO(out.content))
+    assert out_doc.element.body[0].tag.endswith("}tbl")  # the table stayed where it was moved
+    assert [c.text for c in out_doc.tables[0].rows[0].cells] == ["学校：南湖区实验小学", f"学期：{world.term.name}"]
 
 
 def test_broken_templates_are_refused_and_previous_kept(world, client_for):
