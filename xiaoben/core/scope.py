@@ -8,14 +8,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
 from django.db.models import Q, QuerySet
 
 from .permissions import ROLE_PERMISSIONS
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
     from xiaoben.org.models import Teacher
+
+# Whoever asks: a signed-in user, an anonymous visitor, or a Scope a service already holds.
+Viewer: TypeAlias = "AbstractBaseUser | AnonymousUser | Scope | None"
 
 
 @dataclass
@@ -168,7 +173,7 @@ def build_scope(user: Any) -> Scope:
     return directory().build_scope(user)
 
 
-def scope_for(user) -> Scope:
+def scope_for(user: Viewer) -> Scope:
     if isinstance(user, Scope):  # services and exporters receive the actor's scope already
         return user
     if user is None or not getattr(user, "is_authenticated", False):
@@ -176,10 +181,11 @@ def scope_for(user) -> Scope:
     cached = getattr(user, "_xiaoben_scope", None)
     if cached is None:
         cached = build_scope(user)
-        user._xiaoben_scope = cached
+        setattr(user, "_xiaoben_scope", cached)  # noqa: B010 (an attribute the user model doesn't declare)
+    assert isinstance(cached, Scope)
     return cached
 
 
-def reset_scope(user) -> None:
+def reset_scope(user: Viewer) -> None:
     if hasattr(user, "_xiaoben_scope"):
-        del user._xiaoben_scope
+        delattr(user, "_xiaoben_scope")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 
 from .models import ApiToken, Attachment, Comment, Notification, User
@@ -41,7 +43,7 @@ def comment_add(*, author: User, target: models.Model, body: str, parent: Commen
     ct = ContentType.objects.get_for_model(target)
     if parent is not None and (parent.target_type_id != ct.pk or parent.target_id != target.pk):
         raise ValidationError("回复的评论不属于这条记录。")
-    comment = Comment.objects.create(
+    comment: Comment = Comment.objects.create(
         target_type=ct, target_id=target.pk, author=author, parent=parent, body=text
     )  # plain text: escaped once, when shown
     names = set(MENTION_RE.findall(text))
@@ -84,7 +86,7 @@ def comment_add(*, author: User, target: models.Model, body: str, parent: Commen
     return comment
 
 
-def users_who_may_see(users, target: models.Model) -> set[int]:
+def users_who_may_see(users: Iterable[User | int], target: models.Model) -> set[int]:
     """Which of these users (or ids) may open `target` now — through the door, each with their
     own scope. A notice about a record (a comment's words, its title) goes only to them."""
     from .tenancy import visible_to
@@ -96,14 +98,16 @@ def users_who_may_see(users, target: models.Model) -> set[int]:
     return {u.pk for u in User.objects.filter(pk__in=ids, is_active=True) if visible_to(u, model).filter(pk=target.pk).exists()}
 
 
-def attachment_add(*, user: User, target: models.Model, upload, kinds: set[str], max_mb: int | None = None) -> Attachment:
+def attachment_add(
+    *, user: User, target: models.Model, upload: UploadedFile[bytes], kinds: set[str], max_mb: int | None = None
+) -> Attachment:
     kind = validate_upload(upload, kinds, max_mb)
     return Attachment.objects.create(
         target_type=ContentType.objects.get_for_model(target),
         target_id=target.pk,
         file=upload,
         name=getattr(upload, "name", "file")[:200],
-        size=upload.size,
+        size=upload.size or 0,
         kind=kind,
         uploaded_by=user,
     )

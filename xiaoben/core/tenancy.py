@@ -12,18 +12,18 @@ forgotten rule fails closed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.http import Http404
 
-from .scope import Scope, scope_for
+from .scope import Scope, Viewer, scope_for
 
 M = TypeVar("M", bound=models.Model)
-Rule = Callable[[Scope, models.QuerySet], models.QuerySet]
+Rule = Callable[[Scope, "models.QuerySet[Any]"], "models.QuerySet[Any]"]
 
 _RULES: dict[type[models.Model], Rule] = {}
 
@@ -42,7 +42,7 @@ def registered_models() -> list[type[models.Model]]:
     return list(_RULES)
 
 
-def visible_to(user, model: type[M], queryset: models.QuerySet[M] | None = None) -> models.QuerySet[M]:
+def visible_to(user: Viewer, model: type[M], queryset: models.QuerySet[M] | None = None) -> models.QuerySet[M]:
     scope = user if isinstance(user, Scope) else scope_for(user)
     qs = queryset if queryset is not None else model._default_manager.all()
     if not scope.is_authenticated:
@@ -55,7 +55,7 @@ def visible_to(user, model: type[M], queryset: models.QuerySet[M] | None = None)
     return rule(scope, qs)
 
 
-def get_object_for_user(user, model: type[M], queryset: models.QuerySet[M] | None = None, **lookup) -> M:
+def get_object_for_user(user: Viewer, model: type[M], queryset: models.QuerySet[M] | None = None, **lookup: Any) -> M:
     """The object if the user may see it; 404 otherwise (never 403: no leaking that it exists)."""
     try:
         return visible_to(user, model, queryset).get(**lookup)
@@ -91,7 +91,7 @@ class Reference:
 NO_REFERENCE = Reference(exists=False)
 
 
-def reference_for(user, model: type[M], pk: int | None, queryset: models.QuerySet[M] | None = None) -> Reference:
+def reference_for(user: Viewer, model: type[M], pk: int | None, queryset: models.QuerySet[M] | None = None) -> Reference:
     """The record `pk` of `model` as seen through another record (see the note above)."""
     if pk is None:
         return NO_REFERENCE
@@ -99,7 +99,7 @@ def reference_for(user, model: type[M], pk: int | None, queryset: models.QuerySe
     return Reference(exists=True, obj=obj)
 
 
-def visible_ids(user, model: type[models.Model], ids) -> set[int]:
+def visible_ids(user: Viewer, model: type[models.Model], ids: Iterable[int | None]) -> set[int]:
     """Which of `ids` the viewer may open now (one query, for lists of referring rows)."""
     ids = {i for i in ids if i is not None}
     if not ids:
@@ -107,7 +107,7 @@ def visible_ids(user, model: type[models.Model], ids) -> set[int]:
     return set(visible_to(user, model).filter(pk__in=ids).values_list("pk", flat=True))
 
 
-def attach_references(user, rows, field: str) -> list:
+def attach_references(user: Viewer, rows: list[Any], field: str) -> list[Any]:
     """For each row, `row.<field>_ref`: the Reference to the record `field` points at, as this
     viewer may see it now (one query for the whole list; the related row itself is the one
     already loaded with select_related)."""

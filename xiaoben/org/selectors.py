@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from xiaoben.core.scope import Scope, scope_for
+from xiaoben.core.scope import Scope, Viewer, scope_for
 from xiaoben.core.tenancy import visible_to
 
 from .models import Group, GroupMembership, School, Teacher, Term
@@ -32,14 +33,14 @@ def term_for_date(school_id: int, day: dt.date) -> Term | None:
     return Term.objects.select_related("school_year").filter(school_id=school_id, start_date__lte=day, end_date__gte=day).first()
 
 
-def can_see_personal(user_or_scope, teacher: Teacher) -> bool:
+def can_see_personal(user_or_scope: Viewer, teacher: Teacher) -> bool:
     """PIPL: birth dates and phone numbers only for the teacher and their school's admins."""
     scope = user_or_scope if isinstance(user_or_scope, Scope) else scope_for(user_or_scope)
     return scope.is_self(teacher.pk) or scope.can("org:read_personal", school_id=teacher.school_id)
 
 
 def teacher_list(
-    *, user, school_id: int | None = None, search: str = "", group_id: int | None = None, subject: str = ""
+    *, user: Viewer, school_id: int | None = None, search: str = "", group_id: int | None = None, subject: str = ""
 ) -> QuerySet[Teacher]:
     qs = visible_to(user, Teacher).filter(is_active=True).select_related("school", "user")
     if school_id:
@@ -61,14 +62,14 @@ def new_teachers(school_id: int, on: dt.date | None = None) -> QuerySet[Teacher]
     return Teacher.objects.filter(school_id=school_id, is_active=True, teaching_since__gt=cutoff)
 
 
-def group_list(*, user, school_id: int | None = None) -> QuerySet[Group]:
+def group_list(*, user: Viewer, school_id: int | None = None) -> QuerySet[Group]:
     qs = visible_to(user, Group).filter(is_active=True).select_related("parent", "school")
     if school_id:
         qs = qs.filter(school_id=school_id)
     return qs.annotate(member_count=Count("memberships", distinct=True)).order_by("kind", "name")
 
 
-def group_leaders(group_ids) -> dict[int, list[Teacher]]:
+def group_leaders(group_ids: Iterable[int]) -> dict[int, list[Teacher]]:
     out: dict[int, list[Teacher]] = {}
     rows = (
         GroupMembership.objects.filter(group_id__in=list(group_ids), role__in=["leader", "deputy"])

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Iterable
+from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from pypinyin import Style, lazy_pinyin
 
 from xiaoben.core.concurrency import ConflictError
+from xiaoben.core.models import User
+from xiaoben.core.scope import Scope
 from xiaoben.core.validation import require_lengths
 
 from .choices import STORED_ROLES, MemberRole
-from .models import Group, GroupMembership, Region, RoleAssignment, School, SchoolYear, Teacher, TeacherHonour, Term
-
-User = get_user_model()
+from .models import CalendarDay, Group, GroupMembership, Region, RoleAssignment, School, SchoolYear, Teacher, TeacherHonour, Term
 
 
 def name_initials(name: str) -> str:
@@ -37,7 +38,7 @@ def teacher_create(
     password: str | None = None,
     phone: str | None = None,
     must_change_password: bool = True,
-    **profile,
+    **profile: Any,
 ) -> Teacher:
     """Create the account and the profile. Without a password a random one is set
     and the teacher must change it at first login."""
@@ -55,7 +56,7 @@ def teacher_create(
 
 @transaction.atomic
 @transaction.atomic
-def teacher_update(*, teacher: Teacher, expected_version: int | None, phone: str | None = None, **fields) -> Teacher:
+def teacher_update(*, teacher: Teacher, expected_version: int | None, phone: str | None = None, **fields: Any) -> Teacher:
     """Edit a teacher's profile. The editor's copy carries the version it was loaded with: a
     second editor saving an older copy is told, instead of overwriting the first (issue #12)."""
     if expected_version is None:
@@ -99,7 +100,7 @@ def term_dates_check(start_date: dt.date, end_date: dt.date) -> None:
         raise ValidationError({"end_date": f"一个学期不应超过{MAX_TERM_WEEKS}周，请核对日期。"})
 
 
-def group_roles_check(*, leader_ids, deputy_ids) -> None:
+def group_roles_check(*, leader_ids: Iterable[int], deputy_ids: Iterable[int] | None) -> None:
     """组长 and 副组长 are different people."""
     if set(leader_ids) & set(deputy_ids or []):
         raise ValidationError({"deputies": "同一位教师不能既是组长又是副组长。"})
@@ -174,7 +175,7 @@ def group_set_members(*, group: Group, leader_ids: list[int], member_ids: list[i
 
 
 def role_assign(
-    *, user, role: str, school: School | None = None, region: Region | None = None, subjects: str = "", title: str = ""
+    *, user: User, role: str, school: School | None = None, region: Region | None = None, subjects: str = "", title: str = ""
 ) -> RoleAssignment:
     if role not in STORED_ROLES:
         raise ValidationError("该角色由系统自动判定，无需分配。")
@@ -244,11 +245,11 @@ def honours_replace(*, teacher: Teacher, honours: list[tuple[str, str, str, int 
 
 
 @transaction.atomic
-def calendar_day_set(*, actor, school: School, date: dt.date, kind: str, name: str = "", follows_weekday: int | None = None):
+def calendar_day_set(
+    *, actor: Scope, school: School, date: dt.date, kind: str, name: str = "", follows_weekday: int | None = None
+) -> CalendarDay:
     """Add or change one day of the school calendar (over the national default)."""
     from xiaoben.core.errors import NotPermitted
-
-    from .models import CalendarDay
 
     if not actor.admin_of(school.pk):
         raise NotPermitted()
@@ -267,7 +268,7 @@ def calendar_day_set(*, actor, school: School, date: dt.date, kind: str, name: s
 
 
 @transaction.atomic
-def calendar_day_delete(*, actor, day) -> None:
+def calendar_day_delete(*, actor: Scope, day: CalendarDay) -> None:
     """Back to the national default for that date."""
     from xiaoben.core.errors import NotPermitted
 

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from xiaoben.core.concurrency import save_checked
 from xiaoben.core.errors import require
+from xiaoben.core.models import User
 from xiaoben.core.scope import Scope
 from xiaoben.org.models import Group, Region, School, SchoolYear
 
 from .models import Audience, Period, Requirement, Source
 from .registry import get_metric
 from .starter import starter_set
+
+if TYPE_CHECKING:
+    from .engine import ProgressGrid
 
 EDITABLE = [
     "name",
@@ -66,11 +71,11 @@ def _clean(r: Requirement) -> None:
     if r.applies_to == Audience.GROUP:
         if not r.group_id:
             errors["group"] = "适用对象为“指定小组成员”时请选择小组。"
-        elif r.school_id and r.group.school_id != r.school_id:
+        elif r.school_id and r.group is not None and r.group.school_id != r.school_id:
             errors["group"] = "只能选择本校的小组。"
     if r.applies_to == Audience.ROLE and not r.role:
         errors["role"] = "适用对象为“指定角色”时请填写角色。"
-    if r.school_year_id and r.school_id and r.school_year.school_id != r.school_id:
+    if r.school_year is not None and r.school_id and r.school_year.school_id != r.school_id:
         errors["school_year"] = "只能选择本校的学年。"
     if errors:
         raise ValidationError(errors)
@@ -80,11 +85,9 @@ def _clean(r: Requirement) -> None:
     r.full_clean(exclude=["created_by"])
 
 
-def _norm_filters(filters) -> str:
-    import json
-
-    f = {k: sorted(v) if isinstance(v, list) else v for k, v in (filters or {}).items() if v not in (None, "", [])}
-    return json.dumps(f, sort_keys=True, ensure_ascii=False)
+def _norm_filters(filters: dict[str, Any] | None) -> dict[str, list[Any]]:
+    """Filters compared as sets of values: {"kind": "x"} and {"kind": ["x"]} are the same rule."""
+    return {k: sorted(v) if isinstance(v, list) else [v] for k, v in (filters or {}).items() if v not in (None, [], "")}
 
 
 def duplicate_of(r: Requirement) -> Requirement | None:
@@ -92,12 +95,11 @@ def duplicate_of(r: Requirement) -> Requirement | None:
     same people over the same period — saving a second would count everyone twice."""
     if not r.active:
         return None
+    lookup: dict[str, Any] = {"school_id": r.school_id, "region_id": r.region_id, "group_id": r.group_id}
     qs = Requirement.objects.filter(
-        school_id=r.school_id,
-        region_id=r.region_id,
+        **lookup,
         active=True,
         applies_to=r.applies_to,
-        group_id=r.group_id,
         group_kind=r.group_kind or "",
         role=r.role or "",
         metric=r.metric,
@@ -114,12 +116,12 @@ def duplicate_of(r: Requirement) -> Requirement | None:
 def requirement_create(
     *,
     school: School,
-    user=None,
+    user: User | None = None,
     name: str,
     metric: str,
     period: str,
-    threshold,
-    filters: dict | None = None,
+    threshold: Decimal | int | float | str,
+    filters: dict[str, Any] | None = None,
     applies_to: str = Audience.ALL,
     group: Group | None = None,
     group_kind: str = "",
@@ -156,7 +158,7 @@ def requirement_create(
 
 
 @transaction.atomic
-def requirement_update(*, requirement: Requirement, expected_version: int, **changes) -> Requirement:
+def requirement_update(*, requirement: Requirement, expected_version: int | None, **changes: Any) -> Requirement:
     """Edit a requirement; a second editor working from an older version is refused."""
     unknown = set(changes) - set(EDITABLE)
     if unknown:
@@ -210,7 +212,7 @@ def _check_not_weaker_than_region(requirement: Requirement) -> None:
 
 
 @transaction.atomic
-def starter_set_adopt(*, school: School, user=None) -> list[Requirement]:
+def starter_set_adopt(*, school: School, user: User | None = None) -> list[Requirement]:
     """一键采用常用要求: adds the starter requirements (and the district's templates) the
     school does not have yet (by key), so adopting twice changes nothing and edits are kept."""
     have = set(Requirement.objects.filter(school=school).exclude(starter_key="").values_list("starter_key", flat=True))
@@ -223,10 +225,11 @@ def starter_set_adopt(*, school: School, user=None) -> list[Requirement]:
 
 
 @transaction.atomic
-def region_templates_adopt(*, school: School, user=None) -> list[Requirement]:
+def region_templates_adopt(*, school: School, user: User | None = None) -> list[Requirement]:
     """A district's templates (requirements with `region` set, on the school's region or
     any region above it) copied into the school, once each; the copy is the school's to edit."""
-    region_ids, region = [], school.region
+    region_ids: list[int] = []
+    region: Region | None = school.region
     while region is not None:
         region_ids.append(region.pk)
         region = region.parent
@@ -252,7 +255,7 @@ def region_templates_adopt(*, school: School, user=None) -> list[Requirement]:
     return created
 
 
-def _region_copy(t: Requirement, school: School, user) -> Requirement:
+def _region_copy(t: Requirement, school: School, user: User | None) -> Requirement:
     return Requirement(
         school=school,
         created_by=user,
@@ -296,7 +299,7 @@ def _may_set_region_requirements(actor: Scope, region_id: int | None) -> bool:
 
 @transaction.atomic
 def region_requirement_save(
-    *, actor: Scope, region: Region, requirement: Requirement | None = None, expected_version: int | None = None, **fields
+    *, actor: Scope, region: Region, requirement: Requirement | None = None, expected_version: int | None = None, **fields: Any
 ) -> Requirement:
     """A district sets a requirement for all its schools: saved as the region's template and
     copied into every school below the region at once. A change of the bar moves each
@@ -358,8 +361,8 @@ def requirement_duplicate_of(
     school: School,
     metric: str,
     period: str,
-    threshold,
-    filters: dict | None = None,
+    threshold: Decimal | int | float | str,
+    filters: dict[str, Any] | None = None,
     applies_to: str = Audience.ALL,
     group_kind: str = "",
     group_id: int | None = None,
@@ -380,12 +383,8 @@ def requirement_duplicate_of(
     return None
 
 
-def _norm_filters(filters: dict | None) -> dict:
-    return {k: sorted(v) if isinstance(v, list) else [v] for k, v in (filters or {}).items() if v not in (None, [], "")}
-
-
 @transaction.atomic
-def requirements_import(*, school: School, user, proposals: list[dict]) -> list[Requirement]:
+def requirements_import(*, school: School, user: User | None, proposals: list[dict[str, Any]]) -> list[Requirement]:
     """Save the proposals an admin confirmed from a plan; all or nothing."""
     out = []
     for i, p in enumerate(proposals):
@@ -411,7 +410,14 @@ def requirements_import(*, school: School, user, proposals: list[dict]) -> list[
     return out
 
 
-def remind_behind(*, grid, teacher_ids: set[int] | None = None, requirement_ids: set[int] | None = None, url: str = "", sender=None) -> int:
+def remind_behind(
+    *,
+    grid: ProgressGrid,
+    teacher_ids: set[int] | None = None,
+    requirement_ids: set[int] | None = None,
+    url: str = "",
+    sender: User | None = None,
+) -> int:
     """提醒落后者: one notice per person behind on the chosen requirement(s) (all when none
     chosen), among the chosen people (the row, column or group being looked at), saying what
     can still be done — 本周还需教学反思1篇；本学期还需听课8节 — never what is already lost.
