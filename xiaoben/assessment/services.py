@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from xiaoben.core.notifications import notify
 from xiaoben.core.scope import scope_for
-from xiaoben.core.terms import require_term_open
+from xiaoben.core.terms import require_term_open, term_is_closed
 from xiaoben.core.validation import require_lengths
 from xiaoben.org.models import Teacher
 
