@@ -81,7 +81,7 @@ def observation_list(request):
             request, "observations.list_xlsx", {"term": term_id, "role": role, "kind": kind, "q": q, "backfilled": backfilled}
         )
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    page.object_list = attach_references(scope, page.object_list, "activity")
+    page.object_list = attach_references(scope, selectors.page_rows(page.object_list), "activity")
     _mark_days_off(page.object_list)
     drafts = list(selectors.my_drafts(user=request.user)[:5]) if scope.teacher else []
     return render(
