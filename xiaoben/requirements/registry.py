@@ -149,6 +149,12 @@ class QueryMetric:
             who = {f"{self.teacher}__school_id__in": list(school_ids)}
         else:
             who = {f"{self.teacher}__school_id": school_id}
+        if self.is_datetime:
+            # The local day of a timestamp is not indexable; a range a day wider on each side
+            # (any timezone) is, and leaves the exact day test above it the same answer.
+            lo = dt.datetime.combine(start - dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
+            hi = dt.datetime.combine(end + dt.timedelta(days=2), dt.time.min, tzinfo=dt.UTC)
+            who |= {f"{self.date}__gte": lo, f"{self.date}__lt": hi}
         # One filter() call so that multi-valued paths (group__memberships__…) share one join.
         return qs.filter(self.base & self._filter_q(filters), _day__gte=start, _day__lte=end, **who)
 
