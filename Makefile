@@ -50,7 +50,7 @@ serve: $(VENV)/.installed
 	$(PY) manage.py collectstatic --noinput -v0
 	$(VENV)/bin/gunicorn xiaoben.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
 		--timeout 60 --graceful-timeout 30 --max-requests 2000 --max-requests-jitter 200 \
-		--access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+		--access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}" --no-control-socket
 
 # SPEC §7: two data sets (20 and 200 schools) on DATABASE_URL's server, every figure beside
 # its floor, written to docs/bench.md. BENCH_SIZES=20,200 BENCH_REPEAT=15 override.

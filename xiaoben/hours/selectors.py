@@ -112,12 +112,20 @@ class LedgerSummary:
 
 def ledger_summary(teacher: Teacher, year: int) -> LedgerSummary:
     t = targets_for(teacher.school, year).for_teacher(teacher, year)
-    mine = HourEntry.objects.filter(teacher=teacher)
+    # the year lies inside its cycle: one aggregate over the cycle gives both
+    in_year = Q(date__year=year)
+    agg = HourEntry.objects.filter(teacher=teacher, date__year__gte=t.cycle_start, date__year__lte=t.cycle_end).aggregate(
+        y_total=_sum(in_year),
+        **{f"y_{c}": _sum(in_year & Q(category=c)) for c in HourCategory.values},
+        c_total=_sum(),
+        **{f"c_{c}": _sum(Q(category=c)) for c in HourCategory.values},
+    )
+    totals = {k: Decimal(v or 0).quantize(ONE_PLACE) for k, v in agg.items()}
     return LedgerSummary(
         year=year,
         targets=t,
-        year_totals=category_totals(mine.filter(date__year=year)),
-        cycle_totals=category_totals(mine.filter(date__year__gte=t.cycle_start, date__year__lte=t.cycle_end)),
+        year_totals={k[2:]: v for k, v in totals.items() if k.startswith("y_")},
+        cycle_totals={k[2:]: v for k, v in totals.items() if k.startswith("c_")},
     )
 
 

@@ -263,8 +263,17 @@ def rubric_update(request, rubric_id: int, payload: RubricIn):
     return _rubric_write(request, payload, rubric)
 
 
+class _PagePagination(PageNumberPagination):
+    """The page is picked on the observations alone, then joined (`selectors.page_rows`)."""
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        out = super().paginate_queryset(queryset, pagination, request, **params)
+        out[self.items_attribute] = selectors.page_rows(out[self.items_attribute])
+        return out
+
+
 @router.get("/", response=list[ObservationOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(_PagePagination, page_size=50)
 def observations(request, term_id: int | None = None, role: str = "", teacher_id: int | None = None, kind: str = ""):
     qs = selectors.observation_list(user=request.user, term_id=term_id, role=role, teacher_id=teacher_id, kind=kind)
     return qs

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import visible_to
@@ -26,7 +27,7 @@ def observation_list(
 ) -> QuerySet[Observation]:
     """role: "given" (I observed), "received" (I was observed), "" (all I may see)."""
     scope = scope_for(user)
-    qs = visible_to(user, Observation).select_related("observer", "teacher", "term__school_year", "activity")
+    qs = _shown(visible_to(user, Observation))
     if not include_drafts:
         qs = qs.filter(status=ObservationStatus.SUBMITTED)
     if term_id:
@@ -43,7 +44,30 @@ def observation_list(
         qs = qs.filter(is_backfilled=True)
     if q:
         qs = qs.filter(Q(lesson_title__contains=q) | Q(teacher__name__contains=q) | Q(observer__name__contains=q))
-    return qs.annotate(flag_count=Count("flags", filter=Q(flags__resolved_at__isnull=True))).order_by("-lesson_date", "-id")
+    return qs.order_by("-lesson_date", "-id")
+
+
+def _shown(qs: QuerySet[Observation]) -> QuerySet[Observation]:
+    """What a list row shows: both people, the term, the activity, open copied-feedback flags
+    (a correlated count, not a join + GROUP BY, which made PostgreSQL join and group every
+    visible row of the term before sorting)."""
+    open_flags = (
+        FeedbackFlag.objects.filter(observation_id=OuterRef("pk"), resolved_at__isnull=True)
+        .order_by()
+        .values("observation_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    qs = qs.select_related("observer", "teacher", "term__school_year", "activity")
+    return qs.annotate(flag_count=Coalesce(Subquery(open_flags), 0))
+
+
+def page_rows(page: QuerySet[Observation]) -> list[Observation]:
+    """One page (`observation_list(...)[a:b]`) in one query, picked on the observations alone
+    and joined to the people, term and activity for those rows only: joining first made the
+    database join every visible observation of the term (and hash the district's activities)
+    to keep thirty."""
+    return list(_shown(Observation.objects.filter(pk__in=page.values("pk"))).order_by("-lesson_date", "-id"))
 
 
 def my_drafts(*, user) -> QuerySet[Observation]:

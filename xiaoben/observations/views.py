@@ -65,9 +65,11 @@ def observation_list(request):
     school_id = scope.school_id
     terms = list(Term.objects.filter(school_id=school_id).select_related("school_year")) if school_id else []
     term_id = int_param(request.GET.get("term"))
+    frame = {}
     if term_id is None and "term" not in request.GET:
         cur = current_term(school_id)
         term_id = cur.pk if cur else None
+        frame["current_term"] = cur  # the page frame's term, loaded already (core.context_processors)
     sees_others = scope.is_group_leader or scope.is_school_admin or scope.is_platform_admin
     role = request.GET.get("role", "given" if scope.teacher else "")
     if role not in ("given", "received", ""):
@@ -81,7 +83,7 @@ def observation_list(request):
             request, "observations.list_xlsx", {"term": term_id, "role": role, "kind": kind, "q": q, "backfilled": backfilled}
         )
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    page.object_list = attach_references(scope, page.object_list, "activity")
+    page.object_list = attach_references(scope, selectors.page_rows(page.object_list), "activity")
     _mark_days_off(page.object_list)
     drafts = list(selectors.my_drafts(user=request.user)[:5]) if scope.teacher else []
     return render(
@@ -100,6 +102,7 @@ def observation_list(request):
             "drafts": drafts,
             "can_record": scope.teacher is not None,
             "query": f"term={term_id or ''}&role={role}&kind={kind}&q={q}&backfilled={'1' if backfilled else ''}",
+            **frame,
         },
     )
 

@@ -22,6 +22,7 @@ def home(request):
     term = current_term(scope.school_id)
     ctx = {
         "term": term,
+        "current_term": term,  # the page frame's term: already loaded (core.context_processors)
         "teacher": scope.teacher,
         "groups": teacher_groups(scope.teacher) if scope.teacher else [],
         "cards": cards_for(request, scope, term),

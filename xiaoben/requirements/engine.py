@@ -38,7 +38,7 @@ from xiaoben.org.models import School, Teacher, Term
 from . import periods
 from .audiences import AudienceContext, get_audience
 from .models import Period, Requirement, Status
-from .registry import QueryMetric, get_metric
+from .registry import QueryMetric, fetch_many, get_metric
 
 STATUS_LABELS = {Status.MET: "达标", Status.ON_TRACK: "进行中", Status.BEHIND: "落后"}
 STATUS_COLORS = {Status.MET: "green", Status.ON_TRACK: "azure", Status.BEHIND: "red"}
@@ -73,8 +73,21 @@ class Progress:
     status: str
     start: dt.date  # records counted from …
     end: dt.date  # … to
-    buckets: list[BucketProgress] | None = None
+    _buckets: list[BucketProgress] | None = field(default=None, repr=False, compare=False)
     judged_from: dt.date | None = None  # the teacher's start, when later than the period's
+    # what `buckets` is built from, when first read (a grid of 600 teachers never reads it)
+    _bucket_src: tuple | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def buckets(self) -> list[BucketProgress] | None:
+        """Week/month requirements: each elapsed week or month with its value (else None)."""
+        if self._buckets is None and self._bucket_src is not None:
+            elapsed, mine, threshold, on = self._bucket_src
+            self._buckets = [
+                BucketProgress(b.label, b.start, b.end, v, v >= threshold, open=b.end >= on)
+                for b, v in zip(elapsed, _bucket_values(elapsed, mine), strict=True)
+            ]
+        return self._buckets
 
     @property
     def status_label(self) -> str:
@@ -234,7 +247,9 @@ class _Windows:
             elif period == Period.MONTH:
                 w = periods.month_window(t, on)
             elif period == Period.SCHOOL_YEAR:
-                w = periods.year_window(list(Term.objects.filter(school_year_id=t.school_year_id)), on)
+                # this term is the one already loaded (its school calendar read once)
+                terms = [t if y.pk == t.pk else y for y in Term.objects.filter(school_year_id=t.school_year_id)]
+                w = periods.year_window(terms, on)
             elif period == Period.FIVE_YEAR:
                 w = periods.cycle_window(self.school.setting("hours_cycle_start_year"), on)
             else:
@@ -244,20 +259,60 @@ class _Windows:
 
 
 class _Values:
-    """One aggregate per distinct (metric, filters, window, bucketing), cached."""
+    """One aggregate per distinct (metric, filters, window, bucketing), all sent in one
+    statement (`registry.fetch_many`) before any cell is evaluated."""
 
     def __init__(self, school_id: int, teacher_id: int | None = None):
         self.school_id, self.teacher_id = school_id, teacher_id
         self._cache: dict = {}
+        self._asks: dict = {}
 
-    def get(self, metric: QueryMetric, filters: dict, window: periods.Window, by: str | None):
-        key = (metric.key, json.dumps(filters or {}, sort_keys=True), window.start, window.end, by)
-        if key not in self._cache:
-            kw = {"school_id": self.school_id, "start": window.start, "end": window.end, "filters": filters}
+    @staticmethod
+    def _key(metric, filters, window, by) -> tuple:
+        return (metric.key, json.dumps(filters or {}, sort_keys=True), window.start, window.end, by)
+
+    def want(self, metric: QueryMetric, filters: dict, window: periods.Window, by: str | None) -> None:
+        key = self._key(metric, filters, window, by)
+        if key not in self._cache and key not in self._asks:
+            kw = {"school_id": self.school_id, "start": window.start, "end": window.end, "filters": filters, "by": by}
             if self.teacher_id is not None:
                 kw["teacher_id"] = self.teacher_id
-            self._cache[key] = metric.buckets(**kw, by=by) if by else metric.totals(**kw)
+            self._asks[key] = {"metric": metric, **kw}
+
+    def load(self) -> None:
+        keys = list(self._asks)
+        plain = [k for k in keys if type(self._asks[k]["metric"]) is QueryMetric]
+        for k, value in zip(plain, fetch_many([self._asks[k] for k in plain]), strict=True):
+            self._cache[k] = value
+        for k in keys:
+            if k not in self._cache:  # a metric of its own kind: asked the way it answers
+                a = dict(self._asks[k])
+                metric, by = a.pop("metric"), a.pop("by")
+                self._cache[k] = metric.buckets(**a, by=by) if by else metric.totals(**a)
+        self._asks = {}
+
+    def get(self, metric: QueryMetric, filters: dict, window: periods.Window, by: str | None):
+        key = self._key(metric, filters, window, by)
+        if key not in self._cache:
+            self.want(metric, filters, window, by)
+            self.load()
         return self._cache[key]
+
+
+def _bucket_values(elapsed, mine: dict | None) -> list[Decimal]:
+    """Each bucket's value for one teacher (`mine`: {bucket key: value})."""
+    zero = Decimal(0)
+    if not mine:
+        return [zero] * len(elapsed)
+    return [sum((mine.get(k, zero) for k in (b.keys or (b.key,))), zero) for b in elapsed]
+
+
+def _by_teacher(vals: dict) -> dict[int, dict]:
+    """{(teacher_id, bucket): value} → {teacher_id: {bucket: value}}."""
+    out: dict[int, dict] = {}
+    for (tid, bucket), v in vals.items():
+        out.setdefault(tid, {})[bucket] = v
+    return out
 
 
 def _shape(r: Requirement, window: periods.Window, start: dt.date) -> tuple:
@@ -270,41 +325,56 @@ def _shape(r: Requirement, window: periods.Window, start: dt.date) -> tuple:
     return target, periods.pace(target, window.share_elapsed(start))
 
 
-def _evaluate(r: Requirement, teacher: Teacher, window: periods.Window, values, memo: dict | None = None) -> Progress:
-    start = judged_from(teacher, window.start)
-    threshold = Decimal(r.threshold)
-    key = (r.pk, id(window), start)
-    shape = memo.get(key) if memo is not None else None
-    if shape is None:
-        shape = _shape(r, window, start)
-        if memo is not None:
-            memo[key] = shape
-    if r.is_bucketed:
-        mine, elapsed = shape
-        rows = []
-        for b in elapsed:
-            v = sum((values.get((teacher.pk, k), Decimal(0)) for k in (b.keys or (b.key,))), Decimal(0))
-            rows.append(BucketProgress(b.label, b.start, b.end, v, v >= threshold, open=b.end >= window.on))
-        done = Decimal(sum(1 for b in rows if b.met))
-        owed = Decimal(sum(1 for b in rows if not b.open))  # finished buckets must all be met
-        target = Decimal(len(mine))
-        if target and done >= target:
-            status = Status.MET
-        elif done >= owed:
-            status = Status.ON_TRACK
+def _column(r: Requirement, who, by_id: dict, window: periods.Window, values: dict, starts: dict, cells: dict) -> None:
+    """Every cell of one requirement into `cells` — the hot loop of a school's grid (thousands
+    of cells): what a cell owes is worked out once per distinct start (`_shape`), a teacher's
+    start once per window (`starts`), and a week/month requirement's buckets are only built
+    when someone reads them (`Progress.buckets`)."""
+    rid, wstart, wend, on = r.pk, window.start, window.end, window.on
+    zero = Decimal(0)
+    shapes: dict = {}
+    bucketed = r.is_bucketed
+    if bucketed:
+        threshold = Decimal(r.threshold)
+        per_teacher = _by_teacher(values)
+        end = min(wend, on)
+    for tid in who:
+        start = starts.get(tid)
+        if start is None:
+            start = starts[tid] = judged_from(by_id[tid], wstart)
+        shape = shapes.get(start)
+        if shape is None:
+            shape = _shape(r, window, start)
+            if bucketed:
+                mine, elapsed = shape
+                owed = Decimal(sum(1 for b in elapsed if b.end < on))  # finished buckets must all be met
+                shape = (elapsed, Decimal(len(mine)), owed, Decimal(len(elapsed)))
+            shapes[start] = shape
+        if bucketed:
+            elapsed, target, owed, required = shape
+            own = per_teacher.get(tid)
+            if own:
+                done = Decimal(sum(1 for v in _bucket_values(elapsed, own) if v >= threshold))
+            else:  # no records at all: every bucket is 0
+                done = required if zero >= threshold else zero
+            if target and done >= target:
+                status = Status.MET
+            elif done >= owed:
+                status = Status.ON_TRACK
+            else:
+                status = Status.BEHIND
+            src = (elapsed, own, threshold, on)
+            cells[(tid, rid)] = Progress(r, tid, done, required, target, owed, status, wstart, end, None, start, src)
         else:
-            status = Status.BEHIND
-        end = min(window.end, window.on)
-        return Progress(r, teacher.pk, done, Decimal(len(rows)), target, owed, status, window.start, end, rows, start)
-    done = values.get(teacher.pk, Decimal(0))
-    target, expected = shape
-    if done >= target:
-        status = Status.MET
-    elif done >= expected:
-        status = Status.ON_TRACK
-    else:
-        status = Status.BEHIND
-    return Progress(r, teacher.pk, done, target, target, expected, status, window.start, window.end, None, start)
+            done = values.get(tid, zero)
+            target, expected = shape
+            if done >= target:
+                status = Status.MET
+            elif done >= expected:
+                status = Status.ON_TRACK
+            else:
+                status = Status.BEHIND
+            cells[(tid, rid)] = Progress(r, tid, done, target, target, expected, status, wstart, wend, None, start)
 
 
 def _compute(school, term, on, teachers, requirements, teacher_id=None) -> dict[tuple[int, int], Progress]:
@@ -312,8 +382,9 @@ def _compute(school, term, on, teachers, requirements, teacher_id=None) -> dict[
     windows = _Windows(school, term, on)
     values = _Values(school.pk, teacher_id)
     by_id = {t.pk: t for t in teachers}
-    memo: dict = {}
+    starts: dict = {}  # (window start, teacher id) → the day the teacher is judged from
     cells: dict[tuple[int, int], Progress] = {}
+    todo = []
     for r in requirements:
         metric = get_metric(r.metric)
         if metric is None:
@@ -324,9 +395,11 @@ def _compute(school, term, on, teachers, requirements, teacher_id=None) -> dict[
             continue
         window = windows.get(r.period)
         by = "week" if r.period in (Period.WEEK, Period.TWO_WEEK) else "month" if r.period == Period.MONTH else None
-        vals = values.get(metric, r.filters, window, by)
-        for tid in who:
-            cells[(tid, r.pk)] = _evaluate(r, by_id[tid], window, vals, memo)
+        values.want(metric, r.filters, window, by)
+        todo.append((r, metric, who, window, by))
+    values.load()  # every aggregate in one round trip
+    for r, metric, who, window, by in todo:
+        _column(r, who, by_id, window, values.get(metric, r.filters, window, by), starts.setdefault(window.start, {}), cells)
     return cells
 
 
@@ -344,7 +417,7 @@ def progress_for_school(school: School, term: Term | None = None, on: dt.date | 
     term = term or current_term(school.pk, on)
     if term is None:
         return None
-    teachers = list(Teacher.objects.filter(school=school, is_active=True).select_related("user").order_by("staff_no"))
+    teachers = list(Teacher.objects.filter(school=school, is_active=True).order_by("staff_no"))
     reqs = list(requirements_for(school, term))
     return ProgressGrid(school, term, on, teachers, reqs, _compute(school, term, on, teachers, reqs))
 

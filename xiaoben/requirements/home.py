@@ -26,13 +26,14 @@ def _todos(progress) -> list[str]:
 
 
 def cards(request, scope, term) -> list[HomeCard]:
-    from .engine import progress_for_school, progress_for_teacher
+    from .engine import progress_for_school
+    from .selectors import teacher_progress
 
     if term is None:
         return []
     out = []
     if scope.teacher is not None and scope.teacher.school_id == term.school_id:
-        progress = progress_for_teacher(scope.teacher, term)
+        progress = teacher_progress(request, scope.teacher, term)
         if progress:
             ordered = sorted(progress, key=lambda p: ({Status.BEHIND: 0, Status.ON_TRACK: 1, Status.MET: 2}[p.status], p.requirement.order))
             out.append(

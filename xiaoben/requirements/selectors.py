@@ -28,7 +28,18 @@ __all__ = [
     "progress_for_school",
     "progress_for_teacher",
     "requirement_list",
+    "teacher_progress",
 ]
+
+
+def teacher_progress(request, teacher: Teacher, term) -> list[Progress]:
+    """`progress_for_teacher` once per request: several home cards show parts of it (the
+    量化要求 card, the reading bar of the writings card)."""
+    memo = request.__dict__.setdefault("_xb_teacher_progress", {})
+    key = (teacher.pk, term.pk if term else None)
+    if key not in memo:
+        memo[key] = progress_for_teacher(teacher, term)
+    return memo[key]
 
 
 def requirement_list(*, user, school_id: int) -> QuerySet[Requirement]:
@@ -48,6 +59,7 @@ class GridRow:
     teacher: Teacher
     cells: list[Progress | None]
     behind: int
+    cells_html: str = ""  # filled by the grid view for the rows of the page shown
 
 
 def grid_rows(grid: ProgressGrid, *, group: Group | None = None, status: str = "", sort: str = "", desc: bool = False) -> list[GridRow]:

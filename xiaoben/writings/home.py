@@ -27,7 +27,11 @@ def cards(request, scope, term) -> list[HomeCard]:
             week=Count("pk", filter=Q(kind="reflection", written_on__gte=monday) & Writing.COUNTED),
         )
         # The reading bar is the requirement's own progress, so it equals the 量化要求 card.
-        reading = selectors.reading_progress(scope.teacher, term) if scope.teacher.school_id == term.school_id else None
+        reading = None
+        if scope.teacher.school_id == term.school_id:
+            from xiaoben.requirements.selectors import teacher_progress
+
+            reading = selectors.reading_progress(scope.teacher, term, teacher_progress(request, scope.teacher, term))
         out.append(HomeCard("writings/_home_card.html", {**mine, "reading": reading}, order=40))
     if scope.can("writings:review"):
         queue = Writing.objects.filter(selectors.review_queue_filter(scope), status=WritingStatus.SUBMITTED)

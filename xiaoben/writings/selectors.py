@@ -49,13 +49,16 @@ def _is_reading(filters: dict) -> bool:
     return bool(kinds) and set(kinds) <= set(BOOK_KINDS)
 
 
-def reading_progress(teacher, term):
+def reading_progress(teacher, term, progress=None):
     """The teacher's progress on the school's 读书笔记 requirement (字数 of reading notes, e.g.
     读书笔记每年不少于5000字), from the requirements engine — the one figure every card shows.
-    None when the school has set no such requirement."""
+    None when the school has set no such requirement. `progress`: the teacher's whole progress
+    when the caller has it already (the home page), else the engine is asked for this metric."""
     from xiaoben.requirements.engine import progress_for_teacher
 
-    rows = [p for p in progress_for_teacher(teacher, term, metric="writings.chars") if _is_reading(p.requirement.filters)]
+    if progress is None:
+        progress = progress_for_teacher(teacher, term, metric="writings.chars")
+    rows = [p for p in progress if p.requirement.metric == "writings.chars" and _is_reading(p.requirement.filters)]
     return rows[0] if rows else None
 
 
