@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from xiaoben.core.changes import rows_changed
 from xiaoben.core.uploads import validate_upload
 from xiaoben.org.models import Teacher
 
@@ -211,7 +212,7 @@ def _save(result: ImportResult, *, school, user, parsed, file_name: str) -> None
         skipped_count=len(parsed) - len(fresh),
         total_hours=sum((p[3] for p in fresh), Decimal("0")),
     )
-    HourEntry.objects.bulk_create(
+    created = HourEntry.objects.bulk_create(
         [
             HourEntry(
                 school=school,
@@ -227,5 +228,6 @@ def _save(result: ImportResult, *, school, user, parsed, file_name: str) -> None
             for t, title, category, hours, day, ref in fresh
         ]
     )
+    rows_changed(HourEntry, [e.pk for e in created])  # kept metric values follow
     result.batch, result.created, result.skipped = batch, batch.created_count, batch.skipped_count
     result.total_hours = batch.total_hours

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from xiaoben.core.changes import rows_changed
 from xiaoben.core.concurrency import claim_version
 from xiaoben.core.errors import NotPermitted
 from xiaoben.core.notifications import notify
@@ -221,6 +222,7 @@ def _set_credits(achievement: Achievement, teachers: list[Teacher], shares: list
             for i, (t, s) in enumerate(zip(teachers, shares, strict=True), 1)
         ]
     )
+    rows_changed(Achievement, [achievement.pk])  # kept metric values follow
 
 
 def _notify_admins(achievement: Achievement, actor_name: str) -> None:
