@@ -20,4 +20,6 @@ urlpatterns = [
     path("alliances/", views_alliance.alliance_list, name="alliances"),
     path("alliances/<int:pk>/", views_alliance.alliance_detail, name="alliance"),
     path("alliances/<int:pk>/edit/", views_alliance.alliance_edit, name="alliance_edit"),
+    path("alliances/<int:pk>/compare/export/", views_alliance.alliance_export, name="alliance_export"),
+    path("alliances/<int:pk>/compare/<int:school_id>/<slug:measure>/", views_alliance.alliance_cell, name="alliance_cell"),
 ]

@@ -56,17 +56,25 @@ def compare_cell(request, school_id: int, measure: str):
     if not known or not (scope.is_platform_admin or school_id in scope.region_school_ids):
         raise Http404
     school = selectors.region_schools(scope).get(pk=school_id)
+    return render_cell(request, school, measure)
+
+
+def render_cell(request, school, measure: str, **extra):
+    """The aggregate behind one number of a comparison (the region's or an alliance's):
+    counts by month and kind, or a small table — never a teacher's record."""
+    if measure not in comparison.DRILLABLE and not measure.startswith("req-"):
+        raise Http404
     start, end = term_window()
     if measure in ("projects", "achievements") or measure.startswith("req-"):
         table = comparison.breakdown_table(school, measure, start=start, end=end)
         if table is None:
             raise Http404
-        return render(request, "region/compare_table.html", {"school": school, "table": table, "start": start, "end": end})
-    rows = comparison.breakdown(school_id, measure, start=start, end=end)
+        return render(request, "region/compare_table.html", {"school": school, "table": table, "start": start, "end": end, **extra})
+    rows = comparison.breakdown(school.pk, measure, start=start, end=end)
     return render(
         request,
         "region/compare_cell.html",
-        {"school": school, "measure": measure, "rows": rows, "total": sum(r["n"] for r in rows), "start": start, "end": end},
+        {"school": school, "measure": measure, "rows": rows, "total": sum(r["n"] for r in rows), "start": start, "end": end, **extra},
     )
 
 
