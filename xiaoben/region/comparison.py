@@ -12,15 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
 from xiaoben.core.scope import Scope
 
 from .selectors import region_schools
-
-FLAGGED = ("flagged", "confirmed")
 
 # key, label, unit — the columns of the table, the export and the drill-down
 MEASURES = [
@@ -76,7 +74,7 @@ def compare(scope: Scope, *, start: dt.date, end: dt.date, year: int, schools=No
     from xiaoben.observations.models import Observation
     from xiaoben.region.progress import region_progress, region_templates
     from xiaoben.research.models import Level
-    from xiaoben.writings.models import Writing
+    from xiaoben.writings.selectors import school_writing_counts
 
     schools = list(region_schools(scope)) if schools is None else list(schools)
     ids = [s.pk for s in schools]
@@ -86,14 +84,7 @@ def compare(scope: Scope, *, start: dt.date, end: dt.date, year: int, schools=No
         "kind",
     )
     obs = _grouped(Observation.objects.counted().filter(school_id__in=ids, lesson_date__gte=start, lesson_date__lte=end), "school_id")
-    wr = {
-        r["school_id"]: r
-        for r in Writing.objects.filter(school_id__in=ids, written_on__gte=start, written_on__lte=end)
-        .exclude(status="draft")
-        .order_by()
-        .values("school_id")
-        .annotate(n=Count("id"), copied=Count("id", filter=Q(copy_state__in=FLAGGED)), shared=Count("id", filter=Q(visibility="region")))
-    }
+    wr = school_writing_counts(school_ids=ids, start=start, end=end)  # writings' own rule for "copied"
     hours = {r["school"].pk: r for r in region_hour_stats(school_ids=ids, year=year)}
     kinds = [(k, label) for k, label in ActivityKind.choices if any(key[1] == k for key in acts)]
     templates = region_templates(schools)
@@ -192,7 +183,6 @@ def breakdown(school_id: int, measure: str, *, start: dt.date, end: dt.date) -> 
     """The aggregate behind one number of the comparison: counts by month (and kind)."""
     from xiaoben.activities.models import Activity
     from xiaoben.observations.models import Observation
-    from xiaoben.writings.models import Writing
 
     if measure == "activities":
         qs = Activity.objects.filter(school_id=school_id, starts_at__date__gte=start, starts_at__date__lte=end).exclude(status="cancelled")
@@ -211,17 +201,14 @@ def breakdown(school_id: int, measure: str, *, start: dt.date, end: dt.date) -> 
             .annotate(n=Count("id"))
             .order_by("m", "subject")
         ]
-    qs = Writing.objects.filter(school_id=school_id, written_on__gte=start, written_on__lte=end).exclude(status="draft")
-    if measure == "copied":
-        qs = qs.filter(copy_state__in=FLAGGED)
-    elif measure == "shared":
-        qs = qs.filter(visibility="region")
     from xiaoben.writings.models import WritingKind
+    from xiaoben.writings.selectors import school_writing_breakdown
 
     kinds = dict(WritingKind.choices)
+    only = measure if measure in ("copied", "shared") else ""
     return [
-        {"month": r["m"], "label": kinds.get(r["kind"], r["kind"]), "n": r["n"]}
-        for r in qs.annotate(m=TruncMonth("written_on")).order_by().values("m", "kind").annotate(n=Count("id")).order_by("m", "kind")
+        {"month": m, "label": kinds.get(kind, kind), "n": n}
+        for m, kind, n in school_writing_breakdown(school_id=school_id, start=start, end=end, only=only)
     ]
 
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views_home.workspace, name="home"),
     path("compare/", views_compare.compare, name="compare"),
     path("compare/export/", views_compare.compare_export, name="compare_export"),
+    path("compliance/", views_compare.compliance, name="compliance"),
     path("compare/<int:school_id>/<slug:measure>/", views_compare.compare_cell, name="compare_cell"),
     path("activities/new/", views.activity_create, name="activity_create"),
     path("visits/", views.visit_list, name="visits"),

@@ -81,3 +81,31 @@ def render_cell(request, school, measure: str, **extra):
 @require_perm("region:read")
 def compare_export(request):
     return export_response(request, "region.comparison_xlsx", {})
+
+
+@require_perm("region:read")
+def compliance(request):
+    """达标情况 of the region's schools against the district's requirements: per school and
+    requirement the teachers met / on track / behind, and the teachers behind on any — the
+    same kept counts as the comparison (one batch for the page's schools, never the engine
+    once per school). Counts only; a school's own grid stays with the school."""
+    from django.core.paginator import Paginator
+
+    from .progress import region_progress, region_templates
+
+    scope = scope_for(request.user)
+    page = Paginator(list(selectors.region_schools(scope)), 50).get_page(request.GET.get("page"))
+    schools = list(page.object_list)
+    templates = region_templates(schools)
+    behind_any: dict[int, set[int]] = {}
+    counts = region_progress(schools, templates, behind_any=behind_any)
+    rows = [
+        {
+            "school": s,
+            "cells": [(counts[(s.pk, t.pk)], f"req-{t.pk}") for t in templates],
+            "teachers": max((counts[(s.pk, t.pk)].total for t in templates), default=0),
+            "behind_any": len(behind_any.get(s.pk, ())),
+        }
+        for s in schools
+    ]
+    return render(request, "region/compliance.html", {"page": page, "rows": rows, "templates": templates})
