@@ -31,7 +31,7 @@ MEASURES = [
     ("copied_share", _("疑似/确认抄袭占比"), "%"),
     ("shared", _("共享到区域"), _("篇")),
 ]
-DRILLABLE = {"activities", "observations", "writings", "shared", "copied", "projects", "achievements"}
+DRILLABLE = {"activities", "observations", "writings", "shared", "copied", "projects", "achievements", "requirements"}
 # 课题 counted as 在研 (approved, not concluded or withdrawn) and 结题; 成果 once verified.
 PROJECT_STAGES = ("approved", "opened", "midterm", "extended", "concluded")
 
@@ -89,7 +89,8 @@ def compare(scope: Scope, *, start: dt.date, end: dt.date, year: int, schools=No
     kinds = [(k, label) for k, label in ActivityKind.choices if any(key[1] == k for key in acts)]
     templates = region_templates(schools)
     subjects = scope.region_subjects
-    progress = region_progress(schools, templates, by_subject=bool(subjects))
+    behind_any: dict[int, set[int]] = {}
+    progress = region_progress(schools, templates, by_subject=bool(subjects), behind_any=behind_any)
     proj, ach = _research(ids, start, end)
     levels = list(Level.choices)
     subj = _subject_measures(ids, subjects, start, end) if subjects else {}
@@ -120,6 +121,8 @@ def compare(scope: Scope, *, start: dt.date, end: dt.date, year: int, schools=No
                     {"counts": progress[(s.pk, r.pk)], "share": progress[(s.pk, r.pk)].met_share, "measure": f"req-{r.pk}"}
                     for r in templates
                 ],
+                "behind_any": len(behind_any.get(s.pk, ())),  # teachers behind on at least one region requirement
+                "behind_any_share": _share(len(behind_any.get(s.pk, ())), n),
                 "projects_by_level": [sum(proj.get((s.pk, lv, st), 0) for st in PROJECT_STAGES[:-1]) for lv, _l in levels],
                 "projects_concluded": sum(proj.get((s.pk, lv, "concluded"), 0) for lv, _l in levels),
                 "achievements_by_level": [ach.get((s.pk, lv), 0) for lv, _l in levels],
@@ -238,6 +241,21 @@ def breakdown_table(school, measure: str, *, start: dt.date, end: dt.date) -> di
             "head": [_("级别"), *[str(lb) for _k, lb in kinds]],
             "rows": rows,
             "foot": _totals(rows),
+        }
+    if measure == "requirements":  # every district requirement for this school
+        from xiaoben.region.progress import region_progress, region_templates
+
+        templates = region_templates([school])
+        behind_any: dict[int, set[int]] = {}
+        got = region_progress([school], templates, behind_any=behind_any)
+        rows = [[t.name, *(lambda c: [c.met, c.on_track, c.behind, c.total])(got[(school.pk, t.pk)])] for t in templates]
+        return {
+            "title": _("区域要求达标情况"),
+            "head": [_("区域要求"), _("达标"), _("进行中"), _("落后"), _("人数")],
+            "rows": rows,
+            "foot": [],
+            "summary": _("有落后项的教师：%(n)s 人") % {"n": len(behind_any.get(school.pk, ()))},
+            "note": _("按区域要求计算（学校可提高，不可降低）；只显示人数，不显示教师个人。"),
         }
     if measure.startswith("req-") and measure[4:].isdigit():
         from xiaoben.region.progress import region_progress, region_templates

@@ -23,6 +23,7 @@ SORTABLE = {
     "shared",
     "projects",
     "achievements",
+    "behind_any",
 }
 
 
@@ -65,7 +66,7 @@ def render_cell(request, school, measure: str, **extra):
     if measure not in comparison.DRILLABLE and not measure.startswith("req-"):
         raise Http404
     start, end = term_window()
-    if measure in ("projects", "achievements") or measure.startswith("req-"):
+    if measure in ("projects", "achievements", "requirements") or measure.startswith("req-"):
         table = comparison.breakdown_table(school, measure, start=start, end=end)
         if table is None:
             raise Http404

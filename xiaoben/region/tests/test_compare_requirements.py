@@ -187,3 +187,23 @@ def test_queries_constant_with_requirements_and_research(world, client_for, subj
     _add_schools(world, 17, start=2)
     large = assert_queries(c, url, budget=COLD[subjects]), assert_queries(c, url, budget=BUDGET[subjects])
     assert large == small
+
+
+def test_teachers_behind_on_any_requirement_column_and_school_drill(world, client_for):
+    """The walk: compare the schools, open the one with the most teachers behind: its
+    district requirements as counts (达标/进行中/落后), never names."""
+    t = _template(world)
+    region_templates_adopt(school=world.school)
+    _observe(world, world.mentor, 3)
+    c = client_for("researcher")
+    row = _row(c.get(reverse("region:compare") + "?sort=-behind_any"), world.school)
+    counts = region_progress([world.school], [t])[(world.school.pk, t.pk)]
+    assert row["behind_any"] == counts.behind
+    r = c.get(reverse("region:compare_cell", args=[world.school.pk, "requirements"]))
+    assert r.status_code == 200
+    assert r.context["table"]["rows"] == [[t.name, counts.met, counts.on_track, counts.behind, counts.total]]
+    assert world.mentor.name not in r.content.decode()
+    page = c.get(reverse("region:compliance"))
+    assert page.status_code == 200 and 'data-testid="region-compliance"' in page.content.decode()
+    assert client_for("other_researcher").get(reverse("region:compare_cell", args=[world.school.pk, "requirements"])).status_code == 404
+    assert client_for("dean").get(reverse("region:compliance")).status_code in (403, 404)
