@@ -224,7 +224,11 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL or env.bool("CELERY_EAGER", default=Fal
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 # Scheduled notices, retries and digests (without Redis: `manage.py send_notices` from cron).
-CELERY_BEAT_SCHEDULE = {"messaging-tick": {"task": "messaging.tick", "schedule": env.int("NOTICE_TICK_SECONDS", default=300)}}
+CELERY_BEAT_SCHEDULE = {
+    "messaging-tick": {"task": "messaging.tick", "schedule": env.int("NOTICE_TICK_SECONDS", default=300)},
+    # the kept per-teacher metric values, recomputed once a day (requirements/kept.py)
+    "requirements-kept-refresh": {"task": "requirements.kept_refresh", "schedule": env.int("KEPT_REFRESH_SECONDS", default=86400)},
+}
 # Robot webhook URLs and secrets are encrypted with this (SECRET_KEY when unset); see docs/deploy.md.
 FIELD_ENCRYPTION_KEY = env.str("FIELD_ENCRYPTION_KEY", default="")
 # Extra allowed robot URL prefixes (a company's own 企业微信 gateway; the fake robot in tests).

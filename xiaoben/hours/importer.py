@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from xiaoben.core.terms import require_term_open
+from xiaoben.core.changes import rows_changed
 from xiaoben.core.uploads import validate_upload
 from xiaoben.org.models import Teacher
 
@@ -214,7 +215,7 @@ def _save(result: ImportResult, *, school, user, parsed, file_name: str) -> None
         skipped_count=len(parsed) - len(fresh),
         total_hours=sum((p[3] for p in fresh), Decimal("0")),
     )
-    HourEntry.objects.bulk_create(
+    created = HourEntry.objects.bulk_create(
         [
             HourEntry(
                 school=school,
@@ -230,5 +231,6 @@ def _save(result: ImportResult, *, school, user, parsed, file_name: str) -> None
             for t, title, category, hours, day, ref in fresh
         ]
     )
+    rows_changed(HourEntry, [e.pk for e in created])  # kept metric values follow
     result.batch, result.created, result.skipped = batch, batch.created_count, batch.skipped_count
     result.total_hours = batch.total_hours

@@ -212,8 +212,9 @@ def claims_to_review(*, scope, status: str = ClaimStatus.PENDING) -> QuerySet[Tr
 
 def region_hour_stats(*, school_ids, year: int) -> list[dict]:
     """A 教研员's comparison of their schools: teachers, hours by category, average per
-    teacher and how many met the yearly target. A fixed number of queries (three plus one
-    per distinct target, usually one), whatever the number of schools and teachers."""
+    teacher and how many met the yearly target. A fixed number of queries (three, the kept
+    per-teacher totals' two reads — a few more for schools whose entries changed — and the
+    active teachers), whatever the number of schools and teachers."""
     from django.db.models import Count
 
     schools = list(School.objects.filter(id__in=list(school_ids)).order_by("name"))
@@ -236,20 +237,23 @@ def region_hour_stats(*, school_ids, year: int) -> list[dict]:
     for s in schools:
         by_target.setdefault(targets_for(s, year).year, []).append(s.pk)
     met: dict[int, int] = {}
+    # Each teacher's year from the kept per-teacher totals (requirements.kept: recomputed only
+    # for the schools whose entries changed), not a pass over every school's year of entries.
+    # An active teacher without entries has 0 学时 and meets only a target of 0.
+    from xiaoben.requirements import kept
+    from xiaoben.requirements.registry import get_metric
+
+    wanted = [sid for target, sids in by_target.items() if target > 0 for sid in sids]
+    totals = (
+        kept.values(get_metric("hours.total"), school_ids=wanted, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31)) if wanted else {}
+    )
+    active = Teacher.objects.filter(school_id__in=wanted, is_active=True).values_list("id", "school_id") if wanted else []
+    target_of = {sid: target for target, sids in by_target.items() for sid in sids}
     for target, sids in by_target.items():
-        # One grouped pass over the year's entries (teacher × sum), not a subquery per teacher.
-        # An active teacher without entries has 0 学时 and meets only a target of 0.
         if target <= 0:
             met.update({sid: heads.get(sid, 0) for sid in sids})
-            continue
-        for sid, _ in (
-            HourEntry.objects.filter(date__year=year, teacher__is_active=True, teacher__school_id__in=sids)
-            .order_by()
-            .values("teacher__school_id", "teacher_id")
-            .annotate(y=Sum("hours"))
-            .filter(y__gte=target)
-            .values_list("teacher__school_id", "teacher_id")
-        ):
+    for tid, sid in active:
+        if totals.get(tid, ZERO) >= target_of[sid]:
             met[sid] = met.get(sid, 0) + 1
     rows = []
     for s in schools:

@@ -737,11 +737,14 @@ def _write(school: School, rows: list[dict], existing: dict[str, Teacher], initi
         for gid in r.get(f"{k}_ids") or []
     ]
     if wanted_members:
-        from .models import GroupMembership
+        from xiaoben.core.changes import rows_changed
+
+        from .models import Group, GroupMembership
 
         GroupMembership.objects.bulk_create(
             [GroupMembership(teacher_id=tid, group_id=gid) for tid, gid in set(wanted_members)], ignore_conflicts=True
         )
+        rows_changed(Group, {gid for _tid, gid in wanted_members})  # kept metric values follow
     if "honours" in keys:
         have: dict[int, set] = {}
         for tid, lv, k, n, y in TeacherHonour.objects.filter(teacher_id__in=[t.pk for t, _ in matched]).values_list(

@@ -42,7 +42,7 @@ def workspace_floor(env: BenchEnv):
             [region, start, end],
         ),
         *_hours(env),
-        *_requirement_floor(region, env.term.start_date, env.term.end_date),
+        *_kept_floor(region, env),
         (
             "SELECT a.id, a.title, a.starts_at, COUNT(t.id) FILTER (WHERE t.status = 'present') FROM activities_activity a"
             " LEFT JOIN activities_attendance t ON t.activity_id = a.id WHERE a.region_id = %s"
@@ -99,6 +99,32 @@ def _requirement_floor(region: int, term_start, term_end) -> list:
     ]
 
 
+def _kept_floor(region: int, env: BenchEnv) -> list:
+    """The same shares read from the kept values (what the pages read now): per requirement,
+    per school, the teachers whose kept count reaches the bar (months met for the monthly
+    one). The series are found by their key, as `requirements.kept` finds them."""
+    from xiaoben.requirements.kept import _key
+
+    start, end = env.term.start_date, env.term.end_date
+    met = (
+        "SELECT t.school_id, COUNT(*), COUNT(*) FILTER (WHERE COALESCE(x.n, 0) >= %s) FROM org_teacher t"
+        " LEFT JOIN ({inner}) x ON x.tid = t.id WHERE t.school_id IN " + SCHOOLS + " AND t.is_active GROUP BY t.school_id"
+    )
+    total = (
+        "SELECT v.teacher_id AS tid, SUM(v.value) AS n FROM requirements_keptvalue v JOIN requirements_keptseries s"
+        " ON s.id = v.series_id WHERE s.key = %s GROUP BY v.teacher_id"
+    )
+    months = (
+        "SELECT v.teacher_id AS tid, COUNT(*) FILTER (WHERE v.value >= 1) AS n FROM requirements_keptvalue v"
+        " JOIN requirements_keptseries s ON s.id = v.series_id WHERE s.key = %s GROUP BY v.teacher_id"
+    )
+    return [
+        (met.format(inner=total), [15, _key("observations.given", {}, start, end, None), region]),
+        (met.format(inner=total), [8, _key("activities.attended", {}, start, end, None), region]),
+        (met.format(inner=months), [5, _key("writings.count", {"kinds": ["reflection"]}, start, end, "month"), region]),
+    ]
+
+
 def compare_floor(env: BenchEnv):
     """Every number of the comparison for the district's schools."""
     region = env.school.region_id
@@ -122,7 +148,7 @@ def compare_floor(env: BenchEnv):
             [region, start, end],
         ),
         *_hours(env),
-        *_requirement_floor(region, env.term.start_date, env.term.end_date),
+        *_kept_floor(region, env),
         (
             f"SELECT school_id, level, stage, COUNT(*) FROM research_researchproject WHERE school_id IN {SCHOOLS}"
             " AND deleted_at IS NULL AND stage IN ('approved', 'opened', 'midterm', 'extended', 'concluded')"
@@ -152,5 +178,24 @@ figure(
     persona="researcher",
     url=lambda env: reverse("region:compare"),
     floor=compare_floor,
+    target_ms=1000,
+)
+
+
+def compliance_floor(env: BenchEnv):
+    """The region's 达标情况: the schools and the kept shares of each district requirement."""
+    region = env.school.region_id
+    return [
+        ("SELECT id, name, short_name FROM org_school WHERE region_id = %s ORDER BY name", [region]),
+        *_kept_floor(region, env),
+    ]
+
+
+figure(
+    key="region.compliance",
+    label="区域达标情况（全区学校，区域要求，教研员）",
+    persona="researcher",
+    url=lambda env: reverse("region:compliance"),
+    floor=compliance_floor,
     target_ms=1000,
 )

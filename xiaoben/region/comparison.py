@@ -12,15 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
 from xiaoben.core.scope import Scope
 
 from .selectors import region_schools
-
-FLAGGED = ("flagged", "confirmed")
 
 # key, label, unit — the columns of the table, the export and the drill-down
 MEASURES = [
@@ -33,7 +31,7 @@ MEASURES = [
     ("copied_share", _("疑似/确认抄袭占比"), "%"),
     ("shared", _("共享到区域"), _("篇")),
 ]
-DRILLABLE = {"activities", "observations", "writings", "shared", "copied", "projects", "achievements"}
+DRILLABLE = {"activities", "observations", "writings", "shared", "copied", "projects", "achievements", "requirements"}
 # 课题 counted as 在研 (approved, not concluded or withdrawn) and 结题; 成果 once verified.
 PROJECT_STAGES = ("approved", "opened", "midterm", "extended", "concluded")
 
@@ -76,7 +74,7 @@ def compare(scope: Scope, *, start: dt.date, end: dt.date, year: int, schools=No
     from xiaoben.observations.models import Observation
     from xiaoben.region.progress import region_progress, region_templates
     from xiaoben.research.models import Level
-    from xiaoben.writings.models import Writing
+    from xiaoben.writings.selectors import school_writing_counts
 
     schools = list(region_schools(scope)) if schools is None else list(schools)
     ids = [s.pk for s in schools]
@@ -86,19 +84,13 @@ def compare(scope: Scope, *, start: dt.date, end: dt.date, year: int, schools=No
         "kind",
     )
     obs = _grouped(Observation.objects.counted().filter(school_id__in=ids, lesson_date__gte=start, lesson_date__lte=end), "school_id")
-    wr = {
-        r["school_id"]: r
-        for r in Writing.objects.filter(school_id__in=ids, written_on__gte=start, written_on__lte=end)
-        .exclude(status="draft")
-        .order_by()
-        .values("school_id")
-        .annotate(n=Count("id"), copied=Count("id", filter=Q(copy_state__in=FLAGGED)), shared=Count("id", filter=Q(visibility="region")))
-    }
+    wr = school_writing_counts(school_ids=ids, start=start, end=end)  # writings' own rule for "copied"
     hours = {r["school"].pk: r for r in region_hour_stats(school_ids=ids, year=year)}
     kinds = [(k, label) for k, label in ActivityKind.choices if any(key[1] == k for key in acts)]
     templates = region_templates(schools)
     subjects = scope.region_subjects
-    progress = region_progress(schools, templates, by_subject=bool(subjects))
+    behind_any: dict[int, set[int]] = {}
+    progress = region_progress(schools, templates, by_subject=bool(subjects), behind_any=behind_any)
     proj, ach = _research(ids, start, end)
     levels = list(Level.choices)
     subj = _subject_measures(ids, subjects, start, end) if subjects else {}
@@ -129,6 +121,8 @@ def compare(scope: Scope, *, start: dt.date, end: dt.date, year: int, schools=No
                     {"counts": progress[(s.pk, r.pk)], "share": progress[(s.pk, r.pk)].met_share, "measure": f"req-{r.pk}"}
                     for r in templates
                 ],
+                "behind_any": len(behind_any.get(s.pk, ())),  # teachers behind on at least one region requirement
+                "behind_any_share": _share(len(behind_any.get(s.pk, ())), n),
                 "projects_by_level": [sum(proj.get((s.pk, lv, st), 0) for st in PROJECT_STAGES[:-1]) for lv, _l in levels],
                 "projects_concluded": sum(proj.get((s.pk, lv, "concluded"), 0) for lv, _l in levels),
                 "achievements_by_level": [ach.get((s.pk, lv), 0) for lv, _l in levels],
@@ -192,7 +186,6 @@ def breakdown(school_id: int, measure: str, *, start: dt.date, end: dt.date) -> 
     """The aggregate behind one number of the comparison: counts by month (and kind)."""
     from xiaoben.activities.models import Activity
     from xiaoben.observations.models import Observation
-    from xiaoben.writings.models import Writing
 
     if measure == "activities":
         qs = Activity.objects.filter(school_id=school_id, starts_at__date__gte=start, starts_at__date__lte=end).exclude(status="cancelled")
@@ -211,17 +204,14 @@ def breakdown(school_id: int, measure: str, *, start: dt.date, end: dt.date) -> 
             .annotate(n=Count("id"))
             .order_by("m", "subject")
         ]
-    qs = Writing.objects.filter(school_id=school_id, written_on__gte=start, written_on__lte=end).exclude(status="draft")
-    if measure == "copied":
-        qs = qs.filter(copy_state__in=FLAGGED)
-    elif measure == "shared":
-        qs = qs.filter(visibility="region")
     from xiaoben.writings.models import WritingKind
+    from xiaoben.writings.selectors import school_writing_breakdown
 
     kinds = dict(WritingKind.choices)
+    only = measure if measure in ("copied", "shared") else ""
     return [
-        {"month": r["m"], "label": kinds.get(r["kind"], r["kind"]), "n": r["n"]}
-        for r in qs.annotate(m=TruncMonth("written_on")).order_by().values("m", "kind").annotate(n=Count("id")).order_by("m", "kind")
+        {"month": m, "label": kinds.get(kind, kind), "n": n}
+        for m, kind, n in school_writing_breakdown(school_id=school_id, start=start, end=end, only=only)
     ]
 
 
@@ -251,6 +241,21 @@ def breakdown_table(school, measure: str, *, start: dt.date, end: dt.date) -> di
             "head": [_("级别"), *[str(lb) for _k, lb in kinds]],
             "rows": rows,
             "foot": _totals(rows),
+        }
+    if measure == "requirements":  # every district requirement for this school
+        from xiaoben.region.progress import region_progress, region_templates
+
+        templates = region_templates([school])
+        behind_any: dict[int, set[int]] = {}
+        got = region_progress([school], templates, behind_any=behind_any)
+        rows = [[t.name, *(lambda c: [c.met, c.on_track, c.behind, c.total])(got[(school.pk, t.pk)])] for t in templates]
+        return {
+            "title": _("区域要求达标情况"),
+            "head": [_("区域要求"), _("达标"), _("进行中"), _("落后"), _("人数")],
+            "rows": rows,
+            "foot": [],
+            "summary": _("有落后项的教师：%(n)s 人") % {"n": len(behind_any.get(school.pk, ()))},
+            "note": _("按区域要求计算（学校可提高，不可降低）；只显示人数，不显示教师个人。"),
         }
     if measure.startswith("req-") and measure[4:].isdigit():
         from xiaoben.region.progress import region_progress, region_templates

@@ -10,8 +10,9 @@ week/month buckets (`engine._shape`). Only counts leave this module, never a tea
 
 Queries, whatever the number of schools: the region tree, the templates, their terms, their calendar days,
 their teachers, the audiences a requirement needs (mentorships, memberships, roles: once each),
-and one aggregate per requirement and distinct term dates — a district's schools share their
-term dates, so in practice one per requirement."""
+and per requirement and distinct term dates (a district's schools share their term dates, so
+in practice per requirement) the kept values' two reads (`requirements.kept.values`; a
+handful more for the schools whose records changed since, recomputed in one aggregate)."""
 
 from __future__ import annotations
 
@@ -244,11 +245,17 @@ def region_progress(
     *,
     by_subject: bool = False,
     behind_any: dict[int, set[int]] | None = None,
+    live: bool = False,
 ) -> dict[tuple[int, int], Counts]:
     """{(school_id, requirement_id): Counts} — met / on track / behind among the teachers each
     requirement applies to, per school (and per subject when `by_subject`). `behind_any`, when
-    given, is filled with {school_id: ids of teachers behind on at least one requirement}."""
+    given, is filled with {school_id: ids of teachers behind on at least one requirement}.
+
+    Each teacher's count comes from the kept values (`requirements.kept`: recomputed only
+    for the schools whose records changed); `live=True` counts from the records instead
+    (the tests hold the two equal)."""
     from xiaoben.org.selectors import today
+    from xiaoben.requirements import kept
 
     on = on or today()
     schools_by_id = {s.pk: s for s in schools}
@@ -280,8 +287,8 @@ def region_progress(
             if w is not None:
                 groups.setdefault((w.start, w.end), []).append((sid, w))
         for (start, end), members in groups.items():
-            kw = {"school_ids": [sid for sid, _w in members], "start": start, "end": end, "filters": r.filters}
-            values = metric.buckets(**kw, by=by) if by else metric.totals(**kw)
+            ask = kept.live_values if live else kept.values
+            values = ask(metric, school_ids=[sid for sid, _w in members], start=start, end=end, filters=r.filters, by=by)
             for sid, w in members:
                 c = out[(sid, r.pk)]
                 for t in who[sid]:

@@ -1,5 +1,6 @@
 """Demo 区域教研: a 联片教研 across two schools with attendance, minutes and 区域 学时;
-two 视导 visits — one closed with the school's 整改反馈, one waiting for it; the alliances'
+two 视导 visits — one closed with the school's 整改反馈, one waiting for it; four district
+requirements (one taken over by the schools' own stricter 听课 quota); the alliances'
 lead schools and an alliance activity; a 语文教研员 (`jyy-yw`) who sees 语文 first."""
 
 from __future__ import annotations
@@ -73,19 +74,26 @@ def seed(ctx) -> None:
         recorder=ta[1],
     )
 
-    # A region-wide requirement every school adopts (schools may raise it, never lower it).
+    # Region-wide requirements every school adopts (schools may raise them, never lower them).
+    # 听课 ≥ 15: every school already asks 20 (二中 15) of its own — that stricter (or equal)
+    # requirement becomes the school's copy, not a second one. The 公开课 and 资源共享 ones
+    # tell the schools apart (some meet them, others are behind).
     from xiaoben.requirements.models import Requirement
     from xiaoben.requirements.services import region_templates_adopt
 
-    Requirement.objects.create(
-        region=ctx.region,
-        name="每学期参加区域及校级教研活动不少于8次",
-        description="南湖区统一要求（区域推进校本研修实施方案）。",
-        metric="activities.attended",
-        period="term",
-        threshold=8,
-        order=90,
-    )
+    plan = "南湖区统一要求（区域推进校本研修实施方案）。"
+    for order, (name, metric, threshold, filters) in enumerate(
+        [
+            ("每学期参加区域及校级教研活动不少于8次", "activities.attended", 8, {}),
+            ("每学期听课不少于15节", "observations.given", 15, {}),
+            ("每学期观摩公开课、研究课不少于3节", "activities.attended", 3, {"kinds": ["open_lesson"]}),
+            ("每学期共享教学资源不少于1份", "resources.shared", 1, {}),
+        ],
+        start=90,
+    ):
+        Requirement.objects.create(
+            region=ctx.region, name=name, description=plan, metric=metric, period="term", threshold=threshold, filters=filters, order=order
+        )
     for school in ctx.schools:
         region_templates_adopt(school=school)
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views_home.workspace, name="home"),
     path("compare/", views_compare.compare, name="compare"),
     path("compare/export/", views_compare.compare_export, name="compare_export"),
+    path("compliance/", views_compare.compliance, name="compliance"),
     path("compare/<int:school_id>/<slug:measure>/", views_compare.compare_cell, name="compare_cell"),
     path("activities/new/", views.activity_create, name="activity_create"),
     path("visits/", views.visit_list, name="visits"),
@@ -20,4 +21,6 @@ urlpatterns = [
     path("alliances/", views_alliance.alliance_list, name="alliances"),
     path("alliances/<int:pk>/", views_alliance.alliance_detail, name="alliance"),
     path("alliances/<int:pk>/edit/", views_alliance.alliance_edit, name="alliance_edit"),
+    path("alliances/<int:pk>/compare/export/", views_alliance.alliance_export, name="alliance_export"),
+    path("alliances/<int:pk>/compare/<int:school_id>/<slug:measure>/", views_alliance.alliance_cell, name="alliance_cell"),
 ]

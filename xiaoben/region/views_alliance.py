@@ -61,11 +61,43 @@ def alliance_detail(request, pk: int):
             "activities": selectors.alliance_activities(scope, alliance),
             "resources": selectors.alliance_resources(scope, ids),
             "data": data,
-            "can_drill": scope.is_platform_admin or bool(scope.region_school_ids),
             "can_edit": predicates.can_edit_alliance(scope, alliance.pk),
             "can_run": predicates.can_run_alliance(scope, alliance.pk, lead_id),
         },
     )
+
+
+def _comparable_or_404(scope, pk: int):
+    """The alliance and its members for those who compare them (the region's 教研员, the lead
+    school's admins); 404 for everyone else — a member school's admin included."""
+    alliance, members, profile = _alliance_or_404(scope, pk)
+    if not predicates.can_compare_alliance(scope, alliance.pk, profile.lead_school_id if profile else None):
+        raise Http404
+    return alliance, members, profile
+
+
+@login_required
+def alliance_cell(request, pk: int, school_id: int, measure: str):
+    """The aggregate behind a number of the members' comparison (counts, never names)."""
+    from django.urls import reverse
+
+    from .views_compare import render_cell
+
+    scope = scope_for(request.user)
+    alliance, members, _profile = _comparable_or_404(scope, pk)
+    school = next((s for s in members if s.pk == school_id), None)
+    if school is None:
+        raise Http404
+    return render_cell(request, school, measure, back=reverse("region:alliance", args=[alliance.pk]), back_label=alliance.name)
+
+
+@login_required
+def alliance_export(request, pk: int):
+    from xiaoben.core.exporters import export_response
+
+    scope = scope_for(request.user)
+    alliance, _members, _profile = _comparable_or_404(scope, pk)
+    return export_response(request, "region.alliance_comparison_xlsx", {"alliance": alliance.pk})
 
 
 @login_required

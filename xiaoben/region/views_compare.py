@@ -23,6 +23,7 @@ SORTABLE = {
     "shared",
     "projects",
     "achievements",
+    "behind_any",
 }
 
 
@@ -56,20 +57,56 @@ def compare_cell(request, school_id: int, measure: str):
     if not known or not (scope.is_platform_admin or school_id in scope.region_school_ids):
         raise Http404
     school = selectors.region_schools(scope).get(pk=school_id)
+    return render_cell(request, school, measure)
+
+
+def render_cell(request, school, measure: str, **extra):
+    """The aggregate behind one number of a comparison (the region's or an alliance's):
+    counts by month and kind, or a small table — never a teacher's record."""
+    if measure not in comparison.DRILLABLE and not measure.startswith("req-"):
+        raise Http404
     start, end = term_window()
-    if measure in ("projects", "achievements") or measure.startswith("req-"):
+    if measure in ("projects", "achievements", "requirements") or measure.startswith("req-"):
         table = comparison.breakdown_table(school, measure, start=start, end=end)
         if table is None:
             raise Http404
-        return render(request, "region/compare_table.html", {"school": school, "table": table, "start": start, "end": end})
-    rows = comparison.breakdown(school_id, measure, start=start, end=end)
+        return render(request, "region/compare_table.html", {"school": school, "table": table, "start": start, "end": end, **extra})
+    rows = comparison.breakdown(school.pk, measure, start=start, end=end)
     return render(
         request,
         "region/compare_cell.html",
-        {"school": school, "measure": measure, "rows": rows, "total": sum(r["n"] for r in rows), "start": start, "end": end},
+        {"school": school, "measure": measure, "rows": rows, "total": sum(r["n"] for r in rows), "start": start, "end": end, **extra},
     )
 
 
 @require_perm("region:read")
 def compare_export(request):
     return export_response(request, "region.comparison_xlsx", {})
+
+
+@require_perm("region:read")
+def compliance(request):
+    """达标情况 of the region's schools against the district's requirements: per school and
+    requirement the teachers met / on track / behind, and the teachers behind on any — the
+    same kept counts as the comparison (one batch for the page's schools, never the engine
+    once per school). Counts only; a school's own grid stays with the school."""
+    from django.core.paginator import Paginator
+
+    from .progress import region_progress, region_templates
+
+    scope = scope_for(request.user)
+    page = Paginator(list(selectors.region_schools(scope)), 50).get_page(request.GET.get("page"))
+    schools = list(page.object_list)
+    templates = region_templates(schools)
+    behind_any: dict[int, set[int]] = {}
+    counts = region_progress(schools, templates, behind_any=behind_any)
+    rows = [
+        {
+            "school": s,
+            "cells": [(counts[(s.pk, t.pk)], f"req-{t.pk}") for t in templates],
+            "teachers": max((counts[(s.pk, t.pk)].total for t in templates), default=0),
+            "behind_any": len(behind_any.get(s.pk, ())),
+        }
+        for s in schools
+    ]
+    return render(request, "region/compliance.html", {"page": page, "rows": rows, "templates": templates})

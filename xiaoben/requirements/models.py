@@ -145,3 +145,38 @@ class Requirement(TimeStampedModel, VersionedModel):
         from .audiences import audience_label
 
         return audience_label(self.applies_to)
+
+
+class KeptSeries(models.Model):
+    """One school's kept answer to one metric question — `metric.totals/buckets` over a
+    date range with filters — so that a district's comparison reads a few rows per teacher
+    instead of a term of every school's records (`kept.py`, docs/decisions.md).
+
+    `gen` is bumped (in the writer's transaction) by every write that may change the
+    answer; `computed_gen` is the `gen` the kept values were computed at. Fresh iff equal."""
+
+    school = models.ForeignKey("org.School", on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64)  # sha1 of the question below
+    metric = models.CharField(max_length=60, db_index=True)
+    filters = models.JSONField(default=dict, blank=True)
+    starts_on = models.DateField()
+    ends_on = models.DateField()  # series of long-past windows are pruned (`kept.prune`)
+    by = models.CharField(max_length=10, blank=True)  # "", "week" or "month"
+    gen = models.PositiveBigIntegerField(default=1)
+    computed_gen = models.PositiveBigIntegerField(default=0)
+    computed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "school"], name="kept_series_key_school")]
+        indexes = [models.Index(fields=["school", "metric"])]
+
+
+class KeptValue(models.Model):
+    """A teacher's value in a kept series (per week/month bucket when bucketed)."""
+
+    series = models.ForeignKey(KeptSeries, on_delete=models.CASCADE, related_name="values")
+    # read only while the teacher is still at the series' school (a teacher who moves is
+    # counted by the new school's series, bumped when the teacher is saved)
+    teacher = models.ForeignKey("org.Teacher", on_delete=models.CASCADE, related_name="+")
+    bucket = models.DateField(null=True, blank=True)
+    value = models.DecimalField(max_digits=16, decimal_places=4)

@@ -87,28 +87,3 @@ def grid_rows(grid: ProgressGrid, *, group: Group | None = None, status: str = "
     if sort == "behind":
         return sorted(rows, key=lambda r: (-r.behind, r.teacher.staff_no), reverse=desc)
     return sorted(rows, key=lambda r: r.teacher.staff_no, reverse=desc)
-
-
-def region_compliance_row(school) -> dict:
-    """One school's line of the region's 达标情况: counts only, computed by the engine."""
-    from xiaoben.org.selectors import current_term
-
-    term = current_term(school.pk)
-    data = progress_for_school(school, term) if term else None
-    if data is None:
-        return {"school": school, "term": term, "teachers": 0, "requirements": 0, "cells": 0, "met": 0, "behind_teachers": 0, "share": None}
-    cells = list(data.cells.values())
-    met = sum(1 for p in cells if p.status == "met")
-    on_track = sum(1 for p in cells if p.status == "on_track")
-    return {
-        "school": school,
-        "term": term,
-        "teachers": len(data.teachers),
-        "requirements": len(data.requirements),
-        "cells": len(cells),
-        "met": met,
-        "on_track": on_track,
-        "behind": len(cells) - met - on_track,
-        "behind_teachers": len(data.behind()),
-        "share": round(met * 100 / len(cells)) if cells else None,
-    }

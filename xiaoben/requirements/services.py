@@ -220,8 +220,14 @@ def starter_set_adopt(*, school: School, user: User | None = None) -> list[Requi
     for i, spec in enumerate(starter_set()):
         if spec["starter_key"] in have:
             continue
+        probe = Requirement(school=school, **{k: v for k, v in spec.items() if k in _TWIN_FIELDS})
+        if duplicate_of(probe) is not None:  # the school already counts this (its own, a district's)
+            continue
         created.append(requirement_create(school=school, user=user, source=Source.STARTER, order=10 + i, **spec))
     return created + region_templates_adopt(school=school, user=user)
+
+
+_TWIN_FIELDS = ("metric", "filters", "period", "applies_to", "group_kind", "role")
 
 
 @transaction.atomic
@@ -239,39 +245,44 @@ def region_templates_adopt(*, school: School, user: User | None = None) -> list[
         key = f"region-{t.pk}"
         if key in have:
             continue
-        copy = _region_copy(t, school, user)
-        twin = duplicate_of(copy)
+        spec = {
+            "name": t.name,
+            "description": t.description,
+            "metric": t.metric,
+            "filters": t.filters,
+            "period": t.period,
+            "threshold": t.threshold,
+            "applies_to": t.applies_to if t.applies_to != Audience.GROUP else Audience.ALL,
+            "group_kind": t.group_kind,
+            "role": t.role,
+        }
+        twin = duplicate_of(Requirement(school=school, **{k: spec[k] for k in _TWIN_FIELDS}))
         if twin is not None:
-            # The school already counts the same thing: its own rule becomes the district's copy,
-            # raised to the district's bar when it was lower (a stricter one stays as it is).
-            twin.starter_key = key
-            twin.threshold = max(Decimal(twin.threshold), Decimal(t.threshold))
-            twin.version += 1
-            twin.save(update_fields=["starter_key", "threshold", "version", "updated_at"])
+            _adopt_twin(twin, t, key)
             continue
-        _clean(copy)
-        copy.save()
-        created.append(copy)
+        created.append(requirement_create(school=school, user=user, source=Source.STARTER, starter_key=key, order=t.order, **spec))
     return created
 
 
-def _region_copy(t: Requirement, school: School, user: User | None) -> Requirement:
-    return Requirement(
-        school=school,
-        created_by=user,
-        source=Source.STARTER,
-        starter_key=f"region-{t.pk}",
-        name=t.name,
-        description=t.description,
-        metric=t.metric,
-        filters=t.filters or {},
-        period=t.period,
-        threshold=t.threshold,
-        applies_to=t.applies_to if t.applies_to != Audience.GROUP else Audience.ALL,
-        group_kind=t.group_kind,
-        role=t.role,
-        order=t.order,
-    )
+def _adopt_twin(twin: Requirement, template: Requirement, key: str) -> None:
+    """The school already counts the same thing for the same people over the same period
+    (its own 每学期听课不少于20节 beside the district's 15): one requirement, never two that
+    count everyone twice. The school's own becomes its copy of the district's — kept as it
+    is when at least as strict (a school may ask more), raised to the district's bar when
+    weaker (never less) — and from then on is held to the district's bar when edited."""
+    if template_of_key(twin.starter_key) is not None:
+        return  # already a copy of another district requirement on the same thing
+    twin.starter_key = key
+    fields = ["starter_key", "version"]
+    if Decimal(twin.threshold) < Decimal(template.threshold):
+        twin.threshold, twin.name, twin.description = template.threshold, template.name, template.description
+        fields += ["threshold", "name", "description"]
+    twin.version += 1
+    twin.save(update_fields=fields)
+
+
+def template_of_key(key: str) -> int | None:
+    return int(key[7:]) if key and key.startswith("region-") and key[7:].isdigit() else None
 
 
 # --- the district's requirements (区域统一要求) ---------------------------------------

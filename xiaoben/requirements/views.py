@@ -314,14 +314,7 @@ def _next_dir(sort: str, desc: bool, key: str) -> str:
     return "desc" if sort == key and not desc else "asc"
 
 
-REGION_PAGE = 20  # schools per page: each is one run of the engine
-
-
 def _region_grid(request, scope):
-    """教研员: 达标情况 of the region's schools as aggregates (no teacher names): per school the
-    share of teacher × requirement cells met, and how many teachers are behind on something."""
-    from xiaoben.org.selectors import region_schools
-
-    page = Paginator(list(region_schools(scope)), REGION_PAGE).get_page(request.GET.get("page"))
-    rows = [selectors.region_compliance_row(school) for school in page.object_list]
-    return render(request, "requirements/region_grid.html", {"page": page, "rows": rows})
+    """教研员: the region's 达标情况 is the region app's page (the district's requirements, from
+    the kept counts, every school in one batch); old links land there."""
+    return redirect("region:compliance")

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from xiaoben.core.changes import rows_changed
 from xiaoben.core.errors import NotPermitted
 from xiaoben.core.scope import Scope
 from xiaoben.core.uploads import validate_upload
@@ -221,6 +222,7 @@ def _save(*, actor: Scope, school, parsed) -> ImportResult:
                 for i, (p, s) in enumerate(zip(people, _shares(len(people), None), strict=True), 1)
             ]
         )
+        rows_changed(Achievement, [a.pk])  # its credits count now (kept metric values follow)
         _apply_points(a, rules)
         _sync_honours(a)
         touched.update(p.pk for p in people)

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from xiaoben.assessment.services import sheets_refresh
+from xiaoben.core.changes import rows_changed
 from xiaoben.core.concurrency import claim_version
 from xiaoben.core.errors import NotPermitted
 from xiaoben.core.notifications import notify
@@ -234,6 +235,7 @@ def _set_credits(achievement: Achievement, teachers: list[Teacher], shares: list
             for i, (t, s) in enumerate(zip(teachers, shares, strict=True), 1)
         ]
     )
+    rows_changed(Achievement, [achievement.pk])  # kept metric values follow
 
 
 def _notify_admins(achievement: Achievement, actor_name: str) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from xiaoben.core import textsim
+from xiaoben.core.changes import rows_changed
 from xiaoben.core.html import html_to_text
 
 from .models import CopyState, Visibility, Writing, WritingStatus
@@ -100,6 +101,7 @@ def check_writing(writing: Writing) -> textsim.Report:
     Writing.all_objects.filter(pk=writing.pk).update(
         copied_share=writing.copied_share, copy_sources=writing.copy_sources, copy_state=writing.copy_state, copy_hold=writing.copy_hold
     )
+    rows_changed(Writing, [writing.pk])  # copy_hold decides whether it counts
     index_writing(writing)
     return report
 
@@ -107,7 +109,10 @@ def check_writing(writing: Writing) -> textsim.Report:
 def rehold_school(school) -> int:
     """The school changed its counting rule: recompute who is held back (one UPDATE each way)."""
     flagged = Writing.all_objects.filter(school=school, copy_state=CopyState.FLAGGED)
-    return flagged.update(copy_hold=not counts_before_review(school))
+    pks = list(flagged.values_list("pk", flat=True))
+    n = flagged.update(copy_hold=not counts_before_review(school))
+    rows_changed(Writing, pks)
+    return n
 
 
 def decide(writing: Writing, *, state: str, by, note: str) -> None:

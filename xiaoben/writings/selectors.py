@@ -96,3 +96,48 @@ def copy_report(writing: Writing, scope) -> dict | None:
         "sources": [s for s in sources if s.view is not None],
         "hidden": [s for s in sources if s.view is None],
     }
+
+
+# -- aggregates for a comparison of schools (region, alliance): counts, never a writing --------
+
+COPIED_STATES = ("flagged", "confirmed")  # the copy check flagged it (待审核) or a reviewer confirmed it
+
+
+def _period(school_ids, start, end) -> QuerySet[Writing]:
+    return Writing.objects.filter(school_id__in=list(school_ids), written_on__gte=start, written_on__lte=end).exclude(
+        status=WritingStatus.DRAFT
+    )
+
+
+def school_writing_counts(*, school_ids, start, end) -> dict[int, dict[str, int]]:
+    """{school_id: {"n": writings handed in (not drafts) in the period, "copied": of them
+    flagged by the copy check or confirmed as copied, "shared": shared to the region}} in
+    one GROUP BY, whatever the number of schools."""
+    from .models import Visibility
+
+    rows = (
+        _period(school_ids, start, end)
+        .order_by()
+        .values("school_id")
+        .annotate(
+            n=Count("id"),
+            copied=Count("id", filter=Q(copy_state__in=COPIED_STATES)),
+            shared=Count("id", filter=Q(visibility=Visibility.REGION)),
+        )
+    )
+    return {r["school_id"]: {"n": r["n"], "copied": r["copied"], "shared": r["shared"]} for r in rows}
+
+
+def school_writing_breakdown(*, school_id: int, start, end, only: str = "") -> list[tuple]:
+    """(month, kind, n) behind one school's number: all, "copied" or "shared"."""
+    from django.db.models.functions import TruncMonth
+
+    from .models import Visibility
+
+    qs = _period([school_id], start, end)
+    if only == "copied":
+        qs = qs.filter(copy_state__in=COPIED_STATES)
+    elif only == "shared":
+        qs = qs.filter(visibility=Visibility.REGION)
+    rows = qs.annotate(m=TruncMonth("written_on")).order_by().values("m", "kind").annotate(n=Count("id")).order_by("m", "kind")
+    return [(r["m"], r["kind"], r["n"]) for r in rows]

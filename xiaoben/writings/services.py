@@ -9,6 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from xiaoben.core.changes import rows_changed
 from xiaoben.core.concurrency import save_checked
 from xiaoben.core.html import clean_html
 from xiaoben.core.notifications import notify
@@ -149,6 +150,7 @@ def writing_submit(*, writing: Writing, by: Scope) -> Writing:
     )
     if not updated:
         raise ValidationError("这篇文章已经提交过了。")
+    rows_changed(Writing, [writing.pk])  # counted now (kept metric values follow)
     detection.check_writing(writing)
     _history(writing, "提交")
     return writing
@@ -169,6 +171,7 @@ def writing_withdraw(*, writing: Writing, by: Scope) -> Writing:
     )
     if not updated:
         raise ValidationError("文章已经审阅，不能撤回。")
+    rows_changed(Writing, [writing.pk])
     detection.unindex_writing(writing)
     _history(writing, "撤回")
     return writing
@@ -202,6 +205,7 @@ def writing_review(*, writing: Writing, by: Scope, comment: str = "", excellent:
     )
     if not updated:
         raise ValidationError("作者刚刚撤回了这篇文章，不能审阅。")
+    rows_changed(Writing, [writing.pk])
     _history(writing, "审阅")
     notify(
         "writings.reviewed_excellent" if excellent else "writings.reviewed",

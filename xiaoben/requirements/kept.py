@@ -1,0 +1,249 @@
+"""Kept metric values: each school's per-teacher answer to a metric question, kept in
+`KeptSeries`/`KeptValue` and recomputed only for the schools whose records changed.
+
+    values(metric, school_ids=…, start=…, end=…, filters=…, by=None|"week"|"month")
+
+answers exactly what `metric.totals(...)` / `metric.buckets(...)` answer (the same dict),
+but a district's comparison of 200 schools then reads ~a row per teacher instead of a term
+of every school's records. Why, and what else was considered: docs/decisions.md.
+
+Freshness: each series carries `gen`, bumped in the writer's own transaction by every
+write that may change the answer, and `computed_gen`, the `gen` its values were computed
+at. A read refreshes the stale schools of the question in ONE grouped query (the metric's
+own), under a row lock, so a write during the refresh leaves the series stale, never
+wrong. Which writes: `connect()` walks each registered metric's paths (teacher, date,
+base rule, filters, summed field) and watches every model on them — a save (before and
+after), a delete (before), or `core.changes.rows_changed` (for `QuerySet.update` and
+`bulk_create`) bumps the series of the schools of the teachers the touched rows count
+for. A teacher saved bumps their school (a teacher who moves is counted by the new
+school; values are read only while the teacher is at the series' school).
+`refresh(force=True)` (nightly, `manage.py kept_refresh`) recomputes everything — the
+safety net for a write that bypasses both (raw SQL) — and prunes past windows.
+
+Queries of `values`: 1 (series) + 1 (values), plus when some are new 2, and when some are
+stale 5 (lock, teachers' schools, the metric's aggregate, delete, mark) + the inserts in
+batches — whatever the number of schools."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections import defaultdict
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.db.models.signals import post_save, pre_delete, pre_save
+from django.utils import timezone
+
+from .models import KeptSeries, KeptValue
+from .registry import QueryMetric, all_metrics
+
+# models on a metric's paths that do not change what it counts: a term's dates, schools,
+# school years and users are read live by the callers (windows, teachers); Teacher is
+# handled by its own rule (school changes).
+_NOT_WATCHED = {"org.term", "org.school", "org.schoolyear", "org.region", "core.user", "org.teacher"}
+
+
+def _key(metric_key: str, filters: dict | None, start: dt.date, end: dt.date, by: str | None) -> str:
+    raw = json.dumps([metric_key, filters or {}, start.isoformat(), end.isoformat(), by or ""], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha1(raw.encode()).hexdigest()
+
+
+def values(metric: QueryMetric, *, school_ids, start: dt.date, end: dt.date, filters: dict | None = None, by: str | None = None) -> dict:
+    """`metric.totals(school_ids=…)` (by=None) or `metric.buckets(school_ids=…, by=…)`, kept."""
+    ids = sorted(set(school_ids))
+    if not ids:
+        return {}
+    key = _key(metric.key, filters, start, end, by)
+    series = {s.school_id: s for s in KeptSeries.objects.filter(key=key, school_id__in=ids).only("id", "school_id", "gen", "computed_gen")}
+    missing = [sid for sid in ids if sid not in series]
+    if missing:
+        KeptSeries.objects.bulk_create(
+            [
+                KeptSeries(school_id=sid, key=key, metric=metric.key, filters=filters or {}, starts_on=start, ends_on=end, by=by or "")
+                for sid in missing
+            ],
+            ignore_conflicts=True,
+        )
+        series.update({s.school_id: s for s in KeptSeries.objects.filter(key=key, school_id__in=missing)})
+    stale = [s.pk for s in series.values() if s.computed_gen != s.gen]
+    if stale:
+        _refresh(metric, stale, start=start, end=end, filters=filters, by=by)
+    rows = KeptValue.objects.filter(series_id__in=[s.pk for s in series.values()], series__school_id=F("teacher__school_id"))
+    if by:
+        return {(tid, b): v for tid, b, v in rows.values_list("teacher_id", "bucket", "value")}
+    return dict(rows.values_list("teacher_id", "value"))
+
+
+def _refresh(metric: QueryMetric, series_ids: list[int], *, start, end, filters, by) -> None:
+    """Recompute these series (one school each, one question) in one aggregate."""
+    from xiaoben.org.models import Teacher
+
+    with transaction.atomic():
+        locked = list(KeptSeries.objects.select_for_update().filter(pk__in=series_ids).order_by("pk"))
+        todo = {s.school_id: s for s in locked if s.computed_gen != s.gen}  # another request may have done it
+        if not todo:
+            return
+        kw = {"school_ids": list(todo), "start": start, "end": end, "filters": filters}
+        got = metric.buckets(**kw, by=by) if by else metric.totals(**kw)
+        school_of = dict(Teacher.objects.filter(school_id__in=list(todo)).values_list("id", "school_id"))
+        rows = []
+        for k, v in got.items():
+            tid, bucket = k if by else (k, None)
+            s = todo.get(school_of.get(tid))
+            if s is not None:
+                rows.append(KeptValue(series_id=s.pk, teacher_id=tid, bucket=bucket, value=v))
+        ids = [s.pk for s in todo.values()]
+        KeptValue.objects.filter(series_id__in=ids).delete()
+        KeptValue.objects.bulk_create(rows, batch_size=2000)
+        # the rows are locked: `gen` is still what the values were computed at
+        KeptSeries.objects.filter(pk__in=ids).update(computed_gen=F("gen"), computed_at=timezone.now())
+
+
+def refresh(*, force: bool = False, keep_days: int = 400) -> int:
+    """Recompute every stale series (every series with `force`: the nightly safety net),
+    one aggregate per question; prune series whose window ended long ago. Returns how
+    many series were recomputed."""
+    from .registry import get_metric
+
+    today = timezone.localdate()
+    KeptSeries.objects.filter(ends_on__lt=today - dt.timedelta(days=keep_days)).delete()
+    if force:
+        KeptSeries.objects.update(gen=F("gen") + 1)
+    n = 0
+    for key in KeptSeries.objects.exclude(computed_gen=F("gen")).values_list("key", flat=True).distinct():
+        group = list(KeptSeries.objects.filter(key=key).exclude(computed_gen=F("gen")))
+        if not group:
+            continue
+        s = group[0]
+        metric = get_metric(s.metric)
+        if metric is None:
+            KeptSeries.objects.filter(key=key).delete()
+            continue
+        _refresh(metric, [g.pk for g in group], start=s.starts_on, end=s.ends_on, filters=s.filters, by=s.by or None)
+        n += len(group)
+    return n
+
+
+# -- keeping them fresh ------------------------------------------------------------
+
+# watched model -> [(metric model, path from it to the watched model, teacher path, metric key)]
+_WATCH: dict[type[models.Model], list[tuple[type[models.Model], str, str, str]]] = defaultdict(list)
+_CONNECTED = False
+
+
+def _label(model) -> str:
+    return f"{model._meta.app_label}.{model._meta.model_name}"
+
+
+def _q_paths(q: Q):
+    for child in q.children:
+        if isinstance(child, Q):
+            yield from _q_paths(child)
+        else:
+            lookup, value = child
+            yield lookup
+            if isinstance(value, F):
+                yield value.name
+
+
+def _paths(metric: QueryMetric):
+    yield metric.teacher
+    yield metric.date
+    if metric.sum:
+        yield metric.sum
+    yield from _q_paths(metric.base)
+    for spec in metric.filters.values():
+        yield spec.lookup
+
+
+def _hops(model, path: str):
+    """(related model, path to it) for each relation hop of a lookup path."""
+    prefix: list[str] = []
+    m = model
+    for part in path.split("__"):
+        try:
+            f = m._meta.get_field(part)
+        except FieldDoesNotExist:
+            return
+        if not f.is_relation or f.related_model is None:
+            return
+        prefix.append(f.name)
+        m = f.related_model
+        yield m, "__".join(prefix)
+
+
+def watched() -> dict:
+    """{model: [(metric model, path, teacher path, metric key)]} (what `connect` listens to)."""
+    if not _WATCH:
+        for metric in all_metrics():
+            entries = {(metric.model, "pk")}
+            for path in _paths(metric):
+                entries.update((m, p) for m, p in _hops(metric.model, path) if _label(m) not in _NOT_WATCHED)
+            for model, prefix in entries:
+                # the watched model's rows: the metric's rows through `prefix` (itself: pk)
+                target = metric.model if prefix == "pk" else model
+                item = (metric.model, prefix, metric.teacher, metric.key)
+                if item not in _WATCH[target]:
+                    _WATCH[target].append(item)
+    return _WATCH
+
+
+def _bump_for(model, value, *, many: bool = False) -> None:
+    entries = watched().get(model)
+    if not entries:
+        return
+    q = Q()
+    for mmodel, prefix, tpath in {e[:3] for e in entries}:
+        lookup = f"{prefix}__in" if many else prefix
+        q |= Q(school_id__in=mmodel._base_manager.filter(**{lookup: value}).values(f"{tpath}__school_id"))
+    KeptSeries.objects.filter(q, metric__in={e[3] for e in entries}).update(gen=F("gen") + 1)
+
+
+def _before_save(sender, instance, raw=False, **kw):
+    if not raw and instance.pk is not None and not instance._state.adding:
+        _bump_for(sender, instance.pk)  # the schools it counted for before the change
+
+
+def _after_save(sender, instance, raw=False, **kw):
+    if not raw:
+        _bump_for(sender, instance.pk)
+
+
+def _before_delete(sender, instance, **kw):
+    _bump_for(sender, instance.pk)
+
+
+def _rows_changed(sender, pks, **kw):
+    _bump_for(sender, list(pks), many=True)
+
+
+def _teacher_saved(sender, instance, created=False, raw=False, **kw):
+    if not raw and not created:  # a new teacher has no records yet
+        KeptSeries.objects.filter(school_id=instance.school_id).update(gen=F("gen") + 1)
+
+
+def connect() -> None:
+    """Listen to every model a registered metric reads (called once, from `apps.ready`)."""
+    global _CONNECTED
+    if _CONNECTED:
+        return
+    _CONNECTED = True
+    from xiaoben.core.changes import changed
+    from xiaoben.org.models import Teacher
+
+    for model in watched():
+        uid = f"kept-{_label(model)}"
+        pre_save.connect(_before_save, sender=model, dispatch_uid=uid, weak=False)
+        post_save.connect(_after_save, sender=model, dispatch_uid=uid, weak=False)
+        pre_delete.connect(_before_delete, sender=model, dispatch_uid=uid, weak=False)
+        changed.connect(_rows_changed, sender=model, dispatch_uid=uid, weak=False)
+    post_save.connect(_teacher_saved, sender=Teacher, dispatch_uid="kept-teacher", weak=False)
+
+
+def live_values(metric: QueryMetric, *, school_ids, start, end, filters=None, by=None) -> dict:
+    """The same answer computed from the records (what the kept values must equal)."""
+    kw = {"school_ids": list(school_ids), "start": start, "end": end, "filters": filters}
+    return metric.buckets(**kw, by=by) if by else metric.totals(**kw)
