@@ -251,7 +251,8 @@ _local = threading.local()
 def schedule(model, pk) -> None:
     """Re-index after the commit, once per record however often it was saved in the transaction."""
     pending = getattr(_local, "pending", None)
-    if pending is None:
+    if pending is None or (pending and not any(cb[1] is _flush for cb in connection.run_on_commit)):
+        # none yet, or the transaction that would have flushed them was rolled back: start afresh
         pending = _local.pending = set()
     if (model, pk) not in pending:
         pending.add((model, pk))
