@@ -172,16 +172,17 @@ def _search_entries(ctx: GenContext) -> None:
     from xiaoben.writings.models import Writing, WritingKind
 
     from .indexers import activity_access, observation_access, resource_access, writing_access
-    from .search import access_fields
+    from .search import access_fields, school_regions
 
     cutter = _Cutter()
     school_ids = [gs.id for gs in ctx.schools]
+    regions = school_regions(school_ids)
     now = timezone.now()
 
     def entry(model, category, pk, *, title, body="", tags="", author_name="", access=None, **kw) -> dict:
         body = (body or "")[:20000]
         return {
-            **access_fields(category, pk, kw.get("school_id"), kw.get("author_id"), access),
+            **access_fields(category, pk, kw.get("school_id"), kw.get("author_id"), access, regions),
             "content_type_id": ContentType.objects.get_for_model(model).pk,
             "object_id": pk,
             "category": category,

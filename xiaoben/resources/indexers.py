@@ -4,16 +4,18 @@ own indexer in `<app>/search_index.py` (see search.py)."""
 
 from __future__ import annotations
 
-from django.db.models.signals import m2m_changed
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_save, pre_save
 from django.urls import reverse
 
 from xiaoben.activities.models import Activity, ActivityMinutes, Attendance
 from xiaoben.observations.models import Observation
 from xiaoben.org.choices import GRADE_NAMES
+from xiaoben.org.models import School
 from xiaoben.writings.models import Writing
 
 from .models import Resource, ResourceFile, ShareState, Visibility
-from .search import Access, Document, Indexer, register_indexer, schedule
+from .search import Access, Document, Indexer, refill_access, register_indexer, schedule
 
 # ---- who reads what, for the common cases (search.Access; each mirrors the model's scope rule) --
 
@@ -199,3 +201,36 @@ register_indexer(
         queryset=lambda: Observation.objects.select_related("teacher"),
     )
 )
+
+
+# ---- a school that moves district or changes alliances: its entries' region lexemes follow -----
+# (They only narrow the candidates — the flags are checked against the reader's school lists at
+# search time — so until this runs a moved school's shares are missed, never shown too widely.)
+
+
+def _refill_schools(school_ids) -> None:
+    for sid in set(school_ids):
+        transaction.on_commit(lambda sid=sid: refill_access(school_id=sid))
+
+
+def _school_region_before(sender, instance, **kw):
+    instance._search_region_before = (
+        School.objects.filter(pk=instance.pk).values_list("region_id", flat=True).first() if instance.pk else None
+    )
+
+
+def _school_region_after(sender, instance, created, **kw):
+    if not created and getattr(instance, "_search_region_before", instance.region_id) != instance.region_id:
+        _refill_schools([instance.pk])
+
+
+def _alliances_changed(sender, instance, action, reverse, pk_set, **kw):
+    if action == "pre_clear" and reverse:
+        instance._search_cleared = list(School.alliances.through.objects.filter(region_id=instance.pk).values_list("school_id", flat=True))
+    if action in ("post_add", "post_remove", "post_clear"):
+        _refill_schools((pk_set or getattr(instance, "_search_cleared", [])) if reverse else [instance.pk])
+
+
+pre_save.connect(_school_region_before, sender=School, dispatch_uid="search-school-region-before")
+post_save.connect(_school_region_after, sender=School, dispatch_uid="search-school-region-after")
+m2m_changed.connect(_alliances_changed, sender=School.alliances.through, dispatch_uid="search-school-alliances")

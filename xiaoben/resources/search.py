@@ -308,12 +308,31 @@ def index_pk(model: type[models.Model], pk) -> None:
 ACL = "§"  # access lexemes start with it; jieba never leaves it inside a word (see _clean)
 
 
-def access_fields(category: str, pk: int, school_id: int | None, author_id: int | None, a: Access | None) -> dict:
+def school_regions(school_ids: Iterable[int | None]) -> dict[int, tuple[int | None, list[int]]]:
+    """school id → (its district, its alliances): one query (the region lexemes of its entries)."""
+    from xiaoben.org.models import School
+
+    ids = {i for i in school_ids if i}
+    out: dict[int, tuple[int | None, list[int]]] = {sid: (None, []) for sid in ids}
+    for sid, region_id in School.objects.filter(pk__in=ids).values_list("pk", "region_id"):
+        out[sid] = (region_id, [])
+    through = School.alliances.through
+    for sid, alliance_id in through.objects.filter(school_id__in=ids).order_by("region_id").values_list("school_id", "region_id"):
+        out[sid][1].append(alliance_id)
+    return out
+
+
+def access_fields(
+    category: str, pk: int, school_id: int | None, author_id: int | None, a: Access | None, regions: dict | None = None
+) -> dict:
     """The entry's access flags and lexemes (also used by gen_data and `search_reindex --access`).
 
     Lexemes: §c<category>; §s<school> (or §n without one); §a<author>; §t<teacher>, §u<user> of
     personal links; §o<category><pk> when links are kept elsewhere; §any when the indexer gave no
-    Access; §pub, §rd<school>, §ra<school>, §rs<school> for the flags."""
+    Access; §pub; for the region flags the school's district and alliances: §rd<district>,
+    §ra<alliance>…, §rs<district> §rs<alliance>… (regions: `school_regions()`, looked up if not given).
+    The region lexemes only narrow the candidates: the flags are checked against the reader's
+    school lists read at search time, so an entry left behind by a school's move never leaks."""
     lex = [f"{ACL}c{category}", f"{ACL}s{school_id}" if school_id else f"{ACL}n"]
     if author_id:
         lex.append(f"{ACL}a{author_id}")
@@ -328,22 +347,26 @@ def access_fields(category: str, pk: int, school_id: int | None, author_id: int 
         if a.public:
             flags["shared_public"] = True
             lex.append(f"{ACL}pub")
-        if school_id:
-            for flag, on, code in (
-                ("shared_district", a.district, "rd"),
-                ("shared_alliance", a.alliance, "ra"),
-                ("region_staff", a.region_staff, "rs"),
-            ):
-                if on:
-                    flags[flag] = True
-                    lex.append(f"{ACL}{code}{school_id}")
+        if school_id and (a.district or a.alliance or a.region_staff):
+            if regions is None or school_id not in regions:
+                regions = school_regions([school_id])
+            district, alliances = regions[school_id]
+            if a.district:
+                flags["shared_district"] = True
+                lex += [f"{ACL}rd{district}"] if district else []
+            if a.alliance:
+                flags["shared_alliance"] = True
+                lex += [f"{ACL}ra{r}" for r in alliances]
+            if a.region_staff:
+                flags["region_staff"] = True
+                lex += [f"{ACL}rs{r}" for r in ([district] if district else []) + alliances]
     return {**flags, "acl": " ".join(lex)}
 
 
-def _entry(ix: Indexer, ct: ContentType, obj, doc: Document) -> SearchEntry:
+def _entry(ix: Indexer, ct: ContentType, obj, doc: Document, regions: dict) -> SearchEntry:
     body = strip_tags(doc.body or "")
     return SearchEntry(
-        **access_fields(ix.category, obj.pk, doc.school_id, doc.author_id, doc.access),
+        **access_fields(ix.category, obj.pk, doc.school_id, doc.author_id, doc.access, regions),
         content_type=ct,
         object_id=obj.pk,
         school_id=doc.school_id,
@@ -368,11 +391,9 @@ def index_objects(ix: Indexer, objs: Iterable[models.Model]) -> int:
     """(Re)index records: delete their entries, insert fresh ones (bulk)."""
     ct = ContentType.objects.get_for_model(ix.model)
     objs = list(objs)
-    rows = []
-    for obj in objs:
-        doc = ix.document(obj)
-        if doc is not None:
-            rows.append(_entry(ix, ct, obj, doc))
+    docs = [(obj, ix.document(obj)) for obj in objs]
+    regions = school_regions(d.school_id for _, d in docs if d is not None)
+    rows = [_entry(ix, ct, obj, doc, regions) for obj, doc in docs if doc is not None]
     with transaction.atomic():
         SearchEntry.objects.filter(content_type=ct, object_id__in=[o.pk for o in objs]).delete()
         SearchEntry.objects.bulk_create(rows, batch_size=500)
@@ -427,12 +448,12 @@ def _write_access(ct_id: int, rows: list[tuple[int, dict]]) -> int:
         return len(rows)
 
 
-def refill_access(categories_: Iterable[str] | None = None, batch: int = 2000) -> dict[str, int]:
+def refill_access(categories_: Iterable[str] | None = None, batch: int = 2000, *, school_id: int | None = None) -> dict[str, int]:
     """Recompute the access flags and lexemes of the existing entries from their records (no
     jieba): `search_reindex --access`, after migration 0005 on a filled database. On PostgreSQL
     a large refill drops the GIN index and builds it again at the end (far faster)."""
     out: dict[str, int] = {}
-    big = connection.vendor == "postgresql" and SearchEntry.objects.count() > 50_000
+    big = school_id is None and connection.vendor == "postgresql" and SearchEntry.objects.count() > 50_000
     if big:
         with connection.cursor() as cur:
             cur.execute("DROP INDEX IF EXISTS resources_searchentry_tsv")
@@ -443,16 +464,20 @@ def refill_access(categories_: Iterable[str] | None = None, batch: int = 2000) -
             ct = ContentType.objects.get_for_model(ix.model)
             n, last = 0, 0
             qs = ix.queryset().order_by("pk")
+            if school_id is not None:
+                qs = qs.filter(school_id=school_id)
             while True:
                 chunk = list(qs.filter(pk__gt=last)[:batch])
                 if not chunk:
                     break
                 last = chunk[-1].pk
-                rows = []
-                for obj in chunk:
-                    doc = ix.document(obj)
-                    if doc is not None:
-                        rows.append((obj.pk, access_fields(ix.category, obj.pk, doc.school_id, doc.author_id, doc.access)))
+                docs = [(obj, ix.document(obj)) for obj in chunk]
+                regions = school_regions(d.school_id for _, d in docs if d is not None)
+                rows = [
+                    (obj.pk, access_fields(ix.category, obj.pk, doc.school_id, doc.author_id, doc.access, regions))
+                    for obj, doc in docs
+                    if doc is not None
+                ]
                 with transaction.atomic():
                     n += _write_access(ct.pk, rows)
             out[ix.category] = n
@@ -525,15 +550,16 @@ class Door:
         return ("or", self.lexemes)
 
 
-def _alliance_school_ids(scope: Scope) -> list[int]:
-    """Schools sharing an alliance with the teacher's school (区域共享 resources reach them)."""
+def _alliances(scope: Scope) -> tuple[list[int], list[int]]:
+    """The alliances of the teacher's school and their schools (区域共享 resources reach them): one query."""
     cached = getattr(scope, "_search_alliance", None)
     if cached is None:
         from xiaoben.org.models import School
 
         through = School.alliances.through
         mine = through.objects.filter(school_id=scope.teacher.school_id).values("region_id")
-        cached = sorted(set(through.objects.filter(region_id__in=mine).values_list("school_id", flat=True)))
+        rows = list(through.objects.filter(region_id__in=mine).values_list("region_id", "school_id"))
+        cached = (sorted({r for r, _ in rows}), sorted({s for _, s in rows}))
         scope._search_alliance = cached  # type: ignore[attr-defined]
     return cached
 
@@ -564,17 +590,16 @@ def door(scope: Scope) -> Door:
     if scope.teacher_id:
         lex += [f"{ACL}a{scope.teacher_id}", f"{ACL}t{scope.teacher_id}"]
         district = sorted(scope.home_region_school_ids)
-        lex += [f"{ACL}rd{s}" for s in district]
+        lex.append(f"{ACL}rd{scope.teacher.school.region_id}")
         grant |= Q(shared_district=True, school_id__in=district)
-        allied = _alliance_school_ids(scope)
+        alliance_ids, allied = _alliances(scope)
         if allied:
-            lex += [f"{ACL}ra{s}" for s in allied]
+            lex += [f"{ACL}ra{r}" for r in alliance_ids]
             grant |= Q(shared_alliance=True, school_id__in=allied)
         lex += _linked_by_id(scope)
     if scope.region_school_ids:
-        staff = sorted(scope.region_school_ids)
-        lex += [f"{ACL}rs{s}" for s in staff]
-        grant |= Q(region_staff=True, school_id__in=staff)
+        lex += [f"{ACL}rs{r}" for r in sorted(scope.region_ids)]
+        grant |= Q(region_staff=True, school_id__in=sorted(scope.region_school_ids))
     rule = Q(pk__in=[])
     for ix in indexers():
         ct = ContentType.objects.get_for_model(ix.model)

@@ -41,7 +41,7 @@ SQLITE_DOWN = [
 POSTGRES_UP = [
     "ALTER TABLE resources_searchentry DROP COLUMN IF EXISTS tsv",
     """ALTER TABLE resources_searchentry ADD COLUMN tsv tsvector GENERATED ALWAYS AS
-        (array_to_tsvector(string_to_array(concat_ws(' ', NULLIF(tokens, ''), NULLIF(acl, '')), ' '))) STORED""",
+        (array_to_tsvector(string_to_array(btrim(tokens || ' ' || acl), ' '))) STORED""",
     "CREATE INDEX resources_searchentry_tsv ON resources_searchentry USING gin (tsv)",
     # a broad word is read newest first along this index (search.py); SQLite has no NULLS LAST in indexes
     "CREATE INDEX IF NOT EXISTS resources_search_day_id ON resources_searchentry (day DESC NULLS LAST, id DESC)",

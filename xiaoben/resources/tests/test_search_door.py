@@ -217,3 +217,24 @@ def test_broad_word_counts_stop_at_the_cap_and_read_newest_first(world, monkeypa
     days = [x.entry.day for x in page.results]
     assert days == sorted(days, reverse=True)
     assert search.search(scope_of(world, "other_teacher"), "宽泛词").results == []
+
+
+def test_a_school_that_moves_district_takes_its_shares_along(district_world, django_capture_on_commit_callbacks):
+    world = district_world
+    school = world.neighbour.school
+    shared = Resource.objects.get(title=f"{WORD}邻校region")
+
+    def sees(persona):
+        return shared.pk in {
+            x.entry.object_id for x in search.search(scope_of(world, persona), WORD, limit=500).results if x.entry.category == "resource"
+        }
+
+    assert sees("researcher") and not sees("other_researcher")
+    with django_capture_on_commit_callbacks(execute=True):
+        school.region = world.other_district
+        school.save()
+    assert not sees("researcher") and sees("other_researcher")
+    for persona in ("researcher", "other_researcher", "teacher", "other_teacher"):
+        scope = scope_of(world, persona)
+        got = {(x.entry.category, x.entry.object_id) for x in search.search(scope, WORD, limit=500).results}
+        assert got == _truth(scope), persona
