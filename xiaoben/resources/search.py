@@ -605,7 +605,9 @@ def door(scope: Scope) -> Door:
         ct = ContentType.objects.get_for_model(ix.model)
         # A correlated EXISTS (one primary-key lookup per row asked), never `object_id IN (every
         # visible record)`; the flags answered first, so only the unusual rows get here.
-        visible = visible_to(scope, ix.model).filter(pk=OuterRef("object_id"))
+        # `pk >= object_id` beside `pk = object_id` keeps PostgreSQL from turning it into a hashed
+        # subplan, which builds the model's whole visible set (43k writings) before the first row.
+        visible = visible_to(scope, ix.model).filter(pk=OuterRef("object_id"), pk__gte=OuterRef("object_id"))
         rule |= Q(content_type_id=ct.pk) & Q(Exists(visible))
     return Door(lexemes=list(dict.fromkeys(lex)), condition=grant | rule)
 
