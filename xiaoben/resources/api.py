@@ -201,7 +201,8 @@ class SearchHit(Schema):
 
 
 class SearchOut(Schema):
-    total: int
+    total: int  # counted up to 1000 per category: with `more`, a floor
+    more: bool = False
     terms: list[str]
     results: list[SearchHit]
 
@@ -222,6 +223,7 @@ def search(
     p = search_service.search(scope_for(request.user), q, f, offset=(max(page, 1) - 1) * 20, limit=20)
     return {
         "total": p.total,
+        "more": p.more,
         "terms": p.query.terms,
         "results": [
             {

@@ -12,14 +12,16 @@ from django.urls import reverse
 
 from xiaoben.core.bench import BenchEnv, figure
 
-from .search import _fts5_expression, _tsquery_expression, parse_query
+from .search import _render, _words_expr, parse_query
 
 
 def _match(text: str) -> tuple[str, list]:
     q = parse_query(text)
     if connection.vendor == "postgresql":
-        return "tsv @@ %s::tsquery", [_tsquery_expression(q)]
-    return "id IN (SELECT rowid FROM resources_searchentry_fts WHERE resources_searchentry_fts MATCH %s)", [_fts5_expression(q)]
+        return "tsv @@ %s::tsquery", [_render(_words_expr(q), "postgresql")]
+    return "id IN (SELECT rowid FROM resources_searchentry_fts WHERE resources_searchentry_fts MATCH %s)", [
+        _render(_words_expr(q), "sqlite")
+    ]
 
 
 def _floor(text: str, schools_sql: str, params):

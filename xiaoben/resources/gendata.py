@@ -171,13 +171,18 @@ def _search_entries(ctx: GenContext) -> None:
     from xiaoben.org.choices import GRADE_NAMES
     from xiaoben.writings.models import Writing, WritingKind
 
+    from .indexers import activity_access, observation_access, resource_access, writing_access
+    from .search import access_fields, school_regions
+
     cutter = _Cutter()
     school_ids = [gs.id for gs in ctx.schools]
+    regions = school_regions(school_ids)
     now = timezone.now()
 
-    def entry(model, category, pk, *, title, body="", tags="", author_name="", **kw) -> dict:
+    def entry(model, category, pk, *, title, body="", tags="", author_name="", access=None, **kw) -> dict:
         body = (body or "")[:20000]
         return {
+            **access_fields(category, pk, kw.get("school_id"), kw.get("author_id"), access, regions),
             "content_type_id": ContentType.objects.get_for_model(model).pk,
             "object_id": pk,
             "category": category,
@@ -200,6 +205,9 @@ def _search_entries(ctx: GenContext) -> None:
     kinds = dict(ResourceKind.choices)
     url = _url("resources:detail")
     qs = Resource.objects.filter(school_id__in=school_ids, deleted_at__isnull=True).select_related("author")
+    coauthors: dict[int, list[int]] = {}
+    for rid, tid in Resource.coauthors.through.objects.filter(resource__school_id__in=school_ids).values_list("resource_id", "teacher_id"):
+        coauthors.setdefault(rid, []).append(tid)
     for r in qs.iterator(chunk_size=BATCH):
         rows.append(
             entry(
@@ -219,6 +227,7 @@ def _search_entries(ctx: GenContext) -> None:
                 author_id=r.author_id,
                 day=r.created_at.date(),
                 url=url(r.pk),
+                access=resource_access(r.visibility, r.share_state, r.uploaded_by_id, coauthors.get(r.pk, ())),
             )
         )
         if len(rows) >= BATCH:
@@ -227,9 +236,9 @@ def _search_entries(ctx: GenContext) -> None:
     kinds = dict(WritingKind.choices)
     url = _url("writings:detail")
     qs = Writing.objects.filter(school_id__in=school_ids, deleted_at__isnull=True).values_list(
-        "pk", "school_id", "title", "body", "kind", "author_id", "author__name", "written_on"
+        "pk", "school_id", "title", "body", "kind", "author_id", "author__name", "written_on", "visibility", "status"
     )
-    for pk, school_id, title, body, kind, author_id, author_name, day in qs.iterator(chunk_size=BATCH):
+    for pk, school_id, title, body, kind, author_id, author_name, day, visibility, status in qs.iterator(chunk_size=BATCH):
         label = str(kinds.get(kind, ""))
         rows.append(
             entry(
@@ -246,6 +255,7 @@ def _search_entries(ctx: GenContext) -> None:
                 author_id=author_id,
                 day=day,
                 url=url(pk),
+                access=writing_access(visibility, status),
             )
         )
         if len(rows) >= BATCH:
@@ -275,6 +285,7 @@ def _search_entries(ctx: GenContext) -> None:
                 author_id=host_id,
                 day=timezone.localtime(starts).date() if starts else None,
                 url=url(pk),
+                access=activity_access(school_id),
             )
         )
         if len(rows) >= BATCH:
@@ -284,9 +295,9 @@ def _search_entries(ctx: GenContext) -> None:
     url = _url("observations:detail")
     qs = Observation.objects.filter(school_id__in=school_ids, deleted_at__isnull=True, status="submitted").values_list(
         "pk", "school_id", "lesson_title", "teacher_id", "teacher__name", "strengths", "weaknesses", "suggestions",
-        "kind", "subject", "grade", "lesson_date",
+        "kind", "subject", "grade", "lesson_date", "observer_id",
     )  # fmt: skip
-    for pk, school_id, lesson, tid, name, good, weak, advice, kind, subject, grade, day in qs.iterator(chunk_size=BATCH):
+    for pk, school_id, lesson, tid, name, good, weak, advice, kind, subject, grade, day, observer in qs.iterator(chunk_size=BATCH):
         label = str(kinds.get(kind, ""))
         rows.append(
             entry(
@@ -305,6 +316,7 @@ def _search_entries(ctx: GenContext) -> None:
                 author_id=tid,
                 day=day,
                 url=url(pk),
+                access=observation_access(observer),
             )
         )
         if len(rows) >= BATCH:

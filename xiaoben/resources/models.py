@@ -267,13 +267,24 @@ class SearchEntry(models.Model):
     body = models.TextField(blank=True)
     tokens = models.TextField(blank=True)
     url = models.CharField(max_length=300)
+    # Who may read the record, for the common cases (search.py, "the door on the entry"): kept by
+    # the indexers from the record's own fields. A flag grants only what the record's rule grants;
+    # the rest (own school, personal links) is asked of the rule itself.
+    shared_public = models.BooleanField(default=False)  # everyone, also without signing in
+    shared_district = models.BooleanField(default=False)  # teachers of the school's district
+    shared_alliance = models.BooleanField(default=False)  # and of the school's alliances
+    region_staff = models.BooleanField(default=False)  # 教研员 whose region holds the school
+    acl = models.TextField(blank=True)  # the same as lexemes of the full-text index ("§…")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("检索条目")
         verbose_name_plural = _("检索条目")
         constraints = [models.UniqueConstraint(fields=["content_type", "object_id"], name="uniq_search_entry")]
-        indexes = [models.Index(fields=["category", "school"]), models.Index(fields=["author"])]
+        indexes = [
+            models.Index(fields=["category", "school"]),
+            models.Index(fields=["author"]),
+        ]  # and, on PostgreSQL, (day DESC NULLS LAST, id DESC) for broad words (migration 0005)
 
 
 # ---- 晒课 -------------------------------------------------------------------------

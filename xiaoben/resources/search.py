@@ -30,7 +30,7 @@ from importlib import import_module
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
-from django.db.models import BooleanField, Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
+from django.db.models import BooleanField, Case, Exists, F, IntegerField, OuterRef, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_delete, post_save
 from django.utils.html import strip_tags
@@ -38,6 +38,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from xiaoben.core.appmodules import app_modules
 from xiaoben.core.scope import Scope, scope_for
+from xiaoben.core.signals import record_changed
 
 from .models import SearchEntry
 
@@ -80,6 +81,30 @@ WORD_RE = re.compile(r"[\w\u3400-\u9fff]", re.UNICODE)
 INITIALS_RE = re.compile(r"^[a-z]{2,6}$")
 
 
+@dataclass(frozen=True)
+class Access:
+    """Who may read a record, for the common cases, from the record's own fields (the indexer
+    says). Stored on its search entry as flags and as lexemes of the full-text index, so the door
+    is a plain indexed predicate (docs/decisions.md, "The door on the search entry").
+
+    A flag must grant *only* what the model's rule grants (tests/ compare both for every persona):
+    `public` everyone; `district` the teachers of the school's district (and the district's 教研员);
+    `alliance` also the teachers of the school's alliances; `region_staff` the 教研员 whose region
+    holds the school. Everyone else is asked of the model's rule, but only for rows the reader
+    may plausibly see: their own schools, rows without a school, and rows naming them
+    (`people`: teacher ids, `users`: user ids; the author is always named). `by_id`: personal
+    links kept in other tables (sign-ins) — the reader's own ids are looked up at search time.
+    `None` (no Access given): every reader asks the rule (correct, slow for broad words)."""
+
+    public: bool = False
+    district: bool = False
+    alliance: bool = False
+    region_staff: bool = False
+    people: tuple[int, ...] = ()
+    users: tuple[int, ...] = ()
+    by_id: bool = False
+
+
 @dataclass
 class Document:
     title: str
@@ -95,6 +120,7 @@ class Document:
     author_name: str = ""
     day: dt.date | None = None
     url: str = ""
+    access: Access | None = None
 
 
 @dataclass
@@ -106,6 +132,8 @@ class Indexer:
     queryset: Callable[[], models.QuerySet]
     # Changes to these models re-index the record they belong to: (model, obj -> record or None)
     watch: list[tuple[type[models.Model], Callable[[models.Model], models.Model | None]]] = field(default_factory=list)
+    # Access.by_id: the ids of records of other schools the reader is linked to (one query)
+    linked_ids: Callable[[Scope], Iterable[int]] | None = None
 
 
 _INDEXERS: dict[str, Indexer] = {}
@@ -117,12 +145,13 @@ def register_indexer(ix: Indexer) -> Indexer:
     _BY_MODEL[ix.model] = ix
     post_save.connect(_on_save, sender=ix.model, dispatch_uid=f"search-{ix.category}")
     post_delete.connect(_on_delete, sender=ix.model, dispatch_uid=f"search-del-{ix.category}")
+    record_changed.connect(_on_save, sender=ix.model, dispatch_uid=f"search-changed-{ix.category}")
     for wmodel, to_record in ix.watch:
 
         def handler(sender, instance, _to=to_record, **kw):
             rec = _to(instance)
             if rec is not None:
-                _schedule(type(rec), rec.pk)
+                schedule(type(rec), rec.pk)
 
         post_save.connect(handler, sender=wmodel, weak=False, dispatch_uid=f"search-{ix.category}-{wmodel.__name__}")
     return ix
@@ -158,7 +187,7 @@ def _jieba():
 
 def _clean(token: str) -> str:
     t = token.strip().lower()
-    return t if t and WORD_RE.search(t) and "'" not in t and "\\" not in t else ""
+    return t if t and WORD_RE.search(t) and "'" not in t and "\\" not in t and ACL not in t else ""
 
 
 CJK_RUN_RE = re.compile(r"[\u3400-\u9fff]{2,}")
@@ -213,54 +242,17 @@ def parse_query(text: str) -> Query:
     return Query(text=text, terms=terms[:12], parts=parts)
 
 
-def _fts5_expression(q: Query) -> str:
-    def quote(w: str) -> str:
-        return '"' + w.replace('"', '""') + '"'
-
-    groups = []
-    for t in q.terms:
-        alt = quote(t)
-        if t in q.parts:
-            alt = f"({alt} OR ({' AND '.join(quote(p) for p in q.parts[t])}))"
-        groups.append(alt)
-    return " AND ".join(groups)
-
-
-def _tsquery_expression(q: Query) -> str:
-    def quote(w: str) -> str:
-        return "'" + w.replace("'", "''").replace("\\", "\\\\") + "'"
-
-    groups = []
-    for t in q.terms:
-        alt = quote(t)
-        if t in q.parts:
-            alt = f"({alt} | ({' & '.join(quote(p) for p in q.parts[t])}))"
-        groups.append(alt)
-    return " & ".join(groups)
-
-
-def matching(qs: models.QuerySet, q: Query) -> models.QuerySet:
-    """Narrow SearchEntry rows to those matching every word (one subquery, no extra round trip)."""
-    if not q.terms:
-        return qs.none()
-    if connection.vendor == "postgresql":
-        # On the outer rows themselves, so the GIN index drives the query and the door
-        # (visible_entries) is asked only about the matching rows (see docs/bench.md).
-        return qs.filter(RawSQL('"resources_searchentry"."tsv" @@ %s::tsquery', [_tsquery_expression(q)], output_field=BooleanField()))
-    sql = "SELECT rowid FROM resources_searchentry_fts WHERE resources_searchentry_fts MATCH %s"
-    return qs.filter(id__in=RawSQL(sql, [_fts5_expression(q)]))
-
-
 # ---- indexing ----------------------------------------------------------------------
 
 
 _local = threading.local()
 
 
-def _schedule(model, pk) -> None:
+def schedule(model, pk) -> None:
     """Re-index after the commit, once per record however often it was saved in the transaction."""
     pending = getattr(_local, "pending", None)
-    if pending is None:
+    if pending is None or (pending and not any(cb[1] is _flush for cb in connection.run_on_commit)):
+        # none yet, or the transaction that would have flushed them was rolled back: start afresh
         pending = _local.pending = set()
     if (model, pk) not in pending:
         pending.add((model, pk))
@@ -293,7 +285,7 @@ def discard_pending() -> None:
 
 
 def _on_save(sender, instance, **kw):
-    _schedule(sender, instance.pk)
+    schedule(sender, instance.pk)
 
 
 def _on_delete(sender, instance, **kw):
@@ -313,9 +305,68 @@ def index_pk(model: type[models.Model], pk) -> None:
     index_objects(ix, [obj])
 
 
-def _entry(ix: Indexer, ct: ContentType, obj, doc: Document) -> SearchEntry:
+ACL = "§"  # access lexemes start with it; jieba never leaves it inside a word (see _clean)
+
+
+def school_regions(school_ids: Iterable[int | None]) -> dict[int, tuple[int | None, list[int]]]:
+    """school id → (its district, its alliances): one query (the region lexemes of its entries)."""
+    from xiaoben.org.models import School
+
+    ids = {i for i in school_ids if i}
+    out: dict[int, tuple[int | None, list[int]]] = {sid: (None, []) for sid in ids}
+    for sid, region_id in School.objects.filter(pk__in=ids).values_list("pk", "region_id"):
+        out[sid] = (region_id, [])
+    through = School.alliances.through
+    for sid, alliance_id in through.objects.filter(school_id__in=ids).order_by("region_id").values_list("school_id", "region_id"):
+        out[sid][1].append(alliance_id)
+    return out
+
+
+def access_fields(
+    category: str, pk: int, school_id: int | None, author_id: int | None, a: Access | None, regions: dict | None = None
+) -> dict:
+    """The entry's access flags and lexemes (also used by gen_data and `search_reindex --access`).
+
+    Lexemes: §c<category>; §s<school> (or §n without one); §a<author>; §t<teacher>, §u<user> of
+    personal links; §o<category><pk> when links are kept elsewhere; §any when the indexer gave no
+    Access; §pub; for the region flags the school's district and alliances: §rd<district>,
+    §ra<alliance>…, §rs<district> §rs<alliance>… (regions: `school_regions()`, looked up if not given).
+    The region lexemes only narrow the candidates: the flags are checked against the reader's
+    school lists read at search time, so an entry left behind by a school's move never leaks."""
+    lex = [f"{ACL}c{category}", f"{ACL}s{school_id}" if school_id else f"{ACL}n"]
+    if author_id:
+        lex.append(f"{ACL}a{author_id}")
+    flags = {"shared_public": False, "shared_district": False, "shared_alliance": False, "region_staff": False}
+    if a is None:
+        lex.append(f"{ACL}any")
+    else:
+        lex += [f"{ACL}t{t}" for t in sorted(set(a.people)) if t]
+        lex += [f"{ACL}u{u}" for u in sorted(set(a.users)) if u]
+        if a.by_id:
+            lex.append(f"{ACL}o{category}{pk}")
+        if a.public:
+            flags["shared_public"] = True
+            lex.append(f"{ACL}pub")
+        if school_id and (a.district or a.alliance or a.region_staff):
+            if regions is None or school_id not in regions:
+                regions = school_regions([school_id])
+            district, alliances = regions[school_id]
+            if a.district:
+                flags["shared_district"] = True
+                lex += [f"{ACL}rd{district}"] if district else []
+            if a.alliance:
+                flags["shared_alliance"] = True
+                lex += [f"{ACL}ra{r}" for r in alliances]
+            if a.region_staff:
+                flags["region_staff"] = True
+                lex += [f"{ACL}rs{r}" for r in ([district] if district else []) + alliances]
+    return {**flags, "acl": " ".join(lex)}
+
+
+def _entry(ix: Indexer, ct: ContentType, obj, doc: Document, regions: dict) -> SearchEntry:
     body = strip_tags(doc.body or "")
     return SearchEntry(
+        **access_fields(ix.category, obj.pk, doc.school_id, doc.author_id, doc.access, regions),
         content_type=ct,
         object_id=obj.pk,
         school_id=doc.school_id,
@@ -340,11 +391,9 @@ def index_objects(ix: Indexer, objs: Iterable[models.Model]) -> int:
     """(Re)index records: delete their entries, insert fresh ones (bulk)."""
     ct = ContentType.objects.get_for_model(ix.model)
     objs = list(objs)
-    rows = []
-    for obj in objs:
-        doc = ix.document(obj)
-        if doc is not None:
-            rows.append(_entry(ix, ct, obj, doc))
+    docs = [(obj, ix.document(obj)) for obj in objs]
+    regions = school_regions(d.school_id for _, d in docs if d is not None)
+    rows = [_entry(ix, ct, obj, doc, regions) for obj, doc in docs if doc is not None]
     with transaction.atomic():
         SearchEntry.objects.filter(content_type=ct, object_id__in=[o.pk for o in objs]).delete()
         SearchEntry.objects.bulk_create(rows, batch_size=500)
@@ -372,31 +421,217 @@ def reindex(categories_: Iterable[str] | None = None, batch: int = 500) -> dict[
     return out
 
 
+def _write_access(ct_id: int, rows: list[tuple[int, dict]]) -> int:
+    if not rows:
+        return 0
+    cols = ["acl", "shared_public", "shared_district", "shared_alliance", "region_staff"]
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(rows))
+            params: list = []
+            for pk, fields in rows:
+                params += [pk, *(fields[c] for c in cols)]
+            cur.execute(
+                "UPDATE resources_searchentry e SET "
+                + ", ".join(f"{c} = v.{c}" for c in cols)
+                + f" FROM (VALUES {values}) AS v(object_id, {', '.join(cols)})"
+                + " WHERE e.content_type_id = %s AND e.object_id = v.object_id::bigint"
+                + " AND (e.acl IS DISTINCT FROM v.acl OR e.shared_public <> v.shared_public OR e.shared_district <> v.shared_district"
+                + " OR e.shared_alliance <> v.shared_alliance OR e.region_staff <> v.region_staff)",
+                [*params, ct_id],
+            )
+            return cur.rowcount
+        cur.executemany(
+            "UPDATE resources_searchentry SET " + ", ".join(f"{c} = %s" for c in cols) + " WHERE content_type_id = %s AND object_id = %s",
+            [[*(fields[c] for c in cols), ct_id, pk] for pk, fields in rows],
+        )
+        return len(rows)
+
+
+def refill_access(categories_: Iterable[str] | None = None, batch: int = 2000, *, school_id: int | None = None) -> dict[str, int]:
+    """Recompute the access flags and lexemes of the existing entries from their records (no
+    jieba): `search_reindex --access`, after migration 0005 on a filled database. On PostgreSQL
+    a large refill drops the GIN index and builds it again at the end (far faster)."""
+    out: dict[str, int] = {}
+    big = school_id is None and connection.vendor == "postgresql" and SearchEntry.objects.count() > 50_000
+    if big:
+        with connection.cursor() as cur:
+            cur.execute("DROP INDEX IF EXISTS resources_searchentry_tsv")
+    try:
+        for ix in indexers():
+            if categories_ and ix.category not in categories_:
+                continue
+            ct = ContentType.objects.get_for_model(ix.model)
+            n, last = 0, 0
+            qs = ix.queryset().order_by("pk")
+            if school_id is not None:
+                qs = qs.filter(school_id=school_id)
+            while True:
+                chunk = list(qs.filter(pk__gt=last)[:batch])
+                if not chunk:
+                    break
+                last = chunk[-1].pk
+                docs = [(obj, ix.document(obj)) for obj in chunk]
+                regions = school_regions(d.school_id for _, d in docs if d is not None)
+                rows = [
+                    (obj.pk, access_fields(ix.category, obj.pk, doc.school_id, doc.author_id, doc.access, regions))
+                    for obj, doc in docs
+                    if doc is not None
+                ]
+                with transaction.atomic():
+                    n += _write_access(ct.pk, rows)
+            out[ix.category] = n
+    finally:
+        if big:
+            with connection.cursor() as cur:
+                cur.execute("CREATE INDEX IF NOT EXISTS resources_searchentry_tsv ON resources_searchentry USING gin (tsv)")
+    return out
+
+
 # ---- reading -----------------------------------------------------------------------
+#
+# The door on the entry. A reader's search is one full-text condition,
+#     (query words) & (any of the reader's access lexemes)
+# answered by the GIN index (FTS5 on SQLite), plus a column test on the rows it returns:
+#     a flag grants the row (region share of a district school, public …)  OR  the model's own rule
+#     holds it (correlated EXISTS, asked only of rows in the reader's own schools, rows without
+#     a school and rows naming the reader — a few hundred for the broadest word).
+# So a word found in 100,000 texts reads only the rows the reader may see, and counts stop at
+# COUNT_CAP per category ("1000+"). A platform admin reads everything.
+
+COUNT_CAP = 1000
+
+Expr = str | tuple  # a lexeme, or ("and" | "or", [Expr, …])
+
+
+def _words_expr(q: Query) -> Expr | None:
+    if not q.terms:
+        return None
+    groups: list[Expr] = []
+    for t in q.terms:
+        groups.append(("or", [t, ("and", list(q.parts[t]))]) if t in q.parts else t)
+    return ("and", groups)
+
+
+def _render(e: Expr, vendor: str) -> str:
+    if isinstance(e, str):
+        if vendor == "postgresql":
+            return "'" + e.replace("'", "''").replace("\\", "\\\\") + "'"
+        return '"' + e.replace('"', '""') + '"'
+    op, items = e
+    sep = {("and", "postgresql"): " & ", ("or", "postgresql"): " | "}.get((op, vendor), f" {op.upper()} ")
+    inner = [_render(i, vendor) for i in items]
+    return inner[0] if len(inner) == 1 else "(" + sep.join(inner) + ")"
+
+
+def _fulltext(qs: models.QuerySet, e: Expr, *, drive: bool = True) -> models.QuerySet:
+    """Rows whose words and lexemes satisfy `e`. `drive=False` (PostgreSQL): test it on rows read
+    in another order (the newest-first index) instead of starting from the GIN index."""
+    vendor = connection.vendor
+    if vendor == "postgresql":
+        sql = '"resources_searchentry"."tsv" @@ %s::tsquery'
+        if not drive:
+            sql = f"({sql}) IS TRUE"
+        return qs.filter(RawSQL(sql, [_render(e, vendor)], output_field=BooleanField()))
+    fts = "SELECT rowid FROM resources_searchentry_fts WHERE resources_searchentry_fts MATCH %s"
+    return qs.filter(id__in=RawSQL(fts, [_render(e, "sqlite")]))
+
+
+@dataclass
+class Door:
+    """What a reader may see of the index: `lexemes` (one of them on a row, or it is out),
+    then `condition` (flags, or the model's rule). `everything`: a platform admin."""
+
+    everything: bool = False
+    lexemes: list[str] = field(default_factory=list)
+    condition: Q | None = None
+
+    def expr(self) -> Expr:
+        return ("or", self.lexemes)
+
+
+def _alliances(scope: Scope) -> tuple[list[int], list[int]]:
+    """The alliances of the teacher's school and their schools (区域共享 resources reach them): one query."""
+    cached = getattr(scope, "_search_alliance", None)
+    if cached is None:
+        from xiaoben.org.models import School
+
+        through = School.alliances.through
+        mine = through.objects.filter(school_id=scope.teacher.school_id).values("region_id")
+        rows = list(through.objects.filter(region_id__in=mine).values_list("region_id", "school_id"))
+        cached = (sorted({r for r, _ in rows}), sorted({s for _, s in rows}))
+        scope._search_alliance = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _linked_by_id(scope: Scope) -> list[str]:
+    """Lexemes of records the reader is linked to in other tables (Access.by_id), outside their
+    own school: the activities of other schools they signed up for."""
+    cached = getattr(scope, "_search_linked", None)
+    if cached is None:
+        cached = []
+        for ix in indexers():
+            if ix.linked_ids is not None:
+                cached += [f"{ACL}o{ix.category}{pk}" for pk in ix.linked_ids(scope)]
+        scope._search_linked = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def door(scope: Scope) -> Door:
+    if not scope.is_authenticated:
+        return Door(lexemes=[f"{ACL}pub"], condition=Q(shared_public=True))
+    if scope.is_platform_admin:
+        return Door(everything=True)
+    from xiaoben.core.tenancy import visible_to
+
+    lex = [f"{ACL}pub", f"{ACL}n", f"{ACL}any", f"{ACL}u{scope.user_id}"]
+    lex += [f"{ACL}s{s}" for s in sorted(scope.member_school_ids)]
+    grant = Q(shared_public=True)
+    if scope.teacher_id:
+        lex += [f"{ACL}a{scope.teacher_id}", f"{ACL}t{scope.teacher_id}"]
+        district = sorted(scope.home_region_school_ids)
+        lex.append(f"{ACL}rd{scope.teacher.school.region_id}")
+        grant |= Q(shared_district=True, school_id__in=district)
+        alliance_ids, allied = _alliances(scope)
+        if allied:
+            lex += [f"{ACL}ra{r}" for r in alliance_ids]
+            grant |= Q(shared_alliance=True, school_id__in=allied)
+        lex += _linked_by_id(scope)
+    if scope.region_school_ids:
+        lex += [f"{ACL}rs{r}" for r in sorted(scope.region_ids)]
+        grant |= Q(region_staff=True, school_id__in=sorted(scope.region_school_ids))
+    rule = Q(pk__in=[])
+    for ix in indexers():
+        ct = ContentType.objects.get_for_model(ix.model)
+        # A correlated EXISTS (one primary-key lookup per row asked), never `object_id IN (every
+        # visible record)`; the flags answered first, so only the unusual rows get here.
+        # `pk >= object_id` beside `pk = object_id` keeps PostgreSQL from turning it into a hashed
+        # subplan, which builds the model's whole visible set (43k writings) before the first row.
+        visible = visible_to(scope, ix.model).filter(pk=OuterRef("object_id"), pk__gte=OuterRef("object_id"))
+        rule |= Q(content_type_id=ct.pk) & Q(Exists(visible))
+    return Door(lexemes=list(dict.fromkeys(lex)), condition=grant | rule)
+
+
+def _through(d: Door, qs: models.QuerySet, words: Expr | None, *, extra: Expr | None = None, drive: bool = True) -> models.QuerySet:
+    parts: list[Expr] = [p for p in (words, extra) if p is not None]
+    if not d.everything:
+        parts.append(d.expr())
+    if parts:
+        qs = _fulltext(qs, ("and", parts), drive=drive)
+    if d.condition is not None:
+        qs = qs.filter(d.condition)
+    return qs
 
 
 def visible_entries(scope: Scope, qs: models.QuerySet) -> models.QuerySet:
-    """Entries whose record the person may read: each registered model's own rule, as one
-    OR of subqueries (no id lists pulled into Python)."""
-    from xiaoben.core.tenancy import visible_to
-
-    cond = Q(pk__in=[])
-    for ix in indexers():
-        ct = ContentType.objects.get_for_model(ix.model)
-        # A correlated EXISTS (one primary-key lookup per candidate row), not `object_id IN
-        # (every visible record)`: PostgreSQL would build each model's whole visible set first
-        # (the region's shared writings: 30k+ rows) whatever the query matched.
-        visible = visible_to(scope, ix.model).filter(pk=OuterRef("object_id"))
-        cond |= Q(content_type_id=ct.pk) & Q(Exists(visible))
-    return qs.filter(cond)
+    """Entries whose record the person may read (the scope rule of SearchEntry)."""
+    return _through(door(scope), qs, None)
 
 
-def _public_entries(qs: models.QuerySet) -> models.QuerySet:
-    from .models import Resource
-    from .selectors import public_resources
-
-    ct = ContentType.objects.get_for_model(Resource)
-    return qs.filter(content_type_id=ct.pk, object_id__in=public_resources().values("pk"))
+def matching(qs: models.QuerySet, q: Query) -> models.QuerySet:
+    """Narrow SearchEntry rows to those matching every word (no door: callers add it)."""
+    e = _words_expr(q)
+    return _fulltext(qs, e) if e is not None else qs.none()
 
 
 @dataclass
@@ -410,6 +645,24 @@ class Filters:
     since: dt.date | None = None
     until: dt.date | None = None
 
+    def apply(self, qs: models.QuerySet) -> models.QuerySet:
+        f = self
+        if f.kind:
+            qs = qs.filter(kind=f.kind)
+        if f.subject:
+            qs = qs.filter(subject=f.subject)
+        if f.grade:
+            qs = qs.filter(grade=f.grade)
+        if f.edition:
+            qs = qs.filter(edition=f.edition)
+        if f.school_id:
+            qs = qs.filter(school_id=f.school_id)
+        if f.since:
+            qs = qs.filter(day__gte=f.since)
+        if f.until:
+            qs = qs.filter(day__lte=f.until)
+        return qs
+
 
 @dataclass
 class Result:
@@ -422,19 +675,24 @@ class Result:
 class Page:
     query: Query
     results: list[Result]
-    total: int
-    facets: dict[str, list[tuple[str, str, int]]]
+    total: int  # at most COUNT_CAP + 1 per category: see `more`
+    facets: dict[str, list[tuple[str, str, str]]]  # (category, label, count as shown: "12", "1000+")
     people: list = field(default_factory=list)
+    more: bool = False  # more than COUNT_CAP: `total` is a floor, results are newest first
+    broad: bool = False
+
+    @property
+    def total_display(self) -> str:
+        return f"{COUNT_CAP}+" if self.more else str(self.total)
+
+
+def _shown(n: int) -> str:
+    return f"{COUNT_CAP}+" if n > COUNT_CAP else str(n)
 
 
 def base_queryset(user_or_scope) -> models.QuerySet:
     scope = user_or_scope if isinstance(user_or_scope, Scope) else scope_for(user_or_scope)
-    qs = SearchEntry.objects.all()
-    if not scope.is_authenticated:
-        return _public_entries(qs)
-    if scope.is_platform_admin:
-        return qs
-    return visible_entries(scope, qs)
+    return visible_entries(scope, SearchEntry.objects.all())
 
 
 def _people(scope: Scope, text: str) -> list:
@@ -455,60 +713,74 @@ def _people(scope: Scope, text: str) -> list:
     return list(visible_to(scope, Teacher).filter(cond, is_active=True).select_related("school").order_by("name_initials")[:8])
 
 
+def _capped_counts(d: Door, qs: models.QuerySet, words: Expr, cats: list[str]) -> dict[str, int]:
+    """Per category, the number of readable matches, counting at most COUNT_CAP + 1 of each
+    (one SQL statement: a LIMITed subquery per category, each driven by the index)."""
+    selects, params = [], []
+    for c in cats:
+        inner = _through(d, qs, words, extra=f"{ACL}c{c}").values("id")[: COUNT_CAP + 1]
+        sql, ps = inner.query.sql_with_params()
+        selects.append(f"(SELECT COUNT(*) FROM ({sql}) AS c{len(selects)})")
+        params += ps
+    if not selects:
+        return {}
+    with connection.cursor() as cur:
+        cur.execute("SELECT " + ", ".join(selects), params)
+        row = cur.fetchone()
+    return {c: n for c, n in zip(cats, row, strict=True) if n}
+
+
 def search(user_or_scope, text: str, filters: Filters | None = None, *, offset: int = 0, limit: int = 20) -> Page:
     """Search what the person may read. A fixed number of queries whatever the data:
-    (people lookup) + facet counts + total + one page of rows."""
+    (people lookup) + (the reader's links: alliance schools, sign-ins elsewhere, once per scope)
+    + capped counts per category + one page of rows."""
     scope = user_or_scope if isinstance(user_or_scope, Scope) else scope_for(user_or_scope)
     f = filters or Filters()
     q = parse_query(text)
-    qs = base_queryset(scope)
     people = _people(scope, q.text)
-    if people:
-        qs = qs.filter(Q(id__in=matching(SearchEntry.objects.all(), q).values("id")) | Q(author_id__in=[p.pk for p in people]))
-    else:
-        qs = matching(qs, q)
-    if f.kind:
-        qs = qs.filter(kind=f.kind)
-    if f.subject:
-        qs = qs.filter(subject=f.subject)
-    if f.grade:
-        qs = qs.filter(grade=f.grade)
-    if f.edition:
-        qs = qs.filter(edition=f.edition)
-    if f.school_id:
-        qs = qs.filter(school_id=f.school_id)
-    if f.since:
-        qs = qs.filter(day__gte=f.since)
-    if f.until:
-        qs = qs.filter(day__lte=f.until)
-    facet_qs = qs
-    if f.category:
-        qs = qs.filter(category=f.category)
-    facets: dict[str, list[tuple[str, str, int]]] = {"category": []}
+    words = _words_expr(q)
+    if people:  # a colleague's name or initials: also what they wrote (the author lexeme)
+        authored: list[Expr] = [f"{ACL}a{p.pk}" for p in people]
+        words = ("or", ([words] if words is not None else []) + authored)
+    if words is None:
+        return Page(query=q, results=[], total=0, facets={"category": []}, people=people)
+    d = door(scope)
+    qs = f.apply(SearchEntry.objects.all())
     labels = dict(categories())
-    for row in facet_qs.values("category").annotate(n=Count("id")).order_by("category"):
-        facets["category"].append((row["category"], labels.get(row["category"], row["category"]), row["n"]))
-    total = sum(n for c, _, n in facets["category"] if not f.category or c == f.category)
-    first = q.terms[0] if q.terms else ""
-    rows = list(
-        qs.select_related("school")
-        .annotate(
-            title_hit=Case(When(title__contains=first, then=Value(1)), default=Value(0), output_field=IntegerField()),
-            is_resource=Case(When(category="resource", then=Value(1)), default=Value(0), output_field=IntegerField()),
+    counts = _capped_counts(d, qs, words, [c for c, _ in categories()])
+    facets = {"category": [(c, labels[c], _shown(n)) for c, n in counts.items()]}
+    shown = {f.category: counts.get(f.category, 0)} if f.category else counts
+    more = any(n > COUNT_CAP for n in shown.values())
+    total = sum(min(n, COUNT_CAP) for n in shown.values()) + (1 if more else 0)
+    extra = f"{ACL}c{f.category}" if f.category else None
+    newest = (F("day").desc(nulls_last=True), F("id").desc())
+    if more:
+        # A broad word: newest first along the (day, id) index, each row tested as it is read,
+        # so a page reads a few hundred rows instead of ranking every match.
+        page_qs = _through(d, qs, words, extra=extra, drive=False).order_by(*newest)
+    else:
+        first = q.terms[0] if q.terms else ""
+        page_qs = (
+            _through(d, qs, words, extra=extra)
+            .annotate(
+                title_hit=Case(When(title__contains=first, then=Value(1)), default=Value(0), output_field=IntegerField()),
+                is_resource=Case(When(category="resource", then=Value(1)), default=Value(0), output_field=IntegerField()),
+            )
+            .order_by("-title_hit", "-is_resource", *newest)
         )
-        .order_by("-title_hit", "-is_resource", "-day", "-id")[offset : offset + limit]
-    )
+    rows = list(page_qs.select_related("school")[offset : offset + limit])
     results = [Result(entry=e, title_html=highlight(e.title, q), snippet_html=snippet(e.body or e.tags, q)) for e in rows]
-    return Page(query=q, results=results, total=total, facets=facets, people=people)
+    return Page(query=q, results=results, total=total, facets=facets, people=people, more=more, broad=more)
 
 
 def suggest(user_or_scope, text: str, limit: int = 8) -> list[str]:
     """Title suggestions for the search box (through the same door)."""
-    q = parse_query(text)
-    if not q.terms:
+    scope = user_or_scope if isinstance(user_or_scope, Scope) else scope_for(user_or_scope)
+    words = _words_expr(parse_query(text))
+    if words is None:
         return []
-    qs = matching(base_queryset(user_or_scope), q)
-    return list(dict.fromkeys(qs.order_by("-day", "-id").values_list("title", flat=True)[: limit * 2]))[:limit]
+    qs = _through(door(scope), SearchEntry.objects.all(), words)
+    return list(dict.fromkeys(qs.order_by(F("day").desc(nulls_last=True), "-id").values_list("title", flat=True)[: limit * 2]))[:limit]
 
 
 def highlight(text: str, q: Query) -> SafeString:

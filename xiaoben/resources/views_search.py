@@ -59,7 +59,7 @@ def search_page(request):
             "f": f,
             "result": result,
             "page_no": page_no,
-            "has_next": bool(result and result.total > page_no * PER_PAGE),
+            "has_next": bool(result and ((result.more and len(result.results) == PER_PAGE) or result.total > page_no * PER_PAGE)),
             "base_params": params.urlencode(),
             "cat_params": "&".join(f"{k}={v}" for k, v in params.items() if k != "cat"),
             "kinds": ResourceKind.choices,

@@ -14,6 +14,7 @@ from xiaoben.core.concurrency import save_checked
 from xiaoben.core.html import clean_html
 from xiaoben.core.notifications import notify
 from xiaoben.core.scope import Scope
+from xiaoben.core.signals import record_changed
 from xiaoben.core.terms import require_term_open
 from xiaoben.org.models import School, Teacher
 from xiaoben.org.selectors import current_term, term_for_date
@@ -108,6 +109,7 @@ def _history(writing: Writing, reason: str) -> None:
     """Conditional UPDATEs bypass save(): write the audit row ourselves (edits keep history)."""
     writing.refresh_from_db()
     Writing.history.bulk_history_create([writing], update=True, default_change_reason=reason)
+    record_changed.send(sender=Writing, instance=writing)  # who may read it changed (the search index re-reads it)
 
 
 @transaction.atomic
