@@ -17,8 +17,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from xiaoben.core.terms import require_term_open
 from xiaoben.core.changes import rows_changed
+from xiaoben.core.terms import require_term_open
 from xiaoben.core.uploads import validate_upload
 from xiaoben.org.models import Teacher
 
