@@ -214,7 +214,7 @@ class _Audiences:
 
 
 def _status(r: Requirement, t: _Teacher, window: periods.Window, values: dict, memo: dict) -> str:
-    """`engine._evaluate`'s status, without building the cell."""
+    """The status `engine._column` gives a cell, without building the cell (tests compare the two)."""
     start = t.judged_from(window.start)
     key = (r.pk, id(window), start)
     shape = memo.get(key)
