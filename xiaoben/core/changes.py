@@ -4,7 +4,7 @@
     Writing.objects.filter(pk=w.pk).update(status=…)
     rows_changed(Writing, [w.pk])
 
-Listeners (the requirements app's kept counts) treat it like a save of each row. Lower
+Listeners (the requirements app's kept counts, the search index) treat it like a save of each row. Lower
 layers (org) and higher ones alike may call it: it is a signal in core."""
 
 from __future__ import annotations

@@ -37,8 +37,8 @@ from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from xiaoben.core.appmodules import app_modules
+from xiaoben.core.changes import changed
 from xiaoben.core.scope import Scope, scope_for
-from xiaoben.core.signals import record_changed
 
 from .models import SearchEntry
 
@@ -145,7 +145,7 @@ def register_indexer(ix: Indexer) -> Indexer:
     _BY_MODEL[ix.model] = ix
     post_save.connect(_on_save, sender=ix.model, dispatch_uid=f"search-{ix.category}")
     post_delete.connect(_on_delete, sender=ix.model, dispatch_uid=f"search-del-{ix.category}")
-    record_changed.connect(_on_save, sender=ix.model, dispatch_uid=f"search-changed-{ix.category}")
+    changed.connect(_on_rows_changed, sender=ix.model, dispatch_uid=f"search-changed-{ix.category}")
     for wmodel, to_record in ix.watch:
 
         def handler(sender, instance, _to=to_record, **kw):
@@ -286,6 +286,11 @@ def discard_pending() -> None:
 
 def _on_save(sender, instance, **kw):
     schedule(sender, instance.pk)
+
+
+def _on_rows_changed(sender, pks, **kw):
+    for pk in pks:
+        schedule(sender, pk)
 
 
 def _on_delete(sender, instance, **kw):

@@ -14,7 +14,6 @@ from xiaoben.core.concurrency import save_checked
 from xiaoben.core.html import clean_html
 from xiaoben.core.notifications import notify
 from xiaoben.core.scope import Scope
-from xiaoben.core.signals import record_changed
 from xiaoben.core.terms import require_term_open
 from xiaoben.org.models import School, Teacher
 from xiaoben.org.selectors import current_term, term_for_date
@@ -109,7 +108,7 @@ def _history(writing: Writing, reason: str) -> None:
     """Conditional UPDATEs bypass save(): write the audit row ourselves (edits keep history)."""
     writing.refresh_from_db()
     Writing.history.bulk_history_create([writing], update=True, default_change_reason=reason)
-    record_changed.send(sender=Writing, instance=writing)  # who may read it changed (the search index re-reads it)
+    rows_changed(Writing, [writing.pk])  # what counts and who may read it follow (kept counts, the search index)
 
 
 @transaction.atomic
@@ -152,7 +151,6 @@ def writing_submit(*, writing: Writing, by: Scope) -> Writing:
     )
     if not updated:
         raise ValidationError("这篇文章已经提交过了。")
-    rows_changed(Writing, [writing.pk])  # counted now (kept metric values follow)
     detection.check_writing(writing)
     _history(writing, "提交")
     return writing
@@ -173,7 +171,6 @@ def writing_withdraw(*, writing: Writing, by: Scope) -> Writing:
     )
     if not updated:
         raise ValidationError("文章已经审阅，不能撤回。")
-    rows_changed(Writing, [writing.pk])
     detection.unindex_writing(writing)
     _history(writing, "撤回")
     return writing
@@ -207,7 +204,6 @@ def writing_review(*, writing: Writing, by: Scope, comment: str = "", excellent:
     )
     if not updated:
         raise ValidationError("作者刚刚撤回了这篇文章，不能审阅。")
-    rows_changed(Writing, [writing.pk])
     _history(writing, "审阅")
     notify(
         "writings.reviewed_excellent" if excellent else "writings.reviewed",
