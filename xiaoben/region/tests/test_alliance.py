@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from xiaoben.activities import rules
+from xiaoben.activities import predicates
 from xiaoben.activities.models import Activity, Attendance
 from xiaoben.core.errors import NotPermitted
 from xiaoben.core.scope import scope_for
@@ -109,7 +109,7 @@ def test_lead_school_runs_an_alliance_activity_for_its_schools(world, client_for
     assert a.region_id == world.alliance.pk and a.school_id is None and a.title.startswith("【联盟教研】")
     invited = set(Attendance.objects.filter(activity=a).values_list("teacher_id", flat=True))
     assert world.mentor.pk in invited and guest.pk in invited
-    assert rules.can_manage(dean, a)  # the lead school runs it
+    assert predicates.can_manage(dean, a)  # the lead school runs it
     assert client_for("dean").get(reverse("activities:detail", args=[a.pk])).status_code == 200
     # a school outside the alliance cannot be invited; a member school that does not lead cannot create
     with pytest.raises(NotPermitted):
@@ -134,7 +134,7 @@ def test_lead_school_runs_an_alliance_activity_for_its_schools(world, client_for
         )
     services.alliance_update(actor=scope_for(world.user("researcher")), alliance=world.alliance, lead_school=other)
     dean = scope_for(world.user("dean"))
-    assert not rules.can_manage(dean, a)
+    assert not predicates.can_manage(dean, a)
     with pytest.raises(NotPermitted):
         services.regional_activity_create(
             actor=dean,
