@@ -44,21 +44,26 @@ class RequirementOut(Schema):
     version: int
 
 
-class RequirementIn(Schema):
+class RuleIn(Schema):
+    """What a rule counts: the fields a school's requirement and the district's share."""
+
     name: str
     metric: str
     period: str
     threshold: Decimal
     filters: dict = {}
     applies_to: str = Audience.ALL
-    group_id: int | None = None
     group_kind: str = ""
-    role: str = ""
-    active: bool = True
     order: int = 50
 
 
-class RequirementPatch(Schema):
+class RequirementIn(RuleIn):
+    group_id: int | None = None
+    role: str = ""
+    active: bool = True
+
+
+class RulePatch(Schema):
     version: int
     name: str | None = None
     metric: str | None = None
@@ -66,11 +71,14 @@ class RequirementPatch(Schema):
     threshold: Decimal | None = None
     filters: dict | None = None
     applies_to: str | None = None
-    group_id: int | None = None
     group_kind: str | None = None
+    order: int | None = None
+
+
+class RequirementPatch(RulePatch):
+    group_id: int | None = None
     role: str | None = None
     active: bool | None = None
-    order: int | None = None
 
 
 class BucketOut(Schema):
@@ -215,28 +223,8 @@ def requirement_delete(request, requirement_id: int):
     return 204, None
 
 
-class RegionRequirementIn(Schema):
+class RegionRequirementIn(RuleIn):
     region_id: int
-    name: str
-    metric: str
-    period: str
-    threshold: Decimal
-    filters: dict = {}
-    applies_to: str = Audience.ALL
-    group_kind: str = ""
-    order: int = 50
-
-
-class RegionRequirementPatch(Schema):
-    version: int
-    name: str | None = None
-    metric: str | None = None
-    period: str | None = None
-    threshold: Decimal | None = None
-    filters: dict | None = None
-    applies_to: str | None = None
-    group_kind: str | None = None
-    order: int | None = None
 
 
 class VersionIn(Schema):
@@ -260,7 +248,7 @@ def region_requirement_create(request, payload: RegionRequirementIn):
 
 
 @router.patch("/region/{int:requirement_id}", response=RequirementOut)
-def region_requirement_update(request, requirement_id: int, payload: RegionRequirementPatch):
+def region_requirement_update(request, requirement_id: int, payload: RulePatch):
     t = _region_template(request, requirement_id)
     changes = payload.dict(exclude_unset=True)
     version = changes.pop("version")
