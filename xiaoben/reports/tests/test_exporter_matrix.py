@@ -69,11 +69,14 @@ def params_for(identifier, world, o, *, teacher=None):
         "resources.showcase_xlsx": {"round": o["showcase"].pk},
         "research.achievements_xlsx": {},
         "region.comparison_xlsx": {},
+        "region.alliance_comparison_xlsx": {"alliance": world.alliance.pk},
     }[identifier]
 
 
 # Exporters of a 教研员's own region (aggregates only): nobody of a school holds them.
 REGION_ONLY = {"region.comparison_xlsx"}
+# An alliance's comparison: its 教研员 (and its lead school, tested in region/tests/test_alliance.py).
+ALLIANCE = {"region.alliance_comparison_xlsx"}
 
 
 # What the new 语文 teacher may export about their own records.
@@ -127,6 +130,11 @@ def test_matrix(world, objs):
 
 def _check(world, objs, exporter, identifier):
     p = params_for(identifier, world, objs)
+    if identifier in ALLIANCE:
+        assert _try(exporter, world.users["researcher"], p) == "ok"
+        for person in ("teacher", "leader", "other_teacher", "other_researcher"):
+            assert _try(exporter, world.users[person], p) in ("unavailable", "404"), person
+        return
     if identifier in REGION_ONLY:
         assert _try(exporter, world.users["researcher"], p) == "ok"
         for person in ("teacher", "leader", "dean", "other_teacher"):
