@@ -4,7 +4,7 @@
 import datetime as dt
 
 from django.http import Http404
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from xiaoben.api.pagination import LazyPage
@@ -28,77 +28,29 @@ class PersonOut(Schema):
 class QuotaOut(Schema):
     """One quota's progress (`selectors.QuotaProgress`)."""
 
-    id: int
-    label: str
-    direction: str
-    kind: str
+    id: int = Field(alias="quota.id")
+    label: str = Field(alias="quota.label")
+    direction: str = Field(alias="quota.direction")
+    kind: str = Field(alias="quota.kind")
     target: int
     count: int
     done: bool
-
-    @staticmethod
-    def resolve_id(q) -> int:
-        return q.quota.pk
-
-    @staticmethod
-    def resolve_label(q) -> str:
-        return q.quota.label
-
-    @staticmethod
-    def resolve_direction(q) -> str:
-        return q.quota.direction
-
-    @staticmethod
-    def resolve_kind(q) -> str:
-        return q.quota.kind
 
 
 class PairOut(Schema):
     """A pair with its progress (`selectors.progress_for`): the pair's fields come from `.pair`."""
 
-    id: int
-    school_id: int
-    school_year: str
-    mentor: PersonOut
-    mentee: PersonOut
-    subject: str
-    start_date: dt.date
-    is_active: bool
+    id: int = Field(alias="pair.id")
+    school_id: int = Field(alias="pair.school_id")
+    school_year: str = Field(alias="pair.school_year.name")
+    mentor: PersonOut = Field(alias="pair.mentor")
+    mentee: PersonOut = Field(alias="pair.mentee")
+    subject: str = Field(alias="pair.subject")
+    start_date: dt.date = Field(alias="pair.start_date")
+    is_active: bool = Field(alias="pair.is_active")
     mentee_observed: int
     mentor_observed: int
     quotas: list[QuotaOut]
-
-    @staticmethod
-    def resolve_id(pp) -> int:
-        return pp.pair.pk
-
-    @staticmethod
-    def resolve_school_id(pp) -> int:
-        return pp.pair.school_id
-
-    @staticmethod
-    def resolve_school_year(pp) -> str:
-        return pp.pair.school_year.name
-
-    @staticmethod
-    def resolve_mentor(pp):
-        return pp.pair.mentor
-
-    @staticmethod
-    def resolve_mentee(pp):
-        return pp.pair.mentee
-
-    @staticmethod
-    def resolve_subject(pp) -> str:
-        return pp.pair.subject
-
-    @staticmethod
-    def resolve_start_date(pp) -> dt.date:
-        return pp.pair.start_date
-
-    @staticmethod
-    def resolve_is_active(pp) -> bool:
-        return pp.pair.is_active
 
 
 class ReportOut(Schema):
