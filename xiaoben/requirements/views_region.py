@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from xiaoben.core.decorators import require_perm
 from xiaoben.core.scope import scope_for
-from xiaoben.core.tenancy import get_object_for_user
+from xiaoben.core.tenancy import get_object_for_user, visible_to
 from xiaoben.org.models import Region
 
 from . import services
@@ -33,7 +33,7 @@ def _template(request, pk: int) -> Requirement:
 def region_manage(request):
     scope = scope_for(request.user)
     regions = _regions(scope)
-    rows = list(Requirement.objects.filter(region__in=regions, school__isnull=True).order_by("-active", "order", "id"))
+    rows = list(visible_to(request.user, Requirement).filter(region__in=regions, school__isnull=True).order_by("-active", "order", "id"))
     adopted = services.region_adoption([r.pk for r in rows])
     for r in rows:
         r.school_count = adopted.get(r.pk, 0)

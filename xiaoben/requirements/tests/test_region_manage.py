@@ -92,6 +92,17 @@ def test_region_page_by_persona(world, client_for, persona, status):
     assert edit.status_code == (200 if persona == "researcher" else 302 if persona == "anonymous" else 404)
 
 
+def test_region_page_has_an_absolute_query_budget(world, client_for, second_school):
+    from xiaoben.core.testing import assert_queries
+
+    c = client_for("researcher")
+    _save(world)
+    one = assert_queries(c, "/requirements/region/", budget=20)
+    for period in ("week", "two_week", "month", "school_year"):
+        _save(world, name=f"文章（{period}）", metric="writings.count", period=period, threshold=1)
+    assert assert_queries(c, "/requirements/region/", budget=20) == one  # rules and schools add no query
+
+
 def test_researcher_adds_a_rule_through_the_page(world, client_for, second_school):
     c = client_for("researcher")
     form = {
