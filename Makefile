@@ -79,7 +79,10 @@ lint-imports: $(VENV)/.installed
 # mypy --strict on the door and the service layers listed here (STYLE: mypy with django-stubs);
 # a module joins the list once it is clean.
 TYPED := xiaoben/core/services.py xiaoben/core/scope.py xiaoben/core/tenancy.py xiaoben/core/permissions.py \
-	xiaoben/core/concurrency.py xiaoben/org/services.py xiaoben/org/selectors.py xiaoben/requirements/services.py
+	xiaoben/core/concurrency.py xiaoben/org/services.py xiaoben/org/selectors.py xiaoben/requirements/services.py \
+	xiaoben/requirements/selectors.py xiaoben/requirements/views.py xiaoben/requirements/api.py \
+	xiaoben/requirements/forms.py xiaoben/requirements/plan_import.py xiaoben/requirements/starter.py \
+	xiaoben/requirements/models.py xiaoben/requirements/predicates.py
 typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy --strict $(TYPED)
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from xiaoben.activities.models import ActivityMinutes
 from xiaoben.activities.tests.factories import make_activity
+from xiaoben.core.scope import scope_for
 from xiaoben.org.forms import TeacherForm
 from xiaoben.org.models import Teacher
 from xiaoben.writings import services as writing_services
@@ -247,7 +248,12 @@ def requirement_page(world, client_for):
     from xiaoben.requirements.models import Requirement
 
     r = req_services.requirement_create(
-        school=world.school, name="每学期听课不少于20节", metric="observations.given", period="term", threshold=20
+        actor=scope_for(world.users["dean"]),
+        school=world.school,
+        name="每学期听课不少于20节",
+        metric="observations.given",
+        period="term",
+        threshold=20,
     )
     return _page_route(client_for("dean"), reverse("requirements:edit", args=[r.pk]), "name", lambda: Requirement.objects.get(pk=r.pk).name)
 
@@ -257,7 +263,12 @@ def requirement_api(world, api_client_for):
     from xiaoben.requirements.models import Requirement
 
     r = req_services.requirement_create(
-        school=world.school, name="每学期听课不少于20节", metric="observations.given", period="term", threshold=20
+        actor=scope_for(world.users["dean"]),
+        school=world.school,
+        name="每学期听课不少于20节",
+        metric="observations.given",
+        period="term",
+        threshold=20,
     )
     c, url = api_client_for("dean"), f"/api/v1/requirements/{r.pk}"
     return Route(

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from tests import factories as f
+from xiaoben.core.scope import scope_for
 from xiaoben.core.testing import assert_queries
 from xiaoben.requirements import services
 
@@ -23,7 +24,7 @@ def wk(n: int) -> dt.date:
 
 @pytest.mark.parametrize("persona", sorted(BUDGET))
 def test_home_within_budget_whatever_the_records(world, client_for, persona):
-    services.starter_set_adopt(school=world.school, user=world.users["dean"])
+    services.starter_set_adopt(actor=scope_for(world.users["dean"]), school=world.school)
     client = client_for(persona)
     client.get("/")
     before = assert_queries(client, "/", budget=BUDGET[persona])

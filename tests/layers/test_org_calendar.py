@@ -48,7 +48,13 @@ def test_school_edits_the_calendar(world):
 
 def test_a_week_without_school_days_is_not_a_teaching_week(world):
     r = req_services.requirement_create(
-        school=world.school, name="每周反思", metric="writings.count", filters={"kinds": ["reflection"]}, period=Period.WEEK, threshold=1
+        actor=scope_for(world.users["dean"]),
+        school=world.school,
+        name="每周反思",
+        metric="writings.count",
+        filters={"kinds": ["reflection"]},
+        period=Period.WEEK,
+        threshold=1,
     )
     before = progress_for_school(world.school, world.term).cell(world.teacher.pk, r.pk).required
     dean = scope_for(world.users["dean"])

@@ -15,6 +15,7 @@ import pytest
 from django.db.models import Sum
 
 from tests import factories as f
+from xiaoben.core.scope import scope_for
 from xiaoben.org import services as org
 from xiaoben.requirements import services
 from xiaoben.requirements.engine import progress_for_school, progress_for_teacher
@@ -30,9 +31,14 @@ def wk(n: int, dow: int = 2) -> dt.date:
 @pytest.fixture
 def busy_school(world):
     """The starter set, a mid-term joiner, and records of every kind spread over the term."""
-    services.starter_set_adopt(school=world.school, user=world.users["dean"])
+    services.starter_set_adopt(actor=scope_for(world.users["dean"]), school=world.school)
     services.requirement_create(
-        school=world.school, name="每两周听课一节", metric="observations.given", period=Period.TWO_WEEK, threshold=1
+        actor=scope_for(world.users["dean"]),
+        school=world.school,
+        name="每两周听课一节",
+        metric="observations.given",
+        period=Period.TWO_WEEK,
+        threshold=1,
     )
     joiner = org.teacher_create(
         school=world.school, staff_no="099", name="周新", gender="F", teaching_since=dt.date(2010, 9, 1), joined_on=wk(9, 0), subject="语文"

@@ -12,6 +12,7 @@ import pytest
 from tests import factories as f
 from xiaoben.assessment import services as assessment
 from xiaoben.assessment.models import AssessmentResult, ItemSource
+from xiaoben.core.scope import scope_for
 from xiaoben.hours.models import HourEntry
 from xiaoben.hours.selectors import ledger_summary
 from xiaoben.org import roster
@@ -44,6 +45,7 @@ def joiner(world):
 
 def test_weekly_and_term_quotas_start_at_the_join_date(world, joiner):
     weekly = services.requirement_create(
+        actor=scope_for(world.users["dean"]),
         school=world.school,
         name="每周教学反思1篇",
         metric="writings.count",
@@ -52,7 +54,12 @@ def test_weekly_and_term_quotas_start_at_the_join_date(world, joiner):
         threshold=1,
     )
     term = services.requirement_create(
-        school=world.school, name="每学期听课20节", metric="observations.given", period=Period.TERM, threshold=20
+        actor=scope_for(world.users["dean"]),
+        school=world.school,
+        name="每学期听课20节",
+        metric="observations.given",
+        period=Period.TERM,
+        threshold=20,
     )
     for w in (10, 11):
         f.writing(joiner, "reflection", wk(w), term=world.term)
@@ -72,6 +79,7 @@ def test_weekly_and_term_quotas_start_at_the_join_date(world, joiner):
 
 def test_reminder_names_only_what_the_joiner_owes(world, joiner):
     services.requirement_create(
+        actor=scope_for(world.users["dean"]),
         school=world.school,
         name="每周教学反思1篇",
         metric="writings.count",
@@ -104,7 +112,14 @@ def test_hour_targets_are_pro_rata(world, joiner):
 
 
 def test_assessment_items_are_pro_rata(world, joiner):
-    req = services.requirement_create(school=world.school, name="每学期听课20节", metric="observations.given", period="term", threshold=20)
+    req = services.requirement_create(
+        actor=scope_for(world.users["dean"]),
+        school=world.school,
+        name="每学期听课20节",
+        metric="observations.given",
+        period="term",
+        threshold=20,
+    )
     s = assessment.scheme_create(school=world.school, term=world.term, name="考核", user=world.users["dean"], with_defaults=False)
     assessment.item_add(scheme=s, user=world.users["dean"], name="听课", points=10, source=ItemSource.REQUIREMENT, requirement=req)
     assessment.item_add(scheme=s, user=world.users["dean"], name="学时", points=20, source=ItemSource.HOURS, hours_target=Decimal("36"))

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from xiaoben.assessment import services as assessment
 from xiaoben.assessment.models import AssessmentResult, ItemSource
+from xiaoben.core.scope import scope_for
 from xiaoben.requirements.engine import progress_for_school
 from xiaoben.requirements.services import requirement_create
 from xiaoben.writings import services
@@ -23,6 +24,7 @@ LAST_TERM = dt.date(2026, 5, 12)
 @pytest.fixture
 def setup(world):
     req = requirement_create(
+        actor=scope_for(world.users["dean"]),
         school=world.school,
         name="每学期教学反思不少于2篇",
         metric="writings.count",

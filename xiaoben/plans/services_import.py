@@ -176,6 +176,7 @@ def plan_import_save(
             try:
                 created.append(
                     requirement_create(
+                        actor=actor,
                         school=school,
                         source=Source.IMPORT,
                         name=p["name"],

@@ -95,7 +95,7 @@ def seed(ctx) -> None:
             region=ctx.region, name=name, description=plan, metric=metric, period="term", threshold=threshold, filters=filters, order=order
         )
     for school in ctx.schools:
-        region_templates_adopt(school=school)
+        region_templates_adopt(actor=actor, school=school)
 
     # 视导: one closed with feedback, one open.
     v1 = services.visit_create(

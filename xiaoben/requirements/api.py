@@ -5,18 +5,24 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
-from django.http import Http404
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
+from xiaoben.core.errors import require
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user, visible_to
-from xiaoben.org.models import Group, Region, School, Teacher
+from xiaoben.org.models import Group, Region, Teacher
 from xiaoben.org.selectors import current_term
 
 from . import plan_import, selectors, services
+from .engine import Progress
 from .models import Audience, Requirement
+from .predicates import can_manage_requirements
+from .selectors import GridRow
 
 router = Router(tags=["量化要求与考核"])  # /api/v1/requirements/
 progress_router = Router(tags=["量化要求与考核"])  # /api/v1/progress/
@@ -34,7 +40,7 @@ class RequirementOut(Schema):
     group_kind: str
     role: str
     metric: str
-    filters: dict
+    filters: dict[str, Any]
     period: str
     threshold: Decimal
     unit: str
@@ -51,7 +57,7 @@ class RuleIn(Schema):
     metric: str
     period: str
     threshold: Decimal
-    filters: dict = {}
+    filters: dict[str, Any] = {}
     applies_to: str = Audience.ALL
     group_kind: str = ""
     order: int = 50
@@ -69,7 +75,7 @@ class RulePatch(Schema):
     metric: str | None = None
     period: str | None = None
     threshold: Decimal | None = None
-    filters: dict | None = None
+    filters: dict[str, Any] | None = None
     applies_to: str | None = None
     group_kind: str | None = None
     order: int | None = None
@@ -107,15 +113,15 @@ class ProgressOut(Schema):
     buckets: list[BucketOut] | None = None
 
     @staticmethod
-    def resolve_requirement_id(p) -> int:
+    def resolve_requirement_id(p: Progress) -> int:
         return p.requirement.pk
 
     @staticmethod
-    def resolve_requirement(p) -> str:
+    def resolve_requirement(p: Progress) -> str:
         return p.requirement.name
 
     @staticmethod
-    def resolve_message(p) -> str:
+    def resolve_message(p: Progress) -> str:
         return p.message()
 
 
@@ -128,19 +134,19 @@ class TeacherProgressOut(Schema):
     progress: list[ProgressOut]
 
     @staticmethod
-    def resolve_teacher_id(row) -> int:
+    def resolve_teacher_id(row: GridRow) -> int:
         return row.teacher.pk
 
     @staticmethod
-    def resolve_name(row) -> str:
+    def resolve_name(row: GridRow) -> str:
         return row.teacher.name
 
     @staticmethod
-    def resolve_staff_no(row) -> str:
+    def resolve_staff_no(row: GridRow) -> str:
         return row.teacher.staff_no
 
     @staticmethod
-    def resolve_progress(row) -> list:
+    def resolve_progress(row: GridRow) -> list[Progress]:
         return [p for p in row.cells if p]
 
 
@@ -161,7 +167,7 @@ class ProposalOut(Schema):
     metric: str
     period: str
     threshold: float
-    filters: dict
+    filters: dict[str, Any]
     applies_to: str
     group_kind: str
     description: str
@@ -171,16 +177,9 @@ class AdoptOut(Schema):
     created: int
 
 
-def _managed_school(request) -> School:
-    scope = scope_for(request.user)
-    if scope.school_id is None or not scope.can("requirements:manage", school_id=scope.school_id):
-        raise Http404
-    return School.objects.get(pk=scope.school_id)
-
-
 @router.get("/", response=list[RequirementOut])
 @paginate(PageNumberPagination, page_size=100)
-def requirement_list(request, school_id: int | None = None):
+def requirement_list(request: HttpRequest, school_id: int | None = None) -> QuerySet[Requirement]:
     qs = visible_to(request.user, Requirement).select_related("group").order_by("school_id", "order", "id")
     if school_id:
         qs = qs.filter(school_id=school_id)
@@ -188,38 +187,41 @@ def requirement_list(request, school_id: int | None = None):
 
 
 @router.get("/{int:requirement_id}", response=RequirementOut)
-def requirement_detail(request, requirement_id: int):
+def requirement_detail(request: HttpRequest, requirement_id: int) -> Requirement:
     return get_object_for_user(request.user, Requirement, pk=requirement_id)
 
 
 @router.post("/", response={201: RequirementOut})
-def requirement_create(request, payload: RequirementIn):
-    school = _managed_school(request)
+def requirement_create(request: HttpRequest, payload: RequirementIn) -> tuple[int, Requirement]:
+    scope = scope_for(request.user)
+    school = selectors.managed_school(scope)
     data = payload.dict()
     group_id = data.pop("group_id")
     group = get_object_for_user(request.user, Group, pk=group_id, school_id=school.pk) if group_id else None
-    r = services.requirement_create(school=school, user=request.user, group=group, **data)
-    return 201, r
+    return 201, services.requirement_create(actor=scope, school=school, group=group, **data)
 
 
 @router.patch("/{int:requirement_id}", response=RequirementOut)
-def requirement_update(request, requirement_id: int, payload: RequirementPatch):
-    school = _managed_school(request)
+def requirement_update(request: HttpRequest, requirement_id: int, payload: RequirementPatch) -> Requirement:
+    scope = scope_for(request.user)
+    school = selectors.managed_school(scope)
     r = get_object_for_user(request.user, Requirement, pk=requirement_id, school_id=school.pk)
     changes = payload.dict(exclude_unset=True)
     version = changes.pop("version")
     if "group_id" in changes:
         gid = changes.pop("group_id")
         changes["group"] = get_object_for_user(request.user, Group, pk=gid, school_id=school.pk) if gid else None
-    services.requirement_update(requirement=r, expected_version=version, **changes)
+    services.requirement_update(actor=scope, requirement=r, expected_version=version, **changes)
     r.refresh_from_db()
     return r
 
 
 @router.delete("/{int:requirement_id}", response={204: None})
-def requirement_delete(request, requirement_id: int):
-    school = _managed_school(request)
-    services.requirement_delete(requirement=get_object_for_user(request.user, Requirement, pk=requirement_id, school_id=school.pk))
+def requirement_delete(request: HttpRequest, requirement_id: int) -> tuple[int, None]:
+    scope = scope_for(request.user)
+    school = selectors.managed_school(scope)
+    r = get_object_for_user(request.user, Requirement, pk=requirement_id, school_id=school.pk)
+    services.requirement_delete(actor=scope, requirement=r)
     return 204, None
 
 
@@ -231,52 +233,51 @@ class VersionIn(Schema):
     version: int
 
 
-def _region_template(request, requirement_id: int) -> Requirement:
+def _region_template(request: HttpRequest, requirement_id: int) -> Requirement:
     return get_object_for_user(request.user, Requirement, pk=requirement_id, school__isnull=True, region_id__isnull=False)
 
 
 @router.post("/region", response={201: RequirementOut})
-def region_requirement_create(request, payload: RegionRequirementIn):
+def region_requirement_create(request: HttpRequest, payload: RegionRequirementIn) -> tuple[int, Requirement]:
     """区域统一要求: saved for the region and copied into every school below it."""
     data = payload.dict()
-    scope = scope_for(request.user)
-    region_id = data.pop("region_id")
-    if region_id not in scope.region_ids and not scope.is_platform_admin:
-        raise Http404
-    region = Region.objects.get(pk=region_id)
-    return 201, services.region_requirement_save(actor=scope, region=region, **data)
+    region = get_object_for_user(request.user, Region, pk=data.pop("region_id"))
+    return 201, services.region_requirement_save(actor=scope_for(request.user), region=region, **data)
 
 
 @router.patch("/region/{int:requirement_id}", response=RequirementOut)
-def region_requirement_update(request, requirement_id: int, payload: RulePatch):
+def region_requirement_update(request: HttpRequest, requirement_id: int, payload: RulePatch) -> Requirement:
     t = _region_template(request, requirement_id)
     changes = payload.dict(exclude_unset=True)
     version = changes.pop("version")
+    assert t.region is not None  # a template (no school) belongs to a region
     services.region_requirement_save(actor=scope_for(request.user), region=t.region, requirement=t, expected_version=version, **changes)
     t.refresh_from_db()
     return t
 
 
 @router.post("/region/{int:requirement_id}/retire", response=RequirementOut)
-def region_requirement_retire(request, requirement_id: int, payload: VersionIn):
+def region_requirement_retire(request: HttpRequest, requirement_id: int, payload: VersionIn) -> Requirement:
     t = _region_template(request, requirement_id)
     return services.region_requirement_retire(actor=scope_for(request.user), requirement=t, expected_version=payload.version)
 
 
 @router.post("/adopt-starter-set", response=AdoptOut)
-def adopt_starter_set(request):
-    return {"created": len(services.starter_set_adopt(school=_managed_school(request), user=request.user))}
+def adopt_starter_set(request: HttpRequest) -> dict[str, int]:
+    scope = scope_for(request.user)
+    return {"created": len(services.starter_set_adopt(actor=scope, school=selectors.managed_school(scope)))}
 
 
 @router.post("/plan-import", response=list[ProposalOut])
-def plan_proposals(request, payload: PlanIn):
+def plan_proposals(request: HttpRequest, payload: PlanIn) -> list[dict[str, Any]]:
     """Proposals only: nothing is saved until they are POSTed to /requirements."""
-    _managed_school(request)
+    scope = scope_for(request.user)
+    require(can_manage_requirements(scope, scope.school_id))
     return [p.as_dict() for p in plan_import.extract(payload.text[:200_000])]
 
 
 @progress_router.get("/me", response=list[ProgressOut])
-def my_progress(request):
+def my_progress(request: HttpRequest) -> list[Progress]:
     scope = scope_for(request.user)
     if scope.teacher is None:
         raise Http404
@@ -284,7 +285,7 @@ def my_progress(request):
 
 
 @progress_router.get("/teachers/{teacher_id}", response=list[ProgressOut])
-def teacher_progress(request, teacher_id: int):
+def teacher_progress(request: HttpRequest, teacher_id: int) -> list[Progress]:
     scope = scope_for(request.user)
     teacher = get_object_for_user(request.user, Teacher, Teacher.objects.select_related("school"), pk=teacher_id)
     if not selectors.may_see_progress_of(scope, teacher):
@@ -293,31 +294,19 @@ def teacher_progress(request, teacher_id: int):
 
 
 @progress_router.get("/school", response=GridOut)
-def school_progress(request, group_id: int | None = None, school_id: int | None = None):
-    """The compliance grid: admins for their school (optionally one group); a leader
-    for a group they lead (group_id required); platform admins any school (school_id)."""
-    scope = scope_for(request.user)
-    school_id = school_id if (school_id and scope.is_platform_admin) else scope.school_id
-    if school_id is None:
+def school_progress(request: HttpRequest, group_id: int | None = None, school_id: int | None = None) -> dict[str, Any]:
+    """The compliance grid, as the page shows it (`selectors.grid_access`): admins their school
+    (optionally one group); a leader a group they lead (the first when none is given)."""
+    access = selectors.grid_access(scope_for(request.user), school_id=school_id, group_id=group_id)
+    term = current_term(access.school.pk)
+    grid = selectors.progress_for_school(access.school, term) if term else None
+    if term is None or grid is None:
         raise Http404
-    is_admin = scope.admin_of(school_id)
-    group = None
-    if group_id:
-        group = get_object_for_user(request.user, Group, pk=group_id, school_id=school_id)
-        if not is_admin and group.pk not in scope.led_group_ids:
-            raise Http404
-    elif not is_admin:
-        raise Http404
-    school = School.objects.get(pk=school_id)
-    term = current_term(school_id)
-    grid = selectors.progress_for_school(school, term) if term else None
-    if grid is None:
-        raise Http404
-    rows = selectors.grid_rows(grid, group=group)
+    rows = selectors.grid_rows(grid, group=access.group)
     return {
-        "school_id": school.pk,
+        "school_id": access.school.pk,
         "term": term.name,
-        "group_id": group.pk if group else None,
+        "group_id": access.group.pk if access.group else None,
         "requirements": grid.requirements,
         "teachers": rows,
     }

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, cast
+
 from django import forms
+from django.db.models import QuerySet
 
 from xiaoben.core.forms import StyledFormMixin
 from xiaoben.org.choices import GroupKind, Role
-from xiaoben.org.models import Group, SchoolYear
+from xiaoben.org.models import Group, Region, School, SchoolYear
 
 from .audiences import audience_choices
 from .models import Period, Requirement
@@ -20,7 +23,13 @@ def filter_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     return out
 
 
-class RequirementForm(StyledFormMixin, forms.ModelForm):
+if TYPE_CHECKING:
+    _ModelForm = forms.ModelForm[Requirement]
+else:  # ModelForm is generic for the type checker only
+    _ModelForm = forms.ModelForm
+
+
+class RequirementForm(StyledFormMixin, _ModelForm):
     filter_values = forms.MultipleChoiceField(
         label="只统计", required=False, help_text="只选与统计项对应的一组；不选则统计全部", widget=forms.SelectMultiple(attrs={"size": 8})
     )
@@ -34,18 +43,19 @@ class RequirementForm(StyledFormMixin, forms.ModelForm):
         fields = ["name", "applies_to", "group", "group_kind", "role", "metric", "period", "threshold", "school_year", "active", "order"]
         widgets = {"metric": forms.Select, "group_kind": forms.Select, "role": forms.Select}
 
-    def __init__(self, *args, school, **kwargs):
+    def __init__(self, *args: Any, school: School | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.school = school
-        self.fields["metric"].widget.choices = [(m.key, f"{m.label}（{m.unit}）— {m.help}") for m in all_metrics()]
-        self.fields["group_kind"].widget.choices = [("", "任意小组"), *GroupKind.choices]
+        cast(forms.Select, self.fields["metric"].widget).choices = [(m.key, f"{m.label}（{m.unit}）— {m.help}") for m in all_metrics()]
+        cast(forms.Select, self.fields["group_kind"].widget).choices = [("", "任意小组"), *GroupKind.choices]
         self.order_fields(["name", "metric", "filter_values", "period", "threshold", "applies_to", "group", "group_kind", "role"])
         if school is not None:  # a school's own rule; the district's has no group, role or year
-            self.fields["group"].queryset = Group.objects.filter(school=school, is_active=True).order_by("kind", "name")
-            self.fields["role"].widget.choices = [("", "—"), *[(k, v) for k, v in Role.choices if k in ("principal", "school_admin")]]
+            self._choice("group").queryset = Group.objects.filter(school=school, is_active=True).order_by("kind", "name")
+            role = [("", "—"), *[(k, v) for k, v in Role.choices if k in ("principal", "school_admin")]]
+            cast(forms.Select, self.fields["role"].widget).choices = role
             self.fields["role"].help_text = "仅对“指定角色”有效"
-            self.fields["school_year"].queryset = SchoolYear.objects.filter(school=school)
-        self.fields["filter_values"].choices = filter_choices()
+            self._choice("school_year").queryset = SchoolYear.objects.filter(school=school)
+        cast(forms.MultipleChoiceField, self.fields["filter_values"]).choices = filter_choices()
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
             self.fields["filter_values"].initial = [
@@ -54,8 +64,11 @@ class RequirementForm(StyledFormMixin, forms.ModelForm):
                 for v in (values if isinstance(values, list) else [values])
             ]
 
-    def clean(self):
-        data = super().clean()
+    def _choice(self, name: str) -> forms.ModelChoiceField[Any]:
+        return cast("forms.ModelChoiceField[Any]", self.fields[name])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         metric = data.get("metric")
         filters: dict[str, list[str]] = {}
         for item in data.get("filter_values") or []:
@@ -69,7 +82,7 @@ class RequirementForm(StyledFormMixin, forms.ModelForm):
             self.add_error("metric", "未知的统计项。")
         return data
 
-    def service_kwargs(self) -> dict:
+    def service_kwargs(self) -> dict[str, Any]:
         d = self.cleaned_data
         keys = ["name", "applies_to", "group", "group_kind", "role", "metric", "period", "threshold", "school_year", "active", "order"]
         return {k: d.get(k) for k in keys} | {"filters": d["filters"], "group_kind": d.get("group_kind") or "", "role": d.get("role") or ""}
@@ -79,14 +92,15 @@ class PlanTextForm(StyledFormMixin, forms.Form):
     text = forms.CharField(label="粘贴计划文本", required=False, widget=forms.Textarea(attrs={"rows": 10}), max_length=200_000)
     upload = forms.FileField(label="或上传计划文件（.docx / .txt）", required=False)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if not data.get("text") and not data.get("upload"):
             raise forms.ValidationError("请粘贴计划文本或上传计划文件。")
         return data
 
 
 class ProposalForm(StyledFormMixin, forms.Form):
+    metric_label = ""  # what the proposal counts, in words (set by the import page)
     keep = forms.BooleanField(label="采用", required=False, initial=True)
     name = forms.CharField(label="要求", max_length=100)
     metric = forms.CharField(widget=forms.HiddenInput)
@@ -104,20 +118,21 @@ ProposalFormSet = forms.formset_factory(ProposalForm, extra=0, max_num=100)
 class RegionRequirementForm(RequirementForm):
     """区域统一要求: the district's rule for all its schools — no school's group, year or role."""
 
-    region = forms.ModelChoiceField(label="适用区域", queryset=None, empty_label=None)
+    region: forms.ModelChoiceField[Region] = forms.ModelChoiceField(label="适用区域", queryset=None, empty_label=None)
 
     class Meta(RequirementForm.Meta):
         fields = ["name", "applies_to", "group_kind", "metric", "period", "threshold", "order"]
 
-    def __init__(self, *args, regions, **kwargs):
+    def __init__(self, *args: Any, regions: QuerySet[Region], **kwargs: Any) -> None:
         super().__init__(*args, school=None, **kwargs)
-        self.fields["region"].queryset = regions
+        self._choice("region").queryset = regions
         if len(regions) == 1 or self.instance.pk:
             self.fields["region"].widget = forms.HiddenInput()
             self.fields["region"].initial = self.instance.region_id if self.instance.pk else regions[0].pk
-        self.fields["applies_to"].choices = [(k, v) for k, v in self.fields["applies_to"].choices if k not in ("group", "role")]
+        applies = cast(forms.ChoiceField, self.fields["applies_to"])
+        applies.choices = [(k, v) for k, v in cast("list[tuple[str, str]]", applies.choices) if k not in ("group", "role")]
 
-    def service_kwargs(self) -> dict:
+    def service_kwargs(self) -> dict[str, Any]:
         d = self.cleaned_data
         keys = ["name", "applies_to", "metric", "period", "threshold", "order"]
         return {k: d.get(k) for k in keys} | {"filters": d["filters"], "group_kind": d.get("group_kind") or ""}

@@ -7,11 +7,16 @@ the records each time."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from xiaoben.core.models import TimeStampedModel, VersionedModel
+
+if TYPE_CHECKING:
+    from .registry import QueryMetric
 
 
 class Audience:
@@ -25,7 +30,7 @@ class Audience:
     ROLE = "role"
 
 
-def _audience_choices():
+def _audience_choices() -> list[tuple[str, str]]:
     from .audiences import audience_choices
 
     return audience_choices()
@@ -116,7 +121,7 @@ class Requirement(TimeStampedModel, VersionedModel):
         return self.name
 
     @property
-    def metric_obj(self):
+    def metric_obj(self) -> QueryMetric | None:
         from .registry import get_metric
 
         return get_metric(self.metric)
@@ -125,7 +130,7 @@ class Requirement(TimeStampedModel, VersionedModel):
     def unit(self) -> str:
         m = self.metric_obj
         if self.period in (Period.WEEK, Period.TWO_WEEK, Period.MONTH):
-            return {Period.WEEK: "周", Period.TWO_WEEK: "个两周"}.get(self.period, "个月")
+            return {Period.WEEK.value: "周", Period.TWO_WEEK.value: "个两周"}.get(self.period, "个月")
         return m.unit if m else ""
 
     @property

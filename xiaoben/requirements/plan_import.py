@@ -19,8 +19,10 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 
 from .models import Audience, Period
 from .registry import PlanPhrase, plan_phrases
@@ -48,7 +50,7 @@ QUANTITY_AFTER_WORD = re.compile(
 
 @dataclass
 class Target:
-    pattern: re.Pattern
+    pattern: re.Pattern[str]
     metric: str
     phrase: PlanPhrase
 
@@ -102,19 +104,19 @@ class Proposal:
     metric: str
     period: str
     threshold: int | float
-    filters: dict = field(default_factory=dict)
+    filters: dict[str, Any] = field(default_factory=dict)
     applies_to: str = Audience.ALL
     group_kind: str = ""
     description: str = ""
     doubtful: bool = False  # shown for the admin to decide, not pre-ticked
     notes: list[str] = field(default_factory=list)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @property
     def period_label(self) -> str:
-        return Period(self.period).label
+        return str(Period(self.period).label)
 
     @property
     def applies_to_label(self) -> str:
@@ -219,7 +221,7 @@ def extract(text: str) -> list[Proposal]:
     (qualifiers the engine cannot count, sub-quotas after 其中, a bare 本学期…N节
     without any word of requirement) carry notes and `doubtful=True`."""
     out: list[Proposal] = []
-    seen: set[tuple] = set()
+    seen: set[tuple[Any, ...]] = set()
     for sentence in SENTENCE_SPLIT.split(text or ""):
         sentence = sentence.strip()
         if not sentence:
@@ -276,7 +278,7 @@ def extract(text: str) -> list[Proposal]:
             span = RANGE.search(clause)
             if span and cn_number(span.group("high")) == value and cn_number(span.group("low")):
                 # 每年读2-3本好书: the lower bound is the requirement; the admin decides.
-                low = cn_number(span.group("low"))
+                low = cn_number(span.group("low")) or 0
                 threshold = int(low) if low == int(low) else low
                 notes.append(f"原文是范围“{span.group(0)}”，按下限{threshold}计，请确认。")
                 doubtful = True
@@ -309,12 +311,12 @@ def extract(text: str) -> list[Proposal]:
 MAX_UPLOAD_MB = 10
 
 
-def text_from_upload(upload) -> str:
+def text_from_upload(upload: UploadedFile[bytes]) -> str:
     """Plain text of an uploaded plan (.docx or .txt); a Chinese error otherwise."""
     from xiaoben.core.uploads import validate_upload
 
     kind = validate_upload(upload, {"docx", "text"}, MAX_UPLOAD_MB)
-    data = upload.read()
+    data: bytes = upload.read()
     if kind == "docx":
         try:
             import docx

@@ -1,4 +1,8 @@
-"""Writes: create, edit, adopt the starter set, import from a plan, remind those behind."""
+"""Writes: create, edit, adopt the starter set, import from a plan, remind those behind.
+
+Every write takes the actor's `Scope` and checks it first (`predicates.py`): out of reach →
+`NotPermitted()` (404), seen but not allowed → `NotPermitted("…")` (403). The private `_create`
+and `_region_templates_adopt` are the bodies the checked services share."""
 
 from __future__ import annotations
 
@@ -9,11 +13,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from xiaoben.core.concurrency import save_checked
-from xiaoben.core.errors import require
-from xiaoben.core.models import User
+from xiaoben.core.errors import NotPermitted, require
 from xiaoben.core.scope import Scope
 from xiaoben.org.models import Group, Region, School, SchoolYear
 
+from . import predicates as can
 from .models import Audience, Period, Requirement, Source
 from .registry import get_metric
 from .starter import starter_set
@@ -113,10 +117,16 @@ def duplicate_of(r: Requirement) -> Requirement | None:
 
 
 @transaction.atomic
-def requirement_create(
+def requirement_create(*, actor: Scope, school: School, **fields: Any) -> Requirement:
+    """A school's own requirement, written by its admins (`requirements:manage`)."""
+    require(can.can_manage_requirements(actor, school.pk))
+    return _create(school=school, user_id=actor.user_id, **fields)
+
+
+def _create(
     *,
     school: School,
-    user: User | None = None,
+    user_id: int | None = None,
     name: str,
     metric: str,
     period: str,
@@ -135,7 +145,7 @@ def requirement_create(
 ) -> Requirement:
     r = Requirement(
         school=school,
-        created_by=user,
+        created_by_id=user_id,
         name=name.strip(),
         metric=metric,
         period=period,
@@ -158,8 +168,9 @@ def requirement_create(
 
 
 @transaction.atomic
-def requirement_update(*, requirement: Requirement, expected_version: int | None, **changes: Any) -> Requirement:
+def requirement_update(*, actor: Scope, requirement: Requirement, expected_version: int | None, **changes: Any) -> Requirement:
     """Edit a requirement; a second editor working from an older version is refused."""
+    require(can.can_manage_requirement(actor, requirement))
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ValidationError(f"不能修改：{'、'.join(sorted(unknown))}")
@@ -173,11 +184,10 @@ def requirement_update(*, requirement: Requirement, expected_version: int | None
 
 
 @transaction.atomic
-def requirement_delete(*, requirement: Requirement) -> None:
+def requirement_delete(*, actor: Scope, requirement: Requirement) -> None:
+    require(can.can_manage_requirement(actor, requirement))
     template = region_template_of(requirement)
     if template is not None:
-        from xiaoben.core.errors import NotPermitted
-
         raise NotPermitted(f"“{template.name}”是区里的统一要求，学校不能删除，只能提高数量要求。")
     requirement.delete()
 
@@ -212,9 +222,11 @@ def _check_not_weaker_than_region(requirement: Requirement) -> None:
 
 
 @transaction.atomic
-def starter_set_adopt(*, school: School, user: User | None = None) -> list[Requirement]:
+def starter_set_adopt(*, actor: Scope, school: School) -> list[Requirement]:
     """一键采用常用要求: adds the starter requirements (and the district's templates) the
     school does not have yet (by key), so adopting twice changes nothing and edits are kept."""
+    require(can.can_manage_requirements(actor, school.pk))
+    user_id = actor.user_id
     have = set(Requirement.objects.filter(school=school).exclude(starter_key="").values_list("starter_key", flat=True))
     created = []
     for i, spec in enumerate(starter_set()):
@@ -223,17 +235,23 @@ def starter_set_adopt(*, school: School, user: User | None = None) -> list[Requi
         probe = Requirement(school=school, **{k: v for k, v in spec.items() if k in _TWIN_FIELDS})
         if duplicate_of(probe) is not None:  # the school already counts this (its own, a district's)
             continue
-        created.append(requirement_create(school=school, user=user, source=Source.STARTER, order=10 + i, **spec))
-    return created + region_templates_adopt(school=school, user=user)
+        created.append(_create(school=school, user_id=user_id, source=Source.STARTER, order=10 + i, **spec))
+    return created + _region_templates_adopt(school=school, user_id=user_id)
 
 
 _TWIN_FIELDS = ("metric", "filters", "period", "applies_to", "group_kind", "role")
 
 
 @transaction.atomic
-def region_templates_adopt(*, school: School, user: User | None = None) -> list[Requirement]:
+def region_templates_adopt(*, actor: Scope, school: School) -> list[Requirement]:
     """A district's templates (requirements with `region` set, on the school's region or
-    any region above it) copied into the school, once each; the copy is the school's to edit."""
+    any region above it) copied into the school, once each; the copy is the school's to edit.
+    The school's admins, or a 教研员 who sets the rules of the school's district."""
+    require(can.can_adopt_region_templates(actor, school))
+    return _region_templates_adopt(school=school, user_id=actor.user_id)
+
+
+def _region_templates_adopt(*, school: School, user_id: int | None = None) -> list[Requirement]:
     region_ids: list[int] = []
     region: Region | None = school.region
     while region is not None:
@@ -260,7 +278,7 @@ def region_templates_adopt(*, school: School, user: User | None = None) -> list[
         if twin is not None:
             _adopt_twin(twin, t, key)
             continue
-        created.append(requirement_create(school=school, user=user, source=Source.STARTER, starter_key=key, order=t.order, **spec))
+        created.append(_create(school=school, user_id=user_id, source=Source.STARTER, starter_key=key, order=t.order, **spec))
     return created
 
 
@@ -304,10 +322,6 @@ def _schools_under(region_id: int) -> list[School]:
     return [s for s in School.objects.select_related("region").order_by("pk") if under(s.region_id)]
 
 
-def _may_set_region_requirements(actor: Scope, region_id: int | None) -> bool:
-    return actor.is_platform_admin or (region_id in actor.region_ids and actor.can("region:requirements"))
-
-
 @transaction.atomic
 def region_requirement_save(
     *, actor: Scope, region: Region, requirement: Requirement | None = None, expected_version: int | None = None, **fields: Any
@@ -316,7 +330,7 @@ def region_requirement_save(
     copied into every school below the region at once. A change of the bar moves each
     school's copy that stood at the old bar; a school that made its copy stricter keeps its
     number unless the new bar is higher still."""
-    require(_may_set_region_requirements(actor, region.pk))
+    require(can.can_set_region_requirements(actor, region.pk))
     unknown = set(fields) - {"name", "description", "applies_to", "group_kind", "metric", "filters", "period", "threshold", "order"}
     if unknown:
         raise ValidationError(f"不能修改：{'、'.join(sorted(unknown))}")
@@ -336,7 +350,7 @@ def region_requirement_save(
     for school in _schools_under(region.pk):
         copy = Requirement.objects.filter(school=school, starter_key=f"region-{t.pk}").first()
         if copy is None:
-            region_templates_adopt(school=school)
+            _region_templates_adopt(school=school, user_id=actor.user_id)
             continue
         copy.name, copy.description, copy.metric, copy.period = t.name, t.description, t.metric, t.period
         copy.filters, copy.group_kind, copy.active = t.filters or {}, t.group_kind, True
@@ -352,7 +366,7 @@ def region_requirement_save(
 def region_requirement_retire(*, actor: Scope, requirement: Requirement, expected_version: int | None) -> Requirement:
     """停用: the district no longer asks it. Schools keep their copies as their own rules
     (each may then change or delete its copy)."""
-    require(requirement.school_id is None and _may_set_region_requirements(actor, requirement.region_id))
+    require(requirement.school_id is None and can.can_set_region_requirements(actor, requirement.region_id))
     requirement.active = False
     save_checked(requirement, expected_version, ["active"])
     return requirement
@@ -395,15 +409,16 @@ def requirement_duplicate_of(
 
 
 @transaction.atomic
-def requirements_import(*, school: School, user: User | None, proposals: list[dict[str, Any]]) -> list[Requirement]:
+def requirements_import(*, actor: Scope, school: School, proposals: list[dict[str, Any]]) -> list[Requirement]:
     """Save the proposals an admin confirmed from a plan; all or nothing."""
+    require(can.can_manage_requirements(actor, school.pk))
     out = []
     for i, p in enumerate(proposals):
         try:
             out.append(
-                requirement_create(
+                _create(
                     school=school,
-                    user=user,
+                    user_id=actor.user_id,
                     source=Source.IMPORT,
                     name=p["name"],
                     metric=p["metric"],
@@ -423,16 +438,19 @@ def requirements_import(*, school: School, user: User | None, proposals: list[di
 
 def remind_behind(
     *,
+    actor: Scope,
     grid: ProgressGrid,
     teacher_ids: set[int] | None = None,
     requirement_ids: set[int] | None = None,
     url: str = "",
-    sender: User | None = None,
 ) -> int:
     """提醒落后者: one notice per person behind on the chosen requirement(s) (all when none
     chosen), among the chosen people (the row, column or group being looked at), saying what
     can still be done — 本周还需教学反思1篇；本学期还需听课8节 — never what is already lost.
-    Someone behind only on weeks that are over is not told. Returns how many were told."""
+    Someone behind only on weeks that are over is not told. Returns how many were told.
+    The school's admins remind anyone in the school, a leader the members of their groups
+    (others chosen are passed over); whoever may not see the grid is refused."""
+    require(can.may_see_grid(actor, grid.school.pk))
     from django.urls import reverse
 
     from xiaoben.core.notifications import notify
@@ -441,7 +459,7 @@ def remind_behind(
     sent = 0
     with transaction.atomic():
         for tid, items in sorted(grid.behind().items()):
-            if teacher_ids is not None and tid not in teacher_ids:
+            if (teacher_ids is not None and tid not in teacher_ids) or not can.may_remind(actor, grid.school.pk, tid):
                 continue
             todo = [p.still_to_do() for p in items if requirement_ids is None or p.requirement.pk in requirement_ids]
             todo = [t for t in todo if t]

@@ -4,14 +4,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .registry import starters
 
 
-def starter_set() -> list[dict]:
+def starter_set() -> list[dict[str, Any]]:
     """The starter set as `requirement_create` arguments, in the order schools see it."""
-    out = []
+    out: list[dict[str, Any]] = []
     for metric, s in starters():
-        spec = {"starter_key": s.key, "name": s.name, "metric": metric.key, "period": s.period, "threshold": s.threshold}
+        spec: dict[str, Any] = {"starter_key": s.key, "name": s.name, "metric": metric.key, "period": s.period, "threshold": s.threshold}
         if s.filters:
             spec["filters"] = dict(s.filters)
         if s.applies_to != "all":

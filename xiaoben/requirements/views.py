@@ -1,35 +1,40 @@
 """Pages: my progress, the compliance grid (group / school), the records behind a cell,
-managing requirements (starter set, edit) and plan import. Thin: services and
-selectors do the work."""
+managing requirements (starter set, edit) and plan import. Thin: services check the actor,
+selectors answer who sees what (`selectors.grid_access`, `selectors.managed_school`)."""
 
 from __future__ import annotations
+
+import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.forms import BaseForm, BaseFormSet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
 from xiaoben.core.dbrouter import replica_view
-from xiaoben.core.decorators import require_perm
 from xiaoben.core.params import int_param
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user, visible_to
-from xiaoben.org.models import Group, Teacher
-from xiaoben.org.selectors import current_term, school_for_scope
+from xiaoben.org.models import Teacher
+from xiaoben.org.selectors import current_term
 
 from . import plan_import, selectors, services
-from .forms import PlanTextForm, ProposalFormSet, RequirementForm
+from .engine import Progress, ProgressGrid
+from .forms import PlanTextForm, ProposalForm, ProposalFormSet, RequirementForm
 from .models import Requirement, Status
+from .registry import get_metric
+from .selectors import GridRow
 
 
 @login_required
-def mine(request):
+def mine(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     if scope.teacher is None:
         raise Http404
@@ -38,37 +43,14 @@ def mine(request):
     return render(request, "requirements/mine.html", {"term": term, "progress": progress, "teacher": scope.teacher})
 
 
-def _grid_context(request):
-    """Which grid the person may see: a school admin their school (any group), a
-    group leader only the groups they lead. Everyone else: 404."""
-    scope = scope_for(request.user)
-    school = school_for_scope(scope, int_param(request.GET.get("school")))
-    if school is None:
-        raise Http404
-    is_admin = scope.admin_of(school.pk)
-    led = scope.led_group_ids if scope.teacher and scope.teacher.school_id == school.pk else frozenset()
-    if not is_admin and not led:
-        raise Http404
-    groups = Group.objects.filter(school=school, is_active=True).order_by("kind", "name")
-    if not is_admin:
-        groups = groups.filter(pk__in=led)
-    groups = sorted(groups, key=lambda g: (g.kind != "subject", g.kind, g.name))  # 教研组 first
-    group_id = int_param(request.GET.get("group") or request.POST.get("group"))
-    group = next((g for g in groups if g.pk == group_id), None)
-    if group_id and group is None:
-        raise Http404
-    if group is None and not is_admin:
-        group = groups[0]
-    return scope, school, is_admin, groups, group
-
-
 @login_required
-@replica_view
-def grid(request):
+@replica_view  # type: ignore[untyped-decorator]  # core.dbrouter.replica_view is not typed yet
+def grid(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     if scope.school_id is None and scope.is_region_staff and not scope.is_school_admin and not request.GET.get("school"):
-        return _region_grid(request, scope)
-    scope, school, is_admin, groups, group = _grid_context(request)
+        return redirect("region:compliance")  # the district's 达标情况 is the region app's page
+    access = selectors.grid_access(scope, school_id=int_param(request.GET.get("school")), group_id=int_param(request.GET.get("group")))
+    school, group = access.school, access.group
     term = current_term(school.pk)
     status = request.GET.get("status", "")
     status = status if status in Status.values else ""
@@ -89,9 +71,9 @@ def grid(request):
             "school": school,
             "term": term,
             **({"current_term": term} if school.pk == scope.school_id else {}),  # the frame's term, loaded already
-            "groups": groups,
+            "groups": access.groups,
             "group": group,
-            "is_admin": is_admin,
+            "is_admin": access.is_admin,
             "columns": columns,
             "page": page,
             "status": status,
@@ -108,11 +90,15 @@ def grid(request):
 
 @require_POST
 @login_required
-def remind(request):
+def remind(request: HttpRequest) -> HttpResponse:
     """提醒落后者: one notification per person behind in the grid being looked at."""
-    _, school, _, _, group = _grid_context(request)
-    term = current_term(school.pk)
-    data = selectors.progress_for_school(school, term) if term else None
+    scope = scope_for(request.user)
+    access = selectors.grid_access(
+        scope, school_id=int_param(request.GET.get("school")), group_id=int_param(request.GET.get("group") or request.POST.get("group"))
+    )
+    group = access.group
+    term = current_term(access.school.pk)
+    data = selectors.progress_for_school(access.school, term) if term else None
     if data is None:
         raise Http404
     ids = {r.teacher.pk for r in selectors.grid_rows(data, group=group)}
@@ -120,20 +106,13 @@ def remind(request):
     if chosen_people:
         ids &= chosen_people
     chosen_reqs = {i for i in map(int_param, request.POST.getlist("requirement")) if i} or None
-    sent = services.remind_behind(grid=data, teacher_ids=ids, requirement_ids=chosen_reqs, sender=request.user)
+    sent = services.remind_behind(actor=scope, grid=data, teacher_ids=ids, requirement_ids=chosen_reqs)
     messages.success(request, f"已提醒 {sent} 位老师。" if sent else "没有需要提醒的老师：落后的只是已经过去的周，或已无可补。")
     return redirect(reverse("requirements:grid") + (f"?group={group.pk}" if group else ""))
 
 
-def _led_group_of(scope, teacher) -> int | None:
-    """A group the leader leads that the teacher is in (the remind view checks the group)."""
-    from xiaoben.org.models import GroupMembership
-
-    return GroupMembership.objects.filter(teacher=teacher, group_id__in=scope.led_group_ids).values_list("group_id", flat=True).first()
-
-
 @login_required
-def cell(request, requirement_id: int, teacher_id: int):
+def cell(request: HttpRequest, requirement_id: int, teacher_id: int) -> HttpResponse:
     """The records behind one number: only what the viewer may see is listed."""
     scope = scope_for(request.user)
     teacher = get_object_for_user(request.user, Teacher, Teacher.objects.select_related("school"), pk=teacher_id)
@@ -142,14 +121,15 @@ def cell(request, requirement_id: int, teacher_id: int):
     requirement = get_object_for_user(request.user, Requirement, pk=requirement_id, school_id=teacher.school_id)
     term = current_term(teacher.school_id)
     progress = next((p for p in selectors.progress_for_teacher(teacher, term) if p.requirement.pk == requirement.pk), None)
-    if progress is None:
-        raise Http404
     metric = requirement.metric_obj
-    all_rows = progress.records()
+    if progress is None or metric is None:
+        raise Http404
+    all_rows = selectors.cell_records(progress)
     visible = visible_to(request.user, metric.model, all_rows)
     page = Paginator(visible, 50).get_page(request.GET.get("page"))
     rows = [metric.describe(obj) for obj in page.object_list]
     hidden = all_rows.count() - visible.count()
+    admin = scope.admin_of(teacher.school_id)
     return render(
         request,
         "requirements/cell.html",
@@ -161,46 +141,45 @@ def cell(request, requirement_id: int, teacher_id: int):
             "page": page,
             "hidden": hidden,
             "term": term,
-            "can_remind": scope.admin_of(teacher.school_id) or scope.leads(teacher.pk),
-            "remind_group": _led_group_of(scope, teacher) if not scope.admin_of(teacher.school_id) else None,
+            "can_remind": admin or scope.leads(teacher.pk),
+            "remind_group": selectors.led_group_of(scope, teacher) if not admin else None,
         },
     )
 
 
-# --- managing requirements ---------------------------------------------------
+# --- managing requirements: the services check the actor; the pages ask the same selector ---
 
 
-@require_perm("requirements:manage")
-def manage(request):
-    scope = scope_for(request.user)
-    school = school_for_scope(scope)
+@login_required
+def manage(request: HttpRequest) -> HttpResponse:
+    school = selectors.managed_school(scope_for(request.user))
     rows = selectors.requirement_list(user=request.user, school_id=school.pk)
     return render(request, "requirements/manage.html", {"school": school, "rows": rows})
 
 
 @require_POST
-@require_perm("requirements:manage")
-def adopt(request):
-    school = school_for_scope(scope_for(request.user))
-    created = services.starter_set_adopt(school=school, user=request.user)
+@login_required
+def adopt(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    created = services.starter_set_adopt(actor=scope, school=selectors.managed_school(scope))
     messages.success(request, f"已采用 {len(created)} 条常用要求，可逐条修改。" if created else "常用要求都已采用。")
     return redirect("requirements:manage")
 
 
-@require_perm("requirements:manage")
-def edit(request, pk: int | None = None):
+@login_required
+def edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     scope = scope_for(request.user)
-    school = school_for_scope(scope)
+    school = selectors.managed_school(scope)
     instance = get_object_for_user(request.user, Requirement, pk=pk, school_id=school.pk) if pk else None
     form = RequirementForm(request.POST or None, instance=instance, school=school)
     if request.method == "POST" and form.is_valid():
         try:
             if instance:
                 services.requirement_update(
-                    requirement=instance, expected_version=form.cleaned_data.get("version"), **form.service_kwargs()
+                    actor=scope, requirement=instance, expected_version=form.cleaned_data.get("version"), **form.service_kwargs()
                 )
             else:
-                services.requirement_create(school=school, user=request.user, **form.service_kwargs())
+                services.requirement_create(actor=scope, school=school, **form.service_kwargs())
         except ValidationError as e:
             _add_errors(form, e)
         else:
@@ -210,19 +189,21 @@ def edit(request, pk: int | None = None):
 
 
 @require_POST
-@require_perm("requirements:manage")
-def delete(request, pk: int):
-    school = school_for_scope(scope_for(request.user))
+@login_required
+def delete(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    school = selectors.managed_school(scope)
     r = get_object_for_user(request.user, Requirement, pk=pk, school_id=school.pk)
-    services.requirement_delete(requirement=r)
+    services.requirement_delete(actor=scope, requirement=r)
     messages.success(request, f"已删除“{r.name}”。")
     return redirect("requirements:manage")
 
 
-@require_perm("requirements:manage")
-def import_plan(request):
+@login_required
+def import_plan(request: HttpRequest) -> HttpResponse:
     """Step 1: paste or upload a plan → proposals. Step 2: confirm/edit → saved together."""
-    school = school_for_scope(scope_for(request.user))
+    scope = scope_for(request.user)
+    school = selectors.managed_school(scope)
     if request.method == "POST" and request.POST.get("step") == "save":
         formset = ProposalFormSet(request.POST, prefix="p")
         if formset.is_valid():
@@ -231,7 +212,7 @@ def import_plan(request):
                 messages.warning(request, "没有勾选任何要求。")
             else:
                 try:
-                    created = services.requirements_import(school=school, user=request.user, proposals=chosen)
+                    created = services.requirements_import(actor=scope, school=school, proposals=chosen)
                 except ValidationError as e:
                     messages.error(request, "；".join(e.messages))
                 else:
@@ -240,7 +221,7 @@ def import_plan(request):
         _label_forms(formset)
         return render(request, "requirements/import.html", {"form": PlanTextForm(), "formset": formset, "school": school})
     form = PlanTextForm(request.POST or None, request.FILES or None)
-    formset = None
+    shown: BaseFormSet[ProposalForm] | None = None
     if request.method == "POST" and form.is_valid():
         text = form.cleaned_data.get("text") or ""
         if form.cleaned_data.get("upload"):
@@ -252,21 +233,17 @@ def import_plan(request):
             proposals = plan_import.extract(text)
             if not proposals:
                 messages.info(request, "没有在计划中找到量化要求（如“每学期听课不少于20节”）。")
-            formset = ProposalFormSet(initial=[p.as_dict() | {"keep": True} for p in proposals], prefix="p")
-            _label_forms(formset)
-    return render(request, "requirements/import.html", {"form": form, "formset": formset, "school": school})
+            shown = ProposalFormSet(initial=[p.as_dict() | {"keep": True} for p in proposals], prefix="p")
+            _label_forms(shown)
+    return render(request, "requirements/import.html", {"form": form, "formset": shown, "school": school})
 
 
-def _label_forms(formset) -> None:
+def _label_forms(formset: BaseFormSet[ProposalForm]) -> None:
     """What each proposal counts, in words (the metric and its filters are hidden fields)."""
-    from .registry import get_metric
-
     for f in formset.forms:
         m = get_metric(f["metric"].value() or "")
         filters = f["filters"].value()
         if isinstance(filters, str):
-            import json
-
             try:
                 filters = json.loads(filters or "{}")
             except ValueError:
@@ -274,7 +251,7 @@ def _label_forms(formset) -> None:
         f.metric_label = f"{m.label_for(filters)}（{m.unit}）" if m else "?"
 
 
-def _add_errors(form, e: ValidationError):
+def _add_errors(form: BaseForm, e: ValidationError) -> None:
     if hasattr(e, "error_dict"):
         for field, errs in e.message_dict.items():
             form.add_error(field if field in form.fields else None, errs)
@@ -286,7 +263,7 @@ _CELL = '<td class="text-center"><a href="{}" class="badge bg-{}-lt px-2 py-1" t
 _NO_CELL = '<td class="text-center"><span class="text-secondary">—</span></td>'
 
 
-def _cells_html(cells) -> str:
+def _cells_html(cells: list[Progress | None]) -> SafeString:
     """A grid row's cells, built here rather than by the template: 100 rows × every requirement
     were thousands of template lookups and the largest cost of the page."""
     out = []
@@ -298,7 +275,7 @@ def _cells_html(cells) -> str:
     return mark_safe("".join(out))  # every value above is escaped, a number or a constant
 
 
-def _summary(data, rows) -> dict[int, dict[str, int]]:
+def _summary(data: ProgressGrid, rows: list[GridRow]) -> dict[int, dict[str, int]]:
     """达标/进行中/落后 per requirement over the rows shown (the group, the status filter)."""
     out = {r.pk: {"met": 0, "on_track": 0, "behind": 0, "total": 0} for r in data.requirements}
     for row in rows:
@@ -312,9 +289,3 @@ def _summary(data, rows) -> dict[int, dict[str, int]]:
 def _next_dir(sort: str, desc: bool, key: str) -> str:
     """First click sorts ascending (those furthest behind first); a second click reverses."""
     return "desc" if sort == key and not desc else "asc"
-
-
-def _region_grid(request, scope):
-    """教研员: the region's 达标情况 is the region app's page (the district's requirements, from
-    the kept counts, every school in one batch); old links land there."""
-    return redirect("region:compliance")

@@ -14,6 +14,7 @@ from django.urls import reverse
 from xiaoben.assessment import services
 from xiaoben.assessment.models import AssessmentResult, AssessmentScore, ItemSource
 from xiaoben.assessment.sources import points_for
+from xiaoben.core.scope import scope_for
 from xiaoben.hours.models import HourEntry
 from xiaoben.observations.models import Observation
 from xiaoben.org import services as org
@@ -50,7 +51,14 @@ def _observe(world, observer, n):
 
 @pytest.fixture
 def scheme(world):
-    req = requirement_create(school=world.school, name="每学期听课不少于20节", metric="observations.given", period="term", threshold=20)
+    req = requirement_create(
+        actor=scope_for(world.users["dean"]),
+        school=world.school,
+        name="每学期听课不少于20节",
+        metric="observations.given",
+        period="term",
+        threshold=20,
+    )
     s = services.scheme_create(school=world.school, term=world.term, name="教师校本研修考核", user=world.users["dean"], with_defaults=False)
     services.item_add(scheme=s, user=world.users["dean"], name="师德表现", points=15, source=ItemSource.ENTERED)
     services.item_add(scheme=s, user=world.users["dean"], name="听课达标", points=10, source=ItemSource.REQUIREMENT, requirement=req)
@@ -164,7 +172,14 @@ def test_only_admins_manage(world):
 
 
 def test_default_scheme_has_the_school_requirements(world):
-    req = requirement_create(school=world.school, name="每学期听课不少于20节", metric="observations.given", period="term", threshold=20)
+    req = requirement_create(
+        actor=scope_for(world.users["dean"]),
+        school=world.school,
+        name="每学期听课不少于20节",
+        metric="observations.given",
+        period="term",
+        threshold=20,
+    )
     s = services.scheme_create(school=world.school, term=world.term, name="默认", user=world.users["principal"])
     assert {"师德表现", "学生评教", "研修学时", req.name} <= set(s.items.values_list("name", flat=True))
 

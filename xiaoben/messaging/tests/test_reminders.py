@@ -7,6 +7,7 @@ from django.core.management import call_command
 
 from xiaoben.activities.tests.factories import TZ, make_activity
 from xiaoben.core.models import Notification
+from xiaoben.core.scope import scope_for
 from xiaoben.messaging.scheduled import run_tick
 
 
@@ -79,7 +80,7 @@ def test_weekly_digest_for_group_leaders_on_monday(world):
     """With the starter requirements and no records, the 语文组's members are behind by week 13."""
     from xiaoben.requirements import services as req
 
-    req.starter_set_adopt(school=world.school, user=world.users["dean"])
+    req.starter_set_adopt(actor=scope_for(world.users["dean"]), school=world.school)
     with time_machine.travel("2026-11-22 08:30:00+08:00", tick=False):  # a Sunday: not yet
         run_tick(only=["requirements.weekly_behind"])
     assert not Notification.objects.filter(kind="requirements.weekly_behind").exists()
@@ -112,7 +113,7 @@ def test_group_robot_leaves_out_teachers_who_asked(world, settings, django_captu
 
     from .fake_robot import FakeRobot
 
-    req.starter_set_adopt(school=world.school, user=world.users["dean"])
+    req.starter_set_adopt(actor=scope_for(world.users["dean"]), school=world.school)
     services.channel_settings_save(
         actor=build_scope(world.users["teacher"]), email_kinds=[], digest="off", muted_robot_kinds=["requirements.weekly_behind"]
     )

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.seeds import SEEDS as SEEDS_DIR
 from xiaoben.activities.models import Activity
+from xiaoben.core.scope import scope_for
 from xiaoben.plans.models import Plan
 from xiaoben.requirements.models import Requirement
 
@@ -150,7 +151,14 @@ def test_plan_12_docx_sections_and_month_sentences(world, client_for):
 def test_import_reports_identical_requirements(world, client_for):
     from xiaoben.requirements.services import requirement_create
 
-    requirement_create(school=world.school, name="每学期听课不少于20节", metric="observations.given", period="term", threshold=20)
+    requirement_create(
+        actor=scope_for(world.users["dean"]),
+        school=world.school,
+        name="每学期听课不少于20节",
+        metric="observations.given",
+        period="term",
+        threshold=20,
+    )
     dean = client_for("dean")
     text = _plan_text(3)
     r = dean.post("/plans/import/", {"step": "extract", "text": text})

@@ -11,6 +11,7 @@ from xiaoben.activities import services as activities
 from xiaoben.activities.models import Activity, ActivitySlot
 from xiaoben.core.errors import NotPermitted
 from xiaoben.core.models import Notification
+from xiaoben.core.scope import scope_for
 from xiaoben.plans import selectors, services, services_import, services_schedule
 from xiaoben.plans.models import ItemOwner, ItemState, PlanItem, PlanLevel, PlanStatus, SectionKey
 from xiaoben.requirements.models import Requirement
@@ -210,7 +211,14 @@ def test_who_may_create_which_plan(world):
 def test_import_whole_plan_reports_duplicate_requirements(world):
     from xiaoben.requirements.services import requirement_create
 
-    requirement_create(school=world.school, name="每学期听课不少于20节", metric="observations.given", period="term", threshold=20)
+    requirement_create(
+        actor=scope_for(world.users["dean"]),
+        school=world.school,
+        name="每学期听课不少于20节",
+        metric="observations.given",
+        period="term",
+        threshold=20,
+    )
     dean = scope(world, "dean")
     preview = services_import.plan_import_preview(actor=dean, school=world.school, text=PLAN_11)
     assert [s.key for s in preview.sections] == ["guiding", "content", "content", "monthly"]

@@ -8,6 +8,7 @@ import io
 import pytest
 from django.urls import reverse
 
+from xiaoben.core.scope import scope_for
 from xiaoben.core.testing import assert_queries
 from xiaoben.observations.models import Observation
 from xiaoben.org.models import RoleAssignment
@@ -53,7 +54,7 @@ def test_share_meeting_each_region_requirement_matches_the_engine(world, client_
     monthly = _template(
         world, name="每月至少一篇教学反思", metric="writings.count", period="month", threshold=1, filters={"kinds": ["reflection"]}
     )
-    region_templates_adopt(school=world.school)
+    region_templates_adopt(actor=scope_for(world.users["dean"]), school=world.school)
     _observe(world, world.mentor, 3)  # met
     _observe(world, world.leader, 2, start_day=10)  # 2 of 3 by 第12周: on track or behind by pace
     counts = region_progress([world.school], [t, monthly])
@@ -75,7 +76,7 @@ def test_share_meeting_each_region_requirement_matches_the_engine(world, client_
 
 def test_the_district_bar_not_the_schools_stricter_copy(world):
     t = _template(world)
-    region_templates_adopt(school=world.school)
+    region_templates_adopt(actor=scope_for(world.users["dean"]), school=world.school)
     Requirement.objects.filter(school=world.school, starter_key=f"region-{t.pk}").update(threshold=10)  # raised by the school
     _observe(world, world.mentor, 3)
     assert region_progress([world.school], [t])[(world.school.pk, t.pk)].met == 1
@@ -193,7 +194,7 @@ def test_teachers_behind_on_any_requirement_column_and_school_drill(world, clien
     """The walk: compare the schools, open the one with the most teachers behind: its
     district requirements as counts (达标/进行中/落后), never names."""
     t = _template(world)
-    region_templates_adopt(school=world.school)
+    region_templates_adopt(actor=scope_for(world.users["dean"]), school=world.school)
     _observe(world, world.mentor, 3)
     c = client_for("researcher")
     row = _row(c.get(reverse("region:compare") + "?sort=-behind_any"), world.school)

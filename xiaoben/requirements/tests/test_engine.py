@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 
 from tests import factories as f
+from xiaoben.core.scope import scope_for
 from xiaoben.org import services as org
 from xiaoben.requirements import services
 from xiaoben.requirements.engine import progress_for_school, progress_for_teacher
@@ -26,7 +27,7 @@ def wk(n: int, dow: int = 2) -> dt.date:
 def req(world, **kw):
     kw.setdefault("name", "测试要求")
     kw.setdefault("period", Period.TERM)
-    return services.requirement_create(school=world.school, **kw)
+    return services.requirement_create(actor=scope_for(world.users["dean"]), school=world.school, **kw)
 
 
 def mine(world, teacher, r):
@@ -263,7 +264,7 @@ def test_term_over_means_no_grace(world, frozen_today):
 
 
 def test_empty_school_works(world):
-    services.starter_set_adopt(school=world.other_school)
+    services.starter_set_adopt(actor=scope_for(world.users["platform_admin"]), school=world.other_school)
     grid = progress_for_school(world.other_school, world.other_term)
     assert len(grid.requirements) == 9
     assert all(p.done == 0 for p in grid.cells.values())

@@ -36,8 +36,17 @@ def test_a_district_rule_reaches_every_school_of_the_district_at_once(world, sec
 
 
 def test_a_school_twin_becomes_the_copy_raised_to_the_bar_or_kept_when_stricter(world, second_school):
-    weaker = services.requirement_create(school=world.school, name="听课10节", metric="observations.given", period="term", threshold=10)
-    stricter = services.requirement_create(school=second_school, name="听课20节", metric="observations.given", period="term", threshold=20)
+    weaker = services.requirement_create(
+        actor=scope_for(world.users["dean"]), school=world.school, name="听课10节", metric="observations.given", period="term", threshold=10
+    )
+    stricter = services.requirement_create(
+        actor=scope_for(world.users["platform_admin"]),
+        school=second_school,
+        name="听课20节",
+        metric="observations.given",
+        period="term",
+        threshold=20,
+    )
     t = _save(world)
     weaker.refresh_from_db(), stricter.refresh_from_db()
     assert (weaker.starter_key, weaker.threshold) == (f"region-{t.pk}", 15)
@@ -48,7 +57,7 @@ def test_a_school_twin_becomes_the_copy_raised_to_the_bar_or_kept_when_stricter(
 def test_changing_the_bar_moves_copies_at_the_old_bar_and_keeps_stricter_ones(world, second_school):
     t = _save(world)
     mine = _copy(second_school, t)
-    services.requirement_update(requirement=mine, expected_version=mine.version, threshold=18)
+    services.requirement_update(actor=scope_for(world.users["platform_admin"]), requirement=mine, expected_version=mine.version, threshold=18)
     t = services.region_requirement_save(
         actor=scope_for(world.users["researcher"]), region=world.district, requirement=t, expected_version=t.version, threshold=16
     )
@@ -67,8 +76,8 @@ def test_retired_rule_leaves_the_schools_their_copy_to_change(world):
     t = _save(world)
     services.region_requirement_retire(actor=scope_for(world.users["researcher"]), requirement=t, expected_version=t.version)
     copy = _copy(world.school, t)
-    services.requirement_update(requirement=copy, expected_version=copy.version, threshold=5)
-    services.requirement_delete(requirement=copy)
+    services.requirement_update(actor=scope_for(world.users["dean"]), requirement=copy, expected_version=copy.version, threshold=5)
+    services.requirement_delete(actor=scope_for(world.users["dean"]), requirement=copy)
     assert not Requirement.objects.filter(pk=copy.pk).exists()
 
 

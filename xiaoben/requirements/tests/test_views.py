@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from tests import factories as f
 from xiaoben.core.models import Notification
+from xiaoben.core.scope import scope_for
 from xiaoben.requirements import services
 from xiaoben.requirements.models import Requirement
 
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def adopted(world):
-    return {r.starter_key: r for r in services.starter_set_adopt(school=world.school, user=world.users["dean"])}
+    return {r.starter_key: r for r in services.starter_set_adopt(actor=scope_for(world.users["dean"]), school=world.school)}
 
 
 # --- permission matrix -------------------------------------------------------
@@ -80,10 +81,10 @@ def test_cell_by_persona(world, adopted, client_for, persona, status):
 
 @pytest.mark.parametrize("persona", ["dean", "leader", "teacher"])
 def test_cell_of_another_school_is_404(world, client_for, persona):
-    services.starter_set_adopt(school=world.other_school)
+    services.starter_set_adopt(actor=scope_for(world.users["platform_admin"]), school=world.other_school)
     r = Requirement.objects.get(school=world.other_school, starter_key="observe_20")
     assert client_for(persona).get(reverse("requirements:cell", args=[r.pk, world.other_teacher.pk])).status_code == 404
-    own = services.starter_set_adopt(school=world.school)[0]
+    own = services.starter_set_adopt(actor=scope_for(world.users["dean"]), school=world.school)[0]
     # a requirement of one school with a teacher of the other
     assert client_for("dean").get(reverse("requirements:cell", args=[own.pk, world.other_teacher.pk])).status_code == 404
 
@@ -170,7 +171,7 @@ def test_teacher_bar_moves_by_one_after_an_observation(world, adopted, client_fo
 
 def test_second_editor_with_old_version_is_refused(world, adopted, client_for):
     r = adopted["observe_20"]
-    services.requirement_update(requirement=r, expected_version=r.version, threshold=18)
+    services.requirement_update(actor=scope_for(world.users["dean"]), requirement=r, expected_version=r.version, threshold=18)
     resp = client_for("dean").post(
         reverse("requirements:edit", args=[r.pk]),
         {"name": r.name, "applies_to": "all", "metric": r.metric, "period": "term", "threshold": "16", "version": 1, "order": 10},

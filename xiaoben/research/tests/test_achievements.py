@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from xiaoben.core.errors import NotPermitted
+from xiaoben.core.scope import scope_for
 from xiaoben.org.models import TeacherHonour
 from xiaoben.research.models import Achievement, AchievementCredit, AchievementStatus, RewardRule
 from xiaoben.research.selectors import AchievementFilter, achievement_stats, research_summary
@@ -100,6 +101,7 @@ def test_requirement_one_paper_a_year(world):
     from xiaoben.requirements.services import requirement_create
 
     r = requirement_create(
+        actor=scope_for(world.users["dean"]),
         school=world.school,
         name="每学年至少一篇论文获奖或发表",
         metric="research.achievements",
