@@ -128,7 +128,7 @@ def test_services_refuse_over_long_names_instead_of_cutting_them(world):
     assert not CalendarDay.objects.filter(school=world.school, date=dt.date(2026, 12, 25)).exists()
 
     with pytest.raises(ValidationError):
-        scheme_create(school=world.school, term=world.term, user=world.users["dean"], name="方" * 101)
+        scheme_create(school=world.school, term=world.term, actor=_scope(world, "dean"), name="方" * 101)
     assert not AssessmentScheme.objects.filter(school=world.school, name__startswith="方方").exists()
 
 

@@ -120,11 +120,17 @@ def test_assessment_items_are_pro_rata(world, joiner):
         period="term",
         threshold=20,
     )
-    s = assessment.scheme_create(school=world.school, term=world.term, name="考核", user=world.users["dean"], with_defaults=False)
-    assessment.item_add(scheme=s, user=world.users["dean"], name="听课", points=10, source=ItemSource.REQUIREMENT, requirement=req)
-    assessment.item_add(scheme=s, user=world.users["dean"], name="学时", points=20, source=ItemSource.HOURS, hours_target=Decimal("36"))
+    s = assessment.scheme_create(
+        school=world.school, term=world.term, name="考核", actor=scope_for(world.users["dean"]), with_defaults=False
+    )
+    assessment.item_add(
+        scheme=s, actor=scope_for(world.users["dean"]), name="听课", points=10, source=ItemSource.REQUIREMENT, requirement=req
+    )
+    assessment.item_add(
+        scheme=s, actor=scope_for(world.users["dean"]), name="学时", points=20, source=ItemSource.HOURS, hours_target=Decimal("36")
+    )
     HourEntry.objects.create(school=world.school, teacher=joiner, term=world.term, date=wk(11), hours=12, source="manual")
-    assessment.scheme_open(scheme=s, user=world.users["dean"])
+    assessment.scheme_open(scheme=s, actor=scope_for(world.users["dean"]))
     scores = {x.item.name: x for x in AssessmentResult.objects.get(scheme=s, teacher=joiner).scores.select_related("item")}
     assert scores["听课"].required == 12
     assert scores["学时"].required == 22  # 36 × 12/20 = 21.6, rounded up

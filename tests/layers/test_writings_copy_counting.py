@@ -32,8 +32,12 @@ def setup(world):
         threshold=2,
         filters={"kinds": ["reflection"]},
     )
-    scheme = assessment.scheme_create(school=world.school, term=world.term, name="教师考核", user=world.users["dean"], with_defaults=False)
-    assessment.item_add(scheme=scheme, user=world.users["dean"], name="教学反思", points=10, source=ItemSource.REQUIREMENT, requirement=req)
+    scheme = assessment.scheme_create(
+        school=world.school, term=world.term, name="教师考核", actor=scope_for(world.users["dean"]), with_defaults=False
+    )
+    assessment.item_add(
+        scheme=scheme, actor=scope_for(world.users["dean"]), name="教学反思", points=10, source=ItemSource.REQUIREMENT, requirement=req
+    )
     write(world.mentor, html(REFLECTION_A), on=LAST_TERM, submit=True)  # last term's source
     write(world.teacher, html(REFLECTION_B), title="我自己的反思", submit=True)  # an original: always counts
     copy = write(world.teacher, html(lightly_edited(REFLECTION_A)), title="复制的反思", submit=True)
@@ -49,7 +53,7 @@ def _counted_everywhere(world, client_for, req, scheme) -> tuple[Decimal, Decima
     bar = next(p for c in cards if "progress" in c.context for p in c.context["progress"] if p.requirement.pk == req.pk).done
     card = next(c.context["total"] for c in cards if c.template == "writings/_home_card.html")
     if not AssessmentResult.objects.filter(scheme=scheme).exists():
-        assessment.scheme_open(scheme=scheme, user=world.users["dean"])
+        assessment.scheme_open(scheme=scheme, actor=scope_for(world.users["dean"]))
     else:
         assessment.scheme_compute(scheme=scheme)
     done = AssessmentResult.objects.get(scheme=scheme, teacher=world.teacher).scores.get().done

@@ -3,7 +3,6 @@ earned, and the flow (self → review → confirm)."""
 
 from decimal import Decimal
 
-from django.http import Http404
 from ninja import Field, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -69,9 +68,7 @@ def scheme_compute(request, scheme_id: int):
     """重新计分: recompute every sheet not yet confirmed from the records (school admins).
     A closed term is refused (403 with the reason)."""
     scheme = get_object_for_user(request.user, AssessmentScheme, pk=scheme_id)
-    if not scope_for(request.user).can("assessment:manage", scheme.school_id):
-        raise Http404
-    return {"computed": services.scheme_compute(scheme=scheme)}
+    return {"computed": services.scheme_recompute(actor=scope_for(request.user), scheme=scheme)}
 
 
 class ScoreOut(Schema):
@@ -106,8 +103,7 @@ class ResultOut(Schema):
 
 
 def _result(request, result_id: int) -> AssessmentResult:
-    qs = AssessmentResult.objects.select_related("scheme", "teacher")
-    return get_object_for_user(request.user, AssessmentResult, qs, pk=result_id)
+    return selectors.result_for(request.user, result_id)
 
 
 @router.get("/results/{result_id}", response=ResultOut)
@@ -124,7 +120,7 @@ class ScoresIn(Schema):
 @router.post("/results/{result_id}/self", response=ResultOut)
 def result_self(request, result_id: int, data: ScoresIn):
     r = services.result_self_assess(
-        result=_result(request, result_id), user=request.user, scores=data.scores, comment=data.comment, submit=data.submit
+        actor=scope_for(request.user), result=_result(request, result_id), scores=data.scores, comment=data.comment, submit=data.submit
     )
     r.refresh_from_db()
     return r
@@ -132,16 +128,13 @@ def result_self(request, result_id: int, data: ScoresIn):
 
 @router.post("/results/{result_id}/review", response=ResultOut)
 def result_review(request, result_id: int, data: ScoresIn):
-    r = services.result_review(result=_result(request, result_id), user=request.user, scores=data.scores, comment=data.comment)
+    r = services.result_review(actor=scope_for(request.user), result=_result(request, result_id), scores=data.scores, comment=data.comment)
     r.refresh_from_db()
     return r
 
 
 @router.post("/results/{result_id}/confirm", response=ResultOut)
 def result_confirm(request, result_id: int):
-    result = _result(request, result_id)
-    if not scope_for(request.user).can("assessment:manage", result.school_id):
-        raise Http404
-    r = services.result_confirm(result=result, user=request.user)
+    r = services.result_confirm(actor=scope_for(request.user), result=_result(request, result_id))
     r.refresh_from_db()
     return r

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from xiaoben.core.scope import scope_for
+
 from . import services
 from .models import AssessmentResult, ResultStatus
 
@@ -14,8 +16,8 @@ def seed(ctx) -> None:
     term = ctx.terms[school.pk]
     dean = ctx.personas["dean"]
     principal = ctx.personas["principal"]
-    scheme = services.scheme_create(school=school, term=term, name="教师校本研修考核", user=dean)
-    services.scheme_open(scheme=scheme, user=dean)
+    scheme = services.scheme_create(school=school, term=term, name="教师校本研修考核", actor=scope_for(dean))
+    services.scheme_open(scheme=scheme, actor=scope_for(dean))
     results = list(AssessmentResult.objects.filter(scheme=scheme).select_related("teacher__user"))
     entered = list(scheme.items.filter(source="entered"))
     rng = ctx.rng
@@ -25,18 +27,18 @@ def seed(ctx) -> None:
     order = sorted(results, key=lambda r: r.teacher.user_id != persona)
     for n, r in enumerate(order[: max(12, len(order) // 2)]):
         marks = {i.pk: (i.points - Decimal(rng.choice([0, 0, 1, 2]))) for i in entered}
-        services.result_self_assess(result=r, user=r.teacher.user, scores=marks, comment=rng.choice(SUMMARIES))
+        services.result_self_assess(result=r, actor=scope_for(r.teacher.user), scores=marks, comment=rng.choice(SUMMARIES))
         if n == 0 or n % 3 == 1:
             continue
         reviewer = principal if r.teacher.user_id != principal.pk else dean
         services.result_review(
             result=r,
-            user=reviewer,
+            actor=scope_for(reviewer),
             scores={k: max(Decimal(0), v - Decimal(rng.choice([0, 0, 1]))) for k, v in marks.items()},
             comment=rng.choice(["工作认真，研修任务完成较好。", "听课评课积极，反思有深度。", "学时尚有欠缺，下学期注意补齐。"]),
         )
         if n % 3 == 0:
-            services.result_confirm(result=AssessmentResult.objects.get(pk=r.pk), user=dean)
+            services.result_confirm(result=AssessmentResult.objects.get(pk=r.pk), actor=scope_for(dean))
     assert AssessmentResult.objects.filter(scheme=scheme, status=ResultStatus.SELF).exists()
 
 

@@ -1,22 +1,34 @@
 """Writes of 考核: schemes and items, generating and computing the sheets, and the flow
-自评 → 组长审核 → 学校确认 (locked). Every refusal is a Chinese ValidationError."""
+自评 → 组长审核 → 学校确认 (locked).
+
+Every service a person calls takes the actor's `Scope` and checks it first (`predicates.py`):
+school-admin actions answer `NotPermitted()` (404) to anyone else, 自评 and 审核 a Chinese
+`NotPermitted("…")` (403). The rules of the flow are Chinese `ValidationError`s.
+`scheme_compute`, `scheme_compute_one` and `sheets_refresh` have no human actor (called after
+a checked write, or by the apps whose records a computed item reads)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from xiaoben.core.errors import require
 from xiaoben.core.notifications import notify
-from xiaoben.core.scope import scope_for
+from xiaoben.core.scope import Scope
 from xiaoben.core.terms import require_term_open, term_is_closed
 from xiaoben.core.validation import require_lengths
-from xiaoben.org.models import Teacher
+from xiaoben.org.models import School, Teacher, Term
+from xiaoben.requirements.models import Requirement
 
+from . import predicates as can
 from . import sources
 from .models import (
     AssessmentItem,
@@ -27,6 +39,7 @@ from .models import (
     ResultStatus,
     SchemeStatus,
 )
+from .predicates import may_review
 
 ONE = Decimal("0.1")
 DEFAULT_ITEMS = [
@@ -38,16 +51,13 @@ DEFAULT_ITEMS = [
 ]
 
 
-def _check_manage(scheme_or_school_id, user) -> None:
-    school_id = getattr(scheme_or_school_id, "school_id", scheme_or_school_id)
-    if not scope_for(user).can("assessment:manage", school_id):
-        raise ValidationError("您没有管理本校考核的权限。")
+__all__ = ["may_review"]  # re-exported: the result page asks it
 
 
 @transaction.atomic
-def scheme_create(*, school, term, name: str, user, with_defaults: bool = True) -> AssessmentScheme:
+def scheme_create(*, actor: Scope, school: School, term: Term, name: str, with_defaults: bool = True) -> AssessmentScheme:
     """A term scheme; by default with 师德, 学生评教, 学时 and one item per requirement of the school."""
-    _check_manage(school.pk, user)
+    require(can.can_manage(actor, school.pk))
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": "请填写方案名称。"})
@@ -57,7 +67,7 @@ def scheme_create(*, school, term, name: str, user, with_defaults: bool = True) 
     if AssessmentScheme.objects.filter(school=school, term=term, name=name).exists():
         raise ValidationError({"name": "本学期已有同名方案。"})
     require_lengths([("方案名称", name, 100)])
-    scheme = AssessmentScheme.objects.create(school=school, term=term, name=name, created_by=user)
+    scheme = AssessmentScheme.objects.create(school=school, term=term, name=name, created_by_id=actor.user_id)
     if with_defaults:
         items = [
             AssessmentItem(scheme=scheme, name=n, points=Decimal(p), source=s, description=d, order=i)
@@ -79,15 +89,11 @@ def scheme_create(*, school, term, name: str, user, with_defaults: bool = True) 
     return scheme
 
 
-def _school_requirements(school) -> list:
-    try:
-        from xiaoben.requirements.models import Requirement
-    except ImportError:
-        return []
+def _school_requirements(school: School) -> list[Requirement]:
     return list(Requirement.objects.filter(school=school, active=True).order_by("order", "id"))
 
 
-def _editable(scheme) -> None:
+def _editable(scheme: AssessmentScheme) -> None:
     require_term_open(scheme.term_id)
     if scheme.is_locked:
         raise ValidationError("考核方案已锁定，不能再修改。")
@@ -95,9 +101,18 @@ def _editable(scheme) -> None:
 
 @transaction.atomic
 def item_add(
-    *, scheme, user, name: str, points, source: str, requirement=None, hours_target=None, hours_category: str = "", description: str = ""
+    *,
+    actor: Scope,
+    scheme: AssessmentScheme,
+    name: str,
+    points: Decimal | int | str,
+    source: str,
+    requirement: Requirement | None = None,
+    hours_target: Decimal | None = None,
+    hours_category: str = "",
+    description: str = "",
 ) -> AssessmentItem:
-    _check_manage(scheme, user)
+    require(can.can_manage(actor, scheme.school_id))
     _editable(scheme)
     if scheme.results.filter(status=ResultStatus.CONFIRMED).exists():
         raise ValidationError("已有考核结果被确认，不能再增加项目。")
@@ -127,8 +142,8 @@ def item_add(
 
 
 @transaction.atomic
-def item_delete(*, item, user) -> None:
-    _check_manage(item.scheme, user)
+def item_delete(*, actor: Scope, item: AssessmentItem) -> None:
+    require(can.can_manage(actor, item.scheme.school_id))
     _editable(item.scheme)
     if item.scheme.results.filter(status=ResultStatus.CONFIRMED).exists():
         raise ValidationError("已有考核结果被确认，不能再删除项目。")
@@ -137,7 +152,7 @@ def item_delete(*, item, user) -> None:
     _retotal(AssessmentResult.objects.filter(scheme=scheme))
 
 
-def _dec(value, label: str) -> Decimal:
+def _dec(value: object, label: str) -> Decimal:
     try:
         d = Decimal(str(value)).quantize(ONE)
     except (InvalidOperation, ValueError, TypeError):
@@ -148,9 +163,9 @@ def _dec(value, label: str) -> Decimal:
 
 
 @transaction.atomic
-def scheme_open(*, scheme, user) -> int:
+def scheme_open(*, actor: Scope, scheme: AssessmentScheme) -> int:
     """Make a sheet for every active teacher of the school and compute it. Returns the number made."""
-    _check_manage(scheme, user)
+    require(can.can_manage(actor, scheme.school_id))
     _editable(scheme)
     if not scheme.items.exists():
         raise ValidationError("请先添加考核项目。")
@@ -176,11 +191,19 @@ def scheme_open(*, scheme, user) -> int:
     return len(teachers)
 
 
+def scheme_recompute(*, actor: Scope, scheme: AssessmentScheme) -> int:
+    """重新计分 asked by a school admin (the page's button, the API)."""
+    require(can.can_manage(actor, scheme.school_id))
+    return scheme_compute(scheme=scheme)
+
+
 @transaction.atomic
-def scheme_compute(*, scheme) -> int:
+def scheme_compute(*, scheme: AssessmentScheme) -> int:
     """(Re)compute the computed items of every sheet not yet confirmed, from the records.
     A fixed number of queries for the whole school. A closed term's results stay as they were:
-    asking to recompute them is refused with the reason."""
+    asking to recompute them is refused with the reason. No actor: called after checked writes
+    (opening, adding an item, confirming) and by `sheets_refresh`; people go through
+    `scheme_recompute`."""
     require_term_open(scheme.term_id)
     if scheme.is_locked:
         return 0
@@ -217,7 +240,7 @@ def _entered_score(s: AssessmentScore) -> Decimal:
     return s.self_score if s.self_score is not None else Decimal(0)
 
 
-def _retotal(results_qs, computed: bool = False) -> None:
+def _retotal(results_qs: QuerySet[AssessmentResult], computed: bool = False) -> None:
     totals = dict(
         AssessmentScore.objects.filter(result__in=results_qs)
         .order_by()
@@ -234,7 +257,7 @@ def _retotal(results_qs, computed: bool = False) -> None:
     AssessmentResult.objects.bulk_update(rows, ["total", "computed_at"] if computed else ["total"])
 
 
-def _locked_result(result) -> AssessmentResult:
+def _locked_result(result: AssessmentResult) -> AssessmentResult:
     result = AssessmentResult.objects.select_for_update().select_related("scheme", "teacher").get(pk=result.pk)
     require_term_open(result.scheme.term_id)
     if result.scheme.is_locked or result.is_locked:
@@ -242,7 +265,7 @@ def _locked_result(result) -> AssessmentResult:
     return result
 
 
-def _scores_in(result, values: dict, field: str) -> list[AssessmentScore]:
+def _scores_in(result: AssessmentResult, values: dict[int, Any], field: str) -> list[AssessmentScore]:
     """Apply {item_id: score} to the entered items of `result` (computed items are never typed in)."""
     scores = list(result.scores.select_related("item"))
     for s in scores:
@@ -261,11 +284,12 @@ def _scores_in(result, values: dict, field: str) -> list[AssessmentScore]:
 
 
 @transaction.atomic
-def result_self_assess(*, result, user, scores: dict, comment: str = "", submit: bool = True) -> AssessmentResult:
+def result_self_assess(
+    *, actor: Scope, result: AssessmentResult, scores: dict[int, Any], comment: str = "", submit: bool = True
+) -> AssessmentResult:
     """The teacher's 自评: marks for the entered items and a short summary."""
+    require(can.can_self_assess(actor, result), "只能自评自己的考核表。")
     result = _locked_result(result)
-    if result.teacher.user_id != user.pk:
-        raise ValidationError("只能自评自己的考核表。")
     if result.status != ResultStatus.SELF:
         raise ValidationError("自评已提交，等待审核。")
     require_lengths([("自评小结", (comment or "").strip(), 2000)])  # refused, not cut (the API and the page alike)
@@ -279,38 +303,27 @@ def result_self_assess(*, result, user, scores: dict, comment: str = "", submit:
     return result
 
 
-def may_review(scope, result) -> bool:
-    """组长审核: the leader of a group the teacher belongs to, or a school admin; never oneself."""
-    if scope.is_self(result.teacher_id):
-        return False
-    if scope.is_platform_admin or scope.can("assessment:manage", result.school_id):
-        return True
-    return scope.school_id == result.school_id and scope.leads(result.teacher_id)
-
-
 @transaction.atomic
-def result_review(*, result, user, scores: dict, comment: str = "") -> AssessmentResult:
+def result_review(*, actor: Scope, result: AssessmentResult, scores: dict[int, Any], comment: str = "") -> AssessmentResult:
+    require(may_review(actor, result), "您不能审核这份考核表。")
     result = _locked_result(result)
-    if not may_review(scope_for(user), result):
-        raise ValidationError("您不能审核这份考核表。")
     if result.status not in (ResultStatus.REVIEW, ResultStatus.CONFIRM):
         raise ValidationError("教师尚未提交自评。")
     require_lengths([("组长意见", (comment or "").strip(), 2000)])
     rows = _scores_in(result, scores, "review_score")
     AssessmentScore.objects.bulk_update(rows, ["review_score", "score"])
     result.review_comment = (comment or "").strip()
-    result.status, result.reviewed_by = ResultStatus.CONFIRM, user
+    result.status, result.reviewed_by_id = ResultStatus.CONFIRM, actor.user_id
     result.save(update_fields=["review_comment", "status", "reviewed_by", "updated_at"])
     _retotal(AssessmentResult.objects.filter(pk=result.pk))
     return result
 
 
 @transaction.atomic
-def result_return(*, result, user, reason: str) -> AssessmentResult:
+def result_return(*, actor: Scope, result: AssessmentResult, reason: str) -> AssessmentResult:
     """Send a sheet back to the teacher for another 自评 (a reason is required)."""
+    require(may_review(actor, result), "您不能审核这份考核表。")
     result = _locked_result(result)
-    if not may_review(scope_for(user), result):
-        raise ValidationError("您不能审核这份考核表。")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("退回时请填写理由。")
@@ -327,14 +340,14 @@ def result_return(*, result, user, reason: str) -> AssessmentResult:
 
 
 @transaction.atomic
-def result_confirm(*, result, user) -> AssessmentResult:
+def result_confirm(*, actor: Scope, result: AssessmentResult) -> AssessmentResult:
     """学校确认: the sheet is computed one last time and then locked."""
+    require(can.can_manage(actor, result.school_id))
     result = _locked_result(result)
-    _check_manage(result, user)
     if result.status != ResultStatus.CONFIRM:
         raise ValidationError("组长审核后才能确认。")
     scheme_compute_one(result)
-    result.status, result.confirmed_by, result.confirmed_at = ResultStatus.CONFIRMED, user, timezone.now()
+    result.status, result.confirmed_by_id, result.confirmed_at = ResultStatus.CONFIRMED, actor.user_id, timezone.now()
     result.save(update_fields=["status", "confirmed_by", "confirmed_at", "updated_at"])
     notify(
         "assessment.confirmed",
@@ -346,7 +359,8 @@ def result_confirm(*, result, user) -> AssessmentResult:
     return result
 
 
-def scheme_compute_one(result) -> None:
+def scheme_compute_one(result: AssessmentResult) -> None:
+    """One sheet's computed items, from the records (no actor: after a checked write)."""
     scheme = result.scheme
     items = list(scheme.items.select_related("requirement"))
     evidence = sources.compute(scheme, items, [result.teacher])
@@ -363,22 +377,23 @@ def scheme_compute_one(result) -> None:
     result.refresh_from_db(fields=["total", "computed_at"])
 
 
-def sheets_refresh(*, school_id: int, teacher_ids=None, days=None) -> int:
+def sheets_refresh(*, school_id: int, teacher_ids: Iterable[int] | None = None, days: Iterable[date | None] | None = None) -> int:
     """A record a computed item reads has changed (an achievement verified or returned, the reward
     rules saved): recompute the sheets of these teachers (all, when None) in the school's open
     schemes whose term holds one of `days` (any term, when None). Confirmed sheets, locked schemes
-    and closed terms stay as they were. Called by the apps above (research) inside their write."""
+    and closed terms stay as they were. Called by the apps above (research) inside their write,
+    which checked its own actor: no actor here."""
     if teacher_ids is None and days is None:  # the whole school: one pass per scheme, a fixed number of queries
         return sum(scheme_compute(scheme=sc) for sc in AssessmentScheme.objects.filter(school_id=school_id, status=SchemeStatus.OPEN))
     results = AssessmentResult.objects.filter(school_id=school_id, scheme__status=SchemeStatus.OPEN).exclude(status=ResultStatus.CONFIRMED)
     if teacher_ids is not None:
         results = results.filter(teacher_id__in=list(teacher_ids))
     if days is not None:
-        days = [d for d in days if d is not None]
-        if not days:
+        known = [d for d in days if d is not None]
+        if not known:
             return 0
         in_term = Q()
-        for d in days:
+        for d in known:
             in_term |= Q(scheme__term__start_date__lte=d, scheme__term__end_date__gte=d)
         results = results.filter(in_term)
     n = 0
@@ -392,9 +407,9 @@ def sheets_refresh(*, school_id: int, teacher_ids=None, days=None) -> int:
 
 
 @transaction.atomic
-def scheme_lock(*, scheme, user) -> AssessmentScheme:
+def scheme_lock(*, actor: Scope, scheme: AssessmentScheme) -> AssessmentScheme:
     """Lock the whole scheme: every sheet is final, nothing is edited after."""
-    _check_manage(scheme, user)
+    require(can.can_manage(actor, scheme.school_id))
     scheme = AssessmentScheme.objects.select_for_update().get(pk=scheme.pk)
     if scheme.is_locked:
         raise ValidationError("考核方案已锁定。")
@@ -407,14 +422,14 @@ def scheme_lock(*, scheme, user) -> AssessmentScheme:
 
 
 @transaction.atomic
-def scheme_confirm_reviewed(*, scheme, user) -> int:
+def scheme_confirm_reviewed(*, actor: Scope, scheme: AssessmentScheme) -> int:
     """学校确认 for every sheet the leaders have reviewed, computed one last time."""
-    _check_manage(scheme, user)
+    require(can.can_manage(actor, scheme.school_id))
     _editable(scheme)
     scheme_compute(scheme=scheme)
     qs = scheme.results.filter(status=ResultStatus.CONFIRM)
     users = list(qs.values_list("teacher__user_id", flat=True))
-    n = qs.update(status=ResultStatus.CONFIRMED, confirmed_by=user, confirmed_at=timezone.now())
+    n = qs.update(status=ResultStatus.CONFIRMED, confirmed_by_id=actor.user_id, confirmed_at=timezone.now())
     if users:
         notify(
             "assessment.confirmed_all", recipients=users, context={"scheme": scheme.name}, url=reverse("assessment:index"), target=scheme

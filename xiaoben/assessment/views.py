@@ -10,10 +10,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from xiaoben.core.scope import scope_for
-from xiaoben.core.tenancy import get_object_for_user
 
 from . import selectors, services
 from .models import AssessmentResult, ResultStatus
+from .predicates import can_manage, may_review
 
 
 @login_required
@@ -43,8 +43,7 @@ def review_queue(request):
 
 
 def _result(request, pk: int) -> AssessmentResult:
-    qs = AssessmentResult.objects.select_related("scheme__term__school_year", "teacher", "reviewed_by", "confirmed_by")
-    return get_object_for_user(request.user, AssessmentResult, qs, pk=pk)
+    return selectors.result_for(request.user, pk)
 
 
 @login_required
@@ -60,10 +59,8 @@ def result_detail(request, pk: int):
             "scores": selectors.sheet(result),
             "own": scope.is_self(result.teacher_id),
             "can_self": scope.is_self(result.teacher_id) and result.status == ResultStatus.SELF and not locked,
-            "can_review": not locked
-            and result.status in (ResultStatus.REVIEW, ResultStatus.CONFIRM)
-            and services.may_review(scope, result),
-            "can_confirm": not locked and result.status == ResultStatus.CONFIRM and scope.can("assessment:manage", result.school_id),
+            "can_review": not locked and result.status in (ResultStatus.REVIEW, ResultStatus.CONFIRM) and may_review(scope, result),
+            "can_confirm": not locked and result.status == ResultStatus.CONFIRM and can_manage(scope, result.school_id),
             "locked": locked,
         },
     )
@@ -96,7 +93,11 @@ def result_self(request, pk: int):
         request,
         pk,
         lambda r: services.result_self_assess(
-            result=r, user=request.user, scores=_scores_from(request.POST), comment=request.POST.get("comment", ""), submit=submit
+            actor=scope_for(request.user),
+            result=r,
+            scores=_scores_from(request.POST),
+            comment=request.POST.get("comment", ""),
+            submit=submit,
         ),
         "自评已提交，等待组长审核。" if submit else "已保存。",
     )
@@ -109,7 +110,7 @@ def result_review(request, pk: int):
         request,
         pk,
         lambda r: services.result_review(
-            result=r, user=request.user, scores=_scores_from(request.POST), comment=request.POST.get("comment", "")
+            actor=scope_for(request.user), result=r, scores=_scores_from(request.POST), comment=request.POST.get("comment", "")
         ),
         "审核完成，等待学校确认。",
     )
@@ -121,7 +122,7 @@ def result_return(request, pk: int):
     return _act(
         request,
         pk,
-        lambda r: services.result_return(result=r, user=request.user, reason=request.POST.get("reason", "")),
+        lambda r: services.result_return(actor=scope_for(request.user), result=r, reason=request.POST.get("reason", "")),
         "已退回重新自评。",
     )
 
@@ -129,4 +130,4 @@ def result_return(request, pk: int):
 @require_POST
 @login_required
 def result_confirm(request, pk: int):
-    return _act(request, pk, lambda r: services.result_confirm(result=r, user=request.user), "已确认，考核结果锁定。")
+    return _act(request, pk, lambda r: services.result_confirm(actor=scope_for(request.user), result=r), "已确认，考核结果锁定。")

@@ -26,5 +26,10 @@ def _group_school_admin(scope: Scope, group_id: int) -> bool:
     return school_id is not None and scope.can("school:manage", school_id=school_id)
 
 
+def can_set_school_defaults(scope: Scope, school_id: int | None) -> bool:
+    """全校默认 of the e-mail notices: the school's admins."""
+    return school_id is not None and scope.can("school:manage", school_id=school_id)
+
+
 def can_manage_robot(scope: Scope, robot: Robot) -> bool:
     return can_manage_robots_of(scope, school_id=robot.school_id, group_id=robot.group_id, region_id=robot.region_id)

@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 
+from xiaoben.core.models import Notification, User
 from xiaoben.core.scope import Scope
 from xiaoben.core.tenancy import visible_to
 
-from .models import Delivery, DeliveryStatus, Robot
+from .models import ChannelSettings, Delivery, DeliveryStatus, Robot
+
+
+def channel_settings_of(scope: Scope) -> ChannelSettings | None:
+    """The person's own choices (None until they set any)."""
+    return ChannelSettings.objects.filter(user_id=scope.user_id).first() if scope.user_id else None
+
+
+def own_notice(user: User, pk: int) -> Notification:
+    """One of the person's own notices (404 for anyone else's)."""
+    return get_object_or_404(Notification, pk=pk, recipient=user)
 
 
 def robot_list(*, scope: Scope) -> QuerySet[Robot]:

@@ -1,9 +1,14 @@
-"""Writes of the messaging app: robots, preferences, and sending what `dispatch` queued."""
+"""Writes of the messaging app: robots, preferences, and sending what `dispatch` queued.
+
+A person's writes (robots, their own choices, the school's defaults) take the actor's `Scope`
+and check it first (`predicates.py`). Sending — `deliver`, `deliveries_due`, `digests_send` —
+is the job's work, with no human actor."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
@@ -17,11 +22,12 @@ from xiaoben.core.errors import require
 from xiaoben.core.jobs import enqueue
 from xiaoben.core.notifications import get_type, notify
 from xiaoben.core.scope import Scope
+from xiaoben.org.models import School
 
 from . import crypto, robots
 from .dispatch import absolute
 from .models import ChannelSettings, Delivery, DeliveryChannel, DeliveryStatus, DigestMode, Robot, RobotKind
-from .predicates import can_manage_robot, can_manage_robots_of
+from .predicates import can_manage_robot, can_manage_robots_of, can_set_school_defaults
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +37,7 @@ DIGEST_HOURS = (7, 12)  # digests leave between 7:00 and 12:00 local time (weekl
 
 
 def _check_url(kind: str, url: str) -> None:
-    prefixes = {
+    prefixes: dict[str, tuple[str, ...]] = {
         RobotKind.WECOM: ("https://qyapi.weixin.qq.com/cgi-bin/webhook/send",),
         RobotKind.DINGTALK: ("https://oapi.dingtalk.com/robot/send",),
     }
@@ -77,7 +83,7 @@ def robot_save(
         require(can_manage_robot(actor, robot))
     if kind not in RobotKind.values:
         raise ValidationError({"kind": "请选择机器人类型。"})
-    unknown = [k for k in kinds if get_type(k) is None or not get_type(k).robot_capable]
+    unknown = [k for k in kinds if not ((t := get_type(k)) is not None and t.robot_capable)]
     if unknown:
         raise ValidationError({"kinds": "这些消息不能发到群里：" + "、".join(unknown)})
     if url:
@@ -123,7 +129,9 @@ def channel_settings_save(
 ) -> ChannelSettings:
     """A person's choices: which notices also come by e-mail (and to which address), one by
     one or as a digest, and in which group-chat posts their name is left out."""
-    require(actor.is_authenticated and actor.user_id is not None)
+    user_id = actor.user_id
+    require(actor.is_authenticated and user_id is not None)
+    assert user_id is not None
     if digest not in DigestMode.values:
         raise ValidationError({"digest": "请选择汇总方式。"})
     if email is not None:
@@ -136,9 +144,9 @@ def channel_settings_save(
                 validate_email(email)
             except ValidationError:
                 raise ValidationError({"email": "邮箱地址格式不对，例如 name@example.com。"}) from None
-        get_user_model().objects.filter(pk=actor.user_id).update(email=email)
+        get_user_model().objects.filter(pk=user_id).update(email=email)
     known = [k for k in email_kinds if get_type(k) is not None]
-    row, _ = ChannelSettings.objects.get_or_create(user_id=actor.user_id)
+    row, _ = ChannelSettings.objects.get_or_create(user_id=user_id)
     row.email_kinds, row.digest, row.customised = sorted(set(known)), digest, True
     if muted_robot_kinds is not None:
         row.muted_robot_kinds = sorted({k for k in muted_robot_kinds if get_type(k) is not None})
@@ -146,8 +154,8 @@ def channel_settings_save(
     return row
 
 
-def school_notification_defaults_save(*, actor: Scope, school, email_kinds: list[str], digest: str) -> None:
-    require(actor.can("school:manage", school_id=school.pk), "只有学校管理员可以设置全校默认。")
+def school_notification_defaults_save(*, actor: Scope, school: School, email_kinds: list[str], digest: str) -> None:
+    require(can_set_school_defaults(actor, school.pk), "只有学校管理员可以设置全校默认。")
     if digest not in DigestMode.values:
         raise ValidationError({"digest": "请选择汇总方式。"})
     data = dict(school.settings or {})
@@ -276,7 +284,7 @@ def digests_send(now: dt.datetime | None = None) -> int:
         .order_by("recipient_id", "created_at")
         .values_list("pk", "recipient_id", "school_id", "body", "notification_id", "url")
     )
-    by_user: dict[int, list[tuple]] = {}
+    by_user: dict[int, list[tuple[Any, ...]]] = {}
     for row in held:
         by_user.setdefault(row[1], []).append(row)
     if not by_user:

@@ -6,18 +6,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from xiaoben.core.errors import NotPermitted
-from xiaoben.core.models import Notification
 from xiaoben.core.scope import scope_for
+from xiaoben.core.services import notifications_mark_read
 from xiaoben.core.tenancy import get_object_for_user
 
 from . import selectors, services
 from .forms import PreferencesForm, RobotForm, SchoolDefaultsForm
-from .models import ChannelSettings, Robot
+from .models import Robot
+from .predicates import can_set_school_defaults
 from .preferences import effective
 
 
@@ -145,7 +146,7 @@ def deliveries(request):
 @login_required
 def preferences(request):
     scope = scope_for(request.user)
-    row = ChannelSettings.objects.filter(user=request.user).first()
+    row = selectors.channel_settings_of(scope)
     school = scope.teacher.school if scope.teacher else None
     kinds, digest = effective(row, school)
     from .preferences import wants_email
@@ -191,7 +192,7 @@ def school_defaults(request):
 
     scope = scope_for(request.user)
     school = scope.teacher.school if scope.teacher else None
-    if school is None or not scope.can("school:manage", school_id=school.pk):
+    if school is None or not can_set_school_defaults(scope, school.pk):  # the page; the service asks the same
         raise NotPermitted("只有学校管理员可以设置全校默认。")
     data = current(school)
     form = SchoolDefaultsForm(
@@ -210,11 +211,9 @@ def school_defaults(request):
 def open_notice(request, pk: int):
     """A notice's link: mark it read and land on the page that acts on it (works from a phone
     after sign-in, since login keeps ?next=)."""
-    notice = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    notice = selectors.own_notice(request.user, pk)
     if notice.read_at is None:
-        from django.utils import timezone
-
-        Notification.objects.filter(pk=notice.pk).update(read_at=timezone.now())
+        notifications_mark_read(user=request.user, ids=[notice.pk])
     target = notice.url or "/"
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "/"

@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+from django.http import HttpRequest
+
 from xiaoben.core.formatting import amount
 from xiaoben.core.home import HomeCard
+from xiaoben.core.scope import Scope
+from xiaoben.org.models import Term
 
+from .engine import Progress
 from .models import Period, Status
 
 MAX_BARS = 5
 
 
-def _todos(progress) -> list[str]:
+def _todos(progress: list[Progress]) -> list[str]:
     """What to do now: this week's/month's open bucket not yet met, and anything behind."""
     out = []
     for p in progress:
         r = p.requirement
         if r.is_bucketed and p.buckets and p.buckets[-1].open and not p.buckets[-1].met:
-            when = {Period.WEEK: "本周", Period.TWO_WEEK: "这两周"}.get(r.period, "本月")
+            when = {Period.WEEK.value: "本周", Period.TWO_WEEK.value: "这两周"}.get(r.period, "本月")
             m = r.metric_obj
+            if m is None:
+                continue
             need = amount(r.threshold - p.buckets[-1].value)
             out.append(f"{when}还需{m.label_for(r.filters)}{need}{m.unit}（{r.name}）")
         elif p.status == Status.BEHIND and not r.is_bucketed:
@@ -25,7 +32,7 @@ def _todos(progress) -> list[str]:
     return out[:4]
 
 
-def cards(request, scope, term) -> list[HomeCard]:
+def cards(request: HttpRequest, scope: Scope, term: Term | None) -> list[HomeCard]:
     from .engine import progress_for_school
     from .selectors import teacher_progress
 
@@ -35,7 +42,8 @@ def cards(request, scope, term) -> list[HomeCard]:
     if scope.teacher is not None and scope.teacher.school_id == term.school_id:
         progress = teacher_progress(request, scope.teacher, term)
         if progress:
-            ordered = sorted(progress, key=lambda p: ({Status.BEHIND: 0, Status.ON_TRACK: 1, Status.MET: 2}[p.status], p.requirement.order))
+            rank = {Status.BEHIND.value: 0, Status.ON_TRACK.value: 1, Status.MET.value: 2}
+            ordered = sorted(progress, key=lambda p: (rank[p.status], p.requirement.order))
             out.append(
                 HomeCard(
                     template="requirements/_home_card.html", context={"progress": ordered[:MAX_BARS], "todos": _todos(progress)}, order=20
@@ -58,7 +66,7 @@ def cards(request, scope, term) -> list[HomeCard]:
     return out
 
 
-def _group_card(scope, term) -> HomeCard:
+def _group_card(scope: Scope, term: Term) -> HomeCard:
     """A 组长's groups: how many members are behind on anything (one grid, a few queries)."""
     from xiaoben.org.models import Group, GroupMembership
 

@@ -4,13 +4,14 @@ import pytest
 
 from xiaoben.assessment import services
 from xiaoben.assessment.models import AssessmentResult, ItemSource
+from xiaoben.core.scope import scope_for
 
 
 @pytest.fixture
 def opened(world):
-    s = services.scheme_create(school=world.school, term=world.term, name="考核", user=world.users["dean"], with_defaults=False)
-    item = services.item_add(scheme=s, user=world.users["dean"], name="师德表现", points=10, source=ItemSource.ENTERED)
-    services.scheme_open(scheme=s, user=world.users["dean"])
+    s = services.scheme_create(school=world.school, term=world.term, name="考核", actor=scope_for(world.users["dean"]), with_defaults=False)
+    item = services.item_add(scheme=s, actor=scope_for(world.users["dean"]), name="师德表现", points=10, source=ItemSource.ENTERED)
+    services.scheme_open(scheme=s, actor=scope_for(world.users["dean"]))
     return s, item
 
 

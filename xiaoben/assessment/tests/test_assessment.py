@@ -14,6 +14,7 @@ from django.urls import reverse
 from xiaoben.assessment import services
 from xiaoben.assessment.models import AssessmentResult, AssessmentScore, ItemSource
 from xiaoben.assessment.sources import points_for
+from xiaoben.core.errors import NotPermitted
 from xiaoben.core.scope import scope_for
 from xiaoben.hours.models import HourEntry
 from xiaoben.observations.models import Observation
@@ -59,10 +60,16 @@ def scheme(world):
         period="term",
         threshold=20,
     )
-    s = services.scheme_create(school=world.school, term=world.term, name="教师校本研修考核", user=world.users["dean"], with_defaults=False)
-    services.item_add(scheme=s, user=world.users["dean"], name="师德表现", points=15, source=ItemSource.ENTERED)
-    services.item_add(scheme=s, user=world.users["dean"], name="听课达标", points=10, source=ItemSource.REQUIREMENT, requirement=req)
-    services.item_add(scheme=s, user=world.users["dean"], name="研修学时", points=20, source=ItemSource.HOURS, hours_target=Decimal("36"))
+    s = services.scheme_create(
+        school=world.school, term=world.term, name="教师校本研修考核", actor=scope_for(world.users["dean"]), with_defaults=False
+    )
+    services.item_add(scheme=s, actor=scope_for(world.users["dean"]), name="师德表现", points=15, source=ItemSource.ENTERED)
+    services.item_add(
+        scheme=s, actor=scope_for(world.users["dean"]), name="听课达标", points=10, source=ItemSource.REQUIREMENT, requirement=req
+    )
+    services.item_add(
+        scheme=s, actor=scope_for(world.users["dean"]), name="研修学时", points=20, source=ItemSource.HOURS, hours_target=Decimal("36")
+    )
     return s
 
 
@@ -82,7 +89,7 @@ def test_computed_items_come_from_the_records(world, scheme):
     HourEntry.objects.create(
         school=world.school, teacher=world.teacher, term=world.prev_term, date=dt.date(2026, 4, 9), hours=50, source="manual"
     )
-    assert services.scheme_open(scheme=scheme, user=world.users["dean"]) == 6
+    assert services.scheme_open(scheme=scheme, actor=scope_for(world.users["dean"])) == 6
     r = _result(scheme, world.teacher)
     s = _scores(r)
     assert (s["听课达标"].done, s["听课达标"].required, s["听课达标"].score) == (Decimal("12"), Decimal("20"), Decimal("6.0"))
@@ -96,36 +103,37 @@ def test_computed_items_come_from_the_records(world, scheme):
 
 
 def test_flow_self_review_confirm_then_locked(world, scheme):
-    services.scheme_open(scheme=scheme, user=world.users["dean"])
+    services.scheme_open(scheme=scheme, actor=scope_for(world.users["dean"]))
     r = _result(scheme, world.teacher)
     item = scheme.items.get(name="师德表现")
     with pytest.raises(ValidationError, match="教师尚未提交自评"):
-        services.result_review(result=r, user=world.users["leader"], scores={})
-    with pytest.raises(ValidationError, match="只能自评自己"):
-        services.result_self_assess(result=r, user=world.users["colleague"], scores={item.pk: 15})
+        services.result_review(result=r, actor=scope_for(world.users["leader"]), scores={})
+    with pytest.raises(NotPermitted, match="只能自评自己"):
+        services.result_self_assess(result=r, actor=scope_for(world.users["colleague"]), scores={item.pk: 15})
     with pytest.raises(ValidationError, match="0 到 15"):
-        services.result_self_assess(result=r, user=world.users["teacher"], scores={item.pk: 16})
-    services.result_self_assess(result=r, user=world.users["teacher"], scores={item.pk: "14"}, comment="本学期听课12节")
+        services.result_self_assess(result=r, actor=scope_for(world.users["teacher"]), scores={item.pk: 16})
+    services.result_self_assess(result=r, actor=scope_for(world.users["teacher"]), scores={item.pk: "14"}, comment="本学期听课12节")
     r.refresh_from_db()
     assert r.status == "review" and r.total == Decimal("14.0")
     with pytest.raises(ValidationError, match="组长审核后"):
-        services.result_confirm(result=r, user=world.users["dean"])
+        services.result_confirm(result=r, actor=scope_for(world.users["dean"]))
     # the 语文组长 reviews a member; the 数学组长 (dean is admin, so use colleague) cannot
-    with pytest.raises(ValidationError, match="不能审核"):
-        services.result_review(result=r, user=world.users["colleague"], scores={item.pk: 10})
-    services.result_review(result=r, user=world.users["leader"], scores={item.pk: 12}, comment="认真负责")
+    with pytest.raises(NotPermitted, match="不能审核"):
+        services.result_review(result=r, actor=scope_for(world.users["colleague"]), scores={item.pk: 10})
+    services.result_review(result=r, actor=scope_for(world.users["leader"]), scores={item.pk: 12}, comment="认真负责")
     r.refresh_from_db()
     assert r.status == "confirm" and r.total == Decimal("12.0")
-    with pytest.raises(ValidationError, match="没有管理"):
-        services.result_confirm(result=r, user=world.users["leader"])
-    services.result_confirm(result=r, user=world.users["dean"])
+    with pytest.raises(NotPermitted) as refused:  # only the school's admins confirm: 404 to others
+        services.result_confirm(result=r, actor=scope_for(world.users["leader"]))
+    assert refused.value.hides_object
+    services.result_confirm(result=r, actor=scope_for(world.users["dean"]))
     r.refresh_from_db()
     assert r.status == "confirmed" and r.is_locked
     for fn in (
-        lambda: services.result_self_assess(result=r, user=world.users["teacher"], scores={item.pk: 15}),
-        lambda: services.result_review(result=r, user=world.users["leader"], scores={item.pk: 15}),
-        lambda: services.result_confirm(result=r, user=world.users["dean"]),
-        lambda: services.result_return(result=r, user=world.users["dean"], reason="再改改"),
+        lambda: services.result_self_assess(result=r, actor=scope_for(world.users["teacher"]), scores={item.pk: 15}),
+        lambda: services.result_review(result=r, actor=scope_for(world.users["leader"]), scores={item.pk: 15}),
+        lambda: services.result_confirm(result=r, actor=scope_for(world.users["dean"])),
+        lambda: services.result_return(result=r, actor=scope_for(world.users["dean"]), reason="再改改"),
     ):
         with pytest.raises(ValidationError, match="锁定"):
             fn()
@@ -137,38 +145,38 @@ def test_flow_self_review_confirm_then_locked(world, scheme):
 
 
 def test_scheme_lock_needs_every_sheet_confirmed(world, scheme):
-    services.scheme_open(scheme=scheme, user=world.users["dean"])
+    services.scheme_open(scheme=scheme, actor=scope_for(world.users["dean"]))
     with pytest.raises(ValidationError, match="未确认"):
-        services.scheme_lock(scheme=scheme, user=world.users["dean"])
+        services.scheme_lock(scheme=scheme, actor=scope_for(world.users["dean"]))
     for r in AssessmentResult.objects.filter(scheme=scheme):
-        services.result_self_assess(result=r, user=r.teacher.user, scores={})
+        services.result_self_assess(result=r, actor=scope_for(r.teacher.user), scores={})
         reviewer = world.users["principal"] if r.teacher.user_id != world.users["principal"].pk else world.users["dean"]
-        services.result_review(result=r, user=reviewer, scores={})
-    assert services.scheme_confirm_reviewed(scheme=scheme, user=world.users["dean"]) == 6
-    services.scheme_lock(scheme=scheme, user=world.users["dean"])
+        services.result_review(result=r, actor=scope_for(reviewer), scores={})
+    assert services.scheme_confirm_reviewed(scheme=scheme, actor=scope_for(world.users["dean"])) == 6
+    services.scheme_lock(scheme=scheme, actor=scope_for(world.users["dean"]))
     scheme.refresh_from_db()
     assert scheme.is_locked
     with pytest.raises(ValidationError, match="锁定"):
-        services.item_add(scheme=scheme, user=world.users["dean"], name="x", points=5, source="entered")
+        services.item_add(scheme=scheme, actor=scope_for(world.users["dean"]), name="x", points=5, source="entered")
     assert services.scheme_compute(scheme=scheme) == 0
 
 
 def test_return_needs_reason(world, scheme):
-    services.scheme_open(scheme=scheme, user=world.users["dean"])
+    services.scheme_open(scheme=scheme, actor=scope_for(world.users["dean"]))
     r = _result(scheme, world.teacher)
-    services.result_self_assess(result=r, user=world.users["teacher"], scores={})
+    services.result_self_assess(result=r, actor=scope_for(world.users["teacher"]), scores={})
     with pytest.raises(ValidationError, match="理由"):
-        services.result_return(result=r, user=world.users["leader"], reason=" ")
-    services.result_return(result=r, user=world.users["leader"], reason="请补充自评小结")
+        services.result_return(result=r, actor=scope_for(world.users["leader"]), reason=" ")
+    services.result_return(result=r, actor=scope_for(world.users["leader"]), reason="请补充自评小结")
     r.refresh_from_db()
     assert r.status == "self"
 
 
 def test_only_admins_manage(world):
-    with pytest.raises(ValidationError):
-        services.scheme_create(school=world.school, term=world.term, name="x", user=world.users["leader"])
-    with pytest.raises(ValidationError):
-        services.scheme_create(school=world.school, term=world.term, name="x", user=world.users["other_teacher"])
+    with pytest.raises(NotPermitted):
+        services.scheme_create(school=world.school, term=world.term, name="x", actor=scope_for(world.users["leader"]))
+    with pytest.raises(NotPermitted):
+        services.scheme_create(school=world.school, term=world.term, name="x", actor=scope_for(world.users["other_teacher"]))
 
 
 def test_default_scheme_has_the_school_requirements(world):
@@ -180,13 +188,13 @@ def test_default_scheme_has_the_school_requirements(world):
         period="term",
         threshold=20,
     )
-    s = services.scheme_create(school=world.school, term=world.term, name="默认", user=world.users["principal"])
+    s = services.scheme_create(school=world.school, term=world.term, name="默认", actor=scope_for(world.users["principal"]))
     assert {"师德表现", "学生评教", "研修学时", req.name} <= set(s.items.values_list("name", flat=True))
 
 
 def test_export_ranks(world, scheme, client_for):
     _observe(world, world.teacher, 20)
-    services.scheme_open(scheme=scheme, user=world.users["dean"])
+    services.scheme_open(scheme=scheme, actor=scope_for(world.users["dean"]))
     r = client_for("dean").get(reverse("assessment:scheme_export", args=[scheme.pk]))
     from openpyxl import load_workbook
 
@@ -224,7 +232,7 @@ def test_index(client_for, persona, status):
     ],
 )
 def test_result_page_by_persona(world, scheme, client_for, persona, status):
-    services.scheme_open(scheme=scheme, user=world.users["dean"])
+    services.scheme_open(scheme=scheme, actor=scope_for(world.users["dean"]))
     r = _result(scheme, world.teacher)
     assert client_for(persona).get(reverse("assessment:result", args=[r.pk])).status_code == status
 
@@ -249,16 +257,16 @@ def test_manage_posts_refused(world, scheme, client_for, persona):
 
 
 def test_review_queue_page(world, scheme, client_for):
-    services.scheme_open(scheme=scheme, user=world.users["dean"])
+    services.scheme_open(scheme=scheme, actor=scope_for(world.users["dean"]))
     r = _result(scheme, world.teacher)
-    services.result_self_assess(result=r, user=world.users["teacher"], scores={})
+    services.result_self_assess(result=r, actor=scope_for(world.users["teacher"]), scores={})
     assert world.teacher.name in client_for("leader").get(reverse("assessment:review")).content.decode()
     assert client_for("colleague").get(reverse("assessment:review")).status_code == 404
 
 
 def test_teacher_sees_how_points_were_earned(world, scheme, client_for):
     _observe(world, world.teacher, 12)
-    services.scheme_open(scheme=scheme, user=world.users["dean"])
+    services.scheme_open(scheme=scheme, actor=scope_for(world.users["dean"]))
     r = _result(scheme, world.teacher)
     body = client_for("teacher").get(reverse("assessment:result", args=[r.pk])).content.decode()
     assert "10.0 × min(1, 12.0 ÷ 20.0) = 6.0" in body
@@ -278,7 +286,7 @@ def test_teacher_sees_how_points_were_earned(world, scheme, client_for):
 
 
 def test_scheme_page_query_count_constant(world, scheme, client_for):
-    services.scheme_open(scheme=scheme, user=world.users["dean"])
+    services.scheme_open(scheme=scheme, actor=scope_for(world.users["dean"]))
     c = client_for("dean")
     url = reverse("assessment:scheme", args=[scheme.pk])
     c.get(url)
@@ -291,13 +299,13 @@ def test_scheme_page_query_count_constant(world, scheme, client_for):
     before = count()
     for i in range(25):
         org.teacher_create(school=world.school, staff_no=f"7{i:02d}", name=f"教师{i}", gender="F")
-    services.scheme_open(scheme=scheme, user=world.users["dean"])
+    services.scheme_open(scheme=scheme, actor=scope_for(world.users["dean"]))
     assert AssessmentScore.objects.filter(result__scheme=scheme).count() == 31 * 3
     assert count() == before
 
 
 def test_compute_query_count_constant(world, scheme):
-    services.scheme_open(scheme=scheme, user=world.users["dean"])
+    services.scheme_open(scheme=scheme, actor=scope_for(world.users["dean"]))
 
     def count():
         with CaptureQueriesContext(connection) as ctx:
@@ -307,13 +315,13 @@ def test_compute_query_count_constant(world, scheme):
     before = count()
     for i in range(20):
         org.teacher_create(school=world.school, staff_no=f"7{i:02d}", name=f"教师{i}", gender="F")
-    services.scheme_open(scheme=scheme, user=world.users["dean"])
+    services.scheme_open(scheme=scheme, actor=scope_for(world.users["dean"]))
     assert count() == before
 
 
 @pytest.mark.parametrize("persona", ["colleague", "other_teacher", "researcher", "other_researcher"])
 def test_sheet_posts_refused_for_outsiders(world, scheme, client_for, persona):
-    services.scheme_open(scheme=scheme, user=world.users["dean"])
+    services.scheme_open(scheme=scheme, actor=scope_for(world.users["dean"]))
     r = _result(scheme, world.teacher)
     item = scheme.items.get(name="师德表现")
     c = client_for(persona)
@@ -339,3 +347,37 @@ def test_item_add_and_delete_by_admin(world, scheme, client_for):
     item = scheme.items.get(name="公开课")
     c.post(reverse("assessment:item_delete", args=[scheme.pk, item.pk]))
     assert not scheme.items.filter(name="公开课").exists()
+
+
+@pytest.mark.parametrize("persona", ["teacher", "leader", "colleague"])
+def test_scheme_services_refuse_all_but_the_schools_admins(world, scheme, persona):
+    actor = scope_for(world.users[persona])
+    for call in (
+        lambda: services.scheme_create(actor=actor, school=world.school, term=world.term, name="另一个方案"),
+        lambda: services.item_add(actor=actor, scheme=scheme, name="x", points=5, source=ItemSource.ENTERED),
+        lambda: services.item_delete(actor=actor, item=scheme.items.first()),
+        lambda: services.scheme_open(actor=actor, scheme=scheme),
+        lambda: services.scheme_recompute(actor=actor, scheme=scheme),
+        lambda: services.scheme_confirm_reviewed(actor=actor, scheme=scheme),
+        lambda: services.scheme_lock(actor=actor, scheme=scheme),
+    ):
+        with pytest.raises(NotPermitted) as e:
+            call()
+        assert e.value.hides_object
+    assert scheme.items.count() == 3 and not scheme.results.exists()
+
+
+@pytest.mark.parametrize("persona", ["teacher", "leader", "dean", "colleague", "other_teacher"])
+def test_page_and_api_answer_alike_for_recompute_and_confirm(world, scheme, client_for, api_client_for, persona):
+    services.scheme_open(actor=scope_for(world.users["dean"]), scheme=scheme)
+    r = _result(scheme, world.teacher)
+    services.result_self_assess(actor=scope_for(world.users["teacher"]), result=r, scores={})
+    services.result_review(actor=scope_for(world.users["leader"]), result=r, scores={})
+    page = client_for(persona).post(reverse("assessment:scheme_compute", args=[scheme.pk]))
+    api = api_client_for(persona).post(f"/api/v1/assessment/schemes/{scheme.pk}/compute")
+    assert (page.status_code == 404) == (api.status_code == 404), (page.status_code, api.status_code)
+    page = client_for(persona).post(reverse("assessment:result_confirm", args=[r.pk]))
+    api = api_client_for(persona).post(f"/api/v1/assessment/results/{r.pk}/confirm")
+    assert (page.status_code == 404) == (api.status_code == 404), (page.status_code, api.status_code)
+    r.refresh_from_db()
+    assert (r.status == "confirmed") == (persona == "dean")

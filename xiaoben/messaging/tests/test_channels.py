@@ -542,3 +542,23 @@ def test_no_secret_in_logs_on_the_test_button_or_an_http_error(world, fake, capl
     stored = " ".join(Delivery.objects.values_list("response", flat=True))
     for text in (caplog.text, stored, first.message, second.message):
         assert "SECRETKEY123" not in text and "SECxyz" not in text
+
+
+@pytest.mark.parametrize("persona,allowed", [("teacher", False), ("leader", False), ("other_teacher", False), ("dean", True)])
+def test_school_defaults_service_and_page_answer_alike(world, client_for, persona, allowed):
+    from xiaoben.core.errors import NotPermitted
+
+    page = client_for(persona).get("/messaging/school-defaults/")
+    if allowed:
+        services.school_notification_defaults_save(
+            actor=build_scope(world.users[persona]), school=world.school, email_kinds=[], digest="off"
+        )
+        assert page.status_code == 200
+    else:
+        with pytest.raises(NotPermitted, match="学校管理员"):
+            services.school_notification_defaults_save(
+                actor=build_scope(world.users[persona]), school=world.school, email_kinds=[], digest="off"
+            )
+        assert page.status_code == 403
+    world.school.refresh_from_db()
+    assert ("notifications" in (world.school.settings or {})) == allowed

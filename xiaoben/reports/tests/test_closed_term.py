@@ -15,6 +15,7 @@ from xiaoben.assessment import services as assessment
 from xiaoben.assessment.models import AssessmentResult, ItemSource
 from xiaoben.core.errors import NotPermitted
 from xiaoben.core.samples import pdf_bytes
+from xiaoben.core.scope import scope_for
 from xiaoben.hours import services as hours
 from xiaoben.hours.models import ClaimStatus, HourEntry, ImportBatch, TrainingClaim
 from xiaoben.hours.tests.factories import xlsx
@@ -189,10 +190,10 @@ def test_prep_of_closed_term_refused(world, client_for):
 @pytest.fixture
 def last_term_scheme(world):
     s = assessment.scheme_create(
-        school=world.school, term=world.prev_term, name="上学期考核", user=world.users["dean"], with_defaults=False
+        school=world.school, term=world.prev_term, name="上学期考核", actor=scope_for(world.users["dean"]), with_defaults=False
     )
-    item = assessment.item_add(scheme=s, user=world.users["dean"], name="师德表现", points=10, source=ItemSource.ENTERED)
-    assessment.scheme_open(scheme=s, user=world.users["dean"])
+    item = assessment.item_add(scheme=s, actor=scope_for(world.users["dean"]), name="师德表现", points=10, source=ItemSource.ENTERED)
+    assessment.scheme_open(scheme=s, actor=scope_for(world.users["dean"]))
     return s, item
 
 
@@ -212,7 +213,7 @@ def test_assessment_of_closed_term_refused_ui_and_api(world, last_term_scheme, c
     assert refused(r), r.status_code
     assert s.items.count() == 1
     with pytest.raises(NotPermitted):
-        assessment.scheme_create(school=world.school, term=world.prev_term, name="补一个", user=world.users["dean"])
+        assessment.scheme_create(school=world.school, term=world.prev_term, name="补一个", actor=scope_for(world.users["dean"]))
 
 
 def test_assessment_recompute_of_closed_term_refused_ui_and_api(world, last_term_scheme, client_for, api_client_for):

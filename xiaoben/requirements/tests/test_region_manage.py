@@ -57,7 +57,9 @@ def test_a_school_twin_becomes_the_copy_raised_to_the_bar_or_kept_when_stricter(
 def test_changing_the_bar_moves_copies_at_the_old_bar_and_keeps_stricter_ones(world, second_school):
     t = _save(world)
     mine = _copy(second_school, t)
-    services.requirement_update(actor=scope_for(world.users["platform_admin"]), requirement=mine, expected_version=mine.version, threshold=18)
+    services.requirement_update(
+        actor=scope_for(world.users["platform_admin"]), requirement=mine, expected_version=mine.version, threshold=18
+    )
     t = services.region_requirement_save(
         actor=scope_for(world.users["researcher"]), region=world.district, requirement=t, expected_version=t.version, threshold=16
     )

@@ -131,7 +131,7 @@ def test_assessment_item_scores_verified_points_capped(world):
     achievement(world, level="city", rank="second", title="第二篇")  # 3分 → 7, capped at 5
     achievement(world, level="national", rank="first", title="没认定", verify=False)
     achievement(world, persona="mentor", level="county", rank="first", title="陈芳的")  # 2分
-    scheme_open(scheme=scheme, user=world.users["dean"])
+    scheme_open(actor=scope_for(world.users["dean"]), scheme=scheme)
     scores = {s.result.teacher_id: s for s in item.scores.select_related("result")}
     assert scores[world.teacher.pk].score == Decimal("5.0")
     assert scores[world.teacher.pk].done == Decimal("7.0")
@@ -269,7 +269,7 @@ def test_assessment_sheet_follows_verify_return_and_rules_without_a_recompute(wo
     reward_rules_defaults(school=world.school)
     scheme = AssessmentScheme.objects.create(school=world.school, term=world.term, name="考核")
     item = AssessmentItem.objects.create(scheme=scheme, name="教科研成果", points=Decimal("10"), source=ItemSource.RESEARCH)
-    scheme_open(scheme=scheme, user=world.users["dean"])
+    scheme_open(actor=scope_for(world.users["dean"]), scheme=scheme)
 
     def score(teacher):
         return item.scores.get(result__teacher=teacher).score
@@ -292,7 +292,7 @@ def test_assessment_sheet_follows_verify_return_and_rules_without_a_recompute(wo
     mentor_result = item.scores.get(result__teacher=world.mentor).result
     mentor_result.status = "confirm"
     mentor_result.save(update_fields=["status"])
-    result_confirm(result=mentor_result, user=world.users["dean"])
+    result_confirm(actor=scope_for(world.users["dean"]), result=mentor_result)
     b = achievement(world, persona="mentor", level="city", rank="first", title="陈芳的论文")
     assert score(world.mentor) == 0
     c = achievement(world, level="city", rank="second", title="市级论文")  # the saved rule: 市级 6分
