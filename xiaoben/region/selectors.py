@@ -43,22 +43,16 @@ def school_attention(scope: Scope, *, start: dt.date, end: dt.date, year: int) -
     yearly 学时 target, teachers behind on at least one region requirement. Sorted so the
     schools needing attention come first.
 
-    Aggregates only; a fixed number of queries (hours: three plus one per distinct target;
-    region requirements: `region.progress`)."""
-    from xiaoben.activities.models import Activity
-    from xiaoben.hours.selectors import region_hour_stats
+    Aggregates only; a fixed number of queries (the kept per-school tallies and 学时 totals:
+    `region.tally`, `comparison.hour_stats`; region requirements: `region.progress`)."""
+    from . import tally
+    from .comparison import hour_stats
 
     schools = list(region_schools(scope))
     ids = [s.pk for s in schools]
-    held = dict(
-        Activity.objects.filter(school_id__in=ids, starts_at__date__gte=start, starts_at__date__lte=end)
-        .exclude(status="cancelled")
-        .order_by()
-        .values("school_id")
-        .annotate(n=Count("id"))
-        .values_list("school_id", "n")
-    )
-    hours = {r["school"].pk: r for r in region_hour_stats(school_ids=ids, year=year)}
+    kept = tally.counts(ids, {"activities": (start, end), "hours": (dt.date(year, 1, 1), dt.date(year, 12, 31))})
+    held = {sid: sum(d.values()) for sid, d in kept["activities"].items()}
+    hours = hour_stats(schools, kept["hours"], year)
     from xiaoben.region.progress import region_progress, region_templates
 
     templates = region_templates(schools)
