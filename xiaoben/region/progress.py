@@ -24,7 +24,7 @@ from decimal import Decimal
 from xiaoben.mentoring.models import Mentorship
 from xiaoben.org.models import GroupMembership, Region, RoleAssignment, School, Teacher, Term
 from xiaoben.requirements import periods
-from xiaoben.requirements.engine import _shape
+from xiaoben.requirements.engine import _shape, status_of
 from xiaoben.requirements.models import Audience, Period, Requirement, Status
 from xiaoben.requirements.registry import get_metric
 
@@ -214,7 +214,8 @@ class _Audiences:
 
 
 def _status(r: Requirement, t: _Teacher, window: periods.Window, values: dict, memo: dict) -> str:
-    """The status `engine._column` gives a cell, without building the cell (tests compare the two)."""
+    """The status `engine._column` gives a cell, without building the cell: the same shape
+    (`engine._shape`) and the same rule (`engine.status_of`); the tests compare the two."""
     start = t.judged_from(window.start)
     key = (r.pk, id(window), start)
     shape = memo.get(key)
@@ -228,14 +229,9 @@ def _status(r: Requirement, t: _Teacher, window: periods.Window, values: dict, m
             v = sum((values.get((t.pk, k), Decimal(0)) for k in (b.keys or (b.key,))), Decimal(0))
             done += v >= threshold
             owed += b.end < window.on
-        if mine and done >= len(mine):
-            return Status.MET
-        return Status.ON_TRACK if done >= owed else Status.BEHIND
-    done = values.get(t.pk, Decimal(0))
+        return status_of(Decimal(done), Decimal(len(mine)), Decimal(owed), bucketed=True)
     target, expected = shape
-    if done >= target:
-        return Status.MET
-    return Status.ON_TRACK if done >= expected else Status.BEHIND
+    return status_of(values.get(t.pk, Decimal(0)), target, expected)
 
 
 def region_progress(
