@@ -199,3 +199,35 @@ figure(
     floor=compliance_floor,
     target_ms=1000,
 )
+
+
+def region_requirements_floor(env: BenchEnv):
+    """The 区域统一要求 page: the district's templates of the 教研员's own region(s), and how many
+    schools carry each (their active copies, found by `starter_key`)."""
+    mine = (
+        "SELECT id FROM requirements_requirement WHERE school_id IS NULL AND region_id IN"
+        " (SELECT region_id FROM org_roleassignment WHERE user_id = %s AND region_id IS NOT NULL)"
+    )
+    uid = env.users["researcher"].pk
+    return [
+        (
+            "SELECT id, name, metric, period, threshold, applies_to, active, version FROM requirements_requirement"
+            f' WHERE id IN ({mine}) ORDER BY active DESC, "order", id',
+            [uid],
+        ),
+        (
+            "SELECT starter_key, COUNT(*) FROM requirements_requirement WHERE active"
+            f" AND starter_key IN (SELECT 'region-' || id FROM ({mine}) t) GROUP BY starter_key",
+            [uid],
+        ),
+    ]
+
+
+figure(
+    key="requirements.region",
+    label="区域统一要求（全区学校采用情况，教研员）",
+    persona="researcher",
+    url=lambda env: reverse("requirements:region_manage"),
+    floor=region_requirements_floor,
+    target_ms=None,  # SPEC §7 names no bar for it: held to 2× its floor
+)
