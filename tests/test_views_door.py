@@ -27,7 +27,6 @@ PENDING: set[str] = {
     "observations",
     "org",
     "plans",
-    "region",
     "reports",
     "requirements",
     "research",
