@@ -82,11 +82,12 @@ TYPED := xiaoben/core/services.py xiaoben/core/scope.py xiaoben/core/tenancy.py 
 	xiaoben/core/concurrency.py xiaoben/org/services.py xiaoben/org/selectors.py xiaoben/requirements/services.py \
 	xiaoben/requirements/selectors.py xiaoben/requirements/views.py xiaoben/requirements/api.py \
 	xiaoben/requirements/forms.py xiaoben/requirements/plan_import.py xiaoben/requirements/starter.py \
-	xiaoben/requirements/models.py xiaoben/requirements/predicates.py \
-	xiaoben/requirements/home.py xiaoben/requirements/scopes.py xiaoben/requirements/periods.py \
-	xiaoben/requirements/urls.py xiaoben/requirements/nav.py xiaoben/requirements/notifications.py \
-	xiaoben/assessment/services.py xiaoben/assessment/selectors.py xiaoben/assessment/predicates.py \
-	xiaoben/messaging/services.py xiaoben/messaging/selectors.py xiaoben/messaging/predicates.py
+	xiaoben/requirements/models.py xiaoben/requirements/predicates.py xiaoben/requirements/home.py \
+	xiaoben/requirements/scopes.py xiaoben/requirements/periods.py xiaoben/requirements/urls.py \
+	xiaoben/requirements/nav.py xiaoben/requirements/notifications.py xiaoben/assessment/services.py \
+	xiaoben/assessment/selectors.py xiaoben/assessment/predicates.py xiaoben/messaging/services.py \
+	xiaoben/messaging/selectors.py xiaoben/messaging/predicates.py xiaoben/region/services.py \
+	xiaoben/region/selectors.py xiaoben/region/tally.py
 typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy --strict $(TYPED)
 

@@ -25,7 +25,6 @@ PENDING: set[str] = {
     "observations",
     "org",
     "plans",
-    "region",
     "reports",
     "requirements",
     "research",

@@ -7,4 +7,6 @@ class RegionConfig(AppConfig):
     verbose_name = "区域教研"
 
     def ready(self) -> None:
-        from . import notifications, scopes  # noqa: F401
+        from . import notifications, scopes, tally  # noqa: F401
+
+        tally.connect()

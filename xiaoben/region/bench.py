@@ -19,10 +19,29 @@ def _window():
     return term_window()
 
 
-def _hours(env: BenchEnv) -> list:
-    from xiaoben.hours.bench import region_floor
+def _tally_floor(region: int, start, end, measures: list[str]) -> list:
+    """The kept per-school tallies of the term's measures and the year's 学时, the active
+    teachers per school, and per school the teachers whose kept yearly 学时 reach the target."""
+    import datetime as dt
 
-    return region_floor(env)
+    from xiaoben.requirements.kept import _key
+
+    year = today().year
+    lo, hi = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    return [
+        (
+            f"SELECT school_id, measure, data FROM region_schooltally WHERE school_id IN {SCHOOLS}"
+            " AND ((measure = ANY(%s) AND starts_on = %s AND ends_on = %s) OR (measure = 'hours' AND starts_on = %s AND ends_on = %s))",
+            [region, measures, start, end, lo, hi],
+        ),
+        (f"SELECT id, school_id FROM org_teacher WHERE school_id IN {SCHOOLS} AND is_active", [region]),
+        (
+            "SELECT t.school_id, COUNT(*) FROM requirements_keptvalue v JOIN requirements_keptseries s ON s.id = v.series_id"
+            f" JOIN org_teacher t ON t.id = v.teacher_id AND t.school_id = s.school_id WHERE s.key = %s AND s.school_id IN {SCHOOLS}"
+            " AND t.is_active AND v.value >= 24 GROUP BY t.school_id",
+            [_key("hours.total", {}, lo, hi, None), region],
+        ),
+    ]
 
 
 def workspace_floor(env: BenchEnv):
@@ -36,12 +55,7 @@ def workspace_floor(env: BenchEnv):
     since = dt.date.fromordinal(week)
     return [
         ("SELECT id, name, short_name FROM org_school WHERE region_id = %s ORDER BY name", [region]),
-        (
-            f"SELECT school_id, COUNT(*) FROM activities_activity WHERE school_id IN {SCHOOLS}"
-            " AND starts_at >= %s AND starts_at < %s::date + 1 AND status <> 'cancelled' GROUP BY school_id",
-            [region, start, end],
-        ),
-        *_hours(env),
+        *_tally_floor(region, start, end, ["activities"]),
         *_kept_floor(region, env),
         (
             "SELECT a.id, a.title, a.starts_at, COUNT(t.id) FILTER (WHERE t.status = 'present') FROM activities_activity a"
@@ -126,28 +140,14 @@ def _kept_floor(region: int, env: BenchEnv) -> list:
 
 
 def compare_floor(env: BenchEnv):
-    """Every number of the comparison for the district's schools."""
+    """Every number of the comparison for the district's schools, read as the page reads them:
+    the kept per-school tallies (`region.tally`), the teachers, the kept 学时 totals, the kept
+    requirement values, and 课题/成果 counted live."""
     region = env.school.region_id
     start, end = _window()
     return [
         ("SELECT id, name, short_name FROM org_school WHERE region_id = %s ORDER BY name", [region]),
-        (
-            f"SELECT school_id, kind, COUNT(*) FROM activities_activity WHERE school_id IN {SCHOOLS}"
-            " AND starts_at >= %s AND starts_at < %s::date + 1 AND status <> 'cancelled' GROUP BY school_id, kind",
-            [region, start, end],
-        ),
-        (
-            f"SELECT school_id, COUNT(*) FROM observations_observation WHERE school_id IN {SCHOOLS} AND status = 'submitted'"
-            " AND deleted_at IS NULL AND lesson_date BETWEEN %s AND %s GROUP BY school_id",
-            [region, start, end],
-        ),
-        (
-            "SELECT school_id, COUNT(*), COUNT(*) FILTER (WHERE copy_state IN ('flagged', 'confirmed')),"
-            f" COUNT(*) FILTER (WHERE visibility = 'region') FROM writings_writing WHERE school_id IN {SCHOOLS}"
-            " AND status <> 'draft' AND deleted_at IS NULL AND written_on BETWEEN %s AND %s GROUP BY school_id",
-            [region, start, end],
-        ),
-        *_hours(env),
+        *_tally_floor(region, start, end, ["activities", "observations", "writings"]),
         *_kept_floor(region, env),
         (
             f"SELECT school_id, level, stage, COUNT(*) FROM research_researchproject WHERE school_id IN {SCHOOLS}"
@@ -198,4 +198,36 @@ figure(
     url=lambda env: reverse("region:compliance"),
     floor=compliance_floor,
     target_ms=1000,
+)
+
+
+def region_requirements_floor(env: BenchEnv):
+    """The 区域统一要求 page: the district's templates of the 教研员's own region(s), and how many
+    schools carry each (their active copies, found by `starter_key`)."""
+    mine = (
+        "SELECT id FROM requirements_requirement WHERE school_id IS NULL AND region_id IN"
+        " (SELECT region_id FROM org_roleassignment WHERE user_id = %s AND region_id IS NOT NULL)"
+    )
+    uid = env.users["researcher"].pk
+    return [
+        (
+            "SELECT id, name, metric, period, threshold, applies_to, active, version FROM requirements_requirement"
+            f' WHERE id IN ({mine}) ORDER BY active DESC, "order", id',
+            [uid],
+        ),
+        (
+            "SELECT starter_key, COUNT(*) FROM requirements_requirement WHERE active"
+            f" AND starter_key IN (SELECT 'region-' || id FROM ({mine}) t) GROUP BY starter_key",
+            [uid],
+        ),
+    ]
+
+
+figure(
+    key="requirements.region",
+    label="区域统一要求（全区学校采用情况，教研员）",
+    persona="researcher",
+    url=lambda env: reverse("requirements:region_manage"),
+    floor=region_requirements_floor,
+    target_ms=None,  # SPEC §7 names no bar for it: held to 2× its floor
 )

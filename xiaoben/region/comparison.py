@@ -67,25 +67,69 @@ def subject_first(scope: Scope, items, subject_of) -> list:
     return sorted(items, key=lambda x: 0 if (subject_of(x) or "") in subjects else 1)
 
 
+def hour_stats(schools: list, tallied: dict[int, dict], year: int) -> dict[int, dict]:
+    """{school_id: {"teachers", "total", "average", "met", "target"}}: what
+    `hours.selectors.region_hour_stats` answers for the comparison, from the kept 学时 tallies
+    (`tally.counts(..., {"hours": year})`) and the kept per-teacher totals. Two queries (the
+    active teachers, the kept totals' reads) whatever the number of schools."""
+    from xiaoben.hours.selectors import ONE_PLACE, ZERO, targets_for
+    from xiaoben.org.models import Teacher
+    from xiaoben.requirements import kept
+    from xiaoben.requirements.registry import get_metric
+
+    target = {s.pk: targets_for(s, year).year for s in schools}
+    active = list(Teacher.objects.filter(school_id__in=list(target), is_active=True).values_list("id", "school_id"))
+    heads: dict[int, int] = {}
+    for _tid, sid in active:
+        heads[sid] = heads.get(sid, 0) + 1
+    wanted = [sid for sid, t in target.items() if t > 0]
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    totals = kept.values(get_metric("hours.total"), school_ids=wanted, start=start, end=end) if wanted else {}
+    met = {sid: heads.get(sid, 0) for sid, t in target.items() if t <= 0}  # a target of 0 is met by every teacher
+    for tid, sid in active:
+        if target[sid] > 0 and totals.get(tid, ZERO) >= target[sid]:
+            met[sid] = met.get(sid, 0) + 1
+    out = {}
+    for sid, t in target.items():
+        n = heads.get(sid, 0)
+        total = Decimal(str(tallied.get(sid, {}).get("total", "0"))).quantize(ONE_PLACE)
+        out[sid] = {
+            "teachers": n,
+            "total": total,
+            "average": (total / n).quantize(ONE_PLACE) if n else ZERO,
+            "met": met.get(sid, 0),
+            "target": t,
+        }
+    return out
+
+
 def compare(scope: Scope, *, start: dt.date, end: dt.date, year: int, schools=None) -> dict:
-    """Every measure for `schools` (default: the scope's region; an alliance passes its members)."""
-    from xiaoben.activities.models import Activity, ActivityKind
-    from xiaoben.hours.selectors import region_hour_stats
-    from xiaoben.observations.models import Observation
+    """Every measure for `schools` (default: the scope's region; an alliance passes its members).
+
+    The counts of records (activities, 听课, writings, 学时) come from the kept per-school
+    tallies (`region.tally`: recomputed only for the schools whose records changed), the
+    shares of teachers from the kept per-teacher values (`requirements.kept`)."""
+    from xiaoben.activities.models import ActivityKind
     from xiaoben.region.progress import region_progress, region_templates
     from xiaoben.research.models import Level
-    from xiaoben.writings.selectors import school_writing_counts
+
+    from . import tally
 
     schools = list(region_schools(scope)) if schools is None else list(schools)
     ids = [s.pk for s in schools]
-    acts = _grouped(
-        Activity.objects.filter(school_id__in=ids, starts_at__date__gte=start, starts_at__date__lte=end).exclude(status="cancelled"),
-        "school_id",
-        "kind",
+    kept = tally.counts(
+        ids,
+        {
+            "activities": (start, end),
+            "observations": (start, end),
+            "writings": (start, end),
+            "hours": (dt.date(year, 1, 1), dt.date(year, 12, 31)),
+        },
     )
-    obs = _grouped(Observation.objects.counted().filter(school_id__in=ids, lesson_date__gte=start, lesson_date__lte=end), "school_id")
-    wr = school_writing_counts(school_ids=ids, start=start, end=end)  # writings' own rule for "copied"
-    hours = {r["school"].pk: r for r in region_hour_stats(school_ids=ids, year=year)}
+    acts = {(sid, k): n for sid, d in kept["activities"].items() for k, n in d.items()}
+    obs = {sid: d.get("n", 0) for sid, d in kept["observations"].items()}
+    wr = kept["writings"]
+    hours = hour_stats(schools, kept["hours"], year)
     kinds = [(k, label) for k, label in ActivityKind.choices if any(key[1] == k for key in acts)]
     templates = region_templates(schools)
     subjects = scope.region_subjects

@@ -102,3 +102,26 @@ class Alliance(TimeStampedModel):
 
     # No get_absolute_url: the page is the alliance region's (region:alliance, by Region id), and
     # it is shown to the admins of every member school, not only the lead school's.
+
+
+class SchoolTally(models.Model):
+    """One school's kept aggregate of one comparison measure over one window (`region/tally.py`):
+    activities by kind, counted 听课, writings (handed in, copied, shared), 学时 by category.
+
+    `gen` is bumped in the writer's transaction by every save/delete/`rows_changed` of the
+    measure's records at this school; `computed_gen` is the `gen` `data` was computed at."""
+
+    school = models.ForeignKey("org.School", on_delete=models.CASCADE, related_name="+")
+    measure = models.CharField(max_length=20)
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    data = models.JSONField(default=dict, blank=True)
+    gen = models.PositiveBigIntegerField(default=1)
+    computed_gen = models.PositiveBigIntegerField(default=0)
+    computed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "starts_on", "ends_on", "school"], name="region_tally_measure_window_school")
+        ]
+        indexes = [models.Index(fields=["school", "measure"])]

@@ -24,7 +24,7 @@ from decimal import Decimal
 from xiaoben.mentoring.models import Mentorship
 from xiaoben.org.models import GroupMembership, Region, RoleAssignment, School, Teacher, Term
 from xiaoben.requirements import periods
-from xiaoben.requirements.engine import _shape
+from xiaoben.requirements.engine import _shape, status_of
 from xiaoben.requirements.models import Audience, Period, Requirement, Status
 from xiaoben.requirements.registry import get_metric
 
@@ -214,28 +214,46 @@ class _Audiences:
 
 
 def _status(r: Requirement, t: _Teacher, window: periods.Window, values: dict, memo: dict) -> str:
-    """The status `engine._column` gives a cell, without building the cell (tests compare the two)."""
+    """The status `engine._column` gives a cell, without building the cell: the same shape
+    (`engine._shape`) and the same rule (`engine.status_of`); the tests compare the two.
+    `values` of a week/month requirement are {teacher_id: {bucket: value}} (`_by_teacher`)."""
     start = t.judged_from(window.start)
     key = (r.pk, id(window), start)
     shape = memo.get(key)
     if shape is None:
         shape = memo[key] = _shape(r, window, start)
     if r.is_bucketed:
-        mine, elapsed = shape
-        threshold = Decimal(r.threshold)
-        done = owed = 0
-        for b in elapsed:
-            v = sum((values.get((t.pk, k), Decimal(0)) for k in (b.keys or (b.key,))), Decimal(0))
-            done += v >= threshold
-            owed += b.end < window.on
-        if mine and done >= len(mine):
-            return Status.MET
-        return Status.ON_TRACK if done >= owed else Status.BEHIND
-    done = values.get(t.pk, Decimal(0))
+        own = values.get(t.pk)
+        if not own:  # no records: the same answer for every teacher of this shape
+            key = (*key, None)
+            if key not in memo:
+                memo[key] = _bucketed_status(r, shape, window, {})
+            return memo[key]
+        return _bucketed_status(r, shape, window, own)
     target, expected = shape
-    if done >= target:
-        return Status.MET
-    return Status.ON_TRACK if done >= expected else Status.BEHIND
+    return status_of(values.get(t.pk, ZERO), target, expected)
+
+
+ZERO = Decimal(0)
+
+
+def _bucketed_status(r: Requirement, shape: tuple, window: periods.Window, own: dict) -> str:
+    mine, elapsed = shape
+    threshold = Decimal(r.threshold)
+    done = owed = 0
+    for b in elapsed:
+        v = sum((own.get(k, ZERO) for k in (b.keys or (b.key,))), ZERO)
+        done += v >= threshold
+        owed += b.end < window.on
+    return status_of(Decimal(done), Decimal(len(mine)), Decimal(owed), bucketed=True)
+
+
+def _by_teacher(values: dict) -> dict[int, dict]:
+    """{(teacher_id, bucket): value} -> {teacher_id: {bucket: value}}."""
+    out: dict[int, dict] = {}
+    for (tid, bucket), v in values.items():
+        out.setdefault(tid, {})[bucket] = v
+    return out
 
 
 def region_progress(
@@ -289,6 +307,8 @@ def region_progress(
         for (start, end), members in groups.items():
             ask = kept.live_values if live else kept.values
             values = ask(metric, school_ids=[sid for sid, _w in members], start=start, end=end, filters=r.filters, by=by)
+            if by:
+                values = _by_teacher(values)
             for sid, w in members:
                 c = out[(sid, r.pk)]
                 for t in who[sid]:

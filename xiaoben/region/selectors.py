@@ -5,6 +5,8 @@ Every function answers in a fixed number of queries, whatever the number of scho
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 
@@ -14,6 +16,14 @@ from xiaoben.org.models import School, Teacher
 from xiaoben.org.selectors import region_schools, today
 
 from .models import SchoolVisit, VisitLesson, VisitStatus
+
+if TYPE_CHECKING:
+    from xiaoben.activities.models import Activity
+    from xiaoben.org.models import Group, Region
+    from xiaoben.plans.models import Plan
+    from xiaoben.resources.models import Resource
+
+    from .models import Alliance
 
 
 def visits(scope: Scope, *, status: str = "") -> QuerySet[SchoolVisit]:
@@ -27,7 +37,7 @@ def visit_lessons(scope: Scope, visit: SchoolVisit) -> list[VisitLesson]:
     return list(visible_to(scope, VisitLesson).filter(visit=visit).select_related("teacher", "observation"))
 
 
-def regional_activities(scope: Scope, *, start: dt.date, end: dt.date):
+def regional_activities(scope: Scope, *, start: dt.date, end: dt.date) -> QuerySet[Activity]:
     from xiaoben.activities.models import Activity
 
     return (
@@ -38,27 +48,21 @@ def regional_activities(scope: Scope, *, start: dt.date, end: dt.date):
     )
 
 
-def school_attention(scope: Scope, *, start: dt.date, end: dt.date, year: int) -> list[dict]:
+def school_attention(scope: Scope, *, start: dt.date, end: dt.date, year: int) -> list[dict[str, Any]]:
     """Per school: teachers, activities held this term and per teacher, teachers behind the
     yearly 学时 target, teachers behind on at least one region requirement. Sorted so the
     schools needing attention come first.
 
-    Aggregates only; a fixed number of queries (hours: three plus one per distinct target;
-    region requirements: `region.progress`)."""
-    from xiaoben.activities.models import Activity
-    from xiaoben.hours.selectors import region_hour_stats
+    Aggregates only; a fixed number of queries (the kept per-school tallies and 学时 totals:
+    `region.tally`, `comparison.hour_stats`; region requirements: `region.progress`)."""
+    from . import tally
+    from .comparison import hour_stats
 
     schools = list(region_schools(scope))
     ids = [s.pk for s in schools]
-    held = dict(
-        Activity.objects.filter(school_id__in=ids, starts_at__date__gte=start, starts_at__date__lte=end)
-        .exclude(status="cancelled")
-        .order_by()
-        .values("school_id")
-        .annotate(n=Count("id"))
-        .values_list("school_id", "n")
-    )
-    hours = {r["school"].pk: r for r in region_hour_stats(school_ids=ids, year=year)}
+    kept = tally.counts(ids, {"activities": (start, end), "hours": (dt.date(year, 1, 1), dt.date(year, 12, 31))})
+    held = {sid: sum(n for n in d.values() if isinstance(n, int)) for sid, d in kept["activities"].items()}
+    hours = hour_stats(schools, kept["hours"], year)
     from xiaoben.region.progress import region_progress, region_templates
 
     templates = region_templates(schools)
@@ -86,7 +90,7 @@ def school_attention(scope: Scope, *, start: dt.date, end: dt.date, year: int) -
     return rows
 
 
-def shared_this_week(scope: Scope, *, limit: int = 10) -> list[dict]:
+def shared_this_week(scope: Scope, *, limit: int = 10) -> list[dict[str, Any]]:
     """Writings and resources schools shared with the region in the last seven days
     (region-visible writings; resources shared and approved). Two queries."""
     from django.urls import reverse
@@ -148,7 +152,7 @@ def school_teachers(school: School) -> QuerySet[Teacher]:
 # --- 教研联盟 ---------------------------------------------------------------------
 
 
-def alliances(scope: Scope) -> QuerySet:
+def alliances(scope: Scope) -> QuerySet[Region]:
     """The alliances this person may open: those inside a 教研员's region, those a school
     administered has joined. With the number of schools and the lead school."""
     from xiaoben.org.models import Region
@@ -164,11 +168,11 @@ def alliances(scope: Scope) -> QuerySet:
     )
 
 
-def alliance_members(alliance) -> list[School]:
+def alliance_members(alliance: Region) -> list[School]:
     return list(School.objects.filter(alliances=alliance).order_by("name"))
 
 
-def alliance_activities(scope: Scope, alliance, *, limit: int = 30) -> list:
+def alliance_activities(scope: Scope, alliance: Region, *, limit: int = 30) -> list[Activity]:
     """The alliance's own activities (区域 activities held under it), through the door."""
     from xiaoben.activities.models import Activity
 
@@ -181,7 +185,7 @@ def alliance_activities(scope: Scope, alliance, *, limit: int = 30) -> list:
     )
 
 
-def alliance_resources(scope: Scope, member_ids: list[int], *, limit: int = 8) -> list:
+def alliance_resources(scope: Scope, member_ids: list[int], *, limit: int = 8) -> list[Resource]:
     """What the member schools shared beyond themselves (region/public, approved), through the door."""
     from xiaoben.resources.models import Resource, ShareState
 
@@ -193,7 +197,7 @@ def alliance_resources(scope: Scope, member_ids: list[int], *, limit: int = 8) -
     )
 
 
-def alliance_plans(scope: Scope, alliance) -> list:
+def alliance_plans(scope: Scope, alliance: Region) -> list[Plan]:
     from xiaoben.plans.models import Plan
 
     return list(visible_to(scope, Plan).filter(level="region", region=alliance).order_by("-id")[:5])
@@ -205,7 +209,7 @@ def alliance_plans(scope: Scope, alliance) -> list:
 SUBJECT_WORDS = ("语文", "数学", "英语", "科学", "道德与法治", "物理", "化学", "生物", "历史", "地理", "音乐", "美术", "体育", "信息技术")
 
 
-def activity_subject(a, subjects) -> str:
+def activity_subject(a: Activity, subjects: Iterable[str]) -> str:
     """The subject of a regional activity: the one its title names (小学语文联片教研), else its
     host's. Returned only when it is one of `subjects` (the researcher's)."""
     named = next((s for s in (*subjects, *SUBJECT_WORDS) if s in a.title), "")
@@ -214,7 +218,7 @@ def activity_subject(a, subjects) -> str:
     return subject if subject in subjects else ""
 
 
-def subject_groups(scope: Scope, *, start: dt.date, end: dt.date, limit: int = 12) -> list:
+def subject_groups(scope: Scope, *, start: dt.date, end: dt.date, limit: int = 12) -> list[Group]:
     """A 学科教研员's 教研组 across the region's schools with this term's activities, the
     quietest first. One query."""
     from xiaoben.org.models import Group
@@ -243,3 +247,44 @@ def subject_teachers(scope: Scope, school_ids: list[int]) -> dict[int, int]:
         .annotate(n=Count("id"))
         .values_list("school_id", "n")
     )
+
+
+# --- an alliance, as a page opens it ------------------------------------------------
+
+
+def alliance_member_schools(alliance: Region) -> QuerySet[School]:
+    return School.objects.filter(alliances=alliance).order_by("name")
+
+
+def alliance_for(scope: Scope, pk: int) -> tuple[Region, list[School], Alliance | None] | None:
+    """The alliance, its members and its profile (lead school) when it is shown to this
+    person (`predicates.can_view_alliance`); None otherwise (the page answers 404)."""
+    from xiaoben.org.models import Region
+
+    from . import predicates
+    from .models import Alliance
+
+    alliance = Region.objects.filter(pk=pk, kind="alliance").select_related("parent").first()
+    if alliance is None:
+        return None
+    members = alliance_members(alliance)
+    if not predicates.can_view_alliance(scope, alliance.pk, {s.pk for s in members}):
+        return None
+    return alliance, members, Alliance.objects.filter(region=alliance).select_related("lead_school").first()
+
+
+def alliance_to_run(scope: Scope, pk: int) -> tuple[Region, QuerySet[School]] | None:
+    """An alliance whose activities this person runs (the region's 教研员, the lead school's
+    admins) and the schools its activities invite; None otherwise."""
+    from xiaoben.org.models import Region
+
+    from . import predicates
+    from .models import Alliance
+
+    alliance = Region.objects.filter(pk=pk, kind="alliance").first()
+    if alliance is None:
+        return None
+    lead = Alliance.objects.filter(region=alliance).values_list("lead_school_id", flat=True).first()
+    if not predicates.can_run_alliance(scope, alliance.pk, lead):
+        return None
+    return alliance, alliance_member_schools(alliance)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,11 +23,22 @@ from xiaoben.org.selectors import current_term
 from . import predicates
 from .models import Alliance, SchoolVisit, VisitLesson, VisitStatus
 
+if TYPE_CHECKING:
+    from xiaoben.activities.models import Activity
+    from xiaoben.org.models import Region
+
+
+def _user_id(actor: Scope) -> int:
+    """The acting user's id (every write has one; an anonymous scope may not write)."""
+    if actor.user_id is None:
+        raise NotPermitted()
+    return actor.user_id
+
 
 def _actor_name(actor: Scope) -> str:
     from xiaoben.core.models import User
 
-    u = User.objects.filter(pk=actor.user_id).first()
+    u = User.objects.filter(pk=actor.user_id).first() if actor.user_id is not None else None
     return (u.full_name or u.username) if u else ""
 
 
@@ -56,7 +69,7 @@ def visit_create(
         findings=findings.strip(),
         suggestions=suggestions.strip(),
         documents_checked=documents_checked.strip(),
-        created_by_id=actor.user_id,
+        created_by_id=_user_id(actor),
     )
     visit.full_clean()
     visit.save()
@@ -172,14 +185,14 @@ def regional_activity_create(
     place: str,
     host: Teacher,
     recorder: Teacher,
-    school_ids: list[int] = (),
-    group_ids: list[int] = (),
-    teacher_ids: list[int] = (),
+    school_ids: Sequence[int] = (),
+    group_ids: Sequence[int] = (),
+    teacher_ids: Sequence[int] = (),
     cross_kind: str = "regional",
     description: str = "",
     publish: bool = True,
-    alliance=None,
-):
+    alliance: Region | None = None,
+) -> Activity:
     """A 区域/联片 activity run by a 教研员: invites whole schools, groups or named teachers of
     the region's schools (only those may sign in), published so the invited are told.
 
@@ -212,7 +225,7 @@ def regional_activity_create(
     )
     from xiaoben.core.models import User
 
-    user = User.objects.get(pk=actor.user_id)
+    user = User.objects.get(pk=_user_id(actor))
     prefix = f"【{CROSS_KINDS.get(cross_kind, '区域教研')}】"
     activity = acts.activity_create(
         user=user,
@@ -234,7 +247,7 @@ def regional_activity_create(
 
 
 @transaction.atomic
-def alliance_update(*, actor: Scope, alliance, lead_school: School | None, description: str = "") -> Alliance:
+def alliance_update(*, actor: Scope, alliance: Region, lead_school: School | None, description: str = "") -> Alliance:
     """The region's 教研员 names the lead school (one of the members) and describes the alliance."""
     require(predicates.can_edit_alliance(actor, alliance.pk))
     if lead_school is not None and not School.objects.filter(pk=lead_school.pk, alliances=alliance).exists():

@@ -165,15 +165,10 @@ def activity_create(request):
     alliance = None
     raw = request.GET.get("alliance", "")
     if raw:
-        from xiaoben.org.models import Region, School
-
-        from .models import Alliance
-
-        alliance = Region.objects.filter(pk=int(raw) if raw.isdigit() and len(raw) < 10 else 0, kind="alliance").first()
-        lead = Alliance.objects.filter(region=alliance).values_list("lead_school_id", flat=True).first() if alliance else None
-        if alliance is None or not predicates.can_run_alliance(scope, alliance.pk, lead):
+        found = selectors.alliance_to_run(scope, int(raw) if raw.isdigit() and len(raw) < 10 else 0)
+        if found is None:
             raise Http404
-        schools = School.objects.filter(alliances=alliance).order_by("name")
+        alliance, schools = found
     elif scope.can("region:activities"):
         schools = selectors.region_schools(scope)
     else:

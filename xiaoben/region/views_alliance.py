@@ -10,24 +10,18 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from xiaoben.core.scope import scope_for
-from xiaoben.org.models import Region
 from xiaoben.org.selectors import term_window, today
 
 from . import comparison, predicates, selectors, services
 from .forms import AllianceForm
-from .models import Alliance
 
 
 def _alliance_or_404(scope, pk: int):
     """The alliance and its members, or 404 for anyone it is not shown to."""
-    alliance = Region.objects.filter(pk=pk, kind="alliance").select_related("parent").first()
-    if alliance is None:
+    found = selectors.alliance_for(scope, pk)
+    if found is None:
         raise Http404
-    members = selectors.alliance_members(alliance)
-    if not predicates.can_view_alliance(scope, alliance.pk, {s.pk for s in members}):
-        raise Http404
-    profile = Alliance.objects.filter(region=alliance).select_related("lead_school").first()
-    return alliance, members, profile
+    return found
 
 
 @login_required
@@ -106,10 +100,8 @@ def alliance_edit(request, pk: int):
     alliance, _members, profile = _alliance_or_404(scope, pk)
     if not predicates.can_edit_alliance(scope, alliance.pk):
         raise Http404
-    from xiaoben.org.models import School
-
     initial = {"lead_school": profile.lead_school_id if profile else None, "description": profile.description if profile else ""}
-    form = AllianceForm(request.POST or None, members=School.objects.filter(alliances=alliance).order_by("name"), initial=initial)
+    form = AllianceForm(request.POST or None, members=selectors.alliance_member_schools(alliance), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.alliance_update(actor=scope, alliance=alliance, **form.cleaned_data)

@@ -4,6 +4,7 @@ import json
 
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 
 from xiaoben.core.decorators import require_perm
 from xiaoben.core.exporters import export_response
@@ -37,6 +38,10 @@ def compare(request):
     key = sort.lstrip("-")
     if key in SORTABLE or (key.startswith("req_") and key in (data["rows"][0] if data["rows"] else {})):
         data["rows"].sort(key=lambda r: r[key], reverse=desc)
+    # each number links to its aggregate: one reverse for the page, not one per cell (200 schools × 12)
+    base = reverse("region:compare_cell", args=[0, "x"]).removesuffix("0/x/")
+    for r in data["rows"]:
+        r["cell"] = f"{base}{r['school'].pk}/"
     return render(
         request,
         "region/compare.html",
@@ -45,6 +50,8 @@ def compare(request):
             "start": start,
             "end": end,
             "sort": sort,
+            "hours_url": reverse("hours:region"),
+            "visit_url": reverse("region:visit_create"),
             "chart_json": json.dumps(comparison.chart_option(data["rows"]), ensure_ascii=False),
         },
     )

@@ -325,6 +325,16 @@ def _shape(r: Requirement, window: periods.Window, start: dt.date) -> tuple:
     return target, periods.pace(target, window.share_elapsed(start))
 
 
+def status_of(done: Decimal, target: Decimal, owed: Decimal, *, bucketed: bool = False) -> str:
+    """The rule of a cell, the one place it is written (the grid and the region's counts,
+    `region.progress`, both ask it): met once `done` reaches the target (a week/month
+    requirement: every bucket of the teacher's window, when the window has one), on track while
+    it reaches what is owed by now, behind otherwise."""
+    if done >= target and (target or not bucketed):
+        return Status.MET
+    return Status.ON_TRACK if done >= owed else Status.BEHIND
+
+
 def _column(r: Requirement, who, by_id: dict, window: periods.Window, values: dict, starts: dict, cells: dict) -> None:
     """Every cell of one requirement into `cells` — the hot loop of a school's grid (thousands
     of cells): what a cell owes is worked out once per distinct start (`_shape`), a teacher's
@@ -357,23 +367,13 @@ def _column(r: Requirement, who, by_id: dict, window: periods.Window, values: di
                 done = Decimal(sum(1 for v in _bucket_values(elapsed, own) if v >= threshold))
             else:  # no records at all: every bucket is 0
                 done = required if zero >= threshold else zero
-            if target and done >= target:
-                status = Status.MET
-            elif done >= owed:
-                status = Status.ON_TRACK
-            else:
-                status = Status.BEHIND
+            status = status_of(done, target, owed, bucketed=True)
             src = (elapsed, own, threshold, on)
             cells[(tid, rid)] = Progress(r, tid, done, required, target, owed, status, wstart, end, None, start, src)
         else:
             done = values.get(tid, zero)
             target, expected = shape
-            if done >= target:
-                status = Status.MET
-            elif done >= expected:
-                status = Status.ON_TRACK
-            else:
-                status = Status.BEHIND
+            status = status_of(done, target, expected)
             cells[(tid, rid)] = Progress(r, tid, done, target, target, expected, status, wstart, wend, None, start)
 
 
