@@ -26,7 +26,6 @@ PENDING: set[str] = {
     "org",
     "plans",
     "reports",
-    "requirements",
     "research",
     "resources",
     "writings",

@@ -16,7 +16,7 @@ from django.http import HttpRequest
 from xiaoben.core.errors import NotPermitted, require
 from xiaoben.core.scope import Scope, Viewer
 from xiaoben.core.tenancy import visible_to
-from xiaoben.org.models import Group, GroupMembership, School, Teacher, Term
+from xiaoben.org.models import Group, GroupMembership, Region, School, Teacher, Term
 from xiaoben.org.selectors import school_for_scope
 
 from . import predicates as can
@@ -147,3 +147,10 @@ def grid_rows(grid: ProgressGrid, *, group: Group | None = None, status: str = "
     if sort == "behind":
         return sorted(rows, key=lambda r: (-r.behind, r.teacher.staff_no), reverse=desc)
     return sorted(rows, key=lambda r: r.teacher.staff_no, reverse=desc)
+
+
+def regions_served(scope: Scope) -> QuerySet[Region]:
+    """The regions a 教研员 sets 区域统一要求 for: the top of each subtree they serve."""
+    ids = set(scope.region_ids)
+    tops = [r.pk for r in Region.objects.filter(pk__in=ids) if r.parent_id not in ids]
+    return Region.objects.filter(pk__in=tops).order_by("pk")

@@ -12,17 +12,10 @@ from django.views.decorators.http import require_POST
 from xiaoben.core.decorators import require_perm
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user, visible_to
-from xiaoben.org.models import Region
 
-from . import services
+from . import selectors, services
 from .forms import RegionRequirementForm
 from .models import Requirement
-
-
-def _regions(scope):
-    """The regions a person sets rules for: the top of each subtree they serve."""
-    regions = list(Region.objects.filter(pk__in=scope.region_ids).order_by("pk"))
-    return [r for r in regions if r.parent_id not in scope.region_ids]
 
 
 def _template(request, pk: int) -> Requirement:
@@ -32,7 +25,7 @@ def _template(request, pk: int) -> Requirement:
 @require_perm("region:requirements")
 def region_manage(request):
     scope = scope_for(request.user)
-    regions = _regions(scope)
+    regions = list(selectors.regions_served(scope))
     rows = list(visible_to(request.user, Requirement).filter(region__in=regions, school__isnull=True).order_by("-active", "order", "id"))
     adopted = services.region_adoption([r.pk for r in rows])
     for r in rows:
@@ -43,11 +36,11 @@ def region_manage(request):
 @require_perm("region:requirements")
 def region_edit(request, pk: int | None = None):
     scope = scope_for(request.user)
-    regions = _regions(scope)
+    regions = selectors.regions_served(scope)
     if not regions:
         raise Http404
     instance = _template(request, pk) if pk else None
-    form = RegionRequirementForm(request.POST or None, instance=instance, regions=Region.objects.filter(pk__in=[r.pk for r in regions]))
+    form = RegionRequirementForm(request.POST or None, instance=instance, regions=regions)
     if request.method == "POST" and form.is_valid():
         try:
             services.region_requirement_save(
