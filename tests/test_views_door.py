@@ -26,7 +26,6 @@ PENDING: set[str] = {
     "messaging",
     "observations",
     "org",
-    "plans",
     "region",
     "reports",
     "requirements",

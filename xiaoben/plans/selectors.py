@@ -15,8 +15,12 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 
+from xiaoben.core.permissions import REGION_ROLES
+from xiaoben.core.scope import Scope
 from xiaoben.core.tenancy import visible_to
+from xiaoben.org.models import Group, Region, RoleAssignment, School, Teacher, Term
 
+from . import predicates as can
 from .models import ItemState, Plan, PlanItem, PlanLevel
 
 HELD = ("held", "recorded", "archived")
@@ -34,6 +38,52 @@ def plan_list(*, user, level: str | None = None, school_id: int | None = None, c
     if school_id:
         qs = qs.filter(school_id=school_id)
     return qs.order_by("-start_year", "level", "group__name", "teacher__name", "-pk")
+
+
+PLAN_GROUP_KINDS = ("subject", "prep", "grade", "project", "studio")
+
+
+def scope_region(scope: Scope) -> Region | None:
+    """The region a 教研员 writes 区域研修计划 for (their first region role)."""
+    ra = RoleAssignment.objects.filter(user_id=scope.user_id, role__in=REGION_ROLES).select_related("region").first()
+    return ra.region if ra else None
+
+
+def plan_groups(scope: Scope, *, kinds: tuple[str, ...] | None = PLAN_GROUP_KINDS) -> QuerySet[Group]:
+    """The groups the person may write a plan for: every active group of the school for its
+    plan managers, the groups they lead for a 组长."""
+    qs = Group.objects.filter(school_id=scope.school_id, is_active=True)
+    if kinds is not None:
+        qs = qs.filter(kind__in=kinds)
+    if not can.can_manage_school_plans(scope, scope.school_id):
+        qs = qs.filter(pk__in=scope.led_group_ids)
+    return qs.order_by("kind", "name")
+
+
+def plan_group(plan: Plan, group_id: int | None) -> Group | None:
+    """A group named for an item of `plan`: only one of the plan's school (None otherwise)."""
+    if not group_id:
+        return None
+    return Group.objects.filter(pk=group_id, school_id=plan.school_id).first()
+
+
+def school_terms(school_id: int | None) -> QuerySet[Term]:
+    """The school's terms, newest first (a plan's term choices)."""
+    return Term.objects.filter(school_id=school_id).select_related("school_year").order_by("-start_date")
+
+
+def school_teachers(school_id: int | None) -> QuerySet[Teacher]:
+    """The school's active teachers by name (who hosts a weekly slot)."""
+    return Teacher.objects.filter(school_id=school_id, is_active=True).order_by("name")
+
+
+def scope_school(scope: Scope) -> School | None:
+    """The school the person works in (None for region staff)."""
+    if scope.school_id is None:
+        return None
+    if scope.teacher is not None and scope.teacher.school_id == scope.school_id:
+        return scope.teacher.school
+    return School.objects.filter(pk=scope.school_id).first()
 
 
 @dataclass
