@@ -27,10 +27,7 @@ PENDING: set[str] = {
     "observations",
     "org",
     "region",
-    "reports",
     "requirements",
-    "research",
-    "resources",
     "writings",
 }
 

@@ -13,10 +13,12 @@ from django.urls import reverse
 
 from xiaoben.core.scope import Scope
 from xiaoben.core.tenancy import visible_to
+from xiaoben.org.models import School, Teacher
 
 from .models import (
     ACTIVE_STAGES,
     CITY_AND_ABOVE,
+    LEVEL_ORDER,
     Achievement,
     AchievementCredit,
     AchievementKind,
@@ -24,6 +26,7 @@ from .models import (
     Level,
     ProjectStage,
     ResearchProject,
+    RewardRule,
     Stage,
 )
 
@@ -46,6 +49,45 @@ def projects_visible(scope: Scope, *, level: str = "", stage: str = "", school_i
     if mine and scope.teacher_id:
         qs = qs.filter(Q(leader_id=scope.teacher_id) | Q(memberships__teacher_id=scope.teacher_id)).distinct()
     return qs.annotate(member_count=Count("memberships", distinct=True)).order_by("-created_at", "-id")
+
+
+def projects_moved(qs: QuerySet[ResearchProject], stage: str, *, start: dt.date | None, end: dt.date | None) -> QuerySet[ResearchProject]:
+    """Projects of `qs` that entered `stage` between `start` and `end` (either may be open)."""
+    rows = ProjectStage.objects.filter(stage=stage)
+    if start:
+        rows = rows.filter(entered_on__gte=start)
+    if end:
+        rows = rows.filter(entered_on__lte=end)
+    return qs.filter(pk__in=rows.values("project_id"))
+
+
+def project_form_people(school: School) -> tuple[QuerySet[Teacher], QuerySet[Teacher]]:
+    """Who may lead a project of `school` (its active teachers) and who may join it (also the
+    active teachers of the region's other schools)."""
+    leaders = Teacher.objects.filter(school=school, is_active=True).order_by("staff_no")
+    members = (
+        Teacher.objects.filter(is_active=True)
+        .filter(Q(school=school) | Q(school__region_id=school.region_id))
+        .select_related("school")
+        .order_by("school_id", "staff_no")
+    )
+    return leaders, members
+
+
+def school_teachers(school_id: int) -> QuerySet[Teacher]:
+    """The school's active teachers (an achievement's authors)."""
+    return Teacher.objects.filter(school_id=school_id, is_active=True).order_by("staff_no")
+
+
+def reward_rules(school: School) -> list[RewardRule]:
+    """The school's 成果奖励办法 rows as it reads them: 国家级 first, then by kind and rank
+    (特等奖, 一等奖 …, "any" last)."""
+    ranks = ["special", "first", "second", "third", "merit", "none", ""]
+    kinds = ["", *AchievementKind.values]
+    return sorted(
+        RewardRule.objects.filter(school=school),
+        key=lambda r: (LEVEL_ORDER.index(r.level), kinds.index(r.kind), ranks.index(r.rank) if r.rank in ranks else 99),
+    )
 
 
 def project_matrix(qs: QuerySet) -> dict:
