@@ -79,7 +79,12 @@ lint-imports: $(VENV)/.installed
 # mypy --strict on the door and the service layers listed here (STYLE: mypy with django-stubs);
 # a module joins the list once it is clean.
 TYPED := xiaoben/core/services.py xiaoben/core/scope.py xiaoben/core/tenancy.py xiaoben/core/permissions.py \
-	xiaoben/core/concurrency.py xiaoben/org/services.py xiaoben/org/selectors.py xiaoben/requirements/services.py
+	xiaoben/core/concurrency.py xiaoben/org/services.py xiaoben/org/selectors.py xiaoben/requirements/services.py \
+	xiaoben/reports/services.py xiaoben/reports/selectors.py xiaoben/reportkit/*.py \
+	xiaoben/research/services.py xiaoben/research/services_achievements.py xiaoben/research/selectors.py \
+	xiaoben/plans/services.py xiaoben/plans/services_import.py xiaoben/plans/services_schedule.py xiaoben/plans/selectors.py \
+	xiaoben/resources/services.py xiaoben/resources/services_publish.py xiaoben/resources/services_showcase.py \
+	xiaoben/resources/selectors.py
 typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy --strict $(TYPED)
 
