@@ -87,7 +87,12 @@ TYPED := xiaoben/core/services.py xiaoben/core/scope.py xiaoben/core/tenancy.py 
 	xiaoben/requirements/nav.py xiaoben/requirements/notifications.py xiaoben/assessment/services.py \
 	xiaoben/assessment/selectors.py xiaoben/assessment/predicates.py xiaoben/messaging/services.py \
 	xiaoben/messaging/selectors.py xiaoben/messaging/predicates.py xiaoben/region/services.py \
-	xiaoben/region/selectors.py xiaoben/region/tally.py
+	xiaoben/region/selectors.py xiaoben/region/tally.py xiaoben/reports/services.py \
+	xiaoben/reports/selectors.py xiaoben/reportkit/*.py xiaoben/research/services.py \
+	xiaoben/research/services_achievements.py xiaoben/research/selectors.py xiaoben/plans/services.py \
+	xiaoben/plans/services_import.py xiaoben/plans/services_schedule.py xiaoben/plans/selectors.py \
+	xiaoben/resources/services.py xiaoben/resources/services_publish.py xiaoben/resources/services_showcase.py \
+	xiaoben/resources/selectors.py
 typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy --strict $(TYPED)
 

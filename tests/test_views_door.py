@@ -24,10 +24,6 @@ PENDING: set[str] = {
     "mentoring",
     "observations",
     "org",
-    "plans",
-    "reports",
-    "research",
-    "resources",
     "writings",
 }
 

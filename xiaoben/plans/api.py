@@ -153,11 +153,7 @@ def item_create(request, plan_id: int, payload: ItemIn):
     p = _get(request, plan_id)
     data = payload.dict()
     group_id = data.pop("group_id")
-    group = None
-    if group_id:
-        from xiaoben.org.models import Group
-
-        group = Group.objects.filter(pk=group_id, school_id=p.school_id).first()
+    group = selectors.plan_group(p, group_id)
     item = services.item_create(actor=scope_for(request.user), plan=p, group=group, **data)
     row = next(r for r in selectors.plan_progress(p).rows if r.item.pk == item.pk)
     return 201, row

@@ -12,11 +12,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from xiaoben.activities.models import Activity
+from xiaoben.core.permissions import REGION_ROLES
+from xiaoben.core.scope import Scope, Viewer
 from xiaoben.core.tenancy import visible_to
+from xiaoben.org.models import Group, Region, RoleAssignment, School, Teacher, Term
 
+from . import predicates as can
 from .models import ItemState, Plan, PlanItem, PlanLevel
 
 HELD = ("held", "recorded", "archived")
@@ -25,7 +31,7 @@ SHOWN_ACTIVITIES = 4  # activities listed under one item; a weekly item shows co
 LIVE = ("planned", "published")
 
 
-def plan_list(*, user, level: str | None = None, school_id: int | None = None, current: bool = True) -> QuerySet[Plan]:
+def plan_list(*, user: Viewer, level: str | None = None, school_id: int | None = None, current: bool = True) -> QuerySet[Plan]:
     qs = visible_to(user, Plan).select_related("school", "group", "teacher", "term__school_year", "region")
     if current:
         qs = qs.filter(is_current=True)
@@ -36,11 +42,63 @@ def plan_list(*, user, level: str | None = None, school_id: int | None = None, c
     return qs.order_by("-start_year", "level", "group__name", "teacher__name", "-pk")
 
 
+PLAN_GROUP_KINDS = ("subject", "prep", "grade", "project", "studio")
+
+
+def scope_region(scope: Scope) -> Region | None:
+    """The region a 教研员 writes 区域研修计划 for (their first region role)."""
+    ra = RoleAssignment.objects.filter(user_id=scope.user_id or 0, role__in=REGION_ROLES).select_related("region").first()
+    return ra.region if ra else None
+
+
+def plan_groups(scope: Scope, *, kinds: tuple[str, ...] | None = PLAN_GROUP_KINDS) -> QuerySet[Group]:
+    """The groups the person may write a plan for: every active group of the school for its
+    plan managers, the groups they lead for a 组长."""
+    if scope.school_id is None:
+        return Group.objects.none()
+    qs = Group.objects.filter(school_id=scope.school_id, is_active=True)
+    if kinds is not None:
+        qs = qs.filter(kind__in=kinds)
+    if not can.can_manage_school_plans(scope, scope.school_id):
+        qs = qs.filter(pk__in=scope.led_group_ids)
+    return qs.order_by("kind", "name")
+
+
+def plan_group(plan: Plan, group_id: int | None) -> Group | None:
+    """A group named for an item of `plan`: only one of the plan's school (None otherwise)."""
+    if not group_id or plan.school_id is None:
+        return None
+    return Group.objects.filter(pk=group_id, school_id=plan.school_id).first()
+
+
+def school_terms(school_id: int | None) -> QuerySet[Term]:
+    """The school's terms, newest first (a plan's term choices)."""
+    if school_id is None:
+        return Term.objects.none()
+    return Term.objects.filter(school_id=school_id).select_related("school_year").order_by("-start_date")
+
+
+def school_teachers(school_id: int | None) -> QuerySet[Teacher]:
+    """The school's active teachers by name (who hosts a weekly slot)."""
+    if school_id is None:
+        return Teacher.objects.none()
+    return Teacher.objects.filter(school_id=school_id, is_active=True).order_by("name")
+
+
+def scope_school(scope: Scope) -> School | None:
+    """The school the person works in (None for region staff)."""
+    if scope.school_id is None:
+        return None
+    if scope.teacher is not None and scope.teacher.school_id == scope.school_id:
+        return scope.teacher.school
+    return School.objects.filter(pk=scope.school_id).first()
+
+
 @dataclass
 class ItemStatus:
     item: PlanItem
     status: str  # held / scheduled / not_yet / dropped
-    activities: list = field(default_factory=list)
+    activities: list[Activity] = field(default_factory=list)
     overdue: bool = False
 
     LABELS = {"held": "已举行", "scheduled": "已安排", "not_yet": "未开展", "dropped": "已取消"}
@@ -55,11 +113,11 @@ class ItemStatus:
         return "bg-orange-lt" if self.overdue else self.BADGES[self.status]
 
     @property
-    def held_activities(self) -> list:
+    def held_activities(self) -> list[Activity]:
         return [a for a in self.activities if a.status in HELD]
 
     @property
-    def shown_activities(self) -> list:
+    def shown_activities(self) -> list[Activity]:
         return self.activities[:SHOWN_ACTIVITIES]
 
     @property
@@ -117,7 +175,7 @@ class PlanProgress:
             out.setdefault(key, []).append(r)
         return list(out.items())
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "plan_id": self.plan.pk,
             "title": self.plan.title,
@@ -139,7 +197,7 @@ def _month_over(plan: Plan, month: int | None, on: dt.date) -> bool:
     return on >= nxt
 
 
-def _status(item: PlanItem, acts: list, plan: Plan, on: dt.date) -> ItemStatus:
+def _status(item: PlanItem, acts: list[Activity], plan: Plan, on: dt.date) -> ItemStatus:
     if item.state == ItemState.DROPPED:
         return ItemStatus(item, "dropped", acts)
     if item.state == ItemState.DONE or any(a.status in HELD for a in acts):
@@ -149,29 +207,29 @@ def _status(item: PlanItem, acts: list, plan: Plan, on: dt.date) -> ItemStatus:
     return ItemStatus(item, "not_yet", acts, overdue=_month_over(plan, item.month, on))
 
 
-def _item_order(item: PlanItem) -> tuple:
+def _item_order(item: PlanItem) -> tuple[bool, int, int, int, int]:
     month = MONTH_ORDER.index(item.month) if item.month in MONTH_ORDER else 99
     return (not item.recurring, month, item.week or 0, item.order, item.pk)
 
 
-def plan_progress(plan: Plan, on: dt.date | None = None, activities_visible_to=None) -> PlanProgress:
+def plan_progress(plan: Plan, on: dt.date | None = None, activities_visible_to: Viewer | None = None) -> PlanProgress:
     """计划完成情况 of one plan: every item with its status and the activities behind it
     (two queries). Pass `activities_visible_to` (a user or scope) to list only the
     activities that viewer may open; the counts always use every activity."""
-    from xiaoben.activities.models import Activity
     from xiaoben.org.selectors import today
 
     on = on or today()
     items = sorted(plan.items.select_related("group", "person"), key=_item_order)
     acts = Activity.objects.filter(plan_item__plan=plan).exclude(status="cancelled").select_related("group")
     acts = acts.only("id", "title", "status", "starts_at", "group__name", "plan_item_id", "kind").order_by("starts_at", "id")
-    by_item: dict[int, list] = {}
+    by_item: dict[int, list[Activity]] = {}
     for a in acts:
-        by_item.setdefault(a.plan_item_id, []).append(a)
+        if a.plan_item_id is not None:
+            by_item.setdefault(a.plan_item_id, []).append(a)
     return PlanProgress(plan, [_status(it, by_item.get(it.pk, []), plan, on) for it in items])
 
 
-def progress_summaries(plans: list[Plan], on: dt.date | None = None) -> dict[int, dict]:
+def progress_summaries(plans: list[Plan], on: dt.date | None = None) -> dict[int, dict[str, int]]:
     """Counts for many plans at once (home cards, the summary): two queries."""
     from xiaoben.org.selectors import today
 
@@ -207,7 +265,7 @@ def progress_summaries(plans: list[Plan], on: dt.date | None = None) -> dict[int
     return out
 
 
-def current_plans_for_term(*, user, school_id: int, term) -> list[Plan]:
+def current_plans_for_term(*, user: Viewer, school_id: int, term: Term) -> list[Plan]:
     """The school's and groups' plans in force for `term` that the user sees (term
     plans of that term, year plans of its school year)."""
     qs = plan_list(user=user, school_id=school_id).filter(level__in=[PlanLevel.SCHOOL, PlanLevel.GROUP])
@@ -215,7 +273,7 @@ def current_plans_for_term(*, user, school_id: int, term) -> list[Plan]:
     return list(qs)
 
 
-def term_summary_section(*, school, term, user=None) -> dict:
+def term_summary_section(*, school: School, term: Term, user: Viewer | None = None) -> dict[str, Any]:
     """计划完成情况 for the term summary: the school plan and each group plan with its
     counts, and the items not held (a section provider for reports' summary)."""
     qs = Plan.objects.filter(school=school, is_current=True, level__in=[PlanLevel.SCHOOL, PlanLevel.GROUP])

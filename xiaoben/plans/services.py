@@ -8,8 +8,11 @@ Scheduling items as activities lives in `services_schedule.py`; whole-plan impor
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +20,7 @@ from django.utils import timezone
 from xiaoben.core.concurrency import claim_version, save_checked
 from xiaoben.core.errors import NotPermitted, require
 from xiaoben.core.html import clean_html
+from xiaoben.core.models import Attachment, User
 from xiaoben.core.notifications import notify
 from xiaoben.core.scope import Scope
 from xiaoben.core.tenancy import visible_to
@@ -42,7 +46,7 @@ TITLE_MAX = 120
 BODY_MAX = 100_000
 
 # The usual sections, in the order schools write them (SPEC §2.1, seed 000).
-TEMPLATE_SECTIONS = {
+TEMPLATE_SECTIONS: dict[str, list[tuple[str, str]]] = {
     PlanLevel.SCHOOL: [
         (SectionKey.GUIDING, "指导思想"),
         (SectionKey.ANALYSIS, "现状分析"),
@@ -74,7 +78,7 @@ TEMPLATE_SECTIONS = {
         (SectionKey.MONTHLY, "具体安排"),
     ],
 }
-PLAN_WORD = {
+PLAN_WORD: dict[str, str] = {
     PlanLevel.REGION: "区域研修计划",
     PlanLevel.SCHOOL: "校本研修工作计划",
     PlanLevel.GROUP: "教研工作计划",
@@ -107,16 +111,17 @@ def _school_admin_users(school_id: int) -> list[int]:
     )
 
 
-def _group_leader_users(group_ids) -> list[int]:
+def _group_leader_users(group_ids: Iterable[int | None]) -> list[int]:
     return list(
         GroupMembership.objects.filter(group_id__in=list(group_ids), role__in=["leader", "deputy"], teacher__is_active=True)
-        .exclude(teacher__user_id=None)
+        .exclude(teacher__user__isnull=True)
         .values_list("teacher__user_id", flat=True)
     )
 
 
 def _region_staff_users(school: School) -> list[int]:
-    region_ids, region = [], school.region
+    region_ids: list[int] = []
+    region: Region | None = school.region
     seen = 0
     while region is not None and seen < 10:
         region_ids.append(region.pk)
@@ -130,7 +135,7 @@ def _region_staff_users(school: School) -> list[int]:
 def _writers(plan: Plan) -> list[int]:
     """Who wrote the plan and hears its review."""
     if plan.level == PlanLevel.PERSONAL:
-        return [plan.teacher.user_id] if plan.teacher_id else []
+        return [plan.teacher.user_id] if plan.teacher is not None and plan.teacher.user_id else []
     if plan.level == PlanLevel.GROUP:
         ids = _group_leader_users([plan.group_id])
         return ids or ([plan.created_by_id] if plan.created_by_id else [])
@@ -141,16 +146,16 @@ def _writers(plan: Plan) -> list[int]:
 def _actor_name(actor: Scope) -> str:
     if actor.teacher is not None:
         return actor.teacher.name
-    from xiaoben.core.models import User
-
-    user = User.objects.filter(pk=actor.user_id).only("full_name", "username").first()
+    user = User.objects.filter(pk=actor.user_id or 0).only("full_name", "username").first()
     return user.display_name if user else ""
 
 
 # --- creating ------------------------------------------------------------------------
 
 
-def _period_of(*, school: School | None, span: str, term: Term | None, school_year: SchoolYear | None, start_year: int | None):
+def _period_of(
+    *, school: School | None, span: str, term: Term | None, school_year: SchoolYear | None, start_year: int | None
+) -> tuple[Term | None, SchoolYear | None, int]:
     if span == PlanSpan.TERM:
         if term is None:
             raise ValidationError({"term": "学期计划请选择学期。"})
@@ -205,7 +210,7 @@ def plan_create(
     if span not in PlanSpan.values:
         raise ValidationError({"span": "请选择学期或学年。"})
     term, school_year, start_year = _period_of(school=school, span=span, term=term, school_year=school_year, start_year=start_year)
-    owner = teacher.name if teacher else group.name if group else region.name if region else school.name
+    owner = teacher.name if teacher else group.name if group else region.name if region else school.name if school else ""
     period = term.name if term else f"{start_year}-{start_year + 1}学年"
     plan = Plan(
         level=level,
@@ -343,6 +348,8 @@ def section_insert_structure_analysis(*, actor: Scope, plan: Plan, on: dt.date |
     from xiaoben.org.analysis import structure_analysis
     from xiaoben.org.selectors import today
 
+    if plan.school is None:
+        raise ValidationError("区域计划没有学校的队伍结构分析。")
     paragraph = structure_analysis(school=plan.school, on=on or today()).paragraph
     section = plan.sections.filter(key=SectionKey.ANALYSIS).first()
     if section is None:
@@ -383,9 +390,9 @@ def _check_item(plan: Plan, item: PlanItem) -> None:
         errors["weekday"] = "请选择星期。"
     if item.period is not None and not 1 <= item.period <= 12:
         errors["period"] = "节次应在1到12之间。"
-    if item.group_id and (item.group.school_id != plan.school_id):
+    if item.group is not None and item.group.school_id != plan.school_id:
         errors["group"] = "只能选择本校的小组。"
-    if item.person_id and (item.person.school_id != plan.school_id):
+    if item.person is not None and item.person.school_id != plan.school_id:
         errors["person"] = "只能选择本校的教师。"
     if item.owner == ItemOwner.GROUP and not item.group_id:
         if plan.level == PlanLevel.GROUP:
@@ -402,7 +409,7 @@ def _check_item(plan: Plan, item: PlanItem) -> None:
 
 
 @transaction.atomic
-def item_create(*, actor: Scope, plan: Plan, **fields) -> PlanItem:
+def item_create(*, actor: Scope, plan: Plan, **fields: Any) -> PlanItem:
     require(can.can_edit_plan(actor, plan), closed_message(plan))
     unknown = set(fields) - set(ITEM_FIELDS)
     if unknown:
@@ -416,7 +423,7 @@ def item_create(*, actor: Scope, plan: Plan, **fields) -> PlanItem:
 
 
 @transaction.atomic
-def item_update(*, actor: Scope, item: PlanItem, expected_version: int | None, **fields) -> PlanItem:
+def item_update(*, actor: Scope, item: PlanItem, expected_version: int | None, **fields: Any) -> PlanItem:
     """`expected_version` is the copy the editor loaded: a save from an older one is refused."""
     require(can.can_edit_plan(actor, item.plan), closed_message(item.plan))
     unknown = set(fields) - set(ITEM_FIELDS)
@@ -465,11 +472,11 @@ def plan_submit(*, actor: Scope, plan: Plan) -> Plan:
     plan.save(update_fields=["status", "submitted_at", "updated_at"])
     PlanReview.objects.create(plan=plan, action=ReviewAction.SUBMIT, actor_id=actor.user_id)
     if plan.level == PlanLevel.GROUP:
-        recipients = _school_admin_users(plan.school_id)
+        recipients = _school_admin_users(plan.school_id) if plan.school_id else []
     elif plan.level == PlanLevel.SCHOOL:
-        recipients = _region_staff_users(plan.school)
+        recipients = _region_staff_users(plan.school) if plan.school else []
     else:
-        groups = GroupMembership.objects.filter(teacher_id=plan.teacher_id).values_list("group_id", flat=True)
+        groups = GroupMembership.objects.filter(teacher_id=plan.teacher_id or 0).values_list("group_id", flat=True)
         recipients = _group_leader_users(groups)
     recipients = [u for u in recipients if u != actor.user_id]
     if recipients:
@@ -498,7 +505,7 @@ def plan_publish(*, actor: Scope, plan: Plan) -> Plan:
     return plan
 
 
-DECISIONS = {
+DECISIONS: dict[str, dict[str, str]] = {
     PlanLevel.GROUP: {"approve": PlanStatus.APPROVED, "return": PlanStatus.RETURNED},
     PlanLevel.SCHOOL: {"acknowledge": PlanStatus.ACKNOWLEDGED, "comment": PlanStatus.SUBMITTED, "return": PlanStatus.RETURNED},
     PlanLevel.PERSONAL: {"read": PlanStatus.READ, "return": PlanStatus.RETURNED},
@@ -584,23 +591,24 @@ def plan_new_version(*, actor: Scope, plan: Plan) -> Plan:
     return new
 
 
-def plan_attach(*, actor: Scope, plan: Plan, upload):
+def plan_attach(*, actor: Scope, plan: Plan, upload: UploadedFile[bytes]) -> Attachment:
     """附件 (a signed scan, a table): the plan's writers, whatever its status."""
-    from xiaoben.core.models import User
     from xiaoben.core.services import attachment_add
 
     require(can.can_write_plan(actor, plan), "只有计划的负责人可以上传附件。")
-    user = User.objects.get(pk=actor.user_id)
+    user = User.objects.get(pk=actor.user_id or 0)
     return attachment_add(user=user, target=plan, upload=upload, kinds={"pdf", "docx", "xlsx", "pptx", "image"})
 
 
-def previous_plan(*, actor: Scope, level: str, school_id: int | None, group_id: int | None = None, before: Plan | None = None):
+def previous_plan(
+    *, actor: Scope, level: str, school_id: int | None, group_id: int | None = None, before: Plan | None = None
+) -> Plan | None:
     """Last period's plan of the same level (and the same group or teacher), if the actor sees one."""
     qs = visible_to(actor, Plan).filter(level=level, is_current=True)
     if level == PlanLevel.PERSONAL:
-        qs = qs.filter(teacher_id=actor.teacher_id)
+        qs = qs.filter(teacher_id=actor.teacher_id or 0)
     elif level == PlanLevel.GROUP:
-        qs = qs.filter(group_id=group_id)
+        qs = qs.filter(group_id=group_id) if group_id else qs.filter(group__isnull=True)
     elif school_id:
         qs = qs.filter(school_id=school_id)
     if before is not None:

@@ -9,6 +9,7 @@ has is reported back, not added twice."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -98,10 +99,10 @@ def plan_import_save(
     term: Term | None = None,
     school_year: SchoolYear | None = None,
     title: str = "",
-    sections: list[dict],
-    items: list[dict],
-    proposals: list[dict],
-) -> tuple[Plan, list[Requirement], list[tuple[dict, Requirement]]]:
+    sections: list[dict[str, Any]],
+    items: list[dict[str, Any]],
+    proposals: list[dict[str, Any]],
+) -> tuple[Plan, list[Requirement], list[tuple[dict[str, Any], Requirement]]]:
     """Save what the admin kept: the plan with its sections and items, and the
     requirements (identical ones already in force are reported, not added)."""
     if level not in (PlanLevel.SCHOOL, PlanLevel.GROUP):
@@ -113,7 +114,7 @@ def plan_import_save(
         [
             PlanSection(
                 plan=plan,
-                key=s.get("key") if s.get("key") in SectionKey.values else SectionKey.OTHER,
+                key=str(s["key"]) if s.get("key") in SectionKey.values else SectionKey.OTHER,
                 title=(s.get("title") or "（无标题）").strip()[:100],
                 body=text_to_html(s.get("body") or "")[:100_000],
                 order=i,
@@ -127,8 +128,8 @@ def plan_import_save(
         title_text = (it.get("title") or "").strip()[:200]
         if not title_text:
             continue
-        kind = it.get("kind") if it.get("kind") in ItemKind.values else ItemKind.OTHER
-        owner = it.get("owner") if it.get("owner") in ItemOwner.values else ItemOwner.SCHOOL
+        kind = str(it["kind"]) if it.get("kind") in ItemKind.values else ItemKind.OTHER
+        owner = str(it["owner"]) if it.get("owner") in ItemOwner.values else ItemOwner.SCHOOL
         grp = group if level == PlanLevel.GROUP else _match_group(school, it.get("subject") or "", groups)
         if owner == ItemOwner.GROUP and grp is None:
             owner = ItemOwner.GROUPS

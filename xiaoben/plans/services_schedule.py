@@ -6,13 +6,18 @@ remembers the item it fulfils (`Activity.plan_item`)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 
+from xiaoben.activities.models import Activity, ActivitySlot
+from xiaoben.activities.services import activity_create
+from xiaoben.activities.services_slots import slot_create
 from xiaoben.core.errors import NotPermitted, require
+from xiaoben.core.models import User
 from xiaoben.core.notifications import notify
 from xiaoben.core.scope import Scope
 from xiaoben.org.models import Group, Teacher, Term
@@ -58,20 +63,21 @@ def week_month(term: Term, week: int) -> int:
     return middle.month
 
 
-def item_months(plan: Plan, items) -> dict[int, int]:
+def item_months(plan: Plan, items: Iterable[PlanItem]) -> dict[int, int]:
     """Each dated item's month: its own, or for a week-only item (第3周：… without a month)
     the month its week falls in. Recurring items have none. One query at most (a year plan's term)."""
     out: dict[int, int] = {}
-    term: Term | bool | None = False
+    term: Term | None = None
+    looked = False
     for it in items:
         if it.recurring:
             continue
         if it.month:
             out[it.pk] = it.month
         elif it.week:
-            if term is False:
-                term = week_term(plan)
-            if term:
+            if not looked:
+                term, looked = week_term(plan), True
+            if term is not None:
                 out[it.pk] = week_month(term, it.week)
     return out
 
@@ -84,6 +90,8 @@ def _groups_for(plan: Plan, item: PlanItem) -> list[Group | None]:
     if item.owner == ItemOwner.GROUP and item.group_id:
         return [item.group]
     if item.owner == ItemOwner.GROUPS:
+        if plan.school_id is None:
+            return []
         return list(Group.objects.filter(school_id=plan.school_id, kind="subject", is_active=True).order_by("name"))
     return [None]
 
@@ -95,15 +103,12 @@ def _activity_title(item: PlanItem) -> str:
 
 
 @transaction.atomic
-def items_schedule_month(*, actor: Scope, plan: Plan, month: int) -> list:
+def items_schedule_month(*, actor: Scope, plan: Plan, month: int) -> list[Activity]:
     """一键生成: draft activities (计划中) for the month's items that are activities and
     have none yet, one per running group — the items of that month and the week-only items
     (第3周：…) whose week falls in it. Idempotent: running it twice adds nothing. The
     description names the item, not the plan (the activity is read by people the plan may
     not be shown to; the plan is linked through the door on the activity's page)."""
-    from xiaoben.activities.models import Activity
-    from xiaoben.activities.services import activity_create
-    from xiaoben.core.models import User
 
     require(can.can_schedule_items(actor, plan), "只有学校管理员或本组组长可以按计划生成活动。")
     if plan.school_id is None:
@@ -124,7 +129,7 @@ def items_schedule_month(*, actor: Scope, plan: Plan, month: int) -> list:
     term = term_for_month(plan, month)
     if term is None:
         raise ValidationError("找不到这个月所在的学期，请先在学校设置中建立学期。")
-    user = User.objects.get(pk=actor.user_id)
+    user = User.objects.get(pk=actor.user_id or 0)
     have = set(Activity.objects.filter(plan_item__in=items).values_list("plan_item_id", "group_id"))
     created = []
     for item in items:
@@ -146,7 +151,7 @@ def items_schedule_month(*, actor: Scope, plan: Plan, month: int) -> list:
                     plan_item=item,
                 )
             )
-    by_group: dict[int, list] = {}
+    by_group: dict[int, list[Activity]] = {}
     for a in created:
         if a.group_id:
             by_group.setdefault(a.group_id, []).append(a)
@@ -157,7 +162,12 @@ def items_schedule_month(*, actor: Scope, plan: Plan, month: int) -> list:
                 "plans.scheduled",
                 recipients=leaders,
                 target=acts[0],
-                context={"actor": _actor_name(actor), "title": plan.title, "group": acts[0].group.name, "count": len(acts)},
+                context={
+                    "actor": _actor_name(actor),
+                    "title": plan.title,
+                    "group": acts[0].group.name if acts[0].group else "",
+                    "count": len(acts),
+                },
                 url=reverse("activities:list"),
             )
     return created
@@ -174,13 +184,9 @@ def item_make_slot(
     host: Teacher | None = None,
     recorder: Teacher | None = None,
     start: dt.date | None = None,
-):
+) -> tuple[ActivitySlot, list[Activity]]:
     """每周五集体备课 → a weekly slot of the group for the plan's term: one draft activity
     per teaching week (holiday weeks skipped), each remembering the item."""
-    from xiaoben.activities.models import Activity
-    from xiaoben.activities.services_slots import slot_create
-    from xiaoben.core.models import User
-
     plan = item.plan
     require(can.can_schedule_items(actor, plan), "只有学校管理员或本组组长可以按计划排固定活动。")
     if item.weekday is None:
@@ -194,7 +200,7 @@ def item_make_slot(
         raise ValidationError("找不到计划所在的学期。")
     kind = item.kind if item.makes_activities else "seminar"
     slot, activities = slot_create(
-        user=User.objects.get(pk=actor.user_id),
+        user=User.objects.get(pk=actor.user_id or 0),
         school=plan.school,
         term=term,
         group=group,

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 from xiaoben.core.errors import NotPermitted
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user, visible_to
-from xiaoben.org.models import Group, Teacher, Term
 from xiaoben.org.selectors import current_term
 
 from . import predicates as can
@@ -27,8 +26,12 @@ LEVEL_ORDER = [PlanLevel.REGION, PlanLevel.SCHOOL, PlanLevel.GROUP, PlanLevel.PE
 
 
 def _plan(request, pk: int) -> Plan:
-    qs = Plan.objects.select_related("school", "group", "teacher", "term__school_year", "region", "supersedes", "created_by")
-    return get_object_for_user(request.user, Plan, qs, pk=pk)
+    return get_object_for_user(
+        request.user,
+        Plan,
+        Plan.objects.select_related("school", "group", "teacher", "term__school_year", "region", "supersedes", "created_by"),
+        pk=pk,
+    )
 
 
 def _refuse_edit(scope, plan: Plan):
@@ -67,14 +70,6 @@ def plan_list(request):
     )
 
 
-def _scope_region(scope):
-    from xiaoben.core.permissions import REGION_ROLES
-    from xiaoben.org.models import RoleAssignment
-
-    ra = RoleAssignment.objects.filter(user_id=scope.user_id, role__in=REGION_ROLES).select_related("region").first()
-    return ra.region if ra else None
-
-
 def _creatable_levels(scope) -> list[str]:
     out = []
     if scope.is_region_staff and scope.can("region:activities"):
@@ -88,13 +83,6 @@ def _creatable_levels(scope) -> list[str]:
     return out
 
 
-def _groups_for_create(scope):
-    qs = Group.objects.filter(school_id=scope.school_id, is_active=True, kind__in=["subject", "prep", "grade", "project", "studio"])
-    if not can.can_manage_school_plans(scope, scope.school_id):
-        qs = qs.filter(pk__in=scope.led_group_ids)
-    return qs.order_by("kind", "name")
-
-
 @login_required
 def plan_create(request):
     scope = scope_for(request.user)
@@ -102,7 +90,7 @@ def plan_create(request):
     if not levels:
         raise Http404
     school_id = scope.school_id
-    terms = Term.objects.filter(school_id=school_id).select_related("school_year").order_by("-start_date")
+    terms = selectors.school_terms(school_id)
     copyable = visible_to(scope, Plan).filter(Q(school_id=school_id)).filter(is_current=True).order_by("-start_year", "-pk")
     level = request.GET.get("level") if request.GET.get("level") in levels else levels[-1]
     previous = services.previous_plan(actor=scope, level=level, school_id=school_id) if school_id else None
@@ -113,7 +101,7 @@ def plan_create(request):
         day = today()
         initial |= {"span": "year", "start_year": day.year if day.month >= 8 else day.year - 1}
     form = PlanCreateForm(
-        request.POST or None, levels=levels, groups=_groups_for_create(scope), terms=terms, copyable=copyable, initial=initial
+        request.POST or None, levels=levels, groups=selectors.plan_groups(scope), terms=terms, copyable=copyable, initial=initial
     )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -123,7 +111,7 @@ def plan_create(request):
                 plan = services.plan_create(
                     actor=scope,
                     level=PlanLevel.REGION,
-                    region=_scope_region(scope),
+                    region=selectors.scope_region(scope),
                     span="year",
                     start_year=d["start_year"],
                     title=d.get("title") or "",
@@ -333,8 +321,8 @@ def item_slot(request, pk: int, item_id: int):
     item = get_object_for_user(request.user, PlanItem, pk=item_id, plan=plan)
     if not can.can_schedule_items(scope, plan) or item.weekday is None:
         raise Http404
-    groups = _groups_for_create(scope).filter(school_id=plan.school_id)
-    teachers = Teacher.objects.filter(school_id=plan.school_id, is_active=True).order_by("name")
+    groups = selectors.plan_groups(scope).filter(school_id=plan.school_id)
+    teachers = selectors.school_teachers(plan.school_id)
     initial = {"group": item.group or plan.group, "period": item.period or 3}
     form = SlotForm(request.POST or None, groups=groups, teachers=teachers, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -14,24 +14,19 @@ from django.shortcuts import redirect, render
 
 from xiaoben.core.params import int_param
 from xiaoben.core.scope import scope_for
-from xiaoben.org.models import Group, Term
 from xiaoben.org.selectors import current_term
 from xiaoben.requirements.audiences import audience_choices
 from xiaoben.requirements.models import Period
 from xiaoben.requirements.plan_import import text_from_upload
 
 from . import predicates as can
-from . import services_import
+from . import selectors, services_import
 from .forms import MONTHS, ImportForm
 from .models import ItemKind, ItemOwner, PlanLevel, SectionKey
 
 
 def _targets(scope):
-    terms = list(Term.objects.filter(school_id=scope.school_id).select_related("school_year").order_by("-start_date"))
-    groups = Group.objects.filter(school_id=scope.school_id, is_active=True).order_by("kind", "name")
-    if not can.can_manage_school_plans(scope, scope.school_id):
-        groups = groups.filter(pk__in=scope.led_group_ids)
-    return terms, list(groups)
+    return list(selectors.school_terms(scope.school_id)), list(selectors.plan_groups(scope, kinds=None))
 
 
 @login_required
@@ -40,11 +35,7 @@ def plan_import(request):
     is_admin = can.can_manage_school_plans(scope, scope.school_id)
     if scope.school_id is None or not (is_admin or scope.is_group_leader):
         raise Http404
-    school = scope.teacher.school if scope.teacher and scope.teacher.school_id == scope.school_id else None
-    if school is None:
-        from xiaoben.org.models import School
-
-        school = School.objects.get(pk=scope.school_id)
+    school = selectors.scope_school(scope)
     terms, groups = _targets(scope)
     ctx = {
         "terms": terms,

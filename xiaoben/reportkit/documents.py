@@ -8,8 +8,13 @@ default layouts read the records directly)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
-Renderer = Callable[[str, object, object, Callable], bytes]
+from xiaoben.org.models import School
+
+# A default layout: given the context (or the callable that builds it), the .docx bytes.
+Default = Callable[[Any], bytes]
+Renderer = Callable[[str, School | None, Any, Default], bytes]
 _RENDERER: list[Renderer] = []
 
 
@@ -17,7 +22,7 @@ def register_renderer(fn: Renderer) -> None:
     _RENDERER[:] = [fn]
 
 
-def render_document(document: str, school, ctx, default: Callable) -> bytes:
+def render_document(document: str, school: School | None, ctx: Any, default: Default) -> bytes:
     if _RENDERER:
         return _RENDERER[0](document, school, ctx, default)
     return default(ctx)

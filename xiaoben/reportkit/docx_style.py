@@ -9,12 +9,19 @@ import contextlib
 import contextvars
 import io
 import zipfile
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from typing import Any
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Length, Pt
+from docx.styles.style import ParagraphStyle
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
 BODY_FONT = "仿宋"
 TITLE_FONT = "黑体"
@@ -24,7 +31,7 @@ XIAO_SI = Pt(12)
 WU_HAO = Pt(10.5)
 
 
-def _east_asia(run_or_style, font: str) -> None:
+def _east_asia(run_or_style: Run | ParagraphStyle, font: str) -> None:
     run_or_style.font.name = font
     rpr = run_or_style.element.get_or_add_rPr()
     fonts = rpr.find(qn("w:rFonts"))
@@ -35,7 +42,7 @@ def _east_asia(run_or_style, font: str) -> None:
         fonts.set(qn(attr), font)
 
 
-def _field(run, instr: str) -> None:
+def _field(run: Run, instr: str) -> None:
     for kind, text in (("begin", None), ("instr", instr), ("separate", None), ("end", None)):
         if kind == "instr":
             el = OxmlElement("w:instrText")
@@ -47,20 +54,21 @@ def _field(run, instr: str) -> None:
         run._r.append(el)
 
 
-def new_document(*, body_font: str = BODY_FONT, page_numbers: bool = True, landscape: bool = False):
+def new_document(*, body_font: str = BODY_FONT, page_numbers: bool = True, landscape: bool = False) -> DocxDocument:
     return blank_document(
         ("house", body_font, page_numbers, landscape),
         lambda: _new_document(body_font=body_font, page_numbers=page_numbers, landscape=landscape),
     )
 
 
-def _new_document(*, body_font: str, page_numbers: bool, landscape: bool):
+def _new_document(*, body_font: str, page_numbers: bool, landscape: bool) -> DocxDocument:
     doc = Document()
     sec = doc.sections[0]
     sec.page_width, sec.page_height = (Cm(29.7), Cm(21)) if landscape else (Cm(21), Cm(29.7))
     sec.top_margin = sec.bottom_margin = Cm(2.54)
     sec.left_margin = sec.right_margin = Cm(2.8)
     normal = doc.styles["Normal"]
+    assert isinstance(normal, ParagraphStyle)
     _east_asia(normal, body_font)
     normal.font.size = XIAO_SI
     pf = normal.paragraph_format
@@ -77,7 +85,7 @@ def _new_document(*, body_font: str, page_numbers: bool, landscape: bool):
     return doc
 
 
-def title(doc, text: str, *, subtitle: str = ""):
+def title(doc: DocxDocument, text: str, *, subtitle: str = "") -> Paragraph:
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = p.add_run(text)
@@ -92,14 +100,14 @@ def title(doc, text: str, *, subtitle: str = ""):
     return p
 
 
-def title_run(run, size=XIAO_ER) -> None:
+def title_run(run: Run, size: Length = XIAO_ER) -> None:
     """A title run of a layout of its own (a form): 黑体, not bold, 小二."""
     _east_asia(run, TITLE_FONT)
     run.font.size = size
     run.bold = False
 
 
-def heading(doc, text: str):
+def heading(doc: DocxDocument, text: str) -> Paragraph:
     p = doc.add_paragraph()
     run = p.add_run(text)
     _east_asia(run, TITLE_FONT)
@@ -107,7 +115,7 @@ def heading(doc, text: str):
     return p
 
 
-def paragraph(doc, text: str, *, indent: bool = True, bold: bool = False, align: str = ""):
+def paragraph(doc: DocxDocument, text: str, *, indent: bool = True, bold: bool = False, align: str = "") -> Paragraph:
     """Body text: first line indented two characters, as Chinese documents are."""
     p = doc.add_paragraph()
     if indent:
@@ -121,7 +129,7 @@ def paragraph(doc, text: str, *, indent: bool = True, bold: bool = False, align:
     return p
 
 
-def cell(c, text, *, bold: bool = False, center: bool = False, size=None) -> None:
+def cell(c: _Cell, text: object, *, bold: bool = False, center: bool = False, size: Length | None = None) -> None:
     c.text = ""
     p = c.paragraphs[0]
     p.paragraph_format.first_line_indent = Pt(0)
@@ -133,13 +141,13 @@ def cell(c, text, *, bold: bool = False, center: bool = False, size=None) -> Non
     run.font.size = size or WU_HAO
 
 
-def table(doc, header: list[str], rows: list[list], *, widths_cm: list[float] | None = None):
-    t = doc.add_table(rows=1, cols=len(header))
+def table(doc: DocxDocument, header: list[str], rows: Sequence[Sequence[Any]], *, widths_cm: list[float] | None = None) -> Table:
+    t: Table = doc.add_table(rows=1, cols=len(header))
     t.style = "Table Grid"
     for i, h in enumerate(header):
         cell(t.cell(0, i), h, bold=True, center=True)
     for row in rows:
-        cells = t.add_row().cells
+        cells = t.add_row().cells  # type: ignore[no-untyped-call]  # python-docx leaves add_row unannotated
         for i, v in enumerate(row):
             cell(cells[i], v)
     widths_cm = widths_cm or _fitted_widths(doc, header, rows)
@@ -151,17 +159,17 @@ def table(doc, header: list[str], rows: list[list], *, widths_cm: list[float] | 
     return t
 
 
-def _text_cm(text) -> float:
+def _text_cm(text: object) -> float:
     """About how wide a line of 五号 text is: a Chinese character 0.37 cm, a Latin one half."""
     return sum(0.37 if ord(ch) > 0x2E7F else 0.2 for ch in str(text))
 
 
-def _fitted_widths(doc, header: list[str], rows: list[list]) -> list[float]:
+def _fitted_widths(doc: DocxDocument, header: list[str], rows: Sequence[Sequence[Any]]) -> list[float]:
     """Columns as wide as their text needs, within the page: a date, a name or a score on one
     line, and the room left to the long columns (评课意见, 课题). Equal columns squeeze long text
     into a strip one character wide."""
     sec = doc.sections[0]
-    total = (sec.page_width - sec.left_margin - sec.right_margin) / 360000  # EMU → cm
+    total = ((sec.page_width or 0) - (sec.left_margin or 0) - (sec.right_margin or 0)) / 360000  # EMU → cm
     pad = 0.3
     natural = []
     for i, h in enumerate(header):
@@ -186,8 +194,8 @@ def _fitted_widths(doc, header: list[str], rows: list[list]) -> list[float]:
     return [fixed[i] if i in fixed else left * natural[i] / weight for i in range(len(natural))]
 
 
-def to_bytes(doc) -> bytes:
-    reusable = getattr(doc, "_xb_reusable", None)
+def to_bytes(doc: DocxDocument) -> bytes:
+    reusable: _Reusable | None = getattr(doc, "_xb_reusable", None)
     if reusable is not None:
         return reusable.save(doc)
     buf = io.BytesIO()
@@ -204,11 +212,11 @@ def to_bytes(doc) -> bytes:
 # with page numbers, settings…) are copied from the first save. Documents built this way may
 # add paragraphs and tables with existing styles only (no images, hyperlinks or new parts).
 
-_REUSE: contextvars.ContextVar[dict | None] = contextvars.ContextVar("docx_reuse", default=None)
+_REUSE: contextvars.ContextVar[dict[Hashable, _Reusable] | None] = contextvars.ContextVar("docx_reuse", default=None)
 
 
 @contextlib.contextmanager
-def reuse_documents():
+def reuse_documents() -> Iterator[None]:
     token = _REUSE.set({})
     try:
         yield
@@ -217,7 +225,7 @@ def reuse_documents():
 
 
 class _Reusable:
-    def __init__(self, doc):
+    def __init__(self, doc: DocxDocument) -> None:
         self.doc = doc
         body = doc.element.body
         self.sect = body.sectPr
@@ -225,16 +233,16 @@ class _Reusable:
         doc.save(buf)
         with zipfile.ZipFile(buf) as z:
             self.parts = [(i, z.read(i.filename)) for i in z.infolist()]
-        doc._xb_reusable = self
+        doc._xb_reusable = self  # type: ignore[attr-defined]  # to_bytes finds the kept parts through the document
 
-    def fresh(self):
+    def fresh(self) -> DocxDocument:
         body = self.doc.element.body
         for child in list(body):
             if child is not self.sect:
                 body.remove(child)
         return self.doc
 
-    def save(self, doc) -> bytes:
+    def save(self, doc: DocxDocument) -> bytes:
         from docx.opc.oxml import serialize_part_xml
 
         main = serialize_part_xml(doc.part.element)
@@ -245,7 +253,7 @@ class _Reusable:
         return out.getvalue()
 
 
-def blank_document(key, build):
+def blank_document(key: Hashable, build: Callable[[], DocxDocument]) -> DocxDocument:
     """`build()` → a new Document; inside `reuse_documents()` the one kept for `key`, emptied."""
     pool = _REUSE.get()
     if pool is None:

@@ -3,8 +3,10 @@ person may reach. Exporters still fetch the objects through the door in render()
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
-from django.db.models import Q
+from django.db.models import Model, Q, QuerySet
 
 from xiaoben.core.forms import StyledFormMixin
 from xiaoben.core.scope import Scope
@@ -14,23 +16,29 @@ from xiaoben.org.selectors import current_term, today
 
 
 class ParamsForm(StyledFormMixin, forms.Form):
-    def __init__(self, *args, scope: Scope, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[no-untyped-call]  # core.forms.StyledFormMixin is untyped
         self.scope = scope
         self.setup()
 
     def setup(self) -> None:
         pass
 
-    def _terms(self):
+    def limit(self, name: str, queryset: QuerySet[Any]) -> None:
+        """Offer only `queryset` in the model choice field `name`."""
+        field = self.fields[name]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = queryset
+
+    def _terms(self) -> QuerySet[Term]:
         return Term.objects.filter(school_id__in=self.scope.member_school_ids).select_related("school_year").order_by("-start_date")
 
 
 class TermParams(ParamsForm):
     term = forms.ModelChoiceField(queryset=Term.objects.none(), label="学期")
 
-    def setup(self):
-        self.fields["term"].queryset = self._terms()
+    def setup(self) -> None:
+        self.limit("term", self._terms())
         cur = current_term(self.scope.school_id) if self.scope.school_id else None
         if cur and not self.is_bound:
             self.initial["term"] = cur.pk
@@ -39,12 +47,12 @@ class TermParams(ParamsForm):
 class YearParams(ParamsForm):
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
 
-    def setup(self):
+    def setup(self) -> None:
         if not self.is_bound:
             self.initial["year"] = today().year
 
 
-def _teachers(scope: Scope):
+def _teachers(scope: Scope) -> QuerySet[Teacher]:
     """Self; the members of groups one leads; the whole school for its admins."""
     q = Q(pk=scope.teacher_id) if scope.teacher_id else Q(pk__in=[])
     if scope.admin_school_ids:
@@ -54,24 +62,31 @@ def _teachers(scope: Scope):
     return visible_to(scope, Teacher).filter(q, is_active=True).order_by("staff_no")
 
 
-def _groups(scope: Scope):
+def _groups(scope: Scope) -> QuerySet[Group]:
     q = Q(pk__in=scope.led_group_ids)
     if scope.admin_school_ids:
         q |= Q(school_id__in=scope.admin_school_ids)
     return visible_to(scope, Group).filter(q, is_active=True).order_by("kind", "name")
 
 
-class TeacherChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
+if TYPE_CHECKING:
+    TeacherField = forms.ModelChoiceField[Teacher]
+else:  # Django's fields are not subscriptable at run time
+    TeacherField = forms.ModelChoiceField
+
+
+class TeacherChoice(TeacherField):
+    def label_from_instance(self, obj: Model) -> str:
+        assert isinstance(obj, Teacher)
         return f"{obj.name}（{obj.staff_no}）"
 
 
 class TeacherTermParams(TermParams):
     teacher = TeacherChoice(queryset=Teacher.objects.none(), label="教师")
 
-    def setup(self):
+    def setup(self) -> None:
         super().setup()
-        self.fields["teacher"].queryset = _teachers(self.scope)
+        self.limit("teacher", _teachers(self.scope))
         if self.scope.teacher_id and not self.is_bound:
             self.initial["teacher"] = self.scope.teacher_id
 
@@ -79,9 +94,9 @@ class TeacherTermParams(TermParams):
 class TeacherYearParams(YearParams):
     teacher = TeacherChoice(queryset=Teacher.objects.none(), label="教师")
 
-    def setup(self):
+    def setup(self) -> None:
         super().setup()
-        self.fields["teacher"].queryset = _teachers(self.scope)
+        self.limit("teacher", _teachers(self.scope))
         if self.scope.teacher_id and not self.is_bound:
             self.initial["teacher"] = self.scope.teacher_id
 
@@ -89,6 +104,6 @@ class TeacherYearParams(YearParams):
 class GroupTermParams(TermParams):
     group = forms.ModelChoiceField(queryset=Group.objects.none(), label="教研组/备课组")
 
-    def setup(self):
+    def setup(self) -> None:
         super().setup()
-        self.fields["group"].queryset = _groups(self.scope)
+        self.limit("group", _groups(self.scope))

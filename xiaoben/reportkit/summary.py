@@ -21,12 +21,17 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Model, Q, QuerySet, Sum
 
 from xiaoben.core.appmodules import app_modules
 from xiaoben.core.formatting import num
+from xiaoben.core.records import RecordRow
 from xiaoben.org.models import Group, GroupMembership, Region, School, Teacher, Term
+
+# How a row behind a figure is listed (date, title, detail, link).
+Describe = Callable[[Model], RecordRow | dict[str, Any]]
 
 
 @dataclass
@@ -98,7 +103,15 @@ class Period:
 
     # -- figures -------------------------------------------------------
     def figure(
-        self, key: str, label: str, qs: QuerySet | None, *, unit: str = "", value=None, total: str | None = None, describe=None
+        self,
+        key: str,
+        label: str,
+        qs: QuerySet[Any] | None,
+        *,
+        unit: str = "",
+        value: int | Decimal | None = None,
+        total: str | None = None,
+        describe: Describe | None = None,
     ) -> Figure:
         """Register a figure: its value is `value`, or the sum of `total` over qs, or qs.count()."""
         if value is None:
@@ -114,7 +127,7 @@ class Period:
         self.figures[key] = fig
         return fig
 
-    def counts_by(self, qs: QuerySet, field_name: str) -> dict[str, int]:
+    def counts_by(self, qs: QuerySet[Any], field_name: str) -> dict[str, int]:
         return {k: n for k, n in qs.order_by().values_list(field_name).annotate(n=Count("pk", distinct=True))}
 
 
@@ -124,8 +137,8 @@ class Figure:
     label: str
     value: int | Decimal
     unit: str = ""
-    rows: QuerySet | None = None
-    describe: Callable | None = None
+    rows: QuerySet[Any] | None = None
+    describe: Describe | None = None
     is_count: bool = True  # the value is the number of rows (not a sum over them)
 
     @property
@@ -136,10 +149,10 @@ class Figure:
         return self.text
 
 
-class P(list):
+class P(list[Any]):
     """A paragraph: text chunks and Figures. P("共听课{n}，人均{avg}节。", n=fig, avg="3.2")."""
 
-    def __init__(self, template: str = "", **values):
+    def __init__(self, template: str = "", **values: Any) -> None:
         super().__init__()
         for part in re.split(r"(\{\w+\})", template):
             if not part:
@@ -157,7 +170,7 @@ class Section:
     paragraphs: list[P] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # hints for 存在问题
     next_steps: list[str] = field(default_factory=list)  # hints for 下一步打算
-    table: tuple[list[str], list[list]] | None = None
+    table: tuple[list[str], list[list[Any]]] | None = None
     key: str = ""
     title: str = ""
     order: int = 0
@@ -176,10 +189,15 @@ _SECTIONS: dict[str, SectionProvider] = {}
 _LOADED = False
 
 
-def section(key: str, *, title: str, order: int = 50, levels: tuple[str, ...] = ("school", "group", "region")):
+Provider = Callable[["Period"], Section | None]
+
+
+def section(
+    key: str, *, title: str, order: int = 50, levels: tuple[str, ...] = ("school", "group", "region")
+) -> Callable[[Provider], Provider]:
     """Register a section provider (in `<app>/summary.py`)."""
 
-    def deco(fn):
+    def deco(fn: Provider) -> Provider:
         _SECTIONS[key] = SectionProvider(key=key, title=title, order=order, fn=fn, levels=levels)
         return fn
 
@@ -259,7 +277,7 @@ def region_period(region: Region, *, school_ids: list[int], start_year: int, num
     if number:
         terms = [t for t in terms if t.number == number]
     schools = sorted({t.school for t in terms}, key=lambda s: s.pk)
-    label = f"{start_year}-{start_year + 1}学年" + ({1: "第一学期", 2: "第二学期"}.get(number, ""))
+    label = f"{start_year}-{start_year + 1}学年" + ({1: "第一学期", 2: "第二学期"}.get(number or 0, ""))
     return Period(
         kind="term" if number else "year",
         key=f"region:{start_year}:{number or 0}",

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.urls import reverse
 from ninja import Router, Schema
 
-from xiaoben.core.exporters import exporters_for, get_exporter
+from xiaoben.core.exporters import Exporter, exporters_for, get_exporter
 from xiaoben.core.formatting import file_response
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user
@@ -29,6 +29,18 @@ class ExporterOut(Schema):
     background: bool
     params: list[str]
 
+    @staticmethod
+    def resolve_name(e: Exporter) -> str:
+        return str(e.verbose_name)
+
+    @staticmethod
+    def resolve_category(e: Exporter) -> str:
+        return str(e.category)
+
+    @staticmethod
+    def resolve_params(e: Exporter) -> list[str]:
+        return list(e.form_class.base_fields) if e.form_class else []
+
 
 class JobIn(Schema):
     params: dict = {}
@@ -43,6 +55,11 @@ class JobOut(Schema):
     error: str
     download_url: str | None
     expires_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_download_url(job: ExportJob) -> str | None:
+        ready = job.status == JobStatus.DONE and bool(job.file) and not job.expired
+        return reverse("api:reports_job_download", args=[job.token]) if ready else None
 
 
 class FigureOut(Schema):
@@ -67,36 +84,10 @@ class RowOut(Schema):
     url: str | None
 
 
-def _job_out(job: ExportJob) -> dict:
-    ready = job.status == JobStatus.DONE and bool(job.file) and not job.expired
-    return {
-        "token": job.token,
-        "identifier": job.identifier,
-        "status": job.status,
-        "progress": job.progress,
-        "filename": job.filename,
-        "error": job.error,
-        "download_url": reverse("api:reports_job_download", args=[job.token]) if ready else None,
-        "expires_at": job.expires_at,
-    }
-
-
 @router.get("/exporters", response=list[ExporterOut])
 def exporter_list(request):
     """What this person may download (the same list as the 导出 page)."""
-    scope = scope_for(request.user)
-    out = []
-    for e in exporters_for(scope, listed_only=False):
-        out.append(
-            {
-                "identifier": e.identifier,
-                "name": str(e.verbose_name),
-                "category": str(e.category),
-                "background": e.background,
-                "params": list(e.form_class.base_fields) if e.form_class else [],
-            }
-        )
-    return out
+    return exporters_for(scope_for(request.user), listed_only=False)
 
 
 @router.post("/exporters/{identifier}/jobs", response={201: JobOut})
@@ -109,12 +100,12 @@ def job_start(request, identifier: str, payload: JobIn):
     params = exporter.clean_params(scope, payload.params) if exporter.form_class else dict(payload.params)
     job = jobs.job_create(actor=scope, user=request.user, identifier=identifier, params=params)
     job.refresh_from_db()
-    return 201, _job_out(job)
+    return 201, job
 
 
 @router.get("/jobs/{token}", response=JobOut)
 def job_poll(request, token: str):
-    return _job_out(get_object_for_user(request.user, ExportJob, token=token))
+    return get_object_for_user(request.user, ExportJob, token=token)
 
 
 @router.get("/jobs/{token}/download", url_name="reports_job_download")

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any, TypedDict
+
+from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.urls import reverse
 
 from xiaoben.core.params import int_param
 from xiaoben.core.scope import Scope
 from xiaoben.core.tenancy import get_object_for_user, visible_to
-from xiaoben.org.models import Group, Region, Term
+from xiaoben.org.models import Group, Region, School, SchoolYear, Term
 from xiaoben.org.selectors import current_term
 from xiaoben.reportkit import summary as sm
 
-from .models import SummaryDraft
+from .models import DocumentTemplate, ExportJob, SummaryDraft, TermClosure, TermClosureLog
 
 
-def period_for(scope: Scope, params) -> sm.Period:
+def period_for(scope: Scope, params: Mapping[str, Any]) -> sm.Period:
     """The summary a request asks for, if this person may have it; 404 otherwise.
 
     params: term (id), kind (term|year), group (id) — or region=1, year, number for a 教研员."""
@@ -36,10 +40,10 @@ def period_for(scope: Scope, params) -> sm.Period:
         term = get_object_for_user(scope, Term, Term.objects.select_related("school_year", "school"), pk=term_id)
     else:
         school_id = group.school_id if group else scope.school_id
-        term = current_term(school_id) if school_id else None
-        if term is None:
+        current = current_term(school_id) if school_id else None
+        if current is None:
             raise Http404
-        term = Term.objects.select_related("school_year", "school").get(pk=term.pk)
+        term = Term.objects.select_related("school_year", "school").get(pk=current.pk)
     if group is not None:
         if group.school_id != term.school_id:
             raise Http404
@@ -57,7 +61,7 @@ def region_root(scope: Scope) -> Region | None:
     return next((r for r in regions if r.parent_id not in scope.region_ids), None)
 
 
-def region_period_for(scope: Scope, params) -> sm.Period:
+def region_period_for(scope: Scope, params: Mapping[str, Any]) -> sm.Period:
     region = region_root(scope)
     if region is None or not scope.can("region:read"):
         raise Http404
@@ -76,7 +80,7 @@ def draft_for(period: sm.Period) -> SummaryDraft | None:
     return SummaryDraft.objects.filter(**draft_key(period)).first()
 
 
-def draft_key(period: sm.Period) -> dict:
+def draft_key(period: sm.Period) -> dict[str, Any]:
     if period.region is not None:
         return {"school": None, "region": period.region, "group": None, "period_key": period.key}
     return {"school": period.schools[0], "region": None, "group": period.group, "period_key": period.key}
@@ -94,8 +98,8 @@ def period_query(period: sm.Period) -> str:
     return q
 
 
-def figure_rows(scope: Scope, period: sm.Period, key: str):
-    """(figure, visible rows queryset, hidden count) for the figure `key`, or Http404."""
+def figure_rows(scope: Scope, period: sm.Period, key: str) -> tuple[sm.Figure, QuerySet[Model]]:
+    """(figure, visible rows queryset) for the figure `key`, or Http404."""
     sm.build(period, only=key.split(".")[0])
     fig = period.figures.get(key)
     if fig is None or fig.rows is None:
@@ -105,7 +109,13 @@ def figure_rows(scope: Scope, period: sm.Period, key: str):
     return fig, rows
 
 
-def unfinished_for_term(term) -> list[dict]:
+class Unfinished(TypedDict):
+    kind: str
+    title: str
+    url: str
+
+
+def unfinished_for_term(term: Term) -> list[Unfinished]:
     """What is still open before a term is closed, each with a link: drafts not submitted,
     activities held but not recorded, training claims pending, mentoring 月报表 missing."""
 
@@ -114,7 +124,7 @@ def unfinished_for_term(term) -> list[dict]:
     from xiaoben.observations.models import Observation
     from xiaoben.writings.models import Writing
 
-    out = []
+    out: list[Unfinished] = []
     for o in Observation.objects.filter(term=term, status="draft").select_related("observer", "teacher").order_by("lesson_date")[:200]:
         out.append(
             {
@@ -160,3 +170,53 @@ def unfinished_for_term(term) -> list[dict]:
         pass
 
     return out
+
+
+# —— pages: 学期归档, 档案袋, 工作总结, 文档模板 ——
+
+
+def school_terms(school_id: int) -> list[Term]:
+    """The school's terms, newest first."""
+    return list(Term.objects.filter(school_id=school_id).select_related("school_year").order_by("-start_date"))
+
+
+def term_closures(terms: list[Term]) -> dict[int, TermClosure]:
+    """term id → its closure, for the terms that have one."""
+    return {c.term_id: c for c in TermClosure.objects.filter(term__in=terms)}
+
+
+def term_closure(term: Term) -> TermClosure | None:
+    return TermClosure.objects.filter(term=term).first()
+
+
+def term_closure_log(term: Term, limit: int = 20) -> list[TermClosureLog]:
+    return list(TermClosureLog.objects.filter(term=term).select_related("user")[:limit])
+
+
+def term_archive_job(term: Term) -> ExportJob | None:
+    """The newest 归档包 job of the term (the archive being built, or built)."""
+    return ExportJob.objects.filter(identifier="reports.term_archive_zip", params__term=term.pk).order_by("-created_at").first()
+
+
+def school_years(school_id: int) -> list[SchoolYear]:
+    """The school's years, newest first (a 档案袋's choices)."""
+    return list(SchoolYear.objects.filter(school_id=school_id).order_by("-start_year"))
+
+
+def summary_groups(scope: Scope, school_id: int) -> list[Group]:
+    """The 教研组 whose 工作总结 the person may open: all of the school for its admins, their own for a 组长."""
+    groups = Group.objects.filter(school_id=school_id, is_active=True, kind="subject").order_by("name")
+    if not scope.admin_of(school_id):
+        groups = groups.filter(pk__in=scope.led_group_ids)
+    return list(groups)
+
+
+def template_school(scope: Scope) -> School:
+    """The school whose document templates the person manages (404 without 报表导出 there)."""
+    if not scope.school_id or not scope.can("reports:export", school_id=scope.school_id):
+        raise Http404
+    return get_object_for_user(scope, School, pk=scope.school_id)
+
+
+def template_history(school: School, document: str, limit: int = 5) -> list[DocumentTemplate]:
+    return list(DocumentTemplate.objects.filter(school=school, document=document)[:limit])

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 
 from xiaoben.core.concurrency import claim_version
 from xiaoben.core.errors import NotPermitted
+from xiaoben.core.models import User
 from xiaoben.core.scope import Scope
 from xiaoben.core.uploads import validate_upload
 from xiaoben.core.validation import require_lengths
+from xiaoben.org.models import School, Term
 from xiaoben.reportkit import summary as sm
 
 from . import selectors
-from .models import SummaryDraft
+from .models import DocumentTemplate, SummaryDraft, TermClosure, TermClosureLog
+from .templates_docx import check_template
 
 PROSE_KEYS = ("intro", "problems", "next_steps", "closing")
 MAX_PROSE = 20000
@@ -30,13 +38,13 @@ def can_edit_summary(scope: Scope, period: sm.Period) -> bool:
 
 @transaction.atomic
 def summary_draft_save(
-    *, actor: Scope, period: sm.Period, prose: dict, title: str = "", expected_version: int | None = None
+    *, actor: Scope, period: sm.Period, prose: dict[str, Any], title: str = "", expected_version: int | None = None
 ) -> SummaryDraft:
     """Save the prose of a summary. The numbers are never stored: regenerating keeps the prose.
     `expected_version` is the draft's version the page was loaded with (0: there was none yet)."""
     if not can_edit_summary(actor, period):
         raise NotPermitted()
-    clean = {}
+    clean: dict[str, str] = {}
     for k, v in prose.items():
         if not (k in PROSE_KEYS or k.startswith("section.")):
             continue
@@ -58,17 +66,13 @@ def summary_draft_save(
 # ---------------------------------------------------------------- 学期归档
 
 
-def can_close_term(scope: Scope, term) -> bool:
+def can_close_term(scope: Scope, term: Term) -> bool:
     return scope.can("reports:export", school_id=term.school_id) and scope.can("org:manage", school_id=term.school_id)
 
 
 @transaction.atomic
-def term_close(*, actor: Scope, term, user, full_archive: bool = True) -> TermClosure:  # noqa: F821
+def term_close(*, actor: Scope, term: Term, user: User, full_archive: bool = True) -> TermClosure:
     """Close a term: its records become read-only and the archive is built (in the background)."""
-    from django.utils import timezone
-
-    from .models import TermClosure, TermClosureLog
-
     if not can_close_term(actor, term):
         raise NotPermitted()
     closure, _ = TermClosure.objects.select_for_update().get_or_create(term=term)
@@ -92,10 +96,8 @@ def term_close(*, actor: Scope, term, user, full_archive: bool = True) -> TermCl
 
 
 @transaction.atomic
-def term_reopen(*, actor: Scope, term, user, reason: str) -> TermClosure:  # noqa: F821
+def term_reopen(*, actor: Scope, term: Term, user: User, reason: str) -> TermClosure:
     """Reopen a closed term; the reason is logged with who and when."""
-    from .models import TermClosure, TermClosureLog
-
     if not can_close_term(actor, term):
         raise NotPermitted()
     reason = (reason or "").strip()
@@ -114,14 +116,9 @@ def term_reopen(*, actor: Scope, term, user, reason: str) -> TermClosure:  # noq
 
 
 @transaction.atomic
-def template_upload(*, actor: Scope, school, document: str, upload, user) -> DocumentTemplate:  # noqa: F821
+def template_upload(*, actor: Scope, school: School, document: str, upload: UploadedFile[bytes] | None, user: User) -> DocumentTemplate:
     """Check the uploaded .docx, then make it the school's template for `document`. A broken
     template is refused with a message naming the problem; the previous one stays in force."""
-    from django.core.files.base import ContentFile
-
-    from .models import DocumentTemplate
-    from .templates_docx import check_template
-
     if not actor.can("reports:export", school_id=school.pk):
         raise NotPermitted()
     if upload is None:
@@ -138,10 +135,8 @@ def template_upload(*, actor: Scope, school, document: str, upload, user) -> Doc
 
 
 @transaction.atomic
-def template_reset(*, actor: Scope, school, document: str) -> int:
+def template_reset(*, actor: Scope, school: School, document: str) -> int:
     """Back to the default layout (the uploaded files stay, inactive, for the record)."""
-    from .models import DocumentTemplate
-
     if not actor.can("reports:export", school_id=school.pk):
         raise NotPermitted()
     return DocumentTemplate.objects.filter(school=school, document=document, is_active=True).update(is_active=False)

@@ -15,7 +15,6 @@ from xiaoben.core.tenancy import get_object_for_user
 from xiaoben.org.models import Term
 
 from . import selectors, services
-from .models import ExportJob, TermClosure, TermClosureLog
 
 
 def _term(request, pk: int) -> Term:
@@ -30,16 +29,16 @@ def terms(request):
     scope = scope_for(request.user)
     if not scope.school_id or not scope.can("reports:export", school_id=scope.school_id):
         raise Http404
-    rows = list(Term.objects.filter(school_id=scope.school_id).select_related("school_year").order_by("-start_date"))
-    closures = {c.term_id: c for c in TermClosure.objects.filter(term__in=rows)}
+    rows = selectors.school_terms(scope.school_id)
+    closures = selectors.term_closures(rows)
     return render(request, "reports/terms.html", {"rows": [(t, closures.get(t.pk)) for t in rows]})
 
 
 @login_required
 def term_detail(request, pk: int):
     term = _term(request, pk)
-    closure = TermClosure.objects.filter(term=term).first()
-    job = ExportJob.objects.filter(identifier="reports.term_archive_zip", params__term=term.pk).order_by("-created_at").first()
+    closure = selectors.term_closure(term)
+    job = selectors.term_archive_job(term)
     return render(
         request,
         "reports/term.html",
@@ -47,7 +46,7 @@ def term_detail(request, pk: int):
             "term": term,
             "closure": closure,
             "unfinished": [] if closure and closure.is_closed else selectors.unfinished_for_term(term),
-            "log": TermClosureLog.objects.filter(term=term).select_related("user")[:20],
+            "log": selectors.term_closure_log(term),
             "job": job,
             "can_close": services.can_close_term(scope_for(request.user), term),
         },
@@ -83,7 +82,7 @@ def term_reopen(request, pk: int):
 @login_required
 def term_archive(request, pk: int):
     term = _term(request, pk)
-    closure = TermClosure.objects.filter(term=term).first()
+    closure = selectors.term_closure(term)
     if closure is None or not closure.archive:
         raise Http404
     with closure.archive.open("rb") as f:

@@ -13,6 +13,7 @@ from xiaoben.org.models import SchoolYear, Term
 from xiaoben.org.selectors import current_term
 
 from . import record_books as rb
+from . import selectors
 from .exports import group_and_term, reachable_teacher
 
 
@@ -64,12 +65,12 @@ def portfolio(request):
         year = get_object_for_user(scope, SchoolYear, pk=request.GET["school_year"])
     else:
         t = current_term(teacher.school_id)
-        year = t.school_year if t else SchoolYear.objects.filter(school_id=teacher.school_id).first()
+        year = t.school_year if t else next(iter(selectors.school_years(teacher.school_id)), None)
     if year is None or year.school_id != teacher.school_id:
         raise Http404
     if request.GET.get("format") == "docx":
         return export_response(request, "reports.portfolio_docx", {"teacher": teacher.pk, "school_year": year.pk})
-    years = SchoolYear.objects.filter(school_id=teacher.school_id).order_by("-start_year")
+    years = selectors.school_years(teacher.school_id)
     return render(
         request,
         "reports/portfolio.html",

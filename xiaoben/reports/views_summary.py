@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 
 from xiaoben.core.formatting import DOCX, file_response, safe_filename
 from xiaoben.core.scope import scope_for
-from xiaoben.org.models import Group, Term
 from xiaoben.reportkit import summary as sm
 
 from . import selectors, services, summary_doc
@@ -64,11 +63,8 @@ def summary_page(request):
     ctx = summary_context(scope, period)
     if period.region is None:
         school_id = period.schools[0].pk
-        ctx["terms"] = list(Term.objects.filter(school_id=school_id).select_related("school_year").order_by("-start_date"))
-        groups = Group.objects.filter(school_id=school_id, is_active=True, kind="subject").order_by("name")
-        if not scope.admin_of(school_id):
-            groups = groups.filter(pk__in=scope.led_group_ids)
-        ctx["groups"] = list(groups)
+        ctx["terms"] = selectors.school_terms(school_id)
+        ctx["groups"] = selectors.summary_groups(scope, school_id)
     return render(request, "reports/summary.html", ctx)
 
 

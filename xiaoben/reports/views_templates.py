@@ -14,16 +14,12 @@ from xiaoben.core.formatting import DOCX, file_response
 from xiaoben.core.scope import scope_for
 from xiaoben.org.models import School
 
-from . import services
-from .models import DocumentTemplate
+from . import selectors, services
 from .templates_docx import active_template, default_template_bytes, document_kinds
 
 
 def _school(request) -> School:
-    scope = scope_for(request.user)
-    if not scope.school_id or not scope.can("reports:export", school_id=scope.school_id):
-        raise Http404
-    return School.objects.get(pk=scope.school_id)
+    return selectors.template_school(scope_for(request.user))
 
 
 def _kind(document: str):
@@ -42,7 +38,7 @@ def templates_page(request):
             {
                 "kind": kind,
                 "active": active_template(school, kind.key),
-                "history": DocumentTemplate.objects.filter(school=school, document=kind.key)[:5],
+                "history": selectors.template_history(school, kind.key),
             }
         )
     return render(request, "reports/templates.html", {"rows": rows, "school": school})

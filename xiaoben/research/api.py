@@ -6,11 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from ninja import File, Form, Router, Schema
+from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
-from xiaoben.api.pagination import LazyPage
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user, visible_to
 
@@ -23,7 +22,7 @@ router = Router(tags=["课题与成果"])
 
 class StageOut(Schema):
     stage: str
-    stage_display: str
+    stage_display: str = Field(alias="get_stage_display")
     entered_on: dt.date
     due_on: dt.date | None
     decision: str
@@ -33,11 +32,11 @@ class StageOut(Schema):
 class DocumentOut(Schema):
     id: int
     kind: str
-    kind_display: str
+    kind_display: str = Field(alias="get_kind_display")
     stage: str
     name: str
     size: int
-    uploaded_at: dt.datetime
+    uploaded_at: dt.datetime = Field(alias="created_at")
 
 
 class ProjectOut(Schema):
@@ -45,46 +44,36 @@ class ProjectOut(Schema):
     school_id: int
     title: str
     level: str
-    level_display: str
+    level_display: str = Field(alias="get_level_display")
     number: str
     category: str
     leader_id: int
-    leader_name: str
+    leader_name: str = Field(alias="leader.name")
     member_ids: list[int]
     stage: str
-    stage_display: str
+    stage_display: str = Field(alias="get_stage_display")
     stage_due: dt.date | None
     start_date: dt.date | None
     end_date: dt.date | None
     visibility: str
     next_stages: list[str]
 
+    @staticmethod
+    def resolve_member_ids(p: ResearchProject) -> list[int]:
+        return [m.teacher_id for m in p.memberships.all()]
 
-def _project_out(p: ResearchProject) -> dict:
-    return {
-        "id": p.pk,
-        "school_id": p.school_id,
-        "title": p.title,
-        "level": p.level,
-        "level_display": p.get_level_display(),
-        "number": p.number,
-        "category": p.category,
-        "leader_id": p.leader_id,
-        "leader_name": p.leader.name,
-        "member_ids": [m.teacher_id for m in p.memberships.all()],
-        "stage": p.stage,
-        "stage_display": p.get_stage_display(),
-        "stage_due": p.stage_due,
-        "start_date": p.start_date,
-        "end_date": p.end_date,
-        "visibility": p.visibility,
-        "next_stages": [str(s) for s in flow.next_stages(p, list(p.stages.all()))],
-    }
+    @staticmethod
+    def resolve_next_stages(p: ResearchProject) -> list[str]:
+        return [str(s) for s in flow.next_stages(p, list(p.stages.all()))]
 
 
 def _project(request, project_id: int) -> ResearchProject:
-    qs = ResearchProject.objects.select_related("leader", "school").prefetch_related("memberships", "stages")
-    return get_object_for_user(request.user, ResearchProject, qs, pk=project_id)
+    return get_object_for_user(
+        request.user,
+        ResearchProject,
+        ResearchProject.objects.select_related("leader", "school").prefetch_related("memberships", "stages"),
+        pk=project_id,
+    )
 
 
 @router.get("/projects", response=list[ProjectOut])
@@ -92,12 +81,12 @@ def _project(request, project_id: int) -> ResearchProject:
 def projects(request, level: str = "", stage: str = "", mine: bool = False):
     """Projects the caller may see (`stage=active` → 在研)."""
     qs = selectors.projects_visible(scope_for(request.user), level=level, stage=stage, mine=mine).prefetch_related("memberships", "stages")
-    return LazyPage(qs, _project_out)
+    return qs
 
 
 @router.get("/projects/{project_id}", response=ProjectOut)
 def project_detail(request, project_id: int):
-    return _project_out(_project(request, project_id))
+    return _project(request, project_id)
 
 
 class ProjectIn(Schema):
@@ -125,23 +114,13 @@ def project_create(request, data: ProjectIn):
     leader_id = payload.pop("leader_id") or scope.teacher_id
     leader = get_object_for_user(request.user, Teacher, Teacher.objects.select_related("school"), pk=leader_id or 0)
     p = services.project_create(actor=scope, leader=leader, **payload)
-    return 201, _project_out(_project(request, p.pk))
+    return 201, _project(request, p.pk)
 
 
 @router.get("/projects/{project_id}/stages", response=list[StageOut])
 def project_stages(request, project_id: int):
     p = _project(request, project_id)
-    return [
-        {
-            "stage": s.stage,
-            "stage_display": s.get_stage_display(),
-            "entered_on": s.entered_on,
-            "due_on": s.due_on,
-            "decision": s.decision,
-            "note": s.note,
-        }
-        for s in p.stages.all()
-    ]
+    return list(p.stages.all())
 
 
 class AdvanceIn(Schema):
@@ -156,43 +135,24 @@ class AdvanceIn(Schema):
 def project_advance(request, project_id: int, data: AdvanceIn):
     """The school confirms a move (documents must be in; outside decisions need their 文号)."""
     s = services.project_stage_advance(actor=scope_for(request.user), project=_project(request, project_id), **data.dict())
-    return 201, {
-        "stage": s.stage,
-        "stage_display": s.get_stage_display(),
-        "entered_on": s.entered_on,
-        "due_on": s.due_on,
-        "decision": s.decision,
-        "note": s.note,
-    }
-
-
-def _doc_out(d) -> dict:
-    return {
-        "id": d.pk,
-        "kind": d.kind,
-        "kind_display": d.get_kind_display(),
-        "stage": d.stage,
-        "name": d.name,
-        "size": d.size,
-        "uploaded_at": d.created_at,
-    }
+    return 201, s
 
 
 @router.get("/projects/{project_id}/documents", response=list[DocumentOut])
 def project_documents(request, project_id: int):
-    return [_doc_out(d) for d in _project(request, project_id).documents.all()]
+    return list(_project(request, project_id).documents.all())
 
 
 @router.post("/projects/{project_id}/documents", response={201: DocumentOut})
 def project_document_add(request, project_id: int, kind: Form[str], file: File[UploadedFile]):
     """Upload a stage document (multipart: `kind` and `file`)."""
     d = services.project_document_add(actor=scope_for(request.user), project=_project(request, project_id), kind=kind, upload=file)
-    return 201, _doc_out(d)
+    return 201, d
 
 
 class CreditOut(Schema):
     teacher_id: int
-    teacher_name: str
+    teacher_name: str = Field(alias="teacher.name")
     share: Decimal
     points: Decimal
 
@@ -201,46 +161,25 @@ class AchievementOut(Schema):
     id: int
     school_id: int
     kind: str
-    kind_display: str
+    kind_display: str = Field(alias="get_kind_display")
     title: str
     level: str
     rank: str
-    award: str
+    award: str = Field(alias="award_label")
     issuer: str
     date: dt.date
     honour_kind: str
     students: str
     project_id: int | None
     status: str
-    status_display: str
+    status_display: str = Field(alias="get_status_display")
     return_reason: str
     has_evidence: bool
     credits: list[CreditOut]
 
-
-def _achievement_out(a: Achievement) -> dict:
-    return {
-        "id": a.pk,
-        "school_id": a.school_id,
-        "kind": a.kind,
-        "kind_display": a.get_kind_display(),
-        "title": a.title,
-        "level": a.level,
-        "rank": a.rank,
-        "award": a.award_label,
-        "issuer": a.issuer,
-        "date": a.date,
-        "honour_kind": a.honour_kind,
-        "students": a.students,
-        "project_id": a.project_id,
-        "status": a.status,
-        "status_display": a.get_status_display(),
-        "return_reason": a.return_reason,
-        "has_evidence": bool(a.evidence),
-        "credits": [
-            {"teacher_id": c.teacher_id, "teacher_name": c.teacher.name, "share": c.share, "points": c.points} for c in a.credits.all()
-        ],
-    }
+    @staticmethod
+    def resolve_has_evidence(a: Achievement) -> bool:
+        return bool(a.evidence)
 
 
 def _achievement(request, achievement_id: int) -> Achievement:
@@ -256,12 +195,12 @@ def achievements(request, status: str = "", kind: str = "", level: str = "", tea
     qs = f.apply(qs)
     if teacher_id:
         qs = qs.filter(credits__teacher_id=teacher_id)
-    return LazyPage(qs, _achievement_out)
+    return qs
 
 
 @router.get("/achievements/{achievement_id}", response=AchievementOut)
 def achievement_detail(request, achievement_id: int):
-    return _achievement_out(_achievement(request, achievement_id))
+    return _achievement(request, achievement_id)
 
 
 class AchievementIn(Schema):
@@ -289,13 +228,13 @@ def achievement_create(request, data: Form[AchievementIn], evidence: File[Upload
     a = svc.achievement_submit(
         actor=scope, evidence=evidence, project=project, teacher_ids=payload.pop("teacher_ids") or None, shares=shares, **payload
     )
-    return 201, _achievement_out(_achievement(request, a.pk))
+    return 201, _achievement(request, a.pk)
 
 
 @router.post("/achievements/{achievement_id}/verify", response=AchievementOut)
 def achievement_verify(request, achievement_id: int):
     a = svc.achievement_verify(actor=scope_for(request.user), achievement=_achievement(request, achievement_id))
-    return _achievement_out(_achievement(request, a.pk))
+    return _achievement(request, a.pk)
 
 
 class ReturnIn(Schema):
@@ -305,4 +244,4 @@ class ReturnIn(Schema):
 @router.post("/achievements/{achievement_id}/return", response=AchievementOut)
 def achievement_return(request, achievement_id: int, data: ReturnIn):
     a = svc.achievement_return(actor=scope_for(request.user), achievement=_achievement(request, achievement_id), reason=data.reason)
-    return _achievement_out(_achievement(request, a.pk))
+    return _achievement(request, a.pk)

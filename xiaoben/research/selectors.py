@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Model, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
 
 from xiaoben.core.scope import Scope
 from xiaoben.core.tenancy import visible_to
+from xiaoben.org.models import School, Teacher
 
 from .models import (
     ACTIVE_STAGES,
     CITY_AND_ABOVE,
+    LEVEL_ORDER,
     Achievement,
     AchievementCredit,
     AchievementKind,
@@ -24,16 +28,20 @@ from .models import (
     Level,
     ProjectStage,
     ResearchProject,
+    RewardRule,
     Stage,
 )
 
+M = TypeVar("M", bound=Model)
 STAGE_ORDER = [Stage.APPLIED, Stage.APPROVED, Stage.OPENED, Stage.MIDTERM, Stage.EXTENDED, Stage.CONCLUDED, Stage.WITHDRAWN]
 
 
 # —— projects ——
 
 
-def projects_visible(scope: Scope, *, level: str = "", stage: str = "", school_id: int | None = None, mine: bool = False) -> QuerySet:
+def projects_visible(
+    scope: Scope, *, level: str = "", stage: str = "", school_id: int | None = None, mine: bool = False
+) -> QuerySet[ResearchProject]:
     qs = visible_to(scope, ResearchProject).select_related("leader", "school")
     if level in Level.values:
         qs = qs.filter(level=level)
@@ -48,7 +56,46 @@ def projects_visible(scope: Scope, *, level: str = "", stage: str = "", school_i
     return qs.annotate(member_count=Count("memberships", distinct=True)).order_by("-created_at", "-id")
 
 
-def project_matrix(qs: QuerySet) -> dict:
+def projects_moved(qs: QuerySet[ResearchProject], stage: str, *, start: dt.date | None, end: dt.date | None) -> QuerySet[ResearchProject]:
+    """Projects of `qs` that entered `stage` between `start` and `end` (either may be open)."""
+    rows = ProjectStage.objects.filter(stage=stage)
+    if start:
+        rows = rows.filter(entered_on__gte=start)
+    if end:
+        rows = rows.filter(entered_on__lte=end)
+    return qs.filter(pk__in=rows.values("project_id"))
+
+
+def project_form_people(school: School) -> tuple[QuerySet[Teacher], QuerySet[Teacher]]:
+    """Who may lead a project of `school` (its active teachers) and who may join it (also the
+    active teachers of the region's other schools)."""
+    leaders = Teacher.objects.filter(school=school, is_active=True).order_by("staff_no")
+    members = (
+        Teacher.objects.filter(is_active=True)
+        .filter(Q(school=school) | Q(school__region_id=school.region_id))
+        .select_related("school")
+        .order_by("school_id", "staff_no")
+    )
+    return leaders, members
+
+
+def school_teachers(school_id: int) -> QuerySet[Teacher]:
+    """The school's active teachers (an achievement's authors)."""
+    return Teacher.objects.filter(school_id=school_id, is_active=True).order_by("staff_no")
+
+
+def reward_rules(school: School) -> list[RewardRule]:
+    """The school's 成果奖励办法 rows as it reads them: 国家级 first, then by kind and rank
+    (特等奖, 一等奖 …, "any" last)."""
+    ranks = ["special", "first", "second", "third", "merit", "none", ""]
+    kinds = ["", *AchievementKind.values]
+    return sorted(
+        RewardRule.objects.filter(school=school),
+        key=lambda r: (LEVEL_ORDER.index(r.level), kinds.index(r.kind), ranks.index(r.rank) if r.rank in ranks else 99),
+    )
+
+
+def project_matrix(qs: QuerySet[ResearchProject]) -> dict[str, Any]:
     """Counts by level × stage in one GROUP BY: {"rows": [(level_label, level, [n…], total)], "stages": [...]}."""
     raw = {(r["level"], r["stage"]): r["n"] for r in qs.order_by().values("level", "stage").annotate(n=Count("id", distinct=True))}
     rows = []
@@ -59,19 +106,20 @@ def project_matrix(qs: QuerySet) -> dict:
     return {"stages": [(s, Stage(s).label) for s in STAGE_ORDER], "rows": rows, "totals": totals, "total": sum(totals)}
 
 
-def project_linked_records(scope: Scope, project: ResearchProject, limit: int = 50) -> dict:
+def project_linked_records(scope: Scope, project: ResearchProject, limit: int = 50) -> dict[str, dict[str, Any]]:
     """The project's activities, and the observations and writings made in them — each asked
     about again through the door; what the viewer may not open is only counted."""
     from xiaoben.activities.models import Activity
     from xiaoben.observations.models import Observation
     from xiaoben.writings.models import Writing
 
-    out = {}
-    for key, model, base, rel in (
+    out: dict[str, dict[str, Any]] = {}
+    bases: tuple[tuple[str, type[Model], QuerySet[Any], tuple[str, ...]], ...] = (
         ("activities", Activity, Activity.objects.filter(project=project), ("host",)),
         ("observations", Observation, Observation.objects.filter(activity__project=project), ("teacher", "observer")),
         ("writings", Writing, Writing.objects.filter(activity__project=project), ("author",)),
-    ):
+    )
+    for key, model, base, rel in bases:
         total = base.count()
         shown = list(visible_to(scope, model, base.select_related(*rel)).order_by("-pk")[:limit])
         out[key] = {"rows": shown, "total": total, "hidden": max(0, min(total, limit) - len(shown))}
@@ -81,7 +129,7 @@ def project_linked_records(scope: Scope, project: ResearchProject, limit: int = 
 # —— achievements ——
 
 
-def achievements_for_teacher(teacher_id: int, *, start: dt.date | None = None, end: dt.date | None = None) -> QuerySet:
+def achievements_for_teacher(teacher_id: int, *, start: dt.date | None = None, end: dt.date | None = None) -> QuerySet[AchievementCredit]:
     qs = (
         AchievementCredit.objects.filter(teacher_id=teacher_id, achievement__deleted_at__isnull=True)
         .select_related("achievement", "achievement__project")
@@ -94,7 +142,7 @@ def achievements_for_teacher(teacher_id: int, *, start: dt.date | None = None, e
     return qs
 
 
-def teacher_totals(teacher_id: int) -> dict:
+def teacher_totals(teacher_id: int) -> dict[str, Any]:
     return AchievementCredit.objects.filter(teacher_id=teacher_id, achievement__deleted_at__isnull=True).aggregate(
         verified=Count("id", filter=Q(achievement__status=AchievementStatus.VERIFIED)),
         pending=Count("id", filter=Q(achievement__status=AchievementStatus.PENDING)),
@@ -116,8 +164,8 @@ class AchievementFilter:
     awards: bool = False  # prizes only (not 论文发表): "获市级以上奖励N人次"
 
     @classmethod
-    def from_query(cls, get) -> AchievementFilter:
-        def day(name):
+    def from_query(cls, get: Mapping[str, Any]) -> AchievementFilter:
+        def day(name: str) -> dt.date | None:
             try:
                 return dt.date.fromisoformat(get.get(name, ""))
             except ValueError:
@@ -139,7 +187,7 @@ class AchievementFilter:
             awards=get.get("awards") == "1",
         )
 
-    def apply(self, qs: QuerySet, prefix: str = "") -> QuerySet:
+    def apply(self, qs: QuerySet[M], prefix: str = "") -> QuerySet[M]:
         p = prefix
         if self.kind:
             qs = qs.filter(**{f"{p}kind": self.kind})
@@ -160,8 +208,8 @@ class AchievementFilter:
             qs = qs.exclude(**{f"{p}kind": AchievementKind.PAPER_PUBLISHED})
         return qs
 
-    def query(self, **over) -> str:
-        d = {
+    def query(self, **over: object) -> str:
+        d: dict[str, object] = {
             "kind": self.kind,
             "level": self.level,
             "min_level": self.min_level,
@@ -175,7 +223,7 @@ class AchievementFilter:
         return urlencode({k: v for k, v in d.items() if v})
 
 
-def school_achievements(scope: Scope, school_id: int, f: AchievementFilter) -> QuerySet:
+def school_achievements(scope: Scope, school_id: int, f: AchievementFilter) -> QuerySet[Achievement]:
     qs = visible_to(scope, Achievement).filter(school_id=school_id)
     qs = f.apply(qs)
     if f.teacher_id:
@@ -183,7 +231,7 @@ def school_achievements(scope: Scope, school_id: int, f: AchievementFilter) -> Q
     return qs.select_related("project").prefetch_related("credits__teacher").order_by("-date", "-id")
 
 
-def achievement_stats(school_id: int, f: AchievementFilter) -> dict:
+def achievement_stats(school_id: int, f: AchievementFilter) -> dict[str, Any]:
     """Verified achievements of the school by kind × level and by year (each counted once,
     however many teachers share it), plus 人次 (credits). Three GROUP BYs."""
     base = Achievement.objects.filter(school_id=school_id, status=AchievementStatus.VERIFIED)
@@ -210,13 +258,14 @@ def achievement_stats(school_id: int, f: AchievementFilter) -> dict:
 
 
 def pending_count(school_id: int) -> int:
-    return Achievement.objects.filter(school_id=school_id, status=AchievementStatus.PENDING).count()
+    n: int = Achievement.objects.filter(school_id=school_id, status=AchievementStatus.PENDING).count()
+    return n
 
 
 # —— the district's comparison (aggregates only) ——
 
 
-def region_comparison(scope: Scope, *, start: dt.date, end: dt.date) -> list[dict]:
+def region_comparison(scope: Scope, *, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
     """For each school of the 教研员's region: 在研课题 by level, verified achievements of the
     period by level (counted once) and 市级以上 人次. Three GROUP BYs whatever the number of schools."""
     from xiaoben.org.models import School
@@ -281,7 +330,7 @@ def _join(parts: list[tuple[str, int]], unit: str) -> str:
     return "，".join(f"{label}{n}{unit}" for label, n in parts)
 
 
-def research_summary(school, start: dt.date, end: dt.date) -> list[Figure]:
+def research_summary(school: School, start: dt.date, end: dt.date) -> list[Figure]:
     """The figures the seeds write, each with a URL listing its rows:
     "学校在研课题7项，其中国家级课题1项，省级课题4项…", "本学期结题2项", "发表论文3篇，其中国家级2篇",
     "获市级以上奖励N人次". Only verified achievements count; a joint one counts once for the

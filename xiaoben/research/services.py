@@ -6,12 +6,15 @@ reward rules are in services_achievements.py."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from xiaoben.activities.models import Activity
 from xiaoben.core.concurrency import claim_version
 from xiaoben.core.errors import NotPermitted
 from xiaoben.core.notifications import notify
@@ -19,7 +22,7 @@ from xiaoben.core.scope import Scope
 from xiaoben.core.tenancy import visible_to
 from xiaoben.core.uploads import validate_upload
 from xiaoben.core.validation import require_lengths
-from xiaoben.org.models import Teacher
+from xiaoben.org.models import School, Teacher
 
 from . import flow
 from .models import (
@@ -39,7 +42,7 @@ from .predicates import can_confirm_stage, can_edit_project, can_manage_research
 DOC_KINDS = frozenset({"pdf", "docx", "image", "xlsx", "pptx"})
 DOC_MAX_MB = 20
 # How long a stage usually lasts when the school gives no deadline (months).
-DEFAULT_STAGE_MONTHS = {Stage.APPROVED: 3, Stage.OPENED: 9, Stage.MIDTERM: 9, Stage.EXTENDED: 6}
+DEFAULT_STAGE_MONTHS: dict[str, int] = {Stage.APPROVED: 3, Stage.OPENED: 9, Stage.MIDTERM: 9, Stage.EXTENDED: 6}
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
@@ -53,7 +56,7 @@ def _hide_unless_visible(actor: Scope, project: ResearchProject) -> None:
         raise NotPermitted()
 
 
-def _clean_members(project_school, leader: Teacher, member_ids: list[int]) -> list[Teacher]:
+def _clean_members(project_school: School, leader: Teacher, member_ids: list[int]) -> list[Teacher]:
     """Members come from the school, or from another school of the same region (read-only there)."""
     ids = [i for i in dict.fromkeys(member_ids or []) if i != leader.pk]
     teachers = list(Teacher.objects.select_related("school").filter(pk__in=ids, is_active=True))
@@ -65,8 +68,10 @@ def _clean_members(project_school, leader: Teacher, member_ids: list[int]) -> li
     return teachers
 
 
-def _clean_fields(*, title: str, level: str, category: str, visibility: str, start_date, end_date) -> dict:
-    errors = {}
+def _clean_fields(
+    *, title: str, level: str, category: str, visibility: str, start_date: dt.date | None, end_date: dt.date | None
+) -> dict[str, Any]:
+    errors: dict[str, str] = {}
     title = (title or "").strip()
     if not title:
         errors["title"] = "请填写课题名称。"
@@ -181,7 +186,7 @@ def _admin_user_ids(school_id: int) -> list[int]:
 
 
 @transaction.atomic
-def project_document_add(*, actor: Scope, project: ResearchProject, kind: str, upload) -> ProjectDocument:
+def project_document_add(*, actor: Scope, project: ResearchProject, kind: str, upload: UploadedFile[bytes]) -> ProjectDocument:
     """Upload a document of the stage the project is heading to (开题报告 while 立项 …).
     Checked by content (PDF, Word, Excel, PowerPoint, images), at most 20 MB."""
     _hide_unless_visible(actor, project)
@@ -199,7 +204,7 @@ def project_document_add(*, actor: Scope, project: ResearchProject, kind: str, u
         kind=kind,
         file=upload,
         name=getattr(upload, "name", "file")[:200],
-        size=upload.size,
+        size=upload.size or 0,
         file_kind=file_kind,
         uploaded_by_id=actor.user_id,
     )
@@ -328,11 +333,9 @@ def projects_remind_overdue(*, today: dt.date | None = None, every_days: int = 7
 
 
 @transaction.atomic
-def project_activity_link(*, actor: Scope, project: ResearchProject, activity, linked: bool = True) -> None:
+def project_activity_link(*, actor: Scope, project: ResearchProject, activity: Activity, linked: bool = True) -> None:
     """Make an activity of the school a 课题研讨 of this project (or undo it). The 主持人 and the
     school's admins do it; the activity must be one the actor can open, of the project's school."""
-    from xiaoben.activities.models import Activity
-
     _hide_unless_visible(actor, project)
     if not can_edit_project(actor, project):
         raise NotPermitted("只有课题主持人和学校管理员可以关联研讨活动。")

@@ -6,10 +6,14 @@ school's rules (points × share); changing the rules recomputes them."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,12 +21,13 @@ from xiaoben.assessment.services import sheets_refresh
 from xiaoben.core.changes import rows_changed
 from xiaoben.core.concurrency import claim_version
 from xiaoben.core.errors import NotPermitted
+from xiaoben.core.models import User
 from xiaoben.core.notifications import notify
 from xiaoben.core.scope import Scope
 from xiaoben.core.tenancy import visible_to
 from xiaoben.core.uploads import validate_upload
 from xiaoben.org.choices import HonourKind
-from xiaoben.org.models import Teacher, TeacherHonour, Term
+from xiaoben.org.models import School, Teacher, TeacherHonour, Term
 
 from .models import (
     Achievement,
@@ -86,13 +91,13 @@ def _apply_points(achievement: Achievement, rules: list[RewardRule]) -> None:
             c.save(update_fields=["points"])
 
 
-def refresh_sheets(school_id: int, teacher_ids, days) -> None:
+def refresh_sheets(school_id: int, teacher_ids: Iterable[int], days: Iterable[dt.date]) -> None:
     """The 考核 sheets (教科研成果 item) of the teachers whose verified points changed show the new
     points at once, not only after the 教导处 presses 重新计分."""
     sheets_refresh(school_id=school_id, teacher_ids=set(teacher_ids), days=set(days))
 
 
-def _refresh_for(a: Achievement, extra_teachers=(), extra_days=()) -> None:
+def _refresh_for(a: Achievement, extra_teachers: Iterable[int] = (), extra_days: Iterable[dt.date] = ()) -> None:
     ids = {*a.credits.values_list("teacher_id", flat=True), *extra_teachers}
     refresh_sheets(a.school_id, ids, {a.date, *extra_days})
 
@@ -109,7 +114,7 @@ def reward_points_recompute(*, school_id: int) -> int:
 
 
 @transaction.atomic
-def reward_rules_replace(*, actor: Scope, school, rows: list[dict]) -> list[RewardRule]:
+def reward_rules_replace(*, actor: Scope, school: School, rows: list[dict[str, Any]]) -> list[RewardRule]:
     """Replace the school's rules with `rows` [{kind, level, rank, points}] and recompute points."""
     if not can_manage_research(actor, school.pk):
         raise NotPermitted("只有学校管理员可以修改奖励规则。") if school.pk in actor.member_school_ids else NotPermitted()
@@ -137,7 +142,7 @@ def reward_rules_replace(*, actor: Scope, school, rows: list[dict]) -> list[Rewa
     return out
 
 
-def reward_rules_defaults(*, school) -> list[RewardRule]:
+def reward_rules_defaults(*, school: School) -> list[RewardRule]:
     """Install the common rules for a school that has none (demo, first visit)."""
     if RewardRule.objects.filter(school=school).exists():
         return list(RewardRule.objects.filter(school=school))
@@ -152,8 +157,18 @@ def _term_for(school_id: int, day: dt.date) -> Term | None:
 
 
 def _clean(
-    *, kind: str, title: str, level: str, rank: str, issuer: str, date, honour_kind: str, students: str, project, school_id: int
-) -> dict:
+    *,
+    kind: str,
+    title: str,
+    level: str,
+    rank: str,
+    issuer: str,
+    date: dt.date | None,
+    honour_kind: str,
+    students: str,
+    project: ResearchProject | None,
+    school_id: int,
+) -> dict[str, Any]:
     errors: dict[str, str] = {}
     title, issuer, students = (title or "").strip(), (issuer or "").strip(), (students or "").strip()
     if kind not in AchievementKind.values:
@@ -204,7 +219,7 @@ def _teachers(school_id: int, teacher_ids: list[int]) -> list[Teacher]:
     return [found[i] for i in ids]
 
 
-def _shares(n: int, shares: list | None) -> list[Decimal]:
+def _shares(n: int, shares: Sequence[object] | None) -> list[Decimal]:
     """Equal shares unless given; given shares must add up to 1 (合作成果按份额计分)."""
     if not shares:
         base = (Decimal(1) / n).quantize(CENT, rounding=ROUND_HALF_UP)
@@ -212,15 +227,15 @@ def _shares(n: int, shares: list | None) -> list[Decimal]:
         out[0] += Decimal(1) - base * n  # the first author takes the rounding
         return out
     try:
-        out = [Decimal(str(s)) for s in shares]
+        given = [Decimal(str(x)) for x in shares]
     except Exception:
         raise ValidationError({"teachers": "份额须是数字。"}) from None
-    if len(out) != n or any(s <= 0 for s in out) or abs(sum(out) - 1) > Decimal("0.011"):
+    if len(given) != n or any(x <= 0 for x in given) or abs(sum(given, Decimal(0)) - 1) > Decimal("0.011"):
         raise ValidationError({"teachers": "各位教师的份额须大于 0，合计为 1。"})
-    return out
+    return given
 
 
-def _evidence(upload) -> str:
+def _evidence(upload: UploadedFile[bytes]) -> str:
     try:
         return validate_upload(upload, EVIDENCE_KINDS, EVIDENCE_MAX_MB)
     except ValidationError as e:
@@ -264,18 +279,18 @@ def achievement_submit(
     rank: str,
     issuer: str,
     date: dt.date,
-    evidence,
+    evidence: UploadedFile[bytes] | None,
     teacher_ids: list[int] | None = None,
-    shares: list | None = None,
+    shares: Sequence[object] | None = None,
     honour_kind: str = "",
     students: str = "",
     project: ResearchProject | None = None,
 ) -> Achievement:
     """A teacher submits an achievement with its evidence (证书扫描件、刊物页); co-authors of
     the school share it. An admin may record one for any teachers of the school."""
-    if actor.teacher is None and not actor.admin_school_ids:
-        raise NotPermitted()
     school_id = actor.school_id
+    if school_id is None or (actor.teacher is None and not actor.admin_school_ids):
+        raise NotPermitted()
     admin = can_manage_research(actor, school_id)
     if not admin and not can_submit_achievement(actor):
         raise NotPermitted("你没有提交成果的权限。")
@@ -326,9 +341,9 @@ def achievement_resubmit(
     rank: str,
     issuer: str,
     date: dt.date,
-    evidence=None,
+    evidence: UploadedFile[bytes] | None = None,
     teacher_ids: list[int] | None = None,
-    shares: list | None = None,
+    shares: Sequence[object] | None = None,
     honour_kind: str = "",
     students: str = "",
     project: ResearchProject | None = None,
@@ -339,7 +354,7 @@ def achievement_resubmit(
     _hide_unless_visible(actor, achievement)
     if not can_edit_achievement(actor, achievement):
         raise NotPermitted("已认定的成果不能再修改，如有错误请联系教导处。")
-    a = Achievement.objects.select_for_update().get(pk=achievement.pk)
+    a: Achievement = Achievement.objects.select_for_update().get(pk=achievement.pk)
     before_ids, before_day = set(a.credits.values_list("teacher_id", flat=True)), a.date
     data = _clean(
         kind=kind, title=title, level=level, rank=rank, issuer=issuer, date=date, honour_kind=honour_kind, students=students,
@@ -418,7 +433,7 @@ def achievement_verify(*, actor: Scope, achievement: Achievement) -> Achievement
     _hide_unless_visible(actor, achievement)
     if not can_verify_achievement(actor, achievement):
         raise NotPermitted("成果由学校管理员认定。")
-    a = Achievement.objects.select_for_update().get(pk=achievement.pk)
+    a: Achievement = Achievement.objects.select_for_update().get(pk=achievement.pk)
     if a.status == AchievementStatus.VERIFIED:
         raise ValidationError("这项成果已经认定过了。")
     if not a.evidence and not a.source_ref:
@@ -447,7 +462,7 @@ def achievement_return(*, actor: Scope, achievement: Achievement, reason: str) -
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "请写明退回理由，老师才知道怎么改。"})
-    a = Achievement.objects.select_for_update().get(pk=achievement.pk)
+    a: Achievement = Achievement.objects.select_for_update().get(pk=achievement.pk)
     was_verified = a.is_verified
     a.status, a.return_reason = AchievementStatus.RETURNED, reason[:500]
     a.verified_by_id, a.verified_at = None, None
@@ -493,7 +508,7 @@ def _showcase_level(name: str) -> tuple[str, str]:
 
 @transaction.atomic
 def achievement_record_verified(
-    *, teacher: Teacher, title: str, level: str, source, awarded_on: dt.date, verified_by, issuer: str = ""
+    *, teacher: Teacher, title: str, level: str, source: Model, awarded_on: dt.date, verified_by: User | None, issuer: str = ""
 ) -> Achievement:
     """A result the district published (a 晒课 level) becomes the teacher's verified
     优质课/公开课获奖 at once: the district's publication is the evidence, no school check
@@ -503,7 +518,7 @@ def achievement_record_verified(
     if existing is not None:
         return existing
     lv, rank = _showcase_level(level)
-    a = Achievement.objects.create(
+    a: Achievement = Achievement.objects.create(
         school_id=teacher.school_id,
         term=_term_for(teacher.school_id, awarded_on),
         kind=AchievementKind.LESSON_AWARD,

@@ -8,18 +8,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user, visible_to
-from xiaoben.org.models import Teacher
+from xiaoben.org.models import School
 
 from . import flow, selectors, services
 from .forms import AdvanceForm, DocumentForm, ProjectForm
-from .models import Achievement, DocKind, Level, ProjectDocument, ProjectStage, ResearchProject, Stage
+from .models import Achievement, DocKind, Level, ProjectDocument, ResearchProject, Stage
 from .predicates import can_confirm_stage, can_edit_project, can_manage_research, can_upload_project_document, is_project_member
 
 # The project fields the form edits and the services take (one list for create and edit).
@@ -35,8 +34,12 @@ def apply_errors(form, e: ValidationError) -> None:
 
 
 def _project(request, pk: int) -> ResearchProject:
-    qs = ResearchProject.objects.select_related("leader", "school", "leader__school").prefetch_related("memberships__teacher__school")
-    return get_object_for_user(request.user, ResearchProject, qs, pk=pk)
+    return get_object_for_user(
+        request.user,
+        ResearchProject,
+        ResearchProject.objects.select_related("leader", "school", "leader__school").prefetch_related("memberships__teacher__school"),
+        pk=pk,
+    )
 
 
 def _day(value: str) -> dt.date | None:
@@ -60,12 +63,7 @@ def projects(request):
     qs = selectors.projects_visible(scope, level=level, stage=stage, school_id=school_id, mine=mine)
     moved = request.GET.get("moved", "")
     if moved in Stage.values:
-        rows = ProjectStage.objects.filter(stage=moved)
-        if start := _day(request.GET.get("from", "")):
-            rows = rows.filter(entered_on__gte=start)
-        if end := _day(request.GET.get("to", "")):
-            rows = rows.filter(entered_on__lte=end)
-        qs = qs.filter(pk__in=rows.values("project_id"))
+        qs = selectors.projects_moved(qs, moved, start=_day(request.GET.get("from", "")), end=_day(request.GET.get("to", "")))
     matrix_base = selectors.projects_visible(scope, school_id=school_id, mine=mine)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     keep = request.GET.copy()
@@ -89,15 +87,6 @@ def projects(request):
     )
 
 
-def _form_querysets(scope, school):
-    leaders = Teacher.objects.filter(school=school, is_active=True).order_by("staff_no")
-    members = (
-        Teacher.objects.filter(is_active=True).filter(Q(school=school) | Q(school__region_id=school.region_id)).select_related("school")
-    )
-    members = members.order_by("school_id", "staff_no")
-    return leaders, members
-
-
 @login_required
 def project_new(request):
     scope = scope_for(request.user)
@@ -105,11 +94,9 @@ def project_new(request):
         raise Http404
     school = scope.teacher.school if scope.teacher else None
     if school is None:
-        from xiaoben.org.models import School
-
-        school = School.objects.get(pk=scope.school_id)
+        school = get_object_for_user(scope, School, pk=scope.school_id)
     admin = can_manage_research(scope, school.pk)
-    leaders, members = _form_querysets(scope, school)
+    leaders, members = selectors.project_form_people(school)
     initial = {"leader": scope.teacher_id, "level": Level.SCHOOL}  # most projects a school registers are its own 校级 ones
     form = ProjectForm(request.POST or None, leaders=leaders, members=members, lock_leader=not admin, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -135,7 +122,7 @@ def project_edit(request, pk: int):
     scope = scope_for(request.user)
     if not can_edit_project(scope, project):
         raise Http404
-    leaders, members = _form_querysets(scope, project.school)
+    leaders, members = selectors.project_form_people(project.school)
     initial = {f: getattr(project, f) for f in PROJECT_FIELDS}
     initial |= {"leader": project.leader_id, "members": [m.teacher_id for m in project.memberships.all()], "version": project.version}
     form = ProjectForm(request.POST or None, leaders=leaders, members=members, lock_leader=True, initial=initial)

@@ -25,8 +25,12 @@ FIELDS = ("kind", "title", "level", "rank", "issuer", "date", "honour_kind", "st
 
 
 def _achievement(request, pk: int) -> Achievement:
-    qs = Achievement.objects.select_related("school", "project", "submitted_by", "verified_by").prefetch_related("credits__teacher")
-    return get_object_for_user(request.user, Achievement, qs, pk=pk)
+    return get_object_for_user(
+        request.user,
+        Achievement,
+        Achievement.objects.select_related("school", "project", "submitted_by", "verified_by").prefetch_related("credits__teacher"),
+        pk=pk,
+    )
 
 
 def _teacher_page(request, teacher: Teacher):
@@ -73,7 +77,7 @@ def teacher_achievements(request, pk: int):
 
 def _form(request, scope, *, achievement=None):
     school_id = achievement.school_id if achievement else scope.school_id
-    teachers = Teacher.objects.filter(school_id=school_id, is_active=True).order_by("staff_no")
+    teachers = selectors.school_teachers(school_id)
     projects = visible_to(scope, ResearchProject).filter(school_id=school_id).order_by("-created_at")
     initial = {"teachers": [scope.teacher_id] if scope.teacher_id else []}
     if achievement is not None:

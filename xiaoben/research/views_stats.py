@@ -14,13 +14,14 @@ from django.shortcuts import redirect, render
 
 from xiaoben.core.decorators import require_perm
 from xiaoben.core.scope import scope_for
+from xiaoben.core.tenancy import get_object_for_user
 from xiaoben.org.models import School
 from xiaoben.org.selectors import today
 
 from . import exports, importer, selectors
 from . import services_achievements as svc
 from .forms import ImportForm, RuleFormSet
-from .models import LEVEL_ORDER, AchievementKind, AchievementStatus, Level, Rank, RewardRule
+from .models import AchievementKind, AchievementStatus, Level, Rank
 
 
 def _admin_school(request) -> School:
@@ -28,7 +29,7 @@ def _admin_school(request) -> School:
     sid = scope.school_id
     if sid is None or not scope.can("research:manage", sid):
         raise Http404
-    return School.objects.get(pk=sid)
+    return get_object_for_user(scope, School, pk=sid)
 
 
 def _charts(stats: dict) -> dict:
@@ -108,13 +109,7 @@ def import_view(request):
 def rules(request):
     """The school's 成果奖励办法 as rows; saving recomputes every verified credit's points."""
     sch = _admin_school(request)
-    # As the 奖励办法 reads: 国家级 first, then by kind and rank (特等奖, 一等奖 …, "any" last).
-    ranks = ["special", "first", "second", "third", "merit", "none", ""]
-    kinds = ["", *AchievementKind.values]
-    existing = sorted(
-        RewardRule.objects.filter(school=sch),
-        key=lambda r: (LEVEL_ORDER.index(r.level), kinds.index(r.kind), ranks.index(r.rank) if r.rank in ranks else 99),
-    )
+    existing = selectors.reward_rules(sch)
     if not existing and request.method != "POST":
         initial = [{"kind": "", "level": lv, "rank": rk, "points": p} for lv, rk, p in svc.DEFAULT_RULES]
         suggested = True

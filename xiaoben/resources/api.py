@@ -148,14 +148,12 @@ def resource(request, resource_id: int):
 
 @router.post("/", response={201: ResourceOut})
 def resource_create(request, payload: ResourceIn):
-    from .models import CatalogueEntry
-
     data = payload.dict()
     cat_id = data.pop("catalogue_id")
     visibility = data.pop("visibility")
-    data["catalogue"] = CatalogueEntry.objects.filter(pk=cat_id).first() if cat_id else None
+    data["catalogue"] = selectors.catalogue_entry(cat_id)
     r = services.resource_create(actor=scope_for(request.user), user=request.user, visibility=visibility, **data)
-    return 201, Resource.objects.select_related("school", "author").get(pk=r.pk)
+    return 201, selectors.reloaded(r)
 
 
 @router.post("/{resource_id}/files", response={201: FileOut})
@@ -167,19 +165,17 @@ def resource_file_upload(request, resource_id: int, file: File[UploadedFile], ro
 
 @router.post("/{resource_id}/share", response=ResourceOut)
 def resource_share(request, resource_id: int, payload: ShareIn):
-    from xiaoben.org.models import Group
-
     r = get_object_for_user(request.user, Resource, pk=resource_id)
-    group = Group.objects.filter(pk=payload.group_id, school_id=r.school_id).first() if payload.group_id else None
+    group = selectors.resource_group(r, payload.group_id)
     services.resource_set_visibility(actor=scope_for(request.user), resource=r, visibility=payload.visibility, group=group)
-    return Resource.objects.select_related("school", "author").get(pk=r.pk)
+    return selectors.reloaded(r)
 
 
 @router.post("/{resource_id}/share/decide", response=ResourceOut)
 def resource_share_decide(request, resource_id: int, approve: bool):
     r = get_object_for_user(request.user, Resource, pk=resource_id)
     services.resource_share_decide(actor=scope_for(request.user), resource=r, approve=approve)
-    return Resource.objects.select_related("school", "author").get(pk=r.pk)
+    return selectors.reloaded(r)
 
 
 @router.post("/{resource_id}/favourite")

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from xiaoben.activities.models import LessonPrep
 from xiaoben.core.concurrency import claim_version
 from xiaoben.core.errors import NotPermitted, require
+from xiaoben.core.models import User
 from xiaoben.core.notifications import notify
 from xiaoben.core.scope import Scope
 from xiaoben.core.tenancy import visible_to
 from xiaoben.core.uploads import validate_upload
+from xiaoben.org.models import Group, RoleAssignment
 
 from . import predicates
 from .models import (
@@ -40,16 +46,17 @@ def video_max_mb() -> int:
     return int(getattr(settings, "RESOURCES_VIDEO_MAX_MB", 500))
 
 
-def validate_resource_upload(upload) -> str:
+def validate_resource_upload(upload: UploadedFile[bytes]) -> str:
     """Content decides the type; a video may be up to RESOURCES_VIDEO_MAX_MB, anything else
     up to UPLOAD_MAX_MB."""
     kind = validate_upload(upload, FILE_KINDS, max(video_max_mb(), settings.UPLOAD_MAX_MB))
-    if kind != "video" and upload.size > settings.UPLOAD_MAX_MB * 1024 * 1024:
-        raise ValidationError(f"文件太大：{upload.size / 1024 / 1024:.1f} MB，非视频文件最大允许 {settings.UPLOAD_MAX_MB} MB。")
+    size = upload.size or 0
+    if kind != "video" and size > settings.UPLOAD_MAX_MB * 1024 * 1024:
+        raise ValidationError(f"文件太大：{size / 1024 / 1024:.1f} MB，非视频文件最大允许 {settings.UPLOAD_MAX_MB} MB。")
     return kind
 
 
-def _check_fields(scope: Scope, fields: dict, school_id: int) -> dict:
+def _check_fields(scope: Scope, fields: dict[str, Any], school_id: int) -> dict[str, Any]:
     cat = fields.get("catalogue")
     if cat is not None:
         if not visible_to(scope, CatalogueEntry).filter(pk=cat.pk).exists():
@@ -73,20 +80,18 @@ def resource_create(
     actor: Scope,
     title: str,
     kind: str,
-    files: list[tuple[object, str]] | None = None,
+    files: list[tuple[UploadedFile[bytes], str]] | None = None,
     visibility: str = Visibility.SCHOOL,
-    group=None,
-    user=None,
-    **fields,
+    group: Group | None = None,
+    user: User | None = None,
+    **fields: Any,
 ) -> Resource:
     """A teacher (or a school admin) adds a resource of their school, with its files."""
     require(predicates.can_create_resource(actor), "只有学校的教师可以上传资源。")
-    from django.contrib.auth import get_user_model
-
-    school_id = actor.school_id
-    if school_id is None:
+    school_id, user_id = actor.school_id, actor.user_id
+    if school_id is None or user_id is None:
         raise NotPermitted("只有学校的教师可以上传资源。")
-    uploader = user or get_user_model().objects.get(pk=actor.user_id)
+    uploader = user or User.objects.get(pk=user_id)
     fields = _check_fields(actor, dict(fields), school_id)
     r = Resource(
         school_id=school_id,
@@ -108,7 +113,7 @@ def resource_create(
 
 
 @transaction.atomic
-def resource_update(*, actor: Scope, resource: Resource, expected_version: int | None = None, **fields) -> Resource:
+def resource_update(*, actor: Scope, resource: Resource, expected_version: int | None = None, **fields: Any) -> Resource:
     require(predicates.can_edit_resource(actor, resource), "只有作者和学校管理员可以修改资源。")
     fields = _check_fields(actor, {k: v for k, v in fields.items() if k in EDITABLE_FIELDS}, resource.school_id)
     for k, v in fields.items():
@@ -122,10 +127,11 @@ def resource_update(*, actor: Scope, resource: Resource, expected_version: int |
 
 
 @transaction.atomic
-def resource_file_add(*, actor: Scope, resource: Resource, upload, role: str = FileRole.OTHER, user=None) -> ResourceFile:
+def resource_file_add(
+    *, actor: Scope, resource: Resource, upload: UploadedFile[bytes], role: str = FileRole.OTHER, user: User | None = None
+) -> ResourceFile:
     """Add a file; a file with the same name becomes its next version."""
     require(predicates.can_edit_resource(actor, resource), "只有作者和学校管理员可以上传文件。")
-    from django.contrib.auth import get_user_model
 
     kind = validate_resource_upload(upload)
     if role not in FileRole.values:
@@ -141,11 +147,11 @@ def resource_file_add(*, actor: Scope, resource: Resource, upload, role: str = F
         resource=resource,
         file=upload,
         name=name,
-        size=upload.size,
+        size=upload.size or 0,
         kind=kind,
         role=role,
         version=version,
-        uploaded_by=user or get_user_model().objects.get(pk=actor.user_id),
+        uploaded_by=user or User.objects.get(pk=actor.user_id or 0),
         preview_text=text_of(upload, kind) if kind in OFFICE_KINDS | {"text"} else "",
     )
     if kind in OFFICE_KINDS and libreoffice():
@@ -172,7 +178,6 @@ def resource_file_remove(*, actor: Scope, file: ResourceFile) -> None:
 
 
 def _school_admin_user_ids(school_id: int) -> list[int]:
-    from xiaoben.org.models import RoleAssignment
 
     return list(
         RoleAssignment.objects.filter(school_id=school_id, role__in=["principal", "school_admin"]).values_list("user_id", flat=True)
@@ -180,7 +185,7 @@ def _school_admin_user_ids(school_id: int) -> list[int]:
 
 
 @transaction.atomic
-def resource_set_visibility(*, actor: Scope, resource: Resource, visibility: str, group=None) -> Resource:
+def resource_set_visibility(*, actor: Scope, resource: Resource, visibility: str, group: Group | None = None) -> Resource:
     """Set who may read a resource. 区域共享 and 公开 need the school admin's approval
     (an admin's own choice is approved at once); until then the resource is read as 本校."""
     require(predicates.can_edit_resource(actor, resource), "只有作者和学校管理员可以修改共享范围。")
@@ -269,24 +274,23 @@ def resource_viewed(*, resource: Resource) -> None:
 @transaction.atomic
 def favourite_toggle(*, actor: Scope, resource: Resource) -> bool:
     """Returns True when the resource is now a favourite."""
-    if not actor.is_authenticated:
+    user_id = actor.user_id
+    if not actor.is_authenticated or user_id is None:
         raise NotPermitted("请先登录。")
-    deleted, _ = Favourite.objects.filter(resource=resource, user_id=actor.user_id).delete()
+    deleted, _ = Favourite.objects.filter(resource=resource, user_id=user_id).delete()
     if deleted:
         return False
     try:
         with transaction.atomic():
-            Favourite.objects.create(resource=resource, user_id=actor.user_id)
+            Favourite.objects.create(resource=resource, user_id=user_id)
     except IntegrityError:
         pass
     return True
 
 
 @transaction.atomic
-def prep_link_add(*, actor: Scope, resource: Resource, prep) -> PrepLink:
+def prep_link_add(*, actor: Scope, resource: Resource, prep: LessonPrep) -> PrepLink:
     """“用于我的备课”: link a resource the person can read to a 集体备课 of their school."""
-    from xiaoben.activities.models import LessonPrep
-
     if actor.teacher is None:
         raise NotPermitted("只有教师可以关联备课。")
     if not visible_to(actor, LessonPrep).filter(pk=prep.pk, school_id=actor.teacher.school_id).exists():

@@ -6,6 +6,7 @@ the link is shown only to those who may open the record (selectors.origin_for)."
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -15,9 +16,13 @@ from django.db.models import Avg, Count, Q
 from django.urls import reverse
 from django.utils.html import strip_tags
 
+from xiaoben.activities.models import Activity, LessonStudySeries
 from xiaoben.core.errors import NotPermitted, require
+from xiaoben.core.models import Attachment, User
 from xiaoben.core.scope import Scope
 from xiaoben.core.tenancy import visible_to
+from xiaoben.org.models import Teacher
+from xiaoben.writings.models import Writing
 
 from .models import FileRole, Resource, ResourceFile, ResourceKind, Visibility
 
@@ -32,20 +37,19 @@ class Draft:
     subject: str = ""
     grade: int | None = None
     label: str = ""
-    stats: dict = field(default_factory=dict)
+    stats: dict[str, Any] = field(default_factory=dict)  # figure label → number (stored as JSON)
     texts: list[tuple[str, str, str]] = field(default_factory=list)  # (file name, role, text)
-    attachments: list = field(default_factory=list)  # core Attachment rows to copy
+    attachments: list[Attachment] = field(default_factory=list)  # core Attachment rows to copy
 
 
-def url_for_record(obj) -> str | None:
-    from xiaoben.activities.models import LessonStudySeries
-
+def url_for_record(obj: models.Model) -> str | None:
     if isinstance(obj, LessonStudySeries):
         return reverse("activities:series_detail", args=[obj.pk])
-    return obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else None
+    url: str | None = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else None
+    return url
 
 
-def _activity_stats(activity_ids: list[int]) -> dict:
+def _activity_stats(activity_ids: list[int]) -> dict[str, Any]:
     from xiaoben.activities.models import Attendance
     from xiaoben.observations.models import Observation
 
@@ -61,18 +65,16 @@ def _activity_stats(activity_ids: list[int]) -> dict:
     }
 
 
-def _attachments(obj) -> list:
-    from xiaoben.core.models import Attachment
-
+def _attachments(obj: models.Model) -> list[Attachment]:
     ct = ContentType.objects.get_for_model(obj)
     return list(Attachment.objects.filter(target_type=ct, target_id=obj.pk))
 
 
-def _draft_for_activity(a) -> Draft:
+def _draft_for_activity(a: Activity) -> Draft:
     from xiaoben.activities.models import LessonPrep
 
     prep = LessonPrep.objects.filter(activity=a).prefetch_related("versions").first()
-    texts = []
+    texts: list[tuple[str, str, str]] = []
     if prep is not None:
         versions = sorted(prep.versions.all(), key=lambda v: v.created_at)
         main = [v for v in versions if v.kind in ("draft", "revised")]
@@ -81,7 +83,9 @@ def _draft_for_activity(a) -> Draft:
     minutes = getattr(a, "minutes", None)
     if minutes is not None and minutes.body:
         texts.append((f"{a.title}-活动记录.txt", FileRole.OTHER, strip_tags(minutes.body)))
-    subject = a.group.subject if a.group_id else ""
+    subject = a.group.subject if a.group is not None else ""
+    if a.school_id is None:
+        raise ValidationError("区域活动不能发布为学校的资源。")
     kind = ResourceKind.VIDEO if any(att.kind == "video" for att in _attachments(a)) else ResourceKind.LESSON_PLAN
     return Draft(
         title=a.title,
@@ -98,7 +102,7 @@ def _draft_for_activity(a) -> Draft:
     )
 
 
-def _draft_for_writing(w) -> Draft:
+def _draft_for_writing(w: Writing) -> Draft:
     return Draft(
         title=w.title,
         kind=ResourceKind.CASE,
@@ -113,7 +117,7 @@ def _draft_for_writing(w) -> Draft:
     )
 
 
-def _draft_for_series(s) -> Draft:
+def _draft_for_series(s: LessonStudySeries) -> Draft:
     rounds = list(s.rounds.select_related("activity", "teacher").order_by("number"))
     lines = [f"第{r.number}轮 {r.activity.title} {r.teacher.name if r.teacher else ''} {r.note}" for r in rounds]
     return Draft(
@@ -122,16 +126,13 @@ def _draft_for_series(s) -> Draft:
         description=f"{s.get_kind_display()}。{s.goal}\n" + "\n".join(lines),
         school_id=s.school_id,
         author_id=rounds[0].teacher_id if rounds and rounds[0].teacher_id else None,
-        subject=s.group.subject if s.group_id else "",
+        subject=s.group.subject if s.group is not None else "",
         label=f"{s.get_kind_display()}：{s.title}",
         stats={"轮次": len(rounds), **_activity_stats([r.activity_id for r in rounds])},
     )
 
 
-def draft_for(record) -> Draft:
-    from xiaoben.activities.models import Activity, LessonStudySeries
-    from xiaoben.writings.models import Writing
-
+def draft_for(record: models.Model) -> Draft:
     if isinstance(record, Activity):
         return _draft_for_activity(record)
     if isinstance(record, Writing):
@@ -146,7 +147,7 @@ def draft_for(record) -> Draft:
 PUBLISHABLE = {"activity": ("activities", "Activity"), "writing": ("writings", "Writing"), "series": ("activities", "LessonStudySeries")}
 
 
-def can_publish_record(scope: Scope, record, draft: Draft) -> bool:
+def can_publish_record(scope: Scope, record: models.Model, draft: Draft) -> bool:
     """The record's author/host (teacher) or the school's admins."""
     if scope.admin_of(draft.school_id):
         return True
@@ -155,11 +156,10 @@ def can_publish_record(scope: Scope, record, draft: Draft) -> bool:
 
 @transaction.atomic
 def resource_publish_record(*, actor: Scope, record: models.Model, visibility: str = Visibility.SCHOOL) -> Resource:
-    from django.contrib.auth import get_user_model
-
     from .services import resource_set_visibility
 
-    if not visible_to(actor, type(record)).filter(pk=record.pk).exists():
+    user_id = actor.user_id
+    if user_id is None or not visible_to(actor, type(record)).filter(pk=record.pk).exists():
         raise NotPermitted()
     draft = draft_for(record)
     require(can_publish_record(actor, record, draft), "只有记录的作者（执教/主持人）或学校管理员可以把它发布为资源。")
@@ -167,13 +167,11 @@ def resource_publish_record(*, actor: Scope, record: models.Model, visibility: s
     existing = Resource.objects.filter(origin_type=ct, origin_id=record.pk).first()
     if existing is not None:
         raise ValidationError("这条记录已经发布为资源了。")
-    from xiaoben.org.models import Teacher
-
     author = Teacher.objects.filter(pk=draft.author_id).first() if draft.author_id else None
-    r = Resource.objects.create(
+    r: Resource = Resource.objects.create(
         school_id=draft.school_id,
         author=author,
-        uploaded_by=get_user_model().objects.get(pk=actor.user_id),
+        uploaded_by=User.objects.get(pk=user_id),
         kind=draft.kind,
         title=draft.title[:200],
         description=draft.description[:20000],
@@ -194,7 +192,7 @@ def resource_publish_record(*, actor: Scope, record: models.Model, visibility: s
             size=len(data),
             kind="text",
             role=role,
-            uploaded_by_id=actor.user_id,
+            uploaded_by_id=user_id,
             preview_text=text[:20000],
         )
     for att in draft.attachments:
@@ -210,7 +208,7 @@ def resource_publish_record(*, actor: Scope, record: models.Model, visibility: s
             size=att.size,
             kind=att.kind,
             role=FileRole.VIDEO if att.kind == "video" else FileRole.OTHER,
-            uploaded_by_id=actor.user_id,
+            uploaded_by_id=user_id,
         )
     resource_set_visibility(actor=actor, resource=r, visibility=visibility)
     return r

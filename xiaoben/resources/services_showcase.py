@@ -5,34 +5,49 @@ levels are published and become the teachers' verified achievements."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, TypedDict
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from xiaoben.core.errors import NotPermitted, require
+from xiaoben.core.models import User
 from xiaoben.core.notifications import notify
 from xiaoben.core.scope import Scope
+from xiaoben.org.models import Region, School, Teacher
+from xiaoben.research.services_achievements import achievement_record_verified
 
 from . import predicates
 from .models import FileRole, Resource, RoundStatus, ShareState, ShowcaseEntry, ShowcaseRound, ShowcaseScore, Visibility
 
-DEFAULT_RUBRIC = [
+
+class RubricItem(TypedDict):
+    name: str
+    max: int
+
+
+class LevelRule(TypedDict):
+    name: str
+    min: float
+
+
+DEFAULT_RUBRIC: list[dict[str, Any]] = [
     {"name": "教学设计", "max": 30},
     {"name": "教学实施", "max": 40},
     {"name": "教学效果", "max": 20},
     {"name": "说课与反思", "max": 10},
 ]
-DEFAULT_LEVELS = [{"name": "区优", "min": 85}, {"name": "区良", "min": 70}, {"name": "合格", "min": 0}]
+DEFAULT_LEVELS: list[dict[str, Any]] = [{"name": "区优", "min": 85}, {"name": "区良", "min": 70}, {"name": "合格", "min": 0}]
 
 
-def _check_rubric(rubric: list[dict], levels: list[dict]) -> tuple[list[dict], list[dict]]:
+def _check_rubric(rubric: list[dict[str, Any]], levels: list[dict[str, Any]]) -> tuple[list[RubricItem], list[LevelRule]]:
     if not rubric:
         raise ValidationError("请至少设置一个评价项目。")
-    clean = []
+    clean: list[RubricItem] = []
     for item in rubric:
         name = str(item.get("name", "")).strip()
         try:
@@ -42,7 +57,7 @@ def _check_rubric(rubric: list[dict], levels: list[dict]) -> tuple[list[dict], l
         if not name or mx <= 0:
             raise ValidationError("每个评价项目都要有名称和大于 0 的满分。")
         clean.append({"name": name, "max": mx})
-    lv = []
+    lv: list[LevelRule] = []
     for item in levels or []:
         name = str(item.get("name", "")).strip()
         if name:
@@ -59,22 +74,20 @@ def round_create(
     grades: list[int],
     opens_on: dt.date,
     closes_on: dt.date,
-    rubric: list[dict] | None = None,
-    levels: list[dict] | None = None,
-    experts: list | None = None,
+    rubric: list[dict[str, Any]] | None = None,
+    levels: list[dict[str, Any]] | None = None,
+    experts: Sequence[User | int] | None = None,
     per_school_limit: int = 3,
-    region=None,
+    region: Region | None = None,
 ) -> ShowcaseRound:
     require(predicates.can_open_round(actor), "只有区教研员可以发起晒课活动。")
     if region is None:
-        from xiaoben.org.models import Region
-
         region = Region.objects.filter(pk__in=actor.region_ids).order_by("id").first()
     if region is None or (not actor.is_platform_admin and region.pk not in actor.region_ids):
         raise NotPermitted("只能在自己负责的区域发起晒课活动。")
     if closes_on < opens_on:
         raise ValidationError("报名截止日期不能早于开始日期。")
-    rubric, levels = _check_rubric(rubric or DEFAULT_RUBRIC, levels if levels is not None else DEFAULT_LEVELS)
+    items, rules = _check_rubric(rubric or DEFAULT_RUBRIC, levels if levels is not None else DEFAULT_LEVELS)
     rnd = ShowcaseRound(
         region=region,
         title=(title or "").strip(),
@@ -82,8 +95,8 @@ def round_create(
         grades=sorted({int(g) for g in grades}),
         opens_on=opens_on,
         closes_on=closes_on,
-        rubric=rubric,
-        levels=levels,
+        rubric=items,
+        levels=rules,
         per_school_limit=per_school_limit,
         created_by_id=actor.user_id,
     )
@@ -95,7 +108,7 @@ def round_create(
 
 
 @transaction.atomic
-def round_set_experts(*, actor: Scope, round: ShowcaseRound, experts: list) -> None:
+def round_set_experts(*, actor: Scope, round: ShowcaseRound, experts: Sequence[User | int]) -> None:
     require(predicates.can_manage_round(actor, round), "只有发起区域的教研员可以指定评审专家。")
     round.experts.set(experts)
 
@@ -113,7 +126,7 @@ def lesson_completeness(resource: Resource) -> list[str]:
     return missing
 
 
-def _school_in_round(school, rnd: ShowcaseRound) -> bool:
+def _school_in_round(school: School, rnd: ShowcaseRound) -> bool:
     from xiaoben.org.scope import region_subtree
 
     region_ids = region_subtree({rnd.region_id})
@@ -122,11 +135,13 @@ def _school_in_round(school, rnd: ShowcaseRound) -> bool:
 
 @transaction.atomic
 def showcase_nominate(
-    *, actor: Scope, round: ShowcaseRound, resource: Resource, teacher, talk: str, today: dt.date | None = None
+    *, actor: Scope, round: ShowcaseRound, resource: Resource, teacher: Teacher, talk: str, today: dt.date | None = None
 ) -> ShowcaseEntry:
     """A school nominates one of its lessons (教学设计, 课件 and video, plus the teacher's 说课).
     Nominating shares the lesson with the district (the admin's nomination is the approval)."""
     require(predicates.can_nominate(actor, round, resource.school_id), "只有学校管理员可以推荐参加晒课。")
+    user_id = actor.user_id
+    assert user_id is not None  # a school admin is signed in
     today = today or timezone.localdate()
     if round.status != RoundStatus.OPEN or not (round.opens_on <= today <= round.closes_on):
         raise ValidationError("这轮晒课不在报名时间内。")
@@ -146,7 +161,7 @@ def showcase_nominate(
     if ShowcaseEntry.objects.filter(round=round, resource=resource).exists():
         raise ValidationError("这节课已经推荐过了。")
     entry = ShowcaseEntry(
-        round=round, school_id=resource.school_id, teacher=teacher, resource=resource, talk=talk.strip(), nominated_by_id=actor.user_id
+        round=round, school_id=resource.school_id, teacher=teacher, resource=resource, talk=talk.strip(), nominated_by_id=user_id
     )
     entry.full_clean()
     entry.save()
@@ -181,7 +196,7 @@ def round_start_scoring(*, actor: Scope, round: ShowcaseRound) -> ShowcaseRound:
 
 
 @transaction.atomic
-def showcase_score(*, actor: Scope, entry: ShowcaseEntry, items: list, comment: str = "") -> ShowcaseScore:
+def showcase_score(*, actor: Scope, entry: ShowcaseEntry, items: Sequence[object], comment: str = "") -> ShowcaseScore:
     """An expert scores a lesson with the round's rubric. Nobody scores their own school."""
     rnd = entry.round
     experts = set(rnd.experts.values_list("pk", flat=True))
@@ -193,7 +208,7 @@ def showcase_score(*, actor: Scope, entry: ShowcaseEntry, items: list, comment: 
         raise ValidationError("这轮晒课不在评审阶段。")
     if len(items) != len(rnd.rubric):
         raise ValidationError("请为每个评价项目打分。")
-    clean = []
+    clean: list[float] = []
     for crit, raw in zip(rnd.rubric, items, strict=True):
         try:
             v = Decimal(str(raw)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
@@ -209,16 +224,17 @@ def showcase_score(*, actor: Scope, entry: ShowcaseEntry, items: list, comment: 
     return score
 
 
-def rank_entries(entries: list[ShowcaseEntry], levels: list[dict]) -> None:
+def rank_entries(entries: list[ShowcaseEntry], levels: list[LevelRule]) -> None:
     """Average of the experts' totals; equal averages share a rank (1, 1, 3) and a level."""
-    scored = [e for e in entries if e.average is not None]
-    scored.sort(key=lambda e: -e.average)
-    prev, rank = None, 0
-    for i, e in enumerate(scored, start=1):
-        if e.average != prev:
-            rank, prev = i, e.average
+    scored = [(e, e.average) for e in entries if e.average is not None]
+    scored.sort(key=lambda pair: -pair[1])
+    prev: Decimal | None = None
+    rank = 0
+    for i, (e, average) in enumerate(scored, start=1):
+        if average != prev:
+            rank, prev = i, average
         e.rank = rank
-        e.level = next((lv["name"] for lv in levels if float(e.average) >= lv["min"]), "")
+        e.level = next((lv["name"] for lv in levels if float(average) >= lv["min"]), "")
     for e in entries:
         if e.average is None:
             e.rank, e.level = None, ""
@@ -232,7 +248,7 @@ def round_publish(*, actor: Scope, round: ShowcaseRound) -> list[ShowcaseEntry]:
     entries = list(round.entries.select_related("teacher", "resource").prefetch_related("scores"))
     for e in entries:
         totals = [s.total for s in e.scores.all()]
-        e.average = (sum(totals) / len(totals)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if totals else None
+        e.average = (sum(totals, Decimal(0)) / len(totals)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if totals else None
     rank_entries(entries, round.levels)
     ShowcaseEntry.objects.bulk_update(entries, ["average", "rank", "level"])
     round.status = RoundStatus.PUBLISHED
@@ -253,9 +269,7 @@ def round_publish(*, actor: Scope, round: ShowcaseRound) -> list[ShowcaseEntry]:
 
 def achievements_record(*, round: ShowcaseRound, entries: list[ShowcaseEntry]) -> int:
     """The published levels become verified achievements (优质课/公开课获奖) of the teachers."""
-    from xiaoben.research.services_achievements import achievement_record_verified
-
-    verified_by = get_user_model().objects.filter(pk=round.created_by_id).first()
+    verified_by = User.objects.filter(pk=round.created_by_id).first() if round.created_by_id else None
     for e in entries:
         achievement_record_verified(
             teacher=e.teacher,

@@ -16,7 +16,6 @@ from xiaoben.core.params import int_param
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user, visible_to
 from xiaoben.org.choices import GRADE_NAMES
-from xiaoben.org.models import Group, School
 
 from . import predicates, selectors, services, services_publish
 from .forms import SUBJECTS, CatalogueForm, ResourceForm, UploadForm
@@ -78,7 +77,7 @@ def public_list(request, school_id: int | None = None):
     qs = selectors.public_resources().select_related("school", "author").order_by("-created_at")
     school = None
     if school_id is not None:
-        school = School.objects.filter(pk=school_id).first()
+        school = selectors.showcase_school(school_id)
         if school is None:
             raise Http404
         qs = qs.filter(school=school)
@@ -115,9 +114,7 @@ def resource_detail(request, pk: int):
             prep_links=list(selectors.prep_links_for(scope, resource)),
             my_preps=list(selectors.my_draft_preps(scope)),
             visibilities=Visibility.choices,
-            groups=list(Group.objects.filter(school_id=resource.school_id, is_active=True).order_by("kind", "name"))
-            if predicates.can_edit_resource(scope, resource)
-            else [],
+            groups=list(selectors.school_groups(resource.school_id)) if predicates.can_edit_resource(scope, resource) else [],
             upload_form=UploadForm(),
             entries=list(resource.showcase_entries.select_related("round").filter(round__status="published")),
         )
@@ -127,7 +124,7 @@ def resource_detail(request, pk: int):
 def _form_querysets(scope, school_id):
     return {
         "catalogue_qs": visible_to(scope, CatalogueEntry),
-        "group_qs": Group.objects.filter(school_id=school_id, is_active=True).order_by("kind", "name"),
+        "group_qs": selectors.school_groups(school_id),
     }
 
 
@@ -174,7 +171,9 @@ def resource_edit(request, pk: int):
             # the version the editor's copy was loaded with (a plain field: the ModelForm would
             # validate it as the model's own column)
             version = request.POST.get("version")
-            services.resource_update(actor=scope, resource=Resource.objects.get(pk=r.pk), expected_version=version, **form.cleaned_data)
+            services.resource_update(
+                actor=scope, resource=get_object_for_user(scope, Resource, pk=r.pk), expected_version=version, **form.cleaned_data
+            )
         except ValidationError as e:
             form.add_error(None, e)
         else:
@@ -222,7 +221,7 @@ def file_remove(request, pk: int):
 def share(request, pk: int):
     scope = scope_for(request.user)
     r = get_object_for_user(scope, Resource, pk=pk)
-    group = Group.objects.filter(pk=int_param(request.POST.get("group")), school_id=r.school_id).first()
+    group = selectors.resource_group(r, int_param(request.POST.get("group")))
     try:
         services.resource_set_visibility(actor=scope, resource=r, visibility=request.POST.get("visibility", ""), group=group)
     except ValidationError as e:

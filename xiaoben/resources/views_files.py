@@ -84,7 +84,7 @@ def ranged_response(request, fieldfile, *, name: str, content_type: str, attachm
 
 def _file_for(request, pk: int) -> ResourceFile:
     scope = scope_for(request.user)
-    rf = ResourceFile.objects.select_related("resource").filter(pk=pk, resource__in=selectors.resources_for(scope)).first()
+    rf = selectors.file_for(scope, pk)
     if rf is None:
         raise Http404
     return rf

@@ -10,9 +10,9 @@ from django.shortcuts import render
 from xiaoben.core.params import int_param
 from xiaoben.core.scope import scope_for
 from xiaoben.org.choices import GRADE_NAMES
-from xiaoben.org.models import School
 
 from . import search as search_service
+from . import selectors
 from .forms import SUBJECTS
 from .models import Edition, ResourceKind
 
@@ -43,12 +43,7 @@ def search_page(request):
     )
     page_no = max(1, int_param(g.get("page")) or 1)
     result = search_service.search(scope, q, f, offset=(page_no - 1) * PER_PAGE, limit=PER_PAGE) if q else None
-    schools = []
-    if scope.is_authenticated and (scope.region_school_ids or scope.teacher):
-        ids = scope.readable_school_ids
-        if scope.teacher:
-            ids = ids | {scope.teacher.school_id}
-        schools = list(School.objects.filter(pk__in=ids).order_by("id").values_list("id", "name"))
+    schools = selectors.search_schools(scope)
     params = g.copy()
     params.pop("page", None)
     return render(

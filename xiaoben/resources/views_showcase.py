@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -14,7 +12,6 @@ from django.views.decorators.http import require_POST
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user, visible_to
 from xiaoben.org.choices import GRADE_NAMES
-from xiaoben.org.models import Teacher
 
 from . import predicates, selectors, services_showcase
 from .forms import NominateForm, RoundForm
@@ -30,24 +27,12 @@ def round_list(request):
     )
 
 
-def _expert_qs(scope):
-    User = get_user_model()
-    return (
-        User.objects.filter(
-            Q(role_assignments__role__in=["researcher", "region_admin"], role_assignments__region_id__in=scope.region_ids)
-            | Q(teacher__school_id__in=scope.region_school_ids, teacher__title__in=["gaoji", "zhenggao"])
-        )
-        .distinct()
-        .order_by("full_name")
-    )
-
-
 @login_required
 def round_create(request):
     scope = scope_for(request.user)
     if not (predicates.can_open_round(scope) and scope.region_ids):
         raise Http404
-    form = RoundForm(request.POST or None, expert_qs=_expert_qs(scope))
+    form = RoundForm(request.POST or None, expert_qs=selectors.showcase_experts(scope))
     if request.method == "POST" and form.is_valid():
         try:
             rnd = services_showcase.round_create(actor=scope, **form.cleaned_data)
@@ -76,7 +61,7 @@ def round_detail(request, pk: int):
         sid = min(scope.admin_school_ids)
         nominate_form = NominateForm(
             resource_qs=visible_to(scope, Resource).filter(school_id=sid, subject=rnd.subject).order_by("-created_at"),
-            teacher_qs=Teacher.objects.filter(school_id=sid, is_active=True).order_by("name_initials"),
+            teacher_qs=selectors.nominee_teachers(sid),
         )
     return render(
         request,
@@ -104,7 +89,7 @@ def round_nominate(request, pk: int):
     form = NominateForm(
         request.POST,
         resource_qs=visible_to(scope, Resource).filter(school_id=sid),
-        teacher_qs=Teacher.objects.filter(school_id=sid, is_active=True),
+        teacher_qs=selectors.nominee_teachers(sid),
     )
     if form.is_valid():
         data = dict(form.cleaned_data)

@@ -253,6 +253,11 @@ def test_api_achievements_submit_verify_return(world):
     assert r.status_code == 201, r.content
     aid = r.json()["id"]
     assert r.json()["status"] == "pending"
+    # the schema reads the model: display labels, the award, the evidence flag and the credits
+    out = r.json()
+    assert (out["kind_display"], out["status_display"], out["has_evidence"]) == ("论文获奖", "待审核", True)
+    assert out["award"] and out["project_id"] is None
+    assert [(c["teacher_id"], c["teacher_name"]) for c in out["credits"]] == [(world.teacher.pk, world.teacher.name)]
     assert t.post(f"/api/v1/research/achievements/{aid}/verify").status_code == 403
     assert _api(world, "other_teacher").get(f"/api/v1/research/achievements/{aid}").status_code == 404
     d = _api(world, "dean")
@@ -274,12 +279,17 @@ def test_api_projects_stage_flow(world):
     assert r.status_code == 201, r.content
     pid = r.json()["id"]
     assert r.json()["stage"] == "applied" and r.json()["next_stages"][0] == "approved"
+    out = r.json()
+    assert (out["leader_id"], out["leader_name"], out["member_ids"]) == (world.leader.pk, world.leader.name, [world.teacher.pk])
+    assert (out["level_display"], out["stage_display"]) == ("校级", "申报")
     r = d.post(f"/api/v1/research/projects/{pid}/stages", {"to_stage": "approved"}, content_type="application/json")
     assert r.status_code == 400 and "申报书" in r.json()["detail"]
     from .factories import pdf
 
     r = _api(world, "teacher").post(f"/api/v1/research/projects/{pid}/documents", {"kind": "application", "file": pdf()})
     assert r.status_code == 201
+    assert r.json()["kind"] == "application" and r.json()["kind_display"] and r.json()["uploaded_at"]
+    assert [x["id"] for x in d.get(f"/api/v1/research/projects/{pid}/documents").json()] == [r.json()["id"]]
     assert (
         _api(world, "leader")
         .post(f"/api/v1/research/projects/{pid}/stages", {"to_stage": "approved"}, content_type="application/json")
@@ -287,7 +297,7 @@ def test_api_projects_stage_flow(world):
         == 403
     )
     r = d.post(f"/api/v1/research/projects/{pid}/stages", {"to_stage": "approved"}, content_type="application/json")
-    assert r.status_code == 201 and r.json()["stage"] == "approved"
+    assert r.status_code == 201 and r.json()["stage"] == "approved" and r.json()["stage_display"] == "立项"
     assert _api(world, "other_teacher").get(f"/api/v1/research/projects/{pid}").status_code == 404
     assert [p["id"] for p in _api(world, "teacher").get("/api/v1/research/projects?mine=true").json()["items"]] == [pid]
     assert dt.date.fromisoformat(d.get(f"/api/v1/research/projects/{pid}/stages").json()[-1]["entered_on"]) == world.today
