@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from xiaoben.activities.models import ActivityMinutes
 from xiaoben.activities.tests.factories import make_activity
+from xiaoben.core.scope import scope_for
 from xiaoben.org.forms import TeacherForm
 from xiaoben.org.models import Teacher
 from xiaoben.writings import services as writing_services
@@ -96,7 +97,7 @@ def minutes_api(world, api_client_for):
 
 
 def _draft(world):
-    return writing_services.writing_create(author=world.teacher, kind="reflection", title="草稿", body="<p>开头</p>")
+    return writing_services.writing_create(actor=scope_for(world.teacher.user), kind="reflection", title="草稿", body="<p>开头</p>")
 
 
 def writing_page(world, client_for):

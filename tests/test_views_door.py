@@ -32,7 +32,6 @@ PENDING: set[str] = {
     "requirements",
     "research",
     "resources",
-    "writings",
 }
 
 

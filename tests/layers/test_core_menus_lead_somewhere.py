@@ -41,9 +41,13 @@ def test_researcher_menu_has_the_region_pages_with_content(world, client_for):
 
     make_activity(world, start=dt.datetime(2026, 11, 20, 15, 15, tzinfo=dt.timezone(dt.timedelta(hours=8))), title="区里可见的研讨课")
     w = w_services.writing_create(
-        author=world.teacher, kind="reflection", title="分享到区域的教学反思", body="<p>" + "反思" * 120 + "</p>", visibility="region"
+        actor=scope_for(world.users["teacher"]),
+        kind="reflection",
+        title="分享到区域的教学反思",
+        body="<p>" + "反思" * 120 + "</p>",
+        visibility="region",
     )
-    w_services.writing_submit(writing=w, by=scope_for(world.users["teacher"]))
+    w_services.writing_submit(writing=w, actor=scope_for(world.users["teacher"]))
     rubric = rubric_for_school(world.school)
     data = obs_services.ObservationInput(
         teacher=world.teacher,
