@@ -80,7 +80,8 @@ lint-imports: $(VENV)/.installed
 # a module joins the list once it is clean.
 TYPED := xiaoben/core/services.py xiaoben/core/scope.py xiaoben/core/tenancy.py xiaoben/core/permissions.py \
 	xiaoben/core/concurrency.py xiaoben/org/services.py xiaoben/org/selectors.py xiaoben/requirements/services.py \
-	xiaoben/writings/services.py xiaoben/writings/selectors.py xiaoben/writings/predicates.py
+	xiaoben/writings/services.py xiaoben/writings/selectors.py xiaoben/writings/predicates.py \
+	xiaoben/observations/services.py xiaoben/observations/predicates.py
 typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy --strict $(TYPED)
 

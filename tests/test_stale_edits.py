@@ -199,7 +199,7 @@ def _draft_observation(world):
     from xiaoben.observations import services as obs_services
 
     return obs_services.observation_save(
-        observer=world.mentor,
+        actor=scope_for(world.mentor.user),
         data=obs_services.ObservationInput(teacher=world.teacher, lesson_date=world.today, lesson_title="草稿课"),
         submit=False,
     )

@@ -24,7 +24,6 @@ PENDING: set[str] = {
     "hours",
     "mentoring",
     "messaging",
-    "observations",
     "org",
     "plans",
     "region",

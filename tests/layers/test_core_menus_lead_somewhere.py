@@ -56,7 +56,7 @@ def test_researcher_menu_has_the_region_pages_with_content(world, client_for):
         strengths="朗读指导扎实。",
         points={i.pk: i.max_points for i in rubric.items.all()},
     )
-    obs_services.observation_save(observer=world.mentor, data=data, submit=True, rubric=rubric)
+    obs_services.observation_save(actor=scope_for(world.mentor.user), data=data, submit=True, rubric=rubric)
 
     c = client_for("researcher")
     menu = {i["label"]: i["url"] for i in items_for(scope_for(world.users["researcher"]))}
