@@ -92,7 +92,8 @@ TYPED := xiaoben/core/services.py xiaoben/core/scope.py xiaoben/core/tenancy.py 
 	xiaoben/research/services_achievements.py xiaoben/research/selectors.py xiaoben/plans/services.py \
 	xiaoben/plans/services_import.py xiaoben/plans/services_schedule.py xiaoben/plans/selectors.py \
 	xiaoben/resources/services.py xiaoben/resources/services_publish.py xiaoben/resources/services_showcase.py \
-	xiaoben/resources/selectors.py
+	xiaoben/resources/selectors.py xiaoben/writings/services.py xiaoben/writings/selectors.py \
+	xiaoben/writings/predicates.py xiaoben/observations/services.py xiaoben/observations/predicates.py
 typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy --strict $(TYPED)
 

@@ -97,7 +97,7 @@ def minutes_api(world, api_client_for):
 
 
 def _draft(world):
-    return writing_services.writing_create(author=world.teacher, kind="reflection", title="草稿", body="<p>开头</p>")
+    return writing_services.writing_create(actor=scope_for(world.teacher.user), kind="reflection", title="草稿", body="<p>开头</p>")
 
 
 def writing_page(world, client_for):
@@ -199,7 +199,7 @@ def _draft_observation(world):
     from xiaoben.observations import services as obs_services
 
     return obs_services.observation_save(
-        observer=world.mentor,
+        actor=scope_for(world.mentor.user),
         data=obs_services.ObservationInput(teacher=world.teacher, lesson_date=world.today, lesson_title="草稿课"),
         submit=False,
     )

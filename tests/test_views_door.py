@@ -22,9 +22,7 @@ PENDING: set[str] = {
     "core",
     "hours",
     "mentoring",
-    "observations",
     "org",
-    "writings",
 }
 
 

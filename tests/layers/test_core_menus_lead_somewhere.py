@@ -41,9 +41,13 @@ def test_researcher_menu_has_the_region_pages_with_content(world, client_for):
 
     make_activity(world, start=dt.datetime(2026, 11, 20, 15, 15, tzinfo=dt.timezone(dt.timedelta(hours=8))), title="区里可见的研讨课")
     w = w_services.writing_create(
-        author=world.teacher, kind="reflection", title="分享到区域的教学反思", body="<p>" + "反思" * 120 + "</p>", visibility="region"
+        actor=scope_for(world.users["teacher"]),
+        kind="reflection",
+        title="分享到区域的教学反思",
+        body="<p>" + "反思" * 120 + "</p>",
+        visibility="region",
     )
-    w_services.writing_submit(writing=w, by=scope_for(world.users["teacher"]))
+    w_services.writing_submit(writing=w, actor=scope_for(world.users["teacher"]))
     rubric = rubric_for_school(world.school)
     data = obs_services.ObservationInput(
         teacher=world.teacher,
@@ -52,7 +56,7 @@ def test_researcher_menu_has_the_region_pages_with_content(world, client_for):
         strengths="朗读指导扎实。",
         points={i.pk: i.max_points for i in rubric.items.all()},
     )
-    obs_services.observation_save(observer=world.mentor, data=data, submit=True, rubric=rubric)
+    obs_services.observation_save(actor=scope_for(world.mentor.user), data=data, submit=True, rubric=rubric)
 
     c = client_for("researcher")
     menu = {i["label"]: i["url"] for i in items_for(scope_for(world.users["researcher"]))}

@@ -85,10 +85,10 @@ def test_writings_status_moves_through_update_and_copy_hold(world):
     _same(world)
     w = f.writing(world.teacher, "reflection", _day(5), term=world.term, status="draft")
     _same(world)
-    writings.writing_submit(writing=w, by=scope_for(world.teacher.user))  # QuerySet.update + rows_changed
+    writings.writing_submit(writing=w, actor=scope_for(world.teacher.user))  # QuerySet.update + rows_changed
     _same(world)
     w.refresh_from_db()
-    writings.writing_withdraw(writing=w, by=scope_for(world.teacher.user))
+    writings.writing_withdraw(writing=w, actor=scope_for(world.teacher.user))
     _same(world)
     w.refresh_from_db()
     w.status, w.char_count = "submitted", 900

@@ -63,20 +63,20 @@ def _counted_everywhere(world, client_for, req, scheme) -> tuple[Decimal, Decima
 def test_flagged_uncleared_does_not_count_by_default_then_counts_once_cleared(world, client_for, setup):
     req, scheme, copy = setup
     assert _counted_everywhere(world, client_for, req, scheme) == (1, 1, 1, 1)
-    services.writing_copy_decide(writing=copy, by=scope(world.leader), decision="cleared")
+    services.writing_copy_decide(writing=copy, actor=scope(world.leader), decision="cleared")
     assert _counted_everywhere(world, client_for, req, scheme) == (2, 2, 2, 2)
 
 
 def test_confirmed_copy_never_counts(world, client_for, setup):
     req, scheme, copy = setup
-    services.writing_copy_decide(writing=copy, by=scope(world.dean), decision="confirmed", note="与师傅上学期的反思雷同")
+    services.writing_copy_decide(writing=copy, actor=scope(world.dean), decision="confirmed", note="与师傅上学期的反思雷同")
     assert _counted_everywhere(world, client_for, req, scheme) == (1, 1, 1, 1)
 
 
 def test_school_that_counts_before_review_counts_the_flagged_writing_everywhere(world, client_for, setup):
     req, scheme, _copy = setup
-    services.copy_settings_set(school=world.school, by=scope(world.dean), threshold=0.3, counts_before_review=True)
+    services.copy_settings_set(school=world.school, actor=scope(world.dean), threshold=0.3, counts_before_review=True)
     world.school.refresh_from_db()
     assert _counted_everywhere(world, client_for, req, scheme) == (2, 2, 2, 2)
-    services.copy_settings_set(school=world.school, by=scope(world.dean), threshold=0.3, counts_before_review=False)
+    services.copy_settings_set(school=world.school, actor=scope(world.dean), threshold=0.3, counts_before_review=False)
     assert _counted_everywhere(world, client_for, req, scheme) == (1, 1, 1, 1)

@@ -45,6 +45,7 @@ SIGN_IN = (S.PUBLISHED, S.HELD)  # the QR screen and 签到
 MINUTES = (S.PUBLISHED, S.HELD, S.RECORDED, S.ARCHIVED)  # 活动记录 can be read from publishing on
 MINUTES_EDITABLE = (S.PUBLISHED, S.HELD, S.RECORDED)  # … and written until archived
 LEAVE = (S.PLANNED, S.PUBLISHED)  # 请假 before it is held
+FINISH = (S.PUBLISHED, S.HELD)  # the minutes page's 保存并完成 (登记记录 the first time; recorded: saving re-credits)
 
 
 def may_make(scope: Scope, activity: Activity, t: Transition) -> bool:

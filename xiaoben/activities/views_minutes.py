@@ -71,7 +71,7 @@ def minutes_edit(request, pk: int):
             "minutes": minutes,
             **state,
             "editable": activity.status in flow.MINUTES_EDITABLE,
-            "started": activity.starts_at is not None and activity.starts_at <= timezone.now(),
+            "finish": activity.status in flow.FINISH and activity.starts_at is not None and activity.starts_at <= timezone.now(),
         },
     )
 

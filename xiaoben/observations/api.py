@@ -3,17 +3,15 @@
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Prefetch
 from django.http import Http404
 from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from xiaoben.core.scope import scope_for
-from xiaoben.core.tenancy import get_object_for_user, visible_to
-from xiaoben.org.models import Teacher
+from xiaoben.core.tenancy import get_object_for_user
 
 from . import selectors, services
-from .models import Observation, Rubric, RubricItem
+from .models import Observation, Rubric
 from .rubrics import rubric_save
 
 router = Router(tags=["听课评课"])  # /api/v1/observations/
@@ -216,7 +214,7 @@ class ObservationIn(Schema):
 @rubrics_router.get("/", response=list[RubricOut])
 @paginate(PageNumberPagination, page_size=50)
 def rubrics(request, include_old: bool = False):
-    qs = visible_to(request.user, Rubric).prefetch_related(Prefetch("items", queryset=RubricItem.objects.order_by("order", "id")))
+    qs = selectors.rubrics_with_items(request.user)
     if not include_old:
         qs = qs.filter(is_current=True)
     return qs.order_by("school_id", "name", "-version")
@@ -228,7 +226,7 @@ def rubric(request, rubric_id: int):
 
 
 def _rubric_write(request, payload: RubricIn, rubric: Rubric | None):
-    from xiaoben.org.models import School
+    from xiaoben.org.selectors import school_for_scope
 
     from .rubrics import parse_scale
 
@@ -237,7 +235,7 @@ def _rubric_write(request, payload: RubricIn, rubric: Rubric | None):
         raise Http404
     scale = parse_scale("，".join(f"{label}:{m}" for label, m in payload.grade_scale))
     return rubric_save(
-        school=School.objects.get(pk=scope.school_id),
+        school=school_for_scope(scope),
         user=request.user,
         name=payload.name,
         items=[i.model_dump() for i in payload.items],
@@ -291,7 +289,7 @@ def observation_create(request, payload: ObservationIn):
     scope = scope_for(request.user)
     if scope.teacher is None or not scope.can("observations:write", scope.school_id):
         raise Http404
-    teacher = Teacher.objects.filter(pk=payload.teacher_id, school_id=scope.school_id, is_active=True).first()
+    teacher = selectors.observed_teacher(scope, payload.teacher_id)
     if teacher is None:
         raise Http404
     activity = None
@@ -315,5 +313,5 @@ def observation_create(request, payload: ObservationIn):
         suggestions=payload.suggestions,
         points={s.item_id: s.points for s in payload.scores},
     )
-    obs = services.observation_save(observer=scope.teacher, data=data, submit=payload.submit)
+    obs = services.observation_save(actor=scope, data=data, submit=payload.submit)
     return Status(201, get_object_for_user(request.user, Observation, selectors.observation_detail_qs(request.user), pk=obs.pk))

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import Avg, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from xiaoben.core.scope import scope_for
+from xiaoben.core.scope import Scope, Viewer, scope_for
 from xiaoben.core.tenancy import visible_to
 from xiaoben.org.models import Teacher
 
 from .models import FeedbackFlag, Observation, ObservationScore, ObservationStatus, Rubric, RubricItem
+
+if TYPE_CHECKING:
+    from xiaoben.org.models import Term
 
 
 def observation_list(
@@ -276,3 +280,39 @@ def region_observation_stats(*, school_ids, start, end) -> list[dict]:
             }
         )
     return out
+
+
+# -- reads the pages and the API ask for (issue 11: no view queries past the door) ----------------
+
+
+def school_terms(school_id: int | None) -> list[Term]:
+    """The terms a school's pages offer in their term picker, oldest first."""
+    from xiaoben.org.models import Term
+
+    if school_id is None:
+        return []
+    return list(Term.objects.filter(school_id=school_id).select_related("school_year"))
+
+
+def own_draft(scope: Scope, pk: int | None) -> Observation | None:
+    """The observer's own draft with this id (an autosaved draft posted back with the form)."""
+    if not pk:
+        return None
+    qs = Observation.objects.filter(pk=pk, observer_id=scope.teacher_id, status=ObservationStatus.DRAFT, deleted_at__isnull=True)
+    return qs.first()
+
+
+def created_by_token(scope: Scope, token: str) -> Observation | None:
+    """The record the same form (its token) already created: a double tap makes one record."""
+    if not token:
+        return None
+    return Observation.all_objects.filter(observer_id=scope.teacher_id, form_token=token, deleted_at__isnull=True).first()
+
+
+def observed_teacher(scope: Scope, teacher_id: int) -> Teacher | None:
+    """A teacher of the actor's school who may be observed (active)."""
+    return Teacher.objects.filter(pk=teacher_id, school_id=scope.school_id, is_active=True).first()
+
+
+def rubrics_with_items(user: Viewer) -> QuerySet[Rubric]:
+    return visible_to(user, Rubric).prefetch_related(Prefetch("items", queryset=RubricItem.objects.order_by("order", "id")))

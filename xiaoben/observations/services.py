@@ -1,4 +1,6 @@
-"""Writes for 听课评课: save a draft, submit, flag copied feedback, notify."""
+"""Writes for 听课评课: save a draft, submit, flag copied feedback, notify. Every service takes the
+actor's `Scope` and checks it first (xiaoben.observations.predicates). `feedback_flags_check` and
+`flag_reviewers` are internal steps of a submit (no actor of their own)."""
 
 from __future__ import annotations
 
@@ -12,13 +14,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from xiaoben.core.concurrency import save_checked
+from xiaoben.core.errors import require
 from xiaoben.core.notifications import notify
+from xiaoben.core.scope import Scope
 from xiaoben.core.terms import require_term_open
 from xiaoben.core.validation import check_lengths
-from xiaoben.org.models import GroupMembership, RoleAssignment, Teacher
+from xiaoben.org.models import GroupMembership, RoleAssignment, School, Teacher
 from xiaoben.org.selectors import term_for_date
 from xiaoben.org.validation import check_grade
 
+from . import predicates as can
 from .models import FeedbackFlag, Observation, ObservationKind, ObservationScore, ObservationStatus, Rubric
 from .rubrics import rubric_for_school, score_total
 from .similarity import feedback_index, similar_observations
@@ -46,7 +51,7 @@ class ObservationInput:
     points: dict[int, Decimal] = field(default_factory=dict)  # RubricItem id -> points
 
 
-def is_backfill(*, school, lesson_date: dt.date, entered: dt.datetime) -> bool:
+def is_backfill(*, school: School, lesson_date: dt.date, entered: dt.datetime) -> bool:
     """补录: entered more than N days (school setting `backfill_days`, default 3) after the lesson."""
     days = int(school.setting("backfill_days", DEFAULT_BACKFILL_DAYS))
     return (timezone.localdate(entered) - lesson_date).days > days
@@ -118,22 +123,26 @@ def _validate(observer: Teacher, data: ObservationInput, rubric: Rubric, submit:
 @transaction.atomic
 def observation_save(
     *,
-    observer: Teacher,
+    actor: Scope,
     data: ObservationInput,
     submit: bool,
     observation: Observation | None = None,
     expected_version: int | None = None,
     rubric: Rubric | None = None,
+    form_token: str = "",
 ) -> Observation:
     """Save a draft (autosave) or submit an observation.
 
     Only the observer writes it, and only while it is a draft. `created_at` is
-    when it was first entered: that, not the submit time, decides 补录."""
+    when it was first entered: that, not the submit time, decides 补录. The actor is the
+    observer: a teacher who may record observations."""
+    require(can.can_record(actor))
+    observer = actor.teacher
+    assert observer is not None  # can_record holds only for a teacher
     if observation is not None:
+        can.require_on(actor, observation, can.can_write(actor, observation), "只有听课人本人可以修改这条听课记录。")
         if expected_version is None:  # the editor's copy must say which version it was loaded from
             raise ValidationError("缺少版本号：请刷新页面后再保存。")
-        if observation.observer_id != observer.pk:
-            raise ValidationError("只有听课人本人可以修改这条听课记录。")
         if observation.status != ObservationStatus.DRAFT:
             raise ValidationError("听课记录已提交，不能再修改。")
         rubric = observation.rubric or rubric
@@ -164,6 +173,7 @@ def observation_save(
         obs.is_backfilled = is_backfill(school=observer.school, lesson_date=obs.lesson_date, entered=obs.created_at or timezone.now())
     obs.full_clean(exclude=["activity", "rubric", "term", "school", "observer", "teacher"])
     if obs.pk is None:
+        obs.form_token = form_token or obs.form_token  # the form that created it: a resend makes no twin
         obs.save()
     else:
         fields = [*EDITABLE, *TEXTS, "term", "rubric", "total", "grade_label", "status", "submitted_at", "is_backfilled"]
@@ -222,13 +232,15 @@ def feedback_flags_check(*, observation: Observation) -> list[FeedbackFlag]:
     return flags
 
 
-def flag_resolve(*, flag: FeedbackFlag) -> None:
+def flag_resolve(*, actor: Scope, flag: FeedbackFlag) -> None:
+    """核查: a reviewer of the flag marks it checked."""
+    require(can.can_resolve_flag(actor, flag))
     flag.resolved_at = timezone.now()
     flag.save(update_fields=["resolved_at", "updated_at"])
 
 
 @transaction.atomic
-def observation_withdraw(*, observation: Observation, by: Teacher) -> Observation:
+def observation_withdraw(*, actor: Scope, observation: Observation) -> Observation:
     """撤回: the observer takes a submitted record back to draft, as long as nobody
     has replied to it yet and it is not under review for copied feedback."""
     require_term_open(observation.term_id)
@@ -236,8 +248,7 @@ def observation_withdraw(*, observation: Observation, by: Teacher) -> Observatio
 
     from xiaoben.core.models import Comment
 
-    if observation.observer_id != by.pk:
-        raise ValidationError("只有听课人本人可以撤回听课记录。")
+    can.require_on(actor, observation, can.can_write(actor, observation), "只有听课人本人可以撤回听课记录。")
     if observation.status != ObservationStatus.SUBMITTED:
         raise ValidationError("这条记录还没有提交。")
     ct = ContentType.objects.get_for_model(Observation)
@@ -252,8 +263,7 @@ def observation_withdraw(*, observation: Observation, by: Teacher) -> Observatio
 
 
 @transaction.atomic
-def observation_delete(*, observation: Observation, by: Teacher) -> None:
+def observation_delete(*, actor: Scope, observation: Observation) -> None:
+    can.require_on(actor, observation, can.can_write(actor, observation), "只有听课人本人可以删除听课记录。")
     require_term_open(observation.term_id)
-    if observation.observer_id != by.pk:
-        raise ValidationError("只有听课人本人可以删除听课记录。")
     observation.soft_delete()

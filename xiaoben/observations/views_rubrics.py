@@ -19,11 +19,12 @@ from .models import Rubric
 
 
 def _school(scope):
-    from xiaoben.org.models import School
+    from xiaoben.org.selectors import school_for_scope
 
-    if scope.school_id is None:
+    school = school_for_scope(scope) if scope.school_id is not None else None
+    if school is None:
         raise Http404
-    return School.objects.get(pk=scope.school_id)
+    return school
 
 
 @require_perm("rubrics:manage")

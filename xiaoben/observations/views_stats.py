@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from xiaoben.core.params import int_param
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import attach_references, get_object_for_user, visible_to
-from xiaoben.org.models import Teacher, Term
+from xiaoben.org.models import Teacher
 from xiaoben.org.selectors import current_term
 
 from . import growth, selectors, services
@@ -65,7 +65,7 @@ def matrix(request):
     school_id = group.school_id if group else scope.school_id
     if school_id is None:
         raise Http404
-    terms = list(Term.objects.filter(school_id=school_id).select_related("school_year"))
+    terms = selectors.school_terms(school_id)
     term = next((t for t in terms if t.pk == int_param(request.GET.get("term"))), None) or current_term(school_id)
     if term is None:
         raise Http404
@@ -91,7 +91,7 @@ def flags(request):
 @login_required
 def flag_resolve(request, pk: int):
     flag = get_object_for_user(request.user, FeedbackFlag, pk=pk)
-    services.flag_resolve(flag=flag)
+    services.flag_resolve(actor=scope_for(request.user), flag=flag)
     messages.success(request, "已标记为已核查。")
     return redirect("observations:flags")
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import Http404
 from ninja import Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user
 
+from . import predicates as can
 from . import selectors, services
 from .models import Book, Writing
 
@@ -88,7 +88,7 @@ def _copy_check(w: Writing, context) -> dict | None:
     if not hasattr(w, "_copy_check_out"):
         scope = scope_for(context["request"].user)
         out = None
-        if w.copied_share is not None and services.can_review(scope, w):
+        if w.copied_share is not None and can.can_review(scope, w):
             from xiaoben.core import textsim
 
             from . import detection
@@ -133,13 +133,6 @@ class WritingPatch(Schema):
     book_id: int | None = None
 
 
-def _teacher(request):
-    scope = scope_for(request.user)
-    if scope.teacher is None or not scope.can("writings:write", school_id=scope.teacher.school_id):
-        raise Http404
-    return scope
-
-
 def _book(request, book_id):
     return get_object_for_user(request.user, Book, pk=book_id) if book_id else None
 
@@ -161,36 +154,32 @@ def writing(request, writing_id: int):
 
 @router.post("/", response={201: WritingOut})
 def writing_create(request, payload: WritingIn):
-    scope = _teacher(request)
     data = payload.dict()
     book = _book(request, data.pop("book_id"))
-    w = services.writing_create(author=scope.teacher, book=book, **data)
+    w = services.writing_create(actor=scope_for(request.user), book=book, **data)
     return 201, w
 
 
 @router.patch("/{writing_id}", response=WritingOut)
 def writing_update(request, writing_id: int, payload: WritingPatch):
-    scope = _teacher(request)
     w = get_object_for_user(request.user, Writing, Writing.objects.select_related("author", "school"), pk=writing_id)
-    if not scope.is_self(w.author_id):
-        raise Http404
     data = payload.dict(exclude_unset=True)
     version = data.pop("version")
     if "book_id" in data:
         data["book"] = _book(request, data.pop("book_id"))
-    services.writing_update(writing=w, by=scope, expected_version=version, **data)
+    services.writing_update(writing=w, actor=scope_for(request.user), expected_version=version, **data)
     return w
 
 
 @router.post("/{writing_id}/submit", response=WritingOut)
 def writing_submit(request, writing_id: int):
     w = get_object_for_user(request.user, Writing, Writing.objects.select_related("author", "school"), pk=writing_id)
-    services.writing_submit(writing=w, by=scope_for(request.user))
+    services.writing_submit(writing=w, actor=scope_for(request.user))
     return w
 
 
 @router.post("/{writing_id}/withdraw", response=WritingOut)
 def writing_withdraw(request, writing_id: int):
     w = get_object_for_user(request.user, Writing, Writing.objects.select_related("author", "school"), pk=writing_id)
-    services.writing_withdraw(writing=w, by=scope_for(request.user))
+    services.writing_withdraw(writing=w, actor=scope_for(request.user))
     return w

@@ -1,8 +1,11 @@
-"""Writes for writings (研修文章) and reading (书架, 推荐书目)."""
+"""Writes for writings (研修文章) and reading (书架, 推荐书目). Every service takes the actor's
+`Scope` and checks it first (xiaoben.writings.predicates): out of reach → NotPermitted() (404),
+seen but not theirs to do → NotPermitted("…") (403 with the reason)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,16 +14,22 @@ from django.utils import timezone
 
 from xiaoben.core.changes import rows_changed
 from xiaoben.core.concurrency import save_checked
+from xiaoben.core.errors import NotPermitted, require
 from xiaoben.core.html import clean_html
 from xiaoben.core.notifications import notify
 from xiaoben.core.scope import Scope
 from xiaoben.core.terms import require_term_open
-from xiaoben.org.models import School, Teacher
+from xiaoben.org.models import School
 from xiaoben.org.selectors import current_term, term_for_date
 
 from . import detection
+from . import predicates as can
 from .models import BOOK_KINDS, Book, CopyState, RecommendedBook, Visibility, Writing, WritingKind, WritingStatus
 from .textcount import count_html
+
+if TYPE_CHECKING:
+    from xiaoben.activities.models import Activity
+    from xiaoben.observations.models import Observation
 
 BODY_MAX = 200000
 EDITABLE = ("title", "body", "kind", "sub_kind", "written_on", "visibility", "book", "observation", "activity")
@@ -59,7 +68,7 @@ def _prepare(writing: Writing) -> None:
     if writing.kind != WritingKind.REFLECTION:
         writing.sub_kind = ""
     if writing.kind in BOOK_KINDS:
-        if writing.book_id is not None and writing.book.teacher_id != writing.author_id:
+        if writing.book is not None and writing.book.teacher_id != writing.author_id:
             raise ValidationError("只能选择自己书架上的书。")
     else:
         writing.book = None
@@ -73,7 +82,7 @@ def _prepare(writing: Writing) -> None:
 @transaction.atomic
 def writing_create(
     *,
-    author: Teacher,
+    actor: Scope,
     kind: str,
     title: str,
     body: str = "",
@@ -81,17 +90,20 @@ def writing_create(
     sub_kind: str = "",
     visibility: str = Visibility.SCHOOL,
     book: Book | None = None,
-    observation=None,
-    activity=None,
+    observation: Observation | None = None,
+    activity: Activity | None = None,
 ) -> Writing:
-    """A new draft (草稿). Nothing counts until it is submitted."""
+    """A new draft (草稿) by the actor, a teacher. Nothing counts until it is submitted."""
+    require(can.can_write(actor))
+    author = actor.teacher
+    assert author is not None  # can_write holds only for a teacher
     w = Writing(
         school_id=author.school_id,
         author=author,
         kind=kind,
         title=title,
         body=body,
-        written_on=written_on,
+        written_on=written_on or timezone.localdate(),
         sub_kind=sub_kind,
         visibility=visibility,
         book=book,
@@ -112,14 +124,13 @@ def _history(writing: Writing, reason: str) -> None:
 
 
 @transaction.atomic
-def writing_update(*, writing: Writing, by: Scope, expected_version: int, record: bool = True, **fields) -> Writing:
+def writing_update(*, writing: Writing, actor: Scope, expected_version: int, record: bool = True, **fields: Any) -> Writing:
     """Save the author's edits (also the autosave, with `record=False`: a history row
     every few seconds of typing helps nobody). The second of two savers is told."""
     if expected_version is None:
         raise ValidationError("缺少版本号：请刷新页面后再保存。")
     require_term_open(writing.term_id)
-    if not by.is_self(writing.author_id):
-        raise ValidationError("只有作者本人可以修改这篇文章。")
+    can.require_on(actor, writing, can.can_edit(actor, writing), "只有作者本人可以修改这篇文章。")
     if writing.status != WritingStatus.DRAFT:
         raise ValidationError("已提交的文章不能修改；如需修改，请先撤回。")
     unknown = set(fields) - set(EDITABLE)
@@ -135,11 +146,10 @@ def writing_update(*, writing: Writing, by: Scope, expected_version: int, record
 
 
 @transaction.atomic
-def writing_submit(*, writing: Writing, by: Scope) -> Writing:
+def writing_submit(*, writing: Writing, actor: Scope) -> Writing:
     """草稿 → 已提交. The text is checked against the school's earlier writings (SPEC §10)."""
     require_term_open(writing.term_id)
-    if not by.is_self(writing.author_id):
-        raise ValidationError("只有作者本人可以提交这篇文章。")
+    can.require_on(actor, writing, can.can_edit(actor, writing), "只有作者本人可以提交这篇文章。")
     if writing.status != WritingStatus.DRAFT:
         raise ValidationError("这篇文章已经提交过了。")
     if writing.char_count == 0:
@@ -157,11 +167,10 @@ def writing_submit(*, writing: Writing, by: Scope) -> Writing:
 
 
 @transaction.atomic
-def writing_withdraw(*, writing: Writing, by: Scope) -> Writing:
+def writing_withdraw(*, writing: Writing, actor: Scope) -> Writing:
     """已提交 → 草稿, by the author, as long as nobody has reviewed it yet."""
     require_term_open(writing.term_id)
-    if not by.is_self(writing.author_id):
-        raise ValidationError("只有作者本人可以撤回这篇文章。")
+    can.require_on(actor, writing, can.can_edit(actor, writing), "只有作者本人可以撤回这篇文章。")
     if writing.status == WritingStatus.REVIEWED:
         raise ValidationError("文章已经审阅，不能撤回。")
     if writing.status != WritingStatus.SUBMITTED:
@@ -176,21 +185,11 @@ def writing_withdraw(*, writing: Writing, by: Scope) -> Writing:
     return writing
 
 
-def can_review(scope: Scope, writing: Writing) -> bool:
-    """A leader of a group the author belongs to, or an admin of the author's school; never one's own."""
-    if scope.is_self(writing.author_id):
-        return False
-    if scope.admin_of(writing.school_id):
-        return True
-    return scope.can("writings:review", school_id=writing.school_id) and scope.leads(writing.author_id)
-
-
 @transaction.atomic
-def writing_review(*, writing: Writing, by: Scope, comment: str = "", excellent: bool = False) -> Writing:
+def writing_review(*, writing: Writing, actor: Scope, comment: str = "", excellent: bool = False) -> Writing:
     """已提交 → 已审阅, with a comment and an optional 优秀 mark; the author is told."""
     require_term_open(writing.term_id)
-    if not can_review(by, writing):
-        raise ValidationError("您不能审阅这篇文章（须为作者所在组的组长或学校管理员）。")
+    can.require_on(actor, writing, can.can_review(actor, writing), "您不能审阅这篇文章（须为作者所在组的组长或学校管理员）。")
     if writing.status == WritingStatus.DRAFT:
         raise ValidationError("草稿还没有提交，不能审阅。")
     if writing.status == WritingStatus.REVIEWED:
@@ -200,7 +199,7 @@ def writing_review(*, writing: Writing, by: Scope, comment: str = "", excellent:
         raise ValidationError("审阅意见不能超过2000字。")
     now = timezone.now()
     updated = Writing.objects.filter(pk=writing.pk, status=WritingStatus.SUBMITTED).update(
-        status=WritingStatus.REVIEWED, reviewed_at=now, reviewed_by=by.teacher, review_comment=comment, is_excellent=bool(excellent)
+        status=WritingStatus.REVIEWED, reviewed_at=now, reviewed_by=actor.teacher, review_comment=comment, is_excellent=bool(excellent)
     )
     if not updated:
         raise ValidationError("作者刚刚撤回了这篇文章，不能审阅。")
@@ -216,11 +215,10 @@ def writing_review(*, writing: Writing, by: Scope, comment: str = "", excellent:
 
 
 @transaction.atomic
-def writing_delete(*, writing: Writing, by: Scope) -> None:
+def writing_delete(*, writing: Writing, actor: Scope) -> None:
     """The author may delete a draft (softly: an admin can restore it)."""
     require_term_open(writing.term_id)
-    if not by.is_self(writing.author_id):
-        raise ValidationError("只有作者本人可以删除这篇文章。")
+    can.require_on(actor, writing, can.can_edit(actor, writing), "只有作者本人可以删除这篇文章。")
     if writing.status != WritingStatus.DRAFT:
         raise ValidationError("只能删除草稿；已提交的文章请先撤回。")
     detection.unindex_writing(writing)
@@ -231,8 +229,11 @@ def writing_delete(*, writing: Writing, by: Scope) -> None:
 
 
 @transaction.atomic
-def book_add(*, teacher: Teacher, title: str, author: str = "", isbn: str = "", recommended: RecommendedBook | None = None) -> Book:
-    """Put a book on the teacher's shelf for the current school year."""
+def book_add(*, actor: Scope, title: str, author: str = "", isbn: str = "", recommended: RecommendedBook | None = None) -> Book:
+    """Put a book on the actor's (a teacher's) shelf for the current school year."""
+    teacher = actor.teacher
+    if teacher is None:
+        raise NotPermitted()
     term = current_term(teacher.school_id)
     if term is None:
         raise ValidationError("学校还没有设置学期，请联系教导处。")
@@ -261,9 +262,8 @@ def book_add(*, teacher: Teacher, title: str, author: str = "", isbn: str = "", 
 
 
 @transaction.atomic
-def recommended_add(*, school: School, by: Scope, title: str, author: str = "", isbn: str = "", note: str = "") -> RecommendedBook:
-    if not by.admin_of(school.pk):
-        raise ValidationError("只有学校管理员可以维护推荐书目。")
+def recommended_add(*, school: School, actor: Scope, title: str, author: str = "", isbn: str = "", note: str = "") -> RecommendedBook:
+    require(can.can_manage_school(actor, school.pk), "只有学校管理员可以维护推荐书目。")
     title = (title or "").strip().strip("《》")
     if not title:
         raise ValidationError("请填写书名。")
@@ -276,18 +276,16 @@ def recommended_add(*, school: School, by: Scope, title: str, author: str = "", 
 
 
 @transaction.atomic
-def recommended_delete(*, row: RecommendedBook, by: Scope) -> None:
-    if not by.admin_of(row.school_id):
-        raise ValidationError("只有学校管理员可以维护推荐书目。")
+def recommended_delete(*, row: RecommendedBook, actor: Scope) -> None:
+    require(can.can_manage_school(actor, row.school_id), "只有学校管理员可以维护推荐书目。")
     row.delete()
 
 
 @transaction.atomic
-def copy_settings_set(*, school: School, by: Scope, threshold: float, counts_before_review: bool) -> None:
+def copy_settings_set(*, school: School, actor: Scope, threshold: float, counts_before_review: bool) -> None:
     """The school decides from what 复制比 a writing is flagged to the reviewer (default 30%),
     and whether a flagged writing counts toward quotas before a reviewer clears it."""
-    if not by.admin_of(school.pk):
-        raise ValidationError("只有学校管理员可以修改查重设置。")
+    require(can.can_manage_school(actor, school.pk), "只有学校管理员可以修改查重设置。")
     if not 0.05 <= threshold <= 1.0:
         raise ValidationError("复制比阈值应在5%到100%之间。")
     school.settings = {
@@ -299,7 +297,7 @@ def copy_settings_set(*, school: School, by: Scope, threshold: float, counts_bef
     detection.rehold_school(school)
 
 
-COPY_DECISIONS = {
+COPY_DECISIONS: dict[str, str] = {
     CopyState.CLEARED: "已核实为原创，计入统计",
     CopyState.RETURNED: "退回重写",
     CopyState.CONFIRMED: "确认抄袭，不计入统计",
@@ -307,11 +305,10 @@ COPY_DECISIONS = {
 
 
 @transaction.atomic
-def writing_copy_decide(*, writing: Writing, by: Scope, decision: str, note: str = "") -> Writing:
+def writing_copy_decide(*, writing: Writing, actor: Scope, decision: str, note: str = "") -> Writing:
     """The reviewer's word on a flagged writing: clear it (it counts), return it for rewriting
     (back to draft), or confirm the copy (it never counts). Recorded with who, when and why."""
-    if not can_review(by, writing):
-        raise ValidationError("您不能审核这篇文章（须为作者所在组的组长或学校管理员）。")
+    can.require_on(actor, writing, can.can_review(actor, writing), "您不能审核这篇文章（须为作者所在组的组长或学校管理员）。")
     if decision not in COPY_DECISIONS:
         raise ValidationError("请选择审核结论。")
     if writing.status == WritingStatus.DRAFT:
@@ -321,7 +318,7 @@ def writing_copy_decide(*, writing: Writing, by: Scope, decision: str, note: str
         raise ValidationError("退回或确认抄袭时请写明理由，作者会看到。")
     if len(note) > 500:
         raise ValidationError("审核意见不能超过500字。")
-    detection.decide(writing, state=decision, by=by.teacher, note=note)
+    detection.decide(writing, state=decision, by=actor.teacher, note=note)
     writing.save(update_fields=["copy_state", "copy_decided_by", "copy_decided_at", "copy_note", "copy_hold", "status", "submitted_at"])
     _history(writing, f"查重审核：{COPY_DECISIONS[decision]}")
     notify(

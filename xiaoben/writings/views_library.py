@@ -10,32 +10,18 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from xiaoben.core import reference_library
-from xiaoben.core.errors import NotPermitted
 from xiaoben.core.models import ReferenceText
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user, visible_to
 
+from . import selectors
 from .forms import ReferenceTextForm
-
-
-def _owner(scope) -> dict:
-    """Where this person adds texts: their school (admins) or their region (教研员)."""
-    for sid in sorted(scope.admin_school_ids):
-        if scope.can("school:manage", school_id=sid):
-            return {"school_id": sid}
-    if scope.region_ids:
-        from xiaoben.org.models import Region
-
-        root = Region.objects.filter(pk__in=scope.region_ids).order_by("level" if hasattr(Region, "level") else "pk").first()
-        if root is not None:
-            return {"region_id": root.pk}
-    raise NotPermitted("只有学校管理员或教研员可以维护参考文本库。")
 
 
 @login_required
 def library(request):
     scope = scope_for(request.user)
-    owner = _owner(scope)
+    owner = selectors.reference_owner(scope)
     form = ReferenceTextForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -51,16 +37,7 @@ def library(request):
     page = Paginator(rows, 30).get_page(request.GET.get("page"))
     for r in page:
         r.can_delete = reference_library.can_manage(scope, r)
-    return render(request, "writings/library.html", {"form": form, "page": page, "owner_label": _owner_label(owner)})
-
-
-def _owner_label(owner: dict) -> str:
-    """Whose library a new text joins, and whose writings it is compared with."""
-    from xiaoben.org.models import Region, School
-
-    if "school_id" in owner:
-        return f"加入{School.objects.get(pk=owner['school_id']).name}的文本库，本校此后提交的文章都会与它比对。"
-    return f"加入{Region.objects.get(pk=owner['region_id']).name}的区域文本库，辖区各校此后提交的文章都会与它比对。"
+    return render(request, "writings/library.html", {"form": form, "page": page, "owner_label": selectors.reference_owner_label(owner)})
 
 
 @login_required

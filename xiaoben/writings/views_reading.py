@@ -12,10 +12,10 @@ from django.views.decorators.http import require_POST
 from xiaoben.core.decorators import require_perm
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user, visible_to
-from xiaoben.org.models import School
-from xiaoben.org.selectors import current_term
+from xiaoben.org.selectors import current_term, school_for_scope
 
 from . import detection, selectors, services
+from . import predicates as can
 from .forms import BookForm, RecommendedForm, ThresholdForm
 from .models import BOOK_KINDS, Book, RecommendedBook, Writing
 
@@ -62,15 +62,15 @@ def shelf(request):
 @login_required
 @require_POST
 def book_add(request):
-    scope = _teacher(request)
+    scope = scope_for(request.user)
     rec_id = request.POST.get("recommended")
     rec = get_object_for_user(request.user, RecommendedBook, pk=rec_id) if rec_id else None
     form = BookForm(request.POST) if rec is None else None
     try:
         if rec is not None:
-            services.book_add(teacher=scope.teacher, title=rec.title, author=rec.author, isbn=rec.isbn, recommended=rec)
+            services.book_add(actor=scope, title=rec.title, author=rec.author, isbn=rec.isbn, recommended=rec)
         elif form.is_valid():
-            services.book_add(teacher=scope.teacher, **form.cleaned_data)
+            services.book_add(actor=scope, **form.cleaned_data)
         else:
             raise ValidationError("请填写书名。")
         messages.success(request, "已放上书架。")
@@ -92,34 +92,31 @@ def book_detail(request, pk: int):
 def recommended(request):
     """The school's recommended reading list; its admins add and remove titles here."""
     scope = scope_for(request.user)
-    if not scope.school_id:
+    school = school_for_scope(scope) if scope.school_id else None
+    if school is None:
         raise Http404
-    school = School.objects.get(pk=scope.school_id)
-    can_manage = scope.admin_of(school.pk)
     form = RecommendedForm(request.POST or None)
-    if request.method == "POST":
-        if not can_manage:
-            raise Http404
-        if form.is_valid():
-            try:
-                services.recommended_add(school=school, by=scope, **form.cleaned_data)
-                messages.success(request, "已加入推荐书目。")
-                return redirect("writings:recommended")
-            except ValidationError as e:
-                form.add_error(None, e)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.recommended_add(school=school, actor=scope, **form.cleaned_data)
+            messages.success(request, "已加入推荐书目。")
+            return redirect("writings:recommended")
+        except ValidationError as e:
+            form.add_error(None, e)
     rows = selectors.recommended_list(user=request.user, school_id=school.pk)
-    return render(request, "writings/recommended.html", {"rows": rows, "form": form, "can_manage": can_manage, "school": school})
+    return render(
+        request,
+        "writings/recommended.html",
+        {"rows": rows, "form": form, "can_manage": can.can_manage_school(scope, school.pk), "school": school},
+    )
 
 
 @login_required
 @require_POST
 def recommended_delete(request, pk: int):
     row = get_object_for_user(request.user, RecommendedBook, pk=pk)
-    try:
-        services.recommended_delete(row=row, by=scope_for(request.user))
-        messages.success(request, "已从推荐书目中移除。")
-    except ValidationError as e:
-        raise Http404 from e
+    services.recommended_delete(row=row, actor=scope_for(request.user))
+    messages.success(request, "已从推荐书目中移除。")
     return redirect("writings:recommended")
 
 
@@ -127,7 +124,7 @@ def recommended_delete(request, pk: int):
 def settings_page(request):
     """查重设置: from what 复制比 the reviewer is warned, and whether flagged writings count meanwhile."""
     scope = scope_for(request.user)
-    school = School.objects.filter(pk=scope.school_id).first()
+    school = school_for_scope(scope) if scope.school_id else None
     if school is None:
         raise Http404
     initial = {"percent": round(detection.threshold(school) * 100), "counts_before_review": detection.counts_before_review(school)}
@@ -136,7 +133,7 @@ def settings_page(request):
         try:
             services.copy_settings_set(
                 school=school,
-                by=scope,
+                actor=scope,
                 threshold=form.cleaned_data["percent"] / 100,
                 counts_before_review=form.cleaned_data["counts_before_review"],
             )

@@ -352,3 +352,14 @@ def test_checkin_token_matrix(objs, client_for):
     for persona in ALL:
         assert client_for(persona).get(bad).status_code == 410, persona
         assert client_for(persona).get(good).status_code == 302, persona  # the check-in page itself is behind the door
+
+
+def test_minutes_page_offers_finish_from_the_state_machine(world, client_for):
+    """保存并完成 comes from flow.FINISH (the template tests no status): a published activity that
+    has started offers it; once recorded, saving is offered without it."""
+    a = make_activity(world)  # 2026-11-18 10:00, frozen time is later that day
+    page = client_for("mentor").get(reverse("activities:minutes", args=[a.pk])).content.decode()
+    assert 'data-testid="finish"' in page
+    services.minutes_save(expected_version=0, activity=a, user=world.users["mentor"], html="<p>记录</p>", finish=True)
+    page = client_for("mentor").get(reverse("activities:minutes", args=[a.pk])).content.decode()
+    assert 'data-testid="finish"' not in page and "保存记录" in page

@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 
+from xiaoben.core.scope import scope_for
 from xiaoben.observations import services
 from xiaoben.observations.rubrics import rubric_for_school
 
@@ -26,6 +27,6 @@ def record(world):
         }
         defaults.update(kw)
         data = services.ObservationInput(teacher=teacher, points=points, **defaults)
-        return services.observation_save(observer=observer, data=data, submit=submit, rubric=rubric)
+        return services.observation_save(actor=scope_for(observer.user), data=data, submit=submit, rubric=rubric)
 
     return make

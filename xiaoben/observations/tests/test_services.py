@@ -8,6 +8,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from xiaoben.core.models import Notification
+from xiaoben.core.scope import scope_for
 from xiaoben.observations import services
 from xiaoben.observations.models import FeedbackFlag, Observation
 from xiaoben.observations.similarity import feedback_text
@@ -32,10 +33,14 @@ def test_draft_has_no_notification_and_can_be_completed(world, record):
         strengths="读得好",
         points={s.item_id: s.points for s in obs.scores.all()},
     )
-    done = services.observation_save(observer=world.mentor, data=data, submit=True, observation=obs, expected_version=obs.version)
+    done = services.observation_save(
+        actor=scope_for(world.mentor.user), data=data, submit=True, observation=obs, expected_version=obs.version
+    )
     assert done.pk == obs.pk and done.status == "submitted"
     with pytest.raises(ValidationError, match="已提交"):
-        services.observation_save(observer=world.mentor, data=data, submit=True, observation=done, expected_version=done.version)
+        services.observation_save(
+            actor=scope_for(world.mentor.user), data=data, submit=True, observation=done, expected_version=done.version
+        )
 
 
 @pytest.mark.parametrize(
@@ -95,7 +100,9 @@ def test_draft_entered_on_time_then_submitted_later_is_not_backfill(world, recor
             strengths="好",
             points={s.item_id: s.points for s in draft.scores.all()},
         )
-        done = services.observation_save(observer=world.mentor, data=data, submit=True, observation=draft, expected_version=draft.version)
+        done = services.observation_save(
+            actor=scope_for(world.mentor.user), data=data, submit=True, observation=draft, expected_version=draft.version
+        )
     assert done.is_backfilled is False  # entered (created) on the day of the lesson
 
 
@@ -190,3 +197,40 @@ def test_api_shows_feedback_flags_to_reviewers_only(world, record, client_for):
         observed.json()["feedback_flags"] is None and observed.json()["copied_share"] is None
     )  # the observed teacher reads the feedback, not the copy review
     assert client_for("other_teacher").get(url).status_code == 404
+
+
+def test_only_the_observer_withdraws_or_deletes(world, record, client_for):
+    """The service checks the actor first (issue 11): the observed teacher reads the record and is
+    told why not (403); someone of another school is told nothing (404); the page answers the same."""
+    from xiaoben.core.errors import NotPermitted
+    from xiaoben.core.scope import scope_for
+
+    obs = record()
+    for fn in (services.observation_withdraw, services.observation_delete):
+        with pytest.raises(NotPermitted, match="只有听课人本人") as seen:
+            fn(actor=scope_for(world.teacher.user), observation=obs)
+        assert not seen.value.hides_object
+        with pytest.raises(NotPermitted) as hidden:
+            fn(actor=scope_for(world.users["other_teacher"]), observation=obs)
+        assert hidden.value.hides_object
+    from django.urls import reverse
+
+    r = client_for("teacher").post(reverse("observations:withdraw", args=[obs.pk]))
+    assert r.status_code == 403 and "只有听课人本人可以撤回" in r.content.decode()
+    assert client_for("other_teacher").post(reverse("observations:withdraw", args=[obs.pk])).status_code == 404
+    services.observation_withdraw(actor=scope_for(world.mentor.user), observation=obs)
+    obs.refresh_from_db()
+    assert obs.status == "draft"
+
+
+def test_recording_needs_a_teacher_the_same_through_page_and_api(world, api_client_for, client_for):
+    """A 教研员 without a teacher profile records nothing: 404 from the service, the API and the page."""
+    from xiaoben.core.errors import NotPermitted
+    from xiaoben.core.scope import scope_for
+
+    data = services.ObservationInput(teacher=world.teacher, lesson_date=world.today, lesson_title="课")
+    with pytest.raises(NotPermitted) as refused:
+        services.observation_save(actor=scope_for(world.users["researcher"]), data=data, submit=False)
+    assert refused.value.hides_object
+    payload = {"teacher_id": world.teacher.pk, "lesson_date": str(world.today), "lesson_title": "课", "submit": False}
+    assert api_client_for("researcher").post("/api/v1/observations/", payload, content_type="application/json").status_code == 404

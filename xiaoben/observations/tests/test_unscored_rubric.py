@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from xiaoben.core.scope import scope_for
 from xiaoben.observations.services import ObservationInput, observation_save
 
 pytestmark = pytest.mark.django_db
@@ -24,11 +25,11 @@ def _input(world, points=None):
 
 def test_submit_without_scores_is_refused_unless_the_school_allows(world):
     with pytest.raises(ValidationError, match="没有打分"):
-        observation_save(observer=world.teacher, data=_input(world), submit=True)
+        observation_save(actor=scope_for(world.teacher.user), data=_input(world), submit=True)
     world.school.settings = {**world.school.settings, "rubric_scoring_optional": True}
     world.school.save()
     world.teacher.refresh_from_db()
-    obs = observation_save(observer=world.teacher, data=_input(world), submit=True)
+    obs = observation_save(actor=scope_for(world.teacher.user), data=_input(world), submit=True)
     assert (obs.total in (None, 0) and obs.grade_label in ("", None)) or obs.grade_label != "优"
 
 

@@ -64,7 +64,7 @@ def test_close_builds_archive_and_locks_the_term(world, last_term, client_for, d
     from xiaoben.observations import services as obs_services
 
     with pytest.raises(NotPermitted) as e:
-        obs_services.observation_delete(observation=obs, by=world.teacher)
+        obs_services.observation_delete(actor=scope_for(world.teacher.user), observation=obs)
     assert "已归档" in e.value.message
     # UI: the delete view answers 403 with the message; the row is untouched
     r = client_for("teacher").post(reverse("observations:delete", args=[obs.pk]))

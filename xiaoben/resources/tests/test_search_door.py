@@ -175,7 +175,7 @@ def test_changes_without_save_keep_the_door_current(district_world, django_captu
     w = Writing.objects.get(title=f"{WORD}submittedregion", author=world.teacher)
     assert f"{WORD}submittedregion" in {x.entry.title for x in search.search(scope_of(world, "neighbour"), WORD, limit=500).results}
     with django_capture_on_commit_callbacks(execute=True):
-        wsvc.writing_withdraw(writing=w, by=scope_of(world, "teacher"))
+        wsvc.writing_withdraw(writing=w, actor=scope_of(world, "teacher"))
     entry = SearchEntry.objects.get(category="writing", object_id=w.pk)
     assert not entry.shared_district and "§rd" not in entry.acl
     for persona in ("neighbour", "researcher", "colleague"):

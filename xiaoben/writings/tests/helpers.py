@@ -15,7 +15,7 @@ def scope(teacher_or_user):
 
 
 def write(author, text="<p>今天的课上，学生读得很投入。</p>", *, title="教学反思", kind="reflection", on=None, submit=False, **kw):
-    w = services.writing_create(author=author, kind=kind, title=title, body=text, written_on=on or dt.date(2026, 11, 16), **kw)
+    w = services.writing_create(actor=scope(author), kind=kind, title=title, body=text, written_on=on or dt.date(2026, 11, 16), **kw)
     if submit:
-        services.writing_submit(writing=w, by=scope(author))
+        services.writing_submit(writing=w, actor=scope(author))
     return w

@@ -1,8 +1,11 @@
 """The writings API through the door."""
 
 import pytest
+from django.urls import reverse
 
-from .helpers import write
+from xiaoben.writings import services
+
+from .helpers import scope, write
 
 API = "/api/v1/writings/"
 
@@ -86,3 +89,20 @@ def test_detail_shows_reviewers_the_copy_check_with_sources_through_the_door(wor
     assert hidden["id"] is None and hidden["author"] == "" and "海底世界" not in hidden["title"] and hidden["share"] > 0.8
     assert leader["flagged"] is True
     assert api_client_for("teacher").get(f"{API}{copy.pk}").json()["sources"] is None  # the author sees the state, not the sources
+
+
+@pytest.mark.parametrize("persona,status", [("leader", 403), ("other_teacher", 404), ("teacher", 200)])
+def test_view_and_api_refuse_a_withdraw_alike(world, client_for, api_client_for, persona, status):
+    """The service decides (issue 11): the page and the API give the same answer for the same person."""
+    w = write(world.teacher, submit=True)
+    api = api_client_for(persona).post(f"{API}{w.pk}/withdraw")
+    assert api.status_code == status
+    if status == 403:
+        assert "只有作者本人可以撤回" in api.json()["detail"]
+    if status == 200:
+        w.refresh_from_db()
+        services.writing_submit(writing=w, actor=scope(world.teacher))  # submit again for the page's turn
+    page = client_for(persona).post(reverse("writings:withdraw", args=[w.pk]))
+    assert page.status_code == (302 if status == 200 else status)
+    if status == 403:
+        assert "只有作者本人可以撤回" in page.content.decode()

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from xiaoben.core.errors import NotPermitted
 from xiaoben.core.models import TextFingerprint
 from xiaoben.org.models import School
 from xiaoben.writings import detection, selectors, services
@@ -66,27 +67,27 @@ def test_other_schools_are_not_compared_unless_shared_with_the_district(world):
 def test_later_writings_are_not_sources_and_withdrawn_ones_leave_the_index(world):
     later = write(world.mentor, html(REFLECTION_A), submit=True)  # this term
     earlier = write(world.teacher, html(REFLECTION_A), on=LAST_TERM)
-    services.writing_submit(writing=earlier, by=scope(world.teacher))
+    services.writing_submit(writing=earlier, actor=scope(world.teacher))
     earlier.refresh_from_db()
     assert earlier.copy_sources == []  # written last term: this term's text cannot be its source
-    services.writing_withdraw(writing=later, by=scope(world.mentor))
+    services.writing_withdraw(writing=later, actor=scope(world.mentor))
     assert not TextFingerprint.objects.filter(kind=detection.KIND, object_id=later.pk).exists()
 
 
 def test_threshold_and_counting_rule_are_school_settings(world):
     write(world.mentor, html(REFLECTION_A), on=LAST_TERM, submit=True)
     copy = write(world.teacher, html(lightly_edited(REFLECTION_A)), submit=True)
-    services.copy_settings_set(school=world.school, by=scope(world.dean), threshold=1.0, counts_before_review=True)
+    services.copy_settings_set(school=world.school, actor=scope(world.dean), threshold=1.0, counts_before_review=True)
     world.school.refresh_from_db()
     copy.refresh_from_db()
     assert detection.threshold(world.school) == 1.0
     assert not selectors.copy_report(copy, scope(world.leader))["flagged"]
     assert not copy.copy_hold  # the school counts flagged writings before review now
-    services.copy_settings_set(school=world.school, by=scope(world.dean), threshold=0.3, counts_before_review=False)
+    services.copy_settings_set(school=world.school, actor=scope(world.dean), threshold=0.3, counts_before_review=False)
     copy.refresh_from_db()
     assert copy.copy_hold
-    with pytest.raises(ValidationError):
-        services.copy_settings_set(school=world.school, by=scope(world.teacher), threshold=0.3, counts_before_review=True)
+    with pytest.raises(NotPermitted, match="只有学校管理员"):
+        services.copy_settings_set(school=world.school, actor=scope(world.teacher), threshold=0.3, counts_before_review=True)
 
 
 def _counted(world, teacher) -> int:
@@ -102,7 +103,7 @@ def test_flagged_counts_only_after_the_reviewer_clears_it(world):
     copy = write(world.teacher, html(lightly_edited(REFLECTION_A)), submit=True)
     assert _counted(world, world.teacher) == 0
     copy.refresh_from_db()
-    services.writing_copy_decide(writing=copy, by=scope(world.leader), decision="cleared")
+    services.writing_copy_decide(writing=copy, actor=scope(world.leader), decision="cleared")
     assert _counted(world, world.teacher) == 1
 
 
@@ -111,22 +112,22 @@ def test_returned_goes_back_to_draft_and_confirmed_never_counts(world):
     a = write(world.teacher, html(lightly_edited(REFLECTION_A)), submit=True)
     a.refresh_from_db()
     with pytest.raises(ValidationError):
-        services.writing_copy_decide(writing=a, by=scope(world.leader), decision="returned")  # a reason is required
-    services.writing_copy_decide(writing=a, by=scope(world.leader), decision="returned", note="请用自己的话重写")
+        services.writing_copy_decide(writing=a, actor=scope(world.leader), decision="returned")  # a reason is required
+    services.writing_copy_decide(writing=a, actor=scope(world.leader), decision="returned", note="请用自己的话重写")
     a.refresh_from_db()
     assert a.status == "draft" and a.copy_state == "returned" and a.copy_note == "请用自己的话重写"
     assert not TextFingerprint.objects.filter(kind=detection.KIND, object_id=a.pk).exists()
     b = write(world.colleague, html(lightly_edited(REFLECTION_A)), submit=True)
     b.refresh_from_db()
-    services.writing_copy_decide(writing=b, by=scope(world.dean), decision="confirmed", note="与师傅的反思雷同")
+    services.writing_copy_decide(writing=b, actor=scope(world.dean), decision="confirmed", note="与师傅的反思雷同")
     b.refresh_from_db()
     assert b.copy_hold and b.copy_decided_by == world.dean
     # each decision is kept in the writing's history, with who decided and why
     states = list(Writing.history.filter(id=a.pk).order_by("history_date").values_list("copy_state", "copy_note"))
     assert ("returned", "请用自己的话重写") in states
     assert Writing.history.filter(id=b.pk, copy_state="confirmed", copy_decided_by=world.dean).exists()
-    with pytest.raises(ValidationError):
-        services.writing_copy_decide(writing=b, by=scope(world.teacher), decision="cleared")  # not a reviewer
+    with pytest.raises(NotPermitted, match="不能审核"):
+        services.writing_copy_decide(writing=b, actor=scope(world.teacher), decision="cleared")  # not a reviewer
 
 
 def test_source_made_private_later_is_not_shown_through_the_report(world):
@@ -154,7 +155,7 @@ def test_a_template_from_the_reference_library_is_found(world):
 
 
 def test_reading_characters_per_year(world):
-    book = services.book_add(teacher=world.teacher, title="给教师的建议")
+    book = services.book_add(actor=scope(world.teacher), title="给教师的建议")
     write(world.teacher, "<p>" + "读" * 3000 + "</p>", kind="reading_note", book=book, submit=True)
     write(world.teacher, "<p>" + "书" * 1500 + "</p>", kind="book_review", book=book, submit=True)
     write(world.teacher, "<p>" + "草" * 900 + "</p>", kind="reading_note", book=book)  # a draft does not count

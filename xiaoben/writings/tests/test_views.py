@@ -58,7 +58,7 @@ def test_group_visibility(world, client_for, persona):
 
 @pytest.mark.parametrize(
     "persona,status,reviewed",
-    [("leader", 302, True), ("dean", 302, True), ("colleague", 302, False), ("other_teacher", 404, False), ("anonymous", 302, False)],
+    [("leader", 302, True), ("dean", 302, True), ("colleague", 403, False), ("other_teacher", 404, False), ("anonymous", 302, False)],
 )
 def test_review_action(world, client_for, persona, status, reviewed):
     w = write(world.teacher, submit=True)
@@ -77,7 +77,8 @@ def test_author_actions_and_refusals(world, client_for):
     assert w.status == "submitted"
     r = c.post(reverse("writings:submit", args=[w.pk]), follow=True)
     assert "已经提交过了" in r.content.decode()
-    assert client_for("leader").post(reverse("writings:withdraw", args=[w.pk])).status_code == 302  # visible, but refused
+    r = client_for("leader").post(reverse("writings:withdraw", args=[w.pk]))  # visible, but refused with the reason
+    assert r.status_code == 403 and "只有作者本人可以撤回" in r.content.decode()
     w.refresh_from_db()
     assert w.status == "submitted"
     c.post(reverse("writings:withdraw", args=[w.pk]))
@@ -126,7 +127,7 @@ def test_reviewer_sees_copied_share_sources_and_passages(world, client_for):
 
 @pytest.mark.parametrize("persona", ALL)
 def test_book_pages(world, client_for, persona):
-    book = services.book_add(teacher=world.teacher, title="给教师的建议")
+    book = services.book_add(actor=scope(world.teacher), title="给教师的建议")
     ok = {"teacher", "dean", "principal", "platform_admin"}
     assert client_for(persona).get(reverse("writings:book", args=[book.pk])).status_code == _expect(persona, ok)
     rec_ok = {"teacher", "leader", "colleague", "dean", "principal", "other_teacher"}
@@ -134,10 +135,12 @@ def test_book_pages(world, client_for, persona):
 
 
 def test_shelf_and_recommended_list(world, client_for):
-    rec = services.recommended_add(school=world.school, by=scope(world.dean), title="静悄悄的革命", author="佐藤学")
-    assert client_for("teacher").post(reverse("writings:recommended"), {"title": "偷偷加一本"}).status_code == 404
+    rec = services.recommended_add(school=world.school, actor=scope(world.dean), title="静悄悄的革命", author="佐藤学")
+    assert client_for("teacher").post(reverse("writings:recommended"), {"title": "偷偷加一本"}).status_code == 403
     assert client_for("other_teacher").post(reverse("writings:recommended_delete", args=[rec.pk])).status_code == 404
-    assert client_for("teacher").post(reverse("writings:recommended_delete", args=[rec.pk])).status_code == 404
+    assert (
+        client_for("teacher").post(reverse("writings:recommended_delete", args=[rec.pk])).status_code == 403
+    )  # reads the list, may not keep it
     c = client_for("teacher")
     c.post(reverse("writings:book_add"), {"recommended": rec.pk})
     c.post(reverse("writings:book_add"), {"title": "给教师的建议", "author": "苏霍姆林斯基", "isbn": "978-7-5041-0000-1"})
@@ -170,7 +173,7 @@ def test_reviewer_decides_through_the_page(world, client_for):
     write(world.mentor, html(REFLECTION_A), on=world.prev_term.start_date.replace(day=25), submit=True)
     copy = write(world.teacher, html(REFLECTION_A.replace("二班", "五班")), submit=True)
     url = reverse("writings:copy_decide", args=[copy.pk])
-    assert client_for("colleague").post(url, {"decision": "cleared"}).status_code == 302  # sees it, may not decide
+    assert client_for("colleague").post(url, {"decision": "cleared"}).status_code == 403  # sees it, may not decide
     copy.refresh_from_db()
     assert copy.copy_state == "flagged"
     assert client_for("other_teacher").post(url, {"decision": "cleared"}).status_code == 404
@@ -304,12 +307,12 @@ def test_list_query_counts_are_constant(world, client_for, persona, url):
     c.get(url)
     write(world.teacher, submit=True)
     before = _count(c, url)
-    book = services.book_add(teacher=world.teacher, title="给教师的建议")
+    book = services.book_add(actor=scope(world.teacher), title="给教师的建议")
     for i in range(12):
         w = write(world.teacher, f"<p>第{i}篇，内容各不相同：{i * 7919}</p>", title=f"反思{i}", submit=i % 2 == 0)
         write(world.teacher, f"<p>笔记{i}</p>", kind="reading_note", book=book, title=f"笔记{i}", submit=True)
         if i % 4 == 0:
-            services.writing_review(writing=w, by=scope(world.leader), comment="好")
+            services.writing_review(writing=w, actor=scope(world.leader), comment="好")
     assert _count(c, url) == before
 
 
@@ -330,7 +333,7 @@ def test_the_reading_figure_is_the_same_on_every_card(world, client_for):
         period=Period.SCHOOL_YEAR,
         threshold=5000,
     )
-    book = services.book_add(teacher=world.teacher, title="给教师的建议")
+    book = services.book_add(actor=scope(world.teacher), title="给教师的建议")
     write(world.teacher, "<p>" + "读" * 1144 + "</p>", kind="reading_note", book=book, submit=True)
     write(world.teacher, "<p>" + "书" * 569 + "</p>", kind="book_review", book=book, submit=True)
     write(world.teacher, "<p>" + "草" * 900 + "</p>", kind="reading_note", book=book)
