@@ -278,12 +278,12 @@ def fetch_many(asks: list[dict]) -> list[dict]:
     parts = [a["metric"].rows(**_args(a), tag=i) for i, a in enumerate(asks)]
     union = parts[0].union(*parts[1:], all=True)
     rows: list[list] = [[] for _ in asks]
-    for ask, tid, bucket, v in _raw_rows(union):
+    for ask, tid, bucket, v in raw_rows(union):
         rows[ask].append((tid, bucket, v))
     return [a["metric"].read(r, a.get("by")) for a, r in zip(asks, rows, strict=True)]
 
 
-def _raw_rows(qs):
+def raw_rows(qs):
     """The rows as the driver gives them on PostgreSQL (ints, Decimals, dates: nothing for
     Django's per-row converters to do on thousands of rows); elsewhere through the ORM, whose
     converters turn SQLite's text and floats into dates and Decimals."""
