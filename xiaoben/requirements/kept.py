@@ -30,10 +30,10 @@ import datetime as dt
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models, router, transaction
@@ -42,9 +42,11 @@ from django.db.models.signals import post_save, pre_delete, pre_save
 from django.utils import timezone
 
 from .models import KeptSeries, KeptValue
-from .registry import QueryMetric, all_metrics, fetch_many, raw_rows
+from .registry import Filters, QueryMetric, all_metrics, fetch_many, raw_rows
 
-Filters = dict[str, Any] | None
+if TYPE_CHECKING:
+    from xiaoben.org.models import Teacher
+
 
 # models on a metric's paths that do not change what it counts: a term's dates, schools,
 # school years and users are read live by the callers (windows, teachers); Teacher is
@@ -52,12 +54,14 @@ Filters = dict[str, Any] | None
 _NOT_WATCHED = {"org.term", "org.school", "org.schoolyear", "org.region", "core.user", "org.teacher"}
 
 
-def _key(metric_key: str, filters: dict | None, start: dt.date, end: dt.date, by: str | None) -> str:
+def _key(metric_key: str, filters: Filters, start: dt.date, end: dt.date, by: str | None) -> str:
     raw = json.dumps([metric_key, filters or {}, start.isoformat(), end.isoformat(), by or ""], sort_keys=True, ensure_ascii=False)
     return hashlib.sha1(raw.encode()).hexdigest()
 
 
-def values(metric: QueryMetric, *, school_ids, start: dt.date, end: dt.date, filters: dict | None = None, by: str | None = None) -> dict:
+def values(
+    metric: QueryMetric, *, school_ids: Iterable[int], start: dt.date, end: dt.date, filters: Filters = None, by: str | None = None
+) -> dict[Any, Decimal]:
     """`metric.totals(school_ids=…)` (by=None) or `metric.buckets(school_ids=…, by=…)`, kept."""
     ids = sorted(set(school_ids))
     if not ids:
@@ -233,22 +237,22 @@ _WATCH: dict[type[models.Model], list[tuple[type[models.Model], str, str, str]]]
 _CONNECTED = False
 
 
-def _label(model) -> str:
+def _label(model: type[models.Model]) -> str:
     return f"{model._meta.app_label}.{model._meta.model_name}"
 
 
-def _q_paths(q: Q):
-    for child in q.children:
+def _q_paths(q: Q) -> Iterator[str]:
+    for child in q.children:  # a Q's children: Qs and (lookup, value) pairs
         if isinstance(child, Q):
             yield from _q_paths(child)
         else:
-            lookup, value = child
+            lookup, value = cast(tuple[str, Any], child)
             yield lookup
             if isinstance(value, F):
-                yield value.name
+                yield str(value.name)  # type: ignore[attr-defined]  # F keeps its path in .name (untyped in the stubs)
 
 
-def _paths(metric: QueryMetric):
+def _paths(metric: QueryMetric) -> Iterator[str]:
     yield metric.teacher
     yield metric.date
     if metric.sum:
@@ -258,7 +262,7 @@ def _paths(metric: QueryMetric):
         yield spec.lookup
 
 
-def _hops(model, path: str):
+def _hops(model: type[models.Model], path: str) -> Iterator[tuple[type[models.Model], str]]:
     """(related model, path to it) for each relation hop of a lookup path."""
     prefix: list[str] = []
     m = model
@@ -274,7 +278,7 @@ def _hops(model, path: str):
         yield m, "__".join(prefix)
 
 
-def watched() -> dict:
+def watched() -> dict[type[models.Model], list[tuple[type[models.Model], str, str, str]]]:
     """{model: [(metric model, path, teacher path, metric key)]} (what `connect` listens to)."""
     if not _WATCH:
         for metric in all_metrics():
@@ -290,7 +294,7 @@ def watched() -> dict:
     return _WATCH
 
 
-def _bump_for(model, value, *, many: bool = False) -> None:
+def _bump_for(model: type[models.Model], value: Any, *, many: bool = False) -> None:
     entries = watched().get(model)
     if not entries:
         return
@@ -301,25 +305,25 @@ def _bump_for(model, value, *, many: bool = False) -> None:
     KeptSeries.objects.filter(q, metric__in={e[3] for e in entries}).update(gen=F("gen") + 1)
 
 
-def _before_save(sender, instance, raw=False, **kw):
+def _before_save(sender: type[models.Model], instance: models.Model, raw: bool = False, **kw: Any) -> None:
     if not raw and instance.pk is not None and not instance._state.adding:
         _bump_for(sender, instance.pk)  # the schools it counted for before the change
 
 
-def _after_save(sender, instance, raw=False, **kw):
+def _after_save(sender: type[models.Model], instance: models.Model, raw: bool = False, **kw: Any) -> None:
     if not raw:
         _bump_for(sender, instance.pk)
 
 
-def _before_delete(sender, instance, **kw):
+def _before_delete(sender: type[models.Model], instance: models.Model, **kw: Any) -> None:
     _bump_for(sender, instance.pk)
 
 
-def _rows_changed(sender, pks, **kw):
+def _rows_changed(sender: type[models.Model], pks: Iterable[Any], **kw: Any) -> None:
     _bump_for(sender, list(pks), many=True)
 
 
-def _teacher_saved(sender, instance, created=False, raw=False, **kw):
+def _teacher_saved(sender: type[models.Model], instance: Teacher, created: bool = False, raw: bool = False, **kw: Any) -> None:
     if not raw and not created:  # a new teacher has no records yet
         KeptSeries.objects.filter(school_id=instance.school_id).update(gen=F("gen") + 1)
 
@@ -342,7 +346,9 @@ def connect() -> None:
     post_save.connect(_teacher_saved, sender=Teacher, dispatch_uid="kept-teacher", weak=False)
 
 
-def live_values(metric: QueryMetric, *, school_ids, start, end, filters=None, by=None) -> dict:
+def live_values(
+    metric: QueryMetric, *, school_ids: Iterable[int], start: dt.date, end: dt.date, filters: Filters = None, by: str | None = None
+) -> dict[Any, Decimal]:
     """The same answer computed from the records (what the kept values must equal)."""
-    kw = {"school_ids": list(school_ids), "start": start, "end": end, "filters": filters}
+    kw: dict[str, Any] = {"school_ids": list(school_ids), "start": start, "end": end, "filters": filters}
     return metric.buckets(**kw, by=by) if by else metric.totals(**kw)
