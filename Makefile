@@ -93,7 +93,8 @@ TYPED := xiaoben/core/services.py xiaoben/core/scope.py xiaoben/core/tenancy.py 
 	xiaoben/plans/services_import.py xiaoben/plans/services_schedule.py xiaoben/plans/selectors.py \
 	xiaoben/resources/services.py xiaoben/resources/services_publish.py xiaoben/resources/services_showcase.py \
 	xiaoben/resources/selectors.py xiaoben/writings/services.py xiaoben/writings/selectors.py \
-	xiaoben/writings/predicates.py xiaoben/observations/services.py xiaoben/observations/predicates.py
+	xiaoben/writings/predicates.py xiaoben/observations/services.py xiaoben/observations/predicates.py \
+	xiaoben/requirements/engine.py xiaoben/requirements/kept.py xiaoben/requirements/registry.py
 typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy --strict $(TYPED)
 

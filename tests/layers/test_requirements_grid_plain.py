@@ -88,6 +88,59 @@ def _bucket_plain(p, b) -> Decimal:
 def test_every_grid_cell_equals_a_plain_loop(world, busy_school):
     grid = progress_for_school(world.school, world.term)
     assert grid.requirements and len(grid.cells) >= 4 * len(grid.requirements) - 4
+    _assert_plain(grid)
+
+
+def test_kept_counts_follow_records_created_edited_and_deleted_between_two_reads(world, busy_school):
+    """The grid reads kept per-teacher values (requirements/kept.py); every write between two
+    reads — a create, an edit moving a record to another week or out of the count, a soft and
+    a hard delete, a bulk update announced with `rows_changed`, a teacher leaving — shows in
+    the second read exactly as a plain count gives it."""
+    from xiaoben.activities.models import Attendance
+    from xiaoben.core.changes import rows_changed
+    from xiaoben.observations.models import Observation
+    from xiaoben.writings.models import Writing
+
+    teacher, colleague, mentor, joiner = busy_school
+    first = progress_for_school(world.school, world.term)
+    _assert_plain(first)
+    # created
+    f.observation(joiner, teacher, wk(11, 1), term=world.term)
+    f.writing(colleague, "reflection", wk(12, 0), term=world.term)
+    f.hours(mentor, wk(10), 4)
+    act = f.activity(world.school, "lesson_prep", wk(11), term=world.term)
+    f.attend(act, joiner, role="speaker")
+    # edited: to another week, out of the count (back to draft), a bigger sum
+    o = Observation.objects.filter(observer=teacher).order_by("lesson_date").first()
+    o.lesson_date = wk(12, 1)
+    o.save()
+    w = Writing.objects.filter(author=mentor, kind="reflection").order_by("written_on").first()
+    w.status = "draft"
+    w.save()
+    note = Writing.objects.filter(author=colleague, kind="reading_note").first()
+    note.char_count = 5000
+    note.save()
+    # deleted: soft and hard
+    Observation.objects.filter(observer=colleague).order_by("lesson_date").first().soft_delete()
+    Attendance.objects.filter(teacher=mentor).delete()
+    # a bulk update the writer announces
+    ids = list(Writing.objects.filter(author=joiner, kind="reflection").values_list("pk", flat=True)[:2])
+    Writing.objects.filter(pk__in=ids).update(status="draft")
+    rows_changed(Writing, ids)
+    second = progress_for_school(world.school, world.term)
+    _assert_plain(second)
+    changed = [k for k, p in second.cells.items() if first.cells.get(k) is None or first.cells[k].done != p.done]
+    assert {tid for tid, _ in changed} >= {teacher.pk, colleague.pk, mentor.pk, joiner.pk}
+    # a teacher who leaves is no longer in the grid; the rest stay exact
+    colleague.is_active = False
+    colleague.save()
+    third = progress_for_school(world.school, world.term)
+    assert colleague.pk not in {t.pk for t in third.teachers}
+    _assert_plain(third)
+    assert third.cells[(teacher.pk, third.requirements[0].pk)] == second.cells[(teacher.pk, second.requirements[0].pk)]
+
+
+def _assert_plain(grid) -> None:
     seen_kinds = set()
     for (tid, _rid), p in grid.cells.items():
         r = p.requirement

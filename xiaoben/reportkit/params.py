@@ -17,7 +17,7 @@ from xiaoben.org.selectors import current_term, today
 
 class ParamsForm(StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[no-untyped-call]  # core.forms.StyledFormMixin is untyped
+        super().__init__(*args, **kwargs)
         self.scope = scope
         self.setup()
 

@@ -28,21 +28,27 @@ import functools
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import get_script_prefix, get_urlconf, reverse
 
 from xiaoben.core.formatting import amount
 from xiaoben.org.models import School, Teacher, Term
 
-from . import periods
+from . import kept, periods
 from .audiences import AudienceContext, get_audience
 from .models import Period, Requirement, Status
-from .registry import QueryMetric, fetch_many, get_metric
+from .registry import Filters, QueryMetric, fetch_many, get_metric
 
-STATUS_LABELS = {Status.MET: "达标", Status.ON_TRACK: "进行中", Status.BEHIND: "落后"}
-STATUS_COLORS = {Status.MET: "green", Status.ON_TRACK: "azure", Status.BEHIND: "red"}
-PERIOD_WORDS = {
+Values = dict[Any, Decimal]  # {teacher id: value}, or {(teacher id, bucket day): value}
+AskKey = tuple[str, str, dt.date, dt.date, str | None]
+# a week/month cell's buckets, built when read: elapsed buckets, the teacher's values, threshold, today
+BucketSrc = tuple[list[periods.Bucket], dict[dt.date, Decimal] | None, Decimal, dt.date]
+
+STATUS_LABELS: dict[str, str] = {Status.MET: "达标", Status.ON_TRACK: "进行中", Status.BEHIND: "落后"}
+STATUS_COLORS: dict[str, str] = {Status.MET: "green", Status.ON_TRACK: "azure", Status.BEHIND: "red"}
+PERIOD_WORDS: dict[str, str] = {
     Period.WEEK: "本学期",
     Period.TWO_WEEK: "本学期",
     Period.MONTH: "本学期",
@@ -76,7 +82,7 @@ class Progress:
     _buckets: list[BucketProgress] | None = field(default=None, repr=False, compare=False)
     judged_from: dt.date | None = None  # the teacher's start, when later than the period's
     # what `buckets` is built from, when first read (a grid of 600 teachers never reads it)
-    _bucket_src: tuple | None = field(default=None, repr=False, compare=False)
+    _bucket_src: BucketSrc | None = field(default=None, repr=False, compare=False)
 
     @property
     def buckets(self) -> list[BucketProgress] | None:
@@ -124,10 +130,13 @@ class Progress:
         """For sorting a grid column: share of the quota reached."""
         return float(self.done / self.required) if self.required else 1.0
 
-    def records(self):
+    def records(self) -> QuerySet[Any]:
         """The records behind this number (unfiltered by visibility: apply `visible_to`)."""
         r = self.requirement
-        return r.metric_obj.records(teacher_id=self.teacher_id, start=self.start, end=self.end, filters=r.filters)
+        metric = r.metric_obj
+        if metric is None:
+            raise LookupError(f"unknown metric {r.metric!r}")
+        return metric.records(teacher_id=self.teacher_id, start=self.start, end=self.end, filters=r.filters)
 
     @property
     def url(self) -> str:
@@ -158,7 +167,7 @@ class Progress:
         m = r.metric_obj
         label = m.label_for(r.filters) if m else r.name
         if r.is_bucketed:
-            per = {Period.WEEK: "每周", Period.TWO_WEEK: "每两周"}.get(r.period, "每月")
+            per = {str(Period.WEEK): "每周", str(Period.TWO_WEEK): "每两周"}.get(r.period, "每月")
             gap = amount(max(Decimal(0), self.required - self.done))
             return (
                 f"{r.name}：本学期已过{amount(self.required)}{r.unit}，达标{amount(self.done)}{r.unit}，"
@@ -171,7 +180,7 @@ class Progress:
 
 
 @functools.lru_cache(maxsize=16)
-def _cell_pattern(urlconf, prefix: str) -> str:
+def _cell_pattern(urlconf: str | None, prefix: str) -> str:
     return reverse("requirements:cell", args=[987654321, 123456789], urlconf=urlconf)
 
 
@@ -218,7 +227,7 @@ class ProgressGrid:
 # ---------------------------------------------------------------------------
 
 
-def requirements_for(school: School, term: Term):
+def requirements_for(school: School, term: Term) -> QuerySet[Requirement]:
     """The school's active requirements that hold in `term`'s school year."""
     return (
         Requirement.objects.filter(school=school, active=True)
@@ -233,7 +242,7 @@ def judged_from(teacher: Teacher, start: dt.date) -> dt.date:
 
 
 class _Windows:
-    def __init__(self, school: School, term: Term, on: dt.date):
+    def __init__(self, school: School, term: Term, on: dt.date) -> None:
         self.school, self.term, self.on = school, term, on
         self._cache: dict[str, periods.Window] = {}
 
@@ -262,19 +271,19 @@ class _Values:
     """One aggregate per distinct (metric, filters, window, bucketing), all sent in one
     statement (`registry.fetch_many`) before any cell is evaluated."""
 
-    def __init__(self, school_id: int, teacher_id: int | None = None):
+    def __init__(self, school_id: int, teacher_id: int | None = None) -> None:
         self.school_id, self.teacher_id = school_id, teacher_id
-        self._cache: dict = {}
-        self._asks: dict = {}
+        self._cache: dict[AskKey, Values] = {}
+        self._asks: dict[AskKey, dict[str, Any]] = {}
 
     @staticmethod
-    def _key(metric, filters, window, by) -> tuple:
+    def _key(metric: QueryMetric, filters: Filters, window: periods.Window, by: str | None) -> AskKey:
         return (metric.key, json.dumps(filters or {}, sort_keys=True), window.start, window.end, by)
 
-    def want(self, metric: QueryMetric, filters: dict, window: periods.Window, by: str | None) -> None:
+    def want(self, metric: QueryMetric, filters: Filters, window: periods.Window, by: str | None) -> None:
         key = self._key(metric, filters, window, by)
         if key not in self._cache and key not in self._asks:
-            kw = {"school_id": self.school_id, "start": window.start, "end": window.end, "filters": filters, "by": by}
+            kw: dict[str, Any] = {"school_id": self.school_id, "start": window.start, "end": window.end, "filters": filters, "by": by}
             if self.teacher_id is not None:
                 kw["teacher_id"] = self.teacher_id
             self._asks[key] = {"metric": metric, **kw}
@@ -282,7 +291,15 @@ class _Values:
     def load(self) -> None:
         keys = list(self._asks)
         plain = [k for k in keys if type(self._asks[k]["metric"]) is QueryMetric]
-        for k, value in zip(plain, fetch_many([self._asks[k] for k in plain]), strict=True):
+        if self.teacher_id is None:  # a whole school: its kept per-teacher values (kept.py), exact
+            asks = [
+                (kept.Question(a["metric"], a["start"], a["end"], a["filters"], a["by"]), self.school_id)
+                for a in (self._asks[k] for k in plain)
+            ]
+            answers = kept.values_many(asks)
+        else:  # one teacher: a handful of indexed rows, cheaper live than through the series
+            answers = fetch_many([self._asks[k] for k in plain])
+        for k, value in zip(plain, answers, strict=True):
             self._cache[k] = value
         for k in keys:
             if k not in self._cache:  # a metric of its own kind: asked the way it answers
@@ -291,7 +308,7 @@ class _Values:
                 self._cache[k] = metric.buckets(**a, by=by) if by else metric.totals(**a)
         self._asks = {}
 
-    def get(self, metric: QueryMetric, filters: dict, window: periods.Window, by: str | None):
+    def get(self, metric: QueryMetric, filters: Filters, window: periods.Window, by: str | None) -> Values:
         key = self._key(metric, filters, window, by)
         if key not in self._cache:
             self.want(metric, filters, window, by)
@@ -299,7 +316,7 @@ class _Values:
         return self._cache[key]
 
 
-def _bucket_values(elapsed, mine: dict | None) -> list[Decimal]:
+def _bucket_values(elapsed: list[periods.Bucket], mine: dict[dt.date, Decimal] | None) -> list[Decimal]:
     """Each bucket's value for one teacher (`mine`: {bucket key: value})."""
     zero = Decimal(0)
     if not mine:
@@ -307,15 +324,15 @@ def _bucket_values(elapsed, mine: dict | None) -> list[Decimal]:
     return [sum((mine.get(k, zero) for k in (b.keys or (b.key,))), zero) for b in elapsed]
 
 
-def _by_teacher(vals: dict) -> dict[int, dict]:
+def _by_teacher(vals: Values) -> dict[int, dict[dt.date, Decimal]]:
     """{(teacher_id, bucket): value} → {teacher_id: {bucket: value}}."""
-    out: dict[int, dict] = {}
+    out: dict[int, dict[dt.date, Decimal]] = {}
     for (tid, bucket), v in vals.items():
         out.setdefault(tid, {})[bucket] = v
     return out
 
 
-def _shape(r: Requirement, window: periods.Window, start: dt.date) -> tuple:
+def _shape(r: Requirement, window: periods.Window, start: dt.date) -> tuple[Any, Any]:
     """What a cell owes, which depends only on the requirement, the window and the teacher's
     start — the same for nearly every teacher, so computed once per distinct start."""
     if r.is_bucketed:
@@ -335,14 +352,22 @@ def status_of(done: Decimal, target: Decimal, owed: Decimal, *, bucketed: bool =
     return Status.ON_TRACK if done >= owed else Status.BEHIND
 
 
-def _column(r: Requirement, who, by_id: dict, window: periods.Window, values: dict, starts: dict, cells: dict) -> None:
+def _column(
+    r: Requirement,
+    who: set[int],
+    by_id: dict[int, Teacher],
+    window: periods.Window,
+    values: Values,
+    starts: dict[int, dt.date],
+    cells: dict[tuple[int, int], Progress],
+) -> None:
     """Every cell of one requirement into `cells` — the hot loop of a school's grid (thousands
     of cells): what a cell owes is worked out once per distinct start (`_shape`), a teacher's
     start once per window (`starts`), and a week/month requirement's buckets are only built
     when someone reads them (`Progress.buckets`)."""
     rid, wstart, wend, on = r.pk, window.start, window.end, window.on
     zero = Decimal(0)
-    shapes: dict = {}
+    shapes: dict[dt.date, tuple[Any, ...]] = {}
     bucketed = r.is_bucketed
     if bucketed:
         threshold = Decimal(r.threshold)
@@ -377,14 +402,16 @@ def _column(r: Requirement, who, by_id: dict, window: periods.Window, values: di
             cells[(tid, rid)] = Progress(r, tid, done, target, target, expected, status, wstart, wend, None, start)
 
 
-def _compute(school, term, on, teachers, requirements, teacher_id=None) -> dict[tuple[int, int], Progress]:
+def _compute(
+    school: School, term: Term, on: dt.date, teachers: list[Teacher], requirements: list[Requirement], teacher_id: int | None = None
+) -> dict[tuple[int, int], Progress]:
     audiences = AudienceContext(school, term, teachers, on)
     windows = _Windows(school, term, on)
     values = _Values(school.pk, teacher_id)
     by_id = {t.pk: t for t in teachers}
-    starts: dict = {}  # (window start, teacher id) → the day the teacher is judged from
+    starts: dict[dt.date, dict[int, dt.date]] = {}  # (window start, teacher id) → the day the teacher is judged from
     cells: dict[tuple[int, int], Progress] = {}
-    todo = []
+    todo: list[tuple[Requirement, QueryMetric, set[int], periods.Window, str | None]] = []
     for r in requirements:
         metric = get_metric(r.metric)
         if metric is None:
@@ -403,7 +430,7 @@ def _compute(school, term, on, teachers, requirements, teacher_id=None) -> dict[
     return cells
 
 
-def _today():
+def _today() -> dt.date:
     from xiaoben.org.selectors import today
 
     return today()
@@ -434,9 +461,9 @@ def progress_for_teacher(
     if term is None:
         return []
     school = teacher.school
-    reqs = requirements_for(school, term)
+    qs = requirements_for(school, term)
     if metric is not None:
-        reqs = reqs.filter(metric=metric)
-    reqs = list(reqs)
+        qs = qs.filter(metric=metric)
+    reqs = list(qs)
     cells = _compute(school, term, on, [teacher], reqs, teacher_id=teacher.pk)
     return [cells[(teacher.pk, r.pk)] for r in reqs if (teacher.pk, r.pk) in cells]

@@ -273,3 +273,35 @@ def test_empty_school_works(world):
 def test_requirement_of_another_school_year_is_ignored(world):
     req(world, metric="observations.given", threshold=5, school_year=world.prev_term.school_year)
     assert progress_for_teacher(world.teacher, world.term) == []
+
+
+def test_union_statement_built_once_per_shape_equals_the_orms(world):
+    """On PostgreSQL `fetch_many` reuses the statement of an earlier call of the same shape
+    (metrics, filters, bucketing) with this call's ids and days in their places: it must be
+    exactly the statement the ORM builds for these asks, whoever and whenever they are."""
+    from django.db import connection
+
+    from xiaoben.requirements import registry
+
+    if connection.vendor != "postgresql":  # elsewhere the ORM adapts days to text and the statement is not reused
+        pytest.skip("PostgreSQL only")
+    m = {k: registry.get_metric(k) for k in ("observations.given", "writings.count", "activities.attended", "hours.total")}
+    m = {k: v for k, v in m.items() if v is not None}
+    assert len(m) >= 3
+
+    def asks(**who):
+        out = []
+        for i, (_key, metric) in enumerate(sorted(m.items())):
+            s = dt.date(2026, 8, 31) + dt.timedelta(days=7 * i + who.pop("shift", 0))
+            out.append(
+                {"metric": metric, "start": s, "end": s + dt.timedelta(days=90), "filters": None, "by": "week" if i % 2 else None, **who}
+            )
+        return out
+
+    for who in ({"teacher_id": world.teacher.pk}, {"teacher_id": world.mentor.pk, "shift": 3}, {"school_id": world.school.pk}):
+        a = asks(**who)
+        shape = registry._shape_of(a)
+        sql, params = registry._union(a).query.sql_with_params()
+        first = registry.union_sql(a, shape)
+        assert first == (sql, list(params))
+        assert registry.union_sql(a, shape) == first  # from the cache this time
