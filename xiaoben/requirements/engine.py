@@ -49,6 +49,7 @@ PERIOD_WORDS = {
     Period.TERM: "本学期",
     Period.SCHOOL_YEAR: "本学年",
     Period.FIVE_YEAR: "本周期",
+    Period.YEAR: "本年度",
 }
 
 
@@ -252,6 +253,8 @@ class _Windows:
                 w = periods.year_window(terms, on)
             elif period == Period.FIVE_YEAR:
                 w = periods.cycle_window(self.school.setting("hours_cycle_start_year"), on)
+            elif period == Period.YEAR:
+                w = periods.calendar_year_window(on)
             else:
                 w = periods.term_window(t, on)
             self._cache[period] = w
@@ -400,7 +403,31 @@ def _compute(school, term, on, teachers, requirements, teacher_id=None) -> dict[
     values.load()  # every aggregate in one round trip
     for r, metric, who, window, by in todo:
         _column(r, who, by_id, window, values.get(metric, r.filters, window, by), starts.setdefault(window.start, {}), cells)
+        apply_overrides(r, term, window, cells)
     return cells
+
+
+def apply_overrides(r: Requirement, term: Term, window: periods.Window, cells: dict[tuple[int, int], Progress]) -> None:
+    """A teacher's own threshold (`Requirement.overrides`, e.g. one 师徒 pair's quota) replaces
+    the requirement's in their cell: target, pace and status again, the count unchanged. Week/
+    month requirements have none."""
+    if not r.overrides or r.is_bucketed:
+        return
+    for key, value in r.overrides.items():
+        year_id, _, tid = key.partition(":")
+        p = cells.get((int(tid), r.pk)) if tid.isdigit() and year_id == str(term.school_year_id) else None
+        if p is None:
+            continue
+        start = p.judged_from or window.start
+        p.target = periods.scaled_target(Decimal(str(value)), window.share_of_period(start)) if Decimal(str(value)) > 0 else Decimal(0)
+        p.required = p.target
+        p.expected = periods.pace(p.target, window.share_elapsed(start))
+        if p.done >= p.target:
+            p.status = Status.MET
+        elif p.done >= p.expected:
+            p.status = Status.ON_TRACK
+        else:
+            p.status = Status.BEHIND
 
 
 def _today():
