@@ -6,152 +6,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("org", "0001_initial"),
+        ('org', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Requirement",
+            name='Requirement',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="创建时间")),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
-                ("version", models.PositiveIntegerField(default=1, verbose_name="版本")),
-                ("name", models.CharField(max_length=100, verbose_name="要求")),
-                ("description", models.CharField(blank=True, max_length=300, verbose_name="说明/原文")),
-                (
-                    "applies_to",
-                    models.CharField(
-                        choices=[
-                            ("all", "全体教师"),
-                            ("group", "指定小组成员"),
-                            ("new_teachers", "新教师（教龄三年内）"),
-                            ("mentors", "师傅"),
-                            ("mentees", "徒弟"),
-                            ("group_leaders", "组长"),
-                            ("role", "指定角色"),
-                        ],
-                        default="all",
-                        max_length=20,
-                        verbose_name="适用对象",
-                    ),
-                ),
-                (
-                    "group_kind",
-                    models.CharField(
-                        blank=True, help_text="仅对“组长”有效；留空为任意小组", max_length=20, verbose_name="组长所在小组类型"
-                    ),
-                ),
-                (
-                    "role",
-                    models.CharField(
-                        blank=True, help_text="仅对“指定角色”有效，如 principal、school_admin", max_length=20, verbose_name="角色"
-                    ),
-                ),
-                ("metric", models.CharField(max_length=60, verbose_name="统计项")),
-                ("filters", models.JSONField(blank=True, default=dict, verbose_name="筛选条件")),
-                (
-                    "period",
-                    models.CharField(
-                        choices=[
-                            ("week", "每周"),
-                            ("month", "每月"),
-                            ("term", "每学期"),
-                            ("school_year", "每学年"),
-                            ("five_year", "五年周期"),
-                        ],
-                        default="term",
-                        max_length=20,
-                        verbose_name="周期",
-                    ),
-                ),
-                ("threshold", models.DecimalField(decimal_places=1, max_digits=8, verbose_name="数量要求")),
-                ("active", models.BooleanField(default=True, verbose_name="启用")),
-                ("order", models.PositiveSmallIntegerField(default=50, verbose_name="排序")),
-                (
-                    "source",
-                    models.CharField(
-                        choices=[("starter", "常用要求"), ("import", "计划导入"), ("manual", "手工添加")],
-                        default="manual",
-                        max_length=20,
-                        verbose_name="来源",
-                    ),
-                ),
-                ("starter_key", models.CharField(blank=True, max_length=40, verbose_name="常用要求编号")),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="创建人",
-                    ),
-                ),
-                (
-                    "group",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="requirements",
-                        to="org.group",
-                        verbose_name="小组",
-                    ),
-                ),
-                (
-                    "region",
-                    models.ForeignKey(
-                        blank=True,
-                        help_text="区域模板：辖区学校可一键采用",
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="requirement_templates",
-                        to="org.region",
-                        verbose_name="区域（模板）",
-                    ),
-                ),
-                (
-                    "school",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="requirements",
-                        to="org.school",
-                        verbose_name="学校",
-                    ),
-                ),
-                (
-                    "school_year",
-                    models.ForeignKey(
-                        blank=True,
-                        help_text="留空表示长期有效",
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="requirements",
-                        to="org.schoolyear",
-                        verbose_name="适用学年",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='创建时间')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
+                ('version', models.PositiveIntegerField(default=1, verbose_name='版本')),
+                ('name', models.CharField(max_length=100, verbose_name='要求')),
+                ('description', models.CharField(blank=True, max_length=300, verbose_name='说明/原文')),
+                ('applies_to', models.CharField(choices=[('all', '全体教师'), ('group', '指定小组成员'), ('new_teachers', '新教师（教龄三年内）'), ('mentors', '师傅'), ('mentees', '徒弟'), ('group_leaders', '组长'), ('role', '指定角色')], default='all', max_length=20, verbose_name='适用对象')),
+                ('group_kind', models.CharField(blank=True, help_text='仅对“组长”有效；留空为任意小组', max_length=20, verbose_name='组长所在小组类型')),
+                ('role', models.CharField(blank=True, help_text='仅对“指定角色”有效，如 principal、school_admin', max_length=20, verbose_name='角色')),
+                ('metric', models.CharField(max_length=60, verbose_name='统计项')),
+                ('filters', models.JSONField(blank=True, default=dict, verbose_name='筛选条件')),
+                ('period', models.CharField(choices=[('week', '每周'), ('month', '每月'), ('term', '每学期'), ('school_year', '每学年'), ('five_year', '五年周期')], default='term', max_length=20, verbose_name='周期')),
+                ('threshold', models.DecimalField(decimal_places=1, max_digits=8, verbose_name='数量要求')),
+                ('active', models.BooleanField(default=True, verbose_name='启用')),
+                ('order', models.PositiveSmallIntegerField(default=50, verbose_name='排序')),
+                ('source', models.CharField(choices=[('starter', '常用要求'), ('import', '计划导入'), ('manual', '手工添加')], default='manual', max_length=20, verbose_name='来源')),
+                ('starter_key', models.CharField(blank=True, max_length=40, verbose_name='常用要求编号')),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='创建人')),
+                ('group', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='requirements', to='org.group', verbose_name='小组')),
+                ('region', models.ForeignKey(blank=True, help_text='区域模板：辖区学校可一键采用', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='requirement_templates', to='org.region', verbose_name='区域（模板）')),
+                ('school', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='requirements', to='org.school', verbose_name='学校')),
+                ('school_year', models.ForeignKey(blank=True, help_text='留空表示长期有效', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='requirements', to='org.schoolyear', verbose_name='适用学年')),
             ],
             options={
-                "verbose_name": "量化要求",
-                "verbose_name_plural": "量化要求",
-                "ordering": ["order", "id"],
-                "indexes": [models.Index(fields=["school", "active"], name="requirement_school__eee572_idx")],
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(("school__isnull", False), ("region__isnull", False), _connector="OR"),
-                        name="requirement_school_or_region",
-                    ),
-                    models.CheckConstraint(condition=models.Q(("threshold__gt", 0)), name="requirement_threshold_positive"),
-                ],
+                'verbose_name': '量化要求',
+                'verbose_name_plural': '量化要求',
+                'ordering': ['order', 'id'],
+                'indexes': [models.Index(fields=['school', 'active'], name='requirement_school__eee572_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('school__isnull', False), ('region__isnull', False), _connector='OR'), name='requirement_school_or_region'), models.CheckConstraint(condition=models.Q(('threshold__gt', 0)), name='requirement_threshold_positive')],
             },
         ),
     ]

@@ -5,29 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("org", "0001_initial"),
-        ("requirements", "0001_initial"),
+        ('org', '0001_initial'),
+        ('requirements', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterConstraint(
-            model_name="requirement",
-            name="requirement_school_or_region",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("school__isnull", False), ("region__isnull", False), _connector="OR"),
-                name="requirement_school_or_region",
-                violation_error_message="请指定学校或区域。",
-            ),
+            model_name='requirement',
+            name='requirement_school_or_region',
+            constraint=models.CheckConstraint(condition=models.Q(('school__isnull', False), ('region__isnull', False), _connector='OR'), name='requirement_school_or_region', violation_error_message='请指定学校或区域。'),
         ),
         migrations.AlterConstraint(
-            model_name="requirement",
-            name="requirement_threshold_positive",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("threshold__gt", 0)),
-                name="requirement_threshold_positive",
-                violation_error_message="数量要求必须大于0。",
-            ),
+            model_name='requirement',
+            name='requirement_threshold_positive',
+            constraint=models.CheckConstraint(condition=models.Q(('threshold__gt', 0)), name='requirement_threshold_positive', violation_error_message='数量要求必须大于0。'),
         ),
     ]

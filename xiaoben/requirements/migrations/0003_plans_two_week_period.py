@@ -4,26 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("requirements", "0002_alter_requirement_requirement_school_or_region_and_more"),
+        ('requirements', '0002_alter_requirement_requirement_school_or_region_and_more'),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name="requirement",
-            name="period",
-            field=models.CharField(
-                choices=[
-                    ("week", "每周"),
-                    ("two_week", "每两周"),
-                    ("month", "每月"),
-                    ("term", "每学期"),
-                    ("school_year", "每学年"),
-                    ("five_year", "五年周期"),
-                ],
-                default="term",
-                max_length=20,
-                verbose_name="周期",
-            ),
+            model_name='requirement',
+            name='period',
+            field=models.CharField(choices=[('week', '每周'), ('two_week', '每两周'), ('month', '每月'), ('term', '每学期'), ('school_year', '每学年'), ('five_year', '五年周期')], default='term', max_length=20, verbose_name='周期'),
         ),
     ]

@@ -5,16 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("requirements", "0003_plans_two_week_period"),
+        ('requirements', '0003_plans_two_week_period'),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name="requirement",
-            name="applies_to",
-            field=models.CharField(
-                choices=xiaoben.requirements.models._audience_choices, default="all", max_length=20, verbose_name="适用对象"
-            ),
+            model_name='requirement',
+            name='applies_to',
+            field=models.CharField(choices=xiaoben.requirements.models._audience_choices, default='all', max_length=20, verbose_name='适用对象'),
         ),
     ]

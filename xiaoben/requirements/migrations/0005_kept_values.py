@@ -5,47 +5,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("org", "0005_honour_other_name"),
-        ("requirements", "0004_audiences_registry"),
+        ('org', '0005_honour_other_name'),
+        ('requirements', '0004_audiences_registry'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="KeptSeries",
+            name='KeptSeries',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("key", models.CharField(max_length=64)),
-                ("metric", models.CharField(db_index=True, max_length=60)),
-                ("filters", models.JSONField(blank=True, default=dict)),
-                ("starts_on", models.DateField()),
-                ("ends_on", models.DateField()),
-                ("by", models.CharField(blank=True, max_length=10)),
-                ("gen", models.PositiveBigIntegerField(default=1)),
-                ("computed_gen", models.PositiveBigIntegerField(default=0)),
-                ("computed_at", models.DateTimeField(blank=True, null=True)),
-                ("school", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="org.school")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('key', models.CharField(max_length=64)),
+                ('metric', models.CharField(db_index=True, max_length=60)),
+                ('filters', models.JSONField(blank=True, default=dict)),
+                ('starts_on', models.DateField()),
+                ('ends_on', models.DateField()),
+                ('by', models.CharField(blank=True, max_length=10)),
+                ('gen', models.PositiveBigIntegerField(default=1)),
+                ('computed_gen', models.PositiveBigIntegerField(default=0)),
+                ('computed_at', models.DateTimeField(blank=True, null=True)),
+                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='org.school')),
             ],
         ),
         migrations.CreateModel(
-            name="KeptValue",
+            name='KeptValue',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("bucket", models.DateField(blank=True, null=True)),
-                ("value", models.DecimalField(decimal_places=4, max_digits=16)),
-                (
-                    "series",
-                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="values", to="requirements.keptseries"),
-                ),
-                ("teacher", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="org.teacher")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('bucket', models.DateField(blank=True, null=True)),
+                ('value', models.DecimalField(decimal_places=4, max_digits=16)),
+                ('series', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='values', to='requirements.keptseries')),
+                ('teacher', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='org.teacher')),
             ],
         ),
         migrations.AddIndex(
-            model_name="keptseries",
-            index=models.Index(fields=["school", "metric"], name="requirement_school__c5d66d_idx"),
+            model_name='keptseries',
+            index=models.Index(fields=['school', 'metric'], name='requirement_school__c5d66d_idx'),
         ),
         migrations.AddConstraint(
-            model_name="keptseries",
-            constraint=models.UniqueConstraint(fields=("key", "school"), name="kept_series_key_school"),
+            model_name='keptseries',
+            constraint=models.UniqueConstraint(fields=('key', 'school'), name='kept_series_key_school'),
         ),
     ]
