@@ -14,7 +14,8 @@ from xiaoben.requirements import services
 pytestmark = pytest.mark.django_db
 
 # persona -> absolute budget of the home page (session, user and scope queries included)
-BUDGET = {"teacher": 26, "leader": 38, "dean": 40}
+# (+1 for leader and dean: the 学时 card reads its targets, now requirement rows — issue 11)
+BUDGET = {"teacher": 26, "leader": 39, "dean": 41}
 
 
 def wk(n: int) -> dt.date:

@@ -467,3 +467,12 @@ def progress_for_teacher(
     reqs = list(reqs)
     cells = _compute(school, term, on, [teacher], reqs, teacher_id=teacher.pk)
     return [cells[(teacher.pk, r.pk)] for r in reqs if (teacher.pk, r.pk) in cells]
+
+
+def progress_cells(
+    school: School, term: Term, requirements: list[Requirement], teachers: list[Teacher], on: dt.date | None = None
+) -> dict[tuple[int, int], Progress]:
+    """Some teachers against some of the school's requirements, {(teacher_id, requirement_id):
+    Progress} — for a page about one thing (the 师徒 pairs' quotas) that should not compute the
+    whole grid. The same numbers as `progress_for_school`."""
+    return _compute(school, term, on or _today(), teachers, requirements)
