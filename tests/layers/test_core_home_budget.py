@@ -15,6 +15,7 @@ from xiaoben.requirements import services
 pytestmark = pytest.mark.django_db
 
 # persona -> absolute budget of the home page (session, user and scope queries included)
+# (the leader's and dean's homes read kept counts, and their 学时 card its target requirement rows)
 BUDGET = {"teacher": 26, "leader": 39, "dean": 41}
 # lock, one aggregate statement for every stale question, teachers, delete, insert, mark, savepoint and release
 KEPT_REFRESH = 8

@@ -14,16 +14,22 @@ from xiaoben.activities.models import Activity
 from xiaoben.hours.models import HourEntry
 from xiaoben.hours.selectors import ledger_summary, targets_for
 from xiaoben.hours.services import hour_entries_sync_for_activity
-from xiaoben.hours.tests.factories import entry
+from xiaoben.hours.tests.factories import entry, set_targets
 from xiaoben.org import services as org
+
+
+@pytest.fixture(autouse=True)
+def targets(world):
+    set_targets(world.school)
 
 
 def test_cycle_is_five_years_from_the_school_setting(world):
     t = targets_for(world.school, 2026)
     assert (t.cycle_start, t.cycle_end, t.year, t.cycle) == (2022, 2026, 72, 360)
     assert targets_for(world.school, 2027).cycle_start == 2027
-    world.school.settings = {"hours_cycle_start_year": 2024, "hours_year_target": 80, "hours_cycle_target": 400}
+    world.school.settings = {"hours_cycle_start_year": 2024}
     world.school.save()
+    set_targets(world.school, 80, 400)
     t = targets_for(world.school, 2026)
     assert (t.cycle_start, t.cycle_end, t.year, t.cycle) == (2024, 2028, 80, 400)
     assert targets_for(world.school, 2023).cycle_start == 2019
@@ -193,22 +199,23 @@ def test_settings_change_targets_and_chain(world, client_for):
     )
     assert r.status_code == 302
     world.school.refresh_from_db()
-    assert world.school.settings == {
-        "other_key": 1,
-        "hours_year_target": 80,
-        "hours_cycle_target": 400,
-        "hours_cycle_start_year": 2024,
-        "claim_chain": ["school"],
-    }
+    assert world.school.settings == {"other_key": 1, "hours_cycle_start_year": 2024, "claim_chain": ["school"]}
     t = targets_for(world.school, 2026)
     assert (t.year, t.cycle, t.cycle_start) == (80, 400, 2024)
+    # the targets are the school's requirements on hours.total: the engine reads the same number
+    from xiaoben.requirements.engine import progress_for_teacher
+
+    entry(world.teacher, dt.date(2026, 10, 1), 12.5, "online")
+    got = {p.requirement.period: (p.done, p.target) for p in progress_for_teacher(world.teacher, metric="hours.total")}
+    s = ledger_summary(world.teacher, 2026)  # the ledger page and the home card show these
+    assert got == {"year": (s.year_totals["total"], s.targets.year), "five_year": (s.cycle_totals["total"], s.targets.cycle)}
+    assert s.targets.year == 80
     r = client_for("dean").post(
         reverse("hours:settings"),
         {"hours_year_target": "-1", "hours_cycle_target": "400", "hours_cycle_start_year": "2024", "claim_chain": "school"},
     )
     assert r.status_code == 200
-    world.school.refresh_from_db()
-    assert world.school.settings["hours_year_target"] == 80
+    assert targets_for(world.school, 2026).year == 80
 
 
 @pytest.mark.parametrize(

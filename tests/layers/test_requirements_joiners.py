@@ -104,6 +104,9 @@ def test_roster_import_sets_the_join_date(world):
 
 
 def test_hour_targets_are_pro_rata(world, joiner):
+    from xiaoben.hours.tests.factories import set_targets
+
+    set_targets(world.school)
     s = ledger_summary(joiner, 2026)
     # joined 2026-11-02: 60 of 365 days of the year → 72 × 60/365 = 11.8 → 12
     assert s.targets.year == 12

@@ -18,7 +18,8 @@ from xiaoben.org.models import Term
 
 from .importer import fingerprint
 from .models import ClaimReview, HourEntry, ImportBatch, TrainingClaim
-from .selectors import targets_for
+from .selectors import DEFAULT_CYCLE_TARGET, DEFAULT_YEAR_TARGET, targets_for
+from .services import claim_chain_for, hours_settings_update
 
 PDF = samples.pdf_bytes()
 PAST_TRAININGS = [
@@ -40,8 +41,36 @@ CLAIMS = [
 ]
 
 
+def school_actor(ctx, school):
+    """Who sets a school's 学时 numbers in the demo: one of its admins (the 教导主任 of the
+    first school), else the platform admin."""
+    from xiaoben.core.scope import build_scope
+    from xiaoben.org.models import RoleAssignment
+
+    dean = ctx.personas.get("dean")
+    if dean is not None and build_scope(dean).can("hours:approve_school", school.pk):
+        return build_scope(dean)
+    ra = RoleAssignment.objects.filter(school=school, role__in=["school_admin", "principal"]).select_related("user").first()
+    return build_scope(ra.user if ra else ctx.personas["admin"])
+
+
+def seed_targets(ctx) -> None:
+    """Each school's 学时 targets as requirements on `hours.total`, through the settings service."""
+    for school in ctx.schools:
+        hours_settings_update(
+            actor=school_actor(ctx, school),
+            school=school,
+            year_target=DEFAULT_YEAR_TARGET,
+            cycle_target=DEFAULT_CYCLE_TARGET,
+            cycle_start_year=int(school.setting("hours_cycle_start_year", 2022) or 2022),
+            chain=claim_chain_for(school),
+        )
+        school.refresh_from_db()
+
+
 def seed(ctx) -> None:
     today = ctx.today
+    seed_targets(ctx)
     terms_by_school = {s.pk: list(Term.objects.filter(school=s)) for s in ctx.schools}
     entries: list[HourEntry] = []
     for school in ctx.schools:

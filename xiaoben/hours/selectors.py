@@ -13,11 +13,14 @@ from django.db.models.functions import Coalesce
 
 from xiaoben.core.tenancy import visible_to
 from xiaoben.org.models import School, Teacher
+from xiaoben.requirements.models import Audience, Period, Requirement
 
 from .models import ClaimStatus, ClaimStep, HourCategory, HourEntry, TrainingClaim
 
 ZERO = Decimal("0")
 ONE_PLACE = Decimal("0.1")
+# what a school starts with (the migration of the old settings, the demo); the numbers
+# themselves are Requirement rows (`hours_requirements`)
 DEFAULT_YEAR_TARGET = 72
 DEFAULT_CYCLE_TARGET = 360
 CYCLE_YEARS = 5
@@ -56,18 +59,51 @@ class Targets:
         )
 
 
-def targets_for(school: School, year: int) -> Targets:
-    """学时 targets are school settings (they vary by province): hours_year_target (72),
-    hours_cycle_target (360), hours_cycle_start_year (first year of the five-year cycle)."""
+HOURS_METRIC = "hours.total"
+
+
+def hours_requirements(school_ids: list[int]) -> dict[int, dict[str, Requirement]]:
+    """{school id: {period: Requirement}}: the school's 学时 targets, which are requirements on
+    `hours.total` for all teachers, every category — 每年（自然年） and 五年周期 (one query for
+    any number of schools). The 学时 settings page edits these rows; the engine counts them."""
+    rows = Requirement.objects.filter(
+        school_id__in=school_ids,
+        active=True,
+        metric=HOURS_METRIC,
+        applies_to=Audience.ALL,
+        period__in=[Period.YEAR, Period.FIVE_YEAR],
+        school_year__isnull=True,
+    ).order_by("order", "id")
+    out: dict[int, dict[str, Requirement]] = {sid: {} for sid in school_ids}
+    for r in rows:
+        if not (r.filters or {}).get("categories") and r.school_id is not None:
+            out[r.school_id].setdefault(r.period, r)
+    return out
+
+
+def _targets(school: School, year: int, reqs: dict[str, Requirement]) -> Targets:
     start = int(school.setting("hours_cycle_start_year", CYCLE_ANCHOR) or CYCLE_ANCHOR)
-    offset = (year - start) % CYCLE_YEARS
-    cycle_start = year - offset
+    cycle_start = year - (year - start) % CYCLE_YEARS
+    y, c = reqs.get(Period.YEAR), reqs.get(Period.FIVE_YEAR)
     return Targets(
-        year=Decimal(str(school.setting("hours_year_target", DEFAULT_YEAR_TARGET))),
-        cycle=Decimal(str(school.setting("hours_cycle_target", DEFAULT_CYCLE_TARGET))),
+        year=Decimal(y.threshold) if y else ZERO,
+        cycle=Decimal(c.threshold) if c else ZERO,
         cycle_start=cycle_start,
         cycle_end=cycle_start + CYCLE_YEARS - 1,
     )
+
+
+def targets_for(school: School, year: int) -> Targets:
+    """学时 targets: the school's requirements on `hours.total` (`hours_requirements`; 0 when
+    none is set); the cycle's first year is the school setting hours_cycle_start_year, which
+    the engine's 五年周期 reads too."""
+    return _targets(school, year, hours_requirements([school.pk])[school.pk])
+
+
+def targets_for_schools(schools: list[School], year: int) -> dict[int, Targets]:
+    """`targets_for` for many schools in one query."""
+    reqs = hours_requirements([s.pk for s in schools])
+    return {s.pk: _targets(s, year, reqs[s.pk]) for s in schools}
 
 
 def _sum(cond: Q | None = None):
@@ -233,9 +269,10 @@ def region_hour_stats(*, school_ids, year: int) -> list[dict]:
         .annotate(n=Count("id"))
         .values_list("school_id", "n")
     )
+    targets = targets_for_schools(schools, year)
     by_target: dict[Decimal, list[int]] = {}
     for s in schools:
-        by_target.setdefault(targets_for(s, year).year, []).append(s.pk)
+        by_target.setdefault(targets[s.pk].year, []).append(s.pk)
     met: dict[int, int] = {}
     # Each teacher's year from the kept per-teacher totals (requirements.kept: recomputed only
     # for the schools whose entries changed), not a pass over every school's year of entries.
@@ -268,7 +305,7 @@ def region_hour_stats(*, school_ids, year: int) -> list[dict]:
                 "by_category": [Decimal(agg.get(c) or 0).quantize(ONE_PLACE) for c in HourCategory.values],
                 "average": (total / n).quantize(ONE_PLACE) if n else ZERO,
                 "met": met.get(s.pk, 0),
-                "target": targets_for(s, year).year,
+                "target": targets[s.pk].year,
             }
         )
     return rows

@@ -5,11 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from xiaoben.core.errors import require
 from xiaoben.core.notifications import notify
+from xiaoben.core.scope import Scope
 from xiaoben.core.terms import require_date_open
+from xiaoben.org.models import School
+from xiaoben.requirements.models import Period, Requirement
 
 from .models import HourCategory, HourEntry, HourSource
 
@@ -100,8 +105,6 @@ def claim_chain_for(school) -> list[str]:
 
 
 def _clean_claim_fields(*, title: str, organiser: str, start_date, end_date, hours, kind: str, category: str) -> dict:
-    from django.core.exceptions import ValidationError
-
     from xiaoben.core.validation import too_long
 
     from .models import ClaimKind
@@ -191,8 +194,6 @@ def _notify_next(claim) -> None:
 def claim_submit(*, teacher, title: str, organiser: str, kind: str, category: str, start_date, end_date, hours, certificate, user):
     """A teacher claims hours for external training. The certificate (PDF or image) is
     attached once here; the claim then travels the school's chain."""
-    from django.core.exceptions import ValidationError
-
     from xiaoben.core.services import attachment_add
 
     from .models import ClaimDecision, ClaimReview, TrainingClaim
@@ -229,7 +230,6 @@ def claim_resubmit(*, claim, user, certificate=None, **changes):
     """After a rejection the teacher fixes the claim (and may replace the certificate) and
     sends it again from the first step."""
     from django.contrib.contenttypes.models import ContentType
-    from django.core.exceptions import ValidationError
 
     from xiaoben.core.models import Attachment
     from xiaoben.core.services import attachment_add
@@ -279,8 +279,6 @@ def can_review(scope, claim) -> bool:
 
 
 def _locked_claim(claim, user):
-    from django.core.exceptions import ValidationError
-
     from xiaoben.core.scope import scope_for
 
     from .models import ClaimStatus, TrainingClaim
@@ -360,8 +358,6 @@ def _credit_claim(claim) -> HourEntry:
 @transaction.atomic
 def claim_reject(*, claim, user, reason: str):
     """Send the claim back to the teacher. A reason is required at every step."""
-    from django.core.exceptions import ValidationError
-
     from .models import ClaimDecision, ClaimReview, ClaimStatus
 
     reason = (reason or "").strip()
@@ -384,31 +380,50 @@ def claim_reject(*, claim, user, reason: str):
     return claim
 
 
-HOURS_SETTING_KEYS = ("hours_year_target", "hours_cycle_target", "hours_cycle_start_year", "claim_chain")
+HOURS_SETTING_KEYS = ("hours_cycle_start_year", "claim_chain")
+
+
+def _hours_requirement_set(*, actor: Scope, school: School, period: str, target: int, current: Requirement | None) -> None:
+    """One 学时 target as the school's requirement on `hours.total` (0 switches it off)."""
+    from xiaoben.requirements.services import requirement_create, requirement_update
+
+    if current is not None:
+        if target > 0:
+            if current.threshold != target:
+                requirement_update(
+                    actor=actor, requirement=current, expected_version=current.version, threshold=target, name=_hours_name(period, target)
+                )
+        else:
+            requirement_update(actor=actor, requirement=current, expected_version=current.version, active=False)
+    elif target > 0:
+        requirement_create(
+            actor=actor, school=school, name=_hours_name(period, target), metric="hours.total", period=period, threshold=target, order=90
+        )
+
+
+def _hours_name(period: str, target: int) -> str:
+    return f"{'每年' if period == Period.YEAR else '五年周期'}学时不少于{target}学时"
 
 
 @transaction.atomic
-def hours_settings_update(*, school, user, year_target: int, cycle_target: int, cycle_start_year: int, chain: list[str]):
-    """The 学时 numbers are school settings (they vary by province); only these keys are touched."""
-    from django.core.exceptions import ValidationError
+def hours_settings_update(
+    *, actor: Scope, school: School, year_target: int, cycle_target: int, cycle_start_year: int, chain: list[str]
+) -> School:
+    """The 学时 targets are the school's requirements on `hours.total` (每年 and 五年周期: the
+    engine, the ledger, the home card and 考核 read them); the cycle's first year and the claim
+    chain stay school settings (only these keys are touched)."""
+    from .selectors import hours_requirements
 
-    from xiaoben.core.scope import scope_for
-    from xiaoben.org.models import School
-
-    if not scope_for(user).can("hours:approve_school", school.pk):
-        raise ValidationError("您没有修改本校学时设置的权限。")
+    require(actor.can("hours:approve_school", school.pk), "您没有修改本校学时设置的权限。")
     chain = [s for s in CHAIN_STEPS if s in chain]
     if not chain:
         raise ValidationError("审核流程至少要有一个环节。")
     if year_target < 0 or cycle_target < 0:
         raise ValidationError("学时要求不能为负数。")
     school = School.objects.select_for_update().get(pk=school.pk)
-    school.settings = {
-        **(school.settings or {}),
-        "hours_year_target": year_target,
-        "hours_cycle_target": cycle_target,
-        "hours_cycle_start_year": cycle_start_year,
-        "claim_chain": chain,
-    }
+    school.settings = {**(school.settings or {}), "hours_cycle_start_year": cycle_start_year, "claim_chain": chain}
     school.save(update_fields=["settings"])
+    current = hours_requirements([school.pk])[school.pk]
+    _hours_requirement_set(actor=actor, school=school, period=Period.YEAR, target=year_target, current=current.get(Period.YEAR))
+    _hours_requirement_set(actor=actor, school=school, period=Period.FIVE_YEAR, target=cycle_target, current=current.get(Period.FIVE_YEAR))
     return school

@@ -172,8 +172,8 @@ def hours_settings(request):
         d = form.cleaned_data
         try:
             services.hours_settings_update(
+                actor=scope_for(request.user),
                 school=school,
-                user=request.user,
                 year_target=d["hours_year_target"],
                 cycle_target=d["hours_cycle_target"],
                 cycle_start_year=d["hours_cycle_start_year"],

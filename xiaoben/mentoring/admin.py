@@ -1,11 +1,6 @@
 from django.contrib import admin
 
-from .models import Mentorship, MentorshipEvaluation, MentorshipNote, MentorshipQuota, MentorshipReport, QuotaRule
-
-
-class QuotaInline(admin.TabularInline):
-    model = MentorshipQuota
-    extra = 0
+from .models import Mentorship, MentorshipEvaluation, MentorshipNote, MentorshipReport
 
 
 @admin.register(Mentorship)
@@ -14,13 +9,6 @@ class MentorshipAdmin(admin.ModelAdmin):
     list_filter = ["school", "is_active"]
     search_fields = ["mentor__name", "mentee__name"]
     raw_id_fields = ["mentor", "mentee", "school_year", "created_by"]
-    inlines = [QuotaInline]
-
-
-@admin.register(QuotaRule)
-class QuotaRuleAdmin(admin.ModelAdmin):
-    list_display = ["school", "label", "direction", "kind", "target"]
-    list_filter = ["school"]
 
 
 @admin.register(MentorshipReport)

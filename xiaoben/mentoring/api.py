@@ -177,7 +177,7 @@ def summary(request, year_id: int | None = None):
 
 @router.post("/pairs", response={201: PairOut})
 def pair_create(request, data: PairIn):
-    """结对 one pair (admins of the school: mentoring:manage); the school's quotas are copied in."""
+    """结对 one pair (admins of the school: mentoring:manage); the school's quotas (requirements) apply to it."""
     from xiaoben.org.models import Teacher
 
     year = _school_year(request, data.year_id)

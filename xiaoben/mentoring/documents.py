@@ -34,13 +34,17 @@ def _font(doc: Document) -> None:
     style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
 
 
-def agreements_docx(pairs, *, quotas) -> bytes:
-    """The school's own template when it has one (reports.doc_kinds), else the default layout."""
+def agreements_docx(pairs, *, quotas=None) -> bytes:
+    """The school's own template when it has one (reports.doc_kinds), else the default layout.
+    The quotas are the school's requirements with each pair's own numbers (`quota_progress`;
+    `quotas` is accepted and ignored, for old callers)."""
     from xiaoben.reportkit.documents import render_document
 
-    by_pair = defaultdict(list)
-    for q in quotas:
-        by_pair[q.mentorship_id].append(q)
+    from .selectors import quota_progress
+
+    by_pair: dict = defaultdict(list)
+    if pairs:
+        by_pair.update(quota_progress(pairs, school_id=pairs[0].school_id, school_year=pairs[0].school_year))
     school = pairs[0].school if pairs else None
     return render_document("agreement", school, lambda: agreement_context(pairs, by_pair), lambda _ctx: _agreements_docx(pairs, by_pair))
 
@@ -71,9 +75,9 @@ def _agreements_docx(pairs, by_pair) -> bytes:
         for n, d in enumerate(MENTEE_DUTIES, start=1):
             doc.add_paragraph(f"{n}．{d}")
         ds.heading(doc, "四、听课要求（每学年）")
-        qs = sorted(by_pair.get(pair.pk, []), key=lambda q: (q.order, q.pk))
+        qs = by_pair.get(pair.pk, [])
         for n, q in enumerate(qs, start=1):
-            doc.add_paragraph(f"{n}．{q.label}不少于{q.target}节。")
+            doc.add_paragraph(f"{n}．{q.quota.label}不少于{q.target}节。")
         if not qs:
             doc.add_paragraph("按学校要求执行。")
         ds.heading(doc, "五、考核")
@@ -106,10 +110,7 @@ def agreement_context(pairs, by_pair: dict) -> dict:
                 "goals": p.goals or "（由师徒双方商定后填写）",
                 "mentor_duties": [f"{n}．{d}" for n, d in enumerate(MENTOR_DUTIES, 1)],
                 "mentee_duties": [f"{n}．{d}" for n, d in enumerate(MENTEE_DUTIES, 1)],
-                "quotas": [
-                    f"{n}．{q.label}不少于{q.target}节。"
-                    for n, q in enumerate(sorted(by_pair.get(p.pk, []), key=lambda q: (q.order, q.pk)), 1)
-                ]
+                "quotas": [f"{n}．{q.quota.label}不少于{q.target}节。" for n, q in enumerate(by_pair.get(p.pk, []), 1)]
                 or ["按学校要求执行。"],
             }
             for p in pairs

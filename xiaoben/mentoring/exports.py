@@ -12,7 +12,7 @@ from xiaoben.org.models import SchoolYear
 from xiaoben.reportkit.params import ParamsForm
 
 from .documents import agreements_docx
-from .models import Mentorship, MentorshipQuota
+from .models import Mentorship
 from .scopes import can_see_private
 
 
@@ -30,7 +30,7 @@ class AgreementExporter(Exporter):
         )
         if not (can_see_private(actor, pair) or actor.can("mentoring:manage", school_id=pair.school_id)):
             raise Http404
-        data = agreements_docx([pair], quotas=list(pair.quotas.all()))
+        data = agreements_docx([pair])
         return f"师徒结对协议书-{pair.mentor.name}-{pair.mentee.name}.docx", DOCX, data
 
 
@@ -66,5 +66,4 @@ class AgreementsExporter(Exporter):
         )
         if not pairs:
             raise ValidationError("本学年还没有师徒结对。")
-        quotas = list(MentorshipQuota.objects.filter(mentorship__in=pairs))
-        return f"{year.school.name}{year.name}师徒结对协议书.docx", DOCX, agreements_docx(pairs, quotas=quotas)
+        return f"{year.school.name}{year.name}师徒结对协议书.docx", DOCX, agreements_docx(pairs)

@@ -12,8 +12,7 @@ from xiaoben.core.gendata import GenContext, poisson
 from xiaoben.observations.models import Observation
 from xiaoben.observations.seed_text import LESSONS, STRENGTHS, SUGGESTIONS, WEAKNESSES
 
-from .models import Mentorship, MentorshipQuota
-from .selectors import DEFAULT_QUOTAS
+from .models import Mentorship
 
 ORDER = 40
 
@@ -27,7 +26,7 @@ def generate(ctx: GenContext) -> None:
         year_terms = [t for t in gs.terms if t.school_year_id == year_id]
         days = [(d, t) for d, t in ctx.school_days(gs) if t in year_terms]
         new = [t for t in gs.teacher_ids if (ctx.today - gs.since[t]).days < 3 * 365]
-        pairs, quotas, obs = [], [], []
+        pairs, obs = [], []
         for mentee in new:
             seniors = [t for t in gs.teacher_ids if gs.subjects[t] == gs.subjects[mentee] and (ctx.today - gs.since[t]).days > 10 * 365]
             if not seniors:
@@ -46,7 +45,6 @@ def generate(ctx: GenContext) -> None:
                     "is_active": True,
                 }
             )
-            quotas += [{"mentorship_id": pid, **q} for q in DEFAULT_QUOTAS]
             keen = rng.random()
             for observer, observed, per_year in ((mentee, mentor, 30), (mentor, mentee, 20)):
                 for _ in range(poisson(rng, per_year * keen * 0.4)):  # the year is under half gone
@@ -72,7 +70,6 @@ def generate(ctx: GenContext) -> None:
                         }
                     )
         w.insert(Mentorship, pairs)
-        w.insert(MentorshipQuota, quotas)
         for pk, row in zip(w.ids(Observation, len(obs)), obs, strict=True):
             row["id"] = pk
         w.insert(Observation, obs)

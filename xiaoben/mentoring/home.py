@@ -17,7 +17,7 @@ def cards(request, scope, term) -> list[HomeCard]:
     tid = scope.teacher_id
     pairs = list(
         Mentorship.objects.filter(Q(mentor_id=tid) | Q(mentee_id=tid), school_year_id=term.school_year_id, is_active=True)
-        .select_related("mentor", "mentee")
+        .select_related("school", "mentor", "mentee")
         .order_by("mentee__staff_no")
     )
     if not pairs:

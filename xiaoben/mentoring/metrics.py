@@ -6,11 +6,15 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from xiaoben.core.records import RecordRow
-from xiaoben.observations.models import Observation
+from xiaoben.observations.models import Observation, ObservationKind
 from xiaoben.requirements.audiences import AudienceContext, AudienceKind, register_audience
-from xiaoben.requirements.registry import PlanPhrase, QueryMetric, Starter, register
+from xiaoben.requirements.registry import Choice, PlanPhrase, QueryMetric, Starter, register
 
 COUNTED = Observation.COUNTED
+# the two metrics a 师徒 quota is a requirement on (`selectors.quota_requirements`)
+MENTEE_METRIC = "mentoring.mentee_observed_mentor"
+MENTOR_METRIC = "mentoring.mentor_observed_mentee"
+KINDS = {"kinds": Choice("课型", "kind__in", tuple(ObservationKind.choices))}
 
 
 def _row(o: Observation) -> RecordRow:
@@ -24,12 +28,13 @@ def _row(o: Observation) -> RecordRow:
 
 register(
     QueryMetric(
-        key="mentoring.mentee_observed_mentor",
+        key=MENTEE_METRIC,
         label="听师傅的课",
         unit="节",
         model=Observation,
         teacher="observer",
         date="lesson_date",
+        filters=KINDS,
         base=COUNTED
         & Q(
             observer__mentorships_as_mentee__mentor_id=F("teacher_id"),
@@ -46,12 +51,13 @@ register(
 
 register(
     QueryMetric(
-        key="mentoring.mentor_observed_mentee",
+        key=MENTOR_METRIC,
         label="听徒弟的课",
         unit="节",
         model=Observation,
         teacher="observer",
         date="lesson_date",
+        filters=KINDS,
         base=COUNTED
         & Q(
             observer__mentorships_as_mentor__mentee_id=F("teacher_id"),

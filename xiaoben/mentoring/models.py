@@ -1,9 +1,13 @@
 """师徒结对 / 青蓝工程.
 
-The pair itself (who mentors whom, the quotas and their counts) is known to the
+The pair itself (who mentors whom and its counts) is known to the
 whole school; what the pair writes (notes, monthly report texts, evaluations) is
 private to the pair and the school's mentorship lead (SPEC §10: coaching is not
-evaluation). Those texts live in their own models with a stricter scope rule."""
+evaluation). Those texts live in their own models with a stricter scope rule.
+
+The quotas (徒弟听师傅的课每年不少于30节) are the school's requirements on the two mentoring
+metrics, audience 徒弟/师傅, with a pair's own number as the requirement's override
+(`requirements.models.Requirement.overrides`); mentoring keeps no quota model."""
 
 from django.conf import settings
 from django.db import models
@@ -55,44 +59,6 @@ class Mentorship(TimeStampedModel):
         from django.urls import reverse
 
         return reverse("mentoring:detail", args=[self.pk])
-
-
-class QuotaFields(models.Model):
-    label = models.CharField(_("名称"), max_length=60)
-    direction = models.CharField(_("听课方向"), max_length=20, choices=Direction.choices)
-    kind = models.CharField(_("课型"), max_length=20, blank=True, help_text=_("留空为任意课型"))
-    target = models.PositiveSmallIntegerField(_("每学年不少于（节）"))
-    order = models.PositiveSmallIntegerField(_("排序"), default=0)
-
-    class Meta:
-        abstract = True
-
-
-class QuotaRule(QuotaFields):
-    """The school's default quotas, copied to each new pair (seed 004: 徒弟听师傅的课
-    每人每年不少于30节，师傅听徒弟的课每人每年不少于20节)."""
-
-    school = models.ForeignKey("org.School", on_delete=models.CASCADE, related_name="mentorship_quota_rules", verbose_name=_("学校"))
-
-    class Meta:
-        verbose_name = _("师徒听课要求")
-        verbose_name_plural = _("师徒听课要求")
-        ordering = ["order", "id"]
-
-
-class MentorshipQuota(QuotaFields):
-    """One pair's quota. Progress is counted from observation records, never typed in."""
-
-    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="quotas", verbose_name=_("师徒结对"))
-
-    class Meta:
-        verbose_name = _("结对听课指标")
-        verbose_name_plural = _("结对听课指标")
-        ordering = ["order", "id"]
-        constraints = [models.UniqueConstraint(fields=["mentorship", "label"], name="uniq_mentorship_quota_label")]
-
-    def __str__(self) -> str:
-        return f"{self.label} ≥ {self.target}"
 
 
 class MentorshipReport(TimeStampedModel):

@@ -7,7 +7,7 @@ from django.db.models import Q
 
 from xiaoben.core.tenancy import scope_rule
 
-from .models import Mentorship, MentorshipEvaluation, MentorshipNote, MentorshipQuota, MentorshipReport, QuotaRule
+from .models import Mentorship, MentorshipEvaluation, MentorshipNote, MentorshipReport
 
 
 def lead_school_ids(scope) -> set[int]:
@@ -33,16 +33,6 @@ def can_see_private(scope, pair: Mentorship) -> bool:
 
 @scope_rule(Mentorship)
 def _mentorships(scope, qs):
-    return qs.filter(school_id__in=scope.member_school_ids)
-
-
-@scope_rule(MentorshipQuota)
-def _quotas(scope, qs):
-    return qs.filter(mentorship__school_id__in=scope.member_school_ids)
-
-
-@scope_rule(QuotaRule)
-def _rules(scope, qs):
     return qs.filter(school_id__in=scope.member_school_ids)
 
 

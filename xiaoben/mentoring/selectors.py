@@ -13,14 +13,21 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from xiaoben.core.tenancy import visible_to
 from xiaoben.observations.models import Observation
 from xiaoben.org.models import SchoolYear, Teacher, Term
+from xiaoben.requirements.engine import Progress
+from xiaoben.requirements.models import Requirement
 
-from .models import Direction, Mentorship, MentorshipEvaluation, MentorshipQuota, MentorshipReport, QuotaRule
+from .metrics import MENTEE_METRIC, MENTOR_METRIC
+from .models import Direction, Mentorship, MentorshipEvaluation, MentorshipReport
 
+# what a school starts with (seed 004: 实施“师徒”互相听课制度，徒弟听师傅的课每人每年不少于30节，
+# 师傅听徒弟的课每人每年不少于20节); the quotas themselves are the school's requirements on the
+# two mentoring metrics (`quota_requirements`)
 DEFAULT_QUOTAS = [
-    # seed 004: 实施“师徒”互相听课制度，徒弟听师傅的课每人每年不少于30节，师傅听徒弟的课每人每年不少于20节
     {"label": "徒弟听师傅的课", "direction": Direction.MENTEE_OBSERVES, "kind": "", "target": 30, "order": 1},
     {"label": "师傅听徒弟的课", "direction": Direction.MENTOR_OBSERVES, "kind": "", "target": 20, "order": 2},
 ]
+METRIC_OF = {Direction.MENTEE_OBSERVES: MENTEE_METRIC, Direction.MENTOR_OBSERVES: MENTOR_METRIC}
+AUDIENCE_OF = {Direction.MENTEE_OBSERVES: "mentees", Direction.MENTOR_OBSERVES: "mentors"}
 DEFAULT_GRACE_DAYS = 5
 
 
@@ -41,10 +48,96 @@ def year_bounds(school_year: SchoolYear) -> tuple[dt.date, dt.date]:
     return min(s for s, _ in spans), max(e for _, e in spans)
 
 
+@dataclass(frozen=True)
+class Quota:
+    """A 师徒 quota as the pages show it: one of the school's requirements on a mentoring metric
+    (徒弟听师傅的课 → the 徒弟's, 师傅听徒弟的课 → the 师傅's)."""
+
+    requirement: Requirement
+    direction: str
+    kind: str
+
+    @property
+    def pk(self) -> int:
+        return self.requirement.pk
+
+    @property
+    def id(self) -> int:
+        return self.requirement.pk
+
+    @property
+    def label(self) -> str:
+        return self.requirement.name
+
+    @property
+    def target(self) -> int:
+        return int(self.requirement.threshold)
+
+    def teacher_id(self, pair: Mentorship) -> int:
+        """The pair's member this quota counts for."""
+        return pair.mentee_id if self.direction == Direction.MENTEE_OBSERVES else pair.mentor_id
+
+
+def quota_of(r: Requirement) -> Quota | None:
+    direction = {v: k for k, v in METRIC_OF.items()}.get(r.metric)
+    if direction is None:
+        return None
+    kinds = (r.filters or {}).get("kinds") or []
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    return Quota(requirement=r, direction=direction, kind=kinds[0] if len(kinds) == 1 else "")
+
+
+def quota_requirements(school_id: int, school_year_id: int | None = None) -> list[Quota]:
+    """The school's 师徒 quotas: its active requirements on the two mentoring metrics (for the
+    school year, or long-lived). One query."""
+    qs = Requirement.objects.filter(school_id=school_id, active=True, metric__in=list(METRIC_OF.values()))
+    qs = qs.filter(Q(school_year__isnull=True) | Q(school_year_id=school_year_id)) if school_year_id else qs
+    return [q for r in qs.order_by("order", "id") if (q := quota_of(r)) is not None]
+
+
 def quota_rules(school) -> list[dict]:
-    """The school's default quotas, or the seeds' rules when it has set none."""
-    rows = list(QuotaRule.objects.filter(school=school).values("label", "direction", "kind", "target", "order"))
-    return rows or [dict(q) for q in DEFAULT_QUOTAS]
+    """The school's quotas as the admin form shows them."""
+    return [
+        {"label": q.label, "direction": q.direction, "kind": q.kind, "target": q.target, "order": i}
+        for i, q in enumerate(quota_requirements(school.pk), start=1)
+    ]
+
+
+def year_term(school_id: int, school_year: SchoolYear) -> tuple[Term | None, dt.date]:
+    """The term the engine judges a school year from (the current one when in that year, else
+    its last), and the day (today, or the year's last day when it is over)."""
+    from xiaoben.org.selectors import current_term, today
+
+    on = today()
+    term = current_term(school_id, on)
+    if term is not None and term.school_year_id == school_year.pk:
+        return term, on
+    terms = sorted(Term.objects.filter(school_year=school_year), key=lambda t: t.start_date)
+    past = [t for t in terms if t.start_date <= on]
+    term = (past or terms or [None])[-1]
+    return term, (min(on, term.end_date) if term else on)
+
+
+def quota_progress(pairs: list[Mentorship], *, school_id: int, school_year: SchoolYear) -> dict[int, list[QuotaProgress]]:
+    """Each pair's quotas with the engine's figures for the member each counts ({pair id: [...]}),
+    a pair's own number (`Requirement.overrides`) applied by the engine."""
+    quotas = quota_requirements(school_id, school_year.pk)
+    out: dict[int, list[QuotaProgress]] = {p.pk: [] for p in pairs}
+    if not quotas or not pairs:
+        return out
+    from xiaoben.requirements.engine import progress_cells
+
+    term, on = year_term(school_id, school_year)
+    if term is None:
+        return out
+    teachers = {t.pk: t for p in pairs for t in (p.mentor, p.mentee)}
+    cells = progress_cells(pairs[0].school, term, [q.requirement for q in quotas], list(teachers.values()), on)
+    for p in pairs:
+        for q in quotas:
+            cell = cells.get((q.teacher_id(p), q.pk))
+            if cell is not None:
+                out[p.pk].append(QuotaProgress(quota=q, count=int(cell.done), target=int(cell.target), progress=cell))
+    return out
 
 
 def pair_list(*, user, school_id: int, school_year_id: int | None) -> QuerySet[Mentorship]:
@@ -67,12 +160,12 @@ def pair_observations(school_id: int, school_year_id: int, start: dt.date, end: 
 
 @dataclass
 class QuotaProgress:
-    quota: MentorshipQuota
-    count: int
+    """One quota of a pair: the engine's count and target for the member it counts."""
 
-    @property
-    def target(self) -> int:
-        return self.quota.target
+    quota: Quota
+    count: int
+    target: int
+    progress: Progress | None = None
 
     @property
     def percent(self) -> int:
@@ -113,12 +206,11 @@ def _key(pair: Mentorship, direction: str) -> tuple[int, int]:
 def progress_for(
     pairs: list[Mentorship], *, school_id: int, school_year: SchoolYear, bounds=None, term: Term | None = None
 ) -> tuple[list[PairProgress], Summary, Summary]:
-    """Progress of every pair against each of its quotas, plus the year's and the
-    term's school totals. Three queries whatever the number of pairs and records."""
+    """Progress of every pair against the school's quotas (the engine's, `quota_progress`), plus
+    the year's and the term's school totals. A fixed number of queries whatever the number of
+    pairs and records."""
     start, end = bounds or year_bounds(school_year)
-    quotas: dict[int, list[MentorshipQuota]] = defaultdict(list)
-    for q in MentorshipQuota.objects.filter(mentorship_id__in=[p.pk for p in pairs]):
-        quotas[q.mentorship_id].append(q)
+    quotas = quota_progress(pairs, school_id=school_id, school_year=school_year)
     in_term = Q(lesson_date__gte=term.start_date, lesson_date__lte=term.end_date) if term else Q(pk__in=[])
     counts: dict[tuple[int, int], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     term_counts: dict[tuple[int, int], int] = defaultdict(int)
@@ -136,9 +228,7 @@ def progress_for(
         pp = PairProgress(pair=p)
         pp.mentee_observed = sum(counts[_key(p, Direction.MENTEE_OBSERVES)].values())
         pp.mentor_observed = sum(counts[_key(p, Direction.MENTOR_OBSERVES)].values())
-        for q in quotas[p.pk]:
-            by_kind = counts[_key(p, q.direction)]
-            pp.quotas.append(QuotaProgress(quota=q, count=by_kind.get(q.kind, 0) if q.kind else sum(by_kind.values())))
+        pp.quotas = quotas[p.pk]
         year.guide += pp.mentee_observed
         year.report += pp.mentor_observed
         in_term_sum.guide += term_counts[_key(p, Direction.MENTEE_OBSERVES)]

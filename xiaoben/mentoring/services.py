@@ -9,10 +9,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 
+from xiaoben.core.errors import require
 from xiaoben.core.notifications import notify
+from xiaoben.core.scope import Scope
 from xiaoben.core.terms import require_date_open, require_school_year_open
 from xiaoben.core.validation import require_lengths
 from xiaoben.org.models import School, SchoolYear, Teacher
+from xiaoben.requirements.models import Requirement
 
 from .models import (
     Direction,
@@ -21,11 +24,9 @@ from .models import (
     Mentorship,
     MentorshipEvaluation,
     MentorshipNote,
-    MentorshipQuota,
     MentorshipReport,
-    QuotaRule,
 )
-from .selectors import month_counts, month_start, quota_rules, year_bounds
+from .selectors import AUDIENCE_OF, METRIC_OF, month_counts, month_start, quota_requirements, year_bounds
 
 DEFAULT_GOALS = (
     "师傅从备课、上课、批改作业、命题、辅导等方面耐心传、帮、带；徒弟积极听师傅的课，"
@@ -46,7 +47,7 @@ def _check_pair(*, school: School, school_year: SchoolYear, mentor: Teacher, men
         raise ValidationError(f"{mentee.name} 本学年是师傅，不能同时做徒弟。")
 
 
-def _create(*, school, school_year, mentor, mentee, start_date, goals, subject, user, rules) -> Mentorship:
+def _create(*, school, school_year, mentor, mentee, start_date, goals, subject, user) -> Mentorship:
     _check_pair(school=school, school_year=school_year, mentor=mentor, mentee=mentee)
     pair = Mentorship(
         school=school,
@@ -60,14 +61,6 @@ def _create(*, school, school_year, mentor, mentee, start_date, goals, subject, 
     )
     pair.full_clean()
     pair.save()
-    MentorshipQuota.objects.bulk_create(
-        [
-            MentorshipQuota(
-                mentorship=pair, label=r["label"], direction=r["direction"], kind=r["kind"], target=r["target"], order=r["order"]
-            )
-            for r in rules
-        ]
-    )
     return pair
 
 
@@ -83,7 +76,8 @@ def mentorship_create(
     subject: str = "",
     user=None,
 ) -> Mentorship:
-    """结对: one mentor, one mentee, one school year, with the school's quotas copied in."""
+    """结对: one mentor, one mentee, one school year (the school's quotas are requirements the
+    engine applies to every pair; nothing is copied)."""
     return _create(
         school=school,
         school_year=school_year,
@@ -93,7 +87,6 @@ def mentorship_create(
         goals=goals,
         subject=subject,
         user=user,
-        rules=quota_rules(school),
     )
 
 
@@ -111,7 +104,6 @@ def mentorships_create_bulk(
     teachers = Teacher.objects.in_bulk(ids)
     if len(teachers) != len(ids):
         raise ValidationError("所选教师不存在。")
-    rules = quota_rules(school)
     out = []
     for mentee_id, mentor_id in pairs:
         out.append(
@@ -124,7 +116,6 @@ def mentorships_create_bulk(
                 goals=goals,
                 subject="",
                 user=user,
-                rules=rules,
             )
         )
     recipients = {p.mentor.user_id for p in out} | {p.mentee.user_id for p in out}
@@ -138,10 +129,15 @@ def mentorships_create_bulk(
 
 
 @transaction.atomic
-def quota_rules_save(*, school: School, rules: list[dict]) -> list[QuotaRule]:
-    """Replace the school's default quotas. Each rule: label, direction, kind, target."""
+def quota_rules_save(*, actor: Scope, school: School, rules: list[dict]) -> list[Requirement]:
+    """The school's 师徒 quotas are its requirements on the two mentoring metrics (audience 徒弟 or
+    师傅, 每学年, 课型 as a filter). Each rule: label, direction, kind, target. Rules kept are
+    updated, new ones created, those left out switched off (their pairs' own numbers go with them)."""
+    from xiaoben.requirements.services import requirement_create, requirement_update
+
+    require(actor.can("mentoring:manage", school.pk), "您没有设置本校师徒听课要求的权限。")
     labels = set()
-    rows = []
+    wanted = []
     for i, r in enumerate(rules, start=1):
         label = (r.get("label") or "").strip()
         if not label:
@@ -152,49 +148,69 @@ def quota_rules_save(*, school: School, rules: list[dict]) -> list[QuotaRule]:
         if r.get("direction") not in Direction.values:
             raise ValidationError(f"“{label}”的听课方向不正确。")
         try:
-            target = int(r.get("target"))
+            target = int(r.get("target"))  # type: ignore[arg-type]  # checked just below
         except (TypeError, ValueError):
-            raise ValidationError(f"“{label}”的节数应为整数。")
+            raise ValidationError(f"“{label}”的节数应为整数。") from None
         if not 1 <= target <= 500:
             raise ValidationError(f"“{label}”的节数应在1到500之间。")
-        rows.append(QuotaRule(school=school, label=label, direction=r["direction"], kind=r.get("kind") or "", target=target, order=i))
-    QuotaRule.objects.filter(school=school).delete()
-    return QuotaRule.objects.bulk_create(rows)
+        kind = r.get("kind") or ""
+        wanted.append((label, r["direction"], kind, target, i))
+    current = {(q.direction, q.kind): q.requirement for q in quota_requirements(school.pk)}
+    out = []
+    keep = set()
+    for label, direction, kind, target, i in wanted:
+        filters = {"kinds": [kind]} if kind else {}
+        req = current.get((direction, kind))
+        if req is not None and req.pk not in keep:
+            keep.add(req.pk)
+            out.append(
+                requirement_update(actor=actor, requirement=req, expected_version=req.version, name=label, threshold=target, order=80 + i)
+            )
+        else:
+            out.append(
+                requirement_create(
+                    actor=actor,
+                    school=school,
+                    name=label,
+                    metric=METRIC_OF[direction],
+                    applies_to=AUDIENCE_OF[direction],
+                    period="school_year",
+                    threshold=target,
+                    filters=filters,
+                    order=80 + i,
+                )
+            )
+    for req in current.values():
+        if req.pk not in keep and req not in out:
+            requirement_update(actor=actor, requirement=req, expected_version=req.version, active=False)
+    return out
 
 
 @transaction.atomic
-def quota_rules_apply(*, school: School, school_year: SchoolYear) -> int:
-    """Bring every pair of the year in line with the school's rules (add missing
-    quotas, update targets by name); quotas the school no longer has are kept."""
-    rules = quota_rules(school)
-    pairs = list(Mentorship.objects.filter(school=school, school_year=school_year))
-    existing = {(q.mentorship_id, q.label): q for q in MentorshipQuota.objects.filter(mentorship__in=pairs)}
-    new, changed = [], []
-    for p in pairs:
-        for r in rules:
-            q = existing.get((p.pk, r["label"]))
-            if q is None:
-                new.append(MentorshipQuota(mentorship=p, **r))
-            elif (q.direction, q.kind, q.target) != (r["direction"], r["kind"], r["target"]):
-                q.direction, q.kind, q.target = r["direction"], r["kind"], r["target"]
-                changed.append(q)
-    MentorshipQuota.objects.bulk_create(new)
-    MentorshipQuota.objects.bulk_update(changed, ["direction", "kind", "target"])
-    return len(new) + len(changed)
-
-
-@transaction.atomic
-def pair_quotas_update(*, pair: Mentorship, targets: dict[int, int]) -> None:
+def pair_quotas_update(*, actor: Scope, pair: Mentorship, targets: dict[int, int]) -> None:
+    """A pair's own numbers (e.g. a second-year mentee needs fewer): `targets` is {requirement id:
+    节数}; kept on the requirement as the pair's member's override for the pair's school year,
+    which the engine applies. The school's number again removes it."""
+    require(actor.can("mentoring:manage", pair.school_id), "您没有修改结对指标的权限。")
     require_school_year_open(pair.school_year)
-    """A pair's own targets (e.g. a second-year mentee needs fewer)."""
-    quotas = {q.pk: q for q in pair.quotas.all()}
+    quotas = {q.pk: q for q in quota_requirements(pair.school_id, pair.school_year_id)}
     for qid, target in targets.items():
         if qid not in quotas:
             raise ValidationError("指标不属于该结对。")
         if not 0 <= target <= 500:
             raise ValidationError(f"“{quotas[qid].label}”的节数应在0到500之间。")
-        quotas[qid].target = target
-    MentorshipQuota.objects.bulk_update(list(quotas.values()), ["target"])
+    for qid, target in targets.items():
+        q = quotas[qid]
+        req = Requirement.objects.select_for_update().get(pk=q.pk)
+        key = f"{pair.school_year_id}:{q.teacher_id(pair)}"
+        overrides = dict(req.overrides or {})
+        if target == int(req.threshold):
+            overrides.pop(key, None)
+        else:
+            overrides[key] = target
+        if overrides != (req.overrides or {}):
+            req.overrides = overrides
+            req.save(update_fields=["overrides", "updated_at"])
 
 
 @transaction.atomic

@@ -22,7 +22,7 @@ from xiaoben.org.selectors import current_term, school_for_scope, today
 
 from . import selectors, services
 from .forms import EvaluationForm, NoteForm, ReportForm
-from .models import Direction, EvaluationRole, Mentorship, MentorshipEvaluation, MentorshipNote, MentorshipQuota, MentorshipReport
+from .models import Direction, EvaluationRole, Mentorship, MentorshipEvaluation, MentorshipNote, MentorshipReport
 from .scopes import can_see_private, lead_school_ids
 
 
@@ -251,7 +251,8 @@ def records(request):
         start, end = term.start_date, term.end_date
     quota = None
     if request.GET.get("quota") and pair is not None:
-        quota = visible_to(request.user, MentorshipQuota).filter(mentorship=pair, pk=int_param(request.GET.get("quota"))).first()
+        qid = int_param(request.GET.get("quota"))
+        quota = next((q for q in selectors.quota_requirements(school.pk, year.pk) if q.pk == qid), None)
         if quota:
             direction, kind = quota.direction, quota.kind
     qs = selectors.records(

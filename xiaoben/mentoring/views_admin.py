@@ -21,7 +21,7 @@ from xiaoben.org.selectors import today
 
 from . import selectors, services
 from .forms import PairEditForm, QuotaRuleFormSet
-from .models import Grade, Mentorship, MentorshipEvaluation, MentorshipQuota
+from .models import Grade, Mentorship, MentorshipEvaluation
 from .scopes import can_see_private, lead_school_ids
 from .views import get_pair, school_and_year
 
@@ -106,12 +106,8 @@ def quotas(request):
         if formset.is_valid():
             rules = [f.cleaned_data for f in formset.forms if f.cleaned_data.get("label") and not f.cleaned_data.get("DELETE")]
             try:
-                services.quota_rules_save(school=school, rules=rules)
-                if request.POST.get("apply"):
-                    n = services.quota_rules_apply(school=school, school_year=year)
-                    messages.success(request, f"听课要求已保存，并更新了本学年结对的{n}项指标。")
-                else:
-                    messages.success(request, "听课要求已保存，新结对将按此要求。")
+                services.quota_rules_save(actor=scope_for(request.user), school=school, rules=rules)
+                messages.success(request, "听课要求已保存（即本校的量化要求），所有结对按此统计。")
                 return redirect("mentoring:quotas")
             except ValidationError as e:
                 messages.error(request, "；".join(e.messages))
@@ -124,17 +120,15 @@ def quotas(request):
 @require_perm("mentoring:manage")
 def pair_quotas(request, pk: int):
     pair = get_pair(request, pk)
-    if not scope_for(request.user).can("mentoring:manage", school_id=pair.school_id):
-        raise Http404
     targets = {}
-    for q in MentorshipQuota.objects.filter(mentorship=pair):
+    for q in selectors.quota_requirements(pair.school_id, pair.school_year_id):
         v = int_param(request.POST.get(f"target_{q.pk}"))
         if v is None:
             messages.error(request, f"“{q.label}”的节数应为整数。")
             return redirect("mentoring:detail", pk=pair.pk)
         targets[q.pk] = v
     try:
-        services.pair_quotas_update(pair=pair, targets=targets)
+        services.pair_quotas_update(actor=scope_for(request.user), pair=pair, targets=targets)
         messages.success(request, "本结对的听课指标已更新。")
     except ValidationError as e:
         messages.error(request, "；".join(e.messages))

@@ -264,7 +264,7 @@ def _agreement_preview(scope, school):
     )
     if pair is None:
         return None
-    return f"师徒结对协议书-{pair.mentor.name}-{pair.mentee.name}.docx", DOCX, agreements_docx([pair], quotas=list(pair.quotas.all()))
+    return f"师徒结对协议书-{pair.mentor.name}-{pair.mentee.name}.docx", DOCX, agreements_docx([pair])
 
 
 AGREEMENT = register_kind(

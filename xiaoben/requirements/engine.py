@@ -55,6 +55,7 @@ PERIOD_WORDS: dict[str, str] = {
     Period.TERM: "本学期",
     Period.SCHOOL_YEAR: "本学年",
     Period.FIVE_YEAR: "本周期",
+    Period.YEAR: "本年度",
 }
 
 
@@ -261,6 +262,8 @@ class _Windows:
                 w = periods.year_window(terms, on)
             elif period == Period.FIVE_YEAR:
                 w = periods.cycle_window(self.school.setting("hours_cycle_start_year"), on)
+            elif period == Period.YEAR:
+                w = periods.calendar_year_window(on)
             else:
                 w = periods.term_window(t, on)
             self._cache[period] = w
@@ -427,7 +430,26 @@ def _compute(
     values.load()  # every aggregate in one round trip
     for r, metric, who, window, by in todo:
         _column(r, who, by_id, window, values.get(metric, r.filters, window, by), starts.setdefault(window.start, {}), cells)
+        apply_overrides(r, term, window, cells)
     return cells
+
+
+def apply_overrides(r: Requirement, term: Term, window: periods.Window, cells: dict[tuple[int, int], Progress]) -> None:
+    """A teacher's own threshold (`Requirement.overrides`, e.g. one 师徒 pair's quota) replaces
+    the requirement's in their cell: target, pace and status again, the count unchanged. Week/
+    month requirements have none."""
+    if not r.overrides or r.is_bucketed:
+        return
+    for key, value in r.overrides.items():
+        year_id, _, tid = key.partition(":")
+        p = cells.get((int(tid), r.pk)) if tid.isdigit() and year_id == str(term.school_year_id) else None
+        if p is None:
+            continue
+        start = p.judged_from or window.start
+        p.target = periods.scaled_target(Decimal(str(value)), window.share_of_period(start)) if Decimal(str(value)) > 0 else Decimal(0)
+        p.required = p.target
+        p.expected = periods.pace(p.target, window.share_elapsed(start))
+        p.status = status_of(p.done, p.target, p.expected)
 
 
 def _today() -> dt.date:
@@ -467,3 +489,12 @@ def progress_for_teacher(
     reqs = list(qs)
     cells = _compute(school, term, on, [teacher], reqs, teacher_id=teacher.pk)
     return [cells[(teacher.pk, r.pk)] for r in reqs if (teacher.pk, r.pk) in cells]
+
+
+def progress_cells(
+    school: School, term: Term, requirements: list[Requirement], teachers: list[Teacher], on: dt.date | None = None
+) -> dict[tuple[int, int], Progress]:
+    """Some teachers against some of the school's requirements, {(teacher_id, requirement_id):
+    Progress} — for a page about one thing (the 师徒 pairs' quotas) that should not compute the
+    whole grid. The same numbers as `progress_for_school`."""
+    return _compute(school, term, on or _today(), teachers, requirements)

@@ -7,6 +7,7 @@ the records each time."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -42,6 +43,7 @@ class Period(models.TextChoices):
     MONTH = "month", _("每月")
     TERM = "term", _("每学期")
     SCHOOL_YEAR = "school_year", _("每学年")
+    YEAR = "year", _("每年（自然年）")
     FIVE_YEAR = "five_year", _("五年周期")
 
 
@@ -100,6 +102,10 @@ class Requirement(TimeStampedModel, VersionedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("创建人")
     )
+    # a few teachers' own numbers, {"<school year id>:<teacher id>": threshold} — e.g. a
+    # second-year 徒弟 whose pair needs fewer (`mentoring.services.pair_quotas_update`);
+    # the engine applies them (`engine.apply_overrides`) with no query of its own
+    overrides = models.JSONField(_("个人要求"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("量化要求")
@@ -138,6 +144,11 @@ class Requirement(TimeStampedModel, VersionedModel):
         """What is counted, in words: 教学反思（篇）, 读书笔记（字）, 听课（节）."""
         m = self.metric_obj
         return f"{m.label_for(self.filters)}（{m.unit}）" if m else self.metric
+
+    def override_for(self, school_year_id: int, teacher_id: int) -> Decimal | None:
+        """The teacher's own threshold for this school year, when one is set."""
+        v = (self.overrides or {}).get(f"{school_year_id}:{teacher_id}")
+        return None if v is None else Decimal(str(v))
 
     @property
     def is_bucketed(self) -> bool:

@@ -6,6 +6,7 @@ Rules (the school's words first):
   excluded.
 - 五年周期: the 学时 cycle (school setting `hours_cycle_start_year`, as the hours
   ledger reads it), calendar years; pro-rata by days.
+- 每年（自然年）: the 学时 ledger's year, 1月1日–12月31日; pro-rata by days.
 - 每两周 (隔周/双周): buckets of two consecutive teaching weeks (第1-2周, 第3-4周 …).
 - 每周 / 每月: judged bucket by bucket within the current term — a week (第N周,
   teaching weeks only) or a calendar month is met when its own count reaches the
@@ -101,6 +102,11 @@ def cycle_window(cycle_start_year: int | None, on: dt.date) -> Window:
     anchor = int(cycle_start_year or CYCLE_ANCHOR)
     first = on.year - (on.year - anchor) % CYCLE_YEARS
     return Window(start=dt.date(first, 1, 1), end=dt.date(first + CYCLE_YEARS - 1, 12, 31), on=on)
+
+
+def calendar_year_window(on: dt.date) -> Window:
+    """每年（自然年）: the 学时 year, 1月1日 to 12月31日; pro-rata by days."""
+    return Window(start=dt.date(on.year, 1, 1), end=dt.date(on.year, 12, 31), on=on)
 
 
 def week_window(term: Term, on: dt.date) -> Window:

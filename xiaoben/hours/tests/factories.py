@@ -48,3 +48,13 @@ def xlsx(rows, header=("工号", "姓名", "培训名称", "类别", "学时", "
     buf = io.BytesIO()
     wb.save(buf)
     return SimpleUploadedFile(name, buf.getvalue())
+
+
+def set_targets(school, year=72, cycle=360):
+    """The school's 学时 targets: requirements on `hours.total` (每年, 五年周期)."""
+    from xiaoben.requirements.models import Period, Requirement
+
+    for period, n in ((Period.YEAR, year), (Period.FIVE_YEAR, cycle)):
+        Requirement.objects.update_or_create(
+            school=school, metric="hours.total", period=period, applies_to="all", defaults={"threshold": n, "name": f"学时{n}"}
+        )

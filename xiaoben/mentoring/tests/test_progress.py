@@ -21,8 +21,14 @@ def _progress(world, pairs):
 
 def test_default_quotas_are_the_seeds_rules(world):
     pair = pair_for(world)
-    quotas = {q.label: (q.direction, q.target) for q in pair.quotas.all()}
+    (pp,), _, _ = selectors.progress_for([pair], school_id=world.school.pk, school_year=world.term.school_year)
+    quotas = {q.quota.label: (q.quota.direction, q.target) for q in pp.quotas}
     assert quotas == {"徒弟听师傅的课": (Direction.MENTEE_OBSERVES, 30), "师傅听徒弟的课": (Direction.MENTOR_OBSERVES, 20)}
+    # the quotas are the school's requirements: the engine shows the 徒弟 the same figure
+    from xiaoben.requirements.engine import progress_for_teacher
+
+    (p,) = progress_for_teacher(world.teacher, metric="mentoring.mentee_observed_mentor")
+    assert (p.done, p.target) == (pp.quotas[0].count, 30)
 
 
 def test_only_the_pairs_observations_in_the_right_direction_count(world):
@@ -73,13 +79,17 @@ def test_one_mentor_two_mentees(world):
     observe(world, second, world.mentor, D)
     observe(world, world.mentor, second, D)
     counts, year, _ = _progress(world, [a, b])
-    assert counts[a.pk] == {"徒弟听师傅的课": 1, "师傅听徒弟的课": 0}
+    # a 师傅's quota is the 师傅's (one requirement, audience 师傅): the lessons of all their 徒弟
+    assert counts[a.pk] == {"徒弟听师傅的课": 1, "师傅听徒弟的课": 1}
     assert counts[b.pk] == {"徒弟听师傅的课": 2, "师傅听徒弟的课": 1}
     assert year.total == 4
 
 
 def test_school_quota_with_a_kind(world):
+    from xiaoben.core.scope import scope_for
+
     services.quota_rules_save(
+        actor=scope_for(world.users["dean"]),
         school=world.school,
         rules=[
             {"label": "徒弟听师傅的课", "direction": "mentee_observes", "kind": "", "target": 30},

@@ -115,14 +115,22 @@ def test_note_add_by_persona(world, client_for, pair, persona, status):
 
 @pytest.mark.parametrize("persona,status", [("dean", 302), ("mentor", 404), ("teacher", 404), ("other_teacher", 404), ("anonymous", 302)])
 def test_pair_quotas_post_by_persona(world, client_for, pair, persona, status):
-    q = pair.quotas.get(label="徒弟听师傅的课")
+    from xiaoben.mentoring.selectors import progress_for
+    from xiaoben.requirements.models import Requirement
+
+    quotas = {r.name: r for r in Requirement.objects.filter(school=pair.school, metric__startswith="mentoring.")}
+    q = quotas["徒弟听师傅的课"]
     r = client_for(persona).post(
         reverse("mentoring:pair_quotas", args=[pair.pk]),
-        {f"target_{q.pk}": 25, **{f"target_{x.pk}": x.target for x in pair.quotas.exclude(pk=q.pk)}},
+        {f"target_{q.pk}": 25, **{f"target_{x.pk}": int(x.threshold) for x in quotas.values() if x.pk != q.pk}},
     )
     assert r.status_code == status
+    # the pair's own number is the requirement's override for the 徒弟; the school's stays 30
     q.refresh_from_db()
-    assert (q.target == 25) is (persona == "dean")
+    assert q.threshold == 30
+    assert (q.overrides == {f"{pair.school_year_id}:{pair.mentee_id}": 25}) is (persona == "dean")
+    (pp,), _, _ = progress_for([pair], school_id=pair.school_id, school_year=pair.school_year)
+    assert ({qp.quota.label: qp.target for qp in pp.quotas}["徒弟听师傅的课"] == 25) is (persona == "dean")
 
 
 @pytest.mark.parametrize(
@@ -194,7 +202,6 @@ def test_admin_pairs_new_teachers_in_one_screen(world, client_for):
     assert r.status_code == 302
     pairs = {(p.mentor_id, p.mentee_id) for p in Mentorship.objects.all()}
     assert pairs == {(world.leader.pk, world.teacher.pk), (world.colleague.pk, second.pk)}
-    assert all(p.quotas.count() == 2 for p in Mentorship.objects.all())
     # the agreements print as one Word file
     r = c.get(reverse("mentoring:agreements"))
     assert r["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -236,10 +243,18 @@ def test_quota_rules_page_saves_and_applies(world, client_for, pair):
         "form-2-direction": "mentor_observes",
         "form-2-kind": "report",
         "form-2-target": "2",
-        "apply": "1",
     }
     assert c.post(reverse("mentoring:quotas"), data).status_code == 302
-    assert set(pair.quotas.values_list("label", flat=True)) == {"徒弟听师傅的课", "师傅听徒弟的课", "汇报课"}
+    from xiaoben.mentoring.selectors import progress_for
+    from xiaoben.requirements.models import Requirement
+
+    (pp,), _, _ = progress_for([pair], school_id=pair.school_id, school_year=pair.school_year)
+    assert {qp.quota.label for qp in pp.quotas} == {"徒弟听师傅的课", "师傅听徒弟的课", "汇报课"}
+    # they are the school's requirements (the 量化要求 page shows the same rows)
+    got = set(
+        Requirement.objects.filter(school=world.school, active=True, metric__startswith="mentoring.").values_list("name", "threshold")
+    )
+    assert got == {("徒弟听师傅的课", 30), ("师傅听徒弟的课", 20), ("汇报课", 2)}
 
 
 def test_overview_summary_and_links(world, client_for, pair):

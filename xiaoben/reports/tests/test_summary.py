@@ -156,17 +156,20 @@ def test_group_summary_counts_its_members_only(world, data):
 
 
 def test_summary_sentence_on_mentoring_names_who_is_behind(world, data):
-    from xiaoben.mentoring.models import MentorshipQuota
+    from xiaoben.requirements.models import Requirement
 
-    pair = world.mentor.mentorships_as_mentor.first() if hasattr(world.mentor, "mentorships_as_mentor") else None
-    from xiaoben.mentoring.models import Mentorship
-
-    pair = Mentorship.objects.get(mentor=world.mentor)
-    MentorshipQuota.objects.create(mentorship=pair, label="听师傅的课", direction="mentee_observes", target=30)
+    quota = Requirement.objects.create(
+        school=world.school,
+        name="听师傅的课",
+        metric="mentoring.mentee_observed_mentor",
+        applies_to="mentees",
+        period="school_year",
+        threshold=30,
+    )
     period = sm.term_period(data["t"])
     text = "".join(p.text for s in sm.build(period) if s.key == "mentoring" for p in s.paragraphs)
     assert "所有师徒都完成了既定目标" not in text and "陈芳与刘思雨" in text and "差28节" in text
-    MentorshipQuota.objects.filter(mentorship=pair).update(target=2)
+    Requirement.objects.filter(pk=quota.pk).update(threshold=2)
     period = sm.term_period(data["t"])
     text = "".join(p.text for s in sm.build(period) if s.key == "mentoring" for p in s.paragraphs)
     assert "所有师徒都完成了既定目标" in text
