@@ -163,6 +163,11 @@ def _series_of(pairs: Sequence[tuple[str, int]], using: str | None = None) -> di
     return {(k, sid): s for k, sid, s in found if (k, sid) in wanted}
 
 
+# What refreshing stale series costs, whatever their number: lock, one aggregate statement,
+# teachers, delete, insert, mark, savepoint and release (query budgets in tests allow it once).
+REFRESH_QUERIES = 8
+
+
 def _refresh_many(todo: Sequence[tuple[Question, list[int]]]) -> None:
     """Recompute these series (each: a question and the series ids of the schools asking it)
     under one row lock, the plain metrics' aggregates in ONE statement (`fetch_many`)."""
