@@ -78,8 +78,13 @@ lint-imports: $(VENV)/.installed
 
 # mypy --strict on the door and the service layers listed here (STYLE: mypy with django-stubs);
 # a module joins the list once it is clean.
-TYPED := xiaoben/core/services.py xiaoben/core/scope.py xiaoben/core/tenancy.py xiaoben/core/permissions.py \
-	xiaoben/core/concurrency.py xiaoben/org/services.py xiaoben/org/selectors.py xiaoben/requirements/services.py
+# core, org and api whole, but for the modules other engineers own (seeds, bench, data sets) and
+# the one still being typed (portability).
+CORE_ORG_UNTYPED := xiaoben/core/bench.py xiaoben/core/gendata.py xiaoben/core/seeding.py \
+	xiaoben/org/demo.py xiaoben/org/testing.py xiaoben/org/gendata.py xiaoben/org/portability.py
+CORE_ORG_TYPED := $(filter-out $(CORE_ORG_UNTYPED),$(wildcard xiaoben/core/*.py xiaoben/org/*.py xiaoben/api/*.py))
+TYPED := $(CORE_ORG_TYPED) \
+	xiaoben/requirements/services.py
 typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy --strict $(TYPED)
 

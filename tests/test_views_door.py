@@ -20,12 +20,10 @@ DOOR = {"visible_to", "get_object_for_user", "reference_for", "attach_references
 PENDING: set[str] = {
     "activities",
     "assessment",
-    "core",
     "hours",
     "mentoring",
     "messaging",
     "observations",
-    "org",
     "plans",
     "region",
     "reports",

@@ -14,6 +14,7 @@ from django.urls import reverse
 from xiaoben.assessment import services
 from xiaoben.assessment.models import AssessmentResult, AssessmentScore, ItemSource
 from xiaoben.assessment.sources import points_for
+from xiaoben.core.scope import SYSTEM
 from xiaoben.hours.models import HourEntry
 from xiaoben.observations.models import Observation
 from xiaoben.org import services as org
@@ -275,7 +276,7 @@ def test_scheme_page_query_count_constant(world, scheme, client_for):
 
     before = count()
     for i in range(25):
-        org.teacher_create(school=world.school, staff_no=f"7{i:02d}", name=f"教师{i}", gender="F")
+        org.teacher_create(actor=SYSTEM, school=world.school, staff_no=f"7{i:02d}", name=f"教师{i}", gender="F")
     services.scheme_open(scheme=scheme, user=world.users["dean"])
     assert AssessmentScore.objects.filter(result__scheme=scheme).count() == 31 * 3
     assert count() == before
@@ -291,7 +292,7 @@ def test_compute_query_count_constant(world, scheme):
 
     before = count()
     for i in range(20):
-        org.teacher_create(school=world.school, staff_no=f"7{i:02d}", name=f"教师{i}", gender="F")
+        org.teacher_create(actor=SYSTEM, school=world.school, staff_no=f"7{i:02d}", name=f"教师{i}", gender="F")
     services.scheme_open(scheme=scheme, user=world.users["dean"])
     assert count() == before
 
