@@ -670,9 +670,7 @@ TEACHER_FIELDS = [
 ]
 
 
-def _write(
-    school: School, rows: list[dict[str, Any]], existing: dict[str, Teacher], initial_password: str, today: dt.date
-) -> int:
+def _write(school: School, rows: list[dict[str, Any]], existing: dict[str, Teacher], initial_password: str, today: dt.date) -> int:
     """Write the checked rows; return how many existing teachers actually changed.
 
     Only rows whose values differ are written, so re-importing the same file is quick
