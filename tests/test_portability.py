@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.db import connection, models
 
 from xiaoben.core.samples import png_bytes
+from xiaoben.core.scope import SYSTEM
 from xiaoben.org import portability
 from xiaoben.org.models import Region, School
 
@@ -130,12 +131,12 @@ def _round_trip(school, at_least: int):
     code = school.code
     _attach(school)
     before = _canon(school)
-    archive = portability.school_archive(school)
+    archive = portability.school_archive(actor=SYSTEM, school=school)
     assert sum(sum(c.values()) for c in before.values()) >= at_least
 
     _empty_database()
     assert not School.objects.exists()
-    portability.school_import(archive)
+    portability.school_import(archive, actor=SYSTEM)
 
     after = _canon(School.objects.get(code=code))
     assert sorted(after) == sorted(before)
@@ -149,7 +150,7 @@ def test_the_archive_is_readable_without_xiaoben(world):
 
     from openpyxl import load_workbook
 
-    z = zipfile.ZipFile(io.BytesIO(portability.school_archive(world.school)))
+    z = zipfile.ZipFile(io.BytesIO(portability.school_archive(actor=SYSTEM, school=world.school)))
     records = json.loads(z.read("records.json"))
     assert any(r["model"] == "org.teacher" and r["fields"]["name"] == world.teacher.name for r in records)
     assert not any(r["fields"].get("school") == world.other_school.pk for r in records if "school" in r["fields"])
@@ -161,7 +162,7 @@ def test_import_refuses_a_school_code_that_exists(world):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError, match="已存在"):
-        portability.school_import(portability.school_archive(world.school))
+        portability.school_import(actor=SYSTEM, data=portability.school_archive(actor=SYSTEM, school=world.school))
 
 
 def test_instance_backup_restored_into_an_empty_database(world, tmp_path):
@@ -185,9 +186,9 @@ def test_instance_backup_restored_into_an_empty_database(world, tmp_path):
         if m._meta.app_label not in ("sessions", "admin", "axes", "contenttypes", "auth")
     }
     path = tmp_path / "backup.zip"
-    portability.instance_backup(path)
+    portability.instance_backup(path, actor=SYSTEM)
     _empty_database()
-    portability.instance_restore(path)
+    portability.instance_restore(path, actor=SYSTEM)
     after = {label: apps.get_model(label)._base_manager.count() for label in counts}
     assert after == counts
     with default_storage.open(Attachment.objects.get().file.name, "rb") as fh:

@@ -19,10 +19,8 @@ DOOR = {"visible_to", "get_object_for_user", "reference_for", "attach_references
 # Apps whose views are being moved onto selectors; empty when every app is through.
 PENDING: set[str] = {
     "activities",
-    "core",
     "hours",
     "mentoring",
-    "org",
 }
 
 

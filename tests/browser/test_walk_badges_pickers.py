@@ -8,6 +8,7 @@ from django.utils import timezone
 from xiaoben.activities import services as act
 from xiaoben.activities.tests.factories import TZ, make_activity
 from xiaoben.core.notifications import notify
+from xiaoben.core.scope import SYSTEM
 from xiaoben.core.testing_browser import shot, sign_in
 from xiaoben.org import services as org
 from xiaoben.org.testing import PASSWORD
@@ -64,7 +65,7 @@ def test_bell_count_is_inside_the_header_and_readable(live_server, world, reques
 def test_host_screen_badges_are_readable_and_guests_labelled(live_server, world, desktop_page):
     start = timezone.now().astimezone(TZ).replace(second=0, microsecond=0)
     a = make_activity(world, start=start)
-    outsider = org.teacher_create(school=world.school, staff_no="777", name="列席者", gender="M")
+    outsider = org.teacher_create(actor=SYSTEM, school=world.school, staff_no="777", name="列席者", gender="M")
     act.attendance_sign_in(activity=a, teacher=world.mentor)
     act.attendance_sign_in(activity=a, teacher=outsider)
     sign_in(desktop_page, live_server.url, world.leader.user.username, PASSWORD)

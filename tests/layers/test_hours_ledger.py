@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from xiaoben.activities.models import Activity
+from xiaoben.core.scope import SYSTEM
 from xiaoben.hours.models import HourEntry
 from xiaoben.hours.selectors import ledger_summary, targets_for
 from xiaoben.hours.services import hour_entries_sync_for_activity
@@ -166,7 +167,7 @@ def test_stats_and_ledger_query_counts_constant(world, client_for):
     entry(world.teacher, dt.date(2026, 9, 1), 1)
     before = (_count(dean, stats_url), _count(teacher, ledger_url))
     for i in range(30):
-        t = org.teacher_create(school=world.school, staff_no=f"8{i:02d}", name=f"教师{i}", gender="F")
+        t = org.teacher_create(actor=SYSTEM, school=world.school, staff_no=f"8{i:02d}", name=f"教师{i}", gender="F")
         entry(t, dt.date(2026, 9, 1 + i % 20), 2, ["school", "online", "region", "central"][i % 4])
         entry(world.teacher, dt.date(2026, 9, 1 + i % 20), 1, ["school", "online"][i % 2], source="claim", source_ref=f"claim:{900 + i}")
     assert (_count(dean, stats_url), _count(teacher, ledger_url)) == before
@@ -242,7 +243,7 @@ def test_region_page_shows_only_the_region_aggregates(world, client_for):
     _count(c, reverse("hours:region"))  # makes the kept per-teacher yearly totals (requirements.kept)
     before = _count(c, reverse("hours:region"))
     for i in range(10):
-        t = org.teacher_create(school=world.school, staff_no=f"6{i:02d}", name=f"教师{i}", gender="F")
+        t = org.teacher_create(actor=SYSTEM, school=world.school, staff_no=f"6{i:02d}", name=f"教师{i}", gender="F")
         entry(t, dt.date(2026, 9, 1), 80)
     stale = _count(c, reverse("hours:region"))  # the school's totals recomputed: one aggregate, whatever the teachers
     assert _count(c, reverse("hours:region")) == before and stale <= before + 8

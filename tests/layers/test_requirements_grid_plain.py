@@ -15,7 +15,7 @@ import pytest
 from django.db.models import Sum
 
 from tests import factories as f
-from xiaoben.core.scope import scope_for
+from xiaoben.core.scope import SYSTEM, scope_for
 from xiaoben.org import services as org
 from xiaoben.requirements import services
 from xiaoben.requirements.engine import progress_for_school, progress_for_teacher
@@ -41,7 +41,14 @@ def busy_school(world):
         threshold=1,
     )
     joiner = org.teacher_create(
-        school=world.school, staff_no="099", name="周新", gender="F", teaching_since=dt.date(2010, 9, 1), joined_on=wk(9, 0), subject="语文"
+        actor=SYSTEM,
+        school=world.school,
+        staff_no="099",
+        name="周新",
+        gender="F",
+        teaching_since=dt.date(2010, 9, 1),
+        joined_on=wk(9, 0),
+        subject="语文",
     )
     people = [world.teacher, world.colleague, world.mentor, joiner]
     for i, t in enumerate(people):

@@ -12,7 +12,7 @@ import pytest
 from tests import factories as f
 from xiaoben.assessment import services as assessment
 from xiaoben.assessment.models import AssessmentResult, ItemSource
-from xiaoben.core.scope import scope_for
+from xiaoben.core.scope import SYSTEM, scope_for
 from xiaoben.hours.models import HourEntry
 from xiaoben.hours.selectors import ledger_summary
 from xiaoben.org import roster
@@ -33,6 +33,7 @@ def wk(n: int, dow: int = 2) -> dt.date:
 @pytest.fixture
 def joiner(world):
     return org.teacher_create(
+        actor=SYSTEM,
         school=world.school,
         staff_no="099",
         name="周新",
@@ -93,6 +94,7 @@ def test_reminder_names_only_what_the_joiner_owes(world, joiner):
 
 def test_roster_import_sets_the_join_date(world):
     report = roster.roster_import(
+        actor=SYSTEM,
         school=world.school,
         upload=xlsx([row(工号="T1"), row(工号="T2", 姓名="吴刚", 入校时间="2019-08-28")], header=[*row().keys(), "入校时间"]),
         initial_password=PASSWORD,

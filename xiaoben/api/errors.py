@@ -3,10 +3,13 @@ schema also `errors: [{"field": "标题", "loc": [...], "msg": "…"}]` naming t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
+from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpRequest
 
 # Fields that exist only in the API (or whose model name would be misleading there).
 API_FIELD_NAMES = {
@@ -49,12 +52,13 @@ def _model_field_names(app_label: str = "") -> dict[str, str]:
             if not verbose or not any("\u4e00" <= ch <= "\u9fff" for ch in str(verbose)):
                 continue
             names.setdefault(f.name, str(verbose))
-            if getattr(f, "attname", f.name) != f.name:
-                names.setdefault(f.attname, str(verbose))
+            attname = getattr(f, "attname", f.name)
+            if attname != f.name:
+                names.setdefault(attname, str(verbose))
     return names
 
 
-def field_label(loc, app_label: str = "") -> str:
+def field_label(loc: Sequence[Any], app_label: str = "") -> str:
     """The Chinese name of the innermost named field of a pydantic `loc`."""
     for part in reversed([p for p in loc if isinstance(p, str)]):
         if part in ("body", "query", "path", "form", "file", "header", "cookie"):
@@ -68,7 +72,7 @@ def field_label(loc, app_label: str = "") -> str:
     return "请求内容"
 
 
-def _msg(err: dict) -> str:
+def _msg(err: dict[str, Any]) -> str:
     kind = err.get("type", "")
     ctx = err.get("ctx") or {}
     if kind == "missing":
@@ -105,14 +109,14 @@ def _msg(err: dict) -> str:
 PREFIX_APPS = {"rubrics": "observations", "progress": "requirements", "search": "resources", "showcase": "resources"}
 
 
-def app_of(request) -> str:
+def app_of(request: HttpRequest) -> str:
     """/api/v1/<resource>/… → the app that serves it."""
     parts = request.path.split("/")
     prefix = parts[3] if len(parts) > 3 else ""
     return PREFIX_APPS.get(prefix, prefix)
 
 
-def schema_errors(errors: list[dict], app_label: str = "") -> dict:
+def schema_errors(errors: Sequence[dict[str, Any]], app_label: str = "") -> dict[str, Any]:
     items = [{"field": field_label(e.get("loc", ()), app_label), "loc": list(e.get("loc", ())), "msg": _msg(e)} for e in errors]
     detail = "；".join(f"{i['field']}：{i['msg']}" for i in items) or "请求内容不合要求。"
     return {"detail": detail, "errors": items}

@@ -4,10 +4,14 @@ Python's ints are unbounded, pydantic accepts `page=18631138989659783168` or
 `mentor_id=60431028405795697983488`, and the database driver then overflows (a 500). Every id,
 page and count in this API fits a 32-bit integer column, so anything beyond is bad input."""
 
+from __future__ import annotations
+
 import json
 import re
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponseBase, JsonResponse
 
 from xiaoben.core.params import DB_INT_MAX, DB_INT_MIN
 
@@ -19,7 +23,7 @@ INTEGER = re.compile(r"^[+-]?\d+$")
 NUMERIC_QUERY = {"id", "page", "page_size", "limit", "offset", "year", "month", "week", "term", "group", "school"}
 
 
-def _too_big(value) -> bool:
+def _too_big(value: object) -> bool:
     if isinstance(value, bool):
         return False
     if isinstance(value, int):
@@ -31,7 +35,10 @@ def _too_big(value) -> bool:
     return False
 
 
-def _walk(data, path=()):
+Loc = tuple[str | int, ...]
+
+
+def _walk(data: Any, path: Loc = ()) -> Iterator[tuple[Loc, Any]]:  # parsed JSON
     if isinstance(data, dict):
         for k, v in data.items():
             yield from _walk(v, (*path, str(k)))
@@ -42,7 +49,7 @@ def _walk(data, path=()):
         yield path, data
 
 
-def _refuse(loc) -> JsonResponse:
+def _refuse(loc: Sequence[str | int]) -> JsonResponse:
     label = field_label(loc)
     return JsonResponse(
         {"detail": f"{label}：数字超出范围", "errors": [{"field": label, "loc": list(loc), "msg": "数字超出范围"}]},
@@ -52,10 +59,10 @@ def _refuse(loc) -> JsonResponse:
 
 
 class ApiNumberRangeMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if request.path.startswith("/api/"):
             for segment in request.path.split("/"):
                 if INTEGER.match(segment) and _too_big(segment):

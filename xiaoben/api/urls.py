@@ -3,9 +3,10 @@
 Each app exposes `router` in its own `api.py`; they are mounted here."""
 
 from importlib import import_module
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -22,7 +23,7 @@ class LocalSwagger(Swagger):
     """Swagger UI from our own static files (npm swagger-ui-dist, copied by
     scripts/build_assets.py): ninja falls back to a CDN, blank on a school intranet."""
 
-    def render_page(self, request, api, **kwargs):
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
         self.settings["url"] = self.get_openapi_url(api, kwargs)
         context = {"swagger_settings": self.settings, "api": api, "add_csrf": _csrf_needed(api)}
         return render(request, "api/swagger.html", context)
@@ -64,27 +65,27 @@ for prefix, module, attr in ROUTERS:
 
 
 @api.exception_handler(ValidationError)
-def validation_error(request, exc: ValidationError):
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return api.create_response(request, {"detail": errors.django_errors(exc, errors.app_of(request))}, status=400)
 
 
 @api.exception_handler(SchemaValidationError)
-def schema_error(request, exc: SchemaValidationError):
+def schema_error(request: HttpRequest, exc: SchemaValidationError) -> HttpResponse:
     return api.create_response(request, errors.schema_errors(exc.errors, errors.app_of(request)), status=422)
 
 
 @api.exception_handler(AuthenticationError)
-def auth_error(request, exc):
+def auth_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     return api.create_response(request, {"detail": errors.HTTP_MESSAGES[401]}, status=401)
 
 
 @api.exception_handler(Http404)
-def not_found(request, exc):
+def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
     return api.create_response(request, {"detail": errors.HTTP_MESSAGES[404]}, status=404)
 
 
 @api.exception_handler(HttpError)
-def http_error(request, exc: HttpError):
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     message = str(exc)
     if not any("\u4e00" <= ch <= "\u9fff" for ch in message):  # ninja's own English messages
         message = errors.HTTP_MESSAGES.get(exc.status_code, "请求有误。")
@@ -92,13 +93,13 @@ def http_error(request, exc: HttpError):
 
 
 @api.exception_handler(PermissionDenied)
-def permission_denied(request, exc):
+def permission_denied(request: HttpRequest, exc: Exception) -> HttpResponse:
     message = str(exc) if any("\u4e00" <= ch <= "\u9fff" for ch in str(exc)) else errors.HTTP_MESSAGES[403]
     return api.create_response(request, {"detail": message}, status=403)
 
 
 @api.exception_handler(NotPermitted)
-def not_permitted(request, exc: NotPermitted):
+def not_permitted(request: HttpRequest, exc: NotPermitted) -> HttpResponse:
     if exc.hides_object:
         return api.create_response(request, {"detail": errors.HTTP_MESSAGES[404]}, status=404)
     return api.create_response(request, {"detail": exc.message}, status=403)

@@ -3,15 +3,23 @@
 工号 are unique inside a school only; when the same 工号 exists in several
 schools, the password decides (a person knows only their own)."""
 
+from __future__ import annotations
+
+from typing import Any
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.http import HttpRequest
+
+from .models import User
 
 
 class StaffNoOrPhoneBackend(ModelBackend):
-    def authenticate(self, request, username=None, password=None, **kwargs):
+    def authenticate(
+        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
+    ) -> User | None:
         if not username or not password:
             return None
-        User = get_user_model()
         login = username.strip()
         candidates = list(User.objects.filter(username=login)) or list(User.objects.filter(phone=login))
         if not candidates:
@@ -24,7 +32,7 @@ class StaffNoOrPhoneBackend(ModelBackend):
         return None
 
 
-def lockout_key(request, credentials) -> str:
+def lockout_key(request: HttpRequest | None, credentials: dict[str, Any] | None) -> str:
     """The account the sign-in attempt names, for django-axes' lockout (AXES_USERNAME_CALLABLE).
 
     A person can be named by username, mobile or 工号: failures count against the account
@@ -40,7 +48,7 @@ def lockout_key(request, credentials) -> str:
     return names[0] if len(names) == 1 else login
 
 
-def client_ip(request) -> str:
+def client_ip(request: HttpRequest) -> str:
     """The client's address (AXES_CLIENT_IP_CALLABLE). Behind the load balancer of docs/deploy.md
     every request comes from the balancer: with TRUSTED_PROXY_COUNT = N > 0, the address is the
     one the Nth proxy from us appended to TRUSTED_PROXY_HEADER (X-Forwarded-For by default);

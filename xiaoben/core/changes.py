@@ -9,12 +9,15 @@ layers (org) and higher ones alike may call it: it is a signal in core."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from django.db import models
 from django.dispatch import Signal
 
 changed = Signal()  # sender: the model class; kwargs: pks
 
 
-def rows_changed(model, pks) -> None:
+def rows_changed(model: type[models.Model], pks: Iterable[int | None]) -> None:
     pks = [pk for pk in pks if pk is not None]
     if pks:
         changed.send(sender=model, pks=pks)

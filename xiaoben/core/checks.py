@@ -3,12 +3,16 @@
 `manage.py check` (and so `runserver`, `migrate`, gunicorn through `make serve`) fails in
 production with the development key; `check --deploy` fails on it wherever it runs."""
 
+from collections.abc import Sequence
+from typing import Any
+
+from django.apps.config import AppConfig
 from django.conf import settings
 from django.core.checks import Error, Tags, register
 
 
 def _default_secret_errors() -> list[Error]:
-    errors = []
+    errors: list[Error] = []
     if getattr(settings, "DEV_SECRET_KEY", None) == settings.SECRET_KEY:
         errors.append(
             Error(
@@ -21,10 +25,10 @@ def _default_secret_errors() -> list[Error]:
 
 
 @register(Tags.security)
-def secret_key_in_production(app_configs, **kwargs):
+def secret_key_in_production(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> list[Error]:
     return _default_secret_errors() if getattr(settings, "PRODUCTION", False) else []
 
 
 @register(Tags.security, deploy=True)
-def secret_key_for_deploy(app_configs, **kwargs):
+def secret_key_for_deploy(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> list[Error]:
     return [] if getattr(settings, "PRODUCTION", False) else _default_secret_errors()

@@ -13,7 +13,9 @@ from __future__ import annotations
 import functools
 import threading
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import DatabaseError, connections
@@ -24,7 +26,7 @@ _down_until: dict[str, float] = {}
 
 
 @contextmanager
-def replica_reads():
+def replica_reads() -> Iterator[None]:
     depth = getattr(_local, "depth", 0)
     _local.depth = depth + 1
     try:
@@ -33,15 +35,18 @@ def replica_reads():
         _local.depth = depth
 
 
-def replica_view(view):
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def replica_view(view: F) -> F:
     """Decorator for a read-only dashboard view."""
 
     @functools.wraps(view)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
         with replica_reads():
             return view(*args, **kwargs)
 
-    return wrapper
+    return wrapper  # type: ignore[return-value]  # functools.wraps keeps the view's signature
 
 
 def replica_available(alias: str = REPLICA) -> bool:
@@ -58,16 +63,16 @@ def replica_available(alias: str = REPLICA) -> bool:
 
 
 class ReplicaRouter:
-    def db_for_read(self, model, **hints):
+    def db_for_read(self, model: type[Any], **hints: Any) -> str:
         if getattr(_local, "depth", 0) and not connections["default"].in_atomic_block and replica_available():
             return REPLICA
         return "default"
 
-    def db_for_write(self, model, **hints):
+    def db_for_write(self, model: type[Any], **hints: Any) -> str:
         return "default"
 
-    def allow_relation(self, obj1, obj2, **hints):
+    def allow_relation(self, obj1: Any, obj2: Any, **hints: Any) -> bool:
         return True  # the replica is a copy of the primary: same rows, same ids
 
-    def allow_migrate(self, db, app_label, model_name=None, **hints):
+    def allow_migrate(self, db: str, app_label: str, model_name: str | None = None, **hints: Any) -> bool:
         return db == "default"

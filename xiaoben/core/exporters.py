@@ -22,9 +22,12 @@ exporters `available()` to the person; `background = True` runs it as a job.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django import forms
 from django.db import models
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 
 from .appmodules import app_modules
 from .formatting import file_response
@@ -45,12 +48,14 @@ class Exporter:
         """Does the person hold the permission somewhere? Objects are checked again in render."""
         return bool(self.permission) and scope.can(self.permission)
 
-    def form(self, scope: Scope, data=None) -> forms.Form | None:
+    def form(self, scope: Scope, data: Mapping[str, Any] | None = None) -> forms.Form | None:
         if self.form_class is None:
             return None
-        return self.form_class(data=data, scope=scope)
+        form_class: Any = self.form_class  # its __init__ takes scope= (the Form stub does not know it)
+        form: forms.Form = form_class(data=data, scope=scope)
+        return form
 
-    def clean_params(self, scope: Scope, data) -> dict:
+    def clean_params(self, scope: Scope, data: Mapping[str, Any] | None) -> dict[str, Any]:
         """Validate request data into plain params (raises ValidationError with the form's messages)."""
         from django.core.exceptions import ValidationError
 
@@ -60,17 +65,17 @@ class Exporter:
         if not form.is_valid():
             raise ValidationError(
                 "；".join(
-                    f"{form.fields[k].label if k in form.fields else ''}{'：' if k in form.fields else ''}{' '.join(v)}"
+                    f"{form.fields[k].label if k in form.fields else ''}{'：' if k in form.fields else ''}{' '.join(str(m) for m in v)}"
                     for k, v in form.errors.items()
                 )
             )
         return {k: plain(v) for k, v in form.cleaned_data.items()}
 
-    def render(self, *, actor: Scope, params: dict) -> tuple[str, str, bytes]:  # pragma: no cover - abstract
+    def render(self, *, actor: Scope, params: dict[str, Any]) -> tuple[str, str, bytes]:  # pragma: no cover - abstract
         raise NotImplementedError
 
 
-def plain(value):
+def plain(value: Any) -> Any:  # ids, lists, ISO dates, or the value as it is
     if isinstance(value, models.Model):
         return value.pk
     if isinstance(value, list | tuple) or (hasattr(value, "__iter__") and not isinstance(value, str | bytes | dict)):
@@ -113,7 +118,7 @@ def exporters_for(scope: Scope, *, listed_only: bool = True) -> list[Exporter]:
     return [e for e in all_exporters() if (e.listed or not listed_only) and e.available(scope)]
 
 
-def export_response(request, identifier: str, params: dict):
+def export_response(request: HttpRequest, identifier: str, params: dict[str, Any]) -> HttpResponse:
     """For a record's own 导出 button (听课记录表 of one observation…): run the exporter now,
     through the registry, and answer the file."""
     scope = scope_for(request.user)

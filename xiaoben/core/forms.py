@@ -1,5 +1,8 @@
+from __future__ import annotations
+
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
@@ -7,12 +10,19 @@ from django.core.exceptions import ValidationError
 
 from .params import int_param
 
+Clean = Callable[[Any], Any]
 
-def _bounded_choice_clean(clean):
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
+
+
+def _bounded_choice_clean(clean: Clean) -> Clean:
     """A record picked by id: an id no database column can hold is not a choice (SQLite cannot
     even bind 99999999999999999999 and answered 500)."""
 
-    def checked(value):
+    def checked(value: Any) -> Any:
         values = value if isinstance(value, list | tuple) else [value]
         for v in values:
             text = str(v).strip() if v is not None else ""
@@ -26,11 +36,11 @@ def _bounded_choice_clean(clean):
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def _without_controls(clean):
+def _without_controls(clean: Clean) -> Clean:
     """Invisible control characters (pasted from other programs) never reach the database:
     they break Word and Excel documents made from the text later."""
 
-    def wrapped(value):
+    def wrapped(value: Any) -> Any:
         if isinstance(value, str):
             value = _CONTROLS.sub("", value)
         return clean(value)
@@ -38,7 +48,7 @@ def _without_controls(clean):
     return wrapped
 
 
-class StyledFormMixin:
+class StyledFormMixin(_FormBase):
     """Give every widget Tabler's classes so templates stay plain."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -56,9 +66,9 @@ class StyledFormMixin:
             if css:
                 w.attrs["class"] = (w.attrs.get("class", "") + " " + css).strip()
             if isinstance(field, forms.ModelChoiceField):
-                field.clean = _bounded_choice_clean(field.clean)
+                setattr(field, "clean", _bounded_choice_clean(field.clean))  # noqa: B010 (wraps the bound method)
             elif isinstance(field, forms.CharField):
-                field.clean = _without_controls(field.clean)
+                setattr(field, "clean", _without_controls(field.clean))  # noqa: B010 (wraps the bound method)
                 if field.max_length is not None:  # the words of core.validation.too_long, as the API says them
                     field.error_messages["max_length"] = (
                         f"「{field.label}」最多 %(limit_value)d 字，现在有 %(show_value)d 字，请删减后再保存。"

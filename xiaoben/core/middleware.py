@@ -1,5 +1,12 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
+
+GetResponse = Callable[[HttpRequest], HttpResponseBase]
 
 ALLOWED_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/api/")
 
@@ -7,10 +14,10 @@ ALLOWED_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/api/")
 class ForcePasswordChangeMiddleware:
     """Imported accounts start with a temporary password and must change it first."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         user = getattr(request, "user", None)
         if (
             user is not None
@@ -26,10 +33,10 @@ class ChineseFirstMiddleware:
     """Simplified Chinese is the UI language whatever the browser's Accept-Language;
     English only when the person picks it (the language cookie set by /i18n/setlang/)."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
 
@@ -37,13 +44,13 @@ class ChineseFirstMiddleware:
 class NotPermittedMiddleware:
     """A service said no: 404 when the object must stay hidden, else a 403 page with the reason."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         return self.get_response(request)
 
-    def process_exception(self, request, exception):
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponseBase | None:
         from django.http import Http404
         from django.shortcuts import render
 
@@ -64,19 +71,20 @@ class ContentSecurityPolicyMiddleware:
 
     EXEMPT = ("/api/v1/docs",)  # the Swagger page ships its own inline script
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         import secrets
 
-        request.csp_nonce = secrets.token_urlsafe(16)
+        nonce = secrets.token_urlsafe(16)
+        setattr(request, "csp_nonce", nonce)  # noqa: B010 (read by the csp_nonce context processor)
         response = self.get_response(request)
         if request.path.startswith(self.EXEMPT) or "Content-Security-Policy" in response:
             return response
         response["Content-Security-Policy"] = (
             "default-src 'self'; "
-            f"script-src 'self' 'nonce-{request.csp_nonce}'; "
+            f"script-src 'self' 'nonce-{nonce}'; "
             "style-src 'self' 'unsafe-inline'; "
             "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; media-src 'self' blob:; "
             "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"

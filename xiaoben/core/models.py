@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -12,6 +13,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+M = TypeVar("M", bound=models.Model)
 
 
 class User(AbstractUser):
@@ -38,17 +41,18 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
-class CountedQuerySet(models.QuerySet):
+class CountedQuerySet(models.QuerySet[M]):
     """Records that count toward quotas, summaries and cards: a model sets `COUNTED` (a Q)
     once and every metric, section and card reads `Model.objects.counted()` or `Model.COUNTED`."""
 
-    def counted(self):
-        return self.filter(self.model.COUNTED)
+    def counted(self) -> CountedQuerySet[M]:
+        return self.filter(getattr(self.model, "COUNTED"))  # noqa: B009 (declared by each counted model)
 
 
 class AliveManager(models.Manager.from_queryset(CountedQuerySet)):  # type: ignore[misc]
-    def get_queryset(self):
-        return super().get_queryset().filter(deleted_at__isnull=True)
+    def get_queryset(self) -> models.QuerySet[Any]:
+        qs: models.QuerySet[Any] = super().get_queryset()
+        return qs.filter(deleted_at__isnull=True)
 
 
 class SoftDeleteModel(models.Model):

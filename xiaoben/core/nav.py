@@ -8,6 +8,7 @@ person; `audience` narrows by role ("teacher", "school_admin", "region", "platfo
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypedDict
 
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -82,9 +83,19 @@ def section_of(item: NavItem) -> str:
     return SECTION_BY_APP.get(item.url_name.split(":")[0], "")
 
 
-def items_for(scope: Scope, current_path: str = "") -> list[dict]:
+class NavEntry(TypedDict):
+    label: str
+    url: str
+    icon: str
+    active: bool
+    section: str
+    order: int
+
+
+def items_for(scope: Scope, current_path: str = "") -> list[NavEntry]:
     """Menu entries the person may use, in sidebar order, each with its section."""
-    out, seen = [], set()
+    out: list[NavEntry] = []
+    seen: set[str] = set()
     for item in all_items():
         if not item.allowed(scope):
             continue

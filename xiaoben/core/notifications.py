@@ -19,11 +19,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from .models import Notification
 
 TEXT_MAX = 500
 
@@ -41,7 +45,7 @@ class NotificationType:
     def robot_capable(self) -> bool:
         return self.robot_text is not None
 
-    def render_robot(self, context: dict) -> str:
+    def render_robot(self, context: dict[str, str]) -> str:
         if self.robot_text is None:
             return self.render(context)
         try:
@@ -49,7 +53,7 @@ class NotificationType:
         except (KeyError, TypeError, ValueError):
             return str(self.robot_text)
 
-    def render(self, context: dict) -> str:
+    def render(self, context: dict[str, str]) -> str:
         template = gettext(str(self.text)) if isinstance(self.text, str) else str(self.text)
         try:
             return (template % context)[:TEXT_MAX]
@@ -98,11 +102,11 @@ def register_dispatcher(fn: Dispatcher) -> None:
 def notify(
     key: str,
     *,
-    recipients: Iterable,
-    target: models.Model | None = None,
-    context: dict | None = None,
+    recipients: Iterable[Any],  # users or user ids
+    target: Any = None,  # a record, or a plain owner a robot names
+    context: dict[str, Any] | None = None,
     url: str = "",
-):
+) -> list[Notification]:
     """Send a registered notice to each recipient (users or user ids). `url` is reversed by the
     caller (never written by hand); e-mail and robots are channels registered by messaging."""
     kind = _TYPES.get(key)
@@ -120,7 +124,9 @@ def notify(
     return rows
 
 
-def _store(*, recipients: Iterable, key: str, text: str, url: str, target: models.Model | None, context: dict) -> list:
+def _store(
+    *, recipients: Iterable[Any], key: str, text: str, url: str, target: models.Model | None, context: dict[str, str]
+) -> list[Notification]:
     """One in-app row per recipient (the bell); `text` keeps the Chinese rendering for search and mail."""
     from django.contrib.contenttypes.models import ContentType
 
@@ -144,11 +150,11 @@ def _store(*, recipients: Iterable, key: str, text: str, url: str, target: model
     return rows
 
 
-def display_text(notification) -> str:
+def display_text(notification: Notification) -> str:
     """The notice in the reader's current language (falls back to the stored text)."""
     kind = _TYPES.get(notification.kind)
     if kind is None or not notification.context:
-        return notification.text
+        return str(notification.text)
     return kind.render(notification.context)
 
 

@@ -4,7 +4,7 @@ value (`?term=99999999999999999999` once overflowed SQLite's INTEGER and answere
 DB_INT_MIN, DB_INT_MAX = -(2**31), 2**31 - 1  # what every supported database stores in an integer column
 
 
-def int_param(v) -> int | None:
+def int_param(v: object) -> int | None:
     """`v` as an int when it is one and fits an integer column; None otherwise."""
     try:
         n = int(str(v).strip())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from .errors import require
@@ -20,7 +21,7 @@ def _texts(ids: list[int]) -> dict[int, str]:
     return dict(ReferenceText.objects.filter(pk__in=ids).values_list("pk", "body"))
 
 
-def _describe(scope, ids: list[int]) -> dict[int, SourceView]:
+def _describe(scope: Scope, ids: list[int]) -> dict[int, SourceView]:
     from .tenancy import visible_to
 
     rows = visible_to(scope, ReferenceText).filter(pk__in=ids).select_related("school", "region")
@@ -33,17 +34,17 @@ def _describe(scope, ids: list[int]) -> dict[int, SourceView]:
 register_source(TextSource(KIND, "参考文本库", _texts, _describe))
 
 
-def text_from_upload(f) -> str:
+def text_from_upload(f: UploadedFile[bytes]) -> str:
     """The plain text of an uploaded .docx or .txt (checked by content, Chinese errors)."""
     kind = validate_upload(f, {"docx", "text"})
     if kind == "docx":
         from docx import Document
 
         try:
-            return "\n".join(p.text for p in Document(f).paragraphs)
+            return "\n".join(str(p.text) for p in Document(f).paragraphs)
         except Exception as exc:
             raise ValidationError("无法读取这个 Word 文件，请另存为 .docx 后重试。") from exc
-    raw = f.read()
+    raw: bytes = f.read()
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return raw.decode(encoding)

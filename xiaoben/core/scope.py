@@ -141,6 +141,10 @@ class Scope:
 
 ANONYMOUS = Scope(user_id=None)
 
+# The platform itself, acting without a person: seeds, data sets, management commands and test
+# set-up pass it to services as the actor (it holds every permission, like a platform admin).
+SYSTEM = Scope(user_id=None, is_authenticated=True, is_platform_admin=True)
+
 
 class Directory(Protocol):
     """What core asks the org app (schools, regions, groups, terms). Core sits below org in the

@@ -1,6 +1,10 @@
 """Visibility of core's own records."""
 
-from django.db.models import Q
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
 
 from .models import ReferenceText
 from .scope import Scope, directory
@@ -8,7 +12,7 @@ from .tenancy import scope_rule
 
 
 @scope_rule(ReferenceText)
-def reference_texts_visible(scope: Scope, qs):
+def reference_texts_visible(scope: Scope, qs: QuerySet[Any]) -> QuerySet[Any]:
     """A school's library: its staff who review (admins, group leaders); a district's: its 教研员
     and the admins and leaders of its schools (they see what their writings are compared with)."""
     schools = set(scope.admin_school_ids)

@@ -1,4 +1,8 @@
-"""Shared write actions: notifications, comments, attachments, API tokens."""
+"""Shared write actions: notifications, comments, attachments, API tokens.
+
+The actor here is the acting `User` (a comment's author, an upload's owner: the row needs it);
+each service asks `predicates.py` or the door about that user first and raises `NotPermitted()`
+(→ 404) for a record out of reach."""
 
 from __future__ import annotations
 
@@ -11,8 +15,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 
+from . import predicates as can
+from .errors import require
 from .models import ApiToken, Attachment, Comment, Notification, User
 from .notifications import notify
+from .scope import scope_for
 from .uploads import validate_upload
 from .validation import require_lengths
 
@@ -20,6 +27,7 @@ COMMENT_MAX = 5000
 
 
 def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
+    """Mark the user's own notices read (only their own: others' ids are ignored)."""
     from django.utils import timezone
 
     qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
@@ -33,8 +41,10 @@ MENTION_RE = re.compile(r"@([\w\u4e00-\u9fff]{2,20})")
 
 @transaction.atomic
 def comment_add(*, author: User, target: models.Model, body: str, parent: Comment | None = None, url: str = "") -> Comment:
-    """Add a comment to any record. The caller has checked the author may see `target`.
+    """Add a comment to a record the author may see and write under (`predicates.can_comment`).
     @姓名 mentions notify colleagues of the same school."""
+    require(may_see(author, target))
+    require(can.can_comment(scope_for(author), target))
     text = (body or "").strip()
     if not text:
         raise ValidationError("评论内容不能为空。")
@@ -86,6 +96,13 @@ def comment_add(*, author: User, target: models.Model, body: str, parent: Commen
     return comment
 
 
+def may_see(user: User, target: models.Model) -> bool:
+    """May this user open `target` (through the door)?"""
+    from .tenancy import visible_to
+
+    return visible_to(user, type(target)).filter(pk=target.pk).exists()
+
+
 def users_who_may_see(users: Iterable[User | int], target: models.Model) -> set[int]:
     """Which of these users (or ids) may open `target` now — through the door, each with their
     own scope. A notice about a record (a comment's words, its title) goes only to them."""
@@ -101,6 +118,9 @@ def users_who_may_see(users: Iterable[User | int], target: models.Model) -> set[
 def attachment_add(
     *, user: User, target: models.Model, upload: UploadedFile[bytes], kinds: set[str], max_mb: int | None = None
 ) -> Attachment:
+    """Attach a file to a record the user may see; the caller's service has checked they may
+    change it (an activity's minutes, a claim, a plan)."""
+    require(may_see(user, target))
     kind = validate_upload(upload, kinds, max_mb)
     return Attachment.objects.create(
         target_type=ContentType.objects.get_for_model(target),
@@ -119,3 +139,9 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     raw = "xb_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=user, name=name or "API", prefix=raw[:8], token_hash=ApiToken.hash(raw))
     return token, raw
+
+
+def api_token_revoke(*, user: User, token_id: int) -> None:
+    """Revoke one of the user's own tokens (someone else's answers 404)."""
+    deleted, _ = ApiToken.objects.filter(pk=token_id, user=user).delete()
+    require(deleted > 0)

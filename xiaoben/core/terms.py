@@ -7,20 +7,23 @@ The closure itself lives in the reports app (`reports.TermClosure`); core only r
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django.apps import apps
 
 from .errors import NotPermitted
 
 
-def term_is_closed(term) -> bool:
+def term_is_closed(term: Any) -> bool:  # a Term or its id (core does not import org)
     term_id = getattr(term, "pk", term)
     if term_id is None:
         return False
     TermClosure = apps.get_model("reports", "TermClosure")
-    return TermClosure.objects.filter(term_id=term_id, closed_at__isnull=False).exists()
+    return bool(TermClosure.objects.filter(term_id=term_id, closed_at__isnull=False).exists())
 
 
-def require_term_open(term) -> None:
+def require_term_open(term: Any) -> None:
     """Refuse a write into a closed term, with the reason a person can act on."""
     if term is None:
         return
@@ -31,7 +34,7 @@ def require_term_open(term) -> None:
         raise NotPermitted(f"{name}已归档，记录只读。如需修改，请学校管理员先重新开放该学期。")
 
 
-def require_date_open(school_id: int, day) -> None:
+def require_date_open(school_id: int, day: dt.date | None) -> None:
     """Refuse a write dated inside a closed term of the school (records without a term
     field: training claims by their end date, mentoring 月报表 by their month)."""
     if day is None or not school_id:
@@ -41,7 +44,7 @@ def require_date_open(school_id: int, day) -> None:
     require_term_open(term)
 
 
-def require_school_year_open(school_year) -> None:
+def require_school_year_open(school_year: Any) -> None:  # an org SchoolYear
     """A school year is closed once its last term is: a pair's year-end records stop there."""
     if school_year is None:
         return

@@ -3,8 +3,14 @@
 
 from __future__ import annotations
 
+from typing import Any
 
-def assert_queries(client, url: str, *, budget: int, status: int = 200, method: str = "get", data=None) -> int:
+from django.test import Client
+
+
+def assert_queries(
+    client: Client, url: str, *, budget: int, status: int = 200, method: str = "get", data: dict[str, Any] | None = None
+) -> int:
     """The page answers `status` within an absolute budget of SQL queries; returns the count.
 
     Pair it with a second call after adding rows to show the count does not grow."""

@@ -8,20 +8,27 @@ installs it when it can).
         page = phone.new_page()
 """
 
+from __future__ import annotations
+
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian chromium not installed (apt-get install chromium)")
     # Playwright's sync API keeps an event loop in this thread; the ORM calls the tests
@@ -38,14 +45,14 @@ def browser():
 TIMEOUT_MS = 60_000  # generous: a loaded 2-core CI machine can be slow to answer
 
 
-def phone_context(browser):
+def phone_context(browser: Browser) -> BrowserContext:
     ctx = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="zh-CN")
     ctx.set_default_timeout(TIMEOUT_MS)
     return ctx
 
 
 @pytest.fixture
-def phone(browser):
+def phone(browser: Browser) -> Iterator[BrowserContext]:
     """A fresh phone-sized browser context (its own cookies and storage)."""
     ctx = phone_context(browser)
     yield ctx
@@ -53,25 +60,25 @@ def phone(browser):
 
 
 @pytest.fixture
-def phone_page(phone):
+def phone_page(phone: BrowserContext) -> Page:
     return phone.new_page()
 
 
 @pytest.fixture
-def desktop_page(browser):
+def desktop_page(browser: Browser) -> Iterator[Page]:
     ctx = browser.new_context(viewport=DESKTOP, locale="zh-CN")
     ctx.set_default_timeout(TIMEOUT_MS)
     yield ctx.new_page()
     ctx.close()
 
 
-def shot(page, name: str) -> None:
+def shot(page: Page, name: str) -> None:
     """Save a full-page screenshot under test-artifacts/ to look at."""
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
-def sign_in(page, base_url: str, login: str, password: str) -> None:
+def sign_in(page: Page, base_url: str, login: str, password: str) -> None:
     page.goto(f"{base_url}/accounts/login/")
     page.fill("#id_username", login)
     page.fill("#id_password", password)

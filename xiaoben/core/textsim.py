@@ -31,8 +31,14 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
+
+if TYPE_CHECKING:
+    from xiaoben.org.models import School
+
+    from .scope import Viewer
 
 K = 8  # shingle length (normalised characters)
 W = 16  # winnowing window: runs of ≥ W+K-1 = 23 characters always share a fingerprint
@@ -228,7 +234,7 @@ class TextSource:
     texts: Callable[[list[int]], dict[int, str]]
     # What a viewer may be shown of sources: {id: SourceView} for the ids they may open *now*
     # (through the door); a source left out is reported as one they may not open.
-    describe: Callable[[object, list[int]], dict[int, SourceView]] | None = None
+    describe: Callable[[Any, list[int]], dict[int, SourceView]] | None = None  # (viewer, ids)
 
 
 @dataclass(frozen=True)
@@ -295,7 +301,7 @@ def unindex(ref: SourceRef) -> None:
 CAP = COMMON_DF + 1  # rows read per fingerprint and side: more than COMMON_DF means "common", however many more
 
 
-def _capped_sql(pool: Pool) -> tuple[str, list]:
+def _capped_sql(pool: Pool) -> tuple[str, list[Any]]:
     """PostgreSQL: for each fingerprint, at most CAP rows of the school and CAP of the region's
     shared texts and libraries (index scans on (hash, school_id) and (hash, region_id)), so the
     work per check is bounded by the text's fingerprints × 2·CAP whatever the district's size."""
@@ -332,7 +338,8 @@ def pool_matches(hashes: list[int], pool: Pool) -> list[tuple[int, str, int, boo
         sql, params = _capped_sql(pool)
         with connection.cursor() as cur:
             cur.execute(sql, [list(hashes), *params])
-            return cur.fetchall()
+            found: list[tuple[int, str, int, bool]] = cur.fetchall()
+            return found
     # Other databases (SQLite in tests and the demo): the same rows, capped after reading.
     out: list[tuple[int, str, int, bool]] = []
     per: Counter[tuple[int, bool]] = Counter()
@@ -346,7 +353,7 @@ def pool_matches(hashes: list[int], pool: Pool) -> list[tuple[int, str, int, boo
 
 
 def candidates(
-    text: str | Normalised, pool: Pool, *, exclude: Iterable[SourceRef] = (), limit: int = CANDIDATES, df_out: dict | None = None
+    text: str | Normalised, pool: Pool, *, exclude: Iterable[SourceRef] = (), limit: int = CANDIDATES, df_out: dict[int, int] | None = None
 ) -> list[SourceRef]:
     """The pool's texts sharing the most (rarity-weighted) fingerprints with `text`. One query.
 
@@ -367,7 +374,7 @@ def candidates(
             continue
         ref = SourceRef(kind, object_id)
         if ref not in skip:
-            score[bool(own)][ref] += 1.0 / n_all[h]
+            score[bool(own)][ref] += 1.0 / n_all[h]  # type: ignore[assignment]  # float weights (typeshed: int)
     # Half the places go to the school's own texts: however many similar texts the district
     # shares, the school's source stays among the candidates (the rest by score).
     mine = [r for r, _ in score[True].most_common(limit)]
@@ -410,7 +417,7 @@ def region_chain(region_id: int | None) -> tuple[int, ...]:
 DEFAULT_THRESHOLD = 0.30  # 知网-style: 30% of the text found elsewhere
 
 
-def school_threshold(school) -> float:
+def school_threshold(school: School) -> float:
     """The school's 复制比 above which a text is flagged (setting `copy_threshold`, default 30%)."""
     try:
         value = float(school.setting("copy_threshold", DEFAULT_THRESHOLD))
@@ -419,7 +426,7 @@ def school_threshold(school) -> float:
     return value if 0 < value <= 1 else DEFAULT_THRESHOLD
 
 
-def pool_for_school(school, kinds: tuple[str, ...] = ()) -> Pool:
+def pool_for_school(school: School, kinds: tuple[str, ...] = ()) -> Pool:
     return Pool(school_id=school.pk, region_ids=region_chain(school.region_id), kinds=kinds)
 
 
@@ -431,7 +438,7 @@ class ShownSource:
     passages: list[Passage] = field(default_factory=list)
 
 
-def shown_sources(scope, text: str, stored: list[dict]) -> list[ShownSource]:
+def shown_sources(scope: Viewer, text: str, stored: list[dict[str, Any]]) -> list[ShownSource]:
     """The stored sources of a check as a viewer may see them now: each visible one with its
     aligned passages, each other one only as "a source you may not open" with its share."""
     by_kind: dict[str, list[int]] = defaultdict(list)

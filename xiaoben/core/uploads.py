@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from typing import IO, Any
 from xml.etree import ElementTree
 
 from django.conf import settings
@@ -28,7 +29,7 @@ MAX_IMAGE_PIXELS = 60_000_000  # a 60-megapixel photo decodes; a decompression b
 MAX_XML_PART = 50 * 1024 * 1024
 
 
-def sniff_kind(head: bytes, data_for_zip=None) -> str | None:
+def sniff_kind(head: bytes, data_for_zip: IO[bytes] | None = None) -> str | None:
     if head.startswith(b"%PDF"):
         return "pdf"
     if head.startswith(b"\x89PNG") or head.startswith(b"\xff\xd8\xff") or head[:6] in (b"GIF87a", b"GIF89a"):
@@ -62,7 +63,7 @@ def sniff_kind(head: bytes, data_for_zip=None) -> str | None:
 PREVIEWABLE_IMAGES = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg", b"GIF8": "image/gif", b"RIFF": "image/webp"}
 
 
-def served_type(kind: str, fieldfile) -> tuple[str, bool]:
+def served_type(kind: str, fieldfile: Any) -> tuple[str, bool]:  # a FieldFile
     """(Content-Type, as attachment) for a stored file whose kind was checked on upload: never
     guessed from the name a person typed. PDFs and images preview; everything else downloads."""
     if kind == "pdf":
@@ -76,17 +77,18 @@ def served_type(kind: str, fieldfile) -> tuple[str, bool]:
     return "application/octet-stream", True
 
 
-def _stream(f):
+def _stream(f: Any) -> IO[bytes]:  # an UploadedFile or any file object
     """A seekable binary stream over the upload (the temporary file for big ones, no copy)."""
     inner = getattr(f, "file", None)
     if inner is not None and hasattr(inner, "seek") and hasattr(inner, "read"):
         inner.seek(0)
-        return inner
+        stream: IO[bytes] = inner
+        return stream
     f.seek(0)
     return io.BytesIO(f.read())
 
 
-def _check_image(stream) -> None:
+def _check_image(stream: IO[bytes]) -> None:
     from PIL import Image
 
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
@@ -102,7 +104,7 @@ def _check_image(stream) -> None:
         img.load()  # and the pixels really decode (a truncated JPEG fails here)
 
 
-def _check_pdf(stream) -> None:
+def _check_pdf(stream: IO[bytes]) -> None:
     import logging
 
     from pypdf import PdfReader
@@ -115,7 +117,7 @@ def _check_pdf(stream) -> None:
         raise ValueError("no pages")
 
 
-def _check_office(stream, kind: str) -> None:
+def _check_office(stream: IO[bytes], kind: str) -> None:
     with zipfile.ZipFile(stream) as zf:
         names = set(zf.namelist())
         main = OFFICE_MAIN_PARTS[kind]
@@ -137,7 +139,7 @@ BROKEN = {
 }
 
 
-def check_content(f, kind: str) -> None:
+def check_content(f: Any, kind: str) -> None:
     """Parse the upload as `kind`; a Chinese ValidationError when it does not parse."""
     stream = _stream(f)
     try:
@@ -154,7 +156,7 @@ def check_content(f, kind: str) -> None:
         f.seek(0)
 
 
-def validate_upload(f, kinds: set[str] | frozenset[str], max_mb: int | None = None) -> str:
+def validate_upload(f: Any, kinds: set[str] | frozenset[str], max_mb: int | None = None) -> str:
     """Return the detected kind or raise ValidationError with a Chinese message."""
     max_mb = max_mb or settings.UPLOAD_MAX_MB
     allowed = "、".join(KIND_LABELS[k] for k in sorted(kinds))
@@ -172,7 +174,7 @@ def validate_upload(f, kinds: set[str] | frozenset[str], max_mb: int | None = No
     zipped = _stream(f) if head[:4] == b"PK\x03\x04" else None
     kind = sniff_kind(head, zipped)
     f.seek(0)
-    if kind not in kinds:
+    if kind is None or kind not in kinds:
         raise ValidationError(f"文件「{getattr(f, 'name', '')}」的类型不被接受，只能上传：{allowed}。")
     check_content(f, kind)
     return kind

@@ -7,6 +7,7 @@ refusal to the service, which is the one path both reach."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 
 
 def too_long(label: str, value: str | None, max_chars: int) -> str | None:
@@ -28,12 +29,12 @@ def require_lengths(fields: list[tuple[str, str | None, int]]) -> None:
         raise ValidationError(errors)
 
 
-def require_model_lengths(obj, fields: list[str] | None = None) -> None:
+def require_model_lengths(obj: Model, fields: list[str] | None = None) -> None:
     """Every text field of a model instance within its max_length, in the forms' words (the
     model's own check says it in Django's; a service calls this before `full_clean`)."""
     from django.db import models
 
-    errors = []
+    errors: list[str] = []
     for f in obj._meta.concrete_fields:
         if fields is not None and f.name not in fields:
             continue
@@ -45,6 +46,6 @@ def require_model_lengths(obj, fields: list[str] | None = None) -> None:
         raise ValidationError(errors)
 
 
-def text_widget_attrs(max_chars: int, **attrs) -> dict:
+def text_widget_attrs(max_chars: int, **attrs: str) -> dict[str, str]:
     """The browser's own limit on a field whose refusal is the service's."""
     return {"maxlength": str(max_chars), **attrs}

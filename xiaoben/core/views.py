@@ -1,19 +1,24 @@
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from . import services
+from . import selectors, services
+from .decorators import AuthedRequest
 from .forms import LoginForm, StyledPasswordChangeForm
-from .models import ApiToken, Comment, Notification
-from .scope import directory, scope_for
+from .models import User
+from .scope import directory
 from .tenancy import visible_to
 
 
@@ -26,14 +31,14 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     form_class = StyledPasswordChangeForm
     template_name = "registration/password_change.html"
 
-    def get_form(self, form_class=None):
+    def get_form(self, form_class: type[PasswordChangeForm] | None = None) -> PasswordChangeForm:
         form = super().get_form(form_class)
-        if self.request.user.must_change_password:  # the batch password the school handed out, not an “old” one
+        if cast(User, self.request.user).must_change_password:  # the batch password the school handed out, not an “old” one
             form.fields["old_password"].label = "初始密码"
             form.fields["old_password"].help_text = "学校发给你的初始密码。"
         return form
 
-    def form_valid(self, form):
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
         response = super().form_valid(form)
         user = form.user
         if user.must_change_password:
@@ -42,41 +47,42 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         messages.success(self.request, "密码已修改。")
         return response
 
-    def get_success_url(self):
+    def get_success_url(self) -> str:
         return reverse("core:home")
 
 
 # The home and profile pages show the school, term and groups: org draws them (core sits below
 # org in the layers and asks through `core.scope.directory()`).
 @login_required
-def home(request):
-    return directory().home(request)
+def home(request: AuthedRequest) -> HttpResponse:
+    response: HttpResponse = directory().home(request)
+    return response
 
 
 @login_required
-def profile(request):
-    return directory().profile(request)
+def profile(request: AuthedRequest) -> HttpResponse:
+    response: HttpResponse = directory().profile(request)
+    return response
 
 
 @login_required
 @require_POST
-def token_revoke(request, pk: int):
-    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
-    token.delete()
+def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
+    services.api_token_revoke(user=request.user, token_id=pk)
     messages.success(request, "令牌已撤销。")
     return redirect("core:profile")
 
 
 @login_required
-def notifications(request):
-    qs = Notification.objects.filter(recipient=request.user).order_by("-created_at")
+def notifications(request: AuthedRequest) -> HttpResponse:
+    qs = selectors.notifications_of(request.user)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     return render(request, "core/notifications.html", {"page": page})
 
 
 @login_required
 @require_POST
-def notifications_read(request):
+def notifications_read(request: AuthedRequest) -> HttpResponse:
     ids = request.POST.getlist("id")
     services.notifications_mark_read(user=request.user, ids=[int(i) for i in ids if i.isdigit()] or None)
     nxt = request.POST.get("next", "")
@@ -87,7 +93,7 @@ def notifications_read(request):
 
 @login_required
 @require_POST
-def comment_add(request, ct_id: int, obj_id: int):
+def comment_add(request: AuthedRequest, ct_id: int, obj_id: int) -> HttpResponse:
     """Post a comment on any record the person can see (404 otherwise)."""
     ct = get_object_or_404(ContentType, pk=ct_id)
     model = ct.model_class()
@@ -96,23 +102,14 @@ def comment_add(request, ct_id: int, obj_id: int):
     target = visible_to(request.user, model).filter(pk=obj_id).first()
     if target is None:
         raise Http404
-    parent = None
-    if request.POST.get("parent"):
-        parent = Comment.objects.filter(pk=request.POST["parent"]).first()
     nxt = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
         nxt = ""
-    scope = scope_for(request.user)
-    # Who may write: the record's school, the district's staff, or — where the record opens its
-    # thread to those it is shared with (a region-shared resource) — any reader holding the right.
-    opened = getattr(target, "comments_open_to", None)
-    if (
-        not scope.can("comments:write", getattr(target, "school_id", None))
-        and not scope.is_region_staff
-        and not (callable(opened) and opened(scope))
-    ):
-        raise Http404
     try:
+        # Who may write is the service's rule (core.predicates.can_comment): 404 for anyone else.
+        parent = selectors.comment_of(target, request.POST.get("parent"))
+        if request.POST.get("parent") and parent is None:
+            raise ValidationError("回复的评论不属于这条记录。")
         services.comment_add(author=request.user, target=target, body=request.POST.get("body", ""), parent=parent, url=nxt)
     except ValidationError as e:
         messages.error(request, "；".join(e.messages))
@@ -124,15 +121,12 @@ def comment_add(request, ct_id: int, obj_id: int):
 
 
 @login_required
-def attachment_download(request, pk: int):
+def attachment_download(request: AuthedRequest, pk: int) -> HttpResponseBase:
     """Files are served only to those who may see the record they belong to."""
     from django.http import FileResponse
 
-    from .models import Attachment
-
-    att = get_object_or_404(Attachment.objects.select_related("target_type"), pk=pk)
-    model = att.target_type.model_class()
-    if model is None or not visible_to(request.user, model).filter(pk=att.target_id).exists():
+    att = selectors.attachment_for(request.user, pk)
+    if att is None:
         raise Http404
     # Served with a type we chose (never guessed from a name a person typed), nosniff (set by
     # SecurityMiddleware), and as a download unless it is a kind a browser previews safely.
@@ -144,7 +138,7 @@ def attachment_download(request, pk: int):
     return response
 
 
-def server_error(request):
+def server_error(request: HttpRequest) -> HttpResponse:
     """500 in the site layout (with the menu, so there is a way on); if the layout itself
     fails — the database may be what broke — a plain page with no queries."""
     from django.http import HttpResponseServerError

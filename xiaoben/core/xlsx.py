@@ -11,6 +11,8 @@ which makes the same formula-looking text plain text as it is written."""
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import cell as _cell
@@ -20,7 +22,7 @@ from openpyxl.utils.exceptions import IllegalCharacterError
 _check_string = _cell.Cell.check_string
 
 
-def _check_string_dropping_controls(self, value):
+def _check_string_dropping_controls(self: _cell.Cell, value: Any) -> Any:
     """Control characters (which openpyxl refuses with an exception, failing the whole export)
     are dropped: a name pasted with a stray control character still exports."""
     try:
@@ -29,7 +31,7 @@ def _check_string_dropping_controls(self, value):
         return _check_string(self, _cell.ILLEGAL_CHARACTERS_RE.sub("", value))
 
 
-_cell.Cell.check_string = _check_string_dropping_controls
+_cell.Cell.check_string = _check_string_dropping_controls  # a patch of openpyxl, on purpose
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -53,7 +55,9 @@ def write_only_workbook() -> Workbook:
     return Workbook(write_only=True)
 
 
-def cell(ws, value, *, font=None, number_format: str | None = None, alignment=None, fill=None):
+def cell(
+    ws: Any, value: Any, *, font: Any = None, number_format: str | None = None, alignment: Any = None, fill: Any = None
+) -> Any:  # openpyxl sheets and styles are untyped
     """A styled cell for a write-only sheet (`append_row` takes it as a value)."""
     from openpyxl.cell import WriteOnlyCell
 
@@ -72,7 +76,7 @@ def cell(ws, value, *, font=None, number_format: str | None = None, alignment=No
     return c
 
 
-def append_row(ws, values) -> None:
+def append_row(ws: Any, values: Iterable[Any]) -> None:
     """ws.append for a write-only sheet, with text that would be read as a formula kept as text."""
     ws.append([cell(ws, v) if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v for v in values])
 

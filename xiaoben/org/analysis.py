@@ -10,6 +10,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractYear
@@ -269,7 +270,7 @@ def _honour_phrase(a: Analysis) -> str:
 # ---------------------------------------------------------------- charts
 
 
-def _pie(title: str, shares: list[Share]) -> dict:
+def _pie(title: str, shares: list[Share]) -> dict[str, Any]:
     return {
         "tooltip": {"trigger": "item", "formatter": "{b}：{c}人（{d}%）"},
         "legend": {"bottom": 0, "type": "scroll"},
@@ -286,7 +287,7 @@ def _pie(title: str, shares: list[Share]) -> dict:
     }
 
 
-def _bar(title: str, shares: list[Share]) -> dict:
+def _bar(title: str, shares: list[Share]) -> dict[str, Any]:
     return {
         "tooltip": {"trigger": "axis"},
         # The first rotated label (3年以内（新教师）) reached left of the chart and was clipped: the
@@ -302,7 +303,7 @@ def _bar(title: str, shares: list[Share]) -> dict:
     }
 
 
-def _honour_bar(a: Analysis) -> dict:
+def _honour_bar(a: Analysis) -> dict[str, Any]:  # an ECharts option
     kinds = a.honour_kinds
     return {
         "tooltip": {"trigger": "axis"},

@@ -1,10 +1,14 @@
 """API for the current user, schools, terms, groups and teachers — through the door."""
 
 import datetime as dt
+from typing import Any, cast
 
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
+from xiaoben.core.models import User
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user, visible_to
 
@@ -94,27 +98,28 @@ class TeacherOut(Schema):
         return t.is_new()
 
     @staticmethod
-    def resolve_birth_date(t: Teacher, context) -> dt.date | None:
+    def resolve_birth_date(t: Teacher, context: dict[str, Any]) -> dt.date | None:
         return t.birth_date if _personal(t, context) else None
 
     @staticmethod
-    def resolve_phone(t: Teacher, context) -> str | None:
+    def resolve_phone(t: Teacher, context: dict[str, Any]) -> str | None:
         return t.user.phone if _personal(t, context) else None
 
 
-def _personal(t: Teacher, context) -> bool:
+def _personal(t: Teacher, context: dict[str, Any]) -> bool:
     """Birth date and phone: the teacher and their school's admins only (`can_see_personal`)."""
     return can_see_personal(scope_for(context["request"].user), t)
 
 
 @router.get("/me", response=MeOut)
-def me(request):
-    scope = scope_for(request.user)
+def me(request: HttpRequest) -> dict[str, Any]:
+    user = cast(User, request.user)  # the API's auth lets only signed-in users through
+    scope = scope_for(user)
     term = current_term(scope.school_id)
     return {
-        "id": request.user.pk,
-        "username": request.user.username,
-        "name": request.user.display_name,
+        "id": user.pk,
+        "username": user.username,
+        "name": user.display_name,
         "roles": scope.role_titles,
         "school_id": scope.school_id,
         "teacher_id": scope.teacher_id,
@@ -127,13 +132,13 @@ def me(request):
 
 @router.get("/schools", response=list[SchoolOut])
 @paginate(PageNumberPagination, page_size=50)
-def schools(request):
+def schools(request: HttpRequest) -> QuerySet[School]:
     return visible_to(request.user, School).order_by("id")
 
 
 @router.get("/terms", response=list[TermOut])
 @paginate(PageNumberPagination, page_size=50)
-def terms(request, school_id: int | None = None):
+def terms(request: HttpRequest, school_id: int | None = None) -> QuerySet[Term]:
     qs = visible_to(request.user, Term).select_related("school_year").order_by("school_id", "-start_date")
     if school_id:
         qs = qs.filter(school_id=school_id)
@@ -142,7 +147,7 @@ def terms(request, school_id: int | None = None):
 
 @router.get("/groups", response=list[GroupOut])
 @paginate(PageNumberPagination, page_size=100)
-def groups(request, school_id: int | None = None, kind: str | None = None):
+def groups(request: HttpRequest, school_id: int | None = None, kind: str | None = None) -> QuerySet[Group]:
     qs = visible_to(request.user, Group).filter(is_active=True).order_by("school_id", "kind", "name")
     if school_id:
         qs = qs.filter(school_id=school_id)
@@ -153,7 +158,7 @@ def groups(request, school_id: int | None = None, kind: str | None = None):
 
 @router.get("/teachers", response=list[TeacherOut])
 @paginate(PageNumberPagination, page_size=50)
-def teachers(request, school_id: int | None = None, q: str | None = None):
+def teachers(request: HttpRequest, school_id: int | None = None, q: str | None = None) -> QuerySet[Teacher]:
     qs = visible_to(request.user, Teacher).filter(is_active=True).select_related("user").order_by("school_id", "staff_no")
     if school_id:
         qs = qs.filter(school_id=school_id)
@@ -163,6 +168,6 @@ def teachers(request, school_id: int | None = None, q: str | None = None):
 
 
 @router.get("/teachers/{teacher_id}", response=TeacherOut)
-def teacher(request, teacher_id: int):
+def teacher(request: HttpRequest, teacher_id: int) -> Teacher:
     t = get_object_for_user(request.user, Teacher, Teacher.objects.select_related("user"), pk=teacher_id)
     return t

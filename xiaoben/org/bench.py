@@ -1,6 +1,7 @@
 """Bench figures of the org app: a roster import of 3,000 rows (rolled back after each run)."""
 
 import io
+from typing import Any
 
 from django.urls import reverse
 from openpyxl import Workbook
@@ -37,7 +38,7 @@ def roster_file(n: int = ROWS) -> bytes:
     return buf.getvalue()
 
 
-def _data(env: BenchEnv):
+def _data(env: BenchEnv) -> dict[str, Any]:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     raw = env.extra.setdefault("roster", roster_file())
@@ -66,8 +67,10 @@ def generated_env() -> BenchEnv:
 
     User = get_user_model()
     school = School.objects.get(code="G0001")
-    leader = GroupMembership.objects.filter(group__school=school, group__kind="subject", role="leader").select_related("teacher__user")
-    leader = leader.order_by("group_id").first().teacher.user
+    leads = GroupMembership.objects.filter(group__school=school, group__kind="subject", role="leader").select_related("teacher__user")
+    first = leads.order_by("group_id").first()
+    assert first is not None and first.teacher.user is not None, "a gen_data school has group leaders with accounts"
+    leader = first.teacher.user
     users = {
         "principal": User.objects.get(username="G0001-0001"),
         "dean": User.objects.get(username="G0001-0002"),

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .models import Term
 
 HOLIDAY, WORKDAY, EXAM, SCHOOL_DAY = "holiday", "workday", "exam", "school_day"
 
@@ -119,10 +123,10 @@ class SchoolCalendar:
         return n
 
 
-def for_term(term) -> SchoolCalendar:
+def for_term(term: Term) -> SchoolCalendar:
     """Cached on the term instance: the engine and the slot generator ask many times."""
     cal = getattr(term, "_calendar", None)
     if cal is None:
         cal = SchoolCalendar(term.school_id, term.start_date - dt.timedelta(days=7), term.end_date + dt.timedelta(days=7))
-        term._calendar = cal
+        setattr(term, "_calendar", cal)  # noqa: B010 (an attribute the model doesn't declare)
     return cal

@@ -20,7 +20,7 @@ class Stage(models.TextChoices):
     COMPLETE = "complete", _("完全中学")
 
 
-STAGE_GRADES = {
+STAGE_GRADES: dict[str, range] = {
     Stage.PRIMARY: range(1, 7),
     Stage.JUNIOR: range(7, 10),
     Stage.SENIOR: range(10, 13),
@@ -69,7 +69,7 @@ class Title(models.TextChoices):
     NONE = "none", _("未评")
 
 
-TITLE_BANDS = {
+TITLE_BANDS: dict[str, str] = {
     Title.SENIOR_PROFESSOR: "正高",
     Title.SENIOR: "副高",
     Title.FIRST: "中级",

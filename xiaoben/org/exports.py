@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404
 
 from xiaoben.core.exporters import Exporter, register
 from xiaoben.core.formatting import XLSX
+from xiaoben.core.params import int_param
+from xiaoben.core.scope import Scope
 
 from . import roster
 from .models import School
@@ -20,8 +24,8 @@ class RosterExporter(Exporter):
     category = "学校与教师"
     description = "全体在职教师的名册，可修改后再导入。"
 
-    def render(self, *, actor, params):
-        school = school_for_scope(actor, params.get("school"))
+    def render(self, *, actor: Scope, params: dict[str, Any]) -> tuple[str, str, bytes]:
+        school = school_for_scope(actor, int_param(params.get("school")))
         if school is None or not actor.can("org:manage", school_id=school.pk):
             raise Http404
         personal = actor.can("org:read_personal", school_id=school.pk)
@@ -36,8 +40,8 @@ class RosterTemplateExporter(Exporter):
     permission = "org:manage"
     category = "学校与教师"
 
-    def render(self, *, actor, params):
-        school: School | None = school_for_scope(actor, params.get("school"))
+    def render(self, *, actor: Scope, params: dict[str, Any]) -> tuple[str, str, bytes]:
+        school: School | None = school_for_scope(actor, int_param(params.get("school")))
         if school is None or not actor.can("org:manage", school_id=school.pk):
             raise Http404
         return f"{school.short_name or school.name}教师名册模板.xlsx", XLSX, roster.template_workbook(school=school)

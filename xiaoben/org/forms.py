@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -11,13 +11,13 @@ from xiaoben.core.forms import StyledFormMixin
 
 from . import roster, services
 from .choices import GRADE_NAMES, STAGE_GRADES, SUBJECTS, Education, Gender, GroupKind, Title
-from .models import Group, School, Teacher
+from .models import Group, School, Teacher, Term
+from .selectors import today
 
-PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 MAX_WEEKS = services.MAX_TERM_WEEKS
 
 
-def _subject_choices(blank: str = "—"):
+def _subject_choices(blank: str = "—") -> list[tuple[str, str]]:
     return [("", blank)] + [(s, s) for s in SUBJECTS]
 
 
@@ -56,16 +56,18 @@ class TeacherForm(StyledFormMixin, forms.Form):
 
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, school: School, teacher: Teacher | None = None, **kwargs):
+    def __init__(self, *args: Any, school: School, teacher: Teacher | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.school, self.teacher = school, teacher
-        self.fields["grades"].choices = [(str(g), GRADE_NAMES[g]) for g in STAGE_GRADES.get(school.stage, range(1, 13))]
+        cast(forms.ChoiceField, self.fields["grades"]).choices = [
+            (str(g), GRADE_NAMES[g]) for g in STAGE_GRADES.get(school.stage, range(1, 13))
+        ]
         if teacher is not None:
             self.fields["staff_no"].disabled = True
             self.fields["staff_no"].help_text = "工号是账号的一部分，不能修改。"
 
     @classmethod
-    def initial_for(cls, teacher: Teacher) -> dict:
+    def initial_for(cls, teacher: Teacher) -> dict[str, Any]:
         return {
             "version": teacher.version,
             "staff_no": teacher.staff_no,
@@ -85,58 +87,32 @@ class TeacherForm(StyledFormMixin, forms.Form):
             "honours": roster.honours_text(teacher.honours.all()),
         }
 
-    def clean_staff_no(self):
-        staff_no = self.cleaned_data["staff_no"].strip()
+    def clean_staff_no(self) -> str:
+        staff_no: str = self.cleaned_data["staff_no"].strip()
         if self.teacher is None and Teacher.objects.filter(school=self.school, staff_no=staff_no).exists():
             raise ValidationError(f"工号 {staff_no} 已存在。")
         return staff_no
 
-    def clean_phone(self):
-        phone = re.sub(r"[\s\-]", "", self.cleaned_data["phone"])
-        if phone and not PHONE_RE.match(phone):
-            raise ValidationError("手机号格式不正确，应为11位数字。")
-        from django.contrib.auth import get_user_model
-
-        others = get_user_model().objects.filter(phone=phone)
-        if self.teacher is not None:
-            others = others.exclude(pk=self.teacher.user_id)
-        if phone and others.exists():
-            raise ValidationError("该手机号已被其他账号使用。")
+    def clean_phone(self) -> str:
+        try:
+            phone = services.phone_normalise(self.cleaned_data["phone"])
+            services.phone_check_free(phone, user_id=self.teacher.user_id if self.teacher is not None else None)
+        except ValidationError as e:
+            raise ValidationError(e.messages) from None
         return phone
 
-    def _check_date(self, key: str):
-        day = self.cleaned_data.get(key)
-        if day:
-            from .selectors import today
-
-            if day > today():
-                raise ValidationError("日期不能晚于今天。")
-        return day
-
-    def clean_birth_date(self):
-        day = self._check_date("birth_date")
-        if day:
-            from .selectors import today
-
-            age = roster._age(day, today())
-            if not roster.MIN_AGE <= age <= roster.MAX_AGE:
-                raise ValidationError(f"出生日期不合理：在职教师的年龄应在{roster.MIN_AGE}至{roster.MAX_AGE}岁之间。")
-        return day
-
-    def clean_teaching_since(self):
-        return self._check_date("teaching_since")
-
-    def clean_honours(self):
+    def clean_honours(self) -> list[tuple[str, str, str, int | None]]:
         return roster.parse_honours(self.cleaned_data["honours"])
 
-    def clean(self):
-        data = super().clean()
-        birth, since = data.get("birth_date"), data.get("teaching_since")
-        if birth and since and roster._age(birth, since) < 16:
-            self.add_error("teaching_since", "参加教学工作时间早于16周岁，请与出生日期一起核对。")
+    def clean(self) -> dict[str, Any]:
+        data = cast(dict[str, Any], super().clean())  # a Form's clean returns its cleaned_data
+        try:
+            services.teacher_dates_check(birth_date=data.get("birth_date"), teaching_since=data.get("teaching_since"), today=today())
+        except ValidationError as e:
+            self.add_error(None, e)
         return data
 
-    def profile(self) -> dict:
+    def profile(self) -> dict[str, Any]:
         d = self.cleaned_data
         return {
             "name": d["name"].strip(),
@@ -154,8 +130,14 @@ class TeacherForm(StyledFormMixin, forms.Form):
         }
 
 
-class TeacherChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, t):
+if TYPE_CHECKING:
+    _TeacherField = forms.ModelMultipleChoiceField[Teacher]
+else:  # the form field classes are generic for the type checker only
+    _TeacherField = forms.ModelMultipleChoiceField
+
+
+class TeacherChoiceField(_TeacherField):
+    def label_from_instance(self, t: Teacher) -> str:
         return f"{t.name}（{t.staff_no}{'，' + t.subject if t.subject else ''}）"
 
 
@@ -180,22 +162,24 @@ class GroupForm(StyledFormMixin, forms.Form):
     )
     is_active = forms.BooleanField(label="启用", required=False, initial=True)
 
-    def __init__(self, *args, school: School, group: Group | None = None, **kwargs):
+    def __init__(self, *args: Any, school: School, group: Group | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.school, self.group = school, group
         parents = Group.objects.filter(school=school, kind=GroupKind.SUBJECT, is_active=True)
         if group is not None:
             parents = parents.exclude(pk=group.pk)
-        self.fields["parent"].queryset = parents
+        cast("forms.ModelChoiceField[Group]", self.fields["parent"]).queryset = parents
         staff = Teacher.objects.filter(school=school, is_active=True).order_by("staff_no")
         for key in ("leaders", "deputies", "members"):
-            self.fields[key].queryset = staff
-        self.fields["grade"].choices = [("", "—")] + [(g, GRADE_NAMES[g]) for g in STAGE_GRADES.get(school.stage, range(1, 13))]
+            cast(TeacherChoiceField, self.fields[key]).queryset = staff
+        cast(forms.ChoiceField, self.fields["grade"]).choices = [("", "—")] + [
+            (g, GRADE_NAMES[g]) for g in STAGE_GRADES.get(school.stage, range(1, 13))
+        ]
         if group is None:
             del self.fields["is_active"]
 
     @classmethod
-    def initial_for(cls, group: Group) -> dict:
+    def initial_for(cls, group: Group) -> dict[str, Any]:
         by_role: dict[str, list[int]] = {"leader": [], "deputy": [], "member": []}
         for tid, role in group.memberships.values_list("teacher_id", "role"):
             by_role[role].append(tid)
@@ -211,16 +195,19 @@ class GroupForm(StyledFormMixin, forms.Form):
             "is_active": group.is_active,
         }
 
-    def clean(self):
-        data = super().clean()
-        name = (data.get("name") or "").strip()
-        same = Group.objects.filter(school=self.school, name=name)
-        if self.group is not None:
-            same = same.exclude(pk=self.group.pk)
-        if name and same.exists():
-            self.add_error("name", f"本校已有名为「{name}」的小组。")
-        if data.get("kind") == GroupKind.PREP and not data.get("parent"):
-            self.add_error("parent", "备课组须选择所属教研组。")
+    def clean(self) -> dict[str, Any]:
+        data = cast(dict[str, Any], super().clean())  # a Form's clean returns its cleaned_data
+        if data.get("kind") and data.get("name"):
+            try:
+                services.group_shape_check(
+                    school_id=self.school.pk,
+                    kind=data["kind"],
+                    name=data["name"],
+                    parent=data.get("parent"),
+                    group_id=self.group.pk if self.group is not None else None,
+                )
+            except ValidationError as e:
+                self.add_error(None, e)
         try:
             services.group_roles_check(leader_ids=data.get("leaders") or [], deputy_ids=data.get("deputies") or [])
         except ValidationError as e:
@@ -242,14 +229,14 @@ class TermForm(StyledFormMixin, forms.Form):
         help_text="国庆、期中考试周等不排教研活动的周。第1周是开学日所在的那一周（周一至周日）。",
     )
 
-    def __init__(self, *args, term=None, **kwargs):
+    def __init__(self, *args: Any, term: Term | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if term is not None:
             for key in ("start_year", "number"):
                 self.fields[key].disabled = True
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = cast(dict[str, Any], super().clean())  # a Form's clean returns its cleaned_data
         start, end = data.get("start_date"), data.get("end_date")
         if start and end:
             try:

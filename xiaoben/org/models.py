@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -67,7 +68,7 @@ class School(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
-    def setting(self, key: str, default=None):
+    def setting(self, key: str, default: Any = None) -> Any:  # settings are JSON
         """School-level settings (补录 days, similarity threshold, hour targets…)."""
         return (self.settings or {}).get(key, default)
 

@@ -1,12 +1,12 @@
 """No lock-in: a school takes all of its records away, and another instance takes them in.
 
-`school_archive(school)` → a .zip: `records.json` (every row of the school, with its edit
+`school_archive(actor=, school=)` → a .zip: `records.json` (every row of the school, with its edit
 history, as Django serializes it: model, old id, fields), `files/…` (every uploaded file), and
 `表格/<model>.xlsx`-style readable sheets in `school.xlsx`. `school_import(zip)` loads it into
 another instance: new ids, every reference (foreign keys, generic targets, history rows)
 rewritten to the new ids, users matched by mobile number or username (学校代码-工号) or created.
 
-`instance_backup(path)` / `instance_restore(path)` do the same for a whole instance (all rows of
+`instance_backup(path, actor=)` / `instance_restore(path, actor=)` do the same for a whole instance (all rows of
 every table, database-agnostic JSON, plus MEDIA files); see docs/deploy.md for when pg_dump is
 the better tool.
 """
@@ -19,7 +19,7 @@ import io
 import json
 import zipfile
 from collections import defaultdict
-from typing import Any
+from typing import IO, Any
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -30,6 +30,12 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
+
+from xiaoben.core.errors import require
+from xiaoben.core.scope import Scope
+
+from . import predicates as can
+from .models import School
 
 FORMAT = "xiaoben-school-archive/1"
 # Rows shared by every school of an instance: referenced by natural key, never copied.
@@ -238,8 +244,9 @@ def _file_fields(model) -> list[models.FileField]:
     return [f for f in model._meta.concrete_fields if isinstance(f, models.FileField)]
 
 
-def school_archive(school) -> bytes:
-    """The school's archive (.zip) — see the module docstring."""
+def school_archive(*, actor: Scope, school: School) -> bytes:
+    """The school's archive (.zip) — see the module docstring. The school's admins (or the platform)."""
+    require(can.can_manage_school(actor, school.pk))
     from openpyxl import Workbook
 
     from xiaoben.core.xlsx import workbook_bytes
@@ -328,8 +335,9 @@ def _order(labels: set[str]) -> list[str]:
 
 
 @transaction.atomic
-def school_import(data: bytes, *, code: str | None = None) -> dict[str, int]:
+def school_import(data: bytes, *, actor: Scope, code: str | None = None) -> dict[str, int]:
     """Load a school archive into this instance (new ids, references kept). Returns rows per model."""
+    require(can.can_run_platform(actor))
     from .models import Region, School
 
     User = get_user_model()
@@ -483,8 +491,9 @@ def _rewrite_generic(by_label: dict[str, list[dict]], idmap) -> None:
 EXCLUDE_FROM_BACKUP = ["contenttypes", "auth.permission", "sessions", "admin.logentry", "axes"]
 
 
-def instance_backup(out) -> dict[str, int]:
+def instance_backup(out: str | IO[bytes], *, actor: Scope) -> dict[str, int]:
     """Every row of every table (soft-deleted ones too) as JSON, and every uploaded file, in one zip."""
+    require(can.can_run_platform(actor))
     from django.core.management import call_command
 
     dump = io.StringIO()
@@ -509,8 +518,9 @@ def instance_backup(out) -> dict[str, int]:
     return {"rows": len(json.loads(dump.getvalue())), "files": files}
 
 
-def instance_restore(path) -> dict[str, int]:
+def instance_restore(path: str, *, actor: Scope) -> dict[str, int]:
     """Load a backup into an empty, migrated database (and the files into storage)."""
+    require(can.can_run_platform(actor))
     import tempfile
 
     from django.core.management import call_command

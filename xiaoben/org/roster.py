@@ -15,24 +15,31 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils.datetime import from_excel
+from openpyxl.worksheet.worksheet import Worksheet
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from xiaoben.core.errors import require
+from xiaoben.core.scope import Scope
 from xiaoben.core.uploads import validate_upload
 from xiaoben.core.xlsx import workbook_bytes
 
+from . import predicates as can
 from . import selectors
 from .choices import GRADE_NAMES, STAGE_GRADES, SUBJECTS, Education, Gender, HonourKind, HonourLevel, Title
 from .models import School, Teacher, TeacherHonour
-from .services import name_initials, username_for
+from .services import MAX_AGE, MIN_AGE, PHONE_RE, age_on, name_initials, username_for
 
 User = get_user_model()
 
@@ -119,9 +126,7 @@ KIND_ALIASES = {str(label): value for value, label in HonourKind.choices}
 _LEVELS = "|".join(map(re.escape, LEVEL_ALIASES))
 HONOUR_RE = re.compile(rf"^({_LEVELS})([\u4e00-\u9fffA-Za-z0-9·]{{2,30}}?)(?:[（(]\s*(\d{{4}})\s*年?[)）])?$")
 DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:[-/.月]\s*(\d{1,2})\s*日?|月)?$")
-PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 SPLIT_RE = re.compile(r"[、,，;；/\s]+")
-MIN_AGE, MAX_AGE = 18, 70
 
 
 @dataclass
@@ -133,7 +138,7 @@ class RowError:
 
 @dataclass
 class ImportReport:
-    rows: list[dict] = field(default_factory=list)
+    rows: list[dict[str, Any]] = field(default_factory=list)  # one checked row: column key → value
     errors: list[RowError] = field(default_factory=list)
     created: int = 0
     updated: int = 0  # rows matched to an existing teacher by 工号
@@ -158,7 +163,7 @@ class ImportReport:
 # ---------------------------------------------------------------- export
 
 
-def _sheet_header(ws, columns: list[Column]) -> None:
+def _sheet_header(ws: Worksheet, columns: list[Column]) -> None:
     ws.append([c.header for c in columns])
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDEBF7")
@@ -169,7 +174,7 @@ def _sheet_header(ws, columns: list[Column]) -> None:
     ws.freeze_panes = "A2"
 
 
-def _text_columns(ws, columns: list[Column], last_row: int) -> None:
+def _text_columns(ws: Worksheet, columns: list[Column], last_row: int) -> None:
     """工号 and 手机号 stay text so Excel neither drops leading zeros nor shows 1.38E+10."""
     for i, c in enumerate(columns, start=1):
         if c.key in ("staff_no", "phone"):
@@ -180,7 +185,7 @@ def _text_columns(ws, columns: list[Column], last_row: int) -> None:
                 cell.number_format = "yyyy-mm-dd"
 
 
-def _dropdowns(ws, columns: list[Column], school: School, last_row: int) -> None:
+def _dropdowns(ws: Worksheet, columns: list[Column], school: School, last_row: int) -> None:
     """Drop-down lists for the columns with fixed values (性别, 学历, 职称, 主教学科, 班主任)."""
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -203,7 +208,7 @@ def _dropdowns(ws, columns: list[Column], school: School, last_row: int) -> None
         dv.add(f"{letter}2:{letter}{last_row}")
 
 
-def honours_text(honours) -> str:
+def honours_text(honours: Iterable[TeacherHonour]) -> str:
     out = []
     for h in honours:
         label = f"{h.get_level_display()}{h.kind_label}"
@@ -211,7 +216,7 @@ def honours_text(honours) -> str:
     return "、".join(out)
 
 
-def _teacher_row(t: Teacher, columns: list[Column]) -> list:
+def _teacher_row(t: Teacher, columns: list[Column]) -> list[Any]:
     values = {
         "staff_no": t.staff_no,
         "name": t.name,
@@ -328,7 +333,7 @@ def _save(wb: Workbook) -> bytes:
 # ---------------------------------------------------------------- parsing
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -336,7 +341,7 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def parse_date(value, *, today: dt.date) -> dt.date:
+def parse_date(value: object, *, today: dt.date) -> dt.date:
     """Real Excel dates, serial numbers, 2001-06-30, 2001/6/30, 2001年6月30日, 2001.6.30, 2001-09, 20010630."""
     if isinstance(value, dt.datetime):
         day = value.date()
@@ -363,15 +368,14 @@ def parse_date(value, *, today: dt.date) -> dt.date:
     return day
 
 
-def _age(birth: dt.date, on: dt.date) -> int:
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+_age = age_on
 
 
 def _split(s: str) -> list[str]:
     return [p for p in SPLIT_RE.split(s) if p]
 
 
-def _parse_cell(col: Column, raw, *, today: dt.date, grades_ok: set[int]):
+def _parse_cell(col: Column, raw: Any, *, today: dt.date, grades_ok: set[int]) -> Any:  # the column's value
     s = _text(raw) if col.key not in DATE_KEYS else raw
     key = col.key
     if key in ("staff_no", "name", "gender") and not s:
@@ -447,11 +451,11 @@ def _parse_cell(col: Column, raw, *, today: dt.date, grades_ok: set[int]):
     raise AssertionError(key)
 
 
-def preview_row(r: dict) -> dict:
+def preview_row(r: dict[str, Any]) -> dict[str, Any]:
     """A checked row with the labels the preview shows: every column the analysis reads."""
     labels = {
-        "education_label": dict(Education.choices).get(r.get("education"), ""),
-        "title_label": dict(Title.choices).get(r.get("title"), ""),
+        "education_label": dict(Education.choices).get(r.get("education") or "", ""),
+        "title_label": dict(Title.choices).get(r.get("title") or "", ""),
         "honours_label": "、".join(
             f"{dict(HonourLevel.choices)[lv]}{n or dict(HonourKind.choices)[k]}"
             + (f"({y})" if y else "")
@@ -480,7 +484,7 @@ def parse_honours(s: str) -> list[tuple[str, str, str, int | None]]:
     return [(lv, k, n, y) for (lv, k, n), y in out.items()]
 
 
-def read_rows(upload, *, school: School, today: dt.date) -> ImportReport:
+def read_rows(upload: UploadedFile[bytes], *, school: School, today: dt.date) -> ImportReport:
     """Parse and check every row of the uploaded workbook (no database writes)."""
     report = ImportReport()
     try:
@@ -526,7 +530,7 @@ def read_rows(upload, *, school: School, today: dt.date) -> ImportReport:
         staff_cell = next((values[i] for i, c in columns if c.key == "staff_no" and i < len(values)), None)
         if _text(staff_cell).startswith(EXAMPLE_PREFIX):
             continue
-        data: dict = {"rowno": rowno}
+        data: dict[str, Any] = {"rowno": rowno}
         for i, col in columns:
             raw = values[i] if i < len(values) else None
             try:
@@ -540,7 +544,9 @@ def read_rows(upload, *, school: School, today: dt.date) -> ImportReport:
     return report
 
 
-def _row_rules(data: dict, rowno: int, today: dt.date, report: ImportReport, seen_staff: dict, seen_phone: dict) -> None:
+def _row_rules(
+    data: dict[str, Any], rowno: int, today: dt.date, report: ImportReport, seen_staff: dict[str, int], seen_phone: dict[str, int]
+) -> None:
     birth, since = data.get("birth_date"), data.get("teaching_since")
     if birth and not (MIN_AGE <= _age(birth, today) <= MAX_AGE):
         report.errors.append(
@@ -602,9 +608,17 @@ def check_password_rule(password: str) -> None:
 
 
 def roster_import(
-    *, school: School, upload, initial_password: str = "", dry_run: bool = False, today: dt.date | None = None
+    *,
+    actor: Scope,
+    school: School,
+    upload: UploadedFile[bytes],
+    initial_password: str = "",
+    dry_run: bool = False,
+    today: dt.date | None = None,
 ) -> ImportReport:
-    """Import the roster whole or not at all; match existing teachers by 工号 within the school."""
+    """Import the roster whole or not at all; match existing teachers by 工号 within the school.
+    Only the school's admins (`predicates.can_manage_school`), also for a dry run."""
+    require(can.can_manage_school(actor, school.pk))
     today = today or selectors.today()
     report = read_rows(upload, school=school, today=today)
     if report.errors:
@@ -656,7 +670,7 @@ TEACHER_FIELDS = [
 ]
 
 
-def _write(school: School, rows: list[dict], existing: dict[str, Teacher], initial_password: str, today: dt.date) -> int:
+def _write(school: School, rows: list[dict[str, Any]], existing: dict[str, Teacher], initial_password: str, today: dt.date) -> int:
     """Write the checked rows; return how many existing teachers actually changed.
 
     Only rows whose values differ are written, so re-importing the same file is quick
@@ -746,7 +760,7 @@ def _write(school: School, rows: list[dict], existing: dict[str, Teacher], initi
         )
         rows_changed(Group, {gid for _tid, gid in wanted_members})  # kept metric values follow
     if "honours" in keys:
-        have: dict[int, set] = {}
+        have: dict[int, set[tuple[str, str, str, int | None]]] = {}
         for tid, lv, k, n, y in TeacherHonour.objects.filter(teacher_id__in=[t.pk for t, _ in matched]).values_list(
             "teacher_id", "level", "kind", "name", "year"
         ):

@@ -4,6 +4,8 @@ so that core never imports org (core is the bottom layer, docs/architecture.md).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
 
 from xiaoben.core.permissions import REGION_ROLES, SCHOOL_ROLES
@@ -15,12 +17,14 @@ from .views_home import home as home
 from .views_home import profile as profile
 
 
-def led_members(group_ids: frozenset[int], school_id: int) -> QuerySet:
+def led_members(group_ids: frozenset[int], school_id: int) -> QuerySet[Any]:  # values("teacher_id")
     """Members (values of teacher_id) of these groups in this school: a subquery, not a list."""
     return GroupMembership.objects.filter(group_id__in=group_ids, teacher__school_id=school_id).values("teacher_id")
 
 
 def district_school_ids(region_id: int | None) -> list[int]:
+    if region_id is None:
+        return list(School.objects.filter(region__isnull=True).values_list("id", flat=True))
     return list(School.objects.filter(region_id=region_id).values_list("id", flat=True))
 
 
@@ -43,7 +47,8 @@ def region_subtree(root_ids: set[int]) -> set[int]:
     children: dict[int | None, list[int]] = {}
     for rid, parent_id in Region.objects.values_list("id", "parent_id"):
         children.setdefault(parent_id, []).append(rid)
-    out, stack = set(), list(root_ids)
+    out: set[int] = set()
+    stack = list(root_ids)
     while stack:
         rid = stack.pop()
         if rid in out:
@@ -53,7 +58,7 @@ def region_subtree(root_ids: set[int]) -> set[int]:
     return out
 
 
-def build_scope(user) -> Scope:
+def build_scope(user: Any) -> Scope:  # a User, an AnonymousUser or None
     if user is None or not user.is_authenticated:
         return ANONYMOUS
     teacher = Teacher.objects.select_related("school").filter(user_id=user.pk, is_active=True).first()
@@ -103,7 +108,7 @@ def build_scope(user) -> Scope:
     )
 
 
-def _memberships(GroupMembership, teacher_id: int):
+def _memberships(GroupMembership: type[GroupMembership], teacher_id: int) -> list[tuple[int, str, list[int]]]:
     rows = list(GroupMembership.objects.filter(teacher_id=teacher_id, group__is_active=True).values_list("group_id", "role"))
     led_ids = [gid for gid, role in rows if role in ("leader", "deputy")]
     children: dict[int, list[int]] = {}

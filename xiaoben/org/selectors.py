@@ -11,7 +11,7 @@ from django.utils import timezone
 from xiaoben.core.scope import Scope, Viewer, scope_for
 from xiaoben.core.tenancy import visible_to
 
-from .models import Group, GroupMembership, School, Teacher, Term
+from .models import CalendarDay, Group, GroupMembership, Region, School, Teacher, Term
 
 
 def today() -> dt.date:
@@ -111,3 +111,51 @@ def term_window(on: dt.date | None = None) -> tuple[dt.date, dt.date]:
     if d.month == 1:
         return dt.date(d.year - 1, 8, 1), dt.date(d.year, 1, 31)
     return dt.date(d.year, 2, 1), dt.date(d.year, 7, 31)
+
+
+def inactive_teachers(scope: Scope, school: School) -> QuerySet[Teacher]:
+    """停用的教师 of a school, for those who manage it (nobody else: an empty list)."""
+    if not scope.can("org:manage", school_id=school.pk):
+        return Teacher.objects.none()
+    return Teacher.objects.filter(school=school, is_active=False).order_by("staff_no")
+
+
+def first_region_school(scope: Scope) -> School | None:
+    """The first school of a 教研员's region (the analysis opens on it)."""
+    return School.objects.filter(pk__in=scope.region_school_ids).order_by("id").first()
+
+
+def calendar_days(scope: Scope, school: School, start: dt.date, end: dt.date) -> QuerySet[CalendarDay]:
+    """The school's own calendar days (over the national default) between two dates."""
+    return visible_to(scope, CalendarDay).filter(school=school, date__gte=start, date__lte=end)
+
+
+def group_members(group: Group) -> QuerySet[GroupMembership]:
+    """A group's memberships, leaders first (the group was found through the door)."""
+    return group.memberships.select_related("teacher").order_by("role", "teacher__staff_no")
+
+
+def terms_for(scope: Scope) -> QuerySet[Term]:
+    """The terms page: one's own school's terms; the platform admin (no school) sees every school's."""
+    rows = visible_to(scope, Term).select_related("school_year", "school")
+    if scope.school_id is not None:
+        return rows.filter(school_id=scope.school_id)
+    if not scope.is_platform_admin:
+        return rows.none()
+    return rows.order_by("school__name", "-start_date")
+
+
+def home_schools(scope: Scope) -> QuerySet[School]:
+    """The schools a 教研员's (or the platform admin's) home page lists, with their head counts."""
+    schools = School.objects.select_related("region").annotate(
+        teacher_count=Count("teachers", filter=Q(teachers__is_active=True), distinct=True),
+        group_count=Count("groups", filter=Q(groups__kind="subject"), distinct=True),
+    )
+    if not scope.is_platform_admin:
+        schools = schools.filter(id__in=scope.region_school_ids)
+    return schools.order_by("region_id", "id")
+
+
+def home_regions(scope: Scope) -> QuerySet[Region]:
+    """The regions a 教研员 serves (district and up), at most three, for the home page."""
+    return Region.objects.filter(id__in=scope.region_ids, kind__in=["district", "city", "province"]).order_by("id")[:3]

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 
+from xiaoben.core.scope import SYSTEM
+
 from . import services as org
 from .models import Group, Region, School, Teacher, Term
 
@@ -64,6 +66,7 @@ class World:
 
 def make_teacher(school, staff_no, name, *, since, birth, subject="语文", grades=(3,), title="yiji", gender="F"):
     return org.teacher_create(
+        actor=SYSTEM,
         school=school,
         staff_no=staff_no,
         name=name,
@@ -91,10 +94,22 @@ def build_world(today: dt.date = TODAY) -> World:
     terms = {}
     for s in (school, other_school):
         prev = org.term_create(
-            school=s, start_year=2025, number=2, start_date=dt.date(2026, 2, 23), end_date=dt.date(2026, 7, 3), holiday_weeks=[10]
+            actor=SYSTEM,
+            school=s,
+            start_year=2025,
+            number=2,
+            start_date=dt.date(2026, 2, 23),
+            end_date=dt.date(2026, 7, 3),
+            holiday_weeks=[10],
         )
         cur = org.term_create(
-            school=s, start_year=2026, number=1, start_date=dt.date(2026, 9, 1), end_date=dt.date(2027, 1, 22), holiday_weeks=[5]
+            actor=SYSTEM,
+            school=s,
+            start_year=2026,
+            number=1,
+            start_date=dt.date(2026, 9, 1),
+            end_date=dt.date(2027, 1, 22),
+            holiday_weeks=[5],
         )
         terms[s.pk] = (prev, cur)
     y = today.year
@@ -107,20 +122,20 @@ def build_world(today: dt.date = TODAY) -> World:
         school, "032", "赵强", since=dt.date(2015, 9, 1), birth=dt.date(1990, 8, 8), subject="数学", gender="M", title="erji"
     )
     other_teacher = make_teacher(other_school, "031", "孙丽", since=dt.date(2012, 9, 1), birth=dt.date(1988, 2, 2))
-    chinese = org.group_create(school=school, kind="subject", name="语文组", subject="语文")
-    prep = org.group_create(school=school, kind="prep", name="三年级语文备课组", parent=chinese, grade=3)
-    math = org.group_create(school=school, kind="subject", name="数学组", subject="数学")
-    org.group_set_members(group=chinese, leader_ids=[leader.pk], member_ids=[mentor.pk, teacher.pk])
-    org.group_set_members(group=prep, leader_ids=[mentor.pk], member_ids=[teacher.pk])
-    org.group_set_members(group=math, leader_ids=[dean.pk], member_ids=[colleague.pk])
-    org.role_assign(user=principal.user, role="principal", school=school, title="校长")
-    org.role_assign(user=dean.user, role="school_admin", school=school, title="教导主任")
+    chinese = org.group_create(actor=SYSTEM, school=school, kind="subject", name="语文组", subject="语文")
+    prep = org.group_create(actor=SYSTEM, school=school, kind="prep", name="三年级语文备课组", parent=chinese, grade=3)
+    math = org.group_create(actor=SYSTEM, school=school, kind="subject", name="数学组", subject="数学")
+    org.group_set_members(actor=SYSTEM, group=chinese, leader_ids=[leader.pk], member_ids=[mentor.pk, teacher.pk])
+    org.group_set_members(actor=SYSTEM, group=prep, leader_ids=[mentor.pk], member_ids=[teacher.pk])
+    org.group_set_members(actor=SYSTEM, group=math, leader_ids=[dean.pk], member_ids=[colleague.pk])
+    org.role_assign(actor=SYSTEM, user=principal.user, role="principal", school=school, title="校长")
+    org.role_assign(actor=SYSTEM, user=dean.user, role="school_admin", school=school, title="教导主任")
     researcher = User.objects.create_user(username="jyy", password=PASSWORD, full_name="沈文华")
-    org.role_assign(user=researcher, role="researcher", region=district, title="区教研员")
+    org.role_assign(actor=SYSTEM, user=researcher, role="researcher", region=district, title="区教研员")
     other_researcher = User.objects.create_user(username="jyy2", password=PASSWORD, full_name="周敏")
-    org.role_assign(user=other_researcher, role="researcher", region=other_district, title="区教研员")
+    org.role_assign(actor=SYSTEM, user=other_researcher, role="researcher", region=other_district, title="区教研员")
     platform_admin = User.objects.create_user(username="admin", password=PASSWORD, full_name="平台管理员")
-    org.role_assign(user=platform_admin, role="platform_admin", title="平台管理员")
+    org.role_assign(actor=SYSTEM, user=platform_admin, role="platform_admin", title="平台管理员")
     w = World(
         today=today,
         district=district,

@@ -7,43 +7,51 @@ from __future__ import annotations
 
 import base64
 import secrets
+from typing import TypeVar
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.db.models import Model
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from xiaoben.core.decorators import AuthedRequest
 from xiaoben.core.exporters import export_response
 from xiaoben.core.params import int_param
-from xiaoben.core.scope import scope_for
+from xiaoben.core.scope import Scope, scope_for
 from xiaoben.core.tenancy import get_object_for_user, visible_to
 
 from . import analysis as analysis_mod
+from . import predicates as can
 from . import roster, selectors, services
 from .forms import GroupForm, RosterImportForm, TeacherForm, TermForm
 from .models import Group, School, Teacher, Term
 
+M = TypeVar("M", bound=Model)
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _admin_school(request) -> School:
-    """The school being managed: one's own, or (platform admin) the requested one."""
+def _admin_school(request: HttpRequest) -> School:
+    """The school being managed: one's own, or (platform admin) the requested one. Its pages
+    open to those who may manage it (the services ask the same predicate before each write)."""
     scope = scope_for(request.user)
     requested = int_param(request.GET.get("school") or request.POST.get("school"))
     school = selectors.school_for_scope(scope, requested)
-    if school is None or (requested and school.pk != requested) or not scope.can("org:manage", school_id=school.pk):
+    if school is None or (requested and school.pk != requested) or not can.can_manage_school(scope, school.pk):
         raise Http404
     return school
 
 
-def _managed(request, model, queryset=None, **lookup):
-    obj = get_object_for_user(request.user, model, queryset, **lookup)
-    if not scope_for(request.user).can("org:manage", school_id=obj.school_id):
+def _managed(request: HttpRequest, obj: M) -> M:
+    """A record (found through the door) of a school the person manages, for a form page."""
+    if not can.can_manage_school(scope_for(request.user), getattr(obj, "school_id", None)):
         raise Http404
     return obj
 
@@ -56,7 +64,7 @@ def _xlsx(data: bytes, filename: str) -> HttpResponse:
     return resp
 
 
-def _errors(form, e: ValidationError) -> None:
+def _errors(form: forms.Form, e: ValidationError) -> None:
     for msg in e.messages:
         form.add_error(None, msg)
 
@@ -65,7 +73,7 @@ def _errors(form, e: ValidationError) -> None:
 
 
 @login_required
-def teacher_new(request):
+def teacher_new(request: AuthedRequest) -> HttpResponse:
     school = _admin_school(request)
     form = TeacherForm(request.POST or None, school=school)
     if request.method == "POST" and form.is_valid():
@@ -73,6 +81,7 @@ def teacher_new(request):
             password = services.temporary_password()
             with transaction.atomic():
                 teacher = services.teacher_create(
+                    actor=scope_for(request.user),
                     school=school,
                     staff_no=form.cleaned_data["staff_no"],
                     phone=form.cleaned_data["phone"] or None,
@@ -80,7 +89,7 @@ def teacher_new(request):
                     must_change_password=True,
                     **(form.profile() | {"joined_on": form.cleaned_data["joined_on"] or selectors.today()}),
                 )
-                services.honours_replace(teacher=teacher, honours=form.cleaned_data["honours"])
+                services.honours_replace(actor=scope_for(request.user), teacher=teacher, honours=form.cleaned_data["honours"])
         except ValidationError as e:
             _errors(form, e)
         else:
@@ -89,16 +98,20 @@ def teacher_new(request):
 
 
 @login_required
-def teacher_edit(request, pk: int):
-    teacher = _managed(request, Teacher, Teacher.objects.select_related("user", "school"), pk=pk)
+def teacher_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    teacher = _managed(request, get_object_for_user(request.user, Teacher, Teacher.objects.select_related("user", "school"), pk=pk))
     form = TeacherForm(request.POST or None, school=teacher.school, teacher=teacher, initial=TeacherForm.initial_for(teacher))
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
                 services.teacher_update(
-                    teacher=teacher, expected_version=form.cleaned_data["version"], phone=form.cleaned_data["phone"], **form.profile()
+                    actor=scope_for(request.user),
+                    teacher=teacher,
+                    expected_version=form.cleaned_data["version"],
+                    phone=form.cleaned_data["phone"],
+                    **form.profile(),
                 )
-                services.honours_replace(teacher=teacher, honours=form.cleaned_data["honours"])
+                services.honours_replace(actor=scope_for(request.user), teacher=teacher, honours=form.cleaned_data["honours"])
         except ValidationError as e:
             _errors(form, e)
         else:
@@ -109,13 +122,14 @@ def teacher_edit(request, pk: int):
 
 @login_required
 @require_POST
-def teacher_active(request, pk: int):
-    teacher = _managed(request, Teacher, Teacher.objects.select_related("user"), pk=pk)
-    if teacher.user_id == request.user.pk:
-        messages.error(request, "不能停用自己的账号。")
-        return redirect("org:teacher_detail", pk=teacher.pk)
+def teacher_active(request: AuthedRequest, pk: int) -> HttpResponse:
+    teacher = get_object_for_user(request.user, Teacher, Teacher.objects.select_related("user"), pk=pk)
     active = request.POST.get("active") == "1"
-    services.teacher_set_active(teacher=teacher, active=active)
+    try:
+        services.teacher_set_active(actor=scope_for(request.user), teacher=teacher, active=active)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+        return redirect("org:teacher_detail", pk=teacher.pk)
     messages.success(
         request, f"已{'恢复' if active else '停用'} {teacher.name}。{'' if active else '其历史记录全部保留，账号不能再登录。'}"
     )
@@ -124,31 +138,38 @@ def teacher_active(request, pk: int):
 
 @login_required
 @require_POST
-def teacher_password(request, pk: int):
-    teacher = _managed(request, Teacher, Teacher.objects.select_related("user"), pk=pk)
-    password = services.teacher_password_reset(teacher=teacher)
+def teacher_password(request: AuthedRequest, pk: int) -> HttpResponse:
+    teacher = get_object_for_user(request.user, Teacher, Teacher.objects.select_related("user"), pk=pk)
+    password = services.teacher_password_reset(actor=scope_for(request.user), teacher=teacher)
     return render(request, "org/password_done.html", {"teacher": teacher, "password": password, "created": False})
 
 
 @login_required
-def teachers_inactive(request):
+def teachers_inactive(request: AuthedRequest) -> HttpResponse:
     school = _admin_school(request)
-    rows = Teacher.objects.filter(school=school, is_active=False).order_by("staff_no")
+    rows = selectors.inactive_teachers(scope_for(request.user), school)
     return render(request, "org/teachers_inactive.html", {"teachers": rows, "school": school})
 
 
 # ---------------------------------------------------------------- groups
 
 
-def _save_group(form, school: School, group: Group | None) -> Group:
+def _save_group(actor: Scope, form: GroupForm, school: School, group: Group | None) -> Group:
     d = form.cleaned_data
     with transaction.atomic():
         if group is None:
             group = services.group_create(
-                school=school, kind=d["kind"], name=d["name"].strip(), parent=d["parent"], subject=d["subject"], grade=d["grade"]
+                actor=actor,
+                school=school,
+                kind=d["kind"],
+                name=d["name"].strip(),
+                parent=d["parent"],
+                subject=d["subject"],
+                grade=d["grade"],
             )
         else:
             services.group_update(
+                actor=actor,
                 group=group,
                 kind=d["kind"],
                 name=d["name"].strip(),
@@ -158,6 +179,7 @@ def _save_group(form, school: School, group: Group | None) -> Group:
                 is_active=d.get("is_active", True),
             )
         services.group_set_members(
+            actor=actor,
             group=group,
             leader_ids=[t.pk for t in d["leaders"]],
             deputy_ids=[t.pk for t in d["deputies"]],
@@ -167,12 +189,12 @@ def _save_group(form, school: School, group: Group | None) -> Group:
 
 
 @login_required
-def group_new(request):
+def group_new(request: AuthedRequest) -> HttpResponse:
     school = _admin_school(request)
     form = GroupForm(request.POST or None, school=school, initial={"kind": request.GET.get("kind", "subject")})
     if request.method == "POST" and form.is_valid():
         try:
-            group = _save_group(form, school, None)
+            group = _save_group(scope_for(request.user), form, school, None)
         except ValidationError as e:
             _errors(form, e)
         else:
@@ -182,12 +204,12 @@ def group_new(request):
 
 
 @login_required
-def group_edit(request, pk: int):
-    group = _managed(request, Group, Group.objects.select_related("school"), pk=pk)
+def group_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    group = _managed(request, get_object_for_user(request.user, Group, Group.objects.select_related("school"), pk=pk))
     form = GroupForm(request.POST or None, school=group.school, group=group, initial=GroupForm.initial_for(group))
     if request.method == "POST" and form.is_valid():
         try:
-            _save_group(form, group.school, group)
+            _save_group(scope_for(request.user), form, group.school, group)
         except ValidationError as e:
             _errors(form, e)
         else:
@@ -200,13 +222,14 @@ def group_edit(request, pk: int):
 
 
 @login_required
-def term_new(request):
+def term_new(request: AuthedRequest) -> HttpResponse:
     school = _admin_school(request)
     form = TermForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             term = services.term_create(
+                actor=scope_for(request.user),
                 school=school,
                 start_year=d["start_year"],
                 number=d["number"],
@@ -223,8 +246,8 @@ def term_new(request):
 
 
 @login_required
-def term_edit(request, pk: int):
-    term = _managed(request, Term, Term.objects.select_related("school_year", "school"), pk=pk)
+def term_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    term = _managed(request, get_object_for_user(request.user, Term, Term.objects.select_related("school_year", "school"), pk=pk))
     initial = {
         "start_year": term.school_year.start_year,
         "number": term.number,
@@ -237,7 +260,13 @@ def term_edit(request, pk: int):
         d = form.cleaned_data
         try:
             with transaction.atomic():
-                services.term_update(term=term, start_date=d["start_date"], end_date=d["end_date"], holiday_weeks=d["holiday_weeks"])
+                services.term_update(
+                    actor=scope_for(request.user),
+                    term=term,
+                    start_date=d["start_date"],
+                    end_date=d["end_date"],
+                    holiday_weeks=d["holiday_weeks"],
+                )
         except ValidationError as e:
             _errors(form, e)
         else:
@@ -250,27 +279,27 @@ def term_edit(request, pk: int):
 
 
 @login_required
-def roster_template(request):
+def roster_template(request: AuthedRequest) -> HttpResponse:
     school = _admin_school(request)
     return export_response(request, "org.roster_template_xlsx", {"school": school.pk})
 
 
 @login_required
-def roster_export(request):
+def roster_export(request: AuthedRequest) -> HttpResponse:
     school = _admin_school(request)
     return export_response(request, "org.roster_xlsx", {"school": school.pk})
 
 
 @login_required
 @require_POST
-def school_archive(request):
+def school_archive(request: AuthedRequest) -> HttpResponse:
     """学校全部数据导出 (no lock-in): every record with its history, the files, readable sheets."""
     from urllib.parse import quote
 
     from .portability import school_archive as build
 
     school = _admin_school(request)
-    resp = HttpResponse(build(school), content_type="application/zip")
+    resp = HttpResponse(build(actor=scope_for(request.user), school=school), content_type="application/zip")
     name = f"{school.short_name or school.name}-全部数据-{selectors.today():%Y%m%d}.zip"
     resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return resp
@@ -280,7 +309,7 @@ PREVIEW_MAX_BYTES = 5 * 1024 * 1024
 
 
 @login_required
-def roster_import(request):
+def roster_import(request: AuthedRequest) -> HttpResponse:
     """Upload → check (preview) → confirm with one click; or import directly when
     “只检查” is unticked. The checked file waits in the session until confirmed."""
     school = _admin_school(request)
@@ -294,7 +323,7 @@ def roster_import(request):
         upload = SimpleUploadedFile(pending["name"], base64.b64decode(pending["data"]))
         password = pending["password"]
         try:
-            report = roster.roster_import(school=school, upload=upload, initial_password=password)
+            report = roster.roster_import(actor=scope_for(request.user), school=school, upload=upload, initial_password=password)
         except ValidationError as e:
             messages.error(request, " ".join(e.messages))
     elif request.method == "POST":
@@ -303,7 +332,9 @@ def roster_import(request):
             d = form.cleaned_data
             password = d["initial_password"]
             try:
-                report = roster.roster_import(school=school, upload=d["file"], initial_password=password, dry_run=d["dry_run"])
+                report = roster.roster_import(
+                    actor=scope_for(request.user), school=school, upload=d["file"], initial_password=password, dry_run=d["dry_run"]
+                )
             except ValidationError as e:
                 form.add_error("initial_password", e)
             else:
@@ -334,32 +365,24 @@ def roster_import(request):
 # ---------------------------------------------------------------- structure analysis
 
 
-def _may_analyse(scope, school_id: int) -> bool:
-    return (
-        scope.can("org:manage", school_id=school_id)
-        or scope.can("school:read", school_id=school_id)
-        or school_id in scope.region_school_ids
-    )
-
-
-def _analysis_school(request) -> tuple[School, list[School]]:
+def _analysis_school(request: AuthedRequest) -> tuple[School, list[School]]:
     scope = scope_for(request.user)
     requested = int_param(request.GET.get("school"))
     school = selectors.school_for_scope(scope, requested)
     if requested and (school is None or school.pk != requested):
         raise Http404  # asked for a school out of reach: no silent fallback to another one
     if school is None and scope.region_school_ids:
-        school = School.objects.filter(pk__in=scope.region_school_ids).order_by("id").first()
-    if school is None or not _may_analyse(scope, school.pk):
+        school = selectors.first_region_school(scope)
+    if school is None or not can.can_analyse(scope, school.pk):
         raise Http404
     choices = []
     if scope.is_platform_admin or scope.region_school_ids:
-        choices = [s for s in visible_to(request.user, School).order_by("id") if _may_analyse(scope, s.pk)]
+        choices = [s for s in visible_to(request.user, School).order_by("id") if can.can_analyse(scope, s.pk)]
     return school, choices
 
 
 @login_required
-def analysis(request):
+def analysis(request: AuthedRequest) -> HttpResponse:
     school, choices = _analysis_school(request)
     result = analysis_mod.structure_analysis(school=school, on=selectors.today())
     c = result.charts
@@ -385,14 +408,14 @@ def analysis(request):
 
 
 @login_required
-def analysis_export(request):
+def analysis_export(request: AuthedRequest) -> HttpResponse:
     school, _ = _analysis_school(request)
     result = analysis_mod.structure_analysis(school=school, on=selectors.today())
     return _xlsx(analysis_mod.export_workbook(result), f"{school.short_name or school.name}教师队伍结构分析.xlsx")
 
 
 @login_required
-def calendar(request):
+def calendar(request: AuthedRequest) -> HttpResponse:
     """校历: the national holidays and 调休 of the term, and the school's own days over them."""
     from .calendar import for_term
     from .forms import CalendarDayForm
@@ -427,7 +450,7 @@ def calendar(request):
     days = []
     if term is not None:
         cal = for_term(term)
-        own = {c.date: c for c in CalendarDay.objects.filter(school=school, date__gte=term.start_date, date__lte=term.end_date)}
+        own = {c.date: c for c in selectors.calendar_days(scope, school, term.start_date, term.end_date)}
         days = [(d, own.get(d.date)) for day, d in sorted(cal.days.items()) if term.start_date <= day <= term.end_date]
     return render(
         request,

@@ -3,24 +3,26 @@ over to these through `core.scope.directory()`)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from xiaoben.core import services
+from xiaoben.core.decorators import AuthedRequest
 from xiaoben.core.forms import TokenForm
 from xiaoben.core.home import cards_for
-from xiaoben.core.models import ApiToken
 from xiaoben.core.scope import scope_for
+from xiaoben.core.selectors import api_tokens_of
 
-from .models import Region, School
-from .selectors import current_term, teacher_groups, today
+from .selectors import current_term, home_regions, home_schools, teacher_groups, today
 
 
-def home(request):
+def home(request: AuthedRequest) -> HttpResponse:
     scope = scope_for(request.user)
     term = current_term(scope.school_id)
-    ctx = {
+    ctx: dict[str, Any] = {
         "term": term,
         "current_term": term,  # the page frame's term: already loaded (core.context_processors)
         "teacher": scope.teacher,
@@ -29,18 +31,13 @@ def home(request):
         "week": term.week_of(today()) if term and term.contains(today()) else None,
     }
     if (scope.is_region_staff or scope.is_platform_admin) and not scope.teacher:
-        schools = School.objects.select_related("region").annotate(
-            teacher_count=Count("teachers", filter=Q(teachers__is_active=True), distinct=True),
-            group_count=Count("groups", filter=Q(groups__kind="subject"), distinct=True),
-        )
         if not scope.is_platform_admin:
-            schools = schools.filter(id__in=scope.region_school_ids)
-            ctx["regions"] = Region.objects.filter(id__in=scope.region_ids, kind__in=["district", "city", "province"]).order_by("id")[:3]
-        ctx["region_schools"] = schools.order_by("region_id", "id")
+            ctx["regions"] = home_regions(scope)
+        ctx["region_schools"] = home_schools(scope)
     return render(request, "core/home.html", ctx)
 
 
-def profile(request):
+def profile(request: AuthedRequest) -> HttpResponse:
     scope = scope_for(request.user)
     new_token = None
     form = TokenForm(request.POST or None)
@@ -55,7 +52,7 @@ def profile(request):
             "teacher": scope.teacher,
             "groups": teacher_groups(scope.teacher) if scope.teacher else [],
             "honours": list(scope.teacher.honours.all()) if scope.teacher else [],
-            "tokens": ApiToken.objects.filter(user=request.user).order_by("-created_at"),
+            "tokens": api_tokens_of(request.user),
             "form": form,
             "new_token": new_token,
         },

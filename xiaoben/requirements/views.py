@@ -44,7 +44,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@replica_view  # type: ignore[untyped-decorator]  # core.dbrouter.replica_view is not typed yet
+@replica_view
 def grid(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     if scope.school_id is None and scope.is_region_staff and not scope.is_school_admin and not request.GET.get("school"):

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from xiaoben.activities import exports, services
 from xiaoben.activities.models import Attendance
 from xiaoben.core.errors import NotPermitted
-from xiaoben.core.scope import scope_for
+from xiaoben.core.scope import SYSTEM, scope_for
 from xiaoben.hours.models import HourEntry
 from xiaoben.org import services as org
 
@@ -74,7 +74,7 @@ def test_invited_who_did_not_come_become_absent_when_recorded(world):
 
 def test_uninvited_scanner_is_a_guest_until_accepted(world):
     a = make_activity(world, start=T0)
-    outsider = org.teacher_create(school=world.school, staff_no="777", name="列席者", gender="M")
+    outsider = org.teacher_create(actor=SYSTEM, school=world.school, staff_no="777", name="列席者", gender="M")
     with time_machine.travel(T0 + dt.timedelta(minutes=5), tick=False):
         g = services.attendance_sign_in(activity=a, teacher=outsider)
     assert g.is_guest and g.method == "scan"

@@ -10,7 +10,7 @@ from django.urls import reverse
 from xiaoben.activities import services, services_prep
 from xiaoben.activities.models import Attendance
 from xiaoben.activities.services_slots import slot_create
-from xiaoben.core.scope import scope_for
+from xiaoben.core.scope import SYSTEM, scope_for
 
 from .factories import TZ, make_activity
 
@@ -331,7 +331,7 @@ def test_detail_and_host_screen_query_counts_constant(world, client_for):
     for u in urls:
         c.get(u)
     before = [_count(c, u) for u in urls]
-    extra = [org.teacher_create(school=world.school, staff_no=f"8{i:02d}", name=f"教师{i}", gender="F") for i in range(12)]
+    extra = [org.teacher_create(actor=SYSTEM, school=world.school, staff_no=f"8{i:02d}", name=f"教师{i}", gender="F") for i in range(12)]
     services.activity_invite(activity=a, group_ids=[], teacher_ids=[t.pk for t in extra])
     for t in extra[:6]:
         services.attendance_set(

@@ -12,6 +12,7 @@ from django.urls import reverse
 from xiaoben.activities import services
 from xiaoben.activities.models import Activity, Attendance
 from xiaoben.activities.services_slots import parse_topics, slot_create
+from xiaoben.core.scope import SYSTEM
 from xiaoben.core.testing import assert_queries
 from xiaoben.org import services as org
 
@@ -87,7 +88,7 @@ def test_attendance_api_says_how(world, api_client_for):
 
 def _guest(world):
     a = make_activity(world, start=T0)
-    outsider = org.teacher_create(school=world.school, staff_no="777", name="列席者", gender="M")
+    outsider = org.teacher_create(actor=SYSTEM, school=world.school, staff_no="777", name="列席者", gender="M")
     with time_machine.travel(T0 + dt.timedelta(minutes=5), tick=False):
         g = services.attendance_sign_in(activity=a, teacher=outsider)
     return a, g

@@ -15,7 +15,7 @@ from xiaoben.assessment import services
 from xiaoben.assessment.models import AssessmentResult, AssessmentScore, ItemSource
 from xiaoben.assessment.sources import points_for
 from xiaoben.core.errors import NotPermitted
-from xiaoben.core.scope import scope_for
+from xiaoben.core.scope import SYSTEM, scope_for
 from xiaoben.hours.models import HourEntry
 from xiaoben.observations.models import Observation
 from xiaoben.org import services as org
@@ -298,7 +298,7 @@ def test_scheme_page_query_count_constant(world, scheme, client_for):
 
     before = count()
     for i in range(25):
-        org.teacher_create(school=world.school, staff_no=f"7{i:02d}", name=f"教师{i}", gender="F")
+        org.teacher_create(actor=SYSTEM, school=world.school, staff_no=f"7{i:02d}", name=f"教师{i}", gender="F")
     services.scheme_open(scheme=scheme, actor=scope_for(world.users["dean"]))
     assert AssessmentScore.objects.filter(result__scheme=scheme).count() == 31 * 3
     assert count() == before
@@ -314,7 +314,7 @@ def test_compute_query_count_constant(world, scheme):
 
     before = count()
     for i in range(20):
-        org.teacher_create(school=world.school, staff_no=f"7{i:02d}", name=f"教师{i}", gender="F")
+        org.teacher_create(actor=SYSTEM, school=world.school, staff_no=f"7{i:02d}", name=f"教师{i}", gender="F")
     services.scheme_open(scheme=scheme, actor=scope_for(world.users["dean"]))
     assert count() == before
 

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from xiaoben.core.scope import SYSTEM
 from xiaoben.mentoring import services
 from xiaoben.requirements.kept import REFRESH_QUERIES
 
@@ -122,7 +123,13 @@ def test_pairs_list_query_count_is_constant(world, api_client_for, pair):
     before = count()
     for i in range(4):
         mentee = org.teacher_create(
-            school=world.school, staff_no=f"8{i:02d}", name=f"徒弟{i}", gender="F", teaching_since=dt.date(2025, 9, 1), subject="语文"
+            actor=SYSTEM,
+            school=world.school,
+            staff_no=f"8{i:02d}",
+            name=f"徒弟{i}",
+            gender="F",
+            teaching_since=dt.date(2025, 9, 1),
+            subject="语文",
         )
         pair_for(world, mentee=mentee)
         observe(world, mentee, world.mentor, dt.date(2026, 10, 10))

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from xiaoben.core.scope import SYSTEM
 from xiaoben.mentoring import selectors, services
 from xiaoben.mentoring.models import Direction
 from xiaoben.org import services as org
@@ -58,7 +59,9 @@ def test_year_boundaries(world):
     """Only lessons inside the school year's terms count: the last school year and the
     summer before do not; the year's last day does."""
     pair = pair_for(world)
-    org.term_create(school=world.school, start_year=2026, number=2, start_date=dt.date(2027, 2, 22), end_date=dt.date(2027, 7, 2))
+    org.term_create(
+        actor=SYSTEM, school=world.school, start_year=2026, number=2, start_date=dt.date(2027, 2, 22), end_date=dt.date(2027, 7, 2)
+    )
     observe(world, world.teacher, world.mentor, dt.date(2026, 6, 30), term=world.prev_term)  # last school year
     observe(world, world.teacher, world.mentor, dt.date(2026, 8, 31), term=world.prev_term)  # summer
     observe(world, world.teacher, world.mentor, dt.date(2026, 9, 1))  # first day: counts
@@ -71,7 +74,7 @@ def test_year_boundaries(world):
 
 def test_one_mentor_two_mentees(world):
     second = org.teacher_create(
-        school=world.school, staff_no="033", name="周新", gender="F", teaching_since=dt.date(2025, 9, 1), subject="语文"
+        actor=SYSTEM, school=world.school, staff_no="033", name="周新", gender="F", teaching_since=dt.date(2025, 9, 1), subject="语文"
     )
     a, b = pair_for(world), pair_for(world, mentee=second)
     observe(world, world.teacher, world.mentor, D)

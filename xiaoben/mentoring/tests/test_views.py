@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from xiaoben.core.scope import SYSTEM
 from xiaoben.mentoring import services
 from xiaoben.mentoring.models import Mentorship, MentorshipNote
 from xiaoben.org import services as org
@@ -182,7 +183,7 @@ def test_lead_cannot_file_for_the_pair(world, client_for, pair):
 
 def test_admin_pairs_new_teachers_in_one_screen(world, client_for):
     second = org.teacher_create(
-        school=world.school, staff_no="034", name="吴晨曦", gender="F", teaching_since=dt.date(2025, 9, 1), subject="数学"
+        actor=SYSTEM, school=world.school, staff_no="034", name="吴晨曦", gender="F", teaching_since=dt.date(2025, 9, 1), subject="数学"
     )
     observe(world, world.teacher, world.leader, dt.date(2026, 10, 9))
     observe(world, world.teacher, world.leader, dt.date(2026, 10, 10))
@@ -281,10 +282,22 @@ def test_overview_query_count_is_constant(world, client_for, pair):
     before = _count(c, url)
     for i in range(6):
         mentor = org.teacher_create(
-            school=world.school, staff_no=f"7{i:02d}", name=f"师傅{i}", gender="F", teaching_since=dt.date(2005, 9, 1), subject="语文"
+            actor=SYSTEM,
+            school=world.school,
+            staff_no=f"7{i:02d}",
+            name=f"师傅{i}",
+            gender="F",
+            teaching_since=dt.date(2005, 9, 1),
+            subject="语文",
         )
         mentee = org.teacher_create(
-            school=world.school, staff_no=f"8{i:02d}", name=f"徒弟{i}", gender="F", teaching_since=dt.date(2025, 9, 1), subject="语文"
+            actor=SYSTEM,
+            school=world.school,
+            staff_no=f"8{i:02d}",
+            name=f"徒弟{i}",
+            gender="F",
+            teaching_since=dt.date(2025, 9, 1),
+            subject="语文",
         )
         p = pair_for(world, mentor=mentor, mentee=mentee)
         services.report_file(pair=p, month=dt.date(2026, 9, 1), work_done="备课", user=world.users["dean"], today=world.today)
@@ -310,7 +323,13 @@ def test_home_card_query_count_is_constant(world, client_for, pair):
     before = _count(c, "/")
     for i in range(3):
         mentee = org.teacher_create(
-            school=world.school, staff_no=f"8{i:02d}", name=f"徒弟{i}", gender="F", teaching_since=dt.date(2025, 9, 1), subject="语文"
+            actor=SYSTEM,
+            school=world.school,
+            staff_no=f"8{i:02d}",
+            name=f"徒弟{i}",
+            gender="F",
+            teaching_since=dt.date(2025, 9, 1),
+            subject="语文",
         )
         pair_for(world, mentee=mentee)
         observe(world, world.mentor, mentee, dt.date(2026, 10, 10))

@@ -8,7 +8,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from xiaoben.core.models import Notification
-from xiaoben.core.scope import scope_for
+from xiaoben.core.scope import SYSTEM, scope_for
 from xiaoben.observations import services
 from xiaoben.observations.models import FeedbackFlag, Observation
 from xiaoben.observations.similarity import feedback_text
@@ -154,7 +154,9 @@ def test_other_schools_feedback_never_compared(world, record):
     record(observer=world.mentor, strengths=COPIED)
     from xiaoben.org.services import teacher_create
 
-    colleague = teacher_create(school=world.other_school, staff_no="099", name="钱多多", password="x", subject="语文", gender="F")
+    colleague = teacher_create(
+        actor=SYSTEM, school=world.other_school, staff_no="099", name="钱多多", password="x", subject="语文", gender="F"
+    )
     record(observer=world.other_teacher, teacher=colleague, strengths=COPIED)
     assert not FeedbackFlag.objects.exists()
 

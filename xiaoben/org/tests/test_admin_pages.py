@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from xiaoben.core.scope import SYSTEM
 from xiaoben.org.models import Group, GroupMembership, Teacher, Term
 
 User = get_user_model()
@@ -292,10 +293,12 @@ def test_lists_and_exports_query_count_is_constant(world, client_for, name):
 
     before = count()
     for i in range(25):
-        t = services.teacher_create(school=world.school, staff_no=f"8{i:02d}", name=f"测试{i}", gender="F", phone=f"1370000{i:04d}")
+        t = services.teacher_create(
+            actor=SYSTEM, school=world.school, staff_no=f"8{i:02d}", name=f"测试{i}", gender="F", phone=f"1370000{i:04d}"
+        )
         TeacherHonour.objects.create(teacher=t, level="county", kind="backbone")
         if i % 2:
-            services.teacher_set_active(teacher=t, active=False)
+            services.teacher_set_active(actor=SYSTEM, teacher=t, active=False)
     assert count() == before
 
 

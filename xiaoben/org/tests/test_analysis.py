@@ -11,12 +11,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from xiaoben.core.scope import SYSTEM
 from xiaoben.org import analysis, services
 from xiaoben.org.models import TeacherHonour
 
 
 def _add(world, staff_no, name, *, birth, since, education, title, gender="F", head=False):
     return services.teacher_create(
+        actor=SYSTEM,
         school=world.school,
         staff_no=staff_no,
         name=name,
@@ -39,7 +41,7 @@ def roster(world):
     _add(world, "103", "丙", birth=dt.date(1976, 11, 18), since=None, education="bachelor", title="sanji", gender="M")
     _add(world, "104", "丁", birth=dt.date(1976, 11, 19), since=dt.date(2020, 9, 1), education="college", title="none")
     gone = _add(world, "105", "戊", birth=dt.date(1960, 1, 1), since=dt.date(1980, 9, 1), education="doctor", title="gaoji")
-    services.teacher_set_active(teacher=gone, active=False)  # left the school: not counted
+    services.teacher_set_active(actor=SYSTEM, teacher=gone, active=False)  # left the school: not counted
     TeacherHonour.objects.bulk_create(
         [
             TeacherHonour(teacher=world.leader, level="county", kind="leader"),

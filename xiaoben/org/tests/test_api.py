@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import call_command
 
+from xiaoben.core.scope import SYSTEM
 from xiaoben.core.services import api_token_create
 from xiaoben.org import services
 
@@ -77,5 +78,5 @@ def test_teachers_api_query_count_constant(world, api_client_for):
 
     before = count()
     for i in range(30):
-        services.teacher_create(school=world.school, staff_no=f"8{i:02d}", name=f"接口{i}", gender="M")
+        services.teacher_create(actor=SYSTEM, school=world.school, staff_no=f"8{i:02d}", name=f"接口{i}", gender="M")
     assert count() == before

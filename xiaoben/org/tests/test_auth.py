@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from xiaoben.core.scope import SYSTEM
 from xiaoben.org import services
 from xiaoben.org.testing import PASSWORD
 
@@ -56,7 +57,7 @@ def test_lockout_after_repeated_failures(client, world, settings):
 
 def test_imported_account_must_change_password_first(client, world):
     t = services.teacher_create(
-        school=world.school, staff_no="099", name="新来的", password="Temp-12345", must_change_password=True, gender="F"
+        actor=SYSTEM, school=world.school, staff_no="099", name="新来的", password="Temp-12345", must_change_password=True, gender="F"
     )
     assert login(client, "099", "Temp-12345").status_code == 302
     r = client.get(reverse("org:teachers"))

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from xiaoben.core.scope import SYSTEM
 from xiaoben.org import roster
 from xiaoben.org.models import Teacher, TeacherHonour
 
@@ -54,7 +55,7 @@ def xlsx(rows, header=HEADER, name="名册.xlsx") -> SimpleUploadedFile:
 
 
 def run(world, rows=None, upload=None, **kw):
-    return roster.roster_import(school=world.school, upload=upload or xlsx(rows), initial_password=PASSWORD, **kw)
+    return roster.roster_import(actor=SYSTEM, school=world.school, upload=upload or xlsx(rows), initial_password=PASSWORD, **kw)
 
 
 def errors(report):
@@ -250,7 +251,7 @@ def test_new_account_needs_a_good_initial_password(world):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError, match="初始密码至少8位"):
-        roster.roster_import(school=world.school, upload=xlsx([row()]), initial_password="123")
+        roster.roster_import(actor=SYSTEM, school=world.school, upload=xlsx([row()]), initial_password="123")
     assert not Teacher.objects.filter(staff_no="T100").exists()
 
 
@@ -421,14 +422,17 @@ def test_group_columns_join_the_groups(world):
         run(world, rows=[row(工号="T300", 教研组=world.chinese.name)], upload=None)
         if False
         else roster.roster_import(
-            school=world.school, upload=xlsx([row(工号="T300", 教研组=world.chinese.name)], header=header), initial_password=PASSWORD
+            actor=SYSTEM,
+            school=world.school,
+            upload=xlsx([row(工号="T300", 教研组=world.chinese.name)], header=header),
+            initial_password=PASSWORD,
         )
     )
     assert report.saved, report.errors
     t = Teacher.objects.get(school=world.school, staff_no="T300")
     assert GroupMembership.objects.filter(teacher=t, group=world.chinese).exists()
     bad = roster.roster_import(
-        school=world.school, upload=xlsx([row(工号="T301", 教研组="火星组")], header=header), initial_password=PASSWORD
+        actor=SYSTEM, school=world.school, upload=xlsx([row(工号="T301", 教研组="火星组")], header=header), initial_password=PASSWORD
     )
     assert not bad.saved and "本校没有名为「火星组」的教研组" in errors(bad)[0][2]
 

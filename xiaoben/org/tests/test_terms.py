@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from xiaoben.core.scope import SYSTEM
 from xiaoben.org import services
 from xiaoben.org.selectors import current_term
 
@@ -32,7 +33,9 @@ def test_current_term_in_and_between_terms(world):
 
 def test_overlapping_terms_refused(world):
     with pytest.raises(ValidationError, match="重叠"):
-        services.term_create(school=world.school, start_year=2026, number=2, start_date=dt.date(2027, 1, 1), end_date=dt.date(2027, 7, 1))
+        services.term_create(
+            actor=SYSTEM, school=world.school, start_year=2026, number=2, start_date=dt.date(2027, 1, 1), end_date=dt.date(2027, 7, 1)
+        )
 
 
 def test_new_teacher_is_derived_from_teaching_years(world):
@@ -44,6 +47,10 @@ def test_new_teacher_is_derived_from_teaching_years(world):
 def test_term_and_group_rules_hold_without_a_form(world):
     """The term length limit and 组长 ≠ 副组长 are the services' rules (forms only show them)."""
     with pytest.raises(ValidationError, match="不应超过26周"):
-        services.term_create(school=world.school, start_year=2030, number=1, start_date=dt.date(2030, 9, 1), end_date=dt.date(2031, 6, 30))
+        services.term_create(
+            actor=SYSTEM, school=world.school, start_year=2030, number=1, start_date=dt.date(2030, 9, 1), end_date=dt.date(2031, 6, 30)
+        )
     with pytest.raises(ValidationError, match="既是组长又是副组长"):
-        services.group_set_members(group=world.chinese, leader_ids=[world.leader.pk], deputy_ids=[world.leader.pk], member_ids=[])
+        services.group_set_members(
+            actor=SYSTEM, group=world.chinese, leader_ids=[world.leader.pk], deputy_ids=[world.leader.pk], member_ids=[]
+        )

@@ -13,7 +13,7 @@ from django.utils import timezone
 from xiaoben.activities import predicates
 from xiaoben.activities.models import Activity, Attendance
 from xiaoben.core.errors import NotPermitted
-from xiaoben.core.scope import scope_for
+from xiaoben.core.scope import SYSTEM, scope_for
 from xiaoben.core.testing import assert_queries
 from xiaoben.org.models import School
 from xiaoben.region import services
@@ -221,7 +221,7 @@ def _admin_client(school, username):
     from xiaoben.org import services as org
 
     user = User.objects.create_user(username=username, password="x-Pa55word", full_name=f"{username}管理员")
-    org.role_assign(user=user, role="principal", school=school)
+    org.role_assign(actor=SYSTEM, user=user, role="principal", school=school)
     c = Client()
     c.force_login(user)
     return c

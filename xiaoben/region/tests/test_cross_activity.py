@@ -14,7 +14,7 @@ from xiaoben.activities import signin
 from xiaoben.activities.models import Activity, AttendanceStatus
 from xiaoben.core.errors import NotPermitted
 from xiaoben.core.models import User
-from xiaoben.core.scope import scope_for
+from xiaoben.core.scope import SYSTEM, scope_for
 from xiaoben.hours.models import HourEntry
 from xiaoben.org import services as org
 from xiaoben.org.models import School
@@ -26,8 +26,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def school_b(world):
     s = School.objects.create(name="南湖区第三小学", short_name="三小", code="T-SX", stage="primary", region=world.district)
-    org.term_create(school=s, start_year=2026, number=1, start_date=dt.date(2026, 9, 1), end_date=dt.date(2027, 1, 22))
+    org.term_create(actor=SYSTEM, school=s, start_year=2026, number=1, start_date=dt.date(2026, 9, 1), end_date=dt.date(2027, 1, 22))
     t = org.teacher_create(
+        actor=SYSTEM,
         school=s,
         staff_no="001",
         name="钱老师",
@@ -39,7 +40,7 @@ def school_b(world):
         teaching_since=dt.date(2012, 9, 1),
     )
     admin = User.objects.create_user(username="admin_b", password="x")
-    org.role_assign(user=admin, role="school_admin", school=s, title="教导主任")
+    org.role_assign(actor=SYSTEM, user=admin, role="school_admin", school=s, title="教导主任")
     s.t, s.admin = t, admin
     return s
 

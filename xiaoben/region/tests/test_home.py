@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from xiaoben.activities.models import Activity
-from xiaoben.core.scope import scope_for
+from xiaoben.core.scope import SYSTEM, scope_for
 from xiaoben.core.testing import assert_queries
 from xiaoben.org import services as org
 from xiaoben.org.models import School
@@ -27,9 +27,10 @@ def _add_schools(world, n: int, start: int = 0):
         s = School.objects.create(
             name=f"南湖区第{i + 10}小学", short_name=f"{i + 10}小", code=f"T-N{i}", stage="primary", region=world.district
         )
-        org.term_create(school=s, start_year=2026, number=1, start_date=dt.date(2026, 9, 1), end_date=dt.date(2027, 1, 22))
+        org.term_create(actor=SYSTEM, school=s, start_year=2026, number=1, start_date=dt.date(2026, 9, 1), end_date=dt.date(2027, 1, 22))
         for k in range(2):
             t = org.teacher_create(
+                actor=SYSTEM,
                 school=s,
                 staff_no=f"{k + 1:03d}",
                 name=f"教师{i}-{k}",

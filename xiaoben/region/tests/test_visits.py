@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from xiaoben.core.errors import NotPermitted
 from xiaoben.core.models import Notification
-from xiaoben.core.scope import scope_for
+from xiaoben.core.scope import SYSTEM, scope_for
 from xiaoben.core.services import api_token_create
 from xiaoben.region import services
 from xiaoben.region.models import SchoolVisit, VisitStatus
@@ -123,7 +123,7 @@ def test_another_school_of_the_same_district_sees_nothing(world, client_for):
 
     school_b = School.objects.create(name="南湖区第三小学", short_name="三小", code="T-SX", stage="primary", region=world.district)
     admin_b = User.objects.create_user(username="admin_b", password="x")
-    role_assign(user=admin_b, role="school_admin", school=school_b, title="教导主任")
+    role_assign(actor=SYSTEM, user=admin_b, role="school_admin", school=school_b, title="教导主任")
     visit = _visit(world)
     c = Client()
     c.force_login(admin_b)

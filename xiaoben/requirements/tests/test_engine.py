@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from tests import factories as f
-from xiaoben.core.scope import scope_for
+from xiaoben.core.scope import SYSTEM, scope_for
 from xiaoben.org import services as org
 from xiaoben.requirements import services
 from xiaoben.requirements.engine import progress_for_school, progress_for_teacher
@@ -235,7 +235,7 @@ def test_audiences(world):
 
 def test_mid_term_joiner_is_judged_from_their_start(world):
     joiner = org.teacher_create(
-        school=world.school, staff_no="099", name="周新", gender="F", teaching_since=wk(8, 0), subject="语文"
+        actor=SYSTEM, school=world.school, staff_no="099", name="周新", gender="F", teaching_since=wk(8, 0), subject="语文"
     )  # starts Monday of 第8周
     term_req = req(world, metric="observations.given", threshold=20)
     weekly = req(world, metric="writings.count", filters={"kinds": ["reflection"]}, period=Period.WEEK, threshold=1)

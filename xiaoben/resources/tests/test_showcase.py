@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from xiaoben.core.errors import NotPermitted
+from xiaoben.core.scope import SYSTEM
 from xiaoben.org import services as org
 from xiaoben.resources import services_showcase as sc
 from xiaoben.resources.models import ShowcaseEntry
@@ -26,7 +27,9 @@ def rnd(world):
     from xiaoben.org.models import School
 
     third = School.objects.create(name="南湖区第三小学", short_name="三小", code="T-SSX", stage="primary", region=world.district)
-    expert_t = org.teacher_create(school=third, staff_no="900", name="吴专家", password="x", subject="语文", grades=[3], gender="M")
+    expert_t = org.teacher_create(
+        actor=SYSTEM, school=third, staff_no="900", name="吴专家", password="x", subject="语文", grades=[3], gender="M"
+    )
     world.third, world.third_expert = third, expert_t
     return sc.round_create(
         actor=scope_of(world, "researcher"),
@@ -62,7 +65,7 @@ def test_nomination_needs_design_slides_video_and_talk(world, rnd):
 
 
 def test_school_outside_the_district_cannot_nominate(world, rnd):
-    org.role_assign(user=world.other_teacher.user, role="principal", school=world.other_school, title="校长")
+    org.role_assign(actor=SYSTEM, user=world.other_teacher.user, role="principal", school=world.other_school, title="校长")
     r = lesson(world, "other_teacher", title="二中的课")
     with pytest.raises(ValidationError, match="不在本轮晒课的区域"):
         sc.showcase_nominate(actor=scope_of(world, "other_teacher"), round=rnd, resource=r, teacher=world.other_teacher, talk="说课")

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from xiaoben.core.errors import NotPermitted
 from xiaoben.core.models import TextFingerprint
+from xiaoben.core.scope import SYSTEM
 from xiaoben.org.models import School
 from xiaoben.writings import detection, selectors, services
 from xiaoben.writings.models import BOOK_KINDS, Writing
@@ -52,8 +53,10 @@ def test_other_schools_are_not_compared_unless_shared_with_the_district(world):
     neighbour = School.objects.create(name="南湖区第三小学", short_name="三小", code="T-SX", stage="primary", region=world.district)
     from xiaoben.org import services as org
 
-    org.term_create(school=neighbour, start_year=2025, number=2, start_date=dt.date(2026, 2, 23), end_date=dt.date(2026, 7, 3))
-    t = org.teacher_create(school=neighbour, staff_no="051", name="吴敏", gender="F")
+    org.term_create(
+        actor=SYSTEM, school=neighbour, start_year=2025, number=2, start_date=dt.date(2026, 2, 23), end_date=dt.date(2026, 7, 3)
+    )
+    t = org.teacher_create(actor=SYSTEM, school=neighbour, staff_no="051", name="吴敏", gender="F")
     write(t, html(REFLECTION_B), on=LAST_TERM, submit=True)  # visible to its school only
     shared = write(t, html(REFLECTION_C), on=LAST_TERM, submit=True, visibility="region")
     b = write(world.mentor, html(REFLECTION_B), submit=True)

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from xiaoben.core.scope import SYSTEM
 from xiaoben.org.portability import instance_backup
 
 
@@ -10,5 +11,5 @@ class Command(BaseCommand):
         parser.add_argument("path", help="输出文件，如 xiaoben-2026-11-18.zip")
 
     def handle(self, path, **opts):
-        result = instance_backup(path)
+        result = instance_backup(path, actor=SYSTEM)
         self.stdout.write(self.style.SUCCESS(f"已备份 {result['rows']} 行、{result['files']} 个文件到 {path}"))

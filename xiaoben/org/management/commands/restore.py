@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from xiaoben.core.scope import SYSTEM
 from xiaoben.org.portability import instance_restore
 
 
@@ -12,7 +13,7 @@ class Command(BaseCommand):
 
     def handle(self, path, **opts):
         try:
-            result = instance_restore(path)
+            result = instance_restore(path, actor=SYSTEM)
         except ValidationError as e:
             raise CommandError("；".join(e.messages)) from None
         self.stdout.write(self.style.SUCCESS(f"已恢复 {result['rows']} 行、{result['files']} 个文件。"))

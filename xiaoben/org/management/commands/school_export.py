@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from xiaoben.core.scope import SYSTEM
 from xiaoben.org.models import School
 from xiaoben.org.portability import school_archive
 
@@ -16,5 +17,5 @@ class Command(BaseCommand):
         if school is None:
             raise CommandError(f"没有学校代码为 {code} 的学校。")
         with open(path, "wb") as fh:
-            fh.write(school_archive(school))
+            fh.write(school_archive(actor=SYSTEM, school=school))
         self.stdout.write(self.style.SUCCESS(f"已导出 {school.name} 到 {path}"))

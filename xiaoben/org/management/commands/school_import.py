@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from xiaoben.core.scope import SYSTEM
 from xiaoben.org.portability import school_import
 
 
@@ -15,7 +16,7 @@ class Command(BaseCommand):
         with open(path, "rb") as fh:
             data = fh.read()
         try:
-            counts = school_import(data, code=code)
+            counts = school_import(data, actor=SYSTEM, code=code)
         except ValidationError as e:
             raise CommandError("；".join(e.messages)) from None
         self.stdout.write(self.style.SUCCESS(f"已载入 {sum(counts.values())} 行（{len(counts)} 类记录）。"))
