@@ -79,7 +79,8 @@ lint-imports: $(VENV)/.installed
 # mypy --strict on the door and the service layers listed here (STYLE: mypy with django-stubs);
 # a module joins the list once it is clean.
 TYPED := xiaoben/core/services.py xiaoben/core/scope.py xiaoben/core/tenancy.py xiaoben/core/permissions.py \
-	xiaoben/core/concurrency.py xiaoben/org/services.py xiaoben/org/selectors.py xiaoben/requirements/services.py
+	xiaoben/core/concurrency.py xiaoben/org/services.py xiaoben/org/selectors.py xiaoben/requirements/services.py \
+	xiaoben/core/seeding.py
 typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy --strict $(TYPED)
 

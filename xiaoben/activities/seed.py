@@ -41,6 +41,9 @@ PLACES = {
 }
 
 
+AFTER: tuple[str, ...] = ()  # seeds whose records this one reads
+
+
 class _Maker:
     def __init__(self, ctx: SeedContext, school, term):
         self.ctx, self.school, self.term, self.rng = ctx, school, term, ctx.rng

@@ -40,6 +40,9 @@ CLAIMS = [
 ]
 
 
+AFTER: tuple[str, ...] = ("activities",)  # seeds whose records this one reads
+
+
 def seed(ctx) -> None:
     today = ctx.today
     terms_by_school = {s.pk: list(Term.objects.filter(school=s)) for s in ctx.schools}

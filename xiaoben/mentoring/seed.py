@@ -39,6 +39,9 @@ NOTES = [
 ]
 
 
+AFTER: tuple[str, ...] = ("observations",)  # seeds whose records this one reads
+
+
 def seed(ctx: SeedContext) -> None:
     rng, today = ctx.rng, ctx.today
     for n, school in enumerate(ctx.schools):

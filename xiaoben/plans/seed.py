@@ -87,6 +87,9 @@ GROUP_ITEMS = [
 ]
 
 
+AFTER: tuple[str, ...] = ("activities",)  # seeds whose records this one reads
+
+
 def _scope(user):
     return build_scope(user)
 

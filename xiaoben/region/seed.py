@@ -13,6 +13,8 @@ from xiaoben.core.scope import scope_for
 
 from . import services
 
+AFTER: tuple[str, ...] = ("activities", "requirements")  # seeds whose records this one reads
+
 
 def _at(day: dt.date, hour: int) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))

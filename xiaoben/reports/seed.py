@@ -9,6 +9,16 @@ from xiaoben.reportkit import summary as sm
 
 from . import services
 
+AFTER: tuple[str, ...] = (
+    "activities",
+    "observations",
+    "writings",
+    "hours",
+    "requirements",
+    "plans",
+    "assessment",
+)  # seeds whose records this one reads
+
 
 def seed(ctx) -> None:
     for school in ctx.schools:

@@ -13,6 +13,9 @@ from .models import Requirement
 PLAN_000 = "4、每周做一次教后反思,每月写一篇教学案例或随笔,每学期至少读一本教育专著,每学期写一份经验总结或教学论文。"
 
 
+AFTER: tuple[str, ...] = ()  # seeds whose records this one reads
+
+
 def seed(ctx: SeedContext) -> None:
     dean = ctx.personas.get("dean")
     for i, school in enumerate(ctx.schools):
