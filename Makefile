@@ -80,7 +80,7 @@ lint-imports: $(VENV)/.installed
 # a module joins the list once it is clean.
 TYPED := xiaoben/core/services.py xiaoben/core/scope.py xiaoben/core/tenancy.py xiaoben/core/permissions.py \
 	xiaoben/core/concurrency.py xiaoben/org/services.py xiaoben/org/selectors.py xiaoben/requirements/services.py \
-	xiaoben/core/seeding.py
+	xiaoben/core/seeding.py xiaoben/org/demo.py xiaoben/org/testing.py xiaoben/org/personas.py
 typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy --strict $(TYPED)
 

@@ -147,7 +147,8 @@ def seed(ctx) -> None:
 def _alliances(ctx, researcher) -> None:
     """Each demo alliance led by its first school; the 城东 alliance's lead school runs a 联盟 activity."""
     from xiaoben.core.models import User
-    from xiaoben.org.models import Region, RoleAssignment, School
+    from xiaoben.org.models import Region, School
+    from xiaoben.org.services import role_assign
 
     from .models import Alliance
 
@@ -178,7 +179,7 @@ def _alliances(ctx, researcher) -> None:
                 description="一、两校教师同课异构；二、联盟教研组评课；三、牵头学校总结。",
             )
     yw = User.objects.create(username="jyy-yw", full_name="林雅琴", password=ctx.password_hash)
-    RoleAssignment.objects.create(user=yw, role="researcher", region=ctx.region, title="区语文教研员", subjects="语文")
+    role_assign(user=yw, role="researcher", region=ctx.region, title="区语文教研员", subjects="语文")
 
 
 def _admin_of(school):
