@@ -80,8 +80,7 @@ def seed(ctx) -> None:
     # 听课 ≥ 15: every school already asks 20 (二中 15) of its own — that stricter (or equal)
     # requirement becomes the school's copy, not a second one. The 公开课 and 资源共享 ones
     # tell the schools apart (some meet them, others are behind).
-    from xiaoben.requirements.models import Requirement
-    from xiaoben.requirements.services import region_templates_adopt
+    from xiaoben.requirements.services import region_requirement_save
 
     plan = "南湖区统一要求（区域推进校本研修实施方案）。"
     for order, (name, metric, threshold, filters) in enumerate(
@@ -93,11 +92,18 @@ def seed(ctx) -> None:
         ],
         start=90,
     ):
-        Requirement.objects.create(
-            region=ctx.region, name=name, description=plan, metric=metric, period="term", threshold=threshold, filters=filters, order=order
+        # the 教研员's own page: saved as the district's template and copied into every school
+        region_requirement_save(
+            actor=actor,
+            region=ctx.region,
+            name=name,
+            description=plan,
+            metric=metric,
+            period="term",
+            threshold=threshold,
+            filters=filters,
+            order=order,
         )
-    for school in ctx.schools:
-        region_templates_adopt(school=school)
 
     # 视导: one closed with feedback, one open.
     v1 = services.visit_create(
