@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import time_machine
 from django.utils import timezone
 
 from xiaoben.core.seeding import SeedContext
@@ -21,8 +22,6 @@ from .models import (
     ActivityMinutes,
     ActivitySlot,
     Attendance,
-    LessonPlanVersion,
-    LessonPrep,
     LessonStudyRound,
     LessonStudySeries,
 )
@@ -39,6 +38,9 @@ PLACES = {
     "文综": "二楼会议室",
     "艺体": "音乐教室",
 }
+
+
+AFTER: tuple[str, ...] = ()  # seeds whose records this one reads
 
 
 class _Maker:
@@ -309,32 +311,31 @@ def _save(m: _Maker, school) -> None:
 
 
 def _preps(m: _Maker, chinese, cn, leader, persona_teacher) -> None:
-    """集体备课 of the 语文组: drafts, personal revisions and 教后反思 on past weeks."""
-    from django.contrib.contenttypes.models import ContentType
+    """集体备课 of the 语文组: drafts, personal revisions and 教后反思 on past weeks — written
+    through the services the 备课 pages use, each on the day it was written (time-machine)."""
+    from xiaoben.core.services import comment_add
 
-    from xiaoben.core.models import Comment
+    from . import services_prep as preps
 
     rng = m.rng
-    ct = ContentType.objects.get_for_model(LessonPrep)
     past = [a for a in m.activities if a.kind == "lesson_prep" and a.group_id == chinese.pk and a.status in ("recorded", "held")]
     coming = [a for a in m.activities if a.kind == "lesson_prep" and a.group_id == chinese.pk and a.status == "published"]
     picks = past[-3:] + coming[:1]
     for i, a in enumerate(picks):
         lead = persona_teacher if i == len(picks) - 1 else rng.choice([t for t in cn if t.pk != leader.pk] or cn)
         topic = a.title.split("：", 1)[-1]
-        prep = LessonPrep.objects.create(
-            school=m.school, term=m.term, group=chinese, activity=a, title=topic, subject="语文", lead=lead, created_by=lead.user
-        )
         draft = PLAN_DRAFT.format(topic=topic)
-        v0 = LessonPlanVersion.objects.create(prep=prep, author=lead, kind="draft", body=draft, note="主备初稿")
         posted = a.starts_at - dt.timedelta(days=3)
-        LessonPrep.objects.filter(pk=prep.pk).update(created_at=posted)
-        LessonPlanVersion.objects.filter(pk=v0.pk).update(created_at=posted)
+        with time_machine.travel(posted, tick=False):
+            prep = preps.prep_create(
+                user=lead.user, school=m.school, term=m.term, title=topic, lead=lead, group=chinese, activity=a, body=draft
+            )
+        v0 = prep.versions.get()
         if a.status == "published":
             continue
         for n, (t, text) in enumerate(zip(rng.sample(cn, min(3, len(cn))), COMMENTS, strict=False)):
-            c = Comment.objects.create(target_type=ct, target_id=prep.pk, author=t.user, body=text)
-            Comment.objects.filter(pk=c.pk).update(created_at=posted + dt.timedelta(hours=n + 2))
+            with time_machine.travel(posted + dt.timedelta(hours=n + 2), tick=False):
+                comment_add(author=t.user, target=prep, body=text)
         others = rng.sample([t for t in cn if t.pk != lead.pk], min(3, len(cn) - 1))
         if persona_teacher.pk != lead.pk and persona_teacher not in others:
             others[0] = persona_teacher
@@ -342,8 +343,9 @@ def _preps(m: _Maker, chinese, cn, leader, persona_teacher) -> None:
             body = draft.replace("认识本课生字", "认识本课生字，重点指导易错字的书写").replace("小组合作", "同桌互读后小组合作")
             if rng.random() < 0.5:
                 body += "\n五、个性化补充\n结合本班学生朗读基础薄弱的情况，增加范读与分角色朗读。"
-            personal = LessonPlanVersion.objects.create(
-                prep=prep, author=t, kind="personal", based_on=v0, body=body, note="根据本班学情修改",
-                reflection=rng.choice(REFLECTIONS) if a.status == "recorded" else "", reflection_at=a.ends_at if a.status == "recorded" else None,
-            )  # fmt: skip
-            LessonPlanVersion.objects.filter(pk=personal.pk).update(created_at=a.starts_at - dt.timedelta(hours=rng.randint(2, 40)))
+            reflection = rng.choice(REFLECTIONS) if a.status == "recorded" else ""
+            with time_machine.travel(a.starts_at - dt.timedelta(hours=rng.randint(2, 40)), tick=False):
+                personal = preps.version_add(prep=prep, author=t, body=body, note="根据本班学情修改", based_on=v0)
+            if reflection:
+                with time_machine.travel(a.ends_at, tick=False):
+                    preps.version_reflect(version=personal, author=t, text=reflection)

@@ -10,6 +10,16 @@ from xiaoben.core.scope import scope_for
 from . import services
 from .models import AssessmentResult, ResultStatus
 
+AFTER: tuple[str, ...] = (
+    "activities",
+    "observations",
+    "writings",
+    "mentoring",
+    "research",
+    "hours",
+    "requirements",
+)  # seeds whose records this one reads
+
 
 def seed(ctx) -> None:
     school = ctx.schools[0]

@@ -41,6 +41,9 @@ CLAIMS = [
 ]
 
 
+AFTER: tuple[str, ...] = ("activities",)  # seeds whose records this one reads
+
+
 def school_actor(ctx, school):
     """Who sets a school's 学时 numbers in the demo: one of its admins (the 教导主任 of the
     first school), else the platform admin."""
@@ -51,7 +54,7 @@ def school_actor(ctx, school):
     if dean is not None and build_scope(dean).can("hours:approve_school", school.pk):
         return build_scope(dean)
     ra = RoleAssignment.objects.filter(school=school, role__in=["school_admin", "principal"]).select_related("user").first()
-    return build_scope(ra.user if ra else ctx.personas["admin"])
+    return build_scope(ra.user if ra else ctx.personas["platform_admin"])
 
 
 def seed_targets(ctx) -> None:

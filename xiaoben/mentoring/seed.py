@@ -39,6 +39,9 @@ NOTES = [
 ]
 
 
+AFTER: tuple[str, ...] = ("observations",)  # seeds whose records this one reads
+
+
 def seed(ctx: SeedContext) -> None:
     rng, today = ctx.rng, ctx.today
     for n, school in enumerate(ctx.schools):
@@ -99,7 +102,7 @@ def seed_quotas(ctx, school) -> None:
     actor = build_scope(user) if user is not None else None
     if actor is None or not actor.can("mentoring:manage", school.pk):
         ra = RoleAssignment.objects.filter(school=school, role__in=["school_admin", "principal"]).select_related("user").first()
-        actor = build_scope(ra.user if ra else ctx.personas["admin"])
+        actor = build_scope(ra.user if ra else ctx.personas["platform_admin"])
     quota_rules_save(actor=actor, school=school, rules=[dict(q) for q in DEFAULT_QUOTAS])
 
 

@@ -29,6 +29,9 @@ KINDS = [K.REGULAR] * 6 + [K.PUSH, K.OPEN, K.OPEN, K.RESEARCH, K.RESEARCH, K.DEM
 ACTIVITY_KIND = {"demo": K.DEMO, "research": K.RESEARCH, "report": K.REPORT, "standard": K.STANDARD, "contest": K.CONTEST, "push": K.PUSH}
 
 
+AFTER: tuple[str, ...] = ("activities",)  # seeds whose records this one reads
+
+
 def _teaching_days(term, upto: dt.date) -> list[dt.date]:
     """School days of the term so far: no weekends, holiday weeks or days off in the calendar."""
     from xiaoben.org.calendar import for_term

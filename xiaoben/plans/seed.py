@@ -12,7 +12,7 @@ from xiaoben.core.scope import build_scope
 from xiaoben.core.seeding import SeedContext
 
 from . import services
-from .models import ItemState, PlanItem, PlanLevel
+from .models import ItemState, PlanLevel
 from .parsing import extract_items
 
 FIRST_TERM_MONTHS = """九月份：
@@ -87,6 +87,9 @@ GROUP_ITEMS = [
 ]
 
 
+AFTER: tuple[str, ...] = ("activities",)  # seeds whose records this one reads
+
+
 def _scope(user):
     return build_scope(user)
 
@@ -119,7 +122,7 @@ def seed(ctx: SeedContext) -> None:
         services.plan_review(
             actor=_scope(ctx.personas["researcher"]), plan=plan, decision="acknowledge", comment="计划具体，注意落实每月安排。"
         )
-    _plan_vs_actual(ctx, plan, school, term)
+    _plan_vs_actual(ctx, plan, school, term, dean)
     _group_plans(ctx, school, term, dean)
     _personal_plans(ctx, school, term)
 
@@ -130,7 +133,7 @@ def _month_of(activity) -> int | None:
     return timezone.localtime(activity.starts_at).month if activity.starts_at else None
 
 
-def _plan_vs_actual(ctx, plan, school, term) -> None:
+def _plan_vs_actual(ctx, plan, school, term, actor) -> None:
     """Past months: link the activities already held to the items they fulfil; tick
     the 计划/总结 done; drop one; leave a few not yet."""
     from xiaoben.activities.models import Activity
@@ -149,10 +152,12 @@ def _plan_vs_actual(ctx, plan, school, term) -> None:
         past = _months_before(term, item.month, today_month)
         if not item.makes_activities:
             if past:
-                PlanItem.objects.filter(pk=item.pk).update(state=ItemState.DONE)
+                services.item_mark(actor=actor, item=item, state=ItemState.DONE, expected_version=item.version)
             continue
         if past and n % 5 == 3:
-            PlanItem.objects.filter(pk=item.pk).update(state=ItemState.DROPPED, state_note="与区教研活动时间冲突，并入下月")
+            services.item_mark(
+                actor=actor, item=item, state=ItemState.DROPPED, expected_version=item.version, note="与区教研活动时间冲突，并入下月"
+            )
             continue
         match = next((a for a in acts if a.pk not in taken and a.kind == item.kind and _month_of(a) == item.month), None)
         if match is not None:

@@ -9,9 +9,11 @@ import datetime as dt
 
 from django.utils import timezone
 
-from xiaoben.core.scope import scope_for
+from xiaoben.core.scope import SYSTEM, scope_for
 
 from . import services
+
+AFTER: tuple[str, ...] = ("activities", "requirements")  # seeds whose records this one reads
 
 
 def _at(day: dt.date, hour: int) -> dt.datetime:
@@ -78,8 +80,7 @@ def seed(ctx) -> None:
     # 听课 ≥ 15: every school already asks 20 (二中 15) of its own — that stricter (or equal)
     # requirement becomes the school's copy, not a second one. The 公开课 and 资源共享 ones
     # tell the schools apart (some meet them, others are behind).
-    from xiaoben.requirements.models import Requirement
-    from xiaoben.requirements.services import region_templates_adopt
+    from xiaoben.requirements.services import region_requirement_save
 
     plan = "南湖区统一要求（区域推进校本研修实施方案）。"
     for order, (name, metric, threshold, filters) in enumerate(
@@ -91,11 +92,18 @@ def seed(ctx) -> None:
         ],
         start=90,
     ):
-        Requirement.objects.create(
-            region=ctx.region, name=name, description=plan, metric=metric, period="term", threshold=threshold, filters=filters, order=order
+        # the 教研员's own page: saved as the district's template and copied into every school
+        region_requirement_save(
+            actor=actor,
+            region=ctx.region,
+            name=name,
+            description=plan,
+            metric=metric,
+            period="term",
+            threshold=threshold,
+            filters=filters,
+            order=order,
         )
-    for school in ctx.schools:
-        region_templates_adopt(actor=actor, school=school)
 
     # 视导: one closed with feedback, one open.
     v1 = services.visit_create(
@@ -145,7 +153,8 @@ def seed(ctx) -> None:
 def _alliances(ctx, researcher) -> None:
     """Each demo alliance led by its first school; the 城东 alliance's lead school runs a 联盟 activity."""
     from xiaoben.core.models import User
-    from xiaoben.org.models import Region, RoleAssignment, School
+    from xiaoben.org.models import Region, School
+    from xiaoben.org.services import role_assign
 
     from .models import Alliance
 
@@ -176,7 +185,7 @@ def _alliances(ctx, researcher) -> None:
                 description="一、两校教师同课异构；二、联盟教研组评课；三、牵头学校总结。",
             )
     yw = User.objects.create(username="jyy-yw", full_name="林雅琴", password=ctx.password_hash)
-    RoleAssignment.objects.create(user=yw, role="researcher", region=ctx.region, title="区语文教研员", subjects="语文")
+    role_assign(actor=SYSTEM, user=yw, role="researcher", region=ctx.region, title="区语文教研员", subjects="语文")
 
 
 def _admin_of(school):

@@ -9,6 +9,16 @@ from xiaoben.reportkit import summary as sm
 
 from . import services
 
+AFTER: tuple[str, ...] = (
+    "activities",
+    "observations",
+    "writings",
+    "hours",
+    "requirements",
+    "plans",
+    "assessment",
+)  # seeds whose records this one reads
+
 
 def seed(ctx) -> None:
     for school in ctx.schools:
@@ -21,7 +31,7 @@ def seed(ctx) -> None:
             .order_by("role")
             .first()
         )
-        user = ra.user if ra else ctx.personas["admin"]
+        user = ra.user if ra else ctx.personas["platform_admin"]
         # the real archive, as a school closing its term gets it (every record's document)
         services.term_close(actor=build_scope(user), term=term, user=user)
     school = ctx.schools[0]

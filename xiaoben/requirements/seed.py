@@ -14,9 +14,12 @@ from .models import Requirement
 PLAN_000 = "4、每周做一次教后反思,每月写一篇教学案例或随笔,每学期至少读一本教育专著,每学期写一份经验总结或教学论文。"
 
 
+AFTER: tuple[str, ...] = ()  # seeds whose records this one reads
+
+
 def seed(ctx: SeedContext) -> None:
     dean = ctx.personas.get("dean")
-    admin = scope_for(ctx.personas["admin"])  # the other schools' requirements: the platform admin's hand
+    admin = scope_for(ctx.personas["platform_admin"])  # the other schools' requirements: the platform admin's hand
     for i, school in enumerate(ctx.schools):
         services.starter_set_adopt(actor=scope_for(dean) if i == 0 and dean else admin, school=school)
     if len(ctx.schools) > 1:

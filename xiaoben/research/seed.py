@@ -119,6 +119,9 @@ RETURN_REASONS = ["证书照片不清晰，请重新拍摄上传。", "级别填
 STUDENTS = ["三(2)班 王小明", "四(1)班 李可、陈一诺", "五(3)班 张子涵"]
 
 
+AFTER: tuple[str, ...] = ("activities",)  # seeds whose records this one reads
+
+
 def _project(ctx, school, teachers, spec, guest, today, n=0):
     titles, level, category, issuer, stages, docs, visibility, due = spec
     title = titles[n % len(titles)]

@@ -53,6 +53,9 @@ DESCRIPTIONS = [
 KEYWORDS = ["大单元教学", "双减 作业设计", "情境教学", "核心素养", "分层作业", "学习任务单", "课堂评价", "跨学科"]
 
 
+AFTER: tuple[str, ...] = ("activities", "observations")  # seeds whose records this one reads
+
+
 def _docx(lines: list[str]) -> bytes:
     import docx
 

@@ -30,6 +30,9 @@ COMMENTS = [
 MONTHS = "一二三四五六七八九十"
 
 
+AFTER: tuple[str, ...] = ()  # seeds whose records this one reads
+
+
 def _p(*sentences) -> str:
     return "".join(f"<p>{s}</p>" for s in sentences if s)
 

@@ -15,9 +15,9 @@ from xiaoben.hours.models import HourEntry, ImportBatch
 from .factories import xlsx
 
 GOOD = [
-    ("031", "刘思雨", "2026年国培计划网络研修", "网络研修", 30, dt.datetime(2026, 10, 20)),
-    ("012", "陈芳", "浙江省小学语文骨干教师培训", "集中培训", "24", "2026-07-10"),
-    ("012", "陈芳", "区级信息技术2.0应用能力提升", "区域", 6.5, "2026年9月5日"),
+    ("X009", "刘思雨", "2026年国培计划网络研修", "网络研修", 30, dt.datetime(2026, 10, 20)),
+    ("X004", "陈芳", "浙江省小学语文骨干教师培训", "集中培训", "24", "2026-07-10"),
+    ("X004", "陈芳", "区级信息技术2.0应用能力提升", "区域", 6.5, "2026年9月5日"),
 ]
 
 
@@ -30,7 +30,7 @@ def test_good_file_imports_and_rerun_skips(world):
     assert again.created == 0 and again.skipped == 3
     assert HourEntry.objects.count() == 3
     # a later export holding the old rows and one new row adds only the new one
-    more = hours_import(school=world.school, upload=xlsx([*GOOD, ("032", "赵强", "数学网络研修", "网络", 10, "2026/11/01")]), user=None)
+    more = hours_import(school=world.school, upload=xlsx([*GOOD, ("X026", "赵强", "数学网络研修", "网络", 10, "2026/11/01")]), user=None)
     assert more.created == 1 and more.skipped == 3
     assert HourEntry.objects.count() == 4 and ImportBatch.objects.count() == 3
 
@@ -39,16 +39,16 @@ def test_bad_rows_are_reported_and_nothing_is_saved(world):
     rows = [
         *GOOD,
         ("999", "无此人", "培训", "网络", 3, "2026-10-01"),
-        ("031", "刘雨", "培训", "网络", 3, "2026-10-01"),
-        ("032", "赵强", "", "网络", 3, "2026-10-01"),
-        ("032", "赵强", "培训A", "参观", 3, "2026-10-01"),
-        ("032", "赵强", "培训B", "网络", "三", "2026-10-01"),
-        ("032", "赵强", "培训C", "网络", -2, "2026-10-01"),
-        ("032", "赵强", "培训D", "网络", 2, "2026-13-01"),
-        ("032", "赵强", "培训E", "网络", 2, "2027-10-01"),
-        ("031", "刘思雨", "2026年国培计划网络研修", "网络研修", 30, "2026-10-20"),
-        ("031", "刘思雨", "培训F", "网络", 1, dt.datetime(2026, 10, 1)),
-        ("031", "刘思雨", "培训F", "网络", 1, dt.datetime(2026, 10, 1)),
+        ("X009", "刘雨", "培训", "网络", 3, "2026-10-01"),
+        ("X026", "赵强", "", "网络", 3, "2026-10-01"),
+        ("X026", "赵强", "培训A", "参观", 3, "2026-10-01"),
+        ("X026", "赵强", "培训B", "网络", "三", "2026-10-01"),
+        ("X026", "赵强", "培训C", "网络", -2, "2026-10-01"),
+        ("X026", "赵强", "培训D", "网络", 2, "2026-13-01"),
+        ("X026", "赵强", "培训E", "网络", 2, "2027-10-01"),
+        ("X009", "刘思雨", "2026年国培计划网络研修", "网络研修", 30, "2026-10-20"),
+        ("X009", "刘思雨", "培训F", "网络", 1, dt.datetime(2026, 10, 1)),
+        ("X009", "刘思雨", "培训F", "网络", 1, dt.datetime(2026, 10, 1)),
         (world.other_teacher.staff_no + "x", "孙丽", "培训", "网络", 1, "2026-10-01"),
     ]
     r = hours_import(school=world.school, upload=xlsx(rows), user=world.users["dean"])

@@ -118,7 +118,7 @@ def test_dean_creates_a_teacher_with_temporary_password(world, client_for):
 @pytest.mark.parametrize(
     "field,value,message",
     [
-        ("staff_no", "031", "工号 031 已存在。"),
+        ("staff_no", "X009", "工号 X009 已存在。"),
         ("phone", "1234", "手机号格式不正确，应为11位数字。"),
         ("birth_date", "2030-01-01", "日期不能晚于今天。"),
         ("birth_date", "1940-01-01", "出生日期不合理：在职教师的年龄应在18至70岁之间。"),
@@ -147,7 +147,7 @@ def test_dean_edits_a_teacher(world, client_for):
     r = client.post(reverse("org:teacher_edit", args=[world.mentor.pk]), data)
     assert r.status_code == 302
     world.mentor.refresh_from_db()
-    assert world.mentor.name == "陈芳芳" and world.mentor.staff_no == "012"  # 工号 cannot change
+    assert world.mentor.name == "陈芳芳" and world.mentor.staff_no == "X004"  # 工号 cannot change
     assert world.mentor.name_initials == "cff" and world.mentor.subject == "英语"
     assert [str(h) for h in world.mentor.honours.all()] == ["市级骨干教师"]
 

@@ -1,11 +1,13 @@
 """Sign-in with 工号 or mobile number, forced password change, lockout."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
 from xiaoben.core.scope import SYSTEM
 from xiaoben.org import services
-from xiaoben.org.testing import PASSWORD
+from xiaoben.org.testing import PASSWORD, make_teacher
 
 
 def login(client, username, password=PASSWORD):
@@ -29,14 +31,14 @@ def test_login_with_staff_no_phone_or_username(client, world, how):
 
 
 def test_same_staff_no_in_two_schools_password_decides(client, world):
-    # world.teacher and world.other_teacher both have 工号 031
-    other = world.other_teacher
+    # world.teacher and a teacher of the other school both have 工号 X009
+    other = make_teacher(world.other_school, world.teacher.staff_no, "孙一凡", since=dt.date(2012, 9, 1), birth=dt.date(1988, 1, 1))
     other.user.set_password("another-Pa55")
     other.user.save()
-    assert login(client, "031").status_code == 302
+    assert login(client, "X009").status_code == 302
     assert client.get("/").context["user"] == world.teacher.user
     client.logout()
-    assert login(client, "031", "another-Pa55").status_code == 302
+    assert login(client, "X009", "another-Pa55").status_code == 302
     assert client.get("/").context["user"] == other.user
 
 

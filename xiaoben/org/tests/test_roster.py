@@ -149,7 +149,7 @@ def test_phone_of_another_person_is_rejected_and_nothing_saved(world):
 
 
 def test_own_phone_on_update_is_fine(world):
-    report = run(world, [row(工号="031", 姓名="刘思雨", 手机号=world.teacher.user.phone)])
+    report = run(world, [row(工号="X009", 姓名="刘思雨", 手机号=world.teacher.user.phone)])
     assert report.errors == [] and (report.created, report.updated) == (0, 1)
 
 
@@ -212,7 +212,7 @@ def test_example_row_of_template_is_skipped(world):
 
 
 def test_dry_run_reports_counts_without_saving(world):
-    report = run(world, [row(), row(工号="031", 姓名="刘思雨")], dry_run=True)
+    report = run(world, [row(), row(工号="X009", 姓名="刘思雨")], dry_run=True)
     assert report.errors == [] and not report.saved and (report.created, report.updated) == (1, 1)
     assert not Teacher.objects.filter(staff_no="T100").exists()
 
@@ -238,7 +238,7 @@ def test_reimport_leaves_missing_columns_untouched_and_reactivates(world):
     world.teacher.is_active = False
     world.teacher.save()
     birth, phone = world.teacher.birth_date, world.teacher.user.phone
-    upload = xlsx([["031", "刘思雨", "女", "二级教师"]], header=["工号", "姓名", "性别", "职称"])
+    upload = xlsx([["X009", "刘思雨", "女", "二级教师"]], header=["工号", "姓名", "性别", "职称"])
     report = run(world, upload=upload)
     assert (report.created, report.updated) == (0, 1)
     world.teacher.refresh_from_db()

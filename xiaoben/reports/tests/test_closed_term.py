@@ -105,8 +105,8 @@ def test_hour_import_into_closed_term_refused_ui_and_api(world, client_for, api_
     close(world.prev_term)
     inside = world.prev_term.end_date - dt.timedelta(days=3)
     rows = [
-        ("031", "刘思雨", "暑期网络研修", "网络研修", 6, str(inside)),
-        ("012", "陈芳", "区级信息技术2.0应用能力提升", "区域", 3, "2026-10-20"),
+        ("X009", "刘思雨", "暑期网络研修", "网络研修", 6, str(inside)),
+        ("X004", "陈芳", "区级信息技术2.0应用能力提升", "区域", 3, "2026-10-20"),
     ]
     r = client_for("dean").post(reverse("hours:import"), {"file": xlsx(rows)})
     assert refused(r), r.status_code
