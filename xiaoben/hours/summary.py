@@ -14,7 +14,7 @@ from xiaoben.org.selectors import today
 from xiaoben.reportkit.summary import P, Section, section
 
 from .models import HourCategory, HourEntry
-from .selectors import school_hour_stats, targets_for
+from .selectors import school_hour_stats, targets_for_schools
 
 
 def _row(e: HourEntry) -> RecordRow:
@@ -52,8 +52,9 @@ def hours_section(period):
     sec = Section(paragraphs=paras)
     year = min(period.end, today()).year
     met_ids: list[int] = []
+    targets = targets_for_schools(list(period.schools), year)
     for school in period.schools:
-        target = targets_for(school, year).year
+        target = targets[school.pk].year
         stats = school_hour_stats(school=school, year=year)
         if period.group is not None:
             stats = stats.filter(pk__in=period.member_ids)
@@ -66,7 +67,7 @@ def hours_section(period):
         value=len(met_ids),
         describe=_teacher_row,
     )
-    target = targets_for(period.schools[0], year).year if period.schools else 0
+    target = targets[period.schools[0].pk].year if period.schools else 0
     paras.append(P(f"{year}年度学时达标（{num(target)}学时）的教师{{met}}，占{percent(len(met_ids), n)}。", met=met))
     if n and len(met_ids) < n:
         sec.next_steps.append(f"提醒尚未达到{year}年度学时要求的{n - len(met_ids)}名教师，及时参加培训并申报学时。")

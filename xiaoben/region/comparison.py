@@ -72,12 +72,12 @@ def hour_stats(schools: list, tallied: dict[int, dict], year: int) -> dict[int, 
     `hours.selectors.region_hour_stats` answers for the comparison, from the kept 学时 tallies
     (`tally.counts(..., {"hours": year})`) and the kept per-teacher totals. Two queries (the
     active teachers, the kept totals' reads) whatever the number of schools."""
-    from xiaoben.hours.selectors import ONE_PLACE, ZERO, targets_for
+    from xiaoben.hours.selectors import ONE_PLACE, ZERO, targets_for_schools
     from xiaoben.org.models import Teacher
     from xiaoben.requirements import kept
     from xiaoben.requirements.registry import get_metric
 
-    target = {s.pk: targets_for(s, year).year for s in schools}
+    target = {sid: t.year for sid, t in targets_for_schools(schools, year).items()}
     active = list(Teacher.objects.filter(school_id__in=list(target), is_active=True).values_list("id", "school_id"))
     heads: dict[int, int] = {}
     for _tid, sid in active:

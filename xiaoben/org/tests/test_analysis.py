@@ -152,7 +152,7 @@ def test_analysis_query_count_is_constant(world, client_for):
     before = count()
     for i in range(30):
         t = _add(
-            world, f"9{i:02d}", f"测试{i}", birth=dt.date(1980 + i, 3, 1), since=dt.date(2005, 9, 1), education="bachelor", title="erji"
+            world, f"9{i:02d}", f"测试{i}", birth=dt.date(1960 + i, 3, 1), since=dt.date(1990 + i, 9, 1), education="bachelor", title="erji"
         )
         TeacherHonour.objects.create(teacher=t, level="school", kind="backbone")
     assert count() == before

@@ -9,6 +9,7 @@ from django.utils import timezone
 from xiaoben.activities.models import Activity
 from xiaoben.core.scope import SYSTEM, scope_for
 from xiaoben.core.testing import assert_queries
+from xiaoben.hours.tests.factories import set_targets
 from xiaoben.org import services as org
 from xiaoben.org.models import School
 from xiaoben.region import services
@@ -17,9 +18,9 @@ from xiaoben.region.models import VisitStatus
 pytestmark = pytest.mark.django_db
 
 BUDGET = {
-    "": 41,
-    "语文": 43,
-}  # a 学科教研员: their subject's groups and teachers; +12: the kept 学时 totals made; +8: the kept per-school tallies made (region.tally)
+    "": 42,
+    "语文": 44,
+}  # the schools' 学时 targets (requirement rows); a 学科教研员: their subject's groups and teachers; +12: the kept 学时 totals made; +8: the kept per-school tallies made (region.tally)
 
 
 def _add_schools(world, n: int, start: int = 0):
@@ -27,6 +28,7 @@ def _add_schools(world, n: int, start: int = 0):
         s = School.objects.create(
             name=f"南湖区第{i + 10}小学", short_name=f"{i + 10}小", code=f"T-N{i}", stage="primary", region=world.district
         )
+        set_targets(s)  # the usual 学时, as the persona schools (conftest.py)
         org.term_create(actor=SYSTEM, school=s, start_year=2026, number=1, start_date=dt.date(2026, 9, 1), end_date=dt.date(2027, 1, 22))
         for k in range(2):
             t = org.teacher_create(
