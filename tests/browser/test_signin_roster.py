@@ -27,9 +27,9 @@ def test_teacher_signs_in_on_phone_and_opens_roster(live_server, people, phone_p
     assert not menu_link.is_visible()
     page.click(".navbar-toggler")
     menu_link.click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_url("**/org/teachers/")  # the click navigates; wait for the page, not the old one
     roster = page.locator("[data-testid=roster]")
-    assert roster.is_visible()
+    roster.wait_for(state="visible")
     assert roster.locator("text=刘思雨").is_visible()
     assert page.locator("text=孙丽").count() == 0  # another school's teacher
     # nothing wider than the phone screen
