@@ -35,7 +35,7 @@ from typing import Any
 
 from django.db import connections, models, router
 from django.db.models import Count, IntegerField, Q, QuerySet, Sum, Value
-from django.db.models.functions import TruncDate, TruncMonth, TruncWeek
+from django.db.models.functions import Cast, TruncDate, TruncMonth, TruncWeek
 from django.utils import timezone
 
 from xiaoben.core.appmodules import app_modules
@@ -199,8 +199,8 @@ class QueryMetric:
         else:
             group = (f"{self.teacher}_id",)
         grouped: QuerySet[Any, dict[str, Any]] = qs.order_by().values(*group).annotate(v=self._value())
-        if not by:
-            grouped = grouped.annotate(_bucket=Value(None, output_field=models.DateField()))
+        if not by:  # typed: PostgreSQL reads two untyped NULLs in a UNION as text, then refuses a date
+            grouped = grouped.annotate(_bucket=Cast(Value(None), output_field=models.DateField()))
         out: QuerySet[Any, tuple[Any, ...]]
         if tag is not None:
             grouped = grouped.annotate(_ask=Value(tag, output_field=IntegerField()))

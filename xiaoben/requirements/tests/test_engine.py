@@ -305,3 +305,25 @@ def test_union_statement_built_once_per_shape_equals_the_orms(world):
         first = registry.union_sql(a, shape)
         assert first == (sql, list(params))
         assert registry.union_sql(a, shape) == first  # from the cache this time
+
+
+def test_fetch_many_answers_plain_asks_before_a_bucketed_one(world):
+    """Two plain aggregates ahead of a weekly one: PostgreSQL types the first two parts' empty
+    bucket as text unless it is cast to a date, and then refuses the weekly part's dates."""
+    from xiaoben.requirements import registry
+
+    for w in (2, 3, 3):
+        f.writing(world.teacher, "reflection", wk(w), term=world.term)
+    f.observation(world.teacher, world.mentor, wk(2), term=world.term)
+    start, end = world.term.start_date, world.term.end_date
+    obs, wr = registry.get_metric("observations.given"), registry.get_metric("writings.count")
+    asks = [
+        {"metric": obs, "start": start, "end": end, "filters": None, "school_id": world.school.pk},
+        {"metric": wr, "start": start, "end": end, "filters": None, "school_id": world.school.pk},
+        {"metric": wr, "start": start, "end": end, "filters": None, "school_id": world.school.pk, "by": "week"},
+    ]
+    given, written, weekly = registry.fetch_many(asks)
+    assert given[world.teacher.pk] == 1
+    assert written[world.teacher.pk] == 3
+    assert sorted(v for (tid, _), v in weekly.items() if tid == world.teacher.pk) == [1, 2]
+    assert registry.fetch_many(asks) == [given, written, weekly]  # PostgreSQL: the cached statement
