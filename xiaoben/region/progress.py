@@ -70,8 +70,13 @@ class _Teacher:
         self.pk, self.school_id, self.joined_on, self.teaching_since = pk, school_id, joined_on, teaching_since
         self.user_id, self.subject = user_id, subject
 
-    def judged_from(self, start: dt.date) -> dt.date:
-        return max(d for d in (start, self.joined_on, self.teaching_since) if d is not None)
+    def judged_from(self, start: dt.date) -> dt.date:  # `Teacher.judged_from`, called per teacher × requirement
+        joined, since = self.joined_on, self.teaching_since
+        if joined is not None and joined > start:
+            start = joined
+        if since is not None and since > start:
+            start = since
+        return start
 
     def is_new(self, on: dt.date) -> bool:
         return Teacher.is_new(self, on)  # type: ignore[arg-type]
@@ -115,10 +120,15 @@ class _Windows:
             hi = max(t.end_date for t in all_terms) + dt.timedelta(days=7)
             for row in CalendarDay.objects.filter(school_id__in=ids, date__gte=lo, date__lte=hi):
                 own[row.school_id][row.date] = Day(row.date, row.kind, row.name, row.follows_weekday, national=False)
+        national: dict[tuple[dt.date, dt.date], dict] = {}  # most schools share their term dates
         for t in all_terms:  # the calendar `org.calendar.for_term` would load, from the rows above
             cal = SchoolCalendar.__new__(SchoolCalendar)
             cal.start, cal.end = t.start_date - dt.timedelta(days=7), t.end_date + dt.timedelta(days=7)
-            cal.days = {d: Day(d, k, n, f) for d, (k, n, f) in NATIONAL_BY_DATE.items() if cal.start <= d <= cal.end}
+            if (cal.start, cal.end) not in national:
+                national[(cal.start, cal.end)] = {
+                    d: Day(d, k, n, f) for d, (k, n, f) in NATIONAL_BY_DATE.items() if cal.start <= d <= cal.end
+                }
+            cal.days = dict(national[(cal.start, cal.end)])
             cal.days.update({d: v for d, v in own.get(t.school_id, {}).items() if cal.start <= d <= cal.end})
             t._calendar = cal
         self._own = own
@@ -213,16 +223,17 @@ class _Audiences:
         return [t for t in self.teachers if t.pk in ids]
 
 
-def _status(r: Requirement, t: _Teacher, window: periods.Window, values: dict, memo: dict) -> str:
+def _status(r: Requirement, bucketed: bool, t: _Teacher, window: periods.Window, values: dict, memo: dict) -> str:
     """The status `engine._column` gives a cell, without building the cell: the same shape
     (`engine._shape`) and the same rule (`engine.status_of`); the tests compare the two.
-    `values` of a week/month requirement are {teacher_id: {bucket: value}} (`_by_teacher`)."""
+    `values` of a week/month requirement are {teacher_id: {bucket: value}} (`_by_teacher`).
+    Teachers judged from the same day with the same count share one answer (`memo`)."""
     start = t.judged_from(window.start)
     key = (r.pk, id(window), start)
     shape = memo.get(key)
     if shape is None:
         shape = memo[key] = _shape(r, window, start)
-    if r.is_bucketed:
+    if bucketed:
         own = values.get(t.pk)
         if not own:  # no records: the same answer for every teacher of this shape
             key = (*key, None)
@@ -230,11 +241,17 @@ def _status(r: Requirement, t: _Teacher, window: periods.Window, values: dict, m
                 memo[key] = _bucketed_status(r, shape, window, {})
             return memo[key]
         return _bucketed_status(r, shape, window, own)
-    target, expected = shape
-    return status_of(values.get(t.pk, ZERO), target, expected)
+    value = values.get(t.pk, ZERO)
+    vkey = (*key, value)
+    st = memo.get(vkey)
+    if st is None:
+        target, expected = shape
+        st = memo[vkey] = status_of(value, target, expected)
+    return st
 
 
 ZERO = Decimal(0)
+_ORDER = (Status.MET, Status.ON_TRACK, Status.BEHIND)  # the Counts fields, in `by_subject`'s order
 
 
 def _bucketed_status(r: Requirement, shape: tuple, window: periods.Window, own: dict) -> str:
@@ -242,7 +259,7 @@ def _bucketed_status(r: Requirement, shape: tuple, window: periods.Window, own: 
     threshold = Decimal(r.threshold)
     done = owed = 0
     for b in elapsed:
-        v = sum((own.get(k, ZERO) for k in (b.keys or (b.key,))), ZERO)
+        v = sum((own.get(k, ZERO) for k in b.keys), ZERO) if b.keys else own.get(b.key, ZERO)
         done += v >= threshold
         owed += b.end < window.on
     return status_of(Decimal(done), Decimal(len(mine)), Decimal(owed), bucketed=True)
@@ -293,6 +310,7 @@ def region_progress(
         metric = get_metric(r.metric)
         if metric is None:
             continue
+        bucketed = r.is_bucketed
         by = "week" if r.period in (Period.WEEK, Period.TWO_WEEK) else "month" if r.period == Period.MONTH else None
         who: dict[int, list[_Teacher]] = defaultdict(list)
         for t in audiences.of(r):
@@ -311,12 +329,14 @@ def region_progress(
                 values = _by_teacher(values)
             for sid, w in members:
                 c = out[(sid, r.pk)]
+                tally = dict.fromkeys(_ORDER, 0)
                 for t in who[sid]:
-                    st = _status(r, t, w, values, memo)
-                    setattr(c, st, getattr(c, st) + 1)
+                    st = _status(r, bucketed, t, w, values, memo)
+                    tally[st] += 1
                     if behind_any is not None and st == Status.BEHIND:
                         behind_any.setdefault(sid, set()).add(t.pk)
                     if by_subject:
                         row = c.by_subject.setdefault(t.subject or "", [0, 0, 0])
-                        row[(Status.MET, Status.ON_TRACK, Status.BEHIND).index(st)] += 1
+                        row[_ORDER.index(st)] += 1
+                c.met, c.on_track, c.behind = (tally[st] for st in _ORDER)
     return out
