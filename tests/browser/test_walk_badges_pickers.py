@@ -8,7 +8,7 @@ from django.utils import timezone
 from xiaoben.activities import services as act
 from xiaoben.activities.tests.factories import TZ, make_activity
 from xiaoben.core.notifications import notify
-from xiaoben.core.scope import SYSTEM
+from xiaoben.core.scope import SYSTEM, scope_for
 from xiaoben.core.testing_browser import shot, sign_in
 from xiaoben.org import services as org
 from xiaoben.org.testing import PASSWORD
@@ -66,8 +66,8 @@ def test_host_screen_badges_are_readable_and_guests_labelled(live_server, world,
     start = timezone.now().astimezone(TZ).replace(second=0, microsecond=0)
     a = make_activity(world, start=start)
     outsider = org.teacher_create(actor=SYSTEM, school=world.school, staff_no="777", name="列席者", gender="M")
-    act.attendance_sign_in(activity=a, teacher=world.mentor)
-    act.attendance_sign_in(activity=a, teacher=outsider)
+    act.attendance_sign_in(activity=a, actor=scope_for(world.mentor.user))
+    act.attendance_sign_in(activity=a, actor=scope_for(outsider.user))
     sign_in(desktop_page, live_server.url, world.leader.user.username, PASSWORD)
     desktop_page.goto(f"{live_server.url}/activities/{a.pk}/host/")
     desktop_page.locator("[data-testid=guests]").wait_for()

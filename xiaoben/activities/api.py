@@ -12,7 +12,7 @@ from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user
 
 from . import predicates, selectors, services, signin
-from .models import Activity, ActivityMinutes
+from .models import Activity
 
 router = Router(tags=["研修活动"])
 
@@ -149,7 +149,7 @@ def settings_put(request, payload: ActivitySettingsIn, school_id: int | None = N
     from .services_settings import activity_settings_for, activity_settings_update
 
     scope, school = _settings_school(request, school_id)
-    school = activity_settings_update(school=school, actor=scope, attendance_fix_days=payload.attendance_fix_days)
+    school = activity_settings_update(actor=scope, school=school, attendance_fix_days=payload.attendance_fix_days)
     return {"school_id": school.pk, **activity_settings_for(school)}
 
 
@@ -201,13 +201,12 @@ def sign_in(request, activity_id: int, payload: SignInIn):
     """签到 with the token read from the host's QR code (valid for 30–60 seconds)."""
     a = _get(request, activity_id)
     scope = scope_for(request.user)
-    if scope.teacher is None:
-        raise Http404
     if not signin.token_valid(a.pk, payload.token):
         from django.core.exceptions import ValidationError
 
         raise ValidationError("签到码已过期，请重新扫描主持人屏幕上的二维码。")
-    x = services.attendance_sign_in(activity=a, teacher=scope.teacher)
+    x = services.attendance_sign_in(actor=scope, activity=a)
+    assert scope.teacher is not None  # the service signs in teachers only
     x.teacher = scope.teacher
     return x
 
@@ -215,7 +214,7 @@ def sign_in(request, activity_id: int, payload: SignInIn):
 @router.get("/{activity_id}/minutes", response=MinutesOut)
 def minutes(request, activity_id: int):
     a = _get(request, activity_id)
-    m = ActivityMinutes.objects.filter(activity=a).first()
+    m = selectors.minutes_of(request.user, a)
     if m is None:
         return {"activity_id": a.pk, "body": "", "saved_at": None, "version": 0}
     return {"activity_id": a.pk, "body": m.body, "saved_at": m.saved_at, "version": services.minutes_editor_state(m)["version"]}
@@ -224,11 +223,9 @@ def minutes(request, activity_id: int):
 @router.put("/{activity_id}/minutes", response=MinutesOut)
 def minutes_put(request, activity_id: int, payload: MinutesIn):
     a = _get(request, activity_id)
-    if not predicates.can_record(scope_for(request.user), a):
-        raise Http404
     m = services.minutes_save(
-        activity=Activity.objects.get(pk=a.pk),
-        user=request.user,
+        actor=scope_for(request.user),
+        activity=a,
         html=payload.body,
         expected_version=payload.version,
         finish=payload.finish,

@@ -1,6 +1,7 @@
 """What the requirements engine can count from 研修活动.
 
-Only activities that took place count (held, recorded, archived)."""
+Only activities that took place count (held, recorded, archived); an attendance counts as
+`Attendance.COUNTED` says (signed in, not an unaccepted 列席)."""
 
 from django.db.models import F, Q
 from django.urls import reverse
@@ -46,7 +47,7 @@ register(
         teacher="teacher",
         date="activity__starts_at",
         is_datetime=True,
-        base=Q(status="present", activity__status__in=TOOK_PLACE),
+        base=Attendance.COUNTED,
         filters=KINDS,
         help="已签到的研修活动次数，可按活动类型筛选（如集体备课）",
         describe_row=_row,

@@ -155,6 +155,14 @@ class Attendance(TimeStampedModel):
 
     history = HistoricalRecords()
 
+    # What counts (参加研修活动, 学时, 实到): signed in (by scan or 补签), not a 列席 the host has not
+    # accepted, at an activity that took place (举行、记录或归档 — never a planned or cancelled one).
+    COUNTED = models.Q(
+        status=AttendanceStatus.PRESENT,
+        is_guest=False,
+        activity__status__in=[ActivityStatus.HELD, ActivityStatus.RECORDED, ActivityStatus.ARCHIVED],
+    )
+
     class Meta:
         verbose_name = _("签到")
         verbose_name_plural = _("签到")

@@ -12,6 +12,7 @@ from decimal import Decimal
 import time_machine
 from django.utils import timezone
 
+from xiaoben.core.scope import scope_for
 from xiaoben.core.seeding import SeedContext
 from xiaoben.hours.services import activity_hour_category, activity_hours_table
 from xiaoben.org.models import Group, GroupMembership
@@ -328,7 +329,7 @@ def _preps(m: _Maker, chinese, cn, leader, persona_teacher) -> None:
         posted = a.starts_at - dt.timedelta(days=3)
         with time_machine.travel(posted, tick=False):
             prep = preps.prep_create(
-                user=lead.user, school=m.school, term=m.term, title=topic, lead=lead, group=chinese, activity=a, body=draft
+                actor=scope_for(lead.user), school=m.school, term=m.term, title=topic, lead=lead, group=chinese, activity=a, body=draft
             )
         v0 = prep.versions.get()
         if a.status == "published":
@@ -345,7 +346,7 @@ def _preps(m: _Maker, chinese, cn, leader, persona_teacher) -> None:
                 body += "\n五、个性化补充\n结合本班学生朗读基础薄弱的情况，增加范读与分角色朗读。"
             reflection = rng.choice(REFLECTIONS) if a.status == "recorded" else ""
             with time_machine.travel(a.starts_at - dt.timedelta(hours=rng.randint(2, 40)), tick=False):
-                personal = preps.version_add(prep=prep, author=t, body=body, note="根据本班学情修改", based_on=v0)
+                personal = preps.version_add(actor=scope_for(t.user), prep=prep, body=body, note="根据本班学情修改", based_on=v0)
             if reflection:
                 with time_machine.travel(a.ends_at, tick=False):
-                    preps.version_reflect(version=personal, author=t, text=reflection)
+                    preps.version_reflect(actor=scope_for(t.user), version=personal, text=reflection)

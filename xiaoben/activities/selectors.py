@@ -1,22 +1,31 @@
-"""Reads for activities: lists, calendars, the 月度安排, lesson-study rounds, 外出学习汇报 owed."""
+"""Reads for activities: lists, calendars, the 月度安排, lesson-study rounds, 外出学习汇报 owed,
+and what an activity's pages read beside it (minutes, credited 学时, one's own invitation).
+Each takes the viewer's scope and goes through the door."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import OrderedDict
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from xiaoben.core.scope import Viewer
 from xiaoben.core.tenancy import visible_to
+from xiaoben.org.models import Group, School
 
 from .models import (
     Activity,
     ActivityKind,
+    ActivityMinutes,
     ActivityStatus,
     Attendance,
     AttendanceStatus,
+    CalendarFeed,
     LessonStudySeries,
 )
 
@@ -30,7 +39,7 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 def activity_list(
     *,
-    user,
+    user: Viewer,
     school_id: int | None = None,
     term_id: int | None = None,
     kind: str = "",
@@ -66,12 +75,12 @@ def activity_list(
     )
 
 
-def _attendance_count(**filters):
+def _attendance_count(**filters: Any) -> Coalesce:
     rows = Attendance.objects.filter(activity=OuterRef("pk"), **filters).order_by().values("activity").annotate(c=Count("pk")).values("c")
     return Coalesce(Subquery(rows[:1], output_field=IntegerField()), 0)
 
 
-def by_day(activities) -> OrderedDict[dt.date, list[Activity]]:
+def by_day(activities: Iterable[Activity]) -> OrderedDict[dt.date, list[Activity]]:
     out: OrderedDict[dt.date, list[Activity]] = OrderedDict()
     for a in activities:
         if a.starts_at:
@@ -87,7 +96,8 @@ def month_grid(first: dt.date) -> list[list[dt.date | None]]:
     """Weeks (Monday first) of the month holding `first`; None pads outside days."""
     start = first.replace(day=1)
     nxt = (start + dt.timedelta(days=32)).replace(day=1)
-    weeks, week = [], [None] * start.weekday()
+    weeks: list[list[dt.date | None]] = []
+    week: list[dt.date | None] = [None] * start.weekday()
     day = start
     while day < nxt:
         week.append(day)
@@ -100,11 +110,11 @@ def month_grid(first: dt.date) -> list[list[dt.date | None]]:
     return weeks
 
 
-def monthly_plan(activities) -> list[dict]:
+def monthly_plan(activities: Iterable[Activity]) -> list[dict[str, Any]]:
     """The 月度安排 as schools write it: 九月份：1. 集体备课（语文组，每周五第3节，共4次） 2. …
 
     Activities generated from one weekly slot collapse into one line per month."""
-    months: OrderedDict[tuple[int, int], list] = OrderedDict()
+    months: OrderedDict[tuple[int, int], list[dict[str, Any]]] = OrderedDict()
     for a in activities:
         if not a.starts_at or a.status == S.CANCELLED:
             continue
@@ -118,6 +128,7 @@ def monthly_plan(activities) -> list[dict]:
                     break
             else:
                 slot = a.slot
+                assert slot is not None  # slot_id is set
                 items.append(
                     {
                         "slot_id": a.slot_id,
@@ -156,7 +167,9 @@ def series_rounds(series: LessonStudySeries) -> QuerySet[Activity]:
     )
 
 
-def outside_reports_owed(*, school_id: int | None = None, teacher_id: int | None = None, today: dt.date | None = None) -> list[dict]:
+def outside_reports_owed(
+    *, school_id: int | None = None, teacher_id: int | None = None, today: dt.date | None = None
+) -> list[dict[str, Any]]:
     """外出学习汇报 owed: each teacher who went out owes a 汇报 (a lecture or report
     lesson linked to the trip, hosted by them) within N weeks of coming back."""
     today = today or timezone.localdate()
@@ -178,7 +191,9 @@ def outside_reports_owed(*, school_id: int | None = None, teacher_id: int | None
     for att in qs:
         a = att.activity
         weeks = int(att.teacher.school.setting("outside_report_weeks", 2) or 2)
-        back = timezone.localtime(a.ends_at or a.starts_at).date()
+        came_back = a.ends_at or a.starts_at
+        assert came_back is not None  # filtered on starts_at
+        back = timezone.localtime(came_back).date()
         due = back + dt.timedelta(weeks=weeks)
         out.append(
             {
@@ -192,3 +207,78 @@ def outside_reports_owed(*, school_id: int | None = None, teacher_id: int | None
             }
         )
     return out
+
+
+# --- what an activity's pages read beside it ---------------------------------------------
+
+
+def activity_details() -> QuerySet[Activity]:
+    """The queryset the detail pages hand to the door: what they show of the activity itself."""
+    return Activity.objects.select_related("school", "term__school_year", "group", "host", "recorder", "slot", "report_for", "created_by")
+
+
+def _seen(viewer: Viewer, activity: Activity) -> QuerySet[Activity]:
+    return visible_to(viewer, Activity).filter(pk=activity.pk)
+
+
+def minutes_of(viewer: Viewer, activity: Activity) -> ActivityMinutes | None:
+    """The activity's 活动记录 (with its draft), if any — read by whoever sees the activity."""
+    return visible_to(viewer, ActivityMinutes).filter(activity=activity).first()
+
+
+def credited_hours(viewer: Viewer, activity: Activity) -> dict[int, Decimal]:
+    """学时 credited per teacher for this activity: shown beside its sign-in list to whoever sees
+    the activity (a teacher's own ledger stays private elsewhere)."""
+    from xiaoben.hours.models import HourEntry
+
+    rows = HourEntry.objects.filter(activity__in=_seen(viewer, activity)).values_list("teacher_id", "hours")
+    return dict(rows)
+
+
+def my_attendance(viewer: Viewer, activity: Activity) -> Attendance | None:
+    """The viewer's own invitation to this activity (to ask for leave), or None."""
+    from xiaoben.core.scope import scope_for
+
+    teacher_id = scope_for(viewer).teacher_id
+    if teacher_id is None:
+        return None
+    return visible_to(viewer, Attendance).select_related("activity", "teacher").filter(activity=activity, teacher_id=teacher_id).first()
+
+
+def subject_groups(viewer: Viewer, school: School) -> QuerySet[Group]:
+    """The school's active 教研组 (subject groups), for filters."""
+    return visible_to(viewer, Group).filter(school=school, is_active=True, kind="subject").order_by("name")
+
+
+def slot_form_defaults(viewer: Viewer) -> dict[str, Any]:
+    """What a group leader's weekly-slot form starts with: the first subject group they lead
+    (else any they lead), and where and with whom that group last met — one less thing to
+    type on a phone."""
+    from xiaoben.core.scope import scope_for
+
+    scope = scope_for(viewer)
+    out: dict[str, Any] = {}
+    if scope.teacher is None:
+        return out
+    out["host"] = scope.teacher.pk
+    led = sorted(scope.led_group_ids)
+    if not led:
+        return out
+    group_id = visible_to(viewer, Group).filter(id__in=led, kind="subject").values_list("id", flat=True).first() or led[0]
+    out["group"] = group_id
+    last = visible_to(viewer, Activity).filter(group_id=group_id).exclude(place="").order_by("-starts_at").first()
+    if last is not None:
+        out["place"] = last.place
+        out["recorder"] = last.recorder_id
+    return out
+
+
+def calendar_feed(viewer: Viewer) -> CalendarFeed | None:
+    """The viewer's own secret .ics address, if they made one."""
+    return visible_to(viewer, CalendarFeed).first()
+
+
+def calendar_feed_by_token(token: str) -> CalendarFeed | None:
+    """The feed a phone calendar fetches without a session: the secret token is the key (no
+    scope to ask), and a departed teacher's feed answers nothing."""
+    return CalendarFeed.objects.select_related("teacher").filter(token=token, teacher__is_active=True).first()

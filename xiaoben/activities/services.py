@@ -1,11 +1,15 @@
 """Writes for 研修活动: create, the 四定 before publishing, status changes,
-participants, leave, minutes and the 学时 they earn."""
+participants, leave, minutes and the 学时 they earn. Every service takes the actor's `Scope`
+and checks it first (xiaoben.activities.predicates): out of reach → NotPermitted() (404), seen
+but not theirs to do → NotPermitted("…") (403 with the reason)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import secrets
+from collections.abc import Callable, Iterable
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,14 +19,16 @@ from django.utils import timezone
 
 from xiaoben.core import notifications as core_notifications
 from xiaoben.core.concurrency import ConflictError, save_checked
-from xiaoben.core.errors import require
+from xiaoben.core.errors import NotPermitted, require
 from xiaoben.core.html import clean_html, html_to_text
 from xiaoben.core.notifications import notify
+from xiaoben.core.scope import Scope
 from xiaoben.core.terms import require_term_open
 from xiaoben.hours.services import activity_credits_sync
 from xiaoben.org.models import GroupMembership, Teacher
 
-from . import flow, predicates
+from . import flow
+from . import predicates as can
 from .models import (
     Activity,
     ActivityMinutes,
@@ -31,9 +37,16 @@ from .models import (
     AttendanceMethod,
     AttendanceRole,
     AttendanceStatus,
+    CalendarFeed,
     LeaveRequest,
     LeaveState,
 )
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+    from xiaoben.core.models import Attachment
+    from xiaoben.org.models import Group, Region, School, Term
 
 S = ActivityStatus
 EDITABLE_FIELDS = [
@@ -55,7 +68,8 @@ EDITABLE_FIELDS = [
 # {"participant": 2, "speaker": 3, ...} and per kind {"lecture": {"speaker": 4}}.
 SIGNIN_EARLY = dt.timedelta(minutes=30)
 SIGNIN_LATE = dt.timedelta(minutes=30)
-DEFAULT_LENGTH = dt.timedelta(minutes=90)
+DEFAULT_LENGTH = can.DEFAULT_LENGTH
+MANAGERS_ONLY = "只有活动的组织者（学校管理员、组长或创建人）可以{}。"
 
 
 def activity_url(activity: Activity) -> str:
@@ -64,7 +78,7 @@ def activity_url(activity: Activity) -> str:
 
 def missing_four_fixed(activity: Activity) -> list[str]:
     """The 四定 (定时间、定地点、定内容、定主讲人) plus the 记录人: what is still missing."""
-    missing = []
+    missing: list[str] = []
     if not activity.starts_at:
         missing.append("时间")
     if not (activity.place or "").strip():
@@ -90,12 +104,14 @@ def _check_times(activity: Activity) -> None:
     if activity.term_id and activity.starts_at:
         day = timezone.localtime(activity.starts_at).date()
         term = activity.term
-        if not term.contains(day):
+        if term is not None and not term.contains(day):
             raise ValidationError(f"活动日期 {day:%Y-%m-%d} 不在{term.name}（{term.start_date:%m月%d日}–{term.end_date:%m月%d日}）之内。")
 
 
 def _participant_ids(activity: Activity) -> list[int]:
-    return list(Attendance.objects.filter(activity=activity).exclude(teacher__user_id=None).values_list("teacher__user_id", flat=True))
+    return list(
+        Attendance.objects.filter(activity=activity).exclude(teacher__user_id__isnull=True).values_list("teacher__user_id", flat=True)
+    )
 
 
 def _ensure_roles(activity: Activity) -> None:
@@ -118,26 +134,40 @@ def _group_member_ids(group_ids: Iterable[int]) -> list[int]:
 
 
 @transaction.atomic
-def activity_create(*, user, school=None, region=None, term=None, group=None, invite_group: bool = True, **fields) -> Activity:
-    """A new activity (计划中). The organising group's members are invited at once."""
+def activity_create(
+    *,
+    actor: Scope,
+    school: School | None = None,
+    region: Region | None = None,
+    term: Term | None = None,
+    group: Group | None = None,
+    invite_group: bool = True,
+    **fields: Any,
+) -> Activity:
+    """A new activity (计划中) organised by the actor: a school's admin, the leader of the
+    organising group, or for a region's activities (no school) its 教研员 or a 联盟's lead
+    school. The organising group's members are invited at once."""
+    require(can.can_create(actor, school.pk if school else None, group.pk if group else None, region.pk if region else None))
     if term is None and school is not None:
         from xiaoben.org.selectors import current_term, term_for_date
 
         starts = fields.get("starts_at")
         term = (term_for_date(school.pk, timezone.localtime(starts).date()) if starts else None) or current_term(school.pk)
     require_term_open(term)
-    activity = Activity(school=school, region=region, term=term, group=group, created_by=user, **fields)
+    activity = Activity(school=school, region=region, term=term, group=group, created_by_id=actor.user_id, **fields)
     activity.full_clean(exclude=["version"])
     _check_times(activity)
     activity.save()
     if group is not None and invite_group:
-        activity_invite(activity=activity, group_ids=[group.pk], teacher_ids=[], notify=False)
+        _invite(activity, group_ids=[group.pk], teacher_ids=[], tell=False)
     _ensure_roles(activity)
     return activity
 
 
 @transaction.atomic
-def activity_update(*, activity: Activity, expected_version: int, **fields) -> Activity:
+def activity_update(*, actor: Scope, activity: Activity, expected_version: int | None, **fields: Any) -> Activity:
+    """Edit an open activity (its organisers); once published the 四定 must stay complete."""
+    can.require_on(actor, activity, can.can_manage(actor, activity), MANAGERS_ONLY.format("修改活动"))
     require_term_open(activity.term_id)
     if activity.status not in flow.OPEN:
         raise ValidationError("已归档或已取消的活动不能再修改。")
@@ -152,26 +182,36 @@ def activity_update(*, activity: Activity, expected_version: int, **fields) -> A
     return activity
 
 
-@transaction.atomic
-def activity_publish(*, activity: Activity, user) -> Activity:
-    """计划中 → 已发布, only when the 四定 are complete; the invited are told."""
+def _require_move(actor: Scope, activity: Activity, action: str) -> None:
+    """The mover's role first (seen but not theirs → 403 with who may; unseen → 404), then the
+    activity's status (a Chinese ValidationError)."""
+    t = flow.BY_ACTION[action]
+    who = "活动的组织者" if t.who == "manage" else "活动的组织者、主持人或记录人"
+    can.require_on(actor, activity, flow.may_make(actor, activity, t), f"只有{who}可以{t.label}。")
     require_term_open(activity.term_id)
-    flow.require(activity, "publish")
+    flow.require(activity, action)
+
+
+@transaction.atomic
+def activity_publish(*, actor: Scope, activity: Activity) -> Activity:
+    """计划中 → 已发布, only when the 四定 are complete; the invited are told."""
+    _require_move(actor, activity, "publish")
     _check_four_fixed(activity)
     _check_times(activity)
     _set_status(activity, S.PUBLISHED)
+    assert activity.starts_at is not None  # the 四定 hold
     when = timezone.localtime(activity.starts_at)
     speaker = getattr(activity, "speaker", None)
     notify(
         "activities.published",
-        recipients=[i for i in _participant_ids(activity) if i != user.pk],
+        recipients=[i for i in _participant_ids(activity) if i != actor.user_id],
         context={
             "title": activity.title,
             "when": f"{when:%m月%d日 %H:%M}",
             "place": activity.place,
-            "host": activity.host.name if activity.host_id else "—",
+            "host": activity.host.name if activity.host else "—",
             "speaker": speaker.name if speaker is not None else "—",
-            "recorder": activity.recorder.name if activity.recorder_id else "—",
+            "recorder": activity.recorder.name if activity.recorder else "—",
         },
         url=activity_url(activity),
         target=activity,
@@ -180,9 +220,9 @@ def activity_publish(*, activity: Activity, user) -> Activity:
 
 
 @transaction.atomic
-def activity_mark_held(*, activity: Activity, user) -> Activity:
-    require_term_open(activity.term_id)
-    flow.require(activity, "held")
+def activity_mark_held(*, actor: Scope, activity: Activity) -> Activity:
+    """已发布 → 已举行, once it has started."""
+    _require_move(actor, activity, "held")
     if activity.starts_at and activity.starts_at > timezone.now():
         raise ValidationError("活动还没有开始，不能标记为已举行。")
     _set_status(activity, S.HELD)
@@ -190,10 +230,9 @@ def activity_mark_held(*, activity: Activity, user) -> Activity:
 
 
 @transaction.atomic
-def activity_record(*, activity: Activity, user) -> Activity:
+def activity_record(*, actor: Scope, activity: Activity) -> Activity:
     """已举行 → 已记录: needs the minutes; every present attendee is credited 学时 (once)."""
-    require_term_open(activity.term_id)
-    flow.require(activity, "record")
+    _require_move(actor, activity, "record")
     if activity.starts_at and activity.starts_at > timezone.now():
         raise ValidationError("活动还没有开始，不能登记记录。")
     minutes = ActivityMinutes.objects.filter(activity=activity).first()
@@ -205,30 +244,29 @@ def activity_record(*, activity: Activity, user) -> Activity:
     for att in Attendance.objects.filter(activity=activity, status=AttendanceStatus.INVITED):
         att.status, att.method = AttendanceStatus.ABSENT, AttendanceMethod.ABSENT
         att.save(update_fields=["status", "method", "updated_at"])
-    hours_sync(activity=activity)
+    _credit_hours(activity)
     return activity
 
 
 @transaction.atomic
-def activity_archive(*, activity: Activity, user) -> Activity:
-    require_term_open(activity.term_id)
-    flow.require(activity, "archive")
+def activity_archive(*, actor: Scope, activity: Activity) -> Activity:
+    """已记录 → 已归档: nothing changes after that."""
+    _require_move(actor, activity, "archive")
     _set_status(activity, S.ARCHIVED)
     return activity
 
 
 @transaction.atomic
-def activity_cancel(*, activity: Activity, user, reason: str = "") -> Activity:
+def activity_cancel(*, actor: Scope, activity: Activity, reason: str = "") -> Activity:
     """取消: participants are told. A recorded activity has earned hours: it cannot be cancelled."""
-    require_term_open(activity.term_id)
-    flow.require(activity, "cancel")
+    _require_move(actor, activity, "cancel")
     was_published = activity.status == S.PUBLISHED
     _set_status(activity, S.CANCELLED)
     if was_published:
         because = reason.strip()[:100]
         notify(
             "activities.cancelled_because" if because else "activities.cancelled",
-            recipients=[i for i in _participant_ids(activity) if i != user.pk],
+            recipients=[i for i in _participant_ids(activity) if i != actor.user_id],
             context={"title": activity.title, "reason": because},
             url=activity_url(activity),
             target=activity,
@@ -236,14 +274,13 @@ def activity_cancel(*, activity: Activity, user, reason: str = "") -> Activity:
     return activity
 
 
-def activity_transition(*, actor, activity: Activity, action: str, user, reason: str = "") -> Activity:
-    """One door for every move of the state machine (`flow.TRANSITIONS`): the mover's role
-    first (not theirs → 404), then the status (a Chinese refusal), then the move itself."""
-    t = flow.BY_ACTION.get(action)
-    require(t is not None and flow.may_make(actor, activity, t))
+def activity_transition(*, actor: Scope, activity: Activity, action: str, reason: str = "") -> Activity:
+    """Every move of the state machine (`flow.TRANSITIONS`) by its name in the URL; each move
+    checks the mover's role, then the status."""
+    require(action in flow.BY_ACTION)
     if action == "cancel":
-        return activity_cancel(activity=activity, user=user, reason=reason)
-    return MOVES[action](activity=activity, user=user)
+        return activity_cancel(actor=actor, activity=activity, reason=reason)
+    return MOVES[action](actor=actor, activity=activity)
 
 
 def _set_status(activity: Activity, status: str) -> None:
@@ -251,8 +288,6 @@ def _set_status(activity: Activity, status: str) -> None:
         status=status, version=activity.version + 1, updated_at=timezone.now()
     )
     if not updated:
-        from xiaoben.core.concurrency import ConflictError
-
         raise ConflictError()
     activity.status, activity.version = status, activity.version + 1
 
@@ -273,8 +308,13 @@ def _eligible_teacher_ids(activity: Activity, teacher_ids: Iterable[int]) -> lis
 
 
 @transaction.atomic
-def activity_invite(*, activity: Activity, group_ids: Iterable[int], teacher_ids: Iterable[int], notify: bool = True) -> int:
-    """Invite groups (their members) and people. Returns how many were newly invited."""
+def activity_invite(*, actor: Scope, activity: Activity, group_ids: Iterable[int], teacher_ids: Iterable[int], notify: bool = True) -> int:
+    """Invite groups (their members) and people (the organisers). Returns how many were newly invited."""
+    can.require_on(actor, activity, can.can_manage(actor, activity), MANAGERS_ONLY.format("邀请参加人"))
+    return _invite(activity, group_ids=group_ids, teacher_ids=teacher_ids, tell=notify)
+
+
+def _invite(activity: Activity, *, group_ids: Iterable[int], teacher_ids: Iterable[int], tell: bool) -> int:
     if activity.status in (S.ARCHIVED, S.CANCELLED):
         raise ValidationError("已归档或已取消的活动不能再邀请。")
     wanted = set(_group_member_ids(group_ids)) | set(teacher_ids)
@@ -282,7 +322,7 @@ def activity_invite(*, activity: Activity, group_ids: Iterable[int], teacher_ids
     existing = set(Attendance.objects.filter(activity=activity, teacher_id__in=ids).values_list("teacher_id", flat=True))
     new = sorted(ids - existing)
     Attendance.objects.bulk_create([Attendance(activity=activity, teacher_id=t) for t in new], ignore_conflicts=True)
-    if notify and new and activity.status == S.PUBLISHED:
+    if tell and new and activity.status == S.PUBLISHED:
         users = list(Teacher.objects.filter(id__in=new).values_list("user_id", flat=True))
         core_notifications.notify(
             "activities.invited",
@@ -294,64 +334,29 @@ def activity_invite(*, activity: Activity, group_ids: Iterable[int], teacher_ids
     return len(new)
 
 
-DEFAULT_FIX_DAYS = 3  # school setting attendance_fix_days: how long after an activity its host may 补签
-
-
-def fix_window_end(activity: Activity) -> dt.datetime | None:
-    """Until when the host or group leader may correct attendance (admins may always)."""
-    if not activity.starts_at:
-        return None
-    days = DEFAULT_FIX_DAYS
-    if activity.school_id:
-        days = int(activity.school.setting("attendance_fix_days", DEFAULT_FIX_DAYS) or 0)
-    return (activity.ends_at or activity.starts_at + DEFAULT_LENGTH) + dt.timedelta(days=days)
-
-
-def _check_may_mark(actor, activity: Activity) -> None:
-    """补签 and corrections: the school's admins at any time; the 主持人 or the leader of the
-    organising group within the school's window; nobody else (not the 记录人)."""
-    from xiaoben.core.errors import NotPermitted
-
-    if actor is None:
-        raise NotPermitted("请登录后再操作。")
-    if activity.school_id and actor.admin_of(activity.school_id):
-        return
-    if activity.school_id is None and predicates.can_manage(actor, activity):
-        return
-    is_host = actor.teacher_id is not None and actor.teacher_id == activity.host_id
-    leads = activity.group_id is not None and activity.group_id in actor.led_group_ids
-    if not (is_host or leads):
-        raise NotPermitted("只有主持人或组长可以补签，请联系他们或学校管理员。")
-    end = fix_window_end(activity)
-    if end is not None and timezone.now() > end:
-        raise NotPermitted(f"补签期限已过（活动结束后{(end - (activity.ends_at or activity.starts_at)).days}天内），请联系学校管理员。")
-
-
-def may_mark(actor, activity: Activity) -> bool:
-    """Whether `actor` may 补签/accept/remove now (the same rule attendance_set applies)."""
-    from xiaoben.core.errors import NotPermitted
-
-    try:
-        _check_may_mark(actor, activity)
-    except NotPermitted:
-        return False
-    return True
-
-
 @transaction.atomic
 def attendance_set(
-    *, attendance: Attendance, actor=None, status: str | None = None, role: str | None = None, reason: str = "", accept: bool = False
+    *,
+    actor: Scope,
+    attendance: Attendance,
+    status: str | None = None,
+    role: str | None = None,
+    reason: str = "",
+    accept: bool = False,
 ) -> Attendance:
     """The host corrects attendance or changes a role; hours follow if already recorded.
 
     Marking someone present by hand is a 补签: it needs a reason, is allowed only to the
     host/leader within the school's window (and to admins after), and records who did it
     and when — it never fakes a scan time. Every change is kept in the history."""
-    require_term_open(attendance.activity.term_id)
-    fields = ["updated_at"]
     activity = attendance.activity
+    can.require_on(actor, activity, can.can_run(actor, activity), RUNNERS_ONLY)
     if (status is not None and status != attendance.status) or accept:
-        _check_may_mark(actor, activity)
+        refusal = can.mark_refusal(actor, activity)
+        if refusal:
+            raise NotPermitted(refusal)
+    require_term_open(activity.term_id)
+    fields = ["updated_at"]
     if accept and attendance.is_guest:
         attendance.is_guest = False
         fields.append("is_guest")
@@ -365,15 +370,16 @@ def attendance_set(
             if len(reason) > 200:
                 raise ValidationError("补签原因最多200字。")
         attendance.status = status
-        attendance.method = {
+        methods: dict[str, str] = {
             AttendanceStatus.PRESENT: AttendanceMethod.MANUAL,
             AttendanceStatus.LEAVE: AttendanceMethod.LEAVE,
             AttendanceStatus.ABSENT: AttendanceMethod.ABSENT,
-        }.get(status, AttendanceMethod.NONE)
+        }
+        attendance.method = methods.get(status, AttendanceMethod.NONE)
         if status != AttendanceStatus.PRESENT:
             attendance.signed_in_at = None
         attendance.reason = reason[:200]
-        attendance.marked_by_id = actor.user_id if actor is not None else None
+        attendance.marked_by_id = actor.user_id
         attendance.marked_at = timezone.now()
         fields += ["status", "method", "signed_in_at", "reason", "marked_by", "marked_at"]
     if role is not None:
@@ -386,10 +392,14 @@ def attendance_set(
     return attendance
 
 
+RUNNERS_ONLY = "只有活动的组织者、主持人或记录人可以登记签到。"
+
+
 @transaction.atomic
-def attendance_remove(*, attendance: Attendance) -> None:
-    """Removing an attendance removes its 学时 credit."""
+def attendance_remove(*, actor: Scope, attendance: Attendance) -> None:
+    """Removing an attendance (the activity's runners) removes its 学时 credit."""
     activity = attendance.activity
+    can.require_on(actor, activity, can.can_run(actor, activity), RUNNERS_ONLY)
     if attendance.teacher_id in (activity.host_id, activity.recorder_id):
         raise ValidationError("主持人和记录人不能移出，请先在活动中更换。")
     attendance.delete()
@@ -404,8 +414,11 @@ def sign_in_window(activity: Activity) -> tuple[dt.datetime, dt.datetime] | None
 
 
 @transaction.atomic
-def attendance_sign_in(*, activity: Activity, teacher: Teacher) -> Attendance:
-    """签到 on the spot, inside the activity's window (half an hour either side)."""
+def attendance_sign_in(*, actor: Scope, activity: Activity) -> Attendance:
+    """The actor (a teacher) 签到 on the spot, inside the activity's window (half an hour either side)."""
+    require(can.can_sign_in(actor))
+    teacher = actor.teacher
+    assert teacher is not None  # can_sign_in holds only for a teacher
     require_term_open(activity.term_id)
     if activity.status not in flow.SIGN_IN:
         raise ValidationError(f"活动{activity.get_status_display()}，不能签到。")
@@ -429,7 +442,9 @@ def attendance_sign_in(*, activity: Activity, teacher: Teacher) -> Attendance:
 
 
 @transaction.atomic
-def leave_request(*, attendance: Attendance, reason: str) -> LeaveRequest:
+def leave_request(*, actor: Scope, attendance: Attendance, reason: str) -> LeaveRequest:
+    """请假 for one's own invitation, before the activity is held; the organisers are told."""
+    can.require_on(actor, attendance, can.can_ask_leave(actor, attendance), "只能为自己请假。")
     require_term_open(attendance.activity.term_id)
     reason = (reason or "").strip()
     if not reason:
@@ -442,9 +457,10 @@ def leave_request(*, attendance: Attendance, reason: str) -> LeaveRequest:
     leave, _ = LeaveRequest.objects.update_or_create(
         attendance=attendance, defaults={"reason": reason, "state": LeaveState.PENDING, "decided_by": None, "decided_at": None}
     )
-    organisers = {activity.created_by_id} | set(
-        GroupMembership.objects.filter(group_id=activity.group_id, role__in=["leader", "deputy"]).values_list("teacher__user_id", flat=True)
-    )
+    organisers = {activity.created_by_id}
+    if activity.group_id is not None:
+        leaders = GroupMembership.objects.filter(group_id=activity.group_id, role__in=["leader", "deputy"])
+        organisers |= set(leaders.values_list("teacher__user_id", flat=True))
     notify(
         "activities.leave_requested",
         recipients=[u for u in organisers if u],
@@ -456,11 +472,14 @@ def leave_request(*, attendance: Attendance, reason: str) -> LeaveRequest:
 
 
 @transaction.atomic
-def leave_decide(*, leave: LeaveRequest, approve: bool, user) -> LeaveRequest:
+def leave_decide(*, actor: Scope, leave: LeaveRequest, approve: bool) -> LeaveRequest:
+    """The organisers approve (the attendance becomes 请假) or refuse; the teacher is told."""
+    activity = leave.attendance.activity
+    can.require_on(actor, activity, can.can_manage(actor, activity), MANAGERS_ONLY.format("审批请假"))
     if leave.state != LeaveState.PENDING:
         raise ValidationError("这条请假已经审批过了。")
     leave.state = LeaveState.APPROVED if approve else LeaveState.REJECTED
-    leave.decided_by, leave.decided_at = user, timezone.now()
+    leave.decided_by_id, leave.decided_at = actor.user_id, timezone.now()
     leave.save(update_fields=["state", "decided_by", "decided_at", "updated_at"])
     att = leave.attendance
     if approve and att.status != AttendanceStatus.PRESENT:
@@ -479,10 +498,14 @@ def leave_decide(*, leave: LeaveRequest, approve: bool, user) -> LeaveRequest:
 # --- minutes -------------------------------------------------------------------------
 
 
-def minutes_autosave(*, activity: Activity, user, html: str, expected_version: int | None) -> ActivityMinutes:
+RECORDERS_ONLY = "只有记录人或活动的组织者可以填写活动记录。"
+
+
+def minutes_autosave(*, actor: Scope, activity: Activity, html: str, expected_version: int | None) -> ActivityMinutes:
     """Autosaved draft (every few seconds from the editor): never touches the saved record.
     The draft remembers the version it was written on; once someone else has saved a newer
     record, a stale editor's autosave is refused instead of replacing the draft (issue #12)."""
+    can.require_on(actor, activity, can.can_record(actor, activity), RECORDERS_ONLY)
     if expected_version is None:
         raise ValidationError("缺少版本号：请刷新页面后再编辑。")
     require_term_open(activity.term_id)
@@ -505,7 +528,7 @@ def _minutes_version(minutes: ActivityMinutes | None) -> int:
     return minutes.version
 
 
-def minutes_editor_state(minutes: ActivityMinutes | None) -> dict:
+def minutes_editor_state(minutes: ActivityMinutes | None) -> dict[str, Any]:
     """What the editor opens with: the draft if it was written on the current record, else the
     record — and a stale draft (written on an older version) is offered with that older version,
     so saving it is refused rather than silently replacing someone else's newer minutes."""
@@ -518,9 +541,11 @@ def minutes_editor_state(minutes: ActivityMinutes | None) -> dict:
 
 
 @transaction.atomic
-def minutes_save(*, activity: Activity, user, html: str, expected_version: int | None, finish: bool = False) -> ActivityMinutes:
-    """Save the 活动记录; with `finish` the activity becomes 已记录 and hours are credited.
-    `expected_version` is the version the editor loaded (0 for none yet): required."""
+def minutes_save(*, actor: Scope, activity: Activity, html: str, expected_version: int | None, finish: bool = False) -> ActivityMinutes:
+    """Save the 活动记录 (the 记录人, or an organiser stepping in); with `finish` the activity
+    becomes 已记录 and hours are credited. `expected_version` is the version the editor loaded
+    (0 for none yet): required."""
+    can.require_on(actor, activity, can.can_record(actor, activity), RECORDERS_ONLY)
     if expected_version is None:
         raise ValidationError("缺少版本号：请刷新页面后再保存。")
     require_term_open(activity.term_id)
@@ -534,30 +559,67 @@ def minutes_save(*, activity: Activity, user, html: str, expected_version: int |
     minutes, _ = ActivityMinutes.objects.get_or_create(activity=activity)
     if expected_version != _minutes_version(minutes):
         raise ConflictError()
-    minutes.body, minutes.draft, minutes.author, minutes.saved_at = body, "", user, timezone.now()
+    minutes.body, minutes.draft, minutes.author_id, minutes.saved_at = body, "", actor.user_id, timezone.now()
     save_checked(minutes, minutes.version, ["body", "draft", "author", "saved_at"])
     if finish:
-        activity_record(activity=activity, user=user)
+        activity_record(actor=actor, activity=activity)
     return minutes
+
+
+MINUTES_ATTACHMENT_KINDS = {"pdf", "docx", "pptx", "xlsx", "image", "video"}
+
+
+@transaction.atomic
+def minutes_attach(*, actor: Scope, activity: Activity, upload: UploadedFile[bytes] | None) -> Attachment:
+    """A file on the 活动记录 (photos, the PPT, a signed sheet): whoever may write the minutes."""
+    from xiaoben.core.models import User
+    from xiaoben.core.services import attachment_add
+
+    can.require_on(actor, activity, can.can_record(actor, activity), RECORDERS_ONLY)
+    if upload is None:
+        raise ValidationError("请选择要上传的文件。")
+    minutes, _ = ActivityMinutes.objects.get_or_create(activity=activity)
+    user = User.objects.get(pk=actor.user_id or 0)
+    return attachment_add(user=user, target=minutes, upload=upload, kinds=MINUTES_ATTACHMENT_KINDS)
+
+
+# --- calendar feed ---------------------------------------------------------------------
+
+
+def calendar_feed_renew(*, actor: Scope) -> CalendarFeed:
+    """A new secret .ics address for the actor (a teacher); the old one stops working."""
+    require(actor.teacher is not None)
+    token = secrets.token_urlsafe(24)
+    feed, _ = CalendarFeed.objects.update_or_create(teacher=actor.teacher, defaults={"token": token})
+    return feed
 
 
 # --- hours -----------------------------------------------------------------------------
 # The credit rule (学时 by role and kind, the category) belongs to hours: `hours.services`.
 
 
-def hours_sync(*, activity: Activity) -> dict[int, Decimal]:
-    """Credit every present attendee by role through the hours ledger (idempotent)."""
+def hours_sync(*, actor: Scope, activity: Activity) -> dict[int, Decimal]:
+    """Re-credit every attendance that counts by role through the hours ledger (the organisers;
+    idempotent)."""
+    can.require_on(actor, activity, can.can_manage(actor, activity), MANAGERS_ONLY.format("重新登记学时"))
+    return _credit_hours(activity)
+
+
+def _credit_hours(activity: Activity) -> dict[int, Decimal]:
     attendees: list[tuple[int, str]] = []
     if activity.status in (S.RECORDED, S.ARCHIVED):
-        attendees = list(
-            Attendance.objects.filter(activity=activity, status=AttendanceStatus.PRESENT, is_guest=False).values_list("teacher_id", "role")
-        )
+        attendees = list(Attendance.objects.filter(Attendance.COUNTED, activity=activity).values_list("teacher_id", "role"))
     return activity_credits_sync(activity=activity, attendees=attendees)
 
 
 def _resync_if_recorded(activity: Activity) -> None:
     if activity.status in (S.RECORDED, S.ARCHIVED):
-        hours_sync(activity=activity)
+        _credit_hours(activity)
 
 
-MOVES = {"publish": activity_publish, "held": activity_mark_held, "record": activity_record, "archive": activity_archive}
+MOVES: dict[str, Callable[..., Activity]] = {
+    "publish": activity_publish,
+    "held": activity_mark_held,
+    "record": activity_record,
+    "archive": activity_archive,
+}

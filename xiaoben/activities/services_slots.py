@@ -4,27 +4,34 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from xiaoben.core.errors import require
 from xiaoben.core.notifications import notify
+from xiaoben.core.scope import Scope
 from xiaoben.org.models import Teacher
 
+from . import predicates as can
 from . import schedule
 from .models import Activity, ActivitySlot, ActivityStatus, Attendance, AttendanceRole
 from .services import _group_member_ids
+
+if TYPE_CHECKING:
+    from xiaoben.org.models import Group, School, Term
 
 
 @transaction.atomic
 def slot_create(
     *,
-    user,
-    school,
-    term,
-    group,
+    actor: Scope,
+    school: School,
+    term: Term,
+    group: Group | None,
     kind: str,
     title: str,
     weekday: int,
@@ -41,7 +48,10 @@ def slot_create(
     the 四定; the group's members are invited and told once.
 
     `topics`: the series' topics entered at once, one line per meeting in order
-    (「第5周：…」 pins a line to a week); meetings without a line keep `title`."""
+    (「第5周：…」 pins a line to a week); meetings without a line keep `title`.
+
+    Scheduled by those who organise for the group: the school's admins, its leader."""
+    require(can.can_create(actor, school.pk, group.pk if group else None))
     parsed = parse_topics(topics)
     if publish:
         missing = [
@@ -68,16 +78,17 @@ def slot_create(
         place=place.strip(),
         host=host,
         recorder=recorder,
-        created_by=user,
+        created_by_id=actor.user_id,
     )
     slot.full_clean()
     slot.save()
-    activities = slot_generate(slot=slot, start=start, publish=publish, topics=parsed)
+    activities = _generate(slot, start=start, publish=publish, topics=parsed)
     if publish and activities and group is not None:
-        member_users = (
-            Teacher.objects.filter(id__in=_group_member_ids([group.pk])).exclude(user_id=user.pk).values_list("user_id", flat=True)
-        )
+        member_users = [
+            u for u in Teacher.objects.filter(id__in=_group_member_ids([group.pk])).values_list("user_id", flat=True) if u != actor.user_id
+        ]
         first = activities[0]
+        assert first.starts_at is not None  # generated from a slot: every meeting has its time
         notify(
             "activities.slot_scheduled",
             recipients=list(member_users),
@@ -119,10 +130,23 @@ def parse_topics(text: str) -> tuple[list[str], dict[int, str]]:
 
 @transaction.atomic
 def slot_generate(
-    *, slot: ActivitySlot, start: dt.date | None = None, publish: bool = True, topics: tuple[list[str], dict[int, str]] | None = None
+    *,
+    actor: Scope,
+    slot: ActivitySlot,
+    start: dt.date | None = None,
+    publish: bool = True,
+    topics: tuple[list[str], dict[int, str]] | None = None,
 ) -> list[Activity]:
-    """One activity per teaching week (idempotent: a date that already has one is skipped).
-    `topics` (from parse_topics) gives each meeting its own title."""
+    """One activity per teaching week (idempotent: a date that already has one is skipped), by
+    those who may schedule for the slot's group. `topics` (from parse_topics) gives each meeting
+    its own title."""
+    require(can.can_create(actor, slot.school_id, slot.group_id))
+    return _generate(slot, start=start, publish=publish, topics=topics)
+
+
+def _generate(
+    slot: ActivitySlot, *, start: dt.date | None, publish: bool, topics: tuple[list[str], dict[int, str]] | None
+) -> list[Activity]:
     in_order, by_week = topics or ([], {})
     queue = list(in_order)
     term, school = slot.term, slot.school

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.urls import reverse
 
 from xiaoben.core.formatting import num, percent
@@ -62,12 +62,12 @@ def activities_section(period):
     if lectures:
         paras.append(P(f"专题培训与业务学习的主题有：{join([f'“{t}”' for t in lectures])}{'等' if len(lectures) == 12 else ''}。"))
     att = Attendance.objects.filter(activity__in=qs)
-    agg = att.aggregate(all=Count("pk"), present=Count("pk", filter=Q(status="present")))
+    agg = att.aggregate(all=Count("pk"), present=Count("pk", filter=Attendance.COUNTED))
     if agg["all"]:
         present = period.figure(
             "activities.present",
             "签到人次",
-            att.filter(status="present").select_related("teacher", "activity"),
+            att.filter(Attendance.COUNTED).select_related("teacher", "activity"),
             unit="人次",
             value=agg["present"],
             describe=_att_row,

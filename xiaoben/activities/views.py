@@ -22,7 +22,6 @@ from .forms import ActivityForm, InviteForm, LeaveForm
 from .models import (
     Activity,
     ActivityKind,
-    ActivityMinutes,
     ActivityStatus,
     Attendance,
     AttendanceRole,
@@ -30,8 +29,6 @@ from .models import (
     LeaveRequest,
     LeaveState,
 )
-
-DETAIL_QS = Activity.objects.select_related("school", "term__school_year", "group", "host", "recorder", "slot", "report_for", "created_by")
 
 
 def _region_schools(scope):
@@ -41,7 +38,7 @@ def _region_schools(scope):
 
 
 def get_activity(request, pk: int) -> Activity:
-    return get_object_for_user(request.user, Activity, DETAIL_QS, pk=pk)
+    return get_object_for_user(request.user, Activity, selectors.activity_details(), pk=pk)
 
 
 def _errors(request, e: ValidationError) -> None:
@@ -113,12 +110,10 @@ def activity_create(request):
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         group = data.pop("group")
-        if not predicates.can_create(scope, school.pk if school else None, group.pk if group else None):
-            raise Http404
         try:
-            activity = services.activity_create(user=request.user, school=school, group=group, **data)
+            activity = services.activity_create(actor=scope, school=school, group=group, **data)
             if request.POST.get("publish"):
-                services.activity_publish(activity=activity, user=request.user)
+                services.activity_publish(actor=scope, activity=activity)
         except ValidationError as e:
             form.add_error(None, e)
         else:
@@ -132,13 +127,14 @@ def activity_edit(request, pk: int):
     activity = get_activity(request, pk)
     scope = scope_for(request.user)
     if not predicates.can_manage(scope, activity):
-        raise Http404
+        raise Http404  # the form is the organisers' page; saving is checked by the service
     form = ActivityForm(request.POST or None, instance=activity, scope=scope, school=activity.school)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
             version = form.cleaned_data.get("version")
-            services.activity_update(activity=Activity.objects.get(pk=activity.pk), expected_version=version, **data)
+            # the form's validation wrote into `activity`: the service starts from the stored row
+            services.activity_update(actor=scope, activity=get_activity(request, pk), expected_version=version, **data)
         except ValidationError as e:
             form.add_error(None, e)
         else:
@@ -154,12 +150,10 @@ def activity_detail(request, pk: int):
     attendances = list(activity.attendances.select_related("teacher", "leave", "marked_by").order_by("role", "teacher__staff_no"))
     mine = next((a for a in attendances if a.teacher_id == scope.teacher_id), None)
     counts = {s: sum(1 for a in attendances if a.status == s) for s in AttendanceStatus.values}
-    minutes = ActivityMinutes.objects.filter(activity=activity).first()
+    minutes = selectors.minutes_of(scope, activity)
     can_manage = predicates.can_manage(scope, activity)
     if activity.status in (ActivityStatus.RECORDED, ActivityStatus.ARCHIVED):
-        from xiaoben.hours.models import HourEntry
-
-        credited = dict(HourEntry.objects.filter(activity=activity).values_list("teacher_id", "hours"))
+        credited = selectors.credited_hours(scope, activity)
         for att in attendances:
             att.credited = credited.get(att.teacher_id)
     return render(
@@ -208,9 +202,7 @@ def activity_transition(request, pk: int, action: str):
     activity = get_activity(request, pk)
     scope = scope_for(request.user)
     try:
-        services.activity_transition(
-            actor=scope, activity=activity, action=action, user=request.user, reason=request.POST.get("reason", "")
-        )
+        services.activity_transition(actor=scope, activity=activity, action=action, reason=request.POST.get("reason", ""))
     except ValidationError as e:
         _errors(request, e)
     else:
@@ -222,12 +214,11 @@ def activity_transition(request, pk: int, action: str):
 @require_POST
 def activity_invite(request, pk: int):
     activity = get_activity(request, pk)
-    if not predicates.can_manage(scope_for(request.user), activity):
-        raise Http404
     form = InviteForm(request.POST, school=activity.school)
     if form.is_valid():
         try:
             n = services.activity_invite(
+                actor=scope_for(request.user),
                 activity=activity,
                 group_ids=[g.pk for g in form.cleaned_data["groups"]],
                 teacher_ids=[t.pk for t in form.cleaned_data["teachers"]],
@@ -241,25 +232,18 @@ def activity_invite(request, pk: int):
     return redirect("activities:detail", activity.pk)
 
 
-def _attendance_for_runner(request, pk: int) -> Attendance:
-    att = get_object_for_user(request.user, Attendance, Attendance.objects.select_related("activity", "teacher"), pk=pk)
-    if not predicates.can_run(scope_for(request.user), att.activity):
-        raise Http404
-    return att
-
-
 @login_required
 @require_POST
 def attendance_update(request, pk: int):
-    att = _attendance_for_runner(request, pk)
+    att = get_object_for_user(request.user, Attendance, Attendance.objects.select_related("activity", "teacher"), pk=pk)
     try:
         if request.POST.get("remove"):
-            services.attendance_remove(attendance=att)
+            services.attendance_remove(actor=scope_for(request.user), attendance=att)
             messages.success(request, f"已移出 {att.teacher.name}。")
         else:
             services.attendance_set(
-                attendance=att,
                 actor=scope_for(request.user),
+                attendance=att,
                 status=request.POST.get("status") or None,
                 role=request.POST.get("role") or None,
                 reason=request.POST.get("reason", ""),
@@ -283,11 +267,11 @@ def _detail_url(pk: int) -> str:
 def leave_create(request, pk: int):
     activity = get_activity(request, pk)
     scope = scope_for(request.user)
-    att = Attendance.objects.select_related("activity", "teacher").filter(activity=activity, teacher_id=scope.teacher_id).first()
+    att = selectors.my_attendance(scope, activity)
     if att is None:
         raise Http404
     try:
-        services.leave_request(attendance=att, reason=request.POST.get("reason", ""))
+        services.leave_request(actor=scope, attendance=att, reason=request.POST.get("reason", ""))
     except ValidationError as e:
         _errors(request, e)
     else:
@@ -302,10 +286,8 @@ def leave_decide(request, pk: int):
         request.user, LeaveRequest, LeaveRequest.objects.select_related("attendance__activity", "attendance__teacher"), pk=pk
     )
     activity = leave.attendance.activity
-    if not predicates.can_manage(scope_for(request.user), activity):
-        raise Http404
     try:
-        services.leave_decide(leave=leave, approve=request.POST.get("approve") == "1", user=request.user)
+        services.leave_decide(actor=scope_for(request.user), leave=leave, approve=request.POST.get("approve") == "1")
     except ValidationError as e:
         _errors(request, e)
     return redirect(f"{_detail_url(activity.pk)}#people")
@@ -330,12 +312,12 @@ def activity_settings(request):
 
     scope = scope_for(request.user)
     school = school_for_scope(scope)
-    if school is None or not scope.admin_of(school.pk):
-        raise Http404
+    if school is None or not predicates.can_change_settings(scope, school.pk):
+        raise Http404  # the admins' page
     form = ActivitySettingsForm(request.POST or None, initial=activity_settings_for(school))
     if request.method == "POST" and form.is_valid():
         try:
-            activity_settings_update(school=school, actor=scope, attendance_fix_days=form.cleaned_data["attendance_fix_days"])
+            activity_settings_update(actor=scope, school=school, attendance_fix_days=form.cleaned_data["attendance_fix_days"])
         except ValidationError as e:
             form.add_error(None, e)
         else:

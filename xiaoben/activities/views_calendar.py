@@ -4,7 +4,6 @@ school's term, the 月度安排, the .ics feed, and the 外出学习汇报 list.
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,9 +17,9 @@ from xiaoben.core.tenancy import get_object_for_user
 from xiaoben.org.models import Group
 from xiaoben.org.selectors import current_term, school_for_scope, today
 
-from . import ics, predicates, selectors
+from . import ics, predicates, selectors, services
 from .forms import SlotForm, parse_date
-from .models import Activity, ActivityStatus, CalendarFeed
+from .models import ActivityStatus
 from .services_slots import slot_create
 
 
@@ -32,25 +31,13 @@ def slot_new(request):
         raise Http404
     school = school_for_scope(scope)
     term = current_term(school.pk)
-    initial = {"start": max(today(), term.start_date) if term else today()}
-    if scope.teacher:
-        initial["host"] = scope.teacher.pk
-        led = sorted(scope.led_group_ids)
-        if led:
-            initial["group"] = Group.objects.filter(id__in=led, kind="subject").values_list("id", flat=True).first() or led[0]
-            # Where and by whom the group usually meets: one less thing to type on a phone.
-            last = Activity.objects.filter(group_id=initial["group"]).exclude(place="").order_by("-starts_at").first()
-            if last is not None:
-                initial["place"] = last.place
-                initial["recorder"] = last.recorder_id
+    initial = {"start": max(today(), term.start_date) if term else today(), **selectors.slot_form_defaults(scope)}
     form = SlotForm(request.POST or None, scope=scope, school=school, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        if not predicates.can_create(scope, school.pk, d["group"].pk):
-            raise Http404
         try:
             slot, made = slot_create(
-                user=request.user,
+                actor=scope,
                 school=school,
                 term=term,
                 group=d["group"],
@@ -190,7 +177,7 @@ def monthly(request):
     rows = selectors.activity_list(user=request.user, school_id=school.pk, term_id=term.pk if term else -1, group_id=group_id).order_by(
         "starts_at", "pk"
     )
-    groups = Group.objects.filter(school=school, is_active=True, kind="subject").order_by("name")
+    groups = selectors.subject_groups(scope, school)
     return render(
         request,
         "activities/monthly.html",
@@ -204,10 +191,9 @@ def calendar_feed(request):
     scope = scope_for(request.user)
     if scope.teacher is None:
         raise Http404
-    feed = CalendarFeed.objects.filter(teacher=scope.teacher).first()
+    feed = selectors.calendar_feed(scope)
     if request.method == "POST":
-        token = secrets.token_urlsafe(24)
-        CalendarFeed.objects.update_or_create(teacher=scope.teacher, defaults={"token": token})
+        services.calendar_feed_renew(actor=scope)
         messages.success(request, "已生成新的订阅地址，旧地址失效。")
         return redirect("activities:calendar_feed")
     url = request.build_absolute_uri(_url("activities:ics", feed.token)) if feed else ""
@@ -216,8 +202,8 @@ def calendar_feed(request):
 
 def ics_feed(request, token: str):
     """The .ics file phone calendars fetch without a session: the secret token is the key."""
-    feed = CalendarFeed.objects.select_related("teacher").filter(token=token).first()
-    if feed is None or not feed.teacher.is_active:
+    feed = selectors.calendar_feed_by_token(token)
+    if feed is None:
         raise Http404
     body = ics.teacher_calendar(feed.teacher, host=request.get_host())
     resp = HttpResponse(body, content_type="text/calendar; charset=utf-8")

@@ -13,26 +13,18 @@ from django.views.decorators.http import require_POST
 from xiaoben.core.html import clean_html
 from xiaoben.core.params import int_param
 from xiaoben.core.scope import scope_for
-from xiaoben.core.services import attachment_add
 
-from . import flow, predicates, services
-from .models import ActivityMinutes
+from . import flow, predicates, selectors, services
 from .views import get_activity
-
-ATTACHMENT_KINDS = {"pdf", "docx", "pptx", "xlsx", "image", "video"}
-
-
-def _recordable(request, pk: int):
-    activity = get_activity(request, pk)
-    if not predicates.can_record(scope_for(request.user), activity):
-        raise Http404
-    return activity
 
 
 @login_required
 def minutes_edit(request, pk: int):
-    activity = _recordable(request, pk)
-    minutes = ActivityMinutes.objects.filter(activity=activity).first()
+    activity = get_activity(request, pk)
+    scope = scope_for(request.user)
+    if not predicates.can_record(scope, activity):
+        raise Http404  # the editor is the recorder's page; saving is checked by the service
+    minutes = selectors.minutes_of(scope, activity)
     if request.method == "POST":
         if activity.status not in flow.MINUTES_EDITABLE:
             messages.error(request, f"“{activity.get_status_display()}”的活动不能修改记录。")
@@ -40,8 +32,8 @@ def minutes_edit(request, pk: int):
         try:
             version = int_param(request.POST.get("version"))
             services.minutes_save(
+                actor=scope,
                 activity=activity,
-                user=request.user,
                 html=request.POST.get("body", ""),
                 expected_version=version,
                 finish=bool(request.POST.get("finish")),
@@ -79,12 +71,13 @@ def minutes_edit(request, pk: int):
 @login_required
 @require_POST
 def minutes_autosave(request, pk: int):
-    activity = _recordable(request, pk)
-    if activity.status not in flow.MINUTES_EDITABLE:
-        return JsonResponse({"ok": False, "error": "活动不可编辑"}, status=400)
+    activity = get_activity(request, pk)
     try:
         minutes = services.minutes_autosave(
-            activity=activity, user=request.user, html=request.POST.get("body", ""), expected_version=int_param(request.POST.get("version"))
+            actor=scope_for(request.user),
+            activity=activity,
+            html=request.POST.get("body", ""),
+            expected_version=int_param(request.POST.get("version")),
         )
     except ValidationError as e:
         return JsonResponse({"ok": False, "error": "；".join(e.messages)}, status=409 if getattr(e, "code", None) == "conflict" else 400)
@@ -94,10 +87,9 @@ def minutes_autosave(request, pk: int):
 @login_required
 @require_POST
 def minutes_attach(request, pk: int):
-    activity = _recordable(request, pk)
-    minutes, _ = ActivityMinutes.objects.get_or_create(activity=activity)
+    activity = get_activity(request, pk)
     try:
-        attachment_add(user=request.user, target=minutes, upload=request.FILES.get("file"), kinds=ATTACHMENT_KINDS)
+        services.minutes_attach(actor=scope_for(request.user), activity=activity, upload=request.FILES.get("file"))
     except ValidationError as e:
         messages.error(request, "；".join(e.messages))
     else:

@@ -24,11 +24,9 @@ from .models import Activity, LessonPlanVersion, LessonPrep, LessonStudySeries
 
 
 def _school_teacher(request, school_id: int):
-    """The signed-in teacher if they work in `school_id` (writers of 集体备课)."""
+    """The signed-in teacher if they may write 集体备课 in `school_id` (what the page offers)."""
     scope = scope_for(request.user)
-    if scope.teacher is None or scope.teacher.school_id != school_id:
-        return None
-    return scope.teacher
+    return scope.teacher if predicates.can_write_prep(scope, school_id) else None
 
 
 @login_required
@@ -60,33 +58,30 @@ def prep_list(request):
 def prep_create(request):
     scope = scope_for(request.user)
     school = school_for_scope(scope)
-    if school is None or not (scope.can("activities:write", school_id=school.pk)):
+    if school is None or not predicates.can_create_prep(scope, school.pk):
         raise Http404
     term = current_term(school.pk)
     initial = {"lead": scope.teacher_id, "activity": int_param(request.GET.get("activity"))}
     form = LessonPrepForm(request.POST or None, request.FILES or None, scope=scope, school=school, term=term, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        if d["lead"].pk != scope.teacher_id and not (scope.admin_of(school.pk) or (d["group"] and d["group"].pk in scope.led_group_ids)):
-            form.add_error("lead", "只有组长或学校管理员可以为他人指定主备人。")
+        try:
+            prep = services_prep.prep_create(
+                actor=scope,
+                school=school,
+                term=term,
+                title=d["title"],
+                lead=d["lead"],
+                group=d["group"],
+                activity=d["activity"],
+                body=d["body"],
+                upload=d["docx"],
+            )
+        except ValidationError as e:
+            form.add_error(None, e)
         else:
-            try:
-                prep = services_prep.prep_create(
-                    user=request.user,
-                    school=school,
-                    term=term,
-                    title=d["title"],
-                    lead=d["lead"],
-                    group=d["group"],
-                    activity=d["activity"],
-                    body=d["body"],
-                    upload=d["docx"],
-                )
-            except ValidationError as e:
-                form.add_error(None, e)
-            else:
-                messages.success(request, "主备初稿已发布，组内教师可以研讨并保存个性化修改。")
-                return redirect("activities:prep_detail", prep.pk)
+            messages.success(request, "主备初稿已发布，组内教师可以研讨并保存个性化修改。")
+            return redirect("activities:prep_detail", prep.pk)
     return render(request, "activities/prep_form.html", {"form": form})
 
 
@@ -127,14 +122,15 @@ def _latest_lead_body(versions, prep) -> str:
 @require_POST
 def version_create(request, pk: int):
     prep = _get_prep(request, pk)
-    me = _school_teacher(request, prep.school_id)
-    if me is None:
-        raise Http404
     form = VersionForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             v = services_prep.version_add(
-                prep=prep, author=me, body=form.cleaned_data["body"], upload=form.cleaned_data["docx"], note=form.cleaned_data["note"]
+                actor=scope_for(request.user),
+                prep=prep,
+                body=form.cleaned_data["body"],
+                upload=form.cleaned_data["docx"],
+                note=form.cleaned_data["note"],
             )
         except ValidationError as e:
             messages.error(request, "；".join(e.messages))
@@ -181,15 +177,14 @@ def version_detail(request, pk: int):
 @require_POST
 def version_reflection(request, pk: int):
     v = _get_version(request, pk)
-    me = _school_teacher(request, v.prep.school_id)
-    if me is None or me.pk != v.author_id:
-        raise Http404
-    form = ReflectionForm(request.POST, author=me)
+    form = ReflectionForm(request.POST, author=scope_for(request.user).teacher)  # one's own 教学反思 to link
     if not form.is_valid():
         messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
         return redirect("activities:version_detail", v.pk)
     try:
-        services_prep.version_reflect(version=v, author=me, text=form.cleaned_data["reflection"], writing=form.cleaned_data["writing"])
+        services_prep.version_reflect(
+            actor=scope_for(request.user), version=v, text=form.cleaned_data["reflection"], writing=form.cleaned_data["writing"]
+        )
     except ValidationError as e:
         messages.error(request, "；".join(e.messages))
     else:
@@ -240,11 +235,9 @@ def series_create(request):
     form = SeriesForm(request.POST or None, scope=scope, school=school)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        if not predicates.can_create(scope, school.pk, d["group"].pk if d["group"] else None):
-            form.add_error("group", "请选择您负责的小组。")
-        else:
+        try:
             s = services_prep.series_create(
-                user=request.user,
+                actor=scope,
                 school=school,
                 term=current_term(school.pk),
                 kind=d["kind"],
@@ -252,16 +245,15 @@ def series_create(request):
                 group=d["group"],
                 goal=d["goal"],
             )
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
             return redirect("activities:series_detail", s.pk)
     return render(request, "activities/series_form.html", {"form": form})
 
 
 def _get_series(request, pk: int) -> LessonStudySeries:
     return get_object_for_user(request.user, LessonStudySeries, LessonStudySeries.objects.select_related("group", "school", "term"), pk=pk)
-
-
-def _can_manage_series(scope, series) -> bool:
-    return predicates.can_create(scope, series.school_id, series.group_id) or series.created_by_id == scope.user_id
 
 
 @login_required
@@ -271,7 +263,7 @@ def series_detail(request, pk: int):
     rounds = {r.activity_id: r for r in series.rounds.select_related("teacher")}
     activities = list(selectors.series_rounds(series))
     rows = [(rounds[a.pk], a) for a in activities]
-    can_manage = _can_manage_series(scope, series)
+    can_manage = predicates.can_manage_series(scope, series)
     form = RoundForm(school=series.school, term=series.term) if can_manage else None
     return render(request, "activities/series_detail.html", {"series": series, "rows": rows, "form": form, "can_manage": can_manage})
 
@@ -280,12 +272,10 @@ def series_detail(request, pk: int):
 @require_POST
 def round_add(request, pk: int):
     series = _get_series(request, pk)
-    if not _can_manage_series(scope_for(request.user), series):
-        raise Http404
     form = RoundForm(request.POST, school=series.school, term=series.term)
     if form.is_valid():
         try:
-            services_prep.round_add(series=series, **form.cleaned_data)
+            services_prep.round_add(actor=scope_for(request.user), series=series, **form.cleaned_data)
         except ValidationError as e:
             messages.error(request, "；".join(e.messages))
         else:

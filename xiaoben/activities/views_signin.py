@@ -47,7 +47,7 @@ def _qr_context(request, activity: Activity) -> dict:
     present = list(activity.attendances.filter(status=AttendanceStatus.PRESENT).select_related("teacher").order_by("-signed_in_at")[:200])
     return {
         "guests": [a for a in present if a.is_guest],
-        "can_mark": services.may_mark(scope_for(request.user), activity),
+        "can_mark": predicates.mark_refusal(scope_for(request.user), activity) is None,
         "qr_svg": signin.qr_svg(url),
         "signin_url": url,
         "seconds_left": signin.seconds_left(),
@@ -77,7 +77,7 @@ def checkin(request, pk: int):
         return render(request, "activities/checkin_foreign.html", {"pk": pk}, status=404)
     scope = scope_for(request.user)
     if scope.teacher is None:
-        raise Http404
+        raise Http404  # 签到 is a teacher's page
     granted = signin.has_grant(request.session, pk)
     att = activity.attendances.filter(teacher_id=scope.teacher_id).first()
     if request.method == "POST":
@@ -85,7 +85,7 @@ def checkin(request, pk: int):
             messages.error(request, "签到码已过期，请重新扫描主持人屏幕上的二维码。")
             return redirect("activities:checkin", pk)
         try:
-            att = services.attendance_sign_in(activity=activity, teacher=scope.teacher)
+            att = services.attendance_sign_in(actor=scope, activity=activity)
         except ValidationError as e:
             messages.error(request, "；".join(e.messages))
         else:

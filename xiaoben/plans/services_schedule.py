@@ -17,7 +17,6 @@ from xiaoben.activities.models import Activity, ActivitySlot
 from xiaoben.activities.services import activity_create
 from xiaoben.activities.services_slots import slot_create
 from xiaoben.core.errors import NotPermitted, require
-from xiaoben.core.models import User
 from xiaoben.core.notifications import notify
 from xiaoben.core.scope import Scope
 from xiaoben.org.models import Group, Teacher, Term
@@ -129,7 +128,6 @@ def items_schedule_month(*, actor: Scope, plan: Plan, month: int) -> list[Activi
     term = term_for_month(plan, month)
     if term is None:
         raise ValidationError("找不到这个月所在的学期，请先在学校设置中建立学期。")
-    user = User.objects.get(pk=actor.user_id or 0)
     have = set(Activity.objects.filter(plan_item__in=items).values_list("plan_item_id", "group_id"))
     created = []
     for item in items:
@@ -139,7 +137,7 @@ def items_schedule_month(*, actor: Scope, plan: Plan, month: int) -> list[Activi
             lesson_kind = item.lesson_kind if item.kind == "open_lesson" else ""
             created.append(
                 activity_create(
-                    user=user,
+                    actor=actor,
                     school=plan.school,
                     term=term,
                     group=group,
@@ -199,9 +197,12 @@ def item_make_slot(
     if term is None:
         raise ValidationError("找不到计划所在的学期。")
     kind = item.kind if item.makes_activities else "seminar"
+    school = plan.school
+    if school is None:  # the group's school is the plan's: a region plan has no groups to schedule
+        raise ValidationError("区域计划的活动请在区域活动中安排。")
     slot, activities = slot_create(
-        user=User.objects.get(pk=actor.user_id or 0),
-        school=plan.school,
+        actor=actor,
+        school=school,
         term=term,
         group=group,
         kind=kind,

@@ -34,7 +34,7 @@ def seed(ctx) -> None:
     # A 联片教研 two weeks ago: teachers of two schools, recorded, 学时 credited.
     day = ctx.today - dt.timedelta(days=14)
     act = acts.activity_create(
-        user=researcher,
+        actor=actor,
         region=ctx.region,
         kind="regional",
         title="南湖区小学语文联片教研：大单元教学设计",
@@ -46,26 +46,26 @@ def seed(ctx) -> None:
         description="一、大单元教学设计课例展示；二、分组研讨；三、区教研员点评。",
     )
     invited = ta[:6] + tb[:6]
-    acts.activity_invite(activity=act, group_ids=[], teacher_ids=[t.pk for t in invited], notify=False)
+    acts.activity_invite(actor=actor, activity=act, group_ids=[], teacher_ids=[t.pk for t in invited], notify=False)
     Attendance.objects.filter(activity=act, teacher=ta[0]).update(role=AttendanceRole.HOST)
     Attendance.objects.filter(activity=act, teacher_id__in=[t.pk for t in invited[:-2]]).update(
         status=AttendanceStatus.PRESENT, signed_in_at=_at(day, 13)
     )
     Attendance.objects.filter(activity=act, teacher_id__in=[t.pk for t in invited[-2:]]).update(status=AttendanceStatus.ABSENT)
-    acts.activity_publish(activity=act, user=researcher)
-    acts.activity_mark_held(activity=act, user=researcher)
+    acts.activity_publish(actor=actor, activity=act)
+    acts.activity_mark_held(actor=actor, activity=act)
     acts.minutes_save(
+        actor=actor,
         activity=act,
-        user=researcher,
         html="<p>两校教师围绕大单元教学设计展开研讨，形成单元整体设计模板一份。</p>",
         expected_version=0,
         finish=True,
     )
-    acts.activity_record(activity=act, user=researcher)  # credits 区域 学时 to each teacher's own school
+    acts.activity_record(actor=actor, activity=act)  # credits 区域 学时 to each teacher's own school
 
     # An upcoming 区域 activity (sign-in by QR on the day).
     acts.activity_create(
-        user=researcher,
+        actor=actor,
         region=ctx.region,
         kind="regional",
         title="南湖区小学数学联片教研：作业设计与评价",

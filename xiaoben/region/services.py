@@ -223,12 +223,9 @@ def regional_activity_create(
         Region.objects.filter(pk__in=actor.region_ids, kind="district").order_by("pk").first()
         or Region.objects.get(pk=min(actor.region_ids))
     )
-    from xiaoben.core.models import User
-
-    user = User.objects.get(pk=_user_id(actor))
     prefix = f"【{CROSS_KINDS.get(cross_kind, '区域教研')}】"
     activity = acts.activity_create(
-        user=user,
+        actor=actor,
         region=region,
         kind="regional",
         title=(title if title.startswith("【") else prefix + title.strip())[:200],
@@ -240,9 +237,9 @@ def regional_activity_create(
         description=description,
     )
     whole = list(Teacher.objects.filter(school_id__in=list(school_ids), is_active=True).values_list("pk", flat=True))
-    acts.activity_invite(activity=activity, group_ids=list(group_ids), teacher_ids=whole + list(teacher_ids), notify=False)
+    acts.activity_invite(actor=actor, activity=activity, group_ids=list(group_ids), teacher_ids=whole + list(teacher_ids), notify=False)
     if publish:
-        acts.activity_publish(activity=activity, user=user)
+        acts.activity_publish(actor=actor, activity=activity)
     return activity
 
 

@@ -5,6 +5,7 @@ import datetime as dt
 from django.utils import timezone
 
 from xiaoben.activities import services
+from xiaoben.core.scope import scope_for
 
 TZ = timezone.get_fixed_timezone(480)
 
@@ -26,8 +27,8 @@ def make_activity(world, *, start=None, minutes=40, publish=True, group=None, **
     }
     data.update(fields)
     activity = services.activity_create(
-        user=world.users["leader"], school=world.school, term=world.term, group=group or world.chinese, **data
+        actor=scope_for(world.users["leader"]), school=world.school, term=world.term, group=group or world.chinese, **data
     )
     if publish:
-        services.activity_publish(activity=activity, user=world.users["leader"])
+        services.activity_publish(activity=activity, actor=scope_for(world.users["leader"]))
     return activity

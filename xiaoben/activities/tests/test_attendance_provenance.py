@@ -65,9 +65,9 @@ def test_window_then_only_admins(world):
 def test_invited_who_did_not_come_become_absent_when_recorded(world):
     a = make_activity(world, start=T0)
     with time_machine.travel(T0 + dt.timedelta(minutes=5), tick=False):
-        services.attendance_sign_in(activity=a, teacher=world.mentor)
-    services.minutes_save(activity=a, user=world.users["mentor"], html="<p>记录</p>", expected_version=0, finish=True)
-    services.activity_record(activity=a, user=world.users["leader"])
+        services.attendance_sign_in(activity=a, actor=scope_for(world.mentor.user))
+    services.minutes_save(activity=a, actor=scope_for(world.users["mentor"]), html="<p>记录</p>", expected_version=0, finish=True)
+    services.activity_record(activity=a, actor=scope_for(world.users["leader"]))
     assert att(a, world.mentor).method == "scan"
     assert att(a, world.teacher).status == "absent"
 
@@ -76,10 +76,10 @@ def test_uninvited_scanner_is_a_guest_until_accepted(world):
     a = make_activity(world, start=T0)
     outsider = org.teacher_create(actor=SYSTEM, school=world.school, staff_no="777", name="列席者", gender="M")
     with time_machine.travel(T0 + dt.timedelta(minutes=5), tick=False):
-        g = services.attendance_sign_in(activity=a, teacher=outsider)
+        g = services.attendance_sign_in(activity=a, actor=scope_for(outsider.user))
     assert g.is_guest and g.method == "scan"
-    services.minutes_save(activity=a, user=world.users["mentor"], html="<p>记录</p>", expected_version=0, finish=True)
-    services.activity_record(activity=a, user=world.users["leader"])
+    services.minutes_save(activity=a, actor=scope_for(world.users["mentor"]), html="<p>记录</p>", expected_version=0, finish=True)
+    services.activity_record(activity=a, actor=scope_for(world.users["leader"]))
     assert not HourEntry.objects.filter(activity=a, teacher=outsider).exists()  # not credited silently
     services.attendance_set(attendance=g, actor=scope_for(world.users["leader"]), accept=True)
     assert HourEntry.objects.filter(activity=a, teacher=outsider).exists()
@@ -88,7 +88,7 @@ def test_uninvited_scanner_is_a_guest_until_accepted(world):
 def test_list_and_export_show_how(world, client_for):
     a = make_activity(world, start=T0)
     with time_machine.travel(T0 + dt.timedelta(minutes=5), tick=False):
-        services.attendance_sign_in(activity=a, teacher=world.mentor)
+        services.attendance_sign_in(activity=a, actor=scope_for(world.mentor.user))
     services.attendance_set(attendance=att(a, world.teacher), actor=scope_for(world.users["leader"]), status="present", reason="网络故障")
     html = client_for("leader").get(f"/activities/{a.pk}/").content.decode()
     assert "扫码 10:05" in html and "补签（" in html and "网络故障" in html

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from xiaoben.activities import services
 from xiaoben.activities.models import Activity, ActivityMinutes, Attendance
+from xiaoben.core.scope import scope_for
 from xiaoben.core.testing_browser import phone_context, shot
 from xiaoben.hours.models import HourEntry
 from xiaoben.org.testing import PASSWORD
@@ -48,11 +49,11 @@ def test_schedule_sign_in_and_minutes_on_phone(live_server, world, browser):
 
     now = dt.datetime(2026, 11, 18, 10, 0, tzinfo=TZ)
     a = services.activity_create(
-        user=world.users["leader"], school=world.school, term=world.term, group=world.chinese, kind="seminar",
+        actor=scope_for(world.users["leader"]), school=world.school, term=world.term, group=world.chinese, kind="seminar",
         title="主题教研：低段识字教学", starts_at=now, ends_at=now + dt.timedelta(minutes=40), place="电教室",
         host=world.leader, recorder=world.teacher,
     )  # fmt: skip
-    services.activity_publish(activity=a, user=world.users["leader"])
+    services.activity_publish(activity=a, actor=scope_for(world.users["leader"]))
     leader.goto(f"{base}/activities/{a.pk}/host/")
     assert leader.locator("[data-testid=qr] svg").count() == 1
     shot(leader, "activities_host_qr")

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from xiaoben.activities import selectors, services, services_prep
 from xiaoben.activities.models import Attendance
-from xiaoben.core.scope import scope_for
+from xiaoben.core.scope import SYSTEM, scope_for
 
 from .factories import TZ, make_activity
 
@@ -20,7 +20,7 @@ def _trip(world, day):
         minutes=480,
         place="杭州",
     )
-    services.activity_invite(activity=a, group_ids=[], teacher_ids=[world.teacher.pk])
+    services.activity_invite(actor=scope_for(world.users["leader"]), activity=a, group_ids=[], teacher_ids=[world.teacher.pk])
     return a
 
 
@@ -64,12 +64,10 @@ def test_leave_means_no_report_owed(world):
 
 
 def test_series_rounds_in_order(world):
-    s = services_prep.series_create(
-        user=world.users["leader"], school=world.school, term=world.term, kind="multi_round", title="《秋天的雨》"
-    )
+    s = services_prep.series_create(actor=SYSTEM, school=world.school, term=world.term, kind="multi_round", title="《秋天的雨》")
     r2 = make_activity(world, kind="open_lesson", title="第二次试教", host=world.teacher, start=dt.datetime(2026, 11, 12, 14, tzinfo=TZ))
     r1 = make_activity(world, kind="open_lesson", title="第一次试教", host=world.teacher, start=dt.datetime(2026, 11, 5, 14, tzinfo=TZ))
-    services_prep.round_add(series=s, activity=r1)
-    services_prep.round_add(series=s, activity=r2, note="调整了导入环节")
+    services_prep.round_add(actor=SYSTEM, series=s, activity=r1)
+    services_prep.round_add(actor=SYSTEM, series=s, activity=r2, note="调整了导入环节")
     assert list(selectors.series_rounds(s)) == [r1, r2]
     assert [r.teacher_id for r in s.rounds.all()] == [world.teacher.pk, world.teacher.pk]

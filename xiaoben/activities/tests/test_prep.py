@@ -9,11 +9,13 @@ from django.urls import reverse
 
 from xiaoben.activities import services_prep
 from xiaoben.activities.models import LessonPlanVersion
+from xiaoben.core.errors import NotPermitted
+from xiaoben.core.scope import scope_for
 
 
 def _prep(world, body="一、教学目标\n1. 认识8个生字\n2. 有感情地朗读课文\n二、教学过程"):
     return services_prep.prep_create(
-        user=world.users["mentor"],
+        actor=scope_for(world.users["mentor"]),
         school=world.school,
         term=world.term,
         title="《富饶的西沙群岛》",
@@ -38,16 +40,19 @@ def test_compare_escapes_html():
 
 def test_versions_flow(world):
     prep = _prep(world)
-    personal = services_prep.version_add(prep=prep, author=world.teacher, body="一、教学目标\n1. 认识8个生字，会写5个\n二、教学过程")
+    personal = services_prep.version_add(
+        prep=prep, actor=scope_for(world.teacher.user), body="一、教学目标\n1. 认识8个生字，会写5个\n二、教学过程"
+    )
     assert personal.kind == "personal" and personal.based_on.kind == "draft"
-    revised = services_prep.version_add(prep=prep, author=world.mentor, body="修改稿")
+    revised = services_prep.version_add(prep=prep, actor=scope_for(world.mentor.user), body="修改稿")
     assert revised.kind == "revised"
     assert LessonPlanVersion.objects.filter(prep=prep).count() == 3
-    services_prep.version_reflect(version=personal, author=world.teacher, text="学生对“富饶”理解不够，下次补充图片。")
-    with pytest.raises(ValidationError):
-        services_prep.version_reflect(version=personal, author=world.mentor, text="x")
-    with pytest.raises(ValidationError):
-        services_prep.version_add(prep=prep, author=world.other_teacher, body="x")
+    services_prep.version_reflect(version=personal, actor=scope_for(world.teacher.user), text="学生对“富饶”理解不够，下次补充图片。")
+    with pytest.raises(NotPermitted, match="只能在自己的教案版本上"):
+        services_prep.version_reflect(version=personal, actor=scope_for(world.mentor.user), text="x")
+    with pytest.raises(NotPermitted) as refused:
+        services_prep.version_add(prep=prep, actor=scope_for(world.other_teacher.user), body="x")
+    assert refused.value.hides_object  # another school's 集体备课: as if it did not exist
 
 
 def test_docx_upload_text_is_extracted(world):
@@ -60,17 +65,17 @@ def test_docx_upload_text_is_extracted(world):
     d.save(buf)
     up = SimpleUploadedFile("教案.docx", buf.getvalue())
     prep = services_prep.prep_create(
-        user=world.users["mentor"], school=world.school, term=world.term, title="西沙", lead=world.mentor, upload=up
+        actor=scope_for(world.users["mentor"]), school=world.school, term=world.term, title="西沙", lead=world.mentor, upload=up
     )
     v = prep.versions.get()
     assert "教学目标：认识生字" in v.body and v.source_name == "教案.docx"
     with pytest.raises(ValidationError):
-        services_prep.version_add(prep=prep, author=world.teacher, upload=SimpleUploadedFile("x.docx", b"not a docx"))
+        services_prep.version_add(prep=prep, actor=scope_for(world.teacher.user), upload=SimpleUploadedFile("x.docx", b"not a docx"))
 
 
 def test_compare_page_and_comments(world, client_for):
     prep = _prep(world)
-    v2 = services_prep.version_add(prep=prep, author=world.teacher, body="一、教学目标\n1. 认识10个生字\n二、教学过程")
+    v2 = services_prep.version_add(prep=prep, actor=scope_for(world.teacher.user), body="一、教学目标\n1. 认识10个生字\n二、教学过程")
     r = client_for("teacher").get(reverse("activities:version_compare", args=[prep.pk]) + f"?a={prep.versions.first().pk}&b={v2.pk}")
     body = r.content.decode()
     assert r.status_code == 200 and "<ins>10</ins>" in body and "<del>8</del>" in body
@@ -110,12 +115,12 @@ def test_a_personal_version_is_not_compared_with_its_own_draft_but_with_everythi
     lesson plan of the school is what the 复制比 shows."""
     prep = _prep(world, body=PLAN)
     personal = services_prep.version_add(
-        prep=prep, author=world.teacher, body=PLAN.replace("五光十色", "色彩斑斓") + "补充：课前布置学生搜集海洋生物的图片。"
+        prep=prep, actor=scope_for(world.teacher.user), body=PLAN.replace("五光十色", "色彩斑斓") + "补充：课前布置学生搜集海洋生物的图片。"
     )
     personal.refresh_from_db()
     assert personal.copied_share == 0 and personal.copy_sources == []  # its own draft does not count
     other = _prep(world, body=OTHER_PLAN)
-    copied = services_prep.version_add(prep=other, author=world.teacher, body=PLAN.replace("西沙群岛", "海滨小城", 1))
+    copied = services_prep.version_add(prep=other, actor=scope_for(world.teacher.user), body=PLAN.replace("西沙群岛", "海滨小城", 1))
     copied.refresh_from_db()
     assert copied.copied_share >= 0.9
     assert {s["id"] for s in copied.copy_sources} >= {prep.versions.get(kind="draft").pk}

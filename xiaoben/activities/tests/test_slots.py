@@ -9,11 +9,12 @@ from django.utils import timezone
 from xiaoben.activities import schedule
 from xiaoben.activities.models import Activity, Attendance
 from xiaoben.activities.services_slots import slot_create, slot_generate
+from xiaoben.core.scope import scope_for
 
 
 def _slot(world, **kw):
     data = {
-        "user": world.users["leader"],
+        "actor": scope_for(world.users["leader"]),
         "school": world.school,
         "term": world.term,
         "group": world.chinese,
@@ -57,7 +58,7 @@ def test_slot_respects_start_of_term_on_a_weekday_before_it(world):
 def test_slot_from_today_and_idempotent_regeneration(world):
     slot, made = _slot(world, start=world.today)
     assert timezone.localtime(made[0].starts_at).date() == dt.date(2026, 11, 20)
-    assert slot_generate(slot=slot, start=world.today) == []
+    assert slot_generate(actor=scope_for(world.users["leader"]), slot=slot, start=world.today) == []
     assert Activity.objects.filter(slot=slot).count() == len(made)
 
 
@@ -90,7 +91,13 @@ def test_generated_activity_can_be_edited_alone(world):
 
     _, made = _slot(world, start=world.today)
     a = Activity.objects.get(pk=made[1].pk)
-    services.activity_update(activity=a, expected_version=a.version, place="三(2)班教室", title="《富饶的西沙群岛》集体备课")
+    services.activity_update(
+        actor=scope_for(world.users["leader"]),
+        activity=a,
+        expected_version=a.version,
+        place="三(2)班教室",
+        title="《富饶的西沙群岛》集体备课",
+    )
     a.refresh_from_db()
     assert a.place == "三(2)班教室"
     assert Activity.objects.filter(slot=a.slot, place="电教室").count() == len(made) - 1

@@ -44,19 +44,25 @@ TEACHERS = {"principal", "dean", "leader", "mentor", "teacher", "colleague", "ot
 @pytest.fixture
 def objs(world):
     a = make_activity(world)
-    services.minutes_save(expected_version=0, activity=a, user=world.users["mentor"], html="<p>记录</p>")
+    services.minutes_save(expected_version=0, activity=a, actor=scope_for(world.users["mentor"]), html="<p>记录</p>")
     prep = services_prep.prep_create(
-        user=world.users["mentor"], school=world.school, term=world.term, title="西沙群岛", lead=world.mentor, group=world.prep, body="初稿"
+        actor=scope_for(world.users["mentor"]),
+        school=world.school,
+        term=world.term,
+        title="西沙群岛",
+        lead=world.mentor,
+        group=world.prep,
+        body="初稿",
     )
     series = services_prep.series_create(
-        user=world.users["leader"],
+        actor=scope_for(world.users["leader"]),
         school=world.school,
         term=world.term,
         kind="multi_round",
         title="《秋天的雨》一课多研",
         group=world.chinese,
     )
-    services_prep.round_add(series=series, activity=a)
+    services_prep.round_add(actor=scope_for(world.users["leader"]), series=series, activity=a)
     return {"a": a, "prep": prep, "version": prep.versions.get(), "series": series}
 
 
@@ -102,16 +108,18 @@ def test_group_term_matrix(world, client_for):
         assert client_for(persona).get(url).status_code == status, persona
 
 
+# (route, args, who may, who sees it): the service refuses those who see the record with the
+# reason (403) and the others as if it did not exist (404).
 POSTS = [
-    ("activities:transition", lambda o: [o["a"].pk, "held"], MANAGERS | {"mentor"}),
-    ("activities:invite", lambda o: [o["a"].pk], MANAGERS),
-    ("activities:minutes_autosave", lambda o: [o["a"].pk], RUNNERS),
-    ("activities:version_create", lambda o: [o["prep"].pk], {"principal", "dean", "leader", "mentor", "teacher", "colleague"}),
-    ("activities:round_add", lambda o: [o["series"].pk], MANAGERS),
-    ("activities:minutes_attach", lambda o: [o["a"].pk], RUNNERS),
-    ("activities:transition", lambda o: [o["a"].pk, "archive"], MANAGERS),
-    ("activities:leave", lambda o: [o["a"].pk], {"leader", "mentor", "teacher"}),  # the invited 语文组
-    ("activities:calendar_feed", lambda o: [], TEACHERS),
+    ("activities:transition", lambda o: [o["a"].pk, "held"], MANAGERS | {"mentor"}, READERS),
+    ("activities:invite", lambda o: [o["a"].pk], MANAGERS, READERS),
+    ("activities:minutes_autosave", lambda o: [o["a"].pk], RUNNERS, READERS),
+    ("activities:version_create", lambda o: [o["prep"].pk], {"principal", "dean", "leader", "mentor", "teacher", "colleague"}, READERS),
+    ("activities:round_add", lambda o: [o["series"].pk], MANAGERS, READERS),
+    ("activities:minutes_attach", lambda o: [o["a"].pk], RUNNERS, READERS),
+    ("activities:transition", lambda o: [o["a"].pk, "archive"], MANAGERS, READERS),
+    ("activities:leave", lambda o: [o["a"].pk], {"leader", "mentor", "teacher"}, set()),  # the invited 语文组
+    ("activities:calendar_feed", lambda o: [], TEACHERS, set()),
 ]
 
 
@@ -122,24 +130,25 @@ def _minutes_version(activity) -> int:
     return services.minutes_editor_state(ActivityMinutes.objects.filter(activity=activity).first())["version"]
 
 
-@pytest.mark.parametrize("name,args,ok", POSTS, ids=[p[0] for p in POSTS])
-def test_post_matrix(objs, client_for, name, args, ok):
+@pytest.mark.parametrize("name,args,ok,sees", POSTS, ids=[p[0] for p in POSTS])
+def test_post_matrix(objs, client_for, name, args, ok, sees):
     url = reverse(name, args=args(objs))
     for persona in ALL:
-        r = client_for(persona).post(url, {"body": "修改稿", "version": _minutes_version(objs["a"])})
+        data = {"body": "修改稿", "version": _minutes_version(objs["a"]), "activity": objs["a"].pk}  # a complete form: the service decides
+        r = client_for(persona).post(url, data)
         if persona == "anonymous":
             assert r.status_code == 302 and "/accounts/login/" in r.url
         elif persona in ok:
             assert r.status_code in (200, 302), persona
         else:
-            assert r.status_code == 404, persona
+            assert r.status_code == (403 if persona in sees else 404), persona
 
 
 def test_attendance_and_leave_posts(world, objs, client_for):
     a = objs["a"]
     att = Attendance.objects.get(activity=a, teacher=world.teacher)
     url = reverse("activities:attendance_update", args=[att.pk])
-    assert client_for("teacher").post(url, {"status": "present"}).status_code == 404
+    assert client_for("teacher").post(url, {"status": "present"}).status_code == 403  # sees it, may not mark
     assert client_for("other_teacher").post(url, {"status": "present"}).status_code == 404
     # the 记录人 may not 补签 (issue 14 item 2); the 主持人 may, with a reason
     assert client_for("mentor").post(url, {"status": "present", "reason": "网络故障"}).status_code == 403
@@ -153,7 +162,7 @@ def test_attendance_and_leave_posts(world, objs, client_for):
     assert client_for("teacher").post(reverse("activities:leave", args=[future.pk]), {"reason": "病假"}).status_code == 302
     leave = Attendance.objects.get(activity=future, teacher=world.teacher).leave
     decide = reverse("activities:leave_decide", args=[leave.pk])
-    assert client_for("teacher").post(decide, {"approve": "1"}).status_code == 404
+    assert client_for("teacher").post(decide, {"approve": "1"}).status_code == 403  # their own leave: not theirs to decide
     assert client_for("other_teacher").post(decide, {"approve": "1"}).status_code == 404
     assert client_for("leader").post(decide, {"approve": "1"}).status_code == 302
     leave.refresh_from_db()
@@ -230,7 +239,7 @@ def test_ics_feed_by_secret_token(world, client_for, client):
 
 def test_monthly_plan_collapses_slots(world, client_for):
     slot_create(
-        user=world.users["leader"],
+        actor=scope_for(world.users["leader"]),
         school=world.school,
         term=world.term,
         group=world.chinese,
@@ -262,11 +271,13 @@ def test_query_counts_constant(world, client_for, name):
     c = client_for("leader")
     url = reverse(name)
     make_activity(world)
-    services_prep.prep_create(user=world.users["mentor"], school=world.school, term=world.term, title="课", lead=world.mentor, body="稿")
+    services_prep.prep_create(
+        actor=scope_for(world.users["mentor"]), school=world.school, term=world.term, title="课", lead=world.mentor, body="稿"
+    )
     c.get(url)
     before = _count(c, url)
     slot_create(
-        user=world.users["leader"],
+        actor=scope_for(world.users["leader"]),
         school=world.school,
         term=world.term,
         group=world.chinese,
@@ -282,7 +293,7 @@ def test_query_counts_constant(world, client_for, name):
     for i in range(4):
         make_activity(world, title=f"研讨{i}", start=dt.datetime(2026, 11, 16 + i, 14, tzinfo=TZ))
         services_prep.prep_create(
-            user=world.users["mentor"], school=world.school, term=world.term, title=f"课{i}", lead=world.mentor, body="稿"
+            actor=scope_for(world.users["mentor"]), school=world.school, term=world.term, title=f"课{i}", lead=world.mentor, body="稿"
         )
     assert _count(c, url) == before
 
@@ -310,9 +321,11 @@ def test_ics_leaves_out_own_leave_only(world, client_for, client):
     a = make_activity(world, start=dt.datetime(2026, 11, 27, 15, 15, tzinfo=TZ))
     b = make_activity(world, title="读书汇报会", start=dt.datetime(2026, 11, 26, 15, 15, tzinfo=TZ))
     services.leave_decide(
-        leave=services.leave_request(attendance=Attendance.objects.get(activity=a, teacher=world.teacher), reason="病假"),
+        leave=services.leave_request(
+            actor=scope_for(world.users["teacher"]), attendance=Attendance.objects.get(activity=a, teacher=world.teacher), reason="病假"
+        ),
         approve=True,
-        user=world.users["leader"],
+        actor=scope_for(world.users["leader"]),
     )
     client_for("mentor").post(reverse("activities:calendar_feed"))
     body = client.get(reverse("activities:ics", args=[CalendarFeed.objects.get(teacher=world.mentor).token])).content.decode()
@@ -332,7 +345,7 @@ def test_detail_and_host_screen_query_counts_constant(world, client_for):
         c.get(u)
     before = [_count(c, u) for u in urls]
     extra = [org.teacher_create(actor=SYSTEM, school=world.school, staff_no=f"8{i:02d}", name=f"教师{i}", gender="F") for i in range(12)]
-    services.activity_invite(activity=a, group_ids=[], teacher_ids=[t.pk for t in extra])
+    services.activity_invite(actor=SYSTEM, activity=a, group_ids=[], teacher_ids=[t.pk for t in extra])
     for t in extra[:6]:
         services.attendance_set(
             actor=scope_for(world.users["dean"]),
@@ -360,6 +373,6 @@ def test_minutes_page_offers_finish_from_the_state_machine(world, client_for):
     a = make_activity(world)  # 2026-11-18 10:00, frozen time is later that day
     page = client_for("mentor").get(reverse("activities:minutes", args=[a.pk])).content.decode()
     assert 'data-testid="finish"' in page
-    services.minutes_save(expected_version=0, activity=a, user=world.users["mentor"], html="<p>记录</p>", finish=True)
+    services.minutes_save(expected_version=0, activity=a, actor=scope_for(world.users["mentor"]), html="<p>记录</p>", finish=True)
     page = client_for("mentor").get(reverse("activities:minutes", args=[a.pk])).content.decode()
     assert 'data-testid="finish"' not in page and "保存记录" in page

@@ -12,7 +12,7 @@ from django.urls import reverse
 from xiaoben.activities import services
 from xiaoben.activities.models import Activity, Attendance
 from xiaoben.activities.services_slots import parse_topics, slot_create
-from xiaoben.core.scope import SYSTEM
+from xiaoben.core.scope import SYSTEM, scope_for
 from xiaoben.core.testing import assert_queries
 from xiaoben.org import services as org
 
@@ -70,8 +70,7 @@ def test_settings_api_read_and_write(world, api_client_for):
 def test_attendance_api_says_how(world, api_client_for):
     a = make_activity(world, start=T0)
     with time_machine.travel(T0 + dt.timedelta(minutes=5), tick=False):
-        services.attendance_sign_in(activity=a, teacher=world.mentor)
-    from xiaoben.core.scope import scope_for
+        services.attendance_sign_in(activity=a, actor=scope_for(world.mentor.user))
 
     x = Attendance.objects.get(activity=a, teacher=world.teacher)
     services.attendance_set(attendance=x, actor=scope_for(world.users["leader"]), status="present", reason="扫码时手机没电")
@@ -90,7 +89,7 @@ def _guest(world):
     a = make_activity(world, start=T0)
     outsider = org.teacher_create(actor=SYSTEM, school=world.school, staff_no="777", name="列席者", gender="M")
     with time_machine.travel(T0 + dt.timedelta(minutes=5), tick=False):
-        g = services.attendance_sign_in(activity=a, teacher=outsider)
+        g = services.attendance_sign_in(activity=a, actor=scope_for(outsider.user))
     return a, g
 
 
@@ -166,7 +165,7 @@ def test_parse_topics():
 
 def test_slot_topics_one_line_per_week(world):
     slot, _made = slot_create(
-        user=world.users["leader"],
+        actor=scope_for(world.users["leader"]),
         school=world.school,
         term=world.term,
         group=world.chinese,

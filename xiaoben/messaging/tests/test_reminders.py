@@ -32,7 +32,7 @@ def test_cancelled_or_other_days_are_not_reminded(world):
     from xiaoben.activities import services
 
     a = make_activity(world, start=dt.datetime(2026, 11, 19, 15, 15, tzinfo=TZ))
-    services.activity_cancel(activity=a, user=world.users["leader"], reason="停课")
+    services.activity_cancel(activity=a, actor=scope_for(world.users["leader"]), reason="停课")
     make_activity(world, start=dt.datetime(2026, 11, 20, 15, 15, tzinfo=TZ))
     with time_machine.travel("2026-11-18 19:00:00+08:00", tick=False):
         run_tick(only=["activities.tomorrow"])

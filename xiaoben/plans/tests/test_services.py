@@ -86,6 +86,7 @@ def test_plan_vs_actual_counts(world):
     act = next(x for x in made if x.plan_item_id == a.pk)
     services.item_create(actor=dean, plan=plan, month=9, title="理论学习", kind="study")  # added later, never scheduled
     activities.activity_update(
+        actor=dean,
         activity=act,
         expected_version=act.version,
         starts_at=dt.datetime(2026, 9, 18, 14, 0, tzinfo=ZoneInfo("Asia/Shanghai")),
@@ -94,8 +95,8 @@ def test_plan_vs_actual_counts(world):
         recorder=world.mentor,
     )
     act.refresh_from_db()
-    activities.activity_publish(activity=act, user=world.users["leader"])
-    activities.activity_mark_held(activity=act, user=world.users["leader"])
+    activities.activity_publish(activity=act, actor=scope_for(world.users["leader"]))
+    activities.activity_mark_held(activity=act, actor=scope_for(world.users["leader"]))
     services.item_mark(actor=dean, item=c, state=ItemState.DONE, expected_version=c.version)
     with pytest.raises(ValidationError):
         services.item_mark(actor=dean, item=e, state=ItemState.DROPPED, expected_version=e.version)  # a reason is needed

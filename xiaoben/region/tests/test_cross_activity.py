@@ -85,18 +85,18 @@ def test_invited_sign_in_by_qr_uninvited_cannot(world, client_for, school_b):
     assert _qr_sign_in(client_for("colleague"), a).status_code == 404
     assert _qr_sign_in(client_for("other_teacher"), a).status_code == 404
     with pytest.raises(ValidationError):
-        acts.attendance_sign_in(activity=a, teacher=world.colleague)
+        acts.attendance_sign_in(activity=a, actor=scope_for(world.colleague.user))
     assert not a.attendances.filter(teacher=world.colleague).exists()
 
 
 def test_hours_once_to_each_teachers_own_school(world, school_b):
     a = _activity(world, school_b)
     for t in (world.teacher, school_b.t):
-        acts.attendance_sign_in(activity=a, teacher=t)
-    acts.activity_mark_held(activity=a, user=world.user("researcher"))
-    acts.minutes_save(activity=a, user=world.user("researcher"), html="<p>纪要</p>", expected_version=0, finish=True)
-    acts.activity_record(activity=a, user=world.user("researcher"))
-    acts.hours_sync(activity=a)  # again: idempotent
+        acts.attendance_sign_in(activity=a, actor=scope_for(t.user))
+    acts.activity_mark_held(activity=a, actor=scope_for(world.user("researcher")))
+    acts.minutes_save(activity=a, actor=scope_for(world.user("researcher")), html="<p>纪要</p>", expected_version=0, finish=True)
+    acts.activity_record(activity=a, actor=scope_for(world.user("researcher")))
+    acts.hours_sync(actor=SYSTEM, activity=a)  # again: idempotent
     entries = list(HourEntry.objects.filter(activity=a).values_list("teacher_id", "school_id", "category"))
     assert sorted(entries) == sorted([(world.teacher.pk, world.school.pk, "region"), (school_b.t.pk, school_b.pk, "region")])
 

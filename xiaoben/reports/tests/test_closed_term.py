@@ -167,10 +167,20 @@ def test_year_records_of_closed_year_refused(world, last_year_pair, client_for):
 
 def test_prep_of_closed_term_refused(world, client_for):
     prep = services_prep.prep_create(
-        user=world.users["teacher"], school=world.school, term=world.term, title="《秋天的雨》", lead=world.teacher, body="教学目标……"
+        actor=scope_for(world.users["teacher"]),
+        school=world.school,
+        term=world.term,
+        title="《秋天的雨》",
+        lead=world.teacher,
+        body="教学目标……",
     )
     series = services_prep.series_create(
-        user=world.users["leader"], school=world.school, term=world.term, kind="multi_round", title="同课异构"
+        actor=scope_for(world.users["leader"]),
+        school=world.school,
+        term=world.term,
+        kind="multi_round",
+        title="同课异构",
+        group=world.chinese,
     )
     close(world.term)
     c = client_for("teacher")
@@ -180,7 +190,14 @@ def test_prep_of_closed_term_refused(world, client_for):
     assert refused(r), r.status_code
     assert LessonPrep.objects.count() == 1 and LessonPlanVersion.objects.filter(prep=prep).count() == 1
     with pytest.raises(NotPermitted):
-        services_prep.series_create(user=world.users["leader"], school=world.school, term=world.term, kind="multi_round", title="再一轮")
+        services_prep.series_create(
+            actor=scope_for(world.users["leader"]),
+            school=world.school,
+            term=world.term,
+            kind="multi_round",
+            title="再一轮",
+            group=world.chinese,
+        )
     assert LessonStudySeries.objects.filter(pk=series.pk).count() == LessonStudySeries.objects.count() == 1
 
 

@@ -6,12 +6,13 @@ from django.core.exceptions import ValidationError
 
 from xiaoben.activities import services_prep
 from xiaoben.activities.forms import ReflectionForm
+from xiaoben.core.scope import scope_for
 from xiaoben.writings.models import Writing
 
 
 def _prep(world):
     return services_prep.prep_create(
-        user=world.users["mentor"],
+        actor=scope_for(world.users["mentor"]),
         school=world.school,
         term=world.term,
         title="《富饶的西沙群岛》",
@@ -23,7 +24,7 @@ def _prep(world):
 
 def test_reflection_links_own_writing_only(world):
     prep = _prep(world)
-    v = services_prep.version_add(prep=prep, author=world.teacher, body="我的修改")
+    v = services_prep.version_add(prep=prep, actor=scope_for(world.teacher.user), body="我的修改")
     mine = Writing.objects.create(
         school=world.school, term=world.term, author=world.teacher, kind="reflection", title="《西沙》教后反思", written_on=world.today
     )
@@ -31,8 +32,8 @@ def test_reflection_links_own_writing_only(world):
         school=world.school, term=world.term, author=world.mentor, kind="reflection", title="别人的", written_on=world.today
     )
     with pytest.raises(ValidationError):
-        services_prep.version_reflect(version=v, author=world.teacher, text="", writing=theirs)
-    services_prep.version_reflect(version=v, author=world.teacher, text="", writing=mine)
+        services_prep.version_reflect(version=v, actor=scope_for(world.teacher.user), text="", writing=theirs)
+    services_prep.version_reflect(version=v, actor=scope_for(world.teacher.user), text="", writing=mine)
     v.refresh_from_db()
     assert v.writing_id == mine.pk and Writing.objects.get(pk=mine.pk).title == "《西沙》教后反思"
 
