@@ -18,6 +18,7 @@ from xiaoben.core.concurrency import ConflictError, save_checked
 from xiaoben.core.errors import require
 from xiaoben.core.html import clean_html, html_to_text
 from xiaoben.core.notifications import notify
+from xiaoben.core.scope import SYSTEM
 from xiaoben.core.terms import require_term_open
 from xiaoben.hours.services import activity_credits_sync
 from xiaoben.org.models import GroupMembership, Teacher
@@ -552,7 +553,8 @@ def hours_sync(*, activity: Activity) -> dict[int, Decimal]:
         attendees = list(
             Attendance.objects.filter(activity=activity, status=AttendanceStatus.PRESENT, is_guest=False).values_list("teacher_id", "role")
         )
-    return activity_credits_sync(activity=activity, attendees=attendees)
+    # crediting is the platform's own rule (actor SYSTEM); the services calling this checked who records
+    return activity_credits_sync(actor=SYSTEM, activity=activity, attendees=attendees)
 
 
 def _resync_if_recorded(activity: Activity) -> None:

@@ -57,8 +57,7 @@ def test_claim_into_closed_term_refused_ui_and_api(world, client_for, api_client
     f = claim_fields(end)
     with pytest.raises(NotPermitted):
         hours.claim_submit(
-            teacher=world.teacher,
-            user=world.users["teacher"],
+            actor=scope_for(world.users["teacher"]),
             certificate=SimpleUploadedFile("c.pdf", PDF),
             **{**f, "start_date": D.fromisoformat(f["start_date"]), "end_date": end},
         )
@@ -82,8 +81,7 @@ def test_pending_claim_of_closed_term_cannot_be_approved(world, client_for, api_
     end = world.prev_term.end_date - dt.timedelta(days=5)
     f = claim_fields(end)
     claim = hours.claim_submit(
-        teacher=world.teacher,
-        user=world.users["teacher"],
+        actor=scope_for(world.users["teacher"]),
         certificate=SimpleUploadedFile("c.pdf", PDF),
         **{**f, "start_date": D.fromisoformat(f["start_date"]), "end_date": end},
     )
@@ -118,8 +116,8 @@ def test_hour_import_into_closed_term_refused_ui_and_api(world, client_for, api_
     r = api_client_for("dean").post("/api/v1/hours/imports", {"file": xlsx(rows[1:])})
     assert r.status_code == 200 and r.json()["created"] == 1, r.content
     assert HourEntry.objects.get().term == world.term
-    # a teacher may not import at all
-    assert api_client_for("teacher").post("/api/v1/hours/imports", {"file": xlsx(rows[1:])}).status_code == 404
+    # a teacher may not import at all (they see their school: 403 with the reason)
+    assert api_client_for("teacher").post("/api/v1/hours/imports", {"file": xlsx(rows[1:])}).status_code == 403
 
 
 # ---------------------------------------------------------------- 师徒结对
