@@ -96,7 +96,9 @@ TYPED := $(CORE_ORG_TYPED) \
 	xiaoben/resources/services_showcase.py xiaoben/resources/selectors.py xiaoben/writings/services.py \
 	xiaoben/writings/selectors.py xiaoben/writings/predicates.py xiaoben/observations/services.py \
 	xiaoben/observations/predicates.py xiaoben/requirements/engine.py xiaoben/requirements/kept.py \
-	xiaoben/requirements/registry.py
+	xiaoben/requirements/registry.py \
+	xiaoben/hours/services.py xiaoben/hours/selectors.py xiaoben/hours/predicates.py \
+	xiaoben/mentoring/services.py xiaoben/mentoring/selectors.py xiaoben/mentoring/predicates.py
 typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy --strict $(TYPED)
 

@@ -19,7 +19,6 @@ DOOR = {"visible_to", "get_object_for_user", "reference_for", "attach_references
 # Apps whose views are being moved onto selectors; empty when every app is through.
 PENDING: set[str] = {
     "activities",
-    "mentoring",
 }
 
 

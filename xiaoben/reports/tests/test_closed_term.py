@@ -15,7 +15,7 @@ from xiaoben.assessment import services as assessment
 from xiaoben.assessment.models import AssessmentResult, ItemSource
 from xiaoben.core.errors import NotPermitted
 from xiaoben.core.samples import pdf_bytes
-from xiaoben.core.scope import scope_for
+from xiaoben.core.scope import SYSTEM, scope_for
 from xiaoben.hours import services as hours
 from xiaoben.hours.models import ClaimStatus, HourEntry, ImportBatch, TrainingClaim
 from xiaoben.hours.tests.factories import xlsx
@@ -126,6 +126,7 @@ def test_hour_import_into_closed_term_refused_ui_and_api(world, client_for, api_
 @pytest.fixture
 def last_year_pair(world):
     return mentoring.mentorship_create(
+        actor=SYSTEM,
         school=world.school,
         school_year=world.prev_term.school_year,
         mentor=world.mentor,
@@ -156,7 +157,7 @@ def test_year_records_of_closed_year_refused(world, last_year_pair, client_for):
     assert refused(r), r.status_code
     assert not MentorshipNote.objects.filter(mentorship=pair).exists()
     with pytest.raises(NotPermitted):
-        mentoring.evaluation_save(pair=pair, role="mentee_on_pair", grade="", comment="收获很大", user=world.users["teacher"])
+        mentoring.evaluation_save(pair=pair, role="mentee_on_pair", grade="", comment="收获很大", actor=scope_for(world.users["teacher"]))
     assert not MentorshipEvaluation.objects.filter(mentorship=pair).exists()
 
 
