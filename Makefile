@@ -98,7 +98,9 @@ TYPED := $(CORE_ORG_TYPED) \
 	xiaoben/observations/predicates.py xiaoben/requirements/engine.py xiaoben/requirements/kept.py \
 	xiaoben/requirements/registry.py xiaoben/activities/services.py xiaoben/activities/services_prep.py \
 	xiaoben/activities/services_settings.py xiaoben/activities/services_slots.py xiaoben/activities/selectors.py \
-	xiaoben/activities/predicates.py
+	xiaoben/activities/predicates.py \
+	xiaoben/hours/services.py xiaoben/hours/selectors.py xiaoben/hours/predicates.py \
+	xiaoben/mentoring/services.py xiaoben/mentoring/selectors.py xiaoben/mentoring/predicates.py
 typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy --strict $(TYPED)
 

@@ -108,14 +108,13 @@ class TestText:
 
 @pytest.mark.django_db
 def test_a_fake_pdf_certificate_is_refused_by_the_training_claim(world):
+    from xiaoben.core.scope import scope_for
     from xiaoben.hours import services
     from xiaoben.hours.models import TrainingClaim
     from xiaoben.hours.tests.factories import claim_kwargs
 
     with pytest.raises(ValidationError, match="不是有效的 PDF"):
-        services.claim_submit(
-            teacher=world.teacher, user=world.teacher.user, certificate=_upload("证书.pdf", HTML_AS_PDF), **claim_kwargs()
-        )
+        services.claim_submit(actor=scope_for(world.teacher.user), certificate=_upload("证书.pdf", HTML_AS_PDF), **claim_kwargs())
     assert not TrainingClaim.objects.exists()
 
 

@@ -58,13 +58,13 @@ def test_year_and_cycle_totals_by_category(world):
 def test_activity_sync_rerun_never_double_counts(world):
     a = Activity.objects.create(school=world.school, term=world.term, kind="lesson_prep", title="三年级语文集体备课", status="recorded")
     credits = {world.teacher.pk: Decimal("2"), world.mentor.pk: Decimal("3")}
-    hour_entries_sync_for_activity(activity=a, credits=credits, day=dt.date(2026, 11, 6))
-    hour_entries_sync_for_activity(activity=a, credits=credits, day=dt.date(2026, 11, 6))
+    hour_entries_sync_for_activity(actor=SYSTEM, activity=a, credits=credits, day=dt.date(2026, 11, 6))
+    hour_entries_sync_for_activity(actor=SYSTEM, activity=a, credits=credits, day=dt.date(2026, 11, 6))
     assert HourEntry.objects.filter(activity=a).count() == 2
     assert ledger_summary(world.teacher, 2026).year_totals["total"] == Decimal("2")
-    hour_entries_sync_for_activity(activity=a, credits={world.mentor.pk: Decimal("3")}, day=dt.date(2026, 11, 6))
+    hour_entries_sync_for_activity(actor=SYSTEM, activity=a, credits={world.mentor.pk: Decimal("3")}, day=dt.date(2026, 11, 6))
     assert ledger_summary(world.teacher, 2026).year_totals["total"] == 0
-    hour_entries_sync_for_activity(activity=a, credits=credits, day=dt.date(2026, 11, 6))
+    hour_entries_sync_for_activity(actor=SYSTEM, activity=a, credits=credits, day=dt.date(2026, 11, 6))
     assert ledger_summary(world.teacher, 2026).year_totals["total"] == Decimal("2")
     assert HourEntry.all_objects.filter(activity=a).count() == 2
 

@@ -22,7 +22,7 @@ from xiaoben.core.concurrency import ConflictError, save_checked
 from xiaoben.core.errors import NotPermitted, require
 from xiaoben.core.html import clean_html, html_to_text
 from xiaoben.core.notifications import notify
-from xiaoben.core.scope import Scope
+from xiaoben.core.scope import SYSTEM, Scope
 from xiaoben.core.terms import require_term_open
 from xiaoben.hours.services import activity_credits_sync
 from xiaoben.org.models import GroupMembership, Teacher
@@ -609,7 +609,8 @@ def _credit_hours(activity: Activity) -> dict[int, Decimal]:
     attendees: list[tuple[int, str]] = []
     if activity.status in (S.RECORDED, S.ARCHIVED):
         attendees = list(Attendance.objects.filter(Attendance.COUNTED, activity=activity).values_list("teacher_id", "role"))
-    return activity_credits_sync(activity=activity, attendees=attendees)
+    # crediting is the platform's own rule (actor SYSTEM); the services calling this checked who records
+    return activity_credits_sync(actor=SYSTEM, activity=activity, attendees=attendees)
 
 
 def _resync_if_recorded(activity: Activity) -> None:

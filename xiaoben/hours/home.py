@@ -5,14 +5,14 @@ from django.db.models import Count, Q
 from xiaoben.core.home import HomeCard
 from xiaoben.org.selectors import today
 
-from .models import ClaimStatus, TrainingClaim
-from .selectors import ledger_summary
+from .models import ClaimStatus
+from .selectors import claims_for_teacher, ledger_summary
 
 
 def cards(request, scope, term):
     if scope.teacher is None:
         return []
-    claims = TrainingClaim.objects.filter(teacher=scope.teacher).aggregate(
+    claims = claims_for_teacher(scope).aggregate(
         rejected=Count("id", filter=Q(status=ClaimStatus.REJECTED)), pending=Count("id", filter=Q(status=ClaimStatus.PENDING))
     )
     return [HomeCard("hours/_home_card.html", {"summary": ledger_summary(scope.teacher, today().year), "claims": claims}, order=40)]

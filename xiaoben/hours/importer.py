@@ -18,10 +18,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from xiaoben.core.changes import rows_changed
+from xiaoben.core.errors import require
+from xiaoben.core.scope import Scope
 from xiaoben.core.terms import require_term_open
 from xiaoben.core.uploads import validate_upload
-from xiaoben.org.models import Teacher
+from xiaoben.org.models import School, Teacher
 
+from . import predicates as can
 from .models import HourCategory, HourEntry, HourSource, ImportBatch
 
 COLUMNS = {"staff_no": "工号", "name": "姓名", "title": "培训名称", "category": "类别", "hours": "学时", "date": "日期"}
@@ -110,8 +113,9 @@ def _read_rows(upload) -> list[tuple]:
     return rows
 
 
-def hours_import(*, school, upload, user) -> ImportResult:
-    """Check every row, then save all or nothing."""
+def hours_import(*, actor: Scope, school: School, upload) -> ImportResult:
+    """Check every row, then save all or nothing. The school's admins import (hours:approve_school)."""
+    require(can.can_manage_school(actor, school.pk), "您没有导入本校学时的权限。")
     rows = _read_rows(upload)
     result = ImportResult()
     if not rows:
@@ -186,12 +190,12 @@ def hours_import(*, school, upload, user) -> ImportResult:
         parsed.append((t, title, category, hours, day, ref))
     if result.errors:
         return result
-    _save(result, school=school, user=user, parsed=parsed, file_name=getattr(upload, "name", "") or "导入.xlsx")
+    _save(result, school=school, user_id=actor.user_id, parsed=parsed, file_name=getattr(upload, "name", "") or "导入.xlsx")
     return result
 
 
 @transaction.atomic
-def _save(result: ImportResult, *, school, user, parsed, file_name: str) -> None:
+def _save(result: ImportResult, *, school, user_id: int | None, parsed, file_name: str) -> None:
     from xiaoben.org.models import Term
 
     existing = set(
@@ -209,7 +213,7 @@ def _save(result: ImportResult, *, school, user, parsed, file_name: str) -> None
         require_term_open(term)  # hours dated in an archived term are refused, the whole file with them
     batch = ImportBatch.objects.create(
         school=school,
-        uploaded_by=user,
+        uploaded_by_id=user_id,
         file_name=file_name[:200],
         created_count=len(fresh),
         skipped_count=len(parsed) - len(fresh),

@@ -1,4 +1,5 @@
-"""What the requirements engine can count from the 学时 ledger: hours, by category."""
+"""What the requirements engine can count from the 学时 ledger: hours, by category.
+What counts is `HourEntry.COUNTED` (a line not deleted)."""
 
 from django.urls import reverse
 
@@ -35,6 +36,7 @@ register(
         teacher="teacher",
         date="date",
         sum="hours",
+        base=HourEntry.COUNTED,
         filters={"categories": Choice("类别", "category__in", tuple(HourCategory.choices))},
         help="学时台账合计（未删除的记录），可按类别筛选",
         describe_row=_row,

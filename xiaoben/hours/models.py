@@ -21,7 +21,18 @@ class HourSource(models.TextChoices):
     MANUAL = "manual", _("手工录入")
 
 
+def _via(q: models.Q, prefix: str) -> models.Q:
+    """`q` asked from a model that reaches this one by `prefix` (e.g. "hour_entries__")."""
+    out = models.Q()
+    out.connector, out.negated = q.connector, q.negated
+    out.children = [_via(c, prefix) if isinstance(c, models.Q) else (prefix + c[0], c[1]) for c in q.children]
+    return out
+
+
 class HourEntry(TimeStampedModel, SoftDeleteModel):
+    """One credit in the ledger. A line exists only once it is earned (an attended activity, an
+    approved claim, an imported or entered record), so what counts is every line not deleted."""
+
     school = models.ForeignKey("org.School", on_delete=models.CASCADE, related_name="hour_entries", verbose_name=_("学校"))
     teacher = models.ForeignKey("org.Teacher", on_delete=models.PROTECT, related_name="hour_entries", verbose_name=_("教师"))
     term = models.ForeignKey(
@@ -38,6 +49,15 @@ class HourEntry(TimeStampedModel, SoftDeleteModel):
     description = models.CharField(_("说明"), max_length=200, blank=True)
 
     history = HistoricalRecords()
+
+    # What counts toward 学时 targets, the ledger, the home card, summaries and 考核 (the
+    # `hours.total` metric's base): defined once here.
+    COUNTED = models.Q(deleted_at__isnull=True)
+
+    @classmethod
+    def counted_via(cls, prefix: str) -> models.Q:
+        """COUNTED from a related model's query, e.g. `Teacher` annotations via "hour_entries__"."""
+        return _via(cls.COUNTED, prefix)
 
     class Meta:
         verbose_name = _("学时记录")

@@ -4,13 +4,16 @@ five-year cycle, and the school's statistics (teachers × categories, in SQL).""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 from django.db.models import DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
+from xiaoben.core.scope import Scope, Viewer
 from xiaoben.core.tenancy import visible_to
 from xiaoben.org.models import School, Teacher
 from xiaoben.requirements.models import Audience, Period, Requirement
@@ -106,7 +109,7 @@ def targets_for_schools(schools: list[School], year: int) -> dict[int, Targets]:
     return {s.pk: _targets(s, year, reqs[s.pk]) for s in schools}
 
 
-def _sum(cond: Q | None = None):
+def _sum(cond: Q | None = None) -> Coalesce:
     return Coalesce(Sum("hours", filter=cond), Value(ZERO), output_field=DecimalField(max_digits=8, decimal_places=1))
 
 
@@ -125,11 +128,11 @@ class LedgerSummary:
 
     @property
     def year_share(self) -> float:
-        return float(min(1, self.year_totals["total"] / self.targets.year)) if self.targets.year else 1.0
+        return min(1.0, float(self.year_totals["total"] / self.targets.year)) if self.targets.year else 1.0
 
     @property
     def cycle_share(self) -> float:
-        return float(min(1, self.cycle_totals["total"] / self.targets.cycle)) if self.targets.cycle else 1.0
+        return min(1.0, float(self.cycle_totals["total"] / self.targets.cycle)) if self.targets.cycle else 1.0
 
     @property
     def year_missing(self) -> Decimal:
@@ -139,7 +142,7 @@ class LedgerSummary:
     def cycle_missing(self) -> Decimal:
         return max(ZERO, self.targets.cycle - self.cycle_totals["total"])
 
-    def rows(self) -> list[dict]:
+    def rows(self) -> list[dict[str, Any]]:
         return [
             {"code": c, "label": str(label), "year": self.year_totals[c], "cycle": self.cycle_totals[c]}
             for c, label in HourCategory.choices
@@ -150,11 +153,15 @@ def ledger_summary(teacher: Teacher, year: int) -> LedgerSummary:
     t = targets_for(teacher.school, year).for_teacher(teacher, year)
     # the year lies inside its cycle: one aggregate over the cycle gives both
     in_year = Q(date__year=year)
-    agg = HourEntry.objects.filter(teacher=teacher, date__year__gte=t.cycle_start, date__year__lte=t.cycle_end).aggregate(
-        y_total=_sum(in_year),
-        **{f"y_{c}": _sum(in_year & Q(category=c)) for c in HourCategory.values},
-        c_total=_sum(),
-        **{f"c_{c}": _sum(Q(category=c)) for c in HourCategory.values},
+    agg = (
+        HourEntry.objects.counted()
+        .filter(teacher=teacher, date__year__gte=t.cycle_start, date__year__lte=t.cycle_end)
+        .aggregate(
+            y_total=_sum(in_year),
+            **{f"y_{c}": _sum(in_year & Q(category=c)) for c in HourCategory.values},
+            c_total=_sum(),
+            **{f"c_{c}": _sum(Q(category=c)) for c in HourCategory.values},
+        )
     )
     totals = {k: Decimal(v or 0).quantize(ONE_PLACE) for k, v in agg.items()}
     return LedgerSummary(
@@ -165,7 +172,7 @@ def ledger_summary(teacher: Teacher, year: int) -> LedgerSummary:
     )
 
 
-def ledger_entries(*, user, teacher: Teacher, year: int | None = None, category: str = "") -> QuerySet[HourEntry]:
+def ledger_entries(*, user: Viewer, teacher: Teacher, year: int | None = None, category: str = "") -> QuerySet[HourEntry]:
     qs = visible_to(user, HourEntry).filter(teacher=teacher).select_related("term__school_year", "activity")
     if year:
         qs = qs.filter(date__year=year)
@@ -175,14 +182,14 @@ def ledger_entries(*, user, teacher: Teacher, year: int | None = None, category:
 
 
 def ledger_years(teacher: Teacher, today: dt.date) -> list[int]:
-    years = {d.year for d in HourEntry.objects.filter(teacher=teacher).dates("date", "year")}
+    years = {d.year for d in HourEntry.objects.counted().filter(teacher=teacher).dates("date", "year")}
     years.add(today.year)
     return sorted(years, reverse=True)
 
 
-def claim_ids_of(entries) -> dict[int, int]:
+def claim_ids_of(entries: Iterable[HourEntry]) -> dict[int, int]:
     """{entry.pk: claim id} for claim entries (source_ref 'claim:<id>'), no query."""
-    out = {}
+    out: dict[int, int] = {}
     for e in entries:
         ref = e.source_ref
         if ref.startswith("claim:") and ref[6:].isdigit():
@@ -194,11 +201,11 @@ def school_hour_stats(*, school: School, year: int, search: str = "") -> QuerySe
     """Every active teacher of the school with their hours by category for `year` and
     for the cycle holding it: one query per page, whatever the number of entries."""
     t = targets_for(school, year)
-    alive = Q(hour_entries__deleted_at__isnull=True)
+    alive = HourEntry.counted_via("hour_entries__")
     in_year = alive & Q(hour_entries__date__year=year)
     in_cycle = alive & Q(hour_entries__date__year__gte=t.cycle_start, hour_entries__date__year__lte=t.cycle_end)
 
-    def s(cond):
+    def s(cond: Q) -> Coalesce:
         return Coalesce(Sum("hour_entries__hours", filter=cond), Value(ZERO), output_field=DecimalField(max_digits=8, decimal_places=1))
 
     qs = Teacher.objects.filter(school=school, is_active=True)
@@ -211,10 +218,10 @@ def school_hour_stats(*, school: School, year: int, search: str = "") -> QuerySe
     ).order_by("staff_no")
 
 
-def school_year_overview(school: School, year: int) -> dict:
+def school_year_overview(school: School, year: int) -> dict[str, Any]:
     """Whole-school figures for the statistics header (one aggregate query)."""
     t = targets_for(school, year)
-    totals = category_totals(HourEntry.objects.filter(school=school, date__year=year))
+    totals = category_totals(HourEntry.objects.counted().filter(school=school, date__year=year))
     teachers = Teacher.objects.filter(school=school, is_active=True).count()
     return {"totals": totals, "teachers": teachers, "targets": t}
 
@@ -222,11 +229,12 @@ def school_year_overview(school: School, year: int) -> dict:
 # —— claims ——
 
 
-def claims_for_teacher(teacher: Teacher) -> QuerySet[TrainingClaim]:
-    return TrainingClaim.objects.filter(teacher=teacher).order_by("-created_at", "-id")
+def claims_for_teacher(scope: Scope) -> QuerySet[TrainingClaim]:
+    """The person's own claims, newest first."""
+    return visible_to(scope, TrainingClaim).filter(teacher_id=scope.teacher_id or 0).order_by("-created_at", "-id")
 
 
-def claims_to_review(*, scope, status: str = ClaimStatus.PENDING) -> QuerySet[TrainingClaim]:
+def claims_to_review(*, scope: Scope, status: str = ClaimStatus.PENDING) -> QuerySet[TrainingClaim]:
     """The claims waiting for this person: 学校审核 for school admins of their schools,
     区县审核 for 教研员 of their region's schools."""
     cond = Q(pk__in=[])
@@ -246,7 +254,14 @@ def claims_to_review(*, scope, status: str = ClaimStatus.PENDING) -> QuerySet[Tr
     return qs.filter(cond, status=status).order_by("submitted_at", "id")
 
 
-def region_hour_stats(*, school_ids, year: int) -> list[dict]:
+def region_school_ids(scope: Scope) -> Iterable[int]:
+    """The schools a 教研员 compares: their region's (every school for a platform admin)."""
+    if scope.is_platform_admin:
+        return visible_to(scope, School).values_list("id", flat=True)
+    return scope.region_school_ids
+
+
+def region_hour_stats(*, school_ids: Iterable[int], year: int) -> list[dict[str, Any]]:
     """A 教研员's comparison of their schools: teachers, hours by category, average per
     teacher and how many met the yearly target. A fixed number of queries (three, the kept
     per-teacher totals' two reads — a few more for schools whose entries changed — and the
@@ -257,7 +272,8 @@ def region_hour_stats(*, school_ids, year: int) -> list[dict]:
     ids = [s.pk for s in schools]
     sums = {
         row["school_id"]: row
-        for row in HourEntry.objects.filter(school_id__in=ids, date__year=year)
+        for row in HourEntry.objects.counted()
+        .filter(school_id__in=ids, date__year=year)
         .order_by()
         .values("school_id")
         .annotate(total=_sum(), **{c: _sum(Q(category=c)) for c in HourCategory.values})
@@ -280,10 +296,10 @@ def region_hour_stats(*, school_ids, year: int) -> list[dict]:
     from xiaoben.requirements import kept
     from xiaoben.requirements.registry import get_metric
 
+    metric = get_metric(HOURS_METRIC)
+    assert metric is not None  # registered by hours/metrics.py
     wanted = [sid for target, sids in by_target.items() if target > 0 for sid in sids]
-    totals = (
-        kept.values(get_metric("hours.total"), school_ids=wanted, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31)) if wanted else {}
-    )
+    totals = kept.values(metric, school_ids=wanted, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31)) if wanted else {}
     active = Teacher.objects.filter(school_id__in=wanted, is_active=True).values_list("id", "school_id") if wanted else []
     target_of = {sid: target for target, sids in by_target.items() for sid in sids}
     for target, sids in by_target.items():

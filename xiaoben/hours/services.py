@@ -1,22 +1,34 @@
-"""Writes to the 学时 ledger."""
+"""Writes to the 学时 ledger. Every service takes the actor's `Scope` and checks it first
+(xiaoben.hours.predicates): out of reach → NotPermitted() (404), seen but not theirs to do →
+NotPermitted("…") (403 with the reason).
+
+Activity credits are written by the platform (`actor=SYSTEM`): the activities service checks who
+may record an activity, then hands its attendance to `activity_credits_sync` with `SYSTEM`."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from xiaoben.core.errors import require
+from xiaoben.core.models import User
 from xiaoben.core.notifications import notify
 from xiaoben.core.scope import Scope
 from xiaoben.core.terms import require_date_open
-from xiaoben.org.models import School
+from xiaoben.org.models import Region, School, Teacher
 from xiaoben.requirements.models import Period, Requirement
 
-from .models import HourCategory, HourEntry, HourSource
+from . import predicates as can
+from .models import ClaimDecision, ClaimKind, ClaimReview, ClaimStatus, HourCategory, HourEntry, HourSource, TrainingClaim
+
+if TYPE_CHECKING:
+    from xiaoben.activities.models import Activity
 
 # —— the 学时 an activity earns: the credit rule lives here, activities calls it ——
 
@@ -25,11 +37,11 @@ DEFAULT_HOURS_BY_KIND = {"outside": {"participant": Decimal(6)}, "lecture": {"sp
 REGION_KINDS = ("regional", "outside")  # activities.ActivityKind values credited as 区级
 
 
-def activity_hours_table(activity) -> dict[str, Decimal]:
+def activity_hours_table(activity: Activity) -> dict[str, Decimal]:
     """学时 by role for this activity's kind: defaults, then the school's settings."""
     table = dict(DEFAULT_HOURS)
     table.update(DEFAULT_HOURS_BY_KIND.get(activity.kind, {}))
-    conf = (activity.school.setting("activity_hours", {}) if activity.school_id else {}) or {}
+    conf = (activity.school.setting("activity_hours", {}) if activity.school is not None else {}) or {}
     for source in (conf.get("default", {}), {k: v for k, v in conf.items() if k in DEFAULT_HOURS}, conf.get(activity.kind, {})):
         for role, value in (source or {}).items():
             try:
@@ -39,7 +51,7 @@ def activity_hours_table(activity) -> dict[str, Decimal]:
     return table
 
 
-def activity_hour_category(activity) -> str:
+def activity_hour_category(activity: Activity) -> str:
     if activity.kind == "online":
         return HourCategory.ONLINE
     if activity.school_id is None or activity.kind in REGION_KINDS:
@@ -47,32 +59,38 @@ def activity_hour_category(activity) -> str:
     return HourCategory.SCHOOL
 
 
-def activity_credits_sync(*, activity, attendees: list[tuple[int, str]]) -> dict[int, Decimal]:
-    """Credit `attendees` ([(teacher_id, role)], the present ones) by the rule above (idempotent)."""
+def activity_credits_sync(*, actor: Scope, activity: Activity, attendees: list[tuple[int, str]]) -> dict[int, Decimal]:
+    """Credit `attendees` ([(teacher_id, role)], the present ones) by the rule above (idempotent).
+    The activities service has checked who records the activity; it passes `SYSTEM`."""
+    require(can.can_credit(actor))
     table = activity_hours_table(activity)
     credits = {teacher_id: table.get(role, table["participant"]) for teacher_id, role in attendees}
-    hour_entries_sync_for_activity(activity=activity, credits=credits, category=activity_hour_category(activity))
+    hour_entries_sync_for_activity(actor=actor, activity=activity, credits=credits, category=activity_hour_category(activity))
     return credits
 
 
 @transaction.atomic
 def hour_entries_sync_for_activity(
-    *, activity, credits: dict[int, Decimal], day: dt.date | None = None, category: str = HourCategory.SCHOOL
+    *,
+    actor: Scope,
+    activity: Activity,
+    credits: dict[int, Decimal],
+    day: dt.date | None = None,
+    category: str = HourCategory.SCHOOL,
 ) -> None:
     """Make the ledger match `credits` ({teacher_id: hours}) for one activity.
 
     Idempotent: recording an activity twice never credits twice; a teacher no longer
     in `credits` (attendance removed) loses the credit (soft delete, restorable)."""
+    require(can.can_credit(actor))
     day = day or (timezone.localtime(activity.starts_at).date() if activity.starts_at else timezone.localdate())
     existing = {e.teacher_id: e for e in HourEntry.all_objects.select_for_update().filter(activity=activity)}
-    for teacher_id, entry in existing.items():
-        if teacher_id not in credits and entry.deleted_at is None:
-            entry.soft_delete()
-    from xiaoben.org.models import Teacher
-
+    for teacher_id, old in existing.items():
+        if teacher_id not in credits and old.deleted_at is None:
+            old.soft_delete()
     school_of = dict(Teacher.objects.filter(id__in=list(credits)).values_list("id", "school_id"))
-    for teacher_id, hours in credits.items():
-        hours = Decimal(hours)
+    for teacher_id, amount in credits.items():
+        hours = Decimal(amount)
         entry = existing.get(teacher_id)
         if entry is None:
             HourEntry.objects.create(
@@ -95,19 +113,27 @@ def hour_entries_sync_for_activity(
 
 CHAIN_STEPS = ("school", "region")
 MAX_CLAIM_HOURS = Decimal("500")
+CLAIM_FIELDS = ("title", "organiser", "start_date", "end_date", "hours", "kind", "category")
 
 
-def claim_chain_for(school) -> list[str]:
+def claim_chain_for(school: School) -> list[str]:
     """The school's chain: school.setting("claim_chain", ["school", "region"]); unknown steps ignored."""
     raw = school.setting("claim_chain", list(CHAIN_STEPS)) or list(CHAIN_STEPS)
     chain = [s for s in CHAIN_STEPS if s in raw]
     return chain or ["school"]
 
 
-def _clean_claim_fields(*, title: str, organiser: str, start_date, end_date, hours, kind: str, category: str) -> dict:
+def _clean_claim_fields(
+    *,
+    title: str,
+    organiser: str,
+    start_date: dt.date | None,
+    end_date: dt.date | None,
+    hours: Any,
+    kind: str,
+    category: str,
+) -> dict[str, Any]:
     from xiaoben.core.validation import too_long
-
-    from .models import ClaimKind
 
     errors: dict[str, str] = {}
     title, organiser = (title or "").strip(), (organiser or "").strip()
@@ -127,13 +153,14 @@ def _clean_claim_fields(*, title: str, organiser: str, start_date, end_date, hou
         errors["end_date"] = "结束日期不能早于开始日期。"
     if end_date and end_date > timezone.localdate():
         errors["end_date"] = "培训尚未结束，结束后再申报。"
+    amount: Decimal | None
     try:
-        hours = Decimal(str(hours))
+        amount = Decimal(str(hours))
     except Exception:
-        hours = None
-    if hours is None or hours <= 0:
+        amount = None
+    if amount is None or amount <= 0:
         errors["hours"] = "学时必须大于 0。"
-    elif hours > MAX_CLAIM_HOURS or hours != hours.quantize(Decimal("0.1")):
+    elif amount > MAX_CLAIM_HOURS or amount != amount.quantize(Decimal("0.1")):
         errors["hours"] = f"学时应在 0.1 到 {MAX_CLAIM_HOURS} 之间，最多一位小数。"
     if errors:
         raise ValidationError(errors)
@@ -142,7 +169,7 @@ def _clean_claim_fields(*, title: str, organiser: str, start_date, end_date, hou
         "organiser": organiser,
         "start_date": start_date,
         "end_date": end_date,
-        "hours": hours,
+        "hours": amount,
         "kind": kind,
         "category": category,
     }
@@ -155,24 +182,25 @@ def _school_approvers(school_id: int) -> list[int]:
     return list(RoleAssignment.objects.filter(school_id=school_id, role__in=SCHOOL_ROLES).values_list("user_id", flat=True))
 
 
-def _region_approvers(school) -> list[int]:
+def _region_approvers(school: School) -> list[int]:
     from xiaoben.core.permissions import REGION_ROLES
     from xiaoben.org.models import RoleAssignment
 
-    ancestors, region = [], school.region
+    ancestors: list[int] = []
+    region: Region | None = school.region
     while region is not None:
         ancestors.append(region.pk)
         region = region.parent
     return list(RoleAssignment.objects.filter(region_id__in=ancestors, role__in=REGION_ROLES).values_list("user_id", flat=True))
 
 
-def _claim_url(claim) -> str:
+def _claim_url(claim: TrainingClaim) -> str:
     from django.urls import reverse
 
     return reverse("hours:claim_detail", args=[claim.pk])
 
 
-def _notify_next(claim) -> None:
+def _notify_next(claim: TrainingClaim) -> None:
     if claim.step == "school":
         ids = _school_approvers(claim.school_id)
         where = "学校审核"
@@ -190,14 +218,35 @@ def _notify_next(claim) -> None:
         )
 
 
-@transaction.atomic
-def claim_submit(*, teacher, title: str, organiser: str, kind: str, category: str, start_date, end_date, hours, certificate, user):
-    """A teacher claims hours for external training. The certificate (PDF or image) is
-    attached once here; the claim then travels the school's chain."""
+def _attach_certificate(actor: Scope, claim: TrainingClaim, certificate: UploadedFile[bytes]) -> None:
+    """The certificate goes through core's attachments, which take the acting user."""
     from xiaoben.core.services import attachment_add
 
-    from .models import ClaimDecision, ClaimReview, TrainingClaim
+    user = User.objects.get(pk=actor.user_id or 0)
+    try:
+        attachment_add(user=user, target=claim, upload=certificate, kinds={"pdf", "image"})
+    except ValidationError as e:
+        raise ValidationError({"certificate": e.messages}) from None
 
+
+@transaction.atomic
+def claim_submit(
+    *,
+    actor: Scope,
+    title: str,
+    organiser: str,
+    kind: str,
+    category: str,
+    start_date: dt.date,
+    end_date: dt.date,
+    hours: Any,
+    certificate: UploadedFile[bytes] | None,
+) -> TrainingClaim:
+    """A teacher claims hours for external training. The certificate (PDF or image) is
+    attached once here; the claim then travels the school's chain."""
+    require(can.can_claim(actor))
+    teacher = actor.teacher
+    assert teacher is not None  # can_claim holds only for a teacher
     fields = _clean_claim_fields(
         title=title, organiser=organiser, start_date=start_date, end_date=end_date, hours=hours, kind=kind, category=category
     )
@@ -216,32 +265,25 @@ def claim_submit(*, teacher, title: str, organiser: str, kind: str, category: st
     )
     claim.full_clean()
     claim.save()
-    try:
-        attachment_add(user=user, target=claim, upload=certificate, kinds={"pdf", "image"})
-    except ValidationError as e:
-        raise ValidationError({"certificate": e.messages}) from None
-    ClaimReview.objects.create(claim=claim, step=claim.step, decision=ClaimDecision.SUBMIT, reviewer=user)
+    _attach_certificate(actor, claim, certificate)
+    ClaimReview.objects.create(claim=claim, step=claim.step, decision=ClaimDecision.SUBMIT, reviewer_id=actor.user_id)
     _notify_next(claim)
     return claim
 
 
 @transaction.atomic
-def claim_resubmit(*, claim, user, certificate=None, **changes):
+def claim_resubmit(*, actor: Scope, claim: TrainingClaim, certificate: UploadedFile[bytes] | None = None, **changes: Any) -> TrainingClaim:
     """After a rejection the teacher fixes the claim (and may replace the certificate) and
     sends it again from the first step."""
     from django.contrib.contenttypes.models import ContentType
 
     from xiaoben.core.models import Attachment
-    from xiaoben.core.services import attachment_add
 
-    from .models import ClaimDecision, ClaimReview, ClaimStatus, TrainingClaim
-
+    can.require_on(actor, claim, can.can_resubmit(actor, claim), "只能重新提交自己的申报。")
     claim = TrainingClaim.objects.select_for_update().select_related("teacher", "school").get(pk=claim.pk)
-    if claim.teacher.user_id != user.pk:
-        raise ValidationError("只能重新提交自己的申报。")
     if claim.status != ClaimStatus.REJECTED:
         raise ValidationError("只有被退回的申报才能修改后重新提交。")
-    current = {f: getattr(claim, f) for f in ("title", "organiser", "start_date", "end_date", "hours", "kind", "category")}
+    current = {f: getattr(claim, f) for f in CLAIM_FIELDS}
     current.update({k: v for k, v in changes.items() if k in current})
     require_date_open(claim.school_id, claim.end_date)
     for k, v in _clean_claim_fields(**current).items():
@@ -249,62 +291,44 @@ def claim_resubmit(*, claim, user, certificate=None, **changes):
     require_date_open(claim.school_id, claim.end_date)
     if certificate is not None:
         ct = ContentType.objects.get_for_model(TrainingClaim)
-        try:
-            attachment_add(user=user, target=claim, upload=certificate, kinds={"pdf", "image"})
-        except ValidationError as e:
-            raise ValidationError({"certificate": e.messages}) from None
+        _attach_certificate(actor, claim, certificate)
         newest = Attachment.objects.filter(target_type=ct, target_id=claim.pk).order_by("-id").first()
-        Attachment.objects.filter(target_type=ct, target_id=claim.pk).exclude(pk=newest.pk).delete()
+        if newest is not None:
+            Attachment.objects.filter(target_type=ct, target_id=claim.pk).exclude(pk=newest.pk).delete()
     claim.chain = claim_chain_for(claim.school)
     claim.status, claim.step, claim.reject_reason = ClaimStatus.PENDING, claim.chain[0], ""
     claim.reached_region = claim.step == "region"
     claim.submitted_at, claim.decided_at = timezone.now(), None
     claim.full_clean()
     claim.save()
-    ClaimReview.objects.create(claim=claim, step=claim.step, decision=ClaimDecision.SUBMIT, reviewer=user, reason="修改后重新提交")
+    ClaimReview.objects.create(
+        claim=claim, step=claim.step, decision=ClaimDecision.SUBMIT, reviewer_id=actor.user_id, reason="修改后重新提交"
+    )
     _notify_next(claim)
     return claim
 
 
-def can_review(scope, claim) -> bool:
-    """学校审核 by the school's admins (hours:approve_school); 区县审核 by 教研员 of the
-    school's region (hours:approve_region). Nobody reviews their own claim."""
-    if claim.status != "pending" or scope.is_self(claim.teacher_id):
-        return False
-    if scope.is_platform_admin:
-        return True
-    if claim.step == "school":
-        return scope.can("hours:approve_school", claim.school_id)
-    return scope.can("hours:approve_region") and claim.school_id in scope.region_school_ids
-
-
-def _locked_claim(claim, user):
-    from xiaoben.core.scope import scope_for
-
-    from .models import ClaimStatus, TrainingClaim
-
+def _locked_claim(actor: Scope, claim: TrainingClaim) -> TrainingClaim:
+    """The claim, locked, once the actor may decide its current step and it is still open."""
     claim = TrainingClaim.objects.select_for_update().select_related("teacher", "school__region").get(pk=claim.pk)
+    can.require_on(actor, claim, not actor.is_self(claim.teacher_id), "不能审核自己的学时申报。")
+    can.require_on(actor, claim, can.can_review(actor, claim), f"您没有「{claim.get_step_display()}」的审核权限。")
     if claim.status == ClaimStatus.APPROVED:
         raise ValidationError("该申报已审核通过，不能重复审核。")
     if claim.status == ClaimStatus.REJECTED:
         raise ValidationError("该申报已被退回，等待教师修改后重新提交。")
-    scope = scope_for(user)
-    if scope.is_self(claim.teacher_id):
-        raise ValidationError("不能审核自己的学时申报。")
-    if not can_review(scope, claim):
-        raise ValidationError(f"您没有「{claim.get_step_display()}」的审核权限。")
     require_date_open(claim.school_id, claim.end_date)
     return claim
 
 
 @transaction.atomic
-def claim_approve(*, claim, user, comment: str = ""):
+def claim_approve(*, actor: Scope, claim: TrainingClaim, comment: str = "") -> TrainingClaim:
     """Pass the current step. The last step credits the hours to the ledger exactly once."""
-    from .models import ClaimDecision, ClaimReview, ClaimStatus
-
-    claim = _locked_claim(claim, user)
+    claim = _locked_claim(actor, claim)
     step_label = claim.get_step_display()
-    ClaimReview.objects.create(claim=claim, step=claim.step, decision=ClaimDecision.APPROVE, reviewer=user, reason=comment.strip()[:500])
+    ClaimReview.objects.create(
+        claim=claim, step=claim.step, decision=ClaimDecision.APPROVE, reviewer_id=actor.user_id, reason=comment.strip()[:500]
+    )
     chain = claim.chain or ["school"]
     idx = chain.index(claim.step) if claim.step in chain else len(chain) - 1
     if idx + 1 < len(chain):
@@ -333,7 +357,8 @@ def claim_approve(*, claim, user, comment: str = ""):
     return claim
 
 
-def _credit_claim(claim) -> HourEntry:
+def _credit_claim(claim: TrainingClaim) -> HourEntry:
+    """The approved claim's ledger line, once (internal: only `claim_approve` calls it, after its checks)."""
     from xiaoben.org.selectors import term_for_date
 
     entry = HourEntry.all_objects.filter(teacher_id=claim.teacher_id, source_ref=claim.source_ref).first()
@@ -342,7 +367,7 @@ def _credit_claim(claim) -> HourEntry:
             entry.restore()
         return entry
     term = term_for_date(claim.school_id, claim.end_date)
-    return HourEntry.objects.create(
+    created: HourEntry = HourEntry.objects.create(
         school_id=claim.school_id,
         teacher_id=claim.teacher_id,
         term=term,
@@ -353,21 +378,20 @@ def _credit_claim(claim) -> HourEntry:
         source_ref=claim.source_ref,
         description=f"{claim.get_kind_display()}：{claim.title}"[:200],
     )
+    return created
 
 
 @transaction.atomic
-def claim_reject(*, claim, user, reason: str):
+def claim_reject(*, actor: Scope, claim: TrainingClaim, reason: str) -> TrainingClaim:
     """Send the claim back to the teacher. A reason is required at every step."""
-    from .models import ClaimDecision, ClaimReview, ClaimStatus
-
+    claim = _locked_claim(actor, claim)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "退回时必须填写理由，告诉老师需要修改什么。"})
     if len(reason) > 500:
         raise ValidationError({"reason": "退回理由最多 500 字。"})
-    claim = _locked_claim(claim, user)
     step_label = claim.get_step_display()
-    ClaimReview.objects.create(claim=claim, step=claim.step, decision=ClaimDecision.REJECT, reviewer=user, reason=reason)
+    ClaimReview.objects.create(claim=claim, step=claim.step, decision=ClaimDecision.REJECT, reviewer_id=actor.user_id, reason=reason)
     claim.status, claim.reject_reason, claim.decided_at = ClaimStatus.REJECTED, reason, timezone.now()
     claim.save(update_fields=["status", "reject_reason", "decided_at", "updated_at"])
     notify(
@@ -414,7 +438,7 @@ def hours_settings_update(
     chain stay school settings (only these keys are touched)."""
     from .selectors import hours_requirements
 
-    require(actor.can("hours:approve_school", school.pk), "您没有修改本校学时设置的权限。")
+    require(can.can_manage_school(actor, school.pk), "您没有修改本校学时设置的权限。")
     chain = [s for s in CHAIN_STEPS if s in chain]
     if not chain:
         raise ValidationError("审核流程至少要有一个环节。")

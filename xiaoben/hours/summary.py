@@ -32,7 +32,11 @@ def _teacher_row(t) -> RecordRow:
 
 @section("hours", title="学时", order=60)
 def hours_section(period):
-    qs = HourEntry.objects.filter(school_id__in=period.school_ids, date__gte=period.start, date__lte=period.end).select_related("teacher")
+    qs = (
+        HourEntry.objects.counted()
+        .filter(school_id__in=period.school_ids, date__gte=period.start, date__lte=period.end)
+        .select_related("teacher")
+    )
     if period.group is not None:
         qs = qs.filter(teacher_id__in=period.member_ids)
     total = period.figure("hours.total", "认定学时", qs, unit="学时", total="hours", describe=_row)

@@ -17,6 +17,7 @@ from xiaoben.org.models import School, Teacher
 from xiaoben.org.selectors import today
 
 from . import importer, selectors, services
+from . import predicates as can
 from .forms import HoursSettingsForm, ImportForm
 from .models import HourCategory, ImportBatch
 
@@ -98,11 +99,12 @@ def certificate(request, pk: int):
 
 
 def _admin_school(request) -> School:
+    """The school whose 学时 pages an admin opens: their own (anyone else: 404)."""
     scope = scope_for(request.user)
     sid = scope.school_id
-    if sid is None or not scope.can("hours:approve_school", sid):
+    if sid is None or not can.can_manage_school(scope, sid):
         raise Http404
-    return School.objects.get(pk=sid)
+    return get_object_for_user(request.user, School, pk=sid)
 
 
 @require_perm("hours:approve_school")
@@ -143,7 +145,7 @@ def import_hours(request):
     result = None
     if request.method == "POST" and form.is_valid():
         try:
-            result = importer.hours_import(school=school, upload=form.cleaned_data["file"], user=request.user)
+            result = importer.hours_import(actor=scope_for(request.user), school=school, upload=form.cleaned_data["file"])
         except ValidationError as e:
             form.add_error("file", e)
         else:
@@ -193,12 +195,11 @@ def region_stats(request):
     """教研员: the region's schools side by side (aggregates only, no teacher names)."""
     scope = scope_for(request.user)
     year = _year(request)
-    school_ids = scope.region_school_ids if not scope.is_platform_admin else School.objects.values_list("id", flat=True)
     return render(
         request,
         "hours/region.html",
         {
-            "rows": selectors.region_hour_stats(school_ids=school_ids, year=year),
+            "rows": selectors.region_hour_stats(school_ids=selectors.region_school_ids(scope), year=year),
             "year": year,
             "years": list(range(today().year, today().year - 6, -1)),
             "categories": HourCategory.choices,

@@ -12,14 +12,14 @@ from xiaoben.core.decorators import require_perm
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user
 
+from . import predicates as can
 from . import selectors, services
 from .forms import ClaimForm, RejectForm
 from .models import ClaimStatus, TrainingClaim
 
 
 def _claim(request, pk: int) -> TrainingClaim:
-    qs = TrainingClaim.objects.select_related("teacher", "school")
-    return get_object_for_user(request.user, TrainingClaim, qs, pk=pk)
+    return get_object_for_user(request.user, TrainingClaim, TrainingClaim.objects.select_related("teacher", "school"), pk=pk)
 
 
 def _apply_errors(form, e: ValidationError) -> None:
@@ -35,7 +35,7 @@ def claims(request):
     scope = scope_for(request.user)
     if scope.teacher is None:
         raise Http404
-    page = Paginator(selectors.claims_for_teacher(scope.teacher), 30).get_page(request.GET.get("page"))
+    page = Paginator(selectors.claims_for_teacher(scope), 30).get_page(request.GET.get("page"))
     return render(request, "hours/claims.html", {"page": page, "can_review": _reviewer(scope)})
 
 
@@ -46,15 +46,14 @@ def _reviewer(scope) -> bool:
 @require_perm("hours:claim")
 def claim_new(request):
     scope = scope_for(request.user)
-    if scope.teacher is None:
+    if not can.can_claim(scope):
         raise Http404
     form = ClaimForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             claim = services.claim_submit(
-                teacher=scope.teacher,
-                user=request.user,
+                actor=scope,
                 certificate=d["certificate"],
                 **{k: d[k] for k in ("title", "organiser", "kind", "category", "start_date", "end_date", "hours")},
             )
@@ -77,8 +76,8 @@ def claim_detail(request, pk: int):
         {
             "claim": claim,
             "reviews": reviews,
-            "can_review": services.can_review(scope, claim),
-            "can_resubmit": scope.is_self(claim.teacher_id) and claim.status == ClaimStatus.REJECTED,
+            "can_review": claim.status == ClaimStatus.PENDING and can.can_review(scope, claim),
+            "can_resubmit": can.can_resubmit(scope, claim) and claim.status == ClaimStatus.REJECTED,
             "reject_form": RejectForm(),
         },
     )
@@ -88,7 +87,7 @@ def claim_detail(request, pk: int):
 def claim_edit(request, pk: int):
     claim = _claim(request, pk)
     scope = scope_for(request.user)
-    if not scope.is_self(claim.teacher_id):
+    if not can.can_resubmit(scope, claim):  # the form is the teacher's own
         raise Http404
     if claim.status != ClaimStatus.REJECTED:
         messages.error(request, "只有被退回的申报才能修改后重新提交。")
@@ -99,8 +98,8 @@ def claim_edit(request, pk: int):
         d = form.cleaned_data
         try:
             services.claim_resubmit(
+                actor=scope,
                 claim=claim,
-                user=request.user,
                 certificate=d.get("certificate"),
                 **{k: d[k] for k in ("title", "organiser", "kind", "category", "start_date", "end_date", "hours")},
             )
@@ -117,7 +116,7 @@ def claim_edit(request, pk: int):
 def claim_approve(request, pk: int):
     claim = _claim(request, pk)
     try:
-        services.claim_approve(claim=claim, user=request.user, comment=request.POST.get("comment", ""))
+        services.claim_approve(actor=scope_for(request.user), claim=claim, comment=request.POST.get("comment", ""))
     except ValidationError as e:
         messages.error(request, "；".join(e.messages))
     else:
@@ -132,7 +131,7 @@ def claim_approve(request, pk: int):
 def claim_reject(request, pk: int):
     claim = _claim(request, pk)
     try:
-        services.claim_reject(claim=claim, user=request.user, reason=request.POST.get("reason", ""))
+        services.claim_reject(actor=scope_for(request.user), claim=claim, reason=request.POST.get("reason", ""))
     except ValidationError as e:
         messages.error(request, "；".join(e.messages))
     else:

@@ -102,8 +102,8 @@ class SummaryOut(Schema):
 def _school_year(request, year_id: int | None) -> SchoolYear:
     scope = scope_for(request.user)
     if year_id:
-        year = SchoolYear.objects.filter(pk=year_id).first()
-        if year is None or not (scope.is_platform_admin or year.school_id in scope.member_school_ids):
+        year = selectors.member_school_year(scope, year_id)
+        if year is None:
             raise Http404
         return year
     school = school_for_scope(scope)
@@ -142,15 +142,15 @@ def reports(request, pair_id: int):
 def report_file(request, pair_id: int, data: ReportIn):
     """File (or refile) a month's report; the counts are taken from the records."""
     p = get_object_for_user(request.user, Mentorship, Mentorship.objects.select_related("school_year"), pk=pair_id)
-    if scope_for(request.user).teacher_id not in (p.mentor_id, p.mentee_id):
-        raise Http404
     try:
         month = dt.datetime.strptime(data.month, "%Y-%m").date()
     except ValueError:
         from django.core.exceptions import ValidationError
 
         raise ValidationError("月份格式应为 2026-10。") from None
-    r = services.report_file(pair=p, month=month, work_done=data.work_done, next_plan=data.next_plan, user=request.user, today=today())
+    r = services.report_file(
+        actor=scope_for(request.user), pair=p, month=month, work_done=data.work_done, next_plan=data.next_plan, today=today()
+    )
     return Status(201, r)
 
 
@@ -181,23 +181,21 @@ def pair_create(request, data: PairIn):
     from xiaoben.org.models import Teacher
 
     year = _school_year(request, data.year_id)
-    if not scope_for(request.user).can("mentoring:manage", school_id=year.school_id):
-        raise Http404
     teachers = {
         t.pk: t for t in visible_to(request.user, Teacher).filter(pk__in=[data.mentor_id, data.mentee_id], school_id=year.school_id)
     }
     if data.mentor_id not in teachers or data.mentee_id not in teachers:
         raise Http404
     p = services.mentorship_create(
+        actor=scope_for(request.user),
         school=year.school,
         school_year=year,
         mentor=teachers[data.mentor_id],
         mentee=teachers[data.mentee_id],
         start_date=data.start_date,
         goals=data.goals,
-        user=request.user,
     )
-    p = Mentorship.objects.select_related("school_year", "mentor", "mentee").get(pk=p.pk)
+    p = get_object_for_user(request.user, Mentorship, Mentorship.objects.select_related("school_year", "mentor", "mentee"), pk=p.pk)
     (pp,), _, _ = selectors.progress_for([p], school_id=p.school_id, school_year=p.school_year)
     return Status(201, pp)
 

@@ -7,12 +7,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from xiaoben.core.scope import Scope, Viewer
 from xiaoben.core.tenancy import visible_to
 from xiaoben.observations.models import Observation
-from xiaoben.org.models import SchoolYear, Teacher, Term
+from xiaoben.org.models import School, SchoolYear, Teacher, Term
 from xiaoben.requirements.engine import Progress
 from xiaoben.requirements.models import Requirement
 
@@ -31,7 +33,7 @@ AUDIENCE_OF = {Direction.MENTEE_OBSERVES: "mentees", Direction.MENTOR_OBSERVES: 
 DEFAULT_GRACE_DAYS = 5
 
 
-def grace_days(school) -> int:
+def grace_days(school: School) -> int:
     """月报表 is overdue this many days after the month ends (school setting)."""
     try:
         return int(school.setting("mentorship_report_grace_days", DEFAULT_GRACE_DAYS))
@@ -95,7 +97,7 @@ def quota_requirements(school_id: int, school_year_id: int | None = None) -> lis
     return [q for r in qs.order_by("order", "id") if (q := quota_of(r)) is not None]
 
 
-def quota_rules(school) -> list[dict]:
+def quota_rules(school: School) -> list[dict[str, Any]]:
     """The school's quotas as the admin form shows them."""
     return [
         {"label": q.label, "direction": q.direction, "kind": q.kind, "target": q.target, "order": i}
@@ -114,8 +116,8 @@ def year_term(school_id: int, school_year: SchoolYear) -> tuple[Term | None, dt.
         return term, on
     terms = sorted(Term.objects.filter(school_year=school_year), key=lambda t: t.start_date)
     past = [t for t in terms if t.start_date <= on]
-    term = (past or terms or [None])[-1]
-    return term, (min(on, term.end_date) if term else on)
+    last = (past or terms)[-1] if (past or terms) else None
+    return last, (min(on, last.end_date) if last else on)
 
 
 def quota_progress(pairs: list[Mentorship], *, school_id: int, school_year: SchoolYear) -> dict[int, list[QuotaProgress]]:
@@ -140,7 +142,7 @@ def quota_progress(pairs: list[Mentorship], *, school_id: int, school_year: Scho
     return out
 
 
-def pair_list(*, user, school_id: int, school_year_id: int | None) -> QuerySet[Mentorship]:
+def pair_list(*, user: Viewer, school_id: int, school_year_id: int | None) -> QuerySet[Mentorship]:
     qs = visible_to(user, Mentorship).filter(school_id=school_id)
     if school_year_id:
         qs = qs.filter(school_year_id=school_year_id)
@@ -153,9 +155,10 @@ def pair_observations(school_id: int, school_year_id: int, start: dt.date, end: 
     pairs = Mentorship.objects.filter(school_year_id=school_year_id, school_id=school_id)
     forward = Exists(pairs.filter(mentor_id=OuterRef("observer_id"), mentee_id=OuterRef("teacher_id")))
     backward = Exists(pairs.filter(mentor_id=OuterRef("teacher_id"), mentee_id=OuterRef("observer_id")))
-    return (
+    observations: QuerySet[Observation] = (
         Observation.objects.counted().filter(school_id=school_id, lesson_date__gte=start, lesson_date__lte=end).filter(forward | backward)
     )
+    return observations
 
 
 @dataclass
@@ -193,7 +196,7 @@ class PairProgress:
     mentor_observed: int = 0  # 汇报课: the mentor listened to the mentee
     overdue_months: list[dt.date] = field(default_factory=list)
     due_count: int = 0
-    filed_months: set = field(default_factory=set)
+    filed_months: set[dt.date] = field(default_factory=set)
 
 
 def _key(pair: Mentorship, direction: str) -> tuple[int, int]:
@@ -204,7 +207,12 @@ def _key(pair: Mentorship, direction: str) -> tuple[int, int]:
 
 
 def progress_for(
-    pairs: list[Mentorship], *, school_id: int, school_year: SchoolYear, bounds=None, term: Term | None = None
+    pairs: list[Mentorship],
+    *,
+    school_id: int,
+    school_year: SchoolYear,
+    bounds: tuple[dt.date, dt.date] | None = None,
+    term: Term | None = None,
 ) -> tuple[list[PairProgress], Summary, Summary]:
     """Progress of every pair against the school's quotas (the engine's, `quota_progress`), plus
     the year's and the term's school totals. A fixed number of queries whatever the number of
@@ -223,7 +231,8 @@ def progress_for(
     for r in rows:
         counts[(r["observer_id"], r["teacher_id"])][r["kind"]] += r["n"]
         term_counts[(r["observer_id"], r["teacher_id"])] += r["n_term"]
-    out, year, in_term_sum = [], Summary(), Summary()
+    out: list[PairProgress] = []
+    year, in_term_sum = Summary(), Summary()
     for p in pairs:
         pp = PairProgress(pair=p)
         pp.mentee_observed = sum(counts[_key(p, Direction.MENTEE_OBSERVES)].values())
@@ -248,14 +257,15 @@ def next_month(day: dt.date) -> dt.date:
 
 
 def months_between(first: dt.date, last: dt.date) -> list[dt.date]:
-    out, m = [], month_start(first)
+    out: list[dt.date] = []
+    m = month_start(first)
     while m <= last:
         out.append(m)
         m = next_month(m)
     return out
 
 
-def due_months(pair: Mentorship, bounds, today: dt.date, grace: int) -> list[dt.date]:
+def due_months(pair: Mentorship, bounds: tuple[dt.date, dt.date], today: dt.date, grace: int) -> list[dt.date]:
     """Months whose report is due: from the pair's start to the last month that
     ended more than `grace` days ago, inside the school year."""
     start, end = bounds
@@ -264,10 +274,10 @@ def due_months(pair: Mentorship, bounds, today: dt.date, grace: int) -> list[dt.
     return [m for m in months_between(first, last) if next_month(m) + dt.timedelta(days=grace) <= today]
 
 
-def attach_report_status(progress: list[PairProgress], *, bounds, today: dt.date, grace: int) -> None:
+def attach_report_status(progress: list[PairProgress], *, bounds: tuple[dt.date, dt.date], today: dt.date, grace: int) -> None:
     """Which months each pair filed, and which are overdue. One query; it reads only
     which months were filed, never the private texts."""
-    filed: dict[int, set] = defaultdict(set)
+    filed: dict[int, set[dt.date]] = defaultdict(set)
     for mid, month in MentorshipReport.objects.filter(mentorship_id__in=[pp.pair.pk for pp in progress]).values_list(
         "mentorship_id", "month"
     ):
@@ -292,8 +302,16 @@ def month_counts(pair: Mentorship, month: dt.date) -> dict[str, int]:
 
 
 def records(
-    *, user, pair: Mentorship | None, school_id: int, school_year: SchoolYear, direction: str = "", kind: str = "", start=None, end=None
-):
+    *,
+    user: Viewer,
+    pair: Mentorship | None,
+    school_id: int,
+    school_year: SchoolYear,
+    direction: str = "",
+    kind: str = "",
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> QuerySet[Observation]:
     """The observations behind a number: visible to the user through the observations door."""
     y_start, y_end = year_bounds(school_year)
     start, end = max(start or y_start, y_start), min(end or y_end, y_end)
@@ -315,7 +333,7 @@ def records(
     return qs.select_related("observer", "teacher").order_by("-lesson_date", "-id")
 
 
-def mentor_suggestions(*, school, school_year: SchoolYear, today: dt.date) -> tuple[list[dict], list[Teacher]]:
+def mentor_suggestions(*, school: School, school_year: SchoolYear, today: dt.date) -> tuple[list[dict[str, Any]], list[Teacher]]:
     """For every new teacher (教龄 < 3) without a pair this year: the experienced
     teachers of the school, the suggested mentor first. Suggest the same-subject
     experienced teacher they already have most observations with, then the most
@@ -342,21 +360,17 @@ def mentor_suggestions(*, school, school_year: SchoolYear, today: dt.date) -> tu
     load: dict[int, int] = defaultdict(int)
     for mid in Mentorship.objects.filter(school_year=school_year, is_active=True).values_list("mentor_id", flat=True):
         load[mid] += 1
-    out = []
+    out: list[dict[str, Any]] = []
     for t in new:
         same = [m for m in mentors if m.subject == t.subject] or mentors
         best = None
         if same:
-            best = max(
-                same,
-                key=lambda m, t=t: (
-                    together.get((t.pk, m.pk), 0),
-                    (m.teaching_years(today) or 0) >= 5,
-                    -load[m.pk],
-                    bool(set(m.grades or []) & set(t.grades or [])),
-                    m.teaching_years(today) or 0,
-                ),
-            )
+
+            def rank(m: Teacher, t: Teacher = t) -> tuple[int, bool, int, bool, int]:
+                years = m.teaching_years(today) or 0
+                return (together.get((t.pk, m.pk), 0), years >= 5, -load[m.pk], bool(set(m.grades or []) & set(t.grades or [])), years)
+
+            best = max(same, key=rank)
             load[best.pk] += 1
         out.append({"teacher": t, "suggested": best, "observed_together": together.get((t.pk, best.pk), 0) if best else 0})
     return out, mentors
@@ -382,3 +396,40 @@ def current_school_year(school_id: int | None) -> SchoolYear | None:
 
     term = current_term(school_id)
     return term.school_year if term else None
+
+
+# —— reads of the pages, for the viewer's scope ——
+
+
+def school_years(scope: Scope, school: School) -> list[SchoolYear]:
+    """The school's years, newest first (the year picker)."""
+    return list(visible_to(scope, SchoolYear).filter(school=school).order_by("-start_year"))
+
+
+def member_school_year(scope: Scope, year_id: int) -> SchoolYear | None:
+    """A school year of a school the person works in or administers (pairs are known there)."""
+    qs = visible_to(scope, SchoolYear).filter(pk=year_id).select_related("school")
+    if not scope.is_platform_admin:
+        qs = qs.filter(school_id__in=scope.member_school_ids)
+    return qs.first()
+
+
+def active_pairs(scope: Scope, *, school: School, school_year: SchoolYear) -> list[Mentorship]:
+    """The year's active pairs of the school, by mentor and mentee (agreements, reminders, ratings)."""
+    return list(
+        visible_to(scope, Mentorship)
+        .filter(school=school, school_year=school_year, is_active=True)
+        .select_related("school", "school_year", "mentor", "mentee")
+        .order_by("mentor__staff_no", "mentee__staff_no")
+    )
+
+
+def evaluations_by_pair(scope: Scope, pairs: list[Mentorship]) -> dict[tuple[int, str], MentorshipEvaluation]:
+    """{(pair id, role): evaluation} of these pairs, as far as the person may read them."""
+    return {(e.mentorship_id, e.role): e for e in visible_to(scope, MentorshipEvaluation).filter(mentorship__in=pairs)}
+
+
+def mentor_choices(scope: Scope, pair: Mentorship) -> list[Teacher]:
+    """Who may become the pair's mentor: the school's active teachers but the mentee."""
+    qs = visible_to(scope, Teacher).filter(school_id=pair.school_id, is_active=True).exclude(pk=pair.mentee_id)
+    return list(qs.order_by("subject", "staff_no"))

@@ -1,9 +1,12 @@
 """Writes for 师徒结对. Each is one transaction; bad input raises a Chinese
-ValidationError and saves nothing."""
+ValidationError and saves nothing. Every service takes the actor's `Scope` and checks it first
+(xiaoben.mentoring.predicates): out of reach → NotPermitted() (404), seen but not theirs to do
+→ NotPermitted("…") (403 with the reason)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,6 +20,7 @@ from xiaoben.core.validation import require_lengths
 from xiaoben.org.models import School, SchoolYear, Teacher
 from xiaoben.requirements.models import Requirement
 
+from . import predicates as can
 from .models import (
     Direction,
     EvaluationRole,
@@ -47,7 +51,17 @@ def _check_pair(*, school: School, school_year: SchoolYear, mentor: Teacher, men
         raise ValidationError(f"{mentee.name} 本学年是师傅，不能同时做徒弟。")
 
 
-def _create(*, school, school_year, mentor, mentee, start_date, goals, subject, user) -> Mentorship:
+def _create(
+    *,
+    school: School,
+    school_year: SchoolYear,
+    mentor: Teacher,
+    mentee: Teacher,
+    start_date: dt.date,
+    goals: str,
+    subject: str,
+    user_id: int | None,
+) -> Mentorship:
     _check_pair(school=school, school_year=school_year, mentor=mentor, mentee=mentee)
     pair = Mentorship(
         school=school,
@@ -57,7 +71,7 @@ def _create(*, school, school_year, mentor, mentee, start_date, goals, subject, 
         subject=subject or mentee.subject,
         start_date=start_date,
         goals=goals,
-        created_by=user,
+        created_by_id=user_id,
     )
     pair.full_clean()
     pair.save()
@@ -67,6 +81,7 @@ def _create(*, school, school_year, mentor, mentee, start_date, goals, subject, 
 @transaction.atomic
 def mentorship_create(
     *,
+    actor: Scope,
     school: School,
     school_year: SchoolYear,
     mentor: Teacher,
@@ -74,10 +89,10 @@ def mentorship_create(
     start_date: dt.date,
     goals: str = "",
     subject: str = "",
-    user=None,
 ) -> Mentorship:
     """结对: one mentor, one mentee, one school year (the school's quotas are requirements the
     engine applies to every pair; nothing is copied)."""
+    require(can.can_manage(actor, school.pk), "您没有为本校教师结对的权限。")
     return _create(
         school=school,
         school_year=school_year,
@@ -86,15 +101,16 @@ def mentorship_create(
         start_date=start_date,
         goals=goals,
         subject=subject,
-        user=user,
+        user_id=actor.user_id,
     )
 
 
 @transaction.atomic
 def mentorships_create_bulk(
-    *, school: School, school_year: SchoolYear, pairs: list[tuple[int, int]], start_date: dt.date, goals: str = "", user=None
+    *, actor: Scope, school: School, school_year: SchoolYear, pairs: list[tuple[int, int]], start_date: dt.date, goals: str = ""
 ) -> list[Mentorship]:
     """Pair many new teachers at once: `pairs` is [(mentee_id, mentor_id)]. All or nothing."""
+    require(can.can_manage(actor, school.pk), "您没有为本校教师结对的权限。")
     if not pairs:
         raise ValidationError("请至少选择一对师徒。")
     start, end = year_bounds(school_year)
@@ -115,7 +131,7 @@ def mentorships_create_bulk(
                 start_date=start_date,
                 goals=goals,
                 subject="",
-                user=user,
+                user_id=actor.user_id,
             )
         )
     recipients = {p.mentor.user_id for p in out} | {p.mentee.user_id for p in out}
@@ -129,13 +145,13 @@ def mentorships_create_bulk(
 
 
 @transaction.atomic
-def quota_rules_save(*, actor: Scope, school: School, rules: list[dict]) -> list[Requirement]:
+def quota_rules_save(*, actor: Scope, school: School, rules: list[dict[str, Any]]) -> list[Requirement]:
     """The school's 师徒 quotas are its requirements on the two mentoring metrics (audience 徒弟 or
     师傅, 每学年, 课型 as a filter). Each rule: label, direction, kind, target. Rules kept are
     updated, new ones created, those left out switched off (their pairs' own numbers go with them)."""
     from xiaoben.requirements.services import requirement_create, requirement_update
 
-    require(actor.can("mentoring:manage", school.pk), "您没有设置本校师徒听课要求的权限。")
+    require(can.can_manage(actor, school.pk), "您没有设置本校师徒听课要求的权限。")
     labels = set()
     wanted = []
     for i, r in enumerate(rules, start=1):
@@ -191,7 +207,7 @@ def pair_quotas_update(*, actor: Scope, pair: Mentorship, targets: dict[int, int
     """A pair's own numbers (e.g. a second-year mentee needs fewer): `targets` is {requirement id:
     节数}; kept on the requirement as the pair's member's override for the pair's school year,
     which the engine applies. The school's number again removes it."""
-    require(actor.can("mentoring:manage", pair.school_id), "您没有修改结对指标的权限。")
+    can.require_on(actor, pair, can.can_manage(actor, pair.school_id), "您没有修改结对指标的权限。")
     require_school_year_open(pair.school_year)
     quotas = {q.pk: q for q in quota_requirements(pair.school_id, pair.school_year_id)}
     for qid, target in targets.items():
@@ -215,8 +231,10 @@ def pair_quotas_update(*, actor: Scope, pair: Mentorship, targets: dict[int, int
 
 @transaction.atomic
 def mentorship_update(
-    *, pair: Mentorship, mentor: Teacher | None = None, goals: str | None = None, is_active: bool | None = None
+    *, actor: Scope, pair: Mentorship, mentor: Teacher | None = None, goals: str | None = None, is_active: bool | None = None
 ) -> Mentorship:
+    """Change the mentor, the goals, or end the pair (`is_active=False`)."""
+    can.require_on(actor, pair, can.can_manage(actor, pair.school_id), "您没有修改本结对的权限。")
     require_school_year_open(pair.school_year)
     if mentor is not None and mentor.pk != pair.mentor_id:
         _check_pair(school=pair.school, school_year=pair.school_year, mentor=mentor, mentee=pair.mentee)
@@ -231,9 +249,10 @@ def mentorship_update(
 
 
 @transaction.atomic
-def report_file(*, pair: Mentorship, month: dt.date, work_done: str, next_plan: str = "", user, today: dt.date) -> MentorshipReport:
+def report_file(*, actor: Scope, pair: Mentorship, month: dt.date, work_done: str, next_plan: str = "", today: dt.date) -> MentorshipReport:
     """月报表: the month's counts come from the observation records at filing time;
     the pair writes what they worked on. Filing again replaces the month's report."""
+    can.require_private(actor, pair, can.in_pair(actor, pair), "只有师傅和徒弟本人可以填报月报表。")
     month = month_start(month)
     require_date_open(pair.school_id, month)
     start, end = year_bounds(pair.school_year)
@@ -244,9 +263,9 @@ def report_file(*, pair: Mentorship, month: dt.date, work_done: str, next_plan: 
     require_lengths([("本月指导内容", (work_done or "").strip(), 5000), ("下月打算", (next_plan or "").strip(), 5000)])
     counts = month_counts(pair, month)
     report, _ = MentorshipReport.objects.select_for_update().get_or_create(
-        mentorship=pair, month=month, defaults={"work_done": work_done.strip(), "filed_by": user, **counts}
+        mentorship=pair, month=month, defaults={"work_done": work_done.strip(), "filed_by_id": actor.user_id, **counts}
     )
-    report.work_done, report.next_plan, report.filed_by = work_done.strip(), (next_plan or "").strip(), user
+    report.work_done, report.next_plan, report.filed_by_id = work_done.strip(), (next_plan or "").strip(), actor.user_id
     for k, v in counts.items():
         setattr(report, k, v)
     report.full_clean()
@@ -255,20 +274,24 @@ def report_file(*, pair: Mentorship, month: dt.date, work_done: str, next_plan: 
 
 
 @transaction.atomic
-def note_add(*, pair: Mentorship, user, text: str) -> MentorshipNote:
+def note_add(*, actor: Scope, pair: Mentorship, text: str) -> MentorshipNote:
+    """指导记录: written by the mentor or the mentee."""
+    can.require_private(actor, pair, can.in_pair(actor, pair), "只有师傅和徒弟本人可以写指导记录。")
+    assert actor.user_id is not None  # a member of the pair is a person
     require_school_year_open(pair.school_year)
-    note = MentorshipNote(mentorship=pair, author=user, text=(text or "").strip())
+    note = MentorshipNote(mentorship=pair, author_id=actor.user_id, text=(text or "").strip())
     note.full_clean()
     note.save()
     return note
 
 
 @transaction.atomic
-def evaluation_save(*, pair: Mentorship, role: str, grade: str, comment: str, user) -> MentorshipEvaluation:
+def evaluation_save(*, actor: Scope, pair: Mentorship, role: str, grade: str, comment: str) -> MentorshipEvaluation:
     """期末评价. The school's ratings (学校评定师傅/徒弟) must carry an 等第."""
-    require_school_year_open(pair.school_year)
     if role not in EvaluationRole.values:
         raise ValidationError("评价类别不正确。")
+    can.require_private(actor, pair, can.can_evaluate(actor, pair, role), f"您不能填写「{EvaluationRole(role).label}」。")
+    require_school_year_open(pair.school_year)
     if grade and grade not in Grade.values:
         raise ValidationError("等第应为优秀、合格或不合格。")
     if role.startswith("school_") and not grade:
@@ -276,17 +299,21 @@ def evaluation_save(*, pair: Mentorship, role: str, grade: str, comment: str, us
     if not (comment or "").strip():
         raise ValidationError("请填写评语。")
     ev, _ = MentorshipEvaluation.objects.get_or_create(
-        mentorship=pair, role=role, defaults={"comment": comment.strip(), "grade": grade, "author": user}
+        mentorship=pair, role=role, defaults={"comment": comment.strip(), "grade": grade, "author_id": actor.user_id}
     )
-    ev.grade, ev.comment, ev.author = grade, comment.strip(), user
+    ev.grade, ev.comment, ev.author_id = grade, comment.strip(), actor.user_id
     ev.full_clean()
     ev.save()
     return ev
 
 
 @transaction.atomic
-def reports_remind(*, overdue: list[tuple[Mentorship, list[dt.date]]]) -> int:
-    """Remind both members of each pair with overdue 月报表; returns pairs reminded."""
+def reports_remind(*, actor: Scope, school: School, overdue: list[tuple[Mentorship, list[dt.date]]]) -> int:
+    """The school's lead reminds both members of each of its pairs with overdue 月报表; returns
+    pairs reminded."""
+    require(can.can_lead(actor, school.pk), "只有本校师徒结对负责人可以提醒逾期的月报表。")
+    if any(pair.school_id != school.pk for pair, _ in overdue):
+        raise ValidationError("只能提醒本校的师徒结对。")
     n = 0
     for pair, months in overdue:
         if not months:
@@ -304,9 +331,12 @@ def reports_remind(*, overdue: list[tuple[Mentorship, list[dt.date]]]) -> int:
 
 
 @transaction.atomic
-def school_ratings_save(*, ratings: list[dict], user) -> int:
+def school_ratings_save(*, actor: Scope, ratings: list[dict[str, Any]]) -> int:
     """学年末学校评定: [{pair, mentor_grade, mentee_grade, comment}] in one go; a row
     without a grade is left as it was. All or nothing."""
+    for r in ratings:
+        pair = r["pair"]
+        can.require_on(actor, pair, can.can_lead(actor, pair.school_id), "只有本校师徒结对负责人可以评定。")
     n = 0
     for r in ratings:
         for role, key in (("school_on_mentor", "mentor_grade"), ("school_on_mentee", "mentee_grade")):
@@ -316,6 +346,6 @@ def school_ratings_save(*, ratings: list[dict], user) -> int:
             if grade not in Grade.values:
                 raise ValidationError("等第应为优秀、合格或不合格。")
             comment = (r.get("comment") or "").strip() or f"学年结对考核：{Grade(grade).label}"
-            evaluation_save(pair=r["pair"], role=role, grade=grade, comment=comment, user=user)
+            evaluation_save(actor=actor, pair=r["pair"], role=role, grade=grade, comment=comment)
             n += 1
     return n

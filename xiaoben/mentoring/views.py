@@ -17,9 +17,9 @@ from django.views.decorators.http import require_POST
 from xiaoben.core.params import int_param
 from xiaoben.core.scope import scope_for
 from xiaoben.core.tenancy import get_object_for_user, visible_to
-from xiaoben.org.models import SchoolYear
 from xiaoben.org.selectors import current_term, school_for_scope, today
 
+from . import predicates as can
 from . import selectors, services
 from .forms import EvaluationForm, NoteForm, ReportForm
 from .models import Direction, EvaluationRole, Mentorship, MentorshipEvaluation, MentorshipNote, MentorshipReport
@@ -31,7 +31,7 @@ def school_and_year(request, scope):
     school = school_for_scope(scope, int_param(request.GET.get("school")))
     if school is None or not (scope.is_platform_admin or school.pk in scope.member_school_ids):
         raise Http404
-    years = list(SchoolYear.objects.filter(school=school).order_by("-start_year"))
+    years = selectors.school_years(scope, school)
     year = next((y for y in years if y.pk == int_param(request.GET.get("year"))), None)
     if year is None:
         term = current_term(school.pk)
@@ -123,7 +123,7 @@ def detail(request, pk: int):
         ctx["notes"] = visible_to(request.user, MentorshipNote).filter(mentorship=pair).select_related("author")
         evs = {e.role: e for e in visible_to(request.user, MentorshipEvaluation).filter(mentorship=pair)}
         ctx["evaluations"] = [
-            {"role": r, "label": r.label, "ev": evs.get(r.value), "can": _can_evaluate(scope, pair, r.value)} for r in EvaluationRole
+            {"role": r, "label": r.label, "ev": evs.get(r.value), "can": can.can_evaluate(scope, pair, r.value)} for r in EvaluationRole
         ]
         ctx["note_form"] = NoteForm()
     return render(request, "mentoring/detail.html", ctx)
@@ -133,14 +133,6 @@ def _observe_url(pair: Mentorship, teacher_id: int | None) -> str:
     """Record an observation of the other member of the pair."""
     other = pair.mentee_id if teacher_id == pair.mentor_id else pair.mentor_id
     return reverse("observations:new") + f"?teacher={other}&kind=mentor"
-
-
-def _can_evaluate(scope, pair: Mentorship, role: str) -> bool:
-    if role == EvaluationRole.MENTOR_ON_MENTEE:
-        return scope.teacher_id == pair.mentor_id
-    if role == EvaluationRole.MENTEE_ON_PAIR:
-        return scope.teacher_id == pair.mentee_id
-    return scope.is_platform_admin or pair.school_id in lead_school_ids(scope)
 
 
 def _parse_month(ym: str) -> dt.date:
@@ -159,14 +151,12 @@ def report(request, pk: int, ym: str):
         raise Http404
     month = _parse_month(ym)
     existing = visible_to(request.user, MentorshipReport).filter(mentorship=pair, month=month).first()
-    can_file = scope.teacher_id in (pair.mentor_id, pair.mentee_id)
+    can_file = can.in_pair(scope, pair)
     if request.method == "POST":
-        if not can_file:
-            raise Http404
         form = ReportForm(request.POST)
         if form.is_valid():
             try:
-                services.report_file(pair=pair, month=month, user=request.user, today=today(), **form.cleaned_data)
+                services.report_file(actor=scope, pair=pair, month=month, today=today(), **form.cleaned_data)
             except ValidationError as e:
                 form.add_error(None, e)
             else:
@@ -192,13 +182,10 @@ def report(request, pk: int, ym: str):
 @login_required
 def note_add(request, pk: int):
     pair = get_pair(request, pk)
-    scope = scope_for(request.user)
-    if scope.teacher_id not in (pair.mentor_id, pair.mentee_id):
-        raise Http404
     form = NoteForm(request.POST)
     if form.is_valid():
         try:
-            services.note_add(pair=pair, user=request.user, text=form.cleaned_data["text"])
+            services.note_add(actor=scope_for(request.user), pair=pair, text=form.cleaned_data["text"])
             messages.success(request, "指导记录已保存。")
         except ValidationError as e:
             messages.error(request, "；".join(e.messages))
@@ -211,14 +198,14 @@ def note_add(request, pk: int):
 def evaluate(request, pk: int, role: str):
     pair = get_pair(request, pk)
     scope = scope_for(request.user)
-    if role not in EvaluationRole.values or not can_see_private(scope, pair) or not _can_evaluate(scope, pair, role):
-        raise Http404
+    if role not in EvaluationRole.values or not can_see_private(scope, pair) or not can.can_evaluate(scope, pair, role):
+        raise Http404  # the form is shown only to whoever may fill it in
     existing = visible_to(request.user, MentorshipEvaluation).filter(mentorship=pair, role=role).first()
     if request.method == "POST":
         form = EvaluationForm(request.POST, role=role)
         if form.is_valid():
             try:
-                services.evaluation_save(pair=pair, role=role, user=request.user, **form.cleaned_data)
+                services.evaluation_save(actor=scope, pair=pair, role=role, **form.cleaned_data)
             except ValidationError as e:
                 form.add_error(None, e)
             else:

@@ -16,13 +16,13 @@ from xiaoben.core.decorators import require_perm
 from xiaoben.core.exporters import export_response
 from xiaoben.core.params import int_param
 from xiaoben.core.scope import scope_for
-from xiaoben.org.models import Teacher
 from xiaoben.org.selectors import today
 
+from . import predicates as can
 from . import selectors, services
 from .forms import PairEditForm, QuotaRuleFormSet
-from .models import Grade, Mentorship, MentorshipEvaluation
-from .scopes import can_see_private, lead_school_ids
+from .models import Grade
+from .scopes import can_see_private
 from .views import get_pair, school_and_year
 
 
@@ -64,7 +64,7 @@ def pair_bulk(request):
         if not errors:
             try:
                 created = services.mentorships_create_bulk(
-                    school=school, school_year=year, pairs=pairs, start_date=start_date, goals=goals, user=request.user
+                    actor=scope_for(request.user), school=school, school_year=year, pairs=pairs, start_date=start_date, goals=goals
                 )
             except ValidationError as e:
                 errors.extend(e.messages)
@@ -138,20 +138,18 @@ def pair_quotas(request, pk: int):
 @require_perm("mentoring:manage")
 def edit(request, pk: int):
     pair = get_pair(request, pk)
-    if not scope_for(request.user).can("mentoring:manage", school_id=pair.school_id):
-        raise Http404
-    mentors = [
-        t
-        for t in Teacher.objects.filter(school_id=pair.school_id, is_active=True).order_by("subject", "staff_no")
-        if t.pk != pair.mentee_id
-    ]
+    scope = scope_for(request.user)
+    if not can.can_manage(scope, pair.school_id):
+        raise Http404  # the form is the school admins'
+    mentors = selectors.mentor_choices(scope, pair)
     if request.method == "POST":
         form = PairEditForm(request.POST, mentors=mentors)
         if form.is_valid():
             try:
                 services.mentorship_update(
+                    actor=scope,
                     pair=pair,
-                    mentor=Teacher.objects.get(pk=form.cleaned_data["mentor"]),
+                    mentor=next(t for t in mentors if t.pk == int(form.cleaned_data["mentor"])),
                     goals=form.cleaned_data["goals"],
                     is_active=form.cleaned_data["is_active"],
                 )
@@ -190,12 +188,7 @@ def agreement(request, pk: int):
 def agreements(request):
     """Every active pair's agreement of the year, one per page."""
     school, year, _ = _manage_school(request)
-    pairs = list(
-        Mentorship.objects.filter(school=school, school_year=year, is_active=True)
-        .select_related("school", "school_year", "mentor", "mentee")
-        .order_by("mentor__staff_no", "mentee__staff_no")
-    )
-    if not pairs:
+    if not selectors.active_pairs(scope_for(request.user), school=school, school_year=year):
         messages.error(request, "本学年还没有师徒结对。")
         return redirect("mentoring:list")
     return export_response(request, "mentoring.agreements_docx", {"school_year": year.pk})
@@ -210,13 +203,11 @@ def remind(request):
         return redirect_to_login(reverse("mentoring:list"))
     scope = scope_for(request.user)
     school, year, _ = school_and_year(request, scope)
-    if not (scope.is_platform_admin or school.pk in lead_school_ids(scope)):
-        raise Http404
-    pairs = list(Mentorship.objects.filter(school=school, school_year=year, is_active=True).select_related("mentor", "mentee"))
+    pairs = selectors.active_pairs(scope, school=school, school_year=year)
     bounds = selectors.year_bounds(year)
     progress = [selectors.PairProgress(pair=p) for p in pairs]
     selectors.attach_report_status(progress, bounds=bounds, today=today(), grace=selectors.grace_days(school))
-    n = services.reports_remind(overdue=[(pp.pair, pp.overdue_months) for pp in progress])
+    n = services.reports_remind(actor=scope, school=school, overdue=[(pp.pair, pp.overdue_months) for pp in progress])
     messages.success(request, f"已提醒{n}对师徒填报月报表。" if n else "没有逾期未交的月报表。")
     return redirect(f"{reverse('mentoring:list')}?year={year.pk}")
 
@@ -229,15 +220,11 @@ def ratings(request):
         return redirect_to_login(request.get_full_path())
     scope = scope_for(request.user)
     school, year, _ = school_and_year(request, scope)
-    if not (scope.is_platform_admin or school.pk in lead_school_ids(scope)):
-        raise Http404
-    pairs = list(
-        Mentorship.objects.filter(school=school, school_year=year, is_active=True)
-        .select_related("mentor", "mentee")
-        .order_by("mentor__staff_no", "mentee__staff_no")
-    )
+    if not can.can_lead(scope, school.pk):
+        raise Http404  # the screen is the lead's
+    pairs = selectors.active_pairs(scope, school=school, school_year=year)
     progress, _, _ = selectors.progress_for(pairs, school_id=school.pk, school_year=year)
-    evs = {(e.mentorship_id, e.role): e for e in MentorshipEvaluation.objects.filter(mentorship__in=pairs)}
+    evs = selectors.evaluations_by_pair(scope, pairs)
     if request.method == "POST":
         rows = [
             {
@@ -249,7 +236,7 @@ def ratings(request):
             for p in pairs
         ]
         try:
-            n = services.school_ratings_save(ratings=rows, user=request.user)
+            n = services.school_ratings_save(actor=scope, ratings=rows)
         except ValidationError as e:
             messages.error(request, "；".join(e.messages))
         else:

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from xiaoben.core.scope import scope_for
 from xiaoben.hours import services
 from xiaoben.hours.models import HourEntry, TrainingClaim
 
@@ -12,7 +13,7 @@ from .factories import claim_kwargs, entry, pdf
 
 def _submit(world, teacher=None):
     teacher = teacher or world.teacher
-    return services.claim_submit(teacher=teacher, user=teacher.user, certificate=pdf(), **claim_kwargs())
+    return services.claim_submit(actor=scope_for(teacher.user), certificate=pdf(), **claim_kwargs())
 
 
 @pytest.mark.parametrize("path", ["/api/v1/hours/entries", "/api/v1/hours/claims"])
@@ -62,7 +63,9 @@ def test_claim_through_the_api(world, api_client_for):
         == 404
     )
     assert api_client_for("colleague").post(f"/api/v1/hours/claims/{cid}/approve", {}, content_type="application/json").status_code == 404
-    assert api_client_for("teacher").post(f"/api/v1/hours/claims/{cid}/approve", {}, content_type="application/json").status_code == 400
+    # the teacher sees the claim but may not decide it: 403 with the reason
+    r = api_client_for("teacher").post(f"/api/v1/hours/claims/{cid}/approve", {}, content_type="application/json")
+    assert r.status_code == 403 and "自己的" in r.json()["detail"]
     r = api_client_for("dean").post(f"/api/v1/hours/claims/{cid}/approve", {}, content_type="application/json")
     assert r.json()["step"] == "region"
     assert (

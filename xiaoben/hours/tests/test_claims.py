@@ -9,7 +9,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from xiaoben.core.errors import NotPermitted
 from xiaoben.core.models import Attachment, Notification
+from xiaoben.core.scope import scope_for
 from xiaoben.hours import services
 from xiaoben.hours.models import HourEntry, TrainingClaim
 
@@ -18,18 +20,18 @@ from .factories import claim_kwargs, pdf
 
 def submit(world, teacher=None, **over):
     teacher = teacher or world.teacher
-    return services.claim_submit(teacher=teacher, user=teacher.user, certificate=pdf(), **claim_kwargs(**over))
+    return services.claim_submit(actor=scope_for(teacher.user), certificate=pdf(), **claim_kwargs(**over))
 
 
 def test_full_chain_credits_once_and_tells_the_teacher(world):
     claim = submit(world)
     assert (claim.status, claim.step, claim.chain) == ("pending", "school", ["school", "region"])
     assert Attachment.objects.filter(target_id=claim.pk).count() == 1
-    services.claim_approve(claim=claim, user=world.users["dean"])
+    services.claim_approve(actor=scope_for(world.users["dean"]), claim=claim)
     claim.refresh_from_db()
     assert (claim.status, claim.step, claim.reached_region) == ("pending", "region", True)
     assert not HourEntry.objects.filter(teacher=world.teacher).exists()
-    services.claim_approve(claim=claim, user=world.users["researcher"])
+    services.claim_approve(actor=scope_for(world.users["researcher"]), claim=claim)
     claim.refresh_from_db()
     assert claim.status == "approved"
     e = HourEntry.objects.get(teacher=world.teacher)
@@ -39,9 +41,9 @@ def test_full_chain_credits_once_and_tells_the_teacher(world):
     assert any("24.0学时已计入" in t for t in texts)
     # approving again is refused and credits nothing more
     with pytest.raises(ValidationError, match="不能重复审核"):
-        services.claim_approve(claim=claim, user=world.users["researcher"])
-    with pytest.raises(ValidationError):
-        services.claim_approve(claim=claim, user=world.users["dean"])
+        services.claim_approve(actor=scope_for(world.users["researcher"]), claim=claim)
+    with pytest.raises(NotPermitted):  # not the dean's step
+        services.claim_approve(actor=scope_for(world.users["dean"]), claim=claim)
     assert HourEntry.objects.filter(teacher=world.teacher).count() == 1
 
 
@@ -56,7 +58,7 @@ def test_school_only_chain_is_a_school_setting(world):
     world.school.save()
     claim = submit(world)
     assert claim.chain == ["school"]
-    services.claim_approve(claim=claim, user=world.users["principal"])
+    services.claim_approve(actor=scope_for(world.users["principal"]), claim=claim)
     claim.refresh_from_db()
     assert claim.status == "approved" and not claim.reached_region
     assert HourEntry.objects.filter(source_ref=f"claim:{claim.pk}").count() == 1
@@ -66,7 +68,7 @@ def test_rejection_needs_a_reason_and_the_teacher_sees_it(world, client_for):
     claim = submit(world)
     for blank in ("", "   "):
         with pytest.raises(ValidationError, match="必须填写理由"):
-            services.claim_reject(claim=claim, user=world.users["dean"], reason=blank)
+            services.claim_reject(actor=scope_for(world.users["dean"]), claim=claim, reason=blank)
     claim.refresh_from_db()
     assert claim.status == "pending"
     # through the page too
@@ -83,14 +85,14 @@ def test_rejection_needs_a_reason_and_the_teacher_sees_it(world, client_for):
     assert "证书照片模糊" in body and reverse("hours:claim_edit", args=[claim.pk]) in body
     # a rejected claim cannot be approved until resubmitted
     with pytest.raises(ValidationError, match="已被退回"):
-        services.claim_approve(claim=claim, user=world.users["dean"])
+        services.claim_approve(actor=scope_for(world.users["dean"]), claim=claim)
 
 
 def test_resubmit_after_fixing(world, client_for):
     claim = submit(world)
-    services.claim_reject(claim=claim, user=world.users["dean"], reason="学时应为 20")
-    with pytest.raises(ValidationError, match="自己的申报"):
-        services.claim_resubmit(claim=claim, user=world.users["colleague"], hours=Decimal("20"))
+    services.claim_reject(actor=scope_for(world.users["dean"]), claim=claim, reason="学时应为 20")
+    with pytest.raises(NotPermitted):  # a colleague does not see the claim: 404
+        services.claim_resubmit(actor=scope_for(world.users["colleague"]), claim=claim, hours=Decimal("20"))
     r = client_for("teacher").post(
         reverse("hours:claim_edit", args=[claim.pk]),
         {**{k: str(v) for k, v in claim_kwargs().items()}, "hours": "20", "certificate": pdf("新证书.pdf")},
@@ -101,16 +103,16 @@ def test_resubmit_after_fixing(world, client_for):
     names = list(Attachment.objects.filter(target_id=claim.pk, target_type__model="trainingclaim").values_list("name", flat=True))
     assert names == ["新证书.pdf"]  # the certificate is kept once
     with pytest.raises(ValidationError, match="被退回的申报"):
-        services.claim_resubmit(claim=claim, user=world.users["teacher"])
+        services.claim_resubmit(actor=scope_for(world.users["teacher"]), claim=claim)
 
 
 def test_region_rejection_then_resubmit_starts_over(world):
     claim = submit(world)
-    services.claim_approve(claim=claim, user=world.users["dean"])
-    services.claim_reject(claim=claim, user=world.users["researcher"], reason="非区县认定项目")
+    services.claim_approve(actor=scope_for(world.users["dean"]), claim=claim)
+    services.claim_reject(actor=scope_for(world.users["researcher"]), claim=claim, reason="非区县认定项目")
     claim.refresh_from_db()
     assert claim.status == "rejected" and claim.step == "region"
-    services.claim_resubmit(claim=claim, user=world.users["teacher"], title="2026年国培计划（区县认定）")
+    services.claim_resubmit(actor=scope_for(world.users["teacher"]), claim=claim, title="2026年国培计划（区县认定）")
     claim.refresh_from_db()
     assert claim.step == "school" and not claim.reached_region
 
@@ -118,8 +120,8 @@ def test_region_rejection_then_resubmit_starts_over(world):
 @pytest.mark.parametrize("persona", ["teacher", "colleague", "leader", "mentor", "researcher", "other_researcher", "other_teacher"])
 def test_wrong_approver_at_school_step_is_refused(world, persona):
     claim = submit(world)
-    with pytest.raises(ValidationError):
-        services.claim_approve(claim=claim, user=world.users[persona])
+    with pytest.raises(NotPermitted):
+        services.claim_approve(actor=scope_for(world.users[persona]), claim=claim)
     claim.refresh_from_db()
     assert claim.step == "school" and claim.status == "pending"
 
@@ -127,19 +129,19 @@ def test_wrong_approver_at_school_step_is_refused(world, persona):
 @pytest.mark.parametrize("persona", ["dean", "principal", "other_researcher", "teacher"])
 def test_wrong_approver_at_region_step_is_refused(world, persona):
     claim = submit(world)
-    services.claim_approve(claim=claim, user=world.users["dean"])
-    with pytest.raises(ValidationError):
-        services.claim_approve(claim=claim, user=world.users[persona])
-    with pytest.raises(ValidationError):
-        services.claim_reject(claim=claim, user=world.users[persona], reason="不行")
+    services.claim_approve(actor=scope_for(world.users["dean"]), claim=claim)
+    with pytest.raises(NotPermitted):
+        services.claim_approve(actor=scope_for(world.users[persona]), claim=claim)
+    with pytest.raises(NotPermitted):
+        services.claim_reject(actor=scope_for(world.users[persona]), claim=claim, reason="不行")
     assert not HourEntry.objects.exists()
 
 
 def test_nobody_approves_their_own_claim(world):
     claim = submit(world, teacher=world.principal)
-    with pytest.raises(ValidationError, match="自己的"):
-        services.claim_approve(claim=claim, user=world.users["principal"])
-    services.claim_approve(claim=claim, user=world.users["dean"])
+    with pytest.raises(NotPermitted, match="自己的"):
+        services.claim_approve(actor=scope_for(world.users["principal"]), claim=claim)
+    services.claim_approve(actor=scope_for(world.users["dean"]), claim=claim)
 
 
 @pytest.mark.parametrize(
@@ -165,7 +167,7 @@ def test_claim_detail_by_persona(world, client_for, persona, status):
 @pytest.mark.parametrize("persona,status", [("researcher", 200), ("other_researcher", 404), ("dean", 200)])
 def test_claim_detail_at_region_step(world, client_for, persona, status):
     claim = submit(world)
-    services.claim_approve(claim=claim, user=world.users["dean"])
+    services.claim_approve(actor=scope_for(world.users["dean"]), claim=claim)
     assert client_for(persona).get(reverse("hours:claim_detail", args=[claim.pk])).status_code == status
 
 
@@ -207,7 +209,7 @@ def test_review_queues_hold_the_right_claims(world, client_for):
     dean_body = client_for("dean").get(reverse("hours:review")).content.decode()
     assert claim.title in dean_body and other.title not in dean_body
     assert claim.title not in client_for("researcher").get(reverse("hours:review")).content.decode()
-    services.claim_approve(claim=claim, user=world.users["dean"])
+    services.claim_approve(actor=scope_for(world.users["dean"]), claim=claim)
     assert claim.title in client_for("researcher").get(reverse("hours:review")).content.decode()
     assert claim.title not in client_for("other_researcher").get(reverse("hours:review")).content.decode()
     assert claim.title not in client_for("dean").get(reverse("hours:review")).content.decode()
@@ -251,7 +253,7 @@ def test_claim_dates_hours_validation(world):
 
 def test_home_card_tells_the_teacher_about_a_rejection(world, client_for):
     claim = submit(world)
-    services.claim_reject(claim=claim, user=world.users["dean"], reason="请补充证书")
+    services.claim_reject(actor=scope_for(world.users["dean"]), claim=claim, reason="请补充证书")
     body = client_for("teacher").get("/").content.decode()
     assert "1 条学时申报被退回" in body
 
@@ -261,10 +263,10 @@ def test_region_only_chain(world, client_for):
     world.school.save()
     claim = submit(world)
     assert claim.step == "region" and claim.reached_region
-    with pytest.raises(ValidationError):
-        services.claim_approve(claim=claim, user=world.users["dean"])
+    with pytest.raises(NotPermitted):
+        services.claim_approve(actor=scope_for(world.users["dean"]), claim=claim)
     assert client_for("researcher").get(reverse("hours:claim_detail", args=[claim.pk])).status_code == 200
-    services.claim_approve(claim=claim, user=world.users["researcher"])
+    services.claim_approve(actor=scope_for(world.users["researcher"]), claim=claim)
     assert HourEntry.objects.filter(source_ref=f"claim:{claim.pk}").count() == 1
 
 
@@ -273,7 +275,7 @@ def test_region_only_chain(world, client_for):
 )
 def test_claim_edit_only_by_its_teacher(world, client_for, persona, status):
     claim = submit(world)
-    services.claim_reject(claim=claim, user=world.users["dean"], reason="请补充")
+    services.claim_reject(actor=scope_for(world.users["dean"]), claim=claim, reason="请补充")
     assert client_for(persona).get(reverse("hours:claim_edit", args=[claim.pk])).status_code == status
 
 
@@ -282,8 +284,8 @@ def test_credit_survives_a_second_approval_path(world):
     claim = submit(world)
     world.school.settings = {"claim_chain": ["school"]}
     world.school.save()
-    services.claim_approve(claim=claim, user=world.users["dean"])
-    services.claim_approve(claim=claim, user=world.users["researcher"])
+    services.claim_approve(actor=scope_for(world.users["dean"]), claim=claim)
+    services.claim_approve(actor=scope_for(world.users["researcher"]), claim=claim)
     claim.refresh_from_db()
     services._credit_claim(claim)
     services._credit_claim(claim)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from xiaoben.core.scope import SYSTEM, scope_for
 from xiaoben.hours.importer import category_from_text, hours_import, parse_date
 from xiaoben.hours.models import HourEntry, ImportBatch
 
@@ -22,15 +23,15 @@ GOOD = [
 
 
 def test_good_file_imports_and_rerun_skips(world):
-    r = hours_import(school=world.school, upload=xlsx(GOOD), user=world.users["dean"])
+    r = hours_import(school=world.school, upload=xlsx(GOOD), actor=scope_for(world.users["dean"]))
     assert r.errors == [] and r.created == 3 and r.total_hours == Decimal("60.5")
     e = HourEntry.objects.get(teacher=world.teacher)
     assert (e.source, e.category, e.hours, e.date, e.term) == ("import", "online", Decimal("30"), dt.date(2026, 10, 20), world.term)
-    again = hours_import(school=world.school, upload=xlsx(GOOD), user=world.users["dean"])
+    again = hours_import(school=world.school, upload=xlsx(GOOD), actor=scope_for(world.users["dean"]))
     assert again.created == 0 and again.skipped == 3
     assert HourEntry.objects.count() == 3
     # a later export holding the old rows and one new row adds only the new one
-    more = hours_import(school=world.school, upload=xlsx([*GOOD, ("X026", "赵强", "数学网络研修", "网络", 10, "2026/11/01")]), user=None)
+    more = hours_import(school=world.school, upload=xlsx([*GOOD, ("X026", "赵强", "数学网络研修", "网络", 10, "2026/11/01")]), actor=SYSTEM)
     assert more.created == 1 and more.skipped == 3
     assert HourEntry.objects.count() == 4 and ImportBatch.objects.count() == 3
 
@@ -51,7 +52,7 @@ def test_bad_rows_are_reported_and_nothing_is_saved(world):
         ("X009", "刘思雨", "培训F", "网络", 1, dt.datetime(2026, 10, 1)),
         (world.other_teacher.staff_no + "x", "孙丽", "培训", "网络", 1, "2026-10-01"),
     ]
-    r = hours_import(school=world.school, upload=xlsx(rows), user=world.users["dean"])
+    r = hours_import(school=world.school, upload=xlsx(rows), actor=scope_for(world.users["dean"]))
     got = {(e.row, e.column) for e in r.errors}
     assert {(5, "工号"), (6, "姓名"), (7, "培训名称"), (8, "类别"), (9, "学时"), (10, "学时"), (11, "日期"), (12, "日期")} <= got
     assert (13, "培训名称") in got  # same as row 2
@@ -66,7 +67,7 @@ def test_other_schools_teachers_are_unknown(world):
     world.other_teacher.staff_no = "777"
     world.other_teacher.save()
     rows = [("777", world.other_teacher.name, "培训", "网络", 3, "2026-10-01")]
-    r = hours_import(school=world.school, upload=xlsx(rows), user=None)
+    r = hours_import(school=world.school, upload=xlsx(rows), actor=SYSTEM)
     assert r.errors and not HourEntry.objects.exists()
 
 
@@ -80,7 +81,7 @@ def test_other_schools_teachers_are_unknown(world):
 )
 def test_broken_files_get_a_clear_message(world, upload, message):
     with pytest.raises(ValidationError, match=message):
-        hours_import(school=world.school, upload=upload, user=None)
+        hours_import(school=world.school, upload=upload, actor=SYSTEM)
 
 
 def test_import_page(world, client_for):

@@ -21,9 +21,11 @@ def observe(world, observer, teacher, day: dt.date, *, kind="mentor", status="su
 
 
 def pair_for(world, mentor=None, mentee=None, **kw):
+    from xiaoben.core.scope import SYSTEM
     from xiaoben.mentoring import services
 
     return services.mentorship_create(
+        actor=SYSTEM,
         school=world.school,
         school_year=world.term.school_year,
         mentor=mentor or world.mentor,

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from xiaoben.core.scope import SYSTEM
+from xiaoben.core.scope import SYSTEM, scope_for
 from xiaoben.mentoring import services
 from xiaoben.requirements.kept import REFRESH_QUERIES
 
@@ -14,7 +14,9 @@ from .factories import observe, pair_for
 @pytest.fixture
 def pair(world):
     p = pair_for(world)
-    services.report_file(pair=p, month=dt.date(2026, 10, 1), work_done="磨课两次", user=world.users["teacher"], today=world.today)
+    services.report_file(
+        pair=p, month=dt.date(2026, 10, 1), work_done="磨课两次", actor=scope_for(world.users["teacher"]), today=world.today
+    )
     observe(world, world.teacher, world.mentor, dt.date(2026, 10, 12))
     return p
 
@@ -55,7 +57,7 @@ def test_pairs_show_progress(world, api_client_for, pair):
 
 
 @pytest.mark.parametrize(
-    "persona,status", [("teacher", 201), ("mentor", 201), ("dean", 404), ("colleague", 404), ("other_teacher", 404), ("anonymous", 401)]
+    "persona,status", [("teacher", 201), ("mentor", 201), ("dean", 403), ("colleague", 404), ("other_teacher", 404), ("anonymous", 401)]
 )
 def test_file_report_by_persona(world, api_client_for, pair, persona, status):
     r = api_client_for(persona).post(
@@ -74,7 +76,7 @@ def test_file_report_bad_month(world, api_client_for, pair):
 
 
 @pytest.mark.parametrize(
-    "persona,status", [("dean", 201), ("principal", 201), ("mentor", 404), ("teacher", 404), ("other_teacher", 404), ("anonymous", 401)]
+    "persona,status", [("dean", 201), ("principal", 201), ("mentor", 403), ("teacher", 403), ("other_teacher", 404), ("anonymous", 401)]
 )
 def test_create_pair_by_persona(world, api_client_for, persona, status):
     r = api_client_for(persona).post(
@@ -99,7 +101,7 @@ def test_create_pair_rejects_other_school_and_duplicates(world, api_client_for):
 
 @pytest.mark.parametrize("persona,status", [("dean", 200), ("mentor", 404), ("colleague", 404), ("other_teacher", 404), ("anonymous", 401)])
 def test_results_by_persona(world, api_client_for, pair, persona, status):
-    services.evaluation_save(pair=pair, role="school_on_mentee", grade="pass", comment="合格", user=world.users["dean"])
+    services.evaluation_save(pair=pair, role="school_on_mentee", grade="pass", comment="合格", actor=scope_for(world.users["dean"]))
     r = api_client_for(persona).get("/api/v1/mentoring/results")
     assert r.status_code == status
     if status == 200:

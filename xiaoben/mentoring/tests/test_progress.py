@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from xiaoben.core.scope import SYSTEM
+from xiaoben.core.scope import SYSTEM, scope_for
 from xiaoben.mentoring import selectors, services
 from xiaoben.mentoring.models import Direction
 from xiaoben.org import services as org
@@ -129,6 +129,7 @@ def test_bulk_is_all_or_nothing(world):
 
     with pytest.raises(ValidationError):
         services.mentorships_create_bulk(
+            actor=SYSTEM,
             school=world.school,
             school_year=world.term.school_year,
             pairs=[(world.teacher.pk, world.mentor.pk), (world.colleague.pk, world.colleague.pk)],
@@ -143,19 +144,25 @@ def test_monthly_report_counts_come_from_the_records(world):
     observe(world, world.mentor, world.teacher, dt.date(2026, 10, 9))
     observe(world, world.mentor, world.teacher, dt.date(2026, 11, 2))  # next month
     r = services.report_file(
-        pair=pair, month=dt.date(2026, 10, 1), work_done="指导备课三次", user=world.users["teacher"], today=world.today
+        pair=pair, month=dt.date(2026, 10, 1), work_done="指导备课三次", actor=scope_for(world.users["teacher"]), today=world.today
     )
     assert (r.mentee_observed, r.mentor_observed) == (1, 1)
     with pytest.raises(ValidationError):
-        services.report_file(pair=pair, month=dt.date(2026, 12, 1), work_done="x", user=world.users["teacher"], today=world.today)
+        services.report_file(
+            pair=pair, month=dt.date(2026, 12, 1), work_done="x", actor=scope_for(world.users["teacher"]), today=world.today
+        )
     with pytest.raises(ValidationError):
-        services.report_file(pair=pair, month=dt.date(2026, 11, 1), work_done="  ", user=world.users["teacher"], today=world.today)
+        services.report_file(
+            pair=pair, month=dt.date(2026, 11, 1), work_done="  ", actor=scope_for(world.users["teacher"]), today=world.today
+        )
 
 
 def test_overdue_reports(world):
     """Due months: September and October (each over 5 days after month end); November not yet."""
     pair = pair_for(world)
-    services.report_file(pair=pair, month=dt.date(2026, 9, 1), work_done="学习课标", user=world.users["mentor"], today=world.today)
+    services.report_file(
+        pair=pair, month=dt.date(2026, 9, 1), work_done="学习课标", actor=scope_for(world.users["mentor"]), today=world.today
+    )
     progress, _, _ = selectors.progress_for([pair], school_id=world.school.pk, school_year=world.term.school_year)
     selectors.attach_report_status(progress, bounds=selectors.year_bounds(world.term.school_year), today=world.today, grace=5)
     assert progress[0].overdue_months == [dt.date(2026, 10, 1)]
@@ -164,10 +171,12 @@ def test_overdue_reports(world):
 def test_school_ratings_feed_assessment(world):
     pair = pair_for(world)
     with pytest.raises(ValidationError):
-        services.evaluation_save(pair=pair, role="school_on_mentee", grade="", comment="好", user=world.users["dean"])
-    services.evaluation_save(pair=pair, role="school_on_mentee", grade="excellent", comment="进步明显", user=world.users["dean"])
-    services.evaluation_save(pair=pair, role="school_on_mentor", grade="pass", comment="认真", user=world.users["dean"])
-    services.evaluation_save(pair=pair, role="mentor_on_mentee", grade="excellent", comment="勤奋", user=world.users["mentor"])
+        services.evaluation_save(pair=pair, role="school_on_mentee", grade="", comment="好", actor=scope_for(world.users["dean"]))
+    services.evaluation_save(
+        pair=pair, role="school_on_mentee", grade="excellent", comment="进步明显", actor=scope_for(world.users["dean"])
+    )
+    services.evaluation_save(pair=pair, role="school_on_mentor", grade="pass", comment="认真", actor=scope_for(world.users["dean"]))
+    services.evaluation_save(pair=pair, role="mentor_on_mentee", grade="excellent", comment="勤奋", actor=scope_for(world.users["mentor"]))
     res = selectors.mentorship_results(school_id=world.school.pk, school_year_id=world.term.school_year_id)
     assert res[world.teacher.pk]["as_mentee"] == "excellent"
     assert res[world.mentor.pk]["as_mentor"] == "pass"

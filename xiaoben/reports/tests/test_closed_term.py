@@ -15,7 +15,7 @@ from xiaoben.assessment import services as assessment
 from xiaoben.assessment.models import AssessmentResult, ItemSource
 from xiaoben.core.errors import NotPermitted
 from xiaoben.core.samples import pdf_bytes
-from xiaoben.core.scope import scope_for
+from xiaoben.core.scope import SYSTEM, scope_for
 from xiaoben.hours import services as hours
 from xiaoben.hours.models import ClaimStatus, HourEntry, ImportBatch, TrainingClaim
 from xiaoben.hours.tests.factories import xlsx
@@ -57,8 +57,7 @@ def test_claim_into_closed_term_refused_ui_and_api(world, client_for, api_client
     f = claim_fields(end)
     with pytest.raises(NotPermitted):
         hours.claim_submit(
-            teacher=world.teacher,
-            user=world.users["teacher"],
+            actor=scope_for(world.users["teacher"]),
             certificate=SimpleUploadedFile("c.pdf", PDF),
             **{**f, "start_date": D.fromisoformat(f["start_date"]), "end_date": end},
         )
@@ -82,8 +81,7 @@ def test_pending_claim_of_closed_term_cannot_be_approved(world, client_for, api_
     end = world.prev_term.end_date - dt.timedelta(days=5)
     f = claim_fields(end)
     claim = hours.claim_submit(
-        teacher=world.teacher,
-        user=world.users["teacher"],
+        actor=scope_for(world.users["teacher"]),
         certificate=SimpleUploadedFile("c.pdf", PDF),
         **{**f, "start_date": D.fromisoformat(f["start_date"]), "end_date": end},
     )
@@ -118,8 +116,8 @@ def test_hour_import_into_closed_term_refused_ui_and_api(world, client_for, api_
     r = api_client_for("dean").post("/api/v1/hours/imports", {"file": xlsx(rows[1:])})
     assert r.status_code == 200 and r.json()["created"] == 1, r.content
     assert HourEntry.objects.get().term == world.term
-    # a teacher may not import at all
-    assert api_client_for("teacher").post("/api/v1/hours/imports", {"file": xlsx(rows[1:])}).status_code == 404
+    # a teacher may not import at all (they see their school: 403 with the reason)
+    assert api_client_for("teacher").post("/api/v1/hours/imports", {"file": xlsx(rows[1:])}).status_code == 403
 
 
 # ---------------------------------------------------------------- 师徒结对
@@ -128,6 +126,7 @@ def test_hour_import_into_closed_term_refused_ui_and_api(world, client_for, api_
 @pytest.fixture
 def last_year_pair(world):
     return mentoring.mentorship_create(
+        actor=SYSTEM,
         school=world.school,
         school_year=world.prev_term.school_year,
         mentor=world.mentor,
@@ -158,7 +157,7 @@ def test_year_records_of_closed_year_refused(world, last_year_pair, client_for):
     assert refused(r), r.status_code
     assert not MentorshipNote.objects.filter(mentorship=pair).exists()
     with pytest.raises(NotPermitted):
-        mentoring.evaluation_save(pair=pair, role="mentee_on_pair", grade="", comment="收获很大", user=world.users["teacher"])
+        mentoring.evaluation_save(pair=pair, role="mentee_on_pair", grade="", comment="收获很大", actor=scope_for(world.users["teacher"]))
     assert not MentorshipEvaluation.objects.filter(mentorship=pair).exists()
 
 

@@ -44,12 +44,14 @@ def _edited(c, document: str, extra: str) -> bytes:
 
 @pytest.fixture
 def records(world):
+    from xiaoben.core.scope import SYSTEM
     from xiaoben.mentoring import services as mentoring
 
     a = activity(world.school, "seminar", D(2026, 10, 9), term=world.term, group=world.chinese, host=world.leader)
     attend(a, world.teacher)
     obs = observation(world.mentor, world.teacher, D(2026, 10, 8), term=world.term)
     pair = mentoring.mentorship_create(
+        actor=SYSTEM,
         school=world.school,
         school_year=world.term.school_year,
         mentor=world.mentor,
