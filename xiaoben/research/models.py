@@ -207,6 +207,10 @@ class Achievement(TimeStampedModel, SoftDeleteModel, VersionedModel):
     """One paper, prize or honour. Joint work is one row with several credits: the school
     counts it once, each teacher is credited their share."""
 
+    # What counts (成果 quotas and points, 考核, the region comparison, summaries, cards, 档案袋):
+    # verified; deleted rows are hidden by `objects`, and `counted_through("achievement")` from a credit.
+    COUNTED = models.Q(status=AchievementStatus.VERIFIED)
+
     school = models.ForeignKey("org.School", on_delete=models.CASCADE, related_name="achievements", verbose_name=_("学校"))
     term = models.ForeignKey(
         "org.Term", null=True, blank=True, on_delete=models.SET_NULL, related_name="achievements", verbose_name=_("学期")
@@ -261,6 +265,9 @@ class Achievement(TimeStampedModel, SoftDeleteModel, VersionedModel):
 class AchievementCredit(models.Model):
     """A teacher's part in an achievement: share (1 for sole work) and the reward points it
     earned under the school's rules when it was verified."""
+
+    # A credit counts when its achievement does (`Achievement.COUNTED`, and not deleted).
+    COUNTED = Achievement.counted_through("achievement")
 
     achievement = models.ForeignKey(Achievement, on_delete=models.CASCADE, related_name="credits", verbose_name=_("成果"))
     teacher = models.ForeignKey("org.Teacher", on_delete=models.PROTECT, related_name="achievement_credits", verbose_name=_("教师"))
