@@ -95,33 +95,6 @@ def test_pending_and_returned_do_not_count_anywhere(world):
     assert "论文获奖1篇" in figs["achievements_paper_award"].text and "市级1篇" in figs["achievements_paper_award"].text
 
 
-def test_only_counted_achievements_reach_the_metric_and_the_region_comparison(world):
-    """`Achievement.COUNTED` (verified, not deleted) is the one condition: a pending, a returned
-    and a verified-then-deleted achievement are left out of the metric and the comparison."""
-    from xiaoben.region.comparison import breakdown_table, compare
-    from xiaoben.requirements.registry import get_metric
-    from xiaoben.research.services_achievements import achievement_delete
-
-    achievement(world, title="已认定的论文")
-    achievement(world, verify=False, title="待审核的论文")
-    returned = achievement(world, verify=False, title="被退回的论文")
-    achievement_return(actor=scope(world, "dean"), achievement=returned, reason="证书照片看不清")
-    deleted = achievement(world, title="认定后删除的论文")
-    achievement_delete(actor=scope(world, "dean"), achievement=deleted)
-
-    assert set(Achievement.objects.counted().values_list("title", flat=True)) == {"已认定的论文"}
-    assert AchievementCredit.objects.filter(AchievementCredit.COUNTED).count() == 1
-    start, end = dt.date(2026, 9, 1), dt.date(2027, 1, 22)
-    for key in ("research.achievements", "research.points"):
-        got = get_metric(key).totals(school_id=world.school.pk, start=start, end=end)
-        assert set(got) <= {world.teacher.pk}, key
-    assert get_metric("research.achievements").totals(school_id=world.school.pk, start=start, end=end) == {world.teacher.pk: Decimal(1)}
-    researcher = scope(world, "researcher")
-    (row,) = [r for r in compare(researcher, start=start, end=end, year=2026)["rows"] if r["school"] == world.school]
-    assert row["achievements"] == 1 and row["achievements_city_up"] == 1
-    assert breakdown_table(world.school, "achievements", start=start, end=end)["foot"][-1] == 1
-
-
 def test_requirement_one_paper_a_year(world):
     """每学年至少一篇论文获奖或发表: a requirement on the metric, computed by the engine."""
     from xiaoben.requirements.engine import progress_for_teacher
