@@ -88,7 +88,10 @@ class ResearchProject(TimeStampedModel, SoftDeleteModel, VersionedModel):
     summary = models.TextField(_("研究内容简介"), blank=True, max_length=3000)
     visibility = models.CharField(_("公开范围"), max_length=20, choices=Visibility.choices, default=Visibility.SCHOOL)
     reminded_on = models.DateField(_("上次逾期提醒"), null=True, blank=True)
-    created_by = models.ForeignKey("core.User", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("登记人"))
+    # blank: the system (a seed, an import) registers a project in no one's name
+    created_by = models.ForeignKey(
+        "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("登记人")
+    )
 
     history = HistoricalRecords()
 
@@ -137,7 +140,9 @@ class ProjectStage(models.Model):
     due_on = models.DateField(_("下一阶段截止"), null=True, blank=True)
     decision = models.CharField(_("决定/文号"), max_length=200, blank=True)
     note = models.CharField(_("说明"), max_length=500, blank=True)
-    confirmed_by = models.ForeignKey("core.User", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("确认人"))
+    confirmed_by = models.ForeignKey(
+        "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("确认人")
+    )  # blank: a move the system records (a seed, an import) has no confirmer
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     class Meta:
