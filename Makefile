@@ -78,7 +78,7 @@ lint-imports: $(VENV)/.installed
 
 # mypy --strict on the door and the service layers listed here (STYLE: mypy with django-stubs);
 # a module joins the list once it is clean; core, org and api are typed whole but for CORE_ORG_UNTYPED.
-CORE_ORG_UNTYPED := xiaoben/core/bench.py xiaoben/core/gendata.py xiaoben/org/gendata.py xiaoben/org/portability.py
+CORE_ORG_UNTYPED := xiaoben/core/bench.py xiaoben/core/gendata.py xiaoben/org/gendata.py
 CORE_ORG_TYPED := $(filter-out $(CORE_ORG_UNTYPED),$(wildcard xiaoben/core/*.py xiaoben/org/*.py xiaoben/api/*.py))
 TYPED := $(CORE_ORG_TYPED) \
 	xiaoben/requirements/services.py xiaoben/requirements/selectors.py xiaoben/requirements/views.py \
@@ -98,9 +98,9 @@ TYPED := $(CORE_ORG_TYPED) \
 	xiaoben/observations/predicates.py xiaoben/requirements/engine.py xiaoben/requirements/kept.py \
 	xiaoben/requirements/registry.py xiaoben/activities/services.py xiaoben/activities/services_prep.py \
 	xiaoben/activities/services_settings.py xiaoben/activities/services_slots.py xiaoben/activities/selectors.py \
-	xiaoben/activities/predicates.py \
-	xiaoben/hours/services.py xiaoben/hours/selectors.py xiaoben/hours/predicates.py \
-	xiaoben/mentoring/services.py xiaoben/mentoring/selectors.py xiaoben/mentoring/predicates.py
+	xiaoben/activities/predicates.py xiaoben/hours/services.py xiaoben/hours/selectors.py xiaoben/hours/predicates.py \
+	xiaoben/mentoring/services.py xiaoben/mentoring/selectors.py xiaoben/mentoring/predicates.py \
+	xiaoben/observations/selectors.py xiaoben/observations/home.py xiaoben/observations/metrics.py
 typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy --strict $(TYPED)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -49,6 +49,18 @@ class CountedQuerySet(models.QuerySet[M]):
         return self.filter(getattr(self.model, "COUNTED"))  # noqa: B009 (declared by each counted model)
 
 
+def q_through(q: models.Q, path: str) -> models.Q:
+    """`q` as seen from a model that reaches q's model through the relation `path`."""
+    children: list[Any] = []
+    for child in q.children:
+        if isinstance(child, models.Q):
+            children.append(q_through(child, path))
+        else:
+            lookup, value = cast("tuple[str, Any]", child)
+            children.append((f"{path}__{lookup}", value))
+    return models.Q(*children, _connector=q.connector, _negated=q.negated)
+
+
 class AliveManager(models.Manager.from_queryset(CountedQuerySet)):  # type: ignore[misc]
     def get_queryset(self) -> models.QuerySet[Any]:
         qs: models.QuerySet[Any] = super().get_queryset()
@@ -67,6 +79,13 @@ class SoftDeleteModel(models.Model):
 
     class Meta:
         abstract = True
+
+    @classmethod
+    def counted_through(cls, path: str) -> models.Q:
+        """`COUNTED` from a model that reaches this one through `path` (a credit's "achievement"):
+        a join does not pass through `objects`, so the deleted rows are left out here too."""
+        counted: models.Q = getattr(cls, "COUNTED")  # noqa: B009 (declared by each counted model)
+        return q_through(counted, path) & models.Q(**{f"{path}__deleted_at__isnull": True})
 
     def soft_delete(self) -> None:
         self.deleted_at = timezone.now()

@@ -13,12 +13,14 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import import_module
 from types import ModuleType
 from typing import TYPE_CHECKING
 
 from django.apps import apps
+from django.db import transaction
 
 if TYPE_CHECKING:
     from xiaoben.core.models import User
@@ -87,3 +89,18 @@ def seed_providers() -> Iterator[tuple[str, SeedFn]]:
     for label in seed_order(after):
         fn: SeedFn = modules[label].seed
         yield label, fn
+
+
+@contextmanager
+def without_notices(*modules: str) -> Iterator[None]:
+    """A seed replays past events through the services; what those services send after commit
+    (the notices of each move, in lambdas defined in `modules`, e.g. "xiaoben.research") is
+    history, not news, and is dropped: the demo's bells hold the notices the seeds choose. Other
+    work queued for the commit (search index, jobs) is kept."""
+    connection = transaction.get_connection()
+    start = len(connection.run_on_commit)
+    try:
+        yield
+    finally:
+        queued = connection.run_on_commit[start:]
+        connection.run_on_commit[start:] = [cb for cb in queued if not getattr(cb[1], "__module__", "").startswith(modules)]

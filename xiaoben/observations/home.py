@@ -1,6 +1,10 @@
 """Home card: this term's observations given and received, drafts, and (for
 reviewers) open copied-feedback flags. A constant three queries."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db.models import Count, Q
 
 from xiaoben.core.home import HomeCard
@@ -8,8 +12,14 @@ from xiaoben.core.tenancy import visible_to
 
 from .models import FeedbackFlag, Observation, ObservationStatus
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
-def cards(request, scope, term):
+    from xiaoben.core.scope import Scope
+    from xiaoben.org.models import Term
+
+
+def cards(request: HttpRequest, scope: Scope, term: Term | None) -> list[HomeCard]:
     if scope.teacher is None or term is None:
         return []
     tid = scope.teacher_id

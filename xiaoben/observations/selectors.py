@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Avg, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -15,12 +15,16 @@ from xiaoben.org.models import Teacher
 from .models import FeedbackFlag, Observation, ObservationScore, ObservationStatus, Rubric, RubricItem
 
 if TYPE_CHECKING:
+    import datetime as dt
+    from collections.abc import Iterable
+
+    from xiaoben.activities.models import LessonStudySeries
     from xiaoben.org.models import Term
 
 
 def observation_list(
     *,
-    user,
+    user: Viewer,
     term_id: int | None = None,
     role: str = "",
     teacher_id: int | None = None,
@@ -74,16 +78,13 @@ def page_rows(page: QuerySet[Observation]) -> list[Observation]:
     return list(_shown(Observation.objects.filter(pk__in=page.values("pk"))).order_by("-lesson_date", "-id"))
 
 
-def my_drafts(*, user) -> QuerySet[Observation]:
+def my_drafts(*, user: Viewer) -> QuerySet[Observation]:
     scope = scope_for(user)
-    return (
-        Observation.objects.filter(observer_id=scope.teacher_id or -1, status=ObservationStatus.DRAFT)
-        .select_related("teacher")
-        .order_by("-updated_at")
-    )
+    qs: QuerySet[Observation] = Observation.objects.filter(observer_id=scope.teacher_id or -1, status=ObservationStatus.DRAFT)
+    return qs.select_related("teacher").order_by("-updated_at")
 
 
-def observation_detail_qs(user) -> QuerySet[Observation]:
+def observation_detail_qs(user: Viewer) -> QuerySet[Observation]:
     return (
         visible_to(user, Observation)
         .select_related("observer", "teacher", "term__school_year", "rubric", "activity", "school")
@@ -91,25 +92,25 @@ def observation_detail_qs(user) -> QuerySet[Observation]:
     )
 
 
-def rubric_rows(obs: Observation) -> list[dict]:
+def rubric_rows(obs: Observation) -> list[dict[str, Any]]:
     """Each rubric item with the points given (for the detail page and the .docx)."""
     given = {s.item_id: s.points for s in obs.scores.all()}
-    items = list(obs.rubric.items.all()) if obs.rubric_id else [s.item for s in obs.scores.all()]
+    items = list(obs.rubric.items.all()) if obs.rubric is not None else [s.item for s in obs.scores.all()]
     return [{"item": i, "points": given.get(i.pk)} for i in items]
 
 
-def teacher_search(*, user, q: str, limit: int = 8) -> list[Teacher]:
+def teacher_search(*, user: Viewer, q: str, limit: int = 8) -> list[Teacher]:
     """By name or pinyin initials ("zxm"), in the searcher's school."""
     scope = scope_for(user)
     q = (q or "").strip()
-    if not q or not scope.teacher:
+    if not q or not scope.teacher or not scope.teacher_id:
         return []
     qs = Teacher.objects.filter(school_id=scope.teacher.school_id, is_active=True).exclude(pk=scope.teacher_id)
     qs = qs.filter(Q(name__contains=q) | Q(name_initials__istartswith=q.lower()) | Q(staff_no=q))
     return list(qs.order_by("name_initials", "staff_no")[:limit])
 
 
-def rubric_list(*, user, school_id: int, include_old: bool = False) -> QuerySet[Rubric]:
+def rubric_list(*, user: Viewer, school_id: int, include_old: bool = False) -> QuerySet[Rubric]:
     qs = visible_to(user, Rubric).filter(school_id=school_id)
     if not include_old:
         qs = qs.filter(is_current=True)
@@ -123,7 +124,7 @@ def rubric_versions(rubric: Rubric) -> QuerySet[Rubric]:
     return Rubric.objects.filter(Q(pk=root) | Q(lineage_id=root)).annotate(used=Count("observations", distinct=True)).order_by("-version")
 
 
-def flag_list(*, user, open_only: bool = True) -> QuerySet[FeedbackFlag]:
+def flag_list(*, user: Viewer, open_only: bool = True) -> QuerySet[FeedbackFlag]:
     qs = visible_to(user, FeedbackFlag).select_related(
         "observation__observer", "observation__teacher", "similar_to__observer", "similar_to__teacher"
     )
@@ -132,7 +133,7 @@ def flag_list(*, user, open_only: bool = True) -> QuerySet[FeedbackFlag]:
     return qs.order_by("-created_at")
 
 
-def activity_averages(*, user, term_id: int | None = None) -> list[dict]:
+def activity_averages(*, user: Viewer, term_id: int | None = None) -> list[dict[str, Any]]:
     """Observations linked to an activity, averaged by dimension per activity (one query).
     Stands in for lesson-study rounds: each linked activity is one round."""
     obs = visible_to(user, Observation).filter(status=ObservationStatus.SUBMITTED, activity__isnull=False)
@@ -144,7 +145,7 @@ def activity_averages(*, user, term_id: int | None = None) -> list[dict]:
         .annotate(avg=Avg(F("points") * 100 / F("item__max_points")), n=Count("observation_id", distinct=True))
         .order_by("observation__activity__starts_at", "observation__activity_id")
     )
-    out: dict[int, dict] = {}
+    out: dict[int, dict[str, Any]] = {}
     for r in rows:
         a = out.setdefault(
             r["observation__activity_id"],
@@ -171,7 +172,7 @@ def dimension_order(rubric: Rubric | None) -> list[str]:
     return seen
 
 
-def series_round_averages(*, user, series) -> list[dict]:
+def series_round_averages(*, user: Viewer, series: LessonStudySeries) -> list[dict[str, Any]]:
     """一课多研/同课异构: each round's average by dimension (百分制), from the
     observations linked to the round's activity that this person may see.
     Two queries whatever the number of rounds and observations."""
@@ -186,19 +187,19 @@ def series_round_averages(*, user, series) -> list[dict]:
         .annotate(avg=Avg(F("points") * 100 / F("item__max_points")), n=Count("observation_id", distinct=True))
         .order_by()
     )
-    by_activity: dict[int, dict] = {}
+    by_activity: dict[int, dict[str, Any]] = {}
     for r in rows:
         a = by_activity.setdefault(r["observation__activity_id"], {"dims": {}, "n": 0})
         a["dims"][r["item__dimension"]] = round(Decimal(r["avg"] or 0), 1)
         a["n"] = max(a["n"], r["n"])
     out = []
-    for i, a in enumerate(rounds, start=1):
-        data = by_activity.get(a.pk, {"dims": {}, "n": 0})
+    for i, act in enumerate(rounds, start=1):
+        data = by_activity.get(act.pk, {"dims": {}, "n": 0})
         dims = data["dims"]
         out.append(
             {
-                "number": numbers.get(a.pk, i),
-                "activity": a,
+                "number": numbers.get(act.pk, i),
+                "activity": act,
                 "n": data["n"],
                 "dims": dims,
                 "mean": round(sum(dims.values()) / len(dims), 1) if dims else None,
@@ -207,7 +208,9 @@ def series_round_averages(*, user, series) -> list[dict]:
     return out
 
 
-def period_clashes(*, observer_id: int, lesson_date, period: int | None, exclude_pk: int | None = None) -> list:
+def period_clashes(
+    *, observer_id: int, lesson_date: dt.date | None, period: int | None, exclude_pk: int | None = None
+) -> list[Observation]:
     """The observer's other lessons in the same 第N节 of the same day: one person cannot sit in
     two classrooms at once, so a second one is worth a warning (not a refusal: a 补录 may fix a date)."""
     if not period or lesson_date is None:
@@ -218,7 +221,7 @@ def period_clashes(*, observer_id: int, lesson_date, period: int | None, exclude
     return list(qs.order_by("id")[:5])
 
 
-def clash_warning(obs) -> str:
+def clash_warning(obs: Observation) -> str:
     """「同一天第3节你还记录了听王老师的《秋天的雨》」— empty when there is no clash."""
     clashes = period_clashes(observer_id=obs.observer_id, lesson_date=obs.lesson_date, period=obs.period, exclude_pk=obs.pk)
     if not clashes:
@@ -227,7 +230,7 @@ def clash_warning(obs) -> str:
     return f"注意：{obs.lesson_date:%m月%d日}第{obs.period}节你还记录了听{names}，同一节课不能同时在两个教室听课，请核对日期和节次。"
 
 
-def region_observation_stats(*, school_ids, start, end) -> list[dict]:
+def region_observation_stats(*, school_ids: Iterable[int], start: dt.date, end: dt.date) -> list[dict[str, Any]]:
     """听课统计 of a region's schools, aggregates only (no names): per school the submitted
     observations in the window, per teacher, by kind, how many teachers observed at least once,
     the 补录 share and the average score. Two grouped queries whatever the region's size."""
@@ -298,7 +301,9 @@ def own_draft(scope: Scope, pk: int | None) -> Observation | None:
     """The observer's own draft with this id (an autosaved draft posted back with the form)."""
     if not pk:
         return None
-    qs = Observation.objects.filter(pk=pk, observer_id=scope.teacher_id, status=ObservationStatus.DRAFT, deleted_at__isnull=True)
+    qs: QuerySet[Observation] = Observation.objects.filter(
+        pk=pk, observer_id=scope.teacher_id, status=ObservationStatus.DRAFT, deleted_at__isnull=True
+    )
     return qs.first()
 
 
@@ -311,6 +316,8 @@ def created_by_token(scope: Scope, token: str) -> Observation | None:
 
 def observed_teacher(scope: Scope, teacher_id: int) -> Teacher | None:
     """A teacher of the actor's school who may be observed (active)."""
+    if scope.school_id is None:
+        return None
     return Teacher.objects.filter(pk=teacher_id, school_id=scope.school_id, is_active=True).first()
 
 

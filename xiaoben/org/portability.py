@@ -19,7 +19,8 @@ import io
 import json
 import zipfile
 from collections import defaultdict
-from typing import IO, Any
+from collections.abc import Iterator
+from typing import IO, Any, cast
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -35,7 +36,13 @@ from xiaoben.core.errors import require
 from xiaoben.core.scope import Scope
 
 from . import predicates as can
-from .models import School
+from .models import Region, School
+
+Model = type[models.Model]
+Rows = dict[Model, list[models.Model]]
+Ids = dict[Model, set[int]]
+IdMap = dict[str, dict[int, int]]  # label -> old pk -> new pk
+Fixup = tuple[Model, Any, "models.ForeignKey[Any, Any]", Any]  # (model, new pk, link, old target pk)
 
 FORMAT = "xiaoben-school-archive/1"
 # Rows shared by every school of an instance: referenced by natural key, never copied.
@@ -43,14 +50,12 @@ SHARED_LABELS = {"org.region", "contenttypes.contenttype", "auth.permission", "a
 SKIP_APPS = {"sessions", "admin", "axes"}
 
 
-def _fks(model) -> list[models.ForeignKey]:
+def _fks(model: Model) -> list[models.ForeignKey[Any, Any]]:
     return [f for f in model._meta.concrete_fields if isinstance(f, models.ForeignKey)]
 
 
 def school_path(model: type[models.Model], depth: int = 0) -> str | None:
     """The lookup from `model` to its School, e.g. 'school' or 'activity__school' (None: not a school's row)."""
-    from .models import Region, School
-
     if model is School:
         return "id"
     fks = [f for f in _fks(model) if f.related_model is not None]
@@ -78,7 +83,7 @@ def _models() -> list[type[models.Model]]:
     return out
 
 
-def _generic(model) -> tuple[str, str] | None:
+def _generic(model: Model) -> tuple[str, str] | None:
     """(content type field, object id field) of a model pointing at any record."""
     names = {f.name for f in model._meta.concrete_fields}
     if "target_type" in names and "target_id" in names:
@@ -86,17 +91,18 @@ def _generic(model) -> tuple[str, str] | None:
     return None
 
 
-def school_rows(school) -> dict[type[models.Model], list[models.Model]]:
+def school_rows(school: School) -> Rows:
     """Every row of the school, soft-deleted ones and edit history included."""
     User = get_user_model()
-    rows: dict[type[models.Model], list[models.Model]] = {}
-    ids: dict[type[models.Model], set[int]] = defaultdict(set)
-    generic = []
+    rows: Rows = {}
+    ids: Ids = defaultdict(set)
+    generic: list[tuple[Model, str, str]] = []
     for model in _models():
         if model is User:
             continue
-        if _generic(model):
-            generic.append(model)
+        g = _generic(model)
+        if g:
+            generic.append((model, *g))
             continue
         path = school_path(model)
         if path is None:
@@ -109,7 +115,7 @@ def school_rows(school) -> dict[type[models.Model], list[models.Model]]:
 
     # A row that needs another school's record (a 课题 member who teaches elsewhere) stays with
     # that school: it could not be restored without data that is not this school's to carry.
-    def _region_owned(m) -> bool:  # a district's record (a 晒课 round): not this school's to carry
+    def _region_owned(m: Model) -> bool:  # a district's record (a 晒课 round): not this school's to carry
         return school_path(m) is None and any(fk.name == "region" for fk in _fks(m))
 
     changed = True
@@ -140,26 +146,26 @@ def school_rows(school) -> dict[type[models.Model], list[models.Model]]:
         if history_of is None:
             continue
         carried = ids.get(history_of, set())
-        strays = {o.id for o in objs if o.id not in carried}
+        # a history row's `id` is its record's id (its own key is `history_id`)
+        strays = {h.id for h in cast("list[Any]", objs) if h.id not in carried}
         if not strays:
             continue
         alive = set(history_of._base_manager.filter(pk__in=strays).values_list("pk", flat=True))
-        kept = [o for o in objs if o.id not in alive]
+        kept = [h for h in cast("list[Any]", objs) if h.id not in alive]
         if kept:
             rows[model], ids[model] = kept, {o.pk for o in kept}
         else:
             del rows[model]
             ids[model] = set()
     # records pointing at any record (comments, attachments, notifications) of the school
-    for model in generic:
-        ct_field, id_field = _generic(model)
-        found = []
+    for model, ct_field, id_field in generic:
+        linked: list[models.Model] = []
         for target_model, target_ids in list(ids.items()):
             ct = ContentType.objects.get_for_model(target_model, for_concrete_model=False)
-            found += list(model._base_manager.filter(**{ct_field: ct, f"{id_field}__in": target_ids}))
-        if found:
-            rows[model] = sorted(found, key=lambda o: o.pk)
-            ids[model] = {o.pk for o in found}
+            linked += list(model._base_manager.filter(**{ct_field: ct, f"{id_field}__in": target_ids}))
+        if linked:
+            rows[model] = sorted(linked, key=lambda o: o.pk)
+            ids[model] = {o.pk for o in linked}
     _blank_links_not_carried(rows, ids)
     # the accounts of the school's people (and of anyone its rows name)
     user_ids: set[int] = set()
@@ -175,7 +181,7 @@ def school_rows(school) -> dict[type[models.Model], list[models.Model]]:
     return rows
 
 
-def _outside_links(rows, ids):
+def _outside_links(rows: Rows, ids: Ids) -> Iterator[tuple[Model, list[models.Model], models.ForeignKey[Any, Any], Model]]:
     """(model, objs, fk, target model) for every optional link that may name a record the
     archive does not carry (not a user, a region or a content type: those are matched)."""
     User = get_user_model()
@@ -187,12 +193,12 @@ def _outside_links(rows, ids):
             yield model, objs, f, target
 
 
-def _is_builtin(obj) -> bool:
+def _is_builtin(obj: models.Model) -> bool:
     """A row every instance has (the built-in 教材目录): no school, no district, no owner."""
     return all(getattr(obj, f.attname) is None for f in _fks(type(obj)))
 
 
-def _blank_links_not_carried(rows, ids) -> None:
+def _blank_links_not_carried(rows: Rows, ids: Ids) -> None:
     """A link to another school's or a district's record (a 区域 activity an observation was made
     in) cannot come along: the archive says so by leaving it empty, instead of naming an id
     that means something else elsewhere. Links to built-in rows stay (matched on import)."""
@@ -208,10 +214,10 @@ def _blank_links_not_carried(rows, ids) -> None:
                 setattr(o, f.attname, None)
 
 
-def _builtin_references(rows) -> dict[str, dict[int, dict]]:
+def _builtin_references(rows: Rows) -> dict[str, dict[int, dict[str, str]]]:
     """Built-in rows the school's records name, by their content (their ids differ by instance)."""
     ids = {m: {o.pk for o in objs} for m, objs in rows.items()}
-    out: dict[str, dict[int, dict]] = defaultdict(dict)
+    out: dict[str, dict[int, dict[str, str]]] = defaultdict(dict)
     for _model, objs, f, target in _outside_links(rows, ids):
         wanted = {getattr(o, f.attname) for o in objs} - ids.get(target, set()) - {None}
         for t in target._base_manager.filter(pk__in=wanted):
@@ -220,7 +226,7 @@ def _builtin_references(rows) -> dict[str, dict[int, dict]]:
     return dict(out)
 
 
-def _content(obj) -> dict:
+def _content(obj: models.Model) -> dict[str, str]:
     skip = {"id", "created_at", "updated_at"}
     return {
         f.attname: f.value_to_string(obj)
@@ -229,18 +235,24 @@ def _content(obj) -> dict:
     }
 
 
-def _match_builtin(builtin: dict[str, dict], idmap) -> None:
+def _match_builtin(builtin: dict[str, dict[str, dict[str, Any]]], idmap: IdMap) -> None:
     for label, by_old in builtin.items():
         model = apps.get_model(label)
         nulls = {f.attname: None for f in _fks(model)}
         for old, content in by_old.items():
-            values = {k: model._meta.get_field(k).to_python(v) for k, v in content.items()}
+            values = {k: _to_python(model, k, v) for k, v in content.items()}
             found = model._base_manager.filter(**nulls, **values).values_list("pk", flat=True).first()
             if found is not None:
                 idmap[label][int(old)] = found
 
 
-def _file_fields(model) -> list[models.FileField]:
+def _to_python(model: Model, name: str, value: Any) -> Any:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field)  # a serialized value belongs to a concrete field
+    return field.to_python(value)
+
+
+def _file_fields(model: Model) -> list[models.FileField]:
     return [f for f in model._meta.concrete_fields if isinstance(f, models.FileField)]
 
 
@@ -252,7 +264,8 @@ def school_archive(*, actor: Scope, school: School) -> bytes:
     from xiaoben.core.xlsx import workbook_bytes
 
     rows = school_rows(school)
-    records, files = [], {}
+    records: list[dict[str, Any]] = []
+    files: dict[str, bytes] = {}
     wb = Workbook()
     wb.remove(wb.active)
     for model, objs in rows.items():
@@ -285,23 +298,22 @@ def school_archive(*, actor: Scope, school: School) -> bytes:
     return buf.getvalue()
 
 
-def _readable(value) -> Any:
+def _readable(value: object) -> Any:
     if value is None or isinstance(value, int | float | str | bool):
         return value
     return str(value)
 
 
-def _regions() -> dict[int, list]:
-    from .models import Region
-
+def _regions() -> dict[int, list[Any]]:
     return {r.pk: [r.name, r.kind, r.parent_id] for r in Region.objects.all()}
 
 
 @contextlib.contextmanager
-def _keep_timestamps():
+def _keep_timestamps() -> Iterator[None]:
     """Imported rows keep their own created_at/updated_at (auto_now would stamp 'now')."""
-    touched = []
+    touched: list[tuple[Any, bool, bool]] = []
     for model in apps.get_models():
+        f: Any  # a DateField or DateTimeField when it has auto_now
         for f in model._meta.concrete_fields:
             if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
                 touched.append((f, f.auto_now, f.auto_now_add))
@@ -315,7 +327,7 @@ def _keep_timestamps():
 
 def _order(labels: set[str]) -> list[str]:
     """Models so that every model comes after the models it points at (self-references aside)."""
-    deps = {}
+    deps: dict[str, set[str]] = {}
     for label in labels:
         model = apps.get_model(label)
         needs = {f.related_model._meta.label_lower for f in _fks(model)}
@@ -323,7 +335,8 @@ def _order(labels: set[str]) -> list[str]:
         if history_of is not None:  # a history row names its record by id: the record's new id must be known
             needs.add(history_of._meta.label_lower)
         deps[label] = needs & labels - {label}
-    order, done = [], set()
+    order: list[str] = []
+    done: set[str] = set()
     while len(order) < len(labels):
         ready = sorted(lb for lb in labels - done if deps[lb] <= done)
         if not ready:  # a cycle: take the rest in name order, nullable links are fixed up afterwards
@@ -338,8 +351,6 @@ def _order(labels: set[str]) -> list[str]:
 def school_import(data: bytes, *, actor: Scope, code: str | None = None) -> dict[str, int]:
     """Load a school archive into this instance (new ids, references kept). Returns rows per model."""
     require(can.can_run_platform(actor))
-    from .models import Region, School
-
     User = get_user_model()
     try:
         z = zipfile.ZipFile(io.BytesIO(data))
@@ -352,15 +363,15 @@ def school_import(data: bytes, *, actor: Scope, code: str | None = None) -> dict
     if School.objects.filter(code=code or manifest["school"]["code"]).exists():
         raise ValidationError(f"学校代码 {code or manifest['school']['code']} 在本系统中已存在。")
 
-    ct_map = {}
+    ct_map: dict[int, int] = {}
     for old, (app, model) in manifest["contenttypes"].items():
         with contextlib.suppress(ContentType.DoesNotExist):
             ct_map[int(old)] = ContentType.objects.get_by_natural_key(app, model).pk
     region_map = _import_regions(manifest["regions"], Region)
-    by_label: dict[str, list[dict]] = defaultdict(list)
+    by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in records:
         by_label[r["model"]].append(r)
-    idmap: dict[str, dict[int, int]] = defaultdict(dict)  # label -> old pk -> new pk
+    idmap: IdMap = defaultdict(dict)
     idmap["org.region"] = region_map
     idmap["contenttypes.contenttype"] = ct_map
     _match_builtin(manifest.get("builtin", {}), idmap)
@@ -368,8 +379,8 @@ def school_import(data: bytes, *, actor: Scope, code: str | None = None) -> dict
     user_label = User._meta.label_lower
     with _keep_timestamps():
         if user_label in by_label:
-            counts[user_label] = _import_users(by_label.pop(user_label), idmap[user_label], User)
-        fixups = []
+            counts[user_label] = _import_users(by_label.pop(user_label), idmap[user_label])
+        fixups: list[Fixup] = []
         for label in _order(set(by_label)):
             model = apps.get_model(label)
             fixups += _import_model(model, by_label[label], idmap, z, code=code)
@@ -382,7 +393,7 @@ def school_import(data: bytes, *, actor: Scope, code: str | None = None) -> dict
     return counts
 
 
-def _import_regions(regions: dict, Region) -> dict[int, int]:
+def _import_regions(regions: dict[str, list[Any]], Region: type[Region]) -> dict[int, int]:
     out: dict[int, int] = {}
 
     def resolve(old: int) -> int:
@@ -391,16 +402,19 @@ def _import_regions(regions: dict, Region) -> dict[int, int]:
         name, kind, parent = regions[str(old)]
         parent_new = resolve(parent) if parent else None
         region, _ = Region.objects.get_or_create(name=name, kind=kind, parent_id=parent_new)
-        out[old] = region.pk
-        return region.pk
+        pk: int = region.pk
+        out[old] = pk
+        return pk
 
     for old in regions:
         resolve(int(old))
     return out
 
 
-def _import_users(records: list[dict], idmap: dict[int, int], User) -> int:
+def _import_users(records: list[dict[str, Any]], idmap: dict[int, int]) -> int:
     """Match by mobile number, then username; otherwise create the account as it was."""
+    from xiaoben.core.models import User
+
     for r in records:
         f = r["fields"]
         user = (User.objects.filter(phone=f.get("phone")).first() if f.get("phone") else None) or User.objects.filter(
@@ -414,15 +428,20 @@ def _import_users(records: list[dict], idmap: dict[int, int], User) -> int:
     return len(records)
 
 
-def _import_model(model, records: list[dict], idmap, z: zipfile.ZipFile, *, code: str | None) -> list:
+def _import_model(model: Model, records: list[dict[str, Any]], idmap: IdMap, z: zipfile.ZipFile, *, code: str | None) -> list[Fixup]:
     label = model._meta.label_lower
     fks = {f.name: f for f in _fks(model)}
     m2ms = {f.name: f for f in model._meta.many_to_many}
     files = {f.name for f in _file_fields(model)}
     history_of = getattr(model, "instance_type", None)  # simple_history: HistoricalX.instance_type is X
-    objs, olds, fixups, m2m_values = [], [], [], []
+    objs: list[models.Model] = []
+    olds: list[tuple[Any, list[tuple[models.ForeignKey[Any, Any], Any]]]] = []
+    fixups: list[Fixup] = []
+    m2m_values: list[dict[str, Any]] = []
     for r in records:
-        kwargs, later, m2m = {}, [], {}
+        kwargs: dict[str, Any] = {}
+        later: list[tuple[models.ForeignKey[Any, Any], Any]] = []
+        m2m: dict[str, Any] = {}
         for name, value in r["fields"].items():
             if name in m2ms:
                 m2m[name] = value
@@ -438,7 +457,7 @@ def _import_model(model, records: list[dict], idmap, z: zipfile.ZipFile, *, code
                     kwargs[f.attname] = None
                     later.append((f, value))
                 else:
-                    kwargs[f.attname] = value if not f.db_constraint else None
+                    kwargs[f.attname] = value if not getattr(f, "db_constraint", True) else None
                 continue
             if name in files and value:
                 try:
@@ -446,7 +465,7 @@ def _import_model(model, records: list[dict], idmap, z: zipfile.ZipFile, *, code
                     value = default_storage.save(value, ContentFile(content))
                 except KeyError:
                     pass
-            kwargs[name] = model._meta.get_field(name).to_python(value) if value is not None else None
+            kwargs[name] = _to_python(model, name, value) if value is not None else None
         if history_of is not None and "id" in kwargs:
             # The record's new id; a record deleted before the export keeps its history under the
             # negated old id, which can name no row here (the old id could name another record).
@@ -468,7 +487,7 @@ def _import_model(model, records: list[dict], idmap, z: zipfile.ZipFile, *, code
     return fixups
 
 
-def _rewrite_generic(by_label: dict[str, list[dict]], idmap) -> None:
+def _rewrite_generic(by_label: dict[str, list[dict[str, Any]]], idmap: IdMap) -> None:
     """Generic targets (a comment's record, an attachment's record) to the new ids."""
     for label in by_label:
         model = apps.get_model(label)
@@ -482,7 +501,10 @@ def _rewrite_generic(by_label: dict[str, list[dict]], idmap) -> None:
             if old_ct is None or old_target is None:
                 continue
             ct = ContentType.objects.get(pk=idmap["contenttypes.contenttype"].get(old_ct, old_ct))
-            target_label = ct.model_class()._meta.label_lower
+            target_model = ct.model_class()
+            if target_model is None:  # a model this instance does not have: nothing to point at
+                continue
+            target_label = target_model._meta.label_lower
             model._base_manager.filter(pk=new_pk).update(**{id_field: idmap[target_label].get(old_target, old_target)})
 
 

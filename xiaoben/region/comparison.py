@@ -54,7 +54,7 @@ def _research(ids: list[int], start: dt.date, end: dt.date) -> tuple[dict, dict]
     from xiaoben.research.models import Achievement, ResearchProject
 
     proj = _grouped(ResearchProject.objects.filter(school_id__in=ids, stage__in=PROJECT_STAGES), "school_id", "level", "stage")
-    ach = _grouped(Achievement.objects.filter(school_id__in=ids, status="verified", date__gte=start, date__lte=end), "school_id", "level")
+    ach = _grouped(Achievement.objects.counted().filter(school_id__in=ids, date__gte=start, date__lte=end), "school_id", "level")
     return proj, ach
 
 
@@ -276,7 +276,7 @@ def breakdown_table(school, measure: str, *, start: dt.date, end: dt.date) -> di
             "foot": _totals(rows),
         }
     if measure == "achievements":
-        qs = Achievement.objects.filter(school_id=school.pk, status="verified", date__gte=start, date__lte=end)
+        qs = Achievement.objects.counted().filter(school_id=school.pk, date__gte=start, date__lte=end)
         got = _grouped(qs, "level", "kind")
         kinds = [(k, label) for k, label in AchievementKind.choices if any(key[1] == k for key in got)]
         rows = [[str(label), *[got.get((lv, k), 0) for k, _l in kinds]] for lv, label in levels]

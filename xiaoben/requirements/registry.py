@@ -31,7 +31,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connections, models, router
 from django.db.models import Count, IntegerField, Q, QuerySet, Sum, Value
@@ -40,6 +40,9 @@ from django.utils import timezone
 
 from xiaoben.core.appmodules import app_modules
 from xiaoben.core.records import RecordRow
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 Filters = dict[str, Any] | None  # a requirement's filters: {filter name: chosen values}
 
@@ -61,7 +64,7 @@ class Choice:
 
     label: str
     lookup: str
-    choices: tuple[tuple[str, str], ...] = ()
+    choices: tuple[tuple[str, StrOrPromise], ...] = ()  # a TextChoices' `.choices` (lazy labels)
 
 
 @dataclass(frozen=True)

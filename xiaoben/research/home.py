@@ -12,7 +12,7 @@ def cards(request, scope, term):
     if scope.teacher is not None:
         ctx |= AchievementCredit.objects.filter(teacher=scope.teacher, achievement__deleted_at__isnull=True).aggregate(
             returned=Count("id", filter=Q(achievement__status=AchievementStatus.RETURNED)),
-            verified=Count("id", filter=Q(achievement__status=AchievementStatus.VERIFIED)),
+            verified=Count("id", filter=AchievementCredit.COUNTED),
         )
         from django.utils import timezone
 

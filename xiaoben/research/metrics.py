@@ -3,15 +3,14 @@
 "每学年至少一篇论文获奖或发表" = research.achievements with kinds 论文发表、论文获奖,
 period school year, threshold 1. A joint paper counts once for each credited teacher."""
 
-from django.db.models import Q
 from django.urls import reverse
 
 from xiaoben.core.records import RecordRow
 from xiaoben.requirements.registry import Choice, QueryMetric, register
 
-from .models import AchievementCredit, AchievementKind, AchievementStatus, Level
+from .models import AchievementCredit, AchievementKind, Level
 
-VERIFIED = Q(achievement__status=AchievementStatus.VERIFIED, achievement__deleted_at__isnull=True)
+COUNTED = AchievementCredit.COUNTED  # defined once, on the model
 
 
 def _row(c: AchievementCredit) -> RecordRow:
@@ -37,7 +36,7 @@ register(
         model=AchievementCredit,
         teacher="teacher",
         date="achievement__date",
-        base=VERIFIED,
+        base=COUNTED,
         filters=FILTERS,
         help="已认定的成果与荣誉（论文发表/获奖、优质课、比赛、指导学生…），合作成果每位署名教师各计一项",
         describe_row=_row,
@@ -55,7 +54,7 @@ register(
         teacher="teacher",
         date="achievement__date",
         sum="points",
-        base=VERIFIED,
+        base=COUNTED,
         filters=FILTERS,
         help="已认定成果按学校奖励规则计算的积分（合作成果按份额）",
         describe_row=_row,

@@ -88,7 +88,10 @@ class ResearchProject(TimeStampedModel, SoftDeleteModel, VersionedModel):
     summary = models.TextField(_("研究内容简介"), blank=True, max_length=3000)
     visibility = models.CharField(_("公开范围"), max_length=20, choices=Visibility.choices, default=Visibility.SCHOOL)
     reminded_on = models.DateField(_("上次逾期提醒"), null=True, blank=True)
-    created_by = models.ForeignKey("core.User", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("登记人"))
+    # blank: the system (a seed, an import) registers a project in no one's name
+    created_by = models.ForeignKey(
+        "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("登记人")
+    )
 
     history = HistoricalRecords()
 
@@ -137,7 +140,9 @@ class ProjectStage(models.Model):
     due_on = models.DateField(_("下一阶段截止"), null=True, blank=True)
     decision = models.CharField(_("决定/文号"), max_length=200, blank=True)
     note = models.CharField(_("说明"), max_length=500, blank=True)
-    confirmed_by = models.ForeignKey("core.User", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("确认人"))
+    confirmed_by = models.ForeignKey(
+        "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("确认人")
+    )  # blank: a move the system records (a seed, an import) has no confirmer
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     class Meta:
@@ -207,6 +212,10 @@ class Achievement(TimeStampedModel, SoftDeleteModel, VersionedModel):
     """One paper, prize or honour. Joint work is one row with several credits: the school
     counts it once, each teacher is credited their share."""
 
+    # What counts (成果 quotas and points, 考核, the region comparison, summaries, cards, 档案袋):
+    # verified; deleted rows are hidden by `objects`, and `counted_through("achievement")` from a credit.
+    COUNTED = models.Q(status=AchievementStatus.VERIFIED)
+
     school = models.ForeignKey("org.School", on_delete=models.CASCADE, related_name="achievements", verbose_name=_("学校"))
     term = models.ForeignKey(
         "org.Term", null=True, blank=True, on_delete=models.SET_NULL, related_name="achievements", verbose_name=_("学期")
@@ -261,6 +270,9 @@ class Achievement(TimeStampedModel, SoftDeleteModel, VersionedModel):
 class AchievementCredit(models.Model):
     """A teacher's part in an achievement: share (1 for sole work) and the reward points it
     earned under the school's rules when it was verified."""
+
+    # A credit counts when its achievement does (`Achievement.COUNTED`, and not deleted).
+    COUNTED = Achievement.counted_through("achievement")
 
     achievement = models.ForeignKey(Achievement, on_delete=models.CASCADE, related_name="credits", verbose_name=_("成果"))
     teacher = models.ForeignKey("org.Teacher", on_delete=models.PROTECT, related_name="achievement_credits", verbose_name=_("教师"))

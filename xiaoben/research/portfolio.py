@@ -7,7 +7,7 @@ from django.db.models import Q
 
 from xiaoben.reportkit.portfolio import PortfolioPart, portfolio_part
 
-from .models import AchievementCredit, AchievementStatus, ResearchProject
+from .models import AchievementCredit, ResearchProject
 
 
 @portfolio_part
@@ -17,9 +17,8 @@ def achievements_part(teacher, school_year, terms):
     start, end = min(t.start_date for t in terms), max(t.end_date for t in terms)
     credits = (
         AchievementCredit.objects.filter(
+            AchievementCredit.COUNTED,
             teacher=teacher,
-            achievement__status=AchievementStatus.VERIFIED,
-            achievement__deleted_at__isnull=True,
             achievement__date__gte=start,
             achievement__date__lte=end,
         )

@@ -1,35 +1,29 @@
 """Demo 课题与成果: in each school a 省级 project at 中期检查, 县级 and 校级 ones at several stages
 (one 县级 overdue, one 校级 with its 申报书 in and waiting for the school), a 市级 one 延期 and a
 concluded one; a realistic spread of verified, pending and returned achievements over three
-years, joint papers, 骨干教师 honours (which reach the profile) and students' prizes."""
+years, joint papers, 骨干教师 honours (which reach the profile) and students' prizes.
+
+Everything is written through the services, each on the day it happened (time-machine): projects
+and their stage moves as the system (the demo names no confirmer), documents by the 主持人,
+achievements submitted by their first author and verified or returned by the school's admin."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.core.files.base import ContentFile
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from xiaoben.activities.models import Activity
 from xiaoben.core import samples
-from xiaoben.org.models import Teacher, TeacherHonour
+from xiaoben.core.scope import SYSTEM, scope_for
+from xiaoben.core.seeding import without_notices
+from xiaoben.org.models import Teacher
 
-from .models import (
-    Achievement,
-    AchievementCredit,
-    AchievementKind,
-    AchievementStatus,
-    DocKind,
-    Level,
-    ProjectDocument,
-    ProjectMember,
-    ProjectStage,
-    Rank,
-    ResearchProject,
-    RewardRule,
-    Stage,
-)
-from .services_achievements import _apply_points, _shares, _term_for, reward_rules_defaults
+from . import services
+from . import services_achievements as ach
+from .models import AchievementKind, AchievementStatus, DocKind, Level, ProjectMember, Rank, Stage
 
 PDF = samples.pdf_bytes()
 
@@ -121,97 +115,128 @@ STUDENTS = ["三(2)班 王小明", "四(1)班 李可、陈一诺", "五(3)班 �
 
 AFTER: tuple[str, ...] = ("activities",)  # seeds whose records this one reads
 
+# The stage a document is uploaded in (on the way to the stage that needs it).
+STAGE_OF_DOC = {
+    DocKind.APPLICATION: Stage.APPLIED,
+    DocKind.APPROVAL: Stage.APPLIED,
+    DocKind.OPENING: Stage.APPROVED,
+    DocKind.MIDTERM: Stage.OPENED,
+    DocKind.FINAL: Stage.MIDTERM,
+    DocKind.OUTCOME: Stage.MIDTERM,
+    DocKind.CERTIFICATE: Stage.MIDTERM,
+    DocKind.EXTENSION: Stage.MIDTERM,
+}
 
-def _project(ctx, school, teachers, spec, guest, today, n=0):
+
+def _at(day: dt.date, hour: int = 9) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
+
+
+def _pdf(name: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+def _project(ctx, school, teachers, spec, guest, today, n=0, extra_member=None):
     titles, level, category, issuer, stages, docs, visibility, due = spec
     title = titles[n % len(titles)]
     rng = ctx.rng
     leader = rng.choice(teachers[2:12])
-    started = today - dt.timedelta(days=stages[0][1])
-    p = ResearchProject.objects.create(
-        school=school,
-        title=title,
-        level=level,
-        category=category,
-        issuer=issuer,
-        number=f"{'ZJ' if level == Level.PROVINCE else 'JX' if level == Level.CITY else 'NH' if level == Level.COUNTY else 'XJ'}{started.year}-{rng.randint(10, 299):03d}"
+    entered = [(st, today - dt.timedelta(days=ago)) for st, ago in stages]
+    started = entered[0][1]
+    number = (
+        f"{'ZJ' if level == Level.PROVINCE else 'JX' if level == Level.CITY else 'NH' if level == Level.COUNTY else 'XJ'}{started.year}-{rng.randint(10, 299):03d}"
         if len(stages) > 1
-        else "",
-        leader=leader,
-        stage=stages[-1][0],
-        stage_due=today + dt.timedelta(days=due) if due is not None else None,
-        start_date=today - dt.timedelta(days=stages[1][1]) if len(stages) > 1 else None,
-        end_date=started + dt.timedelta(days=365 * 2),
-        visibility=visibility,
-        summary="针对教学中的真实问题，在课题组成员的课堂中开展行动研究，每学期组织课题研讨活动，形成案例与论文。",
+        else ""
     )
     members = rng.sample([t for t in teachers[2:30] if t.pk != leader.pk], 4)
-    ProjectMember.objects.bulk_create(
-        [ProjectMember(project=p, teacher=t, role=rng.choice(["资料收集", "课例研究", "问卷调查", ""])) for t in members]
-    )
+    roles = [(t, rng.choice(["资料收集", "课例研究", "问卷调查", ""])) for t in members]
     if guest is not None and level in (Level.PROVINCE, Level.CITY):
-        ProjectMember.objects.create(project=p, teacher=guest, role="外校成员")
-    for i, (st, ago) in enumerate(stages):
-        day = today - dt.timedelta(days=ago)
-        decision = (
-            f"{issuer[:6]}〔{day.year}〕{rng.randint(3, 40)}号" if level != Level.SCHOOL and st in (Stage.APPROVED, Stage.CONCLUDED) else ""
+        roles.append((guest, "外校成员"))
+    if extra_member is not None and extra_member[0].pk not in {t.pk for t, _role in roles} and extra_member[0].pk != leader.pk:
+        roles.append(extra_member)
+    final_due = today + dt.timedelta(days=due) if due is not None else None
+    due_after = [entered[i + 1][1] if i + 1 < len(entered) else final_due for i in range(len(entered))]
+    with time_machine.travel(_at(started), tick=False):
+        p = services.project_create(
+            actor=SYSTEM,
+            title=title,
+            level=level,
+            leader=leader,
+            number=number,
+            category=category,
+            issuer=issuer,
+            member_ids=[t.pk for t, _role in roles],
+            end_date=started + dt.timedelta(days=365 * 2),
+            summary="针对教学中的真实问题，在课题组成员的课堂中开展行动研究，每学期组织课题研讨活动，形成案例与论文。",
+            visibility=visibility,
+            stage_due=due_after[0],
         )
-        nxt_due = today - dt.timedelta(days=stages[i + 1][1]) if i + 1 < len(stages) else (p.stage_due)
-        ProjectStage.objects.create(
-            project=p,
-            stage=st,
-            entered_on=day,
-            due_on=nxt_due,
-            decision=decision,
-            note="延期半年：疫情后补充课堂数据" if st == Stage.EXTENDED else "",
-        )
-    stage_of_doc = {
-        DocKind.APPLICATION: Stage.APPLIED,
-        DocKind.APPROVAL: Stage.APPLIED,
-        DocKind.OPENING: Stage.APPROVED,
-        DocKind.MIDTERM: Stage.OPENED,
-        DocKind.FINAL: Stage.MIDTERM,
-        DocKind.OUTCOME: Stage.MIDTERM,
-        DocKind.CERTIFICATE: Stage.MIDTERM,
-        DocKind.EXTENSION: Stage.MIDTERM,
-    }
-    for k in docs:
-        name = f"{title[:12]}_{DocKind(k).label}.pdf"
-        d = ProjectDocument(project=p, stage=stage_of_doc[k], kind=k, name=name, size=len(PDF), file_kind="pdf", uploaded_by=leader.user)
-        d.file.save(name, ContentFile(PDF), save=False)
-        d.save()
-        # Uploaded while the project was in that stage (a week before the next one began), not on
-        # the day the demo was built.
-        entered = [(st, today - dt.timedelta(days=ago)) for st, ago in stages]
-        i = next((j for j, (st, _day) in enumerate(entered) if st == d.stage), None)
-        uploaded = None
-        if i is not None:
-            uploaded = entered[i][1] + dt.timedelta(days=3)
-            if i + 1 < len(entered) and entered[i + 1][1] - dt.timedelta(days=7) > uploaded:
-                uploaded = entered[i + 1][1] - dt.timedelta(days=7)
-        if uploaded is not None:
-            ProjectDocument.objects.filter(pk=d.pk).update(created_at=timezone.make_aware(dt.datetime.combine(uploaded, dt.time(15, 0))))
+    for t, role in roles:  # 分工 is kept by the admin pages, not by a service
+        if role:
+            ProjectMember.objects.filter(project=p, teacher=t).update(role=role)
+    leader_scope = scope_for(leader.user)
+    for i, (st, day) in enumerate(entered):
+        if i:
+            decision = (
+                f"{issuer[:6]}〔{day.year}〕{rng.randint(3, 40)}号"
+                if level != Level.SCHOOL and st in (Stage.APPROVED, Stage.CONCLUDED)
+                else ""
+            )
+            with time_machine.travel(_at(day, 10), tick=False):
+                services.project_stage_advance(
+                    actor=SYSTEM,
+                    project=p,
+                    to_stage=st,
+                    entered_on=day,
+                    due_on=due_after[i],
+                    decision=decision,
+                    note="延期半年：疫情后补充课堂数据" if st == Stage.EXTENDED else "",
+                )
+            p.refresh_from_db()
+        # Documents are uploaded while the project is in their stage (a week before the next one
+        # began, at least three days in), not on the day the demo was built.
+        uploaded = day + dt.timedelta(days=3)
+        if i + 1 < len(entered) and entered[i + 1][1] - dt.timedelta(days=7) > uploaded:
+            uploaded = entered[i + 1][1] - dt.timedelta(days=7)
+        for k in docs:
+            if STAGE_OF_DOC[k] != st:
+                continue
+            with time_machine.travel(_at(min(uploaded, today), 15), tick=False):
+                # a file name has no "/": 结题证书/鉴定意见 is written with a full-width ／
+                services.project_document_add(
+                    actor=leader_scope, project=p, kind=k, upload=_pdf(f"{title[:12]}_{DocKind(k).label.replace('/', '／')}.pdf")
+                )
     return p
 
 
 def seed(ctx) -> None:
+    with without_notices("xiaoben.research"):  # history, not news: the demo's bells are curated
+        _seed(ctx)
+
+
+def _seed(ctx) -> None:
     today, rng = ctx.today, ctx.rng
     persona_teacher = ctx.personas["teacher"].teacher
     for n, school in enumerate(ctx.schools):
         teachers = list(ctx.teachers[school.pk])
         admin_user = teachers[1].user if n else ctx.personas["dean"]
-        reward_rules_defaults(school=school)
-        rules = list(RewardRule.objects.filter(school=school))
+        admin = scope_for(admin_user)
+        ach.reward_rules_defaults(school=school)
         other = ctx.schools[(n + 1) % len(ctx.schools)]
         guest = next((t for t in ctx.teachers[other.pk][5:] if other.region_id == school.region_id), None)
-        projects = [_project(ctx, school, teachers, spec, guest, today, n) for spec in PROJECTS]
-        if n == 0:  # the persona teacher is in the 省级 project's group
-            ProjectMember.objects.get_or_create(project=projects[0], teacher=persona_teacher, defaults={"role": "课例研究"})
+        # the persona teacher is in the 省级 project's group
+        projects = [
+            _project(
+                ctx, school, teachers, spec, guest, today, n, extra_member=(persona_teacher, "课例研究") if n == 0 and i == 0 else None
+            )
+            for i, spec in enumerate(PROJECTS)
+        ]
         # 课题研讨: a few of the school's 主题教研 activities belong to the 省级 project.
         acts = list(Activity.objects.filter(school=school, kind__in=["seminar", "lesson_study", "same_topic"]).order_by("starts_at")[:3])
         if not acts:
             acts = list(Activity.objects.filter(school=school).order_by("starts_at")[:2])
-        Activity.objects.filter(pk__in=[a.pk for a in acts]).update(project=projects[0])
+        for a in acts:
+            services.project_activity_link(actor=SYSTEM, project=projects[0], activity=a)
 
         # Achievements: about a third of the teachers, over three years.
         made = []
@@ -278,36 +303,30 @@ def seed(ctx) -> None:
                 )
             else:
                 status = AchievementStatus.VERIFIED
-            a = Achievement(
-                school=school,
-                term=_term_for(school.pk, day),
-                kind=kind,
-                title=title,
-                level=level,
-                rank=rank,
-                issuer=issuer,
-                date=day,
-                honour_kind="backbone" if kind == AchievementKind.HONOUR else "",
-                students=rng.choice(STUDENTS) if kind == AchievementKind.STUDENT_AWARD else "",
-                project=projects[2] if kind == AchievementKind.PROJECT_AWARD else None,
-                status=status,
-                return_reason=rng.choice(RETURN_REASONS) if status == AchievementStatus.RETURNED else "",
-                submitted_by=people[0].user,
-                verified_by=admin_user if status == AchievementStatus.VERIFIED else None,
-                evidence_name=f"{title[:16]}_证书.pdf",
-                evidence_kind="pdf",
-            )
-            a.evidence.save(a.evidence_name, ContentFile(PDF), save=False)
-            a.save()
-            AchievementCredit.objects.bulk_create(
-                [
-                    AchievementCredit(achievement=a, teacher=p, share=s, order=j)
-                    for j, (p, s) in enumerate(zip(people, _shares(len(people), None), strict=True), 1)
-                ]
-            )
-            if status == AchievementStatus.VERIFIED:
-                _apply_points(a, rules)
-                if kind == AchievementKind.HONOUR:
-                    for p in people:
-                        TeacherHonour.objects.update_or_create(teacher=p, level=level, kind="backbone", defaults={"year": day.year})
+            students = rng.choice(STUDENTS) if kind == AchievementKind.STUDENT_AWARD else ""
+            reason = rng.choice(RETURN_REASONS) if status == AchievementStatus.RETURNED else ""
+            # submitted two days after the award, looked at by the 教导处 three days later
+            submitted = min(day + dt.timedelta(days=2), today)
+            with time_machine.travel(_at(submitted, 16), tick=False):
+                a = ach.achievement_submit(
+                    actor=scope_for(people[0].user),
+                    kind=kind,
+                    title=title,
+                    level=level,
+                    rank=rank,
+                    issuer=issuer,
+                    date=day,
+                    evidence=_pdf(f"{title[:16]}_证书.pdf"),
+                    teacher_ids=[p.pk for p in people],
+                    honour_kind="backbone" if kind == AchievementKind.HONOUR else "",
+                    students=students,
+                    project=projects[2] if kind == AchievementKind.PROJECT_AWARD else None,
+                )
+            if status == AchievementStatus.PENDING:
+                continue
+            with time_machine.travel(_at(min(submitted + dt.timedelta(days=3), today), 11), tick=False):
+                if status == AchievementStatus.VERIFIED:
+                    ach.achievement_verify(actor=admin, achievement=a)
+                else:
+                    ach.achievement_return(actor=admin, achievement=a, reason=reason)
     assert Teacher.objects.filter(achievement_credits__isnull=False).exists()

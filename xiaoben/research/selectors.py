@@ -144,10 +144,10 @@ def achievements_for_teacher(teacher_id: int, *, start: dt.date | None = None, e
 
 def teacher_totals(teacher_id: int) -> dict[str, Any]:
     return AchievementCredit.objects.filter(teacher_id=teacher_id, achievement__deleted_at__isnull=True).aggregate(
-        verified=Count("id", filter=Q(achievement__status=AchievementStatus.VERIFIED)),
+        verified=Count("id", filter=AchievementCredit.COUNTED),
         pending=Count("id", filter=Q(achievement__status=AchievementStatus.PENDING)),
         returned=Count("id", filter=Q(achievement__status=AchievementStatus.RETURNED)),
-        points=Sum("points", filter=Q(achievement__status=AchievementStatus.VERIFIED)),
+        points=Sum("points", filter=AchievementCredit.COUNTED),
     )
 
 
@@ -234,7 +234,7 @@ def school_achievements(scope: Scope, school_id: int, f: AchievementFilter) -> Q
 def achievement_stats(school_id: int, f: AchievementFilter) -> dict[str, Any]:
     """Verified achievements of the school by kind × level and by year (each counted once,
     however many teachers share it), plus 人次 (credits). Three GROUP BYs."""
-    base = Achievement.objects.filter(school_id=school_id, status=AchievementStatus.VERIFIED)
+    base = Achievement.objects.counted().filter(school_id=school_id)
     base = AchievementFilter(kind=f.kind, level=f.level, min_level=f.min_level, start=f.start, end=f.end, awards=f.awards).apply(base)
     grid = {(r["kind"], r["level"]): r["n"] for r in base.order_by().values("kind", "level").annotate(n=Count("id"))}
     years = list(base.order_by().annotate(y=ExtractYear("date")).values("y").annotate(n=Count("id")).order_by("y").values_list("y", "n"))
@@ -279,7 +279,7 @@ def region_comparison(scope: Scope, *, start: dt.date, end: dt.date) -> list[dic
         .values("school_id", "level")
         .annotate(n=Count("id"))
     }
-    ach_qs = Achievement.objects.filter(school_id__in=ids, status=AchievementStatus.VERIFIED, date__gte=start, date__lte=end)
+    ach_qs = Achievement.objects.counted().filter(school_id__in=ids, date__gte=start, date__lte=end)
     ach = {(r["school_id"], r["level"]): r["n"] for r in ach_qs.order_by().values("school_id", "level").annotate(n=Count("id"))}
     persons = dict(
         AchievementCredit.objects.filter(
@@ -369,7 +369,7 @@ def research_summary(school: School, start: dt.date, end: dt.date) -> list[Figur
             Figure(f"projects_{st}", label, n, f"{label}{n}项", f"{projects_url}?{urlencode({'moved': st, 'school': school.pk} | span)}")
         )
 
-    verified = Achievement.objects.filter(school=school, status=AchievementStatus.VERIFIED, date__gte=start, date__lte=end)
+    verified = Achievement.objects.counted().filter(school=school, date__gte=start, date__lte=end)
     by_kind_level: dict[tuple[str, str], int] = {
         (r["kind"], r["level"]): r["n"] for r in verified.order_by().values("kind", "level").annotate(n=Count("id"))
     }

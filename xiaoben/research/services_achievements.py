@@ -106,7 +106,7 @@ def reward_points_recompute(*, school_id: int) -> int:
     """After the rules change: every verified credit of the school gets the new points."""
     rules = list(RewardRule.objects.filter(school_id=school_id))
     n = 0
-    qs = Achievement.objects.filter(school_id=school_id, status=AchievementStatus.VERIFIED).prefetch_related("credits")
+    qs = Achievement.objects.counted().filter(school_id=school_id).prefetch_related("credits")
     for a in qs.iterator(chunk_size=500):
         _apply_points(a, rules)
         n += 1

@@ -11,7 +11,7 @@ from django.urls import reverse
 from xiaoben.assessment.models import ItemSource
 from xiaoben.assessment.sources import Evidence, register
 
-from .models import AchievementCredit, AchievementStatus
+from .models import AchievementCredit
 
 
 @register(ItemSource.RESEARCH)
@@ -20,9 +20,8 @@ def from_research(*, scheme, items, teachers):
     term = scheme.term
     rows = (
         AchievementCredit.objects.filter(
+            AchievementCredit.COUNTED,
             achievement__school_id=scheme.school_id,
-            achievement__status=AchievementStatus.VERIFIED,
-            achievement__deleted_at__isnull=True,
             achievement__date__gte=term.start_date,
             achievement__date__lte=term.end_date,
         )

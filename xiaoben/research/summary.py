@@ -16,7 +16,6 @@ from .models import (
     Achievement,
     AchievementCredit,
     AchievementKind,
-    AchievementStatus,
     Level,
     ProjectStage,
     ResearchProject,
@@ -65,9 +64,7 @@ def _credit_row(c: AchievementCredit) -> RecordRow:
 @section("research", title="课题研究与成果", order=70)
 def research_section(period):
     projects = ResearchProject.objects.filter(school_id__in=period.school_ids).select_related("leader")
-    achievements = Achievement.objects.filter(
-        school_id__in=period.school_ids, status=AchievementStatus.VERIFIED, date__gte=period.start, date__lte=period.end
-    )
+    achievements = Achievement.objects.counted().filter(school_id__in=period.school_ids, date__gte=period.start, date__lte=period.end)
     credits = AchievementCredit.objects.filter(achievement__in=achievements).select_related("achievement", "teacher")
     if period.group is not None:
         projects = projects.filter(leader_id__in=period.member_ids)

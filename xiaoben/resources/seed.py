@@ -1,7 +1,13 @@
 """Demo resources: a few hundred across subjects and grades of the demo schools (some shared
 to the district, a few waiting for approval), the demo 小学's 示范课《分数的初步认识》 published
 from its activity with 教案, minutes and a small lesson video, one finished 晒课 round and one
-open. Then the whole search index is built."""
+open. Then the whole search index is built.
+
+The named lessons (the 示范课, 凤桥's 单元检测题, the 《秋天的雨》 ready for the open round) and the
+favourites go through the services, as their teachers and admins. The few hundred background
+resources are bulk rows (through `resource_create` they cost ~6 s more of `seed_demo`), and so
+are the 晒课 rounds: the services would refuse to nominate those background lessons (no video)
+and publishing a round records its results as 成果, which the demo does not show."""
 
 from __future__ import annotations
 
@@ -12,17 +18,17 @@ from pathlib import Path
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from xiaoben.core.models import Attachment
-from xiaoben.core.scope import scope_for
+from xiaoben.core.scope import Scope, scope_for
 from xiaoben.core.seeding import SeedContext
 from xiaoben.org.choices import GRADE_NAMES
 
-from . import search
+from . import search, services
 from .models import (
     CatalogueEntry,
-    Favourite,
     FileRole,
     Resource,
     ResourceFile,
@@ -182,9 +188,12 @@ def seed(ctx: SeedContext) -> None:
         else:
             lines = [r.title, r.description, "一、教学目标", "二、教学重难点", "三、教学过程", "四、作业设计"]
             _file(r, f"{r.title}.docx", _docx(lines), "docx", FileRole.DESIGN, r.uploaded_by_id, "\n".join(lines))
-    fav_users = [t.user_id for t in ctx.teachers[ctx.schools[0].pk][:20]]
-    favs = {(rng.choice(rows).pk, u) for u in fav_users for _ in range(3)}
-    Favourite.objects.bulk_create([Favourite(resource_id=rid, user_id=u) for rid, u in favs], ignore_conflicts=True)
+    fav_users = [t.user for t in ctx.teachers[ctx.schools[0].pk][:20]]
+    by_pk = {r.pk: r for r in rows}
+    favs = {(rng.choice(rows).pk, u.pk) for u in fav_users for _ in range(3)}
+    scopes = {u.pk: scope_for(u) for u in fav_users}
+    for rid, uid in sorted(favs):
+        services.favourite_toggle(actor=scopes[uid], resource=by_pk[rid])
 
     _junior_exercises(ctx)
     lesson = _fraction_lesson(ctx)
@@ -193,20 +202,33 @@ def seed(ctx: SeedContext) -> None:
     search.discard_pending()
 
 
+def _upload(name: str, data: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data)
+
+
+def _school_admin(ctx: SeedContext, school_id: int) -> Scope:
+    """The school's admin (the demo 小学's persona 教导主任; elsewhere the second teacher, as research's seed)."""
+    user = ctx.personas["dean"] if school_id == ctx.schools[0].pk else ctx.teachers[school_id][1].user
+    return scope_for(user)
+
+
 def _junior_exercises(ctx: SeedContext) -> None:
-    """凤桥学校 (九年一贯制) shares a 单元检测题 for every unit of 人教版七年级上册数学 with the district."""
+    """凤桥学校 (九年一贯制) shares a 单元检测题 for every unit of 人教版七年级上册数学 with the district:
+    the teacher uploads it, the school's admin shares it (an admin's sharing is approved at once)."""
     school = ctx.schools[-1]
     author = next((t for t in ctx.teachers[school.pk] if t.subject == "数学" and any(g >= 7 for g in t.grades or [])), None)
     author = author or next(t for t in ctx.teachers[school.pk] if t.subject == "数学")
+    actor, admin = scope_for(author.user), _school_admin(ctx, school.pk)
     for unit in CatalogueEntry.objects.filter(subject="数学", edition="pep", grade=7, volume=1, school=None, region=None).order_by("order"):
-        r = Resource.objects.create(
-            school=school, author=author, uploaded_by_id=author.user_id, kind="exercise", title=f"{unit.name} 单元检测题（A/B卷）",
+        title = f"{unit.name} 单元检测题（A/B卷）"
+        lines = [title, "A卷（基础）", "一、选择题", "二、填空题", "三、解答题", "B卷（提升）"]
+        r = services.resource_create(
+            actor=actor, title=title, kind="exercise", files=[(_upload(f"{title.replace('/', '／')}.docx", _docx(lines)), FileRole.OTHER)],
             description=f"人教版七年级上册“{unit.name}”单元检测，A卷基础、B卷提升，附答案与评分标准，建议用时45分钟。",
             subject="数学", grade=7, edition="pep", volume=1, catalogue=unit, unit=unit.name, keywords="单元检测 分层作业",
-            visibility="region", share_state=ShareState.APPROVED, download_count=ctx.rng.randint(5, 40),
         )  # fmt: skip
-        lines = [r.title, "A卷（基础）", "一、选择题", "二、填空题", "三、解答题", "B卷（提升）"]
-        _file(r, f"{r.title}.docx", _docx(lines), "docx", FileRole.OTHER, author.user_id, "\n".join(lines))
+        services.resource_set_visibility(actor=admin, resource=r, visibility="region")
+        Resource.objects.filter(pk=r.pk).update(download_count=ctx.rng.randint(5, 40))  # the district's downloads so far
 
 
 def _fraction_lesson(ctx: SeedContext) -> Resource:
@@ -289,25 +311,27 @@ def _fraction_lesson(ctx: SeedContext) -> Resource:
             kind="demo", activity=activity, status="submitted", total=Decimal(str(88 + i * 2)),
             strengths="操作活动充分，学生在折一折中理解了平均分。", suggestions="比较几分之一的大小时可增加直观图示。",
         )  # fmt: skip
-    principal = ctx.personas["principal"]
-    r = resource_publish_record(actor=scope_for(principal), record=activity, visibility="region")
+    principal = scope_for(ctx.personas["principal"])
+    r = resource_publish_record(actor=principal, record=activity, visibility="region")
     unit = CatalogueEntry.objects.filter(subject="数学", edition="pep", grade=3, volume=1, name="分数的初步认识").first()
-    r.author = host
-    r.kind = "video"
-    r.edition, r.volume, r.catalogue, r.unit = "pep", 1, unit, "分数的初步认识"
-    r.keywords = "示范课 几分之一 折纸"
-    r.save()
-    _file(r, "分数的初步认识-课件.pptx", _pptx("分数的初步认识 几分之一"), "pptx", FileRole.SLIDES, host.user_id, "分数的初步认识 几分之一")
-    design = plan.split("\n")
-    doc = _file(r, "分数的初步认识-教学设计.docx", _docx(design), "docx", FileRole.DESIGN, host.user_id, plan)
-    from .previews import libreoffice
-
-    if libreoffice():  # a PDF preview, made after the seed commits
-        from xiaoben.core.jobs import enqueue
-
-        from .tasks import preview_pdf_build
-
-        enqueue(preview_pdf_build, doc.pk)
+    Resource.objects.filter(pk=r.pk).update(author=host)  # the 执教 teacher's lesson (no service changes an author)
+    r.refresh_from_db()
+    r = services.resource_update(
+        actor=principal,
+        resource=r,
+        expected_version=r.version,
+        kind="video",
+        edition="pep",
+        volume=1,
+        catalogue=unit,
+        unit="分数的初步认识",
+        keywords="示范课 几分之一 折纸",
+    )
+    # The host's own files (a PDF preview of the 教学设计 is made after the seed commits, when LibreOffice is there).
+    slides = _upload("分数的初步认识-课件.pptx", _pptx("分数的初步认识 几分之一"))
+    services.resource_file_add(actor=principal, resource=r, upload=slides, role=FileRole.SLIDES, user=host.user)
+    design = _upload("分数的初步认识-教学设计.docx", _docx(plan.split("\n")))
+    services.resource_file_add(actor=principal, resource=r, upload=design, role=FileRole.DESIGN, user=host.user)
     return r
 
 
@@ -402,21 +426,15 @@ def _showcase(ctx: SeedContext, lesson: Resource) -> None:
     # A complete 语文 lesson of the demo 小学, ready for the school to nominate to the open round.
     busy = {ctx.personas["principal"].pk, ctx.personas["dean"].pk}
     cn_teacher = next(t for t in ctx.teachers[lesson.school_id] if t.subject == "语文" and 3 in (t.grades or []) and t.user_id not in busy)
-    ready = Resource.objects.create(
-        school=lesson.school, author=cn_teacher, uploaded_by_id=cn_teacher.user_id, kind="video", title="《秋天的雨》课堂实录与教学设计",
+    services.resource_create(
+        actor=scope_for(cn_teacher.user), title="《秋天的雨》课堂实录与教学设计", kind="video",
+        files=[
+            (_upload("秋天的雨-教学设计.docx", _docx(["秋天的雨 教学设计", "教学目标：有感情地朗读课文"])), FileRole.DESIGN),
+            (_upload("秋天的雨-课件.pptx", _pptx("秋天的雨")), FileRole.SLIDES),
+            (_upload("秋天的雨-课堂实录.mp4", VIDEO.read_bytes()), FileRole.VIDEO),
+        ],
         description="统编版三年级上册第二单元。抓住“五彩缤纷”朗读品味，小练笔仿写秋天的颜色。", subject="语文", grade=3,
         edition="tongbian", volume=1, unit="第二单元 金秋时节", keywords="朗读指导 小练笔", visibility="school",
     )  # fmt: skip
-    _file(
-        ready,
-        "秋天的雨-教学设计.docx",
-        _docx(["秋天的雨 教学设计", "教学目标：有感情地朗读课文"]),
-        "docx",
-        FileRole.DESIGN,
-        cn_teacher.user_id,
-        "秋天的雨 教学设计",
-    )
-    _file(ready, "秋天的雨-课件.pptx", _pptx("秋天的雨"), "pptx", FileRole.SLIDES, cn_teacher.user_id, "秋天的雨")
-    _file(ready, "秋天的雨-课堂实录.mp4", VIDEO.read_bytes(), "video", FileRole.VIDEO, cn_teacher.user_id)
     cn_seniors = most_experienced("语文")
     open_round.experts.set([researcher] + [User.objects.get(pk=t.user_id) for t in cn_seniors])

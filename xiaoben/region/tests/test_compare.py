@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -135,3 +136,32 @@ def test_queries_constant_in_number_of_schools(world, client_for):
     _add_schools(world, 17, start=2)
     large = assert_queries(c, url, budget=BUDGET)
     assert large == small
+
+
+def test_only_counted_achievements_reach_the_metric_and_the_region_comparison(world):
+    """`Achievement.COUNTED` (verified, not deleted) is the one condition: a pending, a returned
+    and a verified-then-deleted achievement are left out of the metric and the comparison."""
+    from xiaoben.region.comparison import breakdown_table, compare
+    from xiaoben.requirements.registry import get_metric
+    from xiaoben.research.models import Achievement, AchievementCredit
+    from xiaoben.research.services_achievements import achievement_delete, achievement_return
+    from xiaoben.research.tests.factories import achievement, scope
+
+    achievement(world, title="已认定的论文")
+    achievement(world, verify=False, title="待审核的论文")
+    returned = achievement(world, verify=False, title="被退回的论文")
+    achievement_return(actor=scope(world, "dean"), achievement=returned, reason="证书照片看不清")
+    deleted = achievement(world, title="认定后删除的论文")
+    achievement_delete(actor=scope(world, "dean"), achievement=deleted)
+
+    assert set(Achievement.objects.counted().values_list("title", flat=True)) == {"已认定的论文"}
+    assert AchievementCredit.objects.filter(AchievementCredit.COUNTED).count() == 1
+    start, end = dt.date(2026, 9, 1), dt.date(2027, 1, 22)
+    for key in ("research.achievements", "research.points"):
+        got = get_metric(key).totals(school_id=world.school.pk, start=start, end=end)
+        assert set(got) <= {world.teacher.pk}, key  # points: 0 without reward rules, or the one credit
+    assert get_metric("research.achievements").totals(school_id=world.school.pk, start=start, end=end) == {world.teacher.pk: Decimal(1)}
+    researcher = scope(world, "researcher")
+    (row,) = [r for r in compare(researcher, start=start, end=end, year=2026)["rows"] if r["school"] == world.school]
+    assert row["achievements"] == 1 and row["achievements_city_up"] == 1
+    assert breakdown_table(world.school, "achievements", start=start, end=end)["foot"][-1] == 1
