@@ -100,7 +100,8 @@ TYPED := $(CORE_ORG_TYPED) \
 	xiaoben/activities/services_settings.py xiaoben/activities/services_slots.py xiaoben/activities/selectors.py \
 	xiaoben/activities/predicates.py xiaoben/hours/services.py xiaoben/hours/selectors.py xiaoben/hours/predicates.py \
 	xiaoben/mentoring/services.py xiaoben/mentoring/selectors.py xiaoben/mentoring/predicates.py \
-	xiaoben/observations/selectors.py xiaoben/observations/home.py xiaoben/observations/metrics.py
+	xiaoben/observations/selectors.py xiaoben/observations/home.py xiaoben/observations/metrics.py \
+	xiaoben/plans/predicates.py xiaoben/region/predicates.py xiaoben/research/predicates.py xiaoben/resources/predicates.py
 typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy --strict $(TYPED)
 

@@ -1,5 +1,7 @@
 """Object permissions of the region app: plain functions of (scope, object)."""
 
+from collections.abc import Iterable
+
 from xiaoben.core.scope import Scope
 
 from .models import SchoolVisit, VisitStatus
@@ -29,7 +31,7 @@ def can_close_visit(scope: Scope, visit: SchoolVisit) -> bool:
 # --- 教研联盟 ---------------------------------------------------------------------
 
 
-def can_view_alliance(scope: Scope, alliance_id: int, member_ids) -> bool:
+def can_view_alliance(scope: Scope, alliance_id: int, member_ids: Iterable[int]) -> bool:
     """The region's 教研员 and the admins of the alliance's schools."""
     return scope.is_platform_admin or alliance_id in scope.region_ids or bool(scope.admin_school_ids & set(member_ids))
 
