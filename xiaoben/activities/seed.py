@@ -7,25 +7,16 @@ attendance, minutes and 学时; future ones published (next three weeks) or plan
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 import time_machine
 from django.utils import timezone
 
-from xiaoben.core.scope import scope_for
+from xiaoben.core.scope import SYSTEM, scope_for
 from xiaoben.core.seeding import SeedContext
-from xiaoben.hours.services import activity_hour_category, activity_hours_table
 from xiaoben.org.models import Group, GroupMembership
 
 from . import schedule
-from .models import (
-    Activity,
-    ActivityMinutes,
-    ActivitySlot,
-    Attendance,
-    LessonStudyRound,
-    LessonStudySeries,
-)
+from .models import Activity, ActivitySlot
 from .seed_text import COMMENTS, JUNIOR_PREP_TOPICS, LESSONS, MINUTES, PLAN_DRAFT, PREP_TOPICS, REFLECTIONS
 
 # (weekday, period) of each 教研组's weekly 集体备课: 下午第三节 = 第7节.
@@ -253,62 +244,49 @@ def _seed_school(ctx, school, term) -> None:
             same.append((a, ""))
 
     _save(m, school)
+    from . import services_prep as preps
+
     for title, kind, items, goal in (
         ("《秋天的雨》一课多研", "multi_round", rounds, "聚焦“朗读与表达”，每轮课后评课、改进再上。"),
         ("《富饶的西沙群岛》同课异构", "same_topic", same, "同一课题，两位教师各自设计、先后执教，课后对比研讨。"),
     ):
-        series = LessonStudySeries.objects.create(
-            school=school, term=term, group=chinese, kind=kind, title=title, goal=goal, created_by=cn_leader.user
-        )
-        LessonStudyRound.objects.bulk_create(
-            [LessonStudyRound(series=series, activity=a, number=n, teacher=a.host, note=note) for n, (a, note) in enumerate(items, start=1)]
-        )
+        lead = scope_for(cn_leader.user)
+        series = preps.series_create(actor=lead, school=school, term=term, group=chinese, kind=kind, title=title, goal=goal)
+        for a, note in items:
+            preps.round_add(actor=lead, series=series, activity=a, teacher=a.host, note=note)
     _preps(m, chinese, cn, cn_leader, persona_teacher)
 
 
 def _save(m: _Maker, school) -> None:
-    """Write activities, attendance, minutes and the 学时 ledger in bulk."""
-    from xiaoben.hours.models import HourEntry
+    """Write the activities in bulk, then each one's sign-in sheet through the attendance service
+    (which credits the 学时 of the recorded ones) and its minutes through the minutes service,
+    written by the 记录人 when the activity ended (time-machine)."""
+    from .services import minutes_save
+    from .services_bulk import AttendanceRow, attendance_record_many
 
     rng = m.rng
     created = Activity.objects.bulk_create(m.activities)
     for report, trip in m.links:
         report.report_for_id = trip.pk
     Activity.objects.bulk_update([r for r, _ in m.links], ["report_for"])
-    atts, minutes, hours = [], [], []
     for a in created:
         past = a.status in ("held", "recorded", "archived")
-        table = activity_hours_table(a) if a.status == "recorded" else {}
-        local = timezone.localtime(a.starts_at)
+        rows = []
         for tid, role in m.people[id(a)]:
             status = "invited"
             if past:
                 r = rng.random()
                 status = "present" if role != "participant" or r < 0.9 else ("leave" if r < 0.96 else "absent")
-            atts.append(
-                Attendance(
-                    activity=a,
-                    teacher_id=tid,
-                    role=role,
-                    status=status,
-                    signed_in_at=a.starts_at - dt.timedelta(minutes=rng.randint(0, 8)) if status == "present" else None,
-                    method={"present": "scan", "leave": "leave", "absent": "absent"}.get(status, ""),
-                )
-            )
-            if status == "present" and table:
-                hours.append(
-                    HourEntry(
-                        school_id=school.pk, teacher_id=tid, term=m.term, date=local.date(), hours=Decimal(table.get(role, table["participant"])),
-                        category=activity_hour_category(a), source="activity", activity=a, description=a.title[:200],
-                    )
-                )  # fmt: skip
+            signed_in_at = a.starts_at - dt.timedelta(minutes=rng.randint(0, 8)) if status == "present" else None
+            rows.append(AttendanceRow(teacher_id=tid, role=role, status=status, signed_in_at=signed_in_at))
+        body = ""
         if a.status == "recorded":
             text = MINUTES.get(a.kind, MINUTES["seminar"])
             body = "".join(f"<p>{p}</p>" for p in text(a, rng))
-            minutes.append(ActivityMinutes(activity=a, body=body, author=a.recorder.user if a.recorder else None, saved_at=a.ends_at))
-    Attendance.objects.bulk_create(atts, batch_size=1000)
-    ActivityMinutes.objects.bulk_create(minutes, batch_size=500)
-    HourEntry.objects.bulk_create(hours, batch_size=1000)
+        attendance_record_many(actor=SYSTEM, activity=a, rows=rows)
+        if body:
+            with time_machine.travel(a.ends_at, tick=False):
+                minutes_save(actor=scope_for(a.recorder.user) if a.recorder else SYSTEM, activity=a, html=body, expected_version=0)
 
 
 def _preps(m: _Maker, chinese, cn, leader, persona_teacher) -> None:

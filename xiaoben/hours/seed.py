@@ -8,16 +8,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.contrib.contenttypes.models import ContentType
-from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from xiaoben.core import samples
-from xiaoben.core.models import Attachment
-from xiaoben.org.models import Term
 
-from .importer import fingerprint
-from .models import ClaimReview, HourEntry, ImportBatch, TrainingClaim
 from .selectors import DEFAULT_CYCLE_TARGET, DEFAULT_YEAR_TARGET, targets_for
 from .services import claim_chain_for, hours_settings_update
 
@@ -71,25 +65,23 @@ def seed_targets(ctx) -> None:
         school.refresh_from_db()
 
 
+HEADER = ("工号", "姓名", "培训名称", "类别", "学时", "日期")
+
+
 def seed(ctx) -> None:
+    """The platform exports are imported through the import service (the rows of the sheet a
+    school admin would upload), two files per school."""
+    from xiaoben.core.scope import SYSTEM
+
+    from .importer import hours_import_rows
+
     today = ctx.today
     seed_targets(ctx)
-    terms_by_school = {s.pk: list(Term.objects.filter(school=s)) for s in ctx.schools}
-    entries: list[HourEntry] = []
     for school in ctx.schools:
         t = targets_for(school, today.year)
-        terms = terms_by_school[school.pk]
-
-        def term_of(day, terms=terms):
-            return next((x for x in terms if x.start_date <= day <= x.end_date), None)
-
-        teachers = ctx.teachers[school.pk]
-        past = ImportBatch.objects.create(
-            school=school, file_name=f"{t.cycle_start}-{today.year - 1}年度学时汇总（省培训管理平台导出）.xlsx"
-        )
-        now = ImportBatch.objects.create(school=school, file_name=f"{today.year}年网络研修学时（国家智慧教育平台导出）.xlsx")
-        counts = {past.pk: [0, Decimal(0)], now.pk: [0, Decimal(0)]}
-        for teacher in teachers:
+        past: list[tuple] = [HEADER]
+        now: list[tuple] = [HEADER]
+        for teacher in ctx.teachers[school.pk]:
             first = max(t.cycle_start, teacher.teaching_since.year if teacher.teaching_since else t.cycle_start)
             for year in range(first, today.year):
                 # most teachers met the yearly target in past years; a few fell short
@@ -97,44 +89,40 @@ def seed(ctx) -> None:
                 for title, cat in ctx.rng.sample(PAST_TRAININGS, 3):
                     hours = Decimal(goal // 3 + ctx.rng.choice([-4, 0, 2, 6]))
                     day = dt.date(year, ctx.rng.choice([3, 4, 7, 8, 10, 11]), ctx.rng.randint(1, 28))
-                    entries.append(_imported(school, teacher, day, hours, cat, f"{year}年{title}", term_of(day)))
-                    counts[past.pk][0] += 1
-                    counts[past.pk][1] += hours
+                    past.append((teacher.staff_no, teacher.name, f"{year}年{title}", cat, hours, day))
             if ctx.rng.random() < 0.8:
                 title, hours = ctx.rng.choice(ONLINE_NOW)
                 day = dt.date(today.year, 8, ctx.rng.randint(1, 28))
                 if day <= today:
-                    entries.append(_imported(school, teacher, day, Decimal(hours), "online", title, term_of(day)))
-                    counts[now.pk][0] += 1
-                    counts[now.pk][1] += hours
-        for b in (past, now):
-            b.created_count, b.total_hours = counts[b.pk]
-            b.save(update_fields=["created_count", "total_hours"])
-    HourEntry.objects.bulk_create(entries, batch_size=1000)
-    _claims(ctx, terms_by_school)
+                    now.append((teacher.staff_no, teacher.name, title, "online", Decimal(hours), day))
+        for rows, name in (
+            (past, f"{t.cycle_start}-{today.year - 1}年度学时汇总（省培训管理平台导出）.xlsx"),
+            (now, f"{today.year}年网络研修学时（国家智慧教育平台导出）.xlsx"),
+        ):
+            if len(rows) == 1:  # nothing in the export yet (before August): no file to import
+                continue
+            result = hours_import_rows(actor=SYSTEM, school=school, rows=rows, file_name=name)
+            if result.errors:
+                raise ValueError(f"{school}: {'; '.join(map(str, result.errors[:3]))}")
+    _claims(ctx)
 
 
-def _imported(school, teacher, day, hours, cat, title, term) -> HourEntry:
-    return HourEntry(
-        school=school,
-        teacher=teacher,
-        term=term,
-        date=day,
-        hours=hours,
-        category=cat,
-        source="import",
-        source_ref=fingerprint(teacher.staff_no, title, day, hours.quantize(Decimal("0.1")), cat),
-        description=title[:200],
-    )
+def _claims(ctx) -> None:
+    """Claims in every state at the primary school (and a couple elsewhere), each step through
+    the claim services on its day (time-machine): the teacher submits with the certificate, the
+    教导主任 decides 学校审核, the 教研员 区县审核."""
+    import time_machine
+    from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from xiaoben.core.scope import scope_for
 
-def _claims(ctx, terms_by_school) -> None:
-    """Claims in every state at the primary school (and a couple elsewhere)."""
+    from .services import claim_approve, claim_reject, claim_submit
+
     today = ctx.today
     school = ctx.schools[0]
-    dean, researcher = ctx.personas["dean"], ctx.personas["researcher"]
+    dean, researcher = scope_for(ctx.personas["dean"]), scope_for(ctx.personas["researcher"])
     persona = ctx.personas["teacher"].teacher
-    others = [t for t in ctx.teachers[school.pk] if t.pk != persona.pk and t.user_id != dean.pk]
+    others = [t for t in ctx.teachers[school.pk] if t.pk != persona.pk and t.user_id != dean.user_id]
     rng = ctx.rng
     plan = [
         (persona, 4, "rejected_school"),
@@ -151,79 +139,28 @@ def _claims(ctx, terms_by_school) -> None:
             )
         ],
     ]
-    ct = ContentType.objects.get_for_model(TrainingClaim)
-    terms = terms_by_school[school.pk]
     now = timezone.now()
-    reviews, entries, attachments = [], [], []
     for n, (teacher, idx, state) in enumerate(plan):
         kind, title, organiser, days, hours, cat = CLAIMS[idx]
         end = today - dt.timedelta(days=7 + 9 * n)
         start = end - dt.timedelta(days=days - 1)
-        status = "approved" if state == "approved" else "rejected" if state.startswith("rejected") else "pending"
-        step = "region" if state in ("approved", "pending_region", "rejected_region") else "school"
-        reason = ""
+        submitted, decided = now - dt.timedelta(days=5 + 9 * n), now - dt.timedelta(days=2 + 9 * n)
+        certificate = SimpleUploadedFile(f"{teacher.name}_培训证书.pdf", PDF, content_type="application/pdf")
+        with time_machine.travel(submitted, tick=False):
+            claim = claim_submit(
+                actor=scope_for(teacher.user), title=title, organiser=organiser, kind=kind, category=cat,
+                start_date=start, end_date=end, hours=Decimal(hours), certificate=certificate,
+            )  # fmt: skip
         if state == "rejected_school":
-            reason = "证书照片模糊，看不清学时数和印章，请重新上传清晰的扫描件。"
-        elif state == "rejected_region":
-            reason = "该项目已由市平台统一登记学时，请勿重复申报。"
-        claim = TrainingClaim.objects.create(
-            school=school,
-            teacher=teacher,
-            kind=kind,
-            title=title,
-            organiser=organiser,
-            start_date=start,
-            end_date=end,
-            hours=Decimal(hours),
-            category=cat,
-            status=status,
-            step=step,
-            chain=["school", "region"],
-            reached_region=step == "region",
-            reject_reason=reason,
-            submitted_at=now - dt.timedelta(days=5 + 9 * n),
-            decided_at=None if status == "pending" else now - dt.timedelta(days=2 + 9 * n),
-        )
-        att = Attachment(
-            target_type=ct, target_id=claim.pk, name=f"{teacher.name}_培训证书.pdf", size=len(PDF), kind="pdf", uploaded_by=teacher.user
-        )
-        att.file.save(f"claim_{claim.pk}.pdf", ContentFile(PDF), save=False)
-        attachments.append(att)
-        reviews.append(ClaimReview(claim=claim, step="school", decision="submit", reviewer=teacher.user))
-        if step == "region":
-            reviews.append(ClaimReview(claim=claim, step="school", decision="approve", reviewer=dean, reason="证书齐全"))
-        if state == "approved":
-            reviews.append(ClaimReview(claim=claim, step="region", decision="approve", reviewer=researcher))
-            entries.append(
-                HourEntry(
-                    school=school,
-                    teacher=teacher,
-                    term=next((x for x in terms if x.start_date <= end <= x.end_date), None),
-                    date=end,
-                    hours=Decimal(hours),
-                    category=cat,
-                    source="claim",
-                    source_ref=claim.source_ref,
-                    description=f"{claim.get_kind_display()}：{title}"[:200],
-                )
-            )
-        elif state == "rejected_school":
-            reviews.append(ClaimReview(claim=claim, step="school", decision="reject", reviewer=dean, reason=reason))
-        elif state == "rejected_region":
-            reviews.append(ClaimReview(claim=claim, step="region", decision="reject", reviewer=researcher, reason=reason))
-    from django.urls import reverse
-
-    from xiaoben.core.notifications import notify
-
-    for claim in TrainingClaim.objects.filter(school=school, status="rejected").select_related("teacher"):
-        where = "学校审核" if claim.step == "school" else "区县审核"
-        notify(
-            "hours.claim_rejected",
-            recipients=[claim.teacher.user_id],
-            context={"title": claim.title, "step": where, "reason": claim.reject_reason},
-            url=reverse("hours:claim_detail", args=[claim.pk]),
-            target=claim,
-        )
-    Attachment.objects.bulk_create(attachments)
-    ClaimReview.objects.bulk_create(reviews)
-    HourEntry.objects.bulk_create(entries)
+            with time_machine.travel(decided, tick=False):
+                claim_reject(actor=dean, claim=claim, reason="证书照片模糊，看不清学时数和印章，请重新上传清晰的扫描件。")
+            continue
+        if state == "pending_school":
+            continue
+        with time_machine.travel(decided - dt.timedelta(days=1), tick=False):
+            claim = claim_approve(actor=dean, claim=claim, comment="证书齐全")
+        with time_machine.travel(decided, tick=False):
+            if state == "approved":
+                claim_approve(actor=researcher, claim=claim)
+            elif state == "rejected_region":
+                claim_reject(actor=researcher, claim=claim, reason="该项目已由市平台统一登记学时，请勿重复申报。")

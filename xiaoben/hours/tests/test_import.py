@@ -127,3 +127,21 @@ def test_category_words(text, code):
 )
 def test_dates(value, day):
     assert parse_date(value) == day
+
+
+def test_rows_without_a_sheet_follow_the_same_rules(world):
+    """`hours_import_rows` (what the upload calls once the sheet is read; the demo seed calls it
+    with a platform export's rows): the school's admins only, every row checked, all or nothing."""
+    from xiaoben.core.errors import NotPermitted
+    from xiaoben.hours.importer import hours_import_rows
+
+    header = ("工号", "姓名", "培训名称", "类别", "学时", "日期")
+    with pytest.raises(NotPermitted):
+        hours_import_rows(actor=scope_for(world.users["teacher"]), school=world.school, rows=[header, GOOD[1]], file_name="x.xlsx")
+    bad = hours_import_rows(
+        actor=SYSTEM, school=world.school, rows=[header, GOOD[1], ("X026", "赵强", "研修", "网络", -1, "2026/11/01")], file_name="x.xlsx"
+    )
+    assert [str(e) for e in bad.errors] == ["第3行「学时」：学时应在 0 到 200 之间"]
+    assert not HourEntry.objects.filter(source="import").exists()
+    r = hours_import_rows(actor=SYSTEM, school=world.school, rows=[header, GOOD[1]], file_name="平台导出.xlsx")
+    assert (r.created, r.batch.file_name) == (1, "平台导出.xlsx")
