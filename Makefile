@@ -97,7 +97,7 @@ TYPED := $(CORE_ORG_TYPED) \
 	xiaoben/writings/selectors.py xiaoben/writings/predicates.py xiaoben/observations/services.py \
 	xiaoben/observations/predicates.py xiaoben/requirements/engine.py xiaoben/requirements/kept.py \
 	xiaoben/requirements/registry.py xiaoben/activities/services.py xiaoben/activities/services_prep.py \
-	xiaoben/activities/services_settings.py xiaoben/activities/services_slots.py xiaoben/activities/selectors.py \
+	xiaoben/activities/services_settings.py xiaoben/activities/services_slots.py xiaoben/activities/services_bulk.py xiaoben/activities/selectors.py \
 	xiaoben/activities/predicates.py xiaoben/hours/services.py xiaoben/hours/selectors.py xiaoben/hours/predicates.py \
 	xiaoben/mentoring/services.py xiaoben/mentoring/selectors.py xiaoben/mentoring/predicates.py \
 	xiaoben/observations/selectors.py xiaoben/observations/home.py xiaoben/observations/metrics.py \

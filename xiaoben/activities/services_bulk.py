@@ -23,7 +23,7 @@ from .models import Activity, ActivityStatus, Attendance, AttendanceMethod, Atte
 from .services import RUNNERS_ONLY, _eligible_teacher_ids, _resync_if_recorded, sign_in_window
 
 S = ActivityStatus
-METHODS = {AttendanceStatus.LEAVE: AttendanceMethod.LEAVE, AttendanceStatus.ABSENT: AttendanceMethod.ABSENT}
+METHODS: dict[str, str] = {AttendanceStatus.LEAVE: AttendanceMethod.LEAVE, AttendanceStatus.ABSENT: AttendanceMethod.ABSENT}
 MARKABLE = (S.PUBLISHED, S.HELD, S.RECORDED)  # attendance is taken once it starts, until archived
 
 
