@@ -2,7 +2,8 @@
 
 Reading is the visibility rule in `scopes.py`; these answer the writes:
 - an observation is recorded by a teacher (`observations:write` in their school), and written,
-  withdrawn and deleted by its observer only;
+  withdrawn and deleted by its observer only; a batch of paper records is entered by the
+  school's admins;
 - a 评课意见雷同 flag is cleared by those who review it: the school's admins, or the leader of
   the observer's or the observed teacher's group."""
 
@@ -17,6 +18,11 @@ from .models import FeedbackFlag, Observation
 
 def can_record(scope: Scope) -> bool:
     return scope.teacher is not None and scope.can("observations:write", school_id=scope.teacher.school_id)
+
+
+def can_import(scope: Scope, school_id: int) -> bool:
+    """Enter a batch of other teachers' (paper) records of a school: its admins, the platform."""
+    return scope.admin_of(school_id)
 
 
 def can_write(scope: Scope, observation: Observation) -> bool:

@@ -13,16 +13,15 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from xiaoben.core import textsim
-from xiaoben.core.models import TextFingerprint
+from xiaoben.core.scope import SYSTEM
 from xiaoben.core.seeding import SeedContext
 from xiaoben.org.models import RoleAssignment
 
 from . import seed_text as txt
-from .models import Observation, ObservationKind, ObservationScore
-from .rubrics import item_choices, rubric_for_school, score_total
-from .services import feedback_flags_check
-from .similarity import KIND, MIN_CHARS, feedback_index, observation_text
+from . import services
+from .models import ObservationKind
+from .rubrics import item_choices, rubric_for_school
+from .services import ObservationInput, ObservationRecord
 
 K = ObservationKind
 KINDS = [K.REGULAR] * 6 + [K.PUSH, K.OPEN, K.OPEN, K.RESEARCH, K.RESEARCH, K.DEMO, K.REPORT, K.STANDARD, K.CONTEST]
@@ -90,10 +89,10 @@ def _school(ctx, school, term, prev) -> None:
     # two experienced teachers nobody has visited yet this term (the matrix shows them)
     quiet = {t.pk for t in rng.sample([t for t in teachers if t.pk not in mentor_of and t.pk not in mentees_of], 2)}
     skill = {t.pk: rng.uniform(-0.08, 0.06) + (0.02 * min(t.teaching_years(today) or 0, 10) / 10) for t in teachers}
-    rows: list[Observation] = []
-    points_of: list[dict[int, Decimal]] = []
+    rows: list[ObservationRecord] = []
+    terms: list = []  # the term of each row (its lesson falls in it)
     busy: set[tuple[int, dt.date, int]] = set()  # (observer, day, 第N节) already taken
-    _activity_rows(ctx, school, term, items, rubric, skill, rows, points_of, busy)
+    _activity_rows(ctx, school, term, items, skill, rows, terms, busy)
     for which, t_term in ((0, prev), (1, term)):
         if t_term is None:
             continue
@@ -114,28 +113,10 @@ def _school(ctx, school, term, prev) -> None:
                     continue
                 growth = 0.03 * which  # a little better this term than last
                 pts = _points(rng, items, skill[teacher.pk] + growth)
-                rows.append(_row(rng, school, t_term, observer, teacher, day, kind, today, pts, items, rubric, period=period))
-                points_of.append(pts)
-    entered = [o.submitted_at for o in rows]
-    created = Observation.objects.bulk_create(rows, batch_size=1000)
-    # created_at is when it was entered; bulk_create's auto_now_add overwrote it with "now".
-    for o, at in zip(created, entered, strict=True):
-        o.created_at = o.updated_at = at
-    Observation.objects.bulk_update(created, ["created_at", "updated_at", "submitted_at"], batch_size=1000)
-    ObservationScore.objects.bulk_create(
-        (ObservationScore(observation=o, item_id=k, points=v) for o, pts in zip(created, points_of, strict=True) for k, v in pts.items()),
-        batch_size=5000,
-    )
-    TextFingerprint.objects.bulk_create(
-        (
-            TextFingerprint(kind=KIND, object_id=o.pk, school_id=o.school_id, hash=h)
-            for o in created
-            if o.status == "submitted" and len(textsim.normalise(observation_text(o)).text) >= MIN_CHARS
-            for h in textsim.fingerprints(observation_text(o))
-        ),
-        batch_size=5000,
-    )
-    _copied(rng, created, term)
+                rows.append(_row(rng, school, observer, teacher, day, kind, today, pts, period=period))
+                terms.append(t_term)
+    _copied(rng, rows, terms, term)
+    services.observations_record_many(actor=SYSTEM, rows=rows)
 
 
 PERIODS = range(1, 8)
@@ -183,20 +164,15 @@ def _feedback(rng, title: str) -> tuple[str, str, str]:
     return strengths, rng.choice(txt.WEAKNESSES) + "。", rng.choice(txt.SUGGESTIONS) + "。"
 
 
-def _row(rng, school, term, observer, teacher, day, kind, today, pts, items, rubric, activity=None, title=None, period=None):
+def _row(rng, school, observer, teacher, day, kind, today, pts, activity=None, title=None, period=None) -> ObservationRecord:
     title = title or rng.choice(txt.lessons_for(teacher.subject, school.stage))
     strengths, weaknesses, suggestions = _feedback(rng, title)
     late = rng.random() < 0.04
     entered_day = day + dt.timedelta(days=rng.randint(5, 20) if late else rng.choice([0, 0, 0, 1, 2]))
-    if entered_day > today:
-        entered_day, late = today, (today - day).days > 3
+    entered_day = min(entered_day, today)
     entered = _at(entered_day, rng.randint(12, 21), rng.randint(0, 59))
-    total, grade = score_total(items=items, points=pts, scale=rubric.grade_scale)
     classes = (teacher.classes or "").replace(",", "、").split("、")
-    return Observation(
-        school=school,
-        term=term,
-        observer=observer,
+    data = ObservationInput(
         teacher=teacher,
         lesson_date=day,
         period=period,
@@ -210,18 +186,13 @@ def _row(rng, school, term, observer, teacher, day, kind, today, pts, items, rub
         strengths=strengths,
         weaknesses=weaknesses,
         suggestions=suggestions,
-        status="submitted",
-        is_backfilled=late,
-        rubric=rubric,
-        total=total,
-        grade_label=grade,
-        created_at=entered,
-        updated_at=entered,
-        submitted_at=entered,
+        points=pts,
     )
+    # 补录 (entered more than three days after the lesson) is the service's to decide
+    return ObservationRecord(observer=observer, data=data, entered=entered, check_copies=False)
 
 
-def _activity_rows(ctx, school, term, items, rubric, skill, rows, points_of, busy) -> None:
+def _activity_rows(ctx, school, term, items, skill, rows, terms, busy) -> None:
     """Public lessons held this term (from the activities seed, if any) get observed by colleagues."""
     from xiaoben.activities.models import Activity
 
@@ -244,27 +215,22 @@ def _activity_rows(ctx, school, term, items, rubric, skill, rows, points_of, bus
             pts = _points(rng, items, skill.get(a.host_id, 0) + 0.005 * i + 0.05 * (round_no.get(a.pk, 1) - 1))
             kind = ACTIVITY_KIND.get(a.lesson_kind, K.OPEN)
             title = a.title.split("《")[-1].split("》")[0] if "《" in a.title else a.title[:40]
-            rows.append(
-                _row(
-                    rng, school, term, observer, a.host, day, kind, today, pts, items, rubric, activity=a, title=title, period=lesson_period
-                )
-            )
-            points_of.append(pts)
+            rows.append(_row(rng, school, observer, a.host, day, kind, today, pts, activity=a, title=title, period=lesson_period))
+            terms.append(term)
 
 
-def _copied(rng, created, term) -> None:
-    """Two observers of this term hand in (nearly) the same feedback: flagged for review."""
-    current = [o for o in created if o.term_id == term.pk and o.kind != K.MENTOR]
+def _copied(rng, rows: list[ObservationRecord], terms: list, term) -> None:
+    """Two observers of this term hand in (nearly) the same feedback: the later one is flagged
+    for review when the batch is entered (the copy check runs for it alone: the rest of the
+    demo's feedback is composed from shared sentence pools)."""
+    current = [i for i, r in enumerate(rows) if terms[i] is term and r.data.kind != K.MENTOR]
     if len(current) < 10:
         return
     first, second = rng.sample(current, 2)
-    for obs, text in ((first, txt.COPIED[0]), (second, txt.COPIED[1])):
-        obs.strengths, obs.weaknesses, obs.suggestions = text, "", ""
-        Observation.objects.filter(pk=obs.pk).update(strengths=text, weaknesses="", suggestions="")
-    later, earlier = (second, first) if (second.lesson_date, second.pk) > (first.lesson_date, first.pk) else (first, second)
-    later.school = earlier.school = term.school
-    feedback_index(earlier)
-    feedback_flags_check(observation=later)
+    for i, text in ((first, txt.COPIED[0]), (second, txt.COPIED[1])):
+        rows[i].data.strengths, rows[i].data.weaknesses, rows[i].data.suggestions = text, "", ""
+    later = max((first, second), key=lambda i: (rows[i].data.lesson_date, i))  # rows are created in order
+    rows[later].check_copies = True
 
 
 def _activity_period(school, activity) -> int | None:

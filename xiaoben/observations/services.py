@@ -5,28 +5,31 @@ actor's `Scope` and checks it first (xiaoben.observations.predicates). `feedback
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 
+from xiaoben.core.changes import rows_changed
 from xiaoben.core.concurrency import save_checked
 from xiaoben.core.errors import require
 from xiaoben.core.notifications import notify
 from xiaoben.core.scope import Scope
 from xiaoben.core.terms import require_term_open
 from xiaoben.core.validation import check_lengths
-from xiaoben.org.models import GroupMembership, RoleAssignment, School, Teacher
+from xiaoben.org.models import GroupMembership, RoleAssignment, School, Teacher, Term
 from xiaoben.org.selectors import term_for_date
 from xiaoben.org.validation import check_grade
 
 from . import predicates as can
 from .models import FeedbackFlag, Observation, ObservationKind, ObservationScore, ObservationStatus, Rubric
 from .rubrics import rubric_for_school, score_total
-from .similarity import feedback_index, similar_observations
+from .similarity import feedback_index, feedback_index_many, similar_observations
 
 DEFAULT_BACKFILL_DAYS = 3
 EDITABLE = ["teacher", "lesson_date", "period", "subject", "grade", "class_name", "lesson_title", "kind", "activity"]
@@ -120,6 +123,23 @@ def _validate(observer: Teacher, data: ObservationInput, rubric: Rubric, submit:
     return points
 
 
+def _fill(obs: Observation, data: ObservationInput, term: Term, rubric: Rubric, points: dict[int, Decimal]) -> None:
+    """The record's fields from the entered data: trimmed texts, the lesson's term, the score."""
+    obs.term = term
+    obs.rubric = rubric
+    for f in EDITABLE:
+        setattr(obs, f, getattr(data, f))
+    obs.lesson_title = (obs.lesson_title or "").strip()
+    obs.subject = obs.subject or data.teacher.subject
+    for f in TEXTS:
+        setattr(obs, f, (getattr(data, f) or "").strip())
+    items = list(rubric.items.all())
+    obs.total, obs.grade_label = score_total(items=items, points=points, scale=rubric.grade_scale)
+
+
+CLEAN_EXCLUDE = ["activity", "rubric", "term", "school", "observer", "teacher"]
+
+
 @transaction.atomic
 def observation_save(
     *,
@@ -157,21 +177,12 @@ def observation_save(
     if observation is not None:
         require_term_open(observation.term_id)
     obs = observation or Observation(school_id=observer.school_id, observer=observer, status=ObservationStatus.DRAFT)
-    obs.term = term
-    obs.rubric = rubric
-    for f in EDITABLE:
-        setattr(obs, f, getattr(data, f))
-    obs.lesson_title = (obs.lesson_title or "").strip()
-    obs.subject = obs.subject or data.teacher.subject
-    for f in TEXTS:
-        setattr(obs, f, (getattr(data, f) or "").strip())
-    items = list(rubric.items.all())
-    obs.total, obs.grade_label = score_total(items=items, points=points, scale=rubric.grade_scale)
+    _fill(obs, data, term, rubric, points)
     if submit:
         obs.status = ObservationStatus.SUBMITTED
         obs.submitted_at = timezone.now()
         obs.is_backfilled = is_backfill(school=observer.school, lesson_date=obs.lesson_date, entered=obs.created_at or timezone.now())
-    obs.full_clean(exclude=["activity", "rubric", "term", "school", "observer", "teacher"])
+    obs.full_clean(exclude=CLEAN_EXCLUDE)
     if obs.pk is None:
         obs.form_token = form_token or obs.form_token  # the form that created it: a resend makes no twin
         obs.save()
@@ -183,6 +194,85 @@ def observation_save(
     if submit:
         _after_submit(obs)
     return obs
+
+
+@dataclass
+class ObservationRecord:
+    """One submitted record of a batch (a term's paper records): who observed, what they
+    entered, and when it was entered (that decides 补录, as `created_at` does for one record)."""
+
+    observer: Teacher
+    data: ObservationInput
+    entered: dt.datetime
+    check_copies: bool = True  # compare its feedback with the school's (False: index it only)
+
+
+def _term_of(terms: list[Term], school_id: int, day: dt.date) -> Term | None:
+    """`term_for_date` over terms loaded once (the same order, the first that holds the day)."""
+    return next((t for t in terms if t.school_id == school_id and t.start_date <= day <= t.end_date), None)
+
+
+@transaction.atomic
+def observations_record_many(*, actor: Scope, rows: Sequence[ObservationRecord]) -> list[Observation]:
+    """Enter a batch of submitted observations for others (a term's paper records, the demo).
+
+    The actor is an admin of every school in the batch (or the platform). Each row is held to
+    the rules of `observation_save(submit=True)`, checked set-wise: a row that breaks one refuses
+    the whole batch (nothing is saved), the message names the row. The side effects are those of a
+    submit: scores, the feedback indexed for the copy check (and checked, unless the row says
+    not), kept counts and the search index told. The observed teachers are not notified one by
+    one: these are past records entered late, not news."""
+    schools = {s.pk: s for s in School.objects.filter(pk__in={r.observer.school_id for r in rows})}
+    for school_id in sorted(schools):
+        require(can.can_import(actor, school_id), "只有学校管理员可以导入本校的听课记录。")
+    if len(schools) < len({r.observer.school_id for r in rows}):
+        raise ValidationError("听课人不属于任何学校。")
+    rubrics: dict[int, Rubric] = {}
+    for school_id, school in schools.items():
+        rubrics[school_id] = rubric_for_school(school)
+    prefetch_related_objects(list(rubrics.values()), "items")
+    terms = list(Term.objects.select_related("school_year").filter(school_id__in=schools))
+    errors: list[str] = []
+    built: list[tuple[Observation, dict[int, Decimal]]] = []
+    for n, row in enumerate(rows, start=1):
+        observer = row.observer
+        if not Teacher.school.is_cached(observer):
+            observer.school = schools[observer.school_id]
+        rubric = rubrics[observer.school_id]
+        try:
+            points = _validate(observer, row.data, rubric, submit=True)
+            term = _term_of(terms, observer.school_id, row.data.lesson_date)
+            if term is None:
+                raise ValidationError("听课日期不在本校任何学期之内，请检查日期。")
+            if timezone.localdate(row.entered) < row.data.lesson_date:
+                raise ValidationError("录入日期不能早于听课日期。")
+            obs = Observation(school_id=observer.school_id, observer=observer, status=ObservationStatus.SUBMITTED)
+            _fill(obs, row.data, term, rubric, points)
+            obs.submitted_at = obs.created_at = obs.updated_at = row.entered
+            obs.is_backfilled = is_backfill(school=schools[observer.school_id], lesson_date=obs.lesson_date, entered=row.entered)
+            obs.full_clean(exclude=CLEAN_EXCLUDE, validate_unique=False, validate_constraints=False)  # no form token: no twin
+        except ValidationError as e:
+            errors += [f"第{n}条：{m}" for m in e.messages]
+            continue
+        built.append((obs, points))
+    if errors:
+        raise ValidationError(errors)
+    for term_id in sorted({obs.term_id for obs, _ in built}):
+        require_term_open(next(obs.term for obs, _ in built if obs.term_id == term_id))
+    created: list[Observation] = Observation.objects.bulk_create([obs for obs, _ in built], batch_size=1000)
+    # created_at is when it was entered: bulk_create's auto_now_add set it to now.
+    for obs, row in zip(created, rows, strict=True):
+        obs.created_at = obs.updated_at = row.entered
+    Observation.objects.bulk_update(created, ["created_at", "updated_at"], batch_size=1000)
+    ObservationScore.objects.bulk_create(
+        (ObservationScore(observation=obs, item_id=k, points=v) for obs, points in built for k, v in points.items()), batch_size=5000
+    )
+    feedback_index_many(created)
+    for obs, row in zip(created, rows, strict=True):
+        if row.check_copies:
+            feedback_flags_check(observation=obs)
+    rows_changed(Observation, [obs.pk for obs in created])
+    return created
 
 
 def _after_submit(obs: Observation) -> None:

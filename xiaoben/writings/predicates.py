@@ -4,7 +4,7 @@ Reading is the visibility rule in `scopes.py`; these answer the writes:
 - a writing is written, submitted, withdrawn and deleted by its author only;
 - it is reviewed (and its copy check decided) by a leader of a group the author belongs to,
   or an admin of the author's school — never by the author;
-- the school's admins keep the 推荐书目 and the 查重设置."""
+- the school's admins keep the 推荐书目 and the 查重设置, and enter a batch of past writings."""
 
 from __future__ import annotations
 
@@ -32,6 +32,11 @@ def can_review(scope: Scope, writing: Writing) -> bool:
     if scope.admin_of(writing.school_id):
         return True
     return scope.can("writings:review", school_id=writing.school_id) and scope.leads(writing.author_id)
+
+
+def can_import(scope: Scope, school_id: int) -> bool:
+    """Enter a batch of the school's writings for their authors (past records): its admins, the platform."""
+    return scope.admin_of(school_id)
 
 
 def can_manage_school(scope: Scope, school_id: int) -> bool:

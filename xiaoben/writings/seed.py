@@ -5,19 +5,16 @@ copied from a colleague or from last term, so the detector has something to show
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
 
 from django.utils import timezone
 
-from xiaoben.core import textsim
-from xiaoben.core.html import html_to_text
-from xiaoben.core.models import TextFingerprint
+from xiaoben.core.scope import SYSTEM
 from xiaoben.org.models import GroupMembership
 
 from . import demo_texts as T
-from . import detection
-from .models import Book, RecommendedBook, Writing
-from .textcount import count_html
+from . import services
+from .models import Book, Writing
+from .services import WritingRecord
 
 COMMENTS = [
     "反思具体，改进措施可行。",
@@ -166,9 +163,7 @@ def _seed_school(ctx, school) -> None:
     term, prev = ctx.terms[school.pk], ctx.previous_terms.get(school.pk)
     teachers = [t for t in ctx.teachers[school.pk] if t.is_active]
     reviewer = _reviewers(school, teachers)
-    recs = RecommendedBook.objects.bulk_create(
-        [RecommendedBook(school=school, title=t, author=a, note=idea[:60]) for t, a, idea in T.BOOKS]
-    )
+    recs = [services.recommended_add(school=school, actor=SYSTEM, title=t, author=a, note=idea[:60]) for t, a, idea in T.BOOKS]
     rec_by_title = {r.title: r for r in recs}
     rows: list[dict] = []
     books: list[Book] = []
@@ -305,7 +300,7 @@ def _monthly_extras(rng, comp, teacher, term, today, diligence, own, shelf) -> l
 def _save(ctx, school, rows, term, reviewer) -> None:
     rng = ctx.rng
     tz = timezone.get_current_timezone()
-    objs = []
+    records: list[WritingRecord] = []
     rows.sort(key=lambda r: (r["day"], r["teacher"].pk))
     for r in rows:
         kind, sub, title, body = r["parts"]
@@ -318,14 +313,11 @@ def _save(ctx, school, rows, term, reviewer) -> None:
             status = "draft" if rng.random() > p_submit else ("reviewed" if rng.random() < p_review else "submitted")
         submitted = dt.datetime.combine(r["day"], dt.time(rng.randint(15, 21), rng.randint(0, 59)), tzinfo=tz)
         w = Writing(
-            school=school,
-            term=r["term"],
             author=r["teacher"],
             kind=kind,
             sub_kind=sub,
             title=title[:200],
             body=body,
-            char_count=count_html(body),
             written_on=r["day"],
             status=status,
             book=r.get("book"),
@@ -339,46 +331,7 @@ def _save(ctx, school, rows, term, reviewer) -> None:
             w.is_excellent = rng.random() < 0.08
             if w.is_excellent:  # schools share their 优秀 pieces with the region (the 教研员 reads them)
                 w.visibility = "region"
-        w._demo_copy = bool(r.get("copied"))
-        objs.append(w)
-    Writing.objects.bulk_create(objs, batch_size=500)
-    _index(school, [w for w in objs if w.status != "draft"])
-
-
-def _index(school, writings) -> None:
-    """The copy check's work for the demo, done in memory with the same engine (core.textsim).
-
-    Every submitted writing is indexed, so what a visitor submits is compared with all of
-    them. The stored results are those of the deliberately copied writings only: the other
-    demo texts are composed from shared sentence pools (an artefact of generating a term of
-    writing, no real school's corpus), which the check rightly reads as copies of each other."""
-    writings.sort(key=lambda w: (w.submitted_at, w.pk))
-    limit = detection.threshold(school)
-    postings: dict[int, list[int]] = defaultdict(list)
-    texts: dict[int, str] = {}
-    rows = []
-    for w in writings:
-        text = html_to_text(w.body)
-        prints = textsim.fingerprints(text)
-        if not getattr(w, "_demo_copy", False):
-            texts[w.pk] = text
-            for h in prints:
-                postings[h].append(w.pk)
-                region_id = school.region_id if w.visibility == "region" else None
-                rows.append(TextFingerprint(kind=detection.KIND, object_id=w.pk, school_id=school.pk, region_id=region_id, hash=h))
-            continue
-        hits = Counter(i for h in prints for i in postings.get(h, ()))
-        refs = [(textsim.SourceRef(detection.KIND, i), texts[i]) for i, _ in hits.most_common(textsim.CANDIDATES)]
-        seen = {h: len(postings[h]) for h in prints if h in postings}
-        report = textsim.compare(text, refs, seen=seen)
-        w.copied_share = round(report.share, 4)
-        w.copy_sources = [{"kind": detection.KIND, "id": s.ref.object_id, "share": round(s.share, 4)} for s in report.sources[:10]]
-        w.copy_state = "flagged" if report.share >= limit else ""
-        w.copy_hold = w.copy_state == "flagged" and not detection.counts_before_review(school)
-        texts[w.pk] = text
-        for h in prints:
-            postings[h].append(w.pk)
-            region_id = school.region_id if w.visibility == "region" else None
-            rows.append(TextFingerprint(kind=detection.KIND, object_id=w.pk, school_id=school.pk, region_id=region_id, hash=h))
-    Writing.objects.bulk_update(writings, ["copied_share", "copy_sources", "copy_state", "copy_hold"], batch_size=500)
-    TextFingerprint.objects.bulk_create(rows, batch_size=2000)
+        # the term, 字数 and the copy check are the service's; only the deliberate copies are
+        # compared (the rest of the demo's texts share sentence pools)
+        records.append(WritingRecord(writing=w, check_copies=bool(r.get("copied"))))
+    services.writings_record_many(actor=SYSTEM, rows=records)

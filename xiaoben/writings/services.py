@@ -5,6 +5,8 @@ seen but not theirs to do → NotPermitted("…") (403 with the reason)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -19,7 +21,7 @@ from xiaoben.core.html import clean_html
 from xiaoben.core.notifications import notify
 from xiaoben.core.scope import Scope
 from xiaoben.core.terms import require_term_open
-from xiaoben.org.models import School
+from xiaoben.org.models import School, Teacher, Term
 from xiaoben.org.selectors import current_term, term_for_date
 
 from . import detection
@@ -48,8 +50,8 @@ SAVED_COLUMNS = [
 ]
 
 
-def _prepare(writing: Writing) -> None:
-    """Sanitise, count, place in its term, validate: shared by create and update."""
+def _tidy(writing: Writing) -> None:
+    """Sanitise, count and check the writing's own fields (no query): shared by one and many."""
     if len(writing.body or "") > BODY_MAX:
         raise ValidationError("正文过长（超过20万字符），请分篇保存。")
     writing.title = (writing.title or "").strip()
@@ -60,11 +62,10 @@ def _prepare(writing: Writing) -> None:
     writing.written_on = writing.written_on or timezone.localdate()
     if writing.written_on > timezone.localdate():
         raise ValidationError("写作日期不能晚于今天。")
-    term = term_for_date(writing.school_id, writing.written_on) or current_term(writing.school_id, writing.written_on)
-    if term is None:
-        raise ValidationError("学校还没有设置学期，请联系教导处。")
-    require_term_open(term)
-    writing.term = term
+
+
+def _tidy_links(writing: Writing) -> None:
+    """What a writing may point at: a book on the author's own shelf, the school's records."""
     if writing.kind != WritingKind.REFLECTION:
         writing.sub_kind = ""
     if writing.kind in BOOK_KINDS:
@@ -76,7 +77,29 @@ def _prepare(writing: Writing) -> None:
         obj = getattr(writing, link)
         if obj is not None and obj.school_id not in (writing.school_id, None):
             raise ValidationError("只能关联本校的听课记录或活动。")
+
+
+NO_TERM = "学校还没有设置学期，请联系教导处。"
+
+
+def _prepare(writing: Writing) -> None:
+    """Sanitise, count, place in its term, validate: shared by create and update."""
+    _tidy(writing)
+    term = term_for_date(writing.school_id, writing.written_on) or current_term(writing.school_id, writing.written_on)
+    if term is None:
+        raise ValidationError(NO_TERM)
+    require_term_open(term)
+    writing.term = term
+    _tidy_links(writing)
     writing.full_clean(exclude=["signature"])
+
+
+def _submittable(writing: Writing) -> None:
+    """What a submitted writing must have (SPEC: 读书笔记 name their book)."""
+    if writing.char_count == 0:
+        raise ValidationError("正文是空的，写好后再提交。")
+    if writing.kind in BOOK_KINDS and writing.book_id is None:
+        raise ValidationError("读书笔记和读后感须选择一本书（可先在书架上添加）。")
 
 
 @transaction.atomic
@@ -152,10 +175,7 @@ def writing_submit(*, writing: Writing, actor: Scope) -> Writing:
     can.require_on(actor, writing, can.can_edit(actor, writing), "只有作者本人可以提交这篇文章。")
     if writing.status != WritingStatus.DRAFT:
         raise ValidationError("这篇文章已经提交过了。")
-    if writing.char_count == 0:
-        raise ValidationError("正文是空的，写好后再提交。")
-    if writing.kind in BOOK_KINDS and writing.book_id is None:
-        raise ValidationError("读书笔记和读后感须选择一本书（可先在书架上添加）。")
+    _submittable(writing)
     updated = Writing.objects.filter(pk=writing.pk, status=WritingStatus.DRAFT).update(
         status=WritingStatus.SUBMITTED, submitted_at=timezone.now()
     )
@@ -164,6 +184,69 @@ def writing_submit(*, writing: Writing, actor: Scope) -> Writing:
     detection.check_writing(writing)
     _history(writing, "提交")
     return writing
+
+
+@dataclass
+class WritingRecord:
+    """One writing of a batch (a school's past record, the demo): an unsaved `Writing` with its
+    author, texts, status and — when submitted or reviewed — its dates and review filled in."""
+
+    writing: Writing
+    check_copies: bool = False  # compare it with the batch's earlier writings (False: index it only)
+
+
+def _term_of(terms: list[Term], school_id: int, day: dt.date) -> Term | None:
+    """`term_for_date` over terms loaded once (the same order, the first that holds the day)."""
+    return next((t for t in terms if t.school_id == school_id and t.start_date <= day <= t.end_date), None)
+
+
+@transaction.atomic
+def writings_record_many(*, actor: Scope, rows: Sequence[WritingRecord]) -> list[Writing]:
+    """Enter a batch of writings for their authors (a school's past record, the demo).
+
+    The actor is an admin of every school in the batch (or the platform). Each row is held to the
+    rules of `writing_create` and, unless a draft, of `writing_submit`; a reviewed one names a
+    reviewer of the author's school. Checked set-wise: a row that breaks a rule refuses the whole
+    batch (nothing is saved), the message names the row. The side effects are a submit's: the
+    texts indexed for the copy check, the rows that ask compared with the batch's earlier
+    writings of their school (in submission order), kept counts and the search index told."""
+    school_ids = {r.writing.author.school_id for r in rows}
+    for school_id in sorted(school_ids):
+        require(can.can_import(actor, school_id), "只有学校管理员可以批量录入本校的文章。")
+    terms = list(Term.objects.select_related("school_year").filter(school_id__in=school_ids))
+    reviewer_ids = {r.writing.reviewed_by_id for r in rows if r.writing.reviewed_by_id is not None}
+    school_of = dict(Teacher.objects.filter(pk__in=reviewer_ids).values_list("pk", "school_id"))
+    exclude = ["signature", *(f.name for f in Writing._meta.fields if f.is_relation)]
+    errors: list[str] = []
+    for n, row in enumerate(rows, start=1):
+        w = row.writing
+        w.school_id = w.author.school_id
+        try:
+            _tidy(w)
+            term = _term_of(terms, w.school_id, w.written_on) or current_term(w.school_id, w.written_on)
+            if term is None:
+                raise ValidationError(NO_TERM)
+            w.term = term
+            _tidy_links(w)
+            if w.status != WritingStatus.DRAFT:
+                _submittable(w)
+                if w.submitted_at is None:
+                    raise ValidationError("已提交的文章须有提交时间。")
+            if w.status == WritingStatus.REVIEWED and (
+                w.reviewed_by_id == w.author_id or school_of.get(w.reviewed_by_id or 0) != w.school_id
+            ):
+                raise ValidationError("审阅人须为作者学校的其他教师。")
+            w.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        except ValidationError as e:
+            errors += [f"第{n}条：{m}" for m in e.messages]
+    if errors:
+        raise ValidationError(errors)
+    for term in {r.writing.term_id: r.writing.term for r in rows}.values():
+        require_term_open(term)
+    created: list[Writing] = Writing.objects.bulk_create([r.writing for r in rows], batch_size=500)
+    detection.check_batch(created, check={w.pk for w, r in zip(created, rows, strict=True) if r.check_copies})
+    rows_changed(Writing, [w.pk for w in created])
+    return created
 
 
 @transaction.atomic
