@@ -231,7 +231,7 @@ def credited_hours(viewer: Viewer, activity: Activity) -> dict[int, Decimal]:
     the activity (a teacher's own ledger stays private elsewhere)."""
     from xiaoben.hours.models import HourEntry
 
-    rows = HourEntry.objects.filter(activity__in=_seen(viewer, activity)).values_list("teacher_id", "hours")
+    rows = HourEntry.objects.counted().filter(activity__in=_seen(viewer, activity)).values_list("teacher_id", "hours")
     return dict(rows)
 
 

@@ -42,7 +42,7 @@ def activities_section(period):
     by_kind = period.counts_by(qs, "kind")
     from xiaoben.hours.models import HourEntry
 
-    hours_qs = HourEntry.objects.filter(activity__in=qs, source="activity").select_related("teacher", "activity")
+    hours_qs = HourEntry.objects.counted().filter(activity__in=qs, source="activity").select_related("teacher", "activity")
     hours = period.figure("activities.hours", "活动认定学时", hours_qs, unit="学时", total="hours", describe=_hours_row)
     paras = [P(f"{period.word}共开展校本研修活动{{total}}，为参加活动的教师认定学时共{{hours}}。", total=total, hours=hours)]
     parts = []

@@ -103,7 +103,7 @@ def from_hours(*, scheme, items, teachers):
     cats = {i.hours_category for i in items}
     totals: dict[str, dict[int, Decimal]] = {}
     for cat in cats:
-        qs = HourEntry.objects.filter(school_id=scheme.school_id, term_id=scheme.term_id)
+        qs = HourEntry.objects.counted().filter(school_id=scheme.school_id, term_id=scheme.term_id)
         if cat:
             qs = qs.filter(category=cat)
         totals[cat] = dict(qs.order_by().values("teacher_id").annotate(s=Sum("hours")).values_list("teacher_id", "s"))

@@ -21,14 +21,6 @@ class HourSource(models.TextChoices):
     MANUAL = "manual", _("手工录入")
 
 
-def _via(q: models.Q, prefix: str) -> models.Q:
-    """`q` asked from a model that reaches this one by `prefix` (e.g. "hour_entries__")."""
-    out = models.Q()
-    out.connector, out.negated = q.connector, q.negated
-    out.children = [_via(c, prefix) if isinstance(c, models.Q) else (prefix + c[0], c[1]) for c in q.children]
-    return out
-
-
 class HourEntry(TimeStampedModel, SoftDeleteModel):
     """One credit in the ledger. A line exists only once it is earned (an attended activity, an
     approved claim, an imported or entered record), so what counts is every line not deleted."""
@@ -53,11 +45,6 @@ class HourEntry(TimeStampedModel, SoftDeleteModel):
     # What counts toward 学时 targets, the ledger, the home card, summaries and 考核 (the
     # `hours.total` metric's base): defined once here.
     COUNTED = models.Q(deleted_at__isnull=True)
-
-    @classmethod
-    def counted_via(cls, prefix: str) -> models.Q:
-        """COUNTED from a related model's query, e.g. `Teacher` annotations via "hour_entries__"."""
-        return _via(cls.COUNTED, prefix)
 
     class Meta:
         verbose_name = _("学时记录")

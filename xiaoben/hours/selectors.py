@@ -201,7 +201,7 @@ def school_hour_stats(*, school: School, year: int, search: str = "") -> QuerySe
     """Every active teacher of the school with their hours by category for `year` and
     for the cycle holding it: one query per page, whatever the number of entries."""
     t = targets_for(school, year)
-    alive = HourEntry.counted_via("hour_entries__")
+    alive = HourEntry.counted_through("hour_entries")
     in_year = alive & Q(hour_entries__date__year=year)
     in_cycle = alive & Q(hour_entries__date__year__gte=t.cycle_start, hour_entries__date__year__lte=t.cycle_end)
 

@@ -75,7 +75,13 @@ def _hours(ids: list[int], start: dt.date, end: dt.date) -> dict[int, Data]:
     from xiaoben.hours.models import HourCategory, HourEntry
 
     sums = {"total": Sum("hours"), **{c: Sum("hours", filter=Q(category=c)) for c in HourCategory.values}}
-    rows = HourEntry.objects.filter(school_id__in=ids, date__gte=start, date__lte=end).order_by().values("school_id").annotate(**sums)
+    rows = (
+        HourEntry.objects.counted()
+        .filter(school_id__in=ids, date__gte=start, date__lte=end)
+        .order_by()
+        .values("school_id")
+        .annotate(**sums)
+    )
     return {r["school_id"]: {k: str(Decimal(r[k] or 0)) for k in sums} for r in rows}
 
 

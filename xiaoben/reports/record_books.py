@@ -153,7 +153,7 @@ def portfolio(teacher, school_year) -> dict:
     given = [o for o in obs if o.observer_id == teacher.pk]
     received = [o for o in obs if o.teacher_id == teacher.pk and o.observer_id != teacher.pk]
     writings = list(Writing.objects.counted().filter(author=teacher, term__in=terms).order_by("written_on"))
-    hours = HourEntry.objects.filter(teacher=teacher, date__gte=start, date__lte=end)
+    hours = HourEntry.objects.counted().filter(teacher=teacher, date__gte=start, date__lte=end)
     by_cat = {c: v for c, v in hours.order_by().values_list("category").annotate(v=Sum("hours"))}
     pairs = list(
         Mentorship.objects.filter(Q(mentor=teacher) | Q(mentee=teacher), school_year=school_year).select_related("mentor", "mentee")
